@@ -1,0 +1,91 @@
+import { serveStatic } from "@hono/node-server/serve-static";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./http/env.js";
+import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.js";
+import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
+import { registerDocs } from "./http/routes/docs.js";
+import { registerAchievements } from "./http/routes/public/achievements.js";
+import { registerPublicCredentials } from "./http/routes/public/credentials.js";
+import { registerIdentity } from "./http/routes/public/identity.js";
+import type { ServiceContext } from "./services/deps.js";
+
+export type AppOptions = { publicDir?: string };
+
+/** Builds the HTTP app around injected services; no I/O happens here (main.ts owns that). */
+export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const errors = fieldErrors(result.error);
+        const detail = errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+        return problemResponse(c, "VALIDATION_FAILED", detail, { errors });
+      }
+    },
+  });
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set("ctx", ctx);
+    c.set("principal", null);
+    const started = performance.now();
+    await next();
+    ctx.logger.info("request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(
+    bodyLimit({
+      maxSize: ctx.config.maxBodyBytes,
+      onError: (c) =>
+        problemResponse(c, "PAYLOAD_TOO_LARGE", `The request body exceeds ${ctx.config.maxBodyBytes} bytes`),
+    }),
+  );
+
+  app.get("/", (c) =>
+    c.json({
+      service: "Laurel",
+      issuer: { id: ctx.issuer.id, name: ctx.issuer.name },
+      links: {
+        apiReference: `${ctx.config.publicUrl}/docs`,
+        openapi: `${ctx.config.publicUrl}/openapi.json`,
+        didDocument: `${ctx.config.publicUrl}/.well-known/did.json`,
+        jwks: `${ctx.config.publicUrl}/.well-known/jwks.json`,
+        issuerProfile: `${ctx.config.publicUrl}/issuer`,
+        achievements: `${ctx.config.publicUrl}/achievements`,
+      },
+    }),
+  );
+  registerIdentity(app);
+  registerAchievements(app);
+  registerPublicCredentials(app);
+  registerAdminCredentials(app);
+  registerDocs(app);
+  app.use("/public/*", serveStatic({ root: options.publicDir ?? "./" }));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (`lrl_…`) created on first start or with `npm run api-keys -- create`",
+  });
+  app.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: {
+      title: "Laurel API",
+      version: "0.1.0",
+      description: "Open Badges 3.0 credential service: issue, read and verify signed credentials.",
+    },
+    servers: [{ url: ctx.config.publicUrl }],
+  });
+
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}

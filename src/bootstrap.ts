@@ -1,0 +1,52 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "./config.js";
+import { ensureIssuerKeys, writeSecretFile } from "./crypto/key-files.js";
+import { createKeyring } from "./crypto/keyring.js";
+import { didWebFor } from "./domain/issuer.js";
+import { loadCatalog } from "./load-templates.js";
+import type { Logger } from "./logger.js";
+import { ensureBootstrapKey } from "./services/api-keys.js";
+import { createServiceContext, type ServiceContext } from "./services/deps.js";
+import { syncAchievements } from "./storage/achievements-repo.js";
+import { openDb } from "./storage/db.js";
+
+export const BOOTSTRAP_KEY_FILE = "bootstrap-admin-key.txt";
+
+/** Production randomness and time, injected into services as functions. */
+export const systemDeps = {
+  clock: () => new Date(),
+  newId: () => randomUUID(),
+  newSalt: () => randomBytes(16).toString("hex"),
+  newSecret: () => randomBytes(32).toString("base64url"),
+};
+
+export type Started = {
+  ctx: ServiceContext;
+  close: () => void;
+  keysCreated: boolean;
+  bootstrapKeyFile: string | null;
+};
+
+/**
+ * Opens everything the service needs from its configuration: database (migrated), issuer keys
+ * (generated on first start), catalog (validated), and the bootstrap admin key (first start only,
+ * written to a 0600 file in the keys folder, never printed).
+ */
+export async function startServices(config: Config, logger: Logger): Promise<Started> {
+  const catalog = loadCatalog(config.templatesDir);
+  const badgeTemplate = readFileSync(join(config.templatesDir, "badges", "badge.svg"), "utf8");
+  const now = systemDeps.clock();
+  const { keys, created } = await ensureIssuerKeys(config.keysDir, now);
+  const keyring = await createKeyring({ keys, did: didWebFor(config.publicUrl), publicUrl: config.publicUrl });
+  const { db, close } = openDb(config.dbPath);
+  syncAchievements(db, catalog.entries, now);
+  const ctx = createServiceContext({ config, db, keyring, catalog, badgeTemplate, logger, ...systemDeps });
+  const bootstrapPath = join(config.keysDir, BOOTSTRAP_KEY_FILE);
+  const bootstrap = ensureBootstrapKey(ctx);
+  if (bootstrap) {
+    writeSecretFile(bootstrapPath, `${bootstrap.token}\n`);
+  }
+  return { ctx, close, keysCreated: created, bootstrapKeyFile: existsSync(bootstrapPath) ? bootstrapPath : null };
+}

@@ -1,0 +1,50 @@
+import { parseArgs } from "node:util";
+import { startServices } from "../bootstrap.js";
+import { loadConfig } from "../config.js";
+import { SCOPES, type Scope } from "../domain/scopes.js";
+import { createLogger } from "../logger.js";
+import { createApiKey, listApiKeys, revokeApiKey } from "../services/api-keys.js";
+
+const USAGE = `Usage:
+  npm run api-keys -- create --name NAME --scopes SCOPE[,SCOPE…]   (scopes: ${SCOPES.join(", ")})
+  npm run api-keys -- list
+  npm run api-keys -- revoke KEY_ID`;
+
+/** `npm run api-keys`: create, list and revoke API keys (audited as actor "cli"). */
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { name: { type: "string" }, scopes: { type: "string" } },
+  });
+  const [command, arg] = positionals;
+  const config = loadConfig(process.env);
+  const started = await startServices(config, createLogger({ level: "silent", write: () => {} }));
+  try {
+    if (command === "create") {
+      const scopes = (values.scopes ?? "").split(",").filter(Boolean);
+      const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+      if (!values.name || scopes.length === 0 || unknown.length > 0) {
+        throw new Error(unknown.length ? `unknown scope(s): ${unknown.join(", ")}\n${USAGE}` : USAGE);
+      }
+      const key = createApiKey(started.ctx, { name: values.name, scopes: scopes as Scope[], actor: "cli" });
+      process.stdout.write(`Created API key ${key.id}. Its token is shown only now:\n${key.token}\n`);
+    } else if (command === "list") {
+      for (const k of listApiKeys(started.ctx)) {
+        const state = k.revokedAt ? `revoked ${k.revokedAt}` : "active";
+        process.stdout.write(`${k.id}  ${k.name}  [${k.scopes.join(",")}]  ${state}\n`);
+      }
+    } else if (command === "revoke" && arg) {
+      revokeApiKey(started.ctx, { id: arg, actor: "cli" });
+      process.stdout.write(`Revoked API key ${arg}\n`);
+    } else {
+      throw new Error(USAGE);
+    }
+  } finally {
+    started.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`laurel api-keys: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+const optionalText = z.string().trim().min(1).optional();
+
+const PublicUrlSchema = z
+  .url({ error: "must be an absolute URL such as https://badges.example.org" })
+  .transform((value) => new URL(value))
+  .refine((url) => url.pathname === "/" && !url.search && !url.hash, {
+    error: "must be an origin only (no path, query or fragment)",
+  })
+  .refine((url) => url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname)), {
+    error: "must use https (plain http is allowed only for localhost)",
+  })
+  .transform((url) => url.origin);
+
+/** Every environment variable the service reads, with its default. Only main.ts and cli/* read process.env. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  LAUREL_PUBLIC_URL: PublicUrlSchema.optional(),
+  LAUREL_DB_PATH: z.string().trim().min(1).default("data/laurel.db"),
+  LAUREL_KEYS_DIR: z.string().trim().min(1).default("keys"),
+  LAUREL_TEMPLATES_DIR: z.string().trim().min(1).default("templates"),
+  LAUREL_ISSUER_NAME: z.string().trim().min(1).default("Laurel Demo Issuer"),
+  LAUREL_ISSUER_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  LAUREL_ISSUER_EMAIL: z.email({ error: "must be an email address" }).optional(),
+  LAUREL_ISSUER_IMAGE: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  LAUREL_ISSUER_DESCRIPTION: optionalText,
+  LAUREL_LINKEDIN_ORG_ID: z
+    .string()
+    .regex(/^\d{1,12}$/, "must be the numeric LinkedIn organisation id")
+    .optional(),
+  LAUREL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_048_576),
+  LAUREL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type IssuerSettings = {
+  name: string;
+  url: string;
+  email?: string;
+  image: string;
+  description?: string;
+  linkedInOrganizationId?: string;
+};
+
+export type Config = {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dbPath: string;
+  keysDir: string;
+  templatesDir: string;
+  issuer: IssuerSettings;
+  maxBodyBytes: number;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+};
+
+/** Thrown when the environment is invalid; the message names every offending variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once, failing fast with every problem named by its variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as shells and .env files commonly produce.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const publicUrl = e.LAUREL_PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dbPath: e.LAUREL_DB_PATH,
+    keysDir: e.LAUREL_KEYS_DIR,
+    templatesDir: e.LAUREL_TEMPLATES_DIR,
+    issuer: {
+      name: e.LAUREL_ISSUER_NAME,
+      url: e.LAUREL_ISSUER_URL ?? publicUrl,
+      email: e.LAUREL_ISSUER_EMAIL,
+      image: e.LAUREL_ISSUER_IMAGE ?? `${publicUrl}/public/issuer-logo.svg`,
+      description: e.LAUREL_ISSUER_DESCRIPTION,
+      linkedInOrganizationId: e.LAUREL_LINKEDIN_ORG_ID,
+    },
+    maxBodyBytes: e.LAUREL_MAX_BODY_BYTES,
+    logLevel: e.LAUREL_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,103 @@
+import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
+import { importJWK, type JWK } from "jose";
+
+/** The private key type jose produces for ES256. */
+export type JwtPrivateKey = Awaited<ReturnType<typeof importJWK>>;
+import { DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT } from "../domain/contexts.js";
+import { type StoredIssuerKey, publicPart } from "./issuer-keys.js";
+
+export type VerificationMethod = {
+  id: string;
+  type: "Multikey";
+  controller: string;
+  publicKeyMultibase: string;
+};
+
+export type PublicJwk = { kty: string; crv: string; x: string; y: string; kid: string; alg: "ES256"; use: "sig" };
+
+export type DidDocument = {
+  "@context": string[];
+  id: string;
+  verificationMethod: VerificationMethod[];
+  assertionMethod: string[];
+};
+
+/** The signing half of the keyring: what the service needs to sign, never serialised. */
+export type IssuerSigner = {
+  verificationMethod: string;
+  signer: Ed25519Multikey.Signer;
+  jwtKid: string;
+  jwtPrivateKey: JwtPrivateKey;
+};
+
+/** Public identity (DID document, JWKs) plus the active signer, built from the stored key generations. */
+export type IssuerKeyring = {
+  did: string;
+  didDocument: DidDocument;
+  jwks: PublicJwk[];
+  active: IssuerSigner;
+};
+
+/** URL of a generation's P-256 public JWK: the VC-JWT header's `kid`. */
+export function jwtKidUrl(publicUrl: string, generation: number): string {
+  return `${publicUrl}/keys/key-${generation}`;
+}
+
+/** Builds the keyring; the newest active generation signs, every generation stays published. */
+export async function createKeyring(options: {
+  keys: StoredIssuerKey[];
+  did: string;
+  publicUrl: string;
+}): Promise<IssuerKeyring> {
+  const { keys, did, publicUrl } = options;
+  const active = keys.filter((k) => k.status === "active" && k.ed25519.secretKeyMultibase && k.p256.privateJwk).at(-1);
+  if (!active) {
+    throw new Error("No active issuer key with its private parts: run the key rotation command to create one");
+  }
+  const verificationMethod = keys.map(
+    (k): VerificationMethod => ({
+      id: `${did}#key-${k.generation}`,
+      type: "Multikey",
+      controller: did,
+      publicKeyMultibase: k.ed25519.publicKeyMultibase,
+    }),
+  );
+  const jwks = keys.map(
+    (k): PublicJwk => ({ ...publicPart(k.p256.publicJwk), kid: jwtKidUrl(publicUrl, k.generation), alg: "ES256", use: "sig" }),
+  );
+  const vmId = `${did}#key-${active.generation}`;
+  const edKey = await Ed25519Multikey.from({
+    "@context": MULTIKEY_V1_CONTEXT,
+    id: vmId,
+    type: "Multikey",
+    controller: did,
+    publicKeyMultibase: active.ed25519.publicKeyMultibase,
+    secretKeyMultibase: active.ed25519.secretKeyMultibase,
+  });
+  const jwtPrivateKey = await importJWK(active.p256.privateJwk as JWK, "ES256");
+  return {
+    did,
+    didDocument: {
+      "@context": [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
+      id: did,
+      verificationMethod,
+      assertionMethod: verificationMethod.map((vm) => vm.id),
+    },
+    jwks,
+    active: {
+      verificationMethod: vmId,
+      signer: edKey.signer(),
+      jwtKid: jwtKidUrl(publicUrl, active.generation),
+      jwtPrivateKey,
+    },
+  };
+}
+
+/** The local documents the JSON-LD loader may serve: the DID document and each verification method. */
+export function didDocuments(didDocument: DidDocument): Map<string, unknown> {
+  const documents = new Map<string, unknown>([[didDocument.id, didDocument]]);
+  for (const vm of didDocument.verificationMethod) {
+    documents.set(vm.id, { "@context": MULTIKEY_V1_CONTEXT, ...vm });
+  }
+  return documents;
+}

@@ -1,0 +1,57 @@
+import type { CatalogEntry } from "./catalog/parse-catalog.js";
+
+export type Ob3Achievement = {
+  id: string;
+  type: ["Achievement"];
+  achievementType: string;
+  name: string;
+  description: string;
+  criteria: { id: string; narrative: string };
+  image: { id: string; type: "Image"; caption: string };
+  humanCode?: string;
+  alignment?: Array<Record<string, unknown>>;
+  tag?: string[];
+};
+
+/** URL of an achievement under the service's public origin. */
+export function achievementUrl(publicUrl: string, id: string): string {
+  return `${publicUrl}/achievements/${id}`;
+}
+
+/** The OB 3.0 Achievement for a catalog entry (STANDARDS.md §1.5); empty arrays are omitted (§1.7). */
+export function toOb3Achievement(entry: CatalogEntry, publicUrl: string): Ob3Achievement {
+  const url = achievementUrl(publicUrl, entry.id);
+  const alignment = entry.alignment.map((a) => ({ type: ["Alignment"], ...a }));
+  return {
+    id: url,
+    type: ["Achievement"],
+    achievementType: entry.achievementType,
+    name: entry.name,
+    description: entry.description,
+    criteria: { id: `${url}#criteria`, narrative: entry.criteria.narrative },
+    image: { id: `${url}/image`, type: "Image", caption: entry.image.caption ?? `Badge: ${entry.name}` },
+    ...(entry.humanCode ? { humanCode: entry.humanCode } : {}),
+    ...(alignment.length > 0 ? { alignment } : {}),
+    ...(entry.tags.length > 0 ? { tag: entry.tags } : {}),
+  };
+}
+
+/** validUntil for a credential issued at `validFrom`, from the entry's validity period (none: no expiry). */
+export function validUntilFor(entry: CatalogEntry, validFrom: Date): Date | undefined {
+  if (!entry.validity) {
+    return undefined;
+  }
+  const until = new Date(validFrom.getTime());
+  if (entry.validity.months) {
+    const day = until.getUTCDate();
+    until.setUTCMonth(until.getUTCMonth() + entry.validity.months);
+    // Clamp month overflow (31 Aug + 6 months = 28/29 Feb, not 3 Mar).
+    if (until.getUTCDate() !== day) {
+      until.setUTCDate(0);
+    }
+  }
+  if (entry.validity.days) {
+    until.setUTCDate(until.getUTCDate() + entry.validity.days);
+  }
+  return until;
+}

@@ -1,0 +1,115 @@
+import { z } from "zod";
+
+/** OB 3.0 AchievementType vocabulary (STANDARDS.md §1.5), plus the `ext:` extension form. */
+export const ACHIEVEMENT_TYPES = [
+  "Achievement",
+  "ApprenticeshipCertificate",
+  "Assessment",
+  "Assignment",
+  "AssociateDegree",
+  "Award",
+  "Badge",
+  "BachelorDegree",
+  "Certificate",
+  "CertificateOfCompletion",
+  "Certification",
+  "CommunityService",
+  "Competency",
+  "Course",
+  "CoCurricular",
+  "Degree",
+  "Diploma",
+  "DoctoralDegree",
+  "Fieldwork",
+  "GeneralEducationDevelopment",
+  "JourneymanCertificate",
+  "LearningProgram",
+  "License",
+  "Membership",
+  "ProfessionalDoctorate",
+  "QualityAssuranceCredential",
+  "MasterCertificate",
+  "MasterDegree",
+  "MicroCredential",
+  "ResearchDoctorate",
+  "SecondarySchoolDiploma",
+] as const;
+
+const AchievementTypeSchema = z.union([
+  z.enum(ACHIEVEMENT_TYPES),
+  z.string().regex(/^ext:[A-Za-z0-9.\-_]+$/, "must be an OB 3.0 achievementType or ext:Name"),
+]);
+
+/** Badge artwork families; each one has its own SVG template in templates/badges/. */
+export const BADGE_LEVELS = [
+  "associate",
+  "specialist",
+  "professional",
+  "trainer",
+  "field",
+  "migration",
+] as const;
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lowercase letters, digits and single hyphens");
+const text = z.string().trim().min(1, "must not be empty");
+const httpsUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+const AlignmentSchema = z.strictObject({
+  targetName: text,
+  targetUrl: httpsUrl,
+  targetDescription: text.optional(),
+  targetFramework: text.optional(),
+  targetCode: text.optional(),
+  targetType: text.optional(),
+});
+
+/** A validity period: the credential's validUntil is validFrom plus this period. */
+const ValiditySchema = z
+  .strictObject({
+    months: z.number().int().min(1).max(600).optional(),
+    days: z.number().int().min(1).max(36500).optional(),
+  })
+  .refine((v) => v.months !== undefined || v.days !== undefined, "give months or days");
+
+/**
+ * One certification as defined in a file under templates/achievements/ (after variant expansion).
+ * The `criteria.narrative` is what a person reads; machine-checkable rules join `criteria` later.
+ */
+export const AchievementDefinitionSchema = z.strictObject({
+  id: slug,
+  name: text,
+  description: text,
+  achievementType: AchievementTypeSchema.default("Certification"),
+  program: text,
+  level: z.enum(BADGE_LEVELS),
+  humanCode: text.optional(),
+  criteria: z.strictObject({ narrative: text }),
+  image: z.strictObject({ caption: text.optional() }).default({}),
+  course: z.strictObject({ name: text, url: httpsUrl }).optional(),
+  alignment: z.array(AlignmentSchema).default([]),
+  tags: z.array(text).default([]),
+  validity: ValiditySchema.optional(),
+});
+export type AchievementDefinition = z.infer<typeof AchievementDefinitionSchema>;
+
+/** Values substituted into `{param.field}` placeholders, one achievement per entry. */
+const VariantValueSchema = z
+  .record(z.string(), z.string())
+  .refine((v) => typeof v.id === "string" && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v.id), {
+    message: "each variant needs an `id` slug",
+  });
+
+/** A definition file: a single achievement, or a parameterised one with `variants`. */
+export const DefinitionFileSchema = z
+  .object({
+    variants: z
+      .strictObject({
+        param: z.string().regex(/^[a-z][a-zA-Z0-9]*$/, "must be an identifier"),
+        values: z.array(VariantValueSchema).min(1),
+      })
+      .optional(),
+  })
+  .loose();
+export type DefinitionFile = z.infer<typeof DefinitionFileSchema>;

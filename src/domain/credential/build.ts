@@ -1,0 +1,60 @@
+import type { Ob3Achievement } from "../achievement.js";
+import { OB_ACHIEVEMENT_CREDENTIAL_SCHEMA, OB_CREDENTIAL_CONTEXTS } from "../contexts.js";
+import type { IssuerProfile } from "../issuer.js";
+import type { IdentityObject } from "./identity.js";
+
+export type UnsignedCredential = {
+  "@context": string[];
+  id: string;
+  type: ["VerifiableCredential", "OpenBadgeCredential"];
+  name: string;
+  description: string;
+  issuer: IssuerProfile;
+  validFrom: string;
+  validUntil?: string;
+  awardedDate: string;
+  credentialSubject: {
+    type: ["AchievementSubject"];
+    identifier: IdentityObject[];
+    achievement: Ob3Achievement;
+  };
+  credentialSchema: Array<typeof OB_ACHIEVEMENT_CREDENTIAL_SCHEMA>;
+};
+
+/** RFC 3339 in UTC with whole seconds (VC-JWT `nbf` must equal `validFrom`). */
+export function toWholeSecondIso(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * Builds an unsigned OpenBadgeCredential exactly as OB 3.0 and STANDARDS.md §1 describe:
+ * three contexts, array types, embedded issuer Profile, hashed-email recipient identity.
+ */
+export function buildOpenBadgeCredential(input: {
+  id: string;
+  issuer: IssuerProfile;
+  achievement: Ob3Achievement;
+  identifiers: IdentityObject[];
+  validFrom: Date;
+  validUntil?: Date;
+  awardedDate?: Date;
+}): UnsignedCredential {
+  const validFrom = toWholeSecondIso(input.validFrom);
+  return {
+    "@context": [...OB_CREDENTIAL_CONTEXTS],
+    id: input.id,
+    type: ["VerifiableCredential", "OpenBadgeCredential"],
+    name: input.achievement.name,
+    description: input.achievement.description,
+    issuer: input.issuer,
+    validFrom,
+    ...(input.validUntil ? { validUntil: toWholeSecondIso(input.validUntil) } : {}),
+    awardedDate: input.awardedDate ? toWholeSecondIso(input.awardedDate) : validFrom,
+    credentialSubject: {
+      type: ["AchievementSubject"],
+      identifier: input.identifiers,
+      achievement: input.achievement,
+    },
+    credentialSchema: [{ ...OB_ACHIEVEMENT_CREDENTIAL_SCHEMA }],
+  };
+}

@@ -1,0 +1,54 @@
+/** The closed registry of error codes and their HTTP statuses (rendered as RFC 9457 problem details). */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  CRITERIA_NOT_MET: 422,
+  INTERNAL: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Human titles of the problem types (RFC 9457 `title`). */
+export const ERROR_TITLES: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: "The request is not valid",
+  MALFORMED_JSON: "The request body is not valid JSON",
+  UNAUTHENTICATED: "Authentication required",
+  FORBIDDEN: "Not allowed",
+  NOT_FOUND: "Not found",
+  CONFLICT: "Conflict",
+  PAYLOAD_TOO_LARGE: "The request body is too large",
+  UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
+  CRITERIA_NOT_MET: "Criteria not met",
+  INTERNAL: "Internal error",
+};
+
+/** A field-level problem, `path` in dotted form (`recipient.email`). */
+export type FieldError = { path: string; message: string };
+
+/** The one error class services throw for expected failures; `extra` is rendered into the problem body. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+}
+
+/** Shorthand for a 400 naming the offending fields. */
+export function validationError(errors: FieldError[], message?: string): AppError {
+  const detail = message ?? errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+  return new AppError("VALIDATION_FAILED", detail, { errors });
+}

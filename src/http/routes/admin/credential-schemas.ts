@@ -1,0 +1,54 @@
+import { z } from "@hono/zod-openapi";
+
+export const IssueCredentialRequestSchema = z
+  .strictObject({
+    achievementId: z
+      .string()
+      .min(1)
+      .max(200)
+      .openapi({ description: "Id of a certification in the catalog", example: "gitlab-certified-associate" }),
+    recipient: z.strictObject({
+      email: z.email({ error: "must be a valid email address" }).max(320).openapi({ example: "ada@example.org" }),
+      name: z
+        .string()
+        .trim()
+        .min(1, "must not be empty")
+        .max(200)
+        .openapi({ description: "Display name shown on the credential", example: "Ada Lovelace" }),
+    }),
+  })
+  .openapi("IssueCredentialRequest");
+
+export const CredentialViewSchema = z
+  .object({
+    id: z.string().openapi({ example: "0b4f8a9e-5c1d-4f3e-9a7b-2c6d8e1f0a3b" }),
+    url: z.url(),
+    achievementId: z.string(),
+    achievementName: z.string(),
+    achievementVersion: z.string().openapi({ description: "Hash of the definition the credential was issued from" }),
+    recipient: z.object({ email: z.string(), name: z.string() }),
+    validFrom: z.string(),
+    validUntil: z.string().nullable(),
+    issuedBy: z.string().openapi({ description: "Actor that issued it (api-key:<id>)" }),
+    issuedAt: z.string(),
+    verificationMethod: z.string(),
+    links: z.object({ json: z.url(), jwt: z.url() }),
+    credential: z.record(z.string(), z.unknown()).openapi({ description: "The signed OpenBadgeCredential" }),
+    jwt: z.string().openapi({ description: "The VC-JWT (compact JWS) form" }),
+  })
+  .openapi("Credential");
+
+export const CredentialPageSchema = z
+  .object({ items: z.array(CredentialViewSchema), nextCursor: z.string().nullable() })
+  .openapi("CredentialPage");
+
+export const CredentialListQuerySchema = z.object({
+  achievementId: z.string().min(1).max(200).optional(),
+  email: z.email({ error: "must be a valid email address" }).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(500).optional(),
+});
+
+export const CredentialIdParamSchema = z.object({
+  id: z.uuid({ error: "must be a credential id (UUID)" }).openapi({ param: { name: "id", in: "path" } }),
+});

@@ -1,0 +1,80 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { getCredential, listCredentialPage } from "../../../services/read-credentials.js";
+import { issueCredential } from "../../../services/issue-credential.js";
+import { actorOf, requireApiScope } from "../../admin-auth.js";
+import type { AppEnv } from "../../env.js";
+import {
+  authProblemResponses,
+  bearerSecurity,
+  notFoundResponse,
+  problemResponses,
+  tooLargeResponse,
+} from "../../openapi.js";
+import {
+  CredentialIdParamSchema,
+  CredentialListQuerySchema,
+  CredentialPageSchema,
+  CredentialViewSchema,
+  IssueCredentialRequestSchema,
+} from "./credential-schemas.js";
+
+const issueRoute = createRoute({
+  method: "post",
+  path: "/admin/credentials",
+  tags: ["Credentials"],
+  summary: "Issue a credential",
+  description: "Issues a signed OpenBadgeCredential for a catalog certification to a recipient.",
+  security: bearerSecurity,
+  middleware: [requireApiScope("credentials:issue")] as const,
+  request: {
+    body: { required: true, content: { "application/json": { schema: IssueCredentialRequestSchema } } },
+  },
+  responses: {
+    201: { description: "Issued", content: { "application/json": { schema: CredentialViewSchema } } },
+    ...problemResponses,
+    ...authProblemResponses,
+    ...tooLargeResponse,
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/admin/credentials",
+  tags: ["Credentials"],
+  summary: "List credentials",
+  description: "Newest first; filter by certification or recipient email; follow `nextCursor` for more.",
+  security: bearerSecurity,
+  middleware: [requireApiScope("credentials:read")] as const,
+  request: { query: CredentialListQuerySchema },
+  responses: {
+    200: { description: "One page", content: { "application/json": { schema: CredentialPageSchema } } },
+    ...problemResponses,
+    ...authProblemResponses,
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/admin/credentials/{id}",
+  tags: ["Credentials"],
+  summary: "Get a credential",
+  security: bearerSecurity,
+  middleware: [requireApiScope("credentials:read")] as const,
+  request: { params: CredentialIdParamSchema },
+  responses: {
+    200: { description: "The credential", content: { "application/json": { schema: CredentialViewSchema } } },
+    ...problemResponses,
+    ...authProblemResponses,
+    ...notFoundResponse,
+  },
+});
+
+export function registerAdminCredentials(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(issueRoute, async (c) => {
+    const body = c.req.valid("json");
+    const view = await issueCredential(c.var.ctx, { ...body, actor: actorOf(c.var.principal) });
+    return c.json(view, 201, { location: `/admin/credentials/${view.id}` });
+  });
+  app.openapi(listRoute, (c) => c.json(listCredentialPage(c.var.ctx, c.req.valid("query")), 200));
+  app.openapi(getRoute, (c) => c.json(getCredential(c.var.ctx, c.req.valid("param").id), 200));
+}

@@ -1,0 +1,81 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { getAchievementDocument, getBadgeSvg, listAchievements } from "../../../services/catalog.js";
+import type { AppEnv } from "../../env.js";
+import { notFoundResponse, problemResponses } from "../../openapi.js";
+
+const IdParam = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,200}$/, "must be an achievement id").openapi({ param: { name: "id", in: "path" } }),
+});
+
+const AchievementSummarySchema = z
+  .object({
+    id: z.string(),
+    url: z.url(),
+    name: z.string(),
+    description: z.string(),
+    program: z.string(),
+    level: z.string(),
+    validity: z.object({ months: z.number().optional(), days: z.number().optional() }).nullable(),
+  })
+  .openapi("AchievementSummary");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/achievements",
+  tags: ["Catalog"],
+  summary: "The certification catalog",
+  responses: {
+    200: {
+      description: "Every certification",
+      content: { "application/json": { schema: z.object({ items: z.array(AchievementSummarySchema) }) } },
+    },
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/achievements/{id}",
+  tags: ["Catalog"],
+  summary: "One certification as an OB 3.0 Achievement (JSON-LD)",
+  request: { params: IdParam },
+  responses: {
+    200: { description: "Achievement", content: { "application/ld+json": { schema: z.record(z.string(), z.unknown()) } } },
+    ...problemResponses,
+    ...notFoundResponse,
+  },
+});
+
+const imageRoute = createRoute({
+  method: "get",
+  path: "/achievements/{id}/image",
+  tags: ["Catalog"],
+  summary: "The certification's badge artwork",
+  request: { params: IdParam },
+  responses: {
+    200: { description: "Badge image", content: { "image/svg+xml": { schema: z.string() } } },
+    ...problemResponses,
+    ...notFoundResponse,
+  },
+});
+
+export function registerAchievements(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(listRoute, (c) => c.json({ items: listAchievements(c.var.ctx) }, 200));
+  app.openapi(getRoute, (c) =>
+    c.json(getAchievementDocument(c.var.ctx, c.req.valid("param").id) as Record<string, never>, 200, {
+      "content-type": "application/ld+json",
+    }),
+  );
+  app.openapi(imageRoute, (c) => {
+    const { svg, version } = getBadgeSvg(c.var.ctx, c.req.valid("param").id);
+    const etag = `"${version}"`;
+    if (c.req.header("if-none-match") === etag) {
+      return c.body(null, 304);
+    }
+    return c.body(svg, 200, {
+      "content-type": "image/svg+xml",
+      etag,
+      "cache-control": "public, max-age=3600",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+    });
+  });
+}

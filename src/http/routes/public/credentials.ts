@@ -1,0 +1,54 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { getSignedCredential } from "../../../services/read-credentials.js";
+import type { AppEnv } from "../../env.js";
+import { notFoundResponse, problemResponses } from "../../openapi.js";
+
+const IdParam = z.object({
+  id: z.uuid({ error: "must be a credential id (UUID)" }).openapi({ param: { name: "id", in: "path" } }),
+});
+
+const jsonRoute = createRoute({
+  method: "get",
+  path: "/credentials/{id}",
+  tags: ["Public"],
+  summary: "A credential as signed JSON-LD",
+  description: "The OpenBadgeCredential exactly as issued, with its Data Integrity proof.",
+  request: { params: IdParam },
+  responses: {
+    200: {
+      description: "The signed credential",
+      content: { "application/vc+ld+json": { schema: z.record(z.string(), z.unknown()) } },
+    },
+    ...problemResponses,
+    ...notFoundResponse,
+  },
+});
+
+const jwtRoute = createRoute({
+  method: "get",
+  path: "/credentials/{id}/jwt",
+  tags: ["Public"],
+  summary: "A credential as VC-JWT",
+  description: "The compact JWS (ES256) whose header `kid` points at the signing key's JWK.",
+  request: { params: IdParam },
+  responses: {
+    200: { description: "The VC-JWT", content: { "application/vc+jwt": { schema: z.string() } } },
+    ...problemResponses,
+    ...notFoundResponse,
+  },
+});
+
+export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(jsonRoute, (c) => {
+    const { document } = getSignedCredential(c.var.ctx, c.req.valid("param").id);
+    // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
+    return c.json(JSON.parse(document) as Record<string, never>, 200, {
+      "content-type": "application/vc+ld+json",
+      "cache-control": "no-cache",
+    });
+  });
+  app.openapi(jwtRoute, (c) => {
+    const { jwt } = getSignedCredential(c.var.ctx, c.req.valid("param").id);
+    return c.body(jwt, 200, { "content-type": "application/vc+jwt", "cache-control": "no-cache" });
+  });
+}

@@ -1,0 +1,67 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { getDidDocument, getIssuerProfileDocument, getJwk, getJwks } from "../../../services/issuer-identity.js";
+import type { AppEnv } from "../../env.js";
+import { notFoundResponse, problemResponses } from "../../openapi.js";
+
+const JsonDoc = z.record(z.string(), z.unknown());
+
+/** Public identity documents change only on key rotation (a restart): short public caching. */
+function sendDocument(c: Context<AppEnv>, body: object, contentType: string) {
+  return c.json(body as Record<string, never>, 200, {
+    "content-type": contentType,
+    "cache-control": "public, max-age=300",
+  });
+}
+
+const didRoute = createRoute({
+  method: "get",
+  path: "/.well-known/did.json",
+  tags: ["Issuer identity"],
+  summary: "The issuer's did:web DID document",
+  description: "Multikey verification methods of every key generation, so old credentials keep verifying.",
+  responses: { 200: { description: "DID document", content: { "application/did+ld+json": { schema: JsonDoc } } } },
+});
+
+const jwksRoute = createRoute({
+  method: "get",
+  path: "/.well-known/jwks.json",
+  tags: ["Issuer identity"],
+  summary: "The issuer's VC-JWT public keys (JWK Set)",
+  responses: { 200: { description: "JWK Set", content: { "application/jwk-set+json": { schema: JsonDoc } } } },
+});
+
+const jwkRoute = createRoute({
+  method: "get",
+  path: "/keys/{name}",
+  tags: ["Issuer identity"],
+  summary: "One public JWK, at its `kid` URL",
+  request: {
+    params: z.object({
+      name: z
+        .string()
+        .regex(/^key-\d{1,6}$/, "must look like key-<n>")
+        .openapi({ param: { name: "name", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: { description: "JWK", content: { "application/jwk+json": { schema: JsonDoc } } },
+    ...problemResponses,
+    ...notFoundResponse,
+  },
+});
+
+const profileRoute = createRoute({
+  method: "get",
+  path: "/issuer",
+  tags: ["Issuer identity"],
+  summary: "The issuer Profile (OB 3.0) as JSON-LD",
+  responses: { 200: { description: "Profile", content: { "application/ld+json": { schema: JsonDoc } } } },
+});
+
+export function registerIdentity(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(didRoute, (c) => sendDocument(c, getDidDocument(c.var.ctx), "application/did+ld+json"));
+  app.openapi(jwksRoute, (c) => sendDocument(c, getJwks(c.var.ctx), "application/jwk-set+json"));
+  app.openapi(jwkRoute, (c) => sendDocument(c, getJwk(c.var.ctx, c.req.valid("param").name), "application/jwk+json"));
+  app.openapi(profileRoute, (c) => sendDocument(c, getIssuerProfileDocument(c.var.ctx), "application/ld+json"));
+}

@@ -1,0 +1,107 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { hasScope, type Scope } from "../domain/scopes.js";
+import { AppError } from "../errors.js";
+import {
+  countApiKeys,
+  findApiKey,
+  insertApiKey,
+  listApiKeys as listApiKeyRows,
+  revokeApiKey as revokeApiKeyRow,
+} from "../storage/api-keys-repo.js";
+import { appendAudit } from "../storage/audit-repo.js";
+import type { ServiceContext } from "./deps.js";
+
+const TOKEN = /^lrl_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const DUMMY_HASH = Buffer.alloc(32);
+
+function hashSecret(secret: string): Buffer {
+  return createHash("sha256").update(secret, "utf8").digest();
+}
+
+export type ApiPrincipal = { keyId: string; name: string; scopes: string[] };
+export type ApiKeySummary = { id: string; name: string; scopes: string[]; createdAt: string; revokedAt: string | null };
+
+/** Creates a key and returns its token, the only time the token exists in clear. */
+export function createApiKey(
+  ctx: ServiceContext,
+  input: { name: string; scopes: Scope[]; actor: string },
+): { id: string; token: string } {
+  const id = ctx.newId().replaceAll("-", "").slice(0, 12);
+  const secret = ctx.newSecret();
+  const now = ctx.clock();
+  ctx.db.transaction((tx) => {
+    insertApiKey(tx, {
+      id,
+      name: input.name,
+      secretHash: hashSecret(secret).toString("hex"),
+      scopes: input.scopes,
+      createdAt: now,
+      createdBy: input.actor,
+    });
+    appendAudit(tx, {
+      at: now,
+      actor: input.actor,
+      action: "api-key.created",
+      targetType: "api-key",
+      targetId: id,
+      details: { name: input.name, scopes: input.scopes },
+    });
+  });
+  return { id, token: `lrl_${id}_${secret}` };
+}
+
+/** Creates the bootstrap admin key when no key exists yet; returns its token once, else null. */
+export function ensureBootstrapKey(ctx: ServiceContext): { id: string; token: string } | null {
+  if (countApiKeys(ctx.db) > 0) {
+    return null;
+  }
+  return createApiKey(ctx, { name: "bootstrap admin", scopes: ["admin"], actor: "system:bootstrap" });
+}
+
+/** Resolves a bearer token to its key, comparing the secret's hash in constant time. */
+export function authenticate(ctx: ServiceContext, token: string): ApiPrincipal | null {
+  const match = TOKEN.exec(token);
+  const row = match ? findApiKey(ctx.db, match[1] as string) : undefined;
+  const presented = hashSecret(match?.[2] ?? token);
+  const stored = row ? Buffer.from(row.secretHash, "hex") : DUMMY_HASH;
+  const equal = timingSafeEqual(presented, stored);
+  if (!row || !equal || row.revokedAt) {
+    return null;
+  }
+  return { keyId: row.id, name: row.name, scopes: row.scopes };
+}
+
+/** Throws 401 or 403 unless the principal exists and holds the scope. */
+export function requireScope(principal: ApiPrincipal | null, scope: Scope): ApiPrincipal {
+  if (!principal) {
+    throw new AppError("UNAUTHENTICATED", "A valid API key is required: send it as `Authorization: Bearer <key>`");
+  }
+  if (!hasScope(principal.scopes, scope)) {
+    throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope`, { requiredScope: scope });
+  }
+  return principal;
+}
+
+export function listApiKeys(ctx: ServiceContext): ApiKeySummary[] {
+  return listApiKeyRows(ctx.db).map((row) => ({
+    id: row.id,
+    name: row.name,
+    scopes: row.scopes,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
+  }));
+}
+
+export function revokeApiKey(ctx: ServiceContext, input: { id: string; actor: string }): void {
+  const now = ctx.clock();
+  const revoked = ctx.db.transaction((tx) => {
+    const changed = revokeApiKeyRow(tx, input.id, now);
+    if (changed) {
+      appendAudit(tx, { at: now, actor: input.actor, action: "api-key.revoked", targetType: "api-key", targetId: input.id });
+    }
+    return changed;
+  });
+  if (!revoked) {
+    throw new AppError("NOT_FOUND", `No active API key "${input.id}"`);
+  }
+}

@@ -1,0 +1,44 @@
+import type { CredentialRecord } from "../storage/credentials-repo.js";
+
+/** Public URL of a credential (its `id`): the signed JSON today, the verification page later. */
+export function credentialUrl(publicUrl: string, id: string): string {
+  return `${publicUrl}/credentials/${id}`;
+}
+
+/** What the admin API returns for a credential: our bookkeeping around the signed document. */
+export type CredentialView = {
+  id: string;
+  url: string;
+  achievementId: string;
+  achievementName: string;
+  achievementVersion: string;
+  recipient: { email: string; name: string };
+  validFrom: string;
+  validUntil: string | null;
+  issuedBy: string;
+  issuedAt: string;
+  verificationMethod: string;
+  links: { json: string; jwt: string };
+  credential: Record<string, unknown>;
+  jwt: string;
+};
+
+export function toCredentialView(publicUrl: string, record: CredentialRecord): CredentialView {
+  const url = credentialUrl(publicUrl, record.id);
+  return {
+    id: record.id,
+    url,
+    achievementId: record.achievementId,
+    achievementName: record.achievementName,
+    achievementVersion: record.achievementVersion,
+    recipient: { email: record.recipientEmail, name: record.recipientName },
+    validFrom: record.validFrom.toISOString(),
+    validUntil: record.validUntil ? record.validUntil.toISOString() : null,
+    issuedBy: record.issuedBy,
+    issuedAt: record.createdAt.toISOString(),
+    verificationMethod: record.verificationMethod,
+    links: { json: url, jwt: `${url}/jwt` },
+    credential: JSON.parse(record.document) as Record<string, unknown>,
+    jwt: record.jwt,
+  };
+}

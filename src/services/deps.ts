@@ -1,0 +1,34 @@
+import type { DocumentLoader } from "@digitalbazaar/vc";
+import type { Config } from "../config.js";
+import { createDocumentLoader } from "../crypto/document-loader.js";
+import { didDocuments, type IssuerKeyring } from "../crypto/keyring.js";
+import type { Catalog } from "../domain/catalog/parse-catalog.js";
+import { buildIssuerProfile, type IssuerProfile } from "../domain/issuer.js";
+import type { Logger } from "../logger.js";
+import type { Db } from "../storage/db.js";
+
+/** Everything a service needs, injected: no singletons, no clock or randomness of its own. */
+export type Deps = {
+  config: Config;
+  db: Db;
+  keyring: IssuerKeyring;
+  catalog: Catalog;
+  /** The badge artwork SVG template from templates/badges/. */
+  badgeTemplate: string;
+  clock: () => Date;
+  newId: () => string;
+  newSalt: () => string;
+  newSecret: () => string;
+  logger: Logger;
+};
+
+/** Deps plus what is derived from them once at start (issuer Profile, JSON-LD loader). */
+export type ServiceContext = Deps & { issuer: IssuerProfile; documentLoader: DocumentLoader };
+
+export function createServiceContext(deps: Deps): ServiceContext {
+  return {
+    ...deps,
+    issuer: buildIssuerProfile(deps.keyring.did, deps.config.issuer),
+    documentLoader: createDocumentLoader(didDocuments(deps.keyring.didDocument)),
+  };
+}

@@ -1,0 +1,61 @@
+import { normaliseEmail } from "../domain/credential/identity.js";
+import { AppError, validationError } from "../errors.js";
+import { findCredential, findCredentialDocument, listCredentials } from "../storage/credentials-repo.js";
+import { type CredentialView, toCredentialView } from "./credential-view.js";
+import type { ServiceContext } from "./deps.js";
+
+function notFound(id: string): AppError {
+  return new AppError("NOT_FOUND", `No credential "${id}"`);
+}
+
+export function getCredential(ctx: ServiceContext, id: string): CredentialView {
+  const record = findCredential(ctx.db, id);
+  if (!record) {
+    throw notFound(id);
+  }
+  return toCredentialView(ctx.config.publicUrl, record);
+}
+
+/** The signed forms only, for the public read routes. */
+export function getSignedCredential(ctx: ServiceContext, id: string): { document: string; jwt: string } {
+  const found = findCredentialDocument(ctx.db, id);
+  if (!found) {
+    throw notFound(id);
+  }
+  return found;
+}
+
+export type CredentialListQuery = { achievementId?: string; email?: string; limit: number; cursor?: string };
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.getTime(), id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [ms, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
+    if (typeof ms === "number" && Number.isFinite(ms) && typeof id === "string") {
+      return { createdAt: new Date(ms), id };
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw validationError([{ path: "cursor", message: "not a cursor returned by this API" }]);
+}
+
+/** One page of credentials, newest first, with the cursor of the next page (null at the end). */
+export function listCredentialPage(
+  ctx: ServiceContext,
+  query: CredentialListQuery,
+): { items: CredentialView[]; nextCursor: string | null } {
+  const rows = listCredentials(ctx.db, {
+    achievementId: query.achievementId,
+    email: query.email ? normaliseEmail(query.email) : undefined,
+    limit: query.limit + 1,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null;
+  return { items: page.map((r) => toCredentialView(ctx.config.publicUrl, r)), nextCursor };
+}

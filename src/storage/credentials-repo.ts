@@ -1,0 +1,95 @@
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import type { Db, Tx } from "./db.js";
+import { achievements, credentials, recipients } from "./schema.js";
+
+export type CredentialInsert = typeof credentials.$inferInsert;
+
+export type CredentialRecord = {
+  id: string;
+  achievementId: string;
+  achievementName: string;
+  achievementVersion: string;
+  recipientEmail: string;
+  recipientName: string;
+  validFrom: Date;
+  validUntil: Date | null;
+  document: string;
+  jwt: string;
+  verificationMethod: string;
+  issuedBy: string;
+  createdAt: Date;
+};
+
+export function insertCredential(tx: Tx | Db, row: CredentialInsert): void {
+  tx.insert(credentials).values(row).run();
+}
+
+const recordColumns = {
+  id: credentials.id,
+  achievementId: credentials.achievementId,
+  achievementName: achievements.name,
+  achievementVersion: credentials.achievementVersion,
+  recipientEmail: recipients.email,
+  recipientName: credentials.recipientName,
+  validFrom: credentials.validFrom,
+  validUntil: credentials.validUntil,
+  document: credentials.document,
+  jwt: credentials.jwt,
+  verificationMethod: credentials.verificationMethod,
+  issuedBy: credentials.issuedBy,
+  createdAt: credentials.createdAt,
+};
+
+function selectRecords(db: Db) {
+  return db
+    .select(recordColumns)
+    .from(credentials)
+    .innerJoin(achievements, eq(achievements.id, credentials.achievementId))
+    .innerJoin(recipients, eq(recipients.id, credentials.recipientId));
+}
+
+export function findCredential(db: Db, id: string): CredentialRecord | undefined {
+  return selectRecords(db).where(eq(credentials.id, id)).get();
+}
+
+/** Just the signed document, for the public read path (one indexed lookup, no joins). */
+export function findCredentialDocument(db: Db, id: string): { document: string; jwt: string } | undefined {
+  return db
+    .select({ document: credentials.document, jwt: credentials.jwt })
+    .from(credentials)
+    .where(eq(credentials.id, id))
+    .get();
+}
+
+export type CredentialPageQuery = {
+  achievementId?: string;
+  email?: string;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+};
+
+/** Newest first, keyset-paginated on (createdAt, id); returns one page. */
+export function listCredentials(db: Db, query: CredentialPageQuery): CredentialRecord[] {
+  const filters: SQL[] = [];
+  if (query.achievementId) {
+    filters.push(eq(credentials.achievementId, query.achievementId));
+  }
+  if (query.email) {
+    filters.push(eq(recipients.email, query.email));
+  }
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    const older = or(
+      lt(credentials.createdAt, createdAt),
+      and(eq(credentials.createdAt, createdAt), lt(credentials.id, id)),
+    );
+    if (older) {
+      filters.push(older);
+    }
+  }
+  return selectRecords(db)
+    .where(and(...filters))
+    .orderBy(desc(credentials.createdAt), desc(credentials.id))
+    .limit(query.limit)
+    .all();
+}
