@@ -7,11 +7,11 @@ export function loadCatalog(templatesDir: string): Catalog {
   const dir = join(templatesDir, "achievements");
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".yaml") || n.endsWith(".yml")).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".yaml") || n.endsWith(".yml"))
+      .sort();
   } catch {
     throw new CatalogError(`cannot read the definitions folder ${dir}`);
   }
-  return parseCatalog(
-    names.map((name) => ({ name: join(dir, name), text: readFileSync(join(dir, name), "utf8") })),
-  );
+  return parseCatalog(names.map((name) => ({ name: join(dir, name), text: readFileSync(join(dir, name), "utf8") })));
 }

@@ -1,7 +1,7 @@
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
-import * as vc from "@digitalbazaar/vc";
 import type { DocumentLoader } from "@digitalbazaar/vc";
+import * as vc from "@digitalbazaar/vc";
 import type { IssuerSigner } from "./keyring.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -16,7 +16,11 @@ export async function signDataIntegrity(options: {
   documentLoader: DocumentLoader;
   now: Date;
 }): Promise<JsonObject> {
-  const suite = new DataIntegrityProof({ signer: options.signer.signer, date: options.now, cryptosuite: eddsaRdfc2022 });
+  const suite = new DataIntegrityProof({
+    signer: options.signer.signer,
+    date: options.now,
+    cryptosuite: eddsaRdfc2022,
+  });
   const signed = await vc.issue({
     credential: options.credential,
     suite,

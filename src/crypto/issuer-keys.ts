@@ -2,7 +2,13 @@ import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { z } from "zod";
 
-const JwkSchema = z.looseObject({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string(), d: z.string().optional() });
+const JwkSchema = z.looseObject({
+  kty: z.string(),
+  crv: z.string(),
+  x: z.string(),
+  y: z.string(),
+  d: z.string().optional(),
+});
 
 /** One generation of issuer keys as kept in keys/: an Ed25519 key (Data Integrity) and a P-256 key (VC-JWT). */
 export const StoredIssuerKeySchema = z.strictObject({

@@ -1,11 +1,6 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  generateIssuerKey,
-  retireIssuerKey,
-  type StoredIssuerKey,
-  StoredIssuerKeySchema,
-} from "./issuer-keys.js";
+import { generateIssuerKey, retireIssuerKey, type StoredIssuerKey, StoredIssuerKeySchema } from "./issuer-keys.js";
 
 const KEY_FILE = /^issuer-key-(\d+)\.json$/;
 

@@ -3,8 +3,9 @@ import { importJWK, type JWK } from "jose";
 
 /** The private key type jose produces for ES256. */
 export type JwtPrivateKey = Awaited<ReturnType<typeof importJWK>>;
+
 import { DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT } from "../domain/contexts.js";
-import { type StoredIssuerKey, publicPart } from "./issuer-keys.js";
+import { publicPart, type StoredIssuerKey } from "./issuer-keys.js";
 
 export type VerificationMethod = {
   id: string;
@@ -63,7 +64,12 @@ export async function createKeyring(options: {
     }),
   );
   const jwks = keys.map(
-    (k): PublicJwk => ({ ...publicPart(k.p256.publicJwk), kid: jwtKidUrl(publicUrl, k.generation), alg: "ES256", use: "sig" }),
+    (k): PublicJwk => ({
+      ...publicPart(k.p256.publicJwk),
+      kid: jwtKidUrl(publicUrl, k.generation),
+      alg: "ES256",
+      use: "sig",
+    }),
   );
   const vmId = `${did}#key-${active.generation}`;
   const edKey = await Ed25519Multikey.from({

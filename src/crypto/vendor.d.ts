@@ -47,7 +47,11 @@ declare module "@digitalbazaar/vc" {
     documentLoader: DocumentLoader;
     now?: Date | string;
     checkStatus?: (options: unknown) => Promise<{ verified: boolean }>;
-  }): Promise<{ verified: boolean; error?: { message?: string; errors?: Array<{ message?: string }> }; results?: unknown[] }>;
+  }): Promise<{
+    verified: boolean;
+    error?: { message?: string; errors?: Array<{ message?: string }> };
+    results?: unknown[];
+  }>;
 }
 
 declare module "@digitalbazaar/credentials-context" {

@@ -39,8 +39,15 @@ export function problemResponse(
 
 /** zod issues as `{path, message}` with dotted paths. */
 export function fieldErrors(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ path: issue.path.join(".") || "(body)", message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: issue.path.join(".") || "(body)",
+    message: /received undefined$/.test(issue.message) ? "is required" : issue.message,
+  }));
 }
+
+const HTTP_DETAILS: Record<number, string> = {
+  415: "Send the request body as application/json",
+};
 
 function codeForHttpStatus(status: number, message: string): ErrorCode {
   if (status === 400 && /json/i.test(message)) {
@@ -65,7 +72,8 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
         headers[key] = value;
       }
     });
-    return problemResponse(c, code, err.message || ERROR_TITLES[code], {}, headers);
+    const detail = HTTP_DETAILS[err.status] ?? (err.message || ERROR_TITLES[code]);
+    return problemResponse(c, code, detail, {}, headers);
   }
   if (err instanceof ZodError) {
     return problemResponse(c, "VALIDATION_FAILED", "The request is not valid", { errors: fieldErrors(err) });

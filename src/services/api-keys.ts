@@ -97,7 +97,13 @@ export function revokeApiKey(ctx: ServiceContext, input: { id: string; actor: st
   const revoked = ctx.db.transaction((tx) => {
     const changed = revokeApiKeyRow(tx, input.id, now);
     if (changed) {
-      appendAudit(tx, { at: now, actor: input.actor, action: "api-key.revoked", targetType: "api-key", targetId: input.id });
+      appendAudit(tx, {
+        at: now,
+        actor: input.actor,
+        action: "api-key.revoked",
+        targetType: "api-key",
+        targetId: input.id,
+      });
     }
     return changed;
   });

@@ -41,18 +41,9 @@ const AchievementTypeSchema = z.union([
 ]);
 
 /** Badge artwork families; each one has its own SVG template in templates/badges/. */
-export const BADGE_LEVELS = [
-  "associate",
-  "specialist",
-  "professional",
-  "trainer",
-  "field",
-  "migration",
-] as const;
+export const BADGE_LEVELS = ["associate", "specialist", "professional", "trainer", "field", "migration"] as const;
 
-const slug = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lowercase letters, digits and single hyphens");
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lowercase letters, digits and single hyphens");
 const text = z.string().trim().min(1, "must not be empty");
 const httpsUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 

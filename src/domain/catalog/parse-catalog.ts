@@ -1,11 +1,7 @@
 import { createHash } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import {
-  type AchievementDefinition,
-  AchievementDefinitionSchema,
-  DefinitionFileSchema,
-} from "./definition-schema.js";
+import { type AchievementDefinition, AchievementDefinitionSchema, DefinitionFileSchema } from "./definition-schema.js";
 
 /** A definition with where it came from and a content hash that versions it. */
 export type CatalogEntry = AchievementDefinition & { sourceFile: string; version: string };
@@ -31,7 +27,9 @@ function substitute(value: unknown, param: string, values: Record<string, string
   if (typeof value === "string") {
     return value.replace(PLACEHOLDER, (match, name: string, key: string) => {
       if (name !== param) {
-        throw new CatalogError(`${path}: placeholder ${match} names "${name}", but the variant parameter is "${param}"`);
+        throw new CatalogError(
+          `${path}: placeholder ${match} names "${name}", but the variant parameter is "${param}"`,
+        );
       }
       const replacement = values[key];
       if (replacement === undefined) {

@@ -7,7 +7,9 @@ export function normaliseEmail(email: string): string {
 
 /** OB 3.0 IdentityHash: `sha256$` + hex(SHA-256(identifier ‖ salt)) (STANDARDS.md §1.4). */
 export function identityHash(identifier: string, salt: string): string {
-  return `sha256$${createHash("sha256").update(identifier + salt, "utf8").digest("hex")}`;
+  return `sha256$${createHash("sha256")
+    .update(identifier + salt, "utf8")
+    .digest("hex")}`;
 }
 
 export type IdentityObject = {

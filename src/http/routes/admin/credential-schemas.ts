@@ -8,7 +8,12 @@ export const IssueCredentialRequestSchema = z
       .max(200)
       .openapi({ description: "Id of a certification in the catalog", example: "gitlab-certified-associate" }),
     recipient: z.strictObject({
-      email: z.email({ error: "must be a valid email address" }).max(320).openapi({ example: "ada@example.org" }),
+      email: z
+        .string()
+        .trim()
+        .max(320)
+        .pipe(z.email({ error: "must be a valid email address" }))
+        .openapi({ type: "string", format: "email", example: "ada@example.org" }),
       name: z
         .string()
         .trim()

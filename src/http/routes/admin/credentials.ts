@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { getCredential, listCredentialPage } from "../../../services/read-credentials.js";
 import { issueCredential } from "../../../services/issue-credential.js";
+import { getCredential, listCredentialPage } from "../../../services/read-credentials.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
 import {

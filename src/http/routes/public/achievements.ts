@@ -4,7 +4,10 @@ import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
 
 const IdParam = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,200}$/, "must be an achievement id").openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .regex(/^[a-z0-9-]{1,200}$/, "must be an achievement id")
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 
 const AchievementSummarySchema = z
@@ -39,7 +42,10 @@ const getRoute = createRoute({
   summary: "One certification as an OB 3.0 Achievement (JSON-LD)",
   request: { params: IdParam },
   responses: {
-    200: { description: "Achievement", content: { "application/ld+json": { schema: z.record(z.string(), z.unknown()) } } },
+    200: {
+      description: "Achievement",
+      content: { "application/ld+json": { schema: z.record(z.string(), z.unknown()) } },
+    },
     ...problemResponses,
     ...notFoundResponse,
   },
