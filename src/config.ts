@@ -15,7 +15,7 @@ const PublicUrlSchema = z
   })
   .transform((url) => url.origin);
 
-/** Every environment variable the service reads, with its default. Only main.ts and cli/* read process.env. */
+/** Every environment variable the service reads, with its default (only main.ts and cli/ pass the environment in). */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().trim().min(1).default("127.0.0.1"),

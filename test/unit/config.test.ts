@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+describe("loadConfig", () => {
+  it("has embedded defaults for a local start", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      publicUrl: "http://localhost:3000",
+      dbPath: "data/laurel.db",
+      keysDir: "keys",
+      templatesDir: "templates",
+    });
+    expect(config.issuer).toMatchObject({
+      name: "Laurel Demo Issuer",
+      url: "http://localhost:3000",
+      image: "http://localhost:3000/public/issuer-logo.svg",
+    });
+  });
+
+  it("derives the default public URL from PORT and reads the issuer profile", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      LAUREL_ISSUER_NAME: "Acme Academy",
+      LAUREL_ISSUER_EMAIL: "certs@acme.example",
+      LAUREL_LINKEDIN_ORG_ID: "1234567",
+    });
+    expect(config.publicUrl).toBe("http://localhost:8080");
+    expect(config.issuer).toMatchObject({
+      name: "Acme Academy",
+      email: "certs@acme.example",
+      linkedInOrganizationId: "1234567",
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ PORT: "", LAUREL_ISSUER_EMAIL: "" }).port).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: "seventy" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ LAUREL_PUBLIC_URL: "http://badges.example.org" }, "LAUREL_PUBLIC_URL: must use https"],
+    [{ LAUREL_PUBLIC_URL: "https://badges.example.org/some/path" }, "LAUREL_PUBLIC_URL: must be an origin only"],
+    [{ LAUREL_PUBLIC_URL: "badges" }, "LAUREL_PUBLIC_URL"],
+    [{ LAUREL_ISSUER_EMAIL: "nope" }, "LAUREL_ISSUER_EMAIL"],
+    [{ LAUREL_ISSUER_IMAGE: "ftp://x/y.png" }, "LAUREL_ISSUER_IMAGE"],
+    [{ LAUREL_LINKEDIN_ORG_ID: "acme" }, "LAUREL_LINKEDIN_ORG_ID"],
+    [{ LAUREL_LOG_LEVEL: "chatty" }, "LAUREL_LOG_LEVEL"],
+  ])("rejects %j naming the variable", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("names every invalid variable at once", () => {
+    expect(() => loadConfig({ PORT: "x", LAUREL_ISSUER_EMAIL: "y" })).toThrow(/PORT[\s\S]*LAUREL_ISSUER_EMAIL/);
+  });
+
+  it("accepts https origins and keeps the port", () => {
+    expect(loadConfig({ LAUREL_PUBLIC_URL: "https://badges.example.org:8443/" }).publicUrl).toBe(
+      "https://badges.example.org:8443",
+    );
+  });
+});
