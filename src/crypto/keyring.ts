@@ -5,6 +5,7 @@ import { importJWK, type JWK } from "jose";
 export type JwtPrivateKey = Awaited<ReturnType<typeof importJWK>>;
 
 import { DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT } from "../domain/contexts.js";
+import { createEd25519Signer } from "./ed25519-signer.js";
 import { publicPart, type StoredIssuerKey } from "./issuer-keys.js";
 
 export type VerificationMethod = {
@@ -92,7 +93,7 @@ export async function createKeyring(options: {
     jwks,
     active: {
       verificationMethod: vmId,
-      signer: edKey.signer(),
+      signer: edKey.secretKey ? createEd25519Signer(vmId, edKey.secretKey, edKey.publicKey) : edKey.signer(),
       jwtKid: jwtKidUrl(publicUrl, active.generation),
       jwtPrivateKey,
     },

@@ -1,4 +1,4 @@
-import { type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
+import { CompactSign, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { JsonObject } from "./data-integrity.js";
 import type { JwtPrivateKey } from "./keyring.js";
 
@@ -7,34 +7,50 @@ function seconds(isoDate: unknown): number | undefined {
 }
 
 /**
- * Produces the VC-JWT form of a credential (OB 3.0 §8.2 JWT proof): ES256, `kid` pointing at a
- * single public JWK, payload = the credential plus `iss`, `jti`, `nbf` and (when it expires) `exp`.
- * `sub` is set only when the subject has an `id`: ours are identified by a hashed email instead.
+ * The VC-JWT payload of a credential (OB 3.0 §8.2.4): the credential itself plus `iss`, `jti`,
+ * `nbf` and, when it expires, `exp`. `sub` is set only when the subject has an `id` (ours are
+ * identified by a hashed email instead). Deterministic: the same credential gives the same bytes.
+ */
+export function vcJwtPayload(credential: JsonObject): string {
+  const issuer = credential.issuer as { id?: string } | string;
+  const subject = credential.credentialSubject as { id?: string } | undefined;
+  const claims: Record<string, unknown> = {
+    ...credential,
+    iss: typeof issuer === "string" ? issuer : issuer.id,
+    jti: credential.id,
+    nbf: seconds(credential.validFrom),
+    exp: seconds(credential.validUntil),
+    sub: subject?.id,
+  };
+  return JSON.stringify(claims);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Signs the VC-JWT form of a credential: ES256, header `{alg, kid, typ: "JWT"}` with `kid` the URL
+ * of a single public JWK. Returns the compact JWS.
  */
 export async function signVcJwt(options: {
   credential: JsonObject;
   kid: string;
   privateKey: JwtPrivateKey;
 }): Promise<string> {
-  const { credential } = options;
-  const issuer = credential.issuer as { id?: string } | string;
-  const subject = credential.credentialSubject as { id?: string } | undefined;
-  const jwt = new SignJWT({ ...credential })
+  return new CompactSign(encoder.encode(vcJwtPayload(options.credential)))
     .setProtectedHeader({ alg: "ES256", kid: options.kid, typ: "JWT" })
-    .setIssuer(typeof issuer === "string" ? issuer : String(issuer.id))
-    .setJti(String(credential.id));
-  const nbf = seconds(credential.validFrom);
-  if (nbf !== undefined) {
-    jwt.setNotBefore(nbf);
-  }
-  const exp = seconds(credential.validUntil);
-  if (exp !== undefined) {
-    jwt.setExpirationTime(exp);
-  }
-  if (subject?.id) {
-    jwt.setSubject(subject.id);
-  }
-  return jwt.sign(options.privateKey);
+    .sign(options.privateKey);
+}
+
+/** The JWS without its payload (`header..signature`, RFC 7515 Appendix F): what we store. */
+export function detachJwtPayload(jwt: string): string {
+  const [header, , signature] = jwt.split(".");
+  return `${header}..${signature}`;
+}
+
+/** Re-attaches the payload rebuilt from the stored credential, giving back the exact JWS. */
+export function attachJwtPayload(detached: string, credential: JsonObject): string {
+  const [header, , signature] = detached.split(".");
+  return `${header}.${Buffer.from(vcJwtPayload(credential)).toString("base64url")}.${signature}`;
 }
 
 /** Verifies a VC-JWT's signature and registered claims with a key resolver (jose semantics). */

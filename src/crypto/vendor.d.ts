@@ -15,6 +15,8 @@ declare module "@digitalbazaar/ed25519-multikey" {
     controller?: string;
     publicKeyMultibase: string;
     secretKeyMultibase?: string;
+    publicKey: Uint8Array;
+    secretKey?: Uint8Array;
     signer(): Signer;
     export(options: { publicKey?: boolean; secretKey?: boolean; includeContext?: boolean }): Promise<MultikeyJson>;
   };

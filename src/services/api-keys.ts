@@ -29,7 +29,8 @@ export function createApiKey(
   const id = ctx.newId().replaceAll("-", "").slice(0, 12);
   const secret = ctx.newSecret();
   const now = ctx.clock();
-  ctx.db.transaction((tx) => {
+  const { db } = ctx;
+  db.transaction((tx) => {
     insertApiKey(tx, {
       id,
       name: input.name,
@@ -38,7 +39,7 @@ export function createApiKey(
       createdAt: now,
       createdBy: input.actor,
     });
-    appendAudit(tx, {
+    appendAudit(db, {
       at: now,
       actor: input.actor,
       action: "api-key.created",
@@ -94,10 +95,11 @@ export function listApiKeys(ctx: ServiceContext): ApiKeySummary[] {
 
 export function revokeApiKey(ctx: ServiceContext, input: { id: string; actor: string }): void {
   const now = ctx.clock();
-  const revoked = ctx.db.transaction((tx) => {
+  const { db } = ctx;
+  const revoked = db.transaction((tx) => {
     const changed = revokeApiKeyRow(tx, input.id, now);
     if (changed) {
-      appendAudit(tx, {
+      appendAudit(db, {
         at: now,
         actor: input.actor,
         action: "api-key.revoked",

@@ -1,3 +1,4 @@
+import { attachJwtPayload } from "../crypto/vc-jwt.js";
 import type { CredentialRecord } from "../storage/credentials-repo.js";
 
 /** Public URL of a credential (its `id`): the signed JSON today, the verification page later. */
@@ -23,8 +24,14 @@ export type CredentialView = {
   jwt: string;
 };
 
-export function toCredentialView(publicUrl: string, record: CredentialRecord): CredentialView {
+/** `signed` is passed when the caller already holds both forms (issuance), saving their rebuild. */
+export function toCredentialView(
+  publicUrl: string,
+  signed: { credential: Record<string, unknown>; jwt: string } | null,
+  record: CredentialRecord,
+): CredentialView {
   const url = credentialUrl(publicUrl, record.id);
+  const document = signed?.credential ?? (JSON.parse(record.document) as Record<string, unknown>);
   return {
     id: record.id,
     url,
@@ -38,7 +45,7 @@ export function toCredentialView(publicUrl: string, record: CredentialRecord): C
     issuedAt: record.createdAt.toISOString(),
     verificationMethod: record.verificationMethod,
     links: { json: url, jwt: `${url}/jwt` },
-    credential: JSON.parse(record.document) as Record<string, unknown>,
-    jwt: record.jwt,
+    credential: document,
+    jwt: signed?.jwt ?? attachJwtPayload(record.jwtDetached, document),
   };
 }

@@ -1,5 +1,5 @@
 import { signDataIntegrity } from "../crypto/data-integrity.js";
-import { signVcJwt } from "../crypto/vc-jwt.js";
+import { detachJwtPayload, signVcJwt } from "../crypto/vc-jwt.js";
 import { toOb3Achievement, validUntilFor } from "../domain/achievement.js";
 import { buildOpenBadgeCredential } from "../domain/credential/build.js";
 import { normaliseEmail, recipientIdentifiers } from "../domain/credential/identity.js";
@@ -49,11 +49,13 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
     now: validFrom,
   });
   const jwt = await signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey });
+  const jwtDetached = detachJwtPayload(jwt);
 
   const documentJson = JSON.stringify(document);
-  ctx.db.transaction((tx) => {
-    const recipientId = upsertRecipient(tx, { newId: ctx.newId(), email, name, now });
-    insertCredential(tx, {
+  const { db } = ctx;
+  db.transaction(() => {
+    const recipientId = upsertRecipient(db, { newId: ctx.newId(), email, name, now });
+    insertCredential(db, {
       id,
       achievementId: entry.id,
       achievementVersion: entry.version,
@@ -62,12 +64,12 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
       validFrom,
       validUntil: validUntil ?? null,
       document: documentJson,
-      jwt,
+      jwtDetached,
       verificationMethod: signer.verificationMethod,
       issuedBy: input.actor,
       createdAt: now,
     });
-    appendAudit(tx, {
+    appendAudit(db, {
       at: now,
       actor: input.actor,
       action: "credential.issued",
@@ -78,19 +80,23 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
   });
   ctx.logger.info("credential issued", { credentialId: id, achievementId: entry.id, actor: input.actor });
 
-  return toCredentialView(ctx.config.publicUrl, {
-    id,
-    achievementId: entry.id,
-    achievementName: entry.name,
-    achievementVersion: entry.version,
-    recipientEmail: email,
-    recipientName: name,
-    validFrom,
-    validUntil: validUntil ?? null,
-    document: documentJson,
-    jwt,
-    verificationMethod: signer.verificationMethod,
-    issuedBy: input.actor,
-    createdAt: now,
-  });
+  return toCredentialView(
+    ctx.config.publicUrl,
+    { credential: document, jwt },
+    {
+      id,
+      achievementId: entry.id,
+      achievementName: entry.name,
+      achievementVersion: entry.version,
+      recipientEmail: email,
+      recipientName: name,
+      validFrom,
+      validUntil: validUntil ?? null,
+      document: documentJson,
+      jwtDetached,
+      verificationMethod: signer.verificationMethod,
+      issuedBy: input.actor,
+      createdAt: now,
+    },
+  );
 }

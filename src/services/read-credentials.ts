@@ -1,3 +1,4 @@
+import { attachJwtPayload } from "../crypto/vc-jwt.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import { AppError, validationError } from "../errors.js";
 import { findCredential, findCredentialDocument, listCredentials } from "../storage/credentials-repo.js";
@@ -13,16 +14,25 @@ export function getCredential(ctx: ServiceContext, id: string): CredentialView {
   if (!record) {
     throw notFound(id);
   }
-  return toCredentialView(ctx.config.publicUrl, record);
+  return toCredentialView(ctx.config.publicUrl, null, record);
 }
 
-/** The signed forms only, for the public read routes. */
-export function getSignedCredential(ctx: ServiceContext, id: string): { document: string; jwt: string } {
+/** The signed JSON document exactly as stored, for the public read route. */
+export function getSignedCredential(ctx: ServiceContext, id: string): string {
   const found = findCredentialDocument(ctx.db, id);
   if (!found) {
     throw notFound(id);
   }
-  return found;
+  return found.document;
+}
+
+/** The VC-JWT form: the stored header and signature around the payload rebuilt from the document. */
+export function getCredentialJwt(ctx: ServiceContext, id: string): string {
+  const found = findCredentialDocument(ctx.db, id);
+  if (!found) {
+    throw notFound(id);
+  }
+  return attachJwtPayload(found.jwtDetached, JSON.parse(found.document) as Record<string, unknown>);
 }
 
 export type CredentialListQuery = { achievementId?: string; email?: string; limit: number; cursor?: string };
@@ -57,5 +67,5 @@ export function listCredentialPage(
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null;
-  return { items: page.map((r) => toCredentialView(ctx.config.publicUrl, r)), nextCursor };
+  return { items: page.map((r) => toCredentialView(ctx.config.publicUrl, null, r)), nextCursor };
 }

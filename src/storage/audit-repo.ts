@@ -1,5 +1,6 @@
-import { desc } from "drizzle-orm";
-import type { Db, Tx } from "./db.js";
+import { desc, sql } from "drizzle-orm";
+import type { Db } from "./db.js";
+import { preparedWrite } from "./prepared.js";
 import { auditLog } from "./schema.js";
 
 export type AuditEntry = {
@@ -11,11 +12,19 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-/** Appends one audit entry inside the caller's transaction (the log is append-only). */
-export function appendAudit(tx: Tx | Db, entry: AuditEntry): void {
-  tx.insert(auditLog)
-    .values({ ...entry, details: entry.details ?? {} })
-    .run();
+/** Appends one audit entry; call it inside the caller's transaction (the log is append-only). */
+export function appendAudit(db: Db, entry: AuditEntry): void {
+  const insert = preparedWrite(db, "audit.insert", (d) =>
+    d.insert(auditLog).values({
+      at: sql.placeholder("at"),
+      actor: sql.placeholder("actor"),
+      action: sql.placeholder("action"),
+      targetType: sql.placeholder("targetType"),
+      targetId: sql.placeholder("targetId"),
+      details: sql.placeholder("details"),
+    }),
+  );
+  insert({ ...entry, details: entry.details ?? {} });
 }
 
 /** The newest audit entries first. */

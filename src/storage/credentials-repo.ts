@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
-import type { Db, Tx } from "./db.js";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "./db.js";
+import { preparedWrite } from "./prepared.js";
 import { achievements, credentials, recipients } from "./schema.js";
 
 export type CredentialInsert = typeof credentials.$inferInsert;
@@ -14,14 +15,20 @@ export type CredentialRecord = {
   validFrom: Date;
   validUntil: Date | null;
   document: string;
-  jwt: string;
+  jwtDetached: string;
   verificationMethod: string;
   issuedBy: string;
   createdAt: Date;
 };
 
-export function insertCredential(tx: Tx | Db, row: CredentialInsert): void {
-  tx.insert(credentials).values(row).run();
+/** Inserts a credential row; call it inside the caller's transaction. */
+export function insertCredential(db: Db, row: Required<CredentialInsert>): void {
+  const insert = preparedWrite(db, "credentials.insert", (d) =>
+    d
+      .insert(credentials)
+      .values(Object.fromEntries(Object.keys(row).map((c) => [c, sql.placeholder(c)])) as unknown as CredentialInsert),
+  );
+  insert(row);
 }
 
 const recordColumns = {
@@ -34,7 +41,7 @@ const recordColumns = {
   validFrom: credentials.validFrom,
   validUntil: credentials.validUntil,
   document: credentials.document,
-  jwt: credentials.jwt,
+  jwtDetached: credentials.jwtDetached,
   verificationMethod: credentials.verificationMethod,
   issuedBy: credentials.issuedBy,
   createdAt: credentials.createdAt,
@@ -53,9 +60,9 @@ export function findCredential(db: Db, id: string): CredentialRecord | undefined
 }
 
 /** Just the signed document, for the public read path (one indexed lookup, no joins). */
-export function findCredentialDocument(db: Db, id: string): { document: string; jwt: string } | undefined {
+export function findCredentialDocument(db: Db, id: string): { document: string; jwtDetached: string } | undefined {
   return db
-    .select({ document: credentials.document, jwt: credentials.jwt })
+    .select({ document: credentials.document, jwtDetached: credentials.jwtDetached })
     .from(credentials)
     .where(eq(credentials.id, id))
     .get();

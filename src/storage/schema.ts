@@ -22,7 +22,10 @@ export const recipients = sqliteTable(
   (t) => [uniqueIndex("recipients_email_unique").on(t.email)],
 );
 
-/** Every credential exactly as issued: the signed JSON document and its VC-JWT form. */
+/**
+ * Every credential exactly as issued: the signed JSON document, and its VC-JWT form stored detached
+ * (`header..signature`): the JWT payload is rebuilt from the document, so it is not stored twice.
+ */
 export const credentials = sqliteTable(
   "credentials",
   {
@@ -38,7 +41,7 @@ export const credentials = sqliteTable(
     validFrom: integer({ mode: "timestamp_ms" }).notNull(),
     validUntil: integer({ mode: "timestamp_ms" }),
     document: text().notNull(),
-    jwt: text().notNull(),
+    jwtDetached: text().notNull(),
     verificationMethod: text().notNull(),
     issuedBy: text().notNull(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { getSignedCredential } from "../../../services/read-credentials.js";
+import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
 
@@ -40,7 +40,7 @@ const jwtRoute = createRoute({
 
 export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
   app.openapi(jsonRoute, (c) => {
-    const { document } = getSignedCredential(c.var.ctx, c.req.valid("param").id);
+    const document = getSignedCredential(c.var.ctx, c.req.valid("param").id);
     // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
     return c.json(JSON.parse(document) as Record<string, never>, 200, {
       "content-type": "application/vc+ld+json",
@@ -48,7 +48,7 @@ export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
     });
   });
   app.openapi(jwtRoute, (c) => {
-    const { jwt } = getSignedCredential(c.var.ctx, c.req.valid("param").id);
+    const jwt = getCredentialJwt(c.var.ctx, c.req.valid("param").id);
     return c.body(jwt, 200, { "content-type": "application/vc+jwt", "cache-control": "no-cache" });
   });
 }
