@@ -1,0 +1,112 @@
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+/** Runs a CLI as an operator would (through tsx), against a throwaway data and keys folder. */
+async function cli(script: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const file = script === "main" ? "src/main.ts" : `src/cli/${script}.ts`;
+  try {
+    const { stdout, stderr } = await run("node", ["--import", "tsx", file, ...args], { env, timeout: 20_000 });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "laurel-cli-"));
+  env = {
+    PATH: process.env.PATH,
+    LAUREL_DB_PATH: join(dir, "data", "laurel.db"),
+    LAUREL_KEYS_DIR: join(dir, "keys"),
+    LAUREL_PUBLIC_URL: "https://badges.test",
+  };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the api-keys CLI", () => {
+  it("creates a key (token shown once), lists it without secrets, and revokes it", async () => {
+    const created = await cli("api-keys", ["create", "--name", "grader bot", "--scopes", "credentials:issue"]);
+    expect(created.code).toBe(0);
+    const token = /lrl_[a-z0-9]{12}_[A-Za-z0-9_-]{43}/.exec(created.stdout)?.[0];
+    expect(token).toBeDefined();
+    const id = token?.split("_")[1] ?? "";
+
+    const listed = await cli("api-keys", ["list"]);
+    expect(listed.stdout).toContain(`${id}  grader bot  [credentials:issue]  active`);
+    expect(listed.stdout).toContain("bootstrap admin");
+    expect(listed.stdout).not.toContain(token?.split("_")[2] ?? "");
+
+    expect((await cli("api-keys", ["revoke", id])).code).toBe(0);
+    expect((await cli("api-keys", ["list"])).stdout).toMatch(new RegExp(`${id} {2}grader bot .* revoked`));
+    const again = await cli("api-keys", ["revoke", id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`No active API key "${id}"`);
+  });
+
+  it("refuses unknown scopes and missing arguments with the usage", async () => {
+    const bad = await cli("api-keys", ["create", "--name", "x", "--scopes", "everything"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("unknown scope(s): everything");
+    expect((await cli("api-keys", ["frobnicate"])).stderr).toContain("Usage:");
+  });
+
+  it("wrote the bootstrap admin key on first use, readable by the owner only", () => {
+    const file = join(dir, "keys", "bootstrap-admin-key.txt");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, "utf8")).toMatch(/^lrl_[a-z0-9]{12}_[A-Za-z0-9_-]{43}\n$/);
+  });
+});
+
+describe("the keys:rotate CLI", () => {
+  it("adds a generation and keeps the old one published without its secrets", async () => {
+    const rotated = await cli("rotate-keys", []);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toContain("New active key: did:web:badges.test#key-2");
+    expect(rotated.stdout).toContain("key-1 (retired), key-2 (active)");
+    expect(readdirSync(join(dir, "keys")).filter((f) => f.startsWith("issuer-key-"))).toHaveLength(2);
+    expect(readFileSync(join(dir, "keys", "issuer-key-1.json"), "utf8")).not.toContain("secretKeyMultibase");
+  });
+
+  it("stops with the variable named when the configuration is wrong", async () => {
+    const saved = env;
+    env = { ...env, LAUREL_PUBLIC_URL: "http://insecure.example" };
+    const result = await cli("rotate-keys", []);
+    env = saved;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("LAUREL_PUBLIC_URL: must use https");
+  });
+});
+
+describe("starting the service", () => {
+  it("stops with every wrong variable named", async () => {
+    const saved = env;
+    env = { ...env, PORT: "eighty", LAUREL_ISSUER_EMAIL: "not-an-email" };
+    const result = await cli("main", []);
+    env = saved;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("PORT:");
+    expect(result.stderr).toContain("LAUREL_ISSUER_EMAIL: must be an email address");
+  });
+
+  it("stops on a bad definition file, naming the file and the field", async () => {
+    const templates = join(dir, "templates");
+    cpSync("templates", templates, { recursive: true });
+    const file = join(templates, "achievements", "gitlab-certified-associate.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^level: associate$/m, "level: grandmaster"));
+    const saved = env;
+    env = { ...env, LAUREL_TEMPLATES_DIR: templates };
+    const result = await cli("main", []);
+    env = saved;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/gitlab-certified-associate\.yaml: level: /);
+  });
+});
