@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.js";
 import { generateIssuerKey } from "../src/crypto/issuer-keys.js";
 import { createKeyring } from "../src/crypto/keyring.js";
 import { didWebFor } from "../src/domain/issuer.js";
-import { loadCatalog } from "../src/load-templates.js";
+import { loadArtwork, loadCatalog } from "../src/load-templates.js";
 import { createLogger } from "../src/logger.js";
 import { createServiceContext, type ServiceContext } from "../src/services/deps.js";
 import { syncAchievements } from "../src/storage/achievements-repo.js";
@@ -30,7 +30,7 @@ export async function benchContext(): Promise<{ ctx: ServiceContext; cleanup: ()
     db,
     keyring,
     catalog,
-    badgeTemplate: readFileSync("templates/badges/badge.svg", "utf8"),
+    artwork: loadArtwork("templates"),
     logger: createLogger({ level: "silent", write: () => {} }),
     clock: () => new Date(),
     newId: () => randomUUID(),

@@ -1,6 +1,7 @@
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
@@ -8,6 +9,7 @@ import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerDocs } from "./http/routes/docs.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
+import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
 import { registerPublicCredentials } from "./http/routes/public/credentials.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
 import type { ServiceContext } from "./services/deps.js";
@@ -49,6 +51,16 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
     }),
   );
 
+  // Public documents are read by browser-based verifiers and wallets on other origins.
+  const publicCors = cors({
+    origin: "*",
+    allowMethods: ["GET", "HEAD"],
+    exposeHeaders: ["ETag", "Content-Disposition"],
+  });
+  for (const path of ["/.well-known/*", "/keys/*", "/issuer", "/achievements", "/achievements/*", "/credentials/*"]) {
+    app.use(path, publicCors);
+  }
+
   app.get("/", (c) =>
     c.json({
       service: "Laurel",
@@ -66,6 +78,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   registerIdentity(app);
   registerAchievements(app);
   registerPublicCredentials(app);
+  registerCredentialFiles(app);
   registerAdminCredentials(app);
   registerDocs(app);
   app.use("/public/*", serveStatic({ root: options.publicDir ?? "./" }));

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "./config.js";
 import { ensureIssuerKeys, writeSecretFile } from "./crypto/key-files.js";
 import { createKeyring } from "./crypto/keyring.js";
 import { didWebFor } from "./domain/issuer.js";
-import { loadCatalog } from "./load-templates.js";
+import { loadArtwork, loadCatalog } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import { ensureBootstrapKey } from "./services/api-keys.js";
 import { createServiceContext, type ServiceContext } from "./services/deps.js";
@@ -26,7 +26,8 @@ export type Started = {
   ctx: ServiceContext;
   close: () => void;
   keysCreated: boolean;
-  bootstrapKeyFile: string | null;
+  /** The bootstrap admin key file: `created` on first start, `present` while the operator has not removed it. */
+  bootstrapKey: { path: string; state: "created" | "present" } | null;
 };
 
 /**
@@ -36,17 +37,22 @@ export type Started = {
  */
 export async function startServices(config: Config, logger: Logger): Promise<Started> {
   const catalog = loadCatalog(config.templatesDir);
-  const badgeTemplate = readFileSync(join(config.templatesDir, "badges", "badge.svg"), "utf8");
+  const artwork = loadArtwork(config.templatesDir);
   const now = systemDeps.clock();
   const { keys, created } = await ensureIssuerKeys(config.keysDir, now);
   const keyring = await createKeyring({ keys, did: didWebFor(config.publicUrl), publicUrl: config.publicUrl });
   const { db, close } = openDb(config.dbPath);
   syncAchievements(db, catalog.entries, now);
-  const ctx = createServiceContext({ config, db, keyring, catalog, badgeTemplate, logger, ...systemDeps });
+  const ctx = createServiceContext({ config, db, keyring, catalog, artwork, logger, ...systemDeps });
   const bootstrapPath = join(config.keysDir, BOOTSTRAP_KEY_FILE);
   const bootstrap = ensureBootstrapKey(ctx);
   if (bootstrap) {
     writeSecretFile(bootstrapPath, `${bootstrap.token}\n`);
   }
-  return { ctx, close, keysCreated: created, bootstrapKeyFile: existsSync(bootstrapPath) ? bootstrapPath : null };
+  const bootstrapKey = bootstrap
+    ? { path: bootstrapPath, state: "created" as const }
+    : existsSync(bootstrapPath)
+      ? { path: bootstrapPath, state: "present" as const }
+      : null;
+  return { ctx, close, keysCreated: created, bootstrapKey };
 }

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { BADGE_LEVELS, type BadgeLevel } from "./domain/catalog/definition-schema.js";
 import { type Catalog, CatalogError, parseCatalog } from "./domain/catalog/parse-catalog.js";
 
 /** Reads every `*.yaml` definition under `<templatesDir>/achievements` into a validated catalog. */
@@ -14,4 +16,30 @@ export function loadCatalog(templatesDir: string): Catalog {
     throw new CatalogError(`cannot read the definitions folder ${dir}`);
   }
   return parseCatalog(names.map((name) => ({ name: join(dir, name), text: readFileSync(join(dir, name), "utf8") })));
+}
+
+/** An SVG template with a short content hash that versions what is rendered from it. */
+export type SvgTemplate = { svg: string; version: string };
+
+/** The artwork templates: one badge per level (templates/badges/<level>.svg) and the share card. */
+export type Artwork = { badges: Record<BadgeLevel, SvgTemplate>; shareCard: SvgTemplate };
+
+function readTemplate(path: string): SvgTemplate {
+  let svg: string;
+  try {
+    svg = readFileSync(path, "utf8");
+  } catch {
+    throw new CatalogError(`missing artwork template ${path}`);
+  }
+  if (!svg.trimStart().startsWith("<svg")) {
+    throw new CatalogError(`${path}: an artwork template must start with <svg`);
+  }
+  return { svg, version: createHash("sha256").update(svg).digest("hex").slice(0, 12) };
+}
+
+export function loadArtwork(templatesDir: string): Artwork {
+  const badges = Object.fromEntries(
+    BADGE_LEVELS.map((level) => [level, readTemplate(join(templatesDir, "badges", `${level}.svg`))]),
+  ) as Record<BadgeLevel, SvgTemplate>;
+  return { badges, shareCard: readTemplate(join(templatesDir, "share-card.svg")) };
 }

@@ -9,7 +9,7 @@ export function createLogger(options: { level: LogLevel; write: (line: string) =
   const now = options.now ?? (() => new Date());
   const emit = (level: Exclude<LogLevel, "silent">) => (message: string, fields?: LogFields) => {
     if (RANK[level] >= RANK[options.level]) {
-      options.write(`${JSON.stringify({ time: now().toISOString(), level, message, ...fields })}\n`);
+      options.write(`${JSON.stringify({ ...fields, time: now().toISOString(), level, message })}\n`);
     }
   };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };

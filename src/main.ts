@@ -1,9 +1,22 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
-import { startServices } from "./bootstrap.js";
+import { type Started, startServices } from "./bootstrap.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
 import { createLogger } from "./logger.js";
+
+function bootstrapLines(key: Started["bootstrapKey"]): string[] {
+  if (key?.state === "created") {
+    return [
+      `  admin API key    written to ${key.path} (use: Authorization: Bearer $(cat ${key.path}))`,
+      "                   store it somewhere safe, then delete the file",
+    ];
+  }
+  if (key?.state === "present") {
+    return [`  admin API key    ${key.path} is still on disk: delete it once you have stored the key`];
+  }
+  return ["  admin API keys   npm run api-keys -- create --name NAME --scopes admin"];
+}
 
 function fail(message: string): never {
   process.stderr.write(`laurel: ${message}\n`);
@@ -27,9 +40,14 @@ async function main(): Promise<void> {
       `  catalog          ${base}/achievements (${started.ctx.catalog.entries.length} certifications)`,
       `  database         ${config.dbPath}`,
       `  keys             ${config.keysDir}/${started.keysCreated ? " (generated now)" : ""}`,
-      started.bootstrapKeyFile
-        ? `  admin API key    in ${started.bootstrapKeyFile} (use: Authorization: Bearer $(cat ${started.bootstrapKeyFile}))`
-        : "  admin API key    create one with: npm run api-keys -- create --name NAME --scopes admin",
+      ...bootstrapLines(started.bootstrapKey),
+      ...(base.startsWith("http://")
+        ? [
+            "",
+            "  note: did:web resolves over https only, so verifiers elsewhere cannot check credentials issued",
+            "        under http://localhost; set LAUREL_PUBLIC_URL to your https origin for real credentials.",
+          ]
+        : []),
       "",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);

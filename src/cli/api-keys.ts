@@ -1,9 +1,10 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { startServices } from "../bootstrap.js";
+import { systemDeps } from "../bootstrap.js";
 import { loadConfig } from "../config.js";
 import { SCOPES, type Scope } from "../domain/scopes.js";
-import { createLogger } from "../logger.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../services/api-keys.js";
+import { openDb } from "../storage/db.js";
 
 const USAGE = `Usage:
   npm run api-keys -- create --name NAME --scopes SCOPE[,SCOPE…]   (scopes: ${SCOPES.join(", ")})
@@ -18,7 +19,12 @@ async function main(): Promise<void> {
   });
   const [command, arg] = positionals;
   const config = loadConfig(process.env);
-  const started = await startServices(config, createLogger({ level: "silent", write: () => {} }));
+  if (!existsSync(config.dbPath)) {
+    // Never create a database here: a mistyped path would silently get a fresh one.
+    throw new Error(`no database at ${config.dbPath}: start the service once first (or check LAUREL_DB_PATH)`);
+  }
+  const { db, close } = openDb(config.dbPath);
+  const ctx = { db, ...systemDeps };
   try {
     if (command === "create") {
       const scopes = (values.scopes ?? "").split(",").filter(Boolean);
@@ -26,21 +32,21 @@ async function main(): Promise<void> {
       if (!values.name || scopes.length === 0 || unknown.length > 0) {
         throw new Error(unknown.length ? `unknown scope(s): ${unknown.join(", ")}\n${USAGE}` : USAGE);
       }
-      const key = createApiKey(started.ctx, { name: values.name, scopes: scopes as Scope[], actor: "cli" });
+      const key = createApiKey(ctx, { name: values.name, scopes: scopes as Scope[], actor: "cli" });
       process.stdout.write(`Created API key ${key.id}. Its token is shown only now:\n${key.token}\n`);
     } else if (command === "list") {
-      for (const k of listApiKeys(started.ctx)) {
+      for (const k of listApiKeys(ctx)) {
         const state = k.revokedAt ? `revoked ${k.revokedAt}` : "active";
         process.stdout.write(`${k.id}  ${k.name}  [${k.scopes.join(",")}]  ${state}\n`);
       }
     } else if (command === "revoke" && arg) {
-      revokeApiKey(started.ctx, { id: arg, actor: "cli" });
+      revokeApiKey(ctx, { id: arg, actor: "cli" });
       process.stdout.write(`Revoked API key ${arg}\n`);
     } else {
       throw new Error(USAGE);
     }
   } finally {
-    started.close();
+    close();
   }
 }
 

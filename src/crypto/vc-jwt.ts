@@ -29,7 +29,7 @@ const encoder = new TextEncoder();
 
 /**
  * Signs the VC-JWT form of a credential: ES256, header `{alg, kid, typ: "JWT"}` with `kid` the URL
- * of a single public JWK. Returns the compact JWS.
+ * of a single public JWK. Returns the compact JWS; it is stored as issued.
  */
 export async function signVcJwt(options: {
   credential: JsonObject;
@@ -39,18 +39,6 @@ export async function signVcJwt(options: {
   return new CompactSign(encoder.encode(vcJwtPayload(options.credential)))
     .setProtectedHeader({ alg: "ES256", kid: options.kid, typ: "JWT" })
     .sign(options.privateKey);
-}
-
-/** The JWS without its payload (`header..signature`, RFC 7515 Appendix F): what we store. */
-export function detachJwtPayload(jwt: string): string {
-  const [header, , signature] = jwt.split(".");
-  return `${header}..${signature}`;
-}
-
-/** Re-attaches the payload rebuilt from the stored credential, giving back the exact JWS. */
-export function attachJwtPayload(detached: string, credential: JsonObject): string {
-  const [header, , signature] = detached.split(".");
-  return `${header}.${Buffer.from(vcJwtPayload(credential)).toString("base64url")}.${signature}`;
 }
 
 /** Verifies a VC-JWT's signature and registered claims with a key resolver (jose semantics). */

@@ -82,7 +82,7 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     requestId: c.get("requestId"),
     path: c.req.path,
     error: err.name,
-    message: err.message,
+    errorMessage: err.message,
   });
   return problemResponse(c, "INTERNAL", "Unexpected error");
 }

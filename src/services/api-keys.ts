@@ -18,12 +18,15 @@ function hashSecret(secret: string): Buffer {
   return createHash("sha256").update(secret, "utf8").digest();
 }
 
+/** What API key management needs: the database, time and randomness (the CLI builds just this). */
+export type ApiKeyContext = Pick<ServiceContext, "db" | "clock" | "newId" | "newSecret">;
+
 export type ApiPrincipal = { keyId: string; name: string; scopes: string[] };
 export type ApiKeySummary = { id: string; name: string; scopes: string[]; createdAt: string; revokedAt: string | null };
 
 /** Creates a key and returns its token, the only time the token exists in clear. */
 export function createApiKey(
-  ctx: ServiceContext,
+  ctx: ApiKeyContext,
   input: { name: string; scopes: Scope[]; actor: string },
 ): { id: string; token: string } {
   const id = ctx.newId().replaceAll("-", "").slice(0, 12);
@@ -52,7 +55,7 @@ export function createApiKey(
 }
 
 /** Creates the bootstrap admin key when no key exists yet; returns its token once, else null. */
-export function ensureBootstrapKey(ctx: ServiceContext): { id: string; token: string } | null {
+export function ensureBootstrapKey(ctx: ApiKeyContext): { id: string; token: string } | null {
   if (countApiKeys(ctx.db) > 0) {
     return null;
   }
@@ -60,7 +63,7 @@ export function ensureBootstrapKey(ctx: ServiceContext): { id: string; token: st
 }
 
 /** Resolves a bearer token to its key, comparing the secret's hash in constant time. */
-export function authenticate(ctx: ServiceContext, token: string): ApiPrincipal | null {
+export function authenticate(ctx: Pick<ServiceContext, "db">, token: string): ApiPrincipal | null {
   const match = TOKEN.exec(token);
   const row = match ? findApiKey(ctx.db, match[1] as string) : undefined;
   const presented = hashSecret(match?.[2] ?? token);
@@ -83,7 +86,7 @@ export function requireScope(principal: ApiPrincipal | null, scope: Scope): ApiP
   return principal;
 }
 
-export function listApiKeys(ctx: ServiceContext): ApiKeySummary[] {
+export function listApiKeys(ctx: Pick<ServiceContext, "db">): ApiKeySummary[] {
   return listApiKeyRows(ctx.db).map((row) => ({
     id: row.id,
     name: row.name,
@@ -93,7 +96,7 @@ export function listApiKeys(ctx: ServiceContext): ApiKeySummary[] {
   }));
 }
 
-export function revokeApiKey(ctx: ServiceContext, input: { id: string; actor: string }): void {
+export function revokeApiKey(ctx: ApiKeyContext, input: { id: string; actor: string }): void {
   const now = ctx.clock();
   const { db } = ctx;
   const revoked = db.transaction((tx) => {

@@ -1,4 +1,3 @@
-import { renderBadgeSvg } from "../baking/badge-svg.js";
 import { achievementUrl, toOb3Achievement } from "../domain/achievement.js";
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from "../domain/contexts.js";
@@ -43,27 +42,4 @@ export function getAchievementDocument(ctx: ServiceContext, id: string): Record<
     ...toOb3Achievement(entry, ctx.config.publicUrl),
     creator: ctx.issuer,
   };
-}
-
-const badgeCache = new WeakMap<ServiceContext, Map<string, string>>();
-
-/** The badge artwork as SVG, rendered once per achievement version and cached. */
-export function getBadgeSvg(ctx: ServiceContext, id: string): { svg: string; version: string } {
-  const entry = entryOrThrow(ctx, id);
-  let cache = badgeCache.get(ctx);
-  if (!cache) {
-    cache = new Map();
-    badgeCache.set(ctx, cache);
-  }
-  let svg = cache.get(entry.id);
-  if (!svg) {
-    svg = renderBadgeSvg(ctx.badgeTemplate, {
-      name: entry.name,
-      level: entry.level,
-      issuerName: ctx.config.issuer.name,
-      caption: entry.image.caption ?? `Badge: ${entry.name}`,
-    });
-    cache.set(entry.id, svg);
-  }
-  return { svg, version: entry.version };
 }

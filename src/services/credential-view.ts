@@ -1,4 +1,3 @@
-import { attachJwtPayload } from "../crypto/vc-jwt.js";
 import type { CredentialRecord } from "../storage/credentials-repo.js";
 
 /** Public URL of a credential (its `id`): the signed JSON today, the verification page later. */
@@ -24,14 +23,14 @@ export type CredentialView = {
   jwt: string;
 };
 
-/** `signed` is passed when the caller already holds both forms (issuance), saving their rebuild. */
+/** `credential` is the parsed document when the caller already holds it (issuance), saving a JSON.parse. */
 export function toCredentialView(
   publicUrl: string,
-  signed: { credential: Record<string, unknown>; jwt: string } | null,
+  credential: Record<string, unknown> | null,
   record: CredentialRecord,
 ): CredentialView {
   const url = credentialUrl(publicUrl, record.id);
-  const document = signed?.credential ?? (JSON.parse(record.document) as Record<string, unknown>);
+  const document = credential ?? (JSON.parse(record.document) as Record<string, unknown>);
   return {
     id: record.id,
     url,
@@ -46,6 +45,6 @@ export function toCredentialView(
     verificationMethod: record.verificationMethod,
     links: { json: url, jwt: `${url}/jwt` },
     credential: document,
-    jwt: signed?.jwt ?? attachJwtPayload(record.jwtDetached, document),
+    jwt: record.jwt,
   };
 }

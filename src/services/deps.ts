@@ -4,6 +4,7 @@ import { createDocumentLoader } from "../crypto/document-loader.js";
 import { didDocuments, type IssuerKeyring } from "../crypto/keyring.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import { buildIssuerProfile, type IssuerProfile } from "../domain/issuer.js";
+import type { Artwork } from "../load-templates.js";
 import type { Logger } from "../logger.js";
 import type { Db } from "../storage/db.js";
 
@@ -13,8 +14,8 @@ export type Deps = {
   db: Db;
   keyring: IssuerKeyring;
   catalog: Catalog;
-  /** The badge artwork SVG template from templates/badges/. */
-  badgeTemplate: string;
+  /** The artwork SVG templates from templates/ (badges per level, share card). */
+  artwork: Artwork;
   clock: () => Date;
   newId: () => string;
   newSalt: () => string;

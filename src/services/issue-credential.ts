@@ -1,11 +1,11 @@
 import { signDataIntegrity } from "../crypto/data-integrity.js";
-import { detachJwtPayload, signVcJwt } from "../crypto/vc-jwt.js";
+import { signVcJwt } from "../crypto/vc-jwt.js";
 import { toOb3Achievement, validUntilFor } from "../domain/achievement.js";
 import { buildOpenBadgeCredential } from "../domain/credential/build.js";
 import { normaliseEmail, recipientIdentifiers } from "../domain/credential/identity.js";
 import { validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
-import { insertCredential } from "../storage/credentials-repo.js";
+import { type CredentialRecord, insertCredential } from "../storage/credentials-repo.js";
 import { upsertRecipient } from "../storage/recipients-repo.js";
 import { type CredentialView, credentialUrl, toCredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
@@ -49,54 +49,40 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
     now: validFrom,
   });
   const jwt = await signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey });
-  const jwtDetached = detachJwtPayload(jwt);
-
-  const documentJson = JSON.stringify(document);
+  const record: CredentialRecord = {
+    id,
+    achievementId: entry.id,
+    achievementName: entry.name,
+    achievementVersion: entry.version,
+    recipientEmail: email,
+    recipientName: name,
+    validFrom,
+    validUntil: validUntil ?? null,
+    document: JSON.stringify(document),
+    jwt,
+    verificationMethod: signer.verificationMethod,
+    issuedBy: input.actor,
+    createdAt: now,
+  };
   const { db } = ctx;
-  db.transaction(() => {
-    const recipientId = upsertRecipient(db, { newId: ctx.newId(), email, name, now });
-    insertCredential(db, {
-      id,
-      achievementId: entry.id,
-      achievementVersion: entry.version,
-      recipientId,
-      recipientName: name,
-      validFrom,
-      validUntil: validUntil ?? null,
-      document: documentJson,
-      jwtDetached,
-      verificationMethod: signer.verificationMethod,
-      issuedBy: input.actor,
-      createdAt: now,
-    });
-    appendAudit(db, {
-      at: now,
-      actor: input.actor,
-      action: "credential.issued",
-      targetType: "credential",
-      targetId: id,
-      details: { achievementId: entry.id, achievementVersion: entry.version },
-    });
-  });
-  ctx.logger.info("credential issued", { credentialId: id, achievementId: entry.id, actor: input.actor });
-
-  return toCredentialView(
-    ctx.config.publicUrl,
-    { credential: document, jwt },
-    {
-      id,
-      achievementId: entry.id,
-      achievementName: entry.name,
-      achievementVersion: entry.version,
-      recipientEmail: email,
-      recipientName: name,
-      validFrom,
-      validUntil: validUntil ?? null,
-      document: documentJson,
-      jwtDetached,
-      verificationMethod: signer.verificationMethod,
-      issuedBy: input.actor,
-      createdAt: now,
+  db.transaction(
+    () => {
+      const { achievementName: _name, recipientEmail: _email, ...row } = record;
+      const recipientId = upsertRecipient(db, { newId: ctx.newId(), email, name, now });
+      insertCredential(db, { ...row, recipientId });
+      appendAudit(db, {
+        at: now,
+        actor: input.actor,
+        action: "credential.issued",
+        targetType: "credential",
+        targetId: id,
+        details: { achievementId: entry.id, achievementVersion: entry.version },
+      });
     },
+    // Take the write lock up front: a read-then-write deferred transaction can fail with
+    // SQLITE_BUSY_SNAPSHOT when another process (the CLI) writes in between.
+    { behavior: "immediate" },
   );
+  ctx.logger.info("credential issued", { credentialId: id, achievementId: entry.id, actor: input.actor });
+  return toCredentialView(ctx.config.publicUrl, document, record);
 }

@@ -1,4 +1,3 @@
-import { attachJwtPayload } from "../crypto/vc-jwt.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import { AppError, validationError } from "../errors.js";
 import { findCredential, findCredentialDocument, listCredentials } from "../storage/credentials-repo.js";
@@ -26,13 +25,13 @@ export function getSignedCredential(ctx: ServiceContext, id: string): string {
   return found.document;
 }
 
-/** The VC-JWT form: the stored header and signature around the payload rebuilt from the document. */
+/** The VC-JWT form, as issued. */
 export function getCredentialJwt(ctx: ServiceContext, id: string): string {
   const found = findCredentialDocument(ctx.db, id);
   if (!found) {
     throw notFound(id);
   }
-  return attachJwtPayload(found.jwtDetached, JSON.parse(found.document) as Record<string, unknown>);
+  return found.jwt;
 }
 
 export type CredentialListQuery = { achievementId?: string; email?: string; limit: number; cursor?: string };
@@ -44,7 +43,7 @@ function encodeCursor(createdAt: Date, id: string): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [ms, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof ms === "number" && Number.isFinite(ms) && typeof id === "string") {
+    if (typeof ms === "number" && Number.isSafeInteger(ms) && ms >= 0 && typeof id === "string") {
       return { createdAt: new Date(ms), id };
     }
   } catch {

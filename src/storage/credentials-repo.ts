@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./db.js";
 import { preparedWrite } from "./prepared.js";
 import { achievements, credentials, recipients } from "./schema.js";
@@ -15,7 +15,7 @@ export type CredentialRecord = {
   validFrom: Date;
   validUntil: Date | null;
   document: string;
-  jwtDetached: string;
+  jwt: string;
   verificationMethod: string;
   issuedBy: string;
   createdAt: Date;
@@ -26,7 +26,11 @@ export function insertCredential(db: Db, row: Required<CredentialInsert>): void 
   const insert = preparedWrite(db, "credentials.insert", (d) =>
     d
       .insert(credentials)
-      .values(Object.fromEntries(Object.keys(row).map((c) => [c, sql.placeholder(c)])) as unknown as CredentialInsert),
+      .values(
+        Object.fromEntries(
+          Object.keys(getTableColumns(credentials)).map((c) => [c, sql.placeholder(c)]),
+        ) as unknown as CredentialInsert,
+      ),
   );
   insert(row);
 }
@@ -41,7 +45,7 @@ const recordColumns = {
   validFrom: credentials.validFrom,
   validUntil: credentials.validUntil,
   document: credentials.document,
-  jwtDetached: credentials.jwtDetached,
+  jwt: credentials.jwt,
   verificationMethod: credentials.verificationMethod,
   issuedBy: credentials.issuedBy,
   createdAt: credentials.createdAt,
@@ -60,9 +64,9 @@ export function findCredential(db: Db, id: string): CredentialRecord | undefined
 }
 
 /** Just the signed document, for the public read path (one indexed lookup, no joins). */
-export function findCredentialDocument(db: Db, id: string): { document: string; jwtDetached: string } | undefined {
+export function findCredentialDocument(db: Db, id: string): { document: string; jwt: string } | undefined {
   return db
-    .select({ document: credentials.document, jwtDetached: credentials.jwtDetached })
+    .select({ document: credentials.document, jwt: credentials.jwt })
     .from(credentials)
     .where(eq(credentials.id, id))
     .get();

@@ -22,10 +22,7 @@ export const recipients = sqliteTable(
   (t) => [uniqueIndex("recipients_email_unique").on(t.email)],
 );
 
-/**
- * Every credential exactly as issued: the signed JSON document, and its VC-JWT form stored detached
- * (`header..signature`): the JWT payload is rebuilt from the document, so it is not stored twice.
- */
+/** Every credential exactly as issued: the signed JSON document and its VC-JWT form. */
 export const credentials = sqliteTable(
   "credentials",
   {
@@ -41,7 +38,7 @@ export const credentials = sqliteTable(
     validFrom: integer({ mode: "timestamp_ms" }).notNull(),
     validUntil: integer({ mode: "timestamp_ms" }),
     document: text().notNull(),
-    jwtDetached: text().notNull(),
+    jwt: text().notNull(),
     verificationMethod: text().notNull(),
     issuedBy: text().notNull(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),

@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { generateIssuerKey, type StoredIssuerKey } from "../../src/crypto/issuer-keys.js";
 import { createKeyring } from "../../src/crypto/keyring.js";
 import type { Catalog } from "../../src/domain/catalog/parse-catalog.js";
 import { didWebFor } from "../../src/domain/issuer.js";
-import { loadCatalog } from "../../src/load-templates.js";
+import { loadArtwork, loadCatalog } from "../../src/load-templates.js";
 import { createLogger } from "../../src/logger.js";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { createServiceContext } from "../../src/services/deps.js";
@@ -17,7 +16,7 @@ export const TEST_PUBLIC_URL = "https://badges.test";
 export const TEST_START = new Date("2026-03-02T09:30:00.250Z");
 
 let catalog: Catalog | undefined;
-const badgeTemplate = readFileSync("templates/badges/badge.svg", "utf8");
+const artwork = loadArtwork("templates");
 
 /** A fresh app: :memory: database, new issuer keys, a settable clock, an admin key, captured logs. */
 export async function makeTestApp(
@@ -46,7 +45,7 @@ export async function makeTestApp(
     db,
     keyring,
     catalog: { ...catalog },
-    badgeTemplate,
+    artwork,
     logger,
     clock: clock.now,
     newId: () => randomUUID(),

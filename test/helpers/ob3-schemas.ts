@@ -15,4 +15,5 @@ function compile(file: string) {
 export const ob3Validators = {
   current: compile("ob_v3p0_achievementcredential_schema.json"),
   formal: compile("formal-2024-09/ob_v3p0_achievementcredential_schema.json"),
+  profile: compile("ob_v3p0_profile_schema.json"),
 };

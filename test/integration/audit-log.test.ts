@@ -24,7 +24,7 @@ describe("audit log", () => {
     expect(() =>
       sqlite
         .prepare(
-          "insert into credentials (id, achievement_id, achievement_version, recipient_id, recipient_name, valid_from, document, jwt_detached, verification_method, issued_by, created_at) values ('x','nope','v','nobody','n',0,'{}','j','vm','a',0)",
+          "insert into credentials (id, achievement_id, achievement_version, recipient_id, recipient_name, valid_from, document, jwt, verification_method, issued_by, created_at) values ('x','nope','v','nobody','n',0,'{}','j','vm','a',0)",
         )
         .run(),
     ).toThrow(/FOREIGN KEY/);

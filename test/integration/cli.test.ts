@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServices } from "../../src/bootstrap.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
 
 const run = promisify(execFile);
 let dir: string;
@@ -21,7 +24,7 @@ async function cli(script: string, args: string[]): Promise<{ stdout: string; st
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "laurel-cli-"));
   env = {
     PATH: process.env.PATH,
@@ -29,6 +32,10 @@ beforeAll(() => {
     LAUREL_KEYS_DIR: join(dir, "keys"),
     LAUREL_PUBLIC_URL: "https://badges.test",
   };
+  // First start of the service: database, keys and bootstrap admin key.
+  const started = await startServices(loadConfig(env), createLogger({ level: "silent", write: () => {} }));
+  expect(started.bootstrapKey?.state).toBe("created");
+  started.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -52,6 +59,15 @@ describe("the api-keys CLI", () => {
     expect(again.stderr).toContain(`No active API key "${id}"`);
   });
 
+  it("never creates a database: a wrong LAUREL_DB_PATH is an error", async () => {
+    const saved = env;
+    env = { ...env, LAUREL_DB_PATH: join(dir, "typo", "laurel.db") };
+    const result = await cli("api-keys", ["list"]);
+    env = saved;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("no database at");
+  });
+
   it("refuses unknown scopes and missing arguments with the usage", async () => {
     const bad = await cli("api-keys", ["create", "--name", "x", "--scopes", "everything"]);
     expect(bad.code).toBe(1);
@@ -59,7 +75,7 @@ describe("the api-keys CLI", () => {
     expect((await cli("api-keys", ["frobnicate"])).stderr).toContain("Usage:");
   });
 
-  it("wrote the bootstrap admin key on first use, readable by the owner only", () => {
+  it("the first start wrote the bootstrap admin key, readable by the owner only", () => {
     const file = join(dir, "keys", "bootstrap-admin-key.txt");
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, "utf8")).toMatch(/^lrl_[a-z0-9]{12}_[A-Za-z0-9_-]{43}\n$/);

@@ -47,6 +47,27 @@ describe("bad input to POST /admin/credentials", () => {
       "recipient.name",
     ],
     ["unknown field", { ...issueRequest(), isAdmin: true }, 400, "VALIDATION_FAILED", ""],
+    [
+      "a lone surrogate in the name",
+      issueRequest({ recipient: { email: "ada@example.org", name: "Ada \ud800" } }),
+      400,
+      "VALIDATION_FAILED",
+      "recipient.name",
+    ],
+    [
+      "a right-to-left override in the name",
+      issueRequest({ recipient: { email: "ada@example.org", name: "Ada \u202eecalevol" } }),
+      400,
+      "VALIDATION_FAILED",
+      "recipient.name",
+    ],
+    [
+      "a control character in the name",
+      issueRequest({ recipient: { email: "ada@example.org", name: "Ada\u0000Lovelace" } }),
+      400,
+      "VALIDATION_FAILED",
+      "recipient.name",
+    ],
     ["a JSON array", "[]", 400, "VALIDATION_FAILED", ""],
     [
       "oversized body",
@@ -70,6 +91,17 @@ describe("bad input to POST /admin/credentials", () => {
       expect(problem.detail).toContain(field);
     }
     expect(rowCounts()).toEqual(before);
+  });
+
+  it("accepts right-to-left names, NFC-normalised", async () => {
+    const res = await adminPost(
+      t,
+      "/admin/credentials",
+      issueRequest({ recipient: { email: "d@example.org", name: "דוד לוי e\u0301" } }),
+    );
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { recipient: { name: string } };
+    expect(body.recipient.name).toBe("דוד לוי \u00e9");
   });
 
   it("rejects a body that is not declared as JSON", async () => {
@@ -132,5 +164,17 @@ describe("bad input to the read routes", () => {
   it("an unknown route is a 404 problem", async () => {
     const problem = await readProblem(await t.app.request("/nothing/here"));
     expect(problem.code).toBe("NOT_FOUND");
+  });
+
+  it("object-prototype names in asset paths are plain 404s", async () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      expect((await t.app.request(`/docs/assets/${name}`)).status).toBe(404);
+    }
+  });
+
+  it("a forged cursor is a 400, not an empty page", async () => {
+    const forged = Buffer.from(JSON.stringify([1e300, "x"])).toString("base64url");
+    const problem = await readProblem(await adminGet(t, `/admin/credentials?cursor=${forged}`));
+    expect(problem.errors?.[0]?.path).toBe("cursor");
   });
 });

@@ -82,12 +82,25 @@ describe("issuing a credential through the admin API", () => {
     expect(issued.validUntil).toBe("2026-09-02T09:30:00.000Z");
   });
 
-  it("validates against both official OB 3.0 JSON schemas", async () => {
-    for (const achievementId of ["gitlab-certified-devops-professional", "certified-trainer-gitlab-cicd"]) {
+  it("validates against both official OB 3.0 JSON schemas, for every certification in the catalog", async () => {
+    for (const { id: achievementId } of t.ctx.catalog.entries) {
       const { credential } = await issue(t, { achievementId });
       expect(ob3Validators.current(credential), JSON.stringify(ob3Validators.current.errors)).toBe(true);
       expect(ob3Validators.formal(credential), JSON.stringify(ob3Validators.formal.errors)).toBe(true);
     }
+  });
+
+  it("issues concurrently without losing or mixing anything", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => issue(t, { recipient: { email: `c${i % 3}@example.org`, name: `C ${i}` } })),
+    );
+    expect(new Set(results.map((r) => r.id)).size).toBe(12);
+    for (const r of results) {
+      expect(await verify(r.credential)).toEqual({ verified: true });
+    }
+    const count = t.db.$client.prepare("select count(*) as n from credentials").get() as { n: number };
+    const people = t.db.$client.prepare("select count(*) as n from recipients").get() as { n: number };
+    expect([count.n, people.n]).toEqual([12, 3]);
   });
 
   it("passes JSON-LD safe-mode expansion with only bundled contexts", async () => {
@@ -148,8 +161,23 @@ describe("issuing a credential through the admin API", () => {
     expect(payload.credentialSubject).toEqual(credential.credentialSubject);
 
     const publicJwt = await t.app.request(`/credentials/${id}/jwt`);
-    expect(publicJwt.headers.get("content-type")).toBe("application/vc+jwt");
+    expect(publicJwt.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(await publicJwt.text()).toBe(jwt);
+  });
+
+  it("lets browser verifiers on other origins read public documents (CORS)", async () => {
+    const { id } = await issue(t);
+    for (const path of ["/.well-known/did.json", "/keys/key-1", `/credentials/${id}`, "/achievements"]) {
+      const res = await t.app.request(path, { headers: { origin: "https://wallet.example" } });
+      expect(res.headers.get("access-control-allow-origin"), path).toBe("*");
+    }
+    const admin = await t.app.request("/admin/credentials", { headers: { origin: "https://wallet.example" } });
+    expect(admin.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("accepts credential ids in any case", async () => {
+    const { id } = await issue(t);
+    expect((await t.app.request(`/credentials/${id.toUpperCase()}`)).status).toBe(200);
   });
 
   it("serves the stored credential publicly, byte for byte, as application/vc+ld+json", async () => {
@@ -235,6 +263,7 @@ describe("public identity and catalog documents", () => {
     expect(jwks.keys[0]).toMatchObject({ kty: "EC", crv: "P-256", kid: `${TEST_PUBLIC_URL}/keys/key-1`, alg: "ES256" });
     const profile = (await (await t.app.request("/issuer")).json()) as Record<string, any>;
     expect(profile).toMatchObject({ id: "did:web:badges.test", type: ["Profile"], name: "Test Academy" });
+    expect(ob3Validators.profile(profile), JSON.stringify(ob3Validators.profile.errors)).toBe(true);
   });
 
   it("dereferences the achievement id and its badge image", async () => {
@@ -242,15 +271,14 @@ describe("public identity and catalog documents", () => {
     const achievementUrl: string = credential.credentialSubject.achievement.id;
     const doc = (await (await t.app.request(achievementUrl)).json()) as Record<string, any>;
     expect(doc.name).toBe("GitLab Certified DevOps Professional");
-    const image = await t.app.request(credential.credentialSubject.achievement.image.id);
+    const imageUrl: string = credential.credentialSubject.achievement.image.id;
+    const image = await t.app.request(imageUrl);
     expect(image.status).toBe(200);
-    expect(image.headers.get("content-type")).toBe("image/svg+xml");
-    const svg = await image.text();
+    expect(image.headers.get("content-type")).toBe("image/png");
+    const svg = await (await t.app.request(`${imageUrl}.svg`)).text();
     expect(svg).toContain("PROFESSIONAL");
     expect(svg).toContain("DevOps");
-    const again = await t.app.request(credential.credentialSubject.achievement.image.id, {
-      headers: { "if-none-match": image.headers.get("etag") ?? "" },
-    });
+    const again = await t.app.request(imageUrl, { headers: { "if-none-match": image.headers.get("etag") ?? "" } });
     expect(again.status).toBe(304);
   });
 });

@@ -1,15 +1,15 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderBadgeSvg, wrapWords } from "../../src/baking/badge-svg.js";
 import { escapeXml, fillSvgTemplate } from "../../src/baking/fill-svg-template.js";
+import { BADGE_LEVELS } from "../../src/domain/catalog/definition-schema.js";
+import { loadArtwork } from "../../src/load-templates.js";
 
-const template = readFileSync("templates/badges/badge.svg", "utf8");
+const artwork = loadArtwork("templates");
 
 describe("badge artwork", () => {
   it("escapes every text slot, so names cannot inject markup", () => {
-    const svg = renderBadgeSvg(template, {
+    const svg = renderBadgeSvg(artwork.badges.specialist.svg, {
       name: `<script>alert("x")</script> & Co`,
-      level: "specialist",
       issuerName: `"Evil" <Org>`,
       caption: "Badge: <b>",
     });
@@ -19,10 +19,15 @@ describe("badge artwork", () => {
     expect(svg).toContain("&quot;Evil&quot; &lt;Org&gt;");
   });
 
-  it("gives each level its own label", () => {
-    const levels = ["associate", "specialist", "professional", "trainer", "field", "migration"] as const;
-    const labels = levels.map((level) => renderBadgeSvg(template, { name: "N", level, issuerName: "I", caption: "C" }));
-    expect(new Set(labels).size).toBe(levels.length);
+  it("has a distinct template per level, each filling every slot", () => {
+    const rendered = BADGE_LEVELS.map((level) =>
+      renderBadgeSvg(artwork.badges[level].svg, { name: "N", issuerName: "I", caption: "C" }),
+    );
+    expect(new Set(rendered).size).toBe(BADGE_LEVELS.length);
+    expect(new Set(BADGE_LEVELS.map((l) => artwork.badges[l].version)).size).toBe(BADGE_LEVELS.length);
+    for (const svg of rendered) {
+      expect(svg).not.toMatch(/\{\{/);
+    }
   });
 
   it("fails loudly on a slot without a value", () => {

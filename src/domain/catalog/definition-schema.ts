@@ -42,6 +42,7 @@ const AchievementTypeSchema = z.union([
 
 /** Badge artwork families; each one has its own SVG template in templates/badges/. */
 export const BADGE_LEVELS = ["associate", "specialist", "professional", "trainer", "field", "migration"] as const;
+export type BadgeLevel = (typeof BADGE_LEVELS)[number];
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lowercase letters, digits and single hyphens");
 const text = z.string().trim().min(1, "must not be empty");

@@ -49,7 +49,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     if (name === "init.js") {
       return c.body(INIT_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8" });
     }
-    const type = ASSETS[name];
+    const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!type) {
       return c.notFound();
     }

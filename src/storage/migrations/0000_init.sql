@@ -36,7 +36,7 @@ CREATE TABLE `credentials` (
 	`valid_from` integer NOT NULL,
 	`valid_until` integer,
 	`document` text NOT NULL,
-	`jwt_detached` text NOT NULL,
+	`jwt` text NOT NULL,
 	`verification_method` text NOT NULL,
 	`issued_by` text NOT NULL,
 	`created_at` integer NOT NULL,

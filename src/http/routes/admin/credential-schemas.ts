@@ -1,5 +1,19 @@
 import { z } from "@hono/zod-openapi";
 
+/**
+ * A person's display name as signed into credentials: well-formed Unicode (a lone surrogate would hash
+ * differently in other languages' verifiers), no control characters, no bidi override or isolate
+ * controls (they can disguise how a name displays); NFC-normalised. Right-to-left scripts are fine.
+ */
+const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200)
+  .refine((s) => s.isWellFormed(), "must be well-formed Unicode text")
+  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), "must not contain control or bidi-override characters")
+  .transform((s) => s.normalize("NFC"));
+
 export const IssueCredentialRequestSchema = z
   .strictObject({
     achievementId: z
@@ -14,12 +28,7 @@ export const IssueCredentialRequestSchema = z
         .max(320)
         .pipe(z.email({ error: "must be a valid email address" }))
         .openapi({ type: "string", format: "email", example: "ada@example.org" }),
-      name: z
-        .string()
-        .trim()
-        .min(1, "must not be empty")
-        .max(200)
-        .openapi({ description: "Display name shown on the credential", example: "Ada Lovelace" }),
+      name: DisplayNameSchema.openapi({ description: "Display name shown on the credential", example: "Ada Lovelace" }),
     }),
   })
   .openapi("IssueCredentialRequest");
@@ -54,6 +63,11 @@ export const CredentialListQuerySchema = z.object({
   cursor: z.string().min(1).max(500).optional(),
 });
 
-export const CredentialIdParamSchema = z.object({
-  id: z.uuid({ error: "must be a credential id (UUID)" }).openapi({ param: { name: "id", in: "path" } }),
-});
+/** A credential id: a UUID, case-insensitive (stored lower-case). */
+export const CredentialIdSchema = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.uuid({ error: "must be a credential id (UUID)" }))
+  .openapi({ type: "string", format: "uuid", param: { name: "id", in: "path" } });
+
+export const CredentialIdParamSchema = z.object({ id: CredentialIdSchema });

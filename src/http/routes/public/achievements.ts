@@ -1,7 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { getAchievementDocument, getBadgeSvg, listAchievements } from "../../../services/catalog.js";
+import { getBadgePng, getBadgeSvg } from "../../../services/badge-images.js";
+import { getAchievementDocument, listAchievements } from "../../../services/catalog.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { sendFile } from "../../send-file.js";
 
 const IdParam = z.object({
   id: z
@@ -51,18 +53,23 @@ const getRoute = createRoute({
   },
 });
 
-const imageRoute = createRoute({
-  method: "get",
-  path: "/achievements/{id}/image",
-  tags: ["Catalog"],
-  summary: "The certification's badge artwork",
-  request: { params: IdParam },
-  responses: {
-    200: { description: "Badge image", content: { "image/svg+xml": { schema: z.string() } } },
-    ...problemResponses,
-    ...notFoundResponse,
-  },
-});
+const imageRoute = (format: "png" | "svg") =>
+  createRoute({
+    method: "get",
+    path: format === "png" ? "/achievements/{id}/image" : "/achievements/{id}/image.svg",
+    tags: ["Catalog"],
+    summary: format === "png" ? "The certification's badge (600×600 PNG)" : "The certification's badge (SVG)",
+    request: { params: IdParam },
+    responses: {
+      200: {
+        description: "Badge image",
+        content: { [format === "png" ? "image/png" : "image/svg+xml"]: { schema: z.string() } },
+      },
+      304: { description: "Not modified (ETag)" },
+      ...problemResponses,
+      ...notFoundResponse,
+    },
+  });
 
 export function registerAchievements(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listRoute, (c) => c.json({ items: listAchievements(c.var.ctx) }, 200));
@@ -71,17 +78,8 @@ export function registerAchievements(app: OpenAPIHono<AppEnv>): void {
       "content-type": "application/ld+json",
     }),
   );
-  app.openapi(imageRoute, (c) => {
-    const { svg, version } = getBadgeSvg(c.var.ctx, c.req.valid("param").id);
-    const etag = `"${version}"`;
-    if (c.req.header("if-none-match") === etag) {
-      return c.body(null, 304);
-    }
-    return c.body(svg, 200, {
-      "content-type": "image/svg+xml",
-      etag,
-      "cache-control": "public, max-age=3600",
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
-    });
-  });
+  app.openapi(imageRoute("png"), async (c) =>
+    sendFile(c, await getBadgePng(c.var.ctx, c.req.valid("param").id), "inline"),
+  );
+  app.openapi(imageRoute("svg"), (c) => sendFile(c, getBadgeSvg(c.var.ctx, c.req.valid("param").id), "inline"));
 }

@@ -2,10 +2,9 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { CredentialIdParamSchema } from "../admin/credential-schemas.js";
 
-const IdParam = z.object({
-  id: z.uuid({ error: "must be a credential id (UUID)" }).openapi({ param: { name: "id", in: "path" } }),
-});
+const IdParam = CredentialIdParamSchema;
 
 const jsonRoute = createRoute({
   method: "get",
@@ -32,7 +31,10 @@ const jwtRoute = createRoute({
   description: "The compact JWS (ES256) whose header `kid` points at the signing key's JWK.",
   request: { params: IdParam },
   responses: {
-    200: { description: "The VC-JWT", content: { "application/vc+jwt": { schema: z.string() } } },
+    200: {
+      description: "The VC-JWT (text/plain, as OB 3.0 §docformat says)",
+      content: { "text/plain": { schema: z.string() } },
+    },
     ...problemResponses,
     ...notFoundResponse,
   },
@@ -49,6 +51,6 @@ export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
   });
   app.openapi(jwtRoute, (c) => {
     const jwt = getCredentialJwt(c.var.ctx, c.req.valid("param").id);
-    return c.body(jwt, 200, { "content-type": "application/vc+jwt", "cache-control": "no-cache" });
+    return c.text(jwt, 200, { "cache-control": "no-cache" });
   });
 }

@@ -1,0 +1,195 @@
+import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import { renderBadgeSvg } from "../baking/badge-svg.js";
+import { renderCertificatePdf } from "../baking/certificate-pdf.js";
+import { bakePng } from "../baking/png.js";
+import { qrPng, qrSvg } from "../baking/qr.js";
+import { svgToPng } from "../baking/rasterize.js";
+import { renderShareCardPng } from "../baking/share-card.js";
+import { bakeSvg } from "../baking/svg.js";
+import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { AppError } from "../errors.js";
+import { type CredentialRecord, findCredential } from "../storage/credentials-repo.js";
+import { credentialUrl } from "./credential-view.js";
+import type { ServiceContext } from "./deps.js";
+
+export const BADGE_PNG_SIZE = 600;
+
+/** A rendered file with an ETag that changes whenever its content can. */
+export type RenderedFile = { body: Buffer | string; etag: string; contentType: string; filename: string };
+
+type Caches = {
+  badgePng: Map<string, Promise<Buffer>>;
+  rendered: LRUCache<string, Promise<Buffer>>;
+};
+const cachesByContext = new WeakMap<ServiceContext, Caches>();
+
+function caches(ctx: ServiceContext): Caches {
+  let found = cachesByContext.get(ctx);
+  if (!found) {
+    found = { badgePng: new Map(), rendered: new LRUCache({ max: 500 }) };
+    cachesByContext.set(ctx, found);
+  }
+  return found;
+}
+
+/** Memoises a render by key; a failed render is forgotten so the next request retries. */
+function memo(
+  cache: Map<string, Promise<Buffer>> | LRUCache<string, Promise<Buffer>>,
+  key: string,
+  render: () => Promise<Buffer>,
+) {
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = render();
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
+
+function etagOf(...parts: string[]): string {
+  return `"${createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 22)}"`;
+}
+
+function entryOrThrow(ctx: ServiceContext, id: string): CatalogEntry {
+  const entry = ctx.catalog.get(id);
+  if (!entry) {
+    throw new AppError("NOT_FOUND", `No achievement "${id}"`);
+  }
+  return entry;
+}
+
+function credentialOrThrow(ctx: ServiceContext, id: string): CredentialRecord {
+  const record = findCredential(ctx.db, id);
+  if (!record) {
+    throw new AppError("NOT_FOUND", `No credential "${id}"`);
+  }
+  return record;
+}
+
+/** Version of a certification's artwork: its definition and its level's template. */
+function artworkVersion(ctx: ServiceContext, entry: CatalogEntry): string {
+  return `${entry.version}.${ctx.artwork.badges[entry.level].version}`;
+}
+
+export function getBadgeSvg(ctx: ServiceContext, achievementId: string): RenderedFile {
+  const entry = entryOrThrow(ctx, achievementId);
+  const svg = renderBadgeSvg(ctx.artwork.badges[entry.level].svg, {
+    name: entry.name,
+    issuerName: ctx.config.issuer.name,
+    caption: entry.image.caption ?? `Badge: ${entry.name}`,
+  });
+  return {
+    body: svg,
+    etag: etagOf("badge-svg", artworkVersion(ctx, entry), ctx.config.issuer.name),
+    contentType: "image/svg+xml",
+    filename: `${entry.id}.svg`,
+  };
+}
+
+/** The certification's badge as a square PNG: rendered once per artwork version, then served from memory. */
+export async function getBadgePng(ctx: ServiceContext, achievementId: string): Promise<RenderedFile> {
+  const svg = getBadgeSvg(ctx, achievementId);
+  const body = await memo(caches(ctx).badgePng, svg.etag, () =>
+    svgToPng(String(svg.body), { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
+  );
+  return { body, etag: svg.etag, contentType: "image/png", filename: `${achievementId}.png` };
+}
+
+export type ProofForm = "json" | "jwt";
+
+function payloadOf(record: CredentialRecord, form: ProofForm): string {
+  return form === "json" ? record.document : record.jwt;
+}
+
+function downloadName(record: CredentialRecord, suffix: string): string {
+  return `${record.achievementId}-${record.id.slice(0, 8)}${suffix}`;
+}
+
+/**
+ * A credential baked into its certification's badge: PNG (one iTXt `openbadgecredential` chunk added
+ * to the cached base image, never re-rendered) or SVG (`<openbadges:credential>`), carrying the signed
+ * JSON or the VC-JWT.
+ */
+export async function getBakedBadge(
+  ctx: ServiceContext,
+  credentialId: string,
+  options: { container: "png" | "svg"; form: ProofForm },
+): Promise<RenderedFile> {
+  const record = credentialOrThrow(ctx, credentialId);
+  const payload = payloadOf(record, options.form);
+  const jwtSuffix = options.form === "jwt" ? "-jwt" : "";
+  if (options.container === "png") {
+    const base = await getBadgePng(ctx, record.achievementId);
+    return {
+      body: bakePng(base.body as Buffer, payload),
+      etag: etagOf("baked-png", base.etag, payload),
+      contentType: "image/png",
+      filename: downloadName(record, `${jwtSuffix}.png`),
+    };
+  }
+  const base = getBadgeSvg(ctx, record.achievementId);
+  return {
+    body: bakeSvg(String(base.body), payload),
+    etag: etagOf("baked-svg", base.etag, payload),
+    contentType: "image/svg+xml",
+    filename: downloadName(record, `${jwtSuffix}.svg`),
+  };
+}
+
+const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+/** The 1200×627 Open Graph card of a credential, rendered once and cached. */
+export async function getShareCard(ctx: ServiceContext, credentialId: string): Promise<RenderedFile> {
+  const record = credentialOrThrow(ctx, credentialId);
+  const badge = await getBadgePng(ctx, record.achievementId);
+  const etag = etagOf("share-card", ctx.artwork.shareCard.version, badge.etag, record.document);
+  const body = await memo(caches(ctx).rendered, etag, () =>
+    renderShareCardPng(ctx.artwork.shareCard.svg, {
+      recipientName: record.recipientName,
+      achievementName: record.achievementName,
+      issuerName: ctx.config.issuer.name,
+      issuedOn: DATE.format(record.validFrom),
+      badgePng: badge.body as Buffer,
+    }),
+  );
+  return { body, etag, contentType: "image/png", filename: downloadName(record, "-share.png") };
+}
+
+/** The printable one-page PDF certificate of a credential, rendered once and cached. */
+export async function getCertificatePdf(ctx: ServiceContext, credentialId: string): Promise<RenderedFile> {
+  const record = credentialOrThrow(ctx, credentialId);
+  const entry = entryOrThrow(ctx, record.achievementId);
+  const badge = await getBadgePng(ctx, record.achievementId);
+  const etag = etagOf("certificate", badge.etag, record.document);
+  const body = await memo(caches(ctx).rendered, etag, () =>
+    renderCertificatePdf({
+      recipientName: record.recipientName,
+      achievementName: record.achievementName,
+      achievementDescription: entry.description,
+      issuerName: ctx.config.issuer.name,
+      issuedOn: DATE.format(record.validFrom),
+      expiresOn: record.validUntil ? DATE.format(record.validUntil) : undefined,
+      credentialId: credentialUrl(ctx.config.publicUrl, record.id),
+      verifyUrl: credentialUrl(ctx.config.publicUrl, record.id),
+      badgePng: badge.body as Buffer,
+    }),
+  );
+  return { body, etag, contentType: "application/pdf", filename: downloadName(record, "-certificate.pdf") };
+}
+
+/** A QR code of the credential's verification URL: SVG for pages, PNG for print. */
+export async function getCredentialQr(
+  ctx: ServiceContext,
+  credentialId: string,
+  format: "svg" | "png",
+): Promise<RenderedFile> {
+  const record = credentialOrThrow(ctx, credentialId);
+  const url = credentialUrl(ctx.config.publicUrl, record.id);
+  const etag = etagOf("qr", format, url);
+  if (format === "svg") {
+    return { body: await qrSvg(url), etag, contentType: "image/svg+xml", filename: downloadName(record, "-qr.svg") };
+  }
+  return { body: await qrPng(url, 512), etag, contentType: "image/png", filename: downloadName(record, "-qr.png") };
+}
