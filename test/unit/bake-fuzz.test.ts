@@ -1,24 +1,15 @@
-import { crc32, deflateSync } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BakingError } from "../../src/baking/baking-error.js";
 import { bakePng, extractFromPng, OB2_PNG_KEYWORD, OB3_PNG_KEYWORD } from "../../src/baking/png.js";
 import { bakeSvg, extractFromSvg, OB2_SVG_NAMESPACE, OB3_SVG_NAMESPACE } from "../../src/baking/svg.js";
+import { pngChunk as chunk, PNG_SIGNATURE as SIGNATURE } from "../helpers/png.js";
 
 const RUNS = { numRuns: 300 };
 const TIMEOUT_MS = 5_000;
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const PAYLOAD = JSON.stringify({ id: "urn:uuid:1", name: "Fuzz é 中文 🎖️", note: "a]]>b" });
 const JWS = "eyJhbGciOiJFZERTQSJ9.eyJuYW1lIjoiw6kifQ.c2lnbmF0dXJl";
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body), body.length + 4);
-  return out;
-}
 
 const IHDR = chunk("IHDR", Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
 const IDAT = chunk("IDAT", deflateSync(Buffer.from([0, 1, 2, 3])));

@@ -1,42 +1,10 @@
 import { readFileSync } from "node:fs";
-import { crc32, deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { bakePng, extractFromPng } from "../../src/baking/png.js";
 import { bakeSvg, extractFromSvg, OB3_SVG_NAMESPACE } from "../../src/baking/svg.js";
+import { listChunks, tinyPng } from "../helpers/png.js";
 
 const fixture = (name: string) => readFileSync(`../shared/fixtures/interop/${name}`);
-
-/** Lists chunks without the code under test (assumes a valid file). */
-function listChunks(png: Buffer): { type: string; data: Buffer; raw: Buffer }[] {
-  const chunks = [];
-  for (let offset = 8; offset < png.length; ) {
-    const length = png.readUInt32BE(offset);
-    const raw = png.subarray(offset, offset + 12 + length);
-    chunks.push({ type: raw.toString("latin1", 4, 8), data: raw.subarray(8, 8 + length), raw });
-    offset += 12 + length;
-  }
-  return chunks;
-}
-
-/** A valid 1×1 greyscale PNG built by hand. */
-function tinyPng(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([
-    signature,
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(Buffer.from([0, 0x80]))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
 
 const credentialChunk = (png: Buffer) =>
   listChunks(png).find((c) => c.data.toString("latin1").startsWith("openbadgecredential\0"));

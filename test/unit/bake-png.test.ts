@@ -1,61 +1,18 @@
 import { crc32, deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { BakingError, type BakingErrorCode } from "../../src/baking/baking-error.js";
 import { bakePng, extractFromPng, OB3_PNG_KEYWORD } from "../../src/baking/png.js";
-
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** One PNG chunk: length, type, data, CRC over type + data. */
-function chunk(type: string, data: Buffer | string): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "latin1"), Buffer.from(data)]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(body.length - 4, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body), body.length + 4);
-  return out;
-}
-
-/** A valid 1×1 RGB PNG built by hand; `extra` chunks go between IDAT and IEND. */
-function tinyPng(extra: Buffer[] = []): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(1, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type RGB, deflate, adaptive filter, no interlace
-  const idat = deflateSync(Buffer.from([0, 0x1e, 0x90, 0xff])); // filter byte + one pixel
-  return Buffer.concat([SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", idat), ...extra, chunk("IEND", "")]);
-}
-
-type ListedChunk = { type: string; data: Buffer; raw: Buffer };
-
-/** Lists chunks without the code under test (assumes a valid file). */
-function listChunks(png: Buffer): ListedChunk[] {
-  const chunks: ListedChunk[] = [];
-  for (let offset = 8; offset < png.length; ) {
-    const length = png.readUInt32BE(offset);
-    const raw = png.subarray(offset, offset + 12 + length);
-    chunks.push({ type: raw.toString("latin1", 4, 8), data: raw.subarray(8, 8 + length), raw });
-    offset += 12 + length;
-  }
-  return chunks;
-}
+import {
+  pngChunk as chunk,
+  bakingCodeOf as codeOf,
+  itxt,
+  type ListedChunk,
+  listChunks,
+  PNG_SIGNATURE as SIGNATURE,
+  tinyPng,
+} from "../helpers/png.js";
 
 const isCredentialChunk = (c: ListedChunk) =>
   c.type === "iTXt" && c.data.toString("latin1").startsWith("openbadgecredential\0");
-
-/** An uncompressed (or, with flag 1, "compressed") iTXt chunk. */
-function itxt(keyword: string, text: string, flag = 0): Buffer {
-  return chunk("iTXt", Buffer.concat([Buffer.from(`${keyword}\0`), Buffer.from([flag, 0, 0, 0]), Buffer.from(text)]));
-}
-
-function codeOf(fn: () => unknown): BakingErrorCode | "no error" {
-  try {
-    fn();
-    return "no error";
-  } catch (error) {
-    expect(error).toBeInstanceOf(BakingError);
-    return (error as BakingError).code;
-  }
-}
 
 const JSON_PAYLOAD = JSON.stringify({
   id: "urn:uuid:1",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BakingError, type BakingErrorCode } from "../../src/baking/baking-error.js";
 import { bakeSvg, extractFromSvg, OB3_SVG_NAMESPACE } from "../../src/baking/svg.js";
+import { bakingCodeOf as codeOf } from "../helpers/png.js";
 
 const SVG = `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">
@@ -14,16 +14,6 @@ const JSON_PAYLOAD = JSON.stringify({
 });
 const JWS_PAYLOAD = "eyJhbGciOiJFZERTQSJ9.eyJuYW1lIjoiw6kifQ.c2lnbmF0dXJl";
 const DECLARATION = ` xmlns:openbadges="${OB3_SVG_NAMESPACE}"`;
-
-function codeOf(fn: () => unknown): BakingErrorCode | "no error" {
-  try {
-    fn();
-    return "no error";
-  } catch (error) {
-    expect(error).toBeInstanceOf(BakingError);
-    return (error as BakingError).code;
-  }
-}
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
