@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RuleSchema } from "../criteria/rule-schema.js";
 
 /** OB 3.0 AchievementType vocabulary (STANDARDS.md §1.5), plus the `ext:` extension form. */
 export const ACHIEVEMENT_TYPES = [
@@ -77,7 +78,13 @@ export const AchievementDefinitionSchema = z.strictObject({
   program: text,
   level: z.enum(BADGE_LEVELS),
   humanCode: text.optional(),
-  criteria: z.strictObject({ narrative: text }),
+  criteria: z.strictObject({
+    narrative: text,
+    /** The machine-checkable rule over evidence (see domain/criteria/rule-schema.ts). */
+    rule: RuleSchema.optional(),
+    /** When true, meeting the rule puts the award in the admins' approval queue instead of issuing it. */
+    requiresApproval: z.boolean().default(false),
+  }),
   image: z.strictObject({ caption: text.optional() }).default({}),
   course: z.strictObject({ name: text, url: httpsUrl }).optional(),
   alignment: z.array(AlignmentSchema).default([]),

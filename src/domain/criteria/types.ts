@@ -1,0 +1,79 @@
+import type { CompletionType, Rule } from "./rule-schema.js";
+
+/**
+ * One accepted evidence record about a person, as the evaluator sees it (append-only in storage;
+ * a correction is a new record whose `supersedes` names the one it replaces).
+ */
+export type Evidence =
+  | (EvidenceBase & {
+      kind: "assessment";
+      /** The assessment's id. */
+      item: string;
+      /** Percent score 0–100, for scored assessments. */
+      score?: number;
+      /** Pass/fail grading. */
+      passed?: boolean;
+      /** The grader's role, checked against the rule's `graderRoles`. */
+      graderRole?: string;
+    })
+  | (EvidenceBase & {
+      kind: "completion";
+      completion: CompletionType;
+      item: string;
+      mode?: "live" | "recording";
+    })
+  | (EvidenceBase & {
+      kind: "rating";
+      /** The form's id (observation form, training survey). */
+      form: string;
+      /** Every rating given on the form (1..scale). */
+      ratings: number[];
+      scale: number;
+    });
+
+type EvidenceBase = {
+  id: string;
+  /** When it happened (the attempt, the completion, the delivery rated): ISO 8601. */
+  occurredAt: string;
+  /** The id of an earlier record this one corrects; the earlier one then no longer counts. */
+  supersedes?: string;
+};
+
+/** A credential the person holds, for `prerequisite` rules. */
+export type HeldCredential = {
+  certification: string;
+  credentialId: string;
+  validFrom: string;
+  validUntil?: string;
+  status: "active" | "revoked" | "suspended";
+};
+
+export type RuleStatus = "met" | "not-met" | "not-yet-possible";
+
+/**
+ * The report of one rule: its status, the evidence that counted, and for an unmet rule a plain
+ * sentence saying what is missing ("needs 80 %, best is 72 % on 2026-03-02; …").
+ */
+export type RuleReport = {
+  id: string;
+  type: string;
+  label: string;
+  status: RuleStatus;
+  /** When it became met (the deciding evidence's date); ordering rules compare against this. */
+  metAt?: string;
+  /** Ids of the evidence records that satisfied it. */
+  evidence: string[];
+  /** Set when not met: what is missing, in plain words. */
+  missing?: string;
+  /** Notes on evidence that did not count, and why ("attempt on 2026-03-05 ignored: retake without …"). */
+  notes?: string[];
+  children?: RuleReport[];
+};
+
+export type EvaluationInput = {
+  rule: Rule;
+  evidence: Evidence[];
+  held: HeldCredential[];
+  /** The evaluation instant (injected clock). */
+  now: Date;
+};
