@@ -7,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
 import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
+import { registerEvidence } from "./http/routes/admin/evidence.js";
 import { registerDocs } from "./http/routes/docs.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
 import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
@@ -80,6 +81,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   registerPublicCredentials(app);
   registerCredentialFiles(app);
   registerAdminCredentials(app);
+  registerEvidence(app);
   registerDocs(app);
   app.use("/public/*", serveStatic({ root: options.publicDir ?? "./" }));
 

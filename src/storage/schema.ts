@@ -75,3 +75,29 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_target_idx").on(t.targetType, t.targetId)],
 );
+
+/**
+ * Completion evidence about a person, append-only: a correction is a new row whose `supersedes`
+ * names the row it replaces. `externalId` makes submissions idempotent. `data` holds the
+ * kind-specific fields (score, ratings, …) exactly as accepted.
+ */
+export const evidence = sqliteTable(
+  "evidence",
+  {
+    id: text().primaryKey(),
+    externalId: text().notNull(),
+    personEmail: text().notNull(),
+    personName: text(),
+    kind: text({ enum: ["assessment", "completion", "rating"] }).notNull(),
+    item: text().notNull(),
+    occurredAt: integer({ mode: "timestamp_ms" }).notNull(),
+    supersedes: text(),
+    data: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    submittedBy: text().notNull(),
+    submittedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("evidence_external_id_unique").on(t.externalId),
+    index("evidence_person_idx").on(t.personEmail, t.occurredAt),
+  ],
+);

@@ -1,0 +1,115 @@
+import { z } from "@hono/zod-openapi";
+import { COMPLETION_TYPES } from "../../../domain/criteria/rule-schema.js";
+
+const item = z.string().trim().min(1, "must not be empty").max(200);
+
+const base = {
+  externalId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .openapi({ description: "Your id for this record: resubmitting the same id changes nothing", example: "lms-4711" }),
+  person: z.strictObject({
+    email: z
+      .string()
+      .trim()
+      .max(320)
+      .pipe(z.email({ error: "must be a valid email address" }))
+      .openapi({ type: "string", format: "email", example: "ada@example.org" }),
+    name: z.string().trim().min(1).max(200).optional(),
+  }),
+  occurredAt: z.iso
+    .datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone" })
+    .openapi({ example: "2026-03-02T14:00:00Z" }),
+  supersedes: z.uuid({ error: "must be the id of an earlier evidence record" }).optional().openapi({
+    description: "Correct an earlier record: it stops counting, this one counts instead",
+  }),
+  comment: z.string().max(2000).optional().openapi({ description: "Private note (never put in credentials)" }),
+};
+
+export const AssessmentEvidenceSchema = z
+  .strictObject({
+    kind: z.literal("assessment"),
+    ...base,
+    assessment: item.openapi({ example: "gitlab-associate-written" }),
+    score: z.number().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100").optional(),
+    passed: z.boolean().optional(),
+    graderRole: z.string().trim().min(1).max(100).optional().openapi({ example: "ps-engineer" }),
+  })
+  .refine((e) => e.score !== undefined || e.passed !== undefined, {
+    message: "give a percent `score` or a pass/fail `passed`",
+    path: ["score"],
+  })
+  .openapi("AssessmentEvidence");
+
+export const CompletionEvidenceSchema = z
+  .strictObject({
+    kind: z.literal("completion"),
+    ...base,
+    completion: z.enum(COMPLETION_TYPES, { error: `must be one of ${COMPLETION_TYPES.join(", ")}` }),
+    item: item.openapi({ example: "field-sales-learning-path" }),
+    mode: z.enum(["live", "recording"]).optional(),
+  })
+  .openapi("CompletionEvidence");
+
+export const RatingEvidenceSchema = z
+  .strictObject({
+    kind: z.literal("rating"),
+    ...base,
+    form: item.openapi({ example: "candidate-observation-form" }),
+    scale: z.number().int().min(2).max(100),
+    ratings: z.array(z.number().min(0)).min(1).max(200),
+  })
+  .refine((e) => e.ratings.every((r) => r <= e.scale), {
+    message: "every rating must be within the scale",
+    path: ["ratings"],
+  })
+  .openapi("RatingEvidence");
+
+export const EvidenceInputSchema = z
+  .discriminatedUnion("kind", [AssessmentEvidenceSchema, CompletionEvidenceSchema, RatingEvidenceSchema], {
+    error: 'kind must be "assessment", "completion" or "rating"',
+  })
+  .openapi("EvidenceInput");
+export type EvidenceInput = z.infer<typeof EvidenceInputSchema>;
+
+export const EvidenceViewSchema = z
+  .object({
+    id: z.string(),
+    externalId: z.string(),
+    person: z.object({ email: z.string(), name: z.string().nullable() }),
+    kind: z.string(),
+    item: z.string(),
+    occurredAt: z.string(),
+    supersedes: z.string().nullable(),
+    submittedBy: z.string(),
+    submittedAt: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi("Evidence");
+
+export const RecordResultSchema = z
+  .object({ status: z.enum(["recorded", "duplicate"]), evidence: EvidenceViewSchema })
+  .openapi("EvidenceRecordResult");
+
+export const BatchRequestSchema = z
+  .strictObject({ records: z.array(z.unknown()).min(1).max(500) })
+  .openapi("EvidenceBatchRequest");
+
+export const BatchResultSchema = z
+  .object({
+    recorded: z.number().int(),
+    duplicates: z.number().int(),
+    rejected: z.number().int(),
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        externalId: z.string().nullable(),
+        status: z.enum(["recorded", "duplicate", "rejected"]),
+        evidenceId: z.string().nullable(),
+        errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      }),
+    ),
+  })
+  .openapi("EvidenceBatchResult");

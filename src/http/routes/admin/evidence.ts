@@ -1,0 +1,131 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { AppError } from "../../../errors.js";
+import { listEvidence } from "../../../services/list-evidence.js";
+import { recordEvidence } from "../../../services/record-evidence.js";
+import { actorOf, requireApiScope } from "../../admin-auth.js";
+import type { AppEnv } from "../../env.js";
+import { authProblemResponses, bearerSecurity, problemResponses, tooLargeResponse } from "../../openapi.js";
+import { fieldErrors } from "../../problem.js";
+import {
+  BatchRequestSchema,
+  BatchResultSchema,
+  EvidenceInputSchema,
+  EvidenceViewSchema,
+  RecordResultSchema,
+} from "./evidence-schemas.js";
+
+const conflict = {
+  409: {
+    description: "The externalId was already used for different evidence",
+    content: { "application/problem+json": { schema: z.object({ code: z.string(), existingId: z.string() }) } },
+  },
+} as const;
+
+const recordRoute = createRoute({
+  method: "post",
+  path: "/admin/evidence",
+  tags: ["Evidence"],
+  summary: "Record one evidence record",
+  description:
+    "Assessment results, completions and form ratings for a person. Idempotent by `externalId`; append-only (correct with `supersedes`).",
+  security: bearerSecurity,
+  middleware: [requireApiScope("evidence:write")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: EvidenceInputSchema } } } },
+  responses: {
+    201: { description: "Recorded", content: { "application/json": { schema: RecordResultSchema } } },
+    200: {
+      description: "Already recorded: nothing changed",
+      content: { "application/json": { schema: RecordResultSchema } },
+    },
+    ...problemResponses,
+    ...authProblemResponses,
+    ...tooLargeResponse,
+    ...conflict,
+  },
+});
+
+const batchRoute = createRoute({
+  method: "post",
+  path: "/admin/evidence/batch",
+  tags: ["Evidence"],
+  summary: "Record up to 500 evidence records",
+  description: "Each record is validated and recorded on its own; the answer reports every record.",
+  security: bearerSecurity,
+  middleware: [requireApiScope("evidence:write")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: BatchRequestSchema } } } },
+  responses: {
+    200: { description: "Per-record results", content: { "application/json": { schema: BatchResultSchema } } },
+    ...problemResponses,
+    ...authProblemResponses,
+    ...tooLargeResponse,
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/admin/evidence",
+  tags: ["Evidence"],
+  summary: "A person's evidence, oldest first",
+  security: bearerSecurity,
+  middleware: [requireApiScope("evidence:read")] as const,
+  request: {
+    query: z.object({
+      email: z
+        .string()
+        .trim()
+        .pipe(z.email({ error: "must be a valid email address" })),
+    }),
+  },
+  responses: {
+    200: {
+      description: "Evidence",
+      content: { "application/json": { schema: z.object({ items: z.array(EvidenceViewSchema) }) } },
+    },
+    ...problemResponses,
+    ...authProblemResponses,
+  },
+});
+
+export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(recordRoute, (c) => {
+    const result = recordEvidence(c.var.ctx, c.req.valid("json"), actorOf(c.var.principal));
+    return c.json(result, result.status === "recorded" ? 201 : 200);
+  });
+
+  app.openapi(batchRoute, (c) => {
+    const actor = actorOf(c.var.principal);
+    const results = c.req.valid("json").records.map((raw, index) => {
+      const externalId = (raw as { externalId?: unknown })?.externalId;
+      const id = typeof externalId === "string" ? externalId : null;
+      const parsed = EvidenceInputSchema.safeParse(raw);
+      if (!parsed.success) {
+        return {
+          index,
+          externalId: id,
+          status: "rejected" as const,
+          evidenceId: null,
+          errors: fieldErrors(parsed.error),
+        };
+      }
+      try {
+        const { status, evidence } = recordEvidence(c.var.ctx, parsed.data, actor);
+        return { index, externalId: id, status, evidenceId: evidence.id };
+      } catch (error) {
+        if (!(error instanceof AppError)) {
+          throw error;
+        }
+        const errors = (error.extra?.errors as { path: string; message: string }[] | undefined) ?? [
+          { path: "(record)", message: error.message },
+        ];
+        return { index, externalId: id, status: "rejected" as const, evidenceId: null, errors };
+      }
+    });
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    return c.json(
+      { recorded: count("recorded"), duplicates: count("duplicate"), rejected: count("rejected"), results },
+      200,
+    );
+  });
+
+  app.openapi(listRoute, (c) => c.json({ items: listEvidence(c.var.ctx, c.req.valid("query").email) }, 200));
+}

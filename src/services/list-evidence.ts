@@ -1,0 +1,9 @@
+import { normaliseEmail } from "../domain/credential/identity.js";
+import { listEvidenceFor } from "../storage/evidence-repo.js";
+import type { ServiceContext } from "./deps.js";
+import { type EvidenceView, toEvidenceView } from "./record-evidence.js";
+
+/** Every evidence record about a person, oldest first, corrections included. */
+export function listEvidence(ctx: ServiceContext, email: string): EvidenceView[] {
+  return listEvidenceFor(ctx.db, normaliseEmail(email)).map(toEvidenceView);
+}

@@ -1,0 +1,131 @@
+import { isDeepStrictEqual } from "node:util";
+import { normaliseEmail } from "../domain/credential/identity.js";
+import type { CompletionType } from "../domain/criteria/rule-schema.js";
+import { AppError, validationError } from "../errors.js";
+import { appendAudit } from "../storage/audit-repo.js";
+import { type EvidenceRow, findEvidence, findEvidenceByExternalId, insertEvidence } from "../storage/evidence-repo.js";
+import type { ServiceContext } from "./deps.js";
+
+type SubmissionBase = {
+  externalId: string;
+  person: { email: string; name?: string };
+  occurredAt: string;
+  supersedes?: string;
+  comment?: string;
+};
+
+/** One evidence record as a grader or system submits it (validated by the HTTP schemas). */
+export type EvidenceSubmission = SubmissionBase &
+  (
+    | { kind: "assessment"; assessment: string; score?: number; passed?: boolean; graderRole?: string }
+    | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording" }
+    | { kind: "rating"; form: string; scale: number; ratings: number[] }
+  );
+
+export type EvidenceView = {
+  id: string;
+  externalId: string;
+  person: { email: string; name: string | null };
+  kind: string;
+  item: string;
+  occurredAt: string;
+  supersedes: string | null;
+  submittedBy: string;
+  submittedAt: string;
+  data: Record<string, unknown>;
+};
+
+/** Evidence may be dated a little ahead of our clock (clock skew), never further. */
+const MAX_FUTURE_MS = 5 * 60_000;
+
+function itemOf(s: EvidenceSubmission): string {
+  return s.kind === "assessment" ? s.assessment : s.kind === "completion" ? s.item : s.form;
+}
+
+function dataOf(s: EvidenceSubmission): Record<string, unknown> {
+  const { externalId: _e, person: _p, occurredAt: _o, supersedes: _s, kind: _k, ...rest } = s;
+  return rest;
+}
+
+export function toEvidenceView(row: EvidenceRow): EvidenceView {
+  return {
+    id: row.id,
+    externalId: row.externalId,
+    person: { email: row.personEmail, name: row.personName },
+    kind: row.kind,
+    item: row.item,
+    occurredAt: row.occurredAt.toISOString(),
+    supersedes: row.supersedes,
+    submittedBy: row.submittedBy,
+    submittedAt: row.submittedAt.toISOString(),
+    data: row.data,
+  };
+}
+
+/** The fields that define a record's content: a resubmission with the same externalId must match them. */
+function contentOf(row: Pick<EvidenceRow, "personEmail" | "kind" | "item" | "occurredAt" | "supersedes" | "data">) {
+  return [row.personEmail, row.kind, row.item, row.occurredAt.getTime(), row.supersedes, row.data];
+}
+
+/**
+ * Records one evidence record, append-only and idempotent: the same `externalId` with the same
+ * content is a no-op ("duplicate"); with different content it is a 409. A correction names the
+ * record it `supersedes`, which must be the same person's, of the same kind.
+ */
+export function recordEvidence(
+  ctx: ServiceContext,
+  submission: EvidenceSubmission,
+  actor: string,
+): { status: "recorded" | "duplicate"; evidence: EvidenceView } {
+  const now = ctx.clock();
+  const occurredAt = new Date(submission.occurredAt);
+  if (occurredAt.getTime() > now.getTime() + MAX_FUTURE_MS) {
+    throw validationError([{ path: "occurredAt", message: "is in the future" }]);
+  }
+  const row: EvidenceRow = {
+    id: ctx.newId(),
+    externalId: submission.externalId,
+    personEmail: normaliseEmail(submission.person.email),
+    personName: submission.person.name ?? null,
+    kind: submission.kind,
+    item: itemOf(submission),
+    occurredAt,
+    supersedes: submission.supersedes ?? null,
+    data: dataOf(submission),
+    submittedBy: actor,
+    submittedAt: now,
+  };
+  const { db } = ctx;
+  return db.transaction(
+    () => {
+      const existing = findEvidenceByExternalId(db, row.externalId);
+      if (existing) {
+        if (!isDeepStrictEqual(contentOf(existing), contentOf(row))) {
+          throw new AppError("CONFLICT", `externalId "${row.externalId}" was already used for different evidence`, {
+            existingId: existing.id,
+          });
+        }
+        return { status: "duplicate" as const, evidence: toEvidenceView(existing) };
+      }
+      if (row.supersedes) {
+        const target = findEvidence(db, row.supersedes);
+        if (!target || target.personEmail !== row.personEmail || target.kind !== row.kind) {
+          throw validationError([
+            { path: "supersedes", message: "must name an earlier record of the same person and kind" },
+          ]);
+        }
+      }
+      insertEvidence(db, row);
+      appendAudit(db, {
+        at: now,
+        actor,
+        action: row.supersedes ? "evidence.corrected" : "evidence.recorded",
+        targetType: "evidence",
+        targetId: row.id,
+        details: { externalId: row.externalId, kind: row.kind, item: row.item, supersedes: row.supersedes },
+      });
+      return { status: "recorded" as const, evidence: toEvidenceView(row) };
+    },
+    { behavior: "immediate" },
+  );
+}
