@@ -8,6 +8,7 @@ import type { AppEnv } from "./http/env.js";
 import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
+import { registerProgress } from "./http/routes/admin/progress.js";
 import { registerDocs } from "./http/routes/docs.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
 import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
@@ -82,6 +83,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   registerCredentialFiles(app);
   registerAdminCredentials(app);
   registerEvidence(app);
+  registerProgress(app);
   registerDocs(app);
   app.use("/public/*", serveStatic({ root: options.publicDir ?? "./" }));
 

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from "./catalog/parse-catalog.js";
+import { type ResultDescription, resultDescriptionsFor } from "./criteria/decision.js";
 
 export type Ob3Achievement = {
   id: string;
@@ -11,6 +12,7 @@ export type Ob3Achievement = {
   humanCode?: string;
   alignment?: Array<Record<string, unknown>>;
   tag?: string[];
+  resultDescription?: ResultDescription[];
 };
 
 /** URL of an achievement under the service's public origin. */
@@ -22,6 +24,7 @@ export function achievementUrl(publicUrl: string, id: string): string {
 export function toOb3Achievement(entry: CatalogEntry, publicUrl: string): Ob3Achievement {
   const url = achievementUrl(publicUrl, entry.id);
   const alignment = entry.alignment.map((a) => ({ type: ["Alignment"], ...a }));
+  const resultDescription = resultDescriptionsFor(entry.criteria.rule, url);
   return {
     id: url,
     type: ["Achievement"],
@@ -33,6 +36,7 @@ export function toOb3Achievement(entry: CatalogEntry, publicUrl: string): Ob3Ach
     ...(entry.humanCode ? { humanCode: entry.humanCode } : {}),
     ...(alignment.length > 0 ? { alignment } : {}),
     ...(entry.tags.length > 0 ? { tag: entry.tags } : {}),
+    ...(resultDescription.length > 0 ? { resultDescription } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { signVcJwt } from "../crypto/vc-jwt.js";
 import { toOb3Achievement, validUntilFor } from "../domain/achievement.js";
 import { buildOpenBadgeCredential } from "../domain/credential/build.js";
 import { normaliseEmail, recipientIdentifiers } from "../domain/credential/identity.js";
+import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
 import { validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { type CredentialRecord, insertCredential } from "../storage/credentials-repo.js";
@@ -14,6 +15,8 @@ export type IssueCredentialInput = {
   achievementId: string;
   recipient: { email: string; name: string };
   actor: string;
+  /** Set by automatic awards: what the credential carries, and the decision record kept beside it. */
+  decision?: { evidence: Ob3Evidence[]; results: Ob3Result[]; record: Record<string, unknown> };
 };
 
 /**
@@ -40,6 +43,8 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
     identifiers: recipientIdentifiers({ email, name }, ctx.newSalt()),
     validFrom,
     validUntil,
+    evidence: input.decision?.evidence,
+    results: input.decision?.results,
   });
   const signer = ctx.keyring.active;
   const document = await signDataIntegrity({
@@ -69,7 +74,7 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
     () => {
       const { achievementName: _name, recipientEmail: _email, ...row } = record;
       const recipientId = upsertRecipient(db, { newId: ctx.newId(), email, name, now });
-      insertCredential(db, { ...row, recipientId });
+      insertCredential(db, { ...row, recipientId, decision: input.decision?.record ?? null });
       appendAudit(db, {
         at: now,
         actor: input.actor,

@@ -17,12 +17,22 @@ export function insertEvidence(db: Db, row: EvidenceRow): void {
   db.insert(evidence).values(row).run();
 }
 
-/** A person's evidence, oldest first (superseded records included: the evaluator drops them). */
+/** A person's evidence, oldest first, then in submission order (superseded records included: the evaluator drops them). */
 export function listEvidenceFor(db: Db, personEmail: string): EvidenceRow[] {
   return db
     .select()
     .from(evidence)
     .where(eq(evidence.personEmail, personEmail))
-    .orderBy(asc(evidence.occurredAt), asc(evidence.id))
+    .orderBy(asc(evidence.occurredAt), asc(evidence.submittedAt), asc(evidence.id))
     .all();
+}
+
+/** Every person with at least one evidence record. */
+export function listPeopleWithEvidence(db: Db): string[] {
+  return db
+    .selectDistinct({ email: evidence.personEmail })
+    .from(evidence)
+    .orderBy(asc(evidence.personEmail))
+    .all()
+    .map((r) => r.email);
 }

@@ -42,6 +42,8 @@ export const credentials = sqliteTable(
     verificationMethod: text().notNull(),
     issuedBy: text().notNull(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    /** For automatic awards: the definition version, the evidence ids used and the evaluation report. */
+    decision: text({ mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [
     index("credentials_achievement_idx").on(t.achievementId),
@@ -100,4 +102,26 @@ export const evidence = sqliteTable(
     uniqueIndex("evidence_external_id_unique").on(t.externalId),
     index("evidence_person_idx").on(t.personEmail, t.occurredAt),
   ],
+);
+
+/** Awards that met their criteria but whose definition requires an admin's approval. */
+export const pendingApprovals = sqliteTable(
+  "pending_approvals",
+  {
+    id: text().primaryKey(),
+    personEmail: text().notNull(),
+    personName: text().notNull(),
+    achievementId: text()
+      .notNull()
+      .references(() => achievements.id),
+    achievementVersion: text().notNull(),
+    decision: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    decidedAt: integer({ mode: "timestamp_ms" }),
+    outcome: text({ enum: ["approved", "rejected"] }),
+    decidedBy: text(),
+    reason: text(),
+    credentialId: text(),
+  },
+  (t) => [index("pending_approvals_person_idx").on(t.personEmail, t.achievementId)],
 );

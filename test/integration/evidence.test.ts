@@ -63,6 +63,7 @@ describe("recording evidence", () => {
 
   it("is append-only: a correction supersedes, and the database refuses edits", async () => {
     const first = (await (await adminPost(t, "/admin/evidence", written())).json()) as { evidence: { id: string } };
+    t.clock.advance(60_000);
     const fix = await adminPost(
       t,
       "/admin/evidence",

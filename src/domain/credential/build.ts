@@ -1,5 +1,6 @@
 import type { Ob3Achievement } from "../achievement.js";
 import { OB_ACHIEVEMENT_CREDENTIAL_SCHEMA, OB_CREDENTIAL_CONTEXTS } from "../contexts.js";
+import type { Ob3Evidence, Ob3Result } from "../criteria/decision.js";
 import type { IssuerProfile } from "../issuer.js";
 import type { IdentityObject } from "./identity.js";
 
@@ -17,7 +18,9 @@ export type UnsignedCredential = {
     type: ["AchievementSubject"];
     identifier: IdentityObject[];
     achievement: Ob3Achievement;
+    result?: Ob3Result[];
   };
+  evidence?: Ob3Evidence[];
   credentialSchema: Array<typeof OB_ACHIEVEMENT_CREDENTIAL_SCHEMA>;
 };
 
@@ -38,6 +41,9 @@ export function buildOpenBadgeCredential(input: {
   validFrom: Date;
   validUntil?: Date;
   awardedDate?: Date;
+  /** From an automatic award: OB evidence entries and results (omitted when empty, as OB requires). */
+  evidence?: Ob3Evidence[];
+  results?: Ob3Result[];
 }): UnsignedCredential {
   const validFrom = toWholeSecondIso(input.validFrom);
   return {
@@ -54,7 +60,9 @@ export function buildOpenBadgeCredential(input: {
       type: ["AchievementSubject"],
       identifier: input.identifiers,
       achievement: input.achievement,
+      ...(input.results?.length ? { result: input.results } : {}),
     },
+    ...(input.evidence?.length ? { evidence: input.evidence } : {}),
     credentialSchema: [{ ...OB_ACHIEVEMENT_CREDENTIAL_SCHEMA }],
   };
 }

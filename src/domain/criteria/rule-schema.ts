@@ -11,7 +11,15 @@ const ruleId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a lowerca
 const itemId = z.string().trim().min(1, "must not be empty").max(200);
 
 /** What a person completed: the kinds of completion evidence graders and systems record. */
-export const COMPLETION_TYPES = ["task", "workshop", "course", "learning-path", "shadowing", "delivery", "review"] as const;
+export const COMPLETION_TYPES = [
+  "task",
+  "workshop",
+  "course",
+  "learning-path",
+  "shadowing",
+  "delivery",
+  "review",
+] as const;
 export type CompletionType = (typeof COMPLETION_TYPES)[number];
 
 const common = {
@@ -89,7 +97,12 @@ export const RuleSchema: z.ZodType<Rule> = z.lazy(() =>
     z.strictObject({ type: z.literal("all"), ...common, of: z.array(RuleSchema).min(1) }),
     z.strictObject({ type: z.literal("any"), ...common, of: z.array(RuleSchema).min(1) }),
     z
-      .strictObject({ type: z.literal("atLeast"), ...common, n: z.number().int().min(1), of: z.array(RuleSchema).min(1) })
+      .strictObject({
+        type: z.literal("atLeast"),
+        ...common,
+        n: z.number().int().min(1),
+        of: z.array(RuleSchema).min(1),
+      })
       .refine((r) => r.n <= r.of.length, { message: "n cannot exceed the number of rules", path: ["n"] }),
     AssessmentRuleSchema,
     CompletionRuleSchema,

@@ -89,8 +89,21 @@ export const EvidenceViewSchema = z
   })
   .openapi("Evidence");
 
+const AwardSchema = z
+  .object({
+    achievementId: z.string(),
+    outcome: z.enum(["issued", "pending-approval"]),
+    credentialId: z.string().optional(),
+    approvalId: z.string().optional(),
+  })
+  .openapi("Award");
+
 export const RecordResultSchema = z
-  .object({ status: z.enum(["recorded", "duplicate"]), evidence: EvidenceViewSchema })
+  .object({
+    status: z.enum(["recorded", "duplicate"]),
+    evidence: EvidenceViewSchema,
+    awarded: z.array(AwardSchema).openapi({ description: "Certifications this evidence completed" }),
+  })
   .openapi("EvidenceRecordResult");
 
 export const BatchRequestSchema = z
@@ -111,5 +124,6 @@ export const BatchResultSchema = z
         errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
       }),
     ),
+    awarded: z.array(AwardSchema),
   })
   .openapi("EvidenceBatchResult");

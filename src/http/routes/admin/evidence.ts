@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { AppError } from "../../../errors.js";
+import { awardEligible } from "../../../services/award-eligible.js";
 import { listEvidence } from "../../../services/list-evidence.js";
 import { recordEvidence } from "../../../services/record-evidence.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
@@ -87,12 +88,13 @@ const listRoute = createRoute({
 });
 
 export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(recordRoute, (c) => {
+  app.openapi(recordRoute, async (c) => {
     const result = recordEvidence(c.var.ctx, c.req.valid("json"), actorOf(c.var.principal));
-    return c.json(result, result.status === "recorded" ? 201 : 200);
+    const awarded = result.status === "recorded" ? await awardEligible(c.var.ctx, result.evidence.person.email) : [];
+    return c.json({ ...result, awarded }, result.status === "recorded" ? 201 : 200);
   });
 
-  app.openapi(batchRoute, (c) => {
+  app.openapi(batchRoute, async (c) => {
     const actor = actorOf(c.var.principal);
     const results = c.req.valid("json").records.map((raw, index) => {
       const externalId = (raw as { externalId?: unknown })?.externalId;
@@ -109,7 +111,7 @@ export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
       }
       try {
         const { status, evidence } = recordEvidence(c.var.ctx, parsed.data, actor);
-        return { index, externalId: id, status, evidenceId: evidence.id };
+        return { index, externalId: id, status, evidenceId: evidence.id, personEmail: evidence.person.email };
       } catch (error) {
         if (!(error instanceof AppError)) {
           throw error;
@@ -121,8 +123,21 @@ export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
       }
     });
     const count = (s: string) => results.filter((r) => r.status === s).length;
+    const people = [
+      ...new Set(results.flatMap((r) => (r.status === "recorded" && r.personEmail ? [r.personEmail] : []))),
+    ];
+    const awarded = [];
+    for (const email of people) {
+      awarded.push(...(await awardEligible(c.var.ctx, email)));
+    }
     return c.json(
-      { recorded: count("recorded"), duplicates: count("duplicate"), rejected: count("rejected"), results },
+      {
+        recorded: count("recorded"),
+        duplicates: count("duplicate"),
+        rejected: count("rejected"),
+        results: results.map(({ personEmail: _p, ...r }) => r),
+        awarded,
+      },
       200,
     );
   });

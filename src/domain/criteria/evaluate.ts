@@ -1,0 +1,79 @@
+import { instant } from "./format.js";
+import type { Rule } from "./rule-schema.js";
+import { evaluateAll } from "./rules/all.js";
+import { evaluateAny } from "./rules/any.js";
+import { evaluateAssessment } from "./rules/assessment.js";
+import { evaluateAtLeast } from "./rules/at-least.js";
+import { evaluateCompletion } from "./rules/completion.js";
+import { type EvalContext, report, walkRules } from "./rules/context.js";
+import { evaluatePrerequisite } from "./rules/prerequisite.js";
+import { evaluateRating } from "./rules/rating.js";
+import type { EvaluationInput, Evidence, RuleReport } from "./types.js";
+
+/**
+ * The evidence that can count at `nowMs`: without records superseded by another record, records dated
+ * after `nowMs` or with an unreadable date; sorted by occurredAt (as instants), then id.
+ */
+export function prepareEvidence(evidence: readonly Evidence[], nowMs: number): Evidence[] {
+  const superseded = new Set(
+    evidence.flatMap((e) => (e.supersedes !== undefined && e.supersedes !== e.id ? [e.supersedes] : [])),
+  );
+  return evidence
+    .filter((e) => !superseded.has(e.id) && instant(e.occurredAt) <= nowMs)
+    .sort((a, b) => instant(a.occurredAt) - instant(b.occurredAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function evaluateRule(rule: Rule, ctx: EvalContext): RuleReport {
+  switch (rule.type) {
+    case "all":
+      return evaluateAll(rule, ctx);
+    case "any":
+      return evaluateAny(rule, ctx);
+    case "atLeast":
+      return evaluateAtLeast(rule, ctx);
+    case "assessment":
+      return evaluateAssessment(rule, ctx);
+    case "completion":
+      return evaluateCompletion(rule, ctx);
+    case "rating":
+      return evaluateRating(rule, ctx);
+    case "prerequisite":
+      return evaluatePrerequisite(rule, ctx);
+  }
+}
+
+/** Evaluates a rule tree against a person's evidence and held credentials at `now`; pure and deterministic. */
+export function evaluateCriteria(input: EvaluationInput): RuleReport {
+  const nowMs = input.now.getTime();
+  const byId = new Map<string, Rule>();
+  walkRules(input.rule, (rule) => {
+    if (!byId.has(rule.id)) {
+      byId.set(rule.id, rule);
+    }
+  });
+  const memo = new Map<Rule, RuleReport>();
+  const inProgress = new Set<Rule>();
+  const ctx: EvalContext = {
+    now: new Date(nowMs),
+    nowMs,
+    evidence: prepareEvidence(input.evidence, nowMs),
+    held: input.held,
+    find: (id) => byId.get(id),
+    evaluate(rule) {
+      const done = memo.get(rule);
+      if (done !== undefined) {
+        return done;
+      }
+      if (inProgress.has(rule)) {
+        // Only an invalid tree (an `after` cycle, see validateRule) gets here: it can never be met first.
+        return report(rule, { status: "not-yet-possible", missing: "depends on itself through `after`" });
+      }
+      inProgress.add(rule);
+      const result = evaluateRule(rule, ctx);
+      inProgress.delete(rule);
+      memo.set(rule, result);
+      return result;
+    },
+  };
+  return ctx.evaluate(input.rule);
+}

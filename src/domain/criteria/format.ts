@@ -1,0 +1,62 @@
+import type { Rule } from "./rule-schema.js";
+
+/** Milliseconds since the epoch of an ISO 8601 date (NaN when unparseable). */
+export function instant(iso: string): number {
+  return Date.parse(iso);
+}
+
+/** An ISO 8601 instant as its UTC calendar date, YYYY-MM-DD. */
+export function formatDate(iso: string): string {
+  const ms = instant(iso);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : iso;
+}
+
+/** A measured value (score, average) truncated to two decimals, so a failing 79.999 never reads "80". */
+export function formatMeasured(value: number): string {
+  return String(Math.floor(value * 100 + 1e-9) / 100);
+}
+
+/** The instant `months` calendar months before `now` (UTC), clamped to the month's last day (Mar 31 − 1 → Feb 28). */
+export function monthsBefore(now: Date, months: number): number {
+  const target = new Date(now.getTime());
+  target.setUTCDate(1);
+  target.setUTCMonth(target.getUTCMonth() - months);
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(now.getUTCDate(), lastDay));
+  return target.getTime();
+}
+
+/** "1 form" / "2 forms". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** A rule's label for reports: its own `label`, or one generated from its data ("Assessment gitlab-associate-written"). */
+export function labelOf(rule: Rule): string {
+  if (rule.label !== undefined) {
+    return rule.label;
+  }
+  switch (rule.type) {
+    case "all":
+      return `All of ${criteria(rule.of.length)}`;
+    case "any":
+      return `Any of ${criteria(rule.of.length)}`;
+    case "atLeast":
+      return `At least ${rule.n} of ${criteria(rule.of.length)}`;
+    case "assessment":
+      return `Assessment ${rule.assessment}`;
+    case "completion": {
+      const words = rule.completion.replaceAll("-", " ");
+      const mode = rule.mode === undefined ? "" : ` (${rule.mode})`;
+      return `${words.charAt(0).toUpperCase()}${words.slice(1)} ${rule.item}${mode}`;
+    }
+    case "rating":
+      return `Rating on ${rule.forms.join(", ")}`;
+    case "prerequisite":
+      return `Certification ${rule.certification}`;
+  }
+}
+
+function criteria(count: number): string {
+  return count === 1 ? "1 criterion" : `${count} criteria`;
+}

@@ -1,0 +1,113 @@
+import { formatDate, formatMeasured, instant, labelOf } from "../format.js";
+import type { AssessmentRule } from "../rule-schema.js";
+import type { RuleReport } from "../types.js";
+import { matchesCompletion } from "./completion.js";
+import { type EvalContext, type EvidenceOf, report } from "./context.js";
+import { applyFilters, scopeWords } from "./filters.js";
+
+type Attempt = EvidenceOf<"assessment">;
+type Graded = { attempt: Attempt; passed: boolean };
+/** The completions that re-open retakes after a failure, when the rule has a retake policy. */
+type RetakeGate = { label: string; completedAt: number[] };
+
+/** An attempt's outcome, or undefined when it does not count at all (unauthorised pass/fail grader). */
+function grade(rule: AssessmentRule, a: Attempt, notes: string[]): Graded | undefined {
+  const on = `attempt on ${formatDate(a.occurredAt)}`;
+  if (rule.passMark !== undefined) {
+    if (a.score === undefined) {
+      notes.push(`${on} has no score: counted as failed`);
+      return { attempt: a, passed: false };
+    }
+    return { attempt: a, passed: a.score >= rule.passMark };
+  }
+  if (rule.graderRoles !== undefined && (a.graderRole === undefined || !rule.graderRoles.includes(a.graderRole))) {
+    notes.push(`${on} graded by a ${a.graderRole ?? "grader of unknown role"}, not an authorised grader`);
+    return undefined;
+  }
+  if (a.passed === undefined) {
+    notes.push(`${on} has no pass/fail grade: counted as failed`);
+  }
+  return { attempt: a, passed: a.passed === true };
+}
+
+function retakeGate(rule: AssessmentRule, ctx: EvalContext): RetakeGate | undefined {
+  const target = rule.retakeRequires === undefined ? undefined : ctx.find(rule.retakeRequires);
+  if (target?.type !== "completion") {
+    return undefined;
+  }
+  const completedAt = ctx.evidence.filter((e) => matchesCompletion(target, e)).map((e) => instant(e.occurredAt));
+  return { label: labelOf(target), completedAt };
+}
+
+/** needs …, then the best or last counting attempt (or `none` when no attempt counts), then the retake clause. */
+function missingSentence(rule: AssessmentRule, none: string, counted: Graded[], retakeBlocked: string): string {
+  if (rule.passMark !== undefined) {
+    let best: { score: number; at: string } | undefined;
+    for (const { attempt } of counted) {
+      if (attempt.score !== undefined && (best === undefined || attempt.score > best.score)) {
+        best = { score: attempt.score, at: attempt.occurredAt };
+      }
+    }
+    const status =
+      best !== undefined
+        ? `best is ${formatMeasured(best.score)} % on ${formatDate(best.at)}`
+        : counted.length === 0
+          ? none
+          : "no scored attempt yet";
+    return `needs ${rule.passMark} %, ${status}${retakeBlocked}`;
+  }
+  const by = rule.graderRoles === undefined ? "" : ` graded by a ${rule.graderRoles.join(" or ")}`;
+  const last = counted.at(-1);
+  const status = last === undefined ? none : `last attempt on ${formatDate(last.attempt.occurredAt)} failed`;
+  return `needs a pass${by}, ${status}${retakeBlocked}`;
+}
+
+/**
+ * assessment: met at the first counting passing attempt (score ≥ passMark, or a pass by an authorised
+ * grader). With `retakeRequires`, an attempt after a failure counts only if that completion was recorded
+ * strictly between the failure and the attempt; an ineligible failed attempt becomes the failure to beat.
+ */
+export function evaluateAssessment(rule: AssessmentRule, ctx: EvalContext): RuleReport {
+  const attempts = ctx.evidence.filter((e): e is Attempt => e.kind === "assessment" && e.item === rule.assessment);
+  const filtered = applyFilters(rule, attempts, ctx, "attempt");
+  if ("blocked" in filtered) {
+    return filtered.blocked;
+  }
+  const notes = [...filtered.notes];
+  const gate = retakeGate(rule, ctx);
+  const counted: Graded[] = [];
+  let failure: Attempt | undefined;
+  for (const a of filtered.counted) {
+    const graded = grade(rule, a, notes);
+    if (graded === undefined) {
+      continue;
+    }
+    if (gate !== undefined && failure !== undefined) {
+      const [from, to] = [instant(failure.occurredAt), instant(a.occurredAt)];
+      if (!gate.completedAt.some((t) => from < t && t < to)) {
+        const after = `after the failure on ${formatDate(failure.occurredAt)}`;
+        notes.push(
+          `attempt on ${formatDate(a.occurredAt)} does not count: retake without completing ${gate.label} ${after}`,
+        );
+        failure = graded.passed ? failure : a;
+        continue;
+      }
+    }
+    if (graded.passed) {
+      return report(rule, { status: "met", metAt: a.occurredAt, evidence: [a.id], notes });
+    }
+    counted.push(graded);
+    failure = a;
+  }
+  const failedAt = failure === undefined ? undefined : instant(failure.occurredAt);
+  const blocked = gate !== undefined && failedAt !== undefined && !gate.completedAt.some((t) => t > failedAt);
+  const retake = blocked ? `; retake allowed after completing ${gate.label}` : "";
+  const scope = scopeWords(rule, ctx);
+  const none =
+    attempts.length === 0
+      ? "no attempt yet"
+      : filtered.counted.length === 0 && scope !== ""
+        ? `no attempt${scope}`
+        : "no attempt counts yet";
+  return report(rule, { status: "not-met", missing: missingSentence(rule, none, counted, retake), notes });
+}

@@ -1,0 +1,43 @@
+import { formatDate } from "../format.js";
+import type { CompletionRule } from "../rule-schema.js";
+import type { Evidence, RuleReport } from "../types.js";
+import { type EvalContext, type EvidenceOf, report } from "./context.js";
+import { applyFilters, scopeWords } from "./filters.js";
+
+/** Whether a record is a completion of this rule's type and item, in its mode when the rule sets one. */
+export function matchesCompletion(rule: CompletionRule, e: Evidence): e is EvidenceOf<"completion"> {
+  return (
+    e.kind === "completion" &&
+    e.completion === rule.completion &&
+    e.item === rule.item &&
+    (rule.mode === undefined || e.mode === rule.mode)
+  );
+}
+
+/** completion: met at the earliest matching record that passes the rule's filters. */
+export function evaluateCompletion(rule: CompletionRule, ctx: EvalContext): RuleReport {
+  const notes: string[] = [];
+  const records = ctx.evidence.filter((e): e is EvidenceOf<"completion"> => {
+    if (e.kind !== "completion" || e.completion !== rule.completion || e.item !== rule.item) {
+      return false;
+    }
+    if (rule.mode !== undefined && e.mode !== rule.mode) {
+      const given = e.mode ?? "no mode recorded";
+      notes.push(`completion on ${formatDate(e.occurredAt)} does not count: ${given}, ${rule.mode} required`);
+      return false;
+    }
+    return true;
+  });
+  const filtered = applyFilters(rule, records, ctx, "completion");
+  if ("blocked" in filtered) {
+    return filtered.blocked;
+  }
+  notes.push(...filtered.notes);
+  const first = filtered.counted[0];
+  if (first !== undefined) {
+    return report(rule, { status: "met", metAt: first.occurredAt, evidence: [first.id], notes });
+  }
+  const mode = rule.mode === undefined ? "" : ` (${rule.mode})`;
+  const what = `${rule.completion.replaceAll("-", " ")} ${rule.item}${mode}`;
+  return report(rule, { status: "not-met", missing: `needs ${what} completed${scopeWords(rule, ctx)}`, notes });
+}

@@ -1,0 +1,63 @@
+import { labelOf } from "../format.js";
+import type { Rule } from "../rule-schema.js";
+import type { Evidence, HeldCredential, RuleReport, RuleStatus } from "../types.js";
+
+/** What every rule evaluator sees: prepared evidence, held credentials, the clock and the rest of the tree. */
+export type EvalContext = {
+  now: Date;
+  nowMs: number;
+  /** Evidence not superseded, not dated after `now`, sorted by occurredAt then id. */
+  evidence: readonly Evidence[];
+  held: readonly HeldCredential[];
+  /** The rule with this id anywhere in the tree (first occurrence), if any. */
+  find(id: string): Rule | undefined;
+  /** Evaluates a rule of the tree, memoised (a rule reached again while being evaluated is not-yet-possible). */
+  evaluate(rule: Rule): RuleReport;
+};
+
+export type EvidenceOf<K extends Evidence["kind"]> = Extract<Evidence, { kind: K }>;
+
+/** Fields of a report beyond the rule's identity. */
+export type ReportFields = {
+  status: RuleStatus;
+  metAt?: string;
+  evidence?: string[];
+  missing?: string;
+  notes?: string[];
+  children?: RuleReport[];
+};
+
+/** Builds a report with a stable key order, omitting empty optional parts. */
+export function report(rule: Rule, fields: ReportFields): RuleReport {
+  const out: RuleReport = { id: rule.id, type: rule.type, label: labelOf(rule), status: fields.status, evidence: [] };
+  if (fields.metAt !== undefined) {
+    out.metAt = fields.metAt;
+  }
+  out.evidence = fields.evidence ?? [];
+  if (fields.missing !== undefined) {
+    out.missing = fields.missing;
+  }
+  if (fields.notes !== undefined && fields.notes.length > 0) {
+    out.notes = fields.notes;
+  }
+  if (fields.children !== undefined) {
+    out.children = fields.children;
+  }
+  return out;
+}
+
+/** The direct sub-rules of a composite (none for other kinds). */
+export function childrenOf(rule: Rule): Rule[] {
+  return rule.type === "all" || rule.type === "any" || rule.type === "atLeast" ? rule.of : [];
+}
+
+/** Visits every rule of a tree depth-first in rule order, with the ids of its ancestors (root first). */
+export function walkRules(rule: Rule, visit: (rule: Rule, ancestors: readonly string[]) => void): void {
+  const go = (node: Rule, ancestors: string[]): void => {
+    visit(node, ancestors);
+    for (const child of childrenOf(node)) {
+      go(child, [...ancestors, node.id]);
+    }
+  };
+  go(rule, []);
+}

@@ -1,0 +1,60 @@
+import { formatDate, instant, labelOf, monthsBefore } from "../format.js";
+import type { AssessmentRule, CompletionRule, RatingRule } from "../rule-schema.js";
+import type { Evidence, RuleReport } from "../types.js";
+import { type EvalContext, report } from "./context.js";
+
+export type EvidenceRule = AssessmentRule | CompletionRule | RatingRule;
+
+/** The records that pass a rule's `after` and `withinMonths` filters, with notes on those that do not. */
+export type Filtered<E extends Evidence> = { counted: E[]; notes: string[] } | { blocked: RuleReport };
+
+/**
+ * Applies `after` (the referenced rule must be met, and only records strictly after its metAt count;
+ * otherwise the rule is not-yet-possible) and `withinMonths` (records older than N months do not count).
+ * `noun` names a record in notes ("attempt", "completion", "rating").
+ */
+export function applyFilters<E extends Evidence>(
+  rule: EvidenceRule,
+  records: readonly E[],
+  ctx: EvalContext,
+  noun: string,
+): Filtered<E> {
+  const notes: string[] = [];
+  let afterMs = Number.NEGATIVE_INFINITY;
+  let afterLabel = "";
+  if (rule.after !== undefined) {
+    const target = ctx.find(rule.after);
+    const targetReport = target === undefined ? undefined : ctx.evaluate(target);
+    if (targetReport?.status !== "met" || targetReport.metAt === undefined) {
+      const first = targetReport === undefined ? `unknown rule "${rule.after}"` : targetReport.label;
+      const waiting = records.map((r) => `${noun} on ${formatDate(r.occurredAt)} does not count: ${first} not met yet`);
+      return { blocked: report(rule, { status: "not-yet-possible", missing: `needs ${first} first`, notes: waiting }) };
+    }
+    afterMs = instant(targetReport.metAt);
+    afterLabel = targetReport.label;
+  }
+  const cutoff = rule.withinMonths === undefined ? Number.NEGATIVE_INFINITY : monthsBefore(ctx.now, rule.withinMonths);
+  const counted = records.filter((r) => {
+    const at = instant(r.occurredAt);
+    if (at < cutoff) {
+      notes.push(`${noun} on ${formatDate(r.occurredAt)} does not count: older than ${rule.withinMonths} months`);
+      return false;
+    }
+    if (at <= afterMs) {
+      notes.push(`${noun} on ${formatDate(r.occurredAt)} does not count: taken before ${afterLabel} was met`);
+      return false;
+    }
+    return true;
+  });
+  return { counted, notes };
+}
+
+/** Words qualifying what still counts under a rule's filters (" in the last 6 months"), for missing sentences. */
+export function scopeWords(rule: EvidenceRule, ctx: EvalContext): string {
+  const after = rule.after === undefined ? undefined : ctx.find(rule.after);
+  const parts = [
+    after === undefined ? "" : ` after ${labelOf(after)} was met`,
+    rule.withinMonths === undefined ? "" : ` in the last ${rule.withinMonths} months`,
+  ];
+  return parts.join("");
+}

@@ -1,0 +1,152 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { approve, listPendingApprovals, reject } from "../../../services/approvals.js";
+import { candidatesFor, progressForPerson } from "../../../services/progress.js";
+import { actorOf, requireApiScope } from "../../admin-auth.js";
+import type { AppEnv } from "../../env.js";
+import { authProblemResponses, bearerSecurity, notFoundResponse, problemResponses } from "../../openapi.js";
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+const Report = z.record(z.string(), z.unknown()).openapi("RuleReport");
+
+const personProgress = createRoute({
+  method: "get",
+  path: "/admin/people/{email}/progress",
+  tags: ["Progress"],
+  summary: "A person's progress on every certification, with the report tree of each",
+  security: bearerSecurity,
+  middleware: [requireApiScope("evidence:read")] as const,
+  request: {
+    params: z.object({
+      email: z
+        .string()
+        .trim()
+        .pipe(z.email({ error: "must be a valid email address" }))
+        .openapi({ param: { name: "email", in: "path" }, type: "string" }),
+    }),
+  },
+  responses: {
+    200: json(
+      z.object({
+        email: z.string(),
+        certifications: z.array(
+          z.object({
+            certification: z.string(),
+            name: z.string(),
+            status: z.enum(["held", "pending-approval", "eligible", "in-progress", "not-automated"]),
+            progress: z.number(),
+            report: Report.nullable(),
+          }),
+        ),
+      }),
+      "Progress",
+    ),
+    ...problemResponses,
+    ...authProblemResponses,
+  },
+});
+
+const candidates = createRoute({
+  method: "get",
+  path: "/admin/certifications/{id}/candidates",
+  tags: ["Progress"],
+  summary: "Who is eligible for, pending approval of, close to, or holding a certification",
+  security: bearerSecurity,
+  middleware: [requireApiScope("evidence:read")] as const,
+  request: {
+    params: z.object({
+      id: z
+        .string()
+        .min(1)
+        .max(200)
+        .openapi({ param: { name: "id", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: json(
+      z.object({
+        certification: z.string(),
+        eligible: z.array(z.string()),
+        pending: z.array(z.string()),
+        close: z.array(z.string()),
+        held: z.array(z.string()),
+      }),
+      "Candidates",
+    ),
+    ...problemResponses,
+    ...authProblemResponses,
+    ...notFoundResponse,
+  },
+});
+
+const listApprovals = createRoute({
+  method: "get",
+  path: "/admin/approvals",
+  tags: ["Approvals"],
+  summary: "Awards waiting for an admin's approval",
+  security: bearerSecurity,
+  middleware: [requireApiScope("credentials:issue")] as const,
+  responses: {
+    200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) }), "Pending approvals"),
+    ...problemResponses,
+    ...authProblemResponses,
+  },
+});
+
+const ApprovalId = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+const conflict = { 409: json(z.object({ code: z.string() }), "Already decided") };
+
+const approveRoute = createRoute({
+  method: "post",
+  path: "/admin/approvals/{id}/approve",
+  tags: ["Approvals"],
+  summary: "Approve: issue the credential",
+  security: bearerSecurity,
+  middleware: [requireApiScope("credentials:issue")] as const,
+  request: { params: ApprovalId },
+  responses: {
+    201: json(z.object({ credentialId: z.string() }), "Issued"),
+    ...problemResponses,
+    ...authProblemResponses,
+    ...notFoundResponse,
+    ...conflict,
+  },
+});
+
+const rejectRoute = createRoute({
+  method: "post",
+  path: "/admin/approvals/{id}/reject",
+  tags: ["Approvals"],
+  summary: "Reject, with a reason",
+  security: bearerSecurity,
+  middleware: [requireApiScope("credentials:issue")] as const,
+  request: {
+    params: ApprovalId,
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.strictObject({ reason: z.string().trim().min(1).max(2000) }) } },
+    },
+  },
+  responses: {
+    200: json(z.object({ rejected: z.literal(true) }), "Rejected"),
+    ...problemResponses,
+    ...authProblemResponses,
+    ...notFoundResponse,
+    ...conflict,
+  },
+});
+
+export function registerProgress(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(personProgress, (c) => {
+    const { email } = c.req.valid("param");
+    return c.json({ email, certifications: progressForPerson(c.var.ctx, email.toLowerCase()) }, 200);
+  });
+  app.openapi(candidates, (c) => c.json(candidatesFor(c.var.ctx, c.req.valid("param").id), 200));
+  app.openapi(listApprovals, (c) => c.json({ items: listPendingApprovals(c.var.ctx) }, 200));
+  app.openapi(approveRoute, async (c) =>
+    c.json(await approve(c.var.ctx, c.req.valid("param").id, actorOf(c.var.principal)), 201),
+  );
+  app.openapi(rejectRoute, (c) => {
+    reject(c.var.ctx, c.req.valid("param").id, actorOf(c.var.principal), c.req.valid("json").reason);
+    return c.json({ rejected: true as const }, 200);
+  });
+}

@@ -1,0 +1,102 @@
+import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
+import { AppError } from "../errors.js";
+import { appendAudit } from "../storage/audit-repo.js";
+import {
+  decideApproval,
+  findApproval,
+  listUndecidedApprovals,
+  type PendingApprovalRow,
+} from "../storage/person-credentials-repo.js";
+import type { ServiceContext } from "./deps.js";
+import { issueCredential } from "./issue-credential.js";
+
+export type ApprovalView = {
+  id: string;
+  person: { email: string; name: string };
+  certification: string;
+  definitionVersion: string;
+  createdAt: string;
+  decision: Record<string, unknown>;
+};
+
+function toView(row: PendingApprovalRow): ApprovalView {
+  return {
+    id: row.id,
+    person: { email: row.personEmail, name: row.personName },
+    certification: row.achievementId,
+    definitionVersion: row.achievementVersion,
+    createdAt: row.createdAt.toISOString(),
+    decision: row.decision,
+  };
+}
+
+export function listPendingApprovals(ctx: ServiceContext): ApprovalView[] {
+  return listUndecidedApprovals(ctx.db).map(toView);
+}
+
+function undecided(ctx: ServiceContext, id: string): PendingApprovalRow {
+  const row = findApproval(ctx.db, id);
+  if (!row) {
+    throw new AppError("NOT_FOUND", `No approval "${id}"`);
+  }
+  if (row.decidedAt) {
+    throw new AppError("CONFLICT", `Approval "${id}" was already ${row.outcome}`);
+  }
+  return row;
+}
+
+/**
+ * Approves a pending award: issues the credential from the evaluation that queued it, then records
+ * the decision (audited). The credential carries the same decision record as an automatic award.
+ */
+export async function approve(ctx: ServiceContext, id: string, actor: string): Promise<{ credentialId: string }> {
+  const row = undecided(ctx, id);
+  const { ob, ...record } = row.decision as { ob?: { evidence: Ob3Evidence[]; results: Ob3Result[] } };
+  const view = await issueCredential(ctx, {
+    achievementId: row.achievementId,
+    recipient: { email: row.personEmail, name: row.personName },
+    actor,
+    decision: {
+      evidence: ob?.evidence ?? [],
+      results: ob?.results ?? [],
+      record: { ...record, approvedBy: actor, approvalId: id },
+    },
+  });
+  const now = ctx.clock();
+  const { db } = ctx;
+  db.transaction(() => {
+    decideApproval(db, id, {
+      outcome: "approved",
+      decidedBy: actor,
+      decidedAt: now,
+      reason: null,
+      credentialId: view.id,
+    });
+    appendAudit(db, {
+      at: now,
+      actor,
+      action: "award.approved",
+      targetType: "approval",
+      targetId: id,
+      details: { credentialId: view.id },
+    });
+  });
+  return { credentialId: view.id };
+}
+
+export function reject(ctx: ServiceContext, id: string, actor: string, reason: string): void {
+  undecided(ctx, id);
+  const now = ctx.clock();
+  const { db } = ctx;
+  db.transaction(() => {
+    decideApproval(db, id, { outcome: "rejected", decidedBy: actor, decidedAt: now, reason, credentialId: null });
+    appendAudit(db, {
+      at: now,
+      actor,
+      action: "award.rejected",
+      targetType: "approval",
+      targetId: id,
+      details: { reason },
+    });
+  });
+}

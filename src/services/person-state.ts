@@ -1,0 +1,65 @@
+import type { Evidence, HeldCredential } from "../domain/criteria/types.js";
+import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
+import { credentialsHeldBy, recipientName } from "../storage/person-credentials-repo.js";
+import type { ServiceContext } from "./deps.js";
+
+/** Maps a stored evidence row to what the evaluator reads (kind-specific fields from `data`). */
+export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
+  const base = {
+    id: row.id,
+    occurredAt: row.occurredAt.toISOString(),
+    ...(row.supersedes ? { supersedes: row.supersedes } : {}),
+  };
+  const d = row.data;
+  if (row.kind === "assessment") {
+    return {
+      ...base,
+      kind: "assessment",
+      item: row.item,
+      ...(typeof d.score === "number" ? { score: d.score } : {}),
+      ...(typeof d.passed === "boolean" ? { passed: d.passed } : {}),
+      ...(typeof d.graderRole === "string" ? { graderRole: d.graderRole } : {}),
+    };
+  }
+  if (row.kind === "completion") {
+    return {
+      ...base,
+      kind: "completion",
+      completion: d.completion as Extract<Evidence, { kind: "completion" }>["completion"],
+      item: row.item,
+      ...(d.mode === "live" || d.mode === "recording" ? { mode: d.mode } : {}),
+    };
+  }
+  return { ...base, kind: "rating", form: row.item, ratings: d.ratings as number[], scale: d.scale as number };
+}
+
+export type PersonState = { email: string; name: string; evidence: Evidence[]; held: HeldCredential[] };
+
+/** Everything the evaluator needs about one person: their evidence and the credentials they hold. */
+export function loadPersonState(ctx: ServiceContext, email: string): PersonState {
+  const rows = listEvidenceFor(ctx.db, email);
+  const held = credentialsHeldBy(ctx.db, email).map(
+    (c): HeldCredential => ({
+      certification: c.achievementId,
+      credentialId: c.credentialId,
+      validFrom: c.validFrom.toISOString(),
+      ...(c.validUntil ? { validUntil: c.validUntil.toISOString() } : {}),
+      // Revocation and suspension arrive with the lifecycle work; until then every credential is active.
+      status: "active",
+    }),
+  );
+  const named = [...rows].reverse().find((r) => r.personName)?.personName;
+  return { email, name: named ?? recipientName(ctx.db, email) ?? email, evidence: rows.map(toEvaluatorEvidence), held };
+}
+
+/** True when the person holds a currently valid credential of the certification. */
+export function holdsValid(held: HeldCredential[], certification: string, now: Date): boolean {
+  const t = now.getTime();
+  return held.some(
+    (h) =>
+      h.certification === certification &&
+      h.status === "active" &&
+      Date.parse(h.validFrom) <= t &&
+      (h.validUntil === undefined || t < Date.parse(h.validUntil)),
+  );
+}

@@ -1,0 +1,78 @@
+import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { evaluateCriteria } from "../domain/criteria/evaluate.js";
+import type { RuleReport } from "../domain/criteria/types.js";
+import { AppError } from "../errors.js";
+import { listPeopleWithEvidence } from "../storage/evidence-repo.js";
+import { undecidedApproval } from "../storage/person-credentials-repo.js";
+import type { ServiceContext } from "./deps.js";
+import { holdsValid, loadPersonState, type PersonState } from "./person-state.js";
+
+export type ProgressStatus = "held" | "pending-approval" | "eligible" | "in-progress" | "not-automated";
+
+export type CertificationProgress = {
+  certification: string;
+  name: string;
+  status: ProgressStatus;
+  /** Share of the rule's evidence and prerequisite leaves that are met (0–1). */
+  progress: number;
+  report: RuleReport | null;
+};
+
+function leafShare(report: RuleReport): number {
+  const leaves: RuleReport[] = [];
+  const walk = (r: RuleReport) => (r.children?.length ? r.children.forEach(walk) : leaves.push(r));
+  walk(report);
+  return leaves.length ? leaves.filter((l) => l.status === "met").length / leaves.length : 0;
+}
+
+function progressOf(ctx: ServiceContext, state: PersonState, entry: CatalogEntry, now: Date): CertificationProgress {
+  const rule = entry.criteria.rule;
+  const base = { certification: entry.id, name: entry.name };
+  if (!rule) {
+    return {
+      ...base,
+      status: holdsValid(state.held, entry.id, now) ? "held" : "not-automated",
+      progress: 0,
+      report: null,
+    };
+  }
+  const report = evaluateCriteria({ rule, evidence: state.evidence, held: state.held, now });
+  const status: ProgressStatus = holdsValid(state.held, entry.id, now)
+    ? "held"
+    : undecidedApproval(ctx.db, state.email, entry.id)
+      ? "pending-approval"
+      : report.status === "met"
+        ? "eligible"
+        : "in-progress";
+  return { ...base, status, progress: leafShare(report), report };
+}
+
+/** A person's standing on every certification of the catalog, with each report tree. */
+export function progressForPerson(ctx: ServiceContext, email: string): CertificationProgress[] {
+  const state = loadPersonState(ctx, email);
+  const now = ctx.clock();
+  return ctx.catalog.entries.map((entry) => progressOf(ctx, state, entry, now));
+}
+
+/** Who is eligible for, awaiting approval of, close to (≥ half the rule met), or holding one certification. */
+export function candidatesFor(ctx: ServiceContext, certification: string) {
+  const entry = ctx.catalog.get(certification);
+  if (!entry) {
+    throw new AppError("NOT_FOUND", `No certification "${certification}"`);
+  }
+  const now = ctx.clock();
+  const groups = { eligible: [] as string[], pending: [] as string[], close: [] as string[], held: [] as string[] };
+  for (const email of listPeopleWithEvidence(ctx.db)) {
+    const p = progressOf(ctx, loadPersonState(ctx, email), entry, now);
+    if (p.status === "held") {
+      groups.held.push(email);
+    } else if (p.status === "pending-approval") {
+      groups.pending.push(email);
+    } else if (p.status === "eligible") {
+      groups.eligible.push(email);
+    } else if (p.progress >= 0.5) {
+      groups.close.push(email);
+    }
+  }
+  return { certification, ...groups };
+}

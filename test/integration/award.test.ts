@@ -1,0 +1,178 @@
+import { sql } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { verifyDataIntegrity } from "../../src/crypto/data-integrity.js";
+import { listAudit } from "../../src/storage/audit-repo.js";
+import { adminGet, adminPost, readProblem } from "../helpers/http.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { ob3Validators } from "../helpers/ob3-schemas.js";
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp({ now: new Date("2026-03-10T12:00:00Z") });
+});
+afterEach(() => t.close());
+
+let seq = 0;
+const person = { email: "grace@example.org", name: "Grace Hopper" };
+const assessment = (id: string, fields: Record<string, unknown>, occurredAt: string) => ({
+  kind: "assessment",
+  externalId: `ev-${++seq}`,
+  person,
+  occurredAt,
+  assessment: id,
+  ...fields,
+});
+const credentialCount = () => t.db.get<{ n: number }>(sql`select count(*) as n from credentials`)?.n;
+
+async function submit(body: unknown) {
+  const res = await adminPost(t, "/admin/evidence", body);
+  expect([200, 201]).toContain(res.status);
+  return (await res.json()) as {
+    status: string;
+    awarded: Array<{ achievementId: string; outcome: string; credentialId?: string }>;
+  };
+}
+
+describe("evidence in, credential out", () => {
+  it("awards the Associate when the lab passes after the written: signed, verifiable, with evidence and results", async () => {
+    const written = await submit(assessment("gitlab-associate-written", { score: 86 }, "2026-03-02T09:00:00Z"));
+    expect(written.awarded).toEqual([]);
+    const lab = await submit(
+      assessment(
+        "gitlab-associate-lab",
+        { passed: true, graderRole: "ps-engineer", comment: "private remark" },
+        "2026-03-05T09:00:00Z",
+      ),
+    );
+    expect(lab.awarded).toEqual([
+      { achievementId: "gitlab-certified-associate", outcome: "issued", credentialId: expect.any(String) },
+    ]);
+
+    const view = (await (await adminGet(t, `/admin/credentials/${lab.awarded[0]?.credentialId}`)).json()) as Record<
+      string,
+      any
+    >;
+    const vc = view.credential;
+    expect(view.recipient).toEqual(person);
+    expect(view.issuedBy).toBe("system:criteria");
+    expect(
+      await verifyDataIntegrity({ credential: vc, documentLoader: t.ctx.documentLoader, now: t.clock.now() }),
+    ).toEqual({
+      verified: true,
+    });
+    expect(ob3Validators.current(vc), JSON.stringify(ob3Validators.current.errors)).toBe(true);
+    expect(ob3Validators.formal(vc), JSON.stringify(ob3Validators.formal.errors)).toBe(true);
+
+    const descriptions = vc.credentialSubject.achievement.resultDescription;
+    const writtenDescription = descriptions.find((d: { resultType: string }) => d.resultType === "Percent");
+    expect(writtenDescription).toMatchObject({ type: ["ResultDescription"], requiredValue: "80" });
+    expect(vc.credentialSubject.result).toEqual(
+      expect.arrayContaining([{ type: ["Result"], resultDescription: writtenDescription.id, value: "86" }]),
+    );
+    expect(vc.evidence.map((e: { narrative: string }) => e.narrative)).toEqual(
+      expect.arrayContaining([expect.stringContaining("86 %"), expect.stringContaining("ps-engineer")]),
+    );
+    expect(JSON.stringify(vc)).not.toContain("private remark");
+
+    const decision = t.db.$client.prepare("select decision from credentials where id = ?").get(view.id) as {
+      decision: string;
+    };
+    const record = JSON.parse(decision.decision);
+    expect(record.definitionVersion).toBe(t.ctx.catalog.get("gitlab-certified-associate")?.version);
+    expect(record.evidenceIds).toHaveLength(2);
+    expect(record.report.status).toBe("met");
+  });
+
+  it("a lab taken before the written pass does not award", async () => {
+    await submit(
+      assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-01T09:00:00Z"),
+    );
+    const written = await submit(assessment("gitlab-associate-written", { score: 90 }, "2026-03-02T09:00:00Z"));
+    expect(written.awarded).toEqual([]);
+    const progress = (await (await adminGet(t, `/admin/people/${person.email}/progress`)).json()) as {
+      certifications: Array<{ certification: string; status: string; report: { missing?: string } }>;
+    };
+    const associate = progress.certifications.find((c) => c.certification === "gitlab-certified-associate");
+    expect(associate?.status).toBe("in-progress");
+    expect(associate?.report.missing).toBeTruthy();
+  });
+
+  it("submitting the same evidence twice awards once", async () => {
+    await submit(assessment("gitlab-associate-written", { score: 86 }, "2026-03-02T09:00:00Z"));
+    const lab = assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-05T09:00:00Z");
+    expect((await submit(lab)).awarded).toHaveLength(1);
+    const again = await submit(lab);
+    expect(again).toMatchObject({ status: "duplicate", awarded: [] });
+    expect(credentialCount()).toBe(1);
+  });
+
+  it("two submissions racing for the same person award exactly one credential", async () => {
+    await submit(assessment("gitlab-associate-written", { score: 86 }, "2026-03-02T09:00:00Z"));
+    const [a, b] = await Promise.all([
+      adminPost(
+        t,
+        "/admin/evidence",
+        assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-05T09:00:00Z"),
+      ),
+      adminPost(
+        t,
+        "/admin/evidence",
+        assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-06T09:00:00Z"),
+      ),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(credentialCount()).toBe(1);
+  });
+
+  it("a batch from a grader awards through a chain: Associate then the CI/CD Specialist", async () => {
+    const res = await adminPost(t, "/admin/evidence/batch", {
+      records: [
+        assessment("gitlab-associate-written", { score: 81 }, "2026-03-01T09:00:00Z"),
+        assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-02T09:00:00Z"),
+        assessment("gitlab-cicd-specialist-written", { score: 92 }, "2026-03-03T09:00:00Z"),
+        assessment("gitlab-cicd-specialist-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-04T09:00:00Z"),
+      ],
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { recorded: number; awarded: Array<{ achievementId: string }> };
+    expect(body.recorded).toBe(4);
+    expect(body.awarded.map((a) => a.achievementId)).toEqual([
+      "gitlab-certified-associate",
+      "gitlab-certified-cicd-specialist",
+    ]);
+    const candidates = (await (
+      await adminGet(t, "/admin/certifications/gitlab-certified-devops-professional/candidates")
+    ).json()) as Record<string, string[]>;
+    expect(candidates.eligible).toEqual([]);
+  });
+});
+
+describe("approval queue", () => {
+  it("a definition that requires approval queues the award; an admin approves or rejects, audited", async () => {
+    const entry = t.ctx.catalog.get("gitlab-certified-associate");
+    if (!entry) {
+      throw new Error("catalog");
+    }
+    entry.criteria.requiresApproval = true;
+    await submit(assessment("gitlab-associate-written", { score: 86 }, "2026-03-02T09:00:00Z"));
+    const lab = await submit(
+      assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-05T09:00:00Z"),
+    );
+    expect(lab.awarded).toEqual([
+      { achievementId: "gitlab-certified-associate", outcome: "pending-approval", approvalId: expect.any(String) },
+    ]);
+    expect(credentialCount()).toBe(0);
+
+    const queue = (await (await adminGet(t, "/admin/approvals")).json()) as { items: Array<{ id: string }> };
+    expect(queue.items).toHaveLength(1);
+    const id = queue.items[0]?.id;
+    const approved = await adminPost(t, `/admin/approvals/${id}/approve`, {});
+    expect(approved.status).toBe(201);
+    expect(credentialCount()).toBe(1);
+    expect(listAudit(t.db, 5).map((e) => e.action)).toContain("award.approved");
+    expect((await readProblem(await adminPost(t, `/admin/approvals/${id}/reject`, { reason: "late" }))).status).toBe(
+      409,
+    );
+    expect(((await (await adminGet(t, "/admin/approvals")).json()) as { items: unknown[] }).items).toHaveLength(0);
+  });
+});
