@@ -1,4 +1,5 @@
 import { benchBakeThroughput } from "./bake-throughput.js";
+import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
 
 /** `npm run bench`: every benchmark prints its figure beside a baseline measured in the same run. */
@@ -10,3 +11,4 @@ await benchBakeThroughput({
   perBlock: quick ? 100 : 400,
   memoryRuns: quick ? 1000 : 10_000,
 });
+await benchEvaluateThroughput({ people: quick ? 1000 : 10_000, rounds: quick ? 2 : 5 });
