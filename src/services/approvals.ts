@@ -7,8 +7,10 @@ import {
   listUndecidedApprovals,
   type PendingApprovalRow,
 } from "../storage/person-credentials-repo.js";
+import { type AwardOutcome, awardEligible } from "./award-eligible.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
+import { withPersonLock } from "./person-lock.js";
 
 export type ApprovalView = {
   id: string;
@@ -49,7 +51,19 @@ function undecided(ctx: ServiceContext, id: string): PendingApprovalRow {
  * Approves a pending award: issues the credential from the evaluation that queued it, then records
  * the decision (audited). The credential carries the same decision record as an automatic award.
  */
-export async function approve(ctx: ServiceContext, id: string, actor: string): Promise<{ credentialId: string }> {
+export async function approve(
+  ctx: ServiceContext,
+  id: string,
+  actor: string,
+): Promise<{ credentialId: string; awarded: AwardOutcome[] }> {
+  const email = undecided(ctx, id).personEmail;
+  // Decided under the person's lock: a second approval of the same award waits, then finds it decided (409).
+  const credentialId = await withPersonLock(ctx, email, () => approveLocked(ctx, id, actor));
+  // The new credential can complete other certifications (prerequisites): evaluate the chain.
+  return { credentialId, awarded: await awardEligible(ctx, email) };
+}
+
+async function approveLocked(ctx: ServiceContext, id: string, actor: string): Promise<string> {
   const row = undecided(ctx, id);
   const { ob, ...record } = row.decision as { ob?: { evidence: Ob3Evidence[]; results: Ob3Result[] } };
   const view = await issueCredential(ctx, {
@@ -61,17 +75,21 @@ export async function approve(ctx: ServiceContext, id: string, actor: string): P
       results: ob?.results ?? [],
       record: { ...record, approvedBy: actor, approvalId: id },
     },
+    unlessHeld: true,
   });
   const now = ctx.clock();
   const { db } = ctx;
   db.transaction(() => {
-    decideApproval(db, id, {
+    const decided = decideApproval(db, id, {
       outcome: "approved",
       decidedBy: actor,
       decidedAt: now,
       reason: null,
       credentialId: view.id,
     });
+    if (!decided) {
+      throw new AppError("CONFLICT", `Approval "${id}" was decided meanwhile`);
+    }
     appendAudit(db, {
       at: now,
       actor,
@@ -81,7 +99,7 @@ export async function approve(ctx: ServiceContext, id: string, actor: string): P
       details: { credentialId: view.id },
     });
   });
-  return { credentialId: view.id };
+  return view.id;
 }
 
 export function reject(ctx: ServiceContext, id: string, actor: string, reason: string): void {
@@ -89,7 +107,11 @@ export function reject(ctx: ServiceContext, id: string, actor: string, reason: s
   const now = ctx.clock();
   const { db } = ctx;
   db.transaction(() => {
-    decideApproval(db, id, { outcome: "rejected", decidedBy: actor, decidedAt: now, reason, credentialId: null });
+    if (
+      !decideApproval(db, id, { outcome: "rejected", decidedBy: actor, decidedAt: now, reason, credentialId: null })
+    ) {
+      throw new AppError("CONFLICT", `Approval "${id}" was decided meanwhile`);
+    }
     appendAudit(db, {
       at: now,
       actor,

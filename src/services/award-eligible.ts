@@ -2,10 +2,12 @@ import { achievementUrl } from "../domain/achievement.js";
 import { decisionEntries } from "../domain/criteria/decision.js";
 import { evaluateCriteria } from "../domain/criteria/evaluate.js";
 import type { RuleReport } from "../domain/criteria/types.js";
+import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
-import { insertPendingApproval, undecidedApproval } from "../storage/person-credentials-repo.js";
+import { insertPendingApproval, rejectedFor, undecidedApproval } from "../storage/person-credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
+import { withPersonLock } from "./person-lock.js";
 import { holdsValid, loadPersonState } from "./person-state.js";
 
 export type AwardOutcome =
@@ -14,29 +16,9 @@ export type AwardOutcome =
 
 export const CRITERIA_ACTOR = "system:criteria";
 
-const locks = new WeakMap<ServiceContext, Map<string, Promise<unknown>>>();
-
-/** Runs `fn` after every earlier call for the same person has finished (one evaluation at a time). */
-function withPersonLock<T>(ctx: ServiceContext, email: string, fn: () => Promise<T>): Promise<T> {
-  let byPerson = locks.get(ctx);
-  if (!byPerson) {
-    byPerson = new Map();
-    locks.set(ctx, byPerson);
-  }
-  const previous = byPerson.get(email) ?? Promise.resolve();
-  const next = previous.then(fn, fn);
-  const settled = next.catch(() => undefined);
-  byPerson.set(email, settled);
-  void settled.then(() => {
-    if (byPerson?.get(email) === settled) {
-      byPerson.delete(email);
-    }
-  });
-  return next;
-}
-
+/** The evidence that decided the award: the root report's (composites keep only their deciding children's). */
 function evidenceIdsOf(report: RuleReport): string[] {
-  return [...new Set([report.evidence, ...(report.children ?? []).map(evidenceIdsOf)].flat())].sort();
+  return [...new Set(report.evidence)].sort();
 }
 
 /**
@@ -65,6 +47,11 @@ export function awardEligible(ctx: ServiceContext, email: string): Promise<Award
         const record = { definitionVersion: entry.version, evidenceIds: evidenceIdsOf(report), report };
         const ob = decisionEntries(rule, report, state.evidence, url);
         if (entry.criteria.requiresApproval) {
+          // An admin already rejected this award on the same evidence: do not queue it again.
+          const key = JSON.stringify(record.evidenceIds);
+          if (rejectedFor(ctx.db, email, entry.id).some((r) => JSON.stringify(r.decision.evidenceIds) === key)) {
+            continue;
+          }
           const approvalId = ctx.newId();
           const { db } = ctx;
           db.transaction(() => {
@@ -89,12 +76,22 @@ export function awardEligible(ctx: ServiceContext, email: string): Promise<Award
           outcomes.push({ achievementId: entry.id, outcome: "pending-approval", approvalId });
           continue;
         }
-        const view = await issueCredential(ctx, {
-          achievementId: entry.id,
-          recipient: { email, name: state.name },
-          actor: CRITERIA_ACTOR,
-          decision: { ...ob, record },
-        });
+        let view: Awaited<ReturnType<typeof issueCredential>>;
+        try {
+          view = await issueCredential(ctx, {
+            achievementId: entry.id,
+            recipient: { email, name: state.name },
+            actor: CRITERIA_ACTOR,
+            decision: { ...ob, record },
+            unlessHeld: true,
+          });
+        } catch (error) {
+          // Another writer (another process) awarded it in the meantime: nothing to do.
+          if (error instanceof AppError && error.code === "CONFLICT") {
+            continue;
+          }
+          throw error;
+        }
         outcomes.push({ achievementId: entry.id, outcome: "issued", credentialId: view.id });
         issuedThisRound++;
       }

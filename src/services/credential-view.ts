@@ -21,6 +21,8 @@ export type CredentialView = {
   links: { json: string; jwt: string };
   credential: Record<string, unknown>;
   jwt: string;
+  /** Why it was awarded (automatic awards): definition version, evidence ids, report. */
+  decision: Record<string, unknown> | null;
 };
 
 /** `credential` is the parsed document when the caller already holds it (issuance), saving a JSON.parse. */
@@ -46,5 +48,6 @@ export function toCredentialView(
     links: { json: url, jwt: `${url}/jwt` },
     credential: document,
     jwt: record.jwt,
+    decision: record.decision,
   };
 }

@@ -4,9 +4,10 @@ import { toOb3Achievement, validUntilFor } from "../domain/achievement.js";
 import { buildOpenBadgeCredential } from "../domain/credential/build.js";
 import { normaliseEmail, recipientIdentifiers } from "../domain/credential/identity.js";
 import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
-import { validationError } from "../errors.js";
+import { AppError, validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { type CredentialRecord, insertCredential } from "../storage/credentials-repo.js";
+import { holdsValidCredential } from "../storage/person-credentials-repo.js";
 import { upsertRecipient } from "../storage/recipients-repo.js";
 import { type CredentialView, credentialUrl, toCredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
@@ -17,6 +18,8 @@ export type IssueCredentialInput = {
   actor: string;
   /** Set by automatic awards: what the credential carries, and the decision record kept beside it. */
   decision?: { evidence: Ob3Evidence[]; results: Ob3Result[]; record: Record<string, unknown> };
+  /** Refuse (409) when the recipient already holds a valid credential of it: checked in the write transaction. */
+  unlessHeld?: boolean;
 };
 
 /**
@@ -68,13 +71,17 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
     verificationMethod: signer.verificationMethod,
     issuedBy: input.actor,
     createdAt: now,
+    decision: input.decision?.record ?? null,
   };
   const { db } = ctx;
   db.transaction(
     () => {
+      if (input.unlessHeld && holdsValidCredential(db, email, entry.id, now)) {
+        throw new AppError("CONFLICT", `${email} already holds a valid ${entry.id} credential`);
+      }
       const { achievementName: _name, recipientEmail: _email, ...row } = record;
       const recipientId = upsertRecipient(db, { newId: ctx.newId(), email, name, now });
-      insertCredential(db, { ...row, recipientId, decision: input.decision?.record ?? null });
+      insertCredential(db, { ...row, recipientId });
       appendAudit(db, {
         at: now,
         actor: input.actor,

@@ -3,7 +3,13 @@ import { normaliseEmail } from "../domain/credential/identity.js";
 import type { CompletionType } from "../domain/criteria/rule-schema.js";
 import { AppError, validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
-import { type EvidenceRow, findEvidence, findEvidenceByExternalId, insertEvidence } from "../storage/evidence-repo.js";
+import {
+  type EvidenceRow,
+  findEvidence,
+  findEvidenceByExternalId,
+  findSupersedingEvidence,
+  insertEvidence,
+} from "../storage/evidence-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 type SubmissionBase = {
@@ -109,9 +115,16 @@ export function recordEvidence(
       }
       if (row.supersedes) {
         const target = findEvidence(db, row.supersedes);
-        if (!target || target.personEmail !== row.personEmail || target.kind !== row.kind) {
+        if (!target || target.personEmail !== row.personEmail || target.kind !== row.kind || target.item !== row.item) {
           throw validationError([
-            { path: "supersedes", message: "must name an earlier record of the same person and kind" },
+            { path: "supersedes", message: "must name an earlier record of the same person, kind and item" },
+          ]);
+        }
+        // Corrections form a chain: only the latest version of a record can be corrected again.
+        const newer = findSupersedingEvidence(db, target.id);
+        if (newer) {
+          throw validationError([
+            { path: "supersedes", message: `was already corrected by ${newer.id}: correct that record instead` },
           ]);
         }
       }

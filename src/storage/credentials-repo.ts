@@ -19,6 +19,8 @@ export type CredentialRecord = {
   verificationMethod: string;
   issuedBy: string;
   createdAt: Date;
+  /** For automatic awards: definition version, evidence ids and the evaluation report. */
+  decision: Record<string, unknown> | null;
 };
 
 /** Inserts a credential row; call it inside the caller's transaction. */
@@ -49,6 +51,7 @@ const recordColumns = {
   verificationMethod: credentials.verificationMethod,
   issuedBy: credentials.issuedBy,
   createdAt: credentials.createdAt,
+  decision: credentials.decision,
 };
 
 function selectRecords(db: Db) {

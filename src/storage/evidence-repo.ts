@@ -12,6 +12,11 @@ export function findEvidence(db: Db, id: string): EvidenceRow | undefined {
   return db.select().from(evidence).where(eq(evidence.id, id)).get();
 }
 
+/** The record that corrects `id`, if any. */
+export function findSupersedingEvidence(db: Db, id: string): EvidenceRow | undefined {
+  return db.select().from(evidence).where(eq(evidence.supersedes, id)).get();
+}
+
 /** Appends one record; call it inside the caller's transaction. */
 export function insertEvidence(db: Db, row: EvidenceRow): void {
   db.insert(evidence).values(row).run();

@@ -39,6 +39,30 @@ export function undecidedApproval(db: Db, email: string, achievementId: string):
     .get();
 }
 
+/** Approvals of this award that an admin rejected. */
+export function rejectedFor(db: Db, email: string, achievementId: string): PendingApprovalRow[] {
+  return db
+    .select()
+    .from(pendingApprovals)
+    .where(
+      and(
+        eq(pendingApprovals.personEmail, email),
+        eq(pendingApprovals.achievementId, achievementId),
+        eq(pendingApprovals.outcome, "rejected"),
+      ),
+    )
+    .all();
+}
+
+/** True when the recipient holds a credential of the certification valid at `at` (checked inside transactions). */
+export function holdsValidCredential(db: Db, email: string, achievementId: string, at: Date): boolean {
+  const t = at.getTime();
+  return credentialsHeldBy(db, email).some(
+    (c) =>
+      c.achievementId === achievementId && c.validFrom.getTime() <= t && (!c.validUntil || t < c.validUntil.getTime()),
+  );
+}
+
 export function insertPendingApproval(db: Db, row: typeof pendingApprovals.$inferInsert): void {
   db.insert(pendingApprovals).values(row).run();
 }

@@ -1,3 +1,4 @@
+import { labelOf } from "./format.js";
 import type { Rule } from "./rule-schema.js";
 import type { Evidence, RuleReport } from "./types.js";
 
@@ -18,10 +19,6 @@ export type Ob3Evidence = { type: ["Evidence"]; name: string; narrative: string 
 
 function leaves(rule: Rule): Rule[] {
   return "of" in rule ? rule.of.flatMap(leaves) : [rule];
-}
-
-function labelOf(rule: Rule): string {
-  return rule.label ?? rule.id;
 }
 
 /** The result descriptions an achievement publishes: one per assessment and rating rule of its criteria. */
@@ -105,11 +102,17 @@ export function decisionEntries(
   };
   walk(report);
   const byId = new Map(evidence.map((e) => [e.id, e]));
+  // Only the leaves that decided the award: a met alternative that was not chosen is left out.
+  const deciding = new Set(report.evidence);
   const entries: Ob3Evidence[] = [];
   const results: Ob3Result[] = [];
   for (const leaf of leaves(rule)) {
     const leafReport = reportsById.get(leaf.id);
-    if (leafReport?.status !== "met" || leaf.type === "prerequisite") {
+    if (
+      leafReport?.status !== "met" ||
+      leaf.type === "prerequisite" ||
+      !leafReport.evidence.every((id) => deciding.has(id))
+    ) {
       continue;
     }
     const records = leafReport.evidence.map((id) => byId.get(id)).filter((e): e is Evidence => e !== undefined);

@@ -10,19 +10,19 @@ type Graded = { attempt: Attempt; passed: boolean };
 /** The completions that re-open retakes after a failure, when the rule has a retake policy. */
 type RetakeGate = { label: string; completedAt: number[] };
 
-/** An attempt's outcome, or undefined when it does not count at all (unauthorised pass/fail grader). */
+/** An attempt's outcome, or undefined when it does not count at all (a grader without an authorised role). */
 function grade(rule: AssessmentRule, a: Attempt, notes: string[]): Graded | undefined {
   const on = `attempt on ${formatDate(a.occurredAt)}`;
+  if (rule.graderRoles !== undefined && (a.graderRole === undefined || !rule.graderRoles.includes(a.graderRole))) {
+    notes.push(`${on} graded by a ${a.graderRole ?? "grader of unknown role"}, not an authorised grader`);
+    return undefined;
+  }
   if (rule.passMark !== undefined) {
     if (a.score === undefined) {
       notes.push(`${on} has no score: counted as failed`);
       return { attempt: a, passed: false };
     }
     return { attempt: a, passed: a.score >= rule.passMark };
-  }
-  if (rule.graderRoles !== undefined && (a.graderRole === undefined || !rule.graderRoles.includes(a.graderRole))) {
-    notes.push(`${on} graded by a ${a.graderRole ?? "grader of unknown role"}, not an authorised grader`);
-    return undefined;
   }
   if (a.passed === undefined) {
     notes.push(`${on} has no pass/fail grade: counted as failed`);

@@ -49,6 +49,10 @@ export const CredentialViewSchema = z
     links: z.object({ json: z.url(), jwt: z.url() }),
     credential: z.record(z.string(), z.unknown()).openapi({ description: "The signed OpenBadgeCredential" }),
     jwt: z.string().openapi({ description: "The VC-JWT (compact JWS) form" }),
+    decision: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "For automatic awards: definition version, evidence ids and the evaluation report" }),
   })
   .openapi("Credential");
 

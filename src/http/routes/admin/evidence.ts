@@ -90,7 +90,9 @@ const listRoute = createRoute({
 export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
   app.openapi(recordRoute, async (c) => {
     const result = recordEvidence(c.var.ctx, c.req.valid("json"), actorOf(c.var.principal));
-    const awarded = result.status === "recorded" ? await awardEligible(c.var.ctx, result.evidence.person.email) : [];
+    // Duplicates evaluate too (idempotent): a retry after a failed award, or evidence that was
+    // dated slightly ahead of the clock at first, still gets its award.
+    const awarded = await awardEligible(c.var.ctx, result.evidence.person.email);
     return c.json({ ...result, awarded }, result.status === "recorded" ? 201 : 200);
   });
 
@@ -114,7 +116,10 @@ export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
         return { index, externalId: id, status, evidenceId: evidence.id, personEmail: evidence.person.email };
       } catch (error) {
         if (!(error instanceof AppError)) {
-          throw error;
+          // Records before this one stay recorded; report this one instead of failing the whole batch.
+          c.var.ctx.logger.error("evidence record failed", { index, error: (error as Error).name });
+          const errors = [{ path: "(record)", message: "could not be recorded: retry it" }];
+          return { index, externalId: id, status: "rejected" as const, evidenceId: null, errors };
         }
         const errors = (error.extra?.errors as { path: string; message: string }[] | undefined) ?? [
           { path: "(record)", message: error.message },
@@ -124,7 +129,7 @@ export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
     });
     const count = (s: string) => results.filter((r) => r.status === s).length;
     const people = [
-      ...new Set(results.flatMap((r) => (r.status === "recorded" && r.personEmail ? [r.personEmail] : []))),
+      ...new Set(results.flatMap((r) => (r.status !== "rejected" && r.personEmail ? [r.personEmail] : []))),
     ];
     const awarded = [];
     for (const email of people) {

@@ -104,7 +104,10 @@ const approveRoute = createRoute({
   middleware: [requireApiScope("credentials:issue")] as const,
   request: { params: ApprovalId },
   responses: {
-    201: json(z.object({ credentialId: z.string() }), "Issued"),
+    201: json(
+      z.object({ credentialId: z.string(), awarded: z.array(z.record(z.string(), z.unknown())) }),
+      "Issued (and any certifications it completed)",
+    ),
     ...problemResponses,
     ...authProblemResponses,
     ...notFoundResponse,
