@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { EmailSchema } from "../shared-schemas.js";
 
 /**
  * A person's display name as signed into credentials: well-formed Unicode (a lone surrogate would hash
@@ -22,12 +23,7 @@ export const IssueCredentialRequestSchema = z
       .max(200)
       .openapi({ description: "Id of a certification in the catalog", example: "gitlab-certified-associate" }),
     recipient: z.strictObject({
-      email: z
-        .string()
-        .trim()
-        .max(320)
-        .pipe(z.email({ error: "must be a valid email address" }))
-        .openapi({ type: "string", format: "email", example: "ada@example.org" }),
+      email: EmailSchema,
       name: DisplayNameSchema.openapi({ description: "Display name shown on the credential", example: "Ada Lovelace" }),
     }),
   })

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { COMPLETION_TYPES } from "../../../domain/criteria/rule-schema.js";
+import { EmailSchema } from "../shared-schemas.js";
 
 const item = z.string().trim().min(1, "must not be empty").max(200);
 
@@ -11,12 +12,7 @@ const base = {
     .max(200)
     .openapi({ description: "Your id for this record: resubmitting the same id changes nothing", example: "lms-4711" }),
   person: z.strictObject({
-    email: z
-      .string()
-      .trim()
-      .max(320)
-      .pipe(z.email({ error: "must be a valid email address" }))
-      .openapi({ type: "string", format: "email", example: "ada@example.org" }),
+    email: EmailSchema,
     name: z.string().trim().min(1).max(200).optional(),
   }),
   occurredAt: z.iso
