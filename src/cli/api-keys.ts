@@ -7,7 +7,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../services/api-keys.js
 import { openDb } from "../storage/db.js";
 
 const USAGE = `Usage:
-  npm run api-keys -- create --name NAME --scopes SCOPE[,SCOPE…]   (scopes: ${SCOPES.join(", ")})
+  npm run api-keys -- create --name NAME --scopes SCOPE[,SCOPE…] [--grader-role ROLE]
+      (scopes: ${SCOPES.join(", ")}; --grader-role: the role this key grades as, e.g. ps-engineer)
   npm run api-keys -- list
   npm run api-keys -- revoke KEY_ID`;
 
@@ -15,7 +16,7 @@ const USAGE = `Usage:
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { name: { type: "string" }, scopes: { type: "string" } },
+    options: { name: { type: "string" }, scopes: { type: "string" }, "grader-role": { type: "string" } },
   });
   const [command, arg] = positionals;
   const config = loadConfig(process.env);
@@ -32,12 +33,14 @@ async function main(): Promise<void> {
       if (!values.name || scopes.length === 0 || unknown.length > 0) {
         throw new Error(unknown.length ? `unknown scope(s): ${unknown.join(", ")}\n${USAGE}` : USAGE);
       }
-      const key = createApiKey(ctx, { name: values.name, scopes: scopes as Scope[], actor: "cli" });
+      const graderRole = values["grader-role"]?.trim() || undefined;
+      const key = createApiKey(ctx, { name: values.name, scopes: scopes as Scope[], actor: "cli", graderRole });
       process.stdout.write(`Created API key ${key.id}. Its token is shown only now:\n${key.token}\n`);
     } else if (command === "list") {
       for (const k of listApiKeys(ctx)) {
         const state = k.revokedAt ? `revoked ${k.revokedAt}` : "active";
-        process.stdout.write(`${k.id}  ${k.name}  [${k.scopes.join(",")}]  ${state}\n`);
+        const role = k.graderRole ? `  grades as ${k.graderRole}` : "";
+        process.stdout.write(`${k.id}  ${k.name}  [${k.scopes.join(",")}]${role}  ${state}\n`);
       }
     } else if (command === "revoke" && arg) {
       revokeApiKey(ctx, { id: arg, actor: "cli" });

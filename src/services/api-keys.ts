@@ -21,13 +21,20 @@ function hashSecret(secret: string): Buffer {
 /** What API key management needs: the database, time and randomness (the CLI builds just this). */
 export type ApiKeyContext = Pick<ServiceContext, "db" | "clock" | "newId" | "newSecret">;
 
-export type ApiPrincipal = { keyId: string; name: string; scopes: string[] };
-export type ApiKeySummary = { id: string; name: string; scopes: string[]; createdAt: string; revokedAt: string | null };
+export type ApiPrincipal = { keyId: string; name: string; scopes: string[]; graderRole: string | null };
+export type ApiKeySummary = {
+  id: string;
+  name: string;
+  scopes: string[];
+  graderRole: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+};
 
 /** Creates a key and returns its token, the only time the token exists in clear. */
 export function createApiKey(
   ctx: ApiKeyContext,
-  input: { name: string; scopes: Scope[]; actor: string },
+  input: { name: string; scopes: Scope[]; actor: string; graderRole?: string },
 ): { id: string; token: string } {
   const id = ctx.newId().replaceAll("-", "").slice(0, 12);
   const secret = ctx.newSecret();
@@ -41,6 +48,7 @@ export function createApiKey(
       scopes: input.scopes,
       createdAt: now,
       createdBy: input.actor,
+      graderRole: input.graderRole ?? null,
     });
     appendAudit(db, {
       at: now,
@@ -48,7 +56,7 @@ export function createApiKey(
       action: "api-key.created",
       targetType: "api-key",
       targetId: id,
-      details: { name: input.name, scopes: input.scopes },
+      details: { name: input.name, scopes: input.scopes, graderRole: input.graderRole ?? null },
     });
   });
   return { id, token: `lrl_${id}_${secret}` };
@@ -72,7 +80,7 @@ export function authenticate(ctx: Pick<ServiceContext, "db">, token: string): Ap
   if (!row || !equal || row.revokedAt) {
     return null;
   }
-  return { keyId: row.id, name: row.name, scopes: row.scopes };
+  return { keyId: row.id, name: row.name, scopes: row.scopes, graderRole: row.graderRole };
 }
 
 /** Throws 401 or 403 unless the principal exists and holds the scope. */
@@ -91,6 +99,7 @@ export function listApiKeys(ctx: Pick<ServiceContext, "db">): ApiKeySummary[] {
     id: row.id,
     name: row.name,
     scopes: row.scopes,
+    graderRole: row.graderRole,
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
   }));

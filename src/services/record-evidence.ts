@@ -78,11 +78,36 @@ function contentOf(row: Pick<EvidenceRow, "personEmail" | "kind" | "item" | "occ
  * content is a no-op ("duplicate"); with different content it is a 409. A correction names the
  * record it `supersedes`, which must be the same person's, of the same kind.
  */
+/** Who submits: the audit actor, and the grader role their key grades as (admins may name any role). */
+export type Submitter = { actor: string; graderRole: string | null; isAdmin: boolean };
+
+/**
+ * A graded result's grader role comes from the submitting key, not from the request: a key that
+ * grades as a role fills it in; any other non-admin key cannot claim one.
+ */
+function withGraderRole(submission: EvidenceSubmission, by: Submitter): EvidenceSubmission {
+  if (submission.kind !== "assessment") {
+    return submission;
+  }
+  const claimed = submission.graderRole;
+  if (by.isAdmin) {
+    return submission;
+  }
+  if (claimed !== undefined && claimed !== by.graderRole) {
+    throw new AppError("FORBIDDEN", `This API key may not grade as "${claimed}"`, {
+      errors: [{ path: "graderRole", message: `this key grades as ${by.graderRole ?? "no role"}` }],
+    });
+  }
+  return by.graderRole ? { ...submission, graderRole: by.graderRole } : submission;
+}
+
 export function recordEvidence(
   ctx: ServiceContext,
-  submission: EvidenceSubmission,
-  actor: string,
+  input: EvidenceSubmission,
+  by: Submitter,
 ): { status: "recorded" | "duplicate"; evidence: EvidenceView } {
+  const submission = withGraderRole(input, by);
+  const { actor } = by;
   const now = ctx.clock();
   const occurredAt = new Date(submission.occurredAt);
   if (occurredAt.getTime() > now.getTime() + MAX_FUTURE_MS) {

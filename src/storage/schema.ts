@@ -61,6 +61,8 @@ export const apiKeys = sqliteTable("api_keys", {
   createdAt: integer({ mode: "timestamp_ms" }).notNull(),
   createdBy: text().notNull(),
   revokedAt: integer({ mode: "timestamp_ms" }),
+  /** The grader role this key grades as (e.g. "ps-engineer"); only such keys may submit graded results. */
+  graderRole: text(),
 });
 
 /** Append-only record of every write (UPDATE and DELETE are refused by triggers in the migrations). */

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { evaluateCriteria } from "../../src/domain/criteria/evaluate.js";
+import { createApiKey } from "../../src/services/api-keys.js";
 import { adminGet, adminPost, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
@@ -87,6 +88,41 @@ describe("awarding safety", () => {
     >;
     expect(view.decision.evidenceIds).toHaveLength(2);
     expect(view.decision.report.status).toBe("met");
+  });
+});
+
+describe("grader roles come from the API key, not from the request", () => {
+  it("a key that grades as ps-engineer fills in the role; other keys cannot claim it", async () => {
+    const pse = createApiKey(t.ctx, {
+      name: "pse",
+      scopes: ["evidence:write"],
+      actor: "test",
+      graderRole: "ps-engineer",
+    });
+    const lms = createApiKey(t.ctx, { name: "lms", scopes: ["evidence:write"], actor: "test" });
+    await post(assessment("gitlab-associate-written", { score: 90 }, "2026-03-02T09:00:00Z"));
+
+    const claimed = await adminPost(
+      t,
+      "/admin/evidence",
+      assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-03T09:00:00Z"),
+      lms.token,
+    );
+    expect(claimed.status).toBe(403);
+    expect((await readProblem(claimed)).errors?.[0]?.path).toBe("graderRole");
+    const beforeGrader = count("evidence");
+
+    const graded = await adminPost(
+      t,
+      "/admin/evidence",
+      assessment("gitlab-associate-lab", { passed: true }, "2026-03-03T10:00:00Z"),
+      pse.token,
+    );
+    expect(graded.status).toBe(201);
+    const body = (await graded.json()) as Record<string, any>;
+    expect(body.evidence.data.graderRole).toBe("ps-engineer");
+    expect(body.awarded.map((a: { achievementId: string }) => a.achievementId)).toEqual(["gitlab-certified-associate"]);
+    expect(count("evidence")).toBe((beforeGrader ?? 0) + 1);
   });
 });
 

@@ -59,6 +59,22 @@ describe("the api-keys CLI", () => {
     expect(again.stderr).toContain(`No active API key "${id}"`);
   });
 
+  it("creates a grader key that grades as a role, shown in the list", async () => {
+    const created = await cli("api-keys", [
+      "create",
+      "--name",
+      "pse",
+      "--scopes",
+      "evidence:write",
+      "--grader-role",
+      "ps-engineer",
+    ]);
+    expect(created.code).toBe(0);
+    expect((await cli("api-keys", ["list"])).stdout).toMatch(
+      /pse {2}\[evidence:write\] {2}grades as ps-engineer {2}active/,
+    );
+  });
+
   it("never creates a database: a wrong LAUREL_DB_PATH is an error", async () => {
     const saved = env;
     env = { ...env, LAUREL_DB_PATH: join(dir, "typo", "laurel.db") };

@@ -1,8 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { AppError } from "../../../errors.js";
+import type { ApiPrincipal } from "../../../services/api-keys.js";
 import { awardEligible } from "../../../services/award-eligible.js";
 import { listEvidence } from "../../../services/list-evidence.js";
-import { recordEvidence } from "../../../services/record-evidence.js";
+import { recordEvidence, type Submitter } from "../../../services/record-evidence.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
 import { authProblemResponses, bearerSecurity, problemResponses, tooLargeResponse } from "../../openapi.js";
@@ -87,9 +88,17 @@ const listRoute = createRoute({
   },
 });
 
+function submitterOf(principal: ApiPrincipal | null): Submitter {
+  return {
+    actor: actorOf(principal),
+    graderRole: principal?.graderRole ?? null,
+    isAdmin: principal?.scopes.includes("admin") ?? false,
+  };
+}
+
 export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
   app.openapi(recordRoute, async (c) => {
-    const result = recordEvidence(c.var.ctx, c.req.valid("json"), actorOf(c.var.principal));
+    const result = recordEvidence(c.var.ctx, c.req.valid("json"), submitterOf(c.var.principal));
     // Duplicates evaluate too (idempotent): a retry after a failed award, or evidence that was
     // dated slightly ahead of the clock at first, still gets its award.
     const awarded = await awardEligible(c.var.ctx, result.evidence.person.email);
@@ -97,7 +106,7 @@ export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(batchRoute, async (c) => {
-    const actor = actorOf(c.var.principal);
+    const submitter = submitterOf(c.var.principal);
     const results = c.req.valid("json").records.map((raw, index) => {
       const externalId = (raw as { externalId?: unknown })?.externalId;
       const id = typeof externalId === "string" ? externalId : null;
@@ -112,7 +121,7 @@ export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
         };
       }
       try {
-        const { status, evidence } = recordEvidence(c.var.ctx, parsed.data, actor);
+        const { status, evidence } = recordEvidence(c.var.ctx, parsed.data, submitter);
         return { index, externalId: id, status, evidenceId: evidence.id, personEmail: evidence.person.email };
       } catch (error) {
         if (!(error instanceof AppError)) {

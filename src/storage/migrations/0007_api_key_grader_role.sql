@@ -1,0 +1,1 @@
+ALTER TABLE `api_keys` ADD `grader_role` text;
