@@ -4,7 +4,7 @@ import { evaluateCriteria } from "../domain/criteria/evaluate.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
-import { insertPendingApproval, rejectedFor, undecidedApproval } from "../storage/person-credentials-repo.js";
+import { approvalsFor, insertPendingApproval, undecidedApproval } from "../storage/person-credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
 import { withPersonLock } from "./person-lock.js";
@@ -49,7 +49,8 @@ export function awardEligible(ctx: ServiceContext, email: string): Promise<Award
         if (entry.criteria.requiresApproval) {
           // An admin already rejected this award on the same evidence: do not queue it again.
           const key = JSON.stringify(record.evidenceIds);
-          if (rejectedFor(ctx.db, email, entry.id).some((r) => JSON.stringify(r.decision.evidenceIds) === key)) {
+          const rejected = approvalsFor(ctx.db, email, entry.id).filter((a) => a.outcome === "rejected");
+          if (rejected.some((r) => JSON.stringify(r.decision.evidenceIds) === key)) {
             continue;
           }
           const approvalId = ctx.newId();

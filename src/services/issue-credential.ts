@@ -7,10 +7,10 @@ import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
 import { AppError, validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { type CredentialRecord, insertCredential } from "../storage/credentials-repo.js";
-import { holdsValidCredential } from "../storage/person-credentials-repo.js";
 import { upsertRecipient } from "../storage/recipients-repo.js";
 import { type CredentialView, credentialUrl, toCredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
+import { heldCredentials, holdsValid } from "./person-state.js";
 
 export type IssueCredentialInput = {
   achievementId: string;
@@ -76,7 +76,7 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
   const { db } = ctx;
   db.transaction(
     () => {
-      if (input.unlessHeld && holdsValidCredential(db, email, entry.id, now)) {
+      if (input.unlessHeld && holdsValid(heldCredentials(db, email), entry.id, now)) {
         throw new AppError("CONFLICT", `${email} already holds a valid ${entry.id} credential`);
       }
       const { achievementName: _name, recipientEmail: _email, ...row } = record;

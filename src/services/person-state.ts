@@ -1,4 +1,5 @@
 import type { Evidence, HeldCredential } from "../domain/criteria/types.js";
+import type { Db } from "../storage/db.js";
 import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
 import { credentialsHeldBy, recipientName } from "../storage/person-credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
@@ -35,10 +36,9 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
 
 export type PersonState = { email: string; name: string; evidence: Evidence[]; held: HeldCredential[] };
 
-/** Everything the evaluator needs about one person: their evidence and the credentials they hold. */
-export function loadPersonState(ctx: ServiceContext, email: string): PersonState {
-  const rows = listEvidenceFor(ctx.db, email);
-  const held = credentialsHeldBy(ctx.db, email).map(
+/** The credentials a person holds, as the evaluator and the award guard read them. */
+export function heldCredentials(db: Db, email: string): HeldCredential[] {
+  return credentialsHeldBy(db, email).map(
     (c): HeldCredential => ({
       certification: c.achievementId,
       credentialId: c.credentialId,
@@ -48,6 +48,12 @@ export function loadPersonState(ctx: ServiceContext, email: string): PersonState
       status: "active",
     }),
   );
+}
+
+/** Everything the evaluator needs about one person: their evidence and the credentials they hold. */
+export function loadPersonState(ctx: ServiceContext, email: string): PersonState {
+  const rows = listEvidenceFor(ctx.db, email);
+  const held = heldCredentials(ctx.db, email);
   const named = [...rows].reverse().find((r) => r.personName)?.personName;
   return { email, name: named ?? recipientName(ctx.db, email) ?? email, evidence: rows.map(toEvaluatorEvidence), held };
 }

@@ -25,42 +25,18 @@ export function recipientName(db: Db, email: string): string | undefined {
 
 export type PendingApprovalRow = typeof pendingApprovals.$inferSelect;
 
-export function undecidedApproval(db: Db, email: string, achievementId: string): PendingApprovalRow | undefined {
+/** Every approval, decided or not, of one certification for one person. */
+export function approvalsFor(db: Db, email: string, achievementId: string): PendingApprovalRow[] {
   return db
     .select()
     .from(pendingApprovals)
-    .where(
-      and(
-        eq(pendingApprovals.personEmail, email),
-        eq(pendingApprovals.achievementId, achievementId),
-        isNull(pendingApprovals.decidedAt),
-      ),
-    )
-    .get();
-}
-
-/** Approvals of this award that an admin rejected. */
-export function rejectedFor(db: Db, email: string, achievementId: string): PendingApprovalRow[] {
-  return db
-    .select()
-    .from(pendingApprovals)
-    .where(
-      and(
-        eq(pendingApprovals.personEmail, email),
-        eq(pendingApprovals.achievementId, achievementId),
-        eq(pendingApprovals.outcome, "rejected"),
-      ),
-    )
+    .where(and(eq(pendingApprovals.personEmail, email), eq(pendingApprovals.achievementId, achievementId)))
     .all();
 }
 
-/** True when the recipient holds a credential of the certification valid at `at` (checked inside transactions). */
-export function holdsValidCredential(db: Db, email: string, achievementId: string, at: Date): boolean {
-  const t = at.getTime();
-  return credentialsHeldBy(db, email).some(
-    (c) =>
-      c.achievementId === achievementId && c.validFrom.getTime() <= t && (!c.validUntil || t < c.validUntil.getTime()),
-  );
+/** The undecided approval of one certification for one person, if any. */
+export function undecidedApproval(db: Db, email: string, achievementId: string): PendingApprovalRow | undefined {
+  return approvalsFor(db, email, achievementId).find((a) => a.decidedAt === null);
 }
 
 export function insertPendingApproval(db: Db, row: typeof pendingApprovals.$inferInsert): void {
