@@ -31,7 +31,14 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
       ...(d.mode === "live" || d.mode === "recording" ? { mode: d.mode } : {}),
     };
   }
-  return { ...base, kind: "rating", form: row.item, ratings: d.ratings as number[], scale: d.scale as number };
+  return {
+    ...base,
+    kind: "rating",
+    form: row.item,
+    ratings: d.ratings as number[],
+    scale: d.scale as number,
+    ...(typeof d.delivery === "string" ? { delivery: d.delivery } : {}),
+  };
 }
 
 export type PersonState = { email: string; name: string; evidence: Evidence[]; held: HeldCredential[] };

@@ -25,7 +25,7 @@ export type EvidenceSubmission = SubmissionBase &
   (
     | { kind: "assessment"; assessment: string; score?: number; passed?: boolean; graderRole?: string }
     | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording" }
-    | { kind: "rating"; form: string; scale: number; ratings: number[] }
+    | { kind: "rating"; form: string; scale: number; ratings: number[]; delivery?: string }
   );
 
 export type EvidenceView = {

@@ -83,6 +83,10 @@ describe("recording evidence", () => {
     ["a completion", { kind: "completion", completion: "learning-path", item: "field-sales-path" }],
     ["a live delivery", { kind: "completion", completion: "delivery", item: "gitlab-cicd-dry-run", mode: "live" }],
     ["a form rating", { kind: "rating", form: "candidate-observation-form", scale: 5, ratings: [4, 5, 3, 4] }],
+    [
+      "a survey form of a delivery",
+      { kind: "rating", form: "training-survey", scale: 5, ratings: [5, 4], delivery: "cicd-2026-03-acme" },
+    ],
   ])("records %s", async (_label, fields) => {
     const res = await adminPost(t, "/admin/evidence", {
       externalId: `x-${_label}`,

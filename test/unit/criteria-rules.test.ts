@@ -10,7 +10,8 @@ const attempt = (id: string, item: string, date: string, more: Partial<Evidence>
   ({ kind: "assessment", id, item, occurredAt: at(date), ...more }) as Evidence;
 const done = (id: string, completion: string, item: string, date: string, more: Partial<Evidence> = {}): Evidence =>
   ({ kind: "completion", id, completion, item, occurredAt: at(date), ...more }) as Evidence;
-const rated = (id: string, form: string, ratings: number[], date: string, scale = 5): Evidence => ({
+const rated = (id: string, form: string, ratings: number[], date: string, scale = 5, delivery?: string): Evidence => ({
+  ...(delivery !== undefined ? { delivery } : {}),
   kind: "rating",
   id,
   form,
@@ -381,7 +382,8 @@ describe("rating", () => {
       expect: {
         obs: {
           status: "not-met",
-          missing: /^needs an average of at least 4 out of 5 on observation, average is 3\.9 over 1 form$/,
+          missing:
+            /^needs an average of at least 4 out of 5 on observation, best average is 3\.9 over 1 form on 2026-03-01$/,
         },
       },
     },
@@ -392,19 +394,37 @@ describe("rating", () => {
       expect: { obs: { status: "met", metAt: "2026-03-01", evidence: ["f1"] } },
     },
     {
-      name: "3.9 over several forms fails",
+      name: "3.9 over several forms of one delivery fails",
       rule: observed,
       evidence: [
-        rated("f1", "observation", [4, 3.8], "2026-03-01"),
-        rated("f2", "observation", [3.8, 4], "2026-03-08"),
+        rated("f1", "observation", [4, 3.8], "2026-03-01", 5, "d1"),
+        rated("f2", "observation", [3.8, 4], "2026-03-08", 5, "d1"),
       ],
-      expect: { obs: { status: "not-met", missing: /average is 3\.9 over 2 forms/ } },
+      expect: { obs: { status: "not-met", missing: /best average is 3\.9 over 2 forms/ } },
     },
     {
-      name: "4.0 over several forms passes, at the latest",
+      name: "4.0 over several forms of one delivery passes, at its latest form",
       rule: two,
-      evidence: [rated("f2", "survey", [4, 4], "2026-03-08"), rated("f1", "observation", [5, 3], "2026-03-01")],
+      evidence: [
+        rated("f2", "survey", [4, 4], "2026-03-08", 5, "d1"),
+        rated("f1", "observation", [5, 3], "2026-03-01", 5, "d1"),
+      ],
       expect: { obs: { status: "met", metAt: "2026-03-08", evidence: ["f1", "f2"] } },
+    },
+    {
+      name: "a poor delivery is not rescued by a later good one: met at the good one alone",
+      rule: observed,
+      evidence: [
+        rated("f1", "observation", [3, 3], "2026-03-01", 5, "d1"),
+        rated("f2", "observation", [5, 5], "2026-03-08", 5, "d2"),
+      ],
+      expect: { obs: { status: "met", metAt: "2026-03-08", evidence: ["f2"] } },
+    },
+    {
+      name: "a later poor delivery does not undo a passing one",
+      rule: observed,
+      evidence: [rated("f1", "observation", [5, 4], "2026-03-01"), rated("f2", "observation", [2, 2], "2026-03-08")],
+      expect: { obs: { status: "met", metAt: "2026-03-01", evidence: ["f1"] } },
     },
     {
       name: "floating sums reaching exactly 4 pass",

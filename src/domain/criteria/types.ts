@@ -29,6 +29,8 @@ export type Evidence =
       /** Every rating given on the form (1..scale). */
       ratings: number[];
       scale: number;
+      /** The delivery the form rates: forms of one delivery are averaged together. Absent: the form stands alone. */
+      delivery?: string;
     });
 
 type EvidenceBase = {

@@ -7,9 +7,27 @@ import { applyFilters, scopeWords } from "./filters.js";
 /** Tolerance for floating-point sums, so ratings averaging exactly the minimum are not failed by rounding. */
 const EPSILON = 1e-9;
 
+type Form = EvidenceOf<"rating">;
+type Delivery = { key: string; forms: Form[]; average: number; at: string };
+
+/** Groups forms by the delivery they rate (a form without a delivery id is a delivery of its own), in time order. */
+function deliveries(forms: Form[]): Delivery[] {
+  const groups = new Map<string, Form[]>();
+  for (const form of forms) {
+    const key = form.delivery !== undefined ? `delivery:${form.delivery}` : `form:${form.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), form]);
+  }
+  return [...groups.entries()].map(([key, group]) => {
+    const ratings = group.flatMap((f) => f.ratings);
+    const last = group.at(-1) as Form;
+    return { key, forms: group, average: ratings.reduce((sum, x) => sum + x, 0) / ratings.length, at: last.occurredAt };
+  });
+}
+
 /**
- * rating: the mean of every individual rating on the rule's forms (same scale; others are noted) that
- * passes the filters; met iff the mean ≥ minAverage, at the latest counted record.
+ * rating: each delivery is judged on its own (the mean of every rating on all of its forms, same
+ * scale, after the filters); met at the first delivery whose mean ≥ minAverage. A poor delivery
+ * neither drags down nor is rescued by another one.
  */
 export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
   const forms = ctx.evidence.filter(
@@ -32,16 +50,19 @@ export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
     }
     return true;
   });
-  const ratings = counted.flatMap((r) => r.ratings);
-  const average = ratings.reduce((sum, x) => sum + x, 0) / ratings.length;
-  const last = counted.at(-1);
-  if (last !== undefined && average + EPSILON >= rule.minAverage) {
-    return report(rule, { status: "met", metAt: last.occurredAt, evidence: counted.map((r) => r.id), notes });
+  const judged = deliveries(counted).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const passed = judged.find((d) => d.average + EPSILON >= rule.minAverage);
+  if (passed !== undefined) {
+    return report(rule, { status: "met", metAt: passed.at, evidence: passed.forms.map((f) => f.id), notes });
   }
   const needs = `needs an average of at least ${rule.minAverage} out of ${rule.scale} on ${rule.forms.join(", ")}`;
+  const best = judged.reduce<Delivery | undefined>(
+    (b, d) => (b === undefined || d.average > b.average ? d : b),
+    undefined,
+  );
   const status =
-    last === undefined
+    best === undefined
       ? `no rating yet${scopeWords(rule, ctx)}`
-      : `average is ${formatMeasured(average)} over ${plural(counted.length, "form")}`;
+      : `best average is ${formatMeasured(best.average)} over ${plural(best.forms.length, "form")} on ${formatDate(best.at)}`;
   return report(rule, { status: "not-met", missing: `${needs}, ${status}`, notes });
 }

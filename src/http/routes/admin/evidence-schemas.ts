@@ -56,6 +56,9 @@ export const RatingEvidenceSchema = z
     form: item.openapi({ example: "candidate-observation-form" }),
     scale: z.number().int().min(2).max(100),
     ratings: z.array(z.number().min(0)).min(1).max(200),
+    delivery: item
+      .optional()
+      .openapi({ description: "The delivery the form rates: forms of one delivery are averaged together" }),
   })
   .refine((e) => e.ratings.every((r) => r <= e.scale), {
     message: "every rating must be within the scale",
