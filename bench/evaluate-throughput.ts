@@ -1,5 +1,6 @@
 import { evaluateCriteria } from "../src/domain/criteria/evaluate.js";
 import type { Rule } from "../src/domain/criteria/rule-schema.js";
+import { leafRules } from "../src/domain/criteria/rules/context.js";
 import { loadPersonState } from "../src/services/person-state.js";
 import { insertEvidence } from "../src/storage/evidence-repo.js";
 import { benchContext, fmt, median } from "./harness.js";
@@ -14,10 +15,6 @@ function prng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function leaves(rule: Rule): Rule[] {
-  return "of" in rule ? rule.of.flatMap(leaves) : [rule];
 }
 
 /**
@@ -40,7 +37,7 @@ export async function benchEvaluateThroughput(options: { people: number; rounds:
       const picks = withRules.filter(() => random() < 3 / withRules.length);
       let t = start + Math.floor(random() * 30) * 86_400_000;
       for (const entry of picks) {
-        for (const leaf of leaves(entry.criteria.rule as Rule)) {
+        for (const leaf of leafRules(entry.criteria.rule as Rule)) {
           if (leaf.type === "prerequisite" || random() < 0.15) {
             continue;
           }

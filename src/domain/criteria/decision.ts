@@ -1,5 +1,6 @@
 import { labelOf } from "./format.js";
 import type { Rule } from "./rule-schema.js";
+import { leafRules } from "./rules/context.js";
 import type { Evidence, RuleReport } from "./types.js";
 
 /** An OB 3.0 ResultDescription derived from an assessment or rating rule (STANDARDS.md §1.5). */
@@ -17,8 +18,10 @@ export type ResultDescription = {
 export type Ob3Result = { type: ["Result"]; resultDescription: string; value?: string; status?: "Completed" };
 export type Ob3Evidence = { type: ["Evidence"]; name: string; narrative: string };
 
-function leaves(rule: Rule): Rule[] {
-  return "of" in rule ? rule.of.flatMap(leaves) : [rule];
+/** The mean of every rating on the given forms (the value both the narrative and the result report). */
+function averageRating(records: Evidence[]): number {
+  const ratings = records.flatMap((r) => (r.kind === "rating" ? r.ratings : []));
+  return ratings.reduce((a, b) => a + b, 0) / Math.max(1, ratings.length);
 }
 
 /** The result descriptions an achievement publishes: one per assessment and rating rule of its criteria. */
@@ -26,7 +29,7 @@ export function resultDescriptionsFor(rule: Rule | undefined, achievementUrl: st
   if (!rule) {
     return [];
   }
-  return leaves(rule).flatMap((r): ResultDescription[] => {
+  return leafRules(rule).flatMap((r): ResultDescription[] => {
     const id = `${achievementUrl}#result-${r.id}`;
     if (r.type === "assessment" && r.passMark !== undefined) {
       return [
@@ -74,9 +77,7 @@ function narrativeOf(rule: Rule, records: Evidence[]): string {
       : `Passed${when}, graded by a ${first.graderRole ?? "grader"}.`;
   }
   if (rule.type === "rating") {
-    const ratings = records.flatMap((r) => (r.kind === "rating" ? r.ratings : []));
-    const average = ratings.reduce((a, b) => a + b, 0) / Math.max(1, ratings.length);
-    return `Average rating ${average.toFixed(1)} out of ${rule.scale} over ${records.length} form${records.length === 1 ? "" : "s"}.`;
+    return `Average rating ${averageRating(records).toFixed(2)} out of ${rule.scale} over ${records.length} form${records.length === 1 ? "" : "s"}.`;
   }
   if (rule.type === "completion" && first?.kind === "completion") {
     return `Completed${first.mode ? ` (${first.mode})` : ""}${when}.`;
@@ -106,7 +107,7 @@ export function decisionEntries(
   const deciding = new Set(report.evidence);
   const entries: Ob3Evidence[] = [];
   const results: Ob3Result[] = [];
-  for (const leaf of leaves(rule)) {
+  for (const leaf of leafRules(rule)) {
     const leafReport = reportsById.get(leaf.id);
     if (
       leafReport?.status !== "met" ||
@@ -124,9 +125,7 @@ export function decisionEntries(
     } else if (leaf.type === "assessment") {
       results.push({ type: ["Result"], resultDescription, status: "Completed" });
     } else if (leaf.type === "rating") {
-      const ratings = records.flatMap((r) => (r.kind === "rating" ? r.ratings : []));
-      const average = ratings.reduce((a, b) => a + b, 0) / Math.max(1, ratings.length);
-      results.push({ type: ["Result"], resultDescription, value: average.toFixed(2) });
+      results.push({ type: ["Result"], resultDescription, value: averageRating(records).toFixed(2) });
     }
   }
   return { evidence: entries, results };

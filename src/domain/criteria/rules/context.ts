@@ -52,6 +52,17 @@ export function childrenOf(rule: Rule): Rule[] {
 }
 
 /** Visits every rule of a tree depth-first in rule order, with the ids of its ancestors (root first). */
+/** The evidence and prerequisite rules of a tree (its leaves), in order. */
+export function leafRules(rule: Rule): Rule[] {
+  const found: Rule[] = [];
+  walkRules(rule, (node) => {
+    if (childrenOf(node).length === 0) {
+      found.push(node);
+    }
+  });
+  return found;
+}
+
 export function walkRules(rule: Rule, visit: (rule: Rule, ancestors: readonly string[]) => void): void {
   const go = (node: Rule, ancestors: string[]): void => {
     visit(node, ancestors);
