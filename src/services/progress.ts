@@ -1,4 +1,5 @@
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { normaliseEmail } from "../domain/credential/identity.js";
 import { evaluateCriteria } from "../domain/criteria/evaluate.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
@@ -49,7 +50,7 @@ function progressOf(ctx: ServiceContext, state: PersonState, entry: CatalogEntry
 
 /** A person's standing on every certification of the catalog, with each report tree. */
 export function progressForPerson(ctx: ServiceContext, email: string): CertificationProgress[] {
-  const state = loadPersonState(ctx, email);
+  const state = loadPersonState(ctx, normaliseEmail(email));
   const now = ctx.clock();
   return ctx.catalog.entries.map((entry) => progressOf(ctx, state, entry, now));
 }

@@ -141,7 +141,7 @@ const rejectRoute = createRoute({
 export function registerProgress(app: OpenAPIHono<AppEnv>): void {
   app.openapi(personProgress, (c) => {
     const { email } = c.req.valid("param");
-    return c.json({ email, certifications: progressForPerson(c.var.ctx, email.toLowerCase()) }, 200);
+    return c.json({ email, certifications: progressForPerson(c.var.ctx, email) }, 200);
   });
   app.openapi(candidates, (c) => c.json(candidatesFor(c.var.ctx, c.req.valid("param").id), 200));
   app.openapi(listApprovals, (c) => c.json({ items: listPendingApprovals(c.var.ctx) }, 200));
