@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +36,7 @@ export async function benchContext(): Promise<{ ctx: ServiceContext; cleanup: ()
     newId: () => randomUUID(),
     newSalt: () => randomBytes(16).toString("hex"),
     newSecret: () => randomBytes(32).toString("base64url"),
+    randomInt: (maxExclusive: number) => randomInt(maxExclusive),
   });
   return {
     ctx,

@@ -1,19 +1,24 @@
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
 import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
+import { registerEvents } from "./http/routes/admin/events.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
+import { registerLifecycle } from "./http/routes/admin/lifecycle.js";
 import { registerProgress } from "./http/routes/admin/progress.js";
 import { registerDocs } from "./http/routes/docs.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
 import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
 import { registerPublicCredentials } from "./http/routes/public/credentials.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
+import { registerStatusLists } from "./http/routes/public/status-lists.js";
+import { registerVerifyApi } from "./http/routes/public/verify-api.js";
+import { registerVerifyPage, tooLargePage } from "./http/routes/public/verify-page.js";
+import { requestBodyLimits } from "./http/upload-limit.js";
 import type { ServiceContext } from "./services/deps.js";
 
 export type AppOptions = { publicDir?: string };
@@ -46,11 +51,10 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(
-    bodyLimit({
-      maxSize: ctx.config.maxBodyBytes,
-      onError: (c) =>
-        problemResponse(c, "PAYLOAD_TOO_LARGE", `The request body exceeds ${ctx.config.maxBodyBytes} bytes`),
-    }),
+    requestBodyLimits(
+      { general: ctx.config.maxBodyBytes, verifyUpload: ctx.config.verify.maxUploadBytes },
+      { "/verify": tooLargePage },
+    ),
   );
 
   // Public documents are read by browser-based verifiers and wallets on other origins.
@@ -59,7 +63,15 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
     allowMethods: ["GET", "HEAD"],
     exposeHeaders: ["ETag", "Content-Disposition"],
   });
-  for (const path of ["/.well-known/*", "/keys/*", "/issuer", "/achievements", "/achievements/*", "/credentials/*"]) {
+  for (const path of [
+    "/.well-known/*",
+    "/keys/*",
+    "/issuer",
+    "/achievements",
+    "/achievements/*",
+    "/credentials/*",
+    "/status-lists/*",
+  ]) {
     app.use(path, publicCors);
   }
 
@@ -81,10 +93,22 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   registerAchievements(app);
   registerPublicCredentials(app);
   registerCredentialFiles(app);
+  registerStatusLists(app);
+  registerVerifyPage(app);
+  registerVerifyApi(app);
   registerAdminCredentials(app);
+  registerLifecycle(app);
+  registerEvents(app);
   registerEvidence(app);
   registerProgress(app);
   registerDocs(app);
+  // The stylesheet and logo change only with a deployment: let browsers keep them for an hour.
+  app.use("/public/*", async (c, next) => {
+    await next();
+    if (c.res.status === 200) {
+      c.header("cache-control", "public, max-age=3600");
+    }
+  });
   app.use("/public/*", serveStatic({ root: options.publicDir ?? "./" }));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "./config.js";
@@ -11,15 +11,19 @@ import { ensureBootstrapKey } from "./services/api-keys.js";
 import { createServiceContext, type ServiceContext } from "./services/deps.js";
 import { syncAchievements } from "./storage/achievements-repo.js";
 import { openDb } from "./storage/db.js";
+import { createGuardedFetch } from "./verify/guarded-fetch.js";
 
 export const BOOTSTRAP_KEY_FILE = "bootstrap-admin-key.txt";
 
 /** Production randomness and time, injected into services as functions. */
 export const systemDeps = {
   clock: () => new Date(),
+  // used only when LAUREL_VERIFY_REMOTE is on: https to public addresses, short timeout, size cap
+  fetchRemote: createGuardedFetch(),
   newId: () => randomUUID(),
   newSalt: () => randomBytes(16).toString("hex"),
   newSecret: () => randomBytes(32).toString("base64url"),
+  randomInt: (maxExclusive: number) => randomInt(maxExclusive),
 };
 
 export type Started = {

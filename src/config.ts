@@ -34,6 +34,26 @@ const EnvSchema = z.object({
     .optional(),
   LAUREL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_048_576),
   LAUREL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  LAUREL_EXPIRY_REMINDER_DAYS: z
+    .string()
+    .default("60,30,7")
+    .transform((v) => v.split(",").map((d) => d.trim()))
+    .refine((days) => days.every((d) => /^[1-9][0-9]{0,3}$/.test(d)), {
+      error: "must be a comma-separated list of whole days between 1 and 9999, e.g. 60,30,7",
+    })
+    .transform((days) => [...new Set(days.map(Number))].sort((a, b) => b - a)),
+  LAUREL_FISCAL_YEAR_START_MONTH: z.coerce.number().int().min(1).max(12).default(2),
+  LAUREL_VERIFY_REMOTE: z
+    .enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  LAUREL_VERIFY_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(5_242_880),
+  LAUREL_VERIFY_MAX_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(40_000_000),
+  LAUREL_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
+  LAUREL_TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export type IssuerSettings = {
@@ -43,6 +63,19 @@ export type IssuerSettings = {
   image: string;
   description?: string;
   linkedInOrganizationId?: string;
+};
+
+/** Limits of the public verifier (uploads, remote key and status resolution, rate limit). */
+export type VerifySettings = {
+  /** Resolve did:web, https key documents and other issuers' status lists over the network (off by default). */
+  remoteResolution: boolean;
+  maxUploadBytes: number;
+  /** Largest width × height a PNG may declare; pixels are never decoded, the header alone is checked. */
+  maxPixels: number;
+  /** Verification requests per client IP per minute. */
+  rateLimitPerMinute: number;
+  /** Behind one reverse proxy: take the client IP from the last X-Forwarded-For entry, not the socket. */
+  trustProxy: boolean;
 };
 
 export type Config = {
@@ -55,6 +88,11 @@ export type Config = {
   issuer: IssuerSettings;
   maxBodyBytes: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Days before expiry at which `credential.expiring` events are emitted, largest first. */
+  expiryReminderDays: number[];
+  /** First month (1-12) of the fiscal year: recertification windows open on its quarters. */
+  fiscalYearStartMonth: number;
+  verify: VerifySettings;
 };
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -90,5 +128,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     maxBodyBytes: e.LAUREL_MAX_BODY_BYTES,
     logLevel: e.LAUREL_LOG_LEVEL,
+    expiryReminderDays: e.LAUREL_EXPIRY_REMINDER_DAYS,
+    fiscalYearStartMonth: e.LAUREL_FISCAL_YEAR_START_MONTH,
+    verify: {
+      remoteResolution: e.LAUREL_VERIFY_REMOTE,
+      maxUploadBytes: e.LAUREL_VERIFY_MAX_UPLOAD_BYTES,
+      maxPixels: e.LAUREL_VERIFY_MAX_PIXELS,
+      rateLimitPerMinute: e.LAUREL_VERIFY_RATE_LIMIT,
+      trustProxy: e.LAUREL_TRUST_PROXY,
+    },
   };
 }

@@ -3,7 +3,9 @@ import { createApp } from "./app.js";
 import { type Started, startServices } from "./bootstrap.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
-import { createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
+import type { ServiceContext } from "./services/deps.js";
+import { emitExpiringEvents } from "./services/events.js";
 
 function bootstrapLines(key: Started["bootstrapKey"]): string[] {
   if (key?.state === "created") {
@@ -18,6 +20,27 @@ function bootstrapLines(key: Started["bootstrapKey"]): string[] {
   return ["  admin API keys   npm run api-keys -- create --name NAME --scopes admin"];
 }
 
+/** How often the expiry-reminder sweep runs (reminders are due on a day, so an hour is precise enough). */
+const EXPIRY_SWEEP_MS = 60 * 60 * 1000;
+
+/** Emits due `credential.expiring` events now and every hour; the timer never keeps the process alive. */
+function startExpirySweep(ctx: ServiceContext, logger: Logger): NodeJS.Timeout {
+  const sweep = () => {
+    try {
+      const emitted = emitExpiringEvents(ctx, ctx.clock());
+      if (emitted > 0) {
+        logger.info("expiry reminders emitted", { count: emitted });
+      }
+    } catch (error) {
+      logger.error("expiry reminder sweep failed", { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  sweep();
+  const timer = setInterval(sweep, EXPIRY_SWEEP_MS);
+  timer.unref();
+  return timer;
+}
+
 function fail(message: string): never {
   process.stderr.write(`laurel: ${message}\n`);
   process.exit(1);
@@ -28,6 +51,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(line) });
   const started = await startServices(config, logger);
   const app = createApp(started.ctx);
+  const sweepTimer = startExpirySweep(started.ctx, logger);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
     const base = config.publicUrl;
     const lines = [
@@ -53,6 +77,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join("\n")}\n`);
   });
   const shutdown = () => {
+    clearInterval(sweepTimer);
     server.close(() => {
       started.close();
       process.exit(0);

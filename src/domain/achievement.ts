@@ -1,5 +1,6 @@
 import type { CatalogEntry } from "./catalog/parse-catalog.js";
 import { type ResultDescription, resultDescriptionsFor } from "./criteria/decision.js";
+import { renewalValidUntil } from "./renewal.js";
 
 export type Ob3Achievement = {
   id: string;
@@ -40,10 +41,17 @@ export function toOb3Achievement(entry: CatalogEntry, publicUrl: string): Ob3Ach
   };
 }
 
-/** validUntil for a credential issued at `validFrom`, from the entry's validity period (none: no expiry). */
-export function validUntilFor(entry: CatalogEntry, validFrom: Date): Date | undefined {
+/** validUntil for a credential issued at `validFrom`: its validity period or renewal window (none: no expiry). */
+export function validUntilFor(
+  entry: CatalogEntry,
+  validFrom: Date,
+  calendar: { fiscalYearStartMonth: number } = { fiscalYearStartMonth: 2 },
+): Date | undefined {
   if (!entry.validity) {
     return undefined;
+  }
+  if (entry.validity.renewal) {
+    return renewalValidUntil(entry.validity.renewal, calendar.fiscalYearStartMonth, validFrom);
   }
   const until = new Date(validFrom.getTime());
   if (entry.validity.months) {

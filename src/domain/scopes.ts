@@ -1,5 +1,17 @@
 /** API key scopes; `admin` implies every other scope. */
-export const SCOPES = ["admin", "credentials:issue", "credentials:read", "evidence:write", "evidence:read"] as const;
+export const SCOPES = [
+  "admin",
+  "credentials:issue",
+  "credentials:read",
+  /** Revoke, suspend, reinstate and reissue credentials. */
+  "credentials:status",
+  "evidence:write",
+  "evidence:read",
+  /** Read the events outbox. */
+  "events:read",
+  /** Claim and acknowledge events (a delivery channel such as webhooks or email). */
+  "events:deliver",
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export function hasScope(granted: readonly string[], required: Scope): boolean {

@@ -65,7 +65,10 @@ export async function approve(
 
 async function approveLocked(ctx: ServiceContext, id: string, actor: string): Promise<string> {
   const row = undecided(ctx, id);
-  const { ob, ...record } = row.decision as { ob?: { evidence: Ob3Evidence[]; results: Ob3Result[] } };
+  const { ob, ...record } = row.decision as {
+    ob?: { evidence: Ob3Evidence[]; results: Ob3Result[] };
+    renewal?: { supersedes: string; awardedDate: string };
+  };
   const view = await issueCredential(ctx, {
     achievementId: row.achievementId,
     recipient: { email: row.personEmail, name: row.personName },
@@ -76,6 +79,10 @@ async function approveLocked(ctx: ServiceContext, id: string, actor: string): Pr
       record: { ...record, approvedBy: actor, approvalId: id },
     },
     unlessHeld: true,
+    // A renewal queued for approval still supersedes the credential that fell due and keeps its awardedDate.
+    ...(record.renewal
+      ? { supersedes: record.renewal.supersedes, awardedDate: new Date(record.renewal.awardedDate) }
+      : {}),
   });
   const now = ctx.clock();
   const { db } = ctx;

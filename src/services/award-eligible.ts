@@ -4,17 +4,29 @@ import { evaluateCriteria } from "../domain/criteria/evaluate.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
+import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { approvalsFor, insertPendingApproval, undecidedApproval } from "../storage/person-credentials-repo.js";
+import { basisFor, countedEvidence } from "./award-basis.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
 import { withPersonLock } from "./person-lock.js";
-import { holdsValid, loadPersonState } from "./person-state.js";
+import { loadPersonState } from "./person-state.js";
 
 export type AwardOutcome =
   | { achievementId: string; outcome: "issued"; credentialId: string }
   | { achievementId: string; outcome: "pending-approval"; approvalId: string };
 
 export const CRITERIA_ACTOR = "system:criteria";
+
+/** A renewal supersedes the credential that falls due and keeps its awardedDate (the original award's date). */
+function renewalOf(ctx: ServiceContext, supersedes: string): { supersedes: string; awardedDate: Date } {
+  const stored = findCredentialDocument(ctx.db, supersedes);
+  const awarded = stored ? (JSON.parse(stored.document) as { awardedDate?: unknown }).awardedDate : undefined;
+  if (typeof awarded !== "string") {
+    throw new Error(`credential ${supersedes} has no awardedDate`);
+  }
+  return { supersedes, awardedDate: new Date(awarded) };
+}
 
 /** The evidence that decided the award: the root report's (composites keep only their deciding children's). */
 function evidenceIdsOf(report: RuleReport): string[] {
@@ -36,16 +48,29 @@ export function awardEligible(ctx: ServiceContext, email: string): Promise<Award
       let issuedThisRound = 0;
       for (const entry of ctx.catalog.entries) {
         const rule = entry.criteria.rule;
-        if (!rule || holdsValid(state.held, entry.id, now) || undecidedApproval(ctx.db, email, entry.id)) {
+        if (!rule || undecidedApproval(ctx.db, email, entry.id)) {
           continue;
         }
-        const report = evaluateCriteria({ rule, evidence: state.evidence, held: state.held, now });
+        const basis = basisFor(ctx, entry, state.held, now);
+        if (basis.kind === "held") {
+          continue;
+        }
+        const evidence = countedEvidence(state.evidence, basis);
+        const report = evaluateCriteria({ rule, evidence, held: state.held, now });
         if (report.status !== "met") {
           continue;
         }
         const url = achievementUrl(ctx.config.publicUrl, entry.id);
-        const record = { definitionVersion: entry.version, evidenceIds: evidenceIdsOf(report), report };
-        const ob = decisionEntries(rule, report, state.evidence, url);
+        const renewal = basis.kind === "renewal" ? renewalOf(ctx, basis.supersedes) : undefined;
+        const record = {
+          definitionVersion: entry.version,
+          evidenceIds: evidenceIdsOf(report),
+          report,
+          ...(renewal
+            ? { renewal: { supersedes: renewal.supersedes, awardedDate: renewal.awardedDate.toISOString() } }
+            : {}),
+        };
+        const ob = decisionEntries(rule, report, evidence, url);
         if (entry.criteria.requiresApproval) {
           // An admin already rejected this award on the same evidence: do not queue it again.
           const key = JSON.stringify(record.evidenceIds);
@@ -85,6 +110,7 @@ export function awardEligible(ctx: ServiceContext, email: string): Promise<Award
             actor: CRITERIA_ACTOR,
             decision: { ...ob, record },
             unlessHeld: true,
+            ...(renewal ?? {}),
           });
         } catch (error) {
           // Another writer (another process) awarded it in the meantime: nothing to do.

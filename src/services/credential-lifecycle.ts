@@ -1,5 +1,6 @@
-import { and, asc, eq } from "drizzle-orm";
-import { auditLog } from "../storage/schema.js";
+import { lifecycleState } from "../domain/status/transitions.js";
+import { auditForTarget } from "../storage/audit-repo.js";
+import { findCredential } from "../storage/credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 /** Where a credential stands in its life, as its public page shows it (public reasons only). */
@@ -13,21 +14,69 @@ export type CredentialLifecycle = {
   supersedes?: string;
   /** Oldest first: issued, suspended, reinstated, revoked, superseded… */
   history: Array<{ at: string; event: string; detail?: string }>;
+  /** When the current revocation or suspension took effect. */
+  since?: string;
 };
 
+/** The audit actions that are part of a credential's public history, and the word the page shows. */
+const HISTORY_EVENTS: Record<string, string> = {
+  "credential.issued": "issued",
+  "credential.suspended": "suspended",
+  "credential.reinstated": "reinstated",
+  "credential.revoked": "revoked",
+  "credential.superseded": "superseded",
+};
+
+/** The part of an audit entry a visitor may read: never a private reason, never who did it. */
+function publicDetail(action: string, details: Record<string, unknown>): string | undefined {
+  if (action === "credential.superseded" && typeof details.supersededBy === "string") {
+    return `replaced by ${details.supersededBy}`;
+  }
+  if (action === "credential.issued" && typeof details.supersedes === "string") {
+    return `replaces ${details.supersedes}`;
+  }
+  if ((action === "credential.revoked" || action === "credential.suspended") && details.reasonPublic === true) {
+    return typeof details.reason === "string" ? details.reason : undefined;
+  }
+  return undefined;
+}
+
 /**
- * The lifecycle of one of our credentials. Until the lifecycle work (revocation, suspension, reissue) lands, every
- * credential is active and its history is its issuance.
+ * The lifecycle of one of our credentials: its state (revoked wins over suspended; expiry is the page's to show from
+ * validUntil), the public reason only when the admin made it public, the credentials it replaced or was replaced by,
+ * and its history from the audit log (private reasons and actors left out). Unknown ids read as active with no
+ * history.
  */
 export function getCredentialLifecycle(ctx: ServiceContext, credentialId: string): CredentialLifecycle {
-  const rows = ctx.db
-    .select({ at: auditLog.at, action: auditLog.action })
-    .from(auditLog)
-    .where(and(eq(auditLog.targetType, "credential"), eq(auditLog.targetId, credentialId)))
-    .orderBy(asc(auditLog.seq))
-    .all();
+  const record = findCredential(ctx.db, credentialId);
+  const rows = auditForTarget(ctx.db, "credential", credentialId);
+  const history = rows.flatMap((r) => {
+    const event = HISTORY_EVENTS[r.action];
+    if (!event) {
+      return [];
+    }
+    const detail = publicDetail(r.action, r.details);
+    return [{ at: r.at.toISOString(), event, ...(detail ? { detail } : {}) }];
+  });
+  if (!record) {
+    return { state: "active", history };
+  }
+  const state = lifecycleState(record);
+  const publicReason =
+    state === "revoked"
+      ? record.revocationReasonPublic
+        ? record.revocationReason
+        : null
+      : state === "suspended" && record.suspensionReasonPublic
+        ? record.suspensionReason
+        : null;
+  const since = state === "revoked" ? record.revokedAt : state === "suspended" ? record.suspendedAt : null;
   return {
-    state: "active",
-    history: rows.map((r) => ({ at: r.at.toISOString(), event: r.action.replace(/^credential\./, "") })),
+    state,
+    ...(publicReason ? { publicReason } : {}),
+    ...(record.supersededBy ? { supersededBy: record.supersededBy } : {}),
+    ...(record.supersedes ? { supersedes: record.supersedes } : {}),
+    history,
+    ...(since ? { since: since.toISOString() } : {}),
   };
 }

@@ -1,3 +1,5 @@
+import { type StatusSlot, statusListUrl } from "../domain/status/status-list-credential.js";
+import { type LifecycleState, lifecycleState } from "../domain/status/transitions.js";
 import type { CredentialRecord } from "../storage/credentials-repo.js";
 
 /** Public URL of a credential (its `id`): the signed JSON today, the verification page later. */
@@ -23,13 +25,51 @@ export type CredentialView = {
   jwt: string;
   /** Why it was awarded (automatic awards): definition version, evidence ids, report. */
   decision: Record<string, unknown> | null;
+  /** Where it stands: revoked / suspended with reasons (admin view: private reasons included), replacements. */
+  status: CredentialStatusView;
 };
+
+/** A revocation or suspension: when, why, and whether the reason is shown publicly. */
+export type StatusChangeView = { at: string; reason: string; reasonPublic: boolean };
+
+export type CredentialStatusView = {
+  state: LifecycleState;
+  /** Null unless revoked ("superseded" when a newer credential replaced it). */
+  revocation: StatusChangeView | null;
+  /** Null unless suspended now. */
+  suspension: StatusChangeView | null;
+  supersededBy: string | null;
+  supersedes: string | null;
+  /** Its Bitstring Status List entries. */
+  entries: Array<{ purpose: string; listId: string; index: number; statusListCredential: string }>;
+};
+
+function change(at: Date | null, reason: string | null, reasonPublic: boolean | null): StatusChangeView | null {
+  return at ? { at: at.toISOString(), reason: reason ?? "", reasonPublic: reasonPublic === true } : null;
+}
+
+function statusView(publicUrl: string, record: CredentialRecord, slots: StatusSlot[]): CredentialStatusView {
+  return {
+    state: lifecycleState(record),
+    revocation: change(record.revokedAt, record.revocationReason, record.revocationReasonPublic),
+    suspension: change(record.suspendedAt, record.suspensionReason, record.suspensionReasonPublic),
+    supersededBy: record.supersededBy,
+    supersedes: record.supersedes,
+    entries: slots.map((s) => ({
+      purpose: s.purpose,
+      listId: s.listId,
+      index: s.index,
+      statusListCredential: statusListUrl(publicUrl, s.listId),
+    })),
+  };
+}
 
 /** `credential` is the parsed document when the caller already holds it (issuance), saving a JSON.parse. */
 export function toCredentialView(
   publicUrl: string,
   credential: Record<string, unknown> | null,
   record: CredentialRecord,
+  slots: StatusSlot[],
 ): CredentialView {
   const url = credentialUrl(publicUrl, record.id);
   const document = credential ?? (JSON.parse(record.document) as Record<string, unknown>);
@@ -49,5 +89,6 @@ export function toCredentialView(
     credential: document,
     jwt: record.jwt,
     decision: record.decision,
+    status: statusView(publicUrl, record, slots),
   };
 }

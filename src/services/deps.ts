@@ -7,6 +7,7 @@ import { buildIssuerProfile, type IssuerProfile } from "../domain/issuer.js";
 import type { Artwork } from "../load-templates.js";
 import type { Logger } from "../logger.js";
 import type { Db } from "../storage/db.js";
+import type { FetchRemote } from "../verify/environment.js";
 
 /** Everything a service needs, injected: no singletons, no clock or randomness of its own. */
 export type Deps = {
@@ -20,7 +21,11 @@ export type Deps = {
   newId: () => string;
   newSalt: () => string;
   newSecret: () => string;
+  /** A uniformly random integer in [0, maxExclusive): status list indexes are drawn with it. */
+  randomInt: (maxExclusive: number) => number;
   logger: Logger;
+  /** The guarded network fetch of the verifier (did:web, https keys, others' status lists); unset: never fetches. */
+  fetchRemote?: FetchRemote;
 };
 
 /** Deps plus what is derived from them once at start (issuer Profile, JSON-LD loader). */

@@ -51,8 +51,8 @@ export function heldCredentials(db: Db, email: string): HeldCredential[] {
       credentialId: c.credentialId,
       validFrom: c.validFrom.toISOString(),
       ...(c.validUntil ? { validUntil: c.validUntil.toISOString() } : {}),
-      // Revocation and suspension arrive with the lifecycle work; until then every credential is active.
-      status: "active",
+      // Revoked (superseded included) and suspended credentials are not held as valid.
+      status: c.revokedAt ? "revoked" : c.suspendedAt ? "suspended" : "active",
     }),
   );
 }

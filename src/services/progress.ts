@@ -5,10 +5,12 @@ import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
 import { listPeopleWithEvidence } from "../storage/evidence-repo.js";
 import { undecidedApproval } from "../storage/person-credentials-repo.js";
+import { basisFor, countedEvidence } from "./award-basis.js";
 import type { ServiceContext } from "./deps.js";
 import { holdsValid, loadPersonState, type PersonState } from "./person-state.js";
 
-export type ProgressStatus = "held" | "pending-approval" | "eligible" | "in-progress" | "not-automated";
+/** `renewal-due`: holds it, and it falls due in the renewal window open now (see domain/renewal.ts). */
+export type ProgressStatus = "held" | "renewal-due" | "pending-approval" | "eligible" | "in-progress" | "not-automated";
 
 export type CertificationProgress = {
   certification: string;
@@ -37,14 +39,19 @@ function progressOf(ctx: ServiceContext, state: PersonState, entry: CatalogEntry
       report: null,
     };
   }
-  const report = evaluateCriteria({ rule, evidence: state.evidence, held: state.held, now });
-  const status: ProgressStatus = holdsValid(state.held, entry.id, now)
-    ? "held"
-    : undecidedApproval(ctx.db, state.email, entry.id)
-      ? "pending-approval"
-      : report.status === "met"
-        ? "eligible"
-        : "in-progress";
+  // Judged as the award is: a renewal or re-award counts only fresh assessments.
+  const basis = basisFor(ctx, entry, state.held, now);
+  const report = evaluateCriteria({ rule, evidence: countedEvidence(state.evidence, basis), held: state.held, now });
+  const status: ProgressStatus =
+    basis.kind === "held"
+      ? "held"
+      : basis.kind === "renewal"
+        ? "renewal-due"
+        : undecidedApproval(ctx.db, state.email, entry.id)
+          ? "pending-approval"
+          : report.status === "met"
+            ? "eligible"
+            : "in-progress";
   return { ...base, status, progress: leafShare(report), report };
 }
 
@@ -55,18 +62,26 @@ export function progressForPerson(ctx: ServiceContext, email: string): Certifica
   return ctx.catalog.entries.map((entry) => progressOf(ctx, state, entry, now));
 }
 
-/** Who is eligible for, awaiting approval of, close to (≥ half the rule met), or holding one certification. */
+/** Who is eligible for, awaiting approval of, close to (≥ half the rule met), holding, or due to renew one certification. */
 export function candidatesFor(ctx: ServiceContext, certification: string) {
   const entry = ctx.catalog.get(certification);
   if (!entry) {
     throw new AppError("NOT_FOUND", `No certification "${certification}"`);
   }
   const now = ctx.clock();
-  const groups = { eligible: [] as string[], pending: [] as string[], close: [] as string[], held: [] as string[] };
+  const groups = {
+    eligible: [] as string[],
+    pending: [] as string[],
+    close: [] as string[],
+    held: [] as string[],
+    renewalDue: [] as string[],
+  };
   for (const email of listPeopleWithEvidence(ctx.db)) {
     const p = progressOf(ctx, loadPersonState(ctx, email), entry, now);
     if (p.status === "held") {
       groups.held.push(email);
+    } else if (p.status === "renewal-due") {
+      groups.renewalDue.push(email);
     } else if (p.status === "pending-approval") {
       groups.pending.push(email);
     } else if (p.status === "eligible") {

@@ -1,6 +1,7 @@
 import { normaliseEmail } from "../domain/credential/identity.js";
 import { AppError, validationError } from "../errors.js";
 import { findCredential, findCredentialDocument, listCredentials } from "../storage/credentials-repo.js";
+import { slotsOf } from "../storage/status-entries-repo.js";
 import { type CredentialView, toCredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -13,7 +14,7 @@ export function getCredential(ctx: ServiceContext, id: string): CredentialView {
   if (!record) {
     throw notFound(id);
   }
-  return toCredentialView(ctx.config.publicUrl, null, record);
+  return toCredentialView(ctx.config.publicUrl, null, record, slotsOf(ctx.db, record.id));
 }
 
 /** The signed JSON document exactly as stored, for the public read route. */
@@ -66,5 +67,5 @@ export function listCredentialPage(
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null;
-  return { items: page.map((r) => toCredentialView(ctx.config.publicUrl, null, r)), nextCursor };
+  return { items: page.map((r) => toCredentialView(ctx.config.publicUrl, null, r, slotsOf(ctx.db, r.id))), nextCursor };
 }

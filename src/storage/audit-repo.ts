@@ -1,6 +1,6 @@
-import { desc, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "./db.js";
-import { preparedWrite } from "./prepared.js";
+import { preparedFor, preparedWrite } from "./prepared.js";
 import { auditLog } from "./schema.js";
 
 export type AuditEntry = {
@@ -30,4 +30,23 @@ export function appendAudit(db: Db, entry: AuditEntry): void {
 /** The newest audit entries first. */
 export function listAudit(db: Db, limit: number) {
   return db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(limit).all();
+}
+
+/** One target's entries, oldest first (indexed on target; statement prepared once: the public page reads it). */
+export function auditForTarget(
+  db: Db,
+  targetType: string,
+  targetId: string,
+): Array<{ at: Date; action: string; details: Record<string, unknown> }> {
+  const query = preparedFor(db, "audit.for-target", (d) =>
+    d
+      .select({ at: auditLog.at, action: auditLog.action, details: auditLog.details })
+      .from(auditLog)
+      .where(
+        and(eq(auditLog.targetType, sql.placeholder("targetType")), eq(auditLog.targetId, sql.placeholder("targetId"))),
+      )
+      .orderBy(asc(auditLog.seq))
+      .prepare(),
+  );
+  return query.all({ targetType, targetId });
 }

@@ -2,7 +2,14 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "./db.js";
 import { credentials, pendingApprovals, recipients } from "./schema.js";
 
-export type HeldRow = { credentialId: string; achievementId: string; validFrom: Date; validUntil: Date | null };
+export type HeldRow = {
+  credentialId: string;
+  achievementId: string;
+  validFrom: Date;
+  validUntil: Date | null;
+  revokedAt: Date | null;
+  suspendedAt: Date | null;
+};
 
 /** Every credential issued to a person (by email). */
 export function credentialsHeldBy(db: Db, email: string): HeldRow[] {
@@ -12,6 +19,8 @@ export function credentialsHeldBy(db: Db, email: string): HeldRow[] {
       achievementId: credentials.achievementId,
       validFrom: credentials.validFrom,
       validUntil: credentials.validUntil,
+      revokedAt: credentials.revokedAt,
+      suspendedAt: credentials.suspendedAt,
     })
     .from(credentials)
     .innerJoin(recipients, eq(recipients.id, credentials.recipientId))

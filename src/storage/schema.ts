@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Catalog entries as loaded from templates/, kept so credentials can reference the version they used. */
 export const achievements = sqliteTable("achievements", {
@@ -44,12 +44,110 @@ export const credentials = sqliteTable(
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
     /** For automatic awards: the definition version, the evidence ids used and the evaluation report. */
     decision: text({ mode: "json" }).$type<Record<string, unknown>>(),
+    /** Lifecycle: revocation is final (its status bit stays set); "superseded" when a newer credential replaced it. */
+    revokedAt: integer({ mode: "timestamp_ms" }),
+    revocationReason: text(),
+    revocationReasonPublic: integer({ mode: "boolean" }),
+    /** Set while suspended; cleared by reinstatement. */
+    suspendedAt: integer({ mode: "timestamp_ms" }),
+    suspensionReason: text(),
+    suspensionReasonPublic: integer({ mode: "boolean" }),
+    /** The credential that replaced this one (reissue, recertification), and the one this one replaced. */
+    supersededBy: text(),
+    supersedes: text(),
   },
   (t) => [
     index("credentials_achievement_idx").on(t.achievementId),
     index("credentials_recipient_idx").on(t.recipientId),
     index("credentials_created_idx").on(t.createdAt, t.id),
+    index("credentials_valid_until_idx").on(t.validUntil),
+    // A credential is replaced at most once.
+    uniqueIndex("credentials_supersedes_unique").on(t.supersedes),
   ],
+);
+
+/**
+ * Bitstring Status Lists (W3C BSL 1.0), one purpose each. `version` counts bit changes; `document` is the signed
+ * BitstringStatusListCredential of `signedVersion`, replaced only by a newer version (never served backwards).
+ */
+export const statusLists = sqliteTable(
+  "status_lists",
+  {
+    id: text().primaryKey(),
+    purpose: text({ enum: ["revocation", "suspension"] }).notNull(),
+    length: integer().notNull(),
+    /** Indexes handed out so far (reserved or used); the list is full when it reaches `length`. */
+    allocated: integer().notNull().default(0),
+    version: integer().notNull().default(0),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    signedVersion: integer(),
+    document: text(),
+    etag: text(),
+    signedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [index("status_lists_purpose_idx").on(t.purpose, t.allocated)],
+);
+
+/**
+ * One row per index ever handed out: reserved (committed) before the credential is signed, then marked with the
+ * credential id when the credential is stored. Rows are never deleted, so an index is never handed out twice, even
+ * when the process died between reservation and storage.
+ */
+export const statusEntries = sqliteTable(
+  "status_entries",
+  {
+    listId: text()
+      .notNull()
+      .references(() => statusLists.id),
+    idx: integer().notNull(),
+    credentialId: text(),
+    /** The status bit: 1 = revoked / suspended. */
+    bit: integer().notNull().default(0),
+    reservedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.listId, t.idx] }),
+    index("status_entries_credential_idx").on(t.credentialId),
+    index("status_entries_bit_idx").on(t.listId, t.bit),
+  ],
+);
+
+/**
+ * The events outbox, append-only (triggers refuse UPDATE and DELETE): written in the same transaction as the change
+ * it reports. `dedupeKey` makes computed events (expiry reminders) happen once.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    seq: integer().primaryKey({ autoIncrement: true }),
+    id: text().notNull(),
+    type: text().notNull(),
+    credentialId: text(),
+    occurredAt: integer({ mode: "timestamp_ms" }).notNull(),
+    payload: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    dedupeKey: text(),
+  },
+  (t) => [
+    uniqueIndex("events_id_unique").on(t.id),
+    uniqueIndex("events_dedupe_unique").on(t.dedupeKey),
+    index("events_type_idx").on(t.type, t.seq),
+  ],
+);
+
+/** Per delivery channel (webhooks, email…): who holds a claim on an event until when, and when it was delivered. */
+export const eventDeliveries = sqliteTable(
+  "event_deliveries",
+  {
+    channel: text().notNull(),
+    eventSeq: integer()
+      .notNull()
+      .references(() => events.seq),
+    claimToken: text().notNull(),
+    claimedUntil: integer({ mode: "timestamp_ms" }).notNull(),
+    attempts: integer().notNull().default(1),
+    deliveredAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.eventSeq] })],
 );
 
 /** Bearer API keys: only a SHA-256 of the secret is stored. */

@@ -15,6 +15,11 @@ export type Check = {
   title: string;
   /** One plain-language sentence saying what was found, e.g. "Signed by did:web:badges.example#key-1; the signature matches." */
   message: string;
+  /**
+   * A stable machine-readable reason, e.g. "revoked", "suspended", "expired", "not-yet-valid", "no-status",
+   * "remote-disabled", "unknown-key", "tampered", "key-not-issuers", "no-email-given", "no-match".
+   */
+  code?: string;
 };
 
 /**
@@ -25,6 +30,9 @@ export type Check = {
  * - expired / not-yet-valid: outside validFrom/validUntil;
  * - unverified: nothing failed but the proof could not be checked (e.g. remote key resolution disabled);
  * - valid: every check that applies passed (status and recipient may be not-checked when they do not apply).
+ * The verdict is about the credential: a recipient email that does not match shows as the failed recipient check
+ * and leaves the verdict as it is. A status or key that needs the network while remote resolution is off makes
+ * an otherwise clean result "unverified", never "valid".
  */
 export type Verdict =
   | "valid"

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { generateIssuerKey, type StoredIssuerKey } from "../../src/crypto/issuer-keys.js";
@@ -11,6 +11,7 @@ import { createApiKey } from "../../src/services/api-keys.js";
 import { createServiceContext } from "../../src/services/deps.js";
 import { syncAchievements } from "../../src/storage/achievements-repo.js";
 import { openDb } from "../../src/storage/db.js";
+import type { FetchRemote } from "../../src/verify/environment.js";
 
 export const TEST_PUBLIC_URL = "https://badges.test";
 export const TEST_START = new Date("2026-03-02T09:30:00.250Z");
@@ -20,7 +21,7 @@ const artwork = loadArtwork("templates");
 
 /** A fresh app: :memory: database, new issuer keys, a settable clock, an admin key, captured logs. */
 export async function makeTestApp(
-  options: { env?: Record<string, string>; keys?: StoredIssuerKey[]; now?: Date } = {},
+  options: { env?: Record<string, string>; keys?: StoredIssuerKey[]; now?: Date; fetchRemote?: FetchRemote } = {},
 ) {
   catalog ??= loadCatalog("templates");
   const config = loadConfig({ LAUREL_PUBLIC_URL: TEST_PUBLIC_URL, LAUREL_ISSUER_NAME: "Test Academy", ...options.env });
@@ -51,6 +52,9 @@ export async function makeTestApp(
     newId: () => randomUUID(),
     newSalt: () => randomBytes(16).toString("hex"),
     newSecret: () => randomBytes(32).toString("base64url"),
+    randomInt: (maxExclusive: number) => randomInt(maxExclusive),
+    // the verifier's network: none unless a test answers it (e.g. from a map of documents)
+    ...(options.fetchRemote ? { fetchRemote: options.fetchRemote } : {}),
   });
   const admin = createApiKey(ctx, { name: "test admin", scopes: ["admin"], actor: "test" });
   const app = createApp(ctx, { publicDir: "./" });

@@ -76,10 +76,11 @@ describe("issuing a credential through the admin API", () => {
     expect(sa.identityHash).not.toBe(sb.identityHash);
   });
 
-  it("sets validUntil from the certification's validity period", async () => {
+  it("sets validUntil from the certification's renewal windows", async () => {
+    // Issued 2 March 2026 (fiscal Q1, February start): valid until the Q3 window (opens 1 August, 30 days) closes.
     const issued = await issue(t, { achievementId: "field-product-certification-sales" });
-    expect(issued.credential.validUntil).toBe("2026-09-02T09:30:00Z");
-    expect(issued.validUntil).toBe("2026-09-02T09:30:00.000Z");
+    expect(issued.credential.validUntil).toBe("2026-08-31T00:00:00Z");
+    expect(issued.validUntil).toBe("2026-08-31T00:00:00.000Z");
   });
 
   it("validates against both official OB 3.0 JSON schemas, for every certification in the catalog", async () => {

@@ -33,11 +33,12 @@ describe("the shipped catalog (templates/)", () => {
     expect(ids.filter((id) => id.startsWith("field-accreditation-"))).toHaveLength(5);
   });
 
-  it("gives the field product certification its six-month validity, and no other", () => {
+  it("gives the field product certification its six-month validity with Q1 and Q3 renewal windows, and no other", () => {
     const expiring = catalog.entries.filter((e) => e.validity).map((e) => [e.id, e.validity]);
+    const validity = { months: 6, renewal: { fiscalQuarters: [1, 3], windowDays: 30 } };
     expect(expiring).toEqual([
-      ["field-product-certification-sales", { months: 6 }],
-      ["field-product-certification-sa-csm", { months: 6 }],
+      ["field-product-certification-sales", validity],
+      ["field-product-certification-sa-csm", validity],
     ]);
   });
 

@@ -58,13 +58,39 @@ const AlignmentSchema = z.strictObject({
   targetType: text.optional(),
 });
 
-/** A validity period: the credential's validUntil is validFrom plus this period. */
+/**
+ * Recertification windows: each opens on the first day of a listed fiscal quarter (the fiscal year's first month
+ * is configuration) and stays open `windowDays` days; credentials then last until the next window closes.
+ */
+const RenewalSchema = z.strictObject({
+  fiscalQuarters: z
+    .array(z.number().int().min(1).max(4))
+    .min(1)
+    .refine((q) => new Set(q).size === q.length, "list each quarter once"),
+  windowDays: z.number().int().min(1).max(89),
+});
+
+/** Longest gap, in months, between two consecutive windows of the cycle (quarters are three months apart). */
+function longestGapMonths(quarters: number[]): number {
+  const sorted = [...quarters].sort();
+  return Math.max(...sorted.map((q, i) => (((sorted[(i + 1) % sorted.length] ?? q) - q + 4) % 4 || 4) * 3));
+}
+
+/**
+ * A validity period: the credential's validUntil is validFrom plus this period, or, with `renewal`, the close of
+ * the next renewal window (which must come round within `months`).
+ */
 const ValiditySchema = z
   .strictObject({
     months: z.number().int().min(1).max(600).optional(),
     days: z.number().int().min(1).max(36500).optional(),
+    renewal: RenewalSchema.optional(),
   })
-  .refine((v) => v.months !== undefined || v.days !== undefined, "give months or days");
+  .refine((v) => v.months !== undefined || v.days !== undefined, "give months or days")
+  .refine((v) => !v.renewal || (v.months !== undefined && longestGapMonths(v.renewal.fiscalQuarters) <= v.months), {
+    message: "renewal windows must come round within `months` (give months, at least the longest gap between windows)",
+    path: ["renewal"],
+  });
 
 /**
  * One certification as defined in a file under templates/achievements/ (after variant expansion).
@@ -90,6 +116,11 @@ export const AchievementDefinitionSchema = z.strictObject({
   alignment: z.array(AlignmentSchema).default([]),
   tags: z.array(text).default([]),
   validity: ValiditySchema.optional(),
+  /**
+   * Whether its credentials can be suspended (and so carry a suspension status entry beside the revocation one).
+   * Absent means false: OB 3.0 allows one `credentialStatus` object only, so a second entry is opt-in.
+   */
+  suspendable: z.boolean().optional(),
 });
 export type AchievementDefinition = z.infer<typeof AchievementDefinitionSchema>;
 

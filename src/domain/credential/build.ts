@@ -2,6 +2,7 @@ import type { Ob3Achievement } from "../achievement.js";
 import { OB_ACHIEVEMENT_CREDENTIAL_SCHEMA, OB_CREDENTIAL_CONTEXTS } from "../contexts.js";
 import type { Ob3Evidence, Ob3Result } from "../criteria/decision.js";
 import type { IssuerProfile } from "../issuer.js";
+import type { StatusListEntry } from "../status/status-list-credential.js";
 import type { IdentityObject } from "./identity.js";
 
 export type UnsignedCredential = {
@@ -22,6 +23,8 @@ export type UnsignedCredential = {
   };
   evidence?: Ob3Evidence[];
   credentialSchema: Array<typeof OB_ACHIEVEMENT_CREDENTIAL_SCHEMA>;
+  /** Bitstring Status List entries: revocation, plus suspension where the certification allows it. */
+  credentialStatus?: StatusListEntry | StatusListEntry[];
 };
 
 /** RFC 3339 in UTC with whole seconds (VC-JWT `nbf` must equal `validFrom`). */
@@ -44,6 +47,8 @@ export function buildOpenBadgeCredential(input: {
   /** From an automatic award: OB evidence entries and results (omitted when empty, as OB requires). */
   evidence?: Ob3Evidence[];
   results?: Ob3Result[];
+  /** The `credentialStatus` value (see domain/status: one entry as an object, two as an array). */
+  credentialStatus?: StatusListEntry | StatusListEntry[];
 }): UnsignedCredential {
   const validFrom = toWholeSecondIso(input.validFrom);
   return {
@@ -64,5 +69,6 @@ export function buildOpenBadgeCredential(input: {
     },
     ...(input.evidence?.length ? { evidence: input.evidence } : {}),
     credentialSchema: [{ ...OB_ACHIEVEMENT_CREDENTIAL_SCHEMA }],
+    ...(input.credentialStatus ? { credentialStatus: input.credentialStatus } : {}),
   };
 }

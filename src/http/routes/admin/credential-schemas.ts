@@ -6,7 +6,7 @@ import { EmailSchema } from "../shared-schemas.js";
  * differently in other languages' verifiers), no control characters, no bidi override or isolate
  * controls (they can disguise how a name displays); NFC-normalised. Right-to-left scripts are fine.
  */
-const DisplayNameSchema = z
+export const DisplayNameSchema = z
   .string()
   .trim()
   .min(1, "must not be empty")
@@ -29,6 +29,34 @@ export const IssueCredentialRequestSchema = z
   })
   .openapi("IssueCredentialRequest");
 
+const StatusChangeSchema = z
+  .object({
+    at: z.string(),
+    reason: z.string().openapi({ description: '"superseded" when a newer credential replaced it' }),
+    reasonPublic: z.boolean().openapi({ description: "Whether the public verification page shows the reason" }),
+  })
+  .openapi("StatusChange");
+
+export const CredentialStatusViewSchema = z
+  .object({
+    state: z.enum(["active", "suspended", "revoked"]),
+    revocation: StatusChangeSchema.nullable().openapi({ description: "Null unless revoked" }),
+    suspension: StatusChangeSchema.nullable().openapi({ description: "Null unless suspended now" }),
+    supersededBy: z.string().nullable().openapi({ description: "Id of the credential that replaced this one" }),
+    supersedes: z.string().nullable().openapi({ description: "Id of the credential this one replaced" }),
+    entries: z
+      .array(
+        z.object({
+          purpose: z.string(),
+          listId: z.string(),
+          index: z.number().int(),
+          statusListCredential: z.url(),
+        }),
+      )
+      .openapi({ description: "Its Bitstring Status List entries" }),
+  })
+  .openapi("CredentialStatus");
+
 export const CredentialViewSchema = z
   .object({
     id: z.string().openapi({ example: "0b4f8a9e-5c1d-4f3e-9a7b-2c6d8e1f0a3b" }),
@@ -49,6 +77,7 @@ export const CredentialViewSchema = z
       .record(z.string(), z.unknown())
       .nullable()
       .openapi({ description: "For automatic awards: definition version, evidence ids and the evaluation report" }),
+    status: CredentialStatusViewSchema,
   })
   .openapi("Credential");
 

@@ -32,7 +32,7 @@ const personProgress = createRoute({
           z.object({
             certification: z.string(),
             name: z.string(),
-            status: z.enum(["held", "pending-approval", "eligible", "in-progress", "not-automated"]),
+            status: z.enum(["held", "renewal-due", "pending-approval", "eligible", "in-progress", "not-automated"]),
             progress: z.number(),
             report: Report.nullable(),
           }),
@@ -69,6 +69,7 @@ const candidates = createRoute({
         pending: z.array(z.string()),
         close: z.array(z.string()),
         held: z.array(z.string()),
+        renewalDue: z.array(z.string()),
       }),
       "Candidates",
     ),

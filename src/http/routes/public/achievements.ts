@@ -1,8 +1,14 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { achievementUrl } from "../../../domain/achievement.js";
 import { getBadgePng, getBadgeSvg } from "../../../services/badge-images.js";
 import { getAchievementDocument, listAchievements } from "../../../services/catalog.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { AchievementPage } from "../../pages/achievement-page.js";
+import { prefersHtml } from "../../pages/negotiate.js";
+import { NotFoundPage } from "../../pages/not-found-page.js";
+import { sendPage } from "../../pages/send-page.js";
+import { siteOf } from "../../pages/site.js";
 import { sendFile } from "../../send-file.js";
 
 const IdParam = z.object({
@@ -41,12 +47,16 @@ const getRoute = createRoute({
   method: "get",
   path: "/achievements/{id}",
   tags: ["Catalog"],
-  summary: "One certification as an OB 3.0 Achievement (JSON-LD)",
+  summary: "One certification as an OB 3.0 Achievement (JSON-LD), or its catalog page for browsers",
+  description: "Clients whose `Accept` prefers `text/html` get the certification's page (`Vary: Accept`).",
   request: { params: IdParam },
   responses: {
     200: {
       description: "Achievement",
-      content: { "application/ld+json": { schema: z.record(z.string(), z.unknown()) } },
+      content: {
+        "application/ld+json": { schema: z.record(z.string(), z.unknown()) },
+        "text/html": { schema: z.string() },
+      },
     },
     ...problemResponses,
     ...notFoundResponse,
@@ -73,11 +83,22 @@ const imageRoute = (format: "png" | "svg") =>
 
 export function registerAchievements(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listRoute, (c) => c.json({ items: listAchievements(c.var.ctx) }, 200));
-  app.openapi(getRoute, (c) =>
-    c.json(getAchievementDocument(c.var.ctx, c.req.valid("param").id) as Record<string, never>, 200, {
+  app.openapi(getRoute, (c) => {
+    const ctx = c.var.ctx;
+    const { id } = c.req.valid("param");
+    if (prefersHtml(c.req.header("accept"))) {
+      const site = siteOf(ctx);
+      const entry = ctx.catalog.get(id);
+      const page = entry
+        ? AchievementPage({ site, entry, entries: ctx.catalog.entries, url: achievementUrl(ctx.config.publicUrl, id) })
+        : NotFoundPage({ site, what: "There is no certification at this address." });
+      return sendPage(c, page, { status: entry ? 200 : 404, cache: "public", varyAccept: true });
+    }
+    return c.json(getAchievementDocument(ctx, id) as Record<string, never>, 200, {
       "content-type": "application/ld+json",
-    }),
-  );
+      vary: "Accept",
+    });
+  });
   app.openapi(imageRoute("png"), async (c) =>
     sendFile(c, await getBadgePng(c.var.ctx, c.req.valid("param").id), "inline"),
   );

@@ -1,22 +1,47 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { LRUCache } from "lru-cache";
+import { fromShortCode } from "../../../domain/short-id.js";
+import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
-import { CredentialIdParamSchema } from "../admin/credential-schemas.js";
+import { CredentialPage, credentialPageKey } from "../../pages/credential-page.js";
+import { loadCredentialPage } from "../../pages/credential-page-data.js";
+import { prefersHtml } from "../../pages/negotiate.js";
+import { NotFoundPage } from "../../pages/not-found-page.js";
+import { renderPage, sendHtml, sendPage } from "../../pages/send-page.js";
+import { siteOf } from "../../pages/site.js";
+import { problemResponse } from "../../problem.js";
+import { verifyRateLimit } from "../../rate-limit.js";
+import { CredentialIdParamSchema, CredentialIdSchema } from "../admin/credential-schemas.js";
+import { tooManyPage } from "./verify-page.js";
 
 const IdParam = CredentialIdParamSchema;
+
+const FormatQuery = z.object({
+  format: z
+    .enum(["json", "html"], { error: 'must be "json" or "html"' })
+    .optional()
+    .openapi({ description: "Overrides content negotiation (e.g. a download link to the JSON from a browser)" }),
+});
 
 const jsonRoute = createRoute({
   method: "get",
   path: "/credentials/{id}",
   tags: ["Public"],
-  summary: "A credential as signed JSON-LD",
-  description: "The OpenBadgeCredential exactly as issued, with its Data Integrity proof.",
-  request: { params: IdParam },
+  summary: "A credential: signed JSON-LD, or its verification page for browsers",
+  description:
+    "The OpenBadgeCredential exactly as issued, with its Data Integrity proof. Clients whose `Accept` prefers " +
+    "`text/html` (browsers) get the public verification page instead (`Vary: Accept`).",
+  request: { params: IdParam, query: FormatQuery },
   responses: {
     200: {
-      description: "The signed credential",
-      content: { "application/vc+ld+json": { schema: z.record(z.string(), z.unknown()) } },
+      description: "The signed credential, or the verification page",
+      content: {
+        "application/vc+ld+json": { schema: z.record(z.string(), z.unknown()) },
+        "text/html": { schema: z.string() },
+      },
     },
     ...problemResponses,
     ...notFoundResponse,
@@ -40,17 +65,128 @@ const jwtRoute = createRoute({
   },
 });
 
+const shortRoute = createRoute({
+  method: "get",
+  path: "/c/{code}",
+  tags: ["Public"],
+  summary: "Short link to a credential",
+  description:
+    "The credential's UUID in base58 (22 characters). Browsers get the verification page (its canonical URL is " +
+    "the credential URL); other clients are redirected to `/credentials/{id}`.",
+  request: {
+    params: z.object({
+      code: z.string().openapi({ param: { name: "code", in: "path" }, example: "2Vd7rT9pq5S1M3cGzWkYb4" }),
+    }),
+  },
+  responses: {
+    200: { description: "The verification page", content: { "text/html": { schema: z.string() } } },
+    308: { description: "Redirect to the credential URL" },
+    ...problemResponses,
+    ...notFoundResponse,
+  },
+});
+
+/** The verification page of a stored credential (404 page when there is none). */
+async function credentialPage(
+  c: Context<AppEnv>,
+  id: string,
+  recipient?: { email?: string; error?: string },
+): Promise<Response> {
+  const ctx = c.var.ctx;
+  const site = siteOf(ctx);
+  const data = await loadCredentialPage(ctx, id, { recipientEmail: recipient?.email });
+  if (!data) {
+    return sendPage(c, NotFoundPage({ site, what: "There is no credential at this address." }), {
+      status: 404,
+      varyAccept: true,
+    });
+  }
+  if (!recipient) {
+    const cache = renderedPages(ctx);
+    const key = credentialPageKey(data);
+    let html = cache.get(key);
+    if (html === undefined) {
+      html = renderPage(CredentialPage({ site, data }));
+      cache.set(key, html);
+    }
+    return sendHtml(c, html, { varyAccept: true });
+  }
+  const checked = recipient.email ? data.report.checks.find((check) => check.id === "recipient") : undefined;
+  return sendPage(c, CredentialPage({ site, data, recipient: { result: checked, error: recipient.error } }), {
+    status: recipient.error ? 400 : 200,
+    cache: "no-store",
+    varyAccept: true,
+  });
+}
+
+/**
+ * Rendered credential pages by credentialPageKey: the checks still run on every request (status and expiry are
+ * live), only the HTML of an unchanged outcome is reused (rendering is most of a page view's own cost).
+ */
+const pageCaches = new WeakMap<ServiceContext, LRUCache<string, string>>();
+
+function renderedPages(ctx: ServiceContext): LRUCache<string, string> {
+  let cache = pageCaches.get(ctx);
+  if (!cache) {
+    cache = new LRUCache<string, string>({ max: 2000, maxSize: 64 * 1024 * 1024, sizeCalculation: (v) => v.length });
+    pageCaches.set(ctx, cache);
+  }
+  return cache;
+}
+
+/** A typed email from the form, or the sentence saying what is wrong with it (the address is never logged). */
+function readEmail(value: unknown): { email: string } | { error: string } {
+  const email = typeof value === "string" ? value.trim() : "";
+  if (!email) {
+    return { error: "Enter the recipient's email address." };
+  }
+  if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) {
+    return { error: "Enter an email address such as name@example.org." };
+  }
+  return { email };
+}
+
 export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(jsonRoute, (c) => {
-    const document = getSignedCredential(c.var.ctx, c.req.valid("param").id);
+  app.openapi(jsonRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { format } = c.req.valid("query");
+    if (format === "html" || (format === undefined && prefersHtml(c.req.header("accept")))) {
+      return credentialPage(c, id);
+    }
+    const document = getSignedCredential(c.var.ctx, id);
     // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
     return c.json(JSON.parse(document) as Record<string, never>, 200, {
       "content-type": "application/vc+ld+json",
       "cache-control": "no-cache",
+      vary: "Accept",
     });
   });
   app.openapi(jwtRoute, (c) => {
     const jwt = getCredentialJwt(c.var.ctx, c.req.valid("param").id);
     return c.text(jwt, 200, { "cache-control": "no-cache" });
+  });
+  app.openapi(shortRoute, async (c) => {
+    const id = fromShortCode(c.req.valid("param").code);
+    const html = prefersHtml(c.req.header("accept"));
+    if (!id) {
+      const what = "This short link does not point to a credential.";
+      return html
+        ? sendPage(c, NotFoundPage({ site: siteOf(c.var.ctx), what }), { status: 404, varyAccept: true })
+        : problemResponse(c, "NOT_FOUND", what);
+    }
+    return html ? credentialPage(c, id) : c.redirect(`/credentials/${id}`, 308);
+  });
+  // The "check the recipient" form of the page: the email arrives in the POST body only. It shares the verify rate
+  // limit, so the page cannot be used to guess a recipient's address at speed.
+  app.post("/credentials/:id/recipient", verifyRateLimit(tooManyPage), async (c) => {
+    const parsed = CredentialIdSchema.safeParse(c.req.param("id"));
+    if (!parsed.success) {
+      return sendPage(c, NotFoundPage({ site: siteOf(c.var.ctx), what: "There is no credential at this address." }), {
+        status: 404,
+      });
+    }
+    const body = await c.req.parseBody();
+    const email = readEmail(body.email);
+    return credentialPage(c, parsed.data, "email" in email ? { email: email.email } : { error: email.error });
   });
 }

@@ -3,6 +3,10 @@ import type { Context } from "hono";
 import { getDidDocument, getIssuerProfileDocument, getJwk, getJwks } from "../../../services/issuer-identity.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { IssuerPage } from "../../pages/issuer-page.js";
+import { prefersHtml } from "../../pages/negotiate.js";
+import { sendPage } from "../../pages/send-page.js";
+import { siteOf } from "../../pages/site.js";
 
 const JsonDoc = z.record(z.string(), z.unknown());
 
@@ -55,13 +59,34 @@ const profileRoute = createRoute({
   method: "get",
   path: "/issuer",
   tags: ["Issuer identity"],
-  summary: "The issuer Profile (OB 3.0) as JSON-LD",
-  responses: { 200: { description: "Profile", content: { "application/ld+json": { schema: JsonDoc } } } },
+  summary: "The issuer Profile (OB 3.0) as JSON-LD, or its page for browsers",
+  description:
+    "Clients whose `Accept` prefers `text/html` get the issuer's page: its certifications by program and the " +
+    "journey between them (`Vary: Accept`).",
+  responses: {
+    200: {
+      description: "Profile",
+      content: { "application/ld+json": { schema: JsonDoc }, "text/html": { schema: z.string() } },
+    },
+  },
 });
 
 export function registerIdentity(app: OpenAPIHono<AppEnv>): void {
   app.openapi(didRoute, (c) => sendDocument(c, getDidDocument(c.var.ctx), "application/did+ld+json"));
   app.openapi(jwksRoute, (c) => sendDocument(c, getJwks(c.var.ctx), "application/jwk-set+json"));
   app.openapi(jwkRoute, (c) => sendDocument(c, getJwk(c.var.ctx, c.req.valid("param").name), "application/jwk+json"));
-  app.openapi(profileRoute, (c) => sendDocument(c, getIssuerProfileDocument(c.var.ctx), "application/ld+json"));
+  app.openapi(profileRoute, (c) => {
+    const ctx = c.var.ctx;
+    if (prefersHtml(c.req.header("accept"))) {
+      const page = IssuerPage({
+        site: siteOf(ctx),
+        issuer: ctx.issuer,
+        entries: ctx.catalog.entries,
+        profileUrl: `${ctx.config.publicUrl}/issuer`,
+      });
+      return sendPage(c, page, { cache: "public", varyAccept: true });
+    }
+    c.header("vary", "Accept");
+    return sendDocument(c, getIssuerProfileDocument(ctx), "application/ld+json");
+  });
 }

@@ -1,0 +1,182 @@
+import type { CredentialDisplay } from "../../../verify/report.js";
+import { humanDay, parseInstant } from "../dates.js";
+import type { Site } from "../site.js";
+import { ownPath, safeHttpUrl, safeImageSrc } from "../urls.js";
+import { markdownHtml } from "./raw-html.js";
+
+export type DetailsOptions = {
+  site: Site;
+  /** The signature and issuer checks passed: the page may say "issued by" rather than "names as issuer". */
+  genuine: boolean;
+  /** Overrides the badge image (our own baked PNG for stored credentials). */
+  badgeSrc?: string;
+};
+
+function DateItem(props: { term: string; date?: Date; text?: string }) {
+  if (!props.date && !props.text) {
+    return null;
+  }
+  return (
+    <div class="facts__item">
+      <dt>{props.term}</dt>
+      <dd>{props.date ? <time datetime={props.date.toISOString()}>{humanDay(props.date)}</time> : props.text}</dd>
+    </div>
+  );
+}
+
+/** Badge, name, recipient, issuer and dates: the top of every credential result. */
+export function CredentialHead(props: { display: CredentialDisplay; options: DetailsOptions; expiredNow: boolean }) {
+  const { display, options } = props;
+  const { site } = options;
+  const badge = options.badgeSrc ?? safeImageSrc(display.imageUrl, site.publicUrl);
+  const alt = display.imageCaption ?? `Badge: ${display.name}`;
+  const issuerName = display.issuer.name ?? display.issuer.id ?? "an unnamed issuer";
+  const issuerHref =
+    display.issuer.id && display.issuer.id === site.issuerId
+      ? "/issuer"
+      : (ownPath(display.issuer.url, site.publicUrl) ?? safeHttpUrl(display.issuer.url));
+  // A forged credential must not borrow a real issuer's logo: show it only once the signature holds.
+  const issuerLogo = options.genuine ? safeImageSrc(display.issuer.imageUrl, site.publicUrl) : undefined;
+  const issued = parseInstant(display.validFrom ?? display.issuedOn);
+  const awarded = parseInstant(display.awardedDate);
+  const until = parseInstant(display.validUntil);
+  const external = issuerHref?.startsWith("http");
+  return (
+    <div class="credential-head">
+      <figure class="credential-head__badge">
+        {badge ? (
+          <img src={badge} alt={alt} width={240} height={240} />
+        ) : (
+          <div class="badge-placeholder" role="img" aria-label={`${alt} (image not shown)`}>
+            <span aria-hidden="true">Badge image not shown</span>
+          </div>
+        )}
+      </figure>
+      <div class="credential-head__text">
+        <p class="eyebrow">
+          {!options.genuine
+            ? "Unconfirmed claim"
+            : display.achievementType
+              ? spaced(display.achievementType)
+              : "Credential"}
+        </p>
+        <h1 id="credential-name">{display.name}</h1>
+        <p class="recipient">
+          {display.recipientName ? (
+            <>
+              Awarded to <strong class="recipient__name">{display.recipientName}</strong>
+            </>
+          ) : (
+            "The recipient is not named in this credential."
+          )}
+        </p>
+        <p class="issuer-line">
+          {issuerLogo ? <img class="issuer-line__logo" src={issuerLogo} alt="" width={32} height={32} /> : null}
+          <span>
+            {options.genuine ? "Issued by " : "Names as its issuer "}
+            {issuerHref ? (
+              <a href={issuerHref} rel={external ? "nofollow noopener" : undefined}>
+                {issuerName}
+              </a>
+            ) : (
+              <strong>{issuerName}</strong>
+            )}
+          </span>
+        </p>
+        <dl class="facts">
+          <DateItem term="Issued" date={issued} />
+          {awarded && issued && awarded.getTime() !== issued.getTime() ? (
+            <DateItem term="First awarded" date={awarded} />
+          ) : null}
+          {until ? (
+            <DateItem term={props.expiredNow ? "Expired" : "Expires"} date={until} />
+          ) : (
+            <DateItem term="Expires" text="Does not expire" />
+          )}
+        </dl>
+      </div>
+    </div>
+  );
+}
+
+/** "ext:CourseBadge" → "Course Badge"; "Certification" stays. */
+function spaced(type: string): string {
+  return type.replace(/^ext:/, "").replace(/([a-z])([A-Z])/g, "$1 $2");
+}
+
+/** Description, criteria (Markdown, rendered safely), evidence and results. */
+export function CredentialBody(props: { display: CredentialDisplay; site: Site; genuine: boolean }) {
+  const { display, site } = props;
+  const achievementPath = props.genuine ? ownPath(display.achievementId, site.publicUrl) : undefined;
+  const criteriaUrl = safeHttpUrl(display.criteriaUrl);
+  return (
+    <>
+      {display.description ? (
+        <section class="panel" aria-labelledby="about-heading">
+          <h2 id="about-heading">About this credential</h2>
+          <p>{display.description}</p>
+          {achievementPath ? (
+            <p>
+              <a href={achievementPath}>More about {display.name}</a>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+      {display.criteriaNarrative || criteriaUrl ? (
+        <section class="panel" aria-labelledby="criteria-heading">
+          <h2 id="criteria-heading">How it was earned</h2>
+          {display.criteriaNarrative ? <div class="prose">{markdownHtml(display.criteriaNarrative)}</div> : null}
+          {criteriaUrl && !display.criteriaNarrative ? (
+            <p>
+              Criteria:{" "}
+              <a href={criteriaUrl} rel="nofollow noopener">
+                {criteriaUrl}
+              </a>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+      {display.evidence.length > 0 || display.results.length > 0 ? (
+        <section class="panel" aria-labelledby="evidence-heading">
+          <h2 id="evidence-heading">Evidence and results</h2>
+          {display.results.length > 0 ? (
+            <dl class="results">
+              {display.results.map((r) => (
+                <div class="results__item">
+                  <dt>{r.description ?? "Result"}</dt>
+                  <dd>{[r.value, r.status ? statusWords(r.status) : undefined].filter(Boolean).join(" · ") || "—"}</dd>
+                </div>
+              ))}
+            </dl>
+          ) : null}
+          {display.evidence.length > 0 ? (
+            <ul class="evidence">
+              {display.evidence.map((e) => {
+                const href = safeHttpUrl(e.url);
+                return (
+                  <li>
+                    {e.name ? <strong>{e.name}</strong> : null}
+                    {e.description ? <p>{e.description}</p> : null}
+                    {e.narrative ? <div class="prose">{markdownHtml(e.narrative)}</div> : null}
+                    {href ? (
+                      <p>
+                        <a href={href} rel="nofollow noopener">
+                          View evidence
+                        </a>
+                      </p>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          ) : null}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+/** OB result status vocabulary (Completed, Enrolled, Failed, InProgress, OnHold, Provisional, Withdrew) in words. */
+function statusWords(status: string): string {
+  return status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}

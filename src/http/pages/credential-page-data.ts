@@ -1,0 +1,86 @@
+import { LRUCache } from "lru-cache";
+import { linkedInAddToProfileUrl, linkedInShareUrl } from "../../domain/linkedin.js";
+import { toShortCode } from "../../domain/short-id.js";
+import { getCredentialQr } from "../../services/badge-images.js";
+import { type CredentialLifecycle, getCredentialLifecycle } from "../../services/credential-lifecycle.js";
+import { credentialUrl } from "../../services/credential-view.js";
+import type { ServiceContext } from "../../services/deps.js";
+import { verifyStoredCredential } from "../../services/verify-credential.js";
+import type { VerificationReport } from "../../verify/report.js";
+import { parseInstant } from "./dates.js";
+
+/** Everything the page of one of our credentials shows, gathered per request (status and expiry are live). */
+export type CredentialPageData = {
+  id: string;
+  /** Absolute: the credential's id, canonical URL, og:url and what the QR code holds. */
+  url: string;
+  shortUrl: string;
+  report: VerificationReport;
+  lifecycle: CredentialLifecycle;
+  qrSvg: string;
+  /** Only for a credential that verifies valid. */
+  linkedIn?: { addToProfile: string; share: string };
+};
+
+type Fixed = { qrSvg: string; shortUrl: string };
+
+/** What never changes for a credential id: its QR code (the service draws it on every call) and short link. */
+const fixedCaches = new WeakMap<ServiceContext, LRUCache<string, Fixed>>();
+
+async function fixedParts(ctx: ServiceContext, id: string): Promise<Fixed> {
+  let cache = fixedCaches.get(ctx);
+  if (!cache) {
+    cache = new LRUCache({ max: 2000 });
+    fixedCaches.set(ctx, cache);
+  }
+  let parts = cache.get(id);
+  if (parts === undefined) {
+    parts = {
+      qrSvg: String((await getCredentialQr(ctx, id, "svg")).body),
+      shortUrl: `${ctx.config.publicUrl}/c/${toShortCode(id)}`,
+    };
+    cache.set(id, parts);
+  }
+  return parts;
+}
+
+function linkedInLinks(ctx: ServiceContext, id: string, url: string, report: VerificationReport) {
+  const display = report.display;
+  const issuedAt = parseInstant(display?.validFrom ?? display?.issuedOn);
+  if (report.verdict !== "valid" || !display || !issuedAt) {
+    return undefined;
+  }
+  return {
+    addToProfile: linkedInAddToProfileUrl({
+      name: display.name,
+      organizationId: ctx.config.issuer.linkedInOrganizationId,
+      organizationName: ctx.issuer.name,
+      issuedAt,
+      expiresAt: parseInstant(display.validUntil),
+      certUrl: url,
+      certId: id,
+    }),
+    share: linkedInShareUrl(url),
+  };
+}
+
+/** The page data of a stored credential, or undefined when there is no such credential. */
+export async function loadCredentialPage(
+  ctx: ServiceContext,
+  id: string,
+  options: { recipientEmail?: string } = {},
+): Promise<CredentialPageData | undefined> {
+  const report = await verifyStoredCredential(ctx, id, options);
+  if (!report) {
+    return undefined;
+  }
+  const url = credentialUrl(ctx.config.publicUrl, id);
+  return {
+    id,
+    url,
+    report,
+    lifecycle: getCredentialLifecycle(ctx, id),
+    ...(await fixedParts(ctx, id)),
+    linkedIn: linkedInLinks(ctx, id, url, report),
+  };
+}

@@ -1,0 +1,182 @@
+import type { Check, CredentialDisplay } from "../../verify/report.js";
+import { ChecksList } from "./components/checks-list.js";
+import { CredentialBody, CredentialHead } from "./components/credential-details.js";
+import { HistoryPanel, ReplacementNotice } from "./components/lifecycle-panel.js";
+import { generatedSvg } from "./components/raw-html.js";
+import { RecipientForm } from "./components/recipient-form.js";
+import { isGenuine, VerdictBanner, verdictLabel } from "./components/verdict-banner.js";
+import type { CredentialPageData } from "./credential-page-data.js";
+import { Layout, type OpenGraph } from "./layout.js";
+import type { Site } from "./site.js";
+
+export const SHARE_CARD = { width: 1200, height: 627 };
+
+/** "Ada Lovelace — GitLab Certified Associate", prefixed with the status when it is not valid. */
+function headline(data: CredentialPageData, display: CredentialDisplay): string {
+  const who = display.recipientName ? `${display.recipientName} — ` : "";
+  const status = data.report.verdict === "valid" ? "" : `${verdictLabel(data.report.verdict)}: `;
+  return `${status}${who}${display.name}`;
+}
+
+function openGraph(data: CredentialPageData, display: CredentialDisplay, site: Site): OpenGraph {
+  const description = display.description ?? `${display.name}, issued by ${site.issuerName}.`;
+  return {
+    title: headline(data, display),
+    description: description.length > 300 ? `${description.slice(0, 297)}…` : description,
+    url: data.url,
+    type: "website",
+    image: {
+      url: `${data.url}/share-card.png`,
+      ...SHARE_CARD,
+      alt: `${display.name} awarded${display.recipientName ? ` to ${display.recipientName}` : ""} by ${site.issuerName}`,
+    },
+  };
+}
+
+function Downloads(props: { id: string }) {
+  const base = `/credentials/${props.id}`;
+  // The server names the image and PDF downloads; the JSON and JWT come from routes that do not, so name them here.
+  const files = [
+    { href: `${base}/badge.png`, label: "Badge image (PNG)", note: "with the credential baked in" },
+    { href: `${base}/badge.svg`, label: "Badge image (SVG)", note: "with the credential baked in" },
+    { href: `${base}/certificate.pdf`, label: "Certificate (PDF)", note: "printable, with a QR code" },
+    { href: `${base}/share-card.png`, label: "Share card (PNG)", note: "1200 × 627" },
+    {
+      href: `${base}?format=json`,
+      label: "Credential (JSON-LD)",
+      note: "signed Open Badges 3.0",
+      name: `credential-${props.id}.json`,
+    },
+    {
+      href: `${base}/jwt`,
+      label: "Credential (VC-JWT)",
+      note: "the same credential as a JWT",
+      name: `credential-${props.id}.jwt`,
+    },
+  ];
+  return (
+    <section class="panel" aria-labelledby="downloads-heading">
+      <h2 id="downloads-heading">Downloads</h2>
+      <ul class="downloads">
+        {files.map((f) => (
+          <li>
+            <a href={f.href} download={"name" in f ? f.name : true}>
+              {f.label}
+            </a>{" "}
+            <span class="muted">{f.note}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function SharePanel(props: { linkedIn: NonNullable<CredentialPageData["linkedIn"]> }) {
+  return (
+    <section class="panel" aria-labelledby="share-heading">
+      <h2 id="share-heading">Share</h2>
+      <ul class="actions">
+        <li>
+          <a class="button" href={props.linkedIn.addToProfile} rel="noopener" data-linkedin="add-to-profile">
+            Add to LinkedIn profile
+          </a>
+        </li>
+        <li>
+          <a class="button button--secondary" href={props.linkedIn.share} rel="noopener" data-linkedin="share">
+            Share on LinkedIn
+          </a>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+function QrPanel(props: { data: CredentialPageData }) {
+  return (
+    <section class="panel qr" aria-labelledby="qr-heading">
+      <h2 id="qr-heading">Scan to verify</h2>
+      <div class="qr__code">{generatedSvg(props.data.qrSvg)}</div>
+      <p class="qr__url">
+        <a href={`/credentials/${props.data.id}`} class="break">
+          {props.data.url}
+        </a>
+      </p>
+      <p class="muted">
+        Short link: <span class="break">{props.data.shortUrl}</span>
+      </p>
+    </section>
+  );
+}
+
+/**
+ * Everything that can change what CredentialPage renders for a plain GET, so a rendered page can be reused while it
+ * holds: the credential (its document never changes under its id), the verdict and each check as made now, the
+ * lifecycle, and the check time to the minute the page shows. Pages answering a recipient check are not reused.
+ */
+export function credentialPageKey(data: CredentialPageData): string {
+  const { report } = data;
+  return [
+    data.id,
+    report.verdict,
+    // the page shows the check time to the minute, in UTC: "2026-03-02T09:30"
+    report.checkedAt.slice(0, 16),
+    ...report.checks.map((c) => `${c.id}\u0001${c.outcome}\u0001${c.message}`),
+    JSON.stringify(data.lifecycle),
+  ].join("\u0000");
+}
+
+/** The public page of one of our credentials: verdict first, then what it is, then the evidence of the checks. */
+export function CredentialPage(props: {
+  site: Site;
+  data: CredentialPageData;
+  recipient?: { result?: Check; error?: string };
+}) {
+  const { site, data } = props;
+  const { report, lifecycle } = data;
+  const display = report.display;
+  if (!display) {
+    throw new Error("a stored credential always has display data");
+  }
+  const genuine = isGenuine(report.verdict);
+  return (
+    <Layout
+      site={site}
+      title={`${headline(data, display)} | ${site.issuerName}`}
+      description={display.description}
+      canonical={data.url}
+      og={openGraph(data, display, site)}
+    >
+      <VerdictBanner
+        verdict={report.verdict}
+        display={display}
+        checkedAt={report.checkedAt}
+        reason={lifecycle.state !== "active" ? lifecycle.publicReason : undefined}
+        since={lifecycle.since}
+        replaced={lifecycle.supersededBy !== undefined}
+      />
+      <ReplacementNotice lifecycle={lifecycle} />
+      <div class="page-grid">
+        <article class="page-grid__main" aria-labelledby="credential-name">
+          <CredentialHead
+            display={display}
+            options={{ site, genuine, badgeSrc: `/credentials/${data.id}/badge.png` }}
+            expiredNow={report.verdict === "expired"}
+          />
+          <CredentialBody display={display} site={site} genuine={genuine} />
+          <ChecksList checks={report.checks} />
+          <RecipientForm
+            action={`/credentials/${data.id}/recipient`}
+            result={props.recipient?.result}
+            error={props.recipient?.error}
+          />
+          <HistoryPanel lifecycle={lifecycle} />
+        </article>
+        <aside class="page-grid__side" aria-label="Share, scan and download">
+          {data.linkedIn ? <SharePanel linkedIn={data.linkedIn} /> : null}
+          <QrPanel data={data} />
+          <Downloads id={data.id} />
+        </aside>
+      </div>
+    </Layout>
+  );
+}

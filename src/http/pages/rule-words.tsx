@@ -1,0 +1,111 @@
+import type { Rule } from "../../domain/criteria/rule-schema.js";
+
+/**
+ * A certification's machine rule in plain words, as a nested list: what the awarding engine checks, so a
+ * reader can see that the narrative and the rule agree.
+ */
+
+type Names = (certificationId: string) => string | undefined;
+
+const COMPLETION_WORDS: Record<string, string> = {
+  task: "task",
+  workshop: "workshop",
+  course: "course",
+  "learning-path": "learning path",
+  shadowing: "shadowing of",
+  delivery: "delivery of",
+  review: "review of",
+};
+
+function labelOf(all: Rule, id: string): string {
+  let found: string | undefined;
+  const walk = (r: Rule) => {
+    if (r.id === id) {
+      found = r.label ?? r.id;
+    }
+    if ("of" in r) {
+      r.of.forEach(walk);
+    }
+  };
+  walk(all);
+  return found ?? id;
+}
+
+function filters(rule: { after?: string; withinMonths?: number }, root: Rule): string {
+  const parts: string[] = [];
+  if (rule.after) {
+    parts.push(`only counting once “${labelOf(root, rule.after)}” is met`);
+  }
+  if (rule.withinMonths) {
+    parts.push(`within the last ${rule.withinMonths} months`);
+  }
+  return parts.length ? `, ${parts.join(", ")}` : "";
+}
+
+function sentence(rule: Rule, root: Rule): string {
+  switch (rule.type) {
+    case "all":
+      return "All of the following:";
+    case "any":
+      return "Any one of the following:";
+    case "atLeast":
+      return `At least ${rule.n} of the following ${rule.of.length}:`;
+    case "assessment": {
+      const mark =
+        rule.passMark !== undefined ? ` with a score of ${rule.passMark} % or more` : " (graded pass or fail)";
+      const graders = rule.graderRoles
+        ? `, graded by a grader in the role ${rule.graderRoles.map((r) => `“${r}”`).join(" or ")}`
+        : "";
+      const retake = rule.retakeRequires
+        ? `. After a failed attempt, “${labelOf(root, rule.retakeRequires)}” must be met again before a new attempt counts`
+        : "";
+      return `Pass the assessment “${rule.assessment}”${mark}${graders}${filters(rule, root)}${retake}.`;
+    }
+    case "completion": {
+      const mode = rule.mode === "live" ? " (live)" : rule.mode === "recording" ? " (recorded)" : "";
+      return `Complete the ${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${rule.item}”${mode}${filters(rule, root)}.`;
+    }
+    case "rating":
+      return (
+        `Receive an average rating of at least ${rule.minAverage} out of ${rule.scale} on ${rule.forms.map((f) => `“${f}”`).join(" and ")}` +
+        ` (forms of one delivery are averaged together)${filters(rule, root)}.`
+      );
+    case "prerequisite":
+      return "Hold";
+  }
+}
+
+function RuleItem(props: { rule: Rule; root: Rule; names: Names }) {
+  const { rule } = props;
+  const text = sentence(rule, props.root);
+  return (
+    <li>
+      {rule.label && rule.type !== "prerequisite" ? <strong class="rule__label">{rule.label}. </strong> : null}
+      <span>{text}</span>
+      {rule.type === "prerequisite" ? (
+        <>
+          {" "}
+          <a href={`/achievements/${encodeURIComponent(rule.certification)}`}>
+            {props.names(rule.certification) ?? rule.certification}
+          </a>
+          , currently valid (not expired, revoked or suspended).
+        </>
+      ) : null}
+      {"of" in rule ? (
+        <ul>
+          {rule.of.map((child) => (
+            <RuleItem rule={child} root={props.root} names={props.names} />
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+export function RuleWords(props: { rule: Rule; names: Names }) {
+  return (
+    <ul class="rule">
+      <RuleItem rule={props.rule} root={props.rule} names={props.names} />
+    </ul>
+  );
+}

@@ -1,0 +1,68 @@
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../env.js";
+
+/**
+ * The Content-Security-Policy of every page: nothing runs (no script source at all), styles only from our
+ * stylesheet file, images only from us or inline data: (plus the configured issuer logo's origin when it is
+ * hosted elsewhere: operator configuration, never visitor input), forms post only to us, no framing.
+ */
+export function pageCsp(extraImageOrigin?: string): string {
+  const img = extraImageOrigin ? `'self' data: ${extraImageOrigin}` : "'self' data:";
+  return `default-src 'none'; img-src ${img}; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+}
+
+export type PageOptions = {
+  status?: ContentfulStatusCode;
+  /** `no-cache` (revalidate: status and expiry are live) by default; `no-store` for pages showing visitor input. */
+  cache?: "no-cache" | "no-store" | "public";
+  /** Set on URLs that also serve JSON: caches must keep the two apart. */
+  varyAccept?: boolean;
+  headers?: Record<string, string>;
+};
+
+const CACHE: Record<NonNullable<PageOptions["cache"]>, string> = {
+  "no-cache": "no-cache",
+  "no-store": "no-store",
+  public: "public, max-age=300",
+};
+
+/** Where the configured issuer logo lives when it is not on our origin (for the CSP), else undefined. */
+function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
+  const { publicUrl, issuer } = c.var.ctx.config;
+  try {
+    const origin = new URL(issuer.image).origin;
+    return origin === publicUrl ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A page as the HTML document string (synchronous components only). */
+export function renderPage(page: Child): string {
+  const rendered = (page as { toString(): string | Promise<string> }).toString();
+  if (rendered instanceof Promise) {
+    throw new Error("pages render synchronously: an async component slipped in");
+  }
+  return `<!doctype html>${String(rendered)}`;
+}
+
+/** Renders a page into an HTML response with the page headers. */
+export function sendPage(c: Context<AppEnv>, page: Child, options: PageOptions = {}): Response {
+  return sendHtml(c, renderPage(page), options);
+}
+
+/** An HTML document (from renderPage) as a response with the page headers. */
+export function sendHtml(c: Context<AppEnv>, html: string, options: PageOptions = {}): Response {
+  const headers: Record<string, string> = {
+    ...options.headers,
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": pageCsp(foreignLogoOrigin(c)),
+    "cache-control": CACHE[options.cache ?? "no-cache"],
+  };
+  if (options.varyAccept) {
+    headers.vary = "Accept";
+  }
+  return c.body(html, options.status ?? 200, headers);
+}

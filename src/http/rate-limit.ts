@@ -1,0 +1,95 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { MemoryStore, rateLimiter } from "hono-rate-limiter";
+import type { ServiceContext } from "../services/deps.js";
+import type { AppEnv } from "./env.js";
+
+/** Answers a client over its limit; `retryAfter` is in seconds. */
+export type OnLimited = (c: Context<AppEnv>, retryAfter: number) => Response | Promise<Response>;
+
+/** The client's address: the socket's, or (behind a trusted proxy) the last X-Forwarded-For entry. */
+export function clientAddress(c: Context<AppEnv>): string {
+  if (c.var.ctx.config.verify.trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (forwarded) {
+      return forwarded;
+    }
+  }
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+/** IPv6 clients are counted per /64: one host usually holds a whole /64 and could otherwise rotate addresses. */
+export function rateLimitKey(address: string): string {
+  const ip = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
+  if (!ip.includes(":")) {
+    return ip;
+  }
+  const [head = "", tail = ""] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
+function problem(c: Context<AppEnv>, retryAfter: number): Response {
+  const body = {
+    type: "urn:laurel:problem:too-many-requests",
+    title: "Too many requests",
+    status: 429,
+    detail: `Too many verification requests from your address; try again in ${retryAfter} seconds.`,
+    instance: c.req.path,
+    code: "TOO_MANY_REQUESTS",
+    requestId: c.get("requestId"),
+  };
+  return c.body(JSON.stringify(body), 429, {
+    "content-type": "application/problem+json",
+    "retry-after": String(retryAfter),
+  });
+}
+
+const WINDOW_MS = 60_000;
+/** One counter per service context, shared by every verify endpoint (the API, the VC API verifier, the form). */
+const stores = new WeakMap<ServiceContext, MemoryStore<AppEnv>>();
+const limiters = new WeakMap<ServiceContext, Map<OnLimited, MiddlewareHandler<AppEnv>>>();
+
+function limiterFor(ctx: ServiceContext, onLimited: OnLimited): MiddlewareHandler<AppEnv> {
+  let byHandler = limiters.get(ctx);
+  if (!byHandler) {
+    byHandler = new Map();
+    limiters.set(ctx, byHandler);
+  }
+  let limiter = byHandler.get(onLimited);
+  if (!limiter) {
+    let store = stores.get(ctx);
+    if (!store) {
+      store = new MemoryStore<AppEnv>();
+      stores.set(ctx, store);
+    }
+    limiter = rateLimiter<AppEnv>({
+      windowMs: WINDOW_MS,
+      limit: ctx.config.verify.rateLimitPerMinute,
+      standardHeaders: "draft-6",
+      keyGenerator: (c) => rateLimitKey(clientAddress(c)),
+      store,
+      handler: (c) => {
+        const info = c.get("rateLimit" as never) as { resetTime?: Date } | undefined;
+        const reset = info?.resetTime ? Math.ceil((info.resetTime.getTime() - Date.now()) / 1000) : WINDOW_MS / 1000;
+        return onLimited(c, Math.max(1, reset));
+      },
+    });
+    byHandler.set(onLimited, limiter);
+  }
+  return limiter;
+}
+
+/**
+ * Rate limit of the public verification endpoints: `LAUREL_VERIFY_RATE_LIMIT` requests per client address per minute,
+ * counted together across every endpoint that uses it; over the limit, 429 problem+json with Retry-After (or what
+ * `onLimited` renders, e.g. an HTML page for the verify form).
+ */
+export function verifyRateLimit(onLimited: OnLimited = problem): MiddlewareHandler<AppEnv> {
+  return (c, next) => limiterFor(c.var.ctx, onLimited)(c, next);
+}

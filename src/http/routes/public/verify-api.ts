@@ -1,0 +1,147 @@
+import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
+import { AppError, validationError } from "../../../errors.js";
+import { credentialInput, type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
+import type { AppEnv } from "../../env.js";
+import { ProblemSchema, problemResponses, tooLargeResponse } from "../../openapi.js";
+import { verifyRateLimit } from "../../rate-limit.js";
+import {
+  VcApiVerifyRequestSchema,
+  VcApiVerifyResultSchema,
+  VerificationReportSchema,
+  VerifyFormRequestSchema,
+  VerifyJsonRequestSchema,
+} from "./verify-api-schemas.js";
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+const limitResponses = {
+  ...tooLargeResponse,
+  415: problem("Not JSON or multipart/form-data"),
+  429: problem("Too many verification requests from this address (see Retry-After)"),
+} as const;
+
+const verifyRoute = createRoute({
+  method: "post",
+  path: "/api/verify",
+  tags: ["Verification"],
+  summary: "Verify any Open Badge",
+  description:
+    "Checks a credential (JSON with an embedded proof, a VC-JWT, a baked PNG or SVG, or the address of one of ours) and " +
+    "reports each check as passed, failed or not checked. A credential that does not verify is still a 200 report; " +
+    "only a malformed or oversized request is a problem.",
+  middleware: [verifyRateLimit()] as const,
+  request: {
+    body: {
+      content: {
+        "application/json": { schema: VerifyJsonRequestSchema },
+        "multipart/form-data": { schema: VerifyFormRequestSchema },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "The verification report",
+      content: { "application/json": { schema: VerificationReportSchema } },
+    },
+    ...problemResponses,
+    ...limitResponses,
+  },
+});
+
+const vcApiRoute = createRoute({
+  method: "post",
+  path: "/credentials/verify",
+  tags: ["Verification"],
+  summary: "Verify a credential (W3C VC API)",
+  description:
+    "The VC API verifier endpoint: 200 with the checks when the credential verifies; 400 problem details carrying the " +
+    "checks when it does not (not genuine, revoked, expired, or a check that could not be made).",
+  middleware: [verifyRateLimit()] as const,
+  request: { body: { required: true, content: { "application/json": { schema: VcApiVerifyRequestSchema } } } },
+  responses: {
+    200: { description: "Verified", content: { "application/json": { schema: VcApiVerifyResultSchema } } },
+    ...problemResponses,
+    400: problem("Not verified (the problem carries verified: false and the checks), or a malformed request"),
+    ...limitResponses,
+  },
+});
+
+type JsonBody = z.infer<typeof VerifyJsonRequestSchema>;
+type FormBody = z.infer<typeof VerifyFormRequestSchema>;
+
+/** What the JSON or multipart body asks to verify (the route's validators have already checked its shape). */
+async function inputOf(body: { json: true; value: JsonBody } | { json: false; value: FormBody }) {
+  if (body.json) {
+    const { credential, url, recipientEmail } = body.value;
+    const input =
+      credential !== undefined ? credentialInput(credential, "credential") : { kind: "text" as const, text: url ?? "" };
+    return { input, email: recipientEmail };
+  }
+  const { file, credential, recipientEmail } = body.value;
+  const email = recipientEmail || undefined;
+  if (file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const input: VerifyInput = { kind: "bytes", bytes, filename: file.name, contentType: file.type || undefined };
+    return { input, email };
+  }
+  if (credential?.trim()) {
+    return { input: { kind: "text", text: credential } as VerifyInput, email };
+  }
+  throw validationError([{ path: "file", message: "send a file, or credential text" }]);
+}
+
+/** A VC API EnvelopedVerifiableCredential carries its VC-JWT in a data: URL. */
+function unwrapEnvelope(value: string | Record<string, unknown>): string | Record<string, unknown> {
+  if (typeof value === "object" && value.type === "EnvelopedVerifiableCredential" && typeof value.id === "string") {
+    const match = /^data:application\/(?:vc\+jwt|vc\+ld\+json\+jwt|jwt)[^,]*,(.+)$/.exec(value.id);
+    if (match) {
+      return match[1] as string;
+    }
+  }
+  return value;
+}
+
+export function registerVerifyApi(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(verifyRoute, async (c) => {
+    const json = /^application\/([a-z.+-]*\+)?json/i.test(c.req.header("content-type") ?? "");
+    const body = json
+      ? { json: true as const, value: c.req.valid("json") as JsonBody }
+      : { json: false as const, value: c.req.valid("form") as FormBody };
+    const { input, email } = await inputOf(body);
+    const report = await verifyCredentialInput(c.var.ctx, input, { recipientEmail: email });
+    return c.json(report, 200, { "cache-control": "no-store" });
+  });
+
+  app.openapi(vcApiRoute, async (c) => {
+    const { verifiableCredential } = c.req.valid("json");
+    const input = credentialInput(unwrapEnvelope(verifiableCredential), "verifiableCredential");
+    const report = await verifyCredentialInput(c.var.ctx, input);
+    const messages = (outcome: string) => report.checks.filter((k) => k.outcome === outcome).map((k) => k.message);
+    const result = {
+      verified: report.verdict === "valid",
+      checks: report.checks.filter((k) => k.outcome === "passed").map((k) => k.id),
+      warnings: messages("not-checked"),
+      errors: messages("failed"),
+      verdict: report.verdict,
+      results: report.checks,
+    };
+    if (result.verified) {
+      return c.json(result, 200, { "cache-control": "no-store" });
+    }
+    const why =
+      report.checks.find((k) => k.outcome === "failed") ?? report.checks.find((k) => k.outcome === "not-checked");
+    // a credential that does not verify is the VC API's 400, told apart from a malformed request by its type and code
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `The credential did not verify (${report.verdict}): ${why?.message ?? ""}`,
+      {
+        type: "urn:laurel:problem:credential-not-verified",
+        title: "The credential did not verify",
+        code: "CREDENTIAL_NOT_VERIFIED",
+        ...result,
+      },
+    );
+  });
+}

@@ -1,0 +1,30 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "./env.js";
+import { problemResponse } from "./problem.js";
+
+/** POST endpoints that take an upload to verify: they get `LAUREL_VERIFY_MAX_UPLOAD_BYTES` instead of the general cap. */
+export const VERIFY_UPLOAD_PATHS = new Set(["/api/verify", "/credentials/verify", "/verify"]);
+
+/**
+ * The request body cap: the general `LAUREL_MAX_BODY_BYTES`, or the verifier's upload cap on the verify endpoints.
+ * A declared Content-Length over the cap is refused before any byte is read; a chunked body is cut off as soon as it
+ * passes the cap, so a 100 MB upload is never buffered whole. `pages` answers paths a person posts to from a form
+ * (the verify form) with a page instead of a problem document.
+ */
+export function requestBodyLimits(
+  limits: { general: number; verifyUpload: number },
+  pages: Record<string, (c: Context<AppEnv>, maxSize: number) => Response | Promise<Response>> = {},
+): MiddlewareHandler<AppEnv> {
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) =>
+        pages[c.req.path]?.(c, maxSize) ??
+        problemResponse(c, "PAYLOAD_TOO_LARGE", `The request body exceeds ${maxSize} bytes`),
+    });
+  const general = limit(limits.general);
+  const upload = limit(limits.verifyUpload);
+  return (c, next) =>
+    c.req.method === "POST" && VERIFY_UPLOAD_PATHS.has(c.req.path) ? upload(c, next) : general(c, next);
+}

@@ -1,0 +1,120 @@
+import { createHash } from "node:crypto";
+import { signDataIntegrity } from "../crypto/data-integrity.js";
+import { encodeStatusList, STATUS_LIST_LENGTH } from "../domain/status/bitstring.js";
+import {
+  buildStatusListCredential,
+  type StatusPurpose,
+  type StatusSlot,
+} from "../domain/status/status-list-credential.js";
+import type { Db } from "../storage/db.js";
+import { reserveStatusSlot } from "../storage/status-entries-repo.js";
+import { findServedList, readListSnapshot, storeSignedList } from "../storage/status-lists-repo.js";
+import type { ServiceContext } from "./deps.js";
+
+/**
+ * Reserves one status index per purpose in its own committed transaction, before anything is signed: a process that
+ * dies afterwards leaves reserved, unused indexes that are never handed out again, and never a credential without
+ * status. IMMEDIATE takes the write lock up front, so concurrent processes serialise on it.
+ */
+export function reserveStatusSlots(
+  ctx: Pick<ServiceContext, "db" | "clock" | "randomInt">,
+  purposes: readonly StatusPurpose[],
+): StatusSlot[] {
+  const now = ctx.clock();
+  return ctx.db.transaction(
+    () =>
+      purposes.map((purpose) =>
+        reserveStatusSlot(ctx.db, { purpose, length: STATUS_LIST_LENGTH, now, randomInt: ctx.randomInt }),
+      ),
+    { behavior: "immediate" },
+  );
+}
+
+/** Signings in flight per database and list: concurrent requests for the same version share one. */
+const inFlight = new WeakMap<Db, Map<string, { version: number; done: Promise<void> }>>();
+
+async function signAndStore(ctx: ServiceContext, listId: string): Promise<void> {
+  const snapshot = readListSnapshot(ctx.db, listId);
+  if (!snapshot) {
+    return;
+  }
+  const now = ctx.clock();
+  const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const unsigned = buildStatusListCredential({
+    publicUrl: ctx.config.publicUrl,
+    listId,
+    issuer: ctx.keyring.did,
+    purpose: snapshot.purpose,
+    encodedList: encodeStatusList(snapshot.setIndexes, snapshot.length),
+    validFrom,
+  });
+  const signed = await signDataIntegrity({
+    credential: unsigned,
+    signer: ctx.keyring.active,
+    documentLoader: ctx.documentLoader,
+    now: validFrom,
+  });
+  const document = JSON.stringify(signed);
+  const etag = `"${createHash("sha256").update(document).digest("base64url")}"`;
+  storeSignedList(ctx.db, { listId, version: snapshot.version, document, etag, signedAt: now });
+}
+
+/**
+ * Makes sure the stored signed list is at least as new as the list's current bits: signs it when a bit changed since
+ * (or it was never signed). Returns once a document of that version or newer is stored, so the next GET serves it.
+ */
+export async function refreshStatusList(ctx: ServiceContext, listId: string): Promise<void> {
+  const served = findServedList(ctx.db, listId);
+  if (!served || (served.signedVersion !== null && served.signedVersion >= served.version)) {
+    return;
+  }
+  let lists = inFlight.get(ctx.db);
+  if (!lists) {
+    lists = new Map();
+    inFlight.set(ctx.db, lists);
+  }
+  const running = lists.get(listId);
+  if (running && running.version >= served.version) {
+    return running.done;
+  }
+  const done = signAndStore(ctx, listId);
+  const entry = { version: served.version, done };
+  lists.set(listId, entry);
+  try {
+    await done;
+  } finally {
+    if (lists.get(listId) === entry) {
+      lists.delete(listId);
+    }
+  }
+}
+
+export type ServedStatusList = { body: string; etag: string };
+
+/** The signed list as served: re-signed first when a change has not been signed yet (e.g. after a crash). */
+export async function getServedStatusList(ctx: ServiceContext, listId: string): Promise<ServedStatusList | undefined> {
+  let served = findServedList(ctx.db, listId);
+  if (!served) {
+    return undefined;
+  }
+  if (served.signedVersion === null || served.signedVersion < served.version) {
+    await refreshStatusList(ctx, listId);
+    served = findServedList(ctx.db, listId);
+  }
+  if (!served?.document || !served.etag) {
+    throw new Error(`status list ${listId} could not be signed`);
+  }
+  return { body: served.document, etag: served.etag };
+}
+
+/**
+ * The signed `BitstringStatusListCredential` of one of our lists, as GET /status-lists/{listId} serves it; undefined
+ * when there is no such list. For checking our own credentials' status without HTTP.
+ */
+export async function getSignedStatusList(
+  ctx: ServiceContext,
+  listId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const served = await getServedStatusList(ctx, listId);
+  return served ? (JSON.parse(served.body) as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,167 @@
+import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import { validationError } from "../errors.js";
+import { findCredentialDocument } from "../storage/credentials-repo.js";
+import { type Analysis, analyseCredential, finishReport } from "../verify/engine.js";
+import type { VerifyEnv, VerifyMemo } from "../verify/environment.js";
+import { readInput, type VerifyInput } from "../verify/read-input.js";
+import { withFetchBudget } from "../verify/remote.js";
+import type { VerificationReport } from "../verify/report.js";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../verify/safe-json.js";
+import { formatCheck, skippedCheck } from "../verify/verdict.js";
+import type { ServiceContext } from "./deps.js";
+import { getSignedStatusList } from "./status-lists.js";
+
+export type { VerifyInput } from "../verify/read-input.js";
+
+export type VerifyOptions = { recipientEmail?: string };
+
+/**
+ * A credential a machine sent inside a JSON request (an object, or text: JSON or a JWS) as verifier input. An object
+ * nesting deeper than any credential does is refused here, before anything recurses over it.
+ */
+export function credentialInput(value: string | Record<string, unknown>, field: string): VerifyInput {
+  if (typeof value === "string") {
+    return { kind: "text", text: value };
+  }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw validationError([{ path: field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+  }
+  return { kind: "text", text: JSON.stringify(value) };
+}
+
+type Caches = { keyset: string; analyses: LRUCache<string, Analysis>; memo: VerifyMemo };
+
+/** Per service context: the proof part of stored credentials' checks, and status lists' checks, by exact bytes. */
+const caches = new WeakMap<ServiceContext, Caches>();
+
+function cachesOf(ctx: ServiceContext): Caches {
+  let found = caches.get(ctx);
+  if (!found) {
+    const keys = JSON.stringify([ctx.keyring.didDocument.verificationMethod, ctx.keyring.jwks]);
+    const memo = new LRUCache<string, object>({ max: 64 });
+    found = {
+      keyset: createHash("sha256").update(keys).digest("base64url"),
+      analyses: new LRUCache<string, Analysis>({ max: 2_000 }),
+      memo: { get: (key) => memo.get(key), set: (key, value) => memo.set(key, value as object) },
+    };
+    caches.set(ctx, found);
+  }
+  return found;
+}
+
+/** Network reads one verification may make (keys, DID documents, status lists, OB 2.0 documents). */
+const REMOTE_BUDGET = { maxFetches: 8, deadlineMs: 12_000 };
+
+const STATUS_LIST_PATH = /^\/status-lists\/([A-Za-z0-9_-]{1,100})$/;
+
+/** What the engine may consult, built per call so validity and status use the injected clock of that moment. */
+function verifyEnv(ctx: ServiceContext): VerifyEnv {
+  const { publicUrl } = ctx.config;
+  return {
+    now: ctx.clock(),
+    local: {
+      did: ctx.keyring.did,
+      publicUrl,
+      didDocument: ctx.keyring.didDocument,
+      jwks: ctx.keyring.jwks,
+      // our own lists are read in process, never over HTTP
+      statusList: async (url) => {
+        const listId = URL.canParse(url) ? STATUS_LIST_PATH.exec(new URL(url).pathname)?.[1] : undefined;
+        if (!listId || !url.startsWith(`${publicUrl}/`)) {
+          return undefined;
+        }
+        try {
+          return await getSignedStatusList(ctx, listId);
+        } catch (error) {
+          ctx.logger.error("status list unreadable", { listId, error: (error as Error).message });
+          return undefined;
+        }
+      },
+    },
+    ...(ctx.config.verify.remoteResolution && ctx.fetchRemote
+      ? { fetchRemote: withFetchBudget(ctx.fetchRemote, REMOTE_BUDGET) }
+      : {}),
+    memo: cachesOf(ctx).memo,
+  };
+}
+
+/**
+ * Verifies anything a visitor brings: a baked PNG/SVG, credential JSON, a compact JWS, or the URL of one of our
+ * credentials (read from the database, never fetched). Unreadable or hostile input gives a report, not an error.
+ */
+export async function verifyCredentialInput(
+  ctx: ServiceContext,
+  input: VerifyInput,
+  options: VerifyOptions = {},
+): Promise<VerificationReport> {
+  const { maxUploadBytes, maxPixels } = ctx.config.verify;
+  const read = readInput(input, { maxBytes: maxUploadBytes, maxPixels }, ctx.config.publicUrl);
+  if (read.ok && read.kind === "ours") {
+    const stored = await verifyStoredCredential(ctx, read.credentialId, options);
+    if (stored) {
+      return { ...stored, format: "url" };
+    }
+    const env = verifyEnv(ctx);
+    const missing: Analysis = {
+      format: "url",
+      fixed: [
+        formatCheck("failed", "unknown-credential", "This service has issued no credential at that address."),
+        ...(["schema", "proof", "issuer"] as const).map((id) =>
+          skippedCheck(id, "Not checked: no credential could be read."),
+        ),
+      ],
+    };
+    return finishReport(missing, env, options.recipientEmail);
+  }
+  const env = verifyEnv(ctx);
+  return finishReport(await analyseCredential(read, env), env, options.recipientEmail);
+}
+
+/**
+ * Verifies one of our stored credentials, for its public page. The proof, schema and issuer checks depend only on the
+ * stored bytes and our keys, so they are cached under a hash of both; validity, status and the recipient are
+ * evaluated live on every call. Undefined when there is no such credential.
+ */
+export async function verifyStoredCredential(
+  ctx: ServiceContext,
+  credentialId: string,
+  options: VerifyOptions = {},
+): Promise<VerificationReport | undefined> {
+  const found = findCredentialDocument(ctx.db, credentialId);
+  if (!found) {
+    return undefined;
+  }
+  const { keyset, analyses } = cachesOf(ctx);
+  const key = `${createHash("sha256").update(found.document).digest("base64url")}:${keyset}`;
+  const env = verifyEnv(ctx);
+  let analysis = analyses.get(key);
+  if (!analysis) {
+    analysis = deepFreeze(
+      await analyseCredential(
+        {
+          ok: true,
+          kind: "json",
+          format: "json",
+          standard: "ob3",
+          text: found.document,
+          from: "this service's records",
+        },
+        env,
+      ),
+    );
+    analyses.set(key, analysis);
+  }
+  return finishReport(analysis, env, options.recipientEmail);
+}
+
+/** Cached analyses are shared by every later report: frozen, so no caller can alter what the next one sees. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) {
+      deepFreeze(member);
+    }
+  }
+  return value;
+}

@@ -1,0 +1,135 @@
+import { and, eq, isNull, ne } from "drizzle-orm";
+import type { StatusPurpose, StatusSlot } from "../domain/status/status-list-credential.js";
+import type { Db } from "./db.js";
+import { statusEntries, statusLists } from "./schema.js";
+import {
+  bumpListVersion,
+  createStatusList,
+  openStatusList,
+  type StatusListRow,
+  setAllocated,
+} from "./status-lists-repo.js";
+
+/** Random probes before falling back to drawing among the free set (a probe fails with probability = fill ratio). */
+const MAX_PROBES = 24;
+/** Beyond this fill ratio the free set is drawn from directly: probing would mostly hit taken indexes. */
+const DENSE_RATIO = 0.75;
+
+export type ReserveOptions = {
+  purpose: StatusPurpose;
+  length: number;
+  now: Date;
+  randomInt: (maxExclusive: number) => number;
+};
+
+/** Claims `index` if nobody has it (the primary key decides); true when this call got it. */
+function claim(db: Db, list: StatusListRow, index: number, now: Date): boolean {
+  const inserted =
+    db.insert(statusEntries).values({ listId: list.id, idx: index, reservedAt: now }).onConflictDoNothing().run()
+      .changes > 0;
+  if (inserted) {
+    list.allocated += 1;
+    setAllocated(db, list.id, list.allocated);
+  }
+  return inserted;
+}
+
+/** Draws uniformly among the free indexes of a nearly full list; undefined when it is full. */
+function claimFromFreeSet(db: Db, list: StatusListRow, options: ReserveOptions): number | undefined {
+  const taken = new Uint8Array(list.length);
+  const rows = db.select({ idx: statusEntries.idx }).from(statusEntries).where(eq(statusEntries.listId, list.id)).all();
+  for (const { idx } of rows) {
+    taken[idx] = 1;
+  }
+  const free = list.length - rows.length;
+  if (free <= 0) {
+    setAllocated(db, list.id, list.length);
+    return undefined;
+  }
+  let k = options.randomInt(free);
+  for (let index = 0; index < list.length; index++) {
+    if (taken[index] === 0 && k-- === 0) {
+      if (!claim(db, list, index, options.now)) {
+        throw new Error(`status index ${list.id}/${index} was free a moment ago`);
+      }
+      return index;
+    }
+  }
+  throw new Error("unreachable: free index not found");
+}
+
+/**
+ * Reserves one index, drawn uniformly at random among the free indexes of the oldest list of this purpose that is not
+ * full (a new list when all are). Random probes with the primary key as the judge, then, on a crowded list, a draw
+ * from the free set. Call it inside an IMMEDIATE transaction: the reservation must be committed before the credential
+ * carrying it is signed.
+ */
+export function reserveStatusSlot(db: Db, options: ReserveOptions): StatusSlot {
+  for (;;) {
+    const list = openStatusList(db, options.purpose) ?? createStatusList(db, options);
+    if (list.allocated < list.length * DENSE_RATIO) {
+      for (let probe = 0; probe < MAX_PROBES; probe++) {
+        const index = options.randomInt(list.length);
+        if (claim(db, list, index, options.now)) {
+          return { listId: list.id, index, purpose: options.purpose };
+        }
+      }
+    }
+    const index = claimFromFreeSet(db, list, options);
+    if (index !== undefined) {
+      return { listId: list.id, index, purpose: options.purpose };
+    }
+  }
+}
+
+/** Marks reserved entries as the credential's; throws unless every one was reserved and unused. */
+export function assignStatusSlots(db: Db, credentialId: string, slots: StatusSlot[]): void {
+  for (const slot of slots) {
+    const changed = db
+      .update(statusEntries)
+      .set({ credentialId })
+      .where(
+        and(
+          eq(statusEntries.listId, slot.listId),
+          eq(statusEntries.idx, slot.index),
+          isNull(statusEntries.credentialId),
+        ),
+      )
+      .run().changes;
+    if (changed !== 1) {
+      throw new Error(`status index ${slot.listId}/${slot.index} is not a reserved, unused entry`);
+    }
+  }
+}
+
+/** The status entries of a credential, by purpose. */
+export function slotsOf(db: Db, credentialId: string): StatusSlot[] {
+  return db
+    .select({ listId: statusEntries.listId, index: statusEntries.idx, purpose: statusLists.purpose })
+    .from(statusEntries)
+    .innerJoin(statusLists, eq(statusLists.id, statusEntries.listId))
+    .where(eq(statusEntries.credentialId, credentialId))
+    .all();
+}
+
+/** Sets or clears a status bit; bumps the list's version when it changed. Returns whether it changed. */
+export function setStatusBit(db: Db, slot: StatusSlot, on: boolean): boolean {
+  const bit = on ? 1 : 0;
+  const changed =
+    db
+      .update(statusEntries)
+      .set({ bit })
+      .where(and(eq(statusEntries.listId, slot.listId), eq(statusEntries.idx, slot.index), ne(statusEntries.bit, bit)))
+      .run().changes > 0;
+  if (changed) {
+    bumpListVersion(db, slot.listId);
+  }
+  return changed;
+}
+
+export type EntryRow = typeof statusEntries.$inferSelect;
+
+/** Every entry of a list (tests and diagnostics). */
+export function entriesOfList(db: Db, listId: string): EntryRow[] {
+  return db.select().from(statusEntries).where(eq(statusEntries.listId, listId)).all();
+}

@@ -1,0 +1,233 @@
+import { ob3Display } from "./display.js";
+import { issuerIdOf, verifyEmbeddedProofs } from "./embedded-proofs.js";
+import type { VerifyEnv } from "./environment.js";
+import { checkIssuer } from "./issuer-check.js";
+import { analyseOb2, isOb2Assertion } from "./ob2.js";
+import { checkOb2Status, ob2Dates, ob2EmailIdentities } from "./ob2-live.js";
+import type { ProofResult } from "./proof-result.js";
+import type { ReadCredential } from "./read-input.js";
+import { checkRecipient, ob3EmailIdentities } from "./recipient.js";
+import { fetchJsonObject } from "./remote.js";
+import type { Check, CredentialDisplay, InputFormat, VerificationReport } from "./report.js";
+import { isJsonObject, parseJson } from "./safe-json.js";
+import { checkSchema } from "./schema-check.js";
+import { checkStatus } from "./status.js";
+import { checkValidity, type TokenTimes } from "./validity.js";
+import { decodeJws, verifyJwsProof } from "./vc-jwt-proof.js";
+import { CHECK_ORDER, decideVerdict, formatCheck, skippedCheck } from "./verdict.js";
+
+type Json = Record<string, unknown>;
+
+/**
+ * The part of a verification fixed by the credential's bytes and the keys: format, schema, proof, issuer, display.
+ * It may be cached for a stored credential; validity, status and recipient are always evaluated live.
+ */
+export type Analysis = {
+  format?: InputFormat;
+  credential?: Json;
+  display?: CredentialDisplay;
+  fixed: Check[];
+  live?:
+    | { standard: "ob3"; credential: Json; token?: TokenTimes }
+    | { standard: "ob2"; assertion: Json; issuer?: Json };
+};
+
+const NOTHING_READ = "Not checked: no credential could be read.";
+
+function unreadable(format: InputFormat | undefined, code: string, message: string): Analysis {
+  return {
+    ...(format ? { format } : {}),
+    fixed: [
+      formatCheck("failed", code, message),
+      skippedCheck("schema", NOTHING_READ),
+      skippedCheck("proof", NOTHING_READ),
+      skippedCheck("issuer", NOTHING_READ),
+    ],
+  };
+}
+
+function proofCheck(result: ProofResult): Check {
+  return { id: "proof", outcome: result.outcome, title: "Signature", message: result.message, code: result.code };
+}
+
+/** Reads and checks everything about the credential that does not depend on time, status or the visitor. */
+export async function analyseCredential(read: ReadCredential, env: VerifyEnv): Promise<Analysis> {
+  if (!read.ok) {
+    return unreadable(read.format, read.code, read.message);
+  }
+  if (read.kind === "ours") {
+    throw new Error("links to our own credentials are resolved by the service, not the engine");
+  }
+  if (read.kind === "hosted") {
+    return analyseOb2Json(
+      { id: read.url, verification: { type: "hosted" } },
+      undefined,
+      read.format,
+      read.from,
+      env,
+      true,
+    );
+  }
+  if (read.kind === "jws") {
+    return analyseJws(read.text, read.format, read.from, env);
+  }
+  const parsed = parseJson(read.text);
+  if (!parsed.ok) {
+    return unreadable(read.format, "bad-json", `The JSON could not be read: ${parsed.reason}.`);
+  }
+  if (!isJsonObject(parsed.value)) {
+    return unreadable(read.format, "not-an-object", "The JSON is not an object, so it cannot be a credential.");
+  }
+  if (read.standard === "ob2" || isOb2Assertion(parsed.value)) {
+    return analyseOb2Json(parsed.value, undefined, read.format, read.from, env);
+  }
+  const credential = parsed.value;
+  const notACredential = notAVerifiableCredential(credential, read.format);
+  if (notACredential) {
+    return notACredential;
+  }
+  const proof = await verifyEmbeddedProofs(credential, env);
+  return {
+    format: read.format,
+    credential,
+    display: ob3Display(credential),
+    fixed: [
+      formatCheck("passed", "read", `Read a credential with an embedded proof from ${read.from}.`),
+      checkSchema(credential),
+      proofCheck(proof),
+      await checkIssuer(issuerIdOf(credential), proof, env),
+    ],
+    live: { standard: "ob3", credential },
+  };
+}
+
+/** A JSON object that is not a verifiable credential at all (a key, a DID document…) is unreadable, not forged. */
+function notAVerifiableCredential(value: Json, format: InputFormat): Analysis | undefined {
+  const types = (Array.isArray(value.type) ? value.type : [value.type]).filter((t) => typeof t === "string");
+  if (types.includes("VerifiableCredential")) {
+    return undefined;
+  }
+  const shown = types.length > 0 ? `its type is ${types.join(", ")}` : "it has no type";
+  return unreadable(format, "not-a-credential", `This is not a verifiable credential (${shown}).`);
+}
+
+async function analyseJws(jws: string, format: InputFormat, from: string, env: VerifyEnv): Promise<Analysis> {
+  const decoded = decodeJws(jws);
+  if (!decoded) {
+    return unreadable(format, "bad-token", "The token's header or payload is not a JSON object.");
+  }
+  if (isOb2Assertion(decoded.payload)) {
+    return analyseOb2Json(decoded.payload, jws, format, from, env);
+  }
+  const { credential, payload } = decoded;
+  const notACredential = notAVerifiableCredential(credential, format);
+  if (notACredential) {
+    return notACredential;
+  }
+  const proof = await verifyJwsProof(jws, decoded, env);
+  return {
+    format,
+    credential,
+    display: ob3Display(credential),
+    fixed: [
+      formatCheck("passed", "read", `Read a credential signed as a VC-JWT from ${from}.`),
+      checkSchema(credential),
+      proofCheck(proof),
+      await checkIssuer(issuerIdOf(credential), proof, env),
+    ],
+    live: { standard: "ob3", credential, token: { nbf: payload.nbf, exp: payload.exp } },
+  };
+}
+
+async function analyseOb2Json(
+  assertion: Json,
+  jws: string | undefined,
+  format: InputFormat,
+  from: string,
+  env: VerifyEnv,
+  hostedLink = false,
+): Promise<Analysis> {
+  // an image may carry only the hosted assertion's address: read it from the issuer when the network is allowed
+  let content = assertion;
+  if (hostedLink) {
+    const url = String(assertion.id);
+    const fetched = await fetchJsonObject(url, env);
+    if (!fetched.ok || !isOb2Assertion(fetched.value)) {
+      const why = fetched.ok ? `${url} is not an Open Badges 2.0 assertion` : fetched.reason;
+      return {
+        format,
+        fixed: [
+          formatCheck("passed", "read", `Read a link to an Open Badges 2.0 assertion (${url}) from ${from}.`),
+          skippedCheck(
+            "schema",
+            "Open Badges 2.0 is read for display; the Open Badges 3.0 schema does not apply.",
+            "ob2",
+          ),
+          skippedCheck(
+            "proof",
+            `The badge holds only the address of its assertion: ${why}.`,
+            fetched.ok ? "unreachable" : fetched.code,
+          ),
+          skippedCheck(
+            "issuer",
+            "The assertion could not be read, so neither could its issuer.",
+            "issuer-unresolvable",
+          ),
+        ],
+      };
+    }
+    content = fetched.value;
+  }
+  const facts = await analyseOb2(content, jws, env);
+  const how = jws ? "a signed Open Badges 2.0 assertion" : "an Open Badges 2.0 assertion";
+  return {
+    format,
+    credential: content,
+    display: facts.display,
+    fixed: [
+      formatCheck("passed", "read", `Read ${how} from ${from}.`),
+      skippedCheck("schema", "Open Badges 2.0 is read for display; the Open Badges 3.0 schema does not apply.", "ob2"),
+      facts.proof,
+      facts.issuerCheck,
+    ],
+    live: { standard: "ob2", assertion: content, ...(facts.issuer ? { issuer: facts.issuer } : {}) },
+  };
+}
+
+/** Adds the live checks (validity against the injected clock, status, recipient) and the verdict. */
+export async function finishReport(
+  analysis: Analysis,
+  env: VerifyEnv,
+  recipientEmail: string | undefined,
+): Promise<VerificationReport> {
+  const live = analysis.live;
+  const checks: Check[] = [...analysis.fixed];
+  if (!live) {
+    checks.push(
+      skippedCheck("validity", NOTHING_READ),
+      skippedCheck("status", NOTHING_READ),
+      skippedCheck("recipient", NOTHING_READ),
+    );
+  } else if (live.standard === "ob3") {
+    checks.push(
+      checkValidity(live.credential, env.now, live.token),
+      await checkStatus(live.credential, env),
+      checkRecipient(ob3EmailIdentities(live.credential), recipientEmail),
+    );
+  } else {
+    checks.push(
+      checkValidity(ob2Dates(live.assertion), env.now),
+      await checkOb2Status(live.assertion, live.issuer, env),
+      checkRecipient(ob2EmailIdentities(live.assertion), recipientEmail),
+    );
+  }
+  checks.sort((a, b) => CHECK_ORDER.indexOf(a.id) - CHECK_ORDER.indexOf(b.id));
+  return {
+    verdict: decideVerdict(checks),
+    checks,
+    ...(analysis.format ? { format: analysis.format } : {}),
+    ...(analysis.credential ? { credential: analysis.credential } : {}),
+    ...(analysis.display ? { display: analysis.display } : {}),
+    checkedAt: env.now.toISOString(),
+  };
+}

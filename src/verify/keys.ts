@@ -1,0 +1,111 @@
+import { didOf } from "./did-web.js";
+import type { VerifyEnv } from "./environment.js";
+import { type KeyResolution, publicKeyOf } from "./key-material.js";
+import { ed25519FromMultibase, ed25519ToJwk } from "./multibase.js";
+import { resolveDidWebKey, resolveHttpKey } from "./remote-keys.js";
+
+export type { KeyResolution, KeyVia, ResolvedKey, Unresolved } from "./key-material.js";
+
+const DID_KEY = /^did:key:(z[1-9A-HJ-NP-Za-km-z]+)(?:#(.*))?$/;
+const DID_JWK = /^did:jwk:([A-Za-z0-9_-]+)(?:#(.*))?$/;
+// 1EdTech's form: `<controller>#<publicKeyMultibase>`, the key carried in the fragment (STANDARDS.md §2.2, form 1)
+const KEY_IN_FRAGMENT = /^(https?:\/\/[^#\s]+)#(z[1-9A-HJ-NP-Za-km-z]+)$/;
+
+const notChecked = (code: string, reason: string): KeyResolution => ({
+  ok: false,
+  outcome: "not-checked",
+  code,
+  reason,
+});
+const failed = (code: string, reason: string): KeyResolution => ({ ok: false, outcome: "failed", code, reason });
+
+/** True for our DID (and any DID URL under it) and for URLs on our origin: we alone answer for those. */
+export function isOurs(ref: string, env: VerifyEnv): boolean {
+  const { did, publicUrl } = env.local;
+  const base = didOf(ref);
+  if (base === did || base.startsWith(`${did}:`)) {
+    return true;
+  }
+  return URL.canParse(ref) && new URL(ref).origin === new URL(publicUrl).origin;
+}
+
+/** Resolves a verification method URL or JWS `kid` to a public key, using the network only when enabled. */
+export async function resolveKey(ref: string, env: VerifyEnv): Promise<KeyResolution> {
+  if (isOurs(ref, env)) {
+    return resolveOurKey(ref, env);
+  }
+  const didKey = DID_KEY.exec(ref);
+  if (didKey) {
+    const [, multibase, fragment] = didKey as unknown as [string, string, string | undefined];
+    if (fragment !== undefined && fragment !== multibase) {
+      return failed("unknown-key", `${ref} names a key its did:key does not contain`);
+    }
+    const raw = ed25519FromMultibase(multibase);
+    if (!raw) {
+      return notChecked("unsupported-key", `${ref} is not an Ed25519 did:key, the only kind this verifier reads`);
+    }
+    return {
+      ok: true,
+      id: ref,
+      controller: `did:key:${multibase}`,
+      ed25519: raw,
+      jwk: ed25519ToJwk(raw),
+      via: "did:key",
+    };
+  }
+  const didJwk = DID_JWK.exec(ref);
+  if (didJwk) {
+    return resolveDidJwk(ref, didJwk[1] as string);
+  }
+  const inFragment = KEY_IN_FRAGMENT.exec(ref);
+  const fragmentKey = inFragment ? ed25519FromMultibase(inFragment[2] as string) : undefined;
+  if (inFragment && fragmentKey) {
+    const controller = inFragment[1] as string;
+    return {
+      ok: true,
+      id: ref,
+      controller,
+      ed25519: fragmentKey,
+      jwk: ed25519ToJwk(fragmentKey),
+      via: "key-in-fragment",
+    };
+  }
+  if (ref.startsWith("did:web:")) {
+    return resolveDidWebKey(ref, env);
+  }
+  if (ref.startsWith("https://") || ref.startsWith("http://")) {
+    return resolveHttpKey(ref, env);
+  }
+  return notChecked("unsupported-key", `${ref} is not a kind of key reference this verifier can resolve`);
+}
+
+function resolveOurKey(ref: string, env: VerifyEnv): KeyResolution {
+  const { did, didDocument, jwks } = env.local;
+  const vm = didDocument.verificationMethod.find((m) => m.id === ref);
+  if (vm && didDocument.assertionMethod.includes(vm.id)) {
+    const raw = ed25519FromMultibase(vm.publicKeyMultibase);
+    if (raw) {
+      return { ok: true, id: ref, controller: did, ed25519: raw, jwk: ed25519ToJwk(raw), via: "ours" };
+    }
+  }
+  const jwk = jwks.find((k) => k.kid === ref);
+  if (jwk) {
+    const { kty, crv, x, y } = jwk;
+    return { ok: true, id: ref, controller: did, jwk: { kty, crv, x, y }, via: "ours" };
+  }
+  return failed("unknown-key", `${ref} claims to be a key of this issuer, but it is not one of our keys`);
+}
+
+function resolveDidJwk(ref: string, encoded: string): KeyResolution {
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
+  } catch {
+    return failed("unknown-key", `${ref} does not encode a JSON Web Key`);
+  }
+  const key = publicKeyOf({ publicKeyJwk: jwk });
+  if (!key) {
+    return failed("unknown-key", `${ref} does not encode a public key`);
+  }
+  return { ok: true, id: ref, controller: didOf(ref), ...key, via: "did:jwk" };
+}

@@ -1,0 +1,68 @@
+/** Deeper JSON than this is refused before parsing: later steps (schema, JSON-LD) recurse per level. */
+export const MAX_JSON_DEPTH = 64;
+
+export type JsonParse = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** The deepest nesting of arrays and objects in a JSON text, counted without parsing (strings are skipped). */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) {
+        i++; // skip the escaped character
+      } else if (c === 0x22) {
+        inString = false;
+      }
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) {
+          return deepest;
+        }
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** Parses untrusted JSON, refusing nesting deeper than `maxDepth` before anything recurses over it. */
+export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonParse {
+  if (nestingDepth(text, maxDepth) > maxDepth) {
+    return { ok: false, reason: `it nests deeper than ${maxDepth} levels` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}
+
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** True when an already-parsed value nests deeper than `maxDepth` (checked iteratively: no recursion to overflow). */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== "object" || current === null) {
+      continue;
+    }
+    if (depth + 1 > maxDepth) {
+      return true;
+    }
+    for (const member of Object.values(current)) {
+      stack.push([member, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
+import addFormatsModule from "ajv-formats";
+import type { Check } from "./report.js";
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => void;
+const SCHEMA_URL = new URL("./schemas/ob_v3p0_achievementcredential_schema.json", import.meta.url);
+const OB_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
+
+let compiled: ValidateFunction | undefined;
+
+/** The official OB 3.0 AchievementCredential schema, compiled once per process (about half a second). */
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    addFormats(ajv);
+    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, "utf8")));
+  }
+  return compiled;
+}
+
+const check = (outcome: Check["outcome"], code: string, message: string): Check => ({
+  id: "schema",
+  outcome,
+  title: "Open Badges 3.0 format",
+  message,
+  code,
+});
+
+/** The most telling errors first: combinators (oneOf, anyOf) only say that a branch failed somewhere below. */
+function describe(errors: ErrorObject[]): string {
+  const specific = errors.filter((e) => !["oneOf", "anyOf", "allOf", "if"].includes(e.keyword));
+  const picked = (specific.length > 0 ? specific : errors).slice(0, 3);
+  return picked.map((e) => `${e.instancePath || "(credential)"} ${e.message ?? "is invalid"}`).join("; ");
+}
+
+/** Validates a credential against the OB 3.0 AchievementCredential JSON Schema (1EdTechJsonSchemaValidator2019). */
+export function checkSchema(credential: Record<string, unknown>): Check {
+  const types = Array.isArray(credential.type) ? credential.type : [credential.type];
+  if (!types.some((t) => OB_TYPES.includes(t as string))) {
+    const shown = types.filter((t) => typeof t === "string").join(", ") || "none";
+    return check("failed", "not-open-badge", `This is not an Open Badges 3.0 credential (its type is ${shown}).`);
+  }
+  const validate = validator();
+  const status = credential.credentialStatus;
+  if (Array.isArray(status) && status.length > 0) {
+    // VC 2.0 allows several status entries (revocation and suspension); the OB 3.0 schema allows one object. Each
+    // entry is checked in the schema's place, and the message says so.
+    for (const entry of status) {
+      if (!validate({ ...credential, credentialStatus: entry })) {
+        return check(
+          "failed",
+          "schema-errors",
+          `The credential does not follow the Open Badges 3.0 schema: ${describe(validate.errors ?? [])}.`,
+        );
+      }
+    }
+    return check(
+      "passed",
+      "valid",
+      `The credential follows the Open Badges 3.0 schema (its ${status.length} status entries, a list as VC 2.0 allows, were each checked where the schema expects one).`,
+    );
+  }
+  if (validate(credential)) {
+    return check("passed", "valid", "The credential follows the Open Badges 3.0 schema.");
+  }
+  return check(
+    "failed",
+    "schema-errors",
+    `The credential does not follow the Open Badges 3.0 schema: ${describe(validate.errors ?? [])}.`,
+  );
+}

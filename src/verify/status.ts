@@ -1,0 +1,222 @@
+import { createHash } from "node:crypto";
+import { bitAt, decodeEncodedList, MIN_STATUS_LIST_ENTRIES } from "./bitstring.js";
+import { issuerIdOf, verifyEmbeddedProofs } from "./embedded-proofs.js";
+import type { VerifyEnv } from "./environment.js";
+import { checkIssuer } from "./issuer-check.js";
+import { isOurs } from "./keys.js";
+import { fetchJsonObject } from "./remote.js";
+import type { Check } from "./report.js";
+import { check1EdTechList } from "./revocation-list-1edtech.js";
+import { isJsonObject } from "./safe-json.js";
+import { checkValidity } from "./validity.js";
+
+export type EntryResult =
+  | { state: "active"; note: string }
+  | { state: "revoked" | "suspended"; note: string }
+  | { state: "unknown"; code: string; note: string }
+  | { state: "ignored" };
+
+const check = (outcome: Check["outcome"], code: string, message: string): Check => ({
+  id: "status",
+  outcome,
+  title: "Revocation and suspension",
+  message,
+  code,
+});
+
+/** Tolerance for a status list's `validFrom` ahead of our clock (the @digitalbazaar/vc default skew). */
+const LIST_CLOCK_SKEW_MS = 300_000;
+/** More status entries than this are not looked up (each may cost a fetch). */
+const MAX_ENTRIES = 4;
+
+/**
+ * Revocation and suspension: every `BitstringStatusListEntry` (revocation, suspension) is looked up in its signed list,
+ * ours in process, others' over the network when enabled; `1EdTechRevocationList` when reachable. A list that cannot
+ * be read or trusted leaves the status "not checked", never "valid".
+ */
+export async function checkStatus(credential: Record<string, unknown>, env: VerifyEnv): Promise<Check> {
+  const raw = credential.credentialStatus;
+  const entries = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  if (entries.length === 0) {
+    return check("not-checked", "no-status", "The issuer publishes no status for this credential.");
+  }
+  const results: EntryResult[] = [];
+  for (const entry of entries.slice(0, MAX_ENTRIES)) {
+    results.push(await checkEntry(entry, credential, env));
+  }
+  for (const state of ["revoked", "suspended"] as const) {
+    const hit = results.find((r) => r.state === state);
+    if (hit && hit.state === state) {
+      return check("failed", state, hit.note);
+    }
+  }
+  const unknown = results.find((r) => r.state === "unknown");
+  if (unknown && unknown.state === "unknown") {
+    return check("not-checked", unknown.code, unknown.note);
+  }
+  const active = results.filter((r) => r.state === "active").map((r) => (r.state === "active" ? r.note : ""));
+  if (active.length === 0) {
+    return check(
+      "not-checked",
+      "no-status",
+      "The issuer publishes no revocation or suspension status for this credential.",
+    );
+  }
+  return check("passed", "active", active.join(" "));
+}
+
+async function checkEntry(entry: unknown, credential: Record<string, unknown>, env: VerifyEnv): Promise<EntryResult> {
+  if (!isJsonObject(entry)) {
+    return { state: "unknown", code: "unsupported-status", note: "The credential's status entry is malformed." };
+  }
+  if (entry.type === "BitstringStatusListEntry") {
+    if (entry.statusPurpose !== "revocation" && entry.statusPurpose !== "suspension") {
+      return { state: "ignored" };
+    }
+    return checkBitstringEntry(entry, entry.statusPurpose, env);
+  }
+  if (entry.type === "1EdTechRevocationList") {
+    return check1EdTechList(entry, credential, env);
+  }
+  return {
+    state: "unknown",
+    code: "unsupported-status",
+    note: `The credential's status uses ${String(entry.type)}, which this verifier does not read.`,
+  };
+}
+
+type ListCheck =
+  | { ok: true; bits: Uint8Array; short: boolean; issuer?: string }
+  | { ok: false; code: string; reason: string };
+
+async function checkBitstringEntry(
+  entry: Record<string, unknown>,
+  purpose: "revocation" | "suspension",
+  env: VerifyEnv,
+): Promise<EntryResult> {
+  const url = entry.statusListCredential;
+  const index =
+    typeof entry.statusListIndex === "string" && /^\d{1,10}$/.test(entry.statusListIndex)
+      ? Number(entry.statusListIndex)
+      : NaN;
+  if (typeof url !== "string" || !Number.isSafeInteger(index)) {
+    return {
+      state: "unknown",
+      code: "list-invalid",
+      note: `The ${purpose} status entry is malformed (list URL or index).`,
+    };
+  }
+  if (entry.statusSize !== undefined && entry.statusSize !== 1) {
+    return {
+      state: "unknown",
+      code: "unsupported-status",
+      note: `The ${purpose} status uses multi-bit entries, which this verifier does not read.`,
+    };
+  }
+  const list = await loadList(url, purpose, env);
+  if (!list.ok) {
+    return { state: "unknown", code: list.code, note: `The ${purpose} status could not be checked: ${list.reason}.` };
+  }
+  if (index >= list.bits.length * 8) {
+    return {
+      state: "unknown",
+      code: "list-invalid",
+      note: `The ${purpose} status could not be checked: index ${index} is outside the list.`,
+    };
+  }
+  if (bitAt(list.bits, index) === 1) {
+    // a set bit in the issuer's signed list is the issuer's word, even in a list too short to protect privacy
+    const state = purpose === "revocation" ? "revoked" : "suspended";
+    return { state, note: `The issuer has ${state} this credential (status list ${url}).` };
+  }
+  const noun = purpose === "revocation" ? "revoked" : "suspended";
+  if (list.short) {
+    // BSL §3.2 STATUS_LIST_LENGTH_ERROR: an unset bit in a list this short cannot be relied on
+    return {
+      state: "unknown",
+      code: "list-too-short",
+      note: `Whether it is ${noun} could not be confirmed: the issuer's status list has ${list.bits.length * 8} entries, fewer than the ${MIN_STATUS_LIST_ENTRIES} the standard requires.`,
+    };
+  }
+  return { state: "active", note: `Not ${noun} (checked against the issuer's signed status list).` };
+}
+
+async function loadList(url: string, purpose: string, env: VerifyEnv): Promise<ListCheck> {
+  const ours = isOurs(url, env);
+  let list: Record<string, unknown>;
+  if (ours) {
+    const found = await env.local.statusList?.(url);
+    if (!found) {
+      return { ok: false, code: "list-missing", reason: `this service has no status list at ${url}` };
+    }
+    list = found;
+  } else {
+    const fetched = await fetchJsonObject(url, env);
+    if (!fetched.ok) {
+      return { ok: false, code: fetched.code, reason: fetched.reason };
+    }
+    list = fetched.value;
+  }
+  // our own lists are memoised by their exact content: revoking one changes the bytes, so the memo cannot go stale
+  const memoKey =
+    ours && env.memo
+      ? `status-list:${createHash("sha256").update(JSON.stringify(list)).digest("base64url")}`
+      : undefined;
+  const memoised = memoKey ? (env.memo?.get(memoKey) as ListCheck | undefined) : undefined;
+  const checked = memoised ?? (await checkList(list, url, env));
+  if (memoKey && !memoised) {
+    env.memo?.set(memoKey, checked);
+  }
+  if (!checked.ok) {
+    return checked;
+  }
+  const subject = list.credentialSubject as Record<string, unknown>;
+  const purposes = Array.isArray(subject.statusPurpose) ? subject.statusPurpose : [subject.statusPurpose];
+  if (!purposes.includes(purpose)) {
+    return { ok: false, code: "list-invalid", reason: `the list at ${url} is not a ${purpose} list` };
+  }
+  // a list is signed when it changes, possibly by a server whose clock runs a little ahead: allow that much skew
+  const validity = checkValidity(list, new Date(env.now.getTime() + LIST_CLOCK_SKEW_MS));
+  if (validity.outcome === "failed" && validity.code !== "expired") {
+    return { ok: false, code: "list-invalid", reason: `the list at ${url} is not valid yet or has an invalid date` };
+  }
+  if (checkValidity(list, env.now).code === "expired") {
+    return { ok: false, code: "list-invalid", reason: `the list at ${url} has expired` };
+  }
+  return checked;
+}
+
+/** The parts of a list check that depend only on its bytes: shape, signature, signer, decoded bits. */
+async function checkList(list: Record<string, unknown>, url: string, env: VerifyEnv): Promise<ListCheck> {
+  const types = Array.isArray(list.type) ? list.type : [list.type];
+  const subject = list.credentialSubject;
+  if (
+    !types.includes("BitstringStatusListCredential") ||
+    !isJsonObject(subject) ||
+    subject.type !== "BitstringStatusList"
+  ) {
+    return {
+      ok: false,
+      code: "list-invalid",
+      reason: `the document at ${url} is not a Bitstring Status List credential`,
+    };
+  }
+  const proof = await verifyEmbeddedProofs(list, env);
+  if (proof.outcome !== "passed") {
+    return {
+      ok: false,
+      code: "list-invalid",
+      reason: `the list's signature could not be confirmed (${proof.message})`,
+    };
+  }
+  const issuer = issuerIdOf(list);
+  const signer = await checkIssuer(issuer, proof, env);
+  if (signer.outcome !== "passed") {
+    return { ok: false, code: "list-invalid", reason: `the list is not signed by its issuer (${signer.message})` };
+  }
+  const decoded = decodeEncodedList(subject.encodedList);
+  if (!decoded.ok) {
+    return { ok: false, code: "list-invalid", reason: `the list at ${url} is unusable: ${decoded.reason}` };
+  }
+  return { ok: true, bits: decoded.bits, short: decoded.short, ...(issuer ? { issuer } : {}) };
+}

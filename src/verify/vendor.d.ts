@@ -1,0 +1,31 @@
+// Narrow declarations for what verification calls beyond src/crypto/vendor.d.ts (merged into the same modules).
+
+declare module "@digitalbazaar/vc" {
+  export class CredentialIssuancePurpose {
+    constructor(options?: { controller?: Record<string, unknown>; date?: Date | string });
+  }
+  export function verifyCredential(options: {
+    credential: Record<string, unknown>;
+    suite: unknown | unknown[];
+    documentLoader: DocumentLoader;
+    purpose?: CredentialIssuancePurpose;
+    now?: Date | string;
+    /** Seconds of tolerance on every date comparison the library makes. */
+    maxClockSkew?: number;
+    checkStatus?: (options: unknown) => Promise<{ verified: boolean }>;
+  }): Promise<{
+    verified: boolean;
+    error?: { message?: string; errors?: Array<{ message?: string }> };
+    results?: Array<{ proof?: unknown; verified?: boolean; error?: unknown }>;
+  }>;
+}
+
+declare module "@digitalbazaar/ed25519-signature-2020" {
+  export class Ed25519Signature2020 {
+    constructor(options?: Record<string, unknown>);
+  }
+}
+
+declare module "ed25519-signature-2020-context" {
+  export const contexts: Map<string, unknown>;
+}

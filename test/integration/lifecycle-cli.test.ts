@@ -1,0 +1,93 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServices } from "../../src/bootstrap.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { issueCredential } from "../../src/services/issue-credential.js";
+import { openDb } from "../../src/storage/db.js";
+
+const run = promisify(execFile);
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let credentialId: string;
+
+/** Runs an operator command through tsx against a throwaway installation. */
+async function cli(script: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run("node", ["--import", "tsx", `src/cli/${script}.ts`, ...args], {
+      env,
+      timeout: 20_000,
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "laurel-lifecycle-cli-"));
+  env = {
+    PATH: process.env.PATH,
+    LAUREL_DB_PATH: join(dir, "data", "laurel.db"),
+    LAUREL_KEYS_DIR: join(dir, "keys"),
+    LAUREL_PUBLIC_URL: "https://badges.test",
+  };
+  const started = await startServices(loadConfig(env), createLogger({ level: "silent", write: () => {} }));
+  const view = await issueCredential(started.ctx, {
+    achievementId: "gitlab-certified-associate",
+    recipient: { email: "ada@example.org", name: "Ada Lovelace" },
+    actor: "test",
+  });
+  credentialId = view.id;
+  started.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("npm run credentials / npm run events", () => {
+  it("refuses an operation without a reason, an invalid transition and an unknown id, naming why", async () => {
+    const noReason = await cli("credentials", ["revoke", credentialId]);
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toContain("--reason is required");
+    const notSuspendable = await cli("credentials", ["suspend", credentialId, "--reason", "hold"]);
+    expect(notSuspendable.code).toBe(1);
+    expect(notSuspendable.stderr).toMatch(/does not allow suspension .*\(CONFLICT\)/);
+    const unknown = await cli("credentials", ["revoke", "00000000-0000-4000-8000-000000000000", "--reason", "x"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("No credential");
+  });
+
+  it("revokes with a public reason, audited as the CLI, re-signing the list; events list shows it", async () => {
+    const revoked = await cli("credentials", ["revoke", credentialId, "--reason", "Issued in error", "--public"]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain("state: revoked");
+    expect(revoked.stdout).toContain("Issued in error (public)");
+
+    const { db, close } = openDb(env.LAUREL_DB_PATH as string);
+    try {
+      const audit = db.$client
+        .prepare("select actor, action, details from audit_log where target_id = ? order by seq desc limit 1")
+        .get(credentialId) as { actor: string; action: string; details: string };
+      expect(audit).toMatchObject({ actor: "cli", action: "credential.revoked" });
+      expect(JSON.parse(audit.details)).toMatchObject({ reason: "Issued in error", reasonPublic: true });
+      const list = db.$client.prepare("select version, signed_version from status_lists where id = '1'").get();
+      expect(list).toEqual({ version: 1, signed_version: 1 });
+    } finally {
+      close();
+    }
+
+    const listed = await cli("events", ["list"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/credential\.issued/);
+    expect(listed.stdout).toMatch(new RegExp(`credential\\.revoked {2}${credentialId}`));
+    const json = await cli("events", ["list", "--type", "credential.revoked", "--json"]);
+    expect(JSON.parse(json.stdout.trim())).toMatchObject({ type: "credential.revoked", credentialId });
+    const sweep = await cli("events", ["sweep"]);
+    expect(sweep.stdout).toContain("Emitted 0 credential.expiring event(s)");
+    expect((await cli("events", ["frobnicate"])).stderr).toContain("Usage:");
+  });
+});

@@ -1,0 +1,155 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServices } from "../../src/bootstrap.js";
+import { loadConfig } from "../../src/config.js";
+import type { StatusSlot } from "../../src/domain/status/status-list-credential.js";
+import { createLogger } from "../../src/logger.js";
+import { issueCredential } from "../../src/services/issue-credential.js";
+import { entryFor, statusEntriesOf } from "../helpers/lifecycle.js";
+
+const run = promisify(execFile);
+const silent = createLogger({ level: "silent", write: () => {} });
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "laurel-status-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every stored credential with its entries: each must have its own, assigned, matching its document. */
+function checkEveryCredentialHasStatus(sqlite: import("better-sqlite3").Database) {
+  const credentials = sqlite.prepare("select id, document from credentials").all() as Array<{
+    id: string;
+    document: string;
+  }>;
+  for (const c of credentials) {
+    const document = JSON.parse(c.document) as Record<string, unknown>;
+    const entries = statusEntriesOf(document);
+    expect(entries.length, c.id).toBeGreaterThan(0);
+    const stored = sqlite
+      .prepare("select list_id as listId, idx from status_entries where credential_id = ? order by list_id")
+      .all(c.id) as Array<{ listId: string; idx: number }>;
+    expect(
+      stored.map((s) => `${s.listId}/${s.idx}`),
+      c.id,
+    ).toEqual(entries.map((e) => `${e.statusListCredential.split("/").at(-1)}/${e.statusListIndex}`).sort());
+  }
+  return credentials.length;
+}
+
+describe("concurrent issuance", () => {
+  it("gives processes racing on one database file distinct indexes (4 processes × 250 reservations)", async () => {
+    const dbPath = join(dir, "race.db");
+    const started = await startServices(
+      loadConfig({ LAUREL_DB_PATH: dbPath, LAUREL_KEYS_DIR: join(dir, "race-keys") }),
+      silent,
+    );
+    started.close();
+    const startAt = String(Date.now() + 2500);
+    const outputs = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        run("node", ["--import", "tsx", "test/fixtures/reserve-many.ts", dbPath, "250", startAt], { timeout: 25_000 }),
+      ),
+    );
+    const slots = outputs.flatMap((o) => JSON.parse(o.stdout) as StatusSlot[]);
+    expect(slots).toHaveLength(2000);
+    const keys = slots.map((s) => `${s.listId}/${s.index}`);
+    expect(new Set(keys).size).toBe(2000);
+    expect(new Set(slots.filter((s) => s.purpose === "revocation").map((s) => s.listId)).size).toBe(1);
+    const { db, close } = (await import("../../src/storage/db.js")).openDb(dbPath);
+    try {
+      const rows = db.$client.prepare("select count(*) n from status_entries").get() as { n: number };
+      expect(rows.n).toBe(2000);
+      const lists = db.$client.prepare("select id, allocated from status_lists order by id").all();
+      expect(lists).toEqual([
+        { id: "1", allocated: 1000 },
+        { id: "2", allocated: 1000 },
+      ]);
+    } finally {
+      close();
+    }
+  });
+});
+
+describe("a crash between reservation and signing", () => {
+  it("leaves a reserved index that is never handed out again, and no credential without status", async () => {
+    const crashDir = join(dir, "crash");
+    const child: ChildProcess = spawn("node", ["--import", "tsx", "test/fixtures/crash-after-reserve.ts", crashDir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    let errors = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`child never reached signing: ${errors}`)), 25_000);
+      child.stdout?.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("SIGNING")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on("exit", (_code, signal) => resolve(signal)),
+    );
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    expect(output).not.toContain("UNREACHABLE");
+
+    // Restart on the same files, with a generator that keeps proposing the orphaned index first.
+    const started = await startServices(
+      loadConfig({
+        LAUREL_PUBLIC_URL: "https://badges.test",
+        LAUREL_DB_PATH: join(crashDir, "laurel.db"),
+        LAUREL_KEYS_DIR: join(crashDir, "keys"),
+      }),
+      silent,
+    );
+    try {
+      const sqlite = started.ctx.db.$client;
+      const orphans = sqlite
+        .prepare("select list_id as listId, idx from status_entries where credential_id is null")
+        .all() as Array<{
+        listId: string;
+        idx: number;
+      }>;
+      expect(orphans).toHaveLength(1);
+      expect(sqlite.prepare("select count(*) n from credentials").get()).toEqual({ n: 0 });
+      const orphan = orphans[0]!;
+      let proposals = 0;
+      started.ctx.randomInt = (max) => (proposals++ % 2 === 0 ? orphan.idx : Math.floor(Math.random() * max));
+
+      const issued = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          issueCredential(started.ctx, {
+            achievementId: "gitlab-certified-associate",
+            recipient: { email: `after${i}@example.org`, name: `After ${i}` },
+            actor: "test",
+          }),
+        ),
+      );
+      expect(proposals).toBeGreaterThanOrEqual(10);
+      for (const view of issued) {
+        expect(entryFor(view.credential, "revocation").statusListIndex).not.toBe(String(orphan.idx));
+      }
+      // The orphan is still reserved and still nobody's; every stored credential has its status.
+      expect(
+        sqlite
+          .prepare("select credential_id from status_entries where list_id = ? and idx = ?")
+          .get(orphan.listId, orphan.idx),
+      ).toEqual({
+        credential_id: null,
+      });
+      expect(checkEveryCredentialHasStatus(sqlite)).toBe(5);
+    } finally {
+      started.close();
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { issueCredential } from "../../src/services/issue-credential.js";
+import { entryFor, statusEntriesOf } from "../helpers/lifecycle.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+
+// The lighter signer path: RDF canonicalisation costs ~20 ms a credential, so 1,000 real Data Integrity proofs would
+// take most of a minute on this machine. Everything else (reservation, build, VC-JWT, storage) is the real code.
+vi.mock("../../src/crypto/data-integrity.js", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../src/crypto/data-integrity.js")>()),
+  signDataIntegrity: async (options: { credential: Record<string, unknown>; now: Date }) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return {
+      ...options.credential,
+      proof: [{ type: "DataIntegrityProof", created: options.now.toISOString(), proofValue: "zNotARealSignature" }],
+    };
+  },
+}));
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(() => t.close());
+
+describe("1,000 issuances racing in one process", () => {
+  it("gives 1,000 issuances racing in one process 1,000 distinct indexes", async () => {
+    const issued = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        issueCredential(t.ctx, {
+          achievementId: "gitlab-certified-associate",
+          recipient: { email: `person${i}@example.org`, name: `Person ${i}` },
+          actor: "test",
+        }),
+      ),
+    );
+    const indexes = issued.map((v) => entryFor(v.credential, "revocation").statusListIndex);
+    expect(new Set(indexes).size).toBe(1000);
+    const stored = t.db.$client.prepare("select id, document from credentials").all() as Array<{
+      id: string;
+      document: string;
+    }>;
+    expect(stored).toHaveLength(1000);
+    const assigned = t.db.$client
+      .prepare("select credential_id as id, idx from status_entries where credential_id is not null")
+      .all() as Array<{ id: string; idx: number }>;
+    const byCredential = new Map(assigned.map((a) => [a.id, String(a.idx)]));
+    for (const c of stored) {
+      const entry = statusEntriesOf(JSON.parse(c.document))[0];
+      expect(entry?.statusListIndex).toBe(byCredential.get(c.id));
+    }
+    expect(assigned).toHaveLength(1000);
+  });
+});

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { verifyStoredCredential } from "../../src/services/verify-credential.js";
+import { adminPost, issue } from "../helpers/http.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { checkOf, verifyJson } from "../helpers/verify.js";
+
+/**
+ * verifyStoredCredential backs the public page: the proof part may come from the cache (keyed by the stored bytes
+ * and our keys), but validity and status are evaluated live, on every call, against the injected clock.
+ */
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(() => t.close());
+
+const SUSPENDABLE = "gitlab-certified-associate";
+
+/** Makes one certification suspendable in this app's catalog (the seed catalog has none yet). */
+function allowSuspension(app: TestApp) {
+  const get = app.ctx.catalog.get;
+  app.ctx.catalog.get = (id) => {
+    const entry = get(id);
+    return entry && id === SUSPENDABLE ? { ...entry, suspendable: true } : entry;
+  };
+}
+
+describe("verifyStoredCredential", () => {
+  it("is undefined for an unknown id", async () => {
+    expect(await verifyStoredCredential(t.ctx, "no-such-credential")).toBeUndefined();
+  });
+
+  it("reports a stored credential valid, reusing the cached proof check on the next call", async () => {
+    const { id } = await issue(t);
+    const first = await verifyStoredCredential(t.ctx, id);
+    expect(first?.verdict).toBe("valid");
+    expect(checkOf(first as never, "status")).toMatchObject({ outcome: "passed", code: "active" });
+    const second = await verifyStoredCredential(t.ctx, id);
+    expect(second?.credential).toBe(first?.credential); // the same frozen analysis, not a new verification
+    expect(Object.isFrozen(second?.credential)).toBe(true);
+  });
+
+  it("sees a revocation at the very next call, although the proof check is cached", async () => {
+    const { id } = await issue(t);
+    expect((await verifyStoredCredential(t.ctx, id))?.verdict).toBe("valid");
+    const res = await adminPost(t, `/admin/credentials/${id}/revoke`, { reason: "Exam misconduct" });
+    expect(res.status, await res.text()).toBe(200);
+    const report = await verifyStoredCredential(t.ctx, id);
+    expect(report?.verdict).toBe("revoked");
+    expect(checkOf(report as never, "status")).toMatchObject({ outcome: "failed", code: "revoked" });
+    expect(checkOf(report as never, "proof")?.outcome).toBe("passed");
+  });
+
+  it("sees a suspension and its reinstatement", async () => {
+    allowSuspension(t);
+    const { id, credential } = await issue(t, { achievementId: SUSPENDABLE });
+    expect(credential.credentialStatus.map((s: { statusPurpose: string }) => s.statusPurpose)).toEqual([
+      "revocation",
+      "suspension",
+    ]);
+    expect((await verifyStoredCredential(t.ctx, id))?.verdict).toBe("valid");
+    expect((await adminPost(t, `/admin/credentials/${id}/suspend`, { reason: "Under review" })).status).toBe(200);
+    const suspended = await verifyStoredCredential(t.ctx, id);
+    expect(suspended?.verdict).toBe("suspended");
+    expect(checkOf(suspended as never, "status")?.code).toBe("suspended");
+    expect((await adminPost(t, `/admin/credentials/${id}/reinstate`, { reason: "Cleared" })).status).toBe(200);
+    expect((await verifyStoredCredential(t.ctx, id))?.verdict).toBe("valid");
+    // the same through the API, from the credential alone
+    expect((await verifyJson(t, { credential })).verdict).toBe("valid");
+  });
+
+  it("evaluates expiry against the clock of each call", async () => {
+    const { id, validUntil } = await issue(t, { achievementId: "field-product-certification-sales" });
+    expect((await verifyStoredCredential(t.ctx, id))?.verdict).toBe("valid");
+    t.clock.set(new Date(Date.parse(validUntil as string) + 1000));
+    const later = await verifyStoredCredential(t.ctx, id);
+    expect(later?.verdict).toBe("expired");
+    expect(later?.checkedAt).toBe(t.clock.now().toISOString());
+  });
+
+  it("re-verifies a stored document whose bytes changed (the cache is keyed by them)", async () => {
+    const { id } = await issue(t);
+    expect((await verifyStoredCredential(t.ctx, id))?.verdict).toBe("valid");
+    const sqlite = (t.db as unknown as { $client: { prepare(sql: string): { run(...a: unknown[]): unknown } } })
+      .$client;
+    sqlite.prepare("UPDATE credentials SET document = replace(document, 'Ada Lovelace', 'Eve') WHERE id = ?").run(id);
+    const report = await verifyStoredCredential(t.ctx, id);
+    expect(report?.verdict).toBe("not-genuine");
+    expect(checkOf(report as never, "proof")?.code).toBe("tampered");
+  });
+
+  it("checks a typed email against the recipient on every call", async () => {
+    const { id } = await issue(t, { recipient: { email: "grace@example.org", name: "Grace Hopper" } });
+    const yes = await verifyStoredCredential(t.ctx, id, { recipientEmail: "Grace@Example.org" });
+    const no = await verifyStoredCredential(t.ctx, id, { recipientEmail: "ada@example.org" });
+    expect(checkOf(yes as never, "recipient")?.outcome).toBe("passed");
+    expect(checkOf(no as never, "recipient")?.outcome).toBe("failed");
+    expect(no?.verdict).toBe("valid"); // the credential is genuine; the mismatch shows as the failed check
+  });
+});
