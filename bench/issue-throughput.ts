@@ -5,6 +5,7 @@ import * as vc from "@digitalbazaar/vc";
 import { toOb3Achievement } from "../src/domain/achievement.js";
 import { buildOpenBadgeCredential } from "../src/domain/credential/build.js";
 import { recipientIdentifiers } from "../src/domain/credential/identity.js";
+import { statusListEntry } from "../src/domain/status/status-list-credential.js";
 import { issueCredential } from "../src/services/issue-credential.js";
 import { benchContext, fmt, median, rate } from "./harness.js";
 
@@ -13,7 +14,7 @@ type Op = (i: number) => Promise<unknown>;
 /**
  * Issuance throughput: the full service path (build, Data Integrity sign, VC-JWT sign, store with
  * recipient and audit rows in one durable SQLite transaction) against the bare @digitalbazaar/vc
- * `issue` of the same credential. Two baselines, both measured in the same run:
+ * `issue` of the same credential (with a revocation status entry, as the service's carry). Two baselines, both measured in the same run:
  * - "library": vc.issue with @digitalbazaar/ed25519-multikey's own signer (the library as shipped);
  * - "library + our signer": vc.issue with Laurel's signer, which imports the key once.
  * Variants run in alternating blocks so they share the machine's load; we report block medians,
@@ -42,6 +43,11 @@ export async function benchIssueThroughput(options: {
       achievement: toOb3Achievement(entry, ctx.config.publicUrl),
       identifiers: recipientIdentifiers({ email: `person${i}@example.org`, name: `Person ${i}` }, ctx.newSalt()),
       validFrom: new Date(Math.floor(Date.now() / 1000) * 1000),
+      credentialStatus: statusListEntry(ctx.config.publicUrl, {
+        listId: "1",
+        index: (i * 7919) % 131_072,
+        purpose: "revocation",
+      }),
     });
   const bareWith =
     (signer: unknown): Op =>

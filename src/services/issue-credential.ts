@@ -148,9 +148,11 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
   const { db } = ctx;
   const resign = db.transaction(
     () => {
-      const held = heldCredentials(db, email).filter((h) => h.credentialId !== input.supersedes);
-      if (input.unlessHeld && holdsValid(held, entry.id, now)) {
-        throw new AppError("CONFLICT", `${email} already holds a valid ${entry.id} credential`);
+      if (input.unlessHeld) {
+        const held = heldCredentials(db, email).filter((h) => h.credentialId !== input.supersedes);
+        if (holdsValid(held, entry.id, now)) {
+          throw new AppError("CONFLICT", `${email} already holds a valid ${entry.id} credential`);
+        }
       }
       const old = input.supersedes ? checkSupersedable(db, input.supersedes, entry.id) : undefined;
       const { achievementName: _name, recipientEmail: _email, ...row } = record;

@@ -1,12 +1,27 @@
 import { and, asc, eq, getTableColumns, gt, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./db.js";
+import { preparedFor } from "./prepared.js";
 import { eventDeliveries, events } from "./schema.js";
 
 export type EventRow = typeof events.$inferSelect;
 
 /** Appends an event in the caller's transaction; false when its dedupe key was already emitted. */
 export function appendEvent(db: Db, row: Omit<EventRow, "seq">): boolean {
-  return db.insert(events).values(row).onConflictDoNothing({ target: events.dedupeKey }).run().changes > 0;
+  const insert = preparedFor(db, "events.append", (d) =>
+    d
+      .insert(events)
+      .values({
+        id: sql.placeholder("id"),
+        type: sql.placeholder("type"),
+        credentialId: sql.placeholder("credentialId"),
+        occurredAt: sql.placeholder("occurredAt"),
+        payload: sql.placeholder("payload"),
+        dedupeKey: sql.placeholder("dedupeKey"),
+      })
+      .onConflictDoNothing({ target: events.dedupeKey })
+      .prepare(),
+  );
+  return insert.run(row).changes > 0;
 }
 
 /** Events after `after` (by sequence), oldest first. */

@@ -1,6 +1,7 @@
-import { and, eq, isNull, ne } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { StatusPurpose, StatusSlot } from "../domain/status/status-list-credential.js";
 import type { Db } from "./db.js";
+import { preparedFor } from "./prepared.js";
 import { statusEntries, statusLists } from "./schema.js";
 import {
   bumpListVersion,
@@ -24,9 +25,14 @@ export type ReserveOptions = {
 
 /** Claims `index` if nobody has it (the primary key decides); true when this call got it. */
 function claim(db: Db, list: StatusListRow, index: number, now: Date): boolean {
-  const inserted =
-    db.insert(statusEntries).values({ listId: list.id, idx: index, reservedAt: now }).onConflictDoNothing().run()
-      .changes > 0;
+  const insert = preparedFor(db, "status-entries.claim", (d) =>
+    d
+      .insert(statusEntries)
+      .values({ listId: sql.placeholder("listId"), idx: sql.placeholder("idx"), reservedAt: sql.placeholder("at") })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+  const inserted = insert.run({ listId: list.id, idx: index, at: now }).changes > 0;
   if (inserted) {
     list.allocated += 1;
     setAllocated(db, list.id, list.allocated);
@@ -84,18 +90,21 @@ export function reserveStatusSlot(db: Db, options: ReserveOptions): StatusSlot {
 
 /** Marks reserved entries as the credential's; throws unless every one was reserved and unused. */
 export function assignStatusSlots(db: Db, credentialId: string, slots: StatusSlot[]): void {
-  for (const slot of slots) {
-    const changed = db
+  const assign = preparedFor(db, "status-entries.assign", (d) =>
+    d
       .update(statusEntries)
-      .set({ credentialId })
+      .set({ credentialId: sql`${sql.placeholder("credentialId")}` })
       .where(
         and(
-          eq(statusEntries.listId, slot.listId),
-          eq(statusEntries.idx, slot.index),
+          eq(statusEntries.listId, sql.placeholder("listId")),
+          eq(statusEntries.idx, sql.placeholder("idx")),
           isNull(statusEntries.credentialId),
         ),
       )
-      .run().changes;
+      .prepare(),
+  );
+  for (const slot of slots) {
+    const changed = assign.run({ credentialId, listId: slot.listId, idx: slot.index }).changes;
     if (changed !== 1) {
       throw new Error(`status index ${slot.listId}/${slot.index} is not a reserved, unused entry`);
     }

@@ -8,13 +8,16 @@ export type StatusListRow = typeof statusLists.$inferSelect;
 
 /** The oldest list of this purpose that still has free indexes. */
 export function openStatusList(db: Db, purpose: StatusPurpose): StatusListRow | undefined {
-  return db
-    .select()
-    .from(statusLists)
-    .where(and(eq(statusLists.purpose, purpose), lt(statusLists.allocated, statusLists.length)))
-    .orderBy(asc(sql`cast(${statusLists.id} as integer)`))
-    .limit(1)
-    .get();
+  const query = preparedFor(db, "status-lists.open", (d) =>
+    d
+      .select()
+      .from(statusLists)
+      .where(and(eq(statusLists.purpose, sql.placeholder("purpose")), lt(statusLists.allocated, statusLists.length)))
+      .orderBy(asc(sql`cast(${statusLists.id} as integer)`))
+      .limit(1)
+      .prepare(),
+  );
+  return query.get({ purpose });
 }
 
 /** Creates the next list ("1", "2", …: one numbering across purposes); call it inside the reservation transaction. */
@@ -40,7 +43,14 @@ export function createStatusList(db: Db, input: { purpose: StatusPurpose; length
 }
 
 export function setAllocated(db: Db, listId: string, allocated: number): void {
-  db.update(statusLists).set({ allocated }).where(eq(statusLists.id, listId)).run();
+  const update = preparedFor(db, "status-lists.set-allocated", (d) =>
+    d
+      .update(statusLists)
+      .set({ allocated: sql`${sql.placeholder("allocated")}` })
+      .where(eq(statusLists.id, sql.placeholder("listId")))
+      .prepare(),
+  );
+  update.run({ listId, allocated });
 }
 
 /** Records that a bit of the list changed, so the signed document is stale until re-signed. */
