@@ -1,6 +1,6 @@
 import { lifecycleState } from "../domain/status/transitions.js";
 import { auditForTarget } from "../storage/audit-repo.js";
-import { findCredential } from "../storage/credentials-repo.js";
+import { findCredentialLifecycle } from "../storage/credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 /** Where a credential stands in its life, as its public page shows it (public reasons only). */
@@ -48,7 +48,7 @@ function publicDetail(action: string, details: Record<string, unknown>): string 
  * history.
  */
 export function getCredentialLifecycle(ctx: ServiceContext, credentialId: string): CredentialLifecycle {
-  const record = findCredential(ctx.db, credentialId);
+  const record = findCredentialLifecycle(ctx.db, credentialId);
   const rows = auditForTarget(ctx.db, "credential", credentialId);
   const history = rows.flatMap((r) => {
     const event = HISTORY_EVENTS[r.action];

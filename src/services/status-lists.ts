@@ -116,5 +116,23 @@ export async function getSignedStatusList(
   listId: string,
 ): Promise<Record<string, unknown> | undefined> {
   const served = await getServedStatusList(ctx, listId);
-  return served ? (JSON.parse(served.body) as Record<string, unknown>) : undefined;
+  if (!served) {
+    return undefined;
+  }
+  // Parsed once per signed version: the ETag is the hash of the bytes, so a re-signed list is parsed afresh. The
+  // same object comes back while the list is unchanged, which lets the verifier memoise its check by identity.
+  let parsed = parsedLists.get(ctx.db);
+  if (!parsed) {
+    parsed = new Map();
+    parsedLists.set(ctx.db, parsed);
+  }
+  const cached = parsed.get(listId);
+  if (cached?.etag === served.etag) {
+    return cached.document;
+  }
+  const document = Object.freeze(JSON.parse(served.body) as Record<string, unknown>);
+  parsed.set(listId, { etag: served.etag, document });
+  return document;
 }
+
+const parsedLists = new WeakMap<Db, Map<string, { etag: string; document: Readonly<Record<string, unknown>> }>>();

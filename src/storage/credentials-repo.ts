@@ -92,6 +92,27 @@ export function findCredential(db: Db, id: string): CredentialRecord | undefined
   return query.get({ id });
 }
 
+/** Only the lifecycle columns of one credential (the public page reads them on every request; prepared once). */
+export function findCredentialLifecycle(db: Db, id: string): CredentialLifecycleColumns | undefined {
+  const query = preparedFor(db, "credentials.lifecycle", (d) =>
+    d
+      .select({
+        revokedAt: credentials.revokedAt,
+        revocationReason: credentials.revocationReason,
+        revocationReasonPublic: credentials.revocationReasonPublic,
+        suspendedAt: credentials.suspendedAt,
+        suspensionReason: credentials.suspensionReason,
+        suspensionReasonPublic: credentials.suspensionReasonPublic,
+        supersededBy: credentials.supersededBy,
+        supersedes: credentials.supersedes,
+      })
+      .from(credentials)
+      .where(eq(credentials.id, sql.placeholder("id")))
+      .prepare(),
+  );
+  return query.get({ id });
+}
+
 /** Just the signed document, for the public read path (one indexed lookup, no joins, prepared once). */
 export function findCredentialDocument(db: Db, id: string): { document: string; jwt: string } | undefined {
   const query = preparedFor(db, "credentials.document", (d) =>

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { bitAt, decodeEncodedList, MIN_STATUS_LIST_ENTRIES } from "./bitstring.js";
 import { issuerIdOf, verifyEmbeddedProofs } from "./embedded-proofs.js";
 import type { VerifyEnv } from "./environment.js";
@@ -141,6 +140,9 @@ async function checkBitstringEntry(
   return { state: "active", note: `Not ${noun} (checked against the issuer's signed status list).` };
 }
 
+/** Checks of our own signed lists, by the (frozen, per-version) list object. */
+const ownListChecks = new WeakMap<object, ListCheck>();
+
 async function loadList(url: string, purpose: string, env: VerifyEnv): Promise<ListCheck> {
   const ours = isOurs(url, env);
   let list: Record<string, unknown>;
@@ -157,15 +159,12 @@ async function loadList(url: string, purpose: string, env: VerifyEnv): Promise<L
     }
     list = fetched.value;
   }
-  // our own lists are memoised by their exact content: revoking one changes the bytes, so the memo cannot go stale
-  const memoKey =
-    ours && env.memo
-      ? `status-list:${createHash("sha256").update(JSON.stringify(list)).digest("base64url")}`
-      : undefined;
-  const memoised = memoKey ? (env.memo?.get(memoKey) as ListCheck | undefined) : undefined;
+  // Our own lists are memoised by object identity: the service hands out one frozen object per signed version (a
+  // change re-signs the list and yields a new object), so the memo cannot go stale.
+  const memoised = ours && Object.isFrozen(list) ? ownListChecks.get(list) : undefined;
   const checked = memoised ?? (await checkList(list, url, env));
-  if (memoKey && !memoised) {
-    env.memo?.set(memoKey, checked);
+  if (ours && Object.isFrozen(list) && !memoised) {
+    ownListChecks.set(list, checked);
   }
   if (!checked.ok) {
     return checked;
