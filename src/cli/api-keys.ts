@@ -5,6 +5,7 @@ import { loadConfig } from "../config.js";
 import { SCOPES, type Scope } from "../domain/scopes.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../services/api-keys.js";
 import { openDb } from "../storage/db.js";
+import { cliActor } from "./actor.js";
 
 const USAGE = `Usage:
   npm run api-keys -- create --name NAME --scopes SCOPE[,SCOPE…] [--grader-role ROLE]
@@ -12,7 +13,7 @@ const USAGE = `Usage:
   npm run api-keys -- list
   npm run api-keys -- revoke KEY_ID`;
 
-/** `npm run api-keys`: create, list and revoke API keys (audited as actor "cli"). */
+/** `npm run api-keys`: create, list and revoke API keys (audited as actor "cli:<login>"). */
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
         throw new Error(unknown.length ? `unknown scope(s): ${unknown.join(", ")}\n${USAGE}` : USAGE);
       }
       const graderRole = values["grader-role"]?.trim() || undefined;
-      const key = createApiKey(ctx, { name: values.name, scopes: scopes as Scope[], actor: "cli", graderRole });
+      const key = createApiKey(ctx, { name: values.name, scopes: scopes as Scope[], actor: cliActor(), graderRole });
       process.stdout.write(`Created API key ${key.id}. Its token is shown only now:\n${key.token}\n`);
     } else if (command === "list") {
       for (const k of listApiKeys(ctx)) {
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
         process.stdout.write(`${k.id}  ${k.name}  [${k.scopes.join(",")}]${role}  ${state}\n`);
       }
     } else if (command === "revoke" && arg) {
-      revokeApiKey(ctx, { id: arg, actor: "cli" });
+      revokeApiKey(ctx, { id: arg, actor: cliActor() });
       process.stdout.write(`Revoked API key ${arg}\n`);
     } else {
       throw new Error(USAGE);

@@ -9,6 +9,7 @@ import {
 } from "../services/credential-status.js";
 import type { CredentialView } from "../services/credential-view.js";
 import { getCredential } from "../services/read-credentials.js";
+import { cliActor } from "./actor.js";
 import { openExistingServices } from "./open-services.js";
 
 const USAGE = `Usage:
@@ -17,7 +18,7 @@ const USAGE = `Usage:
   npm run credentials -- suspend CREDENTIAL_ID --reason TEXT [--public]
   npm run credentials -- reinstate CREDENTIAL_ID --reason TEXT
   npm run credentials -- reissue CREDENTIAL_ID --reason TEXT [--name NAME] [--email EMAIL]
-      (--public: show the reason on the credential's public page; audited as actor "cli")`;
+      (--public: show the reason on the credential's public page; audited as actor "cli:<login>")`;
 
 function describe(view: CredentialView): string {
   const s = view.status;
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   const reason = values.reason ?? "";
   const { ctx, close } = await openExistingServices(loadConfig(process.env));
   try {
-    const actor = "cli";
+    const actor = cliActor();
     if (command === "show") {
       process.stdout.write(describe(getCredential(ctx, credentialId)));
     } else if (command === "revoke") {

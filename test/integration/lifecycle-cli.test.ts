@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,7 +72,7 @@ describe("npm run credentials / npm run events", () => {
       const audit = db.$client
         .prepare("select actor, action, details from audit_log where target_id = ? order by seq desc limit 1")
         .get(credentialId) as { actor: string; action: string; details: string };
-      expect(audit).toMatchObject({ actor: "cli", action: "credential.revoked" });
+      expect(audit).toMatchObject({ actor: `cli:${userInfo().username}`, action: "credential.revoked" });
       expect(JSON.parse(audit.details)).toMatchObject({ reason: "Issued in error", reasonPublic: true });
       const list = db.$client.prepare("select version, signed_version from status_lists where id = '1'").get();
       expect(list).toEqual({ version: 1, signed_version: 1 });
