@@ -1,29 +1,7 @@
+import { wrapWords } from "../domain/wrap-words.js";
 import { escapeXml, fillSvgTemplate } from "./fill-svg-template.js";
 
 const NAME_BAND = { center: 350, height: 168, width: 400 };
-
-/** Greedy word wrap into at most `maxLines` lines of about `width` characters. */
-export function wrapWords(text: string, width: number, maxLines: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && `${line} ${word}`.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) {
-    lines.push(line);
-  }
-  if (lines.length > maxLines) {
-    const kept = lines.slice(0, maxLines);
-    kept[maxLines - 1] = `${kept[maxLines - 1]}…`;
-    return kept;
-  }
-  return lines;
-}
 
 /**
  * Renders a certification's badge artwork from its level's SVG template (templates/badges/<level>.svg):

@@ -1,5 +1,6 @@
 import type { CatalogEntry } from "./catalog/parse-catalog.js";
 import { prerequisitesOf } from "./criteria/validate-rule.js";
+import { wrapWords } from "./wrap-words.js";
 
 /**
  * The certification journey as a left-to-right diagram: each certification sits in the column after its latest
@@ -52,24 +53,6 @@ export const JOURNEY_GEOMETRY = {
   charsPerLine: 22,
 } as const;
 
-/** Greedy word wrap to at most `max` characters per line; a single longer word keeps a line to itself. */
-export function wrapLabel(label: string, max: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of label.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > max) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) {
-    lines.push(line);
-  }
-  return lines;
-}
-
 /** Column of each node: 0 without prerequisites, else one more than its latest prerequisite's. Throws on a cycle. */
 function columnsOf(inputs: JourneyInput[], known: Set<string>): Map<string, number> {
   const byId = new Map(inputs.map((n) => [n.id, n]));
@@ -105,7 +88,7 @@ export function layoutJourney(inputs: JourneyInput[]): JourneyLayout {
   const known = new Set(inputs.map((n) => n.id));
   const columnOf = columnsOf(inputs, known);
   const columnCount = Math.max(0, ...columnOf.values()) + (inputs.length > 0 ? 1 : 0);
-  const lines = new Map(inputs.map((n) => [n.id, wrapLabel(n.label, g.charsPerLine)]));
+  const lines = new Map(inputs.map((n) => [n.id, wrapWords(n.label, g.charsPerLine)]));
   const boxHeight = 2 * g.padding + g.lineHeight * Math.max(1, ...[...lines.values()].map((l) => l.length));
 
   const rowOf = new Map<string, number>();

@@ -49,6 +49,17 @@ export function insertCredential(db: Db, row: Required<CredentialInsert>): void 
   insert(row);
 }
 
+const lifecycleColumns = {
+  revokedAt: credentials.revokedAt,
+  revocationReason: credentials.revocationReason,
+  revocationReasonPublic: credentials.revocationReasonPublic,
+  suspendedAt: credentials.suspendedAt,
+  suspensionReason: credentials.suspensionReason,
+  suspensionReasonPublic: credentials.suspensionReasonPublic,
+  supersededBy: credentials.supersededBy,
+  supersedes: credentials.supersedes,
+};
+
 const recordColumns = {
   id: credentials.id,
   achievementId: credentials.achievementId,
@@ -64,14 +75,7 @@ const recordColumns = {
   issuedBy: credentials.issuedBy,
   createdAt: credentials.createdAt,
   decision: credentials.decision,
-  revokedAt: credentials.revokedAt,
-  revocationReason: credentials.revocationReason,
-  revocationReasonPublic: credentials.revocationReasonPublic,
-  suspendedAt: credentials.suspendedAt,
-  suspensionReason: credentials.suspensionReason,
-  suspensionReasonPublic: credentials.suspensionReasonPublic,
-  supersededBy: credentials.supersededBy,
-  supersedes: credentials.supersedes,
+  ...lifecycleColumns,
 };
 
 function selectRecords(db: Db) {
@@ -96,16 +100,7 @@ export function findCredential(db: Db, id: string): CredentialRecord | undefined
 export function findCredentialLifecycle(db: Db, id: string): CredentialLifecycleColumns | undefined {
   const query = preparedFor(db, "credentials.lifecycle", (d) =>
     d
-      .select({
-        revokedAt: credentials.revokedAt,
-        revocationReason: credentials.revocationReason,
-        revocationReasonPublic: credentials.revocationReasonPublic,
-        suspendedAt: credentials.suspendedAt,
-        suspensionReason: credentials.suspensionReason,
-        suspensionReasonPublic: credentials.suspensionReasonPublic,
-        supersededBy: credentials.supersededBy,
-        supersedes: credentials.supersedes,
-      })
+      .select(lifecycleColumns)
       .from(credentials)
       .where(eq(credentials.id, sql.placeholder("id")))
       .prepare(),

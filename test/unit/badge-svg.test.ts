@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderBadgeSvg, wrapWords } from "../../src/baking/badge-svg.js";
+import { renderBadgeSvg } from "../../src/baking/badge-svg.js";
 import { escapeXml, fillSvgTemplate } from "../../src/baking/fill-svg-template.js";
 import { BADGE_LEVELS } from "../../src/domain/catalog/definition-schema.js";
+import { wrapWords } from "../../src/domain/wrap-words.js";
 import { loadArtwork } from "../../src/load-templates.js";
 
 const artwork = loadArtwork("templates");

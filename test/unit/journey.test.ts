@@ -1,19 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { JOURNEY_GEOMETRY, layoutJourney, programJourneys, wrapLabel } from "../../src/domain/journey.js";
+import { JOURNEY_GEOMETRY, layoutJourney, programJourneys } from "../../src/domain/journey.js";
+import { wrapWords } from "../../src/domain/wrap-words.js";
 import { loadCatalog } from "../../src/load-templates.js";
 
-describe("wrapLabel", () => {
+describe("wrapWords", () => {
   it("breaks at spaces within the width and keeps an over-long word whole", () => {
-    expect(wrapLabel("GitLab Certified Project Management Specialist", 22)).toEqual([
+    expect(wrapWords("GitLab Certified Project Management Specialist", 22)).toEqual([
       "GitLab Certified",
       "Project Management",
       "Specialist",
     ]);
-    expect(wrapLabel("Supercalifragilisticexpialidocious yes", 10)).toEqual([
+    expect(wrapWords("Supercalifragilisticexpialidocious yes", 10)).toEqual([
       "Supercalifragilisticexpialidocious",
       "yes",
     ]);
-    expect(wrapLabel("  ", 10)).toEqual([]);
+    expect(wrapWords("  ", 10)).toEqual([]);
   });
 });
 
