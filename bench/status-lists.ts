@@ -1,6 +1,6 @@
 import { createApp } from "../src/app.js";
 import { signDataIntegrity } from "../src/crypto/data-integrity.js";
-import { bitAt, decodeStatusList, encodeStatusList } from "../src/domain/status/bitstring.js";
+import { bitAt, decodeEncodedList, encodeStatusList } from "../src/domain/status/bitstring.js";
 import { buildStatusListCredential } from "../src/domain/status/status-list-credential.js";
 import { createApiKey } from "../src/services/api-keys.js";
 import type { CredentialView } from "../src/services/credential-view.js";
@@ -75,7 +75,11 @@ export async function benchStatusLists(options: { revokes: number; requests: num
     }
     for (let attempt = 0; ; attempt++) {
       const list = (await (await app.request(listPath)).json()) as { credentialSubject: { encodedList: string } };
-      if (bitAt(decodeStatusList(list.credentialSubject.encodedList), index)) {
+      const decoded = decodeEncodedList(list.credentialSubject.encodedList);
+      if (!decoded.ok) {
+        throw new Error(`the served list does not decode: ${decoded.reason}`);
+      }
+      if (bitAt(decoded.bits, index)) {
         if (attempt > 0) {
           throw new Error("the first GET after the revoke did not serve the flipped bit");
         }

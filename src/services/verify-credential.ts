@@ -3,7 +3,7 @@ import { LRUCache } from "lru-cache";
 import { validationError } from "../errors.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { type Analysis, analyseCredential, finishReport } from "../verify/engine.js";
-import type { VerifyEnv, VerifyMemo } from "../verify/environment.js";
+import type { VerifyEnv } from "../verify/environment.js";
 import { readInput, type VerifyInput } from "../verify/read-input.js";
 import { withFetchBudget } from "../verify/remote.js";
 import type { VerificationReport } from "../verify/report.js";
@@ -30,7 +30,7 @@ export function credentialInput(value: string | Record<string, unknown>, field: 
   return { kind: "text", text: JSON.stringify(value) };
 }
 
-type Caches = { keyset: string; analyses: LRUCache<string, Analysis>; memo: VerifyMemo };
+type Caches = { keyset: string; analyses: LRUCache<string, Analysis> };
 
 /** Per service context: the proof part of stored credentials' checks, and status lists' checks, by exact bytes. */
 const caches = new WeakMap<ServiceContext, Caches>();
@@ -39,11 +39,9 @@ function cachesOf(ctx: ServiceContext): Caches {
   let found = caches.get(ctx);
   if (!found) {
     const keys = JSON.stringify([ctx.keyring.didDocument.verificationMethod, ctx.keyring.jwks]);
-    const memo = new LRUCache<string, object>({ max: 64 });
     found = {
       keyset: createHash("sha256").update(keys).digest("base64url"),
       analyses: new LRUCache<string, Analysis>({ max: 2_000 }),
-      memo: { get: (key) => memo.get(key), set: (key, value) => memo.set(key, value as object) },
     };
     caches.set(ctx, found);
   }
@@ -82,7 +80,6 @@ function verifyEnv(ctx: ServiceContext): VerifyEnv {
     ...(ctx.config.verify.remoteResolution && ctx.fetchRemote
       ? { fetchRemote: withFetchBudget(ctx.fetchRemote, REMOTE_BUDGET) }
       : {}),
-    memo: cachesOf(ctx).memo,
   };
 }
 

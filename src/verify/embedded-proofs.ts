@@ -8,11 +8,17 @@ import type { VerifyEnv } from "./environment.js";
 import { type ResolvedKey, resolveKey } from "./keys.js";
 import { ed25519ToMultibase } from "./multibase.js";
 import { errorMessages, type ProofResult, refusedContext } from "./proof-result.js";
+import { holdsMoreValuesThan } from "./safe-json.js";
 
 type Suite = "eddsa-rdfc-2022" | "Ed25519Signature2020";
 
-/** More proofs than this are not attempted (each costs a canonicalisation). */
-const MAX_PROOFS = 4;
+/** More proofs than this are not attempted (each costs a canonicalisation): one modern and one legacy proof. */
+const MAX_PROOFS = 2;
+/**
+ * A credential holding more JSON values than this is not canonicalised: RDF canonicalisation costs grow with the
+ * number of statements, and an upload must not buy seconds of CPU. Real badges hold a few hundred (1EdTech's "complete" example: 553).
+ */
+export const MAX_VALUES_TO_CANONICALISE = 3_000;
 /** Dates are the validity check's concern; the library compares none when every difference is within this skew. */
 const NO_DATE_CHECKS_SECONDS = 1e13;
 
@@ -48,6 +54,13 @@ export async function verifyEmbeddedProofs(credential: Record<string, unknown>, 
       outcome: "failed",
       code: "no-proof",
       message: "The credential carries no proof, so nothing shows who issued it or that it is unchanged.",
+    };
+  }
+  if (holdsMoreValuesThan(credential, MAX_VALUES_TO_CANONICALISE)) {
+    return {
+      outcome: "not-checked",
+      code: "too-large",
+      message: `The credential holds more than ${MAX_VALUES_TO_CANONICALISE.toLocaleString("en")} values, more than this verifier canonicalises to check a signature.`,
     };
   }
   const skipped: string[] = [];

@@ -20,17 +20,10 @@ export type LocalIssuer = {
   statusList?: (url: string) => Promise<Record<string, unknown> | undefined>;
 };
 
-/** Memo of checks whose result depends only on exact bytes (a status list's proof), shared across calls. */
-export type VerifyMemo = {
-  get(key: string): unknown;
-  set(key: string, value: unknown): void;
-};
-
 /** Everything the engine may consult: the injected clock, our issuer, and the network only when enabled. */
 export type VerifyEnv = {
   now: Date;
   local: LocalIssuer;
   /** Absent when remote resolution is off: remote keys and lists are then "not checked". */
   fetchRemote?: FetchRemote;
-  memo?: VerifyMemo;
 };

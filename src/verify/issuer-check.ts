@@ -41,8 +41,7 @@ export async function checkIssuer(issuerId: string | undefined, proof: ProofResu
   }
   if (key.controller !== undefined) {
     if (key.controller === issuerId) {
-      const basis =
-        key.via === "key-in-fragment" ? " (as its verification method states; the key is not looked up)" : "";
+      const basis = key.via === "key-in-fragment" ? " (the issuer's document lists it)" : "";
       return check("passed", "issuers-key", `The signing key belongs to the issuer, ${issuerId}${basis}.`);
     }
     if (!canPublishKeys(issuerId)) {
@@ -60,11 +59,11 @@ export async function checkIssuer(issuerId: string | undefined, proof: ProofResu
   }
   const known = await issuerKeys(issuerId, env);
   if (!known.ok) {
-    return check(
-      "not-checked",
-      known.code,
-      `The key comes with the token itself, and ${known.reason}, so it cannot be tied to the issuer.`,
-    );
+    const source =
+      key.via === "key-in-fragment"
+        ? "The key is written into the verification method itself and no document of its controller lists it"
+        : "The key comes with the token itself";
+    return check("not-checked", known.code, `${source}, and ${known.reason}, so it cannot be tied to the issuer.`);
   }
   const thumbprint = await calculateJwkThumbprint(key.jwk);
   const theirs = await Promise.all(known.keys.map((k) => calculateJwkThumbprint(k).catch(() => "")));

@@ -2,7 +2,7 @@ import { didOf } from "./did-web.js";
 import type { VerifyEnv } from "./environment.js";
 import { type KeyResolution, publicKeyOf } from "./key-material.js";
 import { ed25519FromMultibase, ed25519ToJwk } from "./multibase.js";
-import { resolveDidWebKey, resolveHttpKey } from "./remote-keys.js";
+import { controllerListsKey, resolveDidWebKey, resolveHttpKey } from "./remote-keys.js";
 
 export type { KeyResolution, KeyVia, ResolvedKey, Unresolved } from "./key-material.js";
 
@@ -60,11 +60,13 @@ export async function resolveKey(ref: string, env: VerifyEnv): Promise<KeyResolu
   const inFragment = KEY_IN_FRAGMENT.exec(ref);
   const fragmentKey = inFragment ? ed25519FromMultibase(inFragment[2] as string) : undefined;
   if (inFragment && fragmentKey) {
-    const controller = inFragment[1] as string;
+    // The key is in the reference itself; its controller counts only once the controller's document lists it.
+    const stated = inFragment[1] as string;
+    const confirmed = await controllerListsKey(stated, ref, env);
     return {
       ok: true,
       id: ref,
-      controller,
+      ...(confirmed ? { controller: stated } : {}),
       ed25519: fragmentKey,
       jwk: ed25519ToJwk(fragmentKey),
       via: "key-in-fragment",

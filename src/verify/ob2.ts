@@ -1,4 +1,5 @@
 import { createPublicKey } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { compactVerify } from "jose";
 import { ob2Display } from "./display.js";
 import type { VerifyEnv } from "./environment.js";
@@ -217,9 +218,8 @@ async function checkHostedAssertion(
       ),
     };
   }
-  const same =
-    JSON.stringify(hosted.value.recipient) === JSON.stringify(assertion.recipient) &&
-    hosted.value.badge === assertion.badge;
+  // The whole assertion must be the one the issuer serves: dates, evidence and the rest are what the page shows.
+  const same = isDeepStrictEqual(hosted.value, assertion);
   const proof = same
     ? proofCheck("passed", "verified", `The issuer serves this same assertion at ${id}.`)
     : proofCheck("failed", "tampered", `The assertion served at ${id} differs from this one.`);

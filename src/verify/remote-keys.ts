@@ -114,6 +114,18 @@ async function controllerConfirms(controller: string, ref: string, keyUrl: strin
   if (new URL(controller).host === new URL(keyUrl).host) {
     return true;
   }
+  return controllerListsKey(controller, ref, env);
+}
+
+/**
+ * Whether the controller's document, read from its own (https) address, lists the verification method `ref` (by id or
+ * as an object with that id). A key that only names its controller (`<controller>#<multibase>`) proves nothing until
+ * then: anyone can write any controller in front of their own key. False without the network.
+ */
+export async function controllerListsKey(controller: string, ref: string, env: VerifyEnv): Promise<boolean> {
+  if (!/^https?:\/\//.test(controller) || !URL.canParse(controller)) {
+    return false;
+  }
   const fetched = await fetchJsonObject(controller, env);
   if (!fetched.ok) {
     return false;

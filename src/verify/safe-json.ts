@@ -66,3 +66,21 @@ export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
   }
   return false;
 }
+
+/** True when a parsed value holds more than `max` values (objects, arrays and primitives; counted iteratively). */
+export function holdsMoreValuesThan(value: unknown, max: number): boolean {
+  const stack: unknown[] = [value];
+  let count = 0;
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (++count > max) {
+      return true;
+    }
+    if (typeof current === "object" && current !== null) {
+      for (const member of Object.values(current)) {
+        stack.push(member);
+      }
+    }
+  }
+  return false;
+}

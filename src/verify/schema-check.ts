@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
 import addFormatsModule from "ajv-formats";
 import type { Check } from "./report.js";
+import { MAX_STATUS_ENTRIES } from "./status.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => void;
 const SCHEMA_URL = new URL("./schemas/ob_v3p0_achievementcredential_schema.json", import.meta.url);
@@ -43,6 +44,13 @@ export function checkSchema(credential: Record<string, unknown>): Check {
   }
   const validate = validator();
   const status = credential.credentialStatus;
+  if (Array.isArray(status) && status.length > MAX_STATUS_ENTRIES) {
+    return check(
+      "not-checked",
+      "too-many-entries",
+      `The credential lists ${status.length} status entries; the schema is checked for at most ${MAX_STATUS_ENTRIES}.`,
+    );
+  }
   if (Array.isArray(status) && status.length > 0) {
     // VC 2.0 allows several status entries (revocation and suspension); the OB 3.0 schema allows one object. Each
     // entry is checked in the schema's place, and the message says so.

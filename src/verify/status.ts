@@ -1,4 +1,4 @@
-import { bitAt, decodeEncodedList, MIN_STATUS_LIST_ENTRIES } from "./bitstring.js";
+import { bitAt, decodeEncodedList, STATUS_LIST_LENGTH } from "../domain/status/bitstring.js";
 import { issuerIdOf, verifyEmbeddedProofs } from "./embedded-proofs.js";
 import type { VerifyEnv } from "./environment.js";
 import { checkIssuer } from "./issuer-check.js";
@@ -26,7 +26,8 @@ const check = (outcome: Check["outcome"], code: string, message: string): Check 
 /** Tolerance for a status list's `validFrom` ahead of our clock (the @digitalbazaar/vc default skew). */
 const LIST_CLOCK_SKEW_MS = 300_000;
 /** More status entries than this are not looked up (each may cost a fetch). */
-const MAX_ENTRIES = 4;
+/** More status entries than this are not looked up (nor schema-checked): the status is then "not checked". */
+export const MAX_STATUS_ENTRIES = 4;
 
 /**
  * Revocation and suspension: every `BitstringStatusListEntry` (revocation, suspension) is looked up in its signed list,
@@ -39,8 +40,15 @@ export async function checkStatus(credential: Record<string, unknown>, env: Veri
   if (entries.length === 0) {
     return check("not-checked", "no-status", "The issuer publishes no status for this credential.");
   }
+  if (entries.length > MAX_STATUS_ENTRIES) {
+    return check(
+      "not-checked",
+      "too-many-entries",
+      `The credential lists ${entries.length} status entries; this verifier looks up at most ${MAX_STATUS_ENTRIES}.`,
+    );
+  }
   const results: EntryResult[] = [];
-  for (const entry of entries.slice(0, MAX_ENTRIES)) {
+  for (const entry of entries) {
     results.push(await checkEntry(entry, credential, env));
   }
   for (const state of ["revoked", "suspended"] as const) {
@@ -123,7 +131,7 @@ async function checkBitstringEntry(
       note: `The ${purpose} status could not be checked: index ${index} is outside the list.`,
     };
   }
-  if (bitAt(list.bits, index) === 1) {
+  if (bitAt(list.bits, index)) {
     // a set bit in the issuer's signed list is the issuer's word, even in a list too short to protect privacy
     const state = purpose === "revocation" ? "revoked" : "suspended";
     return { state, note: `The issuer has ${state} this credential (status list ${url}).` };
@@ -134,7 +142,7 @@ async function checkBitstringEntry(
     return {
       state: "unknown",
       code: "list-too-short",
-      note: `Whether it is ${noun} could not be confirmed: the issuer's status list has ${list.bits.length * 8} entries, fewer than the ${MIN_STATUS_LIST_ENTRIES} the standard requires.`,
+      note: `Whether it is ${noun} could not be confirmed: the issuer's status list has ${list.bits.length * 8} entries, fewer than the ${STATUS_LIST_LENGTH} the standard requires.`,
     };
   }
   return { state: "active", note: `Not ${noun} (checked against the issuer's signed status list).` };

@@ -25,6 +25,17 @@ function parseInstant(value: unknown): Date | "invalid" | undefined {
   return Number.isNaN(date.getTime()) ? "invalid" : date;
 }
 
+/** JWT NumericDate seconds as a Date; "invalid" for anything else, including times a Date cannot hold. */
+export function dateFromSeconds(value: unknown): Date | "invalid" | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== "number" || !Number.isFinite(value) || Math.abs(value) > 8.64e12) {
+    return "invalid";
+  }
+  return new Date(value * 1000);
+}
+
 /** The token's own `nbf`/`exp` (seconds), which bound the period too. */
 export type TokenTimes = { nbf?: unknown; exp?: unknown };
 
@@ -41,9 +52,13 @@ export function checkValidity(credential: Record<string, unknown>, now: Date, to
     const bad = from === "invalid" ? fromName : untilName;
     return check("failed", "bad-date", `The credential's ${bad} is not a valid date and time.`);
   }
-  const seconds = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? new Date(v * 1000) : undefined);
-  const starts = [from, seconds(token.nbf)].filter((d): d is Date => d !== undefined);
-  const ends = [until, seconds(token.exp)].filter((d): d is Date => d !== undefined);
+  const nbf = dateFromSeconds(token.nbf);
+  const exp = dateFromSeconds(token.exp);
+  if (nbf === "invalid" || exp === "invalid") {
+    return check("failed", "bad-date", `The token's ${nbf === "invalid" ? "nbf" : "exp"} is not a valid time.`);
+  }
+  const starts = [from, nbf].filter((d): d is Date => d !== undefined);
+  const ends = [until, exp].filter((d): d is Date => d !== undefined);
   const start = starts.length > 0 ? new Date(Math.max(...starts.map((d) => d.getTime()))) : undefined;
   const end = ends.length > 0 ? new Date(Math.min(...ends.map((d) => d.getTime()))) : undefined;
   if (!start && !end) {

@@ -4,6 +4,7 @@ import { publicKeyOf, type ResolvedKey } from "./key-material.js";
 import { resolveKey } from "./keys.js";
 import type { ProofResult } from "./proof-result.js";
 import { isJsonObject, parseJson } from "./safe-json.js";
+import { dateFromSeconds } from "./validity.js";
 
 /** The only JWS algorithms accepted (OB 3.0 §8.2: RS256 at minimum; ES256 and EdDSA also issued in practice). */
 export const JWS_ALGORITHMS = ["ES256", "RS256", "EdDSA"] as const;
@@ -38,11 +39,14 @@ export function decodeJws(jws: string): DecodedJws | undefined {
     if (vc.id === undefined && typeof payload.jti === "string") {
       vc.id = payload.jti;
     }
-    if (vc.issuanceDate === undefined && typeof payload.nbf === "number") {
-      vc.issuanceDate = new Date(payload.nbf * 1000).toISOString();
+    // (a time a Date cannot hold stays out: the validity check reports the token's claim as not a valid time)
+    const nbf = dateFromSeconds(payload.nbf);
+    const exp = dateFromSeconds(payload.exp);
+    if (vc.issuanceDate === undefined && nbf instanceof Date) {
+      vc.issuanceDate = nbf.toISOString();
     }
-    if (vc.expirationDate === undefined && typeof payload.exp === "number") {
-      vc.expirationDate = new Date(payload.exp * 1000).toISOString();
+    if (vc.expirationDate === undefined && exp instanceof Date) {
+      vc.expirationDate = exp.toISOString();
     }
     return { header, payload, credential: vc };
   }

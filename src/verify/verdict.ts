@@ -26,8 +26,9 @@ export function formatCheck(outcome: Check["outcome"], code: string, message: st
 const NOT_APPLICABLE = new Set(["no-status", "no-email-given", "no-email-identifier", "ob2"]);
 
 /**
- * The headline, worst first (see Verdict in report.ts). A check that applies but could not be made turns an otherwise
- * clean result into "unverified"; the recipient check never decides the verdict, which is about the credential itself
+ * The headline, worst first (see Verdict in report.ts). A proof or issuer check that could not be made gives
+ * "unverified" before any status or validity verdict; another check that applies but could not be made turns an
+ * otherwise clean result into "unverified"; the recipient check never decides the verdict, which is about the credential itself
  * (a mismatch shows as that failed check).
  */
 export function decideVerdict(checks: Check[]): Verdict {
@@ -38,6 +39,11 @@ export function decideVerdict(checks: Check[]): Verdict {
   }
   if (failed("format") || failed("schema")) {
     return "invalid";
+  }
+  // Without a confirmed signature and issuer nothing else can be vouched for: not even "expired" or "revoked", whose
+  // banners say the credential is genuine.
+  if (get("proof")?.outcome !== "passed" || get("issuer")?.outcome !== "passed") {
+    return "unverified";
   }
   const status = get("status");
   if (status?.outcome === "failed") {

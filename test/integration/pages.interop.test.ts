@@ -61,7 +61,9 @@ describe("interop fixtures through the verify page", () => {
 
   it.each([
     ["1edtech-ob30-simple-err-proof-value.json", "not-genuine", "proof", "failed"],
-    ["1edtech-ob30-simple-err-expired.json", "expired", "validity", "failed"],
+    // its key is written into the verification method and no issuer document can vouch for it offline: the page
+    // shows the failed validity check but does not call a credential it cannot tie to its issuer "expired"
+    ["1edtech-ob30-simple-err-expired.json", "unverified", "validity", "failed"],
     ["dcc-v2-didkey-eddsa-basicOBv3.json", "valid", "proof", "passed"],
     ["dcc-v2-didweb-eddsa.json", "unverified", "proof", "not-checked"],
   ])("%s reads %s on the page, its %s check %s", async (name, verdict, check, outcome) => {

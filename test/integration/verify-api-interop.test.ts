@@ -38,7 +38,33 @@ const OB2_DOCUMENTS = {
   },
 };
 
+// The 1EdTech fixtures sign with a key written into the verification method (`<issuer>#<multibase>`); such a key counts
+// as the issuer's only when the issuer's own document lists it. These Profiles stand in for the issuers' documents.
+const issuerListing = (issuer: string, ...multibases: string[]) => ({
+  "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+  id: issuer,
+  type: ["Profile"],
+  verificationMethod: multibases.map((multibase) => ({
+    id: `${issuer}#${multibase}`,
+    type: "Multikey",
+    controller: issuer,
+    publicKeyMultibase: multibase,
+  })),
+});
+const ONE_EDTECH_ISSUERS = {
+  "https://example.com/issuers/876543": issuerListing(
+    "https://example.com/issuers/876543",
+    "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+    "z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x", // the baked images' key
+  ),
+  "https://1edtech.edu/issuers/565049": issuerListing(
+    "https://1edtech.edu/issuers/565049",
+    "z6Mknyb2Gb4NxzW3xSr9ChTtdQZ1zs77piQ3r9SaJ9vMzmrs",
+  ),
+};
+
 const REMOTE_DOCUMENTS: Record<string, unknown> = {
+  ...ONE_EDTECH_ISSUERS,
   [RAW_STATUS_LIST]: interopFixture("dcc-statuslist-e5WK8CbZ1GjycuPombrj.json").toString("utf8"),
   [OIDF_DID_URL]: interopFixture("dcc-did-web-oidf-did.json").toString("utf8"),
   [ONE_EDTECH_REVOCATIONS]: {
@@ -215,9 +241,17 @@ describe("interop fixtures with remote resolution off: what needs the network is
 
   it("what needs no network verifies offline as before", async () => {
     await remoteOff();
-    expect((await verifyFixture("1edtech-ob30-simple.json")).verdict).toBe("valid");
     expect((await verifyFixture("dcc-v2-didkey-two-proofs.json")).verdict).toBe("valid");
     expect((await verifyFixture("1edtech-ob30-simple-err-proof-value.json")).verdict).toBe("not-genuine");
+  });
+
+  it("a key written into the verification method (<issuer>#<key>) is not the issuer's until the issuer lists it", async () => {
+    await remoteOff();
+    for (const name of ["1edtech-ob30-simple.json", "1edtech-ob30-simple-err-expired.json"]) {
+      const report = await verifyFixture(name);
+      expect(outcomes(report)).toMatchObject({ proof: "passed", issuer: "not-checked" });
+      expect(report.verdict).toBe("unverified");
+    }
   });
 
   it("an OB 2.0 PNG holding only its hosted assertion's address is read only with the network", async () => {
@@ -233,6 +267,21 @@ describe("interop fixtures with remote resolution off: what needs the network is
     const online = await verifyUpload(t, png, "hosted.png", "image/png");
     expect(online.verdict).toBe("valid");
     expect(online.display).toMatchObject({ openBadgesVersion: "2.0", name: "Awesome Robotics Badge" });
+  });
+
+  it("an OB 2.0 hosted assertion whose copy differs from the issuer's in any field is not genuine", async () => {
+    const { pngChunk, tinyPng } = await import("../helpers/png.js");
+    const hosted = REMOTE_DOCUMENTS["https://example.org/beths-robotics-badge.json"] as Record<string, unknown>;
+    await remoteOn();
+    for (const [copy, verdict] of [
+      [hosted, "valid"],
+      [{ ...hosted, expires: "2099-01-01T00:00:00Z" }, "not-genuine"],
+      [{ ...hosted, issuedOn: "2015-01-01T00:00:00Z" }, "not-genuine"],
+    ] as const) {
+      const png = tinyPng([pngChunk("tEXt", `openbadges\0${JSON.stringify(copy)}`)]);
+      const report = await verifyUpload(t, png, "copy.png", "image/png");
+      expect(report.verdict, JSON.stringify(report.checks)).toBe(verdict);
+    }
   });
 
   it("an unreachable document is not checked either", async () => {

@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { deflateSync } from "node:zlib";
+import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import { CompactSign, exportJWK, generateKeyPair } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { signDataIntegrity } from "../../src/crypto/data-integrity.js";
 import { ed25519ToMultibase } from "../../src/verify/multibase.js";
 import { issue, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { PNG_SIGNATURE, pngChunk } from "../helpers/png.js";
-import { checkOf, type Report, verifyJson, verifyUpload } from "../helpers/verify.js";
+import { checkOf, documentsFetch, type Report, verifyJson, verifyUpload } from "../helpers/verify.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -24,6 +26,24 @@ describe("hostile tokens", () => {
     const report = await verifyJson(t, { credential: unsigned });
     expect(report.verdict).toBe("not-genuine");
     expect(checkOf(report, "proof")).toMatchObject({ outcome: "failed", code: "bad-alg" });
+  });
+
+  it.each([
+    ["nbf", 1e13],
+    ["exp", 1e13],
+    ["exp", -1e300],
+  ])("reports a token %s of %s as not a valid time, without failing the request", async (claim, value) => {
+    const { credential } = await issue(t);
+    const { proof: _proof, ...vc } = credential;
+    const token = `${b64({ alg: "none", typ: "JWT" })}.${b64({ vc, [claim]: value })}.`;
+    const report = await verifyJson(t, { credential: token });
+    expect(checkOf(report, "validity")).toMatchObject({ outcome: "failed", code: "bad-date" });
+    expect(report.verdict).toBe("not-genuine");
+    const form = new FormData();
+    form.set("text", token);
+    const page = await t.app.request("/verify", { method: "POST", body: form, headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
   });
 
   it("refuses algorithms outside ES256, RS256 and EdDSA (HS256 keyed with our public JWK)", async () => {
@@ -186,6 +206,26 @@ describe("oversized requests", () => {
   });
 });
 
+describe("costly credentials", () => {
+  it("does not canonicalise a credential holding thousands of values: its signature is not checked", async () => {
+    const { credential } = await issue(t);
+    const evidence = Array.from({ length: 1200 }, (_, i) => ({ id: `https://x.example/e/${i}`, type: ["Evidence"] }));
+    const report = await verifyJson(t, { credential: { ...credential, evidence } });
+    expect(checkOf(report, "proof")).toMatchObject({ outcome: "not-checked", code: "too-large" });
+    expect(report.verdict).toBe("unverified");
+  });
+});
+
+describe("many status entries", () => {
+  it("looks up and schema-checks at most four: with more, both checks say not checked, never passed", async () => {
+    const { credential } = await issue(t);
+    const entry = credential.credentialStatus;
+    const report = await verifyJson(t, { credential: { ...credential, credentialStatus: Array(5).fill(entry) } });
+    expect(checkOf(report, "status")).toMatchObject({ outcome: "not-checked", code: "too-many-entries" });
+    expect(checkOf(report, "schema")).toMatchObject({ outcome: "not-checked", code: "too-many-entries" });
+  });
+});
+
 describe("hostile JSON", () => {
   it("returns names with <script> as data, unchanged (escaping is the page's job)", async () => {
     const issued = await issue(t, { recipient: { email: "x@example.org", name: "<script>alert(1)</script>" } });
@@ -304,5 +344,51 @@ describe("rate limit", () => {
     expect((await post("2001:db8:1:2:ffff::9")).status).toBe(200);
     expect((await post("2001:db8:1:2::77")).status).toBe(429);
     expect((await post("2001:db8:1:3::1")).status).toBe(200);
+  });
+});
+
+describe("a key that names a famous issuer as its controller (<issuer>#<key>)", () => {
+  const ISSUER = "https://university.example/issuer";
+
+  /** Our credential re-issued under someone else's name, signed with a fresh key written as `<ISSUER>#<multibase>`. */
+  async function forgeAsUniversity(app: TestApp) {
+    const issued = await issue(app);
+    const { proof: _proof, credentialStatus: _status, ...unsigned } = issued.credential;
+    const key = await Ed25519Multikey.generate({ controller: ISSUER });
+    const forged = await signDataIntegrity({
+      credential: { ...unsigned, issuer: { id: ISSUER, type: ["Profile"], name: "Famous University" } },
+      signer: { signer: key.signer() } as never,
+      documentLoader: app.ctx.documentLoader,
+      now: app.clock.now(),
+    });
+    return { forged, vm: key.id as string };
+  }
+
+  it("is not the issuer's offline: the signature verifies, the issuer is not checked, the verdict is unverified", async () => {
+    const { forged, vm } = await forgeAsUniversity(t);
+    expect(vm.startsWith(`${ISSUER}#z6Mk`)).toBe(true);
+    const report = await verifyJson(t, { credential: forged });
+    expect(checkOf(report, "proof")?.outcome).toBe("passed");
+    expect(checkOf(report, "issuer")?.outcome).toBe("not-checked");
+    expect(report.verdict).toBe("unverified");
+  });
+
+  it("is the issuer's only when the issuer's own document lists it", async () => {
+    const { forged, vm } = await forgeAsUniversity(t);
+    for (const [listed, verdict] of [
+      [[], "unverified"],
+      [[{ id: vm }], "valid"],
+    ] as const) {
+      const online = await makeTestApp({
+        env: { LAUREL_VERIFY_REMOTE: "true" },
+        fetchRemote: documentsFetch({ [ISSUER]: { id: ISSUER, verificationMethod: listed } }).fetchRemote,
+      });
+      try {
+        const report = await verifyJson(online, { credential: forged });
+        expect(report.verdict, JSON.stringify(report.checks)).toBe(verdict);
+      } finally {
+        online.close();
+      }
+    }
   });
 });

@@ -69,8 +69,11 @@ describe("POST /credentials/verify", () => {
   });
 
   it("answers 400 for an expired credential, and for one whose status could not be checked", async () => {
-    const expired = JSON.parse(interopFixture("1edtech-ob30-simple-err-expired.json").toString("utf8"));
-    const a = (await readProblem(await verify({ verifiableCredential: expired }))) as unknown as Result;
+    const expiring = await issue(t, { achievementId: "field-product-certification-sales" });
+    t.clock.set(new Date(Date.parse(expiring.validUntil as string) + 1000));
+    const res = await verify({ verifiableCredential: expiring.credential });
+    expect(res.status).toBe(400);
+    const a = (await readProblem(res)) as unknown as Result;
     expect(a.verdict).toBe("expired");
     const revoked = JSON.parse(interopFixture("dcc-v2-didkey-eddsa-revoked.json").toString("utf8"));
     const b = (await readProblem(await verify({ verifiableCredential: revoked }))) as unknown as Result;

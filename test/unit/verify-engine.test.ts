@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createDocumentLoader } from "../../src/crypto/document-loader.js";
 import { toShortCode } from "../../src/domain/short-id.js";
-import { bitAt, decodeEncodedList } from "../../src/verify/bitstring.js";
+import { bitAt, decodeEncodedList } from "../../src/domain/status/bitstring.js";
 import { didWebDocumentUrl } from "../../src/verify/did-web.js";
 import type { VerifyEnv } from "../../src/verify/environment.js";
 import { isOurs, resolveKey } from "../../src/verify/keys.js";
@@ -43,7 +43,14 @@ describe("bitstring status lists", () => {
     const decoded = decodeEncodedList(list(bits));
     expect(decoded).toMatchObject({ ok: true, short: false });
     if (decoded.ok) {
-      expect([7, 8, 9, 14, 15, 16].map((i) => bitAt(decoded.bits, i))).toEqual([0, 1, 0, 0, 1, 0]);
+      expect([7, 8, 9, 14, 15, 16].map((i) => bitAt(decoded.bits, i))).toEqual([
+        false,
+        true,
+        false,
+        false,
+        true,
+        false,
+      ]);
     }
     expect(decodeEncodedList(list(Buffer.alloc(12_500)))).toMatchObject({ ok: true, short: true });
   });
@@ -131,15 +138,25 @@ describe("key resolution", () => {
     expect(isOurs("did:web:badges.test:other", env)).toBe(true);
   });
 
-  it("derives did:key keys and 1EdTech's key-in-fragment form without the network", async () => {
+  it("derives did:key keys without the network", async () => {
     expect(await resolveKey(`did:key:${KEY}#${KEY}`, env)).toMatchObject({ ok: true, controller: `did:key:${KEY}` });
     expect(await resolveKey(`did:key:${KEY}`, env)).toMatchObject({ ok: true, controller: `did:key:${KEY}` });
     expect(await resolveKey(`did:key:${KEY}#other`, env)).toMatchObject({ ok: false, outcome: "failed" });
-    expect(await resolveKey(`https://example.com/issuers/1#${KEY}`, env)).toMatchObject({
-      ok: true,
-      controller: "https://example.com/issuers/1",
-      via: "key-in-fragment",
-    });
+  });
+
+  it("reads 1EdTech's key-in-fragment form, but gives it a controller only when that controller lists the key", async () => {
+    const ref = `https://example.com/issuers/1#${KEY}`;
+    // offline: the key is usable for the signature, but nobody vouches for it
+    const offline = await resolveKey(ref, env);
+    expect(offline).toMatchObject({ ok: true, via: "key-in-fragment" });
+    expect(offline).not.toHaveProperty("controller");
+    const serving = (body: unknown): VerifyEnv => ({ ...env, fetchRemote: async () => JSON.stringify(body) });
+    expect(
+      await resolveKey(ref, serving({ id: "https://example.com/issuers/1", verificationMethod: [{ id: ref }] })),
+    ).toMatchObject({ ok: true, controller: "https://example.com/issuers/1" });
+    // anyone can write a famous issuer in front of their own key: a document that does not list it confirms nothing
+    const notListed = await resolveKey(ref, serving({ id: "https://example.com/issuers/1", verificationMethod: [] }));
+    expect(notListed).not.toHaveProperty("controller");
   });
 
   it("leaves did:web and https keys not checked while remote resolution is off", async () => {
@@ -329,7 +346,8 @@ describe("verdict", () => {
     [{ schema: ["failed"], status: ["failed", "revoked"] }, "invalid"],
     [{ status: ["failed", "revoked"], validity: ["failed", "expired"] }, "revoked"],
     [{ status: ["failed", "suspended"] }, "suspended"],
-    [{ validity: ["failed", "expired"], proof: ["not-checked", "remote-disabled"] }, "expired"],
+    [{ validity: ["failed", "expired"], proof: ["not-checked", "remote-disabled"] }, "unverified"],
+    [{ status: ["failed", "revoked"], issuer: ["not-checked", "issuer-unresolvable"] }, "unverified"],
     [{ validity: ["failed", "not-yet-valid"] }, "not-yet-valid"],
     [{ proof: ["not-checked", "remote-disabled"] }, "unverified"],
     [{ status: ["not-checked", "unreachable"] }, "unverified"],
