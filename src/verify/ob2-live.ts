@@ -6,15 +6,32 @@ import { isJsonObject } from "./safe-json.js";
 
 type Json = Record<string, unknown>;
 
-/** OB 2.0 dates may be a bare date or lack seconds; read them as RFC 3339 instants (UTC midnight for a date). */
+/**
+ * OB 2.0 DateTime (v2.0 §DateTime): ISO 8601 with or without a zone, or a UNIX timestamp in seconds; badges in the wild
+ * also carry bare dates and times without seconds. Read as RFC 3339 instants for the validity check: no zone means
+ * UTC, a bare date is UTC midnight. Anything else stays as it is and is reported as not a valid date.
+ */
+export function ob2Instant(value: unknown): unknown {
+  if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= 8.64e12) {
+    return new Date(value * 1000).toISOString();
+  }
+  if (typeof value !== "string") {
+    return value;
+  }
+  const parts = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(value);
+  if (!parts) {
+    return value;
+  }
+  const [, day, hm, seconds, zone] = parts;
+  if (!hm) {
+    return `${day}T00:00:00Z`;
+  }
+  const offset = !zone || zone.toUpperCase() === "Z" ? "Z" : zone.includes(":") ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  return `${day}T${hm}${seconds ?? ":00"}${offset}`;
+}
+
 export function ob2Dates(assertion: Json): Json {
-  const instant = (value: unknown) => {
-    if (typeof value !== "string") {
-      return undefined;
-    }
-    return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  };
-  return { issuanceDate: instant(assertion.issuedOn), expirationDate: instant(assertion.expires) };
+  return { issuanceDate: ob2Instant(assertion.issuedOn), expirationDate: ob2Instant(assertion.expires) };
 }
 
 /** An OB 2.0 recipient (`recipient: {type: "email", hashed, salt, identity}`) as an email identity. */

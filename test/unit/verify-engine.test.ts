@@ -9,6 +9,7 @@ import { didWebDocumentUrl } from "../../src/verify/did-web.js";
 import type { VerifyEnv } from "../../src/verify/environment.js";
 import { isOurs, resolveKey } from "../../src/verify/keys.js";
 import { ed25519FromJwk, ed25519FromMultibase, ed25519ToJwk, ed25519ToMultibase } from "../../src/verify/multibase.js";
+import { ob2Dates, ob2Instant } from "../../src/verify/ob2-live.js";
 import { pngDimensions, readInput } from "../../src/verify/read-input.js";
 import { checkRecipient, ob3EmailIdentities } from "../../src/verify/recipient.js";
 import { withFetchBudget } from "../../src/verify/remote.js";
@@ -294,6 +295,27 @@ describe("validity window", () => {
       exp: Date.parse("2025-12-01T00:00:00Z") / 1000,
     });
     expect(check).toMatchObject({ outcome: "failed", code: "expired" });
+  });
+});
+
+describe("OB 2.0 dates", () => {
+  it.each([
+    ["2019-03-11", "2019-03-11T00:00:00Z"],
+    ["2019-03-11T14:53:05", "2019-03-11T14:53:05Z"],
+    ["2019-03-11T14:53", "2019-03-11T14:53:00Z"],
+    ["2019-03-11T14:53:05.5+0100", "2019-03-11T14:53:05.5+01:00"],
+    ["2019-03-11T14:53:05-05:00", "2019-03-11T14:53:05-05:00"],
+    [1552315985, "2019-03-11T14:53:05.000Z"],
+    ["next Tuesday", "next Tuesday"],
+    [1e300, 1e300],
+  ])("reads %j as %j", (value, instant) => {
+    expect(ob2Instant(value)).toEqual(instant);
+  });
+
+  it("leaves what it cannot read to the validity check, which calls it not a valid date", () => {
+    const check = checkValidity(ob2Dates({ issuedOn: "next Tuesday" }), new Date("2026-01-01T00:00:00Z"));
+    expect(check).toMatchObject({ outcome: "failed", code: "bad-date" });
+    expect(checkValidity(ob2Dates({ issuedOn: 1552315985 }), new Date("2026-01-01T00:00:00Z")).outcome).toBe("passed");
   });
 });
 
