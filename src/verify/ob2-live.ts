@@ -26,7 +26,8 @@ export function ob2Instant(value: unknown): unknown {
   if (!hm) {
     return `${day}T00:00:00Z`;
   }
-  const offset = !zone || zone.toUpperCase() === "Z" ? "Z" : zone.includes(":") ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const offset =
+    !zone || zone.toUpperCase() === "Z" ? "Z" : zone.includes(":") ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return `${day}T${hm}${seconds ?? ":00"}${offset}`;
 }
 
