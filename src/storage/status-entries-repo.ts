@@ -11,10 +11,13 @@ import {
   setAllocated,
 } from "./status-lists-repo.js";
 
-/** Random probes before falling back to drawing among the free set (a probe fails with probability = fill ratio). */
-const MAX_PROBES = 24;
+/**
+ * Random probes before falling back to drawing among the free set (a probe fails with probability = fill ratio): at
+ * 95 % full, 64 probes all fail 3.7 % of the time. Probing is uniform among the free indexes, like the fallback.
+ */
+const MAX_PROBES = 64;
 /** Beyond this fill ratio the free set is drawn from directly: probing would mostly hit taken indexes. */
-const DENSE_RATIO = 0.75;
+const DENSE_RATIO = 0.99;
 
 export type ReserveOptions = {
   purpose: StatusPurpose;
@@ -42,9 +45,18 @@ function claim(db: Db, list: StatusListRow, index: number, now: Date): boolean {
 
 /** Draws uniformly among the free indexes of a nearly full list; undefined when it is full. */
 function claimFromFreeSet(db: Db, list: StatusListRow, options: ReserveOptions): number | undefined {
+  // The taken indexes as plain numbers straight from SQLite (no row objects: a full list has 131,072 of them).
+  const takenIndexes = preparedFor(db, "status-entries.taken", (d) => {
+    const { sql: query } = d
+      .select({ idx: statusEntries.idx })
+      .from(statusEntries)
+      .where(eq(statusEntries.listId, sql.placeholder("listId")))
+      .toSQL();
+    return d.$client.prepare(query).pluck();
+  });
+  const rows = takenIndexes.all(list.id) as number[];
   const taken = new Uint8Array(list.length);
-  const rows = db.select({ idx: statusEntries.idx }).from(statusEntries).where(eq(statusEntries.listId, list.id)).all();
-  for (const { idx } of rows) {
+  for (const idx of rows) {
     taken[idx] = 1;
   }
   const free = list.length - rows.length;
