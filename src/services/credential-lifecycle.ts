@@ -1,6 +1,6 @@
 import { lifecycleState } from "../domain/status/transitions.js";
 import { auditForTarget } from "../storage/audit-repo.js";
-import { findCredentialLifecycle } from "../storage/credentials-repo.js";
+import { findCredentialLifecycle, sameRecipient } from "../storage/credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 /** Where a credential stands in its life, as its public page shows it (public reasons only). */
@@ -27,13 +27,20 @@ const HISTORY_EVENTS: Record<string, string> = {
   "credential.superseded": "superseded",
 };
 
-/** The part of an audit entry a visitor may read: never a private reason, never who did it. */
-function publicDetail(action: string, details: Record<string, unknown>): string | undefined {
+/**
+ * The part of an audit entry a visitor may read: never a private reason, never who did it, and a link to another
+ * credential only when `linkable` says that credential is the same person's.
+ */
+function publicDetail(
+  action: string,
+  details: Record<string, unknown>,
+  linkable: (other: string) => boolean,
+): string | undefined {
   if (action === "credential.superseded" && typeof details.supersededBy === "string") {
-    return `replaced by ${details.supersededBy}`;
+    return linkable(details.supersededBy) ? `replaced by ${details.supersededBy}` : undefined;
   }
   if (action === "credential.issued" && typeof details.supersedes === "string") {
-    return `replaces ${details.supersedes}`;
+    return linkable(details.supersedes) ? `replaces ${details.supersedes}` : undefined;
   }
   if ((action === "credential.revoked" || action === "credential.suspended") && details.reasonPublic === true) {
     return typeof details.reason === "string" ? details.reason : undefined;
@@ -49,13 +56,16 @@ function publicDetail(action: string, details: Record<string, unknown>): string 
  */
 export function getCredentialLifecycle(ctx: ServiceContext, credentialId: string): CredentialLifecycle {
   const record = findCredentialLifecycle(ctx.db, credentialId);
+  // A reissue that corrected the email went to someone else: its page must not lead from one person to the other
+  // (renewals and name corrections stay with the same person and are linked both ways).
+  const linkable = (other: string) => sameRecipient(ctx.db, credentialId, other);
   const rows = auditForTarget(ctx.db, "credential", credentialId);
   const history = rows.flatMap((r) => {
     const event = HISTORY_EVENTS[r.action];
     if (!event) {
       return [];
     }
-    const detail = publicDetail(r.action, r.details);
+    const detail = publicDetail(r.action, r.details, linkable);
     return [{ at: r.at.toISOString(), event, ...(detail ? { detail } : {}) }];
   });
   if (!record) {
@@ -74,8 +84,8 @@ export function getCredentialLifecycle(ctx: ServiceContext, credentialId: string
   return {
     state,
     ...(publicReason ? { publicReason } : {}),
-    ...(record.supersededBy ? { supersededBy: record.supersededBy } : {}),
-    ...(record.supersedes ? { supersedes: record.supersedes } : {}),
+    ...(record.supersededBy && linkable(record.supersededBy) ? { supersededBy: record.supersededBy } : {}),
+    ...(record.supersedes && linkable(record.supersedes) ? { supersedes: record.supersedes } : {}),
     history,
     ...(since ? { since: since.toISOString() } : {}),
   };

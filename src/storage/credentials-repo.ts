@@ -108,6 +108,19 @@ export function findCredentialLifecycle(db: Db, id: string): CredentialLifecycle
   return query.get({ id });
 }
 
+/** Whether two credentials were issued to the same recipient (the same person record, i.e. the same email). */
+export function sameRecipient(db: Db, a: string, b: string): boolean {
+  const query = preparedFor(db, "credentials.recipient-of", (d) =>
+    d
+      .select({ recipientId: credentials.recipientId })
+      .from(credentials)
+      .where(eq(credentials.id, sql.placeholder("id")))
+      .prepare(),
+  );
+  const first = query.get({ id: a })?.recipientId;
+  return first !== undefined && first === query.get({ id: b })?.recipientId;
+}
+
 /** Just the signed document, for the public read path (one indexed lookup, no joins, prepared once). */
 export function findCredentialDocument(db: Db, id: string): { document: string; jwt: string } | undefined {
   const query = preparedFor(db, "credentials.document", (d) =>

@@ -221,6 +221,24 @@ describe("credential page by content negotiation", () => {
     expect(newHtml).toContain("Di Tipo");
   });
 
+  it("does not link a credential to its replacement when the reissue corrected the email (another person)", async () => {
+    const old = await issue(t, { recipient: { email: "wrong@example.org", name: "Wrong Person" } });
+    const res = await adminPost(t, `/admin/credentials/${old.id}/reissue`, {
+      reason: "Sent to the wrong address",
+      recipient: { email: "right@example.org", name: "Right Person" },
+    });
+    expect(res.status).toBe(201);
+    const { credential } = (await res.json()) as { credential: { id: string } };
+    const oldHtml = await expectPage(await getPage(t, `/credentials/${old.id}`));
+    expect(verdictOf(oldHtml)).toBe("revoked");
+    expect(oldHtml).not.toContain(credential.id);
+    expect(oldHtml).not.toContain("Right Person");
+    const newHtml = await expectPage(await getPage(t, `/credentials/${credential.id}`));
+    expect(verdictOf(newHtml)).toBe("valid");
+    expect(newHtml).not.toContain(old.id);
+    expect(newHtml).not.toContain("Wrong Person");
+  });
+
   it("answers a browser asking for an unknown credential with a 404 page", async () => {
     const html = await expectPage(await getPage(t, "/credentials/0b4f8a9e-5c1d-4f3e-9a7b-2c6d8e1f0a3b"), 404);
     expect(html).toContain("There is no credential at this address.");
