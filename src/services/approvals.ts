@@ -1,6 +1,7 @@
 import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
 import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
+import { findCredential } from "../storage/credentials-repo.js";
 import {
   decideApproval,
   findApproval,
@@ -63,12 +64,25 @@ export async function approve(
   return { credentialId, awarded: await awardEligible(ctx, email) };
 }
 
+/** Whether the credential has passed its validUntil (an unknown one counts as lapsed: nothing to supersede). */
+function lapsed(ctx: ServiceContext, credentialId: string): boolean {
+  const until = findCredential(ctx.db, credentialId)?.validUntil;
+  return until === undefined || (until !== null && until.getTime() <= ctx.clock().getTime());
+}
+
 async function approveLocked(ctx: ServiceContext, id: string, actor: string): Promise<string> {
   const row = undecided(ctx, id);
-  const { ob, ...record } = row.decision as {
+  const {
+    ob,
+    renewal: queued,
+    ...record
+  } = row.decision as {
     ob?: { evidence: Ob3Evidence[]; results: Ob3Result[] };
     renewal?: { supersedes: string; awardedDate: string };
   };
+  // A renewal approved only after the credential it renews lapsed is a fresh award: the lapsed credential stays
+  // expired (not revoked as superseded) and the new one starts its own awardedDate.
+  const renewal = queued && !lapsed(ctx, queued.supersedes) ? queued : undefined;
   const view = await issueCredential(ctx, {
     achievementId: row.achievementId,
     recipient: { email: row.personEmail, name: row.personName },
@@ -76,13 +90,11 @@ async function approveLocked(ctx: ServiceContext, id: string, actor: string): Pr
     decision: {
       evidence: ob?.evidence ?? [],
       results: ob?.results ?? [],
-      record: { ...record, approvedBy: actor, approvalId: id },
+      record: { ...record, ...(renewal ? { renewal } : {}), approvedBy: actor, approvalId: id },
     },
     unlessHeld: true,
     // A renewal queued for approval still supersedes the credential that fell due and keeps its awardedDate.
-    ...(record.renewal
-      ? { supersedes: record.renewal.supersedes, awardedDate: new Date(record.renewal.awardedDate) }
-      : {}),
+    ...(renewal ? { supersedes: renewal.supersedes, awardedDate: new Date(renewal.awardedDate) } : {}),
   });
   const now = ctx.clock();
   const { db } = ctx;

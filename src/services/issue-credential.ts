@@ -31,7 +31,7 @@ export type IssueCredentialInput = {
   /** Set by automatic awards: what the credential carries, and the decision record kept beside it. */
   decision?: { evidence: Ob3Evidence[]; results: Ob3Result[]; record: Record<string, unknown> };
   /**
-   * Refuse (409) when the recipient already holds a valid credential of it: checked in the write transaction. The
+   * Refuse (409) when the recipient already holds a valid (or suspended) credential of it: checked in the write transaction. The
    * credential named by `supersedes` does not count (a renewal replaces it).
    */
   unlessHeld?: boolean;
@@ -150,8 +150,9 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
     () => {
       if (input.unlessHeld) {
         const held = heldCredentials(db, email).filter((h) => h.credentialId !== input.supersedes);
-        if (holdsValid(held, entry.id, now)) {
-          throw new AppError("CONFLICT", `${email} already holds a valid ${entry.id} credential`);
+        // a suspended credential still blocks a second award: suspension is not to be sidestepped by re-awarding
+        if (holdsValid(held, entry.id, now, { countSuspended: true })) {
+          throw new AppError("CONFLICT", `${email} already holds a ${entry.id} credential that is valid or suspended`);
         }
       }
       const old = input.supersedes ? checkSupersedable(db, input.supersedes, entry.id) : undefined;

@@ -66,12 +66,17 @@ export function loadPersonState(ctx: ServiceContext, email: string): PersonState
 }
 
 /** True when the person holds a currently valid credential of the certification. */
-export function holdsValid(held: HeldCredential[], certification: string, now: Date): boolean {
+export function holdsValid(
+  held: HeldCredential[],
+  certification: string,
+  now: Date,
+  options: { countSuspended?: boolean } = {},
+): boolean {
   const t = now.getTime();
   return held.some(
     (h) =>
       h.certification === certification &&
-      h.status === "active" &&
+      (h.status === "active" || (options.countSuspended === true && h.status === "suspended")) &&
       Date.parse(h.validFrom) <= t &&
       (h.validUntil === undefined || t < Date.parse(h.validUntil)),
   );

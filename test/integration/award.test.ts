@@ -175,4 +175,26 @@ describe("approval queue", () => {
     );
     expect(((await (await adminGet(t, "/admin/approvals")).json()) as { items: unknown[] }).items).toHaveLength(0);
   });
+
+  it("an approval decided after the person's credential was suspended issues nothing (409)", async () => {
+    const entry = t.ctx.catalog.get("gitlab-certified-associate");
+    if (!entry) {
+      throw new Error("catalog");
+    }
+    entry.criteria.requiresApproval = true;
+    entry.suspendable = true;
+    await submit(assessment("gitlab-associate-written", { score: 86 }, "2026-03-02T09:00:00Z"));
+    const lab = await submit(
+      assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-05T09:00:00Z"),
+    );
+    const approvalId = (lab.awarded[0] as { approvalId?: string }).approvalId;
+    // Meanwhile an admin issues the credential by hand, and it is suspended.
+    const manual = await adminPost(t, "/admin/credentials", { achievementId: entry.id, recipient: person });
+    const { id } = (await manual.json()) as { id: string };
+    expect((await adminPost(t, `/admin/credentials/${id}/suspend`, { reason: "Under review" })).status).toBe(200);
+    const approved = await adminPost(t, `/admin/approvals/${approvalId}/approve`, {});
+    expect(approved.status).toBe(409);
+    expect((await readProblem(approved)).detail).toMatch(/valid or suspended/);
+    expect(credentialCount()).toBe(1);
+  });
 });

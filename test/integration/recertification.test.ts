@@ -100,4 +100,35 @@ describe("recertification of the field product certification", () => {
     expect(renewed.credential.awardedDate).toBe("2026-10-15T09:00:00Z");
     expect(renewed.credential.validUntil).toBe("2027-08-31T00:00:00Z");
   });
+
+  it("a renewal approved only after the old credential lapsed is a fresh award: the old one stays expired", async () => {
+    const firstId = await certifyInOctober();
+    const entry = t.ctx.catalog.get(CERT);
+    if (!entry) {
+      throw new Error("catalog");
+    }
+    entry.criteria.requiresApproval = true;
+    t.clock.set(new Date("2027-02-20T09:00:00Z"));
+    const res = await adminPost(t, "/admin/evidence", {
+      externalId: "rc-late",
+      person,
+      occurredAt: "2027-02-20T09:00:00Z",
+      kind: "assessment",
+      assessment: "field-product-sales-assessment",
+      score: 91,
+    });
+    const { awarded } = (await res.json()) as { awarded: Array<{ outcome: string; approvalId?: string }> };
+    const pending = awarded.find((a) => a.outcome === "pending-approval");
+    expect(pending?.approvalId).toBeDefined();
+    // Nobody approves it before the window closes on 3 March.
+    t.clock.set(new Date("2027-03-10T09:00:00Z"));
+    const approved = await adminPost(t, `/admin/approvals/${pending?.approvalId}/approve`, {});
+    expect(approved.status).toBe(201);
+    const { credentialId } = (await approved.json()) as { credentialId: string };
+    const fresh = await view(credentialId);
+    expect(fresh.credential.awardedDate).toBe("2027-03-10T09:00:00Z");
+    const old = await view(firstId);
+    expect(JSON.stringify(old)).not.toContain(credentialId);
+    expect(JSON.stringify(old).toLowerCase()).not.toContain("revoked");
+  });
 });
