@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { AppError } from "../errors.js";
+import { ReissueRequestSchema } from "../http/routes/admin/lifecycle-schemas.js";
 import {
   reinstateCredential,
   reissueCredential,
@@ -79,7 +80,14 @@ async function main(): Promise<void> {
       const view = await reinstateCredential(ctx, { credentialId, reason, actor });
       process.stdout.write(`Reinstated.\n${describe(view)}`);
     } else if (command === "reissue") {
-      const recipient = { name: values.name, email: values.email };
+      // The same checks as the API (display name without control or bidi characters, a well-formed email).
+      const parsed = ReissueRequestSchema.safeParse({ reason, recipient: { name: values.name, email: values.email } });
+      if (!parsed.success) {
+        throw new Error(
+          `${parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}\n${USAGE}`,
+        );
+      }
+      const { recipient } = parsed.data;
       const result = await reissueCredential(ctx, { credentialId, recipient, reason, actor });
       process.stdout.write(
         `Reissued as ${result.credential.id}.\n${describe(result.credential)}${describe(result.superseded)}`,

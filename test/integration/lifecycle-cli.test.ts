@@ -59,6 +59,19 @@ describe("npm run credentials / npm run events", () => {
     const unknown = await cli("credentials", ["revoke", "00000000-0000-4000-8000-000000000000", "--reason", "x"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("No credential");
+    const badName = await cli("credentials", [
+      "reissue",
+      credentialId,
+      "--reason",
+      "typo",
+      "--name",
+      "Ada\u202eecalevoL",
+    ]);
+    expect(badName.code).toBe(1);
+    expect(badName.stderr).toContain("recipient.name");
+    const badEmail = await cli("credentials", ["reissue", credentialId, "--reason", "typo", "--email", "not-an-email"]);
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toContain("recipient.email");
   });
 
   it("revokes with a public reason, audited as the CLI, re-signing the list; events list shows it", async () => {
