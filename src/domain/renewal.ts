@@ -1,4 +1,5 @@
 import type { HeldCredential } from "./criteria/types.js";
+import { DAY_MS } from "./time.js";
 
 /**
  * Recertification in fixed windows (seed 002: "recertified every six months, in early Q1 and again in early Q3").
@@ -17,8 +18,6 @@ export type RenewalWindow = {
   quarter: number;
 };
 
-const DAY_MS = 86_400_000;
-
 function windowFor(policy: RenewalPolicy, fiscalStartMonth: number, fyStartYear: number, quarter: number) {
   const opens = new Date(Date.UTC(fyStartYear, fiscalStartMonth - 1 + 3 * (quarter - 1), 1));
   const fiscalYear = fiscalStartMonth === 1 ? fyStartYear : fyStartYear + 1;
@@ -29,7 +28,7 @@ function windowFor(policy: RenewalPolicy, fiscalStartMonth: number, fyStartYear:
 function windowsAround(policy: RenewalPolicy, fiscalStartMonth: number, from: Date, to: Date): RenewalWindow[] {
   const windows: RenewalWindow[] = [];
   for (let year = from.getUTCFullYear() - 2; year <= to.getUTCFullYear() + 1; year++) {
-    for (const quarter of [...policy.fiscalQuarters].sort()) {
+    for (const quarter of policy.fiscalQuarters) {
       windows.push(windowFor(policy, fiscalStartMonth, year, quarter));
     }
   }

@@ -1,4 +1,5 @@
 import { achievementUrl } from "../domain/achievement.js";
+import { awardedDateOf } from "../domain/credential/build.js";
 import { decisionEntries } from "../domain/criteria/decision.js";
 import { evaluateCriteria } from "../domain/criteria/evaluate.js";
 import type { RuleReport } from "../domain/criteria/types.js";
@@ -21,11 +22,11 @@ export const CRITERIA_ACTOR = "system:criteria";
 /** A renewal supersedes the credential that falls due and keeps its awardedDate (the original award's date). */
 function renewalOf(ctx: ServiceContext, supersedes: string): { supersedes: string; awardedDate: Date } {
   const stored = findCredentialDocument(ctx.db, supersedes);
-  const awarded = stored ? (JSON.parse(stored.document) as { awardedDate?: unknown }).awardedDate : undefined;
-  if (typeof awarded !== "string") {
+  const awardedDate = stored ? awardedDateOf(JSON.parse(stored.document)) : undefined;
+  if (!awardedDate) {
     throw new Error(`credential ${supersedes} has no awardedDate`);
   }
-  return { supersedes, awardedDate: new Date(awarded) };
+  return { supersedes, awardedDate };
 }
 
 /** The evidence that decided the award: the root report's (composites keep only their deciding children's). */

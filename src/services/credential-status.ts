@@ -1,3 +1,4 @@
+import { awardedDateOf } from "../domain/credential/build.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
 import type { StatusPurpose } from "../domain/status/status-list-credential.js";
@@ -204,7 +205,7 @@ export async function reissueCredential(
       results: document.credentialSubject?.result ?? [],
       record: { ...(old.decision ?? {}), reissueOf: old.id, corrected },
     },
-    awardedDate: document.awardedDate ? new Date(document.awardedDate) : old.validFrom,
+    awardedDate: awardedDateOf(document) ?? old.validFrom,
     validUntil: old.validUntil,
     supersedes: old.id,
     reason: `reissue (${corrected.join(" and ")} corrected): ${reason}`,

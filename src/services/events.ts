@@ -1,4 +1,5 @@
 import { dueReminderOffset, reminderKey } from "../domain/status/expiry-reminders.js";
+import { DAY_MS } from "../domain/time.js";
 import { validationError } from "../errors.js";
 import { activeCredentialsExpiringBetween } from "../storage/credentials-repo.js";
 import type { Db } from "../storage/db.js";
@@ -33,8 +34,6 @@ export type CredentialEventSubject = {
   recipientEmail: string;
   recipientName: string;
 };
-
-const DAY_MS = 86_400_000;
 
 function toView(row: EventRow): EventView {
   return {

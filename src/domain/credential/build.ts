@@ -72,3 +72,13 @@ export function buildOpenBadgeCredential(input: {
     ...(input.credentialStatus ? { credentialStatus: input.credentialStatus } : {}),
   };
 }
+
+/** A signed credential's `awardedDate` (OB 3.0: the original award, kept across reissues and renewals), if it has one. */
+export function awardedDateOf(document: { awardedDate?: unknown }): Date | undefined {
+  const value = document.awardedDate;
+  if (typeof value !== "string") {
+    return undefined;
+  }
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

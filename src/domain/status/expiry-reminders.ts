@@ -1,4 +1,4 @@
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../time.js";
 
 /**
  * The reminder (days before expiry) due for a credential at `now`, if any: the smallest offset whose point
