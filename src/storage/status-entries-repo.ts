@@ -123,14 +123,17 @@ export function assignStatusSlots(db: Db, credentialId: string, slots: StatusSlo
   }
 }
 
-/** The status entries of a credential, by purpose. */
+/** The status entries of a credential, by purpose (prepared once: admin lists read it per row). */
 export function slotsOf(db: Db, credentialId: string): StatusSlot[] {
-  return db
-    .select({ listId: statusEntries.listId, index: statusEntries.idx, purpose: statusLists.purpose })
-    .from(statusEntries)
-    .innerJoin(statusLists, eq(statusLists.id, statusEntries.listId))
-    .where(eq(statusEntries.credentialId, credentialId))
-    .all();
+  const query = preparedFor(db, "status-entries.of-credential", (d) =>
+    d
+      .select({ listId: statusEntries.listId, index: statusEntries.idx, purpose: statusLists.purpose })
+      .from(statusEntries)
+      .innerJoin(statusLists, eq(statusLists.id, statusEntries.listId))
+      .where(eq(statusEntries.credentialId, sql.placeholder("credentialId")))
+      .prepare(),
+  );
+  return query.all({ credentialId });
 }
 
 /** Sets or clears a status bit; bumps the list's version when it changed. Returns whether it changed. */
