@@ -1,37 +1,18 @@
-import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
+import { runCli, throwawayInstallation } from "../helpers/cli.js";
 
-const run = promisify(execFile);
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-/** Runs a CLI as an operator would (through tsx), against a throwaway data and keys folder. */
-async function cli(script: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const file = script === "main" ? "src/main.ts" : `src/cli/${script}.ts`;
-  try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", file, ...args], { env, timeout: 20_000 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const cli = (script: string, args: string[]) => runCli(env, script, args);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "laurel-cli-"));
-  env = {
-    PATH: process.env.PATH,
-    LAUREL_DB_PATH: join(dir, "data", "laurel.db"),
-    LAUREL_KEYS_DIR: join(dir, "keys"),
-    LAUREL_PUBLIC_URL: "https://badges.test",
-  };
+  ({ dir, env } = throwawayInstallation("laurel-cli-"));
   // First start of the service: database, keys and bootstrap admin key.
   const started = await startServices(loadConfig(env), createLogger({ level: "silent", write: () => {} }));
   expect(started.bootstrapKey?.state).toBe("created");

@@ -1,42 +1,21 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
+import { rmSync } from "node:fs";
+import { userInfo } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { issueCredential } from "../../src/services/issue-credential.js";
 import { openDb } from "../../src/storage/db.js";
+import { runCli, throwawayInstallation } from "../helpers/cli.js";
 
-const run = promisify(execFile);
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let credentialId: string;
 
-/** Runs an operator command through tsx against a throwaway installation. */
-async function cli(script: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", `src/cli/${script}.ts`, ...args], {
-      env,
-      timeout: 20_000,
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const cli = (script: string, args: string[]) => runCli(env, script, args);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "laurel-lifecycle-cli-"));
-  env = {
-    PATH: process.env.PATH,
-    LAUREL_DB_PATH: join(dir, "data", "laurel.db"),
-    LAUREL_KEYS_DIR: join(dir, "keys"),
-    LAUREL_PUBLIC_URL: "https://badges.test",
-  };
+  ({ dir, env } = throwawayInstallation("laurel-lifecycle-cli-"));
   const started = await startServices(loadConfig(env), createLogger({ level: "silent", write: () => {} }));
   const view = await issueCredential(started.ctx, {
     achievementId: "gitlab-certified-associate",

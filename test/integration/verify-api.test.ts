@@ -4,6 +4,7 @@ import { generateIssuerKey } from "../../src/crypto/issuer-keys.js";
 import { createKeyring } from "../../src/crypto/keyring.js";
 import { issue } from "../helpers/http.js";
 import { makeTestApp, TEST_PUBLIC_URL, type TestApp } from "../helpers/make-app.js";
+import { outcomes, type Report, verifyJson } from "../helpers/verify.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -11,26 +12,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-type Report = {
-  verdict: string;
-  format?: string;
-  checks: Array<{ id: string; outcome: string; message: string; code?: string }>;
-  display?: Record<string, any>;
-  credential?: Record<string, any>;
-  checkedAt: string;
-};
-
-async function verify(body: unknown): Promise<Report> {
-  const res = await t.app.request("/api/verify", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as Report;
-}
-
-const outcomes = (report: Report) => Object.fromEntries(report.checks.map((c) => [c.id, c.outcome]));
+const verify = (body: unknown) => verifyJson(t, body);
 
 describe("POST /api/verify with our own credentials", () => {
   it("reports a credential we issued as valid, every applicable check passed", async () => {

@@ -1,0 +1,35 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export type CliResult = { stdout: string; stderr: string; code: number };
+
+/** The environment of a throwaway installation (database and keys under a fresh temporary folder). */
+export function throwawayInstallation(prefix: string): { dir: string; env: NodeJS.ProcessEnv } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    env: {
+      PATH: process.env.PATH,
+      LAUREL_DB_PATH: join(dir, "data", "laurel.db"),
+      LAUREL_KEYS_DIR: join(dir, "keys"),
+      LAUREL_PUBLIC_URL: "https://badges.test",
+    },
+  };
+}
+
+/** Runs an entry point as an operator would (through tsx): `main` is src/main.ts, anything else src/cli/<name>.ts. */
+export async function runCli(env: NodeJS.ProcessEnv, script: string, args: string[]): Promise<CliResult> {
+  const file = script === "main" ? "src/main.ts" : `src/cli/${script}.ts`;
+  try {
+    const { stdout, stderr } = await run("node", ["--import", "tsx", file, ...args], { env, timeout: 20_000 });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
