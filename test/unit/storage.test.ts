@@ -33,4 +33,30 @@ describe("openDb", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("marks everyone with evidence due when upgrading an installation that ran before evaluations were queued", () => {
+    const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
+    const path = join(dir, "laurel.db");
+    try {
+      const first = openDb(path);
+      const insert = first.db.$client.prepare(
+        `insert into evidence (id, external_id, person_email, kind, item, occurred_at, data, submitted_by, submitted_at)
+         values (?, ?, ?, 'assessment', 'gitlab-associate-written', 0, '{}', 'test', 0)`,
+      );
+      for (const [i, email] of ["a@example.org", "b@example.org", "a@example.org"].entries()) {
+        insert.run(`id-${i}`, `ext-${i}`, email);
+      }
+      // As if the evidence had been stored by the version before the backfill migration.
+      first.db.$client.exec(
+        "delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)",
+      );
+      first.close();
+      const { db, close } = openDb(path);
+      const due = db.$client.prepare("select person_email from evaluations_due order by person_email").pluck().all();
+      close();
+      expect(due).toEqual(["a@example.org", "b@example.org"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
