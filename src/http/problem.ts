@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import { AppError, ERROR_CODES, ERROR_TITLES, type ErrorCode, type FieldError } from "../errors.js";
 import type { AppEnv } from "./env.js";
+import { loggedPath } from "./request-log.js";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -80,7 +81,7 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   }
   c.var.ctx?.logger.error("unhandled error", {
     requestId: c.get("requestId"),
-    path: c.req.path,
+    path: loggedPath(c),
     error: err.name,
     errorMessage: err.message,
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +55,31 @@ describe("openDb", () => {
       const due = db.$client.prepare("select person_email from evaluations_due order by person_email").pluck().all();
       close();
       expect(due).toEqual(["a@example.org", "b@example.org"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("creates the database and its -wal and -shm files owner-only (0600), and tightens wider ones", () => {
+    const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
+    const path = join(dir, "data", "laurel.db");
+    const modeOf = (file: string) => statSync(file).mode & 0o777;
+    try {
+      const first = openDb(path);
+      first.db.$client.exec(
+        "insert into recipients (id, email, name, created_at) values ('r', 'x@example.org', 'X', 0)",
+      );
+      expect([path, `${path}-wal`, `${path}-shm`].map(modeOf)).toEqual([0o600, 0o600, 0o600]);
+      expect(first.tightened).toEqual([]);
+      // An installation made before: every file readable by the group and others.
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        chmodSync(file, 0o644);
+      }
+      const second = openDb(path);
+      expect(second.tightened).toEqual([path, `${path}-wal`, `${path}-shm`]);
+      expect([path, `${path}-wal`, `${path}-shm`].map(modeOf)).toEqual([0o600, 0o600, 0o600]);
+      second.close();
+      first.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
