@@ -91,6 +91,20 @@ function startSweeps(ctx: ServiceContext, logger: Logger): Periodic[] {
   return [expiry, awards];
 }
 
+/** One line saying why the server cannot listen (instead of the unhandled 'error' event's stack trace). */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `port ${port} on ${host} is already in use: stop the program using it, or set PORT to a free port`;
+    case "EACCES":
+      return `not allowed to listen on port ${port} on ${host}: use a port above 1023, or set PORT`;
+    case "EADDRNOTAVAIL":
+      return `cannot listen on ${host}: it is not an address of this machine (set HOST)`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error.message}`;
+  }
+}
+
 function fail(message: string): never {
   process.stderr.write(`laurel: ${message}\n`);
   process.exit(1);
@@ -127,6 +141,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   });
+  server.on("error", (error: NodeJS.ErrnoException) => fail(listenProblem(error, config.host, config.port)));
   const shutdown = () => {
     server.close(async () => {
       await Promise.all(sweeps.map((s) => s.stop()));
