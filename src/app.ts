@@ -6,6 +6,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
 import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
+import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerEvents } from "./http/routes/admin/events.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
@@ -95,6 +96,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   registerEvents(app);
   registerEvidence(app);
   registerProgress(app);
+  registerAudit(app);
   registerDocs(app);
   // The stylesheet and logo change only with a deployment: let browsers keep them for an hour.
   app.use("/public/*", async (c, next) => {
