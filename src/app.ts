@@ -5,6 +5,8 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
 import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.js";
+import { requestLog } from "./http/request-log.js";
+import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerEvents } from "./http/routes/admin/events.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
@@ -36,19 +38,12 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   });
 
   app.use(requestId());
-  app.use(async (c, next) => {
+  app.use((c, next) => {
     c.set("ctx", ctx);
     c.set("principal", null);
-    const started = performance.now();
-    await next();
-    ctx.logger.info("request", {
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    });
+    return next();
   });
+  app.use(requestLog());
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(
     requestBodyLimits(
@@ -101,6 +96,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   registerEvents(app);
   registerEvidence(app);
   registerProgress(app);
+  registerAudit(app);
   registerDocs(app);
   // The stylesheet and logo change only with a deployment: let browsers keep them for an hour.
   app.use("/public/*", async (c, next) => {

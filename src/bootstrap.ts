@@ -45,7 +45,10 @@ export async function startServices(config: Config, logger: Logger): Promise<Sta
   const now = systemDeps.clock();
   const { keys, created } = await ensureIssuerKeys(config.keysDir, now);
   const keyring = await createKeyring({ keys, did: didWebFor(config.publicUrl), publicUrl: config.publicUrl });
-  const { db, close } = openDb(config.dbPath);
+  const { db, close, tightened } = openDb(config.dbPath);
+  if (tightened.length > 0) {
+    logger.warn("database files were readable by others: now owner-only (0600)", { files: tightened.join(", ") });
+  }
   syncAchievements(db, catalog.entries, now);
   const ctx = createServiceContext({ config, db, keyring, catalog, artwork, logger, ...systemDeps });
   const bootstrapPath = join(config.keysDir, BOOTSTRAP_KEY_FILE);

@@ -42,6 +42,7 @@ const EnvSchema = z.object({
       error: "must be a comma-separated list of whole days between 1 and 9999, e.g. 60,30,7",
     })
     .transform((days) => [...new Set(days.map(Number))].sort((a, b) => b - a)),
+  LAUREL_AWARD_SWEEP_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   LAUREL_FISCAL_YEAR_START_MONTH: z.coerce.number().int().min(1).max(12).default(2),
   LAUREL_VERIFY_REMOTE: z
     .enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
@@ -90,6 +91,8 @@ export type Config = {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** Days before expiry at which `credential.expiring` events are emitted, largest first. */
   expiryReminderDays: number[];
+  /** How often (seconds) people whose evaluation is due (evidence stored, award not completed) are evaluated. */
+  awardSweepSeconds: number;
   /** First month (1-12) of the fiscal year: recertification windows open on its quarters. */
   fiscalYearStartMonth: number;
   verify: VerifySettings;
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: e.LAUREL_MAX_BODY_BYTES,
     logLevel: e.LAUREL_LOG_LEVEL,
     expiryReminderDays: e.LAUREL_EXPIRY_REMINDER_DAYS,
+    awardSweepSeconds: e.LAUREL_AWARD_SWEEP_SECONDS,
     fiscalYearStartMonth: e.LAUREL_FISCAL_YEAR_START_MONTH,
     verify: {
       remoteResolution: e.LAUREL_VERIFY_REMOTE,

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   CRITERIA_NOT_MET: 422,
   INTERNAL: 500,
+  STORAGE_FULL: 503,
+  STORAGE_UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -25,6 +27,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
   CRITERIA_NOT_MET: "Criteria not met",
   INTERNAL: "Internal error",
+  STORAGE_FULL: "Storage is full",
+  STORAGE_UNAVAILABLE: "Storage is unavailable",
 };
 
 /** A field-level problem, `path` in dotted form (`recipient.email`). */
@@ -51,4 +55,20 @@ export class AppError extends Error {
 export function validationError(errors: FieldError[], message?: string): AppError {
   const detail = message ?? errors.map((e) => `${e.path}: ${e.message}`).join("; ");
   return new AppError("VALIDATION_FAILED", detail, { errors });
+}
+
+/**
+ * The problem a database failure is to the client, when it is not a bug: the disk is full (SQLITE_FULL), or the
+ * database cannot be written for now (I/O error, read-only file or folder, lock not obtained in time). Both are 503:
+ * nothing the request asked was wrong, and it can be retried once the operator has fixed the storage.
+ */
+export function storageProblemOf(error: unknown): "STORAGE_FULL" | "STORAGE_UNAVAILABLE" | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !code.startsWith("SQLITE_")) {
+    return undefined;
+  }
+  if (code === "SQLITE_FULL") {
+    return "STORAGE_FULL";
+  }
+  return /^SQLITE_(IOERR|READONLY|CANTOPEN|BUSY|LOCKED)/.test(code) ? "STORAGE_UNAVAILABLE" : undefined;
 }

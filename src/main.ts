@@ -4,6 +4,7 @@ import { type Started, startServices } from "./bootstrap.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
 import { createLogger, type Logger } from "./logger.js";
+import { awardDueEvaluations } from "./services/award-due.js";
 import type { ServiceContext } from "./services/deps.js";
 import { emitExpiringEvents } from "./services/events.js";
 
@@ -23,22 +24,85 @@ function bootstrapLines(key: Started["bootstrapKey"]): string[] {
 /** How often the expiry-reminder sweep runs (reminders are due on a day, so an hour is precise enough). */
 const EXPIRY_SWEEP_MS = 60 * 60 * 1000;
 
-/** Emits due `credential.expiring` events now and every hour; the timer never keeps the process alive. */
-function startExpirySweep(ctx: ServiceContext, logger: Logger): NodeJS.Timeout {
-  const sweep = () => {
-    try {
+/**
+ * The periodic award sweep leaves alone people marked due within the last minute: a request that stored their
+ * evidence is still evaluating them (and reports the award in its own answer).
+ */
+const DUE_SETTLE_MS = 60 * 1000;
+
+type Periodic = { stop: () => Promise<void> };
+
+/** Runs `task` now and every `everyMs`, one run at a time; failures are logged; the timer never keeps the process alive. */
+function startPeriodic(
+  name: string,
+  everyMs: number,
+  task: (first: boolean) => Promise<void> | void,
+  logger: Logger,
+): Periodic {
+  let running: Promise<void> | undefined;
+  const run = (first: boolean) => {
+    if (running) {
+      return;
+    }
+    running = (async () => {
+      try {
+        await task(first);
+      } catch (error) {
+        logger.error(`${name} failed`, { error: error instanceof Error ? error.name : String(error) });
+      } finally {
+        running = undefined;
+      }
+    })();
+  };
+  run(true);
+  const timer = setInterval(() => run(false), everyMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/** Expiry reminders due now (at start, then hourly), and the evaluations that never completed (at start, then every `LAUREL_AWARD_SWEEP_SECONDS`). */
+function startSweeps(ctx: ServiceContext, logger: Logger): Periodic[] {
+  const expiry = startPeriodic(
+    "expiry reminder sweep",
+    EXPIRY_SWEEP_MS,
+    () => {
       const emitted = emitExpiringEvents(ctx, ctx.clock());
       if (emitted > 0) {
         logger.info("expiry reminders emitted", { count: emitted });
       }
-    } catch (error) {
-      logger.error("expiry reminder sweep failed", { error: error instanceof Error ? error.message : String(error) });
-    }
-  };
-  sweep();
-  const timer = setInterval(sweep, EXPIRY_SWEEP_MS);
-  timer.unref();
-  return timer;
+    },
+    logger,
+  );
+  const awards = startPeriodic(
+    "award sweep",
+    ctx.config.awardSweepSeconds * 1000,
+    async (first) => {
+      // At start nothing of this process is in flight: everyone due is evaluated.
+      const now = ctx.clock().getTime();
+      await awardDueEvaluations(ctx, { markedBefore: new Date(first ? now : now - DUE_SETTLE_MS) });
+    },
+    logger,
+  );
+  return [expiry, awards];
+}
+
+/** One line saying why the server cannot listen (instead of the unhandled 'error' event's stack trace). */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `port ${port} on ${host} is already in use: stop the program using it, or set PORT to a free port`;
+    case "EACCES":
+      return `not allowed to listen on port ${port} on ${host}: use a port above 1023, or set PORT`;
+    case "EADDRNOTAVAIL":
+      return `cannot listen on ${host}: it is not an address of this machine (set HOST)`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error.message}`;
+  }
 }
 
 function fail(message: string): never {
@@ -51,8 +115,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(line) });
   const started = await startServices(config, logger);
   const app = createApp(started.ctx);
-  const sweepTimer = startExpirySweep(started.ctx, logger);
+  let sweeps: Periodic[] = [];
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
+    sweeps = startSweeps(started.ctx, logger);
     const base = config.publicUrl;
     const lines = [
       "",
@@ -76,9 +141,10 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   });
+  server.on("error", (error: NodeJS.ErrnoException) => fail(listenProblem(error, config.host, config.port)));
   const shutdown = () => {
-    clearInterval(sweepTimer);
-    server.close(() => {
+    server.close(async () => {
+      await Promise.all(sweeps.map((s) => s.stop()));
       started.close();
       process.exit(0);
     });

@@ -11,6 +11,8 @@ export const SCOPES = [
   "events:read",
   /** Claim and acknowledge events (a delivery channel such as webhooks or email). */
   "events:deliver",
+  /** Read the audit log. */
+  "audit:read",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

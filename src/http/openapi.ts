@@ -22,6 +22,7 @@ const problem = (description: string) => ({
 export const problemResponses = {
   400: problem("Invalid request: the body names each offending field"),
   500: problem("Unexpected error"),
+  503: problem("The server's storage is full or cannot be written (STORAGE_FULL, STORAGE_UNAVAILABLE): retry later"),
 } as const;
 
 /** Extra problem responses of authenticated routes. */

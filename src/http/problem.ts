@@ -2,8 +2,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { AppError, ERROR_CODES, ERROR_TITLES, type ErrorCode, type FieldError } from "../errors.js";
+import { AppError, ERROR_CODES, ERROR_TITLES, type ErrorCode, type FieldError, storageProblemOf } from "../errors.js";
 import type { AppEnv } from "./env.js";
+import { loggedPath } from "./request-log.js";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -57,7 +58,13 @@ function codeForHttpStatus(status: number, message: string): ErrorCode {
   return found ?? (status >= 500 ? "INTERNAL" : "VALIDATION_FAILED");
 }
 
-/** The single error renderer: AppError → its code; HTTPException → its status; ZodError → 400; else 500. */
+const STORAGE_DETAILS = {
+  STORAGE_FULL: "The server's storage is full, so this request could not be saved. Retry once space has been freed.",
+  STORAGE_UNAVAILABLE:
+    "The server's storage cannot be written at the moment, so this request could not be saved. Retry later.",
+} as const;
+
+/** The single error renderer: AppError → its code; HTTPException → its status; ZodError → 400; storage full or unwritable → 503; else 500. */
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
     const headers: Record<string, string> =
@@ -78,9 +85,18 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ZodError) {
     return problemResponse(c, "VALIDATION_FAILED", "The request is not valid", { errors: fieldErrors(err) });
   }
+  const storage = storageProblemOf(err);
+  if (storage) {
+    c.var.ctx?.logger.error("storage failure", {
+      requestId: c.get("requestId"),
+      path: loggedPath(c),
+      code: (err as { code?: string }).code,
+    });
+    return problemResponse(c, storage, STORAGE_DETAILS[storage], {}, { "retry-after": "60" });
+  }
   c.var.ctx?.logger.error("unhandled error", {
     requestId: c.get("requestId"),
-    path: c.req.path,
+    path: loggedPath(c),
     error: err.name,
     errorMessage: err.message,
   });

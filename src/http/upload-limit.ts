@@ -10,7 +10,7 @@ export const VERIFY_UPLOAD_PATHS = new Set(["/api/verify", "/credentials/verify"
  * The request body cap: the general `LAUREL_MAX_BODY_BYTES`, or the verifier's upload cap on the verify endpoints.
  * A declared Content-Length over the cap is refused before any byte is read; a chunked body is cut off as soon as it
  * passes the cap, so a 100 MB upload is never buffered whole. `pages` answers paths a person posts to from a form
- * (the verify form) with a page instead of a problem document.
+ * (the verify form) with a page instead of a problem document. Either answer closes the connection.
  */
 export function requestBodyLimits(
   limits: { general: number; verifyUpload: number },
@@ -19,9 +19,13 @@ export function requestBodyLimits(
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,
-      onError: (c) =>
-        pages[c.req.path]?.(c, maxSize) ??
-        problemResponse(c, "PAYLOAD_TOO_LARGE", `The request body exceeds ${maxSize} bytes`),
+      onError: async (c) => {
+        const res = await (pages[c.req.path]?.(c, maxSize) ??
+          problemResponse(c, "PAYLOAD_TOO_LARGE", `The request body exceeds ${maxSize} bytes`));
+        // The rest of the body is never read: say the connection ends here, so no client sends another request on it.
+        res.headers.set("connection", "close");
+        return res;
+      },
     });
   const general = limit(limits.general);
   const upload = limit(limits.verifyUpload);

@@ -1,10 +1,16 @@
+import { toShortCode } from "../domain/short-id.js";
 import { type StatusSlot, statusListUrl } from "../domain/status/status-list-credential.js";
 import { type LifecycleState, lifecycleState } from "../domain/status/transitions.js";
 import type { CredentialRecord } from "../storage/credentials-repo.js";
 
-/** Public URL of a credential (its `id`): the signed JSON today, the verification page later. */
+/** Public URL of a credential (its `id`): the signed JSON, and for browsers its verification page. */
 export function credentialUrl(publicUrl: string, id: string): string {
   return `${publicUrl}/credentials/${id}`;
+}
+
+/** The short link to a credential's page (`/c/<22 base58 characters>`), for print, QR codes and messages. */
+export function shortLinkUrl(publicUrl: string, id: string): string {
+  return `${publicUrl}/c/${toShortCode(id)}`;
 }
 
 /** What the admin API returns for a credential: our bookkeeping around the signed document. */
@@ -20,7 +26,8 @@ export type CredentialView = {
   issuedBy: string;
   issuedAt: string;
   verificationMethod: string;
-  links: { json: string; jwt: string };
+  /** `json` and `page` are the same URL (JSON for programs, the verification page for browsers). */
+  links: { json: string; jwt: string; page: string; shortLink: string };
   credential: Record<string, unknown>;
   jwt: string;
   /** Why it was awarded (automatic awards): definition version, evidence ids, report. */
@@ -85,7 +92,7 @@ export function toCredentialView(
     issuedBy: record.issuedBy,
     issuedAt: record.createdAt.toISOString(),
     verificationMethod: record.verificationMethod,
-    links: { json: url, jwt: `${url}/jwt` },
+    links: { json: url, jwt: `${url}/jwt`, page: url, shortLink: shortLinkUrl(publicUrl, record.id) },
     credential: document,
     jwt: record.jwt,
     decision: record.decision,

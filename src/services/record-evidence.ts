@@ -3,6 +3,7 @@ import { normaliseEmail } from "../domain/credential/identity.js";
 import type { CompletionType } from "../domain/criteria/rule-schema.js";
 import { AppError, validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
+import { markEvaluationDue } from "../storage/evaluations-due-repo.js";
 import {
   type EvidenceRow,
   findEvidence,
@@ -154,6 +155,8 @@ export function recordEvidence(
         }
       }
       insertEvidence(db, row);
+      // Committed with the evidence: if the award that follows never completes, the sweep evaluates this person.
+      markEvaluationDue(db, row.personEmail, ctx.newId(), now);
       appendAudit(db, {
         at: now,
         actor,

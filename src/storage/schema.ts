@@ -225,3 +225,19 @@ export const pendingApprovals = sqliteTable(
   },
   (t) => [index("pending_approvals_person_idx").on(t.personEmail, t.achievementId)],
 );
+
+/**
+ * People whose evidence changed since their last completed evaluation: marked in the transaction that stores the
+ * evidence (each change writes a fresh `mark`, never reused), cleared by an evaluation only while `mark` is still the
+ * one it read before evaluating, so evidence that arrives meanwhile keeps the person due. Whoever is left (the process
+ * died between storing and awarding, or the award failed) is evaluated at start and by the periodic sweep.
+ */
+export const evaluationsDue = sqliteTable(
+  "evaluations_due",
+  {
+    personEmail: text().primaryKey(),
+    mark: text().notNull(),
+    markedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("evaluations_due_marked_idx").on(t.markedAt, t.personEmail)],
+);

@@ -198,6 +198,19 @@ describe("issuing a credential through the admin API", () => {
 });
 
 describe("reading credentials through the admin API", () => {
+  it("answers an issuance with links to the public page and the short link, both of which lead to it", async () => {
+    const issued = await issue(t);
+    const links = issued.links as Record<string, string>;
+    expect(links.page).toBe(issued.url);
+    expect(links.shortLink).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/c/[1-9A-HJ-NP-Za-km-z]{22}$`));
+    const page = await t.app.request(new URL(links.page ?? "").pathname, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const short = await t.app.request(new URL(links.shortLink ?? "").pathname);
+    expect(short.status).toBe(308);
+    expect(short.headers.get("location")).toBe(`/credentials/${issued.id}`);
+  });
+
   it("gets one credential with its recipient and links", async () => {
     const issued = await issue(t);
     const res = await adminGet(t, `/admin/credentials/${issued.id}`);
@@ -205,7 +218,12 @@ describe("reading credentials through the admin API", () => {
     const body = (await res.json()) as Record<string, any>;
     expect(body.recipient).toEqual({ email: "ada@example.org", name: "Ada Lovelace" });
     expect(body.credential).toEqual(issued.credential);
-    expect(body.links).toEqual({ json: issued.url, jwt: `${issued.url}/jwt` });
+    expect(body.links).toEqual({
+      json: issued.url,
+      jwt: `${issued.url}/jwt`,
+      page: issued.url,
+      shortLink: expect.stringMatching(/\/c\/\w{22}$/),
+    });
   });
 
   it("lists newest first with filters and cursor pagination", async () => {

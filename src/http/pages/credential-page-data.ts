@@ -1,9 +1,8 @@
 import { LRUCache } from "lru-cache";
 import { linkedInAddToProfileUrl, linkedInShareUrl } from "../../domain/linkedin.js";
-import { toShortCode } from "../../domain/short-id.js";
 import { getCredentialQr } from "../../services/badge-images.js";
 import { type CredentialLifecycle, getCredentialLifecycle } from "../../services/credential-lifecycle.js";
-import { credentialUrl } from "../../services/credential-view.js";
+import { credentialUrl, shortLinkUrl } from "../../services/credential-view.js";
 import type { ServiceContext } from "../../services/deps.js";
 import { verifyStoredCredential } from "../../services/verify-credential.js";
 import type { VerificationReport } from "../../verify/report.js";
@@ -37,7 +36,7 @@ async function fixedParts(ctx: ServiceContext, id: string): Promise<Fixed> {
   if (parts === undefined) {
     parts = {
       qrSvg: String((await getCredentialQr(ctx, id, "svg")).body),
-      shortUrl: `${ctx.config.publicUrl}/c/${toShortCode(id)}`,
+      shortUrl: shortLinkUrl(ctx.config.publicUrl, id),
     };
     cache.set(id, parts);
   }

@@ -70,7 +70,12 @@ export const CredentialViewSchema = z
     issuedBy: z.string().openapi({ description: "Actor that issued it (api-key:<id>)" }),
     issuedAt: z.string(),
     verificationMethod: z.string(),
-    links: z.object({ json: z.url(), jwt: z.url() }),
+    links: z.object({
+      json: z.url().openapi({ description: "The signed credential as JSON-LD (its `id`)" }),
+      jwt: z.url().openapi({ description: "The VC-JWT form" }),
+      page: z.url().openapi({ description: "The public verification page (the same URL: browsers get HTML)" }),
+      shortLink: z.url().openapi({ description: "Short link to the page: /c/<22 base58 characters>" }),
+    }),
     credential: z.record(z.string(), z.unknown()).openapi({ description: "The signed OpenBadgeCredential" }),
     jwt: z.string().openapi({ description: "The VC-JWT (compact JWS) form" }),
     decision: z

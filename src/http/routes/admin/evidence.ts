@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { AppError } from "../../../errors.js";
+import { AppError, storageProblemOf } from "../../../errors.js";
 import type { ApiPrincipal } from "../../../services/api-keys.js";
 import { awardEligible } from "../../../services/award-eligible.js";
 import { listEvidence } from "../../../services/list-evidence.js";
@@ -124,6 +124,10 @@ export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
         const { status, evidence } = recordEvidence(c.var.ctx, parsed.data, submitter);
         return { index, externalId: id, status, evidenceId: evidence.id, personEmail: evidence.person.email };
       } catch (error) {
+        if (storageProblemOf(error)) {
+          // Every later record would fail alike: answer 503 for the batch; a retry skips what was stored (duplicates).
+          throw error;
+        }
         if (!(error instanceof AppError)) {
           // Records before this one stay recorded; report this one instead of failing the whole batch.
           c.var.ctx.logger.error("evidence record failed", { index, error: (error as Error).name });

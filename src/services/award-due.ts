@@ -1,0 +1,48 @@
+import { listDueEvaluations } from "../storage/evaluations-due-repo.js";
+import { type AwardOutcome, awardEligible } from "./award-eligible.js";
+import type { ServiceContext } from "./deps.js";
+
+export type DueEvaluationsRun = { due: number; evaluated: number; failed: number; awarded: AwardOutcome[] };
+
+/**
+ * Evaluates every person whose evaluation has been due since `markedBefore` (default: now): their evidence was stored
+ * but the evaluation that should have followed never completed (the process died, or the award failed). Each runs
+ * under the person's lock like any evaluation, and clears the person only once its awards are stored; the issuing
+ * transaction's held-credential check keeps every award exactly-once, also against another process. A person whose
+ * evaluation fails stays due for the next run; the others go on.
+ */
+export async function awardDueEvaluations(
+  ctx: ServiceContext,
+  options: { markedBefore?: Date } = {},
+): Promise<DueEvaluationsRun> {
+  const people = listDueEvaluations(ctx.db, { markedBefore: options.markedBefore ?? ctx.clock() });
+  const run: DueEvaluationsRun = { due: people.length, evaluated: 0, failed: 0, awarded: [] };
+  for (const email of people) {
+    try {
+      run.awarded.push(...(await awardEligible(ctx, email)));
+      run.evaluated++;
+    } catch (error) {
+      run.failed++;
+      // No address in logs: the person stays due and is retried; the error's kind says what went wrong.
+      ctx.logger.error("due evaluation failed", {
+        error: error instanceof Error ? error.name : typeof error,
+        code: errorCode(error),
+      });
+    }
+  }
+  if (run.due > 0) {
+    ctx.logger.info("due evaluations", {
+      due: run.due,
+      evaluated: run.evaluated,
+      failed: run.failed,
+      issued: run.awarded.filter((a) => a.outcome === "issued").length,
+      pendingApproval: run.awarded.filter((a) => a.outcome === "pending-approval").length,
+    });
+  }
+  return run;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}

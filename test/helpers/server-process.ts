@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+
+/** A loopback port that was free a moment ago (the kernel's choice). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export type ServerProcess = { child: ChildProcess; output: () => string; stop: () => Promise<number | null> };
+
+/**
+ * Starts `src/main.ts` (through tsx) with `env`, resolving once its standard output satisfies `ready`; rejects with
+ * what it printed when it exits first or is not ready within 25 s.
+ */
+export function startServer(env: NodeJS.ProcessEnv, ready: (stdout: string) => boolean): Promise<ServerProcess> {
+  const child = spawn("node", ["--import", "tsx", "src/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+    }
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`server not ready:\n${stdout}\n${stderr}`));
+    }, 25_000);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (ready(stdout)) {
+        clearTimeout(timer);
+        resolve({ child, output: () => stdout, stop });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before it was ready:\n${stdout}\n${stderr}`));
+    });
+  });
+}
