@@ -4,6 +4,10 @@ import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
 import { credentialsHeldBy, recipientName } from "../storage/person-credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
 
+function graderRoleOf(data: Record<string, unknown>): { graderRole?: string } {
+  return typeof data.graderRole === "string" ? { graderRole: data.graderRole } : {};
+}
+
 /** Maps a stored evidence row to what the evaluator reads (kind-specific fields from `data`). */
 export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
   const base = {
@@ -19,7 +23,7 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
       item: row.item,
       ...(typeof d.score === "number" ? { score: d.score } : {}),
       ...(typeof d.passed === "boolean" ? { passed: d.passed } : {}),
-      ...(typeof d.graderRole === "string" ? { graderRole: d.graderRole } : {}),
+      ...graderRoleOf(d),
     };
   }
   if (row.kind === "completion") {
@@ -29,6 +33,7 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
       completion: d.completion as Extract<Evidence, { kind: "completion" }>["completion"],
       item: row.item,
       ...(d.mode === "live" || d.mode === "recording" ? { mode: d.mode } : {}),
+      ...graderRoleOf(d),
     };
   }
   return {
@@ -38,6 +43,7 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
     ratings: d.ratings as number[],
     scale: d.scale as number,
     ...(typeof d.delivery === "string" ? { delivery: d.delivery } : {}),
+    ...graderRoleOf(d),
   };
 }
 

@@ -24,8 +24,8 @@ type SubmissionBase = {
 export type EvidenceSubmission = SubmissionBase &
   (
     | { kind: "assessment"; assessment: string; score?: number; passed?: boolean; graderRole?: string }
-    | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording" }
-    | { kind: "rating"; form: string; scale: number; ratings: number[]; delivery?: string }
+    | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording"; graderRole?: string }
+    | { kind: "rating"; form: string; scale: number; ratings: number[]; delivery?: string; graderRole?: string }
   );
 
 export type EvidenceView = {
@@ -82,13 +82,11 @@ function contentOf(row: Pick<EvidenceRow, "personEmail" | "kind" | "item" | "occ
 export type Submitter = { actor: string; graderRole: string | null; isAdmin: boolean };
 
 /**
- * A graded result's grader role comes from the submitting key, not from the request: a key that
- * grades as a role fills it in; any other non-admin key cannot claim one.
+ * Every record's grader role (the lab's grader, the observer of a shadowing or a delivery, the trainer filling
+ * an observation form) comes from the submitting key, not from the request: a key that grades as a role fills
+ * it in; any other non-admin key cannot claim one.
  */
 function withGraderRole(submission: EvidenceSubmission, by: Submitter): EvidenceSubmission {
-  if (submission.kind !== "assessment") {
-    return submission;
-  }
   const claimed = submission.graderRole;
   if (by.isAdmin) {
     return submission;

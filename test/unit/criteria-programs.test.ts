@@ -44,6 +44,7 @@ const completed = (
   item: string,
   date: string,
   mode?: "live" | "recording",
+  graderRole?: string,
 ): Evidence => ({
   id: nextId(),
   kind: "completion",
@@ -51,7 +52,12 @@ const completed = (
   item,
   occurredAt: at(date),
   ...(mode ? { mode } : {}),
+  ...(graderRole ? { graderRole } : {}),
 });
+
+/** A completion recorded by the observer's key (grader role `role`). */
+const observed = (completion: Completion["completion"], item: string, date: string, role: string): Evidence =>
+  completed(completion, item, date, undefined, role);
 
 /** Ratings on a form (scale 5). */
 const rated = (form: string, ratings: number[], date: string): Evidence => ({
@@ -184,12 +190,14 @@ const accreditationEvidence = (role: string, paths = USE_CASE_PATHS) => [
   ...paths.map((path, i) => completed("learning-path", path, `2026-03-0${i + 1}`)),
 ];
 
+/** Shadowing and the led migration are recorded by the PSE Migration Engineer (seed 004). */
+const MIGRATION_ENGINEER = "pse-migration-engineer";
 const migrationEvidence = () => [
   completed("review", "migration-services-resources", "2026-01-05"),
   scored("migration-assessment", 90, "2026-01-19"),
   completed("workshop", "congregate-onboarding", "2026-02-02"),
-  completed("shadowing", "customer-migration", "2026-03-03"),
-  completed("delivery", "customer-migration", "2026-04-14"),
+  observed("shadowing", "customer-migration", "2026-03-03", MIGRATION_ENGINEER),
+  observed("delivery", "customer-migration", "2026-04-14", MIGRATION_ENGINEER),
 ];
 
 // ---- the catalog models every program ----------------------------------------------------------------
@@ -627,10 +635,27 @@ describe("migration services engineer", () => {
       completed("review", "migration-services-resources", "2026-01-05"),
       scored("migration-assessment", 90, "2026-01-19"),
       completed("workshop", "congregate-onboarding", "2026-02-02"),
-      completed("delivery", "customer-migration", "2026-02-20"),
-      completed("shadowing", "customer-migration", "2026-03-03"),
+      observed("delivery", "customer-migration", "2026-02-20", MIGRATION_ENGINEER),
+      observed("shadowing", "customer-migration", "2026-03-03", MIGRATION_ENGINEER),
     ]);
     expect(find(report, "shadowed-migration").status).toBe("met");
+    expect(find(report, "led-migration").status).not.toBe("met");
+    expect(report.status).not.toBe("met");
+  });
+
+  it.each([
+    ["no grader role (any key)", undefined],
+    ["a PS engineer of the labs", "ps-engineer"],
+  ])("shadowing and leading recorded by %s do not count", (_label, role) => {
+    const others = migrationEvidence().filter((e) => !(e.kind === "completion" && e.graderRole !== undefined));
+    const report = evaluate(id, [
+      ...others,
+      completed("shadowing", "customer-migration", "2026-03-03", undefined, role),
+      completed("delivery", "customer-migration", "2026-04-14", undefined, role),
+    ]);
+    expect(find(report, "shadowed-migration").status).toBe("not-met");
+    expect(find(report, "shadowed-migration").missing).toMatch(/recorded by a pse-migration-engineer/);
+    expect(find(report, "shadowed-migration").notes?.join(" ")).toMatch(/not an authorised grader/);
     expect(find(report, "led-migration").status).not.toBe("met");
     expect(report.status).not.toBe("met");
   });

@@ -28,6 +28,12 @@ const common = {
   label: z.string().trim().min(1).max(200).optional(),
 };
 
+/**
+ * Records count only when submitted with a key that grades as one of these roles (e.g. ["ps-engineer"]): the
+ * role comes from the API key, never from the request. Absent: any submitter.
+ */
+const graderRoles = z.array(z.string().trim().min(1)).min(1).optional();
+
 /** Evidence filters shared by evidence rules. */
 const evidenceFilters = {
   /** Only evidence dated after the rule with this id was met counts (e.g. practical after written). */
@@ -52,8 +58,8 @@ export const AssessmentRuleSchema = z.strictObject({
   assessment: itemId,
   /** Pass mark in percent (score ≥ passMark passes). Absent: graded pass/fail. */
   passMark: z.number().min(0).max(100).optional(),
-  /** Pass/fail grading counts only from these graders' roles (e.g. ["ps-engineer"]). Absent: any grader. */
-  graderRoles: z.array(z.string().trim().min(1)).min(1).optional(),
+  /** Attempts count only from these graders' roles (e.g. ["ps-engineer"]). Absent: any grader. */
+  graderRoles,
   /** After a failed attempt, a new attempt counts only if this rule (a completion) was met again in between. */
   retakeRequires: ruleId.optional(),
   ...evidenceFilters,
@@ -67,6 +73,8 @@ export const CompletionRuleSchema = z.strictObject({
   /** The completed item's id ("gitlab-cicd-course"); with `mode`, only that delivery mode counts. */
   item: itemId,
   mode: z.enum(["live", "recording"]).optional(),
+  /** Completions count only when recorded by one of these roles (the observer of a shadowing or a delivery). */
+  graderRoles,
   ...evidenceFilters,
 });
 export type CompletionRule = z.infer<typeof CompletionRuleSchema>;

@@ -21,6 +21,8 @@ export type Evidence =
       completion: CompletionType;
       item: string;
       mode?: "live" | "recording";
+      /** The role of the key that recorded it (the observer), checked against the rule's `graderRoles`. */
+      graderRole?: string;
     })
   | (EvidenceBase & {
       kind: "rating";
@@ -31,6 +33,8 @@ export type Evidence =
       scale: number;
       /** The delivery the form rates: forms of one delivery are averaged together. Absent: the form stands alone. */
       delivery?: string;
+      /** The role of the key that submitted it (the observer of an observation form). */
+      graderRole?: string;
     });
 
 type EvidenceBase = {

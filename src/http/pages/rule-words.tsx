@@ -42,6 +42,11 @@ function filters(rule: { after?: string; withinMonths?: number }, root: Rule): s
   return parts.length ? `, ${parts.join(", ")}` : "";
 }
 
+/** ", recorded by a grader in the role “x” or “y”" ("" when any submitter counts). */
+function graders(roles: readonly string[] | undefined, verb: string): string {
+  return roles ? `, ${verb} by a grader in the role ${roles.map((r) => `“${r}”`).join(" or ")}` : "";
+}
+
 function sentence(rule: Rule, root: Rule): string {
   switch (rule.type) {
     case "all":
@@ -53,17 +58,15 @@ function sentence(rule: Rule, root: Rule): string {
     case "assessment": {
       const mark =
         rule.passMark !== undefined ? ` with a score of ${rule.passMark} % or more` : " (graded pass or fail)";
-      const graders = rule.graderRoles
-        ? `, graded by a grader in the role ${rule.graderRoles.map((r) => `“${r}”`).join(" or ")}`
-        : "";
       const retake = rule.retakeRequires
         ? `. After a failed attempt, “${labelOf(root, rule.retakeRequires)}” must be met again before a new attempt counts`
         : "";
-      return `Pass the assessment “${rule.assessment}”${mark}${graders}${filters(rule, root)}${retake}.`;
+      return `Pass the assessment “${rule.assessment}”${mark}${graders(rule.graderRoles, "graded")}${filters(rule, root)}${retake}.`;
     }
     case "completion": {
       const mode = rule.mode === "live" ? " (live)" : rule.mode === "recording" ? " (recorded)" : "";
-      return `Complete the ${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${rule.item}”${mode}${filters(rule, root)}.`;
+      const what = `${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${rule.item}”${mode}`;
+      return `Complete the ${what}${graders(rule.graderRoles, "recorded")}${filters(rule, root)}.`;
     }
     case "rating":
       return (

@@ -4,6 +4,7 @@ import type { RuleReport } from "../types.js";
 import { matchesCompletion } from "./completion.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
 import { applyFilters, scopeWords } from "./filters.js";
+import { graderWords, unauthorisedGrader } from "./grader.js";
 
 type Attempt = EvidenceOf<"assessment">;
 type Graded = { attempt: Attempt; passed: boolean };
@@ -13,8 +14,9 @@ type RetakeGate = { label: string; completedAt: number[] };
 /** An attempt's outcome, or undefined when it does not count at all (a grader without an authorised role). */
 function grade(rule: AssessmentRule, a: Attempt, notes: string[]): Graded | undefined {
   const on = `attempt on ${formatDate(a.occurredAt)}`;
-  if (rule.graderRoles !== undefined && (a.graderRole === undefined || !rule.graderRoles.includes(a.graderRole))) {
-    notes.push(`${on} graded by a ${a.graderRole ?? "grader of unknown role"}, not an authorised grader`);
+  const unauthorised = unauthorisedGrader(rule.graderRoles, a, on, "graded");
+  if (unauthorised !== undefined) {
+    notes.push(unauthorised);
     return undefined;
   }
   if (rule.passMark !== undefined) {
@@ -56,7 +58,7 @@ function missingSentence(rule: AssessmentRule, none: string, counted: Graded[], 
           : "no scored attempt yet";
     return `needs ${rule.passMark} %, ${status}${retakeBlocked}`;
   }
-  const by = rule.graderRoles === undefined ? "" : ` graded by a ${rule.graderRoles.join(" or ")}`;
+  const by = graderWords(rule.graderRoles, "graded");
   const last = counted.at(-1);
   const status = last === undefined ? none : `last attempt on ${formatDate(last.attempt.occurredAt)} failed`;
   return `needs a pass${by}, ${status}${retakeBlocked}`;

@@ -4,6 +4,12 @@ import { EmailSchema } from "../shared-schemas.js";
 
 const item = z.string().trim().min(1, "must not be empty").max(200);
 
+/** Only an admin key may name a grader role; any other key's role comes from the key (and it may repeat it). */
+const graderRole = z.string().trim().min(1).max(100).optional().openapi({
+  description: "The grader's role; filled in from the submitting API key (only admin keys may name one)",
+  example: "ps-engineer",
+});
+
 const base = {
   externalId: z
     .string()
@@ -31,7 +37,7 @@ export const AssessmentEvidenceSchema = z
     assessment: item.openapi({ example: "gitlab-associate-written" }),
     score: z.number().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100").optional(),
     passed: z.boolean().optional(),
-    graderRole: z.string().trim().min(1).max(100).optional().openapi({ example: "ps-engineer" }),
+    graderRole,
   })
   .refine((e) => e.score !== undefined || e.passed !== undefined, {
     message: "give a percent `score` or a pass/fail `passed`",
@@ -46,6 +52,7 @@ export const CompletionEvidenceSchema = z
     completion: z.enum(COMPLETION_TYPES, { error: `must be one of ${COMPLETION_TYPES.join(", ")}` }),
     item: item.openapi({ example: "field-sales-learning-path" }),
     mode: z.enum(["live", "recording"]).optional(),
+    graderRole,
   })
   .openapi("CompletionEvidence");
 
@@ -59,6 +66,7 @@ export const RatingEvidenceSchema = z
     delivery: item
       .optional()
       .openapi({ description: "The delivery the form rates: forms of one delivery are averaged together" }),
+    graderRole,
   })
   .refine((e) => e.ratings.every((r) => r <= e.scale), {
     message: "every rating must be within the scale",

@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApiKey } from "../../src/services/api-keys.js";
+import { adminGet, adminPost } from "../helpers/http.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+
+/**
+ * Issue 11, "What a first real use found", points 7 to 12: awards must follow the seeds. Each describe block is
+ * one point, through the real app (evidence in over the API, awards and progress out).
+ */
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp({ now: new Date("2026-06-15T12:00:00Z") });
+});
+afterEach(() => t.close());
+
+const person = { email: "kim@example.org", name: "Kim Park" };
+let seq = 0;
+type Award = { achievementId: string; outcome: string; credentialId?: string };
+type Report = { id: string; status: string; missing?: string; notes?: string[]; children?: Report[] };
+
+/** A key that may write evidence, grading as `graderRole` when given. */
+function graderKey(graderRole?: string): string {
+  const name = graderRole ?? "lms";
+  return createApiKey(t.ctx, {
+    name,
+    scopes: ["evidence:write"],
+    actor: "test",
+    ...(graderRole ? { graderRole } : {}),
+  }).token;
+}
+
+/** Records one evidence record (201/200 expected) and returns what it awarded. */
+async function record(fields: Record<string, unknown>, token?: string): Promise<Award[]> {
+  const body = { externalId: `seed-${++seq}`, person, ...fields };
+  const res = await adminPost(t, "/admin/evidence", body, token);
+  expect([200, 201], await res.clone().text()).toContain(res.status);
+  return ((await res.json()) as { awarded: Award[] }).awarded;
+}
+
+const at = (date: string) => `${date}T12:00:00Z`;
+const assessment = (assessment: string, date: string, result: Record<string, unknown>) => ({
+  kind: "assessment",
+  assessment,
+  occurredAt: at(date),
+  ...result,
+});
+const completion = (completion: string, item: string, date: string, more: Record<string, unknown> = {}) => ({
+  kind: "completion",
+  completion,
+  item,
+  occurredAt: at(date),
+  ...more,
+});
+
+/** The report tree of one certification in the person's progress. */
+async function progressOf(certification: string): Promise<{ status: string; report: Report }> {
+  const res = await adminGet(t, `/admin/people/${person.email}/progress`);
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as {
+    certifications: Array<{ certification: string; status: string; report: Report }>;
+  };
+  const found = body.certifications.find((c) => c.certification === certification);
+  if (!found) {
+    throw new Error(`no progress for ${certification}`);
+  }
+  return found;
+}
+
+function node(report: Report, id: string): Report {
+  if (report.id === id) {
+    return report;
+  }
+  for (const child of report.children ?? []) {
+    try {
+      return node(child, id);
+    } catch {}
+  }
+  throw new Error(`no rule ${id} under ${report.id}`);
+}
+
+describe("10. Migration Services Engineer: shadowing and leading need a PSE Migration Engineer's key", () => {
+  const MIGRATION = "gitlab-certified-migration-services-engineer";
+
+  async function recordTheRest(): Promise<void> {
+    await record(completion("review", "migration-services-resources", "2026-01-05"));
+    await record(assessment("migration-assessment", "2026-01-19", { score: 90 }));
+    await record(completion("workshop", "congregate-onboarding", "2026-02-02"));
+  }
+
+  it("a shadowing and a led migration recorded by any key do not count", async () => {
+    await recordTheRest();
+    const lms = graderKey();
+    expect(await record(completion("shadowing", "customer-migration", "2026-03-03"), lms)).toEqual([]);
+    expect(await record(completion("delivery", "customer-migration", "2026-04-14"), lms)).toEqual([]);
+    const { status, report } = await progressOf(MIGRATION);
+    expect(status).toBe("in-progress");
+    expect(node(report, "shadowed-migration").status).toBe("not-met");
+    expect(node(report, "shadowed-migration").missing).toMatch(/pse-migration-engineer/);
+    expect(node(report, "shadowed-migration").notes?.join(" ")).toMatch(/not an authorised grader/);
+  });
+
+  it("a key that grades as another role (a PS engineer of the labs) does not count either", async () => {
+    await recordTheRest();
+    const pse = graderKey("ps-engineer");
+    await record(completion("shadowing", "customer-migration", "2026-03-03"), pse);
+    expect(await record(completion("delivery", "customer-migration", "2026-04-14"), pse)).toEqual([]);
+  });
+
+  it("recorded by the observing PSE Migration Engineer's key, they award the certification", async () => {
+    await recordTheRest();
+    const observer = graderKey("pse-migration-engineer");
+    expect(await record(completion("shadowing", "customer-migration", "2026-03-03"), observer)).toEqual([]);
+    const awarded = await record(completion("delivery", "customer-migration", "2026-04-14"), observer);
+    expect(awarded.map((a) => a.achievementId)).toEqual([MIGRATION]);
+  });
+
+  it("a key without the role cannot claim it in the body", async () => {
+    const res = await adminPost(
+      t,
+      "/admin/evidence",
+      {
+        externalId: "claim",
+        person,
+        ...completion("shadowing", "customer-migration", "2026-03-03", { graderRole: "pse-migration-engineer" }),
+      },
+      graderKey(),
+    );
+    expect(res.status).toBe(403);
+  });
+});
