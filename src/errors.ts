@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   CRITERIA_NOT_MET: 422,
+  UNPROCESSABLE: 422,
   INTERNAL: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -24,6 +25,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: "The request body is too large",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
   CRITERIA_NOT_MET: "Criteria not met",
+  UNPROCESSABLE: "The request is well formed but does not fit what it refers to",
   INTERNAL: "Internal error",
 };
 

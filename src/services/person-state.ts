@@ -36,6 +36,9 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
       ...graderRoleOf(d),
     };
   }
+  if (row.kind === "closure") {
+    return { ...base, kind: "closure", delivery: row.item, ...graderRoleOf(d) };
+  }
   return {
     ...base,
     kind: "rating",

@@ -11,6 +11,7 @@ import {
   insertEvidence,
 } from "../storage/evidence-repo.js";
 import type { ServiceContext } from "./deps.js";
+import { checkDeliveryIntake } from "./evidence-deliveries.js";
 
 type SubmissionBase = {
   externalId: string;
@@ -26,6 +27,7 @@ export type EvidenceSubmission = SubmissionBase &
     | { kind: "assessment"; assessment: string; score?: number; passed?: boolean; graderRole?: string }
     | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording"; graderRole?: string }
     | { kind: "rating"; form: string; scale: number; ratings: number[]; delivery?: string; graderRole?: string }
+    | { kind: "closure"; delivery: string; graderRole?: string }
   );
 
 export type EvidenceView = {
@@ -44,8 +46,18 @@ export type EvidenceView = {
 /** Evidence may be dated a little ahead of our clock (clock skew), never further. */
 const MAX_FUTURE_MS = 5 * 60_000;
 
+/** The id a record is about: the assessment, the completed item, the rated form, or the closed delivery. */
 function itemOf(s: EvidenceSubmission): string {
-  return s.kind === "assessment" ? s.assessment : s.kind === "completion" ? s.item : s.form;
+  switch (s.kind) {
+    case "assessment":
+      return s.assessment;
+    case "completion":
+      return s.item;
+    case "rating":
+      return s.form;
+    case "closure":
+      return s.delivery;
+  }
 }
 
 function dataOf(s: EvidenceSubmission): Record<string, unknown> {
@@ -151,6 +163,7 @@ export function recordEvidence(
           ]);
         }
       }
+      checkDeliveryIntake(db, ctx.catalog, row);
       insertEvidence(db, row);
       appendAudit(db, {
         at: now,

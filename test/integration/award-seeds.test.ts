@@ -129,3 +129,108 @@ describe("10. Migration Services Engineer: shadowing and leading need a PSE Migr
     expect(res.status).toBe(403);
   });
 });
+
+describe("7. Certified Trainer: ratings are judged on complete deliveries; observation forms need a certified trainer", () => {
+  const TRAINER = "certified-trainer-gitlab-basics";
+  const survey = (ratings: number[], delivery: string, date = "2026-05-20") => ({
+    kind: "rating",
+    form: "gitlab-basics-training-survey",
+    scale: 5,
+    ratings,
+    delivery,
+    occurredAt: at(date),
+  });
+  const observationForm = (ratings: number[], date = "2026-04-10") => ({
+    kind: "rating",
+    form: "gitlab-basics-candidate-observation-form",
+    scale: 5,
+    ratings,
+    delivery: "globex-2026-04-subset",
+    occurredAt: at(date),
+  });
+  const closure = (delivery: string, date = "2026-05-22") => ({ kind: "closure", delivery, occurredAt: at(date) });
+
+  /** Everything but the Training Survey: the tasks, the end-user certification, the observed subset delivery. */
+  async function everythingButTheSurvey(trainer: string): Promise<void> {
+    const issued = await adminPost(t, "/admin/credentials", {
+      achievementId: "gitlab-certified-associate",
+      recipient: person,
+    });
+    expect(issued.status).toBe(201);
+    await record(completion("review", "gitlab-basics-trainer-resources", "2026-03-02"));
+    await record(completion("shadowing", "gitlab-basics-delivery", "2026-03-10"), trainer);
+    await record(completion("delivery", "gitlab-basics-dry-run", "2026-03-20", { mode: "live" }));
+    expect(await record(observationForm([4, 5, 4, 4]), trainer)).toEqual([]);
+  }
+
+  it("one survey of an open delivery awards nothing; the closed delivery's average of 3.67 fails", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer);
+    expect(await record(survey([5, 4, 3], "acme-2026-10"))).toEqual([]);
+    let surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
+    expect(surveyReport.status).toBe("not-met");
+    expect(surveyReport.missing).toMatch(/waiting for delivery acme-2026-10 to be complete \(1 form, not closed yet\)/);
+
+    expect(await record(survey([3, 4, 3], "acme-2026-10"))).toEqual([]);
+    expect(await record(closure("acme-2026-10"), trainer)).toEqual([]);
+    surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
+    expect(surveyReport.status).toBe("not-met");
+    expect(surveyReport.missing).toMatch(/best average is 3\.66 over 2 forms/);
+    expect((await progressOf(TRAINER)).status).toBe("in-progress");
+  });
+
+  it("a closed delivery averaging at least 4 awards the certification", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer);
+    expect(await record(survey([5, 4, 4], "acme-2026-10"))).toEqual([]);
+    expect(await record(survey([4, 5, 3], "acme-2026-10"))).toEqual([]);
+    const awarded = await record(closure("acme-2026-10"), trainer);
+    expect(awarded.map((a) => a.achievementId)).toEqual([TRAINER]);
+  });
+
+  it("only a certified trainer's key may close the delivery (403); it stays open", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer);
+    await record(survey([5, 5, 5], "acme-2026-10"));
+    for (const key of [graderKey(), graderKey("ps-engineer")]) {
+      const res = await adminPost(
+        t,
+        "/admin/evidence",
+        { externalId: `close-${key}`, person, ...closure("acme-2026-10") },
+        key,
+      );
+      expect(res.status).toBe(403);
+      expect(await res.text()).toMatch(/closing delivery acme-2026-10 needs the key of a certified-trainer/);
+    }
+    const surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
+    expect(surveyReport.missing).toMatch(/waiting for delivery acme-2026-10 to be complete \(1 form, not closed yet\)/);
+  });
+
+  it("a Candidate Observation Form submitted by a key that is not a certified trainer's does not count", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(graderKey());
+    await record(survey([5, 5, 5], "acme-2026-10"));
+    expect(await record(closure("acme-2026-10"), trainer)).toEqual([]);
+    const observed = node((await progressOf(TRAINER)).report, "observed-subset-delivery");
+    expect(observed.status).toBe("not-met");
+    expect(observed.notes?.join(" ")).toMatch(/not an authorised grader/);
+    expect(observed.missing).toMatch(/submitted by a certified-trainer/);
+  });
+
+  it("a closed delivery takes no more forms (409), and a closure needs forms of that delivery (422)", async () => {
+    const trainer = graderKey("certified-trainer");
+    const early = await adminPost(
+      t,
+      "/admin/evidence",
+      { externalId: "early-close", person, ...closure("acme-2026-10") },
+      trainer,
+    );
+    expect(early.status).toBe(422);
+    expect(await early.text()).toContain("acme-2026-10");
+    await record(survey([5, 5, 5], "acme-2026-10"));
+    await record(closure("acme-2026-10"), trainer);
+    const late = await adminPost(t, "/admin/evidence", { externalId: "late", person, ...survey([1], "acme-2026-10") });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toMatch(/acme-2026-10 was closed/);
+  });
+});

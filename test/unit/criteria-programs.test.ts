@@ -59,14 +59,29 @@ const completed = (
 const observed = (completion: Completion["completion"], item: string, date: string, role: string): Evidence =>
   completed(completion, item, date, undefined, role);
 
-/** Ratings on a form (scale 5). */
-const rated = (form: string, ratings: number[], date: string): Evidence => ({
+/** Ratings on a form (scale 5), of a delivery and by a grader's key when given. */
+const rated = (
+  form: string,
+  ratings: number[],
+  date: string,
+  more: { delivery?: string; graderRole?: string } = {},
+): Evidence => ({
   id: nextId(),
   kind: "rating",
   form,
   ratings,
   scale: 5,
   occurredAt: at(date),
+  ...more,
+});
+
+/** A grader closing a delivery: every form of it is in. */
+const closed = (delivery: string, date: string, graderRole = "certified-trainer"): Evidence => ({
+  id: nextId(),
+  kind: "closure",
+  delivery,
+  occurredAt: at(date),
+  graderRole,
 });
 
 /** A credential held since `from`; pass `until` for an expiring one, `status` for a revoked or suspended one. */
@@ -159,14 +174,30 @@ const TRAINER_COURSES = {
 } as const;
 type Course = keyof typeof TRAINER_COURSES;
 
+/** What a certified trainer records: the shadowing, the Candidate Observation Form, closing a surveyed delivery. */
+const CERTIFIED_TRAINER = "certified-trainer";
+/** The Candidate Observation Form, filled in by the observing certified trainer. */
+const observationForm = (course: Course, ratings: number[], date = "2026-03-10") =>
+  rated(`${course}-candidate-observation-form`, ratings, date, { graderRole: CERTIFIED_TRAINER });
+/** Every customer's Training Survey of one delivery (one form per ratings list), then the trainer closes it. */
+const surveyedDelivery = (course: Course, surveys: number[][], date = "2026-04-21", delivery = `${course}-acme`) => [
+  ...surveys.map((ratings) => rated(`${course}-training-survey`, ratings, date, { delivery })),
+  closed(delivery, date),
+];
+
 /** Every task of the trainer program for a course, in order, with a live dry run. */
 const trainerEvidence = (course: Course, dryRun: "live" | "recording" | "none" = "live") => [
   completed("review", `${course}-trainer-resources`, "2026-01-12"),
-  completed("shadowing", `${course}-delivery`, "2026-01-20"),
+  observed("shadowing", `${course}-delivery`, "2026-01-20", CERTIFIED_TRAINER),
   ...(dryRun === "none" ? [] : [completed("delivery", `${course}-dry-run`, "2026-02-03", dryRun)]),
-  rated(`${course}-candidate-observation-form`, [4, 5, 4, 4], "2026-03-10"),
-  rated(`${course}-training-survey`, [5, 4, 4, 5, 3], "2026-04-21"),
+  observationForm(course, [4, 5, 4, 4]),
+  ...surveyedDelivery(course, [
+    [5, 4],
+    [4, 5, 3],
+  ]),
 ];
+/** The trainer tasks without the rated deliveries. */
+const trainerTasks = (course: Course) => trainerEvidence(course).filter((e) => e.kind === "completion");
 const trainerHeld = (course: Course) => [holds(TRAINER_COURSES[course])];
 
 const FIELD_ROLES = ["sales", "sa-csm"] as const;
@@ -393,15 +424,11 @@ describe("certified trainer, per course", () => {
   });
 
   it("an average of 3.9 on the Candidate Observation Form fails; 4.0 passes", () => {
-    const tasks = trainerEvidence("gitlab-basics").filter((e) => e.kind !== "rating");
-    const survey = rated("gitlab-basics-training-survey", [4, 4, 5], "2026-04-21");
+    const tasks = trainerTasks("gitlab-basics");
+    const survey = surveyedDelivery("gitlab-basics", [[4, 4, 5]]);
     const low = evaluate(
       "certified-trainer-gitlab-basics",
-      [
-        ...tasks,
-        rated("gitlab-basics-candidate-observation-form", [4, 4, 4, 4, 4, 4, 4, 4, 4, 3], "2026-03-10"),
-        survey,
-      ],
+      [...tasks, observationForm("gitlab-basics", [4, 4, 4, 4, 4, 4, 4, 4, 4, 3]), ...survey],
       trainerHeld("gitlab-basics"),
     );
     expect(find(low, "observed-subset-delivery").status).toBe("not-met");
@@ -411,24 +438,19 @@ describe("certified trainer, per course", () => {
 
     const enough = evaluate(
       "certified-trainer-gitlab-basics",
-      [
-        ...tasks,
-        rated("gitlab-basics-candidate-observation-form", [4, 4, 4, 4, 4, 4, 4, 4, 4, 4], "2026-03-10"),
-        survey,
-      ],
+      [...tasks, observationForm("gitlab-basics", [4, 4, 4, 4, 4, 4, 4, 4, 4, 4]), ...survey],
       trainerHeld("gitlab-basics"),
     );
     expect(find(enough, "observed-subset-delivery").status).toBe("met");
     expect(enough.status).toBe("met");
   });
 
+  const observedTasks = () => [...trainerTasks("gitlab-basics"), observationForm("gitlab-basics", [4, 5, 4, 4])];
+
   it("a Training Survey below 4 out of 5 fails", () => {
-    const evidence = trainerEvidence("gitlab-basics").filter(
-      (e) => !(e.kind === "rating" && e.form.endsWith("survey")),
-    );
     const report = evaluate(
       "certified-trainer-gitlab-basics",
-      [...evidence, rated("gitlab-basics-training-survey", [3, 4, 4, 4, 4], "2026-04-21")],
+      [...observedTasks(), ...surveyedDelivery("gitlab-basics", [[3, 4, 4, 4, 4]])],
       trainerHeld("gitlab-basics"),
     );
     expect(find(report, "training-survey").status).toBe("not-met");
@@ -436,15 +458,58 @@ describe("certified trainer, per course", () => {
   });
 
   it("a Training Survey of a delivery before the observed subset delivery does not count", () => {
-    const evidence = trainerEvidence("gitlab-basics").filter(
-      (e) => !(e.kind === "rating" && e.form.endsWith("survey")),
-    );
     const report = evaluate(
       "certified-trainer-gitlab-basics",
-      [...evidence, rated("gitlab-basics-training-survey", [5, 5, 5], "2026-03-01")],
+      [...observedTasks(), ...surveyedDelivery("gitlab-basics", [[5, 5, 5]], "2026-03-01")],
       trainerHeld("gitlab-basics"),
     );
     expect(find(report, "training-survey").status).not.toBe("met");
+    expect(report.status).not.toBe("met");
+  });
+
+  it("one survey of a delivery the trainer has not closed awards nothing; once closed, every survey counts", () => {
+    const [first, second, closure] = surveyedDelivery("gitlab-basics", [
+      [5, 4, 3],
+      [3, 4, 3],
+    ]) as [Evidence, Evidence, Evidence];
+    const open = evaluate("certified-trainer-gitlab-basics", [...observedTasks(), first], trainerHeld("gitlab-basics"));
+    expect(find(open, "training-survey").status).toBe("not-met");
+    expect(find(open, "training-survey").missing).toMatch(/waiting for delivery gitlab-basics-acme to be complete/);
+    expect(open.status).not.toBe("met");
+
+    const done = evaluate(
+      "certified-trainer-gitlab-basics",
+      [...observedTasks(), first, second, closure],
+      trainerHeld("gitlab-basics"),
+    );
+    expect(find(done, "training-survey").status).toBe("not-met");
+    expect(find(done, "training-survey").missing).toMatch(/best average is 3\.66 over 2 forms/);
+    expect(done.status).not.toBe("met");
+  });
+
+  it("the delivery counts only when closed by a certified trainer", () => {
+    const surveys = surveyedDelivery("gitlab-basics", [[5, 5, 5]]).filter((e) => e.kind === "rating");
+    const report = evaluate(
+      "certified-trainer-gitlab-basics",
+      [...observedTasks(), ...surveys, closed("gitlab-basics-acme", "2026-04-22", "ps-engineer")],
+      trainerHeld("gitlab-basics"),
+    );
+    expect(find(report, "training-survey").status).toBe("not-met");
+    expect(find(report, "training-survey").notes?.join(" ")).toMatch(/not an authorised grader/);
+  });
+
+  it.each([
+    ["the Candidate Observation Form", "observed-subset-delivery"],
+    ["the shadowing", "shadowed-certified-trainer"],
+  ])("%s counts only from a certified trainer's key", (_label, ruleId) => {
+    const evidence = trainerEvidence("gitlab-basics").map((e) =>
+      (e.kind === "rating" && e.form.endsWith("observation-form")) || (e.kind === "completion" && e.graderRole)
+        ? ({ ...e, graderRole: "ps-engineer" } as Evidence)
+        : e,
+    );
+    const report = evaluate("certified-trainer-gitlab-basics", evidence, trainerHeld("gitlab-basics"));
+    expect(find(report, ruleId).status).not.toBe("met");
+    expect(find(report, ruleId).notes?.join(" ")).toMatch(/ps-engineer, not an authorised grader/);
     expect(report.status).not.toBe("met");
   });
 

@@ -79,6 +79,24 @@ export const CompletionRuleSchema = z.strictObject({
 });
 export type CompletionRule = z.infer<typeof CompletionRuleSchema>;
 
+/**
+ * When a delivery (the forms that share a `delivery` id) is complete and can be judged: once `minForms` of its
+ * forms are recorded (then exactly the first `minForms`, in time order, are judged), and, with `closure`, only
+ * once a grader has closed it with a closure record (then every form recorded before the closure is judged;
+ * the delivery takes no more forms). `closure.graderRoles`: who may close it.
+ */
+export const DeliveryCompletionSchema = z.strictObject(
+  {
+    minForms: z.number().int().min(1).max(500),
+    closure: z.strictObject({ graderRoles }).optional(),
+  },
+  {
+    error:
+      "must say when a delivery is complete: {minForms: n}, with closure: {graderRoles: [...]} when a grader closes it",
+  },
+);
+export type DeliveryCompletion = z.infer<typeof DeliveryCompletionSchema>;
+
 export const RatingRuleSchema = z
   .strictObject({
     type: z.literal("rating"),
@@ -87,6 +105,10 @@ export const RatingRuleSchema = z
     forms: z.array(itemId).min(1),
     minAverage: z.number().positive(),
     scale: z.number().int().min(2).max(100),
+    /** Forms count only when submitted by one of these roles (the observer filling an observation form). */
+    graderRoles,
+    /** When a delivery is complete: nothing is judged (or awarded) on a delivery still open. */
+    delivery: DeliveryCompletionSchema,
     ...evidenceFilters,
   })
   .refine((r) => r.minAverage <= r.scale, { message: "minAverage cannot exceed the scale", path: ["minAverage"] });

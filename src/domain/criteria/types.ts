@@ -35,6 +35,13 @@ export type Evidence =
       delivery?: string;
       /** The role of the key that submitted it (the observer of an observation form). */
       graderRole?: string;
+    })
+  | (EvidenceBase & {
+      kind: "closure";
+      /** The delivery a grader closed: every form of it is in, and it takes no more. */
+      delivery: string;
+      /** The role of the key that closed it, checked against the rule's `delivery.closure.graderRoles`. */
+      graderRole?: string;
     });
 
 type EvidenceBase = {

@@ -68,11 +68,19 @@ function sentence(rule: Rule, root: Rule): string {
       const what = `${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${rule.item}”${mode}`;
       return `Complete the ${what}${graders(rule.graderRoles, "recorded")}${filters(rule, root)}.`;
     }
-    case "rating":
+    case "rating": {
+      const { minForms, closure } = rule.delivery;
+      const forms = minForms === 1 ? "its first form" : `its first ${minForms} forms`;
+      const closer = closure?.graderRoles
+        ? `a grader in the role ${closure.graderRoles.map((r) => `“${r}”`).join(" or ")}`
+        : "a grader";
+      const atLeast = minForms === 1 ? "" : `, with at least ${minForms} forms,`;
+      const complete = closure ? `once ${closer} has closed it${atLeast} (on every form of it)` : `on ${forms}`;
       return (
         `Receive an average rating of at least ${rule.minAverage} out of ${rule.scale} on ${rule.forms.map((f) => `“${f}”`).join(" and ")}` +
-        ` (forms of one delivery are averaged together)${filters(rule, root)}.`
+        `${graders(rule.graderRoles, "submitted")}; forms of one delivery are averaged together, and a delivery is judged ${complete}${filters(rule, root)}.`
       );
+    }
     case "prerequisite":
       return "Hold";
   }

@@ -74,10 +74,25 @@ export const RatingEvidenceSchema = z
   })
   .openapi("RatingEvidence");
 
-export const EvidenceInputSchema = z
-  .discriminatedUnion("kind", [AssessmentEvidenceSchema, CompletionEvidenceSchema, RatingEvidenceSchema], {
-    error: 'kind must be "assessment", "completion" or "rating"',
+export const ClosureEvidenceSchema = z
+  .strictObject({
+    kind: z.literal("closure"),
+    ...base,
+    delivery: item.openapi({
+      description:
+        "The delivery the grader closes: every form of it is in. Its forms are judged from now on, and it takes no more",
+      example: "acme-2026-10",
+    }),
+    graderRole,
   })
+  .openapi("ClosureEvidence");
+
+export const EvidenceInputSchema = z
+  .discriminatedUnion(
+    "kind",
+    [AssessmentEvidenceSchema, CompletionEvidenceSchema, RatingEvidenceSchema, ClosureEvidenceSchema],
+    { error: 'kind must be "assessment", "completion", "rating" or "closure"' },
+  )
   .openapi("EvidenceInput");
 export type EvidenceInput = z.infer<typeof EvidenceInputSchema>;
 
