@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { catalogProblems } from "../domain/catalog/check-evidence.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import type { CompletionType } from "../domain/criteria/rule-schema.js";
 import { AppError, validationError } from "../errors.js";
@@ -15,6 +16,8 @@ import { checkDeliveryIntake } from "./evidence-deliveries.js";
 
 type SubmissionBase = {
   externalId: string;
+  /** Meant to count for no certification: its id need not be in the catalog (and must not be). */
+  uncatalogued?: boolean;
   person: { email: string; name?: string };
   occurredAt: string;
   supersedes?: string;
@@ -117,6 +120,11 @@ export function recordEvidence(
   by: Submitter,
 ): { status: "recorded" | "duplicate"; evidence: EvidenceView } {
   const submission = withGraderRole(input, by);
+  const problems = catalogProblems(ctx.catalog.items, submission);
+  if (problems.length > 0) {
+    const detail = problems.map((p) => `${p.path}: ${p.message}`).join("; ");
+    throw new AppError("UNPROCESSABLE", detail, { errors: problems });
+  }
   const { actor } = by;
   const now = ctx.clock();
   const occurredAt = new Date(submission.occurredAt);

@@ -234,3 +234,164 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     expect(await late.text()).toMatch(/acme-2026-10 was closed/);
   });
 });
+
+type Problem = { status: number; code: string; detail: string; errors?: Array<{ path: string; message: string }> };
+async function refused(fields: Record<string, unknown>, token?: string): Promise<Problem> {
+  const res = await adminPost(t, "/admin/evidence", { externalId: `refused-${++seq}`, person, ...fields }, token);
+  expect(res.headers.get("content-type")).toMatch(/problem\+json/);
+  return (await res.json()) as Problem;
+}
+const evidenceCount = async () =>
+  ((await (await adminGet(t, `/admin/evidence?email=${person.email}`)).json()) as { items: unknown[] }).items.length;
+
+describe("8. Field accreditation: a passing score on each exam; scores and pass/fail where the catalog says", () => {
+  const ACCREDITATION = "field-accreditation-solution-architect";
+  const paths = [
+    "continuous-integration-customer-use-case",
+    "devsecops-customer-use-case",
+    "devops-platform-customer-use-case",
+    "agile-management",
+  ];
+
+  it("a practical scored 95 counts as passed and awards the accreditation", async () => {
+    await record(assessment(`${ACCREDITATION}-written`, "2026-02-02", { score: 88 }));
+    for (const [i, path] of paths.entries()) {
+      await record(completion("learning-path", path, `2026-03-0${i + 1}`));
+    }
+    const awarded = await record(assessment(`${ACCREDITATION}-practical`, "2026-03-16", { score: 95 }));
+    expect(awarded.map((a) => a.achievementId)).toEqual([ACCREDITATION]);
+  });
+
+  it("a practical scored under the pass mark does not pass, and says so", async () => {
+    await record(assessment(`${ACCREDITATION}-written`, "2026-02-02", { score: 88 }));
+    await record(assessment(`${ACCREDITATION}-practical`, "2026-03-16", { score: 62 }));
+    const practical = node((await progressOf(ACCREDITATION)).report, "practical-assessment");
+    expect(practical.missing).toMatch(/needs 80 %, best is 62 %/);
+  });
+
+  it("a pass/fail grade for the scored practical is refused (422), naming the field and the item", async () => {
+    const problem = await refused(assessment(`${ACCREDITATION}-practical`, "2026-03-16", { passed: true }));
+    expect(problem.status).toBe(422);
+    expect(problem.errors).toEqual([
+      { path: "passed", message: expect.stringContaining(`"${ACCREDITATION}-practical" is scored (pass mark 80 %)`) },
+    ]);
+    expect(await evidenceCount()).toBe(0);
+  });
+
+  it("a score for the pass/fail lab is refused (422), naming the field and the item", async () => {
+    const problem = await refused(
+      assessment("gitlab-associate-lab", "2026-03-16", { score: 90, graderRole: "ps-engineer" }),
+    );
+    expect(problem.status).toBe(422);
+    expect(problem.errors?.[0]?.path).toBe("score");
+    expect(problem.errors?.[0]?.message).toMatch(/"gitlab-associate-lab" is graded pass\/fail: give `passed`/);
+    expect(await evidenceCount()).toBe(0);
+  });
+});
+
+describe("9. Ids that no certification uses are refused, unless marked uncatalogued", () => {
+  it("an unknown assessment id is a 422 naming it and the nearest known ids; nothing is stored", async () => {
+    const problem = await refused(assessment("gitlab-asociate-written", "2026-03-02", { score: 86 }));
+    expect(problem.status).toBe(422);
+    expect(problem.code).toBe("UNPROCESSABLE");
+    expect(problem.errors?.[0]?.path).toBe("assessment");
+    expect(problem.detail).toContain('"gitlab-asociate-written"');
+    expect(problem.detail).toMatch(/nearest known: gitlab-associate-written\b/);
+    expect(await evidenceCount()).toBe(0);
+  });
+
+  it.each([
+    ["completion item", completion("learning-path", "agile-managment", "2026-03-02"), "item", "agile-management"],
+    [
+      "rated form",
+      {
+        kind: "rating",
+        form: "gitlab-basic-training-survey",
+        scale: 5,
+        ratings: [5],
+        delivery: "d",
+        occurredAt: at("2026-03-02"),
+      },
+      "form",
+      "gitlab-basics-training-survey",
+    ],
+  ])("an unknown %s is refused the same way", async (_label, fields, path, nearest) => {
+    const problem = await refused(fields);
+    expect(problem.status).toBe(422);
+    expect(problem.errors?.[0]?.path).toBe(path);
+    expect(problem.detail).toContain(`nearest known: ${nearest}`);
+  });
+
+  it("a known item recorded as another kind of completion is refused, naming the kinds that count", async () => {
+    const problem = await refused(completion("course", "customer-migration", "2026-03-02"));
+    expect(problem.status).toBe(422);
+    expect(problem.errors?.[0]).toEqual({
+      path: "completion",
+      message: expect.stringContaining('"customer-migration" is completed as shadowing or delivery'),
+    });
+  });
+
+  it("a rating on another scale than the form's is refused", async () => {
+    const problem = await refused({
+      kind: "rating",
+      form: "gitlab-basics-training-survey",
+      scale: 10,
+      ratings: [9],
+      delivery: "d",
+      occurredAt: at("2026-03-02"),
+    });
+    expect(problem.status).toBe(422);
+    expect(problem.errors?.[0]?.path).toBe("scale");
+  });
+
+  it("a survey without the delivery it rates is refused: its delivery could never be closed", async () => {
+    const problem = await refused({
+      kind: "rating",
+      form: "gitlab-basics-training-survey",
+      scale: 5,
+      ratings: [5],
+      occurredAt: at("2026-03-02"),
+    });
+    expect(problem.status).toBe(422);
+    expect(problem.errors?.[0]?.path).toBe("delivery");
+  });
+
+  it("a record marked uncatalogued is kept (and counts for nothing); a catalogued id cannot be marked so", async () => {
+    const res = await adminPost(t, "/admin/evidence", {
+      externalId: "legacy-1",
+      person,
+      uncatalogued: true,
+      ...assessment("legacy-git-quiz", "2026-03-02", { score: 70 }),
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { evidence: { data: Record<string, unknown> } }).evidence.data.uncatalogued).toBe(
+      true,
+    );
+    const problem = await refused({
+      uncatalogued: true,
+      ...assessment("gitlab-associate-written", "2026-03-02", { score: 86 }),
+    });
+    expect(problem.status).toBe(422);
+    expect(problem.errors?.[0]?.path).toBe("uncatalogued");
+  });
+
+  it("a batch rejects such a record with the same message and records the others", async () => {
+    const res = await adminPost(t, "/admin/evidence/batch", {
+      records: [
+        { externalId: "b-1", person, ...assessment("gitlab-associate-written", "2026-03-02", { score: 86 }) },
+        { externalId: "b-2", person, ...assessment("gitlab-asociate-written", "2026-03-02", { score: 86 }) },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      recorded: number;
+      rejected: number;
+      results: Array<{ status: string; errors?: Array<{ path: string; message: string }> }>;
+    };
+    expect([body.recorded, body.rejected]).toEqual([1, 1]);
+    expect(body.results[1]?.errors?.[0]?.path).toBe("assessment");
+    expect(body.results[1]?.errors?.[0]?.message).toMatch(
+      /no certification uses .*nearest known: gitlab-associate-written/,
+    );
+  });
+});

@@ -241,3 +241,20 @@ of:
     );
   });
 });
+
+describe("assessments graded two ways", () => {
+  it("rejects an assessment scored in one rule and graded pass/fail in another", () => {
+    const scored = `type: all
+id: requirements
+of:
+  - { type: assessment, id: exam, assessment: shared-exam, passMark: 80 }`;
+    const passFail = scored.replace(", passMark: 80", "");
+    const message = errorOf([
+      file("a.yaml", definition("demo-a", scored)),
+      file("b.yaml", definition("demo-b", passFail)),
+    ]);
+    expect(message).toBe(
+      'templates/achievements/b.yaml: rule exam: assessment "shared-exam" is graded pass/fail here, graded otherwise than in templates/achievements/a.yaml: rule exam',
+    );
+  });
+});

@@ -217,7 +217,7 @@ const USE_CASE_PATHS = [
 
 const accreditationEvidence = (role: string, paths = USE_CASE_PATHS) => [
   scored(`field-accreditation-${role}-written`, 88, "2026-02-02"),
-  graded(`field-accreditation-${role}-practical`, "2026-02-16", true, "field-enablement"),
+  scored(`field-accreditation-${role}-practical`, 92, "2026-02-16"),
   ...paths.map((path, i) => completed("learning-path", path, `2026-03-0${i + 1}`)),
 ];
 
@@ -637,7 +637,7 @@ describe("field accreditation: written exam, then practical, and every course", 
   it("a practical taken before the written pass does not count", () => {
     const report = evaluate(id, [
       scored("field-accreditation-solution-architect-written", 75, "2026-01-10"),
-      graded("field-accreditation-solution-architect-practical", "2026-01-20"),
+      scored("field-accreditation-solution-architect-practical", 90, "2026-01-20"),
       scored("field-accreditation-solution-architect-written", 82, "2026-02-01"),
       ...USE_CASE_PATHS.map((path) => completed("learning-path", path, "2026-03-01")),
     ]);
@@ -648,7 +648,7 @@ describe("field accreditation: written exam, then practical, and every course", 
 
   it("79.9 % on the written exam fails and 80 % passes", () => {
     const evidence = accreditationEvidence("solution-architect").filter(
-      (e) => !(e.kind === "assessment" && "score" in e),
+      (e) => !(e.kind === "assessment" && e.item.endsWith("-written")),
     );
     const at799 = evaluate(id, [
       scored("field-accreditation-solution-architect-written", 79.9, "2026-02-01"),
@@ -661,6 +661,19 @@ describe("field accreditation: written exam, then practical, and every course", 
       ...evidence,
     ]);
     expect(at80.status).toBe("met");
+  });
+
+  it("the practical has a passing score too: 95 passes, 79.9 fails (seed: a passing score on each exam)", () => {
+    const others = accreditationEvidence("solution-architect").filter(
+      (e) => !(e.kind === "assessment" && e.item.endsWith("-practical")),
+    );
+    const practical = (score: number) =>
+      scored("field-accreditation-solution-architect-practical", score, "2026-02-16");
+    expect(evaluate(id, [...others, practical(95)]).status).toBe("met");
+    const failing = evaluate(id, [...others, practical(79.9)]);
+    expect(find(failing, "practical-assessment").status).toBe("not-met");
+    expect(find(failing, "practical-assessment").missing).toMatch(/needs 80 %, best is 79\.9 %/);
+    expect(failing.status).not.toBe("met");
   });
 
   it("the badge needs every course of the accreditation; the missing one is named", () => {

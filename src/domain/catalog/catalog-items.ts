@@ -1,13 +1,20 @@
-import type { DeliveryCompletion, Rule } from "../criteria/rule-schema.js";
+import type { CompletionType, DeliveryCompletion, Rule } from "../criteria/rule-schema.js";
 import { walkRules } from "../criteria/rules/context.js";
 import type { CriteriaSource } from "./check-criteria.js";
+
+/** An assessment as the catalog's rules grade it: by a percent score against a pass mark, or pass/fail. */
+export type AssessmentItem = {
+  /** The pass mark in percent when it is scored; undefined when it is graded pass/fail. */
+  passMark: number | undefined;
+};
+
+/** A completed item, with the kinds of completion of it that some rule counts. */
+export type CompletionItem = { completions: CompletionType[] };
 
 /** A rated form as the catalog's rating rules use it (every rule that names it agrees on these). */
 export type FormItem = {
   scale: number;
   delivery: DeliveryCompletion;
-  /** The certifications whose criteria name it. */
-  usedBy: string[];
 };
 
 /**
@@ -15,13 +22,15 @@ export type FormItem = {
  * can check a record against it without walking every rule tree per request.
  */
 export type CatalogItems = {
+  assessments: ReadonlyMap<string, AssessmentItem>;
+  completions: ReadonlyMap<string, CompletionItem>;
   forms: ReadonlyMap<string, FormItem>;
 };
 
 type Seen<T> = { item: T; where: string };
 
 /** Records `item` under `id` unless another rule already defined it differently (then returns a problem). */
-function merge<T extends { usedBy: string[] }>(
+function merge<T>(
   map: Map<string, Seen<T>>,
   id: string,
   item: T,
@@ -34,15 +43,14 @@ function merge<T extends { usedBy: string[] }>(
     return undefined;
   }
   const difference = same(seen.item, item);
-  if (difference !== undefined) {
-    return `${where}: ${difference} than in ${seen.where}`;
+  return difference === undefined ? undefined : `${where}: ${difference} than in ${seen.where}`;
+}
+
+function assessmentDifference(id: string, a: AssessmentItem, b: AssessmentItem): string | undefined {
+  if ((a.passMark === undefined) === (b.passMark === undefined)) {
+    return undefined;
   }
-  for (const certification of item.usedBy) {
-    if (!seen.item.usedBy.includes(certification)) {
-      seen.item.usedBy.push(certification);
-    }
-  }
-  return undefined;
+  return `assessment "${id}" is ${b.passMark === undefined ? "graded pass/fail" : "scored"} here, graded otherwise`;
 }
 
 function formDifference(id: string, a: FormItem, b: FormItem): string | undefined {
@@ -55,11 +63,14 @@ function formDifference(id: string, a: FormItem, b: FormItem): string | undefine
 }
 
 /**
- * Indexes every form the criteria name. A form named by two rules must be rated the same way in both (scale,
- * when a delivery is complete): otherwise one record could never satisfy both, and that is a catalog problem
- * naming the file and rule, returned in `problems`.
+ * Indexes every assessment, completed item and form the criteria name. An assessment or form named by two rules
+ * must be graded the same way in both (scored or pass/fail; scale and delivery completion): otherwise one record
+ * could never satisfy both, and that is a catalog problem naming the file and rule, returned in `problems`.
+ * (Pass marks may differ: a score is a score.)
  */
 export function indexCatalogItems(sources: readonly CriteriaSource[]): { items: CatalogItems; problems: string[] } {
+  const assessments = new Map<string, Seen<AssessmentItem>>();
+  const completions = new Map<string, Seen<CompletionItem>>();
   const forms = new Map<string, Seen<FormItem>>();
   const problems: string[] = [];
   for (const source of sources) {
@@ -68,9 +79,24 @@ export function indexCatalogItems(sources: readonly CriteriaSource[]): { items: 
     }
     walkRules(source.rule, (rule: Rule) => {
       const where = `${source.label}: rule ${rule.id}`;
-      if (rule.type === "rating") {
+      if (rule.type === "assessment") {
+        const item = { passMark: rule.passMark };
+        const id = rule.assessment;
+        const problem = merge(assessments, id, item, where, (a, b) => assessmentDifference(id, a, b));
+        if (problem !== undefined) {
+          problems.push(problem);
+        }
+      } else if (rule.type === "completion") {
+        // Any kinds of completion of one item may be counted (shadowing a migration, then leading one).
+        const kinds = completions.get(rule.item)?.item.completions;
+        if (kinds === undefined) {
+          completions.set(rule.item, { item: { completions: [rule.completion] }, where });
+        } else if (!kinds.includes(rule.completion)) {
+          kinds.push(rule.completion);
+        }
+      } else if (rule.type === "rating") {
         for (const form of rule.forms) {
-          const item = { scale: rule.scale, delivery: rule.delivery, usedBy: [source.certification] };
+          const item = { scale: rule.scale, delivery: rule.delivery };
           const problem = merge(forms, form, item, where, (a, b) => formDifference(form, a, b));
           if (problem !== undefined) {
             problems.push(problem);
@@ -79,6 +105,10 @@ export function indexCatalogItems(sources: readonly CriteriaSource[]): { items: 
       }
     });
   }
-  const items = { forms: new Map([...forms].map(([id, seen]) => [id, seen.item])) };
+  const items = {
+    assessments: new Map([...assessments].map(([id, seen]) => [id, seen.item])),
+    completions: new Map([...completions].map(([id, seen]) => [id, seen.item])),
+    forms: new Map([...forms].map(([id, seen]) => [id, seen.item])),
+  };
   return { items, problems };
 }

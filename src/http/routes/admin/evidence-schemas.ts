@@ -28,6 +28,10 @@ const base = {
     description: "Correct an earlier record: it stops counting, this one counts instead",
   }),
   comment: z.string().max(2000).optional().openapi({ description: "Private note (never put in credentials)" }),
+  uncatalogued: z.boolean().optional().openapi({
+    description:
+      "true: the record is meant to count for no certification, so its id need not be in the catalog (otherwise an id no certification uses is refused with 422)",
+  }),
 };
 
 export const AssessmentEvidenceSchema = z
