@@ -52,6 +52,16 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
 
 export type PersonState = { email: string; name: string; evidence: Evidence[]; held: HeldCredential[] };
 
+/** When and on what evidence a credential was awarded, from its decision record (absent when issued by hand). */
+function awardOf(decision: Record<string, unknown> | null): Pick<HeldCredential, "earnedAt" | "evidenceIds"> {
+  const metAt = (decision?.report as { metAt?: unknown } | undefined)?.metAt;
+  const ids = decision?.evidenceIds;
+  return {
+    ...(typeof metAt === "string" && Number.isFinite(Date.parse(metAt)) ? { earnedAt: metAt } : {}),
+    ...(Array.isArray(ids) ? { evidenceIds: ids.filter((id): id is string => typeof id === "string") } : {}),
+  };
+}
+
 /** The credentials a person holds, as the evaluator and the award guard read them. */
 export function heldCredentials(db: Db, email: string): HeldCredential[] {
   return credentialsHeldBy(db, email).map(
@@ -62,6 +72,7 @@ export function heldCredentials(db: Db, email: string): HeldCredential[] {
       ...(c.validUntil ? { validUntil: c.validUntil.toISOString() } : {}),
       // Revoked (superseded included) and suspended credentials are not held as valid.
       status: c.revokedAt ? "revoked" : c.suspendedAt ? "suspended" : "active",
+      ...awardOf(c.decision),
     }),
   );
 }

@@ -395,3 +395,70 @@ describe("9. Ids that no certification uses are refused, unless marked uncatalog
     );
   });
 });
+
+describe("11. The Associate is a prerequisite: Specialist exams count only once it was earned", () => {
+  const lab = (item: string, date: string) => assessment(item, date, { passed: true, graderRole: "ps-engineer" });
+  const ids = (awarded: Award[]) => awarded.map((a) => a.achievementId);
+
+  async function earnAssociate(written: string, labDate: string): Promise<void> {
+    await record(assessment("gitlab-associate-written", written, { score: 86 }));
+    expect(ids(await record(lab("gitlab-associate-lab", labDate)))).toEqual(["gitlab-certified-associate"]);
+  }
+
+  it("a Specialist written taken before the Associate was earned does not count; one taken after does", async () => {
+    await record(assessment("gitlab-cicd-specialist-written", "2026-03-01", { score: 90 }));
+    await earnAssociate("2026-03-02", "2026-03-03");
+    expect(await record(lab("gitlab-cicd-specialist-lab", "2026-03-04"))).toEqual([]);
+    const written = node((await progressOf("gitlab-certified-cicd-specialist")).report, "written");
+    expect(written.status).toBe("not-met");
+    expect(written.notes?.join(" ")).toMatch(
+      /attempt on 2026-03-01 does not count: taken before GitLab Certified Associate was earned/,
+    );
+
+    await record(assessment("gitlab-cicd-specialist-written", "2026-03-05", { score: 90 }));
+    expect(ids(await record(lab("gitlab-cicd-specialist-lab", "2026-03-06")))).toEqual([
+      "gitlab-certified-cicd-specialist",
+    ]);
+  });
+
+  it("the Professional's exams count only once the last of its three Specialists was earned", async () => {
+    await earnAssociate("2026-02-01", "2026-02-02");
+    const earnSpecialist = async (specialist: string, written: string, labDate: string) => {
+      await record(assessment(`gitlab-${specialist}-written`, written, { score: 88 }));
+      expect(ids(await record(lab(`gitlab-${specialist}-lab`, labDate)))).toEqual([`gitlab-certified-${specialist}`]);
+    };
+    await earnSpecialist("cicd-specialist", "2026-02-10", "2026-02-11");
+    await earnSpecialist("project-management-specialist", "2026-02-12", "2026-02-13");
+    // Taken while the Security Specialist was not yet earned.
+    await record(assessment("gitlab-devops-professional-written", "2026-02-25", { score: 95 }));
+    await earnSpecialist("security-specialist", "2026-02-26", "2026-02-27");
+    expect(await record(lab("gitlab-devops-professional-lab", "2026-03-02"))).toEqual([]);
+    const professional = (await progressOf("gitlab-certified-devops-professional")).report;
+    expect(node(professional, "prerequisites").status).toBe("met");
+    expect(node(professional, "written").notes?.join(" ")).toMatch(
+      /taken before CI\/CD, Project Management and Security/,
+    );
+
+    await record(assessment("gitlab-devops-professional-written", "2026-03-03", { score: 95 }));
+    expect(ids(await record(lab("gitlab-devops-professional-lab", "2026-03-04")))).toEqual([
+      "gitlab-certified-devops-professional",
+    ]);
+  });
+
+  it("an Associate issued by hand counts from its issue", async () => {
+    await record(assessment("gitlab-security-specialist-written", "2026-06-01", { score: 90 }));
+    const issued = await adminPost(t, "/admin/credentials", {
+      achievementId: "gitlab-certified-associate",
+      recipient: person,
+    });
+    expect(issued.status).toBe(201);
+    t.clock.advance(10 * 60_000);
+    const labAt = (time: string) => ({ ...lab("gitlab-security-specialist-lab", "2026-06-15"), occurredAt: time });
+    expect(await record(labAt("2026-06-15T12:04:00Z"))).toEqual([]);
+    await record({
+      ...assessment("gitlab-security-specialist-written", "2026-06-15", { score: 90 }),
+      occurredAt: "2026-06-15T12:05:00Z",
+    });
+    expect(ids(await record(labAt("2026-06-15T12:06:00Z")))).toEqual(["gitlab-certified-security-specialist"]);
+  });
+});

@@ -322,13 +322,54 @@ describe("technical certifications: prerequisites, written then lab graded by a 
     expect(find(report, "lab").status).toBe("not-met");
   });
 
-  it("a Specialist needs the Associate held", () => {
+  it("a Specialist needs the Associate held, and its exams wait for it", () => {
     const report = evaluate("gitlab-certified-cicd-specialist", technicalEvidence("gitlab-certified-cicd-specialist"));
     expect(report.status).not.toBe("met");
     expect(find(report, "prereq-associate").status).not.toBe("met");
     expect(find(report, "prereq-associate").missing).toMatch(/Associate/);
-    expect(find(report, "written").status).toBe("met");
-    expect(find(report, "lab").status).toBe("met");
+    expect(find(report, "written").status).toBe("not-yet-possible");
+    expect(find(report, "written").missing).toMatch(/needs GitLab Certified Associate first/);
+    expect(find(report, "lab").status).not.toBe("met");
+  });
+
+  it.each(["gitlab-certified-cicd-specialist", "gitlab-certified-innersourcing-specialist"] as TechnicalId[])(
+    "%s: a written assessment taken before the Associate was earned does not count (the Associate is a prerequisite)",
+    (id) => {
+      const earnedBetween = holds("gitlab-certified-associate", { from: "2026-03-05" });
+      const report = evaluate(id, technicalEvidence(id), [earnedBetween]);
+      expect(find(report, "prereq-associate").status).toBe("met");
+      expect(find(report, "written").status).toBe("not-met");
+      expect(find(report, "written").notes?.join(" ")).toMatch(
+        /attempt on 2026-03-02 does not count: taken before GitLab Certified Associate was earned/,
+      );
+      expect(report.status).not.toBe("met");
+      const later = [
+        scored(`${TECHNICAL[id].assessments}-written`, 88, "2026-03-10"),
+        graded(`${TECHNICAL[id].assessments}-lab`, "2026-03-12"),
+      ];
+      expect(evaluate(id, later, [earnedBetween]).status).toBe("met");
+    },
+  );
+
+  it("the Associate counts from when it was earned (its criteria met), not from its later issue", () => {
+    const awardedLate = { ...holds("gitlab-certified-associate", { from: "2026-03-20" }), earnedAt: at("2026-03-01") };
+    const report = evaluate("gitlab-certified-cicd-specialist", technicalEvidence("gitlab-certified-cicd-specialist"), [
+      awardedLate,
+    ]);
+    expect(report.status).toBe("met");
+  });
+
+  it("the Professional's exams count only after the last of its three Specialists was earned", () => {
+    const id = "gitlab-certified-devops-professional";
+    const held = [
+      holds("gitlab-certified-cicd-specialist"),
+      holds("gitlab-certified-project-management-specialist"),
+      holds("gitlab-certified-security-specialist", { from: "2026-03-05" }),
+    ];
+    const report = evaluate(id, technicalEvidence(id), held);
+    expect(find(report, "prerequisites").status).toBe("met");
+    expect(find(report, "written").status).toBe("not-met");
+    expect(report.status).not.toBe("met");
   });
 
   it.each([

@@ -59,6 +59,13 @@ export type HeldCredential = {
   validFrom: string;
   validUntil?: string;
   status: "active" | "revoked" | "suspended";
+  /**
+   * When the person earned it: for a credential awarded on evidence, the instant its criteria were met (kept by a
+   * reissue). Absent (issued by hand): its validFrom. A rule `after` a prerequisite counts evidence from then on.
+   */
+  earnedAt?: string;
+  /** The evidence it was awarded on (none when issued by hand). */
+  evidenceIds?: string[];
 };
 
 export type RuleStatus = "met" | "not-met" | "not-yet-possible";

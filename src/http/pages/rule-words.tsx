@@ -17,24 +17,39 @@ const COMPLETION_WORDS: Record<string, string> = {
   review: "review of",
 };
 
-function labelOf(all: Rule, id: string): string {
-  let found: string | undefined;
+function ruleOf(all: Rule, id: string): Rule | undefined {
+  let found: Rule | undefined;
   const walk = (r: Rule) => {
     if (r.id === id) {
-      found = r.label ?? r.id;
+      found ??= r;
     }
     if ("of" in r) {
       r.of.forEach(walk);
     }
   };
   walk(all);
-  return found ?? id;
+  return found;
+}
+
+function labelOf(all: Rule, id: string): string {
+  const found = ruleOf(all, id);
+  return found?.label ?? found?.id ?? id;
 }
 
 function filters(rule: { after?: string; withinMonths?: number }, root: Rule): string {
   const parts: string[] = [];
   if (rule.after) {
-    parts.push(`only counting once “${labelOf(root, rule.after)}” is met`);
+    // A certification (or a group of them) is earned; another criterion is met.
+    const target = ruleOf(root, rule.after);
+    const certifications =
+      target?.type === "prerequisite" ||
+      (target !== undefined && "of" in target && target.of.every((r) => r.type === "prerequisite"));
+    const label = labelOf(root, rule.after);
+    parts.push(
+      certifications
+        ? `only counting when taken after “${label}” ${target?.type === "prerequisite" ? "was" : "were"} earned`
+        : `only counting once “${label}” is met`,
+    );
   }
   if (rule.withinMonths) {
     parts.push(`within the last ${rule.withinMonths} months`);
