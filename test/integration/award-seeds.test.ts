@@ -462,3 +462,59 @@ describe("11. The Associate is a prerequisite: Specialist exams count only once 
     expect(ids(await record(labAt("2026-06-15T12:06:00Z")))).toEqual(["gitlab-certified-security-specialist"]);
   });
 });
+
+describe("12. After a revocation or when due for renewal, progress shows the attempts a credential used", () => {
+  it("a revoked Associate: its attempts are shown as used by it, not 'no attempt yet'", async () => {
+    await record(assessment("gitlab-associate-written", "2026-03-02", { score: 86 }));
+    const [awarded] = await record(
+      assessment("gitlab-associate-lab", "2026-03-03", { passed: true, graderRole: "ps-engineer" }),
+    );
+    const id = awarded?.credentialId as string;
+    expect((await adminPost(t, `/admin/credentials/${id}/revoke`, { reason: "Exam irregularity" })).status).toBe(200);
+
+    const { status, report } = await progressOf("gitlab-certified-associate");
+    expect(status).toBe("in-progress");
+    const written = node(report, "written");
+    expect(written.missing).not.toMatch(/no attempt yet/);
+    expect(written.missing).toBe(
+      `needs 80 %, no attempt since 2026-06-15: 1 earlier attempt used by credential ${id} (revoked)`,
+    );
+    expect(written.notes).toContain(`attempt on 2026-03-02 was used by credential ${id} (revoked)`);
+    expect(node(report, "lab").notes?.join(" ")).toContain(
+      `attempt on 2026-03-03 was used by credential ${id} (revoked)`,
+    );
+  });
+
+  it("a field product certification due for renewal: its assessment is shown as used by the credential", async () => {
+    t.clock.set(new Date("2026-10-15T13:00:00Z"));
+    await record(completion("learning-path", "field-product-sales-learning-path", "2026-09-20"));
+    const [awarded] = await record(assessment("field-product-sales-assessment", "2026-10-15", { score: 85 }));
+    const id = awarded?.credentialId as string;
+    expect(id).toBeDefined();
+    // Inside the fiscal Q1 window (1 February 2027 + 30 days), before any new attempt.
+    t.clock.set(new Date("2027-02-05T09:00:00Z"));
+    const { status, report } = await progressOf("field-product-certification-sales");
+    expect(status).toBe("renewal-due");
+    const knowledge = node(report, "knowledge-assessment");
+    expect(knowledge.missing).not.toMatch(/no attempt yet/);
+    expect(knowledge.missing).toMatch(
+      new RegExp(`no attempt since 2027-02-01: 1 earlier attempt used by credential ${id} \\(due for renewal\\)`),
+    );
+  });
+
+  it("an earlier attempt the credential was not awarded on is shown as predating it", async () => {
+    await record(assessment("gitlab-associate-written", "2026-03-01", { score: 60 }));
+    await record(assessment("gitlab-associate-written", "2026-03-02", { score: 86 }));
+    const [awarded] = await record(
+      assessment("gitlab-associate-lab", "2026-03-03", { passed: true, graderRole: "ps-engineer" }),
+    );
+    const id = awarded?.credentialId as string;
+    await adminPost(t, `/admin/credentials/${id}/revoke`, { reason: "Exam irregularity" });
+    const written = node((await progressOf("gitlab-certified-associate")).report, "written");
+    expect(written.notes).toEqual([
+      `attempt on 2026-03-01 does not count: only attempts since 2026-06-15 count after credential ${id} (revoked)`,
+      `attempt on 2026-03-02 was used by credential ${id} (revoked)`,
+    ]);
+    expect(written.missing).toContain("2 earlier attempts, 1 used by credential");
+  });
+});

@@ -658,3 +658,39 @@ describe("atLeast and labels", () => {
     ]);
   });
 });
+
+describe("assessments spent on an earlier credential (renewal, re-award)", () => {
+  const written: Rule = { type: "assessment", id: "written", assessment: "exam", passMark: 80 };
+  const spent = { from: at("2026-05-01"), credentialId: "urn:uuid:old", state: "revoked", used: ["a2"] };
+  const evaluateWith = (evidence: Evidence[]) =>
+    evaluateCriteria({ rule: written, evidence, held: [], now: NOW, spent });
+
+  it("shows each earlier attempt as used by the credential or predating it, instead of 'no attempt yet'", () => {
+    const report = evaluateWith([
+      attempt("a1", "exam", "2026-03-01", { score: 60 }),
+      attempt("a2", "exam", "2026-03-02", { score: 90 }),
+    ]);
+    expect(report.status).toBe("not-met");
+    expect(report.missing).toBe(
+      "needs 80 %, no attempt since 2026-05-01: 2 earlier attempts, 1 used by credential urn:uuid:old (revoked)",
+    );
+    expect(report.notes).toEqual([
+      "attempt on 2026-03-01 does not count: only attempts since 2026-05-01 count after credential urn:uuid:old (revoked)",
+      "attempt on 2026-03-02 was used by credential urn:uuid:old (revoked)",
+    ]);
+  });
+
+  it("counts a fresh attempt, still naming the spent ones", () => {
+    const report = evaluateWith([
+      attempt("a2", "exam", "2026-03-02", { score: 90 }),
+      attempt("a3", "exam", "2026-05-10", { score: 85 }),
+    ]);
+    expect(report.status).toBe("met");
+    expect(report.evidence).toEqual(["a3"]);
+    expect(report.notes).toEqual(["attempt on 2026-03-02 was used by credential urn:uuid:old (revoked)"]);
+  });
+
+  it("without earlier attempts it still says 'no attempt yet'", () => {
+    expect(evaluateWith([]).missing).toBe("needs 80 %, no attempt yet");
+  });
+});

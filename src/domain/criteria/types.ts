@@ -90,10 +90,27 @@ export type RuleReport = {
   children?: RuleReport[];
 };
 
+/**
+ * The assessments a renewal or a re-award may not count again: those dated before `from` (the cycle's start),
+ * which went to the earlier credential or predate it. They are still reported, as used by that credential.
+ */
+export type SpentAssessments = {
+  /** Only assessments dated at or after this instant (ISO 8601) count. */
+  from: string;
+  /** The credential they went to. */
+  credentialId: string;
+  /** Its state, in words: "revoked", "expired on 2027-03-03", "due for renewal". */
+  state: string;
+  /** The evidence it was awarded on. */
+  used: readonly string[];
+};
+
 export type EvaluationInput = {
   rule: Rule;
   evidence: Evidence[];
   held: HeldCredential[];
   /** The evaluation instant (injected clock). */
   now: Date;
+  /** For a renewal or a re-award: the assessments that no longer count. */
+  spent?: SpentAssessments | undefined;
 };

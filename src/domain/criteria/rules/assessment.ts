@@ -1,6 +1,6 @@
-import { formatDate, formatMeasured, instant, labelOf } from "../format.js";
+import { formatDate, formatMeasured, instant, labelOf, plural } from "../format.js";
 import type { AssessmentRule } from "../rule-schema.js";
-import type { RuleReport } from "../types.js";
+import type { RuleReport, SpentAssessments } from "../types.js";
 import { matchesCompletion } from "./completion.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
 import { applyFilters, scopeWords } from "./filters.js";
@@ -65,17 +65,58 @@ function missingSentence(rule: AssessmentRule, none: string, counted: Graded[], 
 }
 
 /**
+ * Splits off the attempts a renewal or re-award may not count again (dated before `spent.from`), with a note
+ * on each: used by the earlier credential, or predating it. Returns the attempts that may count.
+ */
+function withoutSpent(attempts: Attempt[], spent: SpentAssessments | undefined, notes: string[]): Attempt[] {
+  if (spent === undefined) {
+    return attempts;
+  }
+  const from = instant(spent.from);
+  const credential = `credential ${spent.credentialId} (${spent.state})`;
+  return attempts.filter((a) => {
+    if (instant(a.occurredAt) >= from) {
+      return true;
+    }
+    const on = `attempt on ${formatDate(a.occurredAt)}`;
+    notes.push(
+      spent.used.includes(a.id)
+        ? `${on} was used by ${credential}`
+        : `${on} does not count: only attempts since ${formatDate(spent.from)} count after ${credential}`,
+    );
+    return false;
+  });
+}
+
+/** "no attempt since 2027-02-01: 2 earlier attempts, 1 used by credential … (revoked)". */
+function spentWords(spent: SpentAssessments, earlier: Attempt[]): string {
+  const used = earlier.filter((a) => spent.used.includes(a.id)).length;
+  const credential = `credential ${spent.credentialId} (${spent.state})`;
+  const attempts = plural(earlier.length, "earlier attempt");
+  const which =
+    used === earlier.length
+      ? `${attempts} used by ${credential}`
+      : used === 0
+        ? `${attempts} before ${credential}`
+        : `${attempts}, ${used} used by ${credential}`;
+  return `no attempt since ${formatDate(spent.from)}: ${which}`;
+}
+
+/**
  * assessment: met at the first counting passing attempt (score ≥ passMark, or a pass by an authorised
  * grader). With `retakeRequires`, an attempt after a failure counts only if that completion was recorded
  * strictly between the failure and the attempt; an ineligible failed attempt becomes the failure to beat.
  */
 export function evaluateAssessment(rule: AssessmentRule, ctx: EvalContext): RuleReport {
   const attempts = ctx.evidence.filter((e): e is Attempt => e.kind === "assessment" && e.item === rule.assessment);
-  const filtered = applyFilters(rule, attempts, ctx, "attempt");
+  const spentNotes: string[] = [];
+  const fresh = withoutSpent(attempts, ctx.spent, spentNotes);
+  const filtered = applyFilters(rule, fresh, ctx, "attempt");
   if ("blocked" in filtered) {
-    return filtered.blocked;
+    const { blocked } = filtered;
+    return spentNotes.length === 0 ? blocked : { ...blocked, notes: [...spentNotes, ...(blocked.notes ?? [])] };
   }
-  const notes = [...filtered.notes];
+  const notes = [...spentNotes, ...filtered.notes];
   const gate = retakeGate(rule, ctx);
   const counted: Graded[] = [];
   let failure: Attempt | undefined;
@@ -108,8 +149,10 @@ export function evaluateAssessment(rule: AssessmentRule, ctx: EvalContext): Rule
   const none =
     attempts.length === 0
       ? "no attempt yet"
-      : filtered.counted.length === 0 && scope !== ""
-        ? `no attempt${scope}`
-        : "no attempt counts yet";
+      : fresh.length === 0 && ctx.spent !== undefined
+        ? spentWords(ctx.spent, attempts)
+        : filtered.counted.length === 0 && scope !== ""
+          ? `no attempt${scope}`
+          : "no attempt counts yet";
   return report(rule, { status: "not-met", missing: missingSentence(rule, none, counted, retake), notes });
 }
