@@ -67,16 +67,44 @@ export async function benchEvaluateThroughput(options: { people: number; rounds:
               ...base,
               kind: "completion",
               item: leaf.item,
-              data: { completion: leaf.completion, item: leaf.item, ...(leaf.mode ? { mode: leaf.mode } : {}) },
+              data: {
+                completion: leaf.completion,
+                item: leaf.item,
+                ...(leaf.mode ? { mode: leaf.mode } : {}),
+                ...(leaf.graderRoles ? { graderRole: leaf.graderRoles[0] } : {}),
+              },
             });
           } else if (leaf.type === "rating") {
             const ratings = Array.from({ length: 6 }, () => 3 + Math.round(random() * 2));
+            const delivery = `delivery-${p}-${leaf.id}`;
+            const graderRole = leaf.graderRoles?.[0];
             insertEvidence(db, {
               ...base,
               kind: "rating",
               item: leaf.forms[0] as string,
-              data: { form: leaf.forms[0], scale: leaf.scale, ratings },
+              data: {
+                form: leaf.forms[0],
+                scale: leaf.scale,
+                ratings,
+                delivery,
+                ...(graderRole ? { graderRole } : {}),
+              },
             });
+            const closure = leaf.delivery.closure;
+            if (closure) {
+              // The observing grader closes the delivery once its forms are in.
+              const closer = closure.graderRoles ? { graderRole: closure.graderRoles[0] } : {};
+              const id = ctx.newId();
+              insertEvidence(db, {
+                ...base,
+                id,
+                externalId: id,
+                kind: "closure",
+                item: delivery,
+                data: { delivery, ...closer },
+              });
+              rows++;
+            }
           }
           rows++;
         }

@@ -32,6 +32,11 @@ export const authProblemResponses = {
 } as const;
 
 export const notFoundResponse = { 404: problem("No such resource") } as const;
+export const unprocessableResponse = {
+  422: problem(
+    "Well formed, but it does not fit what it refers to (the catalog, the person's records): `errors` says why",
+  ),
+} as const;
 export const tooLargeResponse = { 413: problem("The request body exceeds the size limit") } as const;
 
 export const bearerSecurity = [{ bearerAuth: [] }];

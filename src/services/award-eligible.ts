@@ -8,7 +8,7 @@ import { appendAudit } from "../storage/audit-repo.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { clearEvaluationDue, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
 import { approvalsFor, insertPendingApproval, undecidedApproval } from "../storage/person-credentials-repo.js";
-import { basisFor, countedEvidence } from "./award-basis.js";
+import { basisFor, spentAssessments } from "./award-basis.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
 import { withPersonLock } from "./person-lock.js";
@@ -69,8 +69,9 @@ async function evaluateAndAward(ctx: ServiceContext, email: string): Promise<Awa
       if (basis.kind === "held") {
         continue;
       }
-      const evidence = countedEvidence(state.evidence, basis);
-      const report = evaluateCriteria({ rule, evidence, held: state.held, now });
+      const { evidence, held } = state;
+      const spent = spentAssessments(basis, held, now);
+      const report = evaluateCriteria({ rule, evidence, held, now, spent });
       if (report.status !== "met") {
         continue;
       }

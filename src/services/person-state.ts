@@ -4,6 +4,10 @@ import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
 import { credentialsHeldBy, recipientName } from "../storage/person-credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
 
+function graderRoleOf(data: Record<string, unknown>): { graderRole?: string } {
+  return typeof data.graderRole === "string" ? { graderRole: data.graderRole } : {};
+}
+
 /** Maps a stored evidence row to what the evaluator reads (kind-specific fields from `data`). */
 export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
   const base = {
@@ -19,7 +23,7 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
       item: row.item,
       ...(typeof d.score === "number" ? { score: d.score } : {}),
       ...(typeof d.passed === "boolean" ? { passed: d.passed } : {}),
-      ...(typeof d.graderRole === "string" ? { graderRole: d.graderRole } : {}),
+      ...graderRoleOf(d),
     };
   }
   if (row.kind === "completion") {
@@ -29,7 +33,11 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
       completion: d.completion as Extract<Evidence, { kind: "completion" }>["completion"],
       item: row.item,
       ...(d.mode === "live" || d.mode === "recording" ? { mode: d.mode } : {}),
+      ...graderRoleOf(d),
     };
+  }
+  if (row.kind === "closure") {
+    return { ...base, kind: "closure", delivery: row.item, ...graderRoleOf(d) };
   }
   return {
     ...base,
@@ -38,10 +46,21 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
     ratings: d.ratings as number[],
     scale: d.scale as number,
     ...(typeof d.delivery === "string" ? { delivery: d.delivery } : {}),
+    ...graderRoleOf(d),
   };
 }
 
 export type PersonState = { email: string; name: string; evidence: Evidence[]; held: HeldCredential[] };
+
+/** When and on what evidence a credential was awarded, from its decision record (absent when issued by hand). */
+function awardOf(decision: Record<string, unknown> | null): Pick<HeldCredential, "earnedAt" | "evidenceIds"> {
+  const metAt = (decision?.report as { metAt?: unknown } | undefined)?.metAt;
+  const ids = decision?.evidenceIds;
+  return {
+    ...(typeof metAt === "string" && Number.isFinite(Date.parse(metAt)) ? { earnedAt: metAt } : {}),
+    ...(Array.isArray(ids) ? { evidenceIds: ids.filter((id): id is string => typeof id === "string") } : {}),
+  };
+}
 
 /** The credentials a person holds, as the evaluator and the award guard read them. */
 export function heldCredentials(db: Db, email: string): HeldCredential[] {
@@ -53,6 +72,7 @@ export function heldCredentials(db: Db, email: string): HeldCredential[] {
       ...(c.validUntil ? { validUntil: c.validUntil.toISOString() } : {}),
       // Revoked (superseded included) and suspended credentials are not held as valid.
       status: c.revokedAt ? "revoked" : c.suspendedAt ? "suspended" : "active",
+      ...awardOf(c.decision),
     }),
   );
 }

@@ -5,7 +5,7 @@ import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
 import { listPeopleWithEvidence } from "../storage/evidence-repo.js";
 import { undecidedApproval } from "../storage/person-credentials-repo.js";
-import { basisFor, countedEvidence } from "./award-basis.js";
+import { basisFor, spentAssessments } from "./award-basis.js";
 import type { ServiceContext } from "./deps.js";
 import { holdsValid, loadPersonState, type PersonState } from "./person-state.js";
 
@@ -39,9 +39,10 @@ function progressOf(ctx: ServiceContext, state: PersonState, entry: CatalogEntry
       report: null,
     };
   }
-  // Judged as the award is: a renewal or re-award counts only fresh assessments.
+  // Judged as the award is: a renewal or re-award counts only fresh assessments (the others are shown as used).
   const basis = basisFor(ctx, entry, state.held, now);
-  const report = evaluateCriteria({ rule, evidence: countedEvidence(state.evidence, basis), held: state.held, now });
+  const spent = spentAssessments(basis, state.held, now);
+  const report = evaluateCriteria({ rule, evidence: state.evidence, held: state.held, now, spent });
   const status: ProgressStatus =
     basis.kind === "held"
       ? "held"

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { catalogProblems } from "../domain/catalog/check-evidence.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import type { CompletionType } from "../domain/criteria/rule-schema.js";
 import { AppError, validationError } from "../errors.js";
@@ -12,9 +13,12 @@ import {
   insertEvidence,
 } from "../storage/evidence-repo.js";
 import type { ServiceContext } from "./deps.js";
+import { checkDeliveryIntake } from "./evidence-deliveries.js";
 
 type SubmissionBase = {
   externalId: string;
+  /** Meant to count for no certification: its id need not be in the catalog (and must not be). */
+  uncatalogued?: boolean;
   person: { email: string; name?: string };
   occurredAt: string;
   supersedes?: string;
@@ -25,8 +29,9 @@ type SubmissionBase = {
 export type EvidenceSubmission = SubmissionBase &
   (
     | { kind: "assessment"; assessment: string; score?: number; passed?: boolean; graderRole?: string }
-    | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording" }
-    | { kind: "rating"; form: string; scale: number; ratings: number[]; delivery?: string }
+    | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording"; graderRole?: string }
+    | { kind: "rating"; form: string; scale: number; ratings: number[]; delivery?: string; graderRole?: string }
+    | { kind: "closure"; delivery: string; graderRole?: string }
   );
 
 export type EvidenceView = {
@@ -45,8 +50,18 @@ export type EvidenceView = {
 /** Evidence may be dated a little ahead of our clock (clock skew), never further. */
 const MAX_FUTURE_MS = 5 * 60_000;
 
+/** The id a record is about: the assessment, the completed item, the rated form, or the closed delivery. */
 function itemOf(s: EvidenceSubmission): string {
-  return s.kind === "assessment" ? s.assessment : s.kind === "completion" ? s.item : s.form;
+  switch (s.kind) {
+    case "assessment":
+      return s.assessment;
+    case "completion":
+      return s.item;
+    case "rating":
+      return s.form;
+    case "closure":
+      return s.delivery;
+  }
 }
 
 function dataOf(s: EvidenceSubmission): Record<string, unknown> {
@@ -83,13 +98,11 @@ function contentOf(row: Pick<EvidenceRow, "personEmail" | "kind" | "item" | "occ
 export type Submitter = { actor: string; graderRole: string | null; isAdmin: boolean };
 
 /**
- * A graded result's grader role comes from the submitting key, not from the request: a key that
- * grades as a role fills it in; any other non-admin key cannot claim one.
+ * Every record's grader role (the lab's grader, the observer of a shadowing or a delivery, the trainer filling
+ * an observation form) comes from the submitting key, not from the request: a key that grades as a role fills
+ * it in; any other non-admin key cannot claim one.
  */
 function withGraderRole(submission: EvidenceSubmission, by: Submitter): EvidenceSubmission {
-  if (submission.kind !== "assessment") {
-    return submission;
-  }
   const claimed = submission.graderRole;
   if (by.isAdmin) {
     return submission;
@@ -108,6 +121,11 @@ export function recordEvidence(
   by: Submitter,
 ): { status: "recorded" | "duplicate"; evidence: EvidenceView } {
   const submission = withGraderRole(input, by);
+  const problems = catalogProblems(ctx.catalog.items, submission);
+  if (problems.length > 0) {
+    const detail = problems.map((p) => `${p.path}: ${p.message}`).join("; ");
+    throw new AppError("UNPROCESSABLE", detail, { errors: problems });
+  }
   const { actor } = by;
   const now = ctx.clock();
   const occurredAt = new Date(submission.occurredAt);
@@ -154,6 +172,7 @@ export function recordEvidence(
           ]);
         }
       }
+      checkDeliveryIntake(db, ctx.catalog, row);
       insertEvidence(db, row);
       // Committed with the evidence: if the award that follows never completes, the sweep evaluates this person.
       markEvaluationDue(db, row.personEmail, ctx.newId(), now);

@@ -9,6 +9,8 @@ export type HeldRow = {
   validUntil: Date | null;
   revokedAt: Date | null;
   suspendedAt: Date | null;
+  /** The award decision record of a credential awarded on evidence (definition version, evidence ids, report). */
+  decision: Record<string, unknown> | null;
 };
 
 /** Every credential issued to a person (by email). */
@@ -21,6 +23,7 @@ export function credentialsHeldBy(db: Db, email: string): HeldRow[] {
       validUntil: credentials.validUntil,
       revokedAt: credentials.revokedAt,
       suspendedAt: credentials.suspendedAt,
+      decision: credentials.decision,
     })
     .from(credentials)
     .innerJoin(recipients, eq(recipients.id, credentials.recipientId))

@@ -181,7 +181,8 @@ export const auditLog = sqliteTable(
 /**
  * Completion evidence about a person, append-only: a correction is a new row whose `supersedes`
  * names the row it replaces. `externalId` makes submissions idempotent. `data` holds the
- * kind-specific fields (score, ratings, …) exactly as accepted.
+ * kind-specific fields (score, ratings, …) exactly as accepted. `item` is the assessment, completed item or
+ * form id; for a closure (a grader closing a rated delivery) it is the delivery id.
  */
 export const evidence = sqliteTable(
   "evidence",
@@ -190,7 +191,7 @@ export const evidence = sqliteTable(
     externalId: text().notNull(),
     personEmail: text().notNull(),
     personName: text(),
-    kind: text({ enum: ["assessment", "completion", "rating"] }).notNull(),
+    kind: text({ enum: ["assessment", "completion", "rating", "closure"] }).notNull(),
     item: text().notNull(),
     occurredAt: integer({ mode: "timestamp_ms" }).notNull(),
     supersedes: text(),

@@ -113,6 +113,7 @@ describe("evaluations that did not complete", () => {
         form: "training-survey",
         scale: 5,
         ratings: [5, 4],
+        uncatalogued: true,
       },
       { actor: "test", graderRole: null, isAdmin: true },
     );

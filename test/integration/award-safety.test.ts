@@ -163,14 +163,16 @@ describe("approvals", () => {
   it("a rejected award is not queued again by unrelated evidence", async () => {
     const id = await queueAssociate();
     expect((await adminPost(t, `/admin/approvals/${id}/reject`, { reason: "exam irregularity" })).status).toBe(200);
-    await post({
+    const unrelated = await post({
       kind: "completion",
       externalId: "unrelated",
       person,
       occurredAt: "2026-03-06T09:00:00Z",
       completion: "course",
       item: "anything",
+      uncatalogued: true,
     });
+    expect(unrelated.status).toBe("recorded");
     expect(((await (await adminGet(t, "/admin/approvals")).json()) as { items: unknown[] }).items).toHaveLength(0);
   });
 });

@@ -80,12 +80,19 @@ describe("recording evidence", () => {
   });
 
   it.each([
-    ["a completion", { kind: "completion", completion: "learning-path", item: "field-sales-path" }],
+    ["a completion", { kind: "completion", completion: "learning-path", item: "field-product-sales-learning-path" }],
     ["a live delivery", { kind: "completion", completion: "delivery", item: "gitlab-cicd-dry-run", mode: "live" }],
-    ["a form rating", { kind: "rating", form: "candidate-observation-form", scale: 5, ratings: [4, 5, 3, 4] }],
+    [
+      "a form rating",
+      { kind: "rating", form: "gitlab-cicd-candidate-observation-form", scale: 5, ratings: [4, 5, 3, 4] },
+    ],
     [
       "a survey form of a delivery",
-      { kind: "rating", form: "training-survey", scale: 5, ratings: [5, 4], delivery: "cicd-2026-03-acme" },
+      { kind: "rating", form: "gitlab-cicd-training-survey", scale: 5, ratings: [5, 4], delivery: "cicd-2026-03-acme" },
+    ],
+    [
+      "a record its source marks as counting for no certification",
+      { kind: "completion", completion: "course", item: "lunch-and-learn", uncatalogued: true },
     ],
   ])("records %s", async (_label, fields) => {
     const res = await adminPost(t, "/admin/evidence", {

@@ -37,6 +37,7 @@ describe("a full disk", () => {
       occurredAt: "2026-03-01T09:00:00Z",
       completion: "learning-path",
       item: `learning-path-${"x".repeat(150)}-${i}`,
+      uncatalogued: true,
     }));
     const batch = await adminPost(t, "/admin/evidence/batch", { records });
     expect(batch.status).toBe(503);

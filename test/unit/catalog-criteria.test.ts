@@ -147,8 +147,24 @@ describe("catalog criteria checks: a bad rule stops parsing, naming the file and
 id: requirements
 of:
   - { type: assessment, id: written, assessment: demo-written, passMark: 80 }
-  - { type: rating, id: observed, forms: [observation-form], minAverage: 6, scale: 5 }`,
+  - { type: rating, id: observed, forms: [observation-form], minAverage: 6, scale: 5, delivery: { minForms: 1 } }`,
       "rule observed: criteria.rule.of.1.minAverage: minAverage cannot exceed the scale",
+    ],
+    [
+      "a rating that does not say when a delivery is complete",
+      `type: all
+id: requirements
+of:
+  - { type: rating, id: observed, forms: [observation-form], minAverage: 4, scale: 5 }`,
+      "rule observed: criteria.rule.of.0.delivery: must say when a delivery is complete",
+    ],
+    [
+      "a delivery complete with no form",
+      `type: all
+id: requirements
+of:
+  - { type: rating, id: observed, forms: [observation-form], minAverage: 4, scale: 5, delivery: { minForms: 0 } }`,
+      "rule observed: criteria.rule.of.0.delivery.minForms: Too small",
     ],
     [
       "at least 3 of 2 rules",
@@ -196,5 +212,49 @@ of:
       'templates/achievements/a.yaml: rule prereq-nope: unknown certification "nope"',
       "templates/achievements/b.yaml: rule prereq-demo-b: prerequisite cycle demo-b → demo-b",
     ]);
+  });
+});
+
+describe("the catalog's item index", () => {
+  const rating = (id: string, form: string, scale: number, delivery = "{ minForms: 1 }") => `type: all
+id: requirements
+of:
+  - { type: rating, id: ${id}, forms: [${form}], minAverage: 4, scale: ${scale}, delivery: ${delivery} }`;
+
+  it("rejects a form rated on two scales, naming both places", () => {
+    const message = errorOf([
+      file("a.yaml", definition("demo-a", rating("observed", "observation-form", 5))),
+      file("b.yaml", definition("demo-b", rating("watched", "observation-form", 10))),
+    ]);
+    expect(message).toBe(
+      'templates/achievements/b.yaml: rule watched: form "observation-form" is rated on a scale of 10, another scale than in templates/achievements/a.yaml: rule observed',
+    );
+  });
+
+  it("rejects a form whose deliveries are complete at different points in two rules", () => {
+    const message = errorOf([
+      file("a.yaml", definition("demo-a", rating("observed", "survey", 5))),
+      file("b.yaml", definition("demo-b", rating("watched", "survey", 5, "{ minForms: 1, closure: {} }"))),
+    ]);
+    expect(message).toMatch(
+      /b\.yaml: rule watched: form "survey" has other delivery completion settings than in .*a\.yaml/,
+    );
+  });
+});
+
+describe("assessments graded two ways", () => {
+  it("rejects an assessment scored in one rule and graded pass/fail in another", () => {
+    const scored = `type: all
+id: requirements
+of:
+  - { type: assessment, id: exam, assessment: shared-exam, passMark: 80 }`;
+    const passFail = scored.replace(", passMark: 80", "");
+    const message = errorOf([
+      file("a.yaml", definition("demo-a", scored)),
+      file("b.yaml", definition("demo-b", passFail)),
+    ]);
+    expect(message).toBe(
+      'templates/achievements/b.yaml: rule exam: assessment "shared-exam" is graded pass/fail here, graded otherwise than in templates/achievements/a.yaml: rule exam',
+    );
   });
 });

@@ -44,6 +44,7 @@ const completed = (
   item: string,
   date: string,
   mode?: "live" | "recording",
+  graderRole?: string,
 ): Evidence => ({
   id: nextId(),
   kind: "completion",
@@ -51,16 +52,36 @@ const completed = (
   item,
   occurredAt: at(date),
   ...(mode ? { mode } : {}),
+  ...(graderRole ? { graderRole } : {}),
 });
 
-/** Ratings on a form (scale 5). */
-const rated = (form: string, ratings: number[], date: string): Evidence => ({
+/** A completion recorded by the observer's key (grader role `role`). */
+const observed = (completion: Completion["completion"], item: string, date: string, role: string): Evidence =>
+  completed(completion, item, date, undefined, role);
+
+/** Ratings on a form (scale 5), of a delivery and by a grader's key when given. */
+const rated = (
+  form: string,
+  ratings: number[],
+  date: string,
+  more: { delivery?: string; graderRole?: string } = {},
+): Evidence => ({
   id: nextId(),
   kind: "rating",
   form,
   ratings,
   scale: 5,
   occurredAt: at(date),
+  ...more,
+});
+
+/** A grader closing a delivery: every form of it is in. */
+const closed = (delivery: string, date: string, graderRole = "certified-trainer"): Evidence => ({
+  id: nextId(),
+  kind: "closure",
+  delivery,
+  occurredAt: at(date),
+  graderRole,
 });
 
 /** A credential held since `from`; pass `until` for an expiring one, `status` for a revoked or suspended one. */
@@ -153,14 +174,30 @@ const TRAINER_COURSES = {
 } as const;
 type Course = keyof typeof TRAINER_COURSES;
 
+/** What a certified trainer records: the shadowing, the Candidate Observation Form, closing a surveyed delivery. */
+const CERTIFIED_TRAINER = "certified-trainer";
+/** The Candidate Observation Form, filled in by the observing certified trainer. */
+const observationForm = (course: Course, ratings: number[], date = "2026-03-10") =>
+  rated(`${course}-candidate-observation-form`, ratings, date, { graderRole: CERTIFIED_TRAINER });
+/** Every customer's Training Survey of one delivery (one form per ratings list), then the trainer closes it. */
+const surveyedDelivery = (course: Course, surveys: number[][], date = "2026-04-21", delivery = `${course}-acme`) => [
+  ...surveys.map((ratings) => rated(`${course}-training-survey`, ratings, date, { delivery })),
+  closed(delivery, date),
+];
+
 /** Every task of the trainer program for a course, in order, with a live dry run. */
 const trainerEvidence = (course: Course, dryRun: "live" | "recording" | "none" = "live") => [
   completed("review", `${course}-trainer-resources`, "2026-01-12"),
-  completed("shadowing", `${course}-delivery`, "2026-01-20"),
+  observed("shadowing", `${course}-delivery`, "2026-01-20", CERTIFIED_TRAINER),
   ...(dryRun === "none" ? [] : [completed("delivery", `${course}-dry-run`, "2026-02-03", dryRun)]),
-  rated(`${course}-candidate-observation-form`, [4, 5, 4, 4], "2026-03-10"),
-  rated(`${course}-training-survey`, [5, 4, 4, 5, 3], "2026-04-21"),
+  observationForm(course, [4, 5, 4, 4]),
+  ...surveyedDelivery(course, [
+    [5, 4],
+    [4, 5, 3],
+  ]),
 ];
+/** The trainer tasks without the rated deliveries. */
+const trainerTasks = (course: Course) => trainerEvidence(course).filter((e) => e.kind === "completion");
 const trainerHeld = (course: Course) => [holds(TRAINER_COURSES[course])];
 
 const FIELD_ROLES = ["sales", "sa-csm"] as const;
@@ -180,16 +217,18 @@ const USE_CASE_PATHS = [
 
 const accreditationEvidence = (role: string, paths = USE_CASE_PATHS) => [
   scored(`field-accreditation-${role}-written`, 88, "2026-02-02"),
-  graded(`field-accreditation-${role}-practical`, "2026-02-16", true, "field-enablement"),
+  scored(`field-accreditation-${role}-practical`, 92, "2026-02-16"),
   ...paths.map((path, i) => completed("learning-path", path, `2026-03-0${i + 1}`)),
 ];
 
+/** Shadowing and the led migration are recorded by the PSE Migration Engineer (seed 004). */
+const MIGRATION_ENGINEER = "pse-migration-engineer";
 const migrationEvidence = () => [
   completed("review", "migration-services-resources", "2026-01-05"),
   scored("migration-assessment", 90, "2026-01-19"),
   completed("workshop", "congregate-onboarding", "2026-02-02"),
-  completed("shadowing", "customer-migration", "2026-03-03"),
-  completed("delivery", "customer-migration", "2026-04-14"),
+  observed("shadowing", "customer-migration", "2026-03-03", MIGRATION_ENGINEER),
+  observed("delivery", "customer-migration", "2026-04-14", MIGRATION_ENGINEER),
 ];
 
 // ---- the catalog models every program ----------------------------------------------------------------
@@ -283,13 +322,54 @@ describe("technical certifications: prerequisites, written then lab graded by a 
     expect(find(report, "lab").status).toBe("not-met");
   });
 
-  it("a Specialist needs the Associate held", () => {
+  it("a Specialist needs the Associate held, and its exams wait for it", () => {
     const report = evaluate("gitlab-certified-cicd-specialist", technicalEvidence("gitlab-certified-cicd-specialist"));
     expect(report.status).not.toBe("met");
     expect(find(report, "prereq-associate").status).not.toBe("met");
     expect(find(report, "prereq-associate").missing).toMatch(/Associate/);
-    expect(find(report, "written").status).toBe("met");
-    expect(find(report, "lab").status).toBe("met");
+    expect(find(report, "written").status).toBe("not-yet-possible");
+    expect(find(report, "written").missing).toMatch(/needs GitLab Certified Associate first/);
+    expect(find(report, "lab").status).not.toBe("met");
+  });
+
+  it.each(["gitlab-certified-cicd-specialist", "gitlab-certified-innersourcing-specialist"] as TechnicalId[])(
+    "%s: a written assessment taken before the Associate was earned does not count (the Associate is a prerequisite)",
+    (id) => {
+      const earnedBetween = holds("gitlab-certified-associate", { from: "2026-03-05" });
+      const report = evaluate(id, technicalEvidence(id), [earnedBetween]);
+      expect(find(report, "prereq-associate").status).toBe("met");
+      expect(find(report, "written").status).toBe("not-met");
+      expect(find(report, "written").notes?.join(" ")).toMatch(
+        /attempt on 2026-03-02 does not count: taken before GitLab Certified Associate was earned/,
+      );
+      expect(report.status).not.toBe("met");
+      const later = [
+        scored(`${TECHNICAL[id].assessments}-written`, 88, "2026-03-10"),
+        graded(`${TECHNICAL[id].assessments}-lab`, "2026-03-12"),
+      ];
+      expect(evaluate(id, later, [earnedBetween]).status).toBe("met");
+    },
+  );
+
+  it("the Associate counts from when it was earned (its criteria met), not from its later issue", () => {
+    const awardedLate = { ...holds("gitlab-certified-associate", { from: "2026-03-20" }), earnedAt: at("2026-03-01") };
+    const report = evaluate("gitlab-certified-cicd-specialist", technicalEvidence("gitlab-certified-cicd-specialist"), [
+      awardedLate,
+    ]);
+    expect(report.status).toBe("met");
+  });
+
+  it("the Professional's exams count only after the last of its three Specialists was earned", () => {
+    const id = "gitlab-certified-devops-professional";
+    const held = [
+      holds("gitlab-certified-cicd-specialist"),
+      holds("gitlab-certified-project-management-specialist"),
+      holds("gitlab-certified-security-specialist", { from: "2026-03-05" }),
+    ];
+    const report = evaluate(id, technicalEvidence(id), held);
+    expect(find(report, "prerequisites").status).toBe("met");
+    expect(find(report, "written").status).toBe("not-met");
+    expect(report.status).not.toBe("met");
   });
 
   it.each([
@@ -385,15 +465,11 @@ describe("certified trainer, per course", () => {
   });
 
   it("an average of 3.9 on the Candidate Observation Form fails; 4.0 passes", () => {
-    const tasks = trainerEvidence("gitlab-basics").filter((e) => e.kind !== "rating");
-    const survey = rated("gitlab-basics-training-survey", [4, 4, 5], "2026-04-21");
+    const tasks = trainerTasks("gitlab-basics");
+    const survey = surveyedDelivery("gitlab-basics", [[4, 4, 5]]);
     const low = evaluate(
       "certified-trainer-gitlab-basics",
-      [
-        ...tasks,
-        rated("gitlab-basics-candidate-observation-form", [4, 4, 4, 4, 4, 4, 4, 4, 4, 3], "2026-03-10"),
-        survey,
-      ],
+      [...tasks, observationForm("gitlab-basics", [4, 4, 4, 4, 4, 4, 4, 4, 4, 3]), ...survey],
       trainerHeld("gitlab-basics"),
     );
     expect(find(low, "observed-subset-delivery").status).toBe("not-met");
@@ -403,24 +479,19 @@ describe("certified trainer, per course", () => {
 
     const enough = evaluate(
       "certified-trainer-gitlab-basics",
-      [
-        ...tasks,
-        rated("gitlab-basics-candidate-observation-form", [4, 4, 4, 4, 4, 4, 4, 4, 4, 4], "2026-03-10"),
-        survey,
-      ],
+      [...tasks, observationForm("gitlab-basics", [4, 4, 4, 4, 4, 4, 4, 4, 4, 4]), ...survey],
       trainerHeld("gitlab-basics"),
     );
     expect(find(enough, "observed-subset-delivery").status).toBe("met");
     expect(enough.status).toBe("met");
   });
 
+  const observedTasks = () => [...trainerTasks("gitlab-basics"), observationForm("gitlab-basics", [4, 5, 4, 4])];
+
   it("a Training Survey below 4 out of 5 fails", () => {
-    const evidence = trainerEvidence("gitlab-basics").filter(
-      (e) => !(e.kind === "rating" && e.form.endsWith("survey")),
-    );
     const report = evaluate(
       "certified-trainer-gitlab-basics",
-      [...evidence, rated("gitlab-basics-training-survey", [3, 4, 4, 4, 4], "2026-04-21")],
+      [...observedTasks(), ...surveyedDelivery("gitlab-basics", [[3, 4, 4, 4, 4]])],
       trainerHeld("gitlab-basics"),
     );
     expect(find(report, "training-survey").status).toBe("not-met");
@@ -428,15 +499,58 @@ describe("certified trainer, per course", () => {
   });
 
   it("a Training Survey of a delivery before the observed subset delivery does not count", () => {
-    const evidence = trainerEvidence("gitlab-basics").filter(
-      (e) => !(e.kind === "rating" && e.form.endsWith("survey")),
-    );
     const report = evaluate(
       "certified-trainer-gitlab-basics",
-      [...evidence, rated("gitlab-basics-training-survey", [5, 5, 5], "2026-03-01")],
+      [...observedTasks(), ...surveyedDelivery("gitlab-basics", [[5, 5, 5]], "2026-03-01")],
       trainerHeld("gitlab-basics"),
     );
     expect(find(report, "training-survey").status).not.toBe("met");
+    expect(report.status).not.toBe("met");
+  });
+
+  it("one survey of a delivery the trainer has not closed awards nothing; once closed, every survey counts", () => {
+    const [first, second, closure] = surveyedDelivery("gitlab-basics", [
+      [5, 4, 3],
+      [3, 4, 3],
+    ]) as [Evidence, Evidence, Evidence];
+    const open = evaluate("certified-trainer-gitlab-basics", [...observedTasks(), first], trainerHeld("gitlab-basics"));
+    expect(find(open, "training-survey").status).toBe("not-met");
+    expect(find(open, "training-survey").missing).toMatch(/waiting for delivery gitlab-basics-acme to be complete/);
+    expect(open.status).not.toBe("met");
+
+    const done = evaluate(
+      "certified-trainer-gitlab-basics",
+      [...observedTasks(), first, second, closure],
+      trainerHeld("gitlab-basics"),
+    );
+    expect(find(done, "training-survey").status).toBe("not-met");
+    expect(find(done, "training-survey").missing).toMatch(/best average is 3\.66 over 2 forms/);
+    expect(done.status).not.toBe("met");
+  });
+
+  it("the delivery counts only when closed by a certified trainer", () => {
+    const surveys = surveyedDelivery("gitlab-basics", [[5, 5, 5]]).filter((e) => e.kind === "rating");
+    const report = evaluate(
+      "certified-trainer-gitlab-basics",
+      [...observedTasks(), ...surveys, closed("gitlab-basics-acme", "2026-04-22", "ps-engineer")],
+      trainerHeld("gitlab-basics"),
+    );
+    expect(find(report, "training-survey").status).toBe("not-met");
+    expect(find(report, "training-survey").notes?.join(" ")).toMatch(/not an authorised grader/);
+  });
+
+  it.each([
+    ["the Candidate Observation Form", "observed-subset-delivery"],
+    ["the shadowing", "shadowed-certified-trainer"],
+  ])("%s counts only from a certified trainer's key", (_label, ruleId) => {
+    const evidence = trainerEvidence("gitlab-basics").map((e) =>
+      (e.kind === "rating" && e.form.endsWith("observation-form")) || (e.kind === "completion" && e.graderRole)
+        ? ({ ...e, graderRole: "ps-engineer" } as Evidence)
+        : e,
+    );
+    const report = evaluate("certified-trainer-gitlab-basics", evidence, trainerHeld("gitlab-basics"));
+    expect(find(report, ruleId).status).not.toBe("met");
+    expect(find(report, ruleId).notes?.join(" ")).toMatch(/ps-engineer, not an authorised grader/);
     expect(report.status).not.toBe("met");
   });
 
@@ -564,7 +678,7 @@ describe("field accreditation: written exam, then practical, and every course", 
   it("a practical taken before the written pass does not count", () => {
     const report = evaluate(id, [
       scored("field-accreditation-solution-architect-written", 75, "2026-01-10"),
-      graded("field-accreditation-solution-architect-practical", "2026-01-20"),
+      scored("field-accreditation-solution-architect-practical", 90, "2026-01-20"),
       scored("field-accreditation-solution-architect-written", 82, "2026-02-01"),
       ...USE_CASE_PATHS.map((path) => completed("learning-path", path, "2026-03-01")),
     ]);
@@ -575,7 +689,7 @@ describe("field accreditation: written exam, then practical, and every course", 
 
   it("79.9 % on the written exam fails and 80 % passes", () => {
     const evidence = accreditationEvidence("solution-architect").filter(
-      (e) => !(e.kind === "assessment" && "score" in e),
+      (e) => !(e.kind === "assessment" && e.item.endsWith("-written")),
     );
     const at799 = evaluate(id, [
       scored("field-accreditation-solution-architect-written", 79.9, "2026-02-01"),
@@ -588,6 +702,19 @@ describe("field accreditation: written exam, then practical, and every course", 
       ...evidence,
     ]);
     expect(at80.status).toBe("met");
+  });
+
+  it("the practical has a passing score too: 95 passes, 79.9 fails (seed: a passing score on each exam)", () => {
+    const others = accreditationEvidence("solution-architect").filter(
+      (e) => !(e.kind === "assessment" && e.item.endsWith("-practical")),
+    );
+    const practical = (score: number) =>
+      scored("field-accreditation-solution-architect-practical", score, "2026-02-16");
+    expect(evaluate(id, [...others, practical(95)]).status).toBe("met");
+    const failing = evaluate(id, [...others, practical(79.9)]);
+    expect(find(failing, "practical-assessment").status).toBe("not-met");
+    expect(find(failing, "practical-assessment").missing).toMatch(/needs 80 %, best is 79\.9 %/);
+    expect(failing.status).not.toBe("met");
   });
 
   it("the badge needs every course of the accreditation; the missing one is named", () => {
@@ -627,10 +754,27 @@ describe("migration services engineer", () => {
       completed("review", "migration-services-resources", "2026-01-05"),
       scored("migration-assessment", 90, "2026-01-19"),
       completed("workshop", "congregate-onboarding", "2026-02-02"),
-      completed("delivery", "customer-migration", "2026-02-20"),
-      completed("shadowing", "customer-migration", "2026-03-03"),
+      observed("delivery", "customer-migration", "2026-02-20", MIGRATION_ENGINEER),
+      observed("shadowing", "customer-migration", "2026-03-03", MIGRATION_ENGINEER),
     ]);
     expect(find(report, "shadowed-migration").status).toBe("met");
+    expect(find(report, "led-migration").status).not.toBe("met");
+    expect(report.status).not.toBe("met");
+  });
+
+  it.each([
+    ["no grader role (any key)", undefined],
+    ["a PS engineer of the labs", "ps-engineer"],
+  ])("shadowing and leading recorded by %s do not count", (_label, role) => {
+    const others = migrationEvidence().filter((e) => !(e.kind === "completion" && e.graderRole !== undefined));
+    const report = evaluate(id, [
+      ...others,
+      completed("shadowing", "customer-migration", "2026-03-03", undefined, role),
+      completed("delivery", "customer-migration", "2026-04-14", undefined, role),
+    ]);
+    expect(find(report, "shadowed-migration").status).toBe("not-met");
+    expect(find(report, "shadowed-migration").missing).toMatch(/recorded by a pse-migration-engineer/);
+    expect(find(report, "shadowed-migration").notes?.join(" ")).toMatch(/not an authorised grader/);
     expect(find(report, "led-migration").status).not.toBe("met");
     expect(report.status).not.toBe("met");
   });

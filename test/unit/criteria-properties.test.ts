@@ -11,6 +11,7 @@ const DAY = 86_400_000;
 const ITEMS = ["i1", "i2", "i3"];
 const OTHER_ITEMS = ["x1", "x2"];
 const FORMS = ["f1", "f2"];
+const DELIVERIES = ["d1", "d2"];
 const TYPES = ["course", "learning-path"] as const;
 const ROLES = ["ps-engineer", "trainer"];
 const CERTS = ["c1", "c2", "c3"];
@@ -48,9 +49,17 @@ const leaf: fc.Arbitrary<Leaf> = fc.oneof(
       forms: fc.subarray(FORMS, { minLength: 1 }),
       minAverage: fc.integer({ min: 10, max: 50 }).map((x) => x / 10),
       scale: fc.constant(5),
+      graderRoles: fc.subarray(ROLES, { minLength: 1 }),
+      delivery: fc.record(
+        {
+          minForms: fc.integer({ min: 1, max: 3 }),
+          closure: fc.record({ graderRoles: fc.subarray(ROLES, { minLength: 1 }) }, { requiredKeys: [] }),
+        },
+        { requiredKeys: ["minForms"] },
+      ),
       withinMonths: months,
     },
-    { requiredKeys: ["type", "forms", "minAverage", "scale"] },
+    { requiredKeys: ["type", "forms", "minAverage", "scale", "delivery"] },
   ),
   fc.record({ type: fc.constant("prerequisite" as const), certification: fc.constantFrom(...CERTS) }),
 );
@@ -123,13 +132,27 @@ const evidenceOver = (items: string[], forms: string[]): fc.Arbitrary<Omit<Evide
       },
       { requiredKeys: ["kind", "completion", "item", "occurredAt"] },
     ),
-    fc.record({
-      kind: fc.constant("rating" as const),
-      form: fc.constantFrom(...forms),
-      ratings: fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 4 }),
-      scale: fc.constantFrom(5, 5, 10),
-      occurredAt: date,
-    }),
+    fc.record(
+      {
+        kind: fc.constant("rating" as const),
+        form: fc.constantFrom(...forms),
+        ratings: fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 4 }),
+        scale: fc.constantFrom(5, 5, 10),
+        occurredAt: date,
+        delivery: fc.constantFrom(...DELIVERIES),
+        graderRole: fc.constantFrom(...ROLES),
+      },
+      { requiredKeys: ["kind", "form", "ratings", "scale", "occurredAt"] },
+    ),
+    fc.record(
+      {
+        kind: fc.constant("closure" as const),
+        delivery: fc.constantFrom(...DELIVERIES),
+        occurredAt: date,
+        graderRole: fc.constantFrom(...ROLES),
+      },
+      { requiredKeys: ["kind", "delivery", "occurredAt"] },
+    ),
   );
 
 /** Evidence e0, e1, …; some records supersede an earlier one. */
@@ -175,7 +198,8 @@ function relevant(e: Evidence, r: Rule): boolean {
     (l) =>
       (e.kind === "assessment" && l.type === "assessment" && l.assessment === e.item) ||
       (e.kind === "completion" && l.type === "completion" && l.completion === e.completion && l.item === e.item) ||
-      (e.kind === "rating" && l.type === "rating" && l.forms.includes(e.form)),
+      (e.kind === "rating" && l.type === "rating" && l.forms.includes(e.form)) ||
+      (e.kind === "closure" && l.type === "rating"),
   );
 }
 

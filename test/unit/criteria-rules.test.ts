@@ -372,8 +372,26 @@ describe("completion and alternatives", () => {
 });
 
 describe("rating", () => {
-  const observed: Rule = { type: "rating", id: "obs", forms: ["observation"], minAverage: 4, scale: 5 };
-  const two: Rule = { ...observed, forms: ["observation", "survey"] };
+  const observed: Rule = {
+    type: "rating",
+    id: "obs",
+    forms: ["observation"],
+    minAverage: 4,
+    scale: 5,
+    delivery: { minForms: 1 },
+  };
+  /** A delivery is complete with two forms. */
+  const pair: Rule = { ...observed, delivery: { minForms: 2 } };
+  const two: Rule = { ...pair, forms: ["observation", "survey"] };
+  /** A delivery is complete once a trainer closes it. */
+  const closed: Rule = { ...observed, delivery: { minForms: 1, closure: { graderRoles: ["trainer"] } } };
+  const closure = (id: string, delivery: string, date: string, graderRole = "trainer"): Evidence => ({
+    kind: "closure",
+    id,
+    delivery,
+    occurredAt: at(date),
+    graderRole,
+  });
   it.each<Row>([
     {
       name: "3.9 over one form fails",
@@ -395,7 +413,7 @@ describe("rating", () => {
     },
     {
       name: "3.9 over several forms of one delivery fails",
-      rule: observed,
+      rule: pair,
       evidence: [
         rated("f1", "observation", [4, 3.8], "2026-03-01", 5, "d1"),
         rated("f2", "observation", [3.8, 4], "2026-03-08", 5, "d1"),
@@ -431,6 +449,88 @@ describe("rating", () => {
       rule: observed,
       evidence: [rated("f1", "observation", [3.9, 4.1, 4.3, 3.7], "2026-03-01")],
       expect: { obs: { status: "met" } },
+    },
+    {
+      name: "a delivery short of its forms is judged on nothing, whatever its average",
+      rule: pair,
+      evidence: [rated("f1", "observation", [5, 5], "2026-03-01", 5, "d1")],
+      expect: {
+        obs: { status: "not-met", missing: /on observation, waiting for delivery d1 to be complete \(1 of 2 forms\)$/ },
+      },
+    },
+    {
+      name: "forms beyond a complete delivery's minForms do not count, and say so",
+      rule: observed,
+      evidence: [
+        rated("f1", "observation", [5, 4], "2026-03-01", 5, "d1"),
+        rated("f2", "observation", [1, 1], "2026-03-02", 5, "d1"),
+      ],
+      expect: {
+        obs: { status: "met", metAt: "2026-03-01", evidence: ["f1"], notes: /delivery d1 was complete with 1 form/ },
+      },
+    },
+    {
+      name: "an open delivery awards nothing: one early good form is not the delivery's average",
+      rule: closed,
+      evidence: [rated("f1", "observation", [5, 4, 3], "2026-03-01", 5, "acme")],
+      expect: {
+        obs: {
+          status: "not-met",
+          missing: /, waiting for delivery acme to be complete \(1 form, not closed yet\)$/,
+        },
+      },
+    },
+    {
+      name: "a closed delivery is judged on all its forms, at its closure",
+      rule: closed,
+      evidence: [
+        rated("f1", "observation", [5, 4, 3], "2026-03-01", 5, "acme"),
+        rated("f2", "observation", [3, 4, 3], "2026-03-02", 5, "acme"),
+        closure("c1", "acme", "2026-03-05"),
+      ],
+      expect: { obs: { status: "not-met", missing: /best average is 3\.66 over 2 forms on 2026-03-05$/ } },
+    },
+    {
+      name: "a closed delivery reaching the minimum is met at its closure, with the closure as evidence",
+      rule: closed,
+      evidence: [
+        rated("f1", "observation", [5, 4, 4], "2026-03-01", 5, "acme"),
+        rated("f2", "observation", [4, 5, 3], "2026-03-02", 5, "acme"),
+        closure("c1", "acme", "2026-03-05"),
+      ],
+      expect: { obs: { status: "met", metAt: "2026-03-05", evidence: ["f1", "f2", "c1"] } },
+    },
+    {
+      name: "a closure by an unauthorised grader leaves the delivery open",
+      rule: closed,
+      evidence: [
+        rated("f1", "observation", [5, 5], "2026-03-01", 5, "acme"),
+        closure("c1", "acme", "2026-03-05", "lms"),
+      ],
+      expect: {
+        obs: {
+          status: "not-met",
+          missing: /waiting for delivery acme/,
+          notes: /closure on 2026-03-05 recorded by a lms, not an authorised grader: delivery acme stays open/,
+        },
+      },
+    },
+    {
+      name: "a form without a delivery id can never be closed",
+      rule: closed,
+      evidence: [rated("f1", "observation", [5, 5], "2026-03-01")],
+      expect: { obs: { status: "not-met", missing: /a form without a delivery id can never be closed/ } },
+    },
+    {
+      name: "forms count only from the rule's grader roles",
+      rule: { ...observed, graderRoles: ["trainer"] },
+      evidence: [
+        { ...rated("f1", "observation", [5, 5], "2026-03-01"), graderRole: "lms" } as Evidence,
+        rated("f2", "observation", [3, 3], "2026-03-02"),
+      ],
+      expect: {
+        obs: { status: "not-met", missing: /submitted by a trainer, no rating yet$/, notes: /submitted by a lms/ },
+      },
     },
     {
       name: "another scale does not count",
@@ -556,5 +656,41 @@ describe("atLeast and labels", () => {
       "Course b",
       "Course c",
     ]);
+  });
+});
+
+describe("assessments spent on an earlier credential (renewal, re-award)", () => {
+  const written: Rule = { type: "assessment", id: "written", assessment: "exam", passMark: 80 };
+  const spent = { from: at("2026-05-01"), credentialId: "urn:uuid:old", state: "revoked", used: ["a2"] };
+  const evaluateWith = (evidence: Evidence[]) =>
+    evaluateCriteria({ rule: written, evidence, held: [], now: NOW, spent });
+
+  it("shows each earlier attempt as used by the credential or predating it, instead of 'no attempt yet'", () => {
+    const report = evaluateWith([
+      attempt("a1", "exam", "2026-03-01", { score: 60 }),
+      attempt("a2", "exam", "2026-03-02", { score: 90 }),
+    ]);
+    expect(report.status).toBe("not-met");
+    expect(report.missing).toBe(
+      "needs 80 %, no attempt since 2026-05-01: 2 earlier attempts, 1 used by credential urn:uuid:old (revoked)",
+    );
+    expect(report.notes).toEqual([
+      "attempt on 2026-03-01 does not count: only attempts since 2026-05-01 count after credential urn:uuid:old (revoked)",
+      "attempt on 2026-03-02 was used by credential urn:uuid:old (revoked)",
+    ]);
+  });
+
+  it("counts a fresh attempt, still naming the spent ones", () => {
+    const report = evaluateWith([
+      attempt("a2", "exam", "2026-03-02", { score: 90 }),
+      attempt("a3", "exam", "2026-05-10", { score: 85 }),
+    ]);
+    expect(report.status).toBe("met");
+    expect(report.evidence).toEqual(["a3"]);
+    expect(report.notes).toEqual(["attempt on 2026-03-02 was used by credential urn:uuid:old (revoked)"]);
+  });
+
+  it("without earlier attempts it still says 'no attempt yet'", () => {
+    expect(evaluateWith([]).missing).toBe("needs 80 %, no attempt yet");
   });
 });

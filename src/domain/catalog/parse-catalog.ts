@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { type CatalogItems, indexCatalogItems } from "./catalog-items.js";
 import { checkCriteria } from "./check-criteria.js";
 import { type AchievementDefinition, AchievementDefinitionSchema, DefinitionFileSchema } from "./definition-schema.js";
 
@@ -10,6 +11,8 @@ export type CatalogEntry = AchievementDefinition & { sourceFile: string; version
 export type Catalog = {
   entries: CatalogEntry[];
   get(id: string): CatalogEntry | undefined;
+  /** The assessment, completion and form ids the criteria name, and how each is graded (see catalog-items.ts). */
+  items: CatalogItems;
 };
 
 /** A catalog problem, named by file and field, that stops the start. */
@@ -159,11 +162,16 @@ export function parseCatalog(files: Array<{ name: string; text: string }>): Cata
     throw new CatalogError("the catalog is empty: add definition files to templates/achievements/");
   }
   const entries = [...byId.values()];
-  const problems = checkCriteria(
-    entries.map((e) => ({ certification: e.id, label: labels.get(e.id) ?? e.sourceFile, rule: e.criteria.rule })),
-  );
+  const sources = entries.map((e) => ({
+    certification: e.id,
+    label: labels.get(e.id) ?? e.sourceFile,
+    rule: e.criteria.rule,
+  }));
+  const problems = checkCriteria(sources);
+  const { items, problems: itemProblems } = indexCatalogItems(sources);
+  problems.push(...itemProblems);
   if (problems.length > 0) {
     throw new CatalogError(problems.join("\n"));
   }
-  return { entries, get: (id) => byId.get(id) };
+  return { entries, get: (id) => byId.get(id), items };
 }

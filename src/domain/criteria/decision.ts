@@ -77,7 +77,9 @@ function narrativeOf(rule: Rule, records: Evidence[]): string {
       : `Passed${when}, graded by a ${first.graderRole ?? "grader"}.`;
   }
   if (rule.type === "rating") {
-    return `Average rating ${averageRating(records).toFixed(2)} out of ${rule.scale} over ${records.length} form${records.length === 1 ? "" : "s"}.`;
+    const forms = records.filter((r) => r.kind === "rating").length;
+    const closed = records.some((r) => r.kind === "closure") ? ", delivery closed by the observing grader" : "";
+    return `Average rating ${averageRating(records).toFixed(2)} out of ${rule.scale} over ${forms} form${forms === 1 ? "" : "s"}${closed}.`;
   }
   if (rule.type === "completion" && first?.kind === "completion") {
     return `Completed${first.mode ? ` (${first.mode})` : ""}${when}.`;

@@ -58,6 +58,7 @@ export function evaluateCriteria(input: EvaluationInput): RuleReport {
     nowMs,
     evidence: prepareEvidence(input.evidence, nowMs),
     held: input.held,
+    spent: input.spent,
     find: (id) => byId.get(id),
     evaluate(rule) {
       const done = memo.get(rule);

@@ -28,6 +28,12 @@ const common = {
   label: z.string().trim().min(1).max(200).optional(),
 };
 
+/**
+ * Records count only when submitted with a key that grades as one of these roles (e.g. ["ps-engineer"]): the
+ * role comes from the API key, never from the request. Absent: any submitter.
+ */
+const graderRoles = z.array(z.string().trim().min(1)).min(1).optional();
+
 /** Evidence filters shared by evidence rules. */
 const evidenceFilters = {
   /** Only evidence dated after the rule with this id was met counts (e.g. practical after written). */
@@ -52,8 +58,8 @@ export const AssessmentRuleSchema = z.strictObject({
   assessment: itemId,
   /** Pass mark in percent (score ≥ passMark passes). Absent: graded pass/fail. */
   passMark: z.number().min(0).max(100).optional(),
-  /** Pass/fail grading counts only from these graders' roles (e.g. ["ps-engineer"]). Absent: any grader. */
-  graderRoles: z.array(z.string().trim().min(1)).min(1).optional(),
+  /** Attempts count only from these graders' roles (e.g. ["ps-engineer"]). Absent: any grader. */
+  graderRoles,
   /** After a failed attempt, a new attempt counts only if this rule (a completion) was met again in between. */
   retakeRequires: ruleId.optional(),
   ...evidenceFilters,
@@ -67,9 +73,29 @@ export const CompletionRuleSchema = z.strictObject({
   /** The completed item's id ("gitlab-cicd-course"); with `mode`, only that delivery mode counts. */
   item: itemId,
   mode: z.enum(["live", "recording"]).optional(),
+  /** Completions count only when recorded by one of these roles (the observer of a shadowing or a delivery). */
+  graderRoles,
   ...evidenceFilters,
 });
 export type CompletionRule = z.infer<typeof CompletionRuleSchema>;
+
+/**
+ * When a delivery (the forms that share a `delivery` id) is complete and can be judged: once `minForms` of its
+ * forms are recorded (then exactly the first `minForms`, in time order, are judged), and, with `closure`, only
+ * once a grader has closed it with a closure record (then every form recorded before the closure is judged;
+ * the delivery takes no more forms). `closure.graderRoles`: who may close it.
+ */
+export const DeliveryCompletionSchema = z.strictObject(
+  {
+    minForms: z.number().int().min(1).max(500),
+    closure: z.strictObject({ graderRoles }).optional(),
+  },
+  {
+    error:
+      "must say when a delivery is complete: {minForms: n}, with closure: {graderRoles: [...]} when a grader closes it",
+  },
+);
+export type DeliveryCompletion = z.infer<typeof DeliveryCompletionSchema>;
 
 export const RatingRuleSchema = z
   .strictObject({
@@ -79,6 +105,10 @@ export const RatingRuleSchema = z
     forms: z.array(itemId).min(1),
     minAverage: z.number().positive(),
     scale: z.number().int().min(2).max(100),
+    /** Forms count only when submitted by one of these roles (the observer filling an observation form). */
+    graderRoles,
+    /** When a delivery is complete: nothing is judged (or awarded) on a delivery still open. */
+    delivery: DeliveryCompletionSchema,
     ...evidenceFilters,
   })
   .refine((r) => r.minAverage <= r.scale, { message: "minAverage cannot exceed the scale", path: ["minAverage"] });

@@ -21,6 +21,8 @@ export type Evidence =
       completion: CompletionType;
       item: string;
       mode?: "live" | "recording";
+      /** The role of the key that recorded it (the observer), checked against the rule's `graderRoles`. */
+      graderRole?: string;
     })
   | (EvidenceBase & {
       kind: "rating";
@@ -31,6 +33,15 @@ export type Evidence =
       scale: number;
       /** The delivery the form rates: forms of one delivery are averaged together. Absent: the form stands alone. */
       delivery?: string;
+      /** The role of the key that submitted it (the observer of an observation form). */
+      graderRole?: string;
+    })
+  | (EvidenceBase & {
+      kind: "closure";
+      /** The delivery a grader closed: every form of it is in, and it takes no more. */
+      delivery: string;
+      /** The role of the key that closed it, checked against the rule's `delivery.closure.graderRoles`. */
+      graderRole?: string;
     });
 
 type EvidenceBase = {
@@ -48,6 +59,13 @@ export type HeldCredential = {
   validFrom: string;
   validUntil?: string;
   status: "active" | "revoked" | "suspended";
+  /**
+   * When the person earned it: for a credential awarded on evidence, the instant its criteria were met (kept by a
+   * reissue). Absent (issued by hand): its validFrom. A rule `after` a prerequisite counts evidence from then on.
+   */
+  earnedAt?: string;
+  /** The evidence it was awarded on (none when issued by hand). */
+  evidenceIds?: string[];
 };
 
 export type RuleStatus = "met" | "not-met" | "not-yet-possible";
@@ -72,10 +90,27 @@ export type RuleReport = {
   children?: RuleReport[];
 };
 
+/**
+ * The assessments a renewal or a re-award may not count again: those dated before `from` (the cycle's start),
+ * which went to the earlier credential or predate it. They are still reported, as used by that credential.
+ */
+export type SpentAssessments = {
+  /** Only assessments dated at or after this instant (ISO 8601) count. */
+  from: string;
+  /** The credential they went to. */
+  credentialId: string;
+  /** Its state, in words: "revoked", "expired on 2027-03-03", "due for renewal". */
+  state: string;
+  /** The evidence it was awarded on. */
+  used: readonly string[];
+};
+
 export type EvaluationInput = {
   rule: Rule;
   evidence: Evidence[];
   held: HeldCredential[];
   /** The evaluation instant (injected clock). */
   now: Date;
+  /** For a renewal or a re-award: the assessments that no longer count. */
+  spent?: SpentAssessments | undefined;
 };

@@ -17,29 +17,49 @@ const COMPLETION_WORDS: Record<string, string> = {
   review: "review of",
 };
 
-function labelOf(all: Rule, id: string): string {
-  let found: string | undefined;
+function ruleOf(all: Rule, id: string): Rule | undefined {
+  let found: Rule | undefined;
   const walk = (r: Rule) => {
     if (r.id === id) {
-      found = r.label ?? r.id;
+      found ??= r;
     }
     if ("of" in r) {
       r.of.forEach(walk);
     }
   };
   walk(all);
-  return found ?? id;
+  return found;
+}
+
+function labelOf(all: Rule, id: string): string {
+  const found = ruleOf(all, id);
+  return found?.label ?? found?.id ?? id;
 }
 
 function filters(rule: { after?: string; withinMonths?: number }, root: Rule): string {
   const parts: string[] = [];
   if (rule.after) {
-    parts.push(`only counting once “${labelOf(root, rule.after)}” is met`);
+    // A certification (or a group of them) is earned; another criterion is met.
+    const target = ruleOf(root, rule.after);
+    const certifications =
+      target?.type === "prerequisite" ||
+      (target !== undefined && "of" in target && target.of.every((r) => r.type === "prerequisite"));
+    const label = labelOf(root, rule.after);
+    parts.push(
+      certifications
+        ? `only counting when taken after “${label}” ${target?.type === "prerequisite" ? "was" : "were"} earned`
+        : `only counting once “${label}” is met`,
+    );
   }
   if (rule.withinMonths) {
     parts.push(`within the last ${rule.withinMonths} months`);
   }
   return parts.length ? `, ${parts.join(", ")}` : "";
+}
+
+/** ", recorded by a grader in the role “x” or “y”" ("" when any submitter counts). */
+function graders(roles: readonly string[] | undefined, verb: string): string {
+  return roles ? `, ${verb} by a grader in the role ${roles.map((r) => `“${r}”`).join(" or ")}` : "";
 }
 
 function sentence(rule: Rule, root: Rule): string {
@@ -53,23 +73,29 @@ function sentence(rule: Rule, root: Rule): string {
     case "assessment": {
       const mark =
         rule.passMark !== undefined ? ` with a score of ${rule.passMark} % or more` : " (graded pass or fail)";
-      const graders = rule.graderRoles
-        ? `, graded by a grader in the role ${rule.graderRoles.map((r) => `“${r}”`).join(" or ")}`
-        : "";
       const retake = rule.retakeRequires
         ? `. After a failed attempt, “${labelOf(root, rule.retakeRequires)}” must be met again before a new attempt counts`
         : "";
-      return `Pass the assessment “${rule.assessment}”${mark}${graders}${filters(rule, root)}${retake}.`;
+      return `Pass the assessment “${rule.assessment}”${mark}${graders(rule.graderRoles, "graded")}${filters(rule, root)}${retake}.`;
     }
     case "completion": {
       const mode = rule.mode === "live" ? " (live)" : rule.mode === "recording" ? " (recorded)" : "";
-      return `Complete the ${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${rule.item}”${mode}${filters(rule, root)}.`;
+      const what = `${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${rule.item}”${mode}`;
+      return `Complete the ${what}${graders(rule.graderRoles, "recorded")}${filters(rule, root)}.`;
     }
-    case "rating":
+    case "rating": {
+      const { minForms, closure } = rule.delivery;
+      const forms = minForms === 1 ? "its first form" : `its first ${minForms} forms`;
+      const closer = closure?.graderRoles
+        ? `a grader in the role ${closure.graderRoles.map((r) => `“${r}”`).join(" or ")}`
+        : "a grader";
+      const atLeast = minForms === 1 ? "" : `, with at least ${minForms} forms,`;
+      const complete = closure ? `once ${closer} has closed it${atLeast} (on every form of it)` : `on ${forms}`;
       return (
         `Receive an average rating of at least ${rule.minAverage} out of ${rule.scale} on ${rule.forms.map((f) => `“${f}”`).join(" and ")}` +
-        ` (forms of one delivery are averaged together)${filters(rule, root)}.`
+        `${graders(rule.graderRoles, "submitted")}; forms of one delivery are averaged together, and a delivery is judged ${complete}${filters(rule, root)}.`
       );
+    }
     case "prerequisite":
       return "Hold";
   }

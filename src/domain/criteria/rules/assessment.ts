@@ -1,9 +1,10 @@
-import { formatDate, formatMeasured, instant, labelOf } from "../format.js";
+import { formatDate, formatMeasured, instant, labelOf, plural } from "../format.js";
 import type { AssessmentRule } from "../rule-schema.js";
-import type { RuleReport } from "../types.js";
+import type { RuleReport, SpentAssessments } from "../types.js";
 import { matchesCompletion } from "./completion.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
 import { applyFilters, scopeWords } from "./filters.js";
+import { graderWords, unauthorisedGrader } from "./grader.js";
 
 type Attempt = EvidenceOf<"assessment">;
 type Graded = { attempt: Attempt; passed: boolean };
@@ -13,8 +14,9 @@ type RetakeGate = { label: string; completedAt: number[] };
 /** An attempt's outcome, or undefined when it does not count at all (a grader without an authorised role). */
 function grade(rule: AssessmentRule, a: Attempt, notes: string[]): Graded | undefined {
   const on = `attempt on ${formatDate(a.occurredAt)}`;
-  if (rule.graderRoles !== undefined && (a.graderRole === undefined || !rule.graderRoles.includes(a.graderRole))) {
-    notes.push(`${on} graded by a ${a.graderRole ?? "grader of unknown role"}, not an authorised grader`);
+  const unauthorised = unauthorisedGrader(rule.graderRoles, a, on, "graded");
+  if (unauthorised !== undefined) {
+    notes.push(unauthorised);
     return undefined;
   }
   if (rule.passMark !== undefined) {
@@ -56,10 +58,48 @@ function missingSentence(rule: AssessmentRule, none: string, counted: Graded[], 
           : "no scored attempt yet";
     return `needs ${rule.passMark} %, ${status}${retakeBlocked}`;
   }
-  const by = rule.graderRoles === undefined ? "" : ` graded by a ${rule.graderRoles.join(" or ")}`;
+  const by = graderWords(rule.graderRoles, "graded");
   const last = counted.at(-1);
   const status = last === undefined ? none : `last attempt on ${formatDate(last.attempt.occurredAt)} failed`;
   return `needs a pass${by}, ${status}${retakeBlocked}`;
+}
+
+/**
+ * Splits off the attempts a renewal or re-award may not count again (dated before `spent.from`), with a note
+ * on each: used by the earlier credential, or predating it. Returns the attempts that may count.
+ */
+function withoutSpent(attempts: Attempt[], spent: SpentAssessments | undefined, notes: string[]): Attempt[] {
+  if (spent === undefined) {
+    return attempts;
+  }
+  const from = instant(spent.from);
+  const credential = `credential ${spent.credentialId} (${spent.state})`;
+  return attempts.filter((a) => {
+    if (instant(a.occurredAt) >= from) {
+      return true;
+    }
+    const on = `attempt on ${formatDate(a.occurredAt)}`;
+    notes.push(
+      spent.used.includes(a.id)
+        ? `${on} was used by ${credential}`
+        : `${on} does not count: only attempts since ${formatDate(spent.from)} count after ${credential}`,
+    );
+    return false;
+  });
+}
+
+/** "no attempt since 2027-02-01: 2 earlier attempts, 1 used by credential … (revoked)". */
+function spentWords(spent: SpentAssessments, earlier: Attempt[]): string {
+  const used = earlier.filter((a) => spent.used.includes(a.id)).length;
+  const credential = `credential ${spent.credentialId} (${spent.state})`;
+  const attempts = plural(earlier.length, "earlier attempt");
+  const which =
+    used === earlier.length
+      ? `${attempts} used by ${credential}`
+      : used === 0
+        ? `${attempts} before ${credential}`
+        : `${attempts}, ${used} used by ${credential}`;
+  return `no attempt since ${formatDate(spent.from)}: ${which}`;
 }
 
 /**
@@ -69,11 +109,14 @@ function missingSentence(rule: AssessmentRule, none: string, counted: Graded[], 
  */
 export function evaluateAssessment(rule: AssessmentRule, ctx: EvalContext): RuleReport {
   const attempts = ctx.evidence.filter((e): e is Attempt => e.kind === "assessment" && e.item === rule.assessment);
-  const filtered = applyFilters(rule, attempts, ctx, "attempt");
+  const spentNotes: string[] = [];
+  const fresh = withoutSpent(attempts, ctx.spent, spentNotes);
+  const filtered = applyFilters(rule, fresh, ctx, "attempt");
   if ("blocked" in filtered) {
-    return filtered.blocked;
+    const { blocked } = filtered;
+    return spentNotes.length === 0 ? blocked : { ...blocked, notes: [...spentNotes, ...(blocked.notes ?? [])] };
   }
-  const notes = [...filtered.notes];
+  const notes = [...spentNotes, ...filtered.notes];
   const gate = retakeGate(rule, ctx);
   const counted: Graded[] = [];
   let failure: Attempt | undefined;
@@ -106,8 +149,10 @@ export function evaluateAssessment(rule: AssessmentRule, ctx: EvalContext): Rule
   const none =
     attempts.length === 0
       ? "no attempt yet"
-      : filtered.counted.length === 0 && scope !== ""
-        ? `no attempt${scope}`
-        : "no attempt counts yet";
+      : fresh.length === 0 && ctx.spent !== undefined
+        ? spentWords(ctx.spent, attempts)
+        : filtered.counted.length === 0 && scope !== ""
+          ? `no attempt${scope}`
+          : "no attempt counts yet";
   return report(rule, { status: "not-met", missing: missingSentence(rule, none, counted, retake), notes });
 }

@@ -3,27 +3,35 @@ import type { CompletionRule } from "../rule-schema.js";
 import type { Evidence, RuleReport } from "../types.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
 import { applyFilters, scopeWords } from "./filters.js";
+import { graderWords, unauthorisedGrader } from "./grader.js";
 
-/** Whether a record is a completion of this rule's type and item, in its mode when the rule sets one. */
+/** Whether a record is a completion of this rule's type and item, in its mode and by its graders when it sets them. */
 export function matchesCompletion(rule: CompletionRule, e: Evidence): e is EvidenceOf<"completion"> {
   return (
     e.kind === "completion" &&
     e.completion === rule.completion &&
     e.item === rule.item &&
-    (rule.mode === undefined || e.mode === rule.mode)
+    (rule.mode === undefined || e.mode === rule.mode) &&
+    unauthorisedGrader(rule.graderRoles, e, "", "") === undefined
   );
 }
 
-/** completion: met at the earliest matching record that passes the rule's filters. */
+/** completion: met at the earliest matching record, recorded by an authorised grader, that passes the rule's filters. */
 export function evaluateCompletion(rule: CompletionRule, ctx: EvalContext): RuleReport {
   const notes: string[] = [];
   const records = ctx.evidence.filter((e): e is EvidenceOf<"completion"> => {
     if (e.kind !== "completion" || e.completion !== rule.completion || e.item !== rule.item) {
       return false;
     }
+    const on = `completion on ${formatDate(e.occurredAt)}`;
     if (rule.mode !== undefined && e.mode !== rule.mode) {
       const given = e.mode ?? "no mode recorded";
-      notes.push(`completion on ${formatDate(e.occurredAt)} does not count: ${given}, ${rule.mode} required`);
+      notes.push(`${on} does not count: ${given}, ${rule.mode} required`);
+      return false;
+    }
+    const unauthorised = unauthorisedGrader(rule.graderRoles, e, on, "recorded");
+    if (unauthorised !== undefined) {
+      notes.push(unauthorised);
       return false;
     }
     return true;
@@ -39,5 +47,6 @@ export function evaluateCompletion(rule: CompletionRule, ctx: EvalContext): Rule
   }
   const mode = rule.mode === undefined ? "" : ` (${rule.mode})`;
   const what = `${rule.completion.replaceAll("-", " ")} ${rule.item}${mode}`;
-  return report(rule, { status: "not-met", missing: `needs ${what} completed${scopeWords(rule, ctx)}`, notes });
+  const by = graderWords(rule.graderRoles, "recorded");
+  return report(rule, { status: "not-met", missing: `needs ${what} completed${by}${scopeWords(rule, ctx)}`, notes });
 }

@@ -1,6 +1,6 @@
 import { labelOf } from "../format.js";
 import type { Rule } from "../rule-schema.js";
-import type { Evidence, HeldCredential, RuleReport, RuleStatus } from "../types.js";
+import type { Evidence, HeldCredential, RuleReport, RuleStatus, SpentAssessments } from "../types.js";
 
 /** What every rule evaluator sees: prepared evidence, held credentials, the clock and the rest of the tree. */
 export type EvalContext = {
@@ -9,6 +9,8 @@ export type EvalContext = {
   /** Evidence not superseded, not dated after `now`, sorted by occurredAt then id. */
   evidence: readonly Evidence[];
   held: readonly HeldCredential[];
+  /** Assessments a renewal or re-award may not count again (see SpentAssessments). */
+  spent: SpentAssessments | undefined;
   /** The rule with this id anywhere in the tree (first occurrence), if any. */
   find(id: string): Rule | undefined;
   /** Evaluates a rule of the tree, memoised (a rule reached again while being evaluated is not-yet-possible). */

@@ -31,7 +31,7 @@ export function applyFilters<E extends Evidence>(
       return { blocked: report(rule, { status: "not-yet-possible", missing: `needs ${first} first`, notes: waiting }) };
     }
     afterMs = instant(targetReport.metAt);
-    afterLabel = targetReport.label;
+    afterLabel = `${targetReport.label} was ${target?.type === "prerequisite" ? "earned" : "met"}`;
   }
   const cutoff = rule.withinMonths === undefined ? Number.NEGATIVE_INFINITY : monthsBefore(ctx.now, rule.withinMonths);
   const counted = records.filter((r) => {
@@ -41,7 +41,7 @@ export function applyFilters<E extends Evidence>(
       return false;
     }
     if (at <= afterMs) {
-      notes.push(`${noun} on ${formatDate(r.occurredAt)} does not count: taken before ${afterLabel} was met`);
+      notes.push(`${noun} on ${formatDate(r.occurredAt)} does not count: taken before ${afterLabel}`);
       return false;
     }
     return true;
@@ -53,7 +53,7 @@ export function applyFilters<E extends Evidence>(
 export function scopeWords(rule: EvidenceRule, ctx: EvalContext): string {
   const after = rule.after === undefined ? undefined : ctx.find(rule.after);
   const parts = [
-    after === undefined ? "" : ` after ${labelOf(after)} was met`,
+    after === undefined ? "" : ` after ${labelOf(after)} was ${after.type === "prerequisite" ? "earned" : "met"}`,
     rule.withinMonths === undefined ? "" : ` in the last ${rule.withinMonths} months`,
   ];
   return parts.join("");

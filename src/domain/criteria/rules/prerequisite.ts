@@ -25,14 +25,18 @@ function byValidFrom(a: HeldCredential, b: HeldCredential): number {
 
 /**
  * prerequisite: met iff a credential of that certification is active and within its validity window at
- * `now`; metAt is its validFrom. The credential is named in `notes` (it is not an evidence record).
+ * `now`; metAt is when the person earned it (its earnedAt, else its validFrom), so that a rule `after` it
+ * counts only evidence from then on (seed 000: "the Associate level is a prerequisite for the Specialist
+ * level"). The credential is named in `notes` (it is not an evidence record).
  */
 export function evaluatePrerequisite(rule: PrerequisiteRule, ctx: EvalContext): RuleReport {
   const held = ctx.held.filter((h) => h.certification === rule.certification).sort(byValidFrom);
   const valid = held.find((h) => invalidity(h, ctx.nowMs) === undefined);
   if (valid !== undefined) {
-    const note = `held as ${valid.credentialId}, valid from ${formatDate(valid.validFrom)}`;
-    return report(rule, { status: "met", metAt: valid.validFrom, notes: [note] });
+    const earnedAt = valid.earnedAt ?? valid.validFrom;
+    const earned = earnedAt === valid.validFrom ? "" : `, earned on ${formatDate(earnedAt)}`;
+    const note = `held as ${valid.credentialId}, valid from ${formatDate(valid.validFrom)}${earned}`;
+    return report(rule, { status: "met", metAt: earnedAt, notes: [note] });
   }
   const latest = held.at(-1);
   const reason = latest === undefined ? "not held" : invalidity(latest, ctx.nowMs);

@@ -1,38 +1,98 @@
-import { formatDate, formatMeasured, plural } from "../format.js";
+import { formatDate, formatMeasured, instant, plural } from "../format.js";
 import type { RatingRule } from "../rule-schema.js";
 import type { RuleReport } from "../types.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
 import { applyFilters, scopeWords } from "./filters.js";
+import { graderWords, unauthorisedGrader } from "./grader.js";
 
 /** Tolerance for floating-point sums, so ratings averaging exactly the minimum are not failed by rounding. */
 const EPSILON = 1e-9;
 
 type Form = EvidenceOf<"rating">;
-type Delivery = { key: string; forms: Form[]; average: number; at: string };
+type Closure = EvidenceOf<"closure">;
+/** The forms of one delivery (a form without a delivery id is a delivery of its own), in time order. */
+type Delivery = { name: string | undefined; forms: Form[] };
+/** A complete delivery: the forms judged, their average, and when it became complete. */
+type Judged = { forms: Form[]; closure: Closure | undefined; average: number; at: string };
 
-/** Groups forms by the delivery they rate (a form without a delivery id is a delivery of its own), in time order. */
 function deliveries(forms: Form[]): Delivery[] {
-  const groups = new Map<string, Form[]>();
+  const groups = new Map<string, Delivery>();
   for (const form of forms) {
     const key = form.delivery !== undefined ? `delivery:${form.delivery}` : `form:${form.id}`;
-    groups.set(key, [...(groups.get(key) ?? []), form]);
+    const group = groups.get(key) ?? { name: form.delivery, forms: [] };
+    group.forms.push(form);
+    groups.set(key, group);
   }
-  return [...groups.entries()].map(([key, group]) => {
-    const ratings = group.flatMap((f) => f.ratings);
-    const last = group.at(-1) as Form;
-    return { key, forms: group, average: ratings.reduce((sum, x) => sum + x, 0) / ratings.length, at: last.occurredAt };
-  });
+  return [...groups.values()];
+}
+
+function averageOf(forms: Form[]): number {
+  const ratings = forms.flatMap((f) => f.ratings);
+  return ratings.reduce((sum, x) => sum + x, 0) / ratings.length;
+}
+
+/** The first closure of each named delivery by an authorised grader; notes on the closures that do not count. */
+function closuresOf(rule: RatingRule, ctx: EvalContext, named: Set<string>, notes: string[]): Map<string, Closure> {
+  const found = new Map<string, Closure>();
+  const roles = rule.delivery.closure?.graderRoles;
+  for (const e of ctx.evidence) {
+    if (e.kind !== "closure" || !named.has(e.delivery) || found.has(e.delivery)) {
+      continue;
+    }
+    const unauthorised = unauthorisedGrader(roles, e, `closure on ${formatDate(e.occurredAt)}`, "recorded");
+    if (unauthorised !== undefined) {
+      notes.push(`${unauthorised}: delivery ${e.delivery} stays open`);
+      continue;
+    }
+    found.set(e.delivery, e);
+  }
+  return found;
+}
+
+/** "delivery acme-2026-10" / "the delivery of the form on 2026-03-01". */
+function nameOf(d: Delivery): string {
+  return d.name !== undefined
+    ? `delivery ${d.name}`
+    : `the delivery of the form on ${formatDate(d.forms[0]?.occurredAt ?? "")}`;
 }
 
 /**
- * rating: each delivery is judged on its own (the mean of every rating on all of its forms, same
- * scale, after the filters); met at the first delivery whose mean ≥ minAverage. A poor delivery
+ * Judges a delivery if it is complete (rule.delivery): with a closure, every form once an authorised grader
+ * closed it (and at least minForms are in); without, the first minForms forms. Else says what it waits for.
+ */
+function judge(rule: RatingRule, d: Delivery, closure: Closure | undefined, notes: string[]): Judged | string {
+  const { minForms } = rule.delivery;
+  const count = d.forms.length;
+  if (rule.delivery.closure !== undefined) {
+    const closed = closure === undefined ? "not closed yet" : "closed";
+    if (closure === undefined || count < minForms) {
+      const forms = count < minForms ? `${count} of ${minForms} forms` : plural(count, "form");
+      const why = d.name === undefined ? ", and a form without a delivery id can never be closed" : "";
+      return `waiting for ${nameOf(d)} to be complete (${forms}, ${closed}${why})`;
+    }
+    const at = [...d.forms.map((f) => f.occurredAt), closure.occurredAt].sort((a, b) => instant(a) - instant(b)).at(-1);
+    return { forms: d.forms, closure, average: averageOf(d.forms), at: at ?? closure.occurredAt };
+  }
+  if (count < minForms) {
+    return `waiting for ${nameOf(d)} to be complete (${count} of ${minForms} forms)`;
+  }
+  const judged = d.forms.slice(0, minForms);
+  for (const late of d.forms.slice(minForms)) {
+    const on = `rating on ${formatDate(late.occurredAt)} (${late.form})`;
+    notes.push(`${on} does not count: ${nameOf(d)} was complete with ${plural(minForms, "form")}`);
+  }
+  const last = judged.at(-1) as Form;
+  return { forms: judged, closure: undefined, average: averageOf(judged), at: last.occurredAt };
+}
+
+/**
+ * rating: each complete delivery is judged on its own (the mean of every rating on its judged forms, same
+ * scale, by authorised graders, after the filters); met at the first complete delivery whose mean ≥
+ * minAverage. A delivery still open is judged on nothing: it only says what it waits for. A poor delivery
  * neither drags down nor is rescued by another one.
  */
 export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
-  const forms = ctx.evidence.filter(
-    (e): e is EvidenceOf<"rating"> => e.kind === "rating" && rule.forms.includes(e.form),
-  );
+  const forms = ctx.evidence.filter((e): e is Form => e.kind === "rating" && rule.forms.includes(e.form));
   const filtered = applyFilters(rule, forms, ctx, "rating");
   if ("blocked" in filtered) {
     return filtered.blocked;
@@ -48,21 +108,46 @@ export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
       notes.push(`${on} does not count: it has no ratings`);
       return false;
     }
+    const unauthorised = unauthorisedGrader(rule.graderRoles, r, on, "submitted");
+    if (unauthorised !== undefined) {
+      notes.push(unauthorised);
+      return false;
+    }
     return true;
   });
-  const judged = deliveries(counted).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const groups = deliveries(counted);
+  const named = new Set(groups.flatMap((d) => (d.name === undefined ? [] : [d.name])));
+  const closures = closuresOf(rule, ctx, named, notes);
+  const judged: Judged[] = [];
+  const open: string[] = [];
+  for (const d of groups) {
+    const outcome = judge(rule, d, d.name === undefined ? undefined : closures.get(d.name), notes);
+    if (typeof outcome === "string") {
+      open.push(outcome);
+    } else {
+      judged.push(outcome);
+    }
+  }
+  judged.sort((a, b) => instant(a.at) - instant(b.at));
   const passed = judged.find((d) => d.average + EPSILON >= rule.minAverage);
   if (passed !== undefined) {
-    return report(rule, { status: "met", metAt: passed.at, evidence: passed.forms.map((f) => f.id), notes });
+    const evidence = [...passed.forms.map((f) => f.id), ...(passed.closure ? [passed.closure.id] : [])];
+    return report(rule, { status: "met", metAt: passed.at, evidence, notes });
   }
-  const needs = `needs an average of at least ${rule.minAverage} out of ${rule.scale} on ${rule.forms.join(", ")}`;
-  const best = judged.reduce<Delivery | undefined>(
+  const by = graderWords(rule.graderRoles, "submitted");
+  const needs = `needs an average of at least ${rule.minAverage} out of ${rule.scale} on ${rule.forms.join(", ")}${by}`;
+  const best = judged.reduce<Judged | undefined>(
     (b, d) => (b === undefined || d.average > b.average ? d : b),
     undefined,
   );
-  const status =
-    best === undefined
-      ? `no rating yet${scopeWords(rule, ctx)}`
-      : `best average is ${formatMeasured(best.average)} over ${plural(best.forms.length, "form")} on ${formatDate(best.at)}`;
-  return report(rule, { status: "not-met", missing: `${needs}, ${status}`, notes });
+  const status = [
+    ...(best === undefined
+      ? []
+      : [
+          `best average is ${formatMeasured(best.average)} over ${plural(best.forms.length, "form")} on ${formatDate(best.at)}`,
+        ]),
+    ...open,
+  ];
+  const said = status.length > 0 ? status.join("; ") : `no rating yet${scopeWords(rule, ctx)}`;
+  return report(rule, { status: "not-met", missing: `${needs}, ${said}`, notes });
 }

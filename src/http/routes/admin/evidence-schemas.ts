@@ -4,6 +4,12 @@ import { EmailSchema } from "../shared-schemas.js";
 
 const item = z.string().trim().min(1, "must not be empty").max(200);
 
+/** Only an admin key may name a grader role; any other key's role comes from the key (and it may repeat it). */
+const graderRole = z.string().trim().min(1).max(100).optional().openapi({
+  description: "The grader's role; filled in from the submitting API key (only admin keys may name one)",
+  example: "ps-engineer",
+});
+
 const base = {
   externalId: z
     .string()
@@ -22,6 +28,10 @@ const base = {
     description: "Correct an earlier record: it stops counting, this one counts instead",
   }),
   comment: z.string().max(2000).optional().openapi({ description: "Private note (never put in credentials)" }),
+  uncatalogued: z.boolean().optional().openapi({
+    description:
+      "true: the record is meant to count for no certification, so its id need not be in the catalog (otherwise an id no certification uses is refused with 422)",
+  }),
 };
 
 export const AssessmentEvidenceSchema = z
@@ -31,7 +41,7 @@ export const AssessmentEvidenceSchema = z
     assessment: item.openapi({ example: "gitlab-associate-written" }),
     score: z.number().min(0, "must be between 0 and 100").max(100, "must be between 0 and 100").optional(),
     passed: z.boolean().optional(),
-    graderRole: z.string().trim().min(1).max(100).optional().openapi({ example: "ps-engineer" }),
+    graderRole,
   })
   .refine((e) => e.score !== undefined || e.passed !== undefined, {
     message: "give a percent `score` or a pass/fail `passed`",
@@ -46,6 +56,7 @@ export const CompletionEvidenceSchema = z
     completion: z.enum(COMPLETION_TYPES, { error: `must be one of ${COMPLETION_TYPES.join(", ")}` }),
     item: item.openapi({ example: "field-sales-learning-path" }),
     mode: z.enum(["live", "recording"]).optional(),
+    graderRole,
   })
   .openapi("CompletionEvidence");
 
@@ -59,6 +70,7 @@ export const RatingEvidenceSchema = z
     delivery: item
       .optional()
       .openapi({ description: "The delivery the form rates: forms of one delivery are averaged together" }),
+    graderRole,
   })
   .refine((e) => e.ratings.every((r) => r <= e.scale), {
     message: "every rating must be within the scale",
@@ -66,10 +78,25 @@ export const RatingEvidenceSchema = z
   })
   .openapi("RatingEvidence");
 
-export const EvidenceInputSchema = z
-  .discriminatedUnion("kind", [AssessmentEvidenceSchema, CompletionEvidenceSchema, RatingEvidenceSchema], {
-    error: 'kind must be "assessment", "completion" or "rating"',
+export const ClosureEvidenceSchema = z
+  .strictObject({
+    kind: z.literal("closure"),
+    ...base,
+    delivery: item.openapi({
+      description:
+        "The delivery the grader closes: every form of it is in. Its forms are judged from now on, and it takes no more",
+      example: "acme-2026-10",
+    }),
+    graderRole,
   })
+  .openapi("ClosureEvidence");
+
+export const EvidenceInputSchema = z
+  .discriminatedUnion(
+    "kind",
+    [AssessmentEvidenceSchema, CompletionEvidenceSchema, RatingEvidenceSchema, ClosureEvidenceSchema],
+    { error: 'kind must be "assessment", "completion", "rating" or "closure"' },
+  )
   .openapi("EvidenceInput");
 export type EvidenceInput = z.infer<typeof EvidenceInputSchema>;
 

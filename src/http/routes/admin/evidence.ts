@@ -6,7 +6,13 @@ import { listEvidence } from "../../../services/list-evidence.js";
 import { recordEvidence, type Submitter } from "../../../services/record-evidence.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { authProblemResponses, bearerSecurity, problemResponses, tooLargeResponse } from "../../openapi.js";
+import {
+  authProblemResponses,
+  bearerSecurity,
+  problemResponses,
+  tooLargeResponse,
+  unprocessableResponse,
+} from "../../openapi.js";
 import { fieldErrors } from "../../problem.js";
 import {
   BatchRequestSchema,
@@ -18,8 +24,10 @@ import {
 
 const conflict = {
   409: {
-    description: "The externalId was already used for different evidence",
-    content: { "application/problem+json": { schema: z.object({ code: z.string(), existingId: z.string() }) } },
+    description: "The externalId was already used for different evidence, or the form's delivery was closed",
+    content: {
+      "application/problem+json": { schema: z.object({ code: z.string(), existingId: z.string().optional() }) },
+    },
   },
 } as const;
 
@@ -29,7 +37,7 @@ const recordRoute = createRoute({
   tags: ["Evidence"],
   summary: "Record one evidence record",
   description:
-    "Assessment results, completions and form ratings for a person. Idempotent by `externalId`; append-only (correct with `supersedes`).",
+    "Assessment results, completions, form ratings and delivery closures for a person. Idempotent by `externalId`; append-only (correct with `supersedes`). Ids no certification uses are refused (422) unless the record is marked `uncatalogued`.",
   security: bearerSecurity,
   middleware: [requireApiScope("evidence:write")] as const,
   request: { body: { required: true, content: { "application/json": { schema: EvidenceInputSchema } } } },
@@ -43,6 +51,7 @@ const recordRoute = createRoute({
     ...authProblemResponses,
     ...tooLargeResponse,
     ...conflict,
+    ...unprocessableResponse,
   },
 });
 
