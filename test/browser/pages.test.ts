@@ -188,8 +188,11 @@ describe.runIf(browserTestsEnabled())("public pages in Chromium", () => {
     const focused = page.locator(":focus");
     expect(await focused.textContent()).toBe("Skip to content");
     expect(await focused.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe("solid");
-    await page.keyboard.press("Enter");
-    expect(page.url()).toBe(url(`/credentials/${issued.id}#main`));
+    // page.url() is Playwright's copy, updated when Chromium reports the same-document navigation (a CDP event
+    // that can arrive after the key press has returned): wait for that report instead of reading it at once.
+    await Promise.all([page.waitForURL(url(`/credentials/${issued.id}#main`)), page.keyboard.press("Enter")]);
+    // The skip link's target takes the focus, so the next Tab starts inside the content.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
     // Every form control has a label the browser associates with it.
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll("input, textarea, select")]
