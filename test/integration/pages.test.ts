@@ -286,6 +286,24 @@ describe("check the recipient's email", () => {
     expect(t.logLines.join("\n")).not.toMatch(/ada@example|eve@example/i);
   });
 
+  it("answers the question asked first: the match or no match comes above the verdict, and only once", async () => {
+    const issued = await issue(t);
+    const path = `/credentials/${issued.id}/recipient`;
+    const other = await expectPage(await postForm(t, path, new URLSearchParams({ email: "eve@example.org" })));
+    const answer = other.indexOf('data-recipient-outcome="failed"');
+    expect(answer).toBeGreaterThan(other.indexOf('<main id="main"'));
+    expect(answer).toBeLessThan(other.indexOf("data-verdict="));
+    expect(other.match(/data-recipient-outcome=/g)).toHaveLength(1);
+    expect(other).toMatch(/No match<\/p><p>This credential was not awarded to the email address you entered\./);
+    const matched = await expectPage(await postForm(t, path, new URLSearchParams({ email: "ada@example.org" })));
+    expect(matched.indexOf('data-recipient-outcome="passed"')).toBeLessThan(matched.indexOf("data-verdict="));
+    // a form error is summarised at the top too, linking to the field that explains it
+    const empty = await expectPage(await postForm(t, path, new URLSearchParams({ email: "" })), 400);
+    expect(empty.indexOf('<a href="#recipient-email">')).toBeLessThan(empty.indexOf("data-verdict="));
+    // the plain page has no answer
+    expect(await expectPage(await getPage(t, `/credentials/${issued.id}`))).not.toContain("data-recipient-outcome");
+  });
+
   it("explains a missing or malformed address on the page (400)", async () => {
     const issued = await issue(t);
     const path = `/credentials/${issued.id}/recipient`;

@@ -3,7 +3,7 @@ import { ChecksList } from "./components/checks-list.js";
 import { CredentialBody, CredentialHead } from "./components/credential-details.js";
 import { HistoryPanel, ReplacementNotice } from "./components/lifecycle-panel.js";
 import { generatedSvg } from "./components/raw-html.js";
-import { RecipientForm } from "./components/recipient-form.js";
+import { RecipientAnswer, RecipientForm } from "./components/recipient-form.js";
 import { isGenuine, VerdictBanner, verdictLabel } from "./components/verdict-banner.js";
 import type { CredentialPageData } from "./credential-page-data.js";
 import { Layout, type OpenGraph } from "./layout.js";
@@ -146,6 +146,7 @@ export function CredentialPage(props: {
       canonical={data.url}
       og={openGraph(data, display, site)}
     >
+      {props.recipient ? <RecipientAnswer result={props.recipient.result} error={props.recipient.error} /> : null}
       <VerdictBanner
         verdict={report.verdict}
         display={display}
@@ -164,11 +165,7 @@ export function CredentialPage(props: {
           />
           <CredentialBody display={display} site={site} genuine={genuine} />
           <ChecksList checks={report.checks} />
-          <RecipientForm
-            action={`/credentials/${data.id}/recipient`}
-            result={props.recipient?.result}
-            error={props.recipient?.error}
-          />
+          <RecipientForm action={`/credentials/${data.id}/recipient`} error={props.recipient?.error} />
           <HistoryPanel lifecycle={lifecycle} />
         </article>
         <aside class="page-grid__side" aria-label="Share, scan and download">
