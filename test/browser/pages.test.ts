@@ -203,6 +203,8 @@ describe.runIf(browserTestsEnabled())("public pages in Chromium", () => {
   });
 
   it("renders the issuer, catalog and verify pages at phone and desktop widths", async () => {
+    await screenshots("/", "home");
+    await screenshots("/achievements", "catalog");
     await screenshots("/issuer", "issuer");
     expect(await page.locator("svg.journey__svg rect").count()).toBeGreaterThanOrEqual(6);
     await screenshots("/achievements/gitlab-certified-devops-professional", "achievement");

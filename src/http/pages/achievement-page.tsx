@@ -1,5 +1,6 @@
 import type { CatalogEntry } from "../../domain/catalog/parse-catalog.js";
 import { dependentIds, prerequisiteIds, validityWords } from "./catalog-words.js";
+import { programSlug } from "./components/program-sections.js";
 import { markdownHtml } from "./components/raw-html.js";
 import { Layout } from "./layout.js";
 import { RuleWords } from "./rule-words.js";
@@ -35,9 +36,11 @@ export function AchievementPage(props: { site: Site; entry: CatalogEntry; entrie
       <nav aria-label="Breadcrumb" class="breadcrumb">
         <ol>
           <li>
-            <a href="/issuer">Certifications</a>
+            <a href="/achievements">Certifications</a>
           </li>
-          <li>{entry.program}</li>
+          <li>
+            <a href={`/achievements#${programSlug(entry.program)}`}>{entry.program}</a>
+          </li>
         </ol>
       </nav>
       <div class="credential-head">
