@@ -100,6 +100,14 @@ describe("credential page by content negotiation", () => {
     expect(meta(html, "og:image:alt")).toBe("GitLab Certified Associate awarded to Ada Lovelace by Test Academy");
   });
 
+  it("puts the share actions right under the verdict, before the credential's details", async () => {
+    const issued = await issue(t);
+    const html = await expectPage(await getPage(t, `/credentials/${issued.id}`));
+    const share = html.indexOf('data-linkedin="add-to-profile"');
+    expect(share).toBeGreaterThan(html.indexOf("data-verdict="));
+    expect(share).toBeLessThan(html.indexOf('id="credential-name"'));
+  });
+
   it("offers LinkedIn links with every field, for a valid credential", async () => {
     const issued = await issue(t);
     const html = await expectPage(await getPage(t, `/credentials/${issued.id}`));
@@ -391,7 +399,7 @@ describe("issuer and catalog pages", () => {
     expect(page.headers.get("vary")).toContain("Accept");
     const html = await expectPage(page);
     expect(html).toContain("<h1>Test Academy</h1>");
-    expect(html).toContain('aria-label="GitLab Technical Certifications: the certification journey"');
+    expect(html).toMatch(/<title id="[^"]+">GitLab Technical Certifications: the certification journey<\/title>/);
     expect(html).toMatch(/<desc id="[^"]+">GitLab Certified Associate leads to GitLab Certified CI\/CD Specialist/);
     expect(html).toContain(
       '<a href="/achievements/gitlab-certified-devops-professional">GitLab Certified DevOps Professional</a>',

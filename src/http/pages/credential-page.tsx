@@ -71,10 +71,13 @@ function Downloads(props: { id: string }) {
   );
 }
 
-function SharePanel(props: { linkedIn: NonNullable<CredentialPageData["linkedIn"]> }) {
+/** Right under the verdict (only a valid credential has it), so a holder on a phone need not scroll for it. */
+function ShareBar(props: { linkedIn: NonNullable<CredentialPageData["linkedIn"]> }) {
   return (
-    <section class="panel" aria-labelledby="share-heading">
-      <h2 id="share-heading">Share</h2>
+    <section class="share-bar" aria-labelledby="share-heading">
+      <h2 id="share-heading" class="share-bar__title">
+        Share this credential
+      </h2>
       <ul class="actions">
         <li>
           <a class="button" href={props.linkedIn.addToProfile} rel="noopener" data-linkedin="add-to-profile">
@@ -155,6 +158,7 @@ export function CredentialPage(props: {
         since={lifecycle.since}
         replaced={lifecycle.supersededBy !== undefined}
       />
+      {data.linkedIn ? <ShareBar linkedIn={data.linkedIn} /> : null}
       <ReplacementNotice lifecycle={lifecycle} />
       <div class="page-grid">
         <article class="page-grid__main" aria-labelledby="credential-name">
@@ -168,8 +172,7 @@ export function CredentialPage(props: {
           <RecipientForm action={`/credentials/${data.id}/recipient`} error={props.recipient?.error} />
           <HistoryPanel lifecycle={lifecycle} />
         </article>
-        <aside class="page-grid__side" aria-label="Share, scan and download">
-          {data.linkedIn ? <SharePanel linkedIn={data.linkedIn} /> : null}
+        <aside class="page-grid__side" aria-label="Scan and download">
           <QrPanel data={data} />
           <Downloads id={data.id} />
         </aside>

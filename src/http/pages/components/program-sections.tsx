@@ -71,7 +71,7 @@ export function ProgramSections(props: { entries: CatalogEntry[] }) {
             {journey ? (
               <figure class="journey-figure">
                 <JourneyDiagram
-                  layout={journey.layout}
+                  journey={journey}
                   title={`${program}: the certification journey`}
                   idPrefix={`journey-${id}`}
                 />

@@ -47,7 +47,7 @@ export function RecipientAnswer(props: { result?: Check; error?: string }) {
           {answer.head}
         </p>
         <p>{answer.sentence}</p>
-        {result.outcome === "passed" ? null : <p class="answer__detail">{result.message}</p>}
+        {result.outcome === "not-checked" ? <p class="answer__detail">{result.message}</p> : null}
         <p class="answer__next">
           The verification of the credential itself follows. <a href="#recipient-check">Check another address</a>
         </p>
