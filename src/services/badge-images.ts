@@ -8,6 +8,7 @@ import { svgToPng } from "../baking/rasterize.js";
 import { renderShareCardPng } from "../baking/share-card.js";
 import { bakeSvg } from "../baking/svg.js";
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { humanDay } from "../domain/human-date.js";
 import { AppError } from "../errors.js";
 import { type CredentialRecord, findCredential } from "../storage/credentials-repo.js";
 import { credentialUrl } from "./credential-view.js";
@@ -138,8 +139,6 @@ export async function getBakedBadge(
   };
 }
 
-const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-
 /** The 1200×627 Open Graph card of a credential, rendered once and cached. */
 export async function getShareCard(ctx: ServiceContext, credentialId: string): Promise<RenderedFile> {
   const record = credentialOrThrow(ctx, credentialId);
@@ -150,7 +149,7 @@ export async function getShareCard(ctx: ServiceContext, credentialId: string): P
       recipientName: record.recipientName,
       achievementName: record.achievementName,
       issuerName: ctx.config.issuer.name,
-      issuedOn: DATE.format(record.validFrom),
+      issuedOn: humanDay(record.validFrom),
       badgePng: badge.body as Buffer,
     }),
   );
@@ -169,8 +168,8 @@ export async function getCertificatePdf(ctx: ServiceContext, credentialId: strin
       achievementName: record.achievementName,
       achievementDescription: entry.description,
       issuerName: ctx.config.issuer.name,
-      issuedOn: DATE.format(record.validFrom),
-      expiresOn: record.validUntil ? DATE.format(record.validUntil) : undefined,
+      issuedOn: humanDay(record.validFrom),
+      expiresOn: record.validUntil ? humanDay(record.validUntil) : undefined,
       credentialId: credentialUrl(ctx.config.publicUrl, record.id),
       verifyUrl: credentialUrl(ctx.config.publicUrl, record.id),
       badgePng: badge.body as Buffer,

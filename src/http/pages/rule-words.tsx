@@ -1,11 +1,20 @@
 import type { Rule } from "../../domain/criteria/rule-schema.js";
+import { aGraderRole } from "../../domain/grader-roles.js";
 
 /**
  * A certification's machine rule in plain words, as a nested list: what the awarding engine checks, so a
- * reader can see that the narrative and the rule agree.
+ * reader can see that the narrative and the rule agree. Nothing internal is printed: assessments are named by
+ * their certification ("the GitLab Certified Associate written exam"), grader roles in words, and items and forms
+ * by the rule's own label (the catalog's words), or spelt out as words when a rule has none.
  */
 
-type Names = (certificationId: string) => string | undefined;
+/** What the words need from the catalog. */
+export type RuleNames = {
+  /** A certification's name by id. */
+  certification: (id: string) => string | undefined;
+  /** An assessment by id, as "the <certification> written exam". */
+  assessment: (id: string) => string;
+};
 
 const COMPLETION_WORDS: Record<string, string> = {
   task: "task",
@@ -17,18 +26,25 @@ const COMPLETION_WORDS: Record<string, string> = {
   review: "review of",
 };
 
+const MODE_WORDS: Record<string, string> = { live: ", given live", recording: ", as a recording" };
+
+/** "gitlab-basics-trainer-resources" → "gitlab basics trainer resources": an id as words, when nothing names it. */
+function spelt(id: string): string {
+  return id.replace(/[-_.]+/g, " ").trim();
+}
+
 function labelOf(all: Rule, id: string): string {
   let found: string | undefined;
   const walk = (r: Rule) => {
     if (r.id === id) {
-      found = r.label ?? r.id;
+      found = r.label ?? spelt(r.id);
     }
     if ("of" in r) {
       r.of.forEach(walk);
     }
   };
   walk(all);
-  return found ?? id;
+  return found ?? spelt(id);
 }
 
 function filters(rule: { after?: string; withinMonths?: number }, root: Rule): string {
@@ -42,7 +58,7 @@ function filters(rule: { after?: string; withinMonths?: number }, root: Rule): s
   return parts.length ? `, ${parts.join(", ")}` : "";
 }
 
-function sentence(rule: Rule, root: Rule): string {
+function sentence(rule: Rule, root: Rule, names: RuleNames): string {
   switch (rule.type) {
     case "all":
       return "All of the following:";
@@ -53,31 +69,34 @@ function sentence(rule: Rule, root: Rule): string {
     case "assessment": {
       const mark =
         rule.passMark !== undefined ? ` with a score of ${rule.passMark} % or more` : " (graded pass or fail)";
-      const graders = rule.graderRoles
-        ? `, graded by a grader in the role ${rule.graderRoles.map((r) => `“${r}”`).join(" or ")}`
-        : "";
+      const graders = rule.graderRoles ? `, graded by ${rule.graderRoles.map(aGraderRole).join(" or ")}` : "";
       const retake = rule.retakeRequires
         ? `. After a failed attempt, “${labelOf(root, rule.retakeRequires)}” must be met again before a new attempt counts`
         : "";
-      return `Pass the assessment “${rule.assessment}”${mark}${graders}${filters(rule, root)}${retake}.`;
+      return `Pass ${names.assessment(rule.assessment)}${mark}${graders}${filters(rule, root)}${retake}.`;
     }
     case "completion": {
-      const mode = rule.mode === "live" ? " (live)" : rule.mode === "recording" ? " (recorded)" : "";
-      return `Complete the ${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${rule.item}”${mode}${filters(rule, root)}.`;
+      const mode = rule.mode ? (MODE_WORDS[rule.mode] ?? "") : "";
+      // The label names the item; without one, the item's id is spelt out.
+      return rule.label
+        ? `A recorded completion${mode}${filters(rule, root)}.`
+        : `Complete the ${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${spelt(rule.item)}”${mode}${filters(rule, root)}.`;
     }
-    case "rating":
+    case "rating": {
+      const on = rule.label ? "" : ` on ${rule.forms.map((f) => `“${spelt(f)}”`).join(" and ")}`;
       return (
-        `Receive an average rating of at least ${rule.minAverage} out of ${rule.scale} on ${rule.forms.map((f) => `“${f}”`).join(" and ")}` +
+        `An average rating of at least ${rule.minAverage} out of ${rule.scale}${on}` +
         ` (forms of one delivery are averaged together)${filters(rule, root)}.`
       );
+    }
     case "prerequisite":
       return "Hold";
   }
 }
 
-function RuleItem(props: { rule: Rule; root: Rule; names: Names }) {
+function RuleItem(props: { rule: Rule; root: Rule; names: RuleNames }) {
   const { rule } = props;
-  const text = sentence(rule, props.root);
+  const text = sentence(rule, props.root, props.names);
   return (
     <li>
       {rule.label && rule.type !== "prerequisite" ? <strong class="rule__label">{rule.label}. </strong> : null}
@@ -86,7 +105,7 @@ function RuleItem(props: { rule: Rule; root: Rule; names: Names }) {
         <>
           {" "}
           <a href={`/achievements/${encodeURIComponent(rule.certification)}`}>
-            {props.names(rule.certification) ?? rule.certification}
+            {props.names.certification(rule.certification) ?? spelt(rule.certification)}
           </a>
           , currently valid (not expired, revoked or suspended).
         </>
@@ -102,7 +121,7 @@ function RuleItem(props: { rule: Rule; root: Rule; names: Names }) {
   );
 }
 
-export function RuleWords(props: { rule: Rule; names: Names }) {
+export function RuleWords(props: { rule: Rule; names: RuleNames }) {
   return (
     <ul class="rule">
       <RuleItem rule={props.rule} root={props.rule} names={props.names} />
