@@ -33,14 +33,29 @@ function openGraph(data: CredentialPageData, display: CredentialDisplay, site: S
   };
 }
 
-function Downloads(props: { id: string }) {
+/** The word across the images and certificate of a credential no longer in force (as the files service draws it). */
+function markWord(data: CredentialPageData): string | undefined {
+  switch (data.report.verdict) {
+    case "revoked":
+      return data.lifecycle.supersededBy ? "REPLACED" : "REVOKED";
+    case "suspended":
+      return "SUSPENDED";
+    case "expired":
+      return "EXPIRED";
+    default:
+      return undefined;
+  }
+}
+
+function Downloads(props: { id: string; mark?: string }) {
   const base = `/credentials/${props.id}`;
+  const marked = (note: string) => (props.mark ? `${note}, marked “${props.mark}”` : note);
   // The server names the image and PDF downloads; the JSON and JWT come from routes that do not, so name them here.
   const files = [
-    { href: `${base}/badge.png`, label: "Badge image (PNG)", note: "with the credential baked in" },
-    { href: `${base}/badge.svg`, label: "Badge image (SVG)", note: "with the credential baked in" },
-    { href: `${base}/certificate.pdf`, label: "Certificate (PDF)", note: "printable, with a QR code" },
-    { href: `${base}/share-card.png`, label: "Share card (PNG)", note: "1200 × 627" },
+    { href: `${base}/badge.png`, label: "Badge image (PNG)", note: marked("with the credential baked in") },
+    { href: `${base}/badge.svg`, label: "Badge image (SVG)", note: marked("with the credential baked in") },
+    { href: `${base}/certificate.pdf`, label: "Certificate (PDF)", note: marked("printable, with a QR code") },
+    { href: `${base}/share-card.png`, label: "Share card (PNG)", note: marked("1200 × 627") },
     {
       href: `${base}?format=json`,
       label: "Credential (JSON-LD)",
@@ -174,7 +189,7 @@ export function CredentialPage(props: {
         </article>
         <aside class="page-grid__side" aria-label="Scan and download">
           <QrPanel data={data} />
-          <Downloads id={data.id} />
+          <Downloads id={data.id} mark={markWord(data)} />
         </aside>
       </div>
     </Layout>
