@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { renderBadgeSvg } from "../baking/badge-svg.js";
+import { BADGE_LAYOUT_VERSION, renderBadgeSvg } from "../baking/badge-svg.js";
 import { renderCertificatePdf } from "../baking/certificate-pdf.js";
 import { bakePng } from "../baking/png.js";
 import { qrPng, qrSvg } from "../baking/qr.js";
@@ -71,9 +71,9 @@ function credentialOrThrow(ctx: ServiceContext, id: string): CredentialRecord {
   return record;
 }
 
-/** Version of a certification's artwork: its definition and its level's template. */
+/** Version of a certification's artwork: its definition, its level's template and the badge layout code. */
 function artworkVersion(ctx: ServiceContext, entry: CatalogEntry): string {
-  return `${entry.version}.${ctx.artwork.badges[entry.level].version}`;
+  return `${entry.version}.${ctx.artwork.badges[entry.level].version}.${BADGE_LAYOUT_VERSION}`;
 }
 
 export function getBadgeSvg(ctx: ServiceContext, achievementId: string): RenderedFile {
@@ -82,6 +82,7 @@ export function getBadgeSvg(ctx: ServiceContext, achievementId: string): Rendere
     name: entry.name,
     issuerName: ctx.config.issuer.name,
     caption: entry.image.caption ?? `Badge: ${entry.name}`,
+    label: entry.image.label,
   });
   return {
     body: svg,
