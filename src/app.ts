@@ -4,7 +4,9 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
-import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.js";
+import { prefersHtml } from "./http/pages/negotiate.js";
+import { sendNotFoundPage } from "./http/pages/send-not-found.js";
+import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
@@ -16,6 +18,7 @@ import { registerDocs } from "./http/routes/docs.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
 import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
 import { registerPublicCredentials } from "./http/routes/public/credentials.js";
+import { registerHome } from "./http/routes/public/home.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
 import { registerStatusLists } from "./http/routes/public/status-lists.js";
 import { registerVerifyApi } from "./http/routes/public/verify-api.js";
@@ -27,15 +30,7 @@ export type AppOptions = { publicDir?: string };
 
 /** Builds the HTTP app around injected services; no I/O happens here (main.ts owns that). */
 export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const errors = fieldErrors(result.error);
-        const detail = errors.map((e) => `${e.path}: ${e.message}`).join("; ");
-        return problemResponse(c, "VALIDATION_FAILED", detail, { errors });
-      }
-    },
-  });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(requestId());
   app.use((c, next) => {
@@ -70,20 +65,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
     app.use(path, publicCors);
   }
 
-  app.get("/", (c) =>
-    c.json({
-      service: "Laurel",
-      issuer: { id: ctx.issuer.id, name: ctx.issuer.name },
-      links: {
-        apiReference: `${ctx.config.publicUrl}/docs`,
-        openapi: `${ctx.config.publicUrl}/openapi.json`,
-        didDocument: `${ctx.config.publicUrl}/.well-known/did.json`,
-        jwks: `${ctx.config.publicUrl}/.well-known/jwks.json`,
-        issuerProfile: `${ctx.config.publicUrl}/issuer`,
-        achievements: `${ctx.config.publicUrl}/achievements`,
-      },
-    }),
-  );
+  registerHome(app);
   registerIdentity(app);
   registerAchievements(app);
   registerPublicCredentials(app);
@@ -123,6 +105,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   });
 
   app.onError(onError);
-  app.notFound(notFound);
+  // A browser that follows a wrong link gets a page saying so; machines get the problem document.
+  app.notFound((c) => (prefersHtml(c.req.header("accept")) ? sendNotFoundPage(c, "page") : notFound(c)));
   return app;
 }

@@ -1,5 +1,6 @@
 import PDFDocument from "pdfkit";
 import { darkRuns, qrMatrix } from "./qr.js";
+import { type Stamp, stampGeometry } from "./stamp.js";
 import {
   DEJAVU,
   type FittedText,
@@ -23,6 +24,8 @@ export type CertificateData = {
   verifyUrl: string;
   /** The certification's badge, a square PNG. */
   badgePng: Buffer;
+  /** A band across the page for a credential no longer in force (REVOKED, EXPIRED…). */
+  stamp?: Stamp;
 };
 
 /** A4 landscape in PostScript points. */
@@ -80,6 +83,9 @@ export async function renderCertificatePdf(data: CertificateData): Promise<Buffe
   drawDates(doc, measure, data);
   doc.image(data.badgePng, CENTER - 52, FOOT - 6, { width: 104, height: 104 });
   drawVerification(doc, measure, data);
+  if (data.stamp) {
+    drawStamp(doc, data.stamp);
+  }
   doc.end();
   return ended;
 }
@@ -226,4 +232,21 @@ function drawVerification(doc: Doc, measure: TextMeasure, data: CertificateData)
     doc.link(qrLeft, qrTop, size, size, data.verifyUrl);
     doc.link(right - caption.maxWidth, qrTop + 16, caption.maxWidth, urlBottom - qrTop - 16, data.verifyUrl);
   }
+}
+
+/** The band of a credential no longer in force, across the page from the bottom-left corner to the top-right one. */
+function drawStamp(doc: Doc, stamp: Stamp): void {
+  const g = stampGeometry(PAGE.width, PAGE.height);
+  doc.save();
+  doc.rotate(-g.angle, { origin: [g.cx, g.cy] });
+  doc
+    .rect(g.cx - g.length / 2, g.cy - g.thickness / 2, g.length, g.thickness)
+    .lineWidth(g.thickness * 0.06)
+    .fillOpacity(0.92)
+    .fillAndStroke(stamp.colour, "#ffffff");
+  doc.fillOpacity(1);
+  // pdfkit places a line by its top; DejaVu Sans Bold's capitals are centred 0.565 em below it.
+  const style = { font: "sansBold", size: g.fontSize, color: "#ffffff", tracking: g.fontSize * 0.12 } as const;
+  drawLine(doc, stamp.label, g.cx, g.cy - g.fontSize * 0.565, style);
+  doc.restore();
 }

@@ -1,5 +1,6 @@
 import { escapeXml, fillSvgTemplate } from "./fill-svg-template.js";
 import { svgToPng } from "./rasterize.js";
+import { type Stamp, stampSvg } from "./stamp.js";
 import { createTextMeasure, type FittedText, fitText, hasRightToLeftScript, type TextMeasure } from "./text-layout.js";
 
 export type ShareCardData = {
@@ -12,6 +13,8 @@ export type ShareCardData = {
   badgePng: Buffer;
   /** A CSS colour for the stripe, panel and check mark. */
   accent?: string;
+  /** A band across the card for a credential no longer in force (REVOKED, EXPIRED…). */
+  stamp?: Stamp;
 };
 
 /** Open Graph's recommended 1.91:1 image. */
@@ -50,7 +53,7 @@ export function renderShareCardSvg(template: string, data: ShareCardData): strin
   });
   const date = fitText(data.issuedOn, m, { font: "sansBold", maxWidth: 300, maxSize: 22, minSize: 22, maxLines: 1 });
   const verifiedWidth = m("Open Badge 3.0", "sansBold", 20);
-  return fillSvgTemplate(template, {
+  const filled = fillSvgTemplate(template, {
     caption: `${data.recipientName} has earned ${data.achievementName}, issued by ${data.issuerName}`,
     accent: COLOUR.test(data.accent?.trim() ?? "") ? (data.accent ?? "").trim() : DEFAULT_ACCENT,
     badgeHref: `data:image/png;base64,${data.badgePng.toString("base64")}`,
@@ -61,6 +64,7 @@ export function renderShareCardSvg(template: string, data: ShareCardData): strin
     checkX: -Math.ceil(verifiedWidth + 30),
     body: { markup: bodyMarkup(data, m) },
   });
+  return data.stamp ? stampSvg(filled, data.stamp, SHARE_CARD_SIZE) : filled;
 }
 
 /** The recipient, "has earned the certification" and the achievement, vertically centred as one block. */

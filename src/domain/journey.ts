@@ -1,5 +1,6 @@
 import type { CatalogEntry } from "./catalog/parse-catalog.js";
 import { prerequisitesOf } from "./criteria/validate-rule.js";
+import { layoutJourneyStacked } from "./journey-stacked.js";
 import { wrapWords } from "./wrap-words.js";
 
 /**
@@ -80,17 +81,14 @@ function columnsOf(inputs: JourneyInput[], known: Set<string>): Map<string, numb
 }
 
 /**
- * Lays out certifications and their prerequisites (those outside `inputs` are ignored). Within a column,
- * nodes follow the average row of their prerequisites (fewer crossings), then input order; columns are centred.
+ * The certifications by column (0 without prerequisites, else one after the latest prerequisite; those outside
+ * `inputs` are ignored), each column ordered by the average row of its prerequisites (fewer crossings), then input
+ * order. Throws on a cycle.
  */
-export function layoutJourney(inputs: JourneyInput[]): JourneyLayout {
-  const g = JOURNEY_GEOMETRY;
+export function journeyColumns(inputs: JourneyInput[]): JourneyInput[][] {
   const known = new Set(inputs.map((n) => n.id));
   const columnOf = columnsOf(inputs, known);
   const columnCount = Math.max(0, ...columnOf.values()) + (inputs.length > 0 ? 1 : 0);
-  const lines = new Map(inputs.map((n) => [n.id, wrapWords(n.label, g.charsPerLine)]));
-  const boxHeight = 2 * g.padding + g.lineHeight * Math.max(1, ...[...lines.values()].map((l) => l.length));
-
   const rowOf = new Map<string, number>();
   const stacks: JourneyInput[][] = [];
   for (let col = 0; col < columnCount; col++) {
@@ -108,12 +106,27 @@ export function layoutJourney(inputs: JourneyInput[]): JourneyLayout {
     });
     stacks.push(ordered);
   }
+  return stacks;
+}
 
-  const groups = stacks.map((stack) => {
-    const shared = new Set(stack.map((n) => n.group));
-    const [only] = shared;
-    return shared.size === 1 && only ? only : undefined;
-  });
+/** The group every certification of a column shares (its heading), or undefined for a mixed column. */
+export function columnGroup(stack: JourneyInput[]): string | undefined {
+  const shared = new Set(stack.map((n) => n.group));
+  const [only] = shared;
+  return shared.size === 1 && only ? only : undefined;
+}
+
+/**
+ * Lays out certifications and their prerequisites left to right (see journeyColumns); columns are centred.
+ */
+export function layoutJourney(inputs: JourneyInput[]): JourneyLayout {
+  const g = JOURNEY_GEOMETRY;
+  const stacks = journeyColumns(inputs);
+  const columnCount = stacks.length;
+  const lines = new Map(inputs.map((n) => [n.id, wrapWords(n.label, g.charsPerLine)]));
+  const boxHeight = 2 * g.padding + g.lineHeight * Math.max(1, ...[...lines.values()].map((l) => l.length));
+
+  const groups = stacks.map(columnGroup);
   const heading = groups.some(Boolean) ? g.headingHeight : 0;
   const stackHeight = (count: number) => count * boxHeight + Math.max(0, count - 1) * g.rowGap;
   const tallest = Math.max(0, ...stacks.map((s) => stackHeight(s.length)));
@@ -155,7 +168,8 @@ export function layoutJourney(inputs: JourneyInput[]): JourneyLayout {
   return { width, height: tallest + heading + 2 * g.margin, nodes, edges, columns };
 }
 
-export type ProgramJourney = { program: string; layout: JourneyLayout };
+/** A program's journey drawn twice: left to right for wide screens, stacked top to bottom for phones. */
+export type ProgramJourney = { program: string; layout: JourneyLayout; stacked: JourneyLayout };
 
 /**
  * One journey per program that has prerequisites between its own certifications, drawn over just those
@@ -184,6 +198,6 @@ export function programJourneys(entries: CatalogEntry[]): ProgramJourney[] {
     const inputs = members
       .filter((e) => linked.has(e.id))
       .map((e) => ({ id: e.id, label: e.name, prerequisites: prerequisites.get(e.id) ?? [], group: e.level }));
-    return [{ program, layout: layoutJourney(inputs) }];
+    return [{ program, layout: layoutJourney(inputs), stacked: layoutJourneyStacked(inputs) }];
   });
 }

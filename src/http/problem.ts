@@ -38,6 +38,19 @@ export function problemResponse(
   });
 }
 
+/** The validation hook of every route: a failed zod validation is a 400 problem naming each offending field. */
+export function validationHook(
+  result: { success: boolean; error?: ZodError },
+  c: Context<AppEnv>,
+): Response | undefined {
+  if (!result.success && result.error) {
+    const errors = fieldErrors(result.error);
+    const detail = errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+    return problemResponse(c, "VALIDATION_FAILED", detail, { errors });
+  }
+  return undefined;
+}
+
 /** zod issues as `{path, message}` with dotted paths. */
 export function fieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({

@@ -1,15 +1,18 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { renderBadgeSvg } from "../baking/badge-svg.js";
+import { BADGE_LAYOUT_VERSION, renderBadgeSvg } from "../baking/badge-svg.js";
 import { renderCertificatePdf } from "../baking/certificate-pdf.js";
 import { bakePng } from "../baking/png.js";
 import { qrPng, qrSvg } from "../baking/qr.js";
 import { svgToPng } from "../baking/rasterize.js";
 import { renderShareCardPng } from "../baking/share-card.js";
+import { STAMPS, type Stamp, stampSvg } from "../baking/stamp.js";
 import { bakeSvg } from "../baking/svg.js";
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { humanDay } from "../domain/human-date.js";
+import { credentialMark } from "../domain/status/mark.js";
 import { AppError } from "../errors.js";
-import { type CredentialRecord, findCredential } from "../storage/credentials-repo.js";
+import { type CredentialRecord, findCredential, sameRecipient } from "../storage/credentials-repo.js";
 import { credentialUrl } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -68,9 +71,9 @@ function credentialOrThrow(ctx: ServiceContext, id: string): CredentialRecord {
   return record;
 }
 
-/** Version of a certification's artwork: its definition and its level's template. */
+/** Version of a certification's artwork: its definition, its level's template and the badge layout code. */
 function artworkVersion(ctx: ServiceContext, entry: CatalogEntry): string {
-  return `${entry.version}.${ctx.artwork.badges[entry.level].version}`;
+  return `${entry.version}.${ctx.artwork.badges[entry.level].version}.${BADGE_LAYOUT_VERSION}`;
 }
 
 export function getBadgeSvg(ctx: ServiceContext, achievementId: string): RenderedFile {
@@ -79,6 +82,7 @@ export function getBadgeSvg(ctx: ServiceContext, achievementId: string): Rendere
     name: entry.name,
     issuerName: ctx.config.issuer.name,
     caption: entry.image.caption ?? `Badge: ${entry.name}`,
+    label: entry.image.label,
   });
   return {
     body: svg,
@@ -108,9 +112,48 @@ function downloadName(record: CredentialRecord, suffix: string): string {
 }
 
 /**
+ * What a credential's files must say about it now (revoked, replaced, suspended, expired), from its stored status
+ * and the clock at this request: never cached, so an image fetched after a revocation is marked.
+ */
+function markOf(ctx: ServiceContext, record: CredentialRecord): Stamp | undefined {
+  // "Replaced" only where the public page says so too: a reissue to a corrected email went to someone else.
+  const supersededBy =
+    record.supersededBy && sameRecipient(ctx.db, record.id, record.supersededBy) ? record.supersededBy : null;
+  const mark = credentialMark({ ...record, supersededBy, now: ctx.clock() });
+  return mark ? STAMPS[mark] : undefined;
+}
+
+/** The badge's base artwork for a credential: the certification's own, with the band of its mark across it. */
+function markedBadgeSvg(ctx: ServiceContext, achievementId: string, stamp: Stamp | undefined): RenderedFile {
+  const base = getBadgeSvg(ctx, achievementId);
+  if (!stamp) {
+    return base;
+  }
+  return {
+    ...base,
+    body: stampSvg(String(base.body), stamp, { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
+    etag: etagOf("badge-svg-stamped", base.etag, stamp.label),
+  };
+}
+
+/** Its PNG, rendered once per artwork version and mark (at most one per state), then served from memory. */
+async function markedBadgePng(ctx: ServiceContext, achievementId: string, stamp: Stamp | undefined) {
+  if (!stamp) {
+    return getBadgePng(ctx, achievementId);
+  }
+  const svg = markedBadgeSvg(ctx, achievementId, stamp);
+  const body = await memo(caches(ctx).badgePng, svg.etag, () =>
+    svgToPng(String(svg.body), { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
+  );
+  return { ...svg, body, contentType: "image/png" };
+}
+
+/**
  * A credential baked into its certification's badge: PNG (one iTXt `openbadgecredential` chunk added
  * to the cached base image, never re-rendered) or SVG (`<openbadges:credential>`), carrying the signed
- * JSON or the VC-JWT.
+ * JSON or the VC-JWT. A credential no longer in force gets its badge with a band saying so (REVOKED, REPLACED,
+ * SUSPENDED, EXPIRED); the baked payload stays the signed credential, which any verifier finds revoked, suspended
+ * or expired by itself. The ETag covers the mark, so a cached clean image is not reused after a change.
  */
 export async function getBakedBadge(
   ctx: ServiceContext,
@@ -120,8 +163,9 @@ export async function getBakedBadge(
   const record = credentialOrThrow(ctx, credentialId);
   const payload = payloadOf(record, options.form);
   const jwtSuffix = options.form === "jwt" ? "-jwt" : "";
+  const stamp = markOf(ctx, record);
   if (options.container === "png") {
-    const base = await getBadgePng(ctx, record.achievementId);
+    const base = await markedBadgePng(ctx, record.achievementId, stamp);
     return {
       body: bakePng(base.body as Buffer, payload),
       etag: etagOf("baked-png", base.etag, payload),
@@ -129,7 +173,7 @@ export async function getBakedBadge(
       filename: downloadName(record, `${jwtSuffix}.png`),
     };
   }
-  const base = getBadgeSvg(ctx, record.achievementId);
+  const base = markedBadgeSvg(ctx, record.achievementId, stamp);
   return {
     body: bakeSvg(String(base.body), payload),
     etag: etagOf("baked-svg", base.etag, payload),
@@ -138,20 +182,20 @@ export async function getBakedBadge(
   };
 }
 
-const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-
 /** The 1200×627 Open Graph card of a credential, rendered once and cached. */
 export async function getShareCard(ctx: ServiceContext, credentialId: string): Promise<RenderedFile> {
   const record = credentialOrThrow(ctx, credentialId);
   const badge = await getBadgePng(ctx, record.achievementId);
-  const etag = etagOf("share-card", ctx.artwork.shareCard.version, badge.etag, record.document);
+  const stamp = markOf(ctx, record);
+  const etag = etagOf("share-card", ctx.artwork.shareCard.version, badge.etag, record.document, stamp?.label ?? "");
   const body = await memo(caches(ctx).rendered, etag, () =>
     renderShareCardPng(ctx.artwork.shareCard.svg, {
       recipientName: record.recipientName,
       achievementName: record.achievementName,
       issuerName: ctx.config.issuer.name,
-      issuedOn: DATE.format(record.validFrom),
+      issuedOn: humanDay(record.validFrom),
       badgePng: badge.body as Buffer,
+      stamp,
     }),
   );
   return { body, etag, contentType: "image/png", filename: downloadName(record, "-share.png") };
@@ -162,18 +206,20 @@ export async function getCertificatePdf(ctx: ServiceContext, credentialId: strin
   const record = credentialOrThrow(ctx, credentialId);
   const entry = entryOrThrow(ctx, record.achievementId);
   const badge = await getBadgePng(ctx, record.achievementId);
-  const etag = etagOf("certificate", badge.etag, record.document);
+  const stamp = markOf(ctx, record);
+  const etag = etagOf("certificate", badge.etag, record.document, stamp?.label ?? "");
   const body = await memo(caches(ctx).rendered, etag, () =>
     renderCertificatePdf({
       recipientName: record.recipientName,
       achievementName: record.achievementName,
       achievementDescription: entry.description,
       issuerName: ctx.config.issuer.name,
-      issuedOn: DATE.format(record.validFrom),
-      expiresOn: record.validUntil ? DATE.format(record.validUntil) : undefined,
+      issuedOn: humanDay(record.validFrom),
+      expiresOn: record.validUntil ? humanDay(record.validUntil) : undefined,
       credentialId: credentialUrl(ctx.config.publicUrl, record.id),
       verifyUrl: credentialUrl(ctx.config.publicUrl, record.id),
       badgePng: badge.body as Buffer,
+      stamp,
     }),
   );
   return { body, etag, contentType: "application/pdf", filename: downloadName(record, "-certificate.pdf") };

@@ -83,13 +83,16 @@ export function ob3Display(credential: Json): CredentialDisplay {
     results: list(subject?.result)
       .map(object)
       .filter((r): r is Json => r !== undefined)
-      .map((r) =>
-        compact({
-          description: text(descriptions.find((d) => d?.id === r.resultDescription)?.name) ?? text(r.resultDescription),
+      .map((r) => {
+        const described = descriptions.find((d) => d?.id === r.resultDescription);
+        return compact({
+          description: text(described?.name) ?? text(r.resultDescription),
           value: text(r.value) ?? text(r.achievedLevel),
           status: text(r.status),
-        }),
-      ),
+          resultType: text(described?.resultType),
+          valueMax: text(described?.valueMax),
+        });
+      }),
   });
 }
 

@@ -65,7 +65,8 @@ export type CredentialDisplay = {
   validFrom?: string;
   validUntil?: string;
   evidence: Array<{ name?: string; description?: string; narrative?: string; url?: string }>;
-  results: Array<{ description?: string; value?: string; status?: string }>;
+  /** `resultType` and `valueMax` come from the achievement's matching ResultDescription (so "86" reads "86 %"). */
+  results: Array<{ description?: string; value?: string; status?: string; resultType?: string; valueMax?: string }>;
 };
 
 export type VerificationReport = {

@@ -1,3 +1,4 @@
+import { humanDayTime } from "../domain/human-date.js";
 import type { Check } from "./report.js";
 
 const check = (outcome: Check["outcome"], code: string, message: string): Check => ({
@@ -8,10 +9,8 @@ const check = (outcome: Check["outcome"], code: string, message: string): Check 
   code,
 });
 
-/** "2026-03-02 09:30 UTC": unambiguous in every locale. */
-export function formatInstant(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
+/** "2 March 2026 at 09:30 UTC": the house style for dates people read, unambiguous in every locale. */
+const formatInstant = humanDayTime;
 
 function parseInstant(value: unknown): Date | "invalid" | undefined {
   if (value === undefined) {

@@ -188,8 +188,11 @@ describe.runIf(browserTestsEnabled())("public pages in Chromium", () => {
     const focused = page.locator(":focus");
     expect(await focused.textContent()).toBe("Skip to content");
     expect(await focused.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe("solid");
-    await page.keyboard.press("Enter");
-    expect(page.url()).toBe(url(`/credentials/${issued.id}#main`));
+    // page.url() is Playwright's copy, updated when Chromium reports the same-document navigation (a CDP event
+    // that can arrive after the key press has returned): wait for that report instead of reading it at once.
+    await Promise.all([page.waitForURL(url(`/credentials/${issued.id}#main`)), page.keyboard.press("Enter")]);
+    // The skip link's target takes the focus, so the next Tab starts inside the content.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
     // Every form control has a label the browser associates with it.
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll("input, textarea, select")]
@@ -199,7 +202,49 @@ describe.runIf(browserTestsEnabled())("public pages in Chromium", () => {
     expect(unlabelled).toEqual([]);
   });
 
+  it("on a 390 px phone: share actions and a recipient answer on the first screen, the journey fitting its box", async () => {
+    const issued = await issue(server.t);
+    await open(`/credentials/${issued.id}`, 390, 844);
+    const share = await page.locator('[data-linkedin="add-to-profile"]').boundingBox();
+    expect(share, "Add to LinkedIn profile").not.toBeNull();
+    expect(share!.y + share!.height).toBeLessThanOrEqual(844);
+
+    await page.fill("#recipient-email", "eve@example.org");
+    await Promise.all([
+      page.waitForURL(url(`/credentials/${issued.id}/recipient`)),
+      page.click("#recipient-check button"),
+    ]);
+    const answer = page.locator("[data-recipient-outcome]");
+    expect(await answer.getAttribute("data-recipient-outcome")).toBe("failed");
+    const box = await answer.boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+    await page.screenshot({ path: outputPath("page-credential-recipient-phone.png") });
+
+    for (const [width, shown] of [
+      [390, "stacked"],
+      [1280, "wide"],
+    ] as const) {
+      await open("/achievements", width, 844);
+      const svg = page.locator("svg.journey__svg:visible");
+      expect(await svg.count(), `${width}px`).toBe(1);
+      expect(await svg.getAttribute("data-journey")).toBe(shown);
+      const fit = await svg.evaluate((el) => {
+        const figure = el.closest("figure").getBoundingClientRect();
+        const drawn = el.getBoundingClientRect();
+        return {
+          inside: drawn.left >= figure.left && drawn.right <= figure.right,
+          scale: drawn.width / el.viewBox.baseVal.width,
+        };
+      });
+      // the whole drawing is in its box, at (nearly) its natural size: labels stay legible
+      expect(fit.inside, `${width}px`).toBe(true);
+      expect(fit.scale, `${width}px`).toBeGreaterThanOrEqual(0.95);
+    }
+  });
+
   it("renders the issuer, catalog and verify pages at phone and desktop widths", async () => {
+    await screenshots("/", "home");
+    await screenshots("/achievements", "catalog");
     await screenshots("/issuer", "issuer");
     expect(await page.locator("svg.journey__svg rect").count()).toBeGreaterThanOrEqual(6);
     await screenshots("/achievements/gitlab-certified-devops-professional", "achievement");

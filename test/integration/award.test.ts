@@ -70,7 +70,10 @@ describe("evidence in, credential out", () => {
       expect.arrayContaining([{ type: ["Result"], resultDescription: writtenDescription.id, value: "86" }]),
     );
     expect(vc.evidence.map((e: { narrative: string }) => e.narrative)).toEqual(
-      expect.arrayContaining([expect.stringContaining("86 %"), expect.stringContaining("ps-engineer")]),
+      expect.arrayContaining([
+        expect.stringContaining("86 %"),
+        expect.stringContaining("Professional Services engineer"),
+      ]),
     );
     expect(JSON.stringify(vc)).not.toContain("private remark");
 

@@ -100,6 +100,14 @@ describe("credential page by content negotiation", () => {
     expect(meta(html, "og:image:alt")).toBe("GitLab Certified Associate awarded to Ada Lovelace by Test Academy");
   });
 
+  it("puts the share actions right under the verdict, before the credential's details", async () => {
+    const issued = await issue(t);
+    const html = await expectPage(await getPage(t, `/credentials/${issued.id}`));
+    const share = html.indexOf('data-linkedin="add-to-profile"');
+    expect(share).toBeGreaterThan(html.indexOf("data-verdict="));
+    expect(share).toBeLessThan(html.indexOf('id="credential-name"'));
+  });
+
   it("offers LinkedIn links with every field, for a valid credential", async () => {
     const issued = await issue(t);
     const html = await expectPage(await getPage(t, `/credentials/${issued.id}`));
@@ -286,6 +294,24 @@ describe("check the recipient's email", () => {
     expect(t.logLines.join("\n")).not.toMatch(/ada@example|eve@example/i);
   });
 
+  it("answers the question asked first: the match or no match comes above the verdict, and only once", async () => {
+    const issued = await issue(t);
+    const path = `/credentials/${issued.id}/recipient`;
+    const other = await expectPage(await postForm(t, path, new URLSearchParams({ email: "eve@example.org" })));
+    const answer = other.indexOf('data-recipient-outcome="failed"');
+    expect(answer).toBeGreaterThan(other.indexOf('<main id="main"'));
+    expect(answer).toBeLessThan(other.indexOf("data-verdict="));
+    expect(other.match(/data-recipient-outcome=/g)).toHaveLength(1);
+    expect(other).toMatch(/No match<\/p><p>This credential was not awarded to the email address you entered\./);
+    const matched = await expectPage(await postForm(t, path, new URLSearchParams({ email: "ada@example.org" })));
+    expect(matched.indexOf('data-recipient-outcome="passed"')).toBeLessThan(matched.indexOf("data-verdict="));
+    // a form error is summarised at the top too, linking to the field that explains it
+    const empty = await expectPage(await postForm(t, path, new URLSearchParams({ email: "" })), 400);
+    expect(empty.indexOf('<a href="#recipient-email">')).toBeLessThan(empty.indexOf("data-verdict="));
+    // the plain page has no answer
+    expect(await expectPage(await getPage(t, `/credentials/${issued.id}`))).not.toContain("data-recipient-outcome");
+  });
+
   it("explains a missing or malformed address on the page (400)", async () => {
     const issued = await issue(t);
     const path = `/credentials/${issued.id}/recipient`;
@@ -373,7 +399,7 @@ describe("issuer and catalog pages", () => {
     expect(page.headers.get("vary")).toContain("Accept");
     const html = await expectPage(page);
     expect(html).toContain("<h1>Test Academy</h1>");
-    expect(html).toContain('aria-label="GitLab Technical Certifications: the certification journey"');
+    expect(html).toMatch(/<title id="[^"]+">GitLab Technical Certifications: the certification journey<\/title>/);
     expect(html).toMatch(/<desc id="[^"]+">GitLab Certified Associate leads to GitLab Certified CI\/CD Specialist/);
     expect(html).toContain(
       '<a href="/achievements/gitlab-certified-devops-professional">GitLab Certified DevOps Professional</a>',
@@ -391,7 +417,7 @@ describe("issuer and catalog pages", () => {
     expect(html).toContain("<h1>GitLab Certified DevOps Professional</h1>");
     expect(html).toContain('alt="Badge: GitLab Certified DevOps Professional"');
     expect(html).toContain("with a score of 80 % or more");
-    expect(html).toContain("graded by a grader in the role “ps-engineer”");
+    expect(html).toContain("graded by a Professional Services engineer");
     expect(html).toMatch(
       /Hold<\/span> <a href="\/achievements\/gitlab-certified-cicd-specialist">GitLab Certified CI\/CD Specialist<\/a>, currently valid/,
     );
@@ -399,6 +425,86 @@ describe("issuer and catalog pages", () => {
     const json = await t.app.request("/achievements/gitlab-certified-devops-professional");
     expect(json.headers.get("content-type")).toBe("application/ld+json");
     await expectPage(await getPage(t, "/achievements/no-such-thing"), 404);
+  });
+
+  it("serves browsers a catalog page grouped by program at /achievements, and API clients the same JSON", async () => {
+    const page = await getPage(t, "/achievements");
+    expect(page.headers.get("vary")).toContain("Accept");
+    const html = await expectPage(page);
+    expect(html).toContain("<h1>Certifications</h1>");
+    const programs = [...new Set(t.ctx.catalog.entries.map((e) => e.program))];
+    for (const program of programs) {
+      expect(html).toMatch(new RegExp(`<h2 id="program-[a-z-]+">${program}</h2>`));
+    }
+    for (const entry of t.ctx.catalog.entries) {
+      expect(html).toContain(`<a href="/achievements/${entry.id}">${entry.name.replaceAll('"', "&quot;")}</a>`);
+    }
+    // each program's certifications sit under its heading
+    const technical = html.indexOf(">GitLab Technical Certifications</h2>");
+    const trainer = html.indexOf(">GitLab Certified Trainer Program</h2>");
+    expect(html.indexOf('href="/achievements/gitlab-certified-associate"', technical)).toBeLessThan(trainer);
+    for (const accept of [undefined, "*/*", "application/json"]) {
+      const res = await t.app.request("/achievements", { headers: accept ? { accept } : {} });
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(res.headers.get("vary")).toContain("Accept");
+      const body = (await res.json()) as { items: Array<{ id: string }> };
+      expect(body.items.map((i) => i.id)).toEqual(t.ctx.catalog.entries.map((e) => e.id));
+    }
+  });
+
+  it("serves browsers a home page at /, and API clients the service's links", async () => {
+    const page = await getPage(t, "/");
+    expect(page.headers.get("vary")).toContain("Accept");
+    const html = await expectPage(page);
+    expect(html).toContain("<h1>Test Academy</h1>");
+    for (const href of ["/verify", "/achievements", "/issuer"]) {
+      expect(html).toContain(`<a href="${href}">`);
+    }
+    expect(html).toContain(
+      '<a href="/achievements#gitlab-technical-certifications">GitLab Technical Certifications</a>',
+    );
+    const json = await t.app.request("/");
+    expect(json.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await json.json()).toEqual({
+      service: "Laurel",
+      issuer: { id: t.ctx.issuer.id, name: "Test Academy" },
+      links: {
+        apiReference: `${TEST_PUBLIC_URL}/docs`,
+        openapi: `${TEST_PUBLIC_URL}/openapi.json`,
+        didDocument: `${TEST_PUBLIC_URL}/.well-known/did.json`,
+        jwks: `${TEST_PUBLIC_URL}/.well-known/jwks.json`,
+        issuerProfile: `${TEST_PUBLIC_URL}/issuer`,
+        achievements: `${TEST_PUBLIC_URL}/achievements`,
+      },
+    });
+  });
+
+  it("answers a truncated or unknown credential link with a 'no such credential' page linking to verify", async () => {
+    const issued = await issue(t);
+    const code = toShortCode(issued.id);
+    for (const path of [
+      `/credentials/${issued.id.slice(0, 20)}`,
+      "/credentials/abc",
+      "/credentials/0b4f8a9e-5c1d-4f3e-9a7b-2c6d8e1f0a3b",
+      `/c/${code.slice(0, 12)}`,
+      "/c/xyz",
+    ]) {
+      const res = await getPage(t, path);
+      const html = await expectPage(res, 404);
+      expect(html, path).toContain("<h1>No such credential</h1>");
+      expect(html, path).toContain('<a href="/verify">Verify it here</a>');
+      expect(res.headers.get("vary"), path).toContain("Accept");
+    }
+    // API clients keep their answers: 400 for a malformed id, 404 for an unknown one
+    const malformed = await t.app.request("/credentials/abc");
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("content-type")).toBe("application/problem+json");
+    const unknown = await t.app.request("/credentials/0b4f8a9e-5c1d-4f3e-9a7b-2c6d8e1f0a3b");
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toBe("application/problem+json");
+    // any other address a browser follows gets a page too
+    expect(await expectPage(await getPage(t, "/no/such/page"), 404)).toContain("<h1>Page not found</h1>");
+    expect((await t.app.request("/no/such/page")).headers.get("content-type")).toBe("application/problem+json");
   });
 
   it("describes validity and renewal windows", async () => {

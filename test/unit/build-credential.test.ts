@@ -12,7 +12,7 @@ const [entry] = parseCatalog([
 name: Demo
 description: A demo.
 program: Demo
-level: field
+level: field-product
 criteria: { narrative: Do it. }
 validity: { months: 6 }
 tags: [a]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JOURNEY_GEOMETRY, layoutJourney, programJourneys } from "../../src/domain/journey.js";
+import { layoutJourneyStacked, STACKED_GEOMETRY } from "../../src/domain/journey-stacked.js";
 import { wrapWords } from "../../src/domain/wrap-words.js";
 import { loadCatalog } from "../../src/load-templates.js";
 
@@ -106,5 +107,55 @@ describe("programJourneys on the real catalog", () => {
     for (const n of layout.nodes) {
       expect(n.y).toBeGreaterThanOrEqual(JOURNEY_GEOMETRY.margin + JOURNEY_GEOMETRY.headingHeight);
     }
+  });
+});
+
+describe("layoutJourneyStacked (phones)", () => {
+  it("stacks the technical journey level after level, narrow enough for a 390 px screen at its natural size", () => {
+    const journey = programJourneys(loadCatalog("templates").entries)[0]!;
+    const layout = journey.stacked;
+    // a 390 px screen leaves about 324 px inside the page margins and the figure's padding
+    expect(layout.width).toBeLessThanOrEqual(320);
+    expect(layout.columns.map((c) => c.label)).toEqual(["associate", "specialist", "professional"]);
+    const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+    const y = (id: string) => byId.get(id)!.y;
+    expect(y("gitlab-certified-associate")).toBeLessThan(y("gitlab-certified-cicd-specialist"));
+    expect(y("gitlab-certified-security-specialist")).toBeLessThan(y("gitlab-certified-devops-professional"));
+    // one column of boxes inside the canvas, none overlapping
+    const nodes = [...layout.nodes].sort((a, b) => a.y - b.y);
+    nodes.forEach((n, i) => {
+      expect(n.x).toBe(STACKED_GEOMETRY.margin);
+      expect(n.y + n.height).toBeLessThanOrEqual(layout.height);
+      if (i > 0) {
+        expect(nodes[i - 1]!.y + nodes[i - 1]!.height).toBeLessThan(n.y);
+      }
+    });
+    expect(layout.edges).toHaveLength(journey.layout.edges.length);
+  });
+
+  it("routes each arrow out of its source below the middle and into its target above it, through a lane on the right", () => {
+    const layout = layoutJourneyStacked([
+      { id: "pro", label: "Professional", prerequisites: ["s1", "s2"] },
+      { id: "assoc", label: "Associate", prerequisites: [] },
+      { id: "s1", label: "Specialist one", prerequisites: ["assoc"] },
+      { id: "s2", label: "Specialist two", prerequisites: ["assoc"] },
+    ]);
+    const g = STACKED_GEOMETRY;
+    const right = g.margin + g.nodeWidth;
+    const node = (id: string) => layout.nodes.find((n) => n.id === id)!;
+    const mid = (id: string) => node(id).y + node(id).height / 2;
+    const lanes = new Set<number>();
+    for (const e of layout.edges) {
+      const m = /^M(\d+(?:\.\d+)?) (\S+)H(\S+)V(\S+)H(\S+)$/.exec(e.d);
+      expect(m, e.d).not.toBeNull();
+      const [, x1, y1, lane, y2, x2] = m!.map(Number);
+      expect([x1, x2]).toEqual([right, right]);
+      expect(y1).toBe(mid(e.from) + g.portOffset);
+      expect(y2).toBe(mid(e.to) - g.portOffset);
+      lanes.add(lane!);
+    }
+    // the fan-out from the Associate and the fan-in to the Professional overlap in height: two lanes
+    expect(lanes.size).toBe(2);
+    expect(layout.width).toBe(right + 3 * g.laneGap + g.margin);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { resultWords } from "../../src/http/pages/components/credential-details.js";
 import { renderMarkdown } from "../../src/http/pages/markdown.js";
 import { prefersHtml } from "../../src/http/pages/negotiate.js";
 import { pageCsp } from "../../src/http/pages/send-page.js";
@@ -84,5 +85,16 @@ describe("page CSP", () => {
       "default-src 'none'; img-src 'self' data:; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     );
     expect(pageCsp("https://cdn.example")).toContain("img-src 'self' data: https://cdn.example;");
+  });
+});
+
+describe("resultWords", () => {
+  it("gives a result its unit: a percentage with %, a score with its maximum, a status in words", () => {
+    expect(resultWords({ value: "95", resultType: "Percent" })).toBe("95 %");
+    expect(resultWords({ value: "4.34", resultType: "RawScore", valueMax: "5" })).toBe("4.34 out of 5");
+    expect(resultWords({ status: "Completed" })).toBe("Completed");
+    expect(resultWords({ status: "InProgress" })).toBe("In progress");
+    expect(resultWords({ value: "A+" })).toBe("A+");
+    expect(resultWords({})).toBe("—");
   });
 });

@@ -54,7 +54,7 @@ describe("renewal windows (fiscal year starting in February)", () => {
       name: "X",
       description: "X",
       program: "P",
-      level: "field",
+      level: "field-product",
       criteria: { narrative: "n" },
     };
     const ok = AchievementDefinitionSchema.safeParse({ ...base, validity: { months: 6, renewal: policy } });

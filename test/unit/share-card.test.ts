@@ -174,3 +174,18 @@ describe("share card PNG", () => {
     writeFileSync(`test/output/${name}.svg`, renderShareCardSvg(template, card(data)));
   });
 });
+
+describe("a share card marked as no longer in force", () => {
+  it("draws the stamp's word on a diagonal band over the card, last, as well-formed escaped XML", async () => {
+    const svg = renderShareCardSvg(template, card({ stamp: { label: "REVOKED", colour: "#b42318" } }));
+    const { texts } = parseSvg(svg);
+    expect(texts.at(-1)?.text).toBe("REVOKED");
+    const band = /<g data-stamp="REVOKED" transform="rotate\((-[\d.]+) 600\.0 313\.5\)">/.exec(svg);
+    expect(Number(band?.[1])).toBeCloseTo(-((Math.atan2(627, 1200) * 180) / Math.PI), 1);
+    const png = await renderShareCardPng(template, card({ stamp: { label: "EXPIRED", colour: "#5b6470" } }));
+    writeFileSync("test/output/share-card-expired.png", png);
+    const hostile = renderShareCardSvg(template, card({ stamp: { label: "<x>&", colour: "red;}<" } }));
+    expect(parseSvg(hostile).texts.at(-1)?.text).toBe("<x>&");
+    expect(hostile).not.toContain("red;}<");
+  });
+});

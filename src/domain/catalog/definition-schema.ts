@@ -41,8 +41,16 @@ const AchievementTypeSchema = z.union([
   z.string().regex(/^ext:[A-Za-z0-9.\-_]+$/, "must be an OB 3.0 achievementType or ext:Name"),
 ]);
 
-/** Badge artwork families; each one has its own SVG template in templates/badges/. */
-export const BADGE_LEVELS = ["associate", "specialist", "professional", "trainer", "field", "migration"] as const;
+/** Badge artwork families (one per program, the technical one per level); each has its SVG in templates/badges/. */
+export const BADGE_LEVELS = [
+  "associate",
+  "specialist",
+  "professional",
+  "trainer",
+  "field-product",
+  "field-accreditation",
+  "migration",
+] as const;
 export type BadgeLevel = (typeof BADGE_LEVELS)[number];
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lowercase letters, digits and single hyphens");
@@ -111,7 +119,11 @@ export const AchievementDefinitionSchema = z.strictObject({
     /** When true, meeting the rule puts the award in the admins' approval queue instead of issuing it. */
     requiresApproval: z.boolean().default(false),
   }),
-  image: z.strictObject({ caption: text.optional() }).default({}),
+  /**
+   * `label`: the words in the middle of the badge, for a family of certifications the variant (the role, the
+   * course); absent, the name without a leading "GitLab Certified".
+   */
+  image: z.strictObject({ caption: text.optional(), label: text.optional() }).default({}),
   course: z.strictObject({ name: text, url: httpsUrl }).optional(),
   alignment: z.array(AlignmentSchema).default([]),
   tags: z.array(text).default([]),

@@ -1,3 +1,6 @@
+import { aGraderRole } from "../grader-roles.js";
+import { humanDayOf } from "../human-date.js";
+import { roundHalfUp } from "../numbers.js";
 import { labelOf } from "./format.js";
 import type { Rule } from "./rule-schema.js";
 import { leafRules } from "./rules/context.js";
@@ -64,25 +67,25 @@ export function resultDescriptionsFor(rule: Rule | undefined, achievementUrl: st
   });
 }
 
-function day(iso: string): string {
-  return iso.slice(0, 10);
-}
+/** How a completion was given, in words. */
+const MODE_WORDS: Record<string, string> = { live: "live", recording: "as a recording" };
 
+/** The narrative of one met rule, in the words and date style of the public pages ("Scored 86 % on 2 March 2026."). */
 function narrativeOf(rule: Rule, records: Evidence[]): string {
   const first = records[0];
-  const when = first ? ` on ${day(first.occurredAt)}` : "";
+  const when = first ? ` on ${humanDayOf(first.occurredAt)}` : "";
   if (rule.type === "assessment" && first?.kind === "assessment") {
     return first.score !== undefined
       ? `Scored ${first.score} %${when}.`
-      : `Passed${when}, graded by a ${first.graderRole ?? "grader"}.`;
+      : `Passed${when}, graded by ${first.graderRole ? aGraderRole(first.graderRole) : "a grader"}.`;
   }
   if (rule.type === "rating") {
     const forms = records.filter((r) => r.kind === "rating").length;
     const closed = records.some((r) => r.kind === "closure") ? ", delivery closed by the observing grader" : "";
-    return `Average rating ${averageRating(records).toFixed(2)} out of ${rule.scale} over ${forms} form${forms === 1 ? "" : "s"}${closed}.`;
+    return `Average rating ${roundHalfUp(averageRating(records))} out of ${rule.scale} over ${forms} form${forms === 1 ? "" : "s"}${closed}.`;
   }
   if (rule.type === "completion" && first?.kind === "completion") {
-    return `Completed${first.mode ? ` (${first.mode})` : ""}${when}.`;
+    return `Completed${first.mode ? ` ${MODE_WORDS[first.mode] ?? first.mode}` : ""}${when}.`;
   }
   return `Met${when}.`;
 }
@@ -127,7 +130,7 @@ export function decisionEntries(
     } else if (leaf.type === "assessment") {
       results.push({ type: ["Result"], resultDescription, status: "Completed" });
     } else if (leaf.type === "rating") {
-      results.push({ type: ["Result"], resultDescription, value: averageRating(records).toFixed(2) });
+      results.push({ type: ["Result"], resultDescription, value: roundHalfUp(averageRating(records)) });
     }
   }
   return { evidence: entries, results };

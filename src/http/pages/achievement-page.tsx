@@ -1,5 +1,6 @@
 import type { CatalogEntry } from "../../domain/catalog/parse-catalog.js";
-import { dependentIds, prerequisiteIds, validityWords } from "./catalog-words.js";
+import { assessmentNamer, dependentIds, prerequisiteIds, validityWords } from "./catalog-words.js";
+import { programSlug } from "./components/program-sections.js";
 import { markdownHtml } from "./components/raw-html.js";
 import { Layout } from "./layout.js";
 import { RuleWords } from "./rule-words.js";
@@ -35,9 +36,11 @@ export function AchievementPage(props: { site: Site; entry: CatalogEntry; entrie
       <nav aria-label="Breadcrumb" class="breadcrumb">
         <ol>
           <li>
-            <a href="/issuer">Certifications</a>
+            <a href="/achievements">Certifications</a>
           </li>
-          <li>{entry.program}</li>
+          <li>
+            <a href={`/achievements#${programSlug(entry.program)}`}>{entry.program}</a>
+          </li>
         </ol>
       </nav>
       <div class="credential-head">
@@ -50,7 +53,7 @@ export function AchievementPage(props: { site: Site; entry: CatalogEntry; entrie
           />
         </figure>
         <div class="credential-head__text">
-          <p class="eyebrow">{entry.program}</p>
+          <p class="eyebrow">{entry.achievementType.replace(/^ext:/, "").replace(/([a-z])([A-Z])/g, "$1 $2")}</p>
           <h1>{entry.name}</h1>
           <p>{entry.description}</p>
           <dl class="facts">
@@ -78,7 +81,13 @@ export function AchievementPage(props: { site: Site; entry: CatalogEntry; entrie
         <section class="panel" aria-labelledby="rule-heading">
           <h2 id="rule-heading">The criteria as they are checked</h2>
           <p class="muted">Awards are made automatically from recorded results when these conditions are met.</p>
-          <RuleWords rule={entry.criteria.rule} names={(id) => names.get(id)} />
+          <RuleWords
+            rule={entry.criteria.rule}
+            names={{
+              certification: (id) => names.get(id),
+              assessment: assessmentNamer(props.entries, entry),
+            }}
+          />
         </section>
       ) : null}
       {requires.length > 0 || leadsTo.length > 0 ? (

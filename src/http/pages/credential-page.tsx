@@ -3,7 +3,7 @@ import { ChecksList } from "./components/checks-list.js";
 import { CredentialBody, CredentialHead } from "./components/credential-details.js";
 import { HistoryPanel, ReplacementNotice } from "./components/lifecycle-panel.js";
 import { generatedSvg } from "./components/raw-html.js";
-import { RecipientForm } from "./components/recipient-form.js";
+import { RecipientAnswer, RecipientForm } from "./components/recipient-form.js";
 import { isGenuine, VerdictBanner, verdictLabel } from "./components/verdict-banner.js";
 import type { CredentialPageData } from "./credential-page-data.js";
 import { Layout, type OpenGraph } from "./layout.js";
@@ -33,14 +33,29 @@ function openGraph(data: CredentialPageData, display: CredentialDisplay, site: S
   };
 }
 
-function Downloads(props: { id: string }) {
+/** The word across the images and certificate of a credential no longer in force (as the files service draws it). */
+function markWord(data: CredentialPageData): string | undefined {
+  switch (data.report.verdict) {
+    case "revoked":
+      return data.lifecycle.supersededBy ? "REPLACED" : "REVOKED";
+    case "suspended":
+      return "SUSPENDED";
+    case "expired":
+      return "EXPIRED";
+    default:
+      return undefined;
+  }
+}
+
+function Downloads(props: { id: string; mark?: string }) {
   const base = `/credentials/${props.id}`;
+  const marked = (note: string) => (props.mark ? `${note}, marked “${props.mark}”` : note);
   // The server names the image and PDF downloads; the JSON and JWT come from routes that do not, so name them here.
   const files = [
-    { href: `${base}/badge.png`, label: "Badge image (PNG)", note: "with the credential baked in" },
-    { href: `${base}/badge.svg`, label: "Badge image (SVG)", note: "with the credential baked in" },
-    { href: `${base}/certificate.pdf`, label: "Certificate (PDF)", note: "printable, with a QR code" },
-    { href: `${base}/share-card.png`, label: "Share card (PNG)", note: "1200 × 627" },
+    { href: `${base}/badge.png`, label: "Badge image (PNG)", note: marked("with the credential baked in") },
+    { href: `${base}/badge.svg`, label: "Badge image (SVG)", note: marked("with the credential baked in") },
+    { href: `${base}/certificate.pdf`, label: "Certificate (PDF)", note: marked("printable, with a QR code") },
+    { href: `${base}/share-card.png`, label: "Share card (PNG)", note: marked("1200 × 627") },
     {
       href: `${base}?format=json`,
       label: "Credential (JSON-LD)",
@@ -71,10 +86,13 @@ function Downloads(props: { id: string }) {
   );
 }
 
-function SharePanel(props: { linkedIn: NonNullable<CredentialPageData["linkedIn"]> }) {
+/** Right under the verdict (only a valid credential has it), so a holder on a phone need not scroll for it. */
+function ShareBar(props: { linkedIn: NonNullable<CredentialPageData["linkedIn"]> }) {
   return (
-    <section class="panel" aria-labelledby="share-heading">
-      <h2 id="share-heading">Share</h2>
+    <section class="share-bar" aria-labelledby="share-heading">
+      <h2 id="share-heading" class="share-bar__title">
+        Share this credential
+      </h2>
       <ul class="actions">
         <li>
           <a class="button" href={props.linkedIn.addToProfile} rel="noopener" data-linkedin="add-to-profile">
@@ -146,6 +164,7 @@ export function CredentialPage(props: {
       canonical={data.url}
       og={openGraph(data, display, site)}
     >
+      {props.recipient ? <RecipientAnswer result={props.recipient.result} error={props.recipient.error} /> : null}
       <VerdictBanner
         verdict={report.verdict}
         display={display}
@@ -154,6 +173,7 @@ export function CredentialPage(props: {
         since={lifecycle.since}
         replaced={lifecycle.supersededBy !== undefined}
       />
+      {data.linkedIn ? <ShareBar linkedIn={data.linkedIn} /> : null}
       <ReplacementNotice lifecycle={lifecycle} />
       <div class="page-grid">
         <article class="page-grid__main" aria-labelledby="credential-name">
@@ -164,17 +184,12 @@ export function CredentialPage(props: {
           />
           <CredentialBody display={display} site={site} genuine={genuine} />
           <ChecksList checks={report.checks} />
-          <RecipientForm
-            action={`/credentials/${data.id}/recipient`}
-            result={props.recipient?.result}
-            error={props.recipient?.error}
-          />
+          <RecipientForm action={`/credentials/${data.id}/recipient`} error={props.recipient?.error} />
           <HistoryPanel lifecycle={lifecycle} />
         </article>
-        <aside class="page-grid__side" aria-label="Share, scan and download">
-          {data.linkedIn ? <SharePanel linkedIn={data.linkedIn} /> : null}
+        <aside class="page-grid__side" aria-label="Scan and download">
           <QrPanel data={data} />
-          <Downloads id={data.id} />
+          <Downloads id={data.id} mark={markWord(data)} />
         </aside>
       </div>
     </Layout>

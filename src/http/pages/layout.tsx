@@ -61,17 +61,20 @@ export function Layout(props: LayoutProps) {
         </a>
         <header class="site-header">
           <div class="wrap site-header__inner">
-            <a class="brand" href="/issuer">
+            <a class="brand" href="/">
               {site.logoSrc ? <img class="brand__logo" src={site.logoSrc} alt="" width={40} height={40} /> : null}
               <span class="brand__name">{site.issuerName}</span>
             </a>
             <nav aria-label="Site">
               <ul class="site-nav">
                 <li>
-                  <a href="/issuer">Certifications</a>
+                  <a href="/achievements">Certifications</a>
                 </li>
                 <li>
                   <a href="/verify">Verify a badge</a>
+                </li>
+                <li>
+                  <a href="/issuer">Issuer</a>
                 </li>
               </ul>
             </nav>
@@ -87,7 +90,8 @@ export function Layout(props: LayoutProps) {
               or with any Open Badges verifier.
             </p>
             <p>
-              <a href="/verify">Verify a badge</a> · <a href="/issuer">Certifications</a> · <a href="/docs">API</a>
+              <a href="/verify">Verify a badge</a> · <a href="/achievements">Certifications</a> ·{" "}
+              <a href="/issuer">Issuer</a> · <a href="/docs">API</a>
             </p>
           </div>
         </footer>

@@ -1,11 +1,20 @@
 import type { Rule } from "../../domain/criteria/rule-schema.js";
+import { aGraderRole } from "../../domain/grader-roles.js";
 
 /**
  * A certification's machine rule in plain words, as a nested list: what the awarding engine checks, so a
- * reader can see that the narrative and the rule agree.
+ * reader can see that the narrative and the rule agree. Nothing internal is printed: assessments are named by
+ * their certification ("the GitLab Certified Associate written exam"), grader roles in words, and items and forms
+ * by the rule's own label (the catalog's words), or spelt out as words when a rule has none.
  */
 
-type Names = (certificationId: string) => string | undefined;
+/** What the words need from the catalog. */
+export type RuleNames = {
+  /** A certification's name by id. */
+  certification: (id: string) => string | undefined;
+  /** An assessment by id, as "the <certification> written exam". */
+  assessment: (id: string) => string;
+};
 
 const COMPLETION_WORDS: Record<string, string> = {
   task: "task",
@@ -16,6 +25,13 @@ const COMPLETION_WORDS: Record<string, string> = {
   delivery: "delivery of",
   review: "review of",
 };
+
+const MODE_WORDS: Record<string, string> = { live: ", given live", recording: ", as a recording" };
+
+/** "gitlab-basics-trainer-resources" → "gitlab basics trainer resources": an id as words, when nothing names it. */
+function spelt(id: string): string {
+  return id.replace(/[-_.]+/g, " ").trim();
+}
 
 function ruleOf(all: Rule, id: string): Rule | undefined {
   let found: Rule | undefined;
@@ -33,7 +49,7 @@ function ruleOf(all: Rule, id: string): Rule | undefined {
 
 function labelOf(all: Rule, id: string): string {
   const found = ruleOf(all, id);
-  return found?.label ?? found?.id ?? id;
+  return found?.label ?? spelt(found?.id ?? id);
 }
 
 function filters(rule: { after?: string; withinMonths?: number }, root: Rule): string {
@@ -57,12 +73,12 @@ function filters(rule: { after?: string; withinMonths?: number }, root: Rule): s
   return parts.length ? `, ${parts.join(", ")}` : "";
 }
 
-/** ", recorded by a grader in the role “x” or “y”" ("" when any submitter counts). */
+/** ", graded by a Professional Services engineer" ("" when any submitter counts). */
 function graders(roles: readonly string[] | undefined, verb: string): string {
-  return roles ? `, ${verb} by a grader in the role ${roles.map((r) => `“${r}”`).join(" or ")}` : "";
+  return roles ? `, ${verb} by ${roles.map(aGraderRole).join(" or ")}` : "";
 }
 
-function sentence(rule: Rule, root: Rule): string {
+function sentence(rule: Rule, root: Rule, names: RuleNames): string {
   switch (rule.type) {
     case "all":
       return "All of the following:";
@@ -76,24 +92,26 @@ function sentence(rule: Rule, root: Rule): string {
       const retake = rule.retakeRequires
         ? `. After a failed attempt, “${labelOf(root, rule.retakeRequires)}” must be met again before a new attempt counts`
         : "";
-      return `Pass the assessment “${rule.assessment}”${mark}${graders(rule.graderRoles, "graded")}${filters(rule, root)}${retake}.`;
+      return `Pass ${names.assessment(rule.assessment)}${mark}${graders(rule.graderRoles, "graded")}${filters(rule, root)}${retake}.`;
     }
     case "completion": {
-      const mode = rule.mode === "live" ? " (live)" : rule.mode === "recording" ? " (recorded)" : "";
-      const what = `${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${rule.item}”${mode}`;
-      return `Complete the ${what}${graders(rule.graderRoles, "recorded")}${filters(rule, root)}.`;
+      const mode = rule.mode ? (MODE_WORDS[rule.mode] ?? "") : "";
+      const by = graders(rule.graderRoles, "recorded");
+      // The label names the item; without one, the item's id is spelt out.
+      return rule.label
+        ? `A recorded completion${mode}${by}${filters(rule, root)}.`
+        : `Complete the ${COMPLETION_WORDS[rule.completion] ?? rule.completion} “${spelt(rule.item)}”${mode}${by}${filters(rule, root)}.`;
     }
     case "rating": {
       const { minForms, closure } = rule.delivery;
       const forms = minForms === 1 ? "its first form" : `its first ${minForms} forms`;
-      const closer = closure?.graderRoles
-        ? `a grader in the role ${closure.graderRoles.map((r) => `“${r}”`).join(" or ")}`
-        : "a grader";
+      const closer = closure?.graderRoles ? closure.graderRoles.map(aGraderRole).join(" or ") : "a grader";
       const atLeast = minForms === 1 ? "" : `, with at least ${minForms} forms,`;
       const complete = closure ? `once ${closer} has closed it${atLeast} (on every form of it)` : `on ${forms}`;
+      const on = rule.label ? "" : ` on ${rule.forms.map((f) => `“${spelt(f)}”`).join(" and ")}`;
       return (
-        `Receive an average rating of at least ${rule.minAverage} out of ${rule.scale} on ${rule.forms.map((f) => `“${f}”`).join(" and ")}` +
-        `${graders(rule.graderRoles, "submitted")}; forms of one delivery are averaged together, and a delivery is judged ${complete}${filters(rule, root)}.`
+        `An average rating of at least ${rule.minAverage} out of ${rule.scale}${on}${graders(rule.graderRoles, "submitted")}` +
+        `; forms of one delivery are averaged together, and a delivery is judged ${complete}${filters(rule, root)}.`
       );
     }
     case "prerequisite":
@@ -101,9 +119,9 @@ function sentence(rule: Rule, root: Rule): string {
   }
 }
 
-function RuleItem(props: { rule: Rule; root: Rule; names: Names }) {
+function RuleItem(props: { rule: Rule; root: Rule; names: RuleNames }) {
   const { rule } = props;
-  const text = sentence(rule, props.root);
+  const text = sentence(rule, props.root, props.names);
   return (
     <li>
       {rule.label && rule.type !== "prerequisite" ? <strong class="rule__label">{rule.label}. </strong> : null}
@@ -112,7 +130,7 @@ function RuleItem(props: { rule: Rule; root: Rule; names: Names }) {
         <>
           {" "}
           <a href={`/achievements/${encodeURIComponent(rule.certification)}`}>
-            {props.names(rule.certification) ?? rule.certification}
+            {props.names.certification(rule.certification) ?? spelt(rule.certification)}
           </a>
           , currently valid (not expired, revoked or suspended).
         </>
@@ -128,7 +146,7 @@ function RuleItem(props: { rule: Rule; root: Rule; names: Names }) {
   );
 }
 
-export function RuleWords(props: { rule: Rule; names: Names }) {
+export function RuleWords(props: { rule: Rule; names: RuleNames }) {
   return (
     <ul class="rule">
       <RuleItem rule={props.rule} root={props.rule} names={props.names} />

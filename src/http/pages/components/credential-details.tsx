@@ -136,47 +136,86 @@ export function CredentialBody(props: { display: CredentialDisplay; site: Site; 
           ) : null}
         </section>
       ) : null}
-      {display.evidence.length > 0 || display.results.length > 0 ? (
-        <section class="panel" aria-labelledby="evidence-heading">
-          <h2 id="evidence-heading">Evidence and results</h2>
-          {display.results.length > 0 ? (
-            <dl class="results">
-              {display.results.map((r) => (
-                <div class="results__item">
-                  <dt>{r.description ?? "Result"}</dt>
-                  <dd>{[r.value, r.status ? statusWords(r.status) : undefined].filter(Boolean).join(" · ") || "—"}</dd>
-                </div>
-              ))}
-            </dl>
-          ) : null}
-          {display.evidence.length > 0 ? (
-            <ul class="evidence">
-              {display.evidence.map((e) => {
-                const href = safeHttpUrl(e.url);
-                return (
-                  <li>
-                    {e.name ? <strong>{e.name}</strong> : null}
-                    {e.description ? <p>{e.description}</p> : null}
-                    {e.narrative ? <div class="prose">{markdownHtml(e.narrative)}</div> : null}
-                    {href ? (
-                      <p>
-                        <a href={href} rel="nofollow noopener">
-                          View evidence
-                        </a>
-                      </p>
-                    ) : null}
-                  </li>
-                );
-              })}
-            </ul>
-          ) : null}
-        </section>
-      ) : null}
+      {display.evidence.length > 0 || display.results.length > 0 ? <EvidencePanel display={display} /> : null}
     </>
   );
 }
 
 /** OB result status vocabulary (Completed, Enrolled, Failed, InProgress, OnHold, Provisional, Withdrew) in words. */
 function statusWords(status: string): string {
-  return status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  const words = status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+type Result = CredentialDisplay["results"][number];
+
+/** A result with its unit: "86 %" (Percent), "4.34 out of 5" (a score with a maximum), and its status in words. */
+export function resultWords(r: Result): string {
+  let value = r.value;
+  if (value !== undefined && /^-?\d+(\.\d+)?$/.test(value.trim())) {
+    if (r.resultType === "Percent") {
+      value = `${value.trim()} %`;
+    } else if (r.valueMax !== undefined) {
+      value = `${value.trim()} out of ${r.valueMax}`;
+    }
+  }
+  return [value, r.status ? statusWords(r.status) : undefined].filter(Boolean).join(" · ") || "—";
+}
+
+/**
+ * Evidence and results as one list: each criterion named once, with its result (when the credential gives one
+ * under the same name) and its narrative; results without evidence of that name follow on their own.
+ */
+function EvidencePanel(props: { display: CredentialDisplay }) {
+  const { evidence, results } = props.display;
+  const named = new Set(evidence.map((e) => e.name).filter(Boolean));
+  const resultOf = (name?: string) => (name ? results.find((r) => r.description === name) : undefined);
+  const alone = results.filter((r) => !r.description || !named.has(r.description));
+  return (
+    <section class="panel" aria-labelledby="evidence-heading">
+      <h2 id="evidence-heading">Evidence and results</h2>
+      {evidence.length > 0 ? (
+        <ul class="evidence">
+          {evidence.map((e) => {
+            const href = safeHttpUrl(e.url);
+            const found = resultOf(e.name);
+            // Said once: a value the narrative already gives ("Scored 86 % on …") is not repeated in the heading,
+            // nor a bare status ("Completed") beside a narrative that tells what happened ("Passed on …").
+            const told = `${e.narrative ?? ""} ${e.description ?? ""}`;
+            const result =
+              found && (found.value ? !told.includes(resultWords(found)) : !e.narrative) ? found : undefined;
+            return (
+              <li>
+                {e.name || result ? (
+                  <p class="evidence__head">
+                    {e.name ? <strong>{e.name}</strong> : null}
+                    {result ? <span class="evidence__result">{resultWords(result)}</span> : null}
+                  </p>
+                ) : null}
+                {e.description ? <p>{e.description}</p> : null}
+                {e.narrative ? <div class="prose">{markdownHtml(e.narrative)}</div> : null}
+                {href ? (
+                  <p>
+                    <a href={href} rel="nofollow noopener">
+                      View evidence
+                    </a>
+                  </p>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {alone.length > 0 ? (
+        <dl class="results">
+          {alone.map((r) => (
+            <div class="results__item">
+              <dt>{r.description ?? "Result"}</dt>
+              <dd>{resultWords(r)}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+    </section>
+  );
 }

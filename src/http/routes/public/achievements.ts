@@ -5,8 +5,9 @@ import { getAchievementDocument, listAchievements } from "../../../services/cata
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
 import { AchievementPage } from "../../pages/achievement-page.js";
+import { CatalogPage } from "../../pages/catalog-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
-import { NotFoundPage } from "../../pages/not-found-page.js";
+import { sendNotFoundPage } from "../../pages/send-not-found.js";
 import { sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
 import { sendFile } from "../../send-file.js";
@@ -34,11 +35,15 @@ const listRoute = createRoute({
   method: "get",
   path: "/achievements",
   tags: ["Catalog"],
-  summary: "The certification catalog",
+  summary: "The certification catalog, or its page for browsers",
+  description: "Clients whose `Accept` prefers `text/html` get the catalog page, grouped by program (`Vary: Accept`).",
   responses: {
     200: {
       description: "Every certification",
-      content: { "application/json": { schema: z.object({ items: z.array(AchievementSummarySchema) }) } },
+      content: {
+        "application/json": { schema: z.object({ items: z.array(AchievementSummarySchema) }) },
+        "text/html": { schema: z.string() },
+      },
     },
   },
 });
@@ -82,17 +87,33 @@ const imageRoute = (format: "png" | "svg") =>
   });
 
 export function registerAchievements(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(listRoute, (c) => c.json({ items: listAchievements(c.var.ctx) }, 200));
+  app.openapi(listRoute, (c) => {
+    const ctx = c.var.ctx;
+    if (prefersHtml(c.req.header("accept"))) {
+      const page = CatalogPage({
+        site: siteOf(ctx),
+        entries: ctx.catalog.entries,
+        url: `${ctx.config.publicUrl}/achievements`,
+      });
+      return sendPage(c, page, { cache: "public", varyAccept: true });
+    }
+    return c.json({ items: listAchievements(ctx) }, 200, { vary: "Accept" });
+  });
   app.openapi(getRoute, (c) => {
     const ctx = c.var.ctx;
     const { id } = c.req.valid("param");
     if (prefersHtml(c.req.header("accept"))) {
-      const site = siteOf(ctx);
       const entry = ctx.catalog.get(id);
-      const page = entry
-        ? AchievementPage({ site, entry, entries: ctx.catalog.entries, url: achievementUrl(ctx.config.publicUrl, id) })
-        : NotFoundPage({ site, what: "There is no certification at this address." });
-      return sendPage(c, page, { status: entry ? 200 : 404, cache: "public", varyAccept: true });
+      if (!entry) {
+        return sendNotFoundPage(c, "certification", { varyAccept: true });
+      }
+      const page = AchievementPage({
+        site: siteOf(ctx),
+        entry,
+        entries: ctx.catalog.entries,
+        url: achievementUrl(ctx.config.publicUrl, id),
+      });
+      return sendPage(c, page, { cache: "public", varyAccept: true });
     }
     return c.json(getAchievementDocument(ctx, id) as Record<string, never>, 200, {
       "content-type": "application/ld+json",

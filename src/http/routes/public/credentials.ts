@@ -9,10 +9,10 @@ import { notFoundResponse, problemResponses } from "../../openapi.js";
 import { CredentialPage, credentialPageKey } from "../../pages/credential-page.js";
 import { loadCredentialPage } from "../../pages/credential-page-data.js";
 import { prefersHtml } from "../../pages/negotiate.js";
-import { NotFoundPage } from "../../pages/not-found-page.js";
+import { sendNotFoundPage } from "../../pages/send-not-found.js";
 import { renderPage, sendHtml, sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
-import { problemResponse } from "../../problem.js";
+import { problemResponse, validationHook } from "../../problem.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import { CredentialIdParamSchema, CredentialIdSchema } from "../admin/credential-schemas.js";
 import { tooManyPage } from "./verify-page.js";
@@ -96,10 +96,7 @@ async function credentialPage(
   const site = siteOf(ctx);
   const data = await loadCredentialPage(ctx, id, { recipientEmail: recipient?.email });
   if (!data) {
-    return sendPage(c, NotFoundPage({ site, what: "There is no credential at this address." }), {
-      status: 404,
-      varyAccept: true,
-    });
+    return sendNotFoundPage(c, "credential", { varyAccept: true });
   }
   if (!recipient) {
     const cache = renderedPages(ctx);
@@ -147,20 +144,28 @@ function readEmail(value: unknown): { email: string } | { error: string } {
 }
 
 export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(jsonRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const { format } = c.req.valid("query");
-    if (format === "html" || (format === undefined && prefersHtml(c.req.header("accept")))) {
-      return credentialPage(c, id);
-    }
-    const document = getSignedCredential(c.var.ctx, id);
-    // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
-    return c.json(JSON.parse(document) as Record<string, never>, 200, {
-      "content-type": "application/vc+ld+json",
-      "cache-control": "no-cache",
-      vary: "Accept",
-    });
-  });
+  app.openapi(
+    jsonRoute,
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { format } = c.req.valid("query");
+      if (format === "html" || (format === undefined && prefersHtml(c.req.header("accept")))) {
+        return credentialPage(c, id);
+      }
+      const document = getSignedCredential(c.var.ctx, id);
+      // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
+      return c.json(JSON.parse(document) as Record<string, never>, 200, {
+        "content-type": "application/vc+ld+json",
+        "cache-control": "no-cache",
+        vary: "Accept",
+      });
+    },
+    // A truncated or mistyped credential URL is "no such credential" to a person; machines keep the 400 problem.
+    (result, c) =>
+      !result.success && result.target === "param" && prefersHtml(c.req.header("accept"))
+        ? sendNotFoundPage(c, "credential", { varyAccept: true })
+        : validationHook(result, c),
+  );
   app.openapi(jwtRoute, (c) => {
     const jwt = getCredentialJwt(c.var.ctx, c.req.valid("param").id);
     return c.text(jwt, 200, { "cache-control": "no-cache" });
@@ -169,10 +174,9 @@ export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
     const id = fromShortCode(c.req.valid("param").code);
     const html = prefersHtml(c.req.header("accept"));
     if (!id) {
-      const what = "This short link does not point to a credential.";
       return html
-        ? sendPage(c, NotFoundPage({ site: siteOf(c.var.ctx), what }), { status: 404, varyAccept: true })
-        : problemResponse(c, "NOT_FOUND", what);
+        ? sendNotFoundPage(c, "short-link", { varyAccept: true })
+        : problemResponse(c, "NOT_FOUND", "This short link does not point to a credential.");
     }
     return html ? credentialPage(c, id) : c.redirect(`/credentials/${id}`, 308);
   });
@@ -181,9 +185,7 @@ export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
   app.post("/credentials/:id/recipient", verifyRateLimit(tooManyPage), async (c) => {
     const parsed = CredentialIdSchema.safeParse(c.req.param("id"));
     if (!parsed.success) {
-      return sendPage(c, NotFoundPage({ site: siteOf(c.var.ctx), what: "There is no credential at this address." }), {
-        status: 404,
-      });
+      return sendNotFoundPage(c, "credential");
     }
     const body = await c.req.parseBody();
     const email = readEmail(body.email);

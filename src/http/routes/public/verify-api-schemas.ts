@@ -47,7 +47,13 @@ const DisplaySchema = z
       }),
     ),
     results: z.array(
-      z.object({ description: z.string().optional(), value: z.string().optional(), status: z.string().optional() }),
+      z.object({
+        description: z.string().optional(),
+        value: z.string().optional(),
+        status: z.string().optional(),
+        resultType: z.string().optional().openapi({ description: "From the ResultDescription, e.g. Percent" }),
+        valueMax: z.string().optional(),
+      }),
     ),
   })
   .openapi("CredentialDisplay", { description: "What the credential says, read from untrusted content (plain text)" });

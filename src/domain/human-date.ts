@@ -1,0 +1,23 @@
+/**
+ * The one way dates are written for people, on every public page, certificate, share card and evidence narrative:
+ * "2 March 2026", and with a time "2 March 2026 at 09:30 UTC". Always in UTC, so every reader sees the day the
+ * credential states, whatever their time zone.
+ */
+const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+/** "2 March 2026". */
+export function humanDay(date: Date): string {
+  return DAY.format(date);
+}
+
+/** "2 March 2026 at 09:30 UTC". */
+export function humanDayTime(date: Date): string {
+  const time = date.toISOString().slice(11, 16);
+  return `${humanDay(date)} at ${time} UTC`;
+}
+
+/** An ISO 8601 instant as "2 March 2026", or the text as it is when it is not one. */
+export function humanDayOf(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? humanDay(new Date(ms)) : iso;
+}
