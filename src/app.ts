@@ -5,6 +5,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
 import { fieldErrors, notFound, onError, problemResponse } from "./http/problem.js";
+import { refuseReservedKeys } from "./http/reserved-keys.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerEvents } from "./http/routes/admin/events.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
@@ -56,6 +57,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
       { "/verify": tooLargePage },
     ),
   );
+  app.use(refuseReservedKeys());
 
   // Public documents are read by browser-based verifiers and wallets on other origins.
   const publicCors = cors({
