@@ -98,3 +98,12 @@ export function holdsMoreValuesThan(value: unknown, max: number): boolean {
   }
   return false;
 }
+
+/**
+ * A value read from untrusted JSON, as text for a message: a string as it is, anything else as JSON, cut at `max`
+ * characters. Never `String(value)`: an object such as `{"toString": null}` makes that throw.
+ */
+export function shown(value: unknown, max = 200): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? typeof value);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

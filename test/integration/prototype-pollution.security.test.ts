@@ -154,7 +154,7 @@ describe("prototype pollution through the verifier", () => {
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
     const payload = hostile((c) => (c.credentialSubject.achievement.image = "constructor"));
     put(payload, "__proto__", { polluted: "yes" });
-    for (const header of [{ alg: "EdDSA", kid: "__proto__" }]) {
+    for (const header of [{ alg: "EdDSA", kid: "__proto__" }, { alg: { toString: null } }]) {
       for (const token of [`${b64(header)}.${b64(payload)}.AAAA`, `${b64(header)}.${b64({ vc: payload })}.AAAA`]) {
         const res = await t.app.request("/api/verify", json({ credential: token }));
         expect(res.status).toBe(200);
