@@ -1,3 +1,4 @@
+import "../src/harden-process.js";
 import { benchBakeThroughput } from "./bake-throughput.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueThroughput } from "./issue-throughput.js";

@@ -8,6 +8,7 @@ import { prefersHtml } from "./http/pages/negotiate.js";
 import { sendNotFoundPage } from "./http/pages/send-not-found.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
+import { refuseReservedKeys } from "./http/reserved-keys.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerEvents } from "./http/routes/admin/events.js";
@@ -46,6 +47,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
       { "/verify": tooLargePage },
     ),
   );
+  app.use(refuseReservedKeys());
 
   // Public documents are read by browser-based verifiers and wallets on other origins.
   const publicCors = cors({

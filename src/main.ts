@@ -1,3 +1,4 @@
+import "./harden-process.js";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { type Started, startServices } from "./bootstrap.js";

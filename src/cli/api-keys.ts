@@ -1,3 +1,4 @@
+import "../harden-process.js";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { systemDeps } from "../bootstrap.js";

@@ -1,3 +1,4 @@
+import "../harden-process.js";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { AppError } from "../errors.js";

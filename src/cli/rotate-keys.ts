@@ -1,3 +1,4 @@
+import "../harden-process.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { readIssuerKeys, rotateIssuerKeys } from "../crypto/key-files.js";
 import { didWebFor } from "../domain/issuer.js";

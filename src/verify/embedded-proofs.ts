@@ -8,7 +8,7 @@ import type { VerifyEnv } from "./environment.js";
 import { type ResolvedKey, resolveKey } from "./keys.js";
 import { ed25519ToMultibase } from "./multibase.js";
 import { errorMessages, type ProofResult, refusedContext } from "./proof-result.js";
-import { holdsMoreValuesThan } from "./safe-json.js";
+import { holdsMoreValuesThan, shown } from "./safe-json.js";
 
 type Suite = "eddsa-rdfc-2022" | "Ed25519Signature2020";
 
@@ -103,7 +103,7 @@ async function verifyOneProof(
     return {
       outcome: "failed",
       code: "wrong-purpose",
-      message: `The ${suite} proof is not made for issuing credentials (its purpose is "${String(proof.proofPurpose)}").`,
+      message: `The ${suite} proof is not made for issuing credentials (its purpose is "${shown(proof.proofPurpose)}").`,
     };
   }
   const vmRef =

@@ -3,6 +3,7 @@ import type { VerifyEnv } from "./environment.js";
 import { type KeyResolution, publicKeyOf } from "./key-material.js";
 import { ed25519FromMultibase, ed25519ToJwk } from "./multibase.js";
 import { controllerListsKey, resolveDidWebKey, resolveHttpKey } from "./remote-keys.js";
+import { parseJson } from "./safe-json.js";
 
 export type { KeyResolution, KeyVia, ResolvedKey, Unresolved } from "./key-material.js";
 
@@ -99,13 +100,11 @@ function resolveOurKey(ref: string, env: VerifyEnv): KeyResolution {
 }
 
 function resolveDidJwk(ref: string, encoded: string): KeyResolution {
-  let jwk: unknown;
-  try {
-    jwk = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
-  } catch {
+  const jwk = parseJson(Buffer.from(encoded, "base64url").toString("utf8"));
+  if (!jwk.ok) {
     return failed("unknown-key", `${ref} does not encode a JSON Web Key`);
   }
-  const key = publicKeyOf({ publicKeyJwk: jwk });
+  const key = publicKeyOf({ publicKeyJwk: jwk.value });
   if (!key) {
     return failed("unknown-key", `${ref} does not encode a public key`);
   }

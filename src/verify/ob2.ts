@@ -5,7 +5,7 @@ import { ob2Display } from "./display.js";
 import type { VerifyEnv } from "./environment.js";
 import { fetchJsonObject } from "./remote.js";
 import type { Check, CredentialDisplay } from "./report.js";
-import { isJsonObject } from "./safe-json.js";
+import { isJsonObject, shown } from "./safe-json.js";
 
 type Json = Record<string, unknown>;
 
@@ -175,11 +175,14 @@ function keyOwnerCheck(
     );
   }
   if (listed === false) {
-    const message = `The issuer's profile (${issuerId}) does not list the signing key ${String(creator)}.`;
+    const message = `The issuer's profile (${issuerId}) does not list the signing key ${shown(creator)}.`;
     return issuerCheck("failed", "key-not-issuers", message);
   }
   const sameSite =
-    URL.canParse(String(creator)) && URL.canParse(issuerId) && new URL(String(creator)).host === new URL(issuerId).host;
+    typeof creator === "string" &&
+    URL.canParse(creator) &&
+    URL.canParse(issuerId) &&
+    new URL(creator).host === new URL(issuerId).host;
   if (listed || sameSite) {
     const basis = listed ? "the issuer's profile lists it" : "it is published on the issuer's own site";
     return issuerCheck("passed", "issuers-key", `The signing key belongs to the issuer, ${issuerId} (${basis}).`);

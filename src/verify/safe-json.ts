@@ -1,3 +1,5 @@
+import { findReservedKey } from "../domain/reserved-keys.js";
+
 /** Deeper JSON than this is refused before parsing: later steps (schema, JSON-LD) recurse per level. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -33,16 +35,28 @@ function nestingDepth(text: string, limit: number): number {
   return deepest;
 }
 
-/** Parses untrusted JSON, refusing nesting deeper than `maxDepth` before anything recurses over it. */
+/**
+ * Parses untrusted JSON, refusing nesting deeper than `maxDepth` before anything recurses over it, and keys such as
+ * `__proto__` (see domain/reserved-keys) before any library copies or merges the value.
+ */
 export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonParse {
   if (nestingDepth(text, maxDepth) > maxDepth) {
     return { ok: false, reason: `it nests deeper than ${maxDepth} levels` };
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
+  const reserved = findReservedKey(value);
+  if (reserved) {
+    return {
+      ok: false,
+      reason: `it uses "${reserved.key}" as a property name (at ${reserved.path}), which is refused`,
+    };
+  }
+  return { ok: true, value };
 }
 
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
@@ -83,4 +97,13 @@ export function holdsMoreValuesThan(value: unknown, max: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * A value read from untrusted JSON, as text for a message: a string as it is, anything else as JSON, cut at `max`
+ * characters. Never `String(value)`: an object such as `{"toString": null}` makes that throw.
+ */
+export function shown(value: unknown, max = 200): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? typeof value);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -6,7 +6,7 @@ import { isOurs } from "./keys.js";
 import { fetchJsonObject } from "./remote.js";
 import type { Check } from "./report.js";
 import { check1EdTechList } from "./revocation-list-1edtech.js";
-import { isJsonObject } from "./safe-json.js";
+import { isJsonObject, shown } from "./safe-json.js";
 import { checkValidity } from "./validity.js";
 
 export type EntryResult =
@@ -88,7 +88,7 @@ async function checkEntry(entry: unknown, credential: Record<string, unknown>, e
   return {
     state: "unknown",
     code: "unsupported-status",
-    note: `The credential's status uses ${String(entry.type)}, which this verifier does not read.`,
+    note: `The credential's status uses ${shown(entry.type)}, which this verifier does not read.`,
   };
 }
 

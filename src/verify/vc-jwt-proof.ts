@@ -3,7 +3,7 @@ import type { VerifyEnv } from "./environment.js";
 import { publicKeyOf, type ResolvedKey } from "./key-material.js";
 import { resolveKey } from "./keys.js";
 import type { ProofResult } from "./proof-result.js";
-import { isJsonObject, parseJson } from "./safe-json.js";
+import { isJsonObject, parseJson, shown } from "./safe-json.js";
 import { dateFromSeconds } from "./validity.js";
 
 /** The only JWS algorithms accepted (OB 3.0 §8.2: RS256 at minimum; ES256 and EdDSA also issued in practice). */
@@ -99,7 +99,7 @@ export async function verifyJwsProof(jws: string, decoded: DecodedJws, env: Veri
   if (typeof alg !== "string" || !(JWS_ALGORITHMS as readonly string[]).includes(alg)) {
     return failed(
       "bad-alg",
-      `The token is signed with ${String(alg)}, which this verifier does not accept (only ${JWS_ALGORITHMS.join(", ")}).`,
+      `The token is signed with ${shown(alg)}, which this verifier does not accept (only ${JWS_ALGORITHMS.join(", ")}).`,
     );
   }
   const key = await keyOfHeader(decoded.header, env);
@@ -142,14 +142,14 @@ function claimsAgree(decoded: DecodedJws, key: ResolvedKey): ProofResult | undef
   if (payload.iss !== undefined && issuerId !== undefined && payload.iss !== issuerId) {
     return failed(
       "claims-mismatch",
-      `The token's issuer claim (${String(payload.iss)}) is not the credential's issuer (${String(issuerId)}).`,
+      `The token's issuer claim (${shown(payload.iss)}) is not the credential's issuer (${shown(issuerId)}).`,
       key,
     );
   }
   if (payload.jti !== undefined && credential.id !== undefined && payload.jti !== credential.id) {
     return failed(
       "claims-mismatch",
-      `The token's id claim (${String(payload.jti)}) is not the credential's id (${String(credential.id)}).`,
+      `The token's id claim (${shown(payload.jti)}) is not the credential's id (${shown(credential.id)}).`,
       key,
     );
   }

@@ -22,11 +22,17 @@ export function throwawayInstallation(prefix: string): { dir: string; env: NodeJ
   };
 }
 
-/** Runs an entry point as an operator would (through tsx): `main` is src/main.ts, anything else src/cli/<name>.ts. */
+/**
+ * Runs an entry point as an operator would (through tsx, with the npm scripts' `--disable-proto=delete`): `main` is
+ * src/main.ts, anything else src/cli/<name>.ts.
+ */
 export async function runCli(env: NodeJS.ProcessEnv, script: string, args: string[]): Promise<CliResult> {
   const file = script === "main" ? "src/main.ts" : `src/cli/${script}.ts`;
   try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", file, ...args], { env, timeout: 20_000 });
+    const { stdout, stderr } = await run("node", ["--disable-proto=delete", "--import", "tsx", file, ...args], {
+      env,
+      timeout: 20_000,
+    });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const e = error as { stdout: string; stderr: string; code: number };

@@ -1,7 +1,9 @@
+import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { signDataIntegrity } from "../../src/crypto/data-integrity.js";
 import { issue } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
-import { getPage, meta, postForm, verdictOf } from "../helpers/pages.js";
+import { decodeEntities, getPage, meta, postForm, verdictOf } from "../helpers/pages.js";
 
 const SCRIPT = `<script>alert("pwned")</script>`;
 const ESCAPED = "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;";
@@ -142,6 +144,72 @@ describe("hostile uploads on the result page", () => {
     expect(html).not.toContain("UPLOAD-MARKER-7431");
     expect(html).not.toContain("openbadges:credential");
     expectInert(html);
+  });
+});
+
+describe("links from an uploaded credential", () => {
+  /** Our own fixed routes, the only root-relative links a result page may carry. */
+  const OUR_ROUTES = new Set(["/", "/achievements", "/issuer", "/verify", "/docs", "#main"]);
+
+  /** Every link of the page: root-relative ones are our fixed routes, every other one is marked foreign. */
+  function expectNoLinkPassesAsOurs(html: string) {
+    for (const [tag] of html.matchAll(/<a [^>]*>/g)) {
+      const href = decodeEntities(/href="([^"]*)"/.exec(tag)?.[1] ?? "");
+      if (href.startsWith("/") || href.startsWith("#")) {
+        expect(OUR_ROUTES.has(href), tag).toBe(true);
+      } else {
+        expect(tag).toContain('rel="nofollow noopener"');
+      }
+    }
+  }
+
+  const EVIL = "https://badges.test//evil.example/x";
+
+  it("shows an issuer URL of our host with //evil.example as a foreign link, never as //evil.example", async () => {
+    const { credential } = await issue(t);
+    const html = await upload({ ...credential, issuer: { ...credential.issuer, id: "did:example:other", url: EVIL } });
+    expect(verdictOf(html)).toBe("not-genuine");
+    expect(html).not.toMatch(/href="\/[/\\]/);
+    expect(html).toContain(`<a href="${EVIL}" rel="nofollow noopener">Test Academy</a>`);
+    expectNoLinkPassesAsOurs(html);
+  });
+
+  it("links nothing of a genuine credential from another issuer as ours, whatever host its URLs name", async () => {
+    const { credential } = await issue(t);
+    const { proof: _proof, credentialStatus: _status, ...unsigned } = credential;
+    const key = await Ed25519Multikey.generate();
+    const did = `did:key:${key.publicKeyMultibase}`;
+    Object.assign(key, { id: `${did}#${key.publicKeyMultibase}`, controller: did });
+    const achievement = {
+      ...unsigned.credentialSubject.achievement,
+      id: "https://badges.test/achievements/x/..//evil",
+    };
+    const signed = await signDataIntegrity({
+      credential: {
+        ...unsigned,
+        id: "https://badges.test/credentials/\\evil.example",
+        issuer: { id: did, type: ["Profile"], name: "Other Academy", url: "https://badges.test/\\evil.example/x" },
+        credentialSubject: { ...unsigned.credentialSubject, achievement },
+      },
+      signer: { signer: key.signer() } as never,
+      documentLoader: t.ctx.documentLoader,
+      now: t.clock.now(),
+    });
+    const html = await upload(signed);
+    expect(verdictOf(html)).toBe("valid");
+    expect(html).not.toContain("This credential was issued here");
+    expect(html).not.toContain("More about");
+    expect(html).not.toMatch(/href="\/[/\\]/);
+    expect(html).toContain(`<a href="${EVIL}" rel="nofollow noopener">Other Academy</a>`);
+    expectNoLinkPassesAsOurs(html);
+  });
+
+  it("still links a genuine credential of ours to its page and our issuer page", async () => {
+    const { credential, id } = await issue(t);
+    const html = await upload(credential);
+    expect(html).toContain(`<a href="/credentials/${id}">see its page</a>`);
+    expect(html).toContain('<a href="/issuer">Test Academy</a>');
+    expect(html).toContain('<a href="/achievements/gitlab-certified-associate">More about');
   });
 });
 

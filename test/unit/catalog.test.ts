@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CatalogError, parseCatalog } from "../../src/domain/catalog/parse-catalog.js";
 import { loadCatalog } from "../../src/load-templates.js";
+import { expectBuiltinsUnchanged, snapshotBuiltins } from "../helpers/builtins.js";
 
 const minimal = (extra = "") => `id: demo-cert
 name: Demo Certification
@@ -88,6 +89,30 @@ variants:
       name: Sales
 `;
     expect(parse(text)).toThrow(/placeholder \{role\.title\} has no value "title"/);
+  });
+
+  it.each([
+    ["__proto__", minimal("tags:\n  - a\n__proto__:\n  polluted: yes"), /demo\.yaml: __proto__: "__proto__" is not/],
+    [
+      "constructor",
+      minimal().replace("criteria:", "criteria:\n  constructor:\n    prototype: {}"),
+      /criteria\.constructor/,
+    ],
+    ["prototype", minimal("alignment:\n  - prototype: x"), /demo\.yaml: alignment\.0\.prototype: "prototype" is not/],
+  ])("refuses %s as a key, naming where, and pollutes nothing", (_key, text, message) => {
+    const before = snapshotBuiltins();
+    expect(parse(text)).toThrow(message);
+    expectBuiltinsUnchanged(before, "a definition file");
+  });
+
+  it("reports a placeholder naming an inherited property (constructor) as unknown", () => {
+    const text = `${minimal().replace("name: Demo Certification", "name: Demo {role.constructor}")}
+variants:
+  param: role
+  values:
+    - id: sales
+`;
+    expect(parse(text)).toThrow(/placeholder \{role\.constructor\} has no value "constructor"/);
   });
 
   it("rejects duplicate ids across files, naming both", () => {

@@ -3,7 +3,7 @@ import { resultWords } from "../../src/http/pages/components/credential-details.
 import { renderMarkdown } from "../../src/http/pages/markdown.js";
 import { prefersHtml } from "../../src/http/pages/negotiate.js";
 import { pageCsp } from "../../src/http/pages/send-page.js";
-import { mailtoUrl, ownPath, safeHttpUrl, safeImageSrc } from "../../src/http/pages/urls.js";
+import { mailtoUrl, ownPagePath, ownPath, safeHttpUrl, safeImageSrc } from "../../src/http/pages/urls.js";
 
 describe("prefersHtml", () => {
   it.each([
@@ -63,6 +63,34 @@ describe("URL policies", () => {
     expect(ownPath("https://badges.test/credentials/x?y=1", "https://badges.test")).toBe("/credentials/x?y=1");
     expect(ownPath("https://badges.test.evil.example/x", "https://badges.test")).toBeUndefined();
     expect(ownPath("https://badges.test@evil.example/x", "https://badges.test")).toBeUndefined();
+  });
+
+  it.each([
+    "https://badges.test//evil.example/x",
+    "https://badges.test/\\evil.example/x",
+    "https://badges.test/\t/evil.example/x",
+    "https://badges.test/a/..//evil.example/x",
+    "https://badges.test/%2e%2e//evil.example/x",
+  ])("never maps %s to a path a browser reads as another host", (url) => {
+    expect(ownPath(url, "https://badges.test")).toBeUndefined();
+    expect(safeImageSrc(url, "https://badges.test")).toBeUndefined();
+  });
+
+  it("links our pages only from their exact URLs, rebuilding the path", () => {
+    const ours = (url: string) => ownPagePath(url, "https://badges.test", "credentials");
+    expect(ours("https://badges.test/credentials/1b4e28ba-2fa1-11d2-883f-0016d3cca427")).toBe(
+      "/credentials/1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+    );
+    for (const url of [
+      "https://badges.test/credentials//evil.example",
+      "https://badges.test/credentials/x/../../admin",
+      "https://badges.test/credentials/x?y=1",
+      "https://badges.test/achievements/x",
+      "http://badges.test/credentials/x",
+      "https://badges.test.evil.example/credentials/x",
+    ]) {
+      expect(ours(url), url).toBeUndefined();
+    }
   });
 
   it("loads images only from our origin or inline data: images", () => {

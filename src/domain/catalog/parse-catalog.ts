@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { findReservedKey } from "../reserved-keys.js";
 import { type CatalogItems, indexCatalogItems } from "./catalog-items.js";
 import { checkCriteria } from "./check-criteria.js";
 import { type AchievementDefinition, AchievementDefinitionSchema, DefinitionFileSchema } from "./definition-schema.js";
@@ -90,7 +91,7 @@ function substitute(value: unknown, param: string, values: Record<string, string
           `${path}: placeholder ${match} names "${name}", but the variant parameter is "${param}"`,
         );
       }
-      const replacement = values[key];
+      const replacement = Object.hasOwn(values, key) ? values[key] : undefined;
       if (replacement === undefined) {
         throw new CatalogError(`${path}: placeholder ${match} has no value "${key}" in this variant`);
       }
@@ -119,6 +120,10 @@ function parseDefinitionFile(fileName: string, text: string): Array<{ label: str
     raw = parseYaml(text, { prettyErrors: true });
   } catch (error) {
     throw new CatalogError(`${fileName}: not valid YAML: ${(error as Error).message}`);
+  }
+  const reserved = findReservedKey(raw);
+  if (reserved) {
+    throw new CatalogError(`${fileName}: ${reserved.path}: "${reserved.key}" is not accepted as a property name`);
   }
   const file = DefinitionFileSchema.safeParse(raw);
   if (!file.success) {

@@ -1,10 +1,10 @@
 import type { VerificationReport } from "../../verify/report.js";
 import { ChecksList } from "./components/checks-list.js";
-import { CredentialBody, CredentialHead } from "./components/credential-details.js";
+import { CredentialBody, CredentialHead, issuedHere } from "./components/credential-details.js";
 import { isGenuine, VerdictBanner, verdictLabel } from "./components/verdict-banner.js";
 import { Layout } from "./layout.js";
 import type { Site } from "./site.js";
-import { ownPath } from "./urls.js";
+import { ownPagePath } from "./urls.js";
 
 /** The upload form: a file (baked PNG/SVG, JSON) or pasted JSON/JWT, and an optional recipient email. */
 function VerifyForm(props: { error?: string; heading: string }) {
@@ -91,15 +91,16 @@ export function VerifyPage(props: { site: Site; error?: string }) {
 export function VerifyResultPage(props: { site: Site; report: VerificationReport }) {
   const { site, report } = props;
   const display = report.display;
-  const ownPage = ownPath(display?.id, site.publicUrl);
   const genuine = isGenuine(report.verdict);
+  const ownPage =
+    display && issuedHere(display, site, genuine) ? ownPagePath(display.id, site.publicUrl, "credentials") : undefined;
   return (
     <Layout site={site} title={`${verdictLabel(report.verdict)}: verification result | ${site.issuerName}`} noindex>
       <VerdictBanner verdict={report.verdict} display={display} checkedAt={report.checkedAt} />
       {display ? (
         <article aria-labelledby="credential-name">
           <CredentialHead display={display} options={{ site, genuine }} expiredNow={report.verdict === "expired"} />
-          {ownPage && genuine ? (
+          {ownPage ? (
             <p class="notice">
               This credential was issued here: <a href={ownPage}>see its page</a> for its current status and history.
             </p>

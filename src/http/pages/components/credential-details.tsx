@@ -1,7 +1,7 @@
 import type { CredentialDisplay } from "../../../verify/report.js";
 import { humanDay, parseInstant } from "../dates.js";
 import type { Site } from "../site.js";
-import { ownPath, safeHttpUrl, safeImageSrc } from "../urls.js";
+import { ownPagePath, safeHttpUrl, safeImageSrc } from "../urls.js";
 import { markdownHtml } from "./raw-html.js";
 
 export type DetailsOptions = {
@@ -11,6 +11,14 @@ export type DetailsOptions = {
   /** Overrides the badge image (our own baked PNG for stored credentials). */
   badgeSrc?: string;
 };
+
+/**
+ * The credential verified as one of ours (genuine, and its issuer is this service): only then does a page link what it
+ * says as our own pages. Every other link a credential carries is foreign, whatever host it names.
+ */
+export function issuedHere(display: CredentialDisplay, site: Site, genuine: boolean): boolean {
+  return genuine && display.issuer.id !== undefined && display.issuer.id === site.issuerId;
+}
 
 function DateItem(props: { term: string; date?: Date; text?: string }) {
   if (!props.date && !props.text) {
@@ -31,16 +39,13 @@ export function CredentialHead(props: { display: CredentialDisplay; options: Det
   const badge = options.badgeSrc ?? safeImageSrc(display.imageUrl, site.publicUrl);
   const alt = display.imageCaption ?? `Badge: ${display.name}`;
   const issuerName = display.issuer.name ?? display.issuer.id ?? "an unnamed issuer";
-  const issuerHref =
-    display.issuer.id && display.issuer.id === site.issuerId
-      ? "/issuer"
-      : (ownPath(display.issuer.url, site.publicUrl) ?? safeHttpUrl(display.issuer.url));
+  const ours = issuedHere(display, site, options.genuine);
+  const issuerHref = ours ? "/issuer" : safeHttpUrl(display.issuer.url);
   // A forged credential must not borrow a real issuer's logo: show it only once the signature holds.
   const issuerLogo = options.genuine ? safeImageSrc(display.issuer.imageUrl, site.publicUrl) : undefined;
   const issued = parseInstant(display.validFrom ?? display.issuedOn);
   const awarded = parseInstant(display.awardedDate);
   const until = parseInstant(display.validUntil);
-  const external = issuerHref?.startsWith("http");
   return (
     <div class="credential-head">
       <figure class="credential-head__badge">
@@ -75,7 +80,7 @@ export function CredentialHead(props: { display: CredentialDisplay; options: Det
           <span>
             {options.genuine ? "Issued by " : "Names as its issuer "}
             {issuerHref ? (
-              <a href={issuerHref} rel={external ? "nofollow noopener" : undefined}>
+              <a href={issuerHref} rel={ours ? undefined : "nofollow noopener"}>
                 {issuerName}
               </a>
             ) : (
@@ -107,7 +112,9 @@ function spaced(type: string): string {
 /** Description, criteria (Markdown, rendered safely), evidence and results. */
 export function CredentialBody(props: { display: CredentialDisplay; site: Site; genuine: boolean }) {
   const { display, site } = props;
-  const achievementPath = props.genuine ? ownPath(display.achievementId, site.publicUrl) : undefined;
+  const achievementPath = issuedHere(display, site, props.genuine)
+    ? ownPagePath(display.achievementId, site.publicUrl, "achievements")
+    : undefined;
   const criteriaUrl = safeHttpUrl(display.criteriaUrl);
   return (
     <>

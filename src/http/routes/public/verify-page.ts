@@ -39,7 +39,13 @@ async function readForm(c: Context<AppEnv>): Promise<{ input: VerifyInput; email
   if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) {
     return { error: "Send the form from this page (multipart/form-data)." };
   }
-  const body = await c.req.parseBody();
+  let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    // a multipart body without its boundary, or cut short: nothing of it can be read
+    return { error: "The form could not be read. Choose the file or paste the credential again, then press Verify." };
+  }
   const emailValue = typeof body.email === "string" ? body.email.trim() : "";
   if (emailValue && (emailValue.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(emailValue))) {
     return {

@@ -1,0 +1,39 @@
+/**
+ * Property names that reach JavaScript's prototype machinery when code indexes a plain object with them
+ * (`obj["__proto__"]` is `Object.prototype`, `obj.constructor.prototype` too). No credential, request or definition
+ * needs them as keys, so input that uses them is refused before any library copies or merges it.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+type Step = { value: unknown; key?: string; parent?: Step };
+
+function pathOf(step: Step): string {
+  const keys: string[] = [];
+  for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) {
+    keys.push(at.key);
+  }
+  return keys.reverse().join(".");
+}
+
+/**
+ * The first reserved key in a parsed JSON or YAML value and its path (`a.0.__proto__`), or undefined. Walked
+ * iteratively and the path is spelled only once found, so deep input costs neither stack nor quadratic time.
+ */
+export function findReservedKey(value: unknown): { key: string; path: string } | undefined {
+  const stack: Step[] = [{ value }];
+  while (stack.length > 0) {
+    const step = stack.pop() as Step;
+    const current = step.value;
+    if (typeof current !== "object" || current === null) {
+      continue;
+    }
+    for (const key of Object.keys(current)) {
+      const next: Step = { value: (current as Record<string, unknown>)[key], key, parent: step };
+      if (RESERVED_KEYS.has(key)) {
+        return { key, path: pathOf(next) };
+      }
+      stack.push(next);
+    }
+  }
+  return undefined;
+}
