@@ -1,5 +1,6 @@
 import "../src/harden-process.js";
 import { benchBakeThroughput } from "./bake-throughput.js";
+import { benchCanonicalSigning } from "./canonical-signing.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
 import { benchPageThroughput } from "./page-throughput.js";
@@ -19,3 +20,4 @@ await benchEvaluateThroughput({ people: quick ? 1000 : 10_000, rounds: quick ? 2
 await benchVerifyThroughput({ blocks: quick ? 2 : 6, perBlock: quick ? 50 : 300 });
 await benchStatusLists({ revokes: quick ? 10 : 40, requests: quick ? 1000 : 5000, blocks: quick ? 3 : 7 });
 await benchPageThroughput({ credentials: quick ? 20 : 200, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 });
+await benchCanonicalSigning({ blocks: quick ? 3 : 7, perBlock: quick ? 20 : 100 });

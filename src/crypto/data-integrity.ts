@@ -1,10 +1,20 @@
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
-import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import type { DocumentLoader } from "@digitalbazaar/vc";
 import * as vc from "@digitalbazaar/vc";
+import { createEddsaRdfc2022Cryptosuite } from "./eddsa-rdfc-2022.js";
 import type { IssuerSigner } from "./keyring.js";
 
 export type JsonObject = Record<string, unknown>;
+
+/**
+ * The eddsa-rdfc-2022 cryptosuite proofs are made and checked with here: the stock suite with JSON-LD expansion
+ * replayed per document shape and verifiers kept per key (eddsa-rdfc-2022.ts); same output, byte for byte. Module
+ * state on purpose (one per process or worker thread): its caches are bounded (256 shapes, 64 keys), keyed by
+ * immutable inputs (a document's shape text, a verification method's JSON), and a template is replayed only while
+ * the document loader serves the context documents it was learnt from. Suites verifying others' credentials can
+ * take it too.
+ */
+export const dataIntegrityCryptosuite = createEddsaRdfc2022Cryptosuite();
 
 /**
  * Signs a credential with a `DataIntegrityProof` / `eddsa-rdfc-2022` (VC-DI-EDDSA §3) and returns
@@ -19,7 +29,7 @@ export async function signDataIntegrity(options: {
   const suite = new DataIntegrityProof({
     signer: options.signer.signer,
     date: options.now,
-    cryptosuite: eddsaRdfc2022,
+    cryptosuite: dataIntegrityCryptosuite,
   });
   const signed = await vc.issue({
     credential: options.credential,
@@ -41,7 +51,7 @@ export async function verifyDataIntegrity(options: {
 }): Promise<ProofCheck> {
   const result = await vc.verifyCredential({
     credential: options.credential,
-    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+    suite: new DataIntegrityProof({ cryptosuite: dataIntegrityCryptosuite }),
     documentLoader: options.documentLoader,
     now: options.now,
     // This checks the proof only; a credential's status (Bitstring Status List) is checked on its own.
