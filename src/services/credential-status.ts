@@ -2,7 +2,7 @@ import { awardedDateOf } from "../domain/credential/build.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
 import type { StatusPurpose } from "../domain/status/status-list-credential.js";
-import { type StatusOperation, transitionProblem } from "../domain/status/transitions.js";
+import { MAX_REASON_LENGTH, type StatusOperation, transitionProblem } from "../domain/status/transitions.js";
 import { AppError, validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import {
@@ -20,8 +20,6 @@ import { type EventType, recordCredentialEvent } from "./events.js";
 import { issueCredential } from "./issue-credential.js";
 import { getCredential } from "./read-credentials.js";
 import { refreshStatusList } from "./status-lists.js";
-
-export const MAX_REASON_LENGTH = 500;
 
 export type StatusChangeInput = {
   credentialId: string;

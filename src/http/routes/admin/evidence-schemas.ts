@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { COMPLETION_TYPES } from "../../../domain/criteria/rule-schema.js";
-import { EmailSchema } from "../shared-schemas.js";
+import { EmailSchema } from "../../../schemas/email.js";
 
 const item = z.string().trim().min(1, "must not be empty").max(200);
 

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { LRUCache } from "lru-cache";
 import { fromShortCode } from "../../../domain/short-id.js";
+import { CredentialIdParamSchema, CredentialIdSchema } from "../../../schemas/credential-id.js";
 import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
@@ -14,7 +15,6 @@ import { renderPage, sendHtml, sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
 import { problemResponse, validationHook } from "../../problem.js";
 import { verifyRateLimit } from "../../rate-limit.js";
-import { CredentialIdParamSchema, CredentialIdSchema } from "../admin/credential-schemas.js";
 import { tooManyPage } from "./verify-page.js";
 
 const IdParam = CredentialIdParamSchema;
