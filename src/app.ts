@@ -32,7 +32,19 @@ export type AppOptions = { publicDir?: string };
 /** Builds the HTTP app around injected services; no I/O happens here (main.ts owns that). */
 export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  useMiddleware(app, ctx);
+  registerPublicRoutes(app);
+  registerAdminRoutes(app);
+  registerApiDocs(app, ctx);
+  servePublicAssets(app, options);
+  app.onError(onError);
+  // A browser that follows a wrong link gets a page saying so; machines get the problem document.
+  app.notFound((c) => (prefersHtml(c.req.header("accept")) ? sendNotFoundPage(c, "page") : notFound(c)));
+  return app;
+}
 
+/** Request ids, the service context, logging, security headers, body limits, and CORS on public documents. */
+function useMiddleware(app: OpenAPIHono<AppEnv>, ctx: ServiceContext): void {
   app.use(requestId());
   app.use((c, next) => {
     c.set("ctx", ctx);
@@ -55,18 +67,23 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
     allowMethods: ["GET", "HEAD"],
     exposeHeaders: ["ETag", "Content-Disposition"],
   });
-  for (const path of [
-    "/.well-known/*",
-    "/keys/*",
-    "/issuer",
-    "/achievements",
-    "/achievements/*",
-    "/credentials/*",
-    "/status-lists/*",
-  ]) {
+  for (const path of PUBLIC_DOCUMENT_PATHS) {
     app.use(path, publicCors);
   }
+}
 
+const PUBLIC_DOCUMENT_PATHS = [
+  "/.well-known/*",
+  "/keys/*",
+  "/issuer",
+  "/achievements",
+  "/achievements/*",
+  "/credentials/*",
+  "/status-lists/*",
+];
+
+/** What anyone may read or ask: identity, catalog, credentials and their files, status lists, verification. */
+function registerPublicRoutes(app: OpenAPIHono<AppEnv>): void {
   registerHome(app);
   registerIdentity(app);
   registerAchievements(app);
@@ -75,22 +92,21 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   registerStatusLists(app);
   registerVerifyPage(app);
   registerVerifyApi(app);
+}
+
+/** The API-key routes under /admin. */
+function registerAdminRoutes(app: OpenAPIHono<AppEnv>): void {
   registerAdminCredentials(app);
   registerLifecycle(app);
   registerEvents(app);
   registerEvidence(app);
   registerProgress(app);
   registerAudit(app);
-  registerDocs(app);
-  // The stylesheet and logo change only with a deployment: let browsers keep them for an hour.
-  app.use("/public/*", async (c, next) => {
-    await next();
-    if (c.res.status === 200) {
-      c.header("cache-control", "public, max-age=3600");
-    }
-  });
-  app.use("/public/*", serveStatic({ root: options.publicDir ?? "./" }));
+}
 
+/** The readable reference at /docs and the OpenAPI document it renders, at /openapi.json. */
+function registerApiDocs(app: OpenAPIHono<AppEnv>, ctx: ServiceContext): void {
+  registerDocs(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -105,9 +121,16 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
     },
     servers: [{ url: ctx.config.publicUrl }],
   });
+}
 
-  app.onError(onError);
-  // A browser that follows a wrong link gets a page saying so; machines get the problem document.
-  app.notFound((c) => (prefersHtml(c.req.header("accept")) ? sendNotFoundPage(c, "page") : notFound(c)));
-  return app;
+/** The stylesheet and logo under /public. */
+function servePublicAssets(app: OpenAPIHono<AppEnv>, options: AppOptions): void {
+  // They change only with a deployment: let browsers keep them for an hour.
+  app.use("/public/*", async (c, next) => {
+    await next();
+    if (c.res.status === 200) {
+      c.header("cache-control", "public, max-age=3600");
+    }
+  });
+  app.use("/public/*", serveStatic({ root: options.publicDir ?? "./" }));
 }

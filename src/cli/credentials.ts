@@ -2,7 +2,7 @@ import "../harden-process.js";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { AppError } from "../errors.js";
-import { ReissueRequestSchema } from "../http/routes/admin/lifecycle-schemas.js";
+import { ReissueRequestSchema } from "../schemas/lifecycle.js";
 import {
   reinstateCredential,
   reissueCredential,

@@ -4,7 +4,12 @@ import { type AwardBasis, awardBasis } from "../domain/renewal.js";
 import type { ServiceContext } from "./deps.js";
 
 /** How an award of `entry` now relates to what the person held before (first, held, renewal or re-award). */
-export function basisFor(ctx: ServiceContext, entry: CatalogEntry, held: HeldCredential[], now: Date): AwardBasis {
+export function basisFor(
+  ctx: Pick<ServiceContext, "config">,
+  entry: CatalogEntry,
+  held: HeldCredential[],
+  now: Date,
+): AwardBasis {
   return awardBasis({
     certification: entry.id,
     renewal: entry.validity?.renewal,

@@ -1,14 +1,10 @@
-import { achievementUrl } from "../domain/achievement.js";
 import { awardedDateOf } from "../domain/credential/build.js";
-import { decisionEntries } from "../domain/criteria/decision.js";
-import { evaluateCriteria } from "../domain/criteria/evaluate.js";
-import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { clearEvaluationDue, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
-import { approvalsFor, insertPendingApproval, undecidedApproval } from "../storage/person-credentials-repo.js";
-import { basisFor, spentAssessments } from "./award-basis.js";
+import { approvalsFor, insertPendingApproval } from "../storage/person-credentials-repo.js";
+import { type AwardDecision, type AwardFacts, decideAwards } from "./award-decisions.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
 import { withPersonLock } from "./person-lock.js";
@@ -28,11 +24,6 @@ function renewalOf(ctx: ServiceContext, supersedes: string): { supersedes: strin
     throw new Error(`credential ${supersedes} has no awardedDate`);
   }
   return { supersedes, awardedDate };
-}
-
-/** The evidence that decided the award: the root report's (composites keep only their deciding children's). */
-function evidenceIdsOf(report: RuleReport): string[] {
-  return [...new Set(report.evidence)].sort();
 }
 
 /**
@@ -57,89 +48,99 @@ export function awardEligible(ctx: ServiceContext, email: string): Promise<Award
 async function evaluateAndAward(ctx: ServiceContext, email: string): Promise<AwardOutcome[]> {
   const outcomes: AwardOutcome[] = [];
   for (let round = 0; round <= ctx.catalog.entries.length; round++) {
-    const now = ctx.clock();
-    const state = loadPersonState(ctx, email);
+    const facts = loadAwardFacts(ctx, email);
     let issuedThisRound = 0;
-    for (const entry of ctx.catalog.entries) {
-      const rule = entry.criteria.rule;
-      if (!rule || undecidedApproval(ctx.db, email, entry.id)) {
-        continue;
+    for (const decision of decideAwards(ctx, facts)) {
+      const outcome = decision.action === "skip" ? undefined : await actOn(ctx, facts, decision);
+      if (outcome) {
+        outcomes.push(outcome);
+        issuedThisRound += outcome.outcome === "issued" ? 1 : 0;
       }
-      const basis = basisFor(ctx, entry, state.held, now);
-      if (basis.kind === "held") {
-        continue;
-      }
-      const { evidence, held } = state;
-      const spent = spentAssessments(basis, held, now);
-      const report = evaluateCriteria({ rule, evidence, held, now, spent });
-      if (report.status !== "met") {
-        continue;
-      }
-      const url = achievementUrl(ctx.config.publicUrl, entry.id);
-      const renewal = basis.kind === "renewal" ? renewalOf(ctx, basis.supersedes) : undefined;
-      const record = {
-        definitionVersion: entry.version,
-        evidenceIds: evidenceIdsOf(report),
-        report,
-        ...(renewal
-          ? { renewal: { supersedes: renewal.supersedes, awardedDate: renewal.awardedDate.toISOString() } }
-          : {}),
-      };
-      const ob = decisionEntries(rule, report, evidence, url);
-      if (entry.criteria.requiresApproval) {
-        // An admin already rejected this award on the same evidence: do not queue it again.
-        const key = JSON.stringify(record.evidenceIds);
-        const rejected = approvalsFor(ctx.db, email, entry.id).filter((a) => a.outcome === "rejected");
-        if (rejected.some((r) => JSON.stringify(r.decision.evidenceIds) === key)) {
-          continue;
-        }
-        const approvalId = ctx.newId();
-        const { db } = ctx;
-        db.transaction(() => {
-          insertPendingApproval(db, {
-            id: approvalId,
-            personEmail: email,
-            personName: state.name,
-            achievementId: entry.id,
-            achievementVersion: entry.version,
-            decision: { ...record, ob },
-            createdAt: now,
-          });
-          appendAudit(db, {
-            at: now,
-            actor: CRITERIA_ACTOR,
-            action: "award.pending-approval",
-            targetType: "approval",
-            targetId: approvalId,
-            details: { achievementId: entry.id, personEmail: email },
-          });
-        });
-        outcomes.push({ achievementId: entry.id, outcome: "pending-approval", approvalId });
-        continue;
-      }
-      let view: Awaited<ReturnType<typeof issueCredential>>;
-      try {
-        view = await issueCredential(ctx, {
-          achievementId: entry.id,
-          recipient: { email, name: state.name },
-          actor: CRITERIA_ACTOR,
-          decision: { ...ob, record },
-          unlessHeld: true,
-          ...(renewal ?? {}),
-        });
-      } catch (error) {
-        // Another writer (another process) awarded it in the meantime: nothing to do.
-        if (error instanceof AppError && error.code === "CONFLICT") {
-          continue;
-        }
-        throw error;
-      }
-      outcomes.push({ achievementId: entry.id, outcome: "issued", credentialId: view.id });
-      issuedThisRound++;
     }
     if (issuedThisRound === 0) {
       break;
     }
   }
   return outcomes;
+}
+
+/** The person's evidence and holdings now, and their approvals per certification with criteria. */
+function loadAwardFacts(ctx: ServiceContext, email: string): AwardFacts {
+  const now = ctx.clock();
+  const state = loadPersonState(ctx, email);
+  const approvals = new Map(
+    ctx.catalog.entries
+      .filter((entry) => entry.criteria.rule)
+      .map((entry) => {
+        const rows = approvalsFor(ctx.db, email, entry.id);
+        const rejected = rows
+          .filter((a) => a.outcome === "rejected")
+          .map((a) => JSON.stringify(a.decision.evidenceIds));
+        return [entry.id, { undecided: rows.some((a) => a.decidedAt === null), rejected: new Set(rejected) }] as const;
+      }),
+  );
+  return { now, state, approvals };
+}
+
+type Award = Extract<AwardDecision, { action: "issue" | "queue" }>;
+
+/** Carries out one decision: queues it for approval or issues it. Undefined when another writer awarded it first. */
+async function actOn(ctx: ServiceContext, facts: AwardFacts, decision: Award): Promise<AwardOutcome | undefined> {
+  const renewal = decision.renews ? renewalOf(ctx, decision.renews) : undefined;
+  const record = {
+    ...decision.record,
+    ...(renewal ? { renewal: { supersedes: renewal.supersedes, awardedDate: renewal.awardedDate.toISOString() } } : {}),
+  };
+  if (decision.action === "queue") {
+    return queueForApproval(ctx, facts, decision, record);
+  }
+  try {
+    const view = await issueCredential(ctx, {
+      achievementId: decision.entry.id,
+      recipient: { email: facts.state.email, name: facts.state.name },
+      actor: CRITERIA_ACTOR,
+      decision: { ...decision.ob, record },
+      unlessHeld: true,
+      ...(renewal ?? {}),
+    });
+    return { achievementId: decision.entry.id, outcome: "issued", credentialId: view.id };
+  } catch (error) {
+    // Another writer (another process) awarded it in the meantime: nothing to do.
+    if (error instanceof AppError && error.code === "CONFLICT") {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function queueForApproval(
+  ctx: ServiceContext,
+  facts: AwardFacts,
+  decision: Award,
+  record: Record<string, unknown>,
+): AwardOutcome {
+  const { db } = ctx;
+  const { now, state } = facts;
+  const approvalId = ctx.newId();
+  const achievementId = decision.entry.id;
+  db.transaction(() => {
+    insertPendingApproval(db, {
+      id: approvalId,
+      personEmail: state.email,
+      personName: state.name,
+      achievementId,
+      achievementVersion: decision.entry.version,
+      decision: { ...record, ob: decision.ob },
+      createdAt: now,
+    });
+    appendAudit(db, {
+      at: now,
+      actor: CRITERIA_ACTOR,
+      action: "award.pending-approval",
+      targetType: "approval",
+      targetId: approvalId,
+      details: { achievementId, personEmail: state.email },
+    });
+  });
+  return { achievementId, outcome: "pending-approval", approvalId };
 }

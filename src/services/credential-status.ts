@@ -1,27 +1,17 @@
 import { awardedDateOf } from "../domain/credential/build.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
-import type { StatusPurpose } from "../domain/status/status-list-credential.js";
-import { type StatusOperation, transitionProblem } from "../domain/status/transitions.js";
+import { MAX_REASON_LENGTH, type StatusOperation, transitionProblem } from "../domain/status/transitions.js";
 import { AppError, validationError } from "../errors.js";
-import { appendAudit } from "../storage/audit-repo.js";
-import {
-  type CredentialRecord,
-  findCredential,
-  markReinstated,
-  markRevoked,
-  markSuspended,
-} from "../storage/credentials-repo.js";
+import { type CredentialRecord, findCredential } from "../storage/credentials-repo.js";
 import type { Db } from "../storage/db.js";
-import { setStatusBit, slotsOf } from "../storage/status-entries-repo.js";
+import { slotsOf } from "../storage/status-entries-repo.js";
 import type { CredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
-import { type EventType, recordCredentialEvent } from "./events.js";
 import { issueCredential } from "./issue-credential.js";
 import { getCredential } from "./read-credentials.js";
+import { applyStatusChange } from "./status-changes.js";
 import { refreshStatusList } from "./status-lists.js";
-
-export const MAX_REASON_LENGTH = 500;
 
 export type StatusChangeInput = {
   credentialId: string;
@@ -63,94 +53,42 @@ function assertAllowed(db: Db, record: CredentialRecord, operation: StatusOperat
   }
 }
 
-type Change = {
-  operation: "revoke" | "suspend" | "reinstate";
-  purpose: StatusPurpose;
-  bit: boolean;
-  event: EventType;
-  /** Updates the row; false when the state moved meanwhile. */
-  apply: (db: Db, id: string, at: Date, reason: string, reasonPublic: boolean) => boolean;
-};
-
-const CHANGES: Record<Change["operation"], Change> = {
-  revoke: {
-    operation: "revoke",
-    purpose: "revocation",
-    bit: true,
-    event: "credential.revoked",
-    apply: (db, id, at, reason, reasonPublic) => markRevoked(db, id, { at, reason, reasonPublic }),
-  },
-  suspend: {
-    operation: "suspend",
-    purpose: "suspension",
-    bit: true,
-    event: "credential.suspended",
-    apply: (db, id, at, reason, reasonPublic) => markSuspended(db, id, { at, reason, reasonPublic }),
-  },
-  reinstate: {
-    operation: "reinstate",
-    purpose: "suspension",
-    bit: false,
-    event: "credential.reinstated",
-    apply: (db, id) => markReinstated(db, id),
-  },
-};
-
 /**
  * One status change in one write transaction (state, status bit, audit entry, event), then the re-signing of the
  * changed list before returning, so the next GET of the list serves the new bit.
  */
-async function changeStatus(ctx: ServiceContext, change: Change, input: StatusChangeInput): Promise<CredentialView> {
+async function changeStatus(
+  ctx: ServiceContext,
+  operation: "revoke" | "suspend" | "reinstate",
+  input: StatusChangeInput,
+): Promise<CredentialView> {
   const reason = cleanReason(input.reason);
-  const reasonPublic = change.operation !== "reinstate" && input.reasonPublic === true;
+  const reasonPublic = operation !== "reinstate" && input.reasonPublic === true;
   const { db } = ctx;
-  const now = ctx.clock();
+  const facts = { at: ctx.clock(), actor: input.actor, reason, reasonPublic };
   const changedLists = db.transaction(
     () => {
       const record = findOrThrow(db, input.credentialId);
-      assertAllowed(db, record, change.operation);
-      if (!change.apply(db, record.id, now, reason, reasonPublic)) {
-        throw new AppError("CONFLICT", `Credential ${record.id} changed meanwhile: read it again`);
-      }
-      const slots = slotsOf(db, record.id).filter((s) => s.purpose === change.purpose);
-      const lists = slots.filter((slot) => setStatusBit(db, slot, change.bit)).map((slot) => slot.listId);
-      appendAudit(db, {
-        at: now,
-        actor: input.actor,
-        action: change.event,
-        targetType: "credential",
-        targetId: record.id,
-        details: {
-          reason,
-          ...(change.operation === "reinstate" ? {} : { reasonPublic }),
-          statusEntries: slots.map((s) => `${s.purpose}:${s.listId}/${s.index}`),
-        },
-      });
-      recordCredentialEvent(ctx, db, {
-        type: change.event,
-        at: now,
-        credential: record,
-        details: { reason, ...(change.operation === "reinstate" ? {} : { reasonPublic }) },
-      });
-      return lists;
+      assertAllowed(db, record, operation);
+      return applyStatusChange(ctx, db, operation, record, facts);
     },
     { behavior: "immediate" },
   );
   for (const listId of changedLists) {
     await refreshStatusList(ctx, listId);
   }
-  ctx.logger.info(`credential ${change.operation}d`, { credentialId: input.credentialId, actor: input.actor });
+  ctx.logger.info(`credential ${operation}d`, { credentialId: input.credentialId, actor: input.actor });
   return getCredential(ctx, input.credentialId);
 }
 
 /** Revokes (final; a suspended credential may be revoked). The reason is public only when asked. */
 export function revokeCredential(ctx: ServiceContext, input: StatusChangeInput): Promise<CredentialView> {
-  return changeStatus(ctx, CHANGES.revoke, input);
+  return changeStatus(ctx, "revoke", input);
 }
 
 /** Suspends an active credential whose certification allows suspension. */
 export function suspendCredential(ctx: ServiceContext, input: StatusChangeInput): Promise<CredentialView> {
-  return changeStatus(ctx, CHANGES.suspend, input);
+  return changeStatus(ctx, "suspend", input);
 }
 
 /** Lifts the suspension of a suspended, unrevoked credential. */
@@ -158,7 +96,7 @@ export function reinstateCredential(
   ctx: ServiceContext,
   input: Omit<StatusChangeInput, "reasonPublic">,
 ): Promise<CredentialView> {
-  return changeStatus(ctx, CHANGES.reinstate, input);
+  return changeStatus(ctx, "reinstate", input);
 }
 
 export type ReissueInput = {

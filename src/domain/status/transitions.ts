@@ -1,6 +1,9 @@
 /** Where a credential stands: revocation is final and wins over suspension. */
 export type LifecycleState = "active" | "suspended" | "revoked";
 
+/** The longest reason a status change may give (it is audited, and may be shown on the public page). */
+export const MAX_REASON_LENGTH = 500;
+
 /** The admin operations on a credential's status, and superseding (by reissue or recertification). */
 export type StatusOperation = "revoke" | "suspend" | "reinstate" | "reissue" | "supersede";
 

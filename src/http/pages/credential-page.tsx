@@ -1,3 +1,4 @@
+import type { CredentialPageData } from "../../services/credential-page-data.js";
 import type { Check, CredentialDisplay } from "../../verify/report.js";
 import { ChecksList } from "./components/checks-list.js";
 import { CredentialBody, CredentialHead } from "./components/credential-details.js";
@@ -5,7 +6,6 @@ import { HistoryPanel, ReplacementNotice } from "./components/lifecycle-panel.js
 import { generatedSvg } from "./components/raw-html.js";
 import { RecipientAnswer, RecipientForm } from "./components/recipient-form.js";
 import { isGenuine, VerdictBanner, verdictLabel } from "./components/verdict-banner.js";
-import type { CredentialPageData } from "./credential-page-data.js";
 import { Layout, type OpenGraph } from "./layout.js";
 import type { Site } from "./site.js";
 

@@ -1,19 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { EmailSchema } from "../shared-schemas.js";
-
-/**
- * A person's display name as signed into credentials: well-formed Unicode (a lone surrogate would hash
- * differently in other languages' verifiers), no control characters, no bidi override or isolate
- * controls (they can disguise how a name displays); NFC-normalised. Right-to-left scripts are fine.
- */
-export const DisplayNameSchema = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(200)
-  .refine((s) => s.isWellFormed(), "must be well-formed Unicode text")
-  .refine((s) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(s), "must not contain control or bidi-override characters")
-  .transform((s) => s.normalize("NFC"));
+import { DisplayNameSchema } from "../../../schemas/display-name.js";
+import { EmailSchema } from "../../../schemas/email.js";
 
 export const IssueCredentialRequestSchema = z
   .strictObject({
@@ -96,12 +83,3 @@ export const CredentialListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(500).optional(),
 });
-
-/** A credential id: a UUID, case-insensitive (stored lower-case). */
-export const CredentialIdSchema = z
-  .string()
-  .transform((s) => s.toLowerCase())
-  .pipe(z.uuid({ error: "must be a credential id (UUID)" }))
-  .openapi({ type: "string", format: "uuid", param: { name: "id", in: "path" } });
-
-export const CredentialIdParamSchema = z.object({ id: CredentialIdSchema });

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { CredentialIdParamSchema } from "../../../schemas/credential-id.js";
 import { issueCredential } from "../../../services/issue-credential.js";
 import { getCredential, listCredentialPage } from "../../../services/read-credentials.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
@@ -11,7 +12,6 @@ import {
   tooLargeResponse,
 } from "../../openapi.js";
 import {
-  CredentialIdParamSchema,
   CredentialListQuerySchema,
   CredentialPageSchema,
   CredentialViewSchema,

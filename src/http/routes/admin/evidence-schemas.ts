@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { COMPLETION_TYPES } from "../../../domain/criteria/rule-schema.js";
-import { EmailSchema } from "../shared-schemas.js";
+import { EmailSchema } from "../../../schemas/email.js";
+import type { ReadEvidence } from "../../../services/submit-evidence.js";
+import { fieldErrors } from "../../problem.js";
 
 const item = z.string().trim().min(1, "must not be empty").max(200);
 
@@ -99,6 +101,12 @@ export const EvidenceInputSchema = z
   )
   .openapi("EvidenceInput");
 export type EvidenceInput = z.infer<typeof EvidenceInputSchema>;
+
+/** Reads one record of a batch with the same schema as a single record (each record is validated on its own). */
+export const readEvidenceInput: ReadEvidence = (raw) => {
+  const parsed = EvidenceInputSchema.safeParse(raw);
+  return parsed.success ? { ok: true, submission: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+};
 
 export const EvidenceViewSchema = z
   .object({

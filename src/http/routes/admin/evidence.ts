@@ -1,9 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { AppError, storageProblemOf } from "../../../errors.js";
 import type { ApiPrincipal } from "../../../services/api-keys.js";
-import { awardEligible } from "../../../services/award-eligible.js";
 import { listEvidence } from "../../../services/list-evidence.js";
-import { recordEvidence, type Submitter } from "../../../services/record-evidence.js";
+import type { Submitter } from "../../../services/record-evidence.js";
+import { submitEvidence, submitEvidenceBatch } from "../../../services/submit-evidence.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
 import {
@@ -13,13 +12,13 @@ import {
   tooLargeResponse,
   unprocessableResponse,
 } from "../../openapi.js";
-import { fieldErrors } from "../../problem.js";
 import {
   BatchRequestSchema,
   BatchResultSchema,
   EvidenceInputSchema,
   EvidenceViewSchema,
   RecordResultSchema,
+  readEvidenceInput,
 } from "./evidence-schemas.js";
 
 const conflict = {
@@ -107,66 +106,13 @@ function submitterOf(principal: ApiPrincipal | null): Submitter {
 
 export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
   app.openapi(recordRoute, async (c) => {
-    const result = recordEvidence(c.var.ctx, c.req.valid("json"), submitterOf(c.var.principal));
-    // Duplicates evaluate too (idempotent): a retry after a failed award, or evidence that was
-    // dated slightly ahead of the clock at first, still gets its award.
-    const awarded = await awardEligible(c.var.ctx, result.evidence.person.email);
-    return c.json({ ...result, awarded }, result.status === "recorded" ? 201 : 200);
+    const result = await submitEvidence(c.var.ctx, c.req.valid("json"), submitterOf(c.var.principal));
+    return c.json(result, result.status === "recorded" ? 201 : 200);
   });
 
   app.openapi(batchRoute, async (c) => {
-    const submitter = submitterOf(c.var.principal);
-    const results = c.req.valid("json").records.map((raw, index) => {
-      const externalId = (raw as { externalId?: unknown })?.externalId;
-      const id = typeof externalId === "string" ? externalId : null;
-      const parsed = EvidenceInputSchema.safeParse(raw);
-      if (!parsed.success) {
-        return {
-          index,
-          externalId: id,
-          status: "rejected" as const,
-          evidenceId: null,
-          errors: fieldErrors(parsed.error),
-        };
-      }
-      try {
-        const { status, evidence } = recordEvidence(c.var.ctx, parsed.data, submitter);
-        return { index, externalId: id, status, evidenceId: evidence.id, personEmail: evidence.person.email };
-      } catch (error) {
-        if (storageProblemOf(error)) {
-          // Every later record would fail alike: answer 503 for the batch; a retry skips what was stored (duplicates).
-          throw error;
-        }
-        if (!(error instanceof AppError)) {
-          // Records before this one stay recorded; report this one instead of failing the whole batch.
-          c.var.ctx.logger.error("evidence record failed", { index, error: (error as Error).name });
-          const errors = [{ path: "(record)", message: "could not be recorded: retry it" }];
-          return { index, externalId: id, status: "rejected" as const, evidenceId: null, errors };
-        }
-        const errors = (error.extra?.errors as { path: string; message: string }[] | undefined) ?? [
-          { path: "(record)", message: error.message },
-        ];
-        return { index, externalId: id, status: "rejected" as const, evidenceId: null, errors };
-      }
-    });
-    const count = (s: string) => results.filter((r) => r.status === s).length;
-    const people = [
-      ...new Set(results.flatMap((r) => (r.status !== "rejected" && r.personEmail ? [r.personEmail] : []))),
-    ];
-    const awarded = [];
-    for (const email of people) {
-      awarded.push(...(await awardEligible(c.var.ctx, email)));
-    }
-    return c.json(
-      {
-        recorded: count("recorded"),
-        duplicates: count("duplicate"),
-        rejected: count("rejected"),
-        results: results.map(({ personEmail: _p, ...r }) => r),
-        awarded,
-      },
-      200,
-    );
+    const { records } = c.req.valid("json");
+    return c.json(await submitEvidenceBatch(c.var.ctx, records, submitterOf(c.var.principal), readEvidenceInput), 200);
   });
 
   app.openapi(listRoute, (c) => c.json({ items: listEvidence(c.var.ctx, c.req.valid("query").email) }, 200));

@@ -1,4 +1,11 @@
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
+import { CredentialIdParamSchema } from "../../../schemas/credential-id.js";
+import {
+  ReinstateRequestSchema,
+  ReissueRequestSchema,
+  RevokeRequestSchema,
+  SuspendRequestSchema,
+} from "../../../schemas/lifecycle.js";
 import {
   reinstateCredential,
   reissueCredential,
@@ -15,14 +22,8 @@ import {
   problemResponses,
   tooLargeResponse,
 } from "../../openapi.js";
-import { CredentialIdParamSchema, CredentialViewSchema } from "./credential-schemas.js";
-import {
-  ReinstateRequestSchema,
-  ReissueRequestSchema,
-  ReissueResultSchema,
-  RevokeRequestSchema,
-  SuspendRequestSchema,
-} from "./lifecycle-schemas.js";
+import { CredentialViewSchema } from "./credential-schemas.js";
+import { ReissueResultSchema } from "./lifecycle-schemas.js";
 
 const conflictResponse = {
   409: {

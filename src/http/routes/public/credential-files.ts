@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { CredentialIdParamSchema } from "../../../schemas/credential-id.js";
 import {
   getBakedBadge,
   getCertificatePdf,
@@ -10,7 +11,6 @@ import type { ServiceContext } from "../../../services/deps.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
 import { sendFile } from "../../send-file.js";
-import { CredentialIdParamSchema } from "../admin/credential-schemas.js";
 
 const IdParam = CredentialIdParamSchema;
 const FormQuery = z.object({

@@ -2,19 +2,19 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { LRUCache } from "lru-cache";
 import { fromShortCode } from "../../../domain/short-id.js";
+import { CredentialIdParamSchema, CredentialIdSchema } from "../../../schemas/credential-id.js";
+import { loadCredentialPage } from "../../../services/credential-page-data.js";
 import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
 import { CredentialPage, credentialPageKey } from "../../pages/credential-page.js";
-import { loadCredentialPage } from "../../pages/credential-page-data.js";
 import { prefersHtml } from "../../pages/negotiate.js";
 import { sendNotFoundPage } from "../../pages/send-not-found.js";
 import { renderPage, sendHtml, sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
 import { problemResponse, validationHook } from "../../problem.js";
 import { verifyRateLimit } from "../../rate-limit.js";
-import { CredentialIdParamSchema, CredentialIdSchema } from "../admin/credential-schemas.js";
 import { tooManyPage } from "./verify-page.js";
 
 const IdParam = CredentialIdParamSchema;
@@ -108,12 +108,15 @@ async function credentialPage(
     }
     return sendHtml(c, html, { varyAccept: true });
   }
-  const checked = recipient.email ? data.report.checks.find((check) => check.id === "recipient") : undefined;
-  return sendPage(c, CredentialPage({ site, data, recipient: { result: checked, error: recipient.error } }), {
-    status: recipient.error ? 400 : 200,
-    cache: "no-store",
-    varyAccept: true,
-  });
+  return sendPage(
+    c,
+    CredentialPage({ site, data, recipient: { result: data.recipientCheck, error: recipient.error } }),
+    {
+      status: recipient.error ? 400 : 200,
+      cache: "no-store",
+      varyAccept: true,
+    },
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { EmailSchema } from "../shared-schemas.js";
+import { EmailSchema } from "../../../schemas/email.js";
 
 const CheckSchema = z
   .object({

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
 import { AppError, validationError } from "../../../errors.js";
+import { verifyForVcApi } from "../../../services/vc-api-verify.js";
 import { credentialInput, type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
 import type { AppEnv } from "../../env.js";
 import { ProblemSchema, problemResponses, tooLargeResponse } from "../../openapi.js";
@@ -92,17 +93,6 @@ async function inputOf(body: { json: true; value: JsonBody } | { json: false; va
   throw validationError([{ path: "file", message: "send a file, or credential text" }]);
 }
 
-/** A VC API EnvelopedVerifiableCredential carries its VC-JWT in a data: URL. */
-function unwrapEnvelope(value: string | Record<string, unknown>): string | Record<string, unknown> {
-  if (typeof value === "object" && value.type === "EnvelopedVerifiableCredential" && typeof value.id === "string") {
-    const match = /^data:application\/(?:vc\+jwt|vc\+ld\+json\+jwt|jwt)[^,]*,(.+)$/.exec(value.id);
-    if (match) {
-      return match[1] as string;
-    }
-  }
-  return value;
-}
-
 export function registerVerifyApi(app: OpenAPIHono<AppEnv>): void {
   app.openapi(verifyRoute, async (c) => {
     const json = /^application\/([a-z.+-]*\+)?json/i.test(c.req.header("content-type") ?? "");
@@ -115,33 +105,16 @@ export function registerVerifyApi(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(vcApiRoute, async (c) => {
-    const { verifiableCredential } = c.req.valid("json");
-    const input = credentialInput(unwrapEnvelope(verifiableCredential), "verifiableCredential");
-    const report = await verifyCredentialInput(c.var.ctx, input);
-    const messages = (outcome: string) => report.checks.filter((k) => k.outcome === outcome).map((k) => k.message);
-    const result = {
-      verified: report.verdict === "valid",
-      checks: report.checks.filter((k) => k.outcome === "passed").map((k) => k.id),
-      warnings: messages("not-checked"),
-      errors: messages("failed"),
-      verdict: report.verdict,
-      results: report.checks,
-    };
+    const { result, why } = await verifyForVcApi(c.var.ctx, c.req.valid("json").verifiableCredential);
     if (result.verified) {
       return c.json(result, 200, { "cache-control": "no-store" });
     }
-    const why =
-      report.checks.find((k) => k.outcome === "failed") ?? report.checks.find((k) => k.outcome === "not-checked");
     // a credential that does not verify is the VC API's 400, told apart from a malformed request by its type and code
-    throw new AppError(
-      "VALIDATION_FAILED",
-      `The credential did not verify (${report.verdict}): ${why?.message ?? ""}`,
-      {
-        type: "urn:laurel:problem:credential-not-verified",
-        title: "The credential did not verify",
-        code: "CREDENTIAL_NOT_VERIFIED",
-        ...result,
-      },
-    );
+    throw new AppError("VALIDATION_FAILED", `The credential did not verify (${result.verdict}): ${why}`, {
+      type: "urn:laurel:problem:credential-not-verified",
+      title: "The credential did not verify",
+      code: "CREDENTIAL_NOT_VERIFIED",
+      ...result,
+    });
   });
 }

@@ -1,12 +1,12 @@
 import { LRUCache } from "lru-cache";
-import { linkedInAddToProfileUrl, linkedInShareUrl } from "../../domain/linkedin.js";
-import { getCredentialQr } from "../../services/badge-images.js";
-import { type CredentialLifecycle, getCredentialLifecycle } from "../../services/credential-lifecycle.js";
-import { credentialUrl, shortLinkUrl } from "../../services/credential-view.js";
-import type { ServiceContext } from "../../services/deps.js";
-import { verifyStoredCredential } from "../../services/verify-credential.js";
-import type { VerificationReport } from "../../verify/report.js";
-import { parseInstant } from "./dates.js";
+import { parseInstant } from "../domain/human-date.js";
+import { linkedInAddToProfileUrl, linkedInShareUrl } from "../domain/linkedin.js";
+import type { Check, VerificationReport } from "../verify/report.js";
+import { getCredentialQr } from "./badge-images.js";
+import { type CredentialLifecycle, getCredentialLifecycle } from "./credential-lifecycle.js";
+import { credentialUrl, shortLinkUrl } from "./credential-view.js";
+import type { ServiceContext } from "./deps.js";
+import { verifyStoredCredential } from "./verify-credential.js";
 
 /** Everything the page of one of our credentials shows, gathered per request (status and expiry are live). */
 export type CredentialPageData = {
@@ -19,6 +19,8 @@ export type CredentialPageData = {
   qrSvg: string;
   /** Only for a credential that verifies valid. */
   linkedIn?: { addToProfile: string; share: string };
+  /** The answer to "is this the recipient's email?", when an email was given. */
+  recipientCheck?: Check;
 };
 
 type Fixed = { qrSvg: string; shortUrl: string };
@@ -81,5 +83,6 @@ export async function loadCredentialPage(
     lifecycle: getCredentialLifecycle(ctx, id),
     ...(await fixedParts(ctx, id)),
     linkedIn: linkedInLinks(ctx, id, url, report),
+    ...(options.recipientEmail ? { recipientCheck: report.checks.find((check) => check.id === "recipient") } : {}),
   };
 }

@@ -1,0 +1,98 @@
+import { validUntilFor } from "../domain/achievement.js";
+import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { normaliseEmail } from "../domain/credential/identity.js";
+import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
+import type { StatusPurpose, StatusSlot } from "../domain/status/status-list-credential.js";
+import { transitionProblem } from "../domain/status/transitions.js";
+import { AppError, validationError } from "../errors.js";
+import { type CredentialRecord, findCredential } from "../storage/credentials-repo.js";
+import type { Db } from "../storage/db.js";
+import type { ServiceContext } from "./deps.js";
+import { reserveStatusSlots } from "./status-lists.js";
+
+export type IssueCredentialInput = {
+  achievementId: string;
+  recipient: { email: string; name: string };
+  actor: string;
+  /** Set by automatic awards: what the credential carries, and the decision record kept beside it. */
+  decision?: { evidence: Ob3Evidence[]; results: Ob3Result[]; record: Record<string, unknown> };
+  /**
+   * Refuse (409) when the recipient already holds a valid (or suspended) credential of it: checked in the write transaction. The
+   * credential named by `supersedes` does not count (a renewal replaces it).
+   */
+  unlessHeld?: boolean;
+  /** The original award date, kept when this credential replaces an earlier one (default: its validFrom). */
+  awardedDate?: Date;
+  /**
+   * Id of a credential this one replaces (same certification): in the same write transaction it is revoked as
+   * "superseded" (publicly), and both are linked; its revocation list is re-signed before this returns.
+   */
+  supersedes?: string;
+  /** Keep this expiry instead of computing it from the definition (a reissue corrects details, not validity). */
+  validUntil?: Date | null;
+  /** Why it replaces `supersedes` (audited with the superseded credential), e.g. the correction of a reissue. */
+  reason?: string;
+};
+
+/** What an issuance will write, settled before anything is signed. */
+export type IssuePlan = {
+  entry: CatalogEntry;
+  id: string;
+  email: string;
+  name: string;
+  now: Date;
+  validFrom: Date;
+  validUntil: Date | undefined;
+  /** Reserved and committed: a process that dies after this leaves indexes never handed out again. */
+  slots: StatusSlot[];
+};
+
+/** The status purposes a credential of this certification carries: revocation always, suspension on opt-in. */
+export function statusPurposesFor(entry: CatalogEntry): StatusPurpose[] {
+  return entry.suspendable === true ? ["revocation", "suspension"] : ["revocation"];
+}
+
+/** The credential being replaced, if it may be: same certification, neither revoked nor suspended. */
+export function checkSupersedable(db: Db, id: string, achievementId: string): CredentialRecord {
+  const old = findCredential(db, id);
+  if (!old) {
+    throw validationError([{ path: "supersedes", message: `no credential "${id}"` }]);
+  }
+  if (old.achievementId !== achievementId) {
+    throw validationError([
+      { path: "supersedes", message: `credential ${id} is of ${old.achievementId}, not ${achievementId}` },
+    ]);
+  }
+  const problem = transitionProblem("supersede", {
+    revokedAt: old.revokedAt,
+    suspendedAt: old.suspendedAt,
+    supersededBy: old.supersededBy,
+    suspendable: true,
+  });
+  if (problem) {
+    throw new AppError("CONFLICT", `Credential ${id} cannot be superseded: it ${problem}`, { credentialId: id });
+  }
+  return old;
+}
+
+/** Checks what is asked, settles the dates, id and recipient, and reserves the status indexes. */
+export function planIssue(ctx: ServiceContext, input: IssueCredentialInput): IssuePlan {
+  const entry = ctx.catalog.get(input.achievementId);
+  if (!entry) {
+    throw validationError([{ path: "achievementId", message: `unknown achievement "${input.achievementId}"` }]);
+  }
+  if (input.supersedes) {
+    checkSupersedable(ctx.db, input.supersedes, entry.id);
+  }
+  const now = ctx.clock();
+  const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const validUntil =
+    input.validUntil !== undefined
+      ? (input.validUntil ?? undefined)
+      : validUntilFor(entry, validFrom, { fiscalYearStartMonth: ctx.config.fiscalYearStartMonth });
+  const id = ctx.newId();
+  const email = normaliseEmail(input.recipient.email);
+  const name = input.recipient.name.trim();
+  const slots = reserveStatusSlots(ctx, statusPurposesFor(entry));
+  return { entry, id, email, name, now, validFrom, validUntil, slots };
+}

@@ -1,0 +1,119 @@
+import type { StatusPurpose } from "../domain/status/status-list-credential.js";
+import { AppError } from "../errors.js";
+import { appendAudit } from "../storage/audit-repo.js";
+import { type CredentialRecord, markReinstated, markRevoked, markSuspended } from "../storage/credentials-repo.js";
+import type { Db } from "../storage/db.js";
+import { setStatusBit, slotsOf } from "../storage/status-entries-repo.js";
+import type { ServiceContext } from "./deps.js";
+import { type EventType, recordCredentialEvent } from "./events.js";
+
+/** The changes of a credential's status: the admin's three, and superseding by a reissue or renewal. */
+export type StatusChangeOperation = "revoke" | "suspend" | "reinstate" | "supersede";
+
+/** One change as its caller states it: when, by whom, why, and (superseding) by which credential. */
+export type ChangeFacts = {
+  at: Date;
+  actor: string;
+  /** The audited reason. Superseding: the reissue's correction, or "superseded" (a renewal). */
+  reason: string;
+  /** Whether the reason is public. Superseding: the stored reason ("superseded") always is. */
+  reasonPublic: boolean;
+  supersededBy?: string;
+};
+
+type StatusChange = {
+  purpose: StatusPurpose;
+  bit: boolean;
+  event: EventType;
+  /** Updates the row; false when the state moved meanwhile. */
+  apply: (db: Db, id: string, facts: ChangeFacts) => boolean;
+  /** The 409's detail when the row moved between the caller's check and this write. */
+  raced: (id: string) => string;
+  /** What the audit entry records (`statusEntries`: the entries whose bit was set). */
+  audited: (facts: ChangeFacts, statusEntries: string[]) => Record<string, unknown>;
+  /** What the outbox event says. */
+  announced: (facts: ChangeFacts) => Record<string, unknown>;
+};
+
+const changedMeanwhile = (id: string) => `Credential ${id} changed meanwhile: read it again`;
+const withPublicReason = ({ reason, reasonPublic }: ChangeFacts) => ({ reason, reasonPublic });
+
+/** The table of status changes: each row says what its change writes (row, status bit, audit entry, event). */
+const CHANGES: Record<StatusChangeOperation, StatusChange> = {
+  revoke: {
+    purpose: "revocation",
+    bit: true,
+    event: "credential.revoked",
+    apply: (db, id, { at, reason, reasonPublic }) => markRevoked(db, id, { at, reason, reasonPublic }),
+    raced: changedMeanwhile,
+    audited: (facts, statusEntries) => ({ ...withPublicReason(facts), statusEntries }),
+    announced: withPublicReason,
+  },
+  suspend: {
+    purpose: "suspension",
+    bit: true,
+    event: "credential.suspended",
+    apply: (db, id, { at, reason, reasonPublic }) => markSuspended(db, id, { at, reason, reasonPublic }),
+    raced: changedMeanwhile,
+    audited: (facts, statusEntries) => ({ ...withPublicReason(facts), statusEntries }),
+    announced: withPublicReason,
+  },
+  reinstate: {
+    purpose: "suspension",
+    bit: false,
+    event: "credential.reinstated",
+    apply: (db, id) => markReinstated(db, id),
+    raced: changedMeanwhile,
+    audited: ({ reason }, statusEntries) => ({ reason, statusEntries }),
+    announced: ({ reason }) => ({ reason }),
+  },
+  // A revocation whose public reason is "superseded", linking the credential forward to the one that replaces it.
+  supersede: {
+    purpose: "revocation",
+    bit: true,
+    event: "credential.superseded",
+    apply: (db, id, { at, supersededBy }) =>
+      markRevoked(db, id, { at, reason: "superseded", reasonPublic: true, supersededBy }),
+    raced: (id) => `Credential ${id} cannot be superseded: it was revoked meanwhile`,
+    audited: ({ supersededBy, reason, reasonPublic }) => ({ supersededBy, reason, reasonPublic }),
+    announced: ({ supersededBy }) => ({ supersededBy, reason: "superseded" }),
+  },
+};
+
+/**
+ * Applies one status change inside the caller's write transaction (the caller has checked that the transition is
+ * allowed): the row, the status bit, the audit entry and the event. Returns the lists whose bits changed, for the
+ * caller to re-sign once the transaction is committed.
+ */
+export function applyStatusChange(
+  ctx: ServiceContext,
+  db: Db,
+  operation: StatusChangeOperation,
+  record: CredentialRecord,
+  facts: ChangeFacts,
+): string[] {
+  const change = CHANGES[operation];
+  if (!change.apply(db, record.id, facts)) {
+    throw new AppError("CONFLICT", change.raced(record.id));
+  }
+  const slots = slotsOf(db, record.id).filter((s) => s.purpose === change.purpose);
+  const lists = slots.filter((slot) => setStatusBit(db, slot, change.bit)).map((slot) => slot.listId);
+  appendAudit(db, {
+    at: facts.at,
+    actor: facts.actor,
+    action: change.event,
+    targetType: "credential",
+    targetId: record.id,
+    details: change.audited(
+      facts,
+      slots.map((s) => `${s.purpose}:${s.listId}/${s.index}`),
+    ),
+  });
+  recordCredentialEvent(ctx, db, {
+    type: change.event,
+    at: facts.at,
+    credential: record,
+    details: change.announced(facts),
+  });
+  return lists;
+}
