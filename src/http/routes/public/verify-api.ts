@@ -132,16 +132,11 @@ export function registerVerifyApi(app: OpenAPIHono<AppEnv>): void {
     }
     const why =
       report.checks.find((k) => k.outcome === "failed") ?? report.checks.find((k) => k.outcome === "not-checked");
-    // a credential that does not verify is the VC API's 400, told apart from a malformed request by its type and code
+    // a credential that does not verify is the VC API's 400, told apart from a malformed request by its code
     throw new AppError(
-      "VALIDATION_FAILED",
+      "CREDENTIAL_NOT_VERIFIED",
       `The credential did not verify (${report.verdict}): ${why?.message ?? ""}`,
-      {
-        type: "urn:laurel:problem:credential-not-verified",
-        title: "The credential did not verify",
-        code: "CREDENTIAL_NOT_VERIFIED",
-        ...result,
-      },
+      result,
     );
   });
 }
