@@ -6,13 +6,7 @@ import { listEvidence } from "../../../services/list-evidence.js";
 import { recordEvidence, type Submitter } from "../../../services/record-evidence.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import {
-  authProblemResponses,
-  bearerSecurity,
-  problemResponses,
-  tooLargeResponse,
-  unprocessableResponse,
-} from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { fieldErrors } from "../../problem.js";
 import {
   BatchRequestSchema,
@@ -21,15 +15,6 @@ import {
   EvidenceViewSchema,
   RecordResultSchema,
 } from "./evidence-schemas.js";
-
-const conflict = {
-  409: {
-    description: "The externalId was already used for different evidence, or the form's delivery was closed",
-    content: {
-      "application/problem+json": { schema: z.object({ code: z.string(), existingId: z.string().optional() }) },
-    },
-  },
-} as const;
 
 const recordRoute = createRoute({
   method: "post",
@@ -47,11 +32,21 @@ const recordRoute = createRoute({
       description: "Already recorded: nothing changed",
       content: { "application/json": { schema: RecordResultSchema } },
     },
-    ...problemResponses,
-    ...authProblemResponses,
-    ...tooLargeResponse,
-    ...conflict,
-    ...unprocessableResponse,
+    ...problems(
+      ...BODY_PROBLEMS,
+      ...AUTH_PROBLEMS,
+      {
+        code: "FORBIDDEN",
+        when: "The API key lacks the evidence:write scope, or names a grader role it does not grade as",
+      },
+      {
+        code: "CONFLICT",
+        when: "The externalId was already used for different evidence (`existingId`), or the form's delivery was closed",
+        fields: { existingId: z.string().optional() },
+      },
+      "UNPROCESSABLE",
+      ...STORAGE_PROBLEMS,
+    ),
   },
 });
 
@@ -66,9 +61,7 @@ const batchRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: BatchRequestSchema } } } },
   responses: {
     200: { description: "Per-record results", content: { "application/json": { schema: BatchResultSchema } } },
-    ...problemResponses,
-    ...authProblemResponses,
-    ...tooLargeResponse,
+    ...problems(...BODY_PROBLEMS, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -92,8 +85,7 @@ const listRoute = createRoute({
       description: "Evidence",
       content: { "application/json": { schema: z.object({ items: z.array(EvidenceViewSchema) }) } },
     },
-    ...problemResponses,
-    ...authProblemResponses,
+    ...problems("VALIDATION_FAILED", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 

@@ -5,7 +5,7 @@ import { fromShortCode } from "../../../domain/short-id.js";
 import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
-import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { CredentialPage, credentialPageKey } from "../../pages/credential-page.js";
 import { loadCredentialPage } from "../../pages/credential-page-data.js";
 import { prefersHtml } from "../../pages/negotiate.js";
@@ -43,8 +43,7 @@ const jsonRoute = createRoute({
         "text/html": { schema: z.string() },
       },
     },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems("VALIDATION_FAILED", "NOT_FOUND", ...STORAGE_PROBLEMS),
   },
 });
 
@@ -60,8 +59,7 @@ const jwtRoute = createRoute({
       description: "The VC-JWT (text/plain, as OB 3.0 §docformat says)",
       content: { "text/plain": { schema: z.string() } },
     },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems("VALIDATION_FAILED", "NOT_FOUND", ...STORAGE_PROBLEMS),
   },
 });
 
@@ -81,8 +79,7 @@ const shortRoute = createRoute({
   responses: {
     200: { description: "The verification page", content: { "text/html": { schema: z.string() } } },
     308: { description: "Redirect to the credential URL" },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems({ code: "NOT_FOUND", when: "Not a short link to a credential" }, ...STORAGE_PROBLEMS),
   },
 });
 

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
 import { AppError, validationError } from "../../../errors.js";
 import { credentialInput, type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
 import type { AppEnv } from "../../env.js";
-import { ProblemSchema, problemResponses, tooLargeResponse } from "../../openapi.js";
+import { BODY_PROBLEMS, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import {
   VcApiVerifyRequestSchema,
@@ -11,16 +11,6 @@ import {
   VerifyFormRequestSchema,
   VerifyJsonRequestSchema,
 } from "./verify-api-schemas.js";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const limitResponses = {
-  ...tooLargeResponse,
-  415: problem("Not JSON or multipart/form-data"),
-  429: problem("Too many verification requests from this address (see Retry-After)"),
-} as const;
 
 const verifyRoute = createRoute({
   method: "post",
@@ -45,8 +35,12 @@ const verifyRoute = createRoute({
       description: "The verification report",
       content: { "application/json": { schema: VerificationReportSchema } },
     },
-    ...problemResponses,
-    ...limitResponses,
+    ...problems(
+      ...BODY_PROBLEMS,
+      { code: "UNSUPPORTED_MEDIA_TYPE", when: "Not JSON or multipart/form-data" },
+      "TOO_MANY_REQUESTS",
+      ...STORAGE_PROBLEMS,
+    ),
   },
 });
 
@@ -62,9 +56,16 @@ const vcApiRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: VcApiVerifyRequestSchema } } } },
   responses: {
     200: { description: "Verified", content: { "application/json": { schema: VcApiVerifyResultSchema } } },
-    ...problemResponses,
-    400: problem("Not verified (the problem carries verified: false and the checks), or a malformed request"),
-    ...limitResponses,
+    ...problems(
+      ...BODY_PROBLEMS,
+      {
+        code: "CREDENTIAL_NOT_VERIFIED",
+        when: "The credential did not verify: the problem carries `verified: false` and the checks",
+        fields: VcApiVerifyResultSchema.shape,
+      },
+      "TOO_MANY_REQUESTS",
+      ...STORAGE_PROBLEMS,
+    ),
   },
 });
 
