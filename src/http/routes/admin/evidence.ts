@@ -8,6 +8,7 @@ import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { fieldErrors } from "../../problem.js";
+import { EmailSchema } from "../shared-schemas.js";
 import {
   BatchRequestSchema,
   BatchResultSchema,
@@ -73,12 +74,7 @@ const listRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireApiScope("evidence:read")] as const,
   request: {
-    query: z.object({
-      email: z
-        .string()
-        .trim()
-        .pipe(z.email({ error: "must be a valid email address" })),
-    }),
+    query: z.object({ email: EmailSchema }),
   },
   responses: {
     200: {

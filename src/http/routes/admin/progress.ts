@@ -4,6 +4,7 @@ import { candidatesFor, progressForPerson } from "../../../services/progress.js"
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { EmailSchema } from "../shared-schemas.js";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const Report = z.record(z.string(), z.unknown()).openapi("RuleReport");
@@ -17,11 +18,7 @@ const personProgress = createRoute({
   middleware: [requireApiScope("evidence:read")] as const,
   request: {
     params: z.object({
-      email: z
-        .string()
-        .trim()
-        .pipe(z.email({ error: "must be a valid email address" }))
-        .openapi({ param: { name: "email", in: "path" }, type: "string" }),
+      email: EmailSchema.openapi({ param: { name: "email", in: "path" } }),
     }),
   },
   responses: {

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { LRUCache } from "lru-cache";
+import { checkEmail } from "../../../domain/email.js";
 import { fromShortCode } from "../../../domain/short-id.js";
 import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
@@ -130,14 +131,16 @@ function renderedPages(ctx: ServiceContext): LRUCache<string, string> {
 
 /** A typed email from the form, or the sentence saying what is wrong with it (the address is never logged). */
 function readEmail(value: unknown): { email: string } | { error: string } {
-  const email = typeof value === "string" ? value.trim() : "";
-  if (!email) {
-    return { error: "Enter the recipient's email address." };
+  const verdict = checkEmail(typeof value === "string" ? value : "");
+  if (verdict.ok) {
+    return { email: verdict.email };
   }
-  if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) {
-    return { error: "Enter an email address such as name@example.org." };
-  }
-  return { email };
+  return {
+    error:
+      verdict.problem === "empty"
+        ? "Enter the recipient's email address."
+        : "Enter an email address such as name@example.org.",
+  };
 }
 
 export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
