@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { describe, expect, it } from "vitest";
@@ -81,5 +83,30 @@ describe("problem bodies come from the registry only", () => {
     const { status, title, type } = ERROR_REGISTRY[code];
     expect(res.status).toBe(status);
     expect(await res.json()).toMatchObject({ status, title, type: `urn:laurel:problem:${type}`, code, detail: "why" });
+  });
+});
+
+/** Every source file under src/, with its text. */
+function sources(dir = "src"): Array<[string, string]> {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry): Array<[string, string]> => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return sources(path);
+    }
+    return /\.tsx?$/.test(entry.name) ? [[path, readFileSync(path, "utf8")]] : [];
+  });
+}
+
+describe("no problem body is built outside the registry renderer", () => {
+  it("names the problem media type and the problem type URIs only in the registry, the renderer and the document", () => {
+    const found = (pattern: RegExp) =>
+      sources()
+        .filter(([, text]) => pattern.test(text))
+        .map(([path]) => path)
+        .sort();
+    // the media type as a value (a response header or a documented content type), not in a comment
+    expect(found(/["'`]application\/problem\+json["'`]/)).toEqual(["src/http/openapi.ts", "src/http/problem.ts"]);
+    // a type URI is built from the registry only (openapi.ts shows one as an example)
+    expect(found(/urn:laurel:problem:[a-z]/)).toEqual(["src/errors.ts", "src/http/openapi.ts"]);
   });
 });
