@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkEmail } from "./domain/email.js";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -25,7 +26,11 @@ const EnvSchema = z.object({
   LAUREL_TEMPLATES_DIR: z.string().trim().min(1).default("templates"),
   LAUREL_ISSUER_NAME: z.string().trim().min(1).default("Laurel Demo Issuer"),
   LAUREL_ISSUER_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-  LAUREL_ISSUER_EMAIL: z.email({ error: "must be an email address" }).optional(),
+  LAUREL_ISSUER_EMAIL: z
+    .string()
+    .refine((value) => checkEmail(value).ok, "must be an email address")
+    .transform((value) => value.trim())
+    .optional(),
   LAUREL_ISSUER_IMAGE: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   LAUREL_ISSUER_DESCRIPTION: optionalText,
   LAUREL_LINKEDIN_ORG_ID: z

@@ -1,42 +1,48 @@
-/** The closed registry of error codes and their HTTP statuses (rendered as RFC 9457 problem details). */
-export const ERROR_CODES = {
-  VALIDATION_FAILED: 400,
-  MALFORMED_JSON: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  CRITERIA_NOT_MET: 422,
-  UNPROCESSABLE: 422,
-  INTERNAL: 500,
-  STORAGE_FULL: 503,
-  STORAGE_UNAVAILABLE: 503,
-} as const;
-export type ErrorCode = keyof typeof ERROR_CODES;
+/** What the registry says of one error code: its HTTP status, its RFC 9457 `title` and the slug of its `type`. */
+export type ProblemDefinition = { readonly status: number; readonly title: string; readonly type: string };
 
-/** Human titles of the problem types (RFC 9457 `title`). */
-export const ERROR_TITLES: Record<ErrorCode, string> = {
-  VALIDATION_FAILED: "The request is not valid",
-  MALFORMED_JSON: "The request body is not valid JSON",
-  UNAUTHENTICATED: "Authentication required",
-  FORBIDDEN: "Not allowed",
-  NOT_FOUND: "Not found",
-  CONFLICT: "Conflict",
-  PAYLOAD_TOO_LARGE: "The request body is too large",
-  UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
-  CRITERIA_NOT_MET: "Criteria not met",
-  UNPROCESSABLE: "The request is well formed but does not fit what it refers to",
-  INTERNAL: "Internal error",
-  STORAGE_FULL: "Storage is full",
-  STORAGE_UNAVAILABLE: "Storage is unavailable",
-};
+/**
+ * The closed registry of error codes: every problem an answer can carry is one of these, rendered as RFC 9457
+ * problem details by `http/problem.ts` (`type` is `urn:laurel:problem:<type>`). Nothing else builds a problem body.
+ */
+export const ERROR_REGISTRY = {
+  VALIDATION_FAILED: { status: 400, title: "The request is not valid", type: "validation-failed" },
+  MALFORMED_JSON: { status: 400, title: "The request body is not valid JSON", type: "malformed-json" },
+  /** The W3C VC API verifier's answer for a credential that does not verify (not a malformed request). */
+  CREDENTIAL_NOT_VERIFIED: { status: 400, title: "The credential did not verify", type: "credential-not-verified" },
+  UNAUTHENTICATED: { status: 401, title: "Authentication required", type: "unauthenticated" },
+  FORBIDDEN: { status: 403, title: "Not allowed", type: "forbidden" },
+  NOT_FOUND: { status: 404, title: "Not found", type: "not-found" },
+  CONFLICT: { status: 409, title: "Conflict", type: "conflict" },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large", type: "payload-too-large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type", type: "unsupported-media-type" },
+  UNPROCESSABLE: {
+    status: 422,
+    title: "The request is well formed but does not fit what it refers to",
+    type: "unprocessable",
+  },
+  TOO_MANY_REQUESTS: { status: 429, title: "Too many requests", type: "too-many-requests" },
+  INTERNAL: { status: 500, title: "Internal error", type: "internal" },
+  STORAGE_FULL: { status: 503, title: "Storage is full", type: "storage-full" },
+  STORAGE_UNAVAILABLE: { status: 503, title: "Storage is unavailable", type: "storage-unavailable" },
+} as const satisfies Record<string, ProblemDefinition>;
+export type ErrorCode = keyof typeof ERROR_REGISTRY;
+
+/** Every code of the registry, in its order. */
+export const ERROR_CODES = Object.keys(ERROR_REGISTRY) as ErrorCode[];
+
+/** The RFC 9457 problem type URI of a code, e.g. `urn:laurel:problem:validation-failed`. */
+export function problemType(code: ErrorCode): string {
+  return `urn:laurel:problem:${ERROR_REGISTRY[code].type}`;
+}
 
 /** A field-level problem, `path` in dotted form (`recipient.email`). */
 export type FieldError = { path: string; message: string };
 
-/** The one error class services throw for expected failures; `extra` is rendered into the problem body. */
+/**
+ * The one error class services throw for expected failures. `extra` adds fields to the problem body (e.g. `errors`);
+ * it never replaces the fixed ones (`type`, `title`, `status`, `detail`, `instance`, `code`, `requestId`).
+ */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -49,7 +55,7 @@ export class AppError extends Error {
   }
 
   get status(): number {
-    return ERROR_CODES[this.code];
+    return ERROR_REGISTRY[this.code].status;
   }
 }
 

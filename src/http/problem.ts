@@ -2,18 +2,47 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { AppError, ERROR_CODES, ERROR_TITLES, type ErrorCode, type FieldError, storageProblemOf } from "../errors.js";
+import { AppError, ERROR_REGISTRY, type ErrorCode, type FieldError, problemType, storageProblemOf } from "../errors.js";
 import type { AppEnv } from "./env.js";
 import { loggedPath } from "./request-log.js";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** RFC 9457 problem type URI for a code, e.g. `urn:laurel:problem:validation-failed`. */
-export function problemType(code: ErrorCode): string {
-  return `urn:laurel:problem:${code.toLowerCase().replaceAll("_", "-")}`;
+/** The members every problem body carries, set from the registry and the request; `extra` never replaces them. */
+export const FIXED_PROBLEM_FIELDS = ["type", "title", "status", "detail", "instance", "code", "requestId"] as const;
+const FIXED = new Set<string>(FIXED_PROBLEM_FIELDS);
+
+/**
+ * The RFC 9457 body of a registry code: the fixed members from the registry (`type`, `title`, `status`, `code`) and
+ * the request (`instance`, `requestId`), then the members of `extra` that are not fixed ones (a key of `extra`
+ * naming a fixed member is dropped, so no caller can relabel a problem).
+ */
+export function problemBody(
+  code: ErrorCode,
+  detail: string,
+  request: { instance: string; requestId: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const { status, title } = ERROR_REGISTRY[code];
+  const body: Record<string, unknown> = {
+    type: problemType(code),
+    title,
+    status,
+    detail,
+    instance: request.instance,
+    code,
+    requestId: request.requestId,
+  };
+  for (const [key, value] of Object.entries(extra)) {
+    if (!FIXED.has(key)) {
+      // defineProperty: an own "__proto__" key stays a plain member instead of changing the body's prototype
+      Object.defineProperty(body, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return body;
 }
 
-/** Renders an error code as application/problem+json. Only allow-listed fields reach the body. */
+/** The one renderer of problems: a registry code as an application/problem+json response. */
 export function problemResponse(
   c: Context<AppEnv>,
   code: ErrorCode,
@@ -21,18 +50,8 @@ export function problemResponse(
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Response {
-  const status = ERROR_CODES[code];
-  const body = {
-    type: problemType(code),
-    title: ERROR_TITLES[code],
-    status,
-    detail,
-    instance: c.req.path,
-    code,
-    requestId: c.get("requestId"),
-    ...extra,
-  };
-  return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
+  const body = problemBody(code, detail, { instance: c.req.path, requestId: c.get("requestId") }, extra);
+  return c.body(JSON.stringify(body), ERROR_REGISTRY[code].status as ContentfulStatusCode, {
     ...headers,
     "content-type": PROBLEM_CONTENT_TYPE,
   });
@@ -63,12 +82,24 @@ const HTTP_DETAILS: Record<number, string> = {
   415: "Send the request body as application/json",
 };
 
+/** The registry code of an HTTPException's status (hono's validators: malformed JSON, an undeclared media type). */
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: "VALIDATION_FAILED",
+  401: "UNAUTHENTICATED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  422: "UNPROCESSABLE",
+  429: "TOO_MANY_REQUESTS",
+};
+
 function codeForHttpStatus(status: number, message: string): ErrorCode {
   if (status === 400 && /json/i.test(message)) {
     return "MALFORMED_JSON";
   }
-  const found = (Object.keys(ERROR_CODES) as ErrorCode[]).find((code) => ERROR_CODES[code] === status);
-  return found ?? (status >= 500 ? "INTERNAL" : "VALIDATION_FAILED");
+  return HTTP_STATUS_CODES[status] ?? (status >= 500 ? "INTERNAL" : "VALIDATION_FAILED");
 }
 
 const STORAGE_DETAILS = {
@@ -92,7 +123,7 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
         headers[key] = value;
       }
     });
-    const detail = HTTP_DETAILS[err.status] ?? (err.message || ERROR_TITLES[code]);
+    const detail = HTTP_DETAILS[err.status] ?? (err.message || ERROR_REGISTRY[code].title);
     return problemResponse(c, code, detail, {}, headers);
   }
   if (err instanceof ZodError) {

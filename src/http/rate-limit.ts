@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { MemoryStore, rateLimiter } from "hono-rate-limiter";
 import type { ServiceContext } from "../services/deps.js";
 import type { AppEnv } from "./env.js";
+import { problemResponse } from "./problem.js";
 
 /** Answers a client over its limit; `retryAfter` is in seconds. */
 export type OnLimited = (c: Context<AppEnv>, retryAfter: number) => Response | Promise<Response>;
@@ -35,19 +36,13 @@ export function rateLimitKey(address: string): string {
 }
 
 function problem(c: Context<AppEnv>, retryAfter: number): Response {
-  const body = {
-    type: "urn:laurel:problem:too-many-requests",
-    title: "Too many requests",
-    status: 429,
-    detail: `Too many verification requests from your address; try again in ${retryAfter} seconds.`,
-    instance: c.req.path,
-    code: "TOO_MANY_REQUESTS",
-    requestId: c.get("requestId"),
-  };
-  return c.body(JSON.stringify(body), 429, {
-    "content-type": "application/problem+json",
-    "retry-after": String(retryAfter),
-  });
+  return problemResponse(
+    c,
+    "TOO_MANY_REQUESTS",
+    `Too many verification requests from your address; try again in ${retryAfter} seconds.`,
+    {},
+    { "retry-after": String(retryAfter) },
+  );
 }
 
 const WINDOW_MS = 60_000;

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { listAuditEntries } from "../../../services/audit.js";
 import { requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { authProblemResponses, bearerSecurity, problemResponses } from "../../openapi.js";
+import { AUTH_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 
 const text = z.string().trim().min(1).max(200);
 
@@ -51,8 +51,7 @@ const listRoute = createRoute({
         },
       },
     },
-    ...problemResponses,
-    ...authProblemResponses,
+    ...problems("VALIDATION_FAILED", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 

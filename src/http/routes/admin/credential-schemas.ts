@@ -79,7 +79,7 @@ export const CredentialPageSchema = z
 
 export const CredentialListQuerySchema = z.object({
   achievementId: z.string().min(1).max(200).optional(),
-  email: z.email({ error: "must be a valid email address" }).optional(),
+  email: EmailSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(500).optional(),
 });

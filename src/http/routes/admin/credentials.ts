@@ -4,13 +4,7 @@ import { issueCredential } from "../../../services/issue-credential.js";
 import { getCredential, listCredentialPage } from "../../../services/read-credentials.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import {
-  authProblemResponses,
-  bearerSecurity,
-  notFoundResponse,
-  problemResponses,
-  tooLargeResponse,
-} from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import {
   CredentialListQuerySchema,
   CredentialPageSchema,
@@ -31,9 +25,7 @@ const issueRoute = createRoute({
   },
   responses: {
     201: { description: "Issued", content: { "application/json": { schema: CredentialViewSchema } } },
-    ...problemResponses,
-    ...authProblemResponses,
-    ...tooLargeResponse,
+    ...problems(...BODY_PROBLEMS, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -48,8 +40,7 @@ const listRoute = createRoute({
   request: { query: CredentialListQuerySchema },
   responses: {
     200: { description: "One page", content: { "application/json": { schema: CredentialPageSchema } } },
-    ...problemResponses,
-    ...authProblemResponses,
+    ...problems("VALIDATION_FAILED", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -63,9 +54,7 @@ const getRoute = createRoute({
   request: { params: CredentialIdParamSchema },
   responses: {
     200: { description: "The credential", content: { "application/json": { schema: CredentialViewSchema } } },
-    ...problemResponses,
-    ...authProblemResponses,
-    ...notFoundResponse,
+    ...problems("VALIDATION_FAILED", "NOT_FOUND", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { acknowledgeEventBatch, claimEventBatch, listEventPage } from "../../../services/events.js";
 import { requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { authProblemResponses, bearerSecurity, problemResponses, tooLargeResponse } from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import {
   AckRequestSchema,
   AckResultSchema,
@@ -25,8 +25,7 @@ const listRoute = createRoute({
   request: { query: EventListQuerySchema },
   responses: {
     200: { description: "One page", content: { "application/json": { schema: EventPageSchema } } },
-    ...problemResponses,
-    ...authProblemResponses,
+    ...problems("VALIDATION_FAILED", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -44,9 +43,7 @@ const claimRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: ClaimRequestSchema } } } },
   responses: {
     200: { description: "Claimed (possibly none)", content: { "application/json": { schema: ClaimResultSchema } } },
-    ...problemResponses,
-    ...authProblemResponses,
-    ...tooLargeResponse,
+    ...problems(...BODY_PROBLEMS, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -61,9 +58,7 @@ const ackRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: AckRequestSchema } } } },
   responses: {
     200: { description: "Acknowledged", content: { "application/json": { schema: AckResultSchema } } },
-    ...problemResponses,
-    ...authProblemResponses,
-    ...tooLargeResponse,
+    ...problems(...BODY_PROBLEMS, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 

@@ -1,17 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { EmailSchema } from "../../../schemas/email.js";
 import type { ApiPrincipal } from "../../../services/api-keys.js";
 import { listEvidence } from "../../../services/list-evidence.js";
 import type { Submitter } from "../../../services/record-evidence.js";
 import { submitEvidence, submitEvidenceBatch } from "../../../services/submit-evidence.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import {
-  authProblemResponses,
-  bearerSecurity,
-  problemResponses,
-  tooLargeResponse,
-  unprocessableResponse,
-} from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import {
   BatchRequestSchema,
   BatchResultSchema,
@@ -20,15 +15,6 @@ import {
   RecordResultSchema,
   readEvidenceInput,
 } from "./evidence-schemas.js";
-
-const conflict = {
-  409: {
-    description: "The externalId was already used for different evidence, or the form's delivery was closed",
-    content: {
-      "application/problem+json": { schema: z.object({ code: z.string(), existingId: z.string().optional() }) },
-    },
-  },
-} as const;
 
 const recordRoute = createRoute({
   method: "post",
@@ -46,11 +32,21 @@ const recordRoute = createRoute({
       description: "Already recorded: nothing changed",
       content: { "application/json": { schema: RecordResultSchema } },
     },
-    ...problemResponses,
-    ...authProblemResponses,
-    ...tooLargeResponse,
-    ...conflict,
-    ...unprocessableResponse,
+    ...problems(
+      ...BODY_PROBLEMS,
+      ...AUTH_PROBLEMS,
+      {
+        code: "FORBIDDEN",
+        when: "The API key lacks the evidence:write scope, or names a grader role it does not grade as",
+      },
+      {
+        code: "CONFLICT",
+        when: "The externalId was already used for different evidence (`existingId`), or the form's delivery was closed",
+        fields: { existingId: z.string().optional() },
+      },
+      "UNPROCESSABLE",
+      ...STORAGE_PROBLEMS,
+    ),
   },
 });
 
@@ -65,9 +61,7 @@ const batchRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: BatchRequestSchema } } } },
   responses: {
     200: { description: "Per-record results", content: { "application/json": { schema: BatchResultSchema } } },
-    ...problemResponses,
-    ...authProblemResponses,
-    ...tooLargeResponse,
+    ...problems(...BODY_PROBLEMS, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -79,20 +73,14 @@ const listRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireApiScope("evidence:read")] as const,
   request: {
-    query: z.object({
-      email: z
-        .string()
-        .trim()
-        .pipe(z.email({ error: "must be a valid email address" })),
-    }),
+    query: z.object({ email: EmailSchema }),
   },
   responses: {
     200: {
       description: "Evidence",
       content: { "application/json": { schema: z.object({ items: z.array(EvidenceViewSchema) }) } },
     },
-    ...problemResponses,
-    ...authProblemResponses,
+    ...problems("VALIDATION_FAILED", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 

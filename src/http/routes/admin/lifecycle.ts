@@ -14,31 +14,17 @@ import {
 } from "../../../services/credential-status.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import {
-  authProblemResponses,
-  bearerSecurity,
-  notFoundResponse,
-  ProblemSchema,
-  problemResponses,
-  tooLargeResponse,
-} from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { CredentialViewSchema } from "./credential-schemas.js";
 import { ReissueResultSchema } from "./lifecycle-schemas.js";
 
-const conflictResponse = {
-  409: {
-    description: "Not allowed in the credential's current state (revoked, suspended, not suspendable…)",
-    content: { "application/problem+json": { schema: ProblemSchema } },
-  },
-} as const;
-
-const errors = {
-  ...problemResponses,
-  ...authProblemResponses,
-  ...notFoundResponse,
-  ...conflictResponse,
-  ...tooLargeResponse,
-};
+const errors = problems(
+  ...BODY_PROBLEMS,
+  ...AUTH_PROBLEMS,
+  "NOT_FOUND",
+  { code: "CONFLICT", when: "Not allowed in the credential's current state (revoked, suspended, not suspendable…)" },
+  ...STORAGE_PROBLEMS,
+);
 
 function statusRoute(operation: "revoke" | "suspend" | "reinstate", schema: z.ZodType, description: string) {
   return createRoute({

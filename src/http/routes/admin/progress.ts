@@ -1,9 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { EmailSchema } from "../../../schemas/email.js";
 import { approve, listPendingApprovals, reject } from "../../../services/approvals.js";
 import { candidatesFor, progressForPerson } from "../../../services/progress.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { authProblemResponses, bearerSecurity, notFoundResponse, problemResponses } from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const Report = z.record(z.string(), z.unknown()).openapi("RuleReport");
@@ -17,11 +18,7 @@ const personProgress = createRoute({
   middleware: [requireApiScope("evidence:read")] as const,
   request: {
     params: z.object({
-      email: z
-        .string()
-        .trim()
-        .pipe(z.email({ error: "must be a valid email address" }))
-        .openapi({ param: { name: "email", in: "path" }, type: "string" }),
+      email: EmailSchema.openapi({ param: { name: "email", in: "path" } }),
     }),
   },
   responses: {
@@ -40,8 +37,7 @@ const personProgress = createRoute({
       }),
       "Progress",
     ),
-    ...problemResponses,
-    ...authProblemResponses,
+    ...problems("VALIDATION_FAILED", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -73,9 +69,7 @@ const candidates = createRoute({
       }),
       "Candidates",
     ),
-    ...problemResponses,
-    ...authProblemResponses,
-    ...notFoundResponse,
+    ...problems("VALIDATION_FAILED", "NOT_FOUND", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -88,13 +82,12 @@ const listApprovals = createRoute({
   middleware: [requireApiScope("credentials:issue")] as const,
   responses: {
     200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) }), "Pending approvals"),
-    ...problemResponses,
-    ...authProblemResponses,
+    ...problems(...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 
 const ApprovalId = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
-const conflict = { 409: json(z.object({ code: z.string() }), "Already decided") };
+const alreadyDecided = { code: "CONFLICT", when: "The approval was already decided" } as const;
 
 const approveRoute = createRoute({
   method: "post",
@@ -109,10 +102,13 @@ const approveRoute = createRoute({
       z.object({ credentialId: z.string(), awarded: z.array(z.record(z.string(), z.unknown())) }),
       "Issued (and any certifications it completed)",
     ),
-    ...problemResponses,
-    ...authProblemResponses,
-    ...notFoundResponse,
-    ...conflict,
+    ...problems(
+      "VALIDATION_FAILED",
+      "NOT_FOUND",
+      { code: "CONFLICT", when: "The approval was already decided, or the person already holds the certification" },
+      ...AUTH_PROBLEMS,
+      ...STORAGE_PROBLEMS,
+    ),
   },
 });
 
@@ -132,10 +128,7 @@ const rejectRoute = createRoute({
   },
   responses: {
     200: json(z.object({ rejected: z.literal(true) }), "Rejected"),
-    ...problemResponses,
-    ...authProblemResponses,
-    ...notFoundResponse,
-    ...conflict,
+    ...problems(...BODY_PROBLEMS, "NOT_FOUND", alreadyDecided, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
   },
 });
 

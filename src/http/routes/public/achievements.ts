@@ -3,7 +3,7 @@ import { achievementUrl } from "../../../domain/achievement.js";
 import { getBadgePng, getBadgeSvg } from "../../../services/badge-images.js";
 import { getAchievementDocument, listAchievements } from "../../../services/catalog.js";
 import type { AppEnv } from "../../env.js";
-import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { problems } from "../../openapi.js";
 import { AchievementPage } from "../../pages/achievement-page.js";
 import { CatalogPage } from "../../pages/catalog-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
@@ -45,6 +45,7 @@ const listRoute = createRoute({
         "text/html": { schema: z.string() },
       },
     },
+    ...problems(),
   },
 });
 
@@ -63,8 +64,7 @@ const getRoute = createRoute({
         "text/html": { schema: z.string() },
       },
     },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems("VALIDATION_FAILED", "NOT_FOUND"),
   },
 });
 
@@ -81,8 +81,7 @@ const imageRoute = (format: "png" | "svg") =>
         content: { [format === "png" ? "image/png" : "image/svg+xml"]: { schema: z.string() } },
       },
       304: { description: "Not modified (ETag)" },
-      ...problemResponses,
-      ...notFoundResponse,
+      ...problems("VALIDATION_FAILED", "NOT_FOUND"),
     },
   });
 

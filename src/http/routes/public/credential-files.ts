@@ -9,7 +9,7 @@ import {
 } from "../../../services/badge-images.js";
 import type { ServiceContext } from "../../../services/deps.js";
 import type { AppEnv } from "../../env.js";
-import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { sendFile } from "../../send-file.js";
 
 const IdParam = CredentialIdParamSchema;
@@ -100,8 +100,7 @@ export function registerCredentialFiles(app: OpenAPIHono<AppEnv>): void {
       responses: {
         200: { description: spec.summary, content: { [spec.contentType]: { schema: z.string() } } },
         304: { description: "Not modified (ETag)" },
-        ...problemResponses,
-        ...notFoundResponse,
+        ...problems("VALIDATION_FAILED", "NOT_FOUND", ...STORAGE_PROBLEMS),
       },
     });
     app.openapi(route, async (c) => {

@@ -1,13 +1,14 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { LRUCache } from "lru-cache";
+import { checkEmail } from "../../../domain/email.js";
 import { fromShortCode } from "../../../domain/short-id.js";
 import { CredentialIdParamSchema, CredentialIdSchema } from "../../../schemas/credential-id.js";
 import { loadCredentialPage } from "../../../services/credential-page-data.js";
 import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
-import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { CredentialPage, credentialPageKey } from "../../pages/credential-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
 import { sendNotFoundPage } from "../../pages/send-not-found.js";
@@ -43,8 +44,7 @@ const jsonRoute = createRoute({
         "text/html": { schema: z.string() },
       },
     },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems("VALIDATION_FAILED", "NOT_FOUND", ...STORAGE_PROBLEMS),
   },
 });
 
@@ -60,8 +60,7 @@ const jwtRoute = createRoute({
       description: "The VC-JWT (text/plain, as OB 3.0 §docformat says)",
       content: { "text/plain": { schema: z.string() } },
     },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems("VALIDATION_FAILED", "NOT_FOUND", ...STORAGE_PROBLEMS),
   },
 });
 
@@ -81,8 +80,7 @@ const shortRoute = createRoute({
   responses: {
     200: { description: "The verification page", content: { "text/html": { schema: z.string() } } },
     308: { description: "Redirect to the credential URL" },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems({ code: "NOT_FOUND", when: "Not a short link to a credential" }, ...STORAGE_PROBLEMS),
   },
 });
 
@@ -136,14 +134,16 @@ function renderedPages(ctx: ServiceContext): LRUCache<string, string> {
 
 /** A typed email from the form, or the sentence saying what is wrong with it (the address is never logged). */
 function readEmail(value: unknown): { email: string } | { error: string } {
-  const email = typeof value === "string" ? value.trim() : "";
-  if (!email) {
-    return { error: "Enter the recipient's email address." };
+  const verdict = checkEmail(typeof value === "string" ? value : "");
+  if (verdict.ok) {
+    return { email: verdict.email };
   }
-  if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) {
-    return { error: "Enter an email address such as name@example.org." };
-  }
-  return { email };
+  return {
+    error:
+      verdict.problem === "empty"
+        ? "Enter the recipient's email address."
+        : "Enter an email address such as name@example.org.",
+  };
 }
 
 export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {

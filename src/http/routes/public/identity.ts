@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { getDidDocument, getIssuerProfileDocument, getJwk, getJwks } from "../../../services/issuer-identity.js";
 import type { AppEnv } from "../../env.js";
-import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { problems } from "../../openapi.js";
 import { IssuerPage } from "../../pages/issuer-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
 import { sendPage } from "../../pages/send-page.js";
@@ -24,7 +24,10 @@ const didRoute = createRoute({
   tags: ["Issuer identity"],
   summary: "The issuer's did:web DID document",
   description: "Multikey verification methods of every key generation, so old credentials keep verifying.",
-  responses: { 200: { description: "DID document", content: { "application/did+ld+json": { schema: JsonDoc } } } },
+  responses: {
+    200: { description: "DID document", content: { "application/did+ld+json": { schema: JsonDoc } } },
+    ...problems(),
+  },
 });
 
 const jwksRoute = createRoute({
@@ -32,7 +35,10 @@ const jwksRoute = createRoute({
   path: "/.well-known/jwks.json",
   tags: ["Issuer identity"],
   summary: "The issuer's VC-JWT public keys (JWK Set)",
-  responses: { 200: { description: "JWK Set", content: { "application/jwk-set+json": { schema: JsonDoc } } } },
+  responses: {
+    200: { description: "JWK Set", content: { "application/jwk-set+json": { schema: JsonDoc } } },
+    ...problems(),
+  },
 });
 
 const jwkRoute = createRoute({
@@ -50,8 +56,7 @@ const jwkRoute = createRoute({
   },
   responses: {
     200: { description: "JWK", content: { "application/jwk+json": { schema: JsonDoc } } },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems("VALIDATION_FAILED", "NOT_FOUND"),
   },
 });
 
@@ -68,6 +73,7 @@ const profileRoute = createRoute({
       description: "Profile",
       content: { "application/ld+json": { schema: JsonDoc }, "text/html": { schema: z.string() } },
     },
+    ...problems(),
   },
 });
 

@@ -3,7 +3,7 @@ import { STATUS_LIST_TTL_MS } from "../../../domain/status/status-list-credentia
 import { AppError } from "../../../errors.js";
 import { getServedStatusList } from "../../../services/status-lists.js";
 import type { AppEnv } from "../../env.js";
-import { notFoundResponse, problemResponses } from "../../openapi.js";
+import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { problemResponse } from "../../problem.js";
 
 /** Verifiers see a change within a minute: they may cache for the list's `ttl`, then revalidate with the ETag. */
@@ -32,8 +32,7 @@ const route = createRoute({
       content: { "application/vc+ld+json": { schema: z.record(z.string(), z.unknown()) } },
     },
     304: { description: "Not modified (ETag)" },
-    ...problemResponses,
-    ...notFoundResponse,
+    ...problems({ code: "NOT_FOUND", when: "No such status list (a malformed list number too)" }, ...STORAGE_PROBLEMS),
   },
 });
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { EmailSchema } from "../../../schemas/email.js";
+import { EmailSchema, OptionalFormEmailSchema } from "../../../schemas/email.js";
 
 const CheckSchema = z
   .object({
@@ -88,13 +88,6 @@ export const VerifyJsonRequestSchema = z
   })
   .openapi("VerifyRequest");
 
-const OptionalEmail = z
-  .string()
-  .trim()
-  .max(320)
-  .pipe(z.union([z.literal(""), z.email({ error: "must be a valid email address" })]))
-  .optional();
-
 export const VerifyFormRequestSchema = z
   .object({
     file: z
@@ -102,7 +95,9 @@ export const VerifyFormRequestSchema = z
       .optional()
       .openapi({ type: "string", format: "binary", description: "A baked PNG or SVG, or a JSON or JWT file" }),
     credential: z.string().optional().openapi({ description: "Pasted credential JSON or JWS, instead of a file" }),
-    recipientEmail: OptionalEmail.openapi({ type: "string", description: "Compared with the credential's recipient" }),
+    recipientEmail: OptionalFormEmailSchema.openapi({
+      description: "Compared with the credential's recipient (left empty: not checked)",
+    }),
   })
   .openapi("VerifyUpload");
 

@@ -3,7 +3,7 @@ import { AppError, validationError } from "../../../errors.js";
 import { verifyForVcApi } from "../../../services/vc-api-verify.js";
 import { credentialInput, type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
 import type { AppEnv } from "../../env.js";
-import { ProblemSchema, problemResponses, tooLargeResponse } from "../../openapi.js";
+import { BODY_PROBLEMS, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import {
   VcApiVerifyRequestSchema,
@@ -12,16 +12,6 @@ import {
   VerifyFormRequestSchema,
   VerifyJsonRequestSchema,
 } from "./verify-api-schemas.js";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-const limitResponses = {
-  ...tooLargeResponse,
-  415: problem("Not JSON or multipart/form-data"),
-  429: problem("Too many verification requests from this address (see Retry-After)"),
-} as const;
 
 const verifyRoute = createRoute({
   method: "post",
@@ -46,8 +36,12 @@ const verifyRoute = createRoute({
       description: "The verification report",
       content: { "application/json": { schema: VerificationReportSchema } },
     },
-    ...problemResponses,
-    ...limitResponses,
+    ...problems(
+      ...BODY_PROBLEMS,
+      { code: "UNSUPPORTED_MEDIA_TYPE", when: "Not JSON or multipart/form-data" },
+      "TOO_MANY_REQUESTS",
+      ...STORAGE_PROBLEMS,
+    ),
   },
 });
 
@@ -63,9 +57,16 @@ const vcApiRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: VcApiVerifyRequestSchema } } } },
   responses: {
     200: { description: "Verified", content: { "application/json": { schema: VcApiVerifyResultSchema } } },
-    ...problemResponses,
-    400: problem("Not verified (the problem carries verified: false and the checks), or a malformed request"),
-    ...limitResponses,
+    ...problems(
+      ...BODY_PROBLEMS,
+      {
+        code: "CREDENTIAL_NOT_VERIFIED",
+        when: "The credential did not verify: the problem carries `verified: false` and the checks",
+        fields: VcApiVerifyResultSchema.shape,
+      },
+      "TOO_MANY_REQUESTS",
+      ...STORAGE_PROBLEMS,
+    ),
   },
 });
 
@@ -109,12 +110,7 @@ export function registerVerifyApi(app: OpenAPIHono<AppEnv>): void {
     if (result.verified) {
       return c.json(result, 200, { "cache-control": "no-store" });
     }
-    // a credential that does not verify is the VC API's 400, told apart from a malformed request by its type and code
-    throw new AppError("VALIDATION_FAILED", `The credential did not verify (${result.verdict}): ${why}`, {
-      type: "urn:laurel:problem:credential-not-verified",
-      title: "The credential did not verify",
-      code: "CREDENTIAL_NOT_VERIFIED",
-      ...result,
-    });
+    // a credential that does not verify is the VC API's 400, told apart from a malformed request by its code
+    throw new AppError("CREDENTIAL_NOT_VERIFIED", `The credential did not verify (${result.verdict}): ${why}`, result);
   });
 }

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { checkEmail } from "../../../domain/email.js";
 import { AppError } from "../../../errors.js";
 import { type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
 import type { AppEnv } from "../../env.js";
@@ -46,13 +47,14 @@ async function readForm(c: Context<AppEnv>): Promise<{ input: VerifyInput; email
     // a multipart body without its boundary, or cut short: nothing of it can be read
     return { error: "The form could not be read. Choose the file or paste the credential again, then press Verify." };
   }
-  const emailValue = typeof body.email === "string" ? body.email.trim() : "";
-  if (emailValue && (emailValue.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(emailValue))) {
+  // the same rule as the API (domain/email.ts); an empty field skips the recipient check
+  const verdict = checkEmail(typeof body.email === "string" ? body.email : "");
+  if (!verdict.ok && verdict.problem !== "empty") {
     return {
       error: "The recipient's email address does not look like one (name@example.org); leave it empty to skip.",
     };
   }
-  const email = emailValue || undefined;
+  const email = verdict.ok ? verdict.email : undefined;
   const file = body.file;
   if (file instanceof File && file.size > 0) {
     const bytes = new Uint8Array(await file.arrayBuffer());
