@@ -1,12 +1,10 @@
 import "../harden-process.js";
-import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { systemDeps } from "../bootstrap.js";
 import { loadConfig } from "../config.js";
 import { SCOPES, type Scope } from "../domain/scopes.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../services/api-keys.js";
-import { openDb } from "../storage/db.js";
 import { cliActor } from "./actor.js";
+import { openExistingServices } from "./open-services.js";
 
 const USAGE = `Usage:
   npm run api-keys -- create --name NAME --scopes SCOPE[,SCOPE…] [--grader-role ROLE]
@@ -21,13 +19,8 @@ async function main(): Promise<void> {
     options: { name: { type: "string" }, scopes: { type: "string" }, "grader-role": { type: "string" } },
   });
   const [command, arg] = positionals;
-  const config = loadConfig(process.env);
-  if (!existsSync(config.dbPath)) {
-    // Never create a database here: a mistyped path would silently get a fresh one.
-    throw new Error(`no database at ${config.dbPath}: start the service once first (or check LAUREL_DB_PATH)`);
-  }
-  const { db, close } = openDb(config.dbPath);
-  const ctx = { db, ...systemDeps };
+  // Never creates a database: a mistyped path would silently get a fresh one.
+  const { ctx, close } = await openExistingServices(loadConfig(process.env));
   try {
     if (command === "create") {
       const scopes = (values.scopes ?? "").split(",").filter(Boolean);

@@ -1,8 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { LRUCache } from "lru-cache";
 import { fromShortCode } from "../../../domain/short-id.js";
-import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
 import { notFoundResponse, problemResponses } from "../../openapi.js";
@@ -99,7 +97,9 @@ async function credentialPage(
     return sendNotFoundPage(c, "credential", { varyAccept: true });
   }
   if (!recipient) {
-    const cache = renderedPages(ctx);
+    // The checks ran (status and expiry are live); only the HTML of an unchanged outcome is reused, rendering being
+    // most of a page view's own cost.
+    const cache = ctx.state.credentialPages;
     const key = credentialPageKey(data);
     let html = cache.get(key);
     if (html === undefined) {
@@ -114,21 +114,6 @@ async function credentialPage(
     cache: "no-store",
     varyAccept: true,
   });
-}
-
-/**
- * Rendered credential pages by credentialPageKey: the checks still run on every request (status and expiry are
- * live), only the HTML of an unchanged outcome is reused (rendering is most of a page view's own cost).
- */
-const pageCaches = new WeakMap<ServiceContext, LRUCache<string, string>>();
-
-function renderedPages(ctx: ServiceContext): LRUCache<string, string> {
-  let cache = pageCaches.get(ctx);
-  if (!cache) {
-    cache = new LRUCache<string, string>({ max: 2000, maxSize: 64 * 1024 * 1024, sizeCalculation: (v) => v.length });
-    pageCaches.set(ctx, cache);
-  }
-  return cache;
 }
 
 /** A typed email from the form, or the sentence saying what is wrong with it (the address is never logged). */
