@@ -5,11 +5,15 @@ import type { ServiceContext } from "../services/deps.js";
 
 /**
  * The service context of an existing installation, for operator commands (compose.ts): never creates a database or
- * keys (a mistyped path would silently get fresh ones); the service must have started once. Logs go to stderr.
+ * keys (a mistyped path would silently get fresh ones); the service must have started once. Warnings and errors are
+ * logged to `writeLog` (the command's stderr).
  */
-export async function openExistingServices(config: Config): Promise<{ ctx: ServiceContext; close: () => void }> {
+export async function openExistingServices(
+  config: Config,
+  writeLog: (line: string) => void,
+): Promise<{ ctx: ServiceContext; close: () => void }> {
   const { ctx, close } = await composeServices(config, {
-    logger: createLogger({ level: "warn", write: (line) => process.stderr.write(line) }),
+    logger: createLogger({ level: "warn", write: writeLog }),
     database: "existing",
     keys: "existing",
   });
