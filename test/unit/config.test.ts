@@ -62,3 +62,24 @@ describe("loadConfig", () => {
     );
   });
 });
+
+describe("verifier configuration", () => {
+  it("defaults to no network, 5 MB uploads, 40 megapixels and 60 requests a minute", () => {
+    expect(loadConfig({}).verify).toEqual({
+      remoteResolution: false,
+      maxUploadBytes: 5_242_880,
+      maxPixels: 40_000_000,
+      rateLimitPerMinute: 60,
+      trustProxy: false,
+    });
+    expect(loadConfig({ LAUREL_VERIFY_REMOTE: "true", LAUREL_TRUST_PROXY: "1" }).verify).toMatchObject({
+      remoteResolution: true,
+      trustProxy: true,
+    });
+  });
+
+  it("names a bad value", () => {
+    expect(() => loadConfig({ LAUREL_VERIFY_REMOTE: "yes" })).toThrow(/LAUREL_VERIFY_REMOTE/);
+    expect(() => loadConfig({ LAUREL_VERIFY_MAX_UPLOAD_BYTES: "10" })).toThrow(/LAUREL_VERIFY_MAX_UPLOAD_BYTES/);
+  });
+});
