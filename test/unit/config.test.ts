@@ -83,3 +83,18 @@ describe("verifier configuration", () => {
     expect(() => loadConfig({ LAUREL_VERIFY_MAX_UPLOAD_BYTES: "10" })).toThrow(/LAUREL_VERIFY_MAX_UPLOAD_BYTES/);
   });
 });
+
+describe("cache sizes", () => {
+  it("keep 2,000 credentials' checks and pages and 500 rendered files unless told otherwise", () => {
+    expect(loadConfig({}).caches).toEqual({ credentials: 2000, renderedFiles: 500 });
+    expect(loadConfig({ LAUREL_CACHE_CREDENTIALS: "50", LAUREL_CACHE_FILES: "10" }).caches).toEqual({
+      credentials: 50,
+      renderedFiles: 10,
+    });
+  });
+
+  it("names a size that is not a positive whole number", () => {
+    expect(() => loadConfig({ LAUREL_CACHE_CREDENTIALS: "0" })).toThrow(/LAUREL_CACHE_CREDENTIALS/);
+    expect(() => loadConfig({ LAUREL_CACHE_FILES: "lots" })).toThrow(/LAUREL_CACHE_FILES/);
+  });
+});
