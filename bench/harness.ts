@@ -1,42 +1,21 @@
-import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { composeServices } from "../src/compose.js";
 import { loadConfig } from "../src/config.js";
 import { generateIssuerKey } from "../src/crypto/issuer-keys.js";
-import { createKeyring } from "../src/crypto/keyring.js";
-import { didWebFor } from "../src/domain/issuer.js";
-import { loadArtwork, loadCatalog } from "../src/load-templates.js";
 import { createLogger } from "../src/logger.js";
-import { createServiceContext, type ServiceContext } from "../src/services/deps.js";
-import { syncAchievements } from "../src/storage/achievements-repo.js";
-import { openDb } from "../src/storage/db.js";
+import type { ServiceContext } from "../src/services/deps.js";
 
 /** A service context on a real file database (WAL) in a temp folder, with fresh keys; logging off. */
 export async function benchContext(): Promise<{ ctx: ServiceContext; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), "laurel-bench-"));
   const config = loadConfig({ LAUREL_PUBLIC_URL: "https://badges.bench", LAUREL_DB_PATH: join(dir, "bench.db") });
-  const catalog = loadCatalog("templates");
-  const { db, close } = openDb(config.dbPath);
-  const now = new Date();
-  syncAchievements(db, catalog.entries, now);
-  const keyring = await createKeyring({
-    keys: [await generateIssuerKey(1, now)],
-    did: didWebFor(config.publicUrl),
-    publicUrl: config.publicUrl,
-  });
-  const ctx = createServiceContext({
-    config,
-    db,
-    keyring,
-    catalog,
-    artwork: loadArtwork("templates"),
+  const { ctx, close } = await composeServices(config, {
     logger: createLogger({ level: "silent", write: () => {} }),
-    clock: () => new Date(),
-    newId: () => randomUUID(),
-    newSalt: () => randomBytes(16).toString("hex"),
-    newSecret: () => randomBytes(32).toString("base64url"),
-    randomInt: (maxExclusive: number) => randomInt(maxExclusive),
+    database: "create",
+    keys: [await generateIssuerKey(1, new Date())],
+    fetchRemote: null,
   });
   return {
     ctx,

@@ -60,6 +60,8 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  LAUREL_CACHE_CREDENTIALS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  LAUREL_CACHE_FILES: z.coerce.number().int().min(1).max(100_000).default(500),
 });
 
 export type IssuerSettings = {
@@ -84,6 +86,14 @@ export type VerifySettings = {
   trustProxy: boolean;
 };
 
+/** How much the service keeps in memory (see ServiceState in services/deps.ts). */
+export type CacheSettings = {
+  /** Stored credentials whose proof check, page parts (QR code, short link) and rendered page are kept. */
+  credentials: number;
+  /** Rendered share cards and certificates kept (badge PNGs are few, one per artwork version and mark, all kept). */
+  renderedFiles: number;
+};
+
 export type Config = {
   port: number;
   host: string;
@@ -101,6 +111,7 @@ export type Config = {
   /** First month (1-12) of the fiscal year: recertification windows open on its quarters. */
   fiscalYearStartMonth: number;
   verify: VerifySettings;
+  caches: CacheSettings;
 };
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -146,5 +157,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateLimitPerMinute: e.LAUREL_VERIFY_RATE_LIMIT,
       trustProxy: e.LAUREL_TRUST_PROXY,
     },
+    caches: { credentials: e.LAUREL_CACHE_CREDENTIALS, renderedFiles: e.LAUREL_CACHE_FILES },
   };
 }

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { MemoryStore, rateLimiter } from "hono-rate-limiter";
-import type { ServiceContext } from "../services/deps.js";
+import type { RateLimitStore, ServiceContext } from "../services/deps.js";
 import type { AppEnv } from "./env.js";
 import { problemResponse } from "./problem.js";
 
@@ -46,38 +46,43 @@ function problem(c: Context<AppEnv>, retryAfter: number): Response {
 }
 
 const WINDOW_MS = 60_000;
-/** One counter per service context, shared by every verify endpoint (the API, the VC API verifier, the form). */
-const stores = new WeakMap<ServiceContext, MemoryStore<AppEnv>>();
-const limiters = new WeakMap<ServiceContext, Map<OnLimited, MiddlewareHandler<AppEnv>>>();
 
-function limiterFor(ctx: ServiceContext, onLimited: OnLimited): MiddlewareHandler<AppEnv> {
-  let byHandler = limiters.get(ctx);
-  if (!byHandler) {
-    byHandler = new Map();
-    limiters.set(ctx, byHandler);
-  }
-  let limiter = byHandler.get(onLimited);
-  if (!limiter) {
-    let store = stores.get(ctx);
+/**
+ * The verify endpoints' hit counters, for the service state (ServiceState.verifyRateLimit): one store per service
+ * context, shared by every verify endpoint (the API, the VC API verifier, the form). Created on the first request,
+ * with its window started then, once: the limiters over it leave it alone (they would restart its clean-up timer).
+ */
+export function createVerifyRateLimitStore(): RateLimitStore {
+  let store: MemoryStore<AppEnv> | undefined;
+  const counters = () => {
     if (!store) {
       store = new MemoryStore<AppEnv>();
-      stores.set(ctx, store);
+      store.init({ windowMs: WINDOW_MS } as Parameters<MemoryStore<AppEnv>["init"]>[0]);
     }
-    limiter = rateLimiter<AppEnv>({
-      windowMs: WINDOW_MS,
-      limit: ctx.config.verify.rateLimitPerMinute,
-      standardHeaders: "draft-6",
-      keyGenerator: (c) => rateLimitKey(clientAddress(c)),
-      store,
-      handler: (c) => {
-        const info = c.get("rateLimit" as never) as { resetTime?: Date } | undefined;
-        const reset = info?.resetTime ? Math.ceil((info.resetTime.getTime() - Date.now()) / 1000) : WINDOW_MS / 1000;
-        return onLimited(c, Math.max(1, reset));
-      },
-    });
-    byHandler.set(onLimited, limiter);
-  }
-  return limiter;
+    return store;
+  };
+  return {
+    get: (key) => counters().get(key),
+    increment: (key) => counters().increment(key),
+    decrement: (key) => counters().decrement(key),
+    resetKey: (key) => counters().resetKey(key),
+  };
+}
+
+/** A limiter over the context's counters: cheap to build (the counters are the state), so built per request. */
+function limiterFor(ctx: ServiceContext, onLimited: OnLimited): MiddlewareHandler<AppEnv> {
+  return rateLimiter<AppEnv>({
+    windowMs: WINDOW_MS,
+    limit: ctx.config.verify.rateLimitPerMinute,
+    standardHeaders: "draft-6",
+    keyGenerator: (c) => rateLimitKey(clientAddress(c)),
+    store: ctx.state.verifyRateLimit,
+    handler: (c) => {
+      const info = c.get("rateLimit" as never) as { resetTime?: Date } | undefined;
+      const reset = info?.resetTime ? Math.ceil((info.resetTime.getTime() - Date.now()) / 1000) : WINDOW_MS / 1000;
+      return onLimited(c, Math.max(1, reset));
+    },
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
 import { BADGE_LAYOUT_VERSION, renderBadgeSvg } from "../baking/badge-svg.js";
 import { renderCertificatePdf } from "../baking/certificate-pdf.js";
 import { bakePng } from "../baking/png.js";
@@ -20,21 +20,6 @@ export const BADGE_PNG_SIZE = 600;
 
 /** A rendered file with an ETag that changes whenever its content can. */
 export type RenderedFile = { body: Buffer | string; etag: string; contentType: string; filename: string };
-
-type Caches = {
-  badgePng: Map<string, Promise<Buffer>>;
-  rendered: LRUCache<string, Promise<Buffer>>;
-};
-const cachesByContext = new WeakMap<ServiceContext, Caches>();
-
-function caches(ctx: ServiceContext): Caches {
-  let found = cachesByContext.get(ctx);
-  if (!found) {
-    found = { badgePng: new Map(), rendered: new LRUCache({ max: 500 }) };
-    cachesByContext.set(ctx, found);
-  }
-  return found;
-}
 
 /** Memoises a render by key; a failed render is forgotten so the next request retries. */
 function memo(
@@ -95,7 +80,7 @@ export function getBadgeSvg(ctx: ServiceContext, achievementId: string): Rendere
 /** The certification's badge as a square PNG: rendered once per artwork version, then served from memory. */
 export async function getBadgePng(ctx: ServiceContext, achievementId: string): Promise<RenderedFile> {
   const svg = getBadgeSvg(ctx, achievementId);
-  const body = await memo(caches(ctx).badgePng, svg.etag, () =>
+  const body = await memo(ctx.state.badgePngs, svg.etag, () =>
     svgToPng(String(svg.body), { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
   );
   return { body, etag: svg.etag, contentType: "image/png", filename: `${achievementId}.png` };
@@ -142,7 +127,7 @@ async function markedBadgePng(ctx: ServiceContext, achievementId: string, stamp:
     return getBadgePng(ctx, achievementId);
   }
   const svg = markedBadgeSvg(ctx, achievementId, stamp);
-  const body = await memo(caches(ctx).badgePng, svg.etag, () =>
+  const body = await memo(ctx.state.badgePngs, svg.etag, () =>
     svgToPng(String(svg.body), { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
   );
   return { ...svg, body, contentType: "image/png" };
@@ -188,7 +173,7 @@ export async function getShareCard(ctx: ServiceContext, credentialId: string): P
   const badge = await getBadgePng(ctx, record.achievementId);
   const stamp = markOf(ctx, record);
   const etag = etagOf("share-card", ctx.artwork.shareCard.version, badge.etag, record.document, stamp?.label ?? "");
-  const body = await memo(caches(ctx).rendered, etag, () =>
+  const body = await memo(ctx.state.renderedFiles, etag, () =>
     renderShareCardPng(ctx.artwork.shareCard.svg, {
       recipientName: record.recipientName,
       achievementName: record.achievementName,
@@ -208,7 +193,7 @@ export async function getCertificatePdf(ctx: ServiceContext, credentialId: strin
   const badge = await getBadgePng(ctx, record.achievementId);
   const stamp = markOf(ctx, record);
   const etag = etagOf("certificate", badge.etag, record.document, stamp?.label ?? "");
-  const body = await memo(caches(ctx).rendered, etag, () =>
+  const body = await memo(ctx.state.renderedFiles, etag, () =>
     renderCertificatePdf({
       recipientName: record.recipientName,
       achievementName: record.achievementName,

@@ -1,4 +1,3 @@
-import { LRUCache } from "lru-cache";
 import { parseInstant } from "../domain/human-date.js";
 import { linkedInAddToProfileUrl, linkedInShareUrl } from "../domain/linkedin.js";
 import type { Check, VerificationReport } from "../verify/report.js";
@@ -26,14 +25,8 @@ export type CredentialPageData = {
 type Fixed = { qrSvg: string; shortUrl: string };
 
 /** What never changes for a credential id: its QR code (the service draws it on every call) and short link. */
-const fixedCaches = new WeakMap<ServiceContext, LRUCache<string, Fixed>>();
-
 async function fixedParts(ctx: ServiceContext, id: string): Promise<Fixed> {
-  let cache = fixedCaches.get(ctx);
-  if (!cache) {
-    cache = new LRUCache({ max: 2000 });
-    fixedCaches.set(ctx, cache);
-  }
+  const cache = ctx.state.credentialPageParts;
   let parts = cache.get(id);
   if (parts === undefined) {
     parts = {

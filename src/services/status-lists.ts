@@ -6,7 +6,6 @@ import {
   type StatusPurpose,
   type StatusSlot,
 } from "../domain/status/status-list-credential.js";
-import type { Db } from "../storage/db.js";
 import { reserveStatusSlot } from "../storage/status-entries-repo.js";
 import { findServedList, readListSnapshot, storeSignedList } from "../storage/status-lists-repo.js";
 import type { ServiceContext } from "./deps.js";
@@ -29,9 +28,6 @@ export function reserveStatusSlots(
     { behavior: "immediate" },
   );
 }
-
-/** Signings in flight per database and list: concurrent requests for the same version share one. */
-const inFlight = new WeakMap<Db, Map<string, { version: number; done: Promise<void> }>>();
 
 async function signAndStore(ctx: ServiceContext, listId: string): Promise<void> {
   const snapshot = readListSnapshot(ctx.db, listId);
@@ -68,11 +64,8 @@ export async function refreshStatusList(ctx: ServiceContext, listId: string): Pr
   if (!served || (served.signedVersion !== null && served.signedVersion >= served.version)) {
     return;
   }
-  let lists = inFlight.get(ctx.db);
-  if (!lists) {
-    lists = new Map();
-    inFlight.set(ctx.db, lists);
-  }
+  // Signings in flight per list: concurrent requests for the same version share one.
+  const lists = ctx.state.statusListSignings;
   const running = lists.get(listId);
   if (running && running.version >= served.version) {
     return running.done;
@@ -121,11 +114,7 @@ export async function getSignedStatusList(
   }
   // Parsed once per signed version: the ETag is the hash of the bytes, so a re-signed list is parsed afresh. The
   // same object comes back while the list is unchanged, which lets the verifier memoise its check by identity.
-  let parsed = parsedLists.get(ctx.db);
-  if (!parsed) {
-    parsed = new Map();
-    parsedLists.set(ctx.db, parsed);
-  }
+  const parsed = ctx.state.parsedStatusLists;
   const cached = parsed.get(listId);
   if (cached?.etag === served.etag) {
     return cached.document;
@@ -134,5 +123,3 @@ export async function getSignedStatusList(
   parsed.set(listId, { etag: served.etag, document });
   return document;
 }
-
-const parsedLists = new WeakMap<Db, Map<string, { etag: string; document: Readonly<Record<string, unknown>> }>>();

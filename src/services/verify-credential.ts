@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { LRUCache } from "lru-cache";
 import { validationError } from "../errors.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { type Analysis, analyseCredential, finishReport } from "../verify/engine.js";
@@ -30,24 +29,6 @@ export function credentialInput(value: string | Record<string, unknown>, field: 
   return { kind: "text", text: JSON.stringify(value) };
 }
 
-type Caches = { keyset: string; analyses: LRUCache<string, Analysis> };
-
-/** Per service context: the proof part of stored credentials' checks, and status lists' checks, by exact bytes. */
-const caches = new WeakMap<ServiceContext, Caches>();
-
-function cachesOf(ctx: ServiceContext): Caches {
-  let found = caches.get(ctx);
-  if (!found) {
-    const keys = JSON.stringify([ctx.keyring.didDocument.verificationMethod, ctx.keyring.jwks]);
-    found = {
-      keyset: createHash("sha256").update(keys).digest("base64url"),
-      analyses: new LRUCache<string, Analysis>({ max: 2_000 }),
-    };
-    caches.set(ctx, found);
-  }
-  return found;
-}
-
 /** Network reads one verification may make (keys, DID documents, status lists, OB 2.0 documents). */
 const REMOTE_BUDGET = { maxFetches: 8, deadlineMs: 12_000 };
 
@@ -63,6 +44,7 @@ function verifyEnv(ctx: ServiceContext): VerifyEnv {
       publicUrl,
       didDocument: ctx.keyring.didDocument,
       jwks: ctx.keyring.jwks,
+      statusListChecks: ctx.state.statusListChecks,
       // our own lists are read in process, never over HTTP
       statusList: async (url) => {
         const listId = URL.canParse(url) ? STATUS_LIST_PATH.exec(new URL(url).pathname)?.[1] : undefined;
@@ -80,6 +62,7 @@ function verifyEnv(ctx: ServiceContext): VerifyEnv {
     ...(ctx.config.verify.remoteResolution && ctx.fetchRemote
       ? { fetchRemote: withFetchBudget(ctx.fetchRemote, REMOTE_BUDGET) }
       : {}),
+    ob3Schema: ctx.state.ob3Schema,
   };
 }
 
@@ -129,7 +112,7 @@ export async function verifyStoredCredential(
   if (!found) {
     return undefined;
   }
-  const { keyset, analyses } = cachesOf(ctx);
+  const { keyset, analyses } = ctx.state.storedChecks;
   const key = `${createHash("sha256").update(found.document).digest("base64url")}:${keyset}`;
   const env = verifyEnv(ctx);
   let analysis = analyses.get(key);

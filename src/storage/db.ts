@@ -6,7 +6,14 @@ import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "./schema.js";
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/**
+ * A connection: drizzle over better-sqlite3, with the statements prepared on it so far (by key, see prepared.ts).
+ * They live and die with the connection, so they are part of it.
+ */
+export type Db = BetterSQLite3Database<typeof schema> & {
+  $client: Database.Database;
+  $statements: Map<string, unknown>;
+};
 /** The handle a synchronous transaction callback receives. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -47,7 +54,9 @@ export function openDb(path: string): { db: Db; close: () => void; tightened: st
   }
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = drizzle({ client: sqlite, schema, casing: "snake_case" });
+  const db = Object.assign(drizzle({ client: sqlite, schema, casing: "snake_case" }), {
+    $statements: new Map<string, unknown>(),
+  });
   migrate(db, { migrationsFolder: MIGRATIONS });
   return { db, close: () => sqlite.close(), tightened };
 }

@@ -1,15 +1,9 @@
 import { Param, Placeholder } from "drizzle-orm";
 import type { Db } from "./db.js";
 
-const cache = new WeakMap<Db, Map<string, unknown>>();
-
-/** Memoises a statement per database connection. */
+/** Memoises a statement per database connection (in the connection's own `$statements`, made by openDb). */
 export function preparedFor<T>(db: Db, key: string, build: (db: Db) => T): T {
-  let statements = cache.get(db);
-  if (!statements) {
-    statements = new Map();
-    cache.set(db, statements);
-  }
+  const statements = db.$statements;
   let statement = statements.get(key) as T | undefined;
   if (statement === undefined) {
     statement = build(db);

@@ -93,7 +93,7 @@ export async function analyseCredential(read: ReadCredential, env: VerifyEnv): P
     display: ob3Display(credential),
     fixed: [
       formatCheck("passed", "read", `Read a credential with an embedded proof from ${read.from}.`),
-      checkSchema(credential),
+      checkSchema(credential, env.ob3Schema),
       proofCheck(proof),
       await checkIssuer(issuerIdOf(credential), proof, env),
     ],
@@ -131,7 +131,7 @@ async function analyseJws(jws: string, format: InputFormat, from: string, env: V
     display: ob3Display(credential),
     fixed: [
       formatCheck("passed", "read", `Read a credential signed as a VC-JWT from ${from}.`),
-      checkSchema(credential),
+      checkSchema(credential, env.ob3Schema),
       proofCheck(proof),
       await checkIssuer(issuerIdOf(credential), proof, env),
     ],

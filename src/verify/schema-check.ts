@@ -1,23 +1,30 @@
-import { readFileSync } from "node:fs";
 import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
 import addFormatsModule from "ajv-formats";
 import type { Check } from "./report.js";
 import { MAX_STATUS_ENTRIES } from "./status.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => void;
-const SCHEMA_URL = new URL("./schemas/ob_v3p0_achievementcredential_schema.json", import.meta.url);
+/** The official schema file (1EdTech), bundled beside this module; the composition root reads it. */
+export const OB3_SCHEMA_FILE = new URL("./schemas/ob_v3p0_achievementcredential_schema.json", import.meta.url);
 const OB_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
 
-let compiled: ValidateFunction | undefined;
+/** The official OB 3.0 AchievementCredential schema's validator, compiled on first use. */
+export type Ob3SchemaValidator = () => ValidateFunction;
 
-/** The official OB 3.0 AchievementCredential schema, compiled once per process (about half a second). */
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2019({ strict: false, allErrors: true });
-    addFormats(ajv);
-    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, "utf8")));
-  }
-  return compiled;
+/**
+ * A validator of the OB 3.0 AchievementCredential schema (the parsed OB3_SCHEMA_FILE). Compiling takes about half a
+ * second, so it happens on the first check, once per validator: the service context holds one (services/deps.ts).
+ */
+export function createOb3SchemaValidator(schema: Record<string, unknown>): Ob3SchemaValidator {
+  let compiled: ValidateFunction | undefined;
+  return () => {
+    if (!compiled) {
+      const ajv = new Ajv2019({ strict: false, allErrors: true });
+      addFormats(ajv);
+      compiled = ajv.compile(schema);
+    }
+    return compiled;
+  };
 }
 
 const check = (outcome: Check["outcome"], code: string, message: string): Check => ({
@@ -36,7 +43,7 @@ function describe(errors: ErrorObject[]): string {
 }
 
 /** Validates a credential against the OB 3.0 AchievementCredential JSON Schema (1EdTechJsonSchemaValidator2019). */
-export function checkSchema(credential: Record<string, unknown>): Check {
+export function checkSchema(credential: Record<string, unknown>, validator: Ob3SchemaValidator): Check {
   const types = Array.isArray(credential.type) ? credential.type : [credential.type];
   if (!types.some((t) => OB_TYPES.includes(t as string))) {
     const shown = types.filter((t) => typeof t === "string").join(", ") || "none";

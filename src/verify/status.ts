@@ -1,6 +1,6 @@
 import { bitAt, decodeEncodedList, STATUS_LIST_LENGTH } from "../domain/status/bitstring.js";
 import { issuerIdOf, verifyEmbeddedProofs } from "./embedded-proofs.js";
-import type { VerifyEnv } from "./environment.js";
+import type { StatusListCheck, VerifyEnv } from "./environment.js";
 import { checkIssuer } from "./issuer-check.js";
 import { isOurs } from "./keys.js";
 import { fetchJsonObject } from "./remote.js";
@@ -92,9 +92,7 @@ async function checkEntry(entry: unknown, credential: Record<string, unknown>, e
   };
 }
 
-type ListCheck =
-  | { ok: true; bits: Uint8Array; short: boolean; issuer?: string }
-  | { ok: false; code: string; reason: string };
+type ListCheck = StatusListCheck;
 
 async function checkBitstringEntry(
   entry: Record<string, unknown>,
@@ -148,9 +146,6 @@ async function checkBitstringEntry(
   return { state: "active", note: `Not ${noun} (checked against the issuer's signed status list).` };
 }
 
-/** Checks of our own signed lists, by the (frozen, per-version) list object. */
-const ownListChecks = new WeakMap<object, ListCheck>();
-
 async function loadList(url: string, purpose: string, env: VerifyEnv): Promise<ListCheck> {
   const ours = isOurs(url, env);
   let list: Record<string, unknown>;
@@ -169,10 +164,11 @@ async function loadList(url: string, purpose: string, env: VerifyEnv): Promise<L
   }
   // Our own lists are memoised by object identity: the service hands out one frozen object per signed version (a
   // change re-signs the list and yields a new object), so the memo cannot go stale.
-  const memoised = ours && Object.isFrozen(list) ? ownListChecks.get(list) : undefined;
+  const memo = ours && Object.isFrozen(list) ? env.local.statusListChecks : undefined;
+  const memoised = memo?.get(list);
   const checked = memoised ?? (await checkList(list, url, env));
-  if (ours && Object.isFrozen(list) && !memoised) {
-    ownListChecks.set(list, checked);
+  if (memo && !memoised) {
+    memo.set(list, checked);
   }
   if (!checked.ok) {
     return checked;

@@ -1,23 +1,20 @@
-import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { createApp } from "../../src/app.js";
+import { composeServices, loadOb3SchemaValidator } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
 import { generateIssuerKey, type StoredIssuerKey } from "../../src/crypto/issuer-keys.js";
-import { createKeyring } from "../../src/crypto/keyring.js";
 import type { Catalog } from "../../src/domain/catalog/parse-catalog.js";
-import { didWebFor } from "../../src/domain/issuer.js";
 import { loadArtwork, loadCatalog } from "../../src/load-templates.js";
 import { createLogger } from "../../src/logger.js";
 import { createApiKey } from "../../src/services/api-keys.js";
-import { createServiceContext } from "../../src/services/deps.js";
-import { syncAchievements } from "../../src/storage/achievements-repo.js";
-import { openDb } from "../../src/storage/db.js";
 import type { FetchRemote } from "../../src/verify/environment.js";
 
 export const TEST_PUBLIC_URL = "https://badges.test";
 export const TEST_START = new Date("2026-03-02T09:30:00.250Z");
 
+// Read once per test file: the templates, and the OB 3.0 schema (compiled on first use, half a second).
 let catalog: Catalog | undefined;
 const artwork = loadArtwork("templates");
+const ob3Schema = loadOb3SchemaValidator();
 
 /** A fresh app: :memory: database, new issuer keys, a settable clock, an admin key, captured logs. */
 export async function makeTestApp(
@@ -37,25 +34,19 @@ export async function makeTestApp(
   };
   const logLines: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => logLines.push(line) });
-  const { db, close } = openDb(":memory:");
-  syncAchievements(db, catalog.entries, clock.now());
   const keys = options.keys ?? [await generateIssuerKey(1, clock.now())];
-  const keyring = await createKeyring({ keys, did: didWebFor(config.publicUrl), publicUrl: config.publicUrl });
-  const ctx = createServiceContext({
-    config,
-    db,
-    keyring,
+  const { ctx, close } = await composeServices(config, {
+    logger,
+    database: "memory",
+    keys,
     catalog: { ...catalog },
     artwork,
-    logger,
+    ob3Schema,
     clock: clock.now,
-    newId: () => randomUUID(),
-    newSalt: () => randomBytes(16).toString("hex"),
-    newSecret: () => randomBytes(32).toString("base64url"),
-    randomInt: (maxExclusive: number) => randomInt(maxExclusive),
     // the verifier's network: none unless a test answers it (e.g. from a map of documents)
-    ...(options.fetchRemote ? { fetchRemote: options.fetchRemote } : {}),
+    fetchRemote: options.fetchRemote ?? null,
   });
+  const db = ctx.db;
   const admin = createApiKey(ctx, { name: "test admin", scopes: ["admin"], actor: "test" });
   const app = createApp(ctx, { publicDir: "./" });
   return { app, ctx, db, keys, clock, logLines, adminToken: admin.token, close };

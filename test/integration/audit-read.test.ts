@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { issueCredential } from "../../src/services/issue-credential.js";
-import { runCli, throwawayInstallation } from "../helpers/cli.js";
+import { runCli, runCommand, throwawayInstallation } from "../helpers/cli.js";
 import { adminGet, adminPost, issue, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
@@ -79,19 +79,20 @@ describe("npm run audit", () => {
       });
       started.close();
 
+      // this run spawns the command as an operator would; the others run it in process
       const listed = await runCli(env, "audit", ["list"]);
       expect(listed.code).toBe(0);
       expect(listed.stdout).toMatch(
         new RegExp(`^\\d+  \\S+  test  credential\\.issued  credential:${view.id}  \\{`, "m"),
       );
-      const json = await runCli(env, "audit", ["list", "--target", `credential:${view.id}`, "--json"]);
+      const json = await runCommand(env, "audit", ["list", "--target", `credential:${view.id}`, "--json"]);
       expect(
         json.stdout
           .trim()
           .split("\n")
           .map((l) => JSON.parse(l).action),
       ).toEqual(["credential.issued"]);
-      const bad = await runCli(env, "audit", ["list", "--target", "credential"]);
+      const bad = await runCommand(env, "audit", ["list", "--target", "credential"]);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain("--target must be TYPE:ID");
     } finally {

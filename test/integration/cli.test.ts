@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
-import { runCli, throwawayInstallation } from "../helpers/cli.js";
+import { runCli, runCommand, throwawayInstallation } from "../helpers/cli.js";
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-const cli = (script: string, args: string[]) => runCli(env, script, args);
+/** The commands run in process; one test per command (and the server's) spawns it, as an operator would. */
+const cli = (script: string, args: string[]) => runCommand(env, script, args);
+const spawned = (script: string, args: string[]) => runCli(env, script, args);
 
 beforeAll(async () => {
   ({ dir, env } = throwawayInstallation("laurel-cli-"));
@@ -59,7 +61,7 @@ describe("the api-keys CLI", () => {
   it("never creates a database: a wrong LAUREL_DB_PATH is an error", async () => {
     const saved = env;
     env = { ...env, LAUREL_DB_PATH: join(dir, "typo", "laurel.db") };
-    const result = await cli("api-keys", ["list"]);
+    const result = await spawned("api-keys", ["list"]);
     env = saved;
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("no database at");
@@ -81,7 +83,7 @@ describe("the api-keys CLI", () => {
 
 describe("the keys:rotate CLI", () => {
   it("adds a generation and keeps the old one published without its secrets", async () => {
-    const rotated = await cli("rotate-keys", []);
+    const rotated = await spawned("rotate-keys", []);
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toContain("New active key: did:web:badges.test#key-2");
     expect(rotated.stdout).toContain("key-1 (retired), key-2 (active)");
@@ -103,7 +105,7 @@ describe("starting the service", () => {
   it("stops with every wrong variable named", async () => {
     const saved = env;
     env = { ...env, PORT: "eighty", LAUREL_ISSUER_EMAIL: "not-an-email" };
-    const result = await cli("main", []);
+    const result = await spawned("main", []);
     env = saved;
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("PORT:");
@@ -117,7 +119,7 @@ describe("starting the service", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace(/^level: associate$/m, "level: grandmaster"));
     const saved = env;
     env = { ...env, LAUREL_TEMPLATES_DIR: templates };
-    const result = await cli("main", []);
+    const result = await spawned("main", []);
     env = saved;
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/gitlab-certified-associate\.yaml: level: /);

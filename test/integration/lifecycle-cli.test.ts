@@ -6,13 +6,15 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { issueCredential } from "../../src/services/issue-credential.js";
 import { openDb } from "../../src/storage/db.js";
-import { runCli, throwawayInstallation } from "../helpers/cli.js";
+import { runCli, runCommand, throwawayInstallation } from "../helpers/cli.js";
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let credentialId: string;
 
-const cli = (script: string, args: string[]) => runCli(env, script, args);
+/** The commands run in process; each is spawned once, as an operator would run it. */
+const cli = (script: string, args: string[]) => runCommand(env, script, args);
+const spawned = (script: string, args: string[]) => runCli(env, script, args);
 
 beforeAll(async () => {
   ({ dir, env } = throwawayInstallation("laurel-lifecycle-cli-"));
@@ -54,7 +56,7 @@ describe("npm run credentials / npm run events", () => {
   });
 
   it("revokes with a public reason, audited as the CLI, re-signing the list; events list shows it", async () => {
-    const revoked = await cli("credentials", ["revoke", credentialId, "--reason", "Issued in error", "--public"]);
+    const revoked = await spawned("credentials", ["revoke", credentialId, "--reason", "Issued in error", "--public"]);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toContain("state: revoked");
     expect(revoked.stdout).toContain("Issued in error (public)");
@@ -72,7 +74,7 @@ describe("npm run credentials / npm run events", () => {
       close();
     }
 
-    const listed = await cli("events", ["list"]);
+    const listed = await spawned("events", ["list"]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/credential\.issued/);
     expect(listed.stdout).toMatch(new RegExp(`credential\\.revoked {2}${credentialId}`));

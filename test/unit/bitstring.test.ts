@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { Bitstring } from "@digitalbazaar/bitstring";
 import { describe, expect, it } from "vitest";
 import {
@@ -109,5 +110,33 @@ describe("status entries and list credentials", () => {
         ttl: 30_000,
       },
     });
+  });
+});
+
+describe("bitstring status lists", () => {
+  const list = (bytes: Buffer) => `u${gzipSync(bytes).toString("base64url")}`;
+
+  it("reads bits MSB first and flags a list shorter than 131,072 entries", () => {
+    const bits = Buffer.alloc(16_384);
+    bits[1] = 0b1000_0001; // indexes 8 and 15
+    const decoded = decodeEncodedList(list(bits));
+    expect(decoded).toMatchObject({ ok: true, short: false });
+    if (decoded.ok) {
+      expect([7, 8, 9, 14, 15, 16].map((i) => bitAt(decoded.bits, i))).toEqual([
+        false,
+        true,
+        false,
+        false,
+        true,
+        false,
+      ]);
+    }
+    expect(decodeEncodedList(list(Buffer.alloc(12_500)))).toMatchObject({ ok: true, short: true });
+  });
+
+  it("refuses what is not multibase base64url GZIP, and a list inflating past its cap", () => {
+    expect(decodeEncodedList("H4sI")).toMatchObject({ ok: false });
+    expect(decodeEncodedList("uAAAA")).toMatchObject({ ok: false });
+    expect(decodeEncodedList(list(Buffer.alloc(17 * 1024 * 1024)))).toMatchObject({ ok: false });
   });
 });

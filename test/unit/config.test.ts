@@ -62,3 +62,39 @@ describe("loadConfig", () => {
     );
   });
 });
+
+describe("verifier configuration", () => {
+  it("defaults to no network, 5 MB uploads, 40 megapixels and 60 requests a minute", () => {
+    expect(loadConfig({}).verify).toEqual({
+      remoteResolution: false,
+      maxUploadBytes: 5_242_880,
+      maxPixels: 40_000_000,
+      rateLimitPerMinute: 60,
+      trustProxy: false,
+    });
+    expect(loadConfig({ LAUREL_VERIFY_REMOTE: "true", LAUREL_TRUST_PROXY: "1" }).verify).toMatchObject({
+      remoteResolution: true,
+      trustProxy: true,
+    });
+  });
+
+  it("names a bad value", () => {
+    expect(() => loadConfig({ LAUREL_VERIFY_REMOTE: "yes" })).toThrow(/LAUREL_VERIFY_REMOTE/);
+    expect(() => loadConfig({ LAUREL_VERIFY_MAX_UPLOAD_BYTES: "10" })).toThrow(/LAUREL_VERIFY_MAX_UPLOAD_BYTES/);
+  });
+});
+
+describe("cache sizes", () => {
+  it("keep 2,000 credentials' checks and pages and 500 rendered files unless told otherwise", () => {
+    expect(loadConfig({}).caches).toEqual({ credentials: 2000, renderedFiles: 500 });
+    expect(loadConfig({ LAUREL_CACHE_CREDENTIALS: "50", LAUREL_CACHE_FILES: "10" }).caches).toEqual({
+      credentials: 50,
+      renderedFiles: 10,
+    });
+  });
+
+  it("names a size that is not a positive whole number", () => {
+    expect(() => loadConfig({ LAUREL_CACHE_CREDENTIALS: "0" })).toThrow(/LAUREL_CACHE_CREDENTIALS/);
+    expect(() => loadConfig({ LAUREL_CACHE_FILES: "lots" })).toThrow(/LAUREL_CACHE_FILES/);
+  });
+});

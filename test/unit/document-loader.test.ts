@@ -27,3 +27,10 @@ describe("the JSON-LD document loader", () => {
     },
   );
 });
+
+describe("the offline document loader", () => {
+  it("also serves the Ed25519Signature2020 suite context, for other issuers' legacy proofs", async () => {
+    const loaded = await createDocumentLoader()("https://w3id.org/security/suites/ed25519-2020/v1");
+    expect(loaded.document).toHaveProperty("@context");
+  });
+});

@@ -17,7 +17,11 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
-/** Narratives repeat across every credential of a certification: render each text once. */
+/**
+ * Narratives repeat across every credential of a certification: render each text once. Module state on purpose: a
+ * bounded memo of a pure function (the same text gives the same HTML in every service context), so it is not part of
+ * the service state (services/deps.ts).
+ */
 const cache = new LRUCache<string, string>({
   max: 500,
   maxSize: 2_000_000,

@@ -1,11 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { LRUCache } from "lru-cache";
 import { checkEmail } from "../../../domain/email.js";
 import { fromShortCode } from "../../../domain/short-id.js";
 import { CredentialIdParamSchema, CredentialIdSchema } from "../../../schemas/credential-id.js";
 import { loadCredentialPage } from "../../../services/credential-page-data.js";
-import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
 import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
@@ -97,7 +95,9 @@ async function credentialPage(
     return sendNotFoundPage(c, "credential", { varyAccept: true });
   }
   if (!recipient) {
-    const cache = renderedPages(ctx);
+    // The checks ran (status and expiry are live); only the HTML of an unchanged outcome is reused, rendering being
+    // most of a page view's own cost.
+    const cache = ctx.state.credentialPages;
     const key = credentialPageKey(data);
     let html = cache.get(key);
     if (html === undefined) {
@@ -115,21 +115,6 @@ async function credentialPage(
       varyAccept: true,
     },
   );
-}
-
-/**
- * Rendered credential pages by credentialPageKey: the checks still run on every request (status and expiry are
- * live), only the HTML of an unchanged outcome is reused (rendering is most of a page view's own cost).
- */
-const pageCaches = new WeakMap<ServiceContext, LRUCache<string, string>>();
-
-function renderedPages(ctx: ServiceContext): LRUCache<string, string> {
-  let cache = pageCaches.get(ctx);
-  if (!cache) {
-    cache = new LRUCache<string, string>({ max: 2000, maxSize: 64 * 1024 * 1024, sizeCalculation: (v) => v.length });
-    pageCaches.set(ctx, cache);
-  }
-  return cache;
 }
 
 /** A typed email from the form, or the sentence saying what is wrong with it (the address is never logged). */

@@ -1,0 +1,163 @@
+import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { LRUCache } from "lru-cache";
+import type { Config } from "./config.js";
+import { createDocumentLoader } from "./crypto/document-loader.js";
+import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
+import { ensureIssuerKeys, readIssuerKeys } from "./crypto/key-files.js";
+import { createKeyring, didDocuments, type IssuerKeyring } from "./crypto/keyring.js";
+import type { Catalog } from "./domain/catalog/parse-catalog.js";
+import { buildIssuerProfile, didWebFor } from "./domain/issuer.js";
+import { createVerifyRateLimitStore } from "./http/rate-limit.js";
+import { type Artwork, loadArtwork, loadCatalog } from "./load-templates.js";
+import type { Logger } from "./logger.js";
+import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
+import { syncAchievements } from "./storage/achievements-repo.js";
+import { openDb } from "./storage/db.js";
+import { createGuardedFetch } from "./verify/guarded-fetch.js";
+import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
+
+/** Largest total of rendered credential pages kept (HTML characters), whatever their number. */
+const MAX_PAGE_CACHE_CHARS = 64 * 1024 * 1024;
+
+/**
+ * How one entry point wants its services: each of the three (server, operator commands, tests) says only where it
+ * differs. Everything not given is the production default (system clock and randomness, the guarded fetch, the
+ * templates and schema read from disk).
+ */
+export type ComposeOptions = {
+  logger: Logger;
+  /**
+   * `create`: the configured database file, created and migrated when missing (the server). `existing`: only a file
+   * that exists, the catalog not written to it (operator commands: a mistyped path must not get a fresh database).
+   * `memory`: a private in-memory database (tests).
+   */
+  database: "create" | "existing" | "memory";
+  /**
+   * `create`: the keys in the configured folder, the first generation generated when there is none (the server).
+   * `existing`: only keys that exist (operator commands). Or the keys themselves (tests).
+   */
+  keys: "create" | "existing" | StoredIssuerKey[];
+  /** The catalog and artwork, when already loaded (tests load the templates once per worker). */
+  catalog?: Catalog;
+  artwork?: Artwork;
+  /** One compiled OB 3.0 schema shared by many contexts (tests: compiling it costs half a second). */
+  ob3Schema?: Ob3SchemaValidator;
+  clock?: () => Date;
+  newId?: () => string;
+  newSalt?: () => string;
+  newSecret?: () => string;
+  randomInt?: (maxExclusive: number) => number;
+  /** The verifier's network: the guarded fetch unless given; `null` never fetches (tests). */
+  fetchRemote?: Deps["fetchRemote"] | null;
+};
+
+export type ComposedServices = {
+  ctx: ServiceContext;
+  /** Closes the database. */
+  close: () => void;
+  /** Whether the first key generation was generated now (keys: "create" on a folder without keys). */
+  keysCreated: boolean;
+};
+
+/** Reads the keys an entry point asks for; `existing` refuses a folder without any (and never creates the folder). */
+async function issuerKeys(
+  config: Config,
+  keys: ComposeOptions["keys"],
+  now: Date,
+): Promise<{ keys: StoredIssuerKey[]; created: boolean }> {
+  if (keys === "create") {
+    return ensureIssuerKeys(config.keysDir, now);
+  }
+  const found = keys !== "existing" ? keys : existsSync(config.keysDir) ? readIssuerKeys(config.keysDir) : [];
+  if (keys === "existing" && found.length === 0) {
+    throw new Error(`no issuer keys in ${config.keysDir}: start the service once first (or check LAUREL_KEYS_DIR)`);
+  }
+  return { keys: found, created: false };
+}
+
+/** The state a service context keeps in memory (see ServiceState), empty, with its sizes from the configuration. */
+export function createServiceState(
+  config: Config,
+  keyring: IssuerKeyring,
+  ob3Schema: Ob3SchemaValidator,
+): ServiceState {
+  const { credentials, renderedFiles } = config.caches;
+  const publicKeys = JSON.stringify([keyring.didDocument.verificationMethod, keyring.jwks]);
+  return {
+    personLocks: new Map(),
+    statusListSignings: new Map(),
+    parsedStatusLists: new Map(),
+    statusListChecks: new WeakMap(),
+    ob3Schema,
+    storedChecks: {
+      keyset: createHash("sha256").update(publicKeys).digest("base64url"),
+      analyses: new LRUCache({ max: credentials }),
+    },
+    badgePngs: new Map(),
+    renderedFiles: new LRUCache({ max: renderedFiles }),
+    credentialPageParts: new LRUCache({ max: credentials }),
+    credentialPages: new LRUCache({
+      max: credentials,
+      maxSize: MAX_PAGE_CACHE_CHARS,
+      sizeCalculation: (html) => html.length,
+    }),
+    verifyRateLimit: createVerifyRateLimitStore(),
+  };
+}
+
+/** Reads the bundled OB 3.0 schema; its validator compiles on first use. */
+export function loadOb3SchemaValidator(): Ob3SchemaValidator {
+  return createOb3SchemaValidator(JSON.parse(readFileSync(OB3_SCHEMA_FILE, "utf8")) as Record<string, unknown>);
+}
+
+/**
+ * The composition root: builds the service context every entry point runs on (the server in bootstrap.ts, the
+ * operator commands in cli/open-services.ts, the tests' makeTestApp) from the configuration and that entry point's
+ * options. Templates are read and validated first, so a bad definition stops before anything is created; then the
+ * keys, the database (migrated; the catalog's definitions recorded in it), and the service state.
+ */
+export async function composeServices(config: Config, options: ComposeOptions): Promise<ComposedServices> {
+  if (options.database === "existing" && !existsSync(config.dbPath)) {
+    throw new Error(`no database at ${config.dbPath}: start the service once first (or check LAUREL_DB_PATH)`);
+  }
+  const catalog = options.catalog ?? loadCatalog(config.templatesDir);
+  const artwork = options.artwork ?? loadArtwork(config.templatesDir);
+  const clock = options.clock ?? (() => new Date());
+  const now = clock();
+  const { keys, created } = await issuerKeys(config, options.keys, now);
+  const did = didWebFor(config.publicUrl);
+  const keyring = await createKeyring({ keys, did, publicUrl: config.publicUrl });
+  const { db, close, tightened } = openDb(options.database === "memory" ? ":memory:" : config.dbPath);
+  if (tightened.length > 0) {
+    options.logger.warn("database files were readable by others: now owner-only (0600)", {
+      files: tightened.join(", "),
+    });
+  }
+  if (options.database !== "existing") {
+    syncAchievements(db, catalog.entries, now);
+  }
+  const fetchRemote = options.fetchRemote === undefined ? createGuardedFetch() : options.fetchRemote;
+  const deps: Deps = {
+    config,
+    db,
+    keyring,
+    catalog,
+    artwork,
+    logger: options.logger,
+    clock,
+    newId: options.newId ?? (() => randomUUID()),
+    newSalt: options.newSalt ?? (() => randomBytes(16).toString("hex")),
+    newSecret: options.newSecret ?? (() => randomBytes(32).toString("base64url")),
+    randomInt: options.randomInt ?? ((maxExclusive: number) => randomInt(maxExclusive)),
+    // used only when LAUREL_VERIFY_REMOTE is on: https to public addresses, short timeout, size cap
+    ...(fetchRemote ? { fetchRemote } : {}),
+  };
+  const ctx: ServiceContext = {
+    ...deps,
+    issuer: buildIssuerProfile(did, config.issuer),
+    documentLoader: createDocumentLoader(didDocuments(keyring.didDocument)),
+    state: createServiceState(config, keyring, options.ob3Schema ?? loadOb3SchemaValidator()),
+  };
+  return { ctx, close, keysCreated: created };
+}

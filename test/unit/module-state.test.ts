@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The service's state is one ServiceState in its context (services/deps.ts), built by the composition root: no module
+ * under src/ may keep mutable state of its own at the top level, which would be shared by every service context of
+ * the process (every test app, a CLI run beside the server) and invisible from deps.ts. Lookup tables filled once
+ * (`new Map([...])`) are constants. The exceptions are memos of pure functions, the same for every context.
+ */
+const ALLOWED: Record<string, string> = {
+  "src/crypto/data-integrity.ts: dataIntegrityCryptosuite":
+    "the cryptosuite's expansion templates and key imports, keyed by immutable input, bounded",
+  "src/http/pages/markdown.ts: cache": "rendered Markdown by text, bounded",
+  "src/baking/share-card.ts: measure": "font metrics, loaded on first use, read-only",
+};
+
+/** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */
+const STATEFUL =
+  /^(?:export\s+)?(?:(?:let|var)\s+(\w+)|const\s+(\w+)(?::[^=]+)?\s*=\s*(?:new\s+(?:WeakMap|WeakSet|LRUCache)\b|new\s+(?:Map|Set)(?:<[^>]*>)?\(\s*\)|create\w*(?:Cache|Cryptosuite|Memo)\w*\())/;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return sources(path);
+    }
+    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+/** Every stateful top-level declaration in a tree, as "file: name". */
+function moduleState(root: string): string[] {
+  return sources(join(root, "src")).flatMap((file) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .flatMap((line) => {
+        const match = STATEFUL.exec(line);
+        return match ? [`${relative(root, file)}: ${match[1] ?? match[2]}`] : [];
+      }),
+  );
+}
+
+describe("module state", () => {
+  it("no module keeps state of its own beyond the listed pure memos (the rest is ServiceState)", () => {
+    expect(moduleState(".").sort()).toEqual(Object.keys(ALLOWED).sort());
+  });
+
+  it("would catch a module-level cache, map or variable", () => {
+    const lines = [
+      "const cache = new WeakMap<ServiceContext, Map<string, unknown>>();",
+      "export const pages = new LRUCache<string, string>({ max: 10 });",
+      "const seen = new Map<string, number>();",
+      "let compiled: ValidateFunction | undefined;",
+      "export const suite = createEddsaRdfc2022Cryptosuite();",
+    ];
+    expect(lines.map((line) => STATEFUL.test(line))).toEqual([true, true, true, true, true]);
+    expect(STATEFUL.test('const DIGIT = new Map([..."ab"].map((c, i) => [c, i]));')).toBe(false);
+  });
+});
