@@ -1,10 +1,9 @@
-import type { DocumentLoader } from "@digitalbazaar/vc";
+import type { Artwork } from "../baking/artwork.js";
 import type { Config } from "../config.js";
-import { createDocumentLoader } from "../crypto/document-loader.js";
+import { createDocumentLoader, type DocumentLoader } from "../crypto/document-loader.js";
 import { didDocuments, type IssuerKeyring } from "../crypto/keyring.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import { buildIssuerProfile, type IssuerProfile } from "../domain/issuer.js";
-import type { Artwork } from "../load-templates.js";
 import type { Logger } from "../logger.js";
 import type { Db } from "../storage/db.js";
 import type { FetchRemote } from "../verify/environment.js";
