@@ -1,7 +1,7 @@
 /**
  * Which module may import which: an allow-list per layer (ISSUE-12, restating ARCHITECTURE.md §3.2). Anything a
  * layer does not list is forbidden, and `import type` counts unless the layer lists the target in `typeOnly`.
- * README.md "Development" describes the same table in words; keep them together.
+ * README.md's Layout table (under Development) says the same in words; the test checks that it names every layer.
  */
 export type Layer = {
   /** Folders (ending in "/") or files, relative to the repository root; a file belongs to the longest match. */
