@@ -5,7 +5,6 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
 import { prefersHtml } from "./http/pages/negotiate.js";
-import { sendNotFoundPage } from "./http/pages/send-not-found.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
 import { refuseReservedKeys } from "./http/reserved-keys.js";
@@ -24,6 +23,7 @@ import { registerIdentity } from "./http/routes/public/identity.js";
 import { registerStatusLists } from "./http/routes/public/status-lists.js";
 import { registerVerifyApi } from "./http/routes/public/verify-api.js";
 import { registerVerifyPage, tooLargePage } from "./http/routes/public/verify-page.js";
+import { sendNotFoundPage } from "./http/send-not-found.js";
 import { requestBodyLimits } from "./http/upload-limit.js";
 import type { ServiceContext } from "./services/deps.js";
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { LRUCache } from "lru-cache";
+import type { Artwork } from "./baking/artwork.js";
 import type { Config } from "./config.js";
 import { createDocumentLoader } from "./crypto/document-loader.js";
 import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
@@ -9,7 +10,7 @@ import { createKeyring, didDocuments, type IssuerKeyring } from "./crypto/keyrin
 import type { Catalog } from "./domain/catalog/parse-catalog.js";
 import { buildIssuerProfile, didWebFor } from "./domain/issuer.js";
 import { createVerifyRateLimitStore } from "./http/rate-limit.js";
-import { type Artwork, loadArtwork, loadCatalog } from "./load-templates.js";
+import { loadArtwork, loadCatalog } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
 import { syncAchievements } from "./storage/achievements-repo.js";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Artwork, SvgTemplate } from "./baking/artwork.js";
 import { BADGE_LEVELS, type BadgeLevel } from "./domain/catalog/definition-schema.js";
 import { type Catalog, CatalogError, parseCatalog } from "./domain/catalog/parse-catalog.js";
 
@@ -17,12 +18,6 @@ export function loadCatalog(templatesDir: string): Catalog {
   }
   return parseCatalog(names.map((name) => ({ name: join(dir, name), text: readFileSync(join(dir, name), "utf8") })));
 }
-
-/** An SVG template with a short content hash that versions what is rendered from it. */
-export type SvgTemplate = { svg: string; version: string };
-
-/** The artwork templates: one badge per level (templates/badges/<level>.svg) and the share card. */
-export type Artwork = { badges: Record<BadgeLevel, SvgTemplate>; shareCard: SvgTemplate };
 
 function readTemplate(path: string): SvgTemplate {
   let svg: string;

@@ -28,6 +28,9 @@ export function isBundledContext(url: string): boolean {
   return BUNDLED.has(url);
 }
 
+/** The loader's type, for the layers that do not import @digitalbazaar/* themselves. */
+export type { DocumentLoader };
+
 export class DocumentLoaderRefusal extends Error {
   override name = "DocumentLoaderRefusal";
 }

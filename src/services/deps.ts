@@ -1,10 +1,10 @@
-import type { DocumentLoader } from "@digitalbazaar/vc";
 import type { LRUCache } from "lru-cache";
+import type { Artwork } from "../baking/artwork.js";
 import type { Config } from "../config.js";
+import type { DocumentLoader } from "../crypto/document-loader.js";
 import type { IssuerKeyring } from "../crypto/keyring.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import type { IssuerProfile } from "../domain/issuer.js";
-import type { Artwork } from "../load-templates.js";
 import type { Logger } from "../logger.js";
 import type { Db } from "../storage/db.js";
 import type { Analysis } from "../verify/engine.js";

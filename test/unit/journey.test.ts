@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { JOURNEY_GEOMETRY, layoutJourney, programJourneys } from "../../src/domain/journey.js";
+import { JOURNEY_GEOMETRY, layoutJourney } from "../../src/domain/journey.js";
 import { layoutJourneyStacked, STACKED_GEOMETRY } from "../../src/domain/journey-stacked.js";
+import { programJourneys } from "../../src/domain/program-journeys.js";
 import { wrapWords } from "../../src/domain/wrap-words.js";
 import { loadCatalog } from "../../src/load-templates.js";
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { resultWords } from "../../src/http/pages/components/credential-details.js";
 import { renderMarkdown } from "../../src/http/pages/markdown.js";
 import { prefersHtml } from "../../src/http/pages/negotiate.js";
-import { pageCsp } from "../../src/http/pages/send-page.js";
 import { mailtoUrl, ownPagePath, ownPath, safeHttpUrl, safeImageSrc } from "../../src/http/pages/urls.js";
+import { pageCsp } from "../../src/http/send-page.js";
 
 describe("prefersHtml", () => {
   it.each([

@@ -1,5 +1,5 @@
+import { rotateKeys } from "../../bootstrap.js";
 import { ConfigError } from "../../config.js";
-import { readIssuerKeys, rotateIssuerKeys } from "../../crypto/key-files.js";
 import { didWebFor } from "../../domain/issuer.js";
 import type { Command } from "../command.js";
 
@@ -7,9 +7,8 @@ import type { Command } from "../command.js";
 export const run: Command = async (_argv, io, services) => {
   try {
     const config = services.config();
-    const next = await rotateIssuerKeys(config.keysDir, new Date());
+    const { next, all } = await rotateKeys(config, new Date());
     const did = didWebFor(config.publicUrl);
-    const all = readIssuerKeys(config.keysDir);
     io.out(
       [
         `New active key: ${did}#key-${next.generation} (VC-JWT kid ${config.publicUrl}/keys/key-${next.generation})`,

@@ -1,4 +1,5 @@
-import type { JourneyLayout, ProgramJourney } from "../../../domain/journey.js";
+import type { JourneyLayout } from "../../../domain/journey.js";
+import type { ProgramJourney } from "../../../domain/program-journeys.js";
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const LINE_HEIGHT = 18;

@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../../../domain/catalog/parse-catalog.js";
-import { programJourneys } from "../../../domain/journey.js";
+import { programJourneys } from "../../../domain/program-journeys.js";
 import { prerequisiteIds, validityWords } from "../catalog-words.js";
 import { JourneyDiagram } from "./journey-diagram.js";
 

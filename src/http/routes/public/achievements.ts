@@ -7,10 +7,10 @@ import { problems } from "../../openapi.js";
 import { AchievementPage } from "../../pages/achievement-page.js";
 import { CatalogPage } from "../../pages/catalog-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
-import { sendNotFoundPage } from "../../pages/send-not-found.js";
-import { sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
 import { sendFile } from "../../send-file.js";
+import { sendNotFoundPage } from "../../send-not-found.js";
+import { sendPage } from "../../send-page.js";
 
 const IdParam = z.object({
   id: z

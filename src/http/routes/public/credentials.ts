@@ -9,11 +9,11 @@ import type { AppEnv } from "../../env.js";
 import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { CredentialPage, credentialPageKey } from "../../pages/credential-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
-import { sendNotFoundPage } from "../../pages/send-not-found.js";
-import { renderPage, sendHtml, sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
 import { problemResponse, validationHook } from "../../problem.js";
 import { verifyRateLimit } from "../../rate-limit.js";
+import { sendNotFoundPage } from "../../send-not-found.js";
+import { renderPage, sendHtml, sendPage } from "../../send-page.js";
 import { tooManyPage } from "./verify-page.js";
 
 const IdParam = CredentialIdParamSchema;

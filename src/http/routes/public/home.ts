@@ -2,8 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.js";
 import { HomePage } from "../../pages/home-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
-import { sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
+import { sendPage } from "../../send-page.js";
 
 /** GET /: the home page for browsers, the service's links as JSON for everyone else (`Vary: Accept`). */
 export function registerHome(app: OpenAPIHono<AppEnv>): void {

@@ -5,8 +5,8 @@ import type { AppEnv } from "../../env.js";
 import { problems } from "../../openapi.js";
 import { IssuerPage } from "../../pages/issuer-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
-import { sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
+import { sendPage } from "../../send-page.js";
 
 const JsonDoc = z.record(z.string(), z.unknown());
 

@@ -5,10 +5,10 @@ import { checkEmail } from "../../../domain/email.js";
 import { AppError } from "../../../errors.js";
 import { type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
 import type { AppEnv } from "../../env.js";
-import { sendPage } from "../../pages/send-page.js";
 import { siteOf } from "../../pages/site.js";
 import { VerifyPage, VerifyResultPage } from "../../pages/verify-page.js";
 import { type OnLimited, verifyRateLimit } from "../../rate-limit.js";
+import { sendPage } from "../../send-page.js";
 
 /** Over the verify rate limit, a person sees the form again with the wait, not a JSON document. */
 export const tooManyPage: OnLimited = (c, retryAfter) =>

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../env.js";
+import type { AppEnv } from "./env.js";
 
 /**
  * The Content-Security-Policy of every page: nothing runs (no script source at all), styles only from our
