@@ -125,6 +125,9 @@ function answers(id: "challenge" | "domain", presentation: Json, options: Presen
 function holderCheck(presentation: Json, proof: ProofResult): PresentationCheck {
   const holder = holderIdOf(presentation);
   const key = proof.outcome === "passed" ? proof.key : undefined;
+  if (proof.code === "unsigned") {
+    return presentationCheck("holder", "not-checked", "unsigned", "An unsigned presentation shows no holder.");
+  }
   if (!key) {
     return presentationCheck(
       "holder",
