@@ -9,7 +9,6 @@ import {
   type DidKey,
   ED25519_2020,
   ed25519DidKey,
-  type Json,
   p256DidKey,
   type Suite,
   sign,
