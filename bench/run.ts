@@ -5,6 +5,7 @@ import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
 import { benchPageThroughput } from "./page-throughput.js";
 import { benchStatusLists } from "./status-lists.js";
+import { benchVcApiVerify } from "./vc-api-verify.js";
 import { benchVerifyThroughput } from "./verify-throughput.js";
 
 /** `npm run bench`: every benchmark prints its figure beside a baseline measured in the same run. */
@@ -18,6 +19,7 @@ await benchBakeThroughput({
 });
 await benchEvaluateThroughput({ people: quick ? 1000 : 10_000, rounds: quick ? 2 : 5 });
 await benchVerifyThroughput({ blocks: quick ? 2 : 6, perBlock: quick ? 50 : 300 });
+await benchVcApiVerify({ blocks: quick ? 2 : 6, perBlock: quick ? 30 : 300 });
 await benchStatusLists({ revokes: quick ? 10 : 40, requests: quick ? 1000 : 5000, blocks: quick ? 3 : 7 });
 await benchPageThroughput({ credentials: quick ? 20 : 200, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 });
 await benchCanonicalSigning({ blocks: quick ? 3 : 7, perBlock: quick ? 20 : 100 });

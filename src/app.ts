@@ -21,6 +21,7 @@ import { registerPublicCredentials } from "./http/routes/public/credentials.js";
 import { registerHome } from "./http/routes/public/home.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
 import { registerStatusLists } from "./http/routes/public/status-lists.js";
+import { registerVcApi } from "./http/routes/public/vc-api.js";
 import { registerVerifyApi } from "./http/routes/public/verify-api.js";
 import { registerVerifyPage, tooLargePage } from "./http/routes/public/verify-page.js";
 import { sendNotFoundPage } from "./http/send-not-found.js";
@@ -92,6 +93,7 @@ function registerPublicRoutes(app: OpenAPIHono<AppEnv>): void {
   registerStatusLists(app);
   registerVerifyPage(app);
   registerVerifyApi(app);
+  registerVcApi(app);
 }
 
 /** The API-key routes under /admin. */

@@ -10,6 +10,12 @@ export const ERROR_REGISTRY = {
   MALFORMED_JSON: { status: 400, title: "The request body is not valid JSON", type: "malformed-json" },
   /** The W3C VC API verifier's answer for a credential that does not verify (not a malformed request). */
   CREDENTIAL_NOT_VERIFIED: { status: 400, title: "The credential did not verify", type: "credential-not-verified" },
+  /** The same for a presentation (its own proof, challenge, domain or holder, or one of its credentials). */
+  PRESENTATION_NOT_VERIFIED: {
+    status: 400,
+    title: "The presentation did not verify",
+    type: "presentation-not-verified",
+  },
   UNAUTHENTICATED: { status: 401, title: "Authentication required", type: "unauthenticated" },
   FORBIDDEN: { status: 403, title: "Not allowed", type: "forbidden" },
   NOT_FOUND: { status: 404, title: "Not found", type: "not-found" },

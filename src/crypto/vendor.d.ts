@@ -79,3 +79,31 @@ declare module "jsonld" {
   };
   export default jsonld;
 }
+
+declare module "@digitalbazaar/credentials-examples-context" {
+  export const contexts: Map<string, unknown>;
+}
+
+declare module "@digitalbazaar/data-integrity-context" {
+  export const contexts: Map<string, unknown>;
+}
+
+declare module "@digitalbazaar/odrl-context" {
+  export const contexts: Map<string, unknown>;
+}
+
+declare module "@digitalbazaar/security-context" {
+  export const contexts: Map<string, unknown>;
+}
+
+declare module "@digitalbazaar/vc-bitstring-status-list-context" {
+  export const contexts: Map<string, unknown>;
+}
+
+declare module "@digitalbazaar/vc-status-list-context" {
+  export const contexts: Map<string, unknown>;
+}
+
+declare module "vc-revocation-list-context" {
+  export const contexts: Map<string, unknown>;
+}

@@ -27,6 +27,7 @@ const WHEN: Record<ErrorCode, string> = {
   VALIDATION_FAILED: "Invalid request: `errors` names each offending field",
   MALFORMED_JSON: "The body is not valid JSON",
   CREDENTIAL_NOT_VERIFIED: "The credential did not verify",
+  PRESENTATION_NOT_VERIFIED: "The presentation did not verify",
   UNAUTHENTICATED: "Missing, unknown or revoked API key",
   FORBIDDEN: "The API key lacks the required scope",
   NOT_FOUND: "No such resource",

@@ -4,7 +4,7 @@ import type { AppEnv } from "./env.js";
 import { problemResponse } from "./problem.js";
 
 /** POST endpoints that take an upload to verify: they get `LAUREL_VERIFY_MAX_UPLOAD_BYTES` instead of the general cap. */
-export const VERIFY_UPLOAD_PATHS = new Set(["/api/verify", "/credentials/verify", "/verify"]);
+export const VERIFY_UPLOAD_PATHS = new Set(["/api/verify", "/credentials/verify", "/presentations/verify", "/verify"]);
 
 /**
  * The request body cap: the general `LAUREL_MAX_BODY_BYTES`, or the verifier's upload cap on the verify endpoints.

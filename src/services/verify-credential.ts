@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { validationError } from "../errors.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
-import { type Analysis, analyseCredential, finishReport } from "../verify/engine.js";
+import { type Analysis, analyseCredential, finishReport, type VerifyProfile } from "../verify/engine.js";
 import type { VerifyEnv } from "../verify/environment.js";
-import { readInput, type VerifyInput } from "../verify/read-input.js";
+import { type ReadCredential, readInput, type VerifyInput } from "../verify/read-input.js";
 import { withFetchBudget } from "../verify/remote.js";
 import type { VerificationReport } from "../verify/report.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../verify/safe-json.js";
@@ -13,7 +13,8 @@ import { getSignedStatusList } from "./status-lists.js";
 
 export type { VerifyInput } from "../verify/read-input.js";
 
-export type VerifyOptions = { recipientEmail?: string };
+/** `profile`: "vc" for the W3C VC API (any verifiable credential), else the Open Badges verifier's (engine.ts). */
+export type VerifyOptions = { recipientEmail?: string; profile?: VerifyProfile };
 
 /**
  * A credential a machine sent inside a JSON request (an object, or text: JSON or a JWS) as verifier input. An object
@@ -35,7 +36,7 @@ const REMOTE_BUDGET = { maxFetches: 8, deadlineMs: 12_000 };
 const STATUS_LIST_PATH = /^\/status-lists\/([A-Za-z0-9_-]{1,100})$/;
 
 /** What the engine may consult, built per call so validity and status use the injected clock of that moment. */
-function verifyEnv(ctx: ServiceContext): VerifyEnv {
+export function verifyEnv(ctx: ServiceContext): VerifyEnv {
   const { publicUrl } = ctx.config;
   return {
     now: ctx.clock(),
@@ -94,8 +95,18 @@ export async function verifyCredentialInput(
     };
     return finishReport(missing, env, options.recipientEmail);
   }
+  return verifyRead(ctx, read, options);
+}
+
+/** Verifies a credential already found in its input (an envelope, a presentation's member), never one of ours by URL. */
+export async function verifyRead(
+  ctx: ServiceContext,
+  read: ReadCredential,
+  options: VerifyOptions = {},
+): Promise<VerificationReport> {
   const env = verifyEnv(ctx);
-  return finishReport(await analyseCredential(read, env), env, options.recipientEmail);
+  const analysis = await analyseCredential(read, env, { profile: options.profile ?? "open-badges" });
+  return finishReport(analysis, env, options.recipientEmail);
 }
 
 /**

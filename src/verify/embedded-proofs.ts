@@ -1,19 +1,17 @@
-import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
-import { Ed25519Signature2020 } from "@digitalbazaar/ed25519-signature-2020";
-import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import * as vc from "@digitalbazaar/vc";
-import { createDocumentLoader } from "../crypto/document-loader.js";
-import { MULTIKEY_V1_CONTEXT } from "../domain/contexts.js";
 import type { VerifyEnv } from "./environment.js";
-import { type ResolvedKey, resolveKey } from "./keys.js";
-import { ed25519ToMultibase } from "./multibase.js";
-import { errorMessages, type ProofResult, refusedContext } from "./proof-result.js";
-import { holdsMoreValuesThan, shown } from "./safe-json.js";
+import type { ResolvedKey } from "./keys.js";
+import { isOpenBadgeCredential } from "./open-badge.js";
+import { chainedVerified } from "./proof-chain.js";
+import type { ProofResult } from "./proof-result.js";
+import { describeProof, suiteOf } from "./proof-suites.js";
+import { type ProofPurpose, verifyOneProof } from "./proof-verify.js";
+import { holdsMoreValuesThan } from "./safe-json.js";
 
-type Suite = "eddsa-rdfc-2022" | "Ed25519Signature2020";
+type Json = Record<string, unknown>;
 
-/** More proofs than this are not attempted (each costs a canonicalisation): one modern and one legacy proof. */
-const MAX_PROOFS = 2;
+/** More proofs than this are not checked (each costs a canonicalisation): a set or chain of four at most. */
+export const MAX_PROOFS = 4;
 /**
  * A credential holding more JSON values than this is not canonicalised: RDF canonicalisation costs grow with the
  * number of statements, and an upload must not buy seconds of CPU. Real badges hold a few hundred (1EdTech's "complete" example: 553).
@@ -22,174 +20,162 @@ export const MAX_VALUES_TO_CANONICALISE = 3_000;
 /** Dates are the validity check's concern; the library compares none when every difference is within this skew. */
 const NO_DATE_CHECKS_SECONDS = 1e13;
 
-function suiteOf(proof: Record<string, unknown>): Suite | undefined {
-  if (proof.type === "DataIntegrityProof" && proof.cryptosuite === "eddsa-rdfc-2022") {
-    return "eddsa-rdfc-2022";
-  }
-  return proof.type === "Ed25519Signature2020" ? "Ed25519Signature2020" : undefined;
-}
+/**
+ * How a document's proofs combine: "all" (VC Data Integrity proof sets and chains: every proof must verify) or "any"
+ * (Open Badges 3.0 §8.3 as this verifier has always read it: one verified proof suffices, other types are named).
+ */
+export type ProofPolicy = "all" | "any";
 
-function describeProof(proof: unknown): string {
-  const p = proof as { type?: unknown; cryptosuite?: unknown };
-  const name = typeof p?.type === "string" ? p.type : "untyped";
-  return typeof p?.cryptosuite === "string" ? `${name} (${p.cryptosuite})` : name;
-}
+export type EmbeddedProofOptions = {
+  purpose?: ProofPurpose;
+  /** Default: "any" for Open Badges credentials, "all" for everything else. */
+  policy?: ProofPolicy;
+  /** Whose key a passed result names when several signed (the issuer, the holder): theirs first. */
+  signer?: string;
+  maxValues?: number;
+};
 
-export function issuerIdOf(credential: Record<string, unknown>): string | undefined {
+export function issuerIdOf(credential: Json): string | undefined {
   const issuer = credential.issuer as unknown;
   const id = typeof issuer === "string" ? issuer : (issuer as { id?: unknown } | undefined)?.id;
   return typeof id === "string" ? id : undefined;
 }
 
+/** The library's credential checks (shape, issuer URL, typed objects), as it ran them before every Open Badges proof. */
+function libraryCredentialCheck(credential: Json): ProofResult | undefined {
+  try {
+    vc._checkCredential({ credential, mode: "verify", maxClockSkew: NO_DATE_CHECKS_SECONDS });
+    return undefined;
+  } catch (error) {
+    const reason = (error as Error).message;
+    const message = `The signature could not be checked because the credential is malformed (${reason}).`;
+    return { outcome: "failed", code: "malformed", message };
+  }
+}
+
 /**
- * Verifies the embedded proofs of a credential: `DataIntegrityProof` / `eddsa-rdfc-2022` and the legacy
- * `Ed25519Signature2020`. Other proof types are skipped; one verified proof suffices (OB 3.0 §8.3). Keys come from our
- * own keyring, did:key, the key-in-fragment form, or (network enabled) did:web and https documents.
+ * Verifies the embedded proofs of a credential or presentation: `DataIntegrityProof` with eddsa-rdfc-2022,
+ * eddsa-jcs-2022 or ecdsa-rdfc-2019, and the legacy `Ed25519Signature2020`; proof sets and chains (`previousProof`).
+ * Keys come from our own keyring, did:key (Ed25519, P-256), did:jwk, the key-in-fragment form, or (network enabled)
+ * did:web and https documents.
  */
-export async function verifyEmbeddedProofs(credential: Record<string, unknown>, env: VerifyEnv): Promise<ProofResult> {
-  const raw = credential.proof;
+export async function verifyEmbeddedProofs(
+  document: Json,
+  env: VerifyEnv,
+  options: EmbeddedProofOptions = {},
+): Promise<ProofResult> {
+  const purpose = options.purpose ?? "assertionMethod";
+  const subject = purpose === "authentication" ? "presentation" : "credential";
+  const openBadge = purpose === "assertionMethod" && isOpenBadgeCredential(document);
+  const policy = options.policy ?? (openBadge ? "any" : "all");
+  const raw = document.proof;
   const proofs = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   if (proofs.length === 0) {
     return {
       outcome: "failed",
       code: "no-proof",
-      message: "The credential carries no proof, so nothing shows who issued it or that it is unchanged.",
-    };
+      message: `The ${subject} carries no proof, so nothing shows who ${subject === "credential" ? "issued" : "presented"} it or that it is unchanged.`,
+    } satisfies ProofResult;
   }
-  if (holdsMoreValuesThan(credential, MAX_VALUES_TO_CANONICALISE)) {
+  const maxValues = options.maxValues ?? MAX_VALUES_TO_CANONICALISE;
+  if (holdsMoreValuesThan(document, maxValues)) {
     return {
       outcome: "not-checked",
       code: "too-large",
-      message: `The credential holds more than ${MAX_VALUES_TO_CANONICALISE.toLocaleString("en")} values, more than this verifier canonicalises to check a signature.`,
-    };
+      message: `The ${subject} holds more than ${maxValues.toLocaleString("en")} values, more than this verifier canonicalises to check a signature.`,
+    } satisfies ProofResult;
   }
-  const skipped: string[] = [];
-  const attempts: ProofResult[] = [];
-  for (const proof of proofs.slice(0, MAX_PROOFS)) {
-    const suite = typeof proof === "object" && proof !== null ? suiteOf(proof as Record<string, unknown>) : undefined;
+  if (policy === "all" && proofs.length > MAX_PROOFS) {
+    const message = `The ${subject} carries ${proofs.length} proofs; this verifier checks a set or chain of at most ${MAX_PROOFS}.`;
+    return { outcome: "not-checked", code: "too-many-proofs", message } satisfies ProofResult;
+  }
+  const checked = proofs.slice(0, MAX_PROOFS);
+  const results: Array<ProofResult | undefined> = [];
+  for (const proof of checked) {
+    const suite = typeof proof === "object" && proof !== null ? suiteOf(proof as Json) : undefined;
     if (!suite) {
-      skipped.push(describeProof(proof));
+      results.push(undefined);
       continue;
     }
-    const result = await verifyOneProof(credential, proof as Record<string, unknown>, suite, env);
-    if (result.outcome === "passed") {
-      const also =
-        skipped.length > 0 ? ` It also carries ${skipped.join(", ")}, which this verifier does not check.` : "";
-      return { ...result, message: result.message + also };
+    const gate = openBadge && !results.some((r) => r !== undefined) ? libraryCredentialCheck(document) : undefined;
+    if (gate) {
+      return gate;
     }
-    attempts.push(result);
+    results.push(await verifyOneProof({ document, proof: proof as Json, allProofs: proofs, suite }, purpose, env));
   }
-  const definitive = attempts.find((a) => a.outcome === "failed");
-  if (definitive) {
-    return definitive;
-  }
-  if (attempts[0]) {
-    return attempts[0];
-  }
-  return {
-    outcome: "not-checked",
-    code: "unsupported-proof",
-    message: `The credential is signed with ${skipped.join(", ")}, which this verifier does not check.`,
-  };
+  const linked = chainedVerified(
+    checked,
+    results.map((r) => r?.outcome === "passed"),
+  );
+  const final = results.map((r, i) =>
+    r?.outcome === "passed" && !linked[i]
+      ? ({
+          outcome: "failed",
+          code: "chain-broken",
+          message: "A proof it names as its previous proof did not verify, so neither does this link of the chain.",
+        } satisfies ProofResult)
+      : r,
+  );
+  return policy === "any" ? anyProof(checked, final, subject) : allProofs(checked, final, subject, options.signer);
 }
 
-async function verifyOneProof(
-  credential: Record<string, unknown>,
-  proof: Record<string, unknown>,
-  suite: Suite,
-  env: VerifyEnv,
-): Promise<ProofResult> {
-  if (proof.proofPurpose !== "assertionMethod") {
-    return {
-      outcome: "failed",
-      code: "wrong-purpose",
-      message: `The ${suite} proof is not made for issuing credentials (its purpose is "${shown(proof.proofPurpose)}").`,
-    };
+function anyProof(proofs: unknown[], results: Array<ProofResult | undefined>, subject: string): ProofResult {
+  const skipped = proofs.filter((_, i) => results[i] === undefined).map(describeProof);
+  const passed = results.find((r) => r?.outcome === "passed");
+  if (passed) {
+    const also =
+      skipped.length > 0 ? ` It also carries ${skipped.join(", ")}, which this verifier does not check.` : "";
+    return { ...passed, message: passed.message + also };
   }
-  const vmRef =
-    typeof proof.verificationMethod === "object"
-      ? (proof.verificationMethod as { id?: unknown })?.id
-      : proof.verificationMethod;
-  if (typeof vmRef !== "string") {
-    return { outcome: "failed", code: "no-key", message: `The ${suite} proof does not name the key that made it.` };
-  }
-  const key = await resolveKey(vmRef, env);
-  if (!key.ok) {
-    return { outcome: key.outcome, code: key.code, message: `${key.reason}, so the signature could not be checked.` };
-  }
-  if (!key.ed25519) {
-    return {
-      outcome: "not-checked",
-      code: "unsupported-key",
-      message: `${vmRef} is not an Ed25519 key, which ${suite} requires.`,
-    };
-  }
-  return checkSignature(credential, proof, suite, key);
-}
-
-async function checkSignature(
-  credential: Record<string, unknown>,
-  proof: Record<string, unknown>,
-  suite: Suite,
-  key: ResolvedKey & { ed25519?: Uint8Array },
-): Promise<ProofResult> {
-  const vmDocument = {
-    "@context": MULTIKEY_V1_CONTEXT,
-    id: key.id,
-    type: "Multikey",
-    controller: key.controller ?? key.id,
-    publicKeyMultibase: ed25519ToMultibase(key.ed25519 as Uint8Array),
-  };
-  // The purpose is given the key as authorised: who controls the key is the issuer check's question, asked separately.
-  const purpose = new vc.CredentialIssuancePurpose({
-    controller: { id: issuerIdOf(credential) ?? key.id, assertionMethod: [key.id] },
-  });
-  const result = await vc.verifyCredential({
-    credential: { ...credential, proof },
-    suite:
-      suite === "Ed25519Signature2020"
-        ? new Ed25519Signature2020()
-        : new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
-    documentLoader: createDocumentLoader(new Map([[key.id, vmDocument]])),
-    purpose,
-    maxClockSkew: NO_DATE_CHECKS_SECONDS,
-    checkStatus: async () => ({ verified: true }),
-  });
-  if (result.verified) {
-    return {
-      outcome: "passed",
-      code: "verified",
-      message: `Signed by ${key.id} (${suite}); the signature matches the credential.`,
-      key,
-    };
-  }
-  const messages = errorMessages(result.error);
-  const context = refusedContext(messages);
-  if (context) {
-    return {
-      outcome: "not-checked",
-      code: "unknown-context",
-      message: `The credential uses the JSON-LD context ${context}, which this verifier does not hold, so its signature could not be checked.`,
-    };
-  }
-  if (messages.some((m) => /invalid signature/i.test(m))) {
-    return {
-      outcome: "failed",
-      code: "tampered",
-      message: `The signature does not match: the credential was changed after it was signed, or ${key.id} did not sign it.`,
-      key,
-    };
-  }
-  if (messages.some((m) => /no matching proofs/i.test(m))) {
-    return {
+  const attempted = results.filter((r): r is ProofResult => r !== undefined);
+  return (
+    attempted.find((a) => a.outcome === "failed") ??
+    attempted[0] ?? {
       outcome: "not-checked",
       code: "unsupported-proof",
-      message: `The ${suite} proof cannot be checked: the credential does not declare that suite's JSON-LD context.`,
-    };
+      message: `The ${subject} is signed with ${skipped.join(", ")}, which this verifier does not check.`,
+    }
+  );
+}
+
+function named(proof: unknown, index: number, count: number): string {
+  const id = (proof as { id?: unknown })?.id;
+  return `Proof ${index + 1} of ${count} (${describeProof(proof)}${typeof id === "string" ? `, ${id}` : ""})`;
+}
+
+function allProofs(
+  proofs: unknown[],
+  results: Array<ProofResult | undefined>,
+  subject: string,
+  signer: string | undefined,
+): ProofResult {
+  const single = proofs.length === 1;
+  const unsupported = (i: number): ProofResult => ({
+    outcome: "not-checked",
+    code: "unsupported-proof",
+    message: `${single ? `The ${subject} is signed with ${describeProof(proofs[i])}` : `${named(proofs[i], i, proofs.length)} is of a kind`}, which this verifier does not check.`,
+  });
+  const all = results.map((r, i) => r ?? unsupported(i));
+  const worst = all.findIndex((r) => r.outcome === "failed");
+  const unknown = all.findIndex((r) => r.outcome === "not-checked");
+  const blocking = worst >= 0 ? worst : unknown;
+  if (blocking >= 0) {
+    const result = all[blocking] as ProofResult;
+    const unsupportedNow = results[blocking] === undefined;
+    return single || unsupportedNow
+      ? result
+      : { ...result, message: `${named(proofs[blocking], blocking, proofs.length)}: ${result.message}` };
   }
+  if (single) {
+    return all[0] as ProofResult;
+  }
+  const keys = all.map((r) => r.key).filter((k): k is ResolvedKey => k !== undefined);
+  const key = keys.find((k) => k.controller !== undefined && k.controller === signer) ?? keys[0];
+  const each = all.map((r, i) => `${named(proofs[i], i, proofs.length)} by ${r.key?.id ?? "its key"}`).join("; ");
   return {
-    outcome: "failed",
-    code: "malformed",
-    message: `The signature could not be checked because the credential is malformed (${messages[0] ?? "unknown reason"}).`,
+    outcome: "passed",
+    code: "verified",
+    message: `All ${proofs.length} proofs verify (every proof of a set or chain must): ${each}.`,
+    ...(key ? { key } : {}),
   };
 }

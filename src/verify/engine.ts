@@ -1,9 +1,11 @@
 import { ob3Display } from "./display.js";
 import { issuerIdOf, verifyEmbeddedProofs } from "./embedded-proofs.js";
+import { envelopeBreach } from "./envelope.js";
 import type { VerifyEnv } from "./environment.js";
 import { checkIssuer } from "./issuer-check.js";
 import { analyseOb2, isOb2Assertion } from "./ob2.js";
 import { checkOb2Status, ob2Dates, ob2EmailIdentities } from "./ob2-live.js";
+import { isOpenBadgeCredential } from "./open-badge.js";
 import type { ProofResult } from "./proof-result.js";
 import type { ReadCredential } from "./read-input.js";
 import { checkRecipient, ob3EmailIdentities } from "./recipient.js";
@@ -14,6 +16,7 @@ import { checkSchema } from "./schema-check.js";
 import { checkStatus } from "./status.js";
 import { checkValidity, type TokenTimes } from "./validity.js";
 import { decodeJws, verifyJwsProof } from "./vc-jwt-proof.js";
+import { checkVcdm } from "./vcdm-check.js";
 import { CHECK_ORDER, decideVerdict, formatCheck, skippedCheck } from "./verdict.js";
 
 type Json = Record<string, unknown>;
@@ -32,13 +35,21 @@ export type Analysis = {
     | { standard: "ob2"; assertion: Json; issuer?: Json };
 };
 
+/**
+ * Which credentials an entry point verifies: "open-badges" (the public pages and /api/verify: an Open Badge, held to the
+ * OB 3.0 schema) or "vc" (the W3C VC API: any verifiable credential; an Open Badge is still held to its schema, any
+ * other to the VC Data Model rules).
+ */
+export type VerifyProfile = "open-badges" | "vc";
+export type AnalyseOptions = { profile?: VerifyProfile };
+
 const NOTHING_READ = "Not checked: no credential could be read.";
 
-function unreadable(format: InputFormat | undefined, code: string, message: string): Analysis {
+function unreadable(format: InputFormat | undefined, code: string, message: string, unsupported = false): Analysis {
   return {
     ...(format ? { format } : {}),
     fixed: [
-      formatCheck("failed", code, message),
+      formatCheck(unsupported ? "not-checked" : "failed", code, message),
       skippedCheck("schema", NOTHING_READ),
       skippedCheck("proof", NOTHING_READ),
       skippedCheck("issuer", NOTHING_READ),
@@ -50,10 +61,22 @@ function proofCheck(result: ProofResult): Check {
   return { id: "proof", outcome: result.outcome, title: "Signature", message: result.message, code: result.code };
 }
 
+/** The OB 3.0 JSON Schema for an Open Badge (and, in the Open Badges profile, for anything); else the VCDM rules. */
+function schemaCheckOf(credential: Json, env: VerifyEnv, profile: VerifyProfile): Check {
+  return profile === "vc" && !isOpenBadgeCredential(credential)
+    ? checkVcdm(credential)
+    : checkSchema(credential, env.ob3Schema);
+}
+
 /** Reads and checks everything about the credential that does not depend on time, status or the visitor. */
-export async function analyseCredential(read: ReadCredential, env: VerifyEnv): Promise<Analysis> {
+export async function analyseCredential(
+  read: ReadCredential,
+  env: VerifyEnv,
+  options: AnalyseOptions = {},
+): Promise<Analysis> {
+  const profile = options.profile ?? "open-badges";
   if (!read.ok) {
-    return unreadable(read.format, read.code, read.message);
+    return unreadable(read.format, read.code, read.message, read.unsupported);
   }
   if (read.kind === "ours") {
     throw new Error("links to our own credentials are resolved by the service, not the engine");
@@ -69,7 +92,7 @@ export async function analyseCredential(read: ReadCredential, env: VerifyEnv): P
     );
   }
   if (read.kind === "jws") {
-    return analyseJws(read.text, read.format, read.from, env);
+    return analyseJws(read, env, profile);
   }
   const parsed = parseJson(read.text);
   if (!parsed.ok) {
@@ -86,14 +109,14 @@ export async function analyseCredential(read: ReadCredential, env: VerifyEnv): P
   if (notACredential) {
     return notACredential;
   }
-  const proof = await verifyEmbeddedProofs(credential, env);
+  const proof = await verifyEmbeddedProofs(credential, env, { signer: issuerIdOf(credential) });
   return {
     format: read.format,
     credential,
     display: ob3Display(credential),
     fixed: [
       formatCheck("passed", "read", `Read a credential with an embedded proof from ${read.from}.`),
-      checkSchema(credential, env.ob3Schema),
+      schemaCheckOf(credential, env, profile),
       proofCheck(proof),
       await checkIssuer(issuerIdOf(credential), proof, env),
     ],
@@ -111,10 +134,19 @@ function notAVerifiableCredential(value: Json, format: InputFormat): Analysis | 
   return unreadable(format, "not-a-credential", `This is not a verifiable credential (${shown}).`);
 }
 
-async function analyseJws(jws: string, format: InputFormat, from: string, env: VerifyEnv): Promise<Analysis> {
+async function analyseJws(
+  read: { text: string; format: InputFormat; from: string; envelope?: "vc+jwt" },
+  env: VerifyEnv,
+  profile: VerifyProfile,
+): Promise<Analysis> {
+  const { text: jws, format, from } = read;
   const decoded = decodeJws(jws);
   if (!decoded) {
     return unreadable(format, "bad-token", "The token's header or payload is not a JSON object.");
+  }
+  const notEnveloped = read.envelope ? envelopeBreach(decoded.header, decoded.payload) : undefined;
+  if (notEnveloped) {
+    return unreadable(format, "bad-envelope", notEnveloped);
   }
   if (isOb2Assertion(decoded.payload)) {
     return analyseOb2Json(decoded.payload, jws, format, from, env);
@@ -131,7 +163,7 @@ async function analyseJws(jws: string, format: InputFormat, from: string, env: V
     display: ob3Display(credential),
     fixed: [
       formatCheck("passed", "read", `Read a credential signed as a VC-JWT from ${from}.`),
-      checkSchema(credential, env.ob3Schema),
+      schemaCheckOf(credential, env, profile),
       proofCheck(proof),
       await checkIssuer(issuerIdOf(credential), proof, env),
     ],

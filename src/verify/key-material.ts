@@ -1,5 +1,6 @@
 import type { JWK } from "jose";
 import { ed25519FromJwk, ed25519FromMultibase, ed25519ToJwk } from "./multibase.js";
+import { p256FromMultibase } from "./p256-multikey.js";
 
 export type KeyVia = "ours" | "did:key" | "did:jwk" | "key-in-fragment" | "did:web" | "https" | "token-header";
 
@@ -18,11 +19,20 @@ export type ResolvedKey = {
 export type Unresolved = { outcome: "failed" | "not-checked"; code: string; reason: string };
 export type KeyResolution = ({ ok: true } & ResolvedKey) | ({ ok: false } & Unresolved);
 
+/** The public key of a Multikey `publicKeyMultibase`: Ed25519 or P-256. */
+export function multikeyOf(multibase: string): { jwk: JWK; ed25519?: Uint8Array } | undefined {
+  const raw = ed25519FromMultibase(multibase);
+  if (raw) {
+    return { jwk: ed25519ToJwk(raw), ed25519: raw };
+  }
+  const p256 = p256FromMultibase(multibase);
+  return p256 ? { jwk: p256 } : undefined;
+}
+
 /** The public key of a verification method object (Multikey / Ed25519VerificationKey2020 / JsonWebKey). */
 export function publicKeyOf(vm: Record<string, unknown>): { jwk: JWK; ed25519?: Uint8Array } | undefined {
   if (typeof vm.publicKeyMultibase === "string") {
-    const raw = ed25519FromMultibase(vm.publicKeyMultibase);
-    return raw ? { jwk: ed25519ToJwk(raw), ed25519: raw } : undefined;
+    return multikeyOf(vm.publicKeyMultibase);
   }
   const jwk = vm.publicKeyJwk as Record<string, unknown> | undefined;
   if (typeof jwk !== "object" || jwk === null || "d" in jwk || typeof jwk.kty !== "string") {

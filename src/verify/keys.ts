@@ -1,6 +1,6 @@
 import { didOf } from "./did-web.js";
 import type { VerifyEnv } from "./environment.js";
-import { type KeyResolution, publicKeyOf } from "./key-material.js";
+import { type KeyResolution, multikeyOf, publicKeyOf } from "./key-material.js";
 import { ed25519FromMultibase, ed25519ToJwk } from "./multibase.js";
 import { controllerListsKey, resolveDidWebKey, resolveHttpKey } from "./remote-keys.js";
 import { parseJson } from "./safe-json.js";
@@ -41,18 +41,11 @@ export async function resolveKey(ref: string, env: VerifyEnv): Promise<KeyResolu
     if (fragment !== undefined && fragment !== multibase) {
       return failed("unknown-key", `${ref} names a key its did:key does not contain`);
     }
-    const raw = ed25519FromMultibase(multibase);
-    if (!raw) {
-      return notChecked("unsupported-key", `${ref} is not an Ed25519 did:key, the only kind this verifier reads`);
+    const key = multikeyOf(multibase);
+    if (!key) {
+      return notChecked("unsupported-key", `${ref} is not an Ed25519 or P-256 did:key, the kinds this verifier reads`);
     }
-    return {
-      ok: true,
-      id: ref,
-      controller: `did:key:${multibase}`,
-      ed25519: raw,
-      jwk: ed25519ToJwk(raw),
-      via: "did:key",
-    };
+    return { ok: true, id: ref, controller: `did:key:${multibase}`, ...key, via: "did:key" };
   }
   const didJwk = DID_JWK.exec(ref);
   if (didJwk) {

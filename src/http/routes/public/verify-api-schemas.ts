@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { EmailSchema, OptionalFormEmailSchema } from "../../../schemas/email.js";
 
-const CheckSchema = z
+export const CheckSchema = z
   .object({
     id: z.enum(["format", "schema", "proof", "issuer", "validity", "status", "recipient"]),
     outcome: z.enum(["passed", "failed", "not-checked"]),
@@ -100,24 +100,3 @@ export const VerifyFormRequestSchema = z
     }),
   })
   .openapi("VerifyUpload");
-
-export const VcApiVerifyRequestSchema = z
-  .object({
-    verifiableCredential: z.union([z.record(z.string(), z.unknown()), z.string().min(1)]).openapi({
-      description:
-        "The credential with an embedded proof, a compact JWS, or an EnvelopedVerifiableCredential (data:application/vc+jwt,…)",
-    }),
-    options: z.record(z.string(), z.unknown()).optional().openapi({ description: "Accepted and ignored" }),
-  })
-  .openapi("VerifyCredentialRequest");
-
-export const VcApiVerifyResultSchema = z
-  .object({
-    verified: z.boolean(),
-    checks: z.array(z.string()).openapi({ description: "The checks that passed" }),
-    warnings: z.array(z.string()).openapi({ description: "Checks that could not be made, in plain words" }),
-    errors: z.array(z.string()).openapi({ description: "Checks that failed, in plain words" }),
-    verdict: VerificationReportSchema.shape.verdict,
-    results: z.array(CheckSchema),
-  })
-  .openapi("VerifyCredentialResult");

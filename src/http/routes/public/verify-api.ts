@@ -1,17 +1,10 @@
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
-import { AppError, validationError } from "../../../errors.js";
-import { verifyForVcApi } from "../../../services/vc-api-verify.js";
+import { validationError } from "../../../errors.js";
 import { credentialInput, type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
 import type { AppEnv } from "../../env.js";
 import { BODY_PROBLEMS, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { verifyRateLimit } from "../../rate-limit.js";
-import {
-  VcApiVerifyRequestSchema,
-  VcApiVerifyResultSchema,
-  VerificationReportSchema,
-  VerifyFormRequestSchema,
-  VerifyJsonRequestSchema,
-} from "./verify-api-schemas.js";
+import { VerificationReportSchema, VerifyFormRequestSchema, VerifyJsonRequestSchema } from "./verify-api-schemas.js";
 
 const verifyRoute = createRoute({
   method: "post",
@@ -39,31 +32,6 @@ const verifyRoute = createRoute({
     ...problems(
       ...BODY_PROBLEMS,
       { code: "UNSUPPORTED_MEDIA_TYPE", when: "Not JSON or multipart/form-data" },
-      "TOO_MANY_REQUESTS",
-      ...STORAGE_PROBLEMS,
-    ),
-  },
-});
-
-const vcApiRoute = createRoute({
-  method: "post",
-  path: "/credentials/verify",
-  tags: ["Verification"],
-  summary: "Verify a credential (W3C VC API)",
-  description:
-    "The VC API verifier endpoint: 200 with the checks when the credential verifies; 400 problem details carrying the " +
-    "checks when it does not (not genuine, revoked, expired, or a check that could not be made).",
-  middleware: [verifyRateLimit()] as const,
-  request: { body: { required: true, content: { "application/json": { schema: VcApiVerifyRequestSchema } } } },
-  responses: {
-    200: { description: "Verified", content: { "application/json": { schema: VcApiVerifyResultSchema } } },
-    ...problems(
-      ...BODY_PROBLEMS,
-      {
-        code: "CREDENTIAL_NOT_VERIFIED",
-        when: "The credential did not verify: the problem carries `verified: false` and the checks",
-        fields: VcApiVerifyResultSchema.shape,
-      },
       "TOO_MANY_REQUESTS",
       ...STORAGE_PROBLEMS,
     ),
@@ -103,14 +71,5 @@ export function registerVerifyApi(app: OpenAPIHono<AppEnv>): void {
     const { input, email } = await inputOf(body);
     const report = await verifyCredentialInput(c.var.ctx, input, { recipientEmail: email });
     return c.json(report, 200, { "cache-control": "no-store" });
-  });
-
-  app.openapi(vcApiRoute, async (c) => {
-    const { result, why } = await verifyForVcApi(c.var.ctx, c.req.valid("json").verifiableCredential);
-    if (result.verified) {
-      return c.json(result, 200, { "cache-control": "no-store" });
-    }
-    // a credential that does not verify is the VC API's 400, told apart from a malformed request by its code
-    throw new AppError("CREDENTIAL_NOT_VERIFIED", `The credential did not verify (${result.verdict}): ${why}`, result);
   });
 }

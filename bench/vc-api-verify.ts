@@ -1,0 +1,104 @@
+import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
+import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
+import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
+import * as vc from "@digitalbazaar/vc";
+import { createApp } from "../src/app.js";
+import { dataIntegrityCryptosuite } from "../src/crypto/data-integrity.js";
+import { createDocumentLoader } from "../src/crypto/document-loader.js";
+import type { ServiceContext } from "../src/services/deps.js";
+import { benchContext, fmt, median, rate } from "./harness.js";
+
+type Op = () => Promise<unknown>;
+
+/** A VC Data Model 2.0 credential of a did:key issuer of its own, signed with eddsa-rdfc-2022 by the stock suite. */
+async function didKeyCredential() {
+  const key = await Ed25519Multikey.generate();
+  const did = `did:key:${key.publicKeyMultibase}`;
+  const vm = `${did}#${key.publicKeyMultibase}`;
+  Object.assign(key, { id: vm, controller: did });
+  const documentLoader = createDocumentLoader(
+    new Map([[vm, await key.export({ publicKey: true, includeContext: true })]]),
+  );
+  const credential = await vc.issue({
+    credential: {
+      "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+      id: "urn:uuid:5b0f8a36-8c31-4f84-9d6f-0c1e9a7d2b10",
+      type: ["VerifiableCredential", "ExampleAlumniCredential"],
+      issuer: did,
+      validFrom: "2026-01-01T00:00:00Z",
+      credentialSubject: { id: "did:example:alumna", alumniOf: { name: "The School of Examples" } },
+    },
+    suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: eddsaRdfc2022 }),
+    documentLoader,
+  });
+  return { credential, did, vm, documentLoader };
+}
+
+/**
+ * The VC API verifier beside the bare library, on the same credential (a did:key issuer's VCDM 2.0 credential, one
+ * eddsa-rdfc-2022 proof) in the same run, in alternating blocks:
+ * - "library, stock suite": @digitalbazaar/vc verifyCredential with the stock eddsa-rdfc-2022 cryptosuite (proof only);
+ * - "library, fast suite": the same with crypto/data-integrity.ts's cryptosuite (expansion replayed per shape), which
+ *   the engine now also verifies with: the difference is what issue 18 point 4 gains;
+ * - "POST /credentials/verify": the whole VC API answer (routing, rate limiter, VCDM rules, proof, issuer, validity,
+ *   status, JSON in and out). The rate limit is lifted for the run.
+ */
+export async function benchVcApiVerify(options: { blocks: number; perBlock: number }): Promise<void> {
+  const bench = await benchContext();
+  const ctx: ServiceContext = {
+    ...bench.ctx,
+    config: { ...bench.ctx.config, verify: { ...bench.ctx.config.verify, rateLimitPerMinute: 10_000_000 } },
+  };
+  const app = createApp(ctx);
+  const { credential, did, vm, documentLoader } = await didKeyCredential();
+  const body = JSON.stringify({ verifiableCredential: credential, options: { checks: ["proof", "validity"] } });
+  const library = (cryptosuite: unknown) => async () => {
+    const result = await vc.verifyCredential({
+      credential,
+      suite: new DataIntegrityProof({ cryptosuite }),
+      documentLoader,
+      purpose: new vc.CredentialIssuancePurpose({ controller: { id: did, assertionMethod: [vm] } }),
+      now: new Date("2026-03-01T00:00:00Z"),
+    });
+    if (!result.verified) {
+      throw new Error("the library did not verify the bench credential");
+    }
+  };
+  const variants: Record<string, Op> = {
+    "library, stock suite": library(eddsaRdfc2022),
+    "library, fast suite": library(dataIntegrityCryptosuite),
+    "POST /credentials/verify": async () => {
+      const res = await app.request("/credentials/verify", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      if (res.status !== 200) {
+        throw new Error(`/credentials/verify did not verify the bench credential: ${await res.text()}`);
+      }
+      await res.json();
+    },
+  };
+  const names = Object.keys(variants);
+  for (const op of Object.values(variants)) {
+    await rate(20, op); // warm-up: JIT, caches, the learnt expansion template
+  }
+  const rates: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
+  for (let b = 0; b < options.blocks; b++) {
+    for (const name of names) {
+      rates[name]?.push(await rate(options.perBlock, variants[name] as Op));
+    }
+  }
+  const med = Object.fromEntries(names.map((k) => [k, median(rates[k] ?? [])]));
+  const stock = med["library, stock suite"] ?? 1;
+  console.log("\n== VC API verify: one did:key credential, sequential, median of", options.blocks, "blocks ==");
+  for (const name of names) {
+    const blocks = (rates[name] ?? []).map((x) => fmt(x, 0)).join(" ");
+    console.log(`    ${name.padEnd(26)} ${fmt(med[name] ?? 0).padStart(9)} credentials/s   blocks: ${blocks}`);
+  }
+  for (const name of names.filter((k) => k !== "library, stock suite")) {
+    console.log(`    ${name.padEnd(26)} / library, stock suite = ${fmt(((med[name] ?? 0) / stock) * 100)} %`);
+  }
+  console.log("  (the libraries check the proof only; the endpoint makes every check and answers over HTTP)");
+  bench.cleanup();
+}
