@@ -5,8 +5,9 @@ import type { ServiceContext } from "./deps.js";
 export type DueEvaluationsRun = { due: number; evaluated: number; failed: number; awarded: AwardOutcome[] };
 
 /**
- * Evaluates every person whose evaluation has been due since `markedBefore` (default: now): their evidence was stored
- * but the evaluation that should have followed never completed (the process died, or the award failed). Each runs
+ * Evaluates every person whose evaluation has been due since `markedBefore` (default: now) and can be completed now:
+ * their evidence was stored (or a credential of theirs changed) but the evaluation that should have followed never
+ * completed (the process died, the award failed, or a record was dated ahead of the clock and counts only now). Each runs
  * under the person's lock like any evaluation, and clears the person only once its awards are stored; the issuing
  * transaction's held-credential check keeps every award exactly-once, also against another process. A person whose
  * evaluation fails stays due for the next run; the others go on.
@@ -15,7 +16,8 @@ export async function awardDueEvaluations(
   ctx: ServiceContext,
   options: { markedBefore?: Date } = {},
 ): Promise<DueEvaluationsRun> {
-  const people = listDueEvaluations(ctx.db, { markedBefore: options.markedBefore ?? ctx.clock() });
+  const now = ctx.clock();
+  const people = listDueEvaluations(ctx.db, { markedBefore: options.markedBefore ?? now, now });
   const run: DueEvaluationsRun = { due: people.length, evaluated: 0, failed: 0, awarded: [] };
   for (const email of people) {
     try {

@@ -174,8 +174,9 @@ export function recordEvidence(
       }
       checkDeliveryIntake(db, ctx.catalog, row);
       insertEvidence(db, row);
-      // Committed with the evidence: if the award that follows never completes, the sweep evaluates this person.
-      markEvaluationDue(db, row.personEmail, ctx.newId(), now);
+      // Committed with the evidence: if the award that follows never completes, the sweep evaluates this person; a
+      // record dated ahead of the clock keeps them due until its time, when it starts to count.
+      markEvaluationDue(db, row.personEmail, { mark: ctx.newId(), at: now, notBefore: occurredAt });
       appendAudit(db, {
         at: now,
         actor,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { awardDueEvaluations } from "../../src/services/award-due.js";
 import { recordEvidence } from "../../src/services/record-evidence.js";
+import { clearEvaluationDue, dueEvaluationMark, markEvaluationDue } from "../../src/storage/evaluations-due-repo.js";
 import { adminGet, adminPost } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
@@ -83,7 +84,7 @@ describe("evaluations that did not complete", () => {
     expect(await awardDueEvaluations(t.ctx)).toEqual({ due: 0, evaluated: 0, failed: 0, awarded: [] });
   });
 
-  it("keeps the person due when evidence arrives during the evaluation", async () => {
+  it("evaluates evidence that arrives while an award is being signed before it clears the person", async () => {
     const email = "grace@example.org";
     await adminPost(t, "/admin/evidence", written(email));
     let signing!: () => void;
@@ -102,33 +103,35 @@ describe("evaluations that did not complete", () => {
     const awarding = adminPost(t, "/admin/evidence", lab(email));
     await started;
     const labMark = dueRows()[0]?.mark;
-    // A course survey lands while the Associate is being signed.
-    recordEvidence(
-      t.ctx,
-      {
-        kind: "rating",
-        externalId: "survey-1",
-        person: { email },
-        occurredAt: "2026-03-06T09:00:00Z",
-        form: "training-survey",
-        scale: 5,
-        ratings: [5, 4],
-        uncatalogued: true,
-      },
-      { actor: "test", graderRole: null, isAdmin: true },
-    );
-    const surveyMark = dueRows()[0]?.mark;
-    expect(surveyMark).not.toBe(labMark);
+    // The CI/CD Specialist's assessments land while the Associate is being signed (dated after it was earned).
+    const by = { actor: "test", graderRole: null, isAdmin: true };
+    const cicd = (assessment: string, occurredAt: string, result: object) =>
+      recordEvidence(
+        t.ctx,
+        { kind: "assessment", externalId: assessment, person: { email }, occurredAt, assessment, ...result },
+        by,
+      );
+    cicd("gitlab-cicd-specialist-written", "2026-03-06T09:00:00Z", { score: 88 });
+    cicd("gitlab-cicd-specialist-lab", "2026-03-07T09:00:00Z", { passed: true, graderRole: "ps-engineer" });
+    expect(dueRows()[0]?.mark).not.toBe(labMark);
     release();
     const res = await awarding;
     expect(res.status).toBe(201);
-    expect(((await res.json()) as { awarded: unknown[] }).awarded).toHaveLength(1);
-    // The evaluation read the lab's mark; the survey replaced it: the person is still due.
-    expect(dueRows()).toEqual([{ email, mark: surveyMark }]);
-
-    const run = await awardDueEvaluations(t.ctx);
-    expect(run).toEqual({ due: 1, evaluated: 1, failed: 0, awarded: [] });
+    // The round after the Associate's saw them: the Specialist is awarded too, and only then is the person cleared.
+    const { awarded } = (await res.json()) as { awarded: Array<{ achievementId: string }> };
+    expect(awarded.map((a) => a.achievementId)).toEqual([ASSOCIATE, "gitlab-certified-cicd-specialist"]);
     expect(dueRows()).toEqual([]);
+  });
+
+  it("clears a person only with the mark it read: a change stored meanwhile (another process) keeps them due", () => {
+    const email = "grace@example.org";
+    const at = t.clock.now();
+    markEvaluationDue(t.db, email, { mark: "read-by-the-evaluation", at });
+    const read = dueEvaluationMark(t.db, email);
+    markEvaluationDue(t.db, email, { mark: "stored-meanwhile", at });
+    expect(clearEvaluationDue(t.db, email, read?.mark ?? "", at)).toBe(false);
+    expect(dueRows()).toEqual([{ email, mark: "stored-meanwhile" }]);
+    expect(clearEvaluationDue(t.db, email, "stored-meanwhile", at)).toBe(true);
   });
 
   it("leaves alone people marked after the cut-off (a request is still evaluating them)", async () => {
@@ -145,5 +148,25 @@ describe("evaluations that did not complete", () => {
       awarded: [],
     });
     expect(await awardDueEvaluations(t.ctx)).toMatchObject({ due: 1, evaluated: 1 });
+  });
+});
+
+describe("a record dated a little ahead of the clock", () => {
+  it("keeps its person due until its time has passed, then the sweep awards it", async () => {
+    const email = "grace@example.org";
+    expect((await adminPost(t, "/admin/evidence", written(email))).status).toBe(201);
+    // The grading system's clock runs two minutes ahead of ours: accepted (under the 5 minute tolerance).
+    const res = await adminPost(t, "/admin/evidence", { ...lab(email), occurredAt: "2026-03-10T12:02:00Z" });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { awarded: unknown[] }).awarded).toEqual([]);
+    // The evaluation could not count the lab yet: the person stays due, and the sweep leaves them alone until then.
+    expect(dueRows()).toEqual([{ email, mark: expect.any(String) }]);
+    expect(await awardDueEvaluations(t.ctx)).toMatchObject({ due: 0 });
+
+    t.clock.advance(60 * 60_000);
+    const run = await awardDueEvaluations(t.ctx);
+    expect(run.awarded.map((a) => a.achievementId)).toEqual([ASSOCIATE]);
+    expect(await associateStatus(email)).toBe("held");
+    expect(dueRows()).toEqual([]);
   });
 });
