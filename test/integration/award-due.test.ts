@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApiKey } from "../../src/services/api-keys.js";
 import { awardDueEvaluations } from "../../src/services/award-due.js";
 import { recordEvidence } from "../../src/services/record-evidence.js";
 import { clearEvaluationDue, dueEvaluationMark, markEvaluationDue } from "../../src/storage/evaluations-due-repo.js";
-import { adminGet, adminPost } from "../helpers/http.js";
+import { adminGet, adminPost, issue } from "../helpers/http.js";
+import { makeSuspendable } from "../helpers/lifecycle.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
 let t: TestApp;
@@ -168,5 +170,115 @@ describe("a record dated a little ahead of the clock", () => {
     expect(run.awarded.map((a) => a.achievementId)).toEqual([ASSOCIATE]);
     expect(await associateStatus(email)).toBe("held");
     expect(dueRows()).toEqual([]);
+  });
+});
+
+describe("changes other than evidence", () => {
+  const person = { email: "kim@example.org", name: "Kim Park" };
+  const TRAINER = "certified-trainer-gitlab-basics";
+  const day = (date: string) => `${date}T12:00:00Z`;
+  let n = 0;
+
+  async function record(fields: Record<string, unknown>, token?: string): Promise<void> {
+    const res = await adminPost(t, "/admin/evidence", { externalId: `c-${++n}`, person, ...fields }, token);
+    expect(res.status, await res.clone().text()).toBe(201);
+  }
+
+  async function trainerStatus(): Promise<string | undefined> {
+    const res = await adminGet(t, `/admin/people/${person.email}/progress`);
+    const body = (await res.json()) as { certifications: Array<{ certification: string; status: string }> };
+    return body.certifications.find((c) => c.certification === TRAINER)?.status;
+  }
+
+  /** Everything the GitLab Basics trainer needs but the end-user certification (the Associate). */
+  async function trainerEvidence(): Promise<void> {
+    const trainer = createApiKey(t.ctx, {
+      name: "trainer",
+      scopes: ["evidence:write"],
+      actor: "test",
+      graderRole: "certified-trainer",
+    }).token;
+    await record({
+      kind: "completion",
+      completion: "review",
+      item: "gitlab-basics-trainer-resources",
+      occurredAt: day("2026-03-02"),
+    });
+    await record(
+      { kind: "completion", completion: "shadowing", item: "gitlab-basics-delivery", occurredAt: day("2026-03-03") },
+      trainer,
+    );
+    await record({
+      kind: "completion",
+      completion: "delivery",
+      item: "gitlab-basics-dry-run",
+      mode: "live",
+      occurredAt: day("2026-03-04"),
+    });
+    const rating = { kind: "rating", scale: 5, ratings: [5] };
+    const observation = {
+      form: "gitlab-basics-candidate-observation-form",
+      delivery: "s",
+      occurredAt: day("2026-03-05"),
+    };
+    await record({ ...rating, ...observation }, trainer);
+    const survey = { form: "gitlab-basics-training-survey", delivery: "d", occurredAt: day("2026-03-06") };
+    await record({ ...rating, ...survey });
+    await record({ kind: "closure", delivery: "d", occurredAt: day("2026-03-07") }, trainer);
+    expect(await trainerStatus()).toBe("in-progress");
+  }
+
+  it("a prerequisite issued by hand awards what it completes, at once", async () => {
+    await trainerEvidence();
+    const issued = await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
+    expect(issued.status).toBe(201);
+    expect(await trainerStatus()).toBe("held");
+    expect(dueRows()).toEqual([]);
+  });
+
+  it("a prerequisite reinstated awards what it completes, at once", async () => {
+    makeSuspendable(t, ASSOCIATE);
+    const { id } = await issue(t, { recipient: person });
+    expect((await adminPost(t, `/admin/credentials/${id}/suspend`, { reason: "audit" })).status).toBe(200);
+    await trainerEvidence();
+    expect((await adminPost(t, `/admin/credentials/${id}/reinstate`, { reason: "audit passed" })).status).toBe(200);
+    expect(await trainerStatus()).toBe("held");
+    expect(dueRows()).toEqual([]);
+  });
+
+  it("are marked due with the change: an award that fails after it is made by the sweep", async () => {
+    await trainerEvidence();
+    let signatures = 0;
+    const signer = t.ctx.keyring.active;
+    // the Associate is signed, the Trainer it completes is not (the signing device fails)
+    interceptSigning((real) => (++signatures === 1 ? real() : Promise.reject(new Error("signing device unavailable"))));
+    const issued = await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
+    expect(issued.status).toBe(201);
+    expect(await trainerStatus()).toBe("eligible");
+    expect(dueRows()).toEqual([{ email: person.email, mark: expect.any(String) }]);
+
+    t.ctx.keyring.active = signer;
+    const run = await awardDueEvaluations(t.ctx);
+    expect(run.awarded.map((a) => a.achievementId)).toEqual([TRAINER]);
+    expect(await trainerStatus()).toBe("held");
+  });
+
+  it("a revocation does not award the certification again on the evidence it was awarded on", async () => {
+    await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
+    await trainerEvidence().catch(() => undefined);
+    expect(await trainerStatus()).toBe("held");
+    const list = await adminGet(t, `/admin/credentials?achievementId=${TRAINER}&email=${person.email}`);
+    const [trainer] = ((await list.json()) as { items: Array<{ id: string }> }).items;
+    const revoked = await adminPost(t, `/admin/credentials/${trainer?.id}/revoke`, { reason: "misconduct" });
+    expect(revoked.status).toBe(200);
+    expect(await trainerStatus()).not.toBe("held");
+    // nor does the person's next record, for another course
+    await record({
+      kind: "completion",
+      completion: "review",
+      item: "gitlab-cicd-trainer-resources",
+      occurredAt: day("2026-03-09"),
+    });
+    expect(await trainerStatus()).not.toBe("held");
   });
 });

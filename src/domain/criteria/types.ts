@@ -92,9 +92,13 @@ export type RuleReport = {
 
 /**
  * The assessments a renewal or a re-award may not count again: those dated before `from` (the cycle's start),
- * which went to the earlier credential or predate it. They are still reported, as used by that credential.
+ * which went to the earlier credential or predate it. They are still reported, as used by that credential. After a
+ * revocation (`everyKind`), records of every kind dated before `from` are spent: a revoked certification is earned
+ * again only on new evidence, never on what it was revoked with.
  */
 export type SpentAssessments = {
+  /** Records of every kind are spent, not only assessments (a re-award after a revocation). */
+  everyKind?: boolean;
   /** Only assessments dated at or after this instant (ISO 8601) count. */
   from: string;
   /** The credential they went to. */

@@ -36,6 +36,11 @@ export function applyFilters<E extends Evidence>(
   const cutoff = rule.withinMonths === undefined ? Number.NEGATIVE_INFINITY : monthsBefore(ctx.now, rule.withinMonths);
   const counted = records.filter((r) => {
     const at = instant(r.occurredAt);
+    const spent = spentNote(rule, ctx, r, noun);
+    if (spent !== undefined) {
+      notes.push(spent);
+      return false;
+    }
     if (at < cutoff) {
       notes.push(`${noun} on ${formatDate(r.occurredAt)} does not count: older than ${rule.withinMonths} months`);
       return false;
@@ -47,6 +52,22 @@ export function applyFilters<E extends Evidence>(
     return true;
   });
   return { counted, notes };
+}
+
+/**
+ * Why a record does not count after a revocation (every kind of record dated before the revoked credential's issue
+ * is spent; assessments are spent by their own rule, with their own words), or undefined.
+ */
+function spentNote(rule: EvidenceRule, ctx: EvalContext, record: Evidence, noun: string): string | undefined {
+  const { spent } = ctx;
+  if (rule.type === "assessment" || spent?.everyKind !== true || instant(record.occurredAt) >= instant(spent.from)) {
+    return undefined;
+  }
+  const on = `${noun} on ${formatDate(record.occurredAt)}`;
+  const credential = `credential ${spent.credentialId} (${spent.state})`;
+  return spent.used.includes(record.id)
+    ? `${on} was used by ${credential}`
+    : `${on} does not count: only records since ${formatDate(spent.from)} count after ${credential}`;
 }
 
 /** Words qualifying what still counts under a rule's filters (" in the last 6 months"), for missing sentences. */
