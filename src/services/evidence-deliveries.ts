@@ -42,18 +42,22 @@ function checkClosure(catalog: Catalog, row: EvidenceRow, rows: EvidenceRow[]): 
 
 /**
  * The delivery rules of intake, checked in the recording transaction against the person's evidence: a closed
- * delivery takes no more forms (409; a correction of one of its forms is still accepted), and is closed once
- * (409); a closure needs recorded forms of that delivery whose rules close deliveries (422), from the key of a
- * grader those rules let close it (403). Records of other kinds pass.
+ * delivery takes no more forms (409), and is closed once (409); a correction is held to the same rule unless it stays
+ * in the delivery of the record it replaces (a form of a closed delivery may be corrected, not moved into one); a
+ * closure needs recorded forms of that delivery whose rules close deliveries (422), from the key of a grader those
+ * rules let close it (403). Records of other kinds pass.
  */
 export function checkDeliveryIntake(db: Db, catalog: Catalog, row: EvidenceRow): void {
   const delivery = row.kind === "closure" ? row.item : deliveryOf(row);
-  if (delivery === undefined || (row.kind === "rating" && row.supersedes !== null)) {
+  if (delivery === undefined) {
     return;
   }
-  const rows = listEvidenceFor(db, row.personEmail);
+  const rows = withoutSuperseded(listEvidenceFor(db, row.personEmail));
+  const replaced = row.supersedes === null ? undefined : rows.find((r) => r.id === row.supersedes);
+  const stays =
+    replaced !== undefined && (replaced.kind === "closure" ? replaced.item : deliveryOf(replaced)) === delivery;
   const closed = rows.find((r) => r.kind === "closure" && r.item === delivery);
-  if (closed !== undefined && row.supersedes === null) {
+  if (closed !== undefined && !stays) {
     const what = row.kind === "closure" ? "already closed" : "closed";
     const message = `delivery ${delivery} was ${what} on ${day(closed.occurredAt)} (record ${closed.id}): it takes no more forms`;
     throw refuse("CONFLICT", "delivery", message);
@@ -61,4 +65,10 @@ export function checkDeliveryIntake(db: Db, catalog: Catalog, row: EvidenceRow):
   if (row.kind === "closure") {
     checkClosure(catalog, row, rows);
   }
+}
+
+/** The records that still count: a corrected record is replaced by its correction. */
+function withoutSuperseded(rows: EvidenceRow[]): EvidenceRow[] {
+  const superseded = new Set(rows.flatMap((r) => (r.supersedes === null ? [] : [r.supersedes])));
+  return rows.filter((r) => !superseded.has(r.id));
 }

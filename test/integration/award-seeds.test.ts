@@ -233,6 +233,31 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     expect(late.status).toBe(409);
     expect(await late.text()).toMatch(/acme-2026-10 was closed/);
   });
+
+  /** Posts one record with a fresh externalId: its status and body. */
+  async function post(fields: Record<string, unknown>, token?: string) {
+    const res = await adminPost(t, "/admin/evidence", { externalId: `post-${++seq}`, person, ...fields }, token);
+    return { status: res.status, body: (await res.json()) as { evidence?: { id: string }; detail?: string } };
+  }
+
+  it("a correction cannot move a form into a closed delivery (409, as any new form); it may correct one of its own", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer);
+    const own = await post(survey([3, 3, 3], "acme-2026-05"));
+    await record(survey([3, 4, 3], "acme-2026-05"));
+    await record(closure("acme-2026-05"), trainer);
+    expect((await progressOf(TRAINER)).status).toBe("in-progress"); // 3.17
+
+    // a form recorded for another delivery, then "corrected" into the closed one
+    const other = await post(survey([1], "scratch-delivery"));
+    const moved = await post({ ...survey(Array(10).fill(5), "acme-2026-05"), supersedes: other.body.evidence?.id });
+    expect(moved.status).toBe(409);
+    expect(moved.body.detail).toMatch(/acme-2026-05 was closed/);
+    expect((await progressOf(TRAINER)).status).toBe("in-progress");
+    // a correction of one of the closed delivery's own forms is accepted
+    const corrected = await post({ ...survey([3, 3, 4], "acme-2026-05"), supersedes: own.body.evidence?.id });
+    expect(corrected.status).toBe(201);
+  });
 });
 
 type Problem = { status: number; code: string; detail: string; errors?: Array<{ path: string; message: string }> };
