@@ -31,7 +31,7 @@ export type EvidenceSubmission = SubmissionBase &
     | { kind: "assessment"; assessment: string; score?: number; passed?: boolean; graderRole?: string }
     | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording"; graderRole?: string }
     | { kind: "rating"; form: string; scale: number; ratings: number[]; delivery?: string; graderRole?: string }
-    | { kind: "closure"; delivery: string; graderRole?: string }
+    | { kind: "closure"; form: string; delivery: string; graderRole?: string }
   );
 
 export type EvidenceView = {
@@ -50,7 +50,7 @@ export type EvidenceView = {
 /** Evidence may be dated a little ahead of our clock (clock skew), never further. */
 const MAX_FUTURE_MS = 5 * 60_000;
 
-/** The id a record is about: the assessment, the completed item, the rated form, or the closed delivery. */
+/** The catalog id a record is about: the assessment, the completed item, the rated form (or the closed delivery's). */
 function itemOf(s: EvidenceSubmission): string {
   switch (s.kind) {
     case "assessment":
@@ -58,9 +58,8 @@ function itemOf(s: EvidenceSubmission): string {
     case "completion":
       return s.item;
     case "rating":
-      return s.form;
     case "closure":
-      return s.delivery;
+      return s.form;
   }
 }
 

@@ -224,7 +224,7 @@ describe("changes other than evidence", () => {
     await record({ ...rating, ...observation }, trainer);
     const survey = { form: "gitlab-basics-training-survey", delivery: "d", occurredAt: day("2026-03-06") };
     await record({ ...rating, ...survey });
-    await record({ kind: "closure", delivery: "d", occurredAt: day("2026-03-07") }, trainer);
+    await record({ kind: "closure", ...survey, occurredAt: day("2026-03-07") }, trainer);
     expect(await trainerStatus()).toBe("in-progress");
   }
 

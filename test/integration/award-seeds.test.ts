@@ -148,7 +148,12 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     delivery: "globex-2026-04-subset",
     occurredAt: at(date),
   });
-  const closure = (delivery: string, date = "2026-05-22") => ({ kind: "closure", delivery, occurredAt: at(date) });
+  const closure = (delivery: string, date = "2026-05-22", form = "gitlab-basics-training-survey") => ({
+    kind: "closure",
+    form,
+    delivery,
+    occurredAt: at(date),
+  });
 
   /** Everything but the Training Survey: the tasks, the end-user certification, the observed subset delivery. */
   async function everythingButTheSurvey(trainer: string): Promise<void> {
@@ -169,7 +174,9 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     expect(await record(survey([5, 4, 3], "acme-2026-10"))).toEqual([]);
     let surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
     expect(surveyReport.status).toBe("not-met");
-    expect(surveyReport.missing).toMatch(/waiting for delivery acme-2026-10 to be complete \(1 form, not closed yet\)/);
+    expect(surveyReport.missing).toMatch(
+      /waiting for delivery acme-2026-10 of gitlab-basics-training-survey to be complete \(1 form, not closed yet\)/,
+    );
 
     expect(await record(survey([3, 4, 3], "acme-2026-10"))).toEqual([]);
     expect(await record(closure("acme-2026-10"), trainer)).toEqual([]);
@@ -200,10 +207,14 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
         key,
       );
       expect(res.status).toBe(403);
-      expect(await res.text()).toMatch(/closing delivery acme-2026-10 needs the key of a certified-trainer/);
+      expect(await res.text()).toMatch(
+        /closing delivery acme-2026-10 of gitlab-basics-training-survey needs the key of a certified-trainer/,
+      );
     }
     const surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
-    expect(surveyReport.missing).toMatch(/waiting for delivery acme-2026-10 to be complete \(1 form, not closed yet\)/);
+    expect(surveyReport.missing).toMatch(
+      /waiting for delivery acme-2026-10 of gitlab-basics-training-survey to be complete \(1 form, not closed yet\)/,
+    );
   });
 
   it("a Candidate Observation Form submitted by a key that is not a certified trainer's does not count", async () => {
@@ -231,7 +242,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     await record(closure("acme-2026-10"), trainer);
     const late = await adminPost(t, "/admin/evidence", { externalId: "late", person, ...survey([1], "acme-2026-10") });
     expect(late.status).toBe(409);
-    expect(await late.text()).toMatch(/acme-2026-10 was closed/);
+    expect(await late.text()).toMatch(/delivery acme-2026-10 of gitlab-basics-training-survey was closed/);
   });
 
   /** Posts one record with a fresh externalId: its status and body. */
@@ -252,11 +263,44 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     const other = await post(survey([1], "scratch-delivery"));
     const moved = await post({ ...survey(Array(10).fill(5), "acme-2026-05"), supersedes: other.body.evidence?.id });
     expect(moved.status).toBe(409);
-    expect(moved.body.detail).toMatch(/acme-2026-05 was closed/);
+    expect(moved.body.detail).toMatch(/delivery acme-2026-05 of gitlab-basics-training-survey was closed/);
     expect((await progressOf(TRAINER)).status).toBe("in-progress");
     // a correction of one of the closed delivery's own forms is accepted
     const corrected = await post({ ...survey([3, 3, 4], "acme-2026-05"), supersedes: own.body.evidence?.id });
     expect(corrected.status).toBe(201);
+  });
+
+  it("a closure closes one form's delivery: another course's delivery with the same id stays open", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer);
+    await record(survey([5, 5, 5], "acme-2026-05"));
+    await record(closure("acme-2026-05"), trainer);
+    // The same customer's CI/CD course the same month, recorded by the LMS under the same delivery id.
+    const cicd = { ...survey([4, 4, 4], "acme-2026-05", "2026-05-23"), form: "gitlab-cicd-training-survey" };
+    expect((await post(cicd)).status).toBe(201);
+    // closing it is the CI/CD delivery's own closure; closing the Basics one again is a 409
+    expect((await post(closure("acme-2026-05", "2026-05-24", "gitlab-cicd-training-survey"), trainer)).status).toBe(
+      201,
+    );
+    const again = await post(closure("acme-2026-05", "2026-05-24"), trainer);
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toMatch(/delivery acme-2026-05 of gitlab-basics-training-survey was already closed/);
+  });
+
+  it("a closure names a form that is judged per closed delivery (400 without, 422 for another)", async () => {
+    const trainer = graderKey("certified-trainer");
+    await record(observationForm([5]), trainer);
+    const { form: _form, ...unnamed } = closure("globex-2026-04-subset");
+    expect((await post(unnamed, trainer)).status).toBe(400);
+    const observed = await post(
+      closure("globex-2026-04-subset", "2026-05-22", "gitlab-basics-candidate-observation-form"),
+      trainer,
+    );
+    expect(observed.status).toBe(422);
+    expect(observed.body.detail).toMatch(/complete with 1 form, never closed/);
+    const unknown = await post(closure("acme-2026-05", "2026-05-22", "gitlab-basics-trainig-survey"), trainer);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.detail).toMatch(/nearest known: gitlab-basics-training-survey/);
   });
 });
 

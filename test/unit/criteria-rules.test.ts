@@ -385,9 +385,16 @@ describe("rating", () => {
   const two: Rule = { ...pair, forms: ["observation", "survey"] };
   /** A delivery is complete once a trainer closes it. */
   const closed: Rule = { ...observed, delivery: { minForms: 1, closure: { graderRoles: ["trainer"] } } };
-  const closure = (id: string, delivery: string, date: string, graderRole = "trainer"): Evidence => ({
+  const closure = (
+    id: string,
+    delivery: string,
+    date: string,
+    graderRole = "trainer",
+    form = "observation",
+  ): Evidence => ({
     kind: "closure",
     id,
+    form,
     delivery,
     occurredAt: at(date),
     graderRole,
@@ -455,7 +462,10 @@ describe("rating", () => {
       rule: pair,
       evidence: [rated("f1", "observation", [5, 5], "2026-03-01", 5, "d1")],
       expect: {
-        obs: { status: "not-met", missing: /on observation, waiting for delivery d1 to be complete \(1 of 2 forms\)$/ },
+        obs: {
+          status: "not-met",
+          missing: /on observation, waiting for delivery d1 of observation to be complete \(1 of 2 forms\)$/,
+        },
       },
     },
     {
@@ -466,7 +476,12 @@ describe("rating", () => {
         rated("f2", "observation", [1, 1], "2026-03-02", 5, "d1"),
       ],
       expect: {
-        obs: { status: "met", metAt: "2026-03-01", evidence: ["f1"], notes: /delivery d1 was complete with 1 form/ },
+        obs: {
+          status: "met",
+          metAt: "2026-03-01",
+          evidence: ["f1"],
+          notes: /delivery d1 of observation was complete with 1 form/,
+        },
       },
     },
     {
@@ -476,7 +491,7 @@ describe("rating", () => {
       expect: {
         obs: {
           status: "not-met",
-          missing: /, waiting for delivery acme to be complete \(1 form, not closed yet\)$/,
+          missing: /, waiting for delivery acme of observation to be complete \(1 form, not closed yet\)$/,
         },
       },
     },
@@ -510,8 +525,9 @@ describe("rating", () => {
       expect: {
         obs: {
           status: "not-met",
-          missing: /waiting for delivery acme/,
-          notes: /closure on 2026-03-05 recorded by a lms, not an authorised grader: delivery acme stays open/,
+          missing: /waiting for delivery acme of observation/,
+          notes:
+            /closure on 2026-03-05 recorded by a lms, not an authorised grader: delivery acme of observation stays open/,
         },
       },
     },

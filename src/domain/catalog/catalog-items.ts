@@ -11,10 +11,15 @@ export type AssessmentItem = {
 /** A completed item, with the kinds of completion of it that some rule counts. */
 export type CompletionItem = { completions: CompletionType[] };
 
-/** A rated form as the catalog's rating rules use it (every rule that names it agrees on these). */
+/** A rated form as the catalog's rating rules use it (every rule that names it agrees on scale and delivery). */
 export type FormItem = {
   scale: number;
   delivery: DeliveryCompletion;
+  /**
+   * The forms whose ratings of a delivery are judged together with this form's (every form of a rule that names it,
+   * itself included): one delivery, one closure. Another form's delivery with the same id is another delivery.
+   */
+  deliveredWith: readonly string[];
 };
 
 /**
@@ -53,7 +58,9 @@ function assessmentDifference(id: string, a: AssessmentItem, b: AssessmentItem):
   return `assessment "${id}" is ${b.passMark === undefined ? "graded pass/fail" : "scored"} here, graded otherwise`;
 }
 
-function formDifference(id: string, a: FormItem, b: FormItem): string | undefined {
+type FormGrading = Omit<FormItem, "deliveredWith">;
+
+function formDifference(id: string, a: FormGrading, b: FormGrading): string | undefined {
   if (a.scale !== b.scale) {
     return `form "${id}" is rated on a scale of ${b.scale}, another scale`;
   }
@@ -71,7 +78,8 @@ function formDifference(id: string, a: FormItem, b: FormItem): string | undefine
 export function indexCatalogItems(sources: readonly CriteriaSource[]): { items: CatalogItems; problems: string[] } {
   const assessments = new Map<string, Seen<AssessmentItem>>();
   const completions = new Map<string, Seen<CompletionItem>>();
-  const forms = new Map<string, Seen<FormItem>>();
+  const forms = new Map<string, Seen<FormGrading>>();
+  const deliveredWith = new Map<string, Set<string>>();
   const problems: string[] = [];
   for (const source of sources) {
     if (!source.rule) {
@@ -96,6 +104,11 @@ export function indexCatalogItems(sources: readonly CriteriaSource[]): { items: 
         }
       } else if (rule.type === "rating") {
         for (const form of rule.forms) {
+          const together = deliveredWith.get(form) ?? new Set<string>();
+          for (const other of rule.forms) {
+            together.add(other);
+          }
+          deliveredWith.set(form, together);
           const item = { scale: rule.scale, delivery: rule.delivery };
           const problem = merge(forms, form, item, where, (a, b) => formDifference(form, a, b));
           if (problem !== undefined) {
@@ -108,7 +121,9 @@ export function indexCatalogItems(sources: readonly CriteriaSource[]): { items: 
   const items = {
     assessments: new Map([...assessments].map(([id, seen]) => [id, seen.item])),
     completions: new Map([...completions].map(([id, seen]) => [id, seen.item])),
-    forms: new Map([...forms].map(([id, seen]) => [id, seen.item])),
+    forms: new Map(
+      [...forms].map(([id, seen]) => [id, { ...seen.item, deliveredWith: [...(deliveredWith.get(id) ?? [id])] }]),
+    ),
   };
   return { items, problems };
 }

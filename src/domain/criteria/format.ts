@@ -11,6 +11,14 @@ export function formatDate(iso: string): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : iso;
 }
 
+/**
+ * "delivery acme-2026-10 of gitlab-basics-training-survey": a delivery id means something only with the form it was
+ * rated on (two courses' deliveries may share an id), so intake and progress always name both.
+ */
+export function deliveryName(delivery: string, forms: readonly string[]): string {
+  return `delivery ${delivery} of ${forms.join(" or ")}`;
+}
+
 /** A measured value (score, average) truncated to two decimals, so a failing 79.999 never reads "80". */
 export function formatMeasured(value: number): string {
   return String(Math.floor(value * 100 + 1e-9) / 100);

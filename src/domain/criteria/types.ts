@@ -38,6 +38,8 @@ export type Evidence =
     })
   | (EvidenceBase & {
       kind: "closure";
+      /** The form whose delivery a grader closed (a delivery id is one form's: another course's may share it). */
+      form: string;
       /** The delivery a grader closed: every form of it is in, and it takes no more. */
       delivery: string;
       /** The role of the key that closed it, checked against the rule's `delivery.closure.graderRoles`. */

@@ -1,4 +1,4 @@
-import { formatDate, formatMeasured, instant, plural } from "../format.js";
+import { deliveryName, formatDate, formatMeasured, instant, plural } from "../format.js";
 import type { RatingRule } from "../rule-schema.js";
 import type { RuleReport } from "../types.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
@@ -31,17 +31,21 @@ function averageOf(forms: Form[]): number {
   return ratings.reduce((sum, x) => sum + x, 0) / ratings.length;
 }
 
-/** The first closure of each named delivery by an authorised grader; notes on the closures that do not count. */
+/**
+ * The first closure of each named delivery of the rule's forms (a closure names the form it closes a delivery of:
+ * another form's delivery with the same id is another delivery) by an authorised grader; notes on the closures that
+ * do not count.
+ */
 function closuresOf(rule: RatingRule, ctx: EvalContext, named: Set<string>, notes: string[]): Map<string, Closure> {
   const found = new Map<string, Closure>();
   const roles = rule.delivery.closure?.graderRoles;
   for (const e of ctx.evidence) {
-    if (e.kind !== "closure" || !named.has(e.delivery) || found.has(e.delivery)) {
+    if (e.kind !== "closure" || !rule.forms.includes(e.form) || !named.has(e.delivery) || found.has(e.delivery)) {
       continue;
     }
     const unauthorised = unauthorisedGrader(roles, e, `closure on ${formatDate(e.occurredAt)}`, "recorded");
     if (unauthorised !== undefined) {
-      notes.push(`${unauthorised}: delivery ${e.delivery} stays open`);
+      notes.push(`${unauthorised}: ${deliveryName(e.delivery, rule.forms)} stays open`);
       continue;
     }
     found.set(e.delivery, e);
@@ -49,10 +53,10 @@ function closuresOf(rule: RatingRule, ctx: EvalContext, named: Set<string>, note
   return found;
 }
 
-/** "delivery acme-2026-10" / "the delivery of the form on 2026-03-01". */
-function nameOf(d: Delivery): string {
+/** "delivery acme-2026-10 of gitlab-basics-training-survey" / "the delivery of the form on 2026-03-01". */
+function nameOf(rule: RatingRule, d: Delivery): string {
   return d.name !== undefined
-    ? `delivery ${d.name}`
+    ? deliveryName(d.name, rule.forms)
     : `the delivery of the form on ${formatDate(d.forms[0]?.occurredAt ?? "")}`;
 }
 
@@ -68,18 +72,18 @@ function judge(rule: RatingRule, d: Delivery, closure: Closure | undefined, note
     if (closure === undefined || count < minForms) {
       const forms = count < minForms ? `${count} of ${minForms} forms` : plural(count, "form");
       const why = d.name === undefined ? ", and a form without a delivery id can never be closed" : "";
-      return `waiting for ${nameOf(d)} to be complete (${forms}, ${closed}${why})`;
+      return `waiting for ${nameOf(rule, d)} to be complete (${forms}, ${closed}${why})`;
     }
     const at = [...d.forms.map((f) => f.occurredAt), closure.occurredAt].sort((a, b) => instant(a) - instant(b)).at(-1);
     return { forms: d.forms, closure, average: averageOf(d.forms), at: at ?? closure.occurredAt };
   }
   if (count < minForms) {
-    return `waiting for ${nameOf(d)} to be complete (${count} of ${minForms} forms)`;
+    return `waiting for ${nameOf(rule, d)} to be complete (${count} of ${minForms} forms)`;
   }
   const judged = d.forms.slice(0, minForms);
   for (const late of d.forms.slice(minForms)) {
     const on = `rating on ${formatDate(late.occurredAt)} (${late.form})`;
-    notes.push(`${on} does not count: ${nameOf(d)} was complete with ${plural(minForms, "form")}`);
+    notes.push(`${on} does not count: ${nameOf(rule, d)} was complete with ${plural(minForms, "form")}`);
   }
   const last = judged.at(-1) as Form;
   return { forms: judged, closure: undefined, average: averageOf(judged), at: last.occurredAt };

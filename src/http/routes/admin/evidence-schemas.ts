@@ -84,6 +84,10 @@ export const ClosureEvidenceSchema = z
   .strictObject({
     kind: z.literal("closure"),
     ...base,
+    form: item.openapi({
+      description: "The form whose delivery is closed (a delivery id is one form's: another course's may share it)",
+      example: "gitlab-basics-training-survey",
+    }),
     delivery: item.openapi({
       description:
         "The delivery the grader closes: every form of it is in. Its forms are judged from now on, and it takes no more",
