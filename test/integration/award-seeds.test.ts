@@ -302,6 +302,21 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     expect(unknown.status).toBe(422);
     expect(unknown.body.detail).toMatch(/nearest known: gitlab-basics-training-survey/);
   });
+
+  it("a delivery is judged whole: one with forms before the observed subset delivery does not count at all", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer); // the observed subset delivery: 2026-04-10
+    // one delivery surveyed over two days around it: its forms average 2.9, the last one alone 5
+    await record(survey([1, 1, 1], "acme-2026-04", "2026-04-09"));
+    await record(survey([1, 2, 1], "acme-2026-04", "2026-04-09"));
+    await record(survey([5, 5, 5], "acme-2026-04", "2026-04-11"));
+    expect(await record(closure("acme-2026-04", "2026-04-12"), trainer)).toEqual([]);
+    const surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
+    expect(surveyReport.status).toBe("not-met");
+    expect(surveyReport.notes?.join(" ")).toMatch(
+      /delivery acme-2026-04 of gitlab-basics-training-survey does not count: its forms on 2026-04-09 were taken before/,
+    );
+  });
 });
 
 type Problem = { status: number; code: string; detail: string; errors?: Array<{ path: string; message: string }> };

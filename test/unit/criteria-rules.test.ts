@@ -549,6 +549,63 @@ describe("rating", () => {
       },
     },
     {
+      name: "a delivery is judged whole under `after`: one with a form before it does not count, on its later forms either",
+      rule: {
+        type: "all",
+        id: "both",
+        of: [
+          { ...observed, id: "first", forms: ["subset"] },
+          { ...closed, after: "first" },
+        ],
+      },
+      evidence: [
+        rated("s1", "subset", [5], "2026-03-10", 5, "globex"),
+        rated("f1", "observation", [1, 1, 1], "2026-03-09", 5, "acme"),
+        rated("f2", "observation", [5, 5, 5], "2026-03-11", 5, "acme"),
+        closure("c1", "acme", "2026-03-12"),
+      ],
+      expect: {
+        obs: {
+          status: "not-met",
+          missing: /no rating yet after/,
+          notes: /^delivery acme of observation does not count: its form on 2026-03-09 was taken before/m,
+        },
+      },
+    },
+    {
+      name: "a delivery wholly after `after` counts, with every form of it",
+      rule: {
+        type: "all",
+        id: "both",
+        of: [
+          { ...observed, id: "first", forms: ["subset"] },
+          { ...closed, after: "first" },
+        ],
+      },
+      evidence: [
+        rated("s1", "subset", [5], "2026-03-10", 5, "globex"),
+        rated("f1", "observation", [3, 4, 3], "2026-03-11", 5, "acme"),
+        rated("f2", "observation", [5, 5, 5], "2026-03-11", 5, "acme"),
+        closure("c1", "acme", "2026-03-12"),
+      ],
+      expect: { obs: { status: "met", metAt: "2026-03-12", evidence: ["f1", "f2", "c1"] } },
+    },
+    {
+      name: "a delivery partly older than `withinMonths` does not count",
+      rule: { ...closed, withinMonths: 3 },
+      evidence: [
+        rated("f1", "observation", [5, 5], "2026-02-20", 5, "acme"),
+        rated("f2", "observation", [5, 5], "2026-03-05", 5, "acme"),
+        closure("c1", "acme", "2026-03-06"),
+      ],
+      expect: {
+        obs: {
+          status: "not-met",
+          notes: /delivery acme of observation does not count: its form on 2026-02-20 was older than 3 months/,
+        },
+      },
+    },
+    {
       name: "another scale does not count",
       rule: observed,
       evidence: [rated("f1", "observation", [9, 10], "2026-03-01", 10)],

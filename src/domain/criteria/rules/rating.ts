@@ -2,7 +2,7 @@ import { deliveryName, formatDate, formatMeasured, instant, plural } from "../fo
 import type { RatingRule } from "../rule-schema.js";
 import type { RuleReport } from "../types.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
-import { applyFilters, scopeWords } from "./filters.js";
+import { type EvidenceWindow, evidenceWindow, outsideWindow, scopeWords } from "./filters.js";
 import { graderWords, unauthorisedGrader } from "./grader.js";
 
 /** Tolerance for floating-point sums, so ratings averaging exactly the minimum are not failed by rounding. */
@@ -90,19 +90,38 @@ function judge(rule: RatingRule, d: Delivery, closure: Closure | undefined, note
 }
 
 /**
+ * Why a delivery does not count under the rule's filters, or undefined: it is judged whole, so it counts only when
+ * every form of it falls in the window (after the rule named by `after` was met, within `withinMonths`); a delivery
+ * partly before is never judged on its later forms alone.
+ */
+function outsideOf(rule: RatingRule, ctx: EvalContext, window: EvidenceWindow, d: Delivery): string | undefined {
+  const outside = d.forms.filter((f) => outsideWindow(rule, ctx, window, f.occurredAt) !== undefined);
+  const why = outside[0] === undefined ? undefined : outsideWindow(rule, ctx, window, outside[0].occurredAt);
+  if (why === undefined) {
+    return undefined;
+  }
+  if ("spent" in why) {
+    return `${nameOf(rule, d)} does not count: ${why.spent}`;
+  }
+  const dates = [...new Set(outside.map((f) => formatDate(f.occurredAt)))].join(", ");
+  const forms = outside.length === 1 ? "its form on" : "its forms on";
+  return `${nameOf(rule, d)} does not count: ${forms} ${dates} ${outside.length === 1 ? "was" : "were"} ${why.dated}`;
+}
+
+/**
  * rating: each complete delivery is judged on its own (the mean of every rating on its judged forms, same
- * scale, by authorised graders, after the filters); met at the first complete delivery whose mean ≥
- * minAverage. A delivery still open is judged on nothing: it only says what it waits for. A poor delivery
- * neither drags down nor is rescued by another one.
+ * scale, by authorised graders), and only as a whole: a delivery counts when every form of it passes the filters;
+ * met at the first complete delivery whose mean ≥ minAverage. A delivery still open is judged on nothing: it only
+ * says what it waits for. A poor delivery neither drags down nor is rescued by another one.
  */
 export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
   const forms = ctx.evidence.filter((e): e is Form => e.kind === "rating" && rule.forms.includes(e.form));
-  const filtered = applyFilters(rule, forms, ctx, "rating");
-  if ("blocked" in filtered) {
-    return filtered.blocked;
+  const window = evidenceWindow(rule, ctx, forms, "rating");
+  if ("blocked" in window) {
+    return window.blocked;
   }
-  const notes = [...filtered.notes];
-  const counted = filtered.counted.filter((r) => {
+  const notes: string[] = [];
+  const counted = forms.filter((r) => {
     const on = `rating on ${formatDate(r.occurredAt)} (${r.form})`;
     if (r.scale !== rule.scale) {
       notes.push(`${on} does not count: on a scale of ${r.scale}, not ${rule.scale}`);
@@ -119,7 +138,13 @@ export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
     }
     return true;
   });
-  const groups = deliveries(counted);
+  const groups = deliveries(counted).filter((d) => {
+    const outside = outsideOf(rule, ctx, window, d);
+    if (outside !== undefined) {
+      notes.push(outside);
+    }
+    return outside === undefined;
+  });
   const named = new Set(groups.flatMap((d) => (d.name === undefined ? [] : [d.name])));
   const closures = closuresOf(rule, ctx, named, notes);
   const judged: Judged[] = [];
