@@ -22,21 +22,15 @@ function inDelivery(row: EvidenceRow, key: DeliveryKey): boolean {
   return row.data.delivery === key.delivery && key.forms.includes(row.item);
 }
 
-function refuse(code: "UNPROCESSABLE" | "CONFLICT" | "FORBIDDEN", path: string, message: string): AppError {
+function refuse(code: "UNPROCESSABLE" | "CONFLICT", path: string, message: string): AppError {
   return new AppError(code, `${path}: ${message}`, { errors: [{ path, message }] });
 }
 
-/** A closure needs recorded forms of its delivery, and a key the form's rule lets close it. */
-function checkClosure(catalog: Catalog, row: EvidenceRow, key: DeliveryKey, rows: EvidenceRow[]): void {
-  const name = deliveryName(key.delivery, key.forms);
+/** A closure needs recorded forms of its delivery (who may close it, the catalog check has said). */
+function checkClosure(key: DeliveryKey, rows: EvidenceRow[]): void {
   if (!rows.some((r) => r.kind === "rating" && inDelivery(r, key))) {
+    const name = deliveryName(key.delivery, key.forms);
     throw refuse("UNPROCESSABLE", "delivery", `no form of ${name} is recorded for this person yet`);
-  }
-  const roles = catalog.items.forms.get(row.item)?.delivery.closure?.graderRoles;
-  const role = typeof row.data.graderRole === "string" ? row.data.graderRole : undefined;
-  if (roles !== undefined && (role === undefined || !roles.includes(role))) {
-    const message = `closing ${name} needs the key of a ${roles.join(" or ")}; this key grades as ${role ?? "no role"}`;
-    throw refuse("FORBIDDEN", "graderRole", message);
   }
 }
 
@@ -44,7 +38,7 @@ function checkClosure(catalog: Catalog, row: EvidenceRow, key: DeliveryKey, rows
  * The delivery rules of intake, checked in the recording transaction against the person's evidence: a closed
  * delivery takes no more forms (409), and is closed once (409); a correction is held to the same rule unless it stays
  * in the delivery of the record it replaces (a form of a closed delivery may be corrected, not moved into one); a
- * closure needs recorded forms of that delivery (422), from the key of a grader its form's rule lets close it (403).
+ * closure needs recorded forms of that delivery (422); who may close it is the catalog's check (graderRoleProblem).
  * A delivery is one form's (or the forms a rule judges together): another course's delivery with the same id is
  * another delivery. Records of other kinds pass.
  */
@@ -64,7 +58,7 @@ export function checkDeliveryIntake(db: Db, catalog: Catalog, row: EvidenceRow):
     throw refuse("CONFLICT", "delivery", message);
   }
   if (row.kind === "closure") {
-    checkClosure(catalog, row, key, rows);
+    checkClosure(key, rows);
   }
 }
 

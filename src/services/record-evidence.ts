@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { catalogProblems } from "../domain/catalog/check-evidence.js";
+import { catalogProblems, graderRoleProblem } from "../domain/catalog/check-evidence.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import type { CompletionType } from "../domain/criteria/rule-schema.js";
 import { AppError, validationError } from "../errors.js";
@@ -124,6 +124,10 @@ export function recordEvidence(
   if (problems.length > 0) {
     const detail = problems.map((p) => `${p.path}: ${p.message}`).join("; ");
     throw new AppError("UNPROCESSABLE", detail, { errors: problems });
+  }
+  const forbidden = graderRoleProblem(ctx.catalog.items, submission);
+  if (forbidden !== undefined) {
+    throw new AppError("FORBIDDEN", `${forbidden.path}: ${forbidden.message}`, { errors: [forbidden] });
   }
   const { actor } = by;
   const now = ctx.clock();

@@ -88,23 +88,32 @@ describe("10. Migration Services Engineer: shadowing and leading need a PSE Migr
     await record(completion("workshop", "congregate-onboarding", "2026-02-02"));
   }
 
-  it("a shadowing and a led migration recorded by any key do not count", async () => {
+  it("a shadowing or a led migration from a key that is not a PSE Migration Engineer's is refused (403)", async () => {
     await recordTheRest();
-    const lms = graderKey();
-    expect(await record(completion("shadowing", "customer-migration", "2026-03-03"), lms)).toEqual([]);
-    expect(await record(completion("delivery", "customer-migration", "2026-04-14"), lms)).toEqual([]);
+    for (const [key, role] of [
+      [graderKey(), "no role"],
+      [graderKey("ps-engineer"), "ps-engineer"],
+    ] as const) {
+      for (const [kind, date] of [
+        ["shadowing", "2026-03-03"],
+        ["delivery", "2026-04-14"],
+      ] as const) {
+        const res = await adminPost(
+          t,
+          "/admin/evidence",
+          { externalId: `${kind}-${role}`, person, ...completion(kind, "customer-migration", date) },
+          key,
+        );
+        expect(res.status).toBe(403);
+        expect(((await res.json()) as { detail: string }).detail).toBe(
+          `graderRole: recording ${kind} of customer-migration needs the key of a pse-migration-engineer; this key grades as ${role}`,
+        );
+      }
+    }
+    expect(await evidenceCount()).toBe(3);
     const { status, report } = await progressOf(MIGRATION);
     expect(status).toBe("in-progress");
-    expect(node(report, "shadowed-migration").status).toBe("not-met");
     expect(node(report, "shadowed-migration").missing).toMatch(/pse-migration-engineer/);
-    expect(node(report, "shadowed-migration").notes?.join(" ")).toMatch(/not an authorised grader/);
-  });
-
-  it("a key that grades as another role (a PS engineer of the labs) does not count either", async () => {
-    await recordTheRest();
-    const pse = graderKey("ps-engineer");
-    await record(completion("shadowing", "customer-migration", "2026-03-03"), pse);
-    expect(await record(completion("delivery", "customer-migration", "2026-04-14"), pse)).toEqual([]);
   });
 
   it("recorded by the observing PSE Migration Engineer's key, they award the certification", async () => {
@@ -217,15 +226,21 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     );
   });
 
-  it("a Candidate Observation Form submitted by a key that is not a certified trainer's does not count", async () => {
-    const trainer = graderKey("certified-trainer");
-    await everythingButTheSurvey(graderKey());
-    await record(survey([5, 5, 5], "acme-2026-10"));
-    expect(await record(closure("acme-2026-10"), trainer)).toEqual([]);
-    const observed = node((await progressOf(TRAINER)).report, "observed-subset-delivery");
-    expect(observed.status).toBe("not-met");
-    expect(observed.notes?.join(" ")).toMatch(/not an authorised grader/);
-    expect(observed.missing).toMatch(/submitted by a certified-trainer/);
+  it("a Candidate Observation Form or a shadowing from a key that is not a certified trainer's is refused (403)", async () => {
+    for (const key of [graderKey(), graderKey("ps-engineer")]) {
+      const form = await post(observationForm([5, 5, 5, 5]), key);
+      expect(form.status).toBe(403);
+      expect(form.body.detail).toMatch(
+        /^graderRole: recording gitlab-basics-candidate-observation-form needs the key of a certified-trainer; this key grades as /,
+      );
+      const shadowing = await post(completion("shadowing", "gitlab-basics-delivery", "2026-03-10"), key);
+      expect(shadowing.status).toBe(403);
+    }
+    expect(await evidenceCount()).toBe(0);
+    // what any key may record is still accepted from any key
+    expect(
+      (await post(completion("review", "gitlab-basics-trainer-resources", "2026-03-02"), graderKey())).status,
+    ).toBe(201);
   });
 
   it("a closed delivery takes no more forms (409), and a closure needs forms of that delivery (422)", async () => {

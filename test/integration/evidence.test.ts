@@ -84,7 +84,13 @@ describe("recording evidence", () => {
     ["a live delivery", { kind: "completion", completion: "delivery", item: "gitlab-cicd-dry-run", mode: "live" }],
     [
       "a form rating",
-      { kind: "rating", form: "gitlab-cicd-candidate-observation-form", scale: 5, ratings: [4, 5, 3, 4] },
+      {
+        kind: "rating",
+        form: "gitlab-cicd-candidate-observation-form",
+        scale: 5,
+        ratings: [4, 5, 3, 4],
+        graderRole: "certified-trainer",
+      },
     ],
     [
       "a survey form of a delivery",

@@ -1,10 +1,11 @@
 import type { FieldError } from "../../errors.js";
+import { deliveryName } from "../criteria/format.js";
 import type { CompletionType } from "../criteria/rule-schema.js";
 import type { CatalogItems } from "./catalog-items.js";
 import { nearestIds } from "./nearest-ids.js";
 
-/** An evidence record as far as the catalog can judge it (the fields intake validated). */
-export type CatalogedRecord = { uncatalogued?: boolean } & (
+/** An evidence record as far as the catalog can judge it (the fields intake validated, and its key's grader role). */
+export type CatalogedRecord = { uncatalogued?: boolean; graderRole?: string } & (
   | { kind: "assessment"; assessment: string; score?: number; passed?: boolean }
   | { kind: "completion"; completion: CompletionType; item: string }
   | { kind: "rating"; form: string; scale: number; delivery?: string }
@@ -93,4 +94,45 @@ export function catalogProblems(items: CatalogItems, record: CatalogedRecord): F
     return [{ path: "uncatalogued", message: `"${id}" is used by the catalog's criteria: drop "uncatalogued"` }];
   }
   return gradingProblems(items, record);
+}
+
+/** The grader roles a record's item needs from the submitting key (undefined: any key), and what recording it is. */
+function requiredRoles(
+  items: CatalogItems,
+  record: CatalogedRecord,
+): { roles: readonly string[]; what: string } | undefined {
+  const need = (roles: readonly string[] | undefined, what: string) =>
+    roles === undefined ? undefined : { roles, what };
+  switch (record.kind) {
+    case "assessment":
+      return need(items.assessments.get(record.assessment)?.graderRoles, `recording ${record.assessment}`);
+    case "completion":
+      return need(
+        items.completions.get(record.item)?.graderRoles.get(record.completion),
+        `recording ${record.completion} of ${record.item}`,
+      );
+    case "rating":
+      return need(items.forms.get(record.form)?.graderRoles, `recording ${record.form}`);
+    case "closure": {
+      const form = items.forms.get(record.form);
+      const name = deliveryName(record.delivery, form?.deliveredWith ?? [record.form]);
+      return need(form?.delivery.closure?.graderRoles, `closing ${name}`);
+    }
+  }
+}
+
+/**
+ * Why the submitting key may not record this record (undefined: it may): every rule that counts its item takes it
+ * only from a key of certain grader roles (the lab's grader, the observer of a shadowing, the certified trainer
+ * filling in an observation form or closing a delivery), and the key grades as none of them. Refused rather than
+ * kept counting for nothing, so the grader learns at once that another key must record it.
+ */
+export function graderRoleProblem(items: CatalogItems, record: CatalogedRecord): FieldError | undefined {
+  const need = record.uncatalogued ? undefined : requiredRoles(items, record);
+  const role = record.graderRole;
+  if (need === undefined || (role !== undefined && need.roles.includes(role))) {
+    return undefined;
+  }
+  const message = `${need.what} needs the key of a ${need.roles.join(" or ")}; this key grades as ${role ?? "no role"}`;
+  return { path: "graderRole", message };
 }
