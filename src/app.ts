@@ -7,7 +7,6 @@ import type { AppEnv } from "./http/env.js";
 import { prefersHtml } from "./http/pages/negotiate.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
-import { refuseReservedKeys } from "./http/reserved-keys.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerEvents } from "./http/routes/admin/events.js";
@@ -59,7 +58,6 @@ function useMiddleware(app: OpenAPIHono<AppEnv>, ctx: ServiceContext): void {
       { "/verify": tooLargePage },
     ),
   );
-  app.use(refuseReservedKeys());
 
   // Public documents are read by browser-based verifiers and wallets on other origins.
   const publicCors = cors({

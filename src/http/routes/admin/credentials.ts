@@ -4,7 +4,7 @@ import { issueCredentialByHand } from "../../../services/issue-by-hand.js";
 import { getCredential, listCredentialPage } from "../../../services/read-credentials.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, jsonBody, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import {
   CredentialListQuerySchema,
   CredentialPageSchema,
@@ -21,7 +21,7 @@ const issueRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireApiScope("credentials:issue")] as const,
   request: {
-    body: { required: true, content: { "application/json": { schema: IssueCredentialRequestSchema } } },
+    body: jsonBody(IssueCredentialRequestSchema),
   },
   responses: {
     201: { description: "Issued", content: { "application/json": { schema: CredentialViewSchema } } },

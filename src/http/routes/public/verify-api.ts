@@ -3,7 +3,7 @@ import { AppError, validationError } from "../../../errors.js";
 import { verifyForVcApi } from "../../../services/vc-api-verify.js";
 import { credentialInput, type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
 import type { AppEnv } from "../../env.js";
-import { BODY_PROBLEMS, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { BODY_PROBLEMS, jsonBody, jsonContent, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import {
   VcApiVerifyRequestSchema,
@@ -26,7 +26,7 @@ const verifyRoute = createRoute({
   request: {
     body: {
       content: {
-        "application/json": { schema: VerifyJsonRequestSchema },
+        ...jsonContent(VerifyJsonRequestSchema),
         "multipart/form-data": { schema: VerifyFormRequestSchema },
       },
     },
@@ -54,7 +54,7 @@ const vcApiRoute = createRoute({
     "The VC API verifier endpoint: 200 with the checks when the credential verifies; 400 problem details carrying the " +
     "checks when it does not (not genuine, revoked, expired, or a check that could not be made).",
   middleware: [verifyRateLimit()] as const,
-  request: { body: { required: true, content: { "application/json": { schema: VcApiVerifyRequestSchema } } } },
+  request: { body: jsonBody(VcApiVerifyRequestSchema) },
   responses: {
     200: { description: "Verified", content: { "application/json": { schema: VcApiVerifyResultSchema } } },
     ...problems(
