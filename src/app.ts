@@ -4,7 +4,6 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
-import { prefersHtml } from "./http/pages/negotiate.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
@@ -22,7 +21,6 @@ import { registerIdentity } from "./http/routes/public/identity.js";
 import { registerStatusLists } from "./http/routes/public/status-lists.js";
 import { registerVerifyApi } from "./http/routes/public/verify-api.js";
 import { registerVerifyPage, tooLargePage } from "./http/routes/public/verify-page.js";
-import { sendNotFoundPage } from "./http/send-not-found.js";
 import { requestBodyLimits } from "./http/upload-limit.js";
 import type { ServiceContext } from "./services/deps.js";
 
@@ -38,7 +36,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   servePublicAssets(app, options);
   app.onError(onError);
   // A browser that follows a wrong link gets a page saying so; machines get the problem document.
-  app.notFound((c) => (prefersHtml(c.req.header("accept")) ? sendNotFoundPage(c, "page") : notFound(c)));
+  app.notFound(notFound);
   return app;
 }
 
