@@ -191,7 +191,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     expect(await record(closure("acme-2026-10"), trainer)).toEqual([]);
     surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
     expect(surveyReport.status).toBe("not-met");
-    expect(surveyReport.missing).toMatch(/best average is 3\.66 over 2 forms/);
+    expect(surveyReport.missing).toMatch(/best average is 3\.67 over 2 forms/);
     expect((await progressOf(TRAINER)).status).toBe("in-progress");
   });
 

@@ -71,6 +71,12 @@ describe("assessment (scored)", () => {
       expect: { written: { status: "not-met", missing: /^needs 80 %, best is 79\.9 % on 2026-03-02$/ } },
     },
     {
+      name: "79.996 % fails, and rounded half up never reads as the pass mark",
+      rule: written,
+      evidence: [attempt("a1", "w", "2026-03-02", { score: 79.996 })],
+      expect: { written: { status: "not-met", missing: /^needs 80 %, best is just under 80 % on 2026-03-02$/ } },
+    },
+    {
       name: "80 % passes",
       rule: written,
       evidence: [attempt("a1", "w", "2026-03-02", { score: 80 })],
@@ -503,7 +509,7 @@ describe("rating", () => {
         rated("f2", "observation", [3, 4, 3], "2026-03-02", 5, "acme"),
         closure("c1", "acme", "2026-03-05"),
       ],
-      expect: { obs: { status: "not-met", missing: /best average is 3\.66 over 2 forms on 2026-03-05$/ } },
+      expect: { obs: { status: "not-met", missing: /best average is 3\.67 over 2 forms on 2026-03-05$/ } },
     },
     {
       name: "a closed delivery reaching the minimum is met at its closure, with the closure as evidence",
@@ -604,6 +610,19 @@ describe("rating", () => {
           notes: /delivery acme of observation does not count: its form on 2026-02-20 was older than 3 months/,
         },
       },
+    },
+    {
+      name: "an average just under the minimum never reads as the minimum (3.996 rounds to 4)",
+      rule: observed,
+      evidence: [
+        rated(
+          "f1",
+          "observation",
+          [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3.912],
+          "2026-03-01",
+        ),
+      ],
+      expect: { obs: { status: "not-met", missing: /best average is just under 4 over 1 form/ } },
     },
     {
       name: "another scale does not count",

@@ -1,4 +1,4 @@
-import { deliveryName, formatDate, formatMeasured, instant, plural } from "../format.js";
+import { deliveryName, formatDate, formatShortOf, instant, plural } from "../format.js";
 import type { RatingRule } from "../rule-schema.js";
 import type { RuleReport } from "../types.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
@@ -173,7 +173,7 @@ export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
     ...(best === undefined
       ? []
       : [
-          `best average is ${formatMeasured(best.average)} over ${plural(best.forms.length, "form")} on ${formatDate(best.at)}`,
+          `best average is ${formatShortOf(best.average, rule.minAverage)} over ${plural(best.forms.length, "form")} on ${formatDate(best.at)}`,
         ]),
     ...open,
   ];
