@@ -37,7 +37,7 @@ const recordRoute = createRoute({
       ...AUTH_PROBLEMS,
       {
         code: "FORBIDDEN",
-        when: "The API key lacks the evidence:write scope, or names a grader role it does not grade as",
+        when: "The API key lacks the evidence:write scope, names a grader role it does not grade as, or does not grade as a role the record's item needs (a graded lab, a shadowing, an observation form, a closure)",
       },
       {
         code: "CONFLICT",
