@@ -4,10 +4,8 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./http/env.js";
-import { prefersHtml } from "./http/pages/negotiate.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
-import { refuseReservedKeys } from "./http/reserved-keys.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerEvents } from "./http/routes/admin/events.js";
@@ -24,7 +22,6 @@ import { registerStatusLists } from "./http/routes/public/status-lists.js";
 import { registerVcApi } from "./http/routes/public/vc-api.js";
 import { registerVerifyApi } from "./http/routes/public/verify-api.js";
 import { registerVerifyPage, tooLargePage } from "./http/routes/public/verify-page.js";
-import { sendNotFoundPage } from "./http/send-not-found.js";
 import { requestBodyLimits } from "./http/upload-limit.js";
 import type { ServiceContext } from "./services/deps.js";
 
@@ -40,7 +37,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   servePublicAssets(app, options);
   app.onError(onError);
   // A browser that follows a wrong link gets a page saying so; machines get the problem document.
-  app.notFound((c) => (prefersHtml(c.req.header("accept")) ? sendNotFoundPage(c, "page") : notFound(c)));
+  app.notFound(notFound);
   return app;
 }
 
@@ -60,7 +57,6 @@ function useMiddleware(app: OpenAPIHono<AppEnv>, ctx: ServiceContext): void {
       { "/verify": tooLargePage },
     ),
   );
-  app.use(refuseReservedKeys());
 
   // Public documents are read by browser-based verifiers and wallets on other origins.
   const publicCors = cors({

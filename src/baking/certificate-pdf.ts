@@ -1,4 +1,5 @@
 import PDFDocument from "pdfkit";
+import { drawableText } from "../domain/display-text.js";
 import { darkRuns, qrMatrix } from "./qr.js";
 import { type Stamp, stampGeometry } from "./stamp.js";
 import {
@@ -50,8 +51,16 @@ const LABEL: Line = { font: "sans", size: 7, color: INK.faint, tracking: 1.5 };
  * Renders the one-page, A4 landscape, printable certificate of a credential: frame, issuer, recipient,
  * achievement, dates, badge and a QR code of the verification URL. DejaVu fonts are embedded (subset),
  * right-to-left text is laid out with the Unicode bidi algorithm, and the output is byte-for-byte reproducible.
+ * Characters no display text may hold (controls, noncharacters, bidi overrides) are left out of what is drawn.
  */
-export async function renderCertificatePdf(data: CertificateData): Promise<Buffer> {
+export async function renderCertificatePdf(given: CertificateData): Promise<Buffer> {
+  const data: CertificateData = {
+    ...given,
+    recipientName: drawableText(given.recipientName),
+    achievementName: drawableText(given.achievementName),
+    achievementDescription: drawableText(given.achievementDescription),
+    issuerName: drawableText(given.issuerName),
+  };
   const doc = new PDFDocument({
     size: "A4",
     layout: "landscape",

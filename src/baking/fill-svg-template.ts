@@ -1,6 +1,10 @@
-/** Escapes text for XML character data and attribute values. */
+/** XML 1.0 §2.2 Char: anything outside it cannot be carried in an XML document at all, escaped or not. */
+export const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Escapes text for XML character data and attribute values; characters XML cannot carry are left out. */
 export function escapeXml(value: string): string {
   return value
+    .replace(NOT_XML_CHAR, "")
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")

@@ -1,3 +1,4 @@
+import { drawableText } from "../domain/display-text.js";
 import { escapeXml, fillSvgTemplate } from "./fill-svg-template.js";
 import { svgToPng } from "./rasterize.js";
 import { type Stamp, stampSvg } from "./stamp.js";
@@ -32,8 +33,17 @@ const COLOUR = /^(#[0-9a-f]{3,8}|(rgb|rgba|hsl|hsla)\([0-9.,%\s]+\)|[a-z]{3,20})
 /** Created on first use (loading the fonts takes tens of milliseconds), then reused: it only reads metrics. */
 let measure: TextMeasure | undefined;
 
-/** Fills templates/share-card.svg; every text is escaped and the badge is embedded as a data: URI. */
-export function renderShareCardSvg(template: string, data: ShareCardData): string {
+/**
+ * Fills templates/share-card.svg; every text is escaped and the badge is embedded as a data: URI. Characters no
+ * display text may hold (controls, noncharacters, bidi overrides) are left out of what is drawn.
+ */
+export function renderShareCardSvg(template: string, given: ShareCardData): string {
+  const data: ShareCardData = {
+    ...given,
+    recipientName: drawableText(given.recipientName),
+    achievementName: drawableText(given.achievementName),
+    issuerName: drawableText(given.issuerName),
+  };
   if (!data.badgePng.subarray(0, 8).equals(PNG_SIGNATURE)) {
     throw new TypeError("Share card badge must be a PNG");
   }

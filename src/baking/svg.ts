@@ -1,5 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { BakingError } from "./baking-error.js";
+import { NOT_XML_CHAR } from "./fill-svg-template.js";
 import { checkPayload, type ExtractedCredential, pickCredential } from "./png.js";
 
 /** Namespace of the OB 3.0 `<credential>` element (OB 3.0 "SVG baking", docformat #svg-baking). */
@@ -11,8 +12,6 @@ const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 const XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
 const MAX_DEPTH = 256; // libxml2's default nesting limit
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-// XML 1.0 §2.2 Char; anything outside it cannot be carried in CDATA
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** A baked-credential element: its source range, `verify` attribute and text content. */
 type FoundElement = { start: number; end: number; verify: string | undefined; text: string };
@@ -30,8 +29,12 @@ type SvgScan = {
  */
 export function bakeSvg(svg: string, payload: string, limits?: { maxBytes?: number }): string {
   const maxBytes = limits?.maxBytes ?? DEFAULT_MAX_BYTES;
-  const { kind, text } = checkPayload(payload);
-  if (NOT_XML_CHAR.test(text)) {
+  const checked = checkPayload(payload);
+  const { kind } = checked;
+  // JSON holds such characters only inside its strings, where a \uXXXX escape means the same character: the baked
+  // credential parses to the signed one. A token or URL cannot hold them at all.
+  const text = kind === "json" ? checked.text.replace(NOT_XML_CHAR, jsonEscape) : checked.text;
+  if (text.search(NOT_XML_CHAR) !== -1) {
     throw new BakingError("MALFORMED", "The payload holds characters XML cannot carry");
   }
   const { root, ob3 } = scanSvg(svg, maxBytes);
@@ -50,6 +53,11 @@ export function bakeSvg(svg: string, payload: string, limits?: { maxBytes?: numb
     throw new BakingError("TOO_LARGE", `The baked SVG would exceed ${maxBytes} bytes`);
   }
   return baked;
+}
+
+/** A BMP character as a JSON string escape (`\ufffe`). */
+function jsonEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
 /**

@@ -10,8 +10,8 @@
  * an object's prototype, a document too deep or too large.
  */
 
-/** Keys that name (or, with a polluted prototype, reach) an object's prototype machinery: never on the fast path. */
-const REFUSED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+import { RESERVED_KEYS } from "../domain/reserved-keys.js";
+
 /** Beyond these a document takes the full path: the shape key would cost more than it saves. */
 export const MAX_SHAPE_DEPTH = 64;
 export const MAX_SHAPE_VALUES = 20_000;
@@ -82,7 +82,7 @@ export function readShape(document: unknown): Shape | ShapeRefusal {
     if (isPlainObject(value)) {
       const parts: string[] = [];
       for (const key of Object.keys(value)) {
-        if (REFUSED_KEYS.has(key)) {
+        if (RESERVED_KEYS.has(key)) {
           throw new Refused(`key "${key}"`);
         }
         parts.push(`${JSON.stringify(key)}:${constant(value[key], depth + 1)}`);
@@ -130,7 +130,7 @@ export function readShape(document: unknown): Shape | ShapeRefusal {
     if (isPlainObject(value)) {
       const parts: string[] = [];
       for (const key of Object.keys(value)) {
-        if (REFUSED_KEYS.has(key)) {
+        if (RESERVED_KEYS.has(key)) {
           throw new Refused(`key "${key}"`);
         }
         const child = value[key];

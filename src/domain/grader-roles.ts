@@ -17,7 +17,8 @@ export function hasGraderRoleName(code: string): boolean {
 
 /** "ps-engineer" → "Professional Services engineer"; an unknown code is spelt out as words ("lab-reviewer" → "lab reviewer"). */
 export function graderRoleName(code: string): string {
-  return GRADER_ROLE_NAMES[code] ?? code.replace(/[-_.]+/g, " ").trim();
+  // own keys only: a code such as "constructor" must not read Object.prototype's
+  return hasGraderRoleName(code) ? (GRADER_ROLE_NAMES[code] as string) : code.replace(/[-_.]+/g, " ").trim();
 }
 
 /** "a Professional Services engineer", "an observer". */

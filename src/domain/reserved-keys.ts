@@ -7,19 +7,19 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constru
 
 type Step = { value: unknown; key?: string; parent?: Step };
 
-function pathOf(step: Step): string {
+function keysOf(step: Step): string[] {
   const keys: string[] = [];
   for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) {
     keys.push(at.key);
   }
-  return keys.reverse().join(".");
+  return keys.reverse();
 }
 
 /**
- * The first reserved key in a parsed JSON or YAML value and its path (`a.0.__proto__`), or undefined. Walked
- * iteratively and the path is spelled only once found, so deep input costs neither stack nor quadratic time.
+ * The first reserved key in a parsed JSON or YAML value and its path (`a.0.__proto__`, and as `keys`), or undefined.
+ * Walked iteratively and the path is spelled only once found, so deep input costs neither stack nor quadratic time.
  */
-export function findReservedKey(value: unknown): { key: string; path: string } | undefined {
+export function findReservedKey(value: unknown): { key: string; path: string; keys: string[] } | undefined {
   const stack: Step[] = [{ value }];
   while (stack.length > 0) {
     const step = stack.pop() as Step;
@@ -30,7 +30,8 @@ export function findReservedKey(value: unknown): { key: string; path: string } |
     for (const key of Object.keys(current)) {
       const next: Step = { value: (current as Record<string, unknown>)[key], key, parent: step };
       if (RESERVED_KEYS.has(key)) {
-        return { key, path: pathOf(next) };
+        const keys = keysOf(next);
+        return { key, path: keys.join("."), keys };
       }
       stack.push(next);
     }

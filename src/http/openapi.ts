@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ERROR_CODES, ERROR_REGISTRY, type ErrorCode } from "../errors.js";
+import { withoutReservedKeys } from "./reserved-keys.js";
 
 const PROBLEM_FIELDS = {
   type: z.string().openapi({ example: "urn:laurel:problem:validation-failed" }),
@@ -99,3 +100,16 @@ export function problems(...cases: Array<ErrorCode | ProblemCase>): Record<numbe
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/**
+ * The `content` of a JSON request body: the schema validates it (after refusing reserved property names, see
+ * withoutReservedKeys). Every route's JSON body is declared through this or `jsonBody`.
+ */
+export function jsonContent<T extends z.ZodType>(schema: T) {
+  return { "application/json": { schema: withoutReservedKeys(schema) } };
+}
+
+/** A required JSON request body (`request.body` of a route). */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: jsonContent(schema) };
+}

@@ -4,7 +4,9 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import { AppError, ERROR_REGISTRY, type ErrorCode, type FieldError, problemType, storageProblemOf } from "../errors.js";
 import type { AppEnv } from "./env.js";
+import { prefersHtml } from "./pages/negotiate.js";
 import { loggedPath } from "./request-log.js";
+import { missingAt, sendNotFoundPage } from "./send-not-found.js";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -57,15 +59,28 @@ export function problemResponse(
   });
 }
 
-/** The validation hook of every route: a failed zod validation is a 400 problem naming each offending field. */
+/** A public read (GET or HEAD outside /admin): its address is one a person may follow in a browser. */
+function isPublicRead(c: Context<AppEnv>): boolean {
+  return (c.req.method === "GET" || c.req.method === "HEAD") && !/^\/admin(\/|$)/.test(c.req.path);
+}
+
+/**
+ * The validation hook of every route: a failed zod validation is a 400 problem naming each offending field. On a
+ * public address a person may follow (a page, a credential's files, a certification's image), a malformed id is
+ * "no such thing" to a browser: the not-found page; both answers then say `Vary: Accept`.
+ */
 export function validationHook(
-  result: { success: boolean; error?: ZodError },
+  result: { success: boolean; error?: ZodError; target?: string },
   c: Context<AppEnv>,
 ): Response | undefined {
   if (!result.success && result.error) {
+    const negotiated = result.target === "param" && isPublicRead(c);
+    if (negotiated && prefersHtml(c.req.header("accept"))) {
+      return sendNotFoundPage(c, missingAt(c.req.path), { varyAccept: true });
+    }
     const errors = fieldErrors(result.error);
     const detail = errors.map((e) => `${e.path}: ${e.message}`).join("; ");
-    return problemResponse(c, "VALIDATION_FAILED", detail, { errors });
+    return problemResponse(c, "VALIDATION_FAILED", detail, { errors }, negotiated ? { vary: "Accept" } : {});
   }
   return undefined;
 }
@@ -111,6 +126,10 @@ const STORAGE_DETAILS = {
 /** The single error renderer: AppError → its code; HTTPException → its status; ZodError → 400; storage full or unwritable → 503; else 500. */
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
+    if (err.code === "NOT_FOUND" && isPublicRead(c) && prefersHtml(c.req.header("accept"))) {
+      // an unknown credential's file, an unknown certification's image: "no such thing" to a person too
+      return sendNotFoundPage(c, missingAt(c.req.path), { varyAccept: true });
+    }
     const headers: Record<string, string> =
       err.code === "UNAUTHENTICATED" ? { "www-authenticate": 'Bearer realm="laurel"' } : {};
     return problemResponse(c, err.code, err.message, err.extra, headers);
@@ -147,6 +166,10 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   return problemResponse(c, "INTERNAL", "Unexpected error");
 }
 
+/** The answer at an address no route serves: a page for a browser, the problem document for others (`Vary: Accept`). */
 export function notFound(c: Context<AppEnv>): Response {
-  return problemResponse(c, "NOT_FOUND", `No resource at ${c.req.path}`);
+  if (prefersHtml(c.req.header("accept"))) {
+    return sendNotFoundPage(c, "page", { varyAccept: true });
+  }
+  return problemResponse(c, "NOT_FOUND", `No resource at ${c.req.path}`, {}, { vary: "Accept" });
 }

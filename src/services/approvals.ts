@@ -8,7 +8,8 @@ import {
   listUndecidedApprovals,
   type PendingApprovalRow,
 } from "../storage/person-credentials-repo.js";
-import { type AwardOutcome, awardEligible } from "./award-eligible.js";
+import { awardAfterChange } from "./award-due.js";
+import type { AwardOutcome } from "./award-eligible.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
 import { withPersonLock } from "./person-lock.js";
@@ -61,7 +62,7 @@ export async function approve(
   // Decided under the person's lock: a second approval of the same award waits, then finds it decided (409).
   const credentialId = await withPersonLock(ctx, email, () => approveLocked(ctx, id, actor));
   // The new credential can complete other certifications (prerequisites): evaluate the chain.
-  return { credentialId, awarded: await awardEligible(ctx, email) };
+  return { credentialId, awarded: await awardAfterChange(ctx, [email]) };
 }
 
 /** Whether the credential has passed its validUntil (an unknown one counts as lapsed: nothing to supersede). */

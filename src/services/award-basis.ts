@@ -22,7 +22,8 @@ export function basisFor(
 /**
  * What an award on this basis may not count again: for a renewal or re-award, the assessments taken before
  * `assessmentsFrom` (the assessment is refreshed each cycle, and the ones an earlier credential was awarded on are
- * spent); every completion and rating still counts. The evaluator reports the spent ones as used by that credential
+ * spent); every completion and rating still counts, except after a revocation, when nothing dated before the revoked
+ * credential's issue counts. The evaluator reports the spent ones as used by that credential
  * (named with its state), and the retake rule applies among the rest, so a failed renewal attempt still needs the
  * learning path again.
  */
@@ -33,6 +34,7 @@ export function spentAssessments(basis: AwardBasis, held: HeldCredential[], now:
   const credentialId = basis.kind === "renewal" ? basis.supersedes : basis.previous;
   const credential = held.find((h) => h.credentialId === credentialId);
   return {
+    ...(basis.kind === "reaward" && credential?.status === "revoked" ? { everyKind: true } : {}),
     from: basis.assessmentsFrom.toISOString(),
     credentialId,
     state: basis.kind === "renewal" ? "due for renewal" : stateOf(credential, now),

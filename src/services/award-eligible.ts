@@ -2,7 +2,7 @@ import { awardedDateOf } from "../domain/credential/build.js";
 import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
-import { clearEvaluationDue, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
+import { clearEvaluationDue, type DueMark, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
 import { approvalsFor, insertPendingApproval } from "../storage/person-credentials-repo.js";
 import { type AwardDecision, type AwardFacts, decideAwards } from "./award-decisions.js";
 import type { ServiceContext } from "./deps.js";
@@ -31,23 +31,30 @@ function renewalOf(ctx: ServiceContext, supersedes: string): { supersedes: strin
  * issued at once, or queued for approval when its definition asks for it. Awards can unlock others
  * (prerequisites), so it evaluates again until nothing new is awarded. Serialised per person, so two
  * evidence submissions racing for the same person award exactly once. Once every award it makes is stored, the
- * person's due evaluation is cleared, unless evidence arrived meanwhile (compare-and-clear on its mark).
+ * person's due evaluation is cleared, unless something changed meanwhile (compare-and-clear on the mark read before
+ * the last round, which its own awards' marks precede) or a record's time has not come (`notBefore`).
  */
 export function awardEligible(ctx: ServiceContext, email: string): Promise<AwardOutcome[]> {
   return withPersonLock(ctx, email, async () => {
-    // Read before the evidence: whatever is stored after this read replaces the mark and keeps the person due.
-    const due = dueEvaluationMark(ctx.db, email);
-    const outcomes = await evaluateAndAward(ctx, email);
-    if (due !== undefined) {
-      clearEvaluationDue(ctx.db, email, due);
+    const { outcomes, settled } = await evaluateAndAward(ctx, email);
+    if (settled?.due !== undefined) {
+      clearEvaluationDue(ctx.db, email, settled.due.mark, settled.at);
     }
     return outcomes;
   });
 }
 
-async function evaluateAndAward(ctx: ServiceContext, email: string): Promise<AwardOutcome[]> {
+/** The last round: when it read the facts, and the due mark it read just before (undefined: nobody marked). */
+type Settled = { at: Date; due: DueMark | undefined };
+
+async function evaluateAndAward(
+  ctx: ServiceContext,
+  email: string,
+): Promise<{ outcomes: AwardOutcome[]; settled?: Settled }> {
   const outcomes: AwardOutcome[] = [];
   for (let round = 0; round <= ctx.catalog.entries.length; round++) {
+    // Read before the facts: whatever is stored after this read replaces the mark and keeps the person due.
+    const due = dueEvaluationMark(ctx.db, email);
     const facts = loadAwardFacts(ctx, email);
     let issuedThisRound = 0;
     for (const decision of decideAwards(ctx, facts)) {
@@ -58,10 +65,11 @@ async function evaluateAndAward(ctx: ServiceContext, email: string): Promise<Awa
       }
     }
     if (issuedThisRound === 0) {
-      break;
+      // Nothing new: this round saw everything marked before it, its own awards' marks included.
+      return { outcomes, settled: { at: facts.now, due } };
     }
   }
-  return outcomes;
+  return { outcomes };
 }
 
 /** The person's evidence and holdings now, and their approvals per certification with criteria. */

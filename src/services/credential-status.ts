@@ -6,6 +6,7 @@ import { AppError, validationError } from "../errors.js";
 import { type CredentialRecord, findCredential } from "../storage/credentials-repo.js";
 import type { Db } from "../storage/db.js";
 import { slotsOf } from "../storage/status-entries-repo.js";
+import { awardAfterChange } from "./award-due.js";
 import type { CredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
@@ -54,8 +55,9 @@ function assertAllowed(db: Db, record: CredentialRecord, operation: StatusOperat
 }
 
 /**
- * One status change in one write transaction (state, status bit, audit entry, event), then the re-signing of the
- * changed list before returning, so the next GET of the list serves the new bit.
+ * One status change in one write transaction (state, status bit, audit entry, event, the recipient's due evaluation),
+ * then the re-signing of the changed list before returning, so the next GET of the list serves the new bit, and the
+ * recipient's evaluation.
  */
 async function changeStatus(
   ctx: ServiceContext,
@@ -66,11 +68,11 @@ async function changeStatus(
   const reasonPublic = operation !== "reinstate" && input.reasonPublic === true;
   const { db } = ctx;
   const facts = { at: ctx.clock(), actor: input.actor, reason, reasonPublic };
-  const changedLists = db.transaction(
+  const { recipient, changedLists } = db.transaction(
     () => {
       const record = findOrThrow(db, input.credentialId);
       assertAllowed(db, record, operation);
-      return applyStatusChange(ctx, db, operation, record, facts);
+      return { recipient: record.recipientEmail, changedLists: applyStatusChange(ctx, db, operation, record, facts) };
     },
     { behavior: "immediate" },
   );
@@ -78,6 +80,8 @@ async function changeStatus(
     await refreshStatusList(ctx, listId);
   }
   ctx.logger.info(`credential ${operation}d`, { credentialId: input.credentialId, actor: input.actor });
+  // A reinstated prerequisite completes what it completed before (a revocation, by the re-award rule, nothing).
+  await awardAfterChange(ctx, [recipient]);
   return getCredential(ctx, input.credentialId);
 }
 
@@ -148,5 +152,7 @@ export async function reissueCredential(
     supersedes: old.id,
     reason: `reissue (${corrected.join(" and ")} corrected): ${reason}`,
   });
+  // A corrected email moved the credential to another person: both are evaluated.
+  await awardAfterChange(ctx, [email, old.recipientEmail]);
   return { credential, superseded: getCredential(ctx, old.id) };
 }

@@ -2,6 +2,7 @@ import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { type CredentialRecord, insertCredential } from "../storage/credentials-repo.js";
 import type { Db } from "../storage/db.js";
+import { markEvaluationDue } from "../storage/evaluations-due-repo.js";
 import { upsertRecipient } from "../storage/recipients-repo.js";
 import { assignStatusSlots } from "../storage/status-entries-repo.js";
 import type { ServiceContext } from "./deps.js";
@@ -47,8 +48,9 @@ export function credentialRecordOf(
 
 /**
  * Stores a signed credential in one write transaction: its row, recipient and status entries, the audit entry, the
- * `credential.issued` event, and the supersession of the credential it replaces. Returns the status lists whose bits
- * changed, to be re-signed once it is committed.
+ * `credential.issued` event, the recipient's due evaluation (a credential held can complete other certifications), and
+ * the supersession of the credential it replaces. Returns the status lists whose bits changed, to be re-signed once
+ * it is committed.
  */
 export function persistIssue(
   ctx: ServiceContext,
@@ -73,6 +75,8 @@ export function persistIssue(
       insertCredential(db, { ...row, recipientId });
       assignStatusSlots(db, plan.id, plan.slots);
       recordIssued(ctx, db, { input, plan, record, supersedes: old?.id });
+      // Held from validFrom on: the evaluation that counts it cannot be complete before then.
+      markEvaluationDue(db, plan.email, { mark: ctx.newId(), at: plan.now, notBefore: plan.validFrom });
       if (!old) {
         return [];
       }

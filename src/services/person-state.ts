@@ -37,7 +37,8 @@ export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
     };
   }
   if (row.kind === "closure") {
-    return { ...base, kind: "closure", delivery: row.item, ...graderRoleOf(d) };
+    const delivery = typeof d.delivery === "string" ? d.delivery : "";
+    return { ...base, kind: "closure", form: row.item, delivery, ...graderRoleOf(d) };
   }
   return {
     ...base,

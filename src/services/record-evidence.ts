@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { catalogProblems } from "../domain/catalog/check-evidence.js";
+import { catalogProblems, graderRoleProblem } from "../domain/catalog/check-evidence.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import type { CompletionType } from "../domain/criteria/rule-schema.js";
 import { AppError, validationError } from "../errors.js";
@@ -31,7 +31,7 @@ export type EvidenceSubmission = SubmissionBase &
     | { kind: "assessment"; assessment: string; score?: number; passed?: boolean; graderRole?: string }
     | { kind: "completion"; completion: CompletionType; item: string; mode?: "live" | "recording"; graderRole?: string }
     | { kind: "rating"; form: string; scale: number; ratings: number[]; delivery?: string; graderRole?: string }
-    | { kind: "closure"; delivery: string; graderRole?: string }
+    | { kind: "closure"; form: string; delivery: string; graderRole?: string }
   );
 
 export type EvidenceView = {
@@ -50,7 +50,7 @@ export type EvidenceView = {
 /** Evidence may be dated a little ahead of our clock (clock skew), never further. */
 const MAX_FUTURE_MS = 5 * 60_000;
 
-/** The id a record is about: the assessment, the completed item, the rated form, or the closed delivery. */
+/** The catalog id a record is about: the assessment, the completed item, the rated form (or the closed delivery's). */
 function itemOf(s: EvidenceSubmission): string {
   switch (s.kind) {
     case "assessment":
@@ -58,9 +58,8 @@ function itemOf(s: EvidenceSubmission): string {
     case "completion":
       return s.item;
     case "rating":
-      return s.form;
     case "closure":
-      return s.delivery;
+      return s.form;
   }
 }
 
@@ -126,6 +125,10 @@ export function recordEvidence(
     const detail = problems.map((p) => `${p.path}: ${p.message}`).join("; ");
     throw new AppError("UNPROCESSABLE", detail, { errors: problems });
   }
+  const forbidden = graderRoleProblem(ctx.catalog.items, submission);
+  if (forbidden !== undefined) {
+    throw new AppError("FORBIDDEN", `${forbidden.path}: ${forbidden.message}`, { errors: [forbidden] });
+  }
   const { actor } = by;
   const now = ctx.clock();
   const occurredAt = new Date(submission.occurredAt);
@@ -174,8 +177,9 @@ export function recordEvidence(
       }
       checkDeliveryIntake(db, ctx.catalog, row);
       insertEvidence(db, row);
-      // Committed with the evidence: if the award that follows never completes, the sweep evaluates this person.
-      markEvaluationDue(db, row.personEmail, ctx.newId(), now);
+      // Committed with the evidence: if the award that follows never completes, the sweep evaluates this person; a
+      // record dated ahead of the clock keeps them due until its time, when it starts to count.
+      markEvaluationDue(db, row.personEmail, { mark: ctx.newId(), at: now, notBefore: occurredAt });
       appendAudit(db, {
         at: now,
         actor,

@@ -3,6 +3,7 @@ import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { type CredentialRecord, markReinstated, markRevoked, markSuspended } from "../storage/credentials-repo.js";
 import type { Db } from "../storage/db.js";
+import { markEvaluationDue } from "../storage/evaluations-due-repo.js";
 import { setStatusBit, slotsOf } from "../storage/status-entries-repo.js";
 import type { ServiceContext } from "./deps.js";
 import { type EventType, recordCredentialEvent } from "./events.js";
@@ -82,8 +83,9 @@ const CHANGES: Record<StatusChangeOperation, StatusChange> = {
 
 /**
  * Applies one status change inside the caller's write transaction (the caller has checked that the transition is
- * allowed): the row, the status bit, the audit entry and the event. Returns the lists whose bits changed, for the
- * caller to re-sign once the transaction is committed.
+ * allowed): the row, the status bit, the audit entry, the event, and the recipient's due evaluation (what they hold
+ * changed, and with it what their criteria count: a prerequisite reinstated, a certification revoked). Returns the
+ * lists whose bits changed, for the caller to re-sign once the transaction is committed.
  */
 export function applyStatusChange(
   ctx: ServiceContext,
@@ -115,5 +117,6 @@ export function applyStatusChange(
     credential: record,
     details: change.announced(facts),
   });
+  markEvaluationDue(db, record.recipientEmail, { mark: ctx.newId(), at: facts.at });
   return lists;
 }

@@ -228,10 +228,12 @@ export const pendingApprovals = sqliteTable(
 );
 
 /**
- * People whose evidence changed since their last completed evaluation: marked in the transaction that stores the
- * evidence (each change writes a fresh `mark`, never reused), cleared by an evaluation only while `mark` is still the
- * one it read before evaluating, so evidence that arrives meanwhile keeps the person due. Whoever is left (the process
- * died between storing and awarding, or the award failed) is evaluated at start and by the periodic sweep.
+ * People whose evidence or credentials changed since their last completed evaluation: marked in the transaction that
+ * stores the change (each change writes a fresh `mark`, never reused), cleared by an evaluation only while `mark` is
+ * still the one it read before evaluating (so a change that arrives meanwhile keeps the person due) and `notBefore`
+ * has passed (a record dated ahead of the clock counts only from its date). Whoever is left (the process died
+ * between storing and awarding, the award failed, a record's time had not come) is evaluated at start and by the
+ * periodic sweep.
  */
 export const evaluationsDue = sqliteTable(
   "evaluations_due",
@@ -239,6 +241,8 @@ export const evaluationsDue = sqliteTable(
     personEmail: text().primaryKey(),
     mark: text().notNull(),
     markedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    /** The evaluation cannot be complete before this instant: a record is dated after it was marked (clock skew). */
+    notBefore: integer({ mode: "timestamp_ms" }),
   },
   (t) => [index("evaluations_due_marked_idx").on(t.markedAt, t.personEmail)],
 );

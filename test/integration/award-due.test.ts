@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApiKey } from "../../src/services/api-keys.js";
 import { awardDueEvaluations } from "../../src/services/award-due.js";
 import { recordEvidence } from "../../src/services/record-evidence.js";
-import { adminGet, adminPost } from "../helpers/http.js";
+import { clearEvaluationDue, dueEvaluationMark, markEvaluationDue } from "../../src/storage/evaluations-due-repo.js";
+import { adminGet, adminPost, issue } from "../helpers/http.js";
+import { makeSuspendable } from "../helpers/lifecycle.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
 let t: TestApp;
@@ -83,7 +86,7 @@ describe("evaluations that did not complete", () => {
     expect(await awardDueEvaluations(t.ctx)).toEqual({ due: 0, evaluated: 0, failed: 0, awarded: [] });
   });
 
-  it("keeps the person due when evidence arrives during the evaluation", async () => {
+  it("evaluates evidence that arrives while an award is being signed before it clears the person", async () => {
     const email = "grace@example.org";
     await adminPost(t, "/admin/evidence", written(email));
     let signing!: () => void;
@@ -102,33 +105,35 @@ describe("evaluations that did not complete", () => {
     const awarding = adminPost(t, "/admin/evidence", lab(email));
     await started;
     const labMark = dueRows()[0]?.mark;
-    // A course survey lands while the Associate is being signed.
-    recordEvidence(
-      t.ctx,
-      {
-        kind: "rating",
-        externalId: "survey-1",
-        person: { email },
-        occurredAt: "2026-03-06T09:00:00Z",
-        form: "training-survey",
-        scale: 5,
-        ratings: [5, 4],
-        uncatalogued: true,
-      },
-      { actor: "test", graderRole: null, isAdmin: true },
-    );
-    const surveyMark = dueRows()[0]?.mark;
-    expect(surveyMark).not.toBe(labMark);
+    // The CI/CD Specialist's assessments land while the Associate is being signed (dated after it was earned).
+    const by = { actor: "test", graderRole: null, isAdmin: true };
+    const cicd = (assessment: string, occurredAt: string, result: object) =>
+      recordEvidence(
+        t.ctx,
+        { kind: "assessment", externalId: assessment, person: { email }, occurredAt, assessment, ...result },
+        by,
+      );
+    cicd("gitlab-cicd-specialist-written", "2026-03-06T09:00:00Z", { score: 88 });
+    cicd("gitlab-cicd-specialist-lab", "2026-03-07T09:00:00Z", { passed: true, graderRole: "ps-engineer" });
+    expect(dueRows()[0]?.mark).not.toBe(labMark);
     release();
     const res = await awarding;
     expect(res.status).toBe(201);
-    expect(((await res.json()) as { awarded: unknown[] }).awarded).toHaveLength(1);
-    // The evaluation read the lab's mark; the survey replaced it: the person is still due.
-    expect(dueRows()).toEqual([{ email, mark: surveyMark }]);
-
-    const run = await awardDueEvaluations(t.ctx);
-    expect(run).toEqual({ due: 1, evaluated: 1, failed: 0, awarded: [] });
+    // The round after the Associate's saw them: the Specialist is awarded too, and only then is the person cleared.
+    const { awarded } = (await res.json()) as { awarded: Array<{ achievementId: string }> };
+    expect(awarded.map((a) => a.achievementId)).toEqual([ASSOCIATE, "gitlab-certified-cicd-specialist"]);
     expect(dueRows()).toEqual([]);
+  });
+
+  it("clears a person only with the mark it read: a change stored meanwhile (another process) keeps them due", () => {
+    const email = "grace@example.org";
+    const at = t.clock.now();
+    markEvaluationDue(t.db, email, { mark: "read-by-the-evaluation", at });
+    const read = dueEvaluationMark(t.db, email);
+    markEvaluationDue(t.db, email, { mark: "stored-meanwhile", at });
+    expect(clearEvaluationDue(t.db, email, read?.mark ?? "", at)).toBe(false);
+    expect(dueRows()).toEqual([{ email, mark: "stored-meanwhile" }]);
+    expect(clearEvaluationDue(t.db, email, "stored-meanwhile", at)).toBe(true);
   });
 
   it("leaves alone people marked after the cut-off (a request is still evaluating them)", async () => {
@@ -145,5 +150,135 @@ describe("evaluations that did not complete", () => {
       awarded: [],
     });
     expect(await awardDueEvaluations(t.ctx)).toMatchObject({ due: 1, evaluated: 1 });
+  });
+});
+
+describe("a record dated a little ahead of the clock", () => {
+  it("keeps its person due until its time has passed, then the sweep awards it", async () => {
+    const email = "grace@example.org";
+    expect((await adminPost(t, "/admin/evidence", written(email))).status).toBe(201);
+    // The grading system's clock runs two minutes ahead of ours: accepted (under the 5 minute tolerance).
+    const res = await adminPost(t, "/admin/evidence", { ...lab(email), occurredAt: "2026-03-10T12:02:00Z" });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { awarded: unknown[] }).awarded).toEqual([]);
+    // The evaluation could not count the lab yet: the person stays due, and the sweep leaves them alone until then.
+    expect(dueRows()).toEqual([{ email, mark: expect.any(String) }]);
+    expect(await awardDueEvaluations(t.ctx)).toMatchObject({ due: 0 });
+
+    t.clock.advance(60 * 60_000);
+    const run = await awardDueEvaluations(t.ctx);
+    expect(run.awarded.map((a) => a.achievementId)).toEqual([ASSOCIATE]);
+    expect(await associateStatus(email)).toBe("held");
+    expect(dueRows()).toEqual([]);
+  });
+});
+
+describe("changes other than evidence", () => {
+  const person = { email: "kim@example.org", name: "Kim Park" };
+  const TRAINER = "certified-trainer-gitlab-basics";
+  const day = (date: string) => `${date}T12:00:00Z`;
+  let n = 0;
+
+  async function record(fields: Record<string, unknown>, token?: string): Promise<void> {
+    const res = await adminPost(t, "/admin/evidence", { externalId: `c-${++n}`, person, ...fields }, token);
+    expect(res.status, await res.clone().text()).toBe(201);
+  }
+
+  async function trainerStatus(): Promise<string | undefined> {
+    const res = await adminGet(t, `/admin/people/${person.email}/progress`);
+    const body = (await res.json()) as { certifications: Array<{ certification: string; status: string }> };
+    return body.certifications.find((c) => c.certification === TRAINER)?.status;
+  }
+
+  /** Everything the GitLab Basics trainer needs but the end-user certification (the Associate). */
+  async function trainerEvidence(): Promise<void> {
+    const trainer = createApiKey(t.ctx, {
+      name: "trainer",
+      scopes: ["evidence:write"],
+      actor: "test",
+      graderRole: "certified-trainer",
+    }).token;
+    await record({
+      kind: "completion",
+      completion: "review",
+      item: "gitlab-basics-trainer-resources",
+      occurredAt: day("2026-03-02"),
+    });
+    await record(
+      { kind: "completion", completion: "shadowing", item: "gitlab-basics-delivery", occurredAt: day("2026-03-03") },
+      trainer,
+    );
+    await record({
+      kind: "completion",
+      completion: "delivery",
+      item: "gitlab-basics-dry-run",
+      mode: "live",
+      occurredAt: day("2026-03-04"),
+    });
+    const rating = { kind: "rating", scale: 5, ratings: [5] };
+    const observation = {
+      form: "gitlab-basics-candidate-observation-form",
+      delivery: "s",
+      occurredAt: day("2026-03-05"),
+    };
+    await record({ ...rating, ...observation }, trainer);
+    const survey = { form: "gitlab-basics-training-survey", delivery: "d", occurredAt: day("2026-03-06") };
+    await record({ ...rating, ...survey });
+    await record({ kind: "closure", ...survey, occurredAt: day("2026-03-07") }, trainer);
+    expect(await trainerStatus()).toBe("in-progress");
+  }
+
+  it("a prerequisite issued by hand awards what it completes, at once", async () => {
+    await trainerEvidence();
+    const issued = await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
+    expect(issued.status).toBe(201);
+    expect(await trainerStatus()).toBe("held");
+    expect(dueRows()).toEqual([]);
+  });
+
+  it("a prerequisite reinstated awards what it completes, at once", async () => {
+    makeSuspendable(t, ASSOCIATE);
+    const { id } = await issue(t, { recipient: person });
+    expect((await adminPost(t, `/admin/credentials/${id}/suspend`, { reason: "audit" })).status).toBe(200);
+    await trainerEvidence();
+    expect((await adminPost(t, `/admin/credentials/${id}/reinstate`, { reason: "audit passed" })).status).toBe(200);
+    expect(await trainerStatus()).toBe("held");
+    expect(dueRows()).toEqual([]);
+  });
+
+  it("are marked due with the change: an award that fails after it is made by the sweep", async () => {
+    await trainerEvidence();
+    let signatures = 0;
+    const signer = t.ctx.keyring.active;
+    // the Associate is signed, the Trainer it completes is not (the signing device fails)
+    interceptSigning((real) => (++signatures === 1 ? real() : Promise.reject(new Error("signing device unavailable"))));
+    const issued = await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
+    expect(issued.status).toBe(201);
+    expect(await trainerStatus()).toBe("eligible");
+    expect(dueRows()).toEqual([{ email: person.email, mark: expect.any(String) }]);
+
+    t.ctx.keyring.active = signer;
+    const run = await awardDueEvaluations(t.ctx);
+    expect(run.awarded.map((a) => a.achievementId)).toEqual([TRAINER]);
+    expect(await trainerStatus()).toBe("held");
+  });
+
+  it("a revocation does not award the certification again on the evidence it was awarded on", async () => {
+    await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
+    await trainerEvidence().catch(() => undefined);
+    expect(await trainerStatus()).toBe("held");
+    const list = await adminGet(t, `/admin/credentials?achievementId=${TRAINER}&email=${person.email}`);
+    const [trainer] = ((await list.json()) as { items: Array<{ id: string }> }).items;
+    const revoked = await adminPost(t, `/admin/credentials/${trainer?.id}/revoke`, { reason: "misconduct" });
+    expect(revoked.status).toBe(200);
+    expect(await trainerStatus()).not.toBe("held");
+    // nor does the person's next record, for another course
+    await record({
+      kind: "completion",
+      completion: "review",
+      item: "gitlab-cicd-trainer-resources",
+      occurredAt: day("2026-03-09"),
+    });
+    expect(await trainerStatus()).not.toBe("held");
   });
 });

@@ -88,23 +88,32 @@ describe("10. Migration Services Engineer: shadowing and leading need a PSE Migr
     await record(completion("workshop", "congregate-onboarding", "2026-02-02"));
   }
 
-  it("a shadowing and a led migration recorded by any key do not count", async () => {
+  it("a shadowing or a led migration from a key that is not a PSE Migration Engineer's is refused (403)", async () => {
     await recordTheRest();
-    const lms = graderKey();
-    expect(await record(completion("shadowing", "customer-migration", "2026-03-03"), lms)).toEqual([]);
-    expect(await record(completion("delivery", "customer-migration", "2026-04-14"), lms)).toEqual([]);
+    for (const [key, role] of [
+      [graderKey(), "no role"],
+      [graderKey("ps-engineer"), "ps-engineer"],
+    ] as const) {
+      for (const [kind, date] of [
+        ["shadowing", "2026-03-03"],
+        ["delivery", "2026-04-14"],
+      ] as const) {
+        const res = await adminPost(
+          t,
+          "/admin/evidence",
+          { externalId: `${kind}-${role}`, person, ...completion(kind, "customer-migration", date) },
+          key,
+        );
+        expect(res.status).toBe(403);
+        expect(((await res.json()) as { detail: string }).detail).toBe(
+          `graderRole: recording ${kind} of customer-migration needs the key of a pse-migration-engineer; this key grades as ${role}`,
+        );
+      }
+    }
+    expect(await evidenceCount()).toBe(3);
     const { status, report } = await progressOf(MIGRATION);
     expect(status).toBe("in-progress");
-    expect(node(report, "shadowed-migration").status).toBe("not-met");
     expect(node(report, "shadowed-migration").missing).toMatch(/pse-migration-engineer/);
-    expect(node(report, "shadowed-migration").notes?.join(" ")).toMatch(/not an authorised grader/);
-  });
-
-  it("a key that grades as another role (a PS engineer of the labs) does not count either", async () => {
-    await recordTheRest();
-    const pse = graderKey("ps-engineer");
-    await record(completion("shadowing", "customer-migration", "2026-03-03"), pse);
-    expect(await record(completion("delivery", "customer-migration", "2026-04-14"), pse)).toEqual([]);
   });
 
   it("recorded by the observing PSE Migration Engineer's key, they award the certification", async () => {
@@ -148,7 +157,12 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     delivery: "globex-2026-04-subset",
     occurredAt: at(date),
   });
-  const closure = (delivery: string, date = "2026-05-22") => ({ kind: "closure", delivery, occurredAt: at(date) });
+  const closure = (delivery: string, date = "2026-05-22", form = "gitlab-basics-training-survey") => ({
+    kind: "closure",
+    form,
+    delivery,
+    occurredAt: at(date),
+  });
 
   /** Everything but the Training Survey: the tasks, the end-user certification, the observed subset delivery. */
   async function everythingButTheSurvey(trainer: string): Promise<void> {
@@ -169,13 +183,15 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     expect(await record(survey([5, 4, 3], "acme-2026-10"))).toEqual([]);
     let surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
     expect(surveyReport.status).toBe("not-met");
-    expect(surveyReport.missing).toMatch(/waiting for delivery acme-2026-10 to be complete \(1 form, not closed yet\)/);
+    expect(surveyReport.missing).toMatch(
+      /waiting for delivery acme-2026-10 of gitlab-basics-training-survey to be complete \(1 form, not closed yet\)/,
+    );
 
     expect(await record(survey([3, 4, 3], "acme-2026-10"))).toEqual([]);
     expect(await record(closure("acme-2026-10"), trainer)).toEqual([]);
     surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
     expect(surveyReport.status).toBe("not-met");
-    expect(surveyReport.missing).toMatch(/best average is 3\.66 over 2 forms/);
+    expect(surveyReport.missing).toMatch(/best average is 3\.67 over 2 forms/);
     expect((await progressOf(TRAINER)).status).toBe("in-progress");
   });
 
@@ -200,21 +216,31 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
         key,
       );
       expect(res.status).toBe(403);
-      expect(await res.text()).toMatch(/closing delivery acme-2026-10 needs the key of a certified-trainer/);
+      expect(await res.text()).toMatch(
+        /closing delivery acme-2026-10 of gitlab-basics-training-survey needs the key of a certified-trainer/,
+      );
     }
     const surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
-    expect(surveyReport.missing).toMatch(/waiting for delivery acme-2026-10 to be complete \(1 form, not closed yet\)/);
+    expect(surveyReport.missing).toMatch(
+      /waiting for delivery acme-2026-10 of gitlab-basics-training-survey to be complete \(1 form, not closed yet\)/,
+    );
   });
 
-  it("a Candidate Observation Form submitted by a key that is not a certified trainer's does not count", async () => {
-    const trainer = graderKey("certified-trainer");
-    await everythingButTheSurvey(graderKey());
-    await record(survey([5, 5, 5], "acme-2026-10"));
-    expect(await record(closure("acme-2026-10"), trainer)).toEqual([]);
-    const observed = node((await progressOf(TRAINER)).report, "observed-subset-delivery");
-    expect(observed.status).toBe("not-met");
-    expect(observed.notes?.join(" ")).toMatch(/not an authorised grader/);
-    expect(observed.missing).toMatch(/submitted by a certified-trainer/);
+  it("a Candidate Observation Form or a shadowing from a key that is not a certified trainer's is refused (403)", async () => {
+    for (const key of [graderKey(), graderKey("ps-engineer")]) {
+      const form = await post(observationForm([5, 5, 5, 5]), key);
+      expect(form.status).toBe(403);
+      expect(form.body.detail).toMatch(
+        /^graderRole: recording gitlab-basics-candidate-observation-form needs the key of a certified-trainer; this key grades as /,
+      );
+      const shadowing = await post(completion("shadowing", "gitlab-basics-delivery", "2026-03-10"), key);
+      expect(shadowing.status).toBe(403);
+    }
+    expect(await evidenceCount()).toBe(0);
+    // what any key may record is still accepted from any key
+    expect(
+      (await post(completion("review", "gitlab-basics-trainer-resources", "2026-03-02"), graderKey())).status,
+    ).toBe(201);
   });
 
   it("a closed delivery takes no more forms (409), and a closure needs forms of that delivery (422)", async () => {
@@ -231,7 +257,80 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     await record(closure("acme-2026-10"), trainer);
     const late = await adminPost(t, "/admin/evidence", { externalId: "late", person, ...survey([1], "acme-2026-10") });
     expect(late.status).toBe(409);
-    expect(await late.text()).toMatch(/acme-2026-10 was closed/);
+    expect(await late.text()).toMatch(/delivery acme-2026-10 of gitlab-basics-training-survey was closed/);
+  });
+
+  /** Posts one record with a fresh externalId: its status and body. */
+  async function post(fields: Record<string, unknown>, token?: string) {
+    const res = await adminPost(t, "/admin/evidence", { externalId: `post-${++seq}`, person, ...fields }, token);
+    return { status: res.status, body: (await res.json()) as { evidence?: { id: string }; detail?: string } };
+  }
+
+  it("a correction cannot move a form into a closed delivery (409, as any new form); it may correct one of its own", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer);
+    const own = await post(survey([3, 3, 3], "acme-2026-05"));
+    await record(survey([3, 4, 3], "acme-2026-05"));
+    await record(closure("acme-2026-05"), trainer);
+    expect((await progressOf(TRAINER)).status).toBe("in-progress"); // 3.17
+
+    // a form recorded for another delivery, then "corrected" into the closed one
+    const other = await post(survey([1], "scratch-delivery"));
+    const moved = await post({ ...survey(Array(10).fill(5), "acme-2026-05"), supersedes: other.body.evidence?.id });
+    expect(moved.status).toBe(409);
+    expect(moved.body.detail).toMatch(/delivery acme-2026-05 of gitlab-basics-training-survey was closed/);
+    expect((await progressOf(TRAINER)).status).toBe("in-progress");
+    // a correction of one of the closed delivery's own forms is accepted
+    const corrected = await post({ ...survey([3, 3, 4], "acme-2026-05"), supersedes: own.body.evidence?.id });
+    expect(corrected.status).toBe(201);
+  });
+
+  it("a closure closes one form's delivery: another course's delivery with the same id stays open", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer);
+    await record(survey([5, 5, 5], "acme-2026-05"));
+    await record(closure("acme-2026-05"), trainer);
+    // The same customer's CI/CD course the same month, recorded by the LMS under the same delivery id.
+    const cicd = { ...survey([4, 4, 4], "acme-2026-05", "2026-05-23"), form: "gitlab-cicd-training-survey" };
+    expect((await post(cicd)).status).toBe(201);
+    // closing it is the CI/CD delivery's own closure; closing the Basics one again is a 409
+    expect((await post(closure("acme-2026-05", "2026-05-24", "gitlab-cicd-training-survey"), trainer)).status).toBe(
+      201,
+    );
+    const again = await post(closure("acme-2026-05", "2026-05-24"), trainer);
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toMatch(/delivery acme-2026-05 of gitlab-basics-training-survey was already closed/);
+  });
+
+  it("a closure names a form that is judged per closed delivery (400 without, 422 for another)", async () => {
+    const trainer = graderKey("certified-trainer");
+    await record(observationForm([5]), trainer);
+    const { form: _form, ...unnamed } = closure("globex-2026-04-subset");
+    expect((await post(unnamed, trainer)).status).toBe(400);
+    const observed = await post(
+      closure("globex-2026-04-subset", "2026-05-22", "gitlab-basics-candidate-observation-form"),
+      trainer,
+    );
+    expect(observed.status).toBe(422);
+    expect(observed.body.detail).toMatch(/complete with 1 form, never closed/);
+    const unknown = await post(closure("acme-2026-05", "2026-05-22", "gitlab-basics-trainig-survey"), trainer);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.detail).toMatch(/nearest known: gitlab-basics-training-survey/);
+  });
+
+  it("a delivery is judged whole: one with forms before the observed subset delivery does not count at all", async () => {
+    const trainer = graderKey("certified-trainer");
+    await everythingButTheSurvey(trainer); // the observed subset delivery: 2026-04-10
+    // one delivery surveyed over two days around it: its forms average 2.9, the last one alone 5
+    await record(survey([1, 1, 1], "acme-2026-04", "2026-04-09"));
+    await record(survey([1, 2, 1], "acme-2026-04", "2026-04-09"));
+    await record(survey([5, 5, 5], "acme-2026-04", "2026-04-11"));
+    expect(await record(closure("acme-2026-04", "2026-04-12"), trainer)).toEqual([]);
+    const surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
+    expect(surveyReport.status).toBe("not-met");
+    expect(surveyReport.notes?.join(" ")).toMatch(
+      /delivery acme-2026-04 of gitlab-basics-training-survey does not count: its forms on 2026-04-09 were taken before/,
+    );
   });
 });
 

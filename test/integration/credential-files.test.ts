@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { extractFromPng } from "../../src/baking/png.js";
 import { extractFromSvg } from "../../src/baking/svg.js";
 import { verifyDataIntegrity } from "../../src/crypto/data-integrity.js";
+import { issueCredential } from "../../src/services/issue-credential.js";
 import { issue, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
@@ -121,5 +122,29 @@ describe("share card, certificate and QR codes", () => {
     const png = await t.app.request(`/credentials/${id}/qr.png`);
     const meta = await sharp(await bytes(png)).metadata();
     expect(meta.width).toBe(512);
+  });
+});
+
+describe("a stored credential whose name its files cannot draw as given", () => {
+  // Intake refuses such names; a credential stored before (or by another path) must still never make a file route 500.
+  it.each([
+    ["a control character", "Kim\u0001Park"],
+    ["noncharacters XML cannot carry", "Kim\ufffe Park\uffff"],
+    ["a bidi override", "Kim \u202ekraP"],
+  ])("with %s: every file answers, and the baked SVG carries the signed credential", async (_label, name) => {
+    const view = await issueCredential(t.ctx, {
+      achievementId: "gitlab-certified-associate",
+      recipient: { email: "kim@example.org", name },
+      actor: "test",
+    });
+    for (const file of ["badge.svg", "badge.png", "share-card.png", "certificate.pdf", "qr.svg"]) {
+      const res = await t.app.request(`/credentials/${view.id}/${file}`);
+      expect(res.status, file).toBe(200);
+      await res.arrayBuffer();
+    }
+    expect((await t.app.request(`/credentials/${view.id}`, { headers: { accept: "text/html" } })).status).toBe(200);
+    const svg = await (await t.app.request(`/credentials/${view.id}/badge.svg`)).text();
+    const baked = extractFromSvg(svg);
+    expect(JSON.parse(baked.text)).toEqual(view.credential);
   });
 });

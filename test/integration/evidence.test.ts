@@ -84,7 +84,13 @@ describe("recording evidence", () => {
     ["a live delivery", { kind: "completion", completion: "delivery", item: "gitlab-cicd-dry-run", mode: "live" }],
     [
       "a form rating",
-      { kind: "rating", form: "gitlab-cicd-candidate-observation-form", scale: 5, ratings: [4, 5, 3, 4] },
+      {
+        kind: "rating",
+        form: "gitlab-cicd-candidate-observation-form",
+        scale: 5,
+        ratings: [4, 5, 3, 4],
+        graderRole: "certified-trainer",
+      },
     ],
     [
       "a survey form of a delivery",
@@ -113,6 +119,19 @@ describe("bad evidence", () => {
     ["date without time zone", written({ occurredAt: "2026-03-01 10:00" }), "occurredAt"],
     ["a future date", written({ occurredAt: "2030-01-01T00:00:00Z" }), "occurredAt"],
     ["bad email", written({ person: { email: "nope" } }), "person.email"],
+    // a person's name is signed into their credentials: the display-name rule of issuance and reissue
+    [
+      "a control character in the name",
+      written({ person: { email: "k@example.org", name: "Kim\u0001Park" } }),
+      "person.name",
+    ],
+    [
+      "a bidi override in the name",
+      written({ person: { email: "k@example.org", name: "Kim \u202ekraP" } }),
+      "person.name",
+    ],
+    ["a lone surrogate in the name", written({ person: { email: "k@example.org", name: "Kim\ud800" } }), "person.name"],
+    ["a noncharacter in the name", written({ person: { email: "k@example.org", name: "Kim\uffff" } }), "person.name"],
     [
       "rating beyond the scale",
       {

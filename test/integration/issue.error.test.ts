@@ -68,6 +68,20 @@ describe("bad input to POST /admin/credentials", () => {
       "VALIDATION_FAILED",
       "recipient.name",
     ],
+    [
+      "a noncharacter XML cannot carry in the name (U+FFFE)",
+      issueRequest({ recipient: { email: "ada@example.org", name: "Ada\ufffe" } }),
+      400,
+      "VALIDATION_FAILED",
+      "recipient.name",
+    ],
+    [
+      "a C1 control character in the name",
+      issueRequest({ recipient: { email: "ada@example.org", name: "Ada\u0085Lovelace" } }),
+      400,
+      "VALIDATION_FAILED",
+      "recipient.name",
+    ],
     ["a JSON array", "[]", 400, "VALIDATION_FAILED", ""],
     [
       "oversized body",

@@ -507,6 +507,45 @@ describe("issuer and catalog pages", () => {
     expect((await t.app.request("/no/such/page")).headers.get("content-type")).toBe("application/problem+json");
   });
 
+  it("answers browsers with a page, not a JSON 400, for a malformed id on any public page or file URL", async () => {
+    const issued = await issue(t);
+    for (const [path, heading] of [
+      ["/achievements/Not_An_Id!", "No such certification"],
+      ["/achievements/Not_An_Id!/image", "No such certification"],
+      [`/credentials/${issued.id.slice(0, 20)}/badge.png`, "No such credential"],
+      [`/credentials/${issued.id.slice(0, 20)}/certificate.pdf`, "No such credential"],
+      [`/credentials/${issued.id.slice(0, 20)}/jwt`, "No such credential"],
+    ] as const) {
+      const res = await getPage(t, path);
+      expect(await expectPage(res, 404), path).toContain(`<h1>${heading}</h1>`);
+      expect(res.headers.get("vary"), path).toContain("Accept");
+      // API clients keep their 400 problem, which also varies by Accept
+      const api = await t.app.request(path);
+      expect(api.status, path).toBe(400);
+      expect(api.headers.get("content-type"), path).toBe("application/problem+json");
+      expect(api.headers.get("vary"), path).toContain("Accept");
+    }
+  });
+
+  it("answers browsers with a page for an unknown credential's file or certification's image", async () => {
+    for (const [path, heading] of [
+      ["/credentials/0b4f8a9e-5c1d-4f3e-9a7b-2c6d8e1f0a3b/badge.png", "No such credential"],
+      ["/credentials/0b4f8a9e-5c1d-4f3e-9a7b-2c6d8e1f0a3b/share-card.png", "No such credential"],
+      ["/achievements/no-such-thing/image", "No such certification"],
+    ] as const) {
+      expect(await expectPage(await getPage(t, path), 404), path).toContain(`<h1>${heading}</h1>`);
+      expect((await t.app.request(path)).headers.get("content-type"), path).toBe("application/problem+json");
+    }
+  });
+
+  it("says Vary: Accept on the 404 of any address, page or problem", async () => {
+    for (const accept of [BROWSER_ACCEPT, "application/json", undefined]) {
+      const res = await t.app.request("/no/such/page", { headers: accept ? { accept } : {} });
+      expect(res.status).toBe(404);
+      expect(res.headers.get("vary"), String(accept)).toContain("Accept");
+    }
+  });
+
   it("describes validity and renewal windows", async () => {
     const html = await expectPage(await getPage(t, "/achievements/field-product-certification-sales"));
     expect(html).toMatch(/Renewed in windows that open on the first day of fiscal Q1 and Q3/);

@@ -178,3 +178,54 @@ describe("prototype pollution through the verifier", () => {
     await expectRoutesAnswer();
   });
 });
+
+describe("where the reserved-key check runs: in each route's JSON validation, after its rate limit and authentication", () => {
+  const reserved = JSON.stringify({ credential: { constructor: {} } });
+  const post = (body: string, headers: Record<string, string> = {}) => ({
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+
+  it("a client over the verify rate limit gets its 429 before its body is read", async () => {
+    const limited = await makeTestApp({ env: { LAUREL_VERIFY_RATE_LIMIT: "1" } });
+    try {
+      expect((await limited.app.request("/api/verify", post(JSON.stringify({ credential: "x" })))).status).toBe(200);
+      expect((await limited.app.request("/api/verify", post(reserved))).status).toBe(429);
+      expect((await limited.app.request("/credentials/verify", post(reserved))).status).toBe(429);
+    } finally {
+      limited.close();
+    }
+  });
+
+  it("an unauthenticated admin request gets its 401 before its body is read", async () => {
+    const res = await t.app.request("/admin/evidence", post(JSON.stringify({ constructor: {} })));
+    expect(res.status).toBe(401);
+  });
+
+  it("every route taking a JSON body (read from the OpenAPI document) refuses a reserved key with a 400 naming it", async () => {
+    const doc = (await (await t.app.request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, op]) => op.requestBody?.content?.["application/json"] !== undefined)
+        .map(([method]) => ({ method: method.toUpperCase(), path })),
+    );
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    const answers: Record<string, string | undefined> = {};
+    for (const { method, path } of routes) {
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) =>
+        name === "email" ? "ada%40example.org" : "00000000-0000-4000-8000-000000000000",
+      );
+      const res = await t.app.request(url, {
+        method,
+        headers: { "content-type": "application/json", authorization: `Bearer ${t.adminToken}` },
+        body: '{"constructor": {"prototype": {}}}',
+      });
+      const problem = res.status === 400 ? await readProblem(res) : undefined;
+      answers[`${method} ${path}`] = `${res.status} ${problem?.errors?.[0]?.path}`;
+    }
+    expect(answers).toEqual(Object.fromEntries(routes.map((r) => [`${r.method} ${r.path}`, "400 constructor"])));
+  });
+});

@@ -124,6 +124,7 @@ async function awardAssociateAndTrainer(): Promise<{ associate: string; trainer:
   // the observing certified trainer closes the course delivery: its surveys are then judged
   const closed = await evidence({
     kind: "closure",
+    form: `${course}-training-survey`,
     delivery: "d2",
     occurredAt: "2026-03-05T10:00:00Z",
     ...trainerRole,

@@ -75,10 +75,11 @@ const rated = (
   ...more,
 });
 
-/** A grader closing a delivery: every form of it is in. */
-const closed = (delivery: string, date: string, graderRole = "certified-trainer"): Evidence => ({
+/** A grader closing a delivery of a form: every form of it is in. */
+const closed = (form: string, delivery: string, date: string, graderRole = "certified-trainer"): Evidence => ({
   id: nextId(),
   kind: "closure",
+  form,
   delivery,
   occurredAt: at(date),
   graderRole,
@@ -182,7 +183,7 @@ const observationForm = (course: Course, ratings: number[], date = "2026-03-10")
 /** Every customer's Training Survey of one delivery (one form per ratings list), then the trainer closes it. */
 const surveyedDelivery = (course: Course, surveys: number[][], date = "2026-04-21", delivery = `${course}-acme`) => [
   ...surveys.map((ratings) => rated(`${course}-training-survey`, ratings, date, { delivery })),
-  closed(delivery, date),
+  closed(`${course}-training-survey`, delivery, date),
 ];
 
 /** Every task of the trainer program for a course, in order, with a live dry run. */
@@ -515,7 +516,9 @@ describe("certified trainer, per course", () => {
     ]) as [Evidence, Evidence, Evidence];
     const open = evaluate("certified-trainer-gitlab-basics", [...observedTasks(), first], trainerHeld("gitlab-basics"));
     expect(find(open, "training-survey").status).toBe("not-met");
-    expect(find(open, "training-survey").missing).toMatch(/waiting for delivery gitlab-basics-acme to be complete/);
+    expect(find(open, "training-survey").missing).toMatch(
+      /waiting for delivery gitlab-basics-acme of gitlab-basics-training-survey to be complete/,
+    );
     expect(open.status).not.toBe("met");
 
     const done = evaluate(
@@ -524,7 +527,7 @@ describe("certified trainer, per course", () => {
       trainerHeld("gitlab-basics"),
     );
     expect(find(done, "training-survey").status).toBe("not-met");
-    expect(find(done, "training-survey").missing).toMatch(/best average is 3\.66 over 2 forms/);
+    expect(find(done, "training-survey").missing).toMatch(/best average is 3\.67 over 2 forms/);
     expect(done.status).not.toBe("met");
   });
 
@@ -532,7 +535,11 @@ describe("certified trainer, per course", () => {
     const surveys = surveyedDelivery("gitlab-basics", [[5, 5, 5]]).filter((e) => e.kind === "rating");
     const report = evaluate(
       "certified-trainer-gitlab-basics",
-      [...observedTasks(), ...surveys, closed("gitlab-basics-acme", "2026-04-22", "ps-engineer")],
+      [
+        ...observedTasks(),
+        ...surveys,
+        closed("gitlab-basics-training-survey", "gitlab-basics-acme", "2026-04-22", "ps-engineer"),
+      ],
       trainerHeld("gitlab-basics"),
     );
     expect(find(report, "training-survey").status).toBe("not-met");

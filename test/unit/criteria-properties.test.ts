@@ -147,11 +147,12 @@ const evidenceOver = (items: string[], forms: string[]): fc.Arbitrary<Omit<Evide
     fc.record(
       {
         kind: fc.constant("closure" as const),
+        form: fc.constantFrom(...forms),
         delivery: fc.constantFrom(...DELIVERIES),
         occurredAt: date,
         graderRole: fc.constantFrom(...ROLES),
       },
-      { requiredKeys: ["kind", "delivery", "occurredAt"] },
+      { requiredKeys: ["kind", "form", "delivery", "occurredAt"] },
     ),
   );
 
@@ -199,7 +200,7 @@ function relevant(e: Evidence, r: Rule): boolean {
       (e.kind === "assessment" && l.type === "assessment" && l.assessment === e.item) ||
       (e.kind === "completion" && l.type === "completion" && l.completion === e.completion && l.item === e.item) ||
       (e.kind === "rating" && l.type === "rating" && l.forms.includes(e.form)) ||
-      (e.kind === "closure" && l.type === "rating"),
+      (e.kind === "closure" && l.type === "rating" && l.forms.includes(e.form)),
   );
 }
 

@@ -71,6 +71,12 @@ describe("assessment (scored)", () => {
       expect: { written: { status: "not-met", missing: /^needs 80 %, best is 79\.9 % on 2026-03-02$/ } },
     },
     {
+      name: "79.996 % fails, and rounded half up never reads as the pass mark",
+      rule: written,
+      evidence: [attempt("a1", "w", "2026-03-02", { score: 79.996 })],
+      expect: { written: { status: "not-met", missing: /^needs 80 %, best is just under 80 % on 2026-03-02$/ } },
+    },
+    {
       name: "80 % passes",
       rule: written,
       evidence: [attempt("a1", "w", "2026-03-02", { score: 80 })],
@@ -385,9 +391,16 @@ describe("rating", () => {
   const two: Rule = { ...pair, forms: ["observation", "survey"] };
   /** A delivery is complete once a trainer closes it. */
   const closed: Rule = { ...observed, delivery: { minForms: 1, closure: { graderRoles: ["trainer"] } } };
-  const closure = (id: string, delivery: string, date: string, graderRole = "trainer"): Evidence => ({
+  const closure = (
+    id: string,
+    delivery: string,
+    date: string,
+    graderRole = "trainer",
+    form = "observation",
+  ): Evidence => ({
     kind: "closure",
     id,
+    form,
     delivery,
     occurredAt: at(date),
     graderRole,
@@ -455,7 +468,10 @@ describe("rating", () => {
       rule: pair,
       evidence: [rated("f1", "observation", [5, 5], "2026-03-01", 5, "d1")],
       expect: {
-        obs: { status: "not-met", missing: /on observation, waiting for delivery d1 to be complete \(1 of 2 forms\)$/ },
+        obs: {
+          status: "not-met",
+          missing: /on observation, waiting for delivery d1 of observation to be complete \(1 of 2 forms\)$/,
+        },
       },
     },
     {
@@ -466,7 +482,12 @@ describe("rating", () => {
         rated("f2", "observation", [1, 1], "2026-03-02", 5, "d1"),
       ],
       expect: {
-        obs: { status: "met", metAt: "2026-03-01", evidence: ["f1"], notes: /delivery d1 was complete with 1 form/ },
+        obs: {
+          status: "met",
+          metAt: "2026-03-01",
+          evidence: ["f1"],
+          notes: /delivery d1 of observation was complete with 1 form/,
+        },
       },
     },
     {
@@ -476,7 +497,7 @@ describe("rating", () => {
       expect: {
         obs: {
           status: "not-met",
-          missing: /, waiting for delivery acme to be complete \(1 form, not closed yet\)$/,
+          missing: /, waiting for delivery acme of observation to be complete \(1 form, not closed yet\)$/,
         },
       },
     },
@@ -488,7 +509,7 @@ describe("rating", () => {
         rated("f2", "observation", [3, 4, 3], "2026-03-02", 5, "acme"),
         closure("c1", "acme", "2026-03-05"),
       ],
-      expect: { obs: { status: "not-met", missing: /best average is 3\.66 over 2 forms on 2026-03-05$/ } },
+      expect: { obs: { status: "not-met", missing: /best average is 3\.67 over 2 forms on 2026-03-05$/ } },
     },
     {
       name: "a closed delivery reaching the minimum is met at its closure, with the closure as evidence",
@@ -510,8 +531,9 @@ describe("rating", () => {
       expect: {
         obs: {
           status: "not-met",
-          missing: /waiting for delivery acme/,
-          notes: /closure on 2026-03-05 recorded by a lms, not an authorised grader: delivery acme stays open/,
+          missing: /waiting for delivery acme of observation/,
+          notes:
+            /closure on 2026-03-05 recorded by a lms, not an authorised grader: delivery acme of observation stays open/,
         },
       },
     },
@@ -531,6 +553,76 @@ describe("rating", () => {
       expect: {
         obs: { status: "not-met", missing: /submitted by a trainer, no rating yet$/, notes: /submitted by a lms/ },
       },
+    },
+    {
+      name: "a delivery is judged whole under `after`: one with a form before it does not count, on its later forms either",
+      rule: {
+        type: "all",
+        id: "both",
+        of: [
+          { ...observed, id: "first", forms: ["subset"] },
+          { ...closed, after: "first" },
+        ],
+      },
+      evidence: [
+        rated("s1", "subset", [5], "2026-03-10", 5, "globex"),
+        rated("f1", "observation", [1, 1, 1], "2026-03-09", 5, "acme"),
+        rated("f2", "observation", [5, 5, 5], "2026-03-11", 5, "acme"),
+        closure("c1", "acme", "2026-03-12"),
+      ],
+      expect: {
+        obs: {
+          status: "not-met",
+          missing: /no rating yet after/,
+          notes: /^delivery acme of observation does not count: its form on 2026-03-09 was taken before/m,
+        },
+      },
+    },
+    {
+      name: "a delivery wholly after `after` counts, with every form of it",
+      rule: {
+        type: "all",
+        id: "both",
+        of: [
+          { ...observed, id: "first", forms: ["subset"] },
+          { ...closed, after: "first" },
+        ],
+      },
+      evidence: [
+        rated("s1", "subset", [5], "2026-03-10", 5, "globex"),
+        rated("f1", "observation", [3, 4, 3], "2026-03-11", 5, "acme"),
+        rated("f2", "observation", [5, 5, 5], "2026-03-11", 5, "acme"),
+        closure("c1", "acme", "2026-03-12"),
+      ],
+      expect: { obs: { status: "met", metAt: "2026-03-12", evidence: ["f1", "f2", "c1"] } },
+    },
+    {
+      name: "a delivery partly older than `withinMonths` does not count",
+      rule: { ...closed, withinMonths: 3 },
+      evidence: [
+        rated("f1", "observation", [5, 5], "2026-02-20", 5, "acme"),
+        rated("f2", "observation", [5, 5], "2026-03-05", 5, "acme"),
+        closure("c1", "acme", "2026-03-06"),
+      ],
+      expect: {
+        obs: {
+          status: "not-met",
+          notes: /delivery acme of observation does not count: its form on 2026-02-20 was older than 3 months/,
+        },
+      },
+    },
+    {
+      name: "an average just under the minimum never reads as the minimum (3.996 rounds to 4)",
+      rule: observed,
+      evidence: [
+        rated(
+          "f1",
+          "observation",
+          [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3.912],
+          "2026-03-01",
+        ),
+      ],
+      expect: { obs: { status: "not-met", missing: /best average is just under 4 over 1 form/ } },
     },
     {
       name: "another scale does not count",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { aGraderRole } from "../../src/domain/grader-roles.js";
 import { resultWords } from "../../src/http/pages/components/credential-details.js";
 import { renderMarkdown } from "../../src/http/pages/markdown.js";
 import { prefersHtml } from "../../src/http/pages/negotiate.js";
@@ -124,5 +125,20 @@ describe("resultWords", () => {
     expect(resultWords({ status: "InProgress" })).toBe("In progress");
     expect(resultWords({ value: "A+" })).toBe("A+");
     expect(resultWords({})).toBe("—");
+  });
+});
+
+describe("grader role names", () => {
+  it.each([
+    ["ps-engineer", "a Professional Services engineer"],
+    ["observer", "an observer"],
+    ["lab-reviewer", "a lab reviewer"],
+    // codes that are also Object.prototype names are spelt out like any unknown code
+    ["constructor", "a constructor"],
+    ["to-string", "a to string"],
+    ["hasOwnProperty", "a hasOwnProperty"],
+    ["__proto__", "a proto"],
+  ])("%s → %s", (code, words) => {
+    expect(aGraderRole(code)).toBe(words);
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -46,10 +46,14 @@ describe("openDb", () => {
       for (const [i, email] of ["a@example.org", "b@example.org", "a@example.org"].entries()) {
         insert.run(`id-${i}`, `ext-${i}`, email);
       }
-      // As if the evidence had been stored by the version before the backfill migration.
-      first.db.$client.exec(
-        "delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)",
-      );
+      // As if the evidence had been stored by the version before the backfill migration: the migrations from it on
+      // are not applied yet (and the column a later one adds is not there).
+      const journal = JSON.parse(readFileSync("src/storage/migrations/meta/_journal.json", "utf8")) as {
+        entries: Array<{ tag: string; when: number }>;
+      };
+      const backfill = journal.entries.find((e) => e.tag.endsWith("_evaluations_due_backfill"));
+      first.db.$client.prepare("delete from __drizzle_migrations where created_at >= ?").run(backfill?.when);
+      first.db.$client.exec("alter table evaluations_due drop column not_before");
       first.close();
       const { db, close } = openDb(path);
       const due = db.$client.prepare("select person_email from evaluations_due order by person_email").pluck().all();

@@ -67,8 +67,8 @@ export function resultDescriptionsFor(rule: Rule | undefined, achievementUrl: st
   });
 }
 
-/** How a completion was given, in words. */
-const MODE_WORDS: Record<string, string> = { live: "live", recording: "as a recording" };
+/** How a completion was given, in words ("live", "as a recording"): the narratives and the criteria pages say it so. */
+export const MODE_WORDS: Readonly<Record<"live" | "recording", string>> = { live: "live", recording: "as a recording" };
 
 /** The narrative of one met rule, in the words and date style of the public pages ("Scored 86 % on 2 March 2026."). */
 function narrativeOf(rule: Rule, records: Evidence[]): string {
@@ -85,7 +85,7 @@ function narrativeOf(rule: Rule, records: Evidence[]): string {
     return `Average rating ${roundHalfUp(averageRating(records))} out of ${rule.scale} over ${forms} form${forms === 1 ? "" : "s"}${closed}.`;
   }
   if (rule.type === "completion" && first?.kind === "completion") {
-    return `Completed${first.mode ? ` ${MODE_WORDS[first.mode] ?? first.mode}` : ""}${when}.`;
+    return `Completed${first.mode ? ` ${MODE_WORDS[first.mode]}` : ""}${when}.`;
   }
   return `Met${when}.`;
 }

@@ -1,3 +1,4 @@
+import { roundHalfUp } from "../numbers.js";
 import type { Rule } from "./rule-schema.js";
 
 /** Milliseconds since the epoch of an ISO 8601 date (NaN when unparseable). */
@@ -11,9 +12,29 @@ export function formatDate(iso: string): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : iso;
 }
 
-/** A measured value (score, average) truncated to two decimals, so a failing 79.999 never reads "80". */
+/**
+ * "delivery acme-2026-10 of gitlab-basics-training-survey": a delivery id means something only with the form it was
+ * rated on (two courses' deliveries may share an id), so intake and progress always name both.
+ */
+export function deliveryName(delivery: string, forms: readonly string[]): string {
+  return `delivery ${delivery} of ${forms.join(" or ")}`;
+}
+
+/**
+ * A measured value (score, average) rounded half up to two decimals, by the one rule credentials use too
+ * (roundHalfUp), without trailing zeros: 3.666… → "3.67", 86 → "86".
+ */
 export function formatMeasured(value: number): string {
-  return String(Math.floor(value * 100 + 1e-9) / 100);
+  return String(Number(roundHalfUp(value, 2)));
+}
+
+/**
+ * A measured value compared with `threshold`, in words that never read as reaching it when it does not: 3.996
+ * against a minimum of 4 rounds to "4", so it reads "just under 4".
+ */
+export function formatShortOf(value: number, threshold: number): string {
+  const words = formatMeasured(value);
+  return value < threshold && Number(words) >= threshold ? `just under ${formatMeasured(threshold)}` : words;
 }
 
 /** The instant `months` calendar months before `now` (UTC), clamped to the month's last day (Mar 31 − 1 → Feb 28). */

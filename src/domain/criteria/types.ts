@@ -38,6 +38,8 @@ export type Evidence =
     })
   | (EvidenceBase & {
       kind: "closure";
+      /** The form whose delivery a grader closed (a delivery id is one form's: another course's may share it). */
+      form: string;
       /** The delivery a grader closed: every form of it is in, and it takes no more. */
       delivery: string;
       /** The role of the key that closed it, checked against the rule's `delivery.closure.graderRoles`. */
@@ -92,9 +94,13 @@ export type RuleReport = {
 
 /**
  * The assessments a renewal or a re-award may not count again: those dated before `from` (the cycle's start),
- * which went to the earlier credential or predate it. They are still reported, as used by that credential.
+ * which went to the earlier credential or predate it. They are still reported, as used by that credential. After a
+ * revocation (`everyKind`), records of every kind dated before `from` are spent: a revoked certification is earned
+ * again only on new evidence, never on what it was revoked with.
  */
 export type SpentAssessments = {
+  /** Records of every kind are spent, not only assessments (a re-award after a revocation). */
+  everyKind?: boolean;
   /** Only assessments dated at or after this instant (ISO 8601) count. */
   from: string;
   /** The credential they went to. */

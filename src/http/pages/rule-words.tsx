@@ -1,3 +1,4 @@
+import { MODE_WORDS } from "../../domain/criteria/decision.js";
 import type { Rule } from "../../domain/criteria/rule-schema.js";
 import { aGraderRole } from "../../domain/grader-roles.js";
 
@@ -25,8 +26,6 @@ const COMPLETION_WORDS: Record<string, string> = {
   delivery: "delivery of",
   review: "review of",
 };
-
-const MODE_WORDS: Record<string, string> = { live: ", given live", recording: ", as a recording" };
 
 /** "gitlab-basics-trainer-resources" → "gitlab basics trainer resources": an id as words, when nothing names it. */
 function spelt(id: string): string {
@@ -95,7 +94,7 @@ function sentence(rule: Rule, root: Rule, names: RuleNames): string {
       return `Pass ${names.assessment(rule.assessment)}${mark}${graders(rule.graderRoles, "graded")}${filters(rule, root)}${retake}.`;
     }
     case "completion": {
-      const mode = rule.mode ? (MODE_WORDS[rule.mode] ?? "") : "";
+      const mode = rule.mode ? `, ${MODE_WORDS[rule.mode]}` : "";
       const by = graders(rule.graderRoles, "recorded");
       // The label names the item; without one, the item's id is spelt out.
       return rule.label

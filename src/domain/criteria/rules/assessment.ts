@@ -1,4 +1,4 @@
-import { formatDate, formatMeasured, instant, labelOf, plural } from "../format.js";
+import { formatDate, formatShortOf, instant, labelOf, plural } from "../format.js";
 import type { AssessmentRule } from "../rule-schema.js";
 import type { RuleReport, SpentAssessments } from "../types.js";
 import { matchesCompletion } from "./completion.js";
@@ -52,7 +52,7 @@ function missingSentence(rule: AssessmentRule, none: string, counted: Graded[], 
     }
     const status =
       best !== undefined
-        ? `best is ${formatMeasured(best.score)} % on ${formatDate(best.at)}`
+        ? `best is ${formatShortOf(best.score, rule.passMark)} % on ${formatDate(best.at)}`
         : counted.length === 0
           ? none
           : "no scored attempt yet";

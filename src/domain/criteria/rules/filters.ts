@@ -9,17 +9,22 @@ export type EvidenceRule = AssessmentRule | CompletionRule | RatingRule;
 export type Filtered<E extends Evidence> = { counted: E[]; notes: string[] } | { blocked: RuleReport };
 
 /**
- * Applies `after` (the referenced rule must be met, and only records strictly after its metAt count;
- * otherwise the rule is not-yet-possible) and `withinMonths` (records older than N months do not count).
- * `noun` names a record in notes ("attempt", "completion", "rating").
+ * The time a rule's evidence must fall in: strictly after `afterMs` (when the rule named by `after` was met) and not
+ * before `cutoff` (`withinMonths` before now); records of every kind before `spentBefore` are spent (a re-award after
+ * a revocation; assessments are spent by their own rule, with their own words).
  */
-export function applyFilters<E extends Evidence>(
+export type EvidenceWindow = { afterMs: number; afterLabel: string; cutoff: number; spentBefore: number };
+
+/**
+ * A rule's evidence window, or the rule's report when it cannot count anything yet: with `after`, the referenced rule
+ * must be met (otherwise not-yet-possible, with a note on each of `records`, named by `noun`).
+ */
+export function evidenceWindow(
   rule: EvidenceRule,
-  records: readonly E[],
   ctx: EvalContext,
+  records: readonly Evidence[],
   noun: string,
-): Filtered<E> {
-  const notes: string[] = [];
+): EvidenceWindow | { blocked: RuleReport } {
   let afterMs = Number.NEGATIVE_INFINITY;
   let afterLabel = "";
   if (rule.after !== undefined) {
@@ -34,17 +39,65 @@ export function applyFilters<E extends Evidence>(
     afterLabel = `${targetReport.label} was ${target?.type === "prerequisite" ? "earned" : "met"}`;
   }
   const cutoff = rule.withinMonths === undefined ? Number.NEGATIVE_INFINITY : monthsBefore(ctx.now, rule.withinMonths);
+  const { spent } = ctx;
+  const spentBefore =
+    rule.type !== "assessment" && spent?.everyKind === true ? instant(spent.from) : Number.NEGATIVE_INFINITY;
+  return { afterMs, afterLabel, cutoff, spentBefore };
+}
+
+/**
+ * Why evidence dated `iso` falls outside the window (undefined: inside): spent after a revocation, or `dated` (words
+ * that follow "… on 2026-03-02 was": "older than 6 months", "taken before the written was met").
+ */
+export function outsideWindow(
+  rule: EvidenceRule,
+  ctx: EvalContext,
+  window: EvidenceWindow,
+  iso: string,
+): { spent: string } | { dated: string } | undefined {
+  const at = instant(iso);
+  if (at < window.spentBefore && ctx.spent !== undefined) {
+    const credential = `credential ${ctx.spent.credentialId} (${ctx.spent.state})`;
+    return { spent: `only records since ${formatDate(ctx.spent.from)} count after ${credential}` };
+  }
+  if (at < window.cutoff) {
+    return { dated: `older than ${rule.withinMonths} months` };
+  }
+  if (at <= window.afterMs) {
+    return { dated: `taken before ${window.afterLabel}` };
+  }
+  return undefined;
+}
+
+/**
+ * Applies `after` (the referenced rule must be met, and only records strictly after its metAt count;
+ * otherwise the rule is not-yet-possible) and `withinMonths` (records older than N months do not count) record by
+ * record. `noun` names a record in notes ("attempt", "completion").
+ */
+export function applyFilters<E extends Evidence>(
+  rule: EvidenceRule,
+  records: readonly E[],
+  ctx: EvalContext,
+  noun: string,
+): Filtered<E> {
+  const window = evidenceWindow(rule, ctx, records, noun);
+  if ("blocked" in window) {
+    return window;
+  }
+  const notes: string[] = [];
   const counted = records.filter((r) => {
-    const at = instant(r.occurredAt);
-    if (at < cutoff) {
-      notes.push(`${noun} on ${formatDate(r.occurredAt)} does not count: older than ${rule.withinMonths} months`);
-      return false;
+    const why = outsideWindow(rule, ctx, window, r.occurredAt);
+    if (why === undefined) {
+      return true;
     }
-    if (at <= afterMs) {
-      notes.push(`${noun} on ${formatDate(r.occurredAt)} does not count: taken before ${afterLabel}`);
-      return false;
-    }
-    return true;
+    const on = `${noun} on ${formatDate(r.occurredAt)}`;
+    const used = "spent" in why && ctx.spent?.used.includes(r.id);
+    notes.push(
+      used
+        ? `${on} was used by credential ${ctx.spent?.credentialId} (${ctx.spent?.state})`
+        : `${on} does not count: ${"spent" in why ? why.spent : why.dated}`,
+    );
+    return false;
   });
   return { counted, notes };
 }

@@ -1,8 +1,8 @@
-import { formatDate, formatMeasured, instant, plural } from "../format.js";
+import { deliveryName, formatDate, formatShortOf, instant, plural } from "../format.js";
 import type { RatingRule } from "../rule-schema.js";
 import type { RuleReport } from "../types.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
-import { applyFilters, scopeWords } from "./filters.js";
+import { type EvidenceWindow, evidenceWindow, outsideWindow, scopeWords } from "./filters.js";
 import { graderWords, unauthorisedGrader } from "./grader.js";
 
 /** Tolerance for floating-point sums, so ratings averaging exactly the minimum are not failed by rounding. */
@@ -31,17 +31,21 @@ function averageOf(forms: Form[]): number {
   return ratings.reduce((sum, x) => sum + x, 0) / ratings.length;
 }
 
-/** The first closure of each named delivery by an authorised grader; notes on the closures that do not count. */
+/**
+ * The first closure of each named delivery of the rule's forms (a closure names the form it closes a delivery of:
+ * another form's delivery with the same id is another delivery) by an authorised grader; notes on the closures that
+ * do not count.
+ */
 function closuresOf(rule: RatingRule, ctx: EvalContext, named: Set<string>, notes: string[]): Map<string, Closure> {
   const found = new Map<string, Closure>();
   const roles = rule.delivery.closure?.graderRoles;
   for (const e of ctx.evidence) {
-    if (e.kind !== "closure" || !named.has(e.delivery) || found.has(e.delivery)) {
+    if (e.kind !== "closure" || !rule.forms.includes(e.form) || !named.has(e.delivery) || found.has(e.delivery)) {
       continue;
     }
     const unauthorised = unauthorisedGrader(roles, e, `closure on ${formatDate(e.occurredAt)}`, "recorded");
     if (unauthorised !== undefined) {
-      notes.push(`${unauthorised}: delivery ${e.delivery} stays open`);
+      notes.push(`${unauthorised}: ${deliveryName(e.delivery, rule.forms)} stays open`);
       continue;
     }
     found.set(e.delivery, e);
@@ -49,10 +53,10 @@ function closuresOf(rule: RatingRule, ctx: EvalContext, named: Set<string>, note
   return found;
 }
 
-/** "delivery acme-2026-10" / "the delivery of the form on 2026-03-01". */
-function nameOf(d: Delivery): string {
+/** "delivery acme-2026-10 of gitlab-basics-training-survey" / "the delivery of the form on 2026-03-01". */
+function nameOf(rule: RatingRule, d: Delivery): string {
   return d.name !== undefined
-    ? `delivery ${d.name}`
+    ? deliveryName(d.name, rule.forms)
     : `the delivery of the form on ${formatDate(d.forms[0]?.occurredAt ?? "")}`;
 }
 
@@ -68,37 +72,56 @@ function judge(rule: RatingRule, d: Delivery, closure: Closure | undefined, note
     if (closure === undefined || count < minForms) {
       const forms = count < minForms ? `${count} of ${minForms} forms` : plural(count, "form");
       const why = d.name === undefined ? ", and a form without a delivery id can never be closed" : "";
-      return `waiting for ${nameOf(d)} to be complete (${forms}, ${closed}${why})`;
+      return `waiting for ${nameOf(rule, d)} to be complete (${forms}, ${closed}${why})`;
     }
     const at = [...d.forms.map((f) => f.occurredAt), closure.occurredAt].sort((a, b) => instant(a) - instant(b)).at(-1);
     return { forms: d.forms, closure, average: averageOf(d.forms), at: at ?? closure.occurredAt };
   }
   if (count < minForms) {
-    return `waiting for ${nameOf(d)} to be complete (${count} of ${minForms} forms)`;
+    return `waiting for ${nameOf(rule, d)} to be complete (${count} of ${minForms} forms)`;
   }
   const judged = d.forms.slice(0, minForms);
   for (const late of d.forms.slice(minForms)) {
     const on = `rating on ${formatDate(late.occurredAt)} (${late.form})`;
-    notes.push(`${on} does not count: ${nameOf(d)} was complete with ${plural(minForms, "form")}`);
+    notes.push(`${on} does not count: ${nameOf(rule, d)} was complete with ${plural(minForms, "form")}`);
   }
   const last = judged.at(-1) as Form;
   return { forms: judged, closure: undefined, average: averageOf(judged), at: last.occurredAt };
 }
 
 /**
+ * Why a delivery does not count under the rule's filters, or undefined: it is judged whole, so it counts only when
+ * every form of it falls in the window (after the rule named by `after` was met, within `withinMonths`); a delivery
+ * partly before is never judged on its later forms alone.
+ */
+function outsideOf(rule: RatingRule, ctx: EvalContext, window: EvidenceWindow, d: Delivery): string | undefined {
+  const outside = d.forms.filter((f) => outsideWindow(rule, ctx, window, f.occurredAt) !== undefined);
+  const why = outside[0] === undefined ? undefined : outsideWindow(rule, ctx, window, outside[0].occurredAt);
+  if (why === undefined) {
+    return undefined;
+  }
+  if ("spent" in why) {
+    return `${nameOf(rule, d)} does not count: ${why.spent}`;
+  }
+  const dates = [...new Set(outside.map((f) => formatDate(f.occurredAt)))].join(", ");
+  const forms = outside.length === 1 ? "its form on" : "its forms on";
+  return `${nameOf(rule, d)} does not count: ${forms} ${dates} ${outside.length === 1 ? "was" : "were"} ${why.dated}`;
+}
+
+/**
  * rating: each complete delivery is judged on its own (the mean of every rating on its judged forms, same
- * scale, by authorised graders, after the filters); met at the first complete delivery whose mean ≥
- * minAverage. A delivery still open is judged on nothing: it only says what it waits for. A poor delivery
- * neither drags down nor is rescued by another one.
+ * scale, by authorised graders), and only as a whole: a delivery counts when every form of it passes the filters;
+ * met at the first complete delivery whose mean ≥ minAverage. A delivery still open is judged on nothing: it only
+ * says what it waits for. A poor delivery neither drags down nor is rescued by another one.
  */
 export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
   const forms = ctx.evidence.filter((e): e is Form => e.kind === "rating" && rule.forms.includes(e.form));
-  const filtered = applyFilters(rule, forms, ctx, "rating");
-  if ("blocked" in filtered) {
-    return filtered.blocked;
+  const window = evidenceWindow(rule, ctx, forms, "rating");
+  if ("blocked" in window) {
+    return window.blocked;
   }
-  const notes = [...filtered.notes];
-  const counted = filtered.counted.filter((r) => {
+  const notes: string[] = [];
+  const counted = forms.filter((r) => {
     const on = `rating on ${formatDate(r.occurredAt)} (${r.form})`;
     if (r.scale !== rule.scale) {
       notes.push(`${on} does not count: on a scale of ${r.scale}, not ${rule.scale}`);
@@ -115,7 +138,13 @@ export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
     }
     return true;
   });
-  const groups = deliveries(counted);
+  const groups = deliveries(counted).filter((d) => {
+    const outside = outsideOf(rule, ctx, window, d);
+    if (outside !== undefined) {
+      notes.push(outside);
+    }
+    return outside === undefined;
+  });
   const named = new Set(groups.flatMap((d) => (d.name === undefined ? [] : [d.name])));
   const closures = closuresOf(rule, ctx, named, notes);
   const judged: Judged[] = [];
@@ -144,7 +173,7 @@ export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
     ...(best === undefined
       ? []
       : [
-          `best average is ${formatMeasured(best.average)} over ${plural(best.forms.length, "form")} on ${formatDate(best.at)}`,
+          `best average is ${formatShortOf(best.average, rule.minAverage)} over ${plural(best.forms.length, "form")} on ${formatDate(best.at)}`,
         ]),
     ...open,
   ];

@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { CredentialIdParamSchema } from "../../../schemas/credential-id.js";
-import { issueCredential } from "../../../services/issue-credential.js";
+import { issueCredentialByHand } from "../../../services/issue-by-hand.js";
 import { getCredential, listCredentialPage } from "../../../services/read-credentials.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, jsonBody, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import {
   CredentialListQuerySchema,
   CredentialPageSchema,
@@ -21,7 +21,7 @@ const issueRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireApiScope("credentials:issue")] as const,
   request: {
-    body: { required: true, content: { "application/json": { schema: IssueCredentialRequestSchema } } },
+    body: jsonBody(IssueCredentialRequestSchema),
   },
   responses: {
     201: { description: "Issued", content: { "application/json": { schema: CredentialViewSchema } } },
@@ -61,7 +61,7 @@ const getRoute = createRoute({
 export function registerAdminCredentials(app: OpenAPIHono<AppEnv>): void {
   app.openapi(issueRoute, async (c) => {
     const body = c.req.valid("json");
-    const view = await issueCredential(c.var.ctx, { ...body, actor: actorOf(c.var.principal) });
+    const view = await issueCredentialByHand(c.var.ctx, { ...body, actor: actorOf(c.var.principal) });
     return c.json(view, 201, { location: `/admin/credentials/${view.id}` });
   });
   app.openapi(listRoute, (c) => c.json(listCredentialPage(c.var.ctx, c.req.valid("query")), 200));

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { acknowledgeEventBatch, claimEventBatch, listEventPage } from "../../../services/events.js";
 import { requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, jsonBody, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import {
   AckRequestSchema,
   AckResultSchema,
@@ -40,7 +40,7 @@ const claimRoute = createRoute({
     "never hold the same event; receivers de-duplicate on the event `id` in case a send outlived its lease.",
   security: bearerSecurity,
   middleware: [requireApiScope("events:deliver")] as const,
-  request: { body: { required: true, content: { "application/json": { schema: ClaimRequestSchema } } } },
+  request: { body: jsonBody(ClaimRequestSchema) },
   responses: {
     200: { description: "Claimed (possibly none)", content: { "application/json": { schema: ClaimResultSchema } } },
     ...problems(...BODY_PROBLEMS, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
@@ -55,7 +55,7 @@ const ackRoute = createRoute({
   description: "Marks claimed events delivered for the channel: they are never handed out to it again.",
   security: bearerSecurity,
   middleware: [requireApiScope("events:deliver")] as const,
-  request: { body: { required: true, content: { "application/json": { schema: AckRequestSchema } } } },
+  request: { body: jsonBody(AckRequestSchema) },
   responses: {
     200: { description: "Acknowledged", content: { "application/json": { schema: AckResultSchema } } },
     ...problems(...BODY_PROBLEMS, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { COMPLETION_TYPES } from "../../../domain/criteria/rule-schema.js";
+import { DisplayNameSchema } from "../../../schemas/display-name.js";
 import { EmailSchema } from "../../../schemas/email.js";
 import type { ReadEvidence } from "../../../services/submit-evidence.js";
 import { fieldErrors } from "../../problem.js";
@@ -21,7 +22,7 @@ const base = {
     .openapi({ description: "Your id for this record: resubmitting the same id changes nothing", example: "lms-4711" }),
   person: z.strictObject({
     email: EmailSchema,
-    name: z.string().trim().min(1).max(200).optional(),
+    name: DisplayNameSchema.optional(),
   }),
   occurredAt: z.iso
     .datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone" })
@@ -84,6 +85,10 @@ export const ClosureEvidenceSchema = z
   .strictObject({
     kind: z.literal("closure"),
     ...base,
+    form: item.openapi({
+      description: "The form whose delivery is closed (a delivery id is one form's: another course's may share it)",
+      example: "gitlab-basics-training-survey",
+    }),
     delivery: item.openapi({
       description:
         "The delivery the grader closes: every form of it is in. Its forms are judged from now on, and it takes no more",

@@ -6,7 +6,7 @@ import type { Submitter } from "../../../services/record-evidence.js";
 import { submitEvidence, submitEvidenceBatch } from "../../../services/submit-evidence.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, jsonBody, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import {
   BatchRequestSchema,
   BatchResultSchema,
@@ -25,7 +25,7 @@ const recordRoute = createRoute({
     "Assessment results, completions, form ratings and delivery closures for a person. Idempotent by `externalId`; append-only (correct with `supersedes`). Ids no certification uses are refused (422) unless the record is marked `uncatalogued`.",
   security: bearerSecurity,
   middleware: [requireApiScope("evidence:write")] as const,
-  request: { body: { required: true, content: { "application/json": { schema: EvidenceInputSchema } } } },
+  request: { body: jsonBody(EvidenceInputSchema) },
   responses: {
     201: { description: "Recorded", content: { "application/json": { schema: RecordResultSchema } } },
     200: {
@@ -37,7 +37,7 @@ const recordRoute = createRoute({
       ...AUTH_PROBLEMS,
       {
         code: "FORBIDDEN",
-        when: "The API key lacks the evidence:write scope, or names a grader role it does not grade as",
+        when: "The API key lacks the evidence:write scope, names a grader role it does not grade as, or does not grade as a role the record's item needs (a graded lab, a shadowing, an observation form, a closure)",
       },
       {
         code: "CONFLICT",
@@ -58,7 +58,7 @@ const batchRoute = createRoute({
   description: "Each record is validated and recorded on its own; the answer reports every record.",
   security: bearerSecurity,
   middleware: [requireApiScope("evidence:write")] as const,
-  request: { body: { required: true, content: { "application/json": { schema: BatchRequestSchema } } } },
+  request: { body: jsonBody(BatchRequestSchema) },
   responses: {
     200: { description: "Per-record results", content: { "application/json": { schema: BatchResultSchema } } },
     ...problems(...BODY_PROBLEMS, ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),

@@ -14,7 +14,7 @@ import {
 } from "../../../services/credential-status.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, jsonBody, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { CredentialViewSchema } from "./credential-schemas.js";
 import { ReissueResultSchema } from "./lifecycle-schemas.js";
 
@@ -37,7 +37,7 @@ function statusRoute(operation: "revoke" | "suspend" | "reinstate", schema: z.Zo
     middleware: [requireApiScope("credentials:status")] as const,
     request: {
       params: CredentialIdParamSchema,
-      body: { required: true, content: { "application/json": { schema } } },
+      body: jsonBody(schema),
     },
     responses: {
       200: {
@@ -81,7 +81,7 @@ const reissueRoute = createRoute({
   middleware: [requireApiScope("credentials:status")] as const,
   request: {
     params: CredentialIdParamSchema,
-    body: { required: true, content: { "application/json": { schema: ReissueRequestSchema } } },
+    body: jsonBody(ReissueRequestSchema),
   },
   responses: {
     201: { description: "Reissued", content: { "application/json": { schema: ReissueResultSchema } } },

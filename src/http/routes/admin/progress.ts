@@ -4,7 +4,7 @@ import { approve, listPendingApprovals, reject } from "../../../services/approva
 import { candidatesFor, progressForPerson } from "../../../services/progress.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
-import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, bearerSecurity, jsonBody, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const Report = z.record(z.string(), z.unknown()).openapi("RuleReport");
@@ -121,10 +121,7 @@ const rejectRoute = createRoute({
   middleware: [requireApiScope("credentials:issue")] as const,
   request: {
     params: ApprovalId,
-    body: {
-      required: true,
-      content: { "application/json": { schema: z.strictObject({ reason: z.string().trim().min(1).max(2000) }) } },
-    },
+    body: jsonBody(z.strictObject({ reason: z.string().trim().min(1).max(2000) })),
   },
   responses: {
     200: json(z.object({ rejected: z.literal(true) }), "Rejected"),

@@ -10,7 +10,7 @@ import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { CredentialPage, credentialPageKey } from "../../pages/credential-page.js";
 import { prefersHtml } from "../../pages/negotiate.js";
 import { siteOf } from "../../pages/site.js";
-import { problemResponse, validationHook } from "../../problem.js";
+import { problemResponse } from "../../problem.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import { sendNotFoundPage } from "../../send-not-found.js";
 import { renderPage, sendHtml, sendPage } from "../../send-page.js";
@@ -132,28 +132,21 @@ function readEmail(value: unknown): { email: string } | { error: string } {
 }
 
 export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(
-    jsonRoute,
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const { format } = c.req.valid("query");
-      if (format === "html" || (format === undefined && prefersHtml(c.req.header("accept")))) {
-        return credentialPage(c, id);
-      }
-      const document = getSignedCredential(c.var.ctx, id);
-      // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
-      return c.json(JSON.parse(document) as Record<string, never>, 200, {
-        "content-type": "application/vc+ld+json",
-        "cache-control": "no-cache",
-        vary: "Accept",
-      });
-    },
-    // A truncated or mistyped credential URL is "no such credential" to a person; machines keep the 400 problem.
-    (result, c) =>
-      !result.success && result.target === "param" && prefersHtml(c.req.header("accept"))
-        ? sendNotFoundPage(c, "credential", { varyAccept: true })
-        : validationHook(result, c),
-  );
+  // A truncated or mistyped credential URL is "no such credential" to a person (the shared validation hook).
+  app.openapi(jsonRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { format } = c.req.valid("query");
+    if (format === "html" || (format === undefined && prefersHtml(c.req.header("accept")))) {
+      return credentialPage(c, id);
+    }
+    const document = getSignedCredential(c.var.ctx, id);
+    // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
+    return c.json(JSON.parse(document) as Record<string, never>, 200, {
+      "content-type": "application/vc+ld+json",
+      "cache-control": "no-cache",
+      vary: "Accept",
+    });
+  });
   app.openapi(jwtRoute, (c) => {
     const jwt = getCredentialJwt(c.var.ctx, c.req.valid("param").id);
     return c.text(jwt, 200, { "cache-control": "no-cache" });

@@ -3,7 +3,7 @@ import { AppError } from "../../../errors.js";
 import { verifyPresentationForVcApi } from "../../../services/vc-api-presentations.js";
 import { verifyForVcApi } from "../../../services/vc-api-verify.js";
 import type { AppEnv } from "../../env.js";
-import { BODY_PROBLEMS, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { BODY_PROBLEMS, jsonBody, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import {
   VcApiPresentationRequestSchema,
@@ -23,7 +23,7 @@ const verifyCredentialRoute = createRoute({
     "VC-JOSE-COSE vc+jwt envelopes). 200 with the checks when it verifies; 400 problem details carrying the checks " +
     "when it does not (not genuine, revoked, expired, or a check that could not be made).",
   middleware: [verifyRateLimit()] as const,
-  request: { body: { required: true, content: { "application/json": { schema: VcApiVerifyRequestSchema } } } },
+  request: { body: jsonBody(VcApiVerifyRequestSchema) },
   responses: {
     200: { description: "Verified", content: { "application/json": { schema: VcApiVerifyResultSchema } } },
     ...problems(
@@ -50,7 +50,7 @@ const verifyPresentationRoute = createRoute({
     "unsigned presentation is verified only when sent as `presentation` (the VC API's proofless request); as " +
     "`verifiablePresentation` it needs its proof. 200 when all of it verifies, else 400 problem details carrying the checks.",
   middleware: [verifyRateLimit()] as const,
-  request: { body: { required: true, content: { "application/json": { schema: VcApiPresentationRequestSchema } } } },
+  request: { body: jsonBody(VcApiPresentationRequestSchema) },
   responses: {
     200: { description: "Verified", content: { "application/json": { schema: VcApiPresentationResultSchema } } },
     ...problems(

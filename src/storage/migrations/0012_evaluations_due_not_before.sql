@@ -1,0 +1,1 @@
+ALTER TABLE `evaluations_due` ADD `not_before` integer;
