@@ -58,16 +58,33 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
         const message = `key generation ${generation} cannot sign (active generations held: ${held})`;
         return { ok: false, index: 0, error: { name: "Error", message } };
       }
-      const signed: SignedCredential[] = [];
+      // Each VC-JWT's ES256 signature is made on libuv's thread pool (WebCrypto) while this thread computes the
+      // next proofs: waiting for each in turn left this thread idle a fifth of the time.
+      const jwts: Promise<string>[] = [];
+      const documents: JsonObject[] = [];
+      let refused: ChunkOutcome | undefined;
       for (const [index, credential] of credentials.entries()) {
         try {
           const document = await signDataIntegrity({ credential, signer, documentLoader, now: created });
-          const jwt = await signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey });
-          signed.push({ document, jwt, verificationMethod: signer.verificationMethod });
+          documents.push(document);
+          jwts.push(signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey }));
         } catch (error) {
-          return { ok: false, index, error: describe(error) };
+          refused = { ok: false, index, error: describe(error) };
+          break;
         }
       }
+      const settled = await Promise.allSettled(jwts);
+      const failed = settled.findIndex((jwt) => jwt.status === "rejected");
+      if (failed !== -1) {
+        return { ok: false, index: failed, error: describe((settled[failed] as PromiseRejectedResult).reason) };
+      }
+      if (refused) {
+        return refused;
+      }
+      const signed = documents.map((document, i): SignedCredential => {
+        const jwt = (settled[i] as PromiseFulfilledResult<string>).value;
+        return { document, jwt, verificationMethod: signer.verificationMethod };
+      });
       return { ok: true, signed };
     },
   };
