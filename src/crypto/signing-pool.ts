@@ -102,6 +102,8 @@ function startThreads(options: SigningPoolOptions, keys: KeyringMaterial, size: 
     maxThreads: size,
     resourceLimits: options.resourceLimits,
     niceIncrement: options.niceIncrement ?? DEFAULT_NICE_INCREMENT,
+    // First come, first served (by default piscina sends a task it could not place to the back of its queue).
+    stricterFIFO: true,
   });
   // A worker that dies with no task of ours is reported here; one that held tasks fails them (retried below).
   piscina.on("error", () => {});
@@ -183,10 +185,28 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     const chunks = chunksOf(request, chunkSize, size);
     const offsets = chunks.map((_, i) => i * (chunks[0]?.credentials.length ?? 0));
     if (piscina) {
+      // Two chunks per worker in flight (one signing, one waiting), the next sent as one comes back: a request signed
+      // meanwhile waits behind a few chunks, not behind the whole batch, and a failed batch stops sending.
       const pool = piscina;
-      const results = await Promise.all(
-        chunks.map(async (chunk, i) => signedOrThrow(await runOnWorker(pool, chunk), offsets[i] as number)),
-      );
+      const results: SignedCredential[][] = [];
+      const failures: { chunk: number; error: unknown }[] = [];
+      let next = 0;
+      const lane = async () => {
+        while (next < chunks.length && failures.length === 0) {
+          const i = next++;
+          try {
+            results[i] = signedOrThrow(await runOnWorker(pool, chunks[i] as SigningChunk), offsets[i] as number);
+          } catch (error) {
+            failures.push({ chunk: i, error });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(2 * size, chunks.length) }, lane));
+      // Chunks go out in order and those in flight are awaited: the earliest failure is the first bad credential.
+      const first = failures.sort((a, b) => a.chunk - b.chunk)[0];
+      if (first) {
+        throw first.error;
+      }
       return results.flat();
     }
     const signer = session as SigningSession; // a batch is signed with the keys of its start, as a worker's would be

@@ -135,6 +135,22 @@ describe("the pool signs what the main thread and the stock library sign", () =>
   });
 });
 
+describe("a batch shares the workers", () => {
+  it("a credential asked for while a large batch signs waits for a few chunks, not for the batch", async () => {
+    const threads = await pool({ chunkSize: 2 });
+    const order: string[] = [];
+    const large = threads
+      .signCredentials({ credentials: batch(120, 600), created: fx.now, generation: 1 })
+      .then(() => order.push("batch"));
+    const [one] = batch(1, 800);
+    const single = threads
+      .signCredential({ credential: one!, created: fx.now, generation: 1 })
+      .then(() => order.push("single"));
+    await Promise.all([large, single]);
+    expect(order).toEqual(["single", "batch"]);
+  });
+});
+
 describe("a credential that cannot be signed fails its batch at once", () => {
   it("with the signing error and the credential's position, without trying again", async () => {
     const lost: Error[] = [];
