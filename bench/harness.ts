@@ -3,22 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeServices } from "../src/compose.js";
 import { loadConfig } from "../src/config.js";
-import { generateIssuerKey } from "../src/crypto/issuer-keys.js";
+import { generateIssuerKey, type StoredIssuerKey } from "../src/crypto/issuer-keys.js";
 import { createLogger } from "../src/logger.js";
 import type { ServiceContext } from "../src/services/deps.js";
 
-/** A service context on a real file database (WAL) in a temp folder, with fresh keys; logging off. */
-export async function benchContext(): Promise<{ ctx: ServiceContext; cleanup: () => void }> {
+/** A service context on a real file database (WAL) in a temp folder, with fresh keys (returned too); logging off. */
+export async function benchContext(): Promise<{ ctx: ServiceContext; keys: StoredIssuerKey[]; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), "laurel-bench-"));
   const config = loadConfig({ LAUREL_PUBLIC_URL: "https://badges.bench", LAUREL_DB_PATH: join(dir, "bench.db") });
+  const keys = [await generateIssuerKey(1, new Date())];
   const { ctx, close } = await composeServices(config, {
     logger: createLogger({ level: "silent", write: () => {} }),
     database: "create",
-    keys: [await generateIssuerKey(1, new Date())],
+    keys,
     fetchRemote: null,
   });
   return {
     ctx,
+    keys,
     cleanup: () => {
       close();
       rmSync(dir, { recursive: true, force: true });

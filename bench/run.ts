@@ -4,6 +4,7 @@ import { benchCanonicalSigning } from "./canonical-signing.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
 import { benchPageThroughput } from "./page-throughput.js";
+import { benchSigningPool } from "./signing-pool.js";
 import { benchStatusLists } from "./status-lists.js";
 import { benchVcApiVerify } from "./vc-api-verify.js";
 import { benchVerifyThroughput } from "./verify-throughput.js";
@@ -23,3 +24,10 @@ await benchVcApiVerify({ blocks: quick ? 2 : 6, perBlock: quick ? 30 : 300 });
 await benchStatusLists({ revokes: quick ? 10 : 40, requests: quick ? 1000 : 5000, blocks: quick ? 3 : 7 });
 await benchPageThroughput({ credentials: quick ? 20 : 200, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 });
 await benchCanonicalSigning({ blocks: quick ? 3 : 7, perBlock: quick ? 20 : 100 });
+await benchSigningPool({
+  batch: quick ? 1000 : 10_000,
+  blocks: quick ? 2 : 5,
+  stockPerBlock: quick ? 30 : 200,
+  chunkSizes: quick ? [4, 32] : [1, 4, 16, 32, 64, 256],
+  sweepBatch: quick ? 400 : 4000,
+});

@@ -79,6 +79,8 @@ describe("the architecture test catches what it should (test/fixtures/architectu
       // crypto, baking, storage
       'src/crypto/sign.ts:1 import "../verify/engine.js": crypto may not import verify (src/verify/engine.ts)',
       'src/crypto/sign.ts:2 import "node:fs": crypto may import node:fs only in src/crypto/key-files.ts (the key files)',
+      'src/crypto/threads.ts:1 import "piscina": crypto may import piscina only in src/crypto/signing-pool.ts (the signing pool\'s worker threads)',
+      'src/crypto/threads.ts:2 side-effect import "../harden-process.js": crypto may not import harden-process (src/harden-process.ts)',
       'src/baking/png.ts:1 import "../storage/db.js": baking may not import storage (src/storage/db.ts)',
       'src/storage/db.ts:1 import "../crypto/keyring.js": storage may not import crypto (src/crypto/keyring.ts)',
       // verify

@@ -26,6 +26,8 @@ export type DidDocument = {
 
 /** The signing half of the keyring: what the service needs to sign, never serialised. */
 export type IssuerSigner = {
+  /** The key generation (`key-<n>` of the DID document, `/keys/key-<n>` of the JWKs). */
+  generation: number;
   verificationMethod: string;
   signer: Ed25519Multikey.Signer;
   jwtKid: string;
@@ -45,17 +47,44 @@ export function jwtKidUrl(publicUrl: string, generation: number): string {
   return `${publicUrl}/keys/key-${generation}`;
 }
 
-/** Builds the keyring; the newest active generation signs, every generation stays published. */
-export async function createKeyring(options: {
-  keys: StoredIssuerKey[];
+/** The key generations a keyring is built from, with the issuer's DID and public URL: what a signing worker is sent. */
+export type KeyringMaterial = { keys: StoredIssuerKey[]; did: string; publicUrl: string };
+
+/** The generation that signs: the newest active one that still holds its private parts. */
+export function activeIssuerKey(keys: StoredIssuerKey[]): StoredIssuerKey | undefined {
+  return keys.filter((k) => k.status === "active" && k.ed25519.secretKeyMultibase && k.p256.privateJwk).at(-1);
+}
+
+/** The signer of one key generation (its Ed25519 key for proofs, its P-256 key for VC-JWTs); it must hold both. */
+export async function createIssuerSigner(options: {
+  key: StoredIssuerKey;
   did: string;
   publicUrl: string;
-}): Promise<IssuerKeyring> {
-  const { keys, did, publicUrl } = options;
-  const active = keys.filter((k) => k.status === "active" && k.ed25519.secretKeyMultibase && k.p256.privateJwk).at(-1);
-  if (!active) {
-    throw new Error("No active issuer key with its private parts: run the key rotation command to create one");
+}): Promise<IssuerSigner> {
+  const { key, did, publicUrl } = options;
+  if (!key.ed25519.secretKeyMultibase || !key.p256.privateJwk) {
+    throw new Error(`Issuer key generation ${key.generation} holds no private parts: it cannot sign`);
   }
+  const vmId = `${did}#key-${key.generation}`;
+  const edKey = await Ed25519Multikey.from({
+    "@context": MULTIKEY_V1_CONTEXT,
+    id: vmId,
+    type: "Multikey",
+    controller: did,
+    publicKeyMultibase: key.ed25519.publicKeyMultibase,
+    secretKeyMultibase: key.ed25519.secretKeyMultibase,
+  });
+  return {
+    generation: key.generation,
+    verificationMethod: vmId,
+    signer: edKey.secretKey ? createEd25519Signer(vmId, edKey.secretKey, edKey.publicKey) : edKey.signer(),
+    jwtKid: jwtKidUrl(publicUrl, key.generation),
+    jwtPrivateKey: await importJWK(key.p256.privateJwk as JWK, "ES256"),
+  };
+}
+
+/** The DID document publishing every generation's Ed25519 key as a Multikey verification method. */
+export function issuerDidDocument(keys: StoredIssuerKey[], did: string): DidDocument {
   const verificationMethod = keys.map(
     (k): VerificationMethod => ({
       id: `${did}#key-${k.generation}`,
@@ -64,6 +93,21 @@ export async function createKeyring(options: {
       publicKeyMultibase: k.ed25519.publicKeyMultibase,
     }),
   );
+  return {
+    "@context": [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
+    id: did,
+    verificationMethod,
+    assertionMethod: verificationMethod.map((vm) => vm.id),
+  };
+}
+
+/** Builds the keyring; the newest active generation signs, every generation stays published. */
+export async function createKeyring(options: KeyringMaterial): Promise<IssuerKeyring> {
+  const { keys, did, publicUrl } = options;
+  const active = activeIssuerKey(keys);
+  if (!active) {
+    throw new Error("No active issuer key with its private parts: run the key rotation command to create one");
+  }
   const jwks = keys.map(
     (k): PublicJwk => ({
       ...publicPart(k.p256.publicJwk),
@@ -72,31 +116,11 @@ export async function createKeyring(options: {
       use: "sig",
     }),
   );
-  const vmId = `${did}#key-${active.generation}`;
-  const edKey = await Ed25519Multikey.from({
-    "@context": MULTIKEY_V1_CONTEXT,
-    id: vmId,
-    type: "Multikey",
-    controller: did,
-    publicKeyMultibase: active.ed25519.publicKeyMultibase,
-    secretKeyMultibase: active.ed25519.secretKeyMultibase,
-  });
-  const jwtPrivateKey = await importJWK(active.p256.privateJwk as JWK, "ES256");
   return {
     did,
-    didDocument: {
-      "@context": [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
-      id: did,
-      verificationMethod,
-      assertionMethod: verificationMethod.map((vm) => vm.id),
-    },
+    didDocument: issuerDidDocument(keys, did),
     jwks,
-    active: {
-      verificationMethod: vmId,
-      signer: edKey.secretKey ? createEd25519Signer(vmId, edKey.secretKey, edKey.publicKey) : edKey.signer(),
-      jwtKid: jwtKidUrl(publicUrl, active.generation),
-      jwtPrivateKey,
-    },
+    active: await createIssuerSigner({ key: active, did, publicUrl }),
   };
 }
 

@@ -47,7 +47,21 @@ export const LAYERS: Record<string, Layer> = {
     // zod: issuer-keys.ts validates the key files it is handed (a pure library, as in the domain).
     packages: ["jose", "@digitalbazaar/*", "jsonld", "rdf-canonize", "zod", ...CONTEXT_PACKAGES],
     builtins: ["node:crypto"],
-    limited: [{ modules: ["node:fs", "node:path"], inFiles: ["src/crypto/key-files.ts"], why: "the key files" }],
+    limited: [
+      { modules: ["node:fs", "node:path"], inFiles: ["src/crypto/key-files.ts"], why: "the key files" },
+      {
+        modules: ["piscina", "node:os", "node:worker_threads"],
+        inFiles: ["src/crypto/signing-pool.ts"],
+        why: "the signing pool's worker threads",
+      },
+    ],
+  },
+  /** The signing pool's worker thread (piscina loads it): an entry point, so process hardening comes first. */
+  "signing-worker": {
+    paths: ["src/crypto/signing-worker.ts"],
+    layers: ["crypto", "harden-process"],
+    packages: [],
+    builtins: ["node:worker_threads"],
   },
   baking: {
     paths: ["src/baking/"],

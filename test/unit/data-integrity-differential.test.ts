@@ -8,10 +8,8 @@ import { createEddsaRdfc2022Cryptosuite } from "../../src/crypto/eddsa-rdfc-2022
 import { encodeStatusList } from "../../src/domain/status/bitstring.js";
 import { buildStatusListCredential } from "../../src/domain/status/status-list-credential.js";
 import {
-  type CredentialShape,
   credentialFor,
-  NAMES,
-  ODD_TEXT,
+  CREDENTIAL_SHAPES as SHAPES,
   type SigningFixture,
   signingFixture,
   stockSign,
@@ -22,22 +20,6 @@ import {
  * Differential: the fast path (signDataIntegrity, and the cryptosuite's canonize) against the stock libraries, on
  * every certification of the catalog in every shape the service produces, byte for byte.
  */
-
-const SHAPES: Record<string, CredentialShape> = {
-  plain: {},
-  "with evidence and results": { evidence: true },
-  "no expiry": { validUntil: "none" },
-  "with expiry": { validUntil: "set", evidence: true },
-  "suspendable (two status entries)": { suspension: true, evidence: true },
-  reissued: { awardedDate: new Date("2024-11-05T08:00:00Z"), validUntil: "set" },
-  "non-ASCII and RTL names": { name: NAMES.join(" / "), email: "zoë@exämple.org" },
-  "odd characters": { name: ODD_TEXT, text: ODD_TEXT, evidence: true },
-  "very long texts": {
-    name: "N".repeat(2_000),
-    text: `${"Lorem ipsum dolor sit amet. ".repeat(300)}\n`,
-    evidence: true,
-  },
-};
 
 let fx: SigningFixture;
 let outcomes: CanonizeOutcome[] = [];

@@ -36,6 +36,8 @@ export async function signingFixture(publicUrl = "https://badges.test", settings
   return {
     publicUrl,
     now,
+    /** The stored key generation (private parts included): the key material of a signing pool. */
+    stored,
     keyring,
     stockSigner: stockKey.signer(),
     issuer: buildIssuerProfile(did, {
@@ -153,3 +155,20 @@ export const NAMES = [
   'O\'Brien "Bob" \\o/',
   "Line\u2028Separator",
 ];
+
+/** The credential shapes the service produces, for differential tests (the fast path, the signing pool). */
+export const CREDENTIAL_SHAPES: Record<string, CredentialShape> = {
+  plain: {},
+  "with evidence and results": { evidence: true },
+  "no expiry": { validUntil: "none" },
+  "with expiry": { validUntil: "set", evidence: true },
+  "suspendable (two status entries)": { suspension: true, evidence: true },
+  reissued: { awardedDate: new Date("2024-11-05T08:00:00Z"), validUntil: "set" },
+  "non-ASCII and RTL names": { name: NAMES.join(" / "), email: "zoë@exämple.org" },
+  "odd characters": { name: ODD_TEXT, text: ODD_TEXT, evidence: true },
+  "very long texts": {
+    name: "N".repeat(2_000),
+    text: `${"Lorem ipsum dolor sit amet. ".repeat(300)}\n`,
+    evidence: true,
+  },
+};

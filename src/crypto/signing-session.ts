@@ -1,0 +1,102 @@
+import { type JsonObject, signDataIntegrity } from "./data-integrity.js";
+import { createDocumentLoader } from "./document-loader.js";
+import {
+  createIssuerSigner,
+  didDocuments,
+  type IssuerSigner,
+  issuerDidDocument,
+  type KeyringMaterial,
+} from "./keyring.js";
+import { signVcJwt } from "./vc-jwt.js";
+
+/** A credential signed both ways: the Data Integrity document (`proof` an array) and its VC-JWT. */
+export type SignedCredential = { document: JsonObject; jwt: string; verificationMethod: string };
+
+/** Credentials to sign with one key generation and one proof `created` time. */
+export type SigningChunk = { credentials: JsonObject[]; created: Date; generation: number };
+
+/**
+ * What signing a chunk gives: every credential signed, in order, or the first one that could not be (its input or the
+ * key material was refused: signing it again would fail again). Errors travel as data, so that an exception a signing
+ * worker's caller sees always means the worker itself was lost.
+ */
+export type ChunkOutcome =
+  | { ok: true; signed: SignedCredential[] }
+  | { ok: false; index: number; error: { name: string; message: string } };
+
+export type SigningSession = {
+  /** The generations this session can sign with (active, with their private parts). */
+  generations: number[];
+  signChunk(chunk: SigningChunk): Promise<ChunkOutcome>;
+};
+
+function describe(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: "Error", message: String(error) };
+}
+
+/**
+ * Everything a thread needs to sign (a worker builds one from the key material it is sent; the main thread builds one
+ * when the pool has no workers): the signers of every active generation, and a document loader serving the bundled
+ * contexts and the issuer's DID document. Signing is `signDataIntegrity` then `signVcJwt` over the signed document,
+ * exactly as issuance does it, with this thread's fast cryptosuite.
+ */
+export async function createSigningSession(material: KeyringMaterial): Promise<SigningSession> {
+  const { keys, did, publicUrl } = material;
+  const signers = new Map<number, IssuerSigner>();
+  for (const key of keys.filter((k) => k.status === "active" && k.ed25519.secretKeyMultibase && k.p256.privateJwk)) {
+    signers.set(key.generation, await createIssuerSigner({ key, did, publicUrl }));
+  }
+  const documentLoader = createDocumentLoader(didDocuments(issuerDidDocument(keys, did)));
+  return {
+    generations: [...signers.keys()],
+    async signChunk({ credentials, created, generation }) {
+      const signer = signers.get(generation);
+      if (!signer) {
+        const held = [...signers.keys()].join(", ") || "none";
+        const message = `key generation ${generation} cannot sign (active generations held: ${held})`;
+        return { ok: false, index: 0, error: { name: "Error", message } };
+      }
+      // Each VC-JWT's ES256 signature is made on libuv's thread pool (WebCrypto) while this thread computes the
+      // next proofs: waiting for each in turn left this thread idle a fifth of the time.
+      const jwts: Promise<string>[] = [];
+      const documents: JsonObject[] = [];
+      let refused: ChunkOutcome | undefined;
+      for (const [index, credential] of credentials.entries()) {
+        try {
+          const document = await signDataIntegrity({ credential, signer, documentLoader, now: created });
+          documents.push(document);
+          jwts.push(signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey }));
+        } catch (error) {
+          refused = { ok: false, index, error: describe(error) };
+          break;
+        }
+      }
+      const settled = await Promise.allSettled(jwts);
+      const failed = settled.findIndex((jwt) => jwt.status === "rejected");
+      if (failed !== -1) {
+        return { ok: false, index: failed, error: describe((settled[failed] as PromiseRejectedResult).reason) };
+      }
+      if (refused) {
+        return refused;
+      }
+      const signed = documents.map((document, i): SignedCredential => {
+        const jwt = (settled[i] as PromiseFulfilledResult<string>).value;
+        return { document, jwt, verificationMethod: signer.verificationMethod };
+      });
+      return { ok: true, signed };
+    },
+  };
+}
+
+/** What a signing worker is asked: sign a chunk, or say how it runs (once, when a pool starts). */
+export type WorkerTask = { kind: "sign"; chunk: SigningChunk } | { kind: "probe" };
+
+/** A worker's answer to a probe: the generations it can sign with and whether its process hardening holds. */
+export type WorkerProbe =
+  | { ok: true; threadId: number; hardened: boolean; generations: number[] }
+  | { ok: false; index: number; error: { name: string; message: string } };
+
+/** What a signing worker is started with (piscina's `workerData`): the key material, in memory only. */
+export type SigningWorkerData = { keys: KeyringMaterial };

@@ -1,0 +1,38 @@
+import "../harden-process.js";
+import { threadId, workerData } from "node:worker_threads";
+import {
+  type ChunkOutcome,
+  createSigningSession,
+  type SigningWorkerData,
+  type WorkerProbe,
+  type WorkerTask,
+} from "./signing-session.js";
+
+/**
+ * A signing worker thread of the pool (signing-pool.ts; piscina loads this module and calls its default export for
+ * every task). The key material comes once, with the thread (`workerData`); the worker builds its own signers,
+ * document loader and, through signDataIntegrity, its own fast cryptosuite (module state per thread). Process
+ * hardening first: a worker is a new JavaScript realm, with an `Object.prototype.__proto__` of its own unless the
+ * process runs with `--disable-proto=delete`.
+ */
+const session = createSigningSession((workerData as SigningWorkerData).keys);
+session.catch(() => {}); // a refused key material is answered to every task, below
+
+function refusal(error: unknown): { ok: false; index: number; error: { name: string; message: string } } {
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  return { ok: false, index: 0, error: { name, message: `the signing keys were refused: ${message}` } };
+}
+
+export default async function runSigningTask(task: WorkerTask): Promise<ChunkOutcome | WorkerProbe> {
+  let ready: Awaited<typeof session>;
+  try {
+    ready = await session;
+  } catch (error) {
+    return refusal(error);
+  }
+  if (task.kind === "probe") {
+    const hardened = Object.getOwnPropertyDescriptor(Object.prototype, "__proto__") === undefined;
+    return { ok: true, threadId, hardened, generations: ready.generations };
+  }
+  return ready.signChunk(task.chunk);
+}

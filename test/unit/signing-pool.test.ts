@@ -1,0 +1,356 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type JsonObject, signDataIntegrity } from "../../src/crypto/data-integrity.js";
+import { createDocumentLoader } from "../../src/crypto/document-loader.js";
+import { generateIssuerKey, retireIssuerKey } from "../../src/crypto/issuer-keys.js";
+import { createKeyring, didDocuments, type IssuerKeyring, type KeyringMaterial } from "../../src/crypto/keyring.js";
+import {
+  createSigningPool,
+  type SignedCredential,
+  SigningError,
+  type SigningPool,
+  type SigningPoolOptions,
+} from "../../src/crypto/signing-pool.js";
+import { signVcJwt } from "../../src/crypto/vc-jwt.js";
+import {
+  CREDENTIAL_SHAPES,
+  credentialFor,
+  type SigningFixture,
+  signingFixture,
+  stockSign,
+  stockVerifies,
+} from "./data-integrity-fixtures.js";
+
+/**
+ * The signing pool (src/crypto/signing-pool.ts): what its workers sign is what the main thread and the stock library
+ * sign, in the input's order, whatever happens to a worker meanwhile.
+ */
+
+let fx: SigningFixture;
+let material: KeyringMaterial;
+let dir: string;
+const pools: SigningPool[] = [];
+const FAULTY_WORKER = new URL("../fixtures/signing-worker-faults.ts", import.meta.url);
+
+async function pool(options: Partial<SigningPoolOptions> = {}): Promise<SigningPool> {
+  const created = await createSigningPool({ keys: material, size: 2, ...options });
+  pools.push(created);
+  return created;
+}
+
+/** A batch of distinct credentials (ids, recipients, status indexes), of every certification in turn. */
+function batch(count: number, from = 1): JsonObject[] {
+  const entries = fx.catalog.entries;
+  return Array.from({ length: count }, (_, i) =>
+    credentialFor(fx, entries[i % entries.length]!, { index: from + i, evidence: i % 2 === 0 }),
+  );
+}
+
+/**
+ * The VC-JWT verifies with the signing generation's public JWK (ES256 is randomised: no byte comparison), and its
+ * header and payload are those signVcJwt gives over the same signed document.
+ */
+async function expectJwtOf(signed: SignedCredential, keyring: IssuerKeyring = fx.keyring) {
+  const signer = keyring.active;
+  const jwk = keyring.jwks.find((k) => k.kid === signer.jwtKid) as JWK;
+  const publicKey = await importJWK(jwk, "ES256");
+  const reference = await signVcJwt({
+    credential: signed.document,
+    kid: signer.jwtKid,
+    privateKey: signer.jwtPrivateKey,
+  });
+  const text = async (jwt: string) => new TextDecoder().decode((await compactVerify(jwt, publicKey)).payload);
+  expect(await text(signed.jwt)).toBe(await text(reference));
+  expect(decodeProtectedHeader(signed.jwt)).toEqual(decodeProtectedHeader(reference));
+  expect(signed.verificationMethod).toBe(signer.verificationMethod);
+}
+
+beforeAll(async () => {
+  fx = await signingFixture();
+  material = { keys: [fx.stored], did: fx.keyring.did, publicUrl: fx.publicUrl };
+  dir = mkdtempSync(join(tmpdir(), "laurel-signing-pool-"));
+});
+
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the pool signs what the main thread and the stock library sign", () => {
+  it("for every catalog certification in every credential shape, byte for byte, with the matching VC-JWT", async () => {
+    const threads = await pool({ chunkSize: 5 });
+    expect(threads.size).toBe(2);
+    const credentials: JsonObject[] = [];
+    for (const entry of fx.catalog.entries) {
+      for (const shape of Object.values(CREDENTIAL_SHAPES)) {
+        credentials.push(credentialFor(fx, entry, { ...shape, index: credentials.length + 1 }));
+      }
+    }
+    const signed = await threads.signCredentials({ credentials, created: fx.now, generation: 1 });
+    expect(signed).toHaveLength(credentials.length);
+    for (const [i, credential] of credentials.entries()) {
+      const out = signed[i]!;
+      const expected = JSON.stringify(await stockSign(fx, credential));
+      expect(JSON.stringify(out.document), String(credential.id)).toBe(expected);
+      const mainThread = await signDataIntegrity({
+        credential: structuredClone(credential),
+        signer: fx.keyring.active,
+        documentLoader: fx.documentLoader,
+        now: fx.now,
+      });
+      expect(JSON.stringify(mainThread)).toBe(expected);
+      await expectJwtOf(out);
+    }
+  });
+
+  it("and so does the main thread alone (size 0), yielding to the event loop between chunks", async () => {
+    const alone = await pool({ size: 0, chunkSize: 2 });
+    const credentials = batch(10);
+    const events: string[] = [];
+    const signing = alone.signCredentials({ credentials, created: fx.now, generation: 1 }).then((signed) => {
+      events.push("signed");
+      return signed;
+    });
+    setImmediate(() => events.push("event loop turned"));
+    const signed = await signing;
+    expect(events).toEqual(["event loop turned", "signed"]);
+    expect(credentials.filter((c) => "proof" in c)).toEqual([]); // the caller's credentials are left as they were
+    for (const [i, credential] of credentials.entries()) {
+      expect(JSON.stringify(signed[i]!.document)).toBe(JSON.stringify(await stockSign(fx, credential)));
+      await expectJwtOf(signed[i]!);
+    }
+  });
+
+  it("one credential at a time, at another created time", async () => {
+    const threads = await pool();
+    const [credential] = batch(1, 500);
+    const created = new Date("2027-12-31T23:59:59Z");
+    const signed = await threads.signCredential({ credential: credential!, created, generation: 1 });
+    expect(JSON.stringify(signed.document)).toBe(JSON.stringify(await stockSign(fx, credential!, created)));
+    await expectJwtOf(signed);
+  });
+});
+
+describe("a batch shares the workers", () => {
+  it("a credential asked for while a large batch signs waits for a few chunks, not for the batch", async () => {
+    const threads = await pool({ chunkSize: 2 });
+    const order: string[] = [];
+    const large = threads
+      .signCredentials({ credentials: batch(120, 600), created: fx.now, generation: 1 })
+      .then(() => order.push("batch"));
+    const [one] = batch(1, 800);
+    const single = threads
+      .signCredential({ credential: one!, created: fx.now, generation: 1 })
+      .then(() => order.push("single"));
+    await Promise.all([large, single]);
+    expect(order).toEqual(["single", "batch"]);
+  });
+});
+
+describe("a credential that cannot be signed fails its batch at once", () => {
+  it("with the signing error and the credential's position, without trying again", async () => {
+    const lost: Error[] = [];
+    const threads = await pool({ chunkSize: 4, onWorkerLost: (error) => lost.push(error) });
+    const credentials = batch(12);
+    credentials[9] = { ...credentials[9], undefinedTerm: "not in any context" };
+    const failure = await threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
+    expect(failure).toBeInstanceOf(SigningError);
+    expect(failure.index).toBe(9);
+    expect(failure.message).toBe("credential 9 could not be signed: Safe mode validation error.");
+    expect(lost).toEqual([]);
+  });
+
+  it("when a credential cannot even be sent to a worker (not plain data)", async () => {
+    const lost: Error[] = [];
+    const threads = await pool({ onWorkerLost: (error) => lost.push(error) });
+    const credentials: JsonObject[] = [{ ...batch(1)[0], name: () => "a function" }];
+    const failure = await threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
+    expect(failure.name).toBe("DataCloneError");
+    expect(lost).toEqual([]);
+  });
+
+  it("when asked for a key generation it does not hold", async () => {
+    const threads = await pool();
+    const failure = await threads
+      .signCredentials({ credentials: batch(3), created: fx.now, generation: 2 })
+      .catch((e) => e);
+    expect(failure).toBeInstanceOf(SigningError);
+    expect(failure.message).toBe(
+      "credential 0 could not be signed: key generation 2 cannot sign (active generations held: 1)",
+    );
+  });
+});
+
+/** Every credential of the batch came back once, in order, signed: its proof and VC-JWT verify with the library. */
+async function expectWholeBatch(credentials: JsonObject[], signed: SignedCredential[]) {
+  expect(signed.map((s) => s.document.id)).toEqual(credentials.map((c) => c.id));
+  expect(new Set(signed.map((s) => s.document.id)).size).toBe(credentials.length);
+  for (const out of signed) {
+    expect(await stockVerifies(fx, out.document), String(out.document.id)).toBe(true);
+    await expectJwtOf(out);
+  }
+}
+
+describe("a worker that dies mid-batch is replaced and its task tried again, once", () => {
+  const fault = (mode: string, always = false) => ({
+    mode,
+    marker: join(dir, `${mode}-${always}-${Math.random().toString(36).slice(2)}`),
+    always,
+  });
+
+  it.each([
+    ["exits (process.exit)", "exit", "worker exited with code: 7"],
+    ["throws an uncaught exception", "throw", "the signing worker crashed"],
+    ["runs out of memory", "oom", "Worker terminated due to reaching memory limit: JS heap out of memory"],
+  ])("a worker that %s: every credential comes back exactly once and verifies", async (_, mode, death) => {
+    const lost: Error[] = [];
+    const threads = await pool({
+      chunkSize: 4,
+      workerModule: FAULTY_WORKER,
+      resourceLimits: { maxOldGenerationSizeMb: 128 },
+      onWorkerLost: (error) => lost.push(error),
+    });
+    const credentials = batch(40);
+    const faulty = fault(mode);
+    credentials[21] = { ...credentials[21], "test:fault": faulty };
+    const signed = await threads.signCredentials({ credentials, created: fx.now, generation: 1 });
+    expect(existsSync(faulty.marker)).toBe(true); // the fault did happen
+    expect(lost.map((e) => e.message)).toEqual([death]);
+    await expectWholeBatch(
+      credentials.map(({ "test:fault": _, ...c }) => c),
+      signed,
+    );
+    expect(threads.threads).toHaveLength(2); // replaced
+  });
+
+  it("a worker terminated while it signs: its chunk is signed by another, the batch is whole", async () => {
+    const lost: Error[] = [];
+    const threads = await pool({ chunkSize: 4, workerModule: FAULTY_WORKER, onWorkerLost: (e) => lost.push(e) });
+    const credentials = batch(40, 100);
+    const hang = fault("hang");
+    credentials[13] = { ...credentials[13], "test:fault": hang };
+    const before = threads.threads.map((t) => t.threadId);
+    const signing = threads.signCredentials({ credentials, created: fx.now, generation: 1 });
+    while (!existsSync(hang.marker) || readFileSync(hang.marker, "utf8") === "") {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const victim = threads.threads.find((t) => t.threadId === Number(readFileSync(hang.marker, "utf8")));
+    expect(victim).toBeDefined();
+    await victim!.terminate();
+    const signed = await signing;
+    expect(lost).toHaveLength(1);
+    await expectWholeBatch(
+      credentials.map(({ "test:fault": _, ...c }) => c),
+      signed,
+    );
+    const after = threads.threads.map((t) => t.threadId);
+    expect(after).toHaveLength(2);
+    expect(after).not.toContain(victim!.threadId);
+    expect(after.filter((id) => before.includes(id))).toHaveLength(1);
+  });
+
+  it("a task whose second worker dies too fails its batch with the worker's error, and the pool signs on", async () => {
+    const lost: Error[] = [];
+    const threads = await pool({ chunkSize: 4, workerModule: FAULTY_WORKER, onWorkerLost: (e) => lost.push(e) });
+    const credentials = batch(12, 200);
+    credentials[5] = { ...credentials[5], "test:fault": fault("exit", true) };
+    const failure = await threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure.message).toBe("worker exited with code: 7");
+    expect(lost.map((e) => e.message)).toEqual(["worker exited with code: 7"]); // one retry, no more
+    const again = batch(8, 300);
+    await expectWholeBatch(
+      again,
+      await threads.signCredentials({ credentials: again, created: fx.now, generation: 1 }),
+    );
+  });
+});
+
+describe("a key rotation reaches the workers without a restart", () => {
+  it.each([
+    ["worker threads", 2],
+    ["the main thread", 0],
+  ])(
+    "on %s: tasks asked after updateKeys sign with the new generation, those before finish with the old",
+    async (_, size) => {
+      const threads = await pool({ size, chunkSize: 4 });
+      const before = threads.threads.map((t) => t.threadId);
+      const next = await generateIssuerKey(2, fx.now);
+      const rotatedKeys = { ...material, keys: [retireIssuerKey(fx.stored), next] };
+      const keyring = await createKeyring(rotatedKeys);
+      const documentLoader = createDocumentLoader(didDocuments(keyring.didDocument));
+
+      const old = batch(24, 400);
+      const inFlight = threads.signCredentials({ credentials: old, created: fx.now, generation: 1 });
+      await threads.updateKeys(rotatedKeys);
+      const fresh = batch(6, 500);
+      const signed = await threads.signCredentials({ credentials: fresh, created: fx.now, generation: 2 });
+
+      await expectWholeBatch(old, await inFlight);
+      for (const [i, credential] of fresh.entries()) {
+        const expected = await signDataIntegrity({ credential, signer: keyring.active, documentLoader, now: fx.now });
+        expect(JSON.stringify(signed[i]!.document)).toBe(JSON.stringify(expected));
+        expect(await stockVerifies({ ...fx, documentLoader }, signed[i]!.document)).toBe(true);
+        await expectJwtOf(signed[i]!, keyring);
+      }
+      const retired = await threads
+        .signCredentials({ credentials: batch(1), created: fx.now, generation: 1 })
+        .catch((e) => e);
+      expect(retired.message).toBe(
+        "credential 0 could not be signed: key generation 1 cannot sign (active generations held: 2)",
+      );
+      // New threads were started with the new keys; the old ones are gone.
+      expect(threads.threads.filter((t) => before.includes(t.threadId))).toEqual([]);
+    },
+  );
+});
+
+describe("key material", () => {
+  it("that cannot be used stops the pool's start, with a message that carries no secret", async () => {
+    const broken = structuredClone(fx.stored);
+    broken.p256.privateJwk = { ...broken.p256.privateJwk!, d: "AAAA" };
+    const failure = await createSigningPool({ keys: { ...material, keys: [broken] }, size: 1 }).catch((e) => e);
+    expect(failure.message).toMatch(/^the signing keys were refused: /);
+    for (const secret of [fx.stored.ed25519.secretKeyMultibase, fx.stored.p256.privateJwk?.d, "AAAA"]) {
+      expect(failure.message).not.toContain(secret);
+    }
+  });
+});
+
+describe("process hardening holds in the workers", () => {
+  /** Runs a pool of one worker in a node process started without --disable-proto=delete, as plain `node` would. */
+  const runUnflagged = (workerModule?: string) => {
+    const script = `
+      const { generateIssuerKey } = await import("./src/crypto/issuer-keys.ts");
+      const { createSigningPool } = await import("./src/crypto/signing-pool.ts");
+      const key = await generateIssuerKey(1, new Date());
+      const keys = { keys: [key], did: "did:web:badges.test", publicUrl: "https://badges.test" };
+      const workerModule = ${workerModule ? `new URL(${JSON.stringify(workerModule)})` : "undefined"};
+      const mainThread = Object.getOwnPropertyDescriptor(Object.prototype, "__proto__") === undefined;
+      try {
+        const pool = await createSigningPool({ keys, size: 1, workerModule });
+        await pool.close();
+        console.log(JSON.stringify({ mainThread, pool: "started" }));
+      } catch (error) {
+        console.log(JSON.stringify({ mainThread, pool: error.message }));
+      }`;
+    const out = execFileSync("node", ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+    return JSON.parse(out.trim().split("\n").at(-1) as string);
+  };
+
+  it("a worker removes Object.prototype.__proto__ itself (harden-process), so the pool starts", () => {
+    expect(runUnflagged()).toEqual({ mainThread: false, pool: "started" });
+  });
+
+  it("a pool whose worker would run with it refuses to start", () => {
+    const unhardened = new URL("../fixtures/signing-worker-unhardened.ts", import.meta.url).href;
+    expect(runUnflagged(unhardened)).toEqual({
+      mainThread: false,
+      pool: "a signing worker runs with Object.prototype.__proto__ (no process hardening)",
+    });
+  });
+});
