@@ -256,6 +256,7 @@ export const evaluationsDue = pgTable(
     personEmail: text().primaryKey(),
     mark: text().notNull(),
     markedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    notBefore: timestamp({ mode: "date", precision: 3, withTimezone: true }),
   },
   (t) => [index("evaluations_due_marked_idx").on(t.markedAt, t.personEmail)],
 );

@@ -54,7 +54,8 @@ CREATE TABLE "credentials" (
 CREATE TABLE "evaluations_due" (
 	"person_email" text PRIMARY KEY NOT NULL,
 	"mark" text NOT NULL,
-	"marked_at" timestamp (3) with time zone NOT NULL
+	"marked_at" timestamp (3) with time zone NOT NULL,
+	"not_before" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "event_deliveries" (
