@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
 import { validationError } from "../../../errors.js";
 import { credentialInput, type VerifyInput, verifyCredentialInput } from "../../../services/verify-credential.js";
 import type { AppEnv } from "../../env.js";
-import { BODY_PROBLEMS, jsonBody, jsonContent, problems, STORAGE_PROBLEMS } from "../../openapi.js";
+import { BODY_PROBLEMS, jsonContent, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import { VerificationReportSchema, VerifyFormRequestSchema, VerifyJsonRequestSchema } from "./verify-api-schemas.js";
 
