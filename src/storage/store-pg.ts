@@ -58,12 +58,21 @@ export async function openPgStore(url: string, options: { poolSize?: number } = 
   pool.on("error", () => undefined);
   const db = drizzle({ client: pool, schema: pgSchema, casing: "snake_case" });
   const tables = pgSchema as unknown as Tables;
-  const shared = Object.assign(db as unknown as Query, { t: tables, engine: "pg" as const }) as Conn;
+  const shared = Object.assign(db as unknown as Query, {
+    t: tables,
+    engine: "pg" as const,
+    statements: new Map<string, unknown>(),
+  }) as Conn;
   const current = new AsyncLocalStorage<Tx>();
 
   async function once<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return db.transaction(async (transaction) => {
-      const tx = Object.assign(transaction as unknown as Query, { t: tables, engine: "pg" as const }) as Tx;
+      // Statements prepared in a transaction belong to its client: a fresh memo per transaction.
+      const tx = Object.assign(transaction as unknown as Query, {
+        t: tables,
+        engine: "pg" as const,
+        statements: new Map<string, unknown>(),
+      }) as Tx;
       return current.run(tx, () => fn(tx));
     });
   }

@@ -56,7 +56,11 @@ export function openSqliteStore(path: string): SqliteStore {
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   migrate(db, { migrationsFolder: MIGRATIONS });
-  const shared = Object.assign(db as unknown as Query, { t: schema, engine: "sqlite" as const }) as Conn;
+  const shared = Object.assign(db as unknown as Query, {
+    t: schema,
+    engine: "sqlite" as const,
+    statements: new Map<string, unknown>(),
+  }) as Conn;
   const current = new AsyncLocalStorage<Tx>();
   let queue: Promise<unknown> = Promise.resolve();
 

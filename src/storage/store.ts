@@ -12,7 +12,12 @@ export type Dialect = "sqlite" | "pg";
 export type Tables = typeof schema;
 /** The query builder every repository uses (at run time on PostgreSQL it is drizzle's pg builder). */
 export type Query = BaseSQLiteDatabase<"sync" | "async", unknown, Tables>;
-export type Conn = Query & { readonly t: Tables; readonly engine: Dialect };
+export type Conn = Query & {
+  readonly t: Tables;
+  readonly engine: Dialect;
+  /** The statements prepared on this connection so far, by name (prepared.ts). */
+  readonly statements: Map<string, unknown>;
+};
 declare const inTransaction: unique symbol;
 /** A connection inside a write transaction: functions that write take `Tx`, so nothing writes outside one. */
 export type Tx = Conn & { readonly [inTransaction]: true };
