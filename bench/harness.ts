@@ -8,7 +8,7 @@ import { createLogger } from "../src/logger.js";
 import type { ServiceContext } from "../src/services/deps.js";
 
 /** A service context on a real file database (WAL) in a temp folder, with fresh keys; logging off. */
-export async function benchContext(): Promise<{ ctx: ServiceContext; cleanup: () => void }> {
+export async function benchContext(): Promise<{ ctx: ServiceContext; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "laurel-bench-"));
   const config = loadConfig({ LAUREL_PUBLIC_URL: "https://badges.bench", LAUREL_DB_PATH: join(dir, "bench.db") });
   const { ctx, close } = await composeServices(config, {
@@ -19,8 +19,8 @@ export async function benchContext(): Promise<{ ctx: ServiceContext; cleanup: ()
   });
   return {
     ctx,
-    cleanup: () => {
-      close();
+    cleanup: async () => {
+      await close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
