@@ -3,7 +3,7 @@ import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { clearEvaluationDue, type DueMark, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
-import { approvalsFor, insertPendingApproval } from "../storage/person-credentials-repo.js";
+import { approvalsOfPerson, insertPendingApproval } from "../storage/person-credentials-repo.js";
 import { type AwardDecision, type AwardFacts, decideAwards } from "./award-decisions.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
@@ -77,12 +77,19 @@ async function evaluateAndAward(
 async function loadAwardFacts(ctx: ServiceContext, email: string): Promise<AwardFacts> {
   const now = ctx.clock();
   const state = await loadPersonState(ctx, email);
-  const approvals = new Map<string, { undecided: boolean; rejected: ReadonlySet<string> }>();
-  for (const entry of ctx.catalog.entries.filter((e) => e.criteria.rule)) {
-    const rows = await approvalsFor(ctx.store.conn(), email, entry.id);
-    const rejected = rows.filter((a) => a.outcome === "rejected").map((a) => JSON.stringify(a.decision.evidenceIds));
-    approvals.set(entry.id, { undecided: rows.some((a) => a.decidedAt === null), rejected: new Set(rejected) });
-  }
+  // One read for every certification (a round trip each would cost twenty on a network database).
+  const all = await approvalsOfPerson(ctx.store.conn(), email);
+  const approvals = new Map(
+    ctx.catalog.entries
+      .filter((entry) => entry.criteria.rule)
+      .map((entry) => {
+        const rows = all.filter((a) => a.achievementId === entry.id);
+        const rejected = rows
+          .filter((a) => a.outcome === "rejected")
+          .map((a) => JSON.stringify(a.decision.evidenceIds));
+        return [entry.id, { undecided: rows.some((a) => a.decidedAt === null), rejected: new Set(rejected) }] as const;
+      }),
+  );
   return { now, state, approvals };
 }
 

@@ -47,6 +47,12 @@ export async function approvalsFor(db: Conn, email: string, achievementId: strin
     .where(and(eq(pendingApprovals.personEmail, email), eq(pendingApprovals.achievementId, achievementId)));
 }
 
+/** Every approval, decided or not, of every certification for one person (one query for an evaluation round). */
+export async function approvalsOfPerson(db: Conn, email: string): Promise<PendingApprovalRow[]> {
+  const { pendingApprovals } = db.t;
+  return db.select().from(pendingApprovals).where(eq(pendingApprovals.personEmail, email));
+}
+
 /** The undecided approval of one certification for one person, if any. */
 export async function undecidedApproval(
   db: Conn,

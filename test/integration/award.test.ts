@@ -183,6 +183,35 @@ describe("approval queue", () => {
     expect(((await (await adminGet(t, "/admin/approvals")).json()) as { items: unknown[] }).items).toHaveLength(0);
   });
 
+  it("an award waiting for approval holds back only its own certification", async () => {
+    const associate = t.ctx.catalog.get("gitlab-certified-associate");
+    const cicd = t.ctx.catalog.get("gitlab-certified-cicd-specialist");
+    if (!associate || !cicd) {
+      throw new Error("catalog");
+    }
+    // The catalog's entries are shared by this file's tests: set both, put back the CI/CD one's.
+    associate.criteria.requiresApproval = false;
+    cicd.criteria.requiresApproval = true;
+    try {
+      const ps = { passed: true, graderRole: "ps-engineer" };
+      await submit(assessment("gitlab-associate-written", { score: 86 }, "2026-03-02T09:00:00Z"));
+      await submit(assessment("gitlab-associate-lab", ps, "2026-03-03T09:00:00Z"));
+      await submit(assessment("gitlab-cicd-specialist-written", { score: 88 }, "2026-03-04T09:00:00Z"));
+      const queued = await submit(assessment("gitlab-cicd-specialist-lab", ps, "2026-03-05T09:00:00Z"));
+      expect(queued.awarded).toEqual([
+        { achievementId: cicd.id, outcome: "pending-approval", approvalId: expect.any(String) },
+      ]);
+      // Another Specialist met while the CI/CD one waits for an admin: issued at once.
+      await submit(assessment("gitlab-security-specialist-written", { score: 90 }, "2026-03-06T09:00:00Z"));
+      const security = await submit(assessment("gitlab-security-specialist-lab", ps, "2026-03-07T09:00:00Z"));
+      expect(security.awarded).toEqual([
+        { achievementId: "gitlab-certified-security-specialist", outcome: "issued", credentialId: expect.any(String) },
+      ]);
+    } finally {
+      delete cicd.criteria.requiresApproval;
+    }
+  });
+
   it("an approval decided after the person's credential was suspended issues nothing (409)", async () => {
     const entry = t.ctx.catalog.get("gitlab-certified-associate");
     if (!entry) {
