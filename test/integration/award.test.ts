@@ -190,6 +190,7 @@ describe("approval queue", () => {
       throw new Error("catalog");
     }
     // The catalog's entries are shared by this file's tests: set both, put back the CI/CD one's.
+    const cicdBefore = cicd.criteria.requiresApproval;
     associate.criteria.requiresApproval = false;
     cicd.criteria.requiresApproval = true;
     try {
@@ -208,7 +209,7 @@ describe("approval queue", () => {
         { achievementId: "gitlab-certified-security-specialist", outcome: "issued", credentialId: expect.any(String) },
       ]);
     } finally {
-      delete cicd.criteria.requiresApproval;
+      cicd.criteria.requiresApproval = cicdBefore;
     }
   });
 
