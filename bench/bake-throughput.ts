@@ -2,6 +2,7 @@ import { bakePng } from "../src/baking/png.js";
 import { svgToPng } from "../src/baking/rasterize.js";
 import { BADGE_PNG_SIZE, getBadgeSvg, getBakedBadge } from "../src/services/badge-images.js";
 import { issueCredential } from "../src/services/issue-credential.js";
+import { findCredentialDocument } from "../src/storage/credentials-repo.js";
 import { benchContext, fmt, median, rate } from "./harness.js";
 
 /**
@@ -28,9 +29,11 @@ export async function benchBakeThroughput(options: {
   }
   const svg = String(getBadgeSvg(ctx, achievementId).body);
   const cached = (i: number) => getBakedBadge(ctx, ids[i % ids.length] as string, { container: "png", form: "json" });
-  const documents = ids.map((id) =>
-    JSON.stringify(ctx.db.$client.prepare("select document from credentials where id = ?").get(id)),
-  );
+  const documents: string[] = [];
+  for (const id of ids) {
+    const stored = await findCredentialDocument(ctx.store.conn(), id);
+    documents.push(JSON.stringify(stored ? { document: stored.document } : undefined));
+  }
   const rerender = async (i: number) => {
     const png = await svgToPng(svg, { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE });
     return bakePng(png, documents[i % documents.length] as string);
@@ -60,7 +63,7 @@ export async function benchBakeThroughput(options: {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  cleanup();
+  await cleanup();
 
   const mb = (n: number) => `${fmt(n / 1024 / 1024)} MiB`;
   const c = median(cachedRates);

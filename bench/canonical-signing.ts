@@ -143,5 +143,5 @@ export async function benchCanonicalSigning(options: { blocks: number; perBlock:
     );
   }
   console.log("  target: ≥ 10× single thread (the 20× of 10,000 signatures on 2 cores then needs the worker pool)");
-  cleanup();
+  await cleanup();
 }

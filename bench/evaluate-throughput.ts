@@ -29,8 +29,7 @@ export async function benchEvaluateThroughput(options: { people: number; rounds:
   const emails: string[] = [];
   let rows = 0;
   const start = Date.parse("2026-01-05T09:00:00Z");
-  const { db } = ctx;
-  db.transaction(() => {
+  await ctx.store.tx(async (tx) => {
     for (let p = 0; p < options.people; p++) {
       const email = `person${p}@example.org`;
       emails.push(email);
@@ -61,9 +60,9 @@ export async function benchEvaluateThroughput(options: { people: number; rounds:
                     passed: random() < 0.9,
                     graderRole: leaf.graderRoles?.[0] ?? "grader",
                   };
-            insertEvidence(db, { ...base, kind: "assessment", item: leaf.assessment, data });
+            await insertEvidence(tx, { ...base, kind: "assessment", item: leaf.assessment, data });
           } else if (leaf.type === "completion") {
-            insertEvidence(db, {
+            await insertEvidence(tx, {
               ...base,
               kind: "completion",
               item: leaf.item,
@@ -78,7 +77,7 @@ export async function benchEvaluateThroughput(options: { people: number; rounds:
             const ratings = Array.from({ length: 6 }, () => 3 + Math.round(random() * 2));
             const delivery = `delivery-${p}-${leaf.id}`;
             const graderRole = leaf.graderRoles?.[0];
-            insertEvidence(db, {
+            await insertEvidence(tx, {
               ...base,
               kind: "rating",
               item: leaf.forms[0] as string,
@@ -95,7 +94,7 @@ export async function benchEvaluateThroughput(options: { people: number; rounds:
               // The observing grader closes the delivery once its forms are in.
               const closer = closure.graderRoles ? { graderRole: closure.graderRoles[0] } : {};
               const id = ctx.newId();
-              insertEvidence(db, {
+              await insertEvidence(tx, {
                 ...base,
                 id,
                 externalId: id,
@@ -118,14 +117,14 @@ export async function benchEvaluateThroughput(options: { people: number; rounds:
   for (let r = 0; r < options.rounds; r++) {
     let t0 = performance.now();
     for (const email of emails) {
-      loadPersonState(ctx, email);
+      await loadPersonState(ctx, email);
     }
     loadOnly.push((emails.length * 1000) / (performance.now() - t0));
     t0 = performance.now();
     met = 0;
     const now = new Date("2026-06-01T00:00:00Z");
     for (const email of emails) {
-      const state = loadPersonState(ctx, email);
+      const state = await loadPersonState(ctx, email);
       for (const entry of withRules) {
         if (
           evaluateCriteria({ rule: entry.criteria.rule as Rule, evidence: state.evidence, held: state.held, now })
@@ -137,7 +136,7 @@ export async function benchEvaluateThroughput(options: { people: number; rounds:
     }
     loadAndEvaluate.push((emails.length * 1000) / (performance.now() - t0));
   }
-  cleanup();
+  await cleanup();
 
   const load = median(loadOnly);
   const full = median(loadAndEvaluate);

@@ -8,7 +8,11 @@ import { createLogger } from "../src/logger.js";
 import type { ServiceContext } from "../src/services/deps.js";
 
 /** A service context on a real file database (WAL) in a temp folder, with fresh keys (returned too); logging off. */
-export async function benchContext(): Promise<{ ctx: ServiceContext; keys: StoredIssuerKey[]; cleanup: () => void }> {
+export async function benchContext(): Promise<{
+  ctx: ServiceContext;
+  keys: StoredIssuerKey[];
+  cleanup: () => Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), "laurel-bench-"));
   const config = loadConfig({ LAUREL_PUBLIC_URL: "https://badges.bench", LAUREL_DB_PATH: join(dir, "bench.db") });
   const keys = [await generateIssuerKey(1, new Date())];
@@ -21,8 +25,8 @@ export async function benchContext(): Promise<{ ctx: ServiceContext; keys: Store
   return {
     ctx,
     keys,
-    cleanup: () => {
-      close();
+    cleanup: async () => {
+      await close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

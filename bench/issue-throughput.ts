@@ -2,6 +2,7 @@ import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import * as vc from "@digitalbazaar/vc";
+import { sql } from "drizzle-orm";
 import { toOb3Achievement } from "../src/domain/achievement.js";
 import { buildOpenBadgeCredential } from "../src/domain/credential/build.js";
 import { recipientIdentifiers } from "../src/domain/credential/identity.js";
@@ -105,10 +106,14 @@ export async function benchIssueThroughput(options: {
       console.log(`    service / ${base.padEnd(23)} = ${fmt((service / (med[base] ?? 1)) * 100)} %`);
     }
   }
-  const stored = ctx.db.$client.prepare("select count(*) as n from credentials").get() as { n: number };
+  const { credentials } = ctx.store.conn().t;
+  const [stored = { n: 0 }] = await ctx.store
+    .conn()
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(credentials);
   console.log(
     `  credentials issued through the service: ${serviceIssued} measured (+50 warm-up); rows stored: ${stored.n}`,
   );
   console.log("  target: service ≥ 90 % of the bare library rate");
-  cleanup();
+  await cleanup();
 }

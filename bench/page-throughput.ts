@@ -79,7 +79,7 @@ export async function benchPageThroughput(options: { credentials: number; blocks
     }
   }
   server.close();
-  cleanup();
+  await cleanup();
 }
 
 function headersOf(v: Variant): Record<string, string> {

@@ -188,5 +188,5 @@ export async function benchSigningPool(options: {
     );
     await sized.close();
   }
-  cleanup();
+  await cleanup();
 }

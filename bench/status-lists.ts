@@ -20,7 +20,7 @@ type Entry = { statusListIndex: string; statusListCredential: string };
 export async function benchStatusLists(options: { revokes: number; requests: number; blocks: number }): Promise<void> {
   const { ctx, cleanup } = await benchContext();
   const app = createApp(ctx);
-  const admin = createApiKey(ctx, { name: "bench", scopes: ["admin"], actor: "bench" });
+  const admin = await createApiKey(ctx, { name: "bench", scopes: ["admin"], actor: "bench" });
   const headers = { authorization: `Bearer ${admin.token}`, "content-type": "application/json" };
   const issued: CredentialView[] = [];
   for (let i = 0; i < options.revokes + 20; i++) {
@@ -123,5 +123,5 @@ export async function benchStatusLists(options: { revokes: number; requests: num
     const ratio = name.startsWith("GET /") ? "" : `   = ${fmt(((med[name] ?? 0) / trivial) * 100)} % of GET /`;
     console.log(`    ${name.padEnd(32)} ${fmt(med[name] ?? 0, 0).padStart(7)} req/s${ratio}   blocks: ${blocks}`);
   }
-  cleanup();
+  await cleanup();
 }

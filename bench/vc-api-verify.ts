@@ -100,5 +100,5 @@ export async function benchVcApiVerify(options: { blocks: number; perBlock: numb
     console.log(`    ${name.padEnd(26)} / library, stock suite = ${fmt(((med[name] ?? 0) / stock) * 100)} %`);
   }
   console.log("  (the libraries check the proof only; the endpoint makes every check and answers over HTTP)");
-  bench.cleanup();
+  await bench.cleanup();
 }

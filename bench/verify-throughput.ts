@@ -82,5 +82,5 @@ export async function benchVerifyThroughput(options: { blocks: number; perBlock:
   console.log(
     "  (the library verifies the proof only; the service also runs the schema, issuer, validity and status checks)",
   );
-  bench.cleanup();
+  await bench.cleanup();
 }

@@ -12,7 +12,7 @@ export const BOOTSTRAP_KEY_FILE = "bootstrap-admin-key.txt";
 
 export type Started = {
   ctx: ServiceContext;
-  close: () => void;
+  close: () => Promise<void>;
   keysCreated: boolean;
   /** The bootstrap admin key file: `created` on first start, `present` while the operator has not removed it. */
   bootstrapKey: { path: string; state: "created" | "present" } | null;
@@ -26,7 +26,7 @@ export type Started = {
 export async function startServices(config: Config, logger: Logger): Promise<Started> {
   const { ctx, close, keysCreated } = await composeServices(config, { logger, database: "create", keys: "create" });
   const bootstrapPath = join(config.keysDir, BOOTSTRAP_KEY_FILE);
-  const bootstrap = ensureBootstrapKey(ctx);
+  const bootstrap = await ensureBootstrapKey(ctx);
   if (bootstrap) {
     writeSecretFile(bootstrapPath, `${bootstrap.token}\n`);
   }

@@ -14,7 +14,7 @@ import { loadArtwork, loadCatalog } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
 import { syncAchievements } from "./storage/achievements-repo.js";
-import { openDb } from "./storage/db.js";
+import { openSqliteStore } from "./storage/store-sqlite.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
 
@@ -55,8 +55,8 @@ export type ComposeOptions = {
 
 export type ComposedServices = {
   ctx: ServiceContext;
-  /** Closes the database. */
-  close: () => void;
+  /** Closes the database (once every write transaction queued on it has finished). */
+  close: () => Promise<void>;
   /** Whether the first key generation was generated now (keys: "create" on a folder without keys). */
   keysCreated: boolean;
 };
@@ -129,19 +129,19 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   const { keys, created } = await issuerKeys(config, options.keys, now);
   const did = didWebFor(config.publicUrl);
   const keyring = await createKeyring({ keys, did, publicUrl: config.publicUrl });
-  const { db, close, tightened } = openDb(options.database === "memory" ? ":memory:" : config.dbPath);
-  if (tightened.length > 0) {
+  const store = openSqliteStore(options.database === "memory" ? ":memory:" : config.dbPath);
+  if (store.tightened.length > 0) {
     options.logger.warn("database files were readable by others: now owner-only (0600)", {
-      files: tightened.join(", "),
+      files: store.tightened.join(", "),
     });
   }
   if (options.database !== "existing") {
-    syncAchievements(db, catalog.entries, now);
+    await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
   }
   const fetchRemote = options.fetchRemote === undefined ? createGuardedFetch() : options.fetchRemote;
   const deps: Deps = {
     config,
-    db,
+    store,
     keyring,
     catalog,
     artwork,
@@ -160,5 +160,5 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     documentLoader: createDocumentLoader(didDocuments(keyring.didDocument)),
     state: createServiceState(config, keyring, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
-  return { ctx, close, keysCreated: created };
+  return { ctx, close: () => store.close(), keysCreated: created };
 }

@@ -71,18 +71,41 @@ export function validationError(errors: FieldError[], message?: string): AppErro
   return new AppError("VALIDATION_FAILED", detail, { errors });
 }
 
+/** The driver's error code of a database failure: SQLite's `SQLITE_*`, PostgreSQL's five-character SQLSTATE. */
+export function storageCodeOf(error: unknown): string | undefined {
+  // drizzle wraps a failed query (DrizzleQueryError) with the driver's error as its cause
+  for (
+    let e = error, depth = 0;
+    e && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (code.startsWith("SQLITE_") || /^[0-9A-Z]{5}$/.test(code))) {
+      return code;
+    }
+  }
+  return undefined;
+}
+
 /**
- * The problem a database failure is to the client, when it is not a bug: the disk is full (SQLITE_FULL), or the
- * database cannot be written for now (I/O error, read-only file or folder, lock not obtained in time). Both are 503:
- * nothing the request asked was wrong, and it can be retried once the operator has fixed the storage.
+ * The problem a database failure is to the client, when it is not a bug: the disk is full (SQLITE_FULL, PostgreSQL's
+ * 53100), or the database cannot be written for now (I/O error, read-only file or folder, lock not obtained in time;
+ * on PostgreSQL: the connection failed or was lost, the server is shutting down or has too many connections, a lock
+ * was not available). Both are 503: nothing the request asked was wrong, and it can be retried once the operator has
+ * fixed the storage.
  */
 export function storageProblemOf(error: unknown): "STORAGE_FULL" | "STORAGE_UNAVAILABLE" | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string" || !code.startsWith("SQLITE_")) {
+  const code = storageCodeOf(error);
+  if (code === undefined) {
     return undefined;
   }
-  if (code === "SQLITE_FULL") {
+  if (code === "SQLITE_FULL" || code === "53100") {
     return "STORAGE_FULL";
   }
-  return /^SQLITE_(IOERR|READONLY|CANTOPEN|BUSY|LOCKED)/.test(code) ? "STORAGE_UNAVAILABLE" : undefined;
+  if (/^SQLITE_(IOERR|READONLY|CANTOPEN|BUSY|LOCKED)/.test(code)) {
+    return "STORAGE_UNAVAILABLE";
+  }
+  // 08xxx connection exceptions, 57P0x shutdown (admin, crash, cannot connect now…), 53300 too many
+  // connections, 55P03 lock not available
+  return /^(08...|57P0.|53300|55P03)$/.test(code) ? "STORAGE_UNAVAILABLE" : undefined;
 }

@@ -71,8 +71,8 @@ function startSweeps(ctx: ServiceContext, logger: Logger): Periodic[] {
   const expiry = startPeriodic(
     "expiry reminder sweep",
     EXPIRY_SWEEP_MS,
-    () => {
-      const emitted = emitExpiringEvents(ctx, ctx.clock());
+    async () => {
+      const emitted = await emitExpiringEvents(ctx, ctx.clock());
       if (emitted > 0) {
         logger.info("expiry reminders emitted", { count: emitted });
       }
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const shutdown = () => {
     server.close(async () => {
       await Promise.all(sweeps.map((s) => s.stop()));
-      started.close();
+      await started.close();
       process.exit(0);
     });
   };

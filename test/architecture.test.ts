@@ -9,14 +9,23 @@ import {
   REPO_ROOT,
   readGraph,
   runtimeCycles,
+  syncDriverViolations,
   type Violation,
 } from "./architecture/check.js";
 import { LAYERS } from "./architecture/rules.js";
 
-/** Every rule of test/architecture/rules.ts over a tree: layer allow-lists, process.env, clock and network. */
+/**
+ * Every rule of test/architecture/rules.ts over a tree: layer allow-lists, process.env, clock and network, and the
+ * store's queries written for either database.
+ */
 function allViolations(root: string): Violation[] {
   const { files, edges } = readGraph(root);
-  return [...layerViolations(files, edges), ...envViolations(root, files), ...globalViolations(root, files)];
+  return [
+    ...layerViolations(files, edges),
+    ...envViolations(root, files),
+    ...globalViolations(root, files),
+    ...syncDriverViolations(root, files),
+  ];
 }
 
 describe("architecture of src/ (ARCHITECTURE.md §3.2, ISSUE-12 layer rules)", () => {
@@ -83,6 +92,16 @@ describe("the architecture test catches what it should (test/fixtures/architectu
       'src/crypto/threads.ts:2 side-effect import "../harden-process.js": crypto may not import harden-process (src/harden-process.ts)',
       'src/baking/png.ts:1 import "../storage/db.js": baking may not import storage (src/storage/db.ts)',
       'src/storage/db.ts:1 import "../crypto/keyring.js": storage may not import crypto (src/crypto/keyring.ts)',
+      'src/storage/db.ts:2 import "mysql2": storage may not import package mysql2',
+      // storage and services: queries on either database (SQLite's synchronous executors and $client only in the
+      // SQLite store)
+      "src/storage/sync-repo.ts:4 calls .all(): SQLite's synchronous executor: await the query instead",
+      "src/storage/sync-repo.ts:5 calls .get(): SQLite's synchronous executor: await the query instead",
+      "src/storage/sync-repo.ts:6 calls .run(): SQLite's synchronous executor: await the query instead",
+      "src/storage/sync-repo.ts:7 calls .values(): SQLite's synchronous executor: await the query instead",
+      "src/storage/sync-repo.ts:8 uses $client: the driver under the store: write the query with drizzle's builder",
+      "src/services/sync.ts:3 calls .get(): SQLite's synchronous executor: await the query instead",
+      "src/services/sync.ts:4 uses $client: the driver under the store: write the query with drizzle's builder",
       // verify
       'src/verify/engine.ts:1 import "../storage/db.js": verify may not import storage (src/storage/db.ts)',
       'src/verify/remote-keys.ts:1 import "node:dns/promises": verify may import node:dns only in src/verify/guarded-fetch.ts (network modules only in the guarded fetch)',

@@ -10,7 +10,7 @@ export type CliServices = {
   /** The configuration from the environment; throws ConfigError naming every wrong variable. */
   config: () => Config;
   /** The existing installation's services (never creates a database or keys); the caller closes them. */
-  open: () => Promise<{ ctx: ServiceContext; close: () => void }>;
+  open: () => Promise<{ ctx: ServiceContext; close: () => Promise<void> }>;
 };
 
 /** An operator command: arguments (without node and the script) in, the exit code out; it never exits itself. */

@@ -11,7 +11,7 @@ import type { ServiceContext } from "../services/deps.js";
 export async function openExistingServices(
   config: Config,
   writeLog: (line: string) => void,
-): Promise<{ ctx: ServiceContext; close: () => void }> {
+): Promise<{ ctx: ServiceContext; close: () => Promise<void> }> {
   const { ctx, close } = await composeServices(config, {
     logger: createLogger({ level: "warn", write: writeLog }),
     database: "existing",

@@ -13,7 +13,7 @@ export function requireApiScope(scope: Scope): ScopeMiddleware {
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const token = BEARER.exec(header)?.[1];
-    const principal = token ? authenticate(c.var.ctx, token) : null;
+    const principal = token ? await authenticate(c.var.ctx, token) : null;
     c.set("principal", requireScope(principal, scope));
     await next();
   };

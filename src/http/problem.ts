@@ -2,7 +2,15 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { AppError, ERROR_REGISTRY, type ErrorCode, type FieldError, problemType, storageProblemOf } from "../errors.js";
+import {
+  AppError,
+  ERROR_REGISTRY,
+  type ErrorCode,
+  type FieldError,
+  problemType,
+  storageCodeOf,
+  storageProblemOf,
+} from "../errors.js";
 import type { AppEnv } from "./env.js";
 import { prefersHtml } from "./pages/negotiate.js";
 import { loggedPath } from "./request-log.js";
@@ -153,7 +161,7 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     c.var.ctx?.logger.error("storage failure", {
       requestId: c.get("requestId"),
       path: loggedPath(c),
-      code: (err as { code?: string }).code,
+      code: storageCodeOf(err),
     });
     return problemResponse(c, storage, STORAGE_DETAILS[storage], {}, { "retry-after": "60" });
   }

@@ -19,7 +19,7 @@ function hashSecret(secret: string): Buffer {
 }
 
 /** What API key management needs: the database, time and randomness (the CLI builds just this). */
-export type ApiKeyContext = Pick<ServiceContext, "db" | "clock" | "newId" | "newSecret">;
+export type ApiKeyContext = Pick<ServiceContext, "store" | "clock" | "newId" | "newSecret">;
 
 export type ApiPrincipal = { keyId: string; name: string; scopes: string[]; graderRole: string | null };
 export type ApiKeySummary = {
@@ -32,16 +32,15 @@ export type ApiKeySummary = {
 };
 
 /** Creates a key and returns its token, the only time the token exists in clear. */
-export function createApiKey(
+export async function createApiKey(
   ctx: ApiKeyContext,
   input: { name: string; scopes: Scope[]; actor: string; graderRole?: string },
-): { id: string; token: string } {
+): Promise<{ id: string; token: string }> {
   const id = ctx.newId().replaceAll("-", "").slice(0, 12);
   const secret = ctx.newSecret();
   const now = ctx.clock();
-  const { db } = ctx;
-  db.transaction((tx) => {
-    insertApiKey(tx, {
+  await ctx.store.tx(async (tx) => {
+    await insertApiKey(tx, {
       id,
       name: input.name,
       secretHash: hashSecret(secret).toString("hex"),
@@ -50,7 +49,7 @@ export function createApiKey(
       createdBy: input.actor,
       graderRole: input.graderRole ?? null,
     });
-    appendAudit(db, {
+    await appendAudit(tx, {
       at: now,
       actor: input.actor,
       action: "api-key.created",
@@ -63,17 +62,17 @@ export function createApiKey(
 }
 
 /** Creates the bootstrap admin key when no key exists yet; returns its token once, else null. */
-export function ensureBootstrapKey(ctx: ApiKeyContext): { id: string; token: string } | null {
-  if (countApiKeys(ctx.db) > 0) {
+export async function ensureBootstrapKey(ctx: ApiKeyContext): Promise<{ id: string; token: string } | null> {
+  if ((await countApiKeys(ctx.store.conn())) > 0) {
     return null;
   }
   return createApiKey(ctx, { name: "bootstrap admin", scopes: ["admin"], actor: "system:bootstrap" });
 }
 
 /** Resolves a bearer token to its key, comparing the secret's hash in constant time. */
-export function authenticate(ctx: Pick<ServiceContext, "db">, token: string): ApiPrincipal | null {
+export async function authenticate(ctx: Pick<ServiceContext, "store">, token: string): Promise<ApiPrincipal | null> {
   const match = TOKEN.exec(token);
-  const row = match ? findApiKey(ctx.db, match[1] as string) : undefined;
+  const row = match ? await findApiKey(ctx.store.conn(), match[1] as string) : undefined;
   const presented = hashSecret(match?.[2] ?? token);
   const stored = row ? Buffer.from(row.secretHash, "hex") : DUMMY_HASH;
   const equal = timingSafeEqual(presented, stored);
@@ -94,8 +93,8 @@ export function requireScope(principal: ApiPrincipal | null, scope: Scope): ApiP
   return principal;
 }
 
-export function listApiKeys(ctx: Pick<ServiceContext, "db">): ApiKeySummary[] {
-  return listApiKeyRows(ctx.db).map((row) => ({
+export async function listApiKeys(ctx: Pick<ServiceContext, "store">): Promise<ApiKeySummary[]> {
+  return (await listApiKeyRows(ctx.store.conn())).map((row) => ({
     id: row.id,
     name: row.name,
     scopes: row.scopes,
@@ -105,13 +104,12 @@ export function listApiKeys(ctx: Pick<ServiceContext, "db">): ApiKeySummary[] {
   }));
 }
 
-export function revokeApiKey(ctx: ApiKeyContext, input: { id: string; actor: string }): void {
+export async function revokeApiKey(ctx: ApiKeyContext, input: { id: string; actor: string }): Promise<void> {
   const now = ctx.clock();
-  const { db } = ctx;
-  const revoked = db.transaction((tx) => {
-    const changed = revokeApiKeyRow(tx, input.id, now);
+  const revoked = await ctx.store.tx(async (tx) => {
+    const changed = await revokeApiKeyRow(tx, input.id, now);
     if (changed) {
-      appendAudit(db, {
+      await appendAudit(tx, {
         at: now,
         actor: input.actor,
         action: "api-key.revoked",

@@ -34,12 +34,12 @@ function toView(row: PendingApprovalRow): ApprovalView {
   };
 }
 
-export function listPendingApprovals(ctx: ServiceContext): ApprovalView[] {
-  return listUndecidedApprovals(ctx.db).map(toView);
+export async function listPendingApprovals(ctx: ServiceContext): Promise<ApprovalView[]> {
+  return (await listUndecidedApprovals(ctx.store.conn())).map(toView);
 }
 
-function undecided(ctx: ServiceContext, id: string): PendingApprovalRow {
-  const row = findApproval(ctx.db, id);
+async function undecided(ctx: ServiceContext, id: string): Promise<PendingApprovalRow> {
+  const row = await findApproval(ctx.store.conn(), id);
   if (!row) {
     throw new AppError("NOT_FOUND", `No approval "${id}"`);
   }
@@ -58,7 +58,7 @@ export async function approve(
   id: string,
   actor: string,
 ): Promise<{ credentialId: string; awarded: AwardOutcome[] }> {
-  const email = undecided(ctx, id).personEmail;
+  const email = (await undecided(ctx, id)).personEmail;
   // Decided under the person's lock: a second approval of the same award waits, then finds it decided (409).
   const credentialId = await withPersonLock(ctx, email, () => approveLocked(ctx, id, actor));
   // The new credential can complete other certifications (prerequisites): evaluate the chain.
@@ -66,13 +66,13 @@ export async function approve(
 }
 
 /** Whether the credential has passed its validUntil (an unknown one counts as lapsed: nothing to supersede). */
-function lapsed(ctx: ServiceContext, credentialId: string): boolean {
-  const until = findCredential(ctx.db, credentialId)?.validUntil;
+async function lapsed(ctx: ServiceContext, credentialId: string): Promise<boolean> {
+  const until = (await findCredential(ctx.store.conn(), credentialId))?.validUntil;
   return until === undefined || (until !== null && until.getTime() <= ctx.clock().getTime());
 }
 
 async function approveLocked(ctx: ServiceContext, id: string, actor: string): Promise<string> {
-  const row = undecided(ctx, id);
+  const row = await undecided(ctx, id);
   const {
     ob,
     renewal: queued,
@@ -83,7 +83,7 @@ async function approveLocked(ctx: ServiceContext, id: string, actor: string): Pr
   };
   // A renewal approved only after the credential it renews lapsed is a fresh award: the lapsed credential stays
   // expired (not revoked as superseded) and the new one starts its own awardedDate.
-  const renewal = queued && !lapsed(ctx, queued.supersedes) ? queued : undefined;
+  const renewal = queued && !(await lapsed(ctx, queued.supersedes)) ? queued : undefined;
   const view = await issueCredential(ctx, {
     achievementId: row.achievementId,
     recipient: { email: row.personEmail, name: row.personName },
@@ -98,9 +98,9 @@ async function approveLocked(ctx: ServiceContext, id: string, actor: string): Pr
     ...(renewal ? { supersedes: renewal.supersedes, awardedDate: new Date(renewal.awardedDate) } : {}),
   });
   const now = ctx.clock();
-  const { db } = ctx;
-  db.transaction(() => {
-    const decided = decideApproval(db, id, {
+  await ctx.store.tx(async (tx) => {
+    await ctx.store.lock(tx, `person:${row.personEmail}`);
+    const decided = await decideApproval(tx, id, {
       outcome: "approved",
       decidedBy: actor,
       decidedAt: now,
@@ -110,7 +110,7 @@ async function approveLocked(ctx: ServiceContext, id: string, actor: string): Pr
     if (!decided) {
       throw new AppError("CONFLICT", `Approval "${id}" was decided meanwhile`);
     }
-    appendAudit(db, {
+    await appendAudit(tx, {
       at: now,
       actor,
       action: "award.approved",
@@ -122,17 +122,23 @@ async function approveLocked(ctx: ServiceContext, id: string, actor: string): Pr
   return view.id;
 }
 
-export function reject(ctx: ServiceContext, id: string, actor: string, reason: string): void {
-  undecided(ctx, id);
+export async function reject(ctx: ServiceContext, id: string, actor: string, reason: string): Promise<void> {
+  const { personEmail } = await undecided(ctx, id);
   const now = ctx.clock();
-  const { db } = ctx;
-  db.transaction(() => {
+  await ctx.store.tx(async (tx) => {
+    await ctx.store.lock(tx, `person:${personEmail}`);
     if (
-      !decideApproval(db, id, { outcome: "rejected", decidedBy: actor, decidedAt: now, reason, credentialId: null })
+      !(await decideApproval(tx, id, {
+        outcome: "rejected",
+        decidedBy: actor,
+        decidedAt: now,
+        reason,
+        credentialId: null,
+      }))
     ) {
       throw new AppError("CONFLICT", `Approval "${id}" was decided meanwhile`);
     }
-    appendAudit(db, {
+    await appendAudit(tx, {
       at: now,
       actor,
       action: "award.rejected",

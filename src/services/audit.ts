@@ -23,11 +23,11 @@ function toView(row: AuditRow): AuditView {
 }
 
 /** The audit log, newest first; `nextBefore` continues the listing (null when it is exhausted). */
-export function listAuditEntries(
+export async function listAuditEntries(
   ctx: ServiceContext,
   query: AuditQuery,
-): { items: AuditView[]; nextBefore: number | null } {
-  const rows = listAuditPage(ctx.db, query);
+): Promise<{ items: AuditView[]; nextBefore: number | null }> {
+  const rows = await listAuditPage(ctx.store.conn(), query);
   const last = rows.at(-1);
   return { items: rows.map(toView), nextBefore: rows.length === query.limit && last ? last.seq : null };
 }

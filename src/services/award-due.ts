@@ -17,7 +17,7 @@ export async function awardDueEvaluations(
   options: { markedBefore?: Date } = {},
 ): Promise<DueEvaluationsRun> {
   const now = ctx.clock();
-  const people = listDueEvaluations(ctx.db, { markedBefore: options.markedBefore ?? now, now });
+  const people = await listDueEvaluations(ctx.store.conn(), { markedBefore: options.markedBefore ?? now, now });
   const run = await evaluatePeople(ctx, people, "due evaluation failed");
   if (run.due > 0) {
     ctx.logger.info("due evaluations", {

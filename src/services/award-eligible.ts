@@ -3,7 +3,7 @@ import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { clearEvaluationDue, type DueMark, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
-import { approvalsFor, insertPendingApproval } from "../storage/person-credentials-repo.js";
+import { approvalsOfPerson, insertPendingApproval } from "../storage/person-credentials-repo.js";
 import { type AwardDecision, type AwardFacts, decideAwards } from "./award-decisions.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredential } from "./issue-credential.js";
@@ -17,8 +17,8 @@ export type AwardOutcome =
 export const CRITERIA_ACTOR = "system:criteria";
 
 /** A renewal supersedes the credential that falls due and keeps its awardedDate (the original award's date). */
-function renewalOf(ctx: ServiceContext, supersedes: string): { supersedes: string; awardedDate: Date } {
-  const stored = findCredentialDocument(ctx.db, supersedes);
+async function renewalOf(ctx: ServiceContext, supersedes: string): Promise<{ supersedes: string; awardedDate: Date }> {
+  const stored = await findCredentialDocument(ctx.store.conn(), supersedes);
   const awardedDate = stored ? awardedDateOf(JSON.parse(stored.document)) : undefined;
   if (!awardedDate) {
     throw new Error(`credential ${supersedes} has no awardedDate`);
@@ -37,8 +37,9 @@ function renewalOf(ctx: ServiceContext, supersedes: string): { supersedes: strin
 export function awardEligible(ctx: ServiceContext, email: string): Promise<AwardOutcome[]> {
   return withPersonLock(ctx, email, async () => {
     const { outcomes, settled } = await evaluateAndAward(ctx, email);
-    if (settled?.due !== undefined) {
-      clearEvaluationDue(ctx.db, email, settled.due.mark, settled.at);
+    const due = settled?.due;
+    if (settled !== undefined && due !== undefined) {
+      await ctx.store.tx((tx) => clearEvaluationDue(tx, email, due.mark, settled.at));
     }
     return outcomes;
   });
@@ -54,8 +55,8 @@ async function evaluateAndAward(
   const outcomes: AwardOutcome[] = [];
   for (let round = 0; round <= ctx.catalog.entries.length; round++) {
     // Read before the facts: whatever is stored after this read replaces the mark and keeps the person due.
-    const due = dueEvaluationMark(ctx.db, email);
-    const facts = loadAwardFacts(ctx, email);
+    const due = await dueEvaluationMark(ctx.store.conn(), email);
+    const facts = await loadAwardFacts(ctx, email);
     let issuedThisRound = 0;
     for (const decision of decideAwards(ctx, facts)) {
       const outcome = decision.action === "skip" ? undefined : await actOn(ctx, facts, decision);
@@ -73,14 +74,16 @@ async function evaluateAndAward(
 }
 
 /** The person's evidence and holdings now, and their approvals per certification with criteria. */
-function loadAwardFacts(ctx: ServiceContext, email: string): AwardFacts {
+async function loadAwardFacts(ctx: ServiceContext, email: string): Promise<AwardFacts> {
   const now = ctx.clock();
-  const state = loadPersonState(ctx, email);
+  const state = await loadPersonState(ctx, email);
+  // One read for every certification (a round trip each would cost twenty on a network database).
+  const all = await approvalsOfPerson(ctx.store.conn(), email);
   const approvals = new Map(
     ctx.catalog.entries
       .filter((entry) => entry.criteria.rule)
       .map((entry) => {
-        const rows = approvalsFor(ctx.db, email, entry.id);
+        const rows = all.filter((a) => a.achievementId === entry.id);
         const rejected = rows
           .filter((a) => a.outcome === "rejected")
           .map((a) => JSON.stringify(a.decision.evidenceIds));
@@ -94,7 +97,7 @@ type Award = Extract<AwardDecision, { action: "issue" | "queue" }>;
 
 /** Carries out one decision: queues it for approval or issues it. Undefined when another writer awarded it first. */
 async function actOn(ctx: ServiceContext, facts: AwardFacts, decision: Award): Promise<AwardOutcome | undefined> {
-  const renewal = decision.renews ? renewalOf(ctx, decision.renews) : undefined;
+  const renewal = decision.renews ? await renewalOf(ctx, decision.renews) : undefined;
   const record = {
     ...decision.record,
     ...(renewal ? { renewal: { supersedes: renewal.supersedes, awardedDate: renewal.awardedDate.toISOString() } } : {}),
@@ -121,18 +124,18 @@ async function actOn(ctx: ServiceContext, facts: AwardFacts, decision: Award): P
   }
 }
 
-function queueForApproval(
+async function queueForApproval(
   ctx: ServiceContext,
   facts: AwardFacts,
   decision: Award,
   record: Record<string, unknown>,
-): AwardOutcome {
-  const { db } = ctx;
+): Promise<AwardOutcome> {
   const { now, state } = facts;
   const approvalId = ctx.newId();
   const achievementId = decision.entry.id;
-  db.transaction(() => {
-    insertPendingApproval(db, {
+  await ctx.store.tx(async (tx) => {
+    await ctx.store.lock(tx, `person:${state.email}`);
+    await insertPendingApproval(tx, {
       id: approvalId,
       personEmail: state.email,
       personName: state.name,
@@ -141,7 +144,7 @@ function queueForApproval(
       decision: { ...record, ob: decision.ob },
       createdAt: now,
     });
-    appendAudit(db, {
+    await appendAudit(tx, {
       at: now,
       actor: CRITERIA_ACTOR,
       action: "award.pending-approval",

@@ -48,8 +48,8 @@ function entryOrThrow(ctx: ServiceContext, id: string): CatalogEntry {
   return entry;
 }
 
-function credentialOrThrow(ctx: ServiceContext, id: string): CredentialRecord {
-  const record = findCredential(ctx.db, id);
+async function credentialOrThrow(ctx: ServiceContext, id: string): Promise<CredentialRecord> {
+  const record = await findCredential(ctx.store.conn(), id);
   if (!record) {
     throw new AppError("NOT_FOUND", `No credential "${id}"`);
   }
@@ -100,10 +100,12 @@ function downloadName(record: CredentialRecord, suffix: string): string {
  * What a credential's files must say about it now (revoked, replaced, suspended, expired), from its stored status
  * and the clock at this request: never cached, so an image fetched after a revocation is marked.
  */
-function markOf(ctx: ServiceContext, record: CredentialRecord): Stamp | undefined {
+async function markOf(ctx: ServiceContext, record: CredentialRecord): Promise<Stamp | undefined> {
   // "Replaced" only where the public page says so too: a reissue to a corrected email went to someone else.
   const supersededBy =
-    record.supersededBy && sameRecipient(ctx.db, record.id, record.supersededBy) ? record.supersededBy : null;
+    record.supersededBy && (await sameRecipient(ctx.store.conn(), record.id, record.supersededBy))
+      ? record.supersededBy
+      : null;
   const mark = credentialMark({ ...record, supersededBy, now: ctx.clock() });
   return mark ? STAMPS[mark] : undefined;
 }
@@ -145,10 +147,10 @@ export async function getBakedBadge(
   credentialId: string,
   options: { container: "png" | "svg"; form: ProofForm },
 ): Promise<RenderedFile> {
-  const record = credentialOrThrow(ctx, credentialId);
+  const record = await credentialOrThrow(ctx, credentialId);
   const payload = payloadOf(record, options.form);
   const jwtSuffix = options.form === "jwt" ? "-jwt" : "";
-  const stamp = markOf(ctx, record);
+  const stamp = await markOf(ctx, record);
   if (options.container === "png") {
     const base = await markedBadgePng(ctx, record.achievementId, stamp);
     return {
@@ -169,9 +171,9 @@ export async function getBakedBadge(
 
 /** The 1200×627 Open Graph card of a credential, rendered once and cached. */
 export async function getShareCard(ctx: ServiceContext, credentialId: string): Promise<RenderedFile> {
-  const record = credentialOrThrow(ctx, credentialId);
+  const record = await credentialOrThrow(ctx, credentialId);
   const badge = await getBadgePng(ctx, record.achievementId);
-  const stamp = markOf(ctx, record);
+  const stamp = await markOf(ctx, record);
   const etag = etagOf("share-card", ctx.artwork.shareCard.version, badge.etag, record.document, stamp?.label ?? "");
   const body = await memo(ctx.state.renderedFiles, etag, () =>
     renderShareCardPng(ctx.artwork.shareCard.svg, {
@@ -188,10 +190,10 @@ export async function getShareCard(ctx: ServiceContext, credentialId: string): P
 
 /** The printable one-page PDF certificate of a credential, rendered once and cached. */
 export async function getCertificatePdf(ctx: ServiceContext, credentialId: string): Promise<RenderedFile> {
-  const record = credentialOrThrow(ctx, credentialId);
+  const record = await credentialOrThrow(ctx, credentialId);
   const entry = entryOrThrow(ctx, record.achievementId);
   const badge = await getBadgePng(ctx, record.achievementId);
-  const stamp = markOf(ctx, record);
+  const stamp = await markOf(ctx, record);
   const etag = etagOf("certificate", badge.etag, record.document, stamp?.label ?? "");
   const body = await memo(ctx.state.renderedFiles, etag, () =>
     renderCertificatePdf({
@@ -216,7 +218,7 @@ export async function getCredentialQr(
   credentialId: string,
   format: "svg" | "png",
 ): Promise<RenderedFile> {
-  const record = credentialOrThrow(ctx, credentialId);
+  const record = await credentialOrThrow(ctx, credentialId);
   const url = credentialUrl(ctx.config.publicUrl, record.id);
   const etag = etagOf("qr", format, url);
   if (format === "svg") {

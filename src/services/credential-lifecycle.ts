@@ -31,16 +31,16 @@ const HISTORY_EVENTS: Record<string, string> = {
  * The part of an audit entry a visitor may read: never a private reason, never who did it, and a link to another
  * credential only when `linkable` says that credential is the same person's.
  */
-function publicDetail(
+async function publicDetail(
   action: string,
   details: Record<string, unknown>,
-  linkable: (other: string) => boolean,
-): string | undefined {
+  linkable: (other: string) => Promise<boolean>,
+): Promise<string | undefined> {
   if (action === "credential.superseded" && typeof details.supersededBy === "string") {
-    return linkable(details.supersededBy) ? `replaced by ${details.supersededBy}` : undefined;
+    return (await linkable(details.supersededBy)) ? `replaced by ${details.supersededBy}` : undefined;
   }
   if (action === "credential.issued" && typeof details.supersedes === "string") {
-    return linkable(details.supersedes) ? `replaces ${details.supersedes}` : undefined;
+    return (await linkable(details.supersedes)) ? `replaces ${details.supersedes}` : undefined;
   }
   if ((action === "credential.revoked" || action === "credential.suspended") && details.reasonPublic === true) {
     return typeof details.reason === "string" ? details.reason : undefined;
@@ -54,20 +54,21 @@ function publicDetail(
  * and its history from the audit log (private reasons and actors left out). Unknown ids read as active with no
  * history.
  */
-export function getCredentialLifecycle(ctx: ServiceContext, credentialId: string): CredentialLifecycle {
-  const record = findCredentialLifecycle(ctx.db, credentialId);
+export async function getCredentialLifecycle(ctx: ServiceContext, credentialId: string): Promise<CredentialLifecycle> {
+  const db = ctx.store.conn();
+  const record = await findCredentialLifecycle(db, credentialId);
   // A reissue that corrected the email went to someone else: its page must not lead from one person to the other
   // (renewals and name corrections stay with the same person and are linked both ways).
-  const linkable = (other: string) => sameRecipient(ctx.db, credentialId, other);
-  const rows = auditForTarget(ctx.db, "credential", credentialId);
-  const history = rows.flatMap((r) => {
+  const linkable = (other: string) => sameRecipient(db, credentialId, other);
+  const rows = await auditForTarget(db, "credential", credentialId);
+  const history: CredentialLifecycle["history"] = [];
+  for (const r of rows) {
     const event = HISTORY_EVENTS[r.action];
-    if (!event) {
-      return [];
+    if (event) {
+      const detail = await publicDetail(r.action, r.details, linkable);
+      history.push({ at: r.at.toISOString(), event, ...(detail ? { detail } : {}) });
     }
-    const detail = publicDetail(r.action, r.details, linkable);
-    return [{ at: r.at.toISOString(), event, ...(detail ? { detail } : {}) }];
-  });
+  }
   if (!record) {
     return { state: "active", history };
   }
@@ -84,8 +85,8 @@ export function getCredentialLifecycle(ctx: ServiceContext, credentialId: string
   return {
     state,
     ...(publicReason ? { publicReason } : {}),
-    ...(record.supersededBy && linkable(record.supersededBy) ? { supersededBy: record.supersededBy } : {}),
-    ...(record.supersedes && linkable(record.supersedes) ? { supersedes: record.supersedes } : {}),
+    ...(record.supersededBy && (await linkable(record.supersededBy)) ? { supersededBy: record.supersededBy } : {}),
+    ...(record.supersedes && (await linkable(record.supersedes)) ? { supersedes: record.supersedes } : {}),
     history,
     ...(since ? { since: since.toISOString() } : {}),
   };

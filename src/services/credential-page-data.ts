@@ -73,7 +73,7 @@ export async function loadCredentialPage(
     id,
     url,
     report,
-    lifecycle: getCredentialLifecycle(ctx, id),
+    lifecycle: await getCredentialLifecycle(ctx, id),
     ...(await fixedParts(ctx, id)),
     linkedIn: linkedInLinks(ctx, id, url, report),
     ...(options.recipientEmail ? { recipientCheck: report.checks.find((check) => check.id === "recipient") } : {}),

@@ -4,8 +4,8 @@ import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
 import { MAX_REASON_LENGTH, type StatusOperation, transitionProblem } from "../domain/status/transitions.js";
 import { AppError, validationError } from "../errors.js";
 import { type CredentialRecord, findCredential } from "../storage/credentials-repo.js";
-import type { Db } from "../storage/db.js";
 import { slotsOf } from "../storage/status-entries-repo.js";
+import type { Conn } from "../storage/store.js";
 import { awardAfterChange } from "./award-due.js";
 import type { CredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
@@ -35,8 +35,8 @@ function cleanReason(reason: string): string {
   return trimmed;
 }
 
-function findOrThrow(db: Db, id: string): CredentialRecord {
-  const record = findCredential(db, id);
+async function findOrThrow(db: Conn, id: string): Promise<CredentialRecord> {
+  const record = await findCredential(db, id);
   if (!record) {
     throw new AppError("NOT_FOUND", `No credential "${id}"`);
   }
@@ -44,8 +44,8 @@ function findOrThrow(db: Db, id: string): CredentialRecord {
 }
 
 /** Throws 409 naming why `operation` is not allowed now. */
-function assertAllowed(db: Db, record: CredentialRecord, operation: StatusOperation): void {
-  const suspendable = slotsOf(db, record.id).some((s) => s.purpose === "suspension");
+async function assertAllowed(db: Conn, record: CredentialRecord, operation: StatusOperation): Promise<void> {
+  const suspendable = (await slotsOf(db, record.id)).some((s) => s.purpose === "suspension");
   const problem = transitionProblem(operation, { ...record, suspendable });
   if (problem) {
     throw new AppError("CONFLICT", `Cannot ${operation} credential ${record.id}: it ${problem}`, {
@@ -66,23 +66,22 @@ async function changeStatus(
 ): Promise<CredentialView> {
   const reason = cleanReason(input.reason);
   const reasonPublic = operation !== "reinstate" && input.reasonPublic === true;
-  const { db } = ctx;
   const facts = { at: ctx.clock(), actor: input.actor, reason, reasonPublic };
-  const { recipient, changedLists } = db.transaction(
-    () => {
-      const record = findOrThrow(db, input.credentialId);
-      assertAllowed(db, record, operation);
-      return { recipient: record.recipientEmail, changedLists: applyStatusChange(ctx, db, operation, record, facts) };
-    },
-    { behavior: "immediate" },
-  );
+  const { recipient, changedLists } = await ctx.store.tx(async (tx) => {
+    const record = await findOrThrow(tx, input.credentialId);
+    await assertAllowed(tx, record, operation);
+    return {
+      recipient: record.recipientEmail,
+      changedLists: await applyStatusChange(ctx, tx, operation, record, facts),
+    };
+  });
   for (const listId of changedLists) {
     await refreshStatusList(ctx, listId);
   }
   ctx.logger.info(`credential ${operation}d`, { credentialId: input.credentialId, actor: input.actor });
   // A reinstated prerequisite completes what it completed before (a revocation, by the re-award rule, nothing).
   await awardAfterChange(ctx, [recipient]);
-  return getCredential(ctx, input.credentialId);
+  return await getCredential(ctx, input.credentialId);
 }
 
 /** Revokes (final; a suspended credential may be revoked). The reason is public only when asked. */
@@ -120,7 +119,7 @@ export async function reissueCredential(
   input: ReissueInput,
 ): Promise<{ credential: CredentialView; superseded: CredentialView }> {
   const reason = cleanReason(input.reason);
-  const old = findOrThrow(ctx.db, input.credentialId);
+  const old = await findOrThrow(ctx.store.conn(), input.credentialId);
   const name = input.recipient.name?.trim() || old.recipientName;
   const email = input.recipient.email ? normaliseEmail(input.recipient.email) : old.recipientEmail;
   const corrected = [
@@ -132,7 +131,7 @@ export async function reissueCredential(
       { path: "recipient", message: "give a corrected name or email (what was given equals the credential's)" },
     ]);
   }
-  assertAllowed(ctx.db, old, "reissue");
+  await assertAllowed(ctx.store.conn(), old, "reissue");
   const document = JSON.parse(old.document) as {
     awardedDate?: string;
     evidence?: Ob3Evidence[];
@@ -154,5 +153,5 @@ export async function reissueCredential(
   });
   // A corrected email moved the credential to another person: both are evaluated.
   await awardAfterChange(ctx, [email, old.recipientEmail]);
-  return { credential, superseded: getCredential(ctx, old.id) };
+  return { credential, superseded: await getCredential(ctx, old.id) };
 }

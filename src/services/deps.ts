@@ -6,7 +6,7 @@ import type { IssuerKeyring } from "../crypto/keyring.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import type { IssuerProfile } from "../domain/issuer.js";
 import type { Logger } from "../logger.js";
-import type { Db } from "../storage/db.js";
+import type { Store } from "../storage/store.js";
 import type { Analysis } from "../verify/engine.js";
 import type { FetchRemote, StatusListCheck } from "../verify/environment.js";
 import type { Ob3SchemaValidator } from "../verify/schema-check.js";
@@ -14,8 +14,8 @@ import type { Ob3SchemaValidator } from "../verify/schema-check.js";
 /** Everything a service needs, injected: no singletons, no clock or randomness of its own. */
 export type Deps = {
   config: Config;
-  /** The database connection, with its prepared statements (storage/prepared.ts). */
-  db: Db;
+  /** The database: reads through `store.conn()`, writes in `store.tx(…)` (storage/store.ts). */
+  store: Store;
   keyring: IssuerKeyring;
   catalog: Catalog;
   /** The artwork SVG templates from templates/ (badges per level, share card). */

@@ -2,8 +2,8 @@ import { dueReminderOffset, reminderKey } from "../domain/status/expiry-reminder
 import { DAY_MS } from "../domain/time.js";
 import { validationError } from "../errors.js";
 import { activeCredentialsExpiringBetween } from "../storage/credentials-repo.js";
-import type { Db } from "../storage/db.js";
 import { acknowledgeEvents, appendEvent, claimEvents, type EventRow, listEvents } from "../storage/events-repo.js";
+import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
 /** Every event type the outbox carries. */
@@ -52,7 +52,7 @@ function toView(row: EventRow): EventView {
  */
 export function recordCredentialEvent(
   ctx: Pick<ServiceContext, "newId">,
-  db: Db,
+  tx: Tx,
   event: {
     type: EventType;
     at: Date;
@@ -60,9 +60,9 @@ export function recordCredentialEvent(
     details?: Record<string, unknown>;
     dedupeKey?: string;
   },
-): boolean {
+): Promise<boolean> {
   const c = event.credential;
-  return appendEvent(db, {
+  return appendEvent(tx, {
     id: ctx.newId(),
     type: event.type,
     credentialId: c.id,
@@ -87,11 +87,15 @@ function checkTypes(types: string[] | undefined): string[] | undefined {
 }
 
 /** Events after sequence `after`, oldest first; `nextAfter` continues the listing (null when it is exhausted). */
-export function listEventPage(
+export async function listEventPage(
   ctx: ServiceContext,
   query: { after?: number; types?: string[]; limit: number },
-): { items: EventView[]; nextAfter: number | null } {
-  const rows = listEvents(ctx.db, { after: query.after ?? 0, types: checkTypes(query.types), limit: query.limit });
+): Promise<{ items: EventView[]; nextAfter: number | null }> {
+  const rows = await listEvents(ctx.store.conn(), {
+    after: query.after ?? 0,
+    types: checkTypes(query.types),
+    limit: query.limit,
+  });
   const last = rows.at(-1);
   return { items: rows.map(toView), nextAfter: rows.length === query.limit && last ? last.seq : null };
 }
@@ -103,18 +107,19 @@ export type EventClaim = { channel: string; claimToken: string; leaseExpiresAt: 
  * Acknowledge what was sent; what is not acknowledged in time is handed out again (to this or another worker of the
  * channel), so a channel that acknowledges every send sends each event once.
  */
-export function claimEventBatch(
+export async function claimEventBatch(
   ctx: ServiceContext,
   input: { channel: string; limit: number; leaseSeconds: number; types?: string[] },
-): EventClaim {
+): Promise<EventClaim> {
   const now = ctx.clock();
   const leaseUntil = new Date(now.getTime() + input.leaseSeconds * 1000);
   const token = ctx.newSecret();
   const types = checkTypes(input.types);
-  const rows = ctx.db.transaction(
-    () => claimEvents(ctx.db, { channel: input.channel, token, now, leaseUntil, limit: input.limit, types }),
-    { behavior: "immediate" },
-  );
+  const rows = await ctx.store.tx(async (tx) => {
+    // One claimer per channel at a time, across processes and nodes: claims never overlap.
+    await ctx.store.lock(tx, `claim:${input.channel}`);
+    return claimEvents(tx, { channel: input.channel, token, now, leaseUntil, limit: input.limit, types });
+  });
   return {
     channel: input.channel,
     claimToken: token,
@@ -124,14 +129,13 @@ export function claimEventBatch(
 }
 
 /** Marks claimed events delivered. `notHeld`: sequences this claim no longer holds (already acknowledged or re-claimed). */
-export function acknowledgeEventBatch(
+export async function acknowledgeEventBatch(
   ctx: ServiceContext,
   input: { channel: string; claimToken: string; seqs: number[] },
-): { acknowledged: number[]; notHeld: number[] } {
+): Promise<{ acknowledged: number[]; notHeld: number[] }> {
   const seqs = [...new Set(input.seqs)];
-  const acknowledged = ctx.db.transaction(
-    () => acknowledgeEvents(ctx.db, { channel: input.channel, token: input.claimToken, seqs, now: ctx.clock() }),
-    { behavior: "immediate" },
+  const acknowledged = await ctx.store.tx((tx) =>
+    acknowledgeEvents(tx, { channel: input.channel, token: input.claimToken, seqs, now: ctx.clock() }),
   );
   const held = new Set(acknowledged);
   return { acknowledged, notHeld: seqs.filter((s) => !held.has(s)).sort((a, b) => a - b) };
@@ -143,31 +147,28 @@ export function acknowledgeEventBatch(
  * for offsets that had passed before the credential was issued, and after downtime only the most imminent one.
  * Returns how many events were emitted.
  */
-export function emitExpiringEvents(ctx: ServiceContext, now: Date): number {
+export async function emitExpiringEvents(ctx: ServiceContext, now: Date): Promise<number> {
   const offsets = ctx.config.expiryReminderDays;
   if (offsets.length === 0) {
     return 0;
   }
   const horizon = new Date(now.getTime() + Math.max(...offsets) * DAY_MS);
-  return ctx.db.transaction(
-    () => {
-      let emitted = 0;
-      for (const c of activeCredentialsExpiringBetween(ctx.db, now, horizon)) {
-        const days = dueReminderOffset({ validFrom: c.validFrom, validUntil: c.validUntil, now, offsetsDays: offsets });
-        if (days === undefined) {
-          continue;
-        }
-        const recorded = recordCredentialEvent(ctx, ctx.db, {
-          type: "credential.expiring",
-          at: now,
-          credential: c,
-          details: { validUntil: c.validUntil.toISOString(), daysBefore: days },
-          dedupeKey: reminderKey(c.id, days),
-        });
-        emitted += recorded ? 1 : 0;
+  return ctx.store.tx(async (tx) => {
+    let emitted = 0;
+    for (const c of await activeCredentialsExpiringBetween(tx, now, horizon)) {
+      const days = dueReminderOffset({ validFrom: c.validFrom, validUntil: c.validUntil, now, offsetsDays: offsets });
+      if (days === undefined) {
+        continue;
       }
-      return emitted;
-    },
-    { behavior: "immediate" },
-  );
+      const recorded = await recordCredentialEvent(ctx, tx, {
+        type: "credential.expiring",
+        at: now,
+        credential: c,
+        details: { validUntil: c.validUntil.toISOString(), daysBefore: days },
+        dedupeKey: reminderKey(c.id, days),
+      });
+      emitted += recorded ? 1 : 0;
+    }
+    return emitted;
+  });
 }

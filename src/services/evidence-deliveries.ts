@@ -1,8 +1,8 @@
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import { deliveryName, formatDate } from "../domain/criteria/format.js";
 import { AppError } from "../errors.js";
-import type { Db } from "../storage/db.js";
 import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
+import type { Conn } from "../storage/store.js";
 
 /**
  * The delivery a rating form rates or a closure closes: its id and the forms judged together with the record's form
@@ -42,12 +42,12 @@ function checkClosure(key: DeliveryKey, rows: EvidenceRow[]): void {
  * A delivery is one form's (or the forms a rule judges together): another course's delivery with the same id is
  * another delivery. Records of other kinds pass.
  */
-export function checkDeliveryIntake(db: Db, catalog: Catalog, row: EvidenceRow): void {
+export async function checkDeliveryIntake(db: Conn, catalog: Catalog, row: EvidenceRow): Promise<void> {
   const key = deliveryOf(catalog, row);
   if (key === undefined) {
     return;
   }
-  const rows = withoutSuperseded(listEvidenceFor(db, row.personEmail));
+  const rows = withoutSuperseded(await listEvidenceFor(db, row.personEmail));
   const replaced = row.supersedes === null ? undefined : rows.find((r) => r.id === row.supersedes);
   const stays = replaced !== undefined && inDelivery(replaced, key);
   const closed = rows.find((r) => r.kind === "closure" && inDelivery(r, key));

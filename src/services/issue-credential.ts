@@ -13,14 +13,14 @@ import { refreshStatusList } from "./status-lists.js";
 /**
  * Issues one credential: plan (validate, compute its dates, reserve its status indexes in their own committed
  * transaction) → sign → persist the document, its recipient, its status entries, the audit entry and the
- * `credential.issued` event in one synchronous transaction (which also supersedes the credential it replaces).
+ * `credential.issued` event in one write transaction (which also supersedes the credential it replaces).
  * Signing happens outside the transactions.
  */
 export async function issueCredential(ctx: ServiceContext, input: IssueCredentialInput): Promise<CredentialView> {
-  const plan = planIssue(ctx, input);
+  const plan = await planIssue(ctx, input);
   const signed = await signIssue(ctx, input, plan);
   const record = credentialRecordOf(input, plan, signed);
-  const resign = persistIssue(ctx, input, plan, record);
+  const resign = await persistIssue(ctx, input, plan, record);
   for (const listId of resign) {
     await refreshStatusList(ctx, listId);
   }

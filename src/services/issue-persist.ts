@@ -1,10 +1,10 @@
 import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { type CredentialRecord, insertCredential } from "../storage/credentials-repo.js";
-import type { Db } from "../storage/db.js";
 import { markEvaluationDue } from "../storage/evaluations-due-repo.js";
 import { upsertRecipient } from "../storage/recipients-repo.js";
 import { assignStatusSlots } from "../storage/status-entries-repo.js";
+import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 import { recordCredentialEvent } from "./events.js";
 import { checkSupersedable, type IssueCredentialInput, type IssuePlan } from "./issue-plan.js";
@@ -57,46 +57,43 @@ export function persistIssue(
   input: IssueCredentialInput,
   plan: IssuePlan,
   record: CredentialRecord,
-): string[] {
-  const { db } = ctx;
-  return db.transaction(
-    () => {
-      if (input.unlessHeld) {
-        refuseIfHeld(db, input, plan);
-      }
-      const old = input.supersedes ? checkSupersedable(db, input.supersedes, plan.entry.id) : undefined;
-      const { achievementName: _name, recipientEmail: _email, ...row } = record;
-      const recipientId = upsertRecipient(db, {
-        newId: ctx.newId(),
-        email: plan.email,
-        name: plan.name,
-        now: plan.now,
-      });
-      insertCredential(db, { ...row, recipientId });
-      assignStatusSlots(db, plan.id, plan.slots);
-      recordIssued(ctx, db, { input, plan, record, supersedes: old?.id });
-      // Held from validFrom on: the evaluation that counts it cannot be complete before then.
-      markEvaluationDue(db, plan.email, { mark: ctx.newId(), at: plan.now, notBefore: plan.validFrom });
-      if (!old) {
-        return [];
-      }
-      const why = { reason: input.reason ?? "superseded", reasonPublic: !input.reason };
-      return applyStatusChange(ctx, db, "supersede", old, {
-        at: plan.now,
-        actor: input.actor,
-        ...why,
-        supersededBy: plan.id,
-      });
-    },
-    // Take the write lock up front: a read-then-write deferred transaction can fail with
-    // SQLITE_BUSY_SNAPSHOT when another process (the CLI) writes in between.
-    { behavior: "immediate" },
-  );
+): Promise<string[]> {
+  return ctx.store.tx(async (tx) => {
+    // The person's awards take turns across processes and nodes: the "already holds" check below sees every
+    // credential issued to them before this one.
+    await ctx.store.lock(tx, `person:${plan.email}`);
+    if (input.unlessHeld) {
+      await refuseIfHeld(tx, input, plan);
+    }
+    const old = input.supersedes ? await checkSupersedable(tx, input.supersedes, plan.entry.id) : undefined;
+    const { achievementName: _name, recipientEmail: _email, ...row } = record;
+    const recipientId = await upsertRecipient(tx, {
+      newId: ctx.newId(),
+      email: plan.email,
+      name: plan.name,
+      now: plan.now,
+    });
+    await insertCredential(tx, { ...row, recipientId });
+    await assignStatusSlots(tx, plan.id, plan.slots);
+    await recordIssued(ctx, tx, { input, plan, record, supersedes: old?.id });
+    // Held from validFrom on: the evaluation that counts it cannot be complete before then.
+    await markEvaluationDue(tx, plan.email, { mark: ctx.newId(), at: plan.now, notBefore: plan.validFrom });
+    if (!old) {
+      return [];
+    }
+    const why = { reason: input.reason ?? "superseded", reasonPublic: !input.reason };
+    return applyStatusChange(ctx, tx, "supersede", old, {
+      at: plan.now,
+      actor: input.actor,
+      ...why,
+      supersededBy: plan.id,
+    });
+  });
 }
 
 /** A suspended credential still blocks a second award: suspension is not to be sidestepped by re-awarding. */
-function refuseIfHeld(db: Db, input: IssueCredentialInput, plan: IssuePlan): void {
-  const held = heldCredentials(db, plan.email).filter((h) => h.credentialId !== input.supersedes);
+async function refuseIfHeld(tx: Tx, input: IssueCredentialInput, plan: IssuePlan): Promise<void> {
+  const held = (await heldCredentials(tx, plan.email)).filter((h) => h.credentialId !== input.supersedes);
   if (holdsValid(held, plan.entry.id, plan.now, { countSuspended: true })) {
     throw new AppError(
       "CONFLICT",
@@ -106,13 +103,13 @@ function refuseIfHeld(db: Db, input: IssueCredentialInput, plan: IssuePlan): voi
 }
 
 /** The audit entry and the `credential.issued` event of a stored credential. */
-function recordIssued(
+async function recordIssued(
   ctx: ServiceContext,
-  db: Db,
+  tx: Tx,
   issued: { input: IssueCredentialInput; plan: IssuePlan; record: CredentialRecord; supersedes?: string },
-): void {
+): Promise<void> {
   const { input, plan, record, supersedes } = issued;
-  appendAudit(db, {
+  await appendAudit(tx, {
     at: plan.now,
     actor: input.actor,
     action: "credential.issued",
@@ -126,7 +123,7 @@ function recordIssued(
       ...(supersedes && input.reason ? { reason: input.reason } : {}),
     },
   });
-  recordCredentialEvent(ctx, db, {
+  await recordCredentialEvent(ctx, tx, {
     type: "credential.issued",
     at: plan.now,
     credential: record,

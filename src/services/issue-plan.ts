@@ -6,7 +6,7 @@ import type { StatusPurpose, StatusSlot } from "../domain/status/status-list-cre
 import { transitionProblem } from "../domain/status/transitions.js";
 import { AppError, validationError } from "../errors.js";
 import { type CredentialRecord, findCredential } from "../storage/credentials-repo.js";
-import type { Db } from "../storage/db.js";
+import type { Conn } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 import { reserveStatusSlots } from "./status-lists.js";
 
@@ -53,8 +53,8 @@ export function statusPurposesFor(entry: CatalogEntry): StatusPurpose[] {
 }
 
 /** The credential being replaced, if it may be: same certification, neither revoked nor suspended. */
-export function checkSupersedable(db: Db, id: string, achievementId: string): CredentialRecord {
-  const old = findCredential(db, id);
+export async function checkSupersedable(db: Conn, id: string, achievementId: string): Promise<CredentialRecord> {
+  const old = await findCredential(db, id);
   if (!old) {
     throw validationError([{ path: "supersedes", message: `no credential "${id}"` }]);
   }
@@ -76,13 +76,13 @@ export function checkSupersedable(db: Db, id: string, achievementId: string): Cr
 }
 
 /** Checks what is asked, settles the dates, id and recipient, and reserves the status indexes. */
-export function planIssue(ctx: ServiceContext, input: IssueCredentialInput): IssuePlan {
+export async function planIssue(ctx: ServiceContext, input: IssueCredentialInput): Promise<IssuePlan> {
   const entry = ctx.catalog.get(input.achievementId);
   if (!entry) {
     throw validationError([{ path: "achievementId", message: `unknown achievement "${input.achievementId}"` }]);
   }
   if (input.supersedes) {
-    checkSupersedable(ctx.db, input.supersedes, entry.id);
+    await checkSupersedable(ctx.store.conn(), input.supersedes, entry.id);
   }
   const now = ctx.clock();
   const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
@@ -93,6 +93,6 @@ export function planIssue(ctx: ServiceContext, input: IssueCredentialInput): Iss
   const id = ctx.newId();
   const email = normaliseEmail(input.recipient.email);
   const name = input.recipient.name.trim();
-  const slots = reserveStatusSlots(ctx, statusPurposesFor(entry));
+  const slots = await reserveStatusSlots(ctx, statusPurposesFor(entry));
   return { entry, id, email, name, now, validFrom, validUntil, slots };
 }

@@ -4,6 +4,6 @@ import type { ServiceContext } from "./deps.js";
 import { type EvidenceView, toEvidenceView } from "./record-evidence.js";
 
 /** Every evidence record about a person, oldest first, corrections included. */
-export function listEvidence(ctx: ServiceContext, email: string): EvidenceView[] {
-  return listEvidenceFor(ctx.db, normaliseEmail(email)).map(toEvidenceView);
+export async function listEvidence(ctx: ServiceContext, email: string): Promise<EvidenceView[]> {
+  return (await listEvidenceFor(ctx.store.conn(), normaliseEmail(email))).map(toEvidenceView);
 }

@@ -1,7 +1,7 @@
 import type { Evidence, HeldCredential } from "../domain/criteria/types.js";
-import type { Db } from "../storage/db.js";
 import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
 import { credentialsHeldBy, recipientName } from "../storage/person-credentials-repo.js";
+import type { Conn } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
 function graderRoleOf(data: Record<string, unknown>): { graderRole?: string } {
@@ -64,8 +64,8 @@ function awardOf(decision: Record<string, unknown> | null): Pick<HeldCredential,
 }
 
 /** The credentials a person holds, as the evaluator and the award guard read them. */
-export function heldCredentials(db: Db, email: string): HeldCredential[] {
-  return credentialsHeldBy(db, email).map(
+export async function heldCredentials(db: Conn, email: string): Promise<HeldCredential[]> {
+  return (await credentialsHeldBy(db, email)).map(
     (c): HeldCredential => ({
       certification: c.achievementId,
       credentialId: c.credentialId,
@@ -79,11 +79,13 @@ export function heldCredentials(db: Db, email: string): HeldCredential[] {
 }
 
 /** Everything the evaluator needs about one person: their evidence and the credentials they hold. */
-export function loadPersonState(ctx: ServiceContext, email: string): PersonState {
-  const rows = listEvidenceFor(ctx.db, email);
-  const held = heldCredentials(ctx.db, email);
+export async function loadPersonState(ctx: ServiceContext, email: string): Promise<PersonState> {
+  const db = ctx.store.conn();
+  const rows = await listEvidenceFor(db, email);
+  const held = await heldCredentials(db, email);
   const named = [...rows].reverse().find((r) => r.personName)?.personName;
-  return { email, name: named ?? recipientName(ctx.db, email) ?? email, evidence: rows.map(toEvaluatorEvidence), held };
+  const name = named ?? (await recipientName(db, email)) ?? email;
+  return { email, name, evidence: rows.map(toEvaluatorEvidence), held };
 }
 
 /** True when the person holds a currently valid credential of the certification. */

@@ -28,7 +28,12 @@ function leafShare(report: RuleReport): number {
   return leaves.length ? leaves.filter((l) => l.status === "met").length / leaves.length : 0;
 }
 
-function progressOf(ctx: ServiceContext, state: PersonState, entry: CatalogEntry, now: Date): CertificationProgress {
+async function progressOf(
+  ctx: ServiceContext,
+  state: PersonState,
+  entry: CatalogEntry,
+  now: Date,
+): Promise<CertificationProgress> {
   const rule = entry.criteria.rule;
   const base = { certification: entry.id, name: entry.name };
   if (!rule) {
@@ -48,7 +53,7 @@ function progressOf(ctx: ServiceContext, state: PersonState, entry: CatalogEntry
       ? "held"
       : basis.kind === "renewal"
         ? "renewal-due"
-        : undecidedApproval(ctx.db, state.email, entry.id)
+        : (await undecidedApproval(ctx.store.conn(), state.email, entry.id))
           ? "pending-approval"
           : report.status === "met"
             ? "eligible"
@@ -57,14 +62,18 @@ function progressOf(ctx: ServiceContext, state: PersonState, entry: CatalogEntry
 }
 
 /** A person's standing on every certification of the catalog, with each report tree. */
-export function progressForPerson(ctx: ServiceContext, email: string): CertificationProgress[] {
-  const state = loadPersonState(ctx, normaliseEmail(email));
+export async function progressForPerson(ctx: ServiceContext, email: string): Promise<CertificationProgress[]> {
+  const state = await loadPersonState(ctx, normaliseEmail(email));
   const now = ctx.clock();
-  return ctx.catalog.entries.map((entry) => progressOf(ctx, state, entry, now));
+  const progress: CertificationProgress[] = [];
+  for (const entry of ctx.catalog.entries) {
+    progress.push(await progressOf(ctx, state, entry, now));
+  }
+  return progress;
 }
 
 /** Who is eligible for, awaiting approval of, close to (≥ half the rule met), holding, or due to renew one certification. */
-export function candidatesFor(ctx: ServiceContext, certification: string) {
+export async function candidatesFor(ctx: ServiceContext, certification: string) {
   const entry = ctx.catalog.get(certification);
   if (!entry) {
     throw new AppError("NOT_FOUND", `No certification "${certification}"`);
@@ -77,8 +86,8 @@ export function candidatesFor(ctx: ServiceContext, certification: string) {
     held: [] as string[],
     renewalDue: [] as string[],
   };
-  for (const email of listPeopleWithEvidence(ctx.db)) {
-    const p = progressOf(ctx, loadPersonState(ctx, email), entry, now);
+  for (const email of await listPeopleWithEvidence(ctx.store.conn())) {
+    const p = await progressOf(ctx, await loadPersonState(ctx, email), entry, now);
     if (p.status === "held") {
       groups.held.push(email);
     } else if (p.status === "renewal-due") {

@@ -9,17 +9,18 @@ function notFound(id: string): AppError {
   return new AppError("NOT_FOUND", `No credential "${id}"`);
 }
 
-export function getCredential(ctx: ServiceContext, id: string): CredentialView {
-  const record = findCredential(ctx.db, id);
+export async function getCredential(ctx: ServiceContext, id: string): Promise<CredentialView> {
+  const db = ctx.store.conn();
+  const record = await findCredential(db, id);
   if (!record) {
     throw notFound(id);
   }
-  return toCredentialView(ctx.config.publicUrl, null, record, slotsOf(ctx.db, record.id));
+  return toCredentialView(ctx.config.publicUrl, null, record, await slotsOf(db, record.id));
 }
 
 /** The signed JSON document exactly as stored, for the public read route. */
-export function getSignedCredential(ctx: ServiceContext, id: string): string {
-  const found = findCredentialDocument(ctx.db, id);
+export async function getSignedCredential(ctx: ServiceContext, id: string): Promise<string> {
+  const found = await findCredentialDocument(ctx.store.conn(), id);
   if (!found) {
     throw notFound(id);
   }
@@ -27,8 +28,8 @@ export function getSignedCredential(ctx: ServiceContext, id: string): string {
 }
 
 /** The VC-JWT form, as issued. */
-export function getCredentialJwt(ctx: ServiceContext, id: string): string {
-  const found = findCredentialDocument(ctx.db, id);
+export async function getCredentialJwt(ctx: ServiceContext, id: string): Promise<string> {
+  const found = await findCredentialDocument(ctx.store.conn(), id);
   if (!found) {
     throw notFound(id);
   }
@@ -54,11 +55,12 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /** One page of credentials, newest first, with the cursor of the next page (null at the end). */
-export function listCredentialPage(
+export async function listCredentialPage(
   ctx: ServiceContext,
   query: CredentialListQuery,
-): { items: CredentialView[]; nextCursor: string | null } {
-  const rows = listCredentials(ctx.db, {
+): Promise<{ items: CredentialView[]; nextCursor: string | null }> {
+  const db = ctx.store.conn();
+  const rows = await listCredentials(db, {
     achievementId: query.achievementId,
     email: query.email ? normaliseEmail(query.email) : undefined,
     limit: query.limit + 1,
@@ -67,5 +69,9 @@ export function listCredentialPage(
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null;
-  return { items: page.map((r) => toCredentialView(ctx.config.publicUrl, null, r, slotsOf(ctx.db, r.id))), nextCursor };
+  const items: CredentialView[] = [];
+  for (const r of page) {
+    items.push(toCredentialView(ctx.config.publicUrl, null, r, await slotsOf(db, r.id)));
+  }
+  return { items, nextCursor };
 }

@@ -114,11 +114,11 @@ function withGraderRole(submission: EvidenceSubmission, by: Submitter): Evidence
   return by.graderRole ? { ...submission, graderRole: by.graderRole } : submission;
 }
 
-export function recordEvidence(
+export async function recordEvidence(
   ctx: ServiceContext,
   input: EvidenceSubmission,
   by: Submitter,
-): { status: "recorded" | "duplicate"; evidence: EvidenceView } {
+): Promise<{ status: "recorded" | "duplicate"; evidence: EvidenceView }> {
   const submission = withGraderRole(input, by);
   const problems = catalogProblems(ctx.catalog.items, submission);
   if (problems.length > 0) {
@@ -148,48 +148,44 @@ export function recordEvidence(
     submittedBy: actor,
     submittedAt: now,
   };
-  const { db } = ctx;
-  return db.transaction(
-    () => {
-      const existing = findEvidenceByExternalId(db, row.externalId);
-      if (existing) {
-        if (!isDeepStrictEqual(contentOf(existing), contentOf(row))) {
-          throw new AppError("CONFLICT", `externalId "${row.externalId}" was already used for different evidence`, {
-            existingId: existing.id,
-          });
-        }
-        return { status: "duplicate" as const, evidence: toEvidenceView(existing) };
+  return ctx.store.tx(async (tx) => {
+    const existing = await findEvidenceByExternalId(tx, row.externalId);
+    if (existing) {
+      if (!isDeepStrictEqual(contentOf(existing), contentOf(row))) {
+        throw new AppError("CONFLICT", `externalId "${row.externalId}" was already used for different evidence`, {
+          existingId: existing.id,
+        });
       }
-      if (row.supersedes) {
-        const target = findEvidence(db, row.supersedes);
-        if (!target || target.personEmail !== row.personEmail || target.kind !== row.kind || target.item !== row.item) {
-          throw validationError([
-            { path: "supersedes", message: "must name an earlier record of the same person, kind and item" },
-          ]);
-        }
-        // Corrections form a chain: only the latest version of a record can be corrected again.
-        const newer = findSupersedingEvidence(db, target.id);
-        if (newer) {
-          throw validationError([
-            { path: "supersedes", message: `was already corrected by ${newer.id}: correct that record instead` },
-          ]);
-        }
+      return { status: "duplicate" as const, evidence: toEvidenceView(existing) };
+    }
+    if (row.supersedes) {
+      const target = await findEvidence(tx, row.supersedes);
+      if (!target || target.personEmail !== row.personEmail || target.kind !== row.kind || target.item !== row.item) {
+        throw validationError([
+          { path: "supersedes", message: "must name an earlier record of the same person, kind and item" },
+        ]);
       }
-      checkDeliveryIntake(db, ctx.catalog, row);
-      insertEvidence(db, row);
-      // Committed with the evidence: if the award that follows never completes, the sweep evaluates this person; a
-      // record dated ahead of the clock keeps them due until its time, when it starts to count.
-      markEvaluationDue(db, row.personEmail, { mark: ctx.newId(), at: now, notBefore: occurredAt });
-      appendAudit(db, {
-        at: now,
-        actor,
-        action: row.supersedes ? "evidence.corrected" : "evidence.recorded",
-        targetType: "evidence",
-        targetId: row.id,
-        details: { externalId: row.externalId, kind: row.kind, item: row.item, supersedes: row.supersedes },
-      });
-      return { status: "recorded" as const, evidence: toEvidenceView(row) };
-    },
-    { behavior: "immediate" },
-  );
+      // Corrections form a chain: only the latest version of a record can be corrected again.
+      const newer = await findSupersedingEvidence(tx, target.id);
+      if (newer) {
+        throw validationError([
+          { path: "supersedes", message: `was already corrected by ${newer.id}: correct that record instead` },
+        ]);
+      }
+    }
+    await checkDeliveryIntake(tx, ctx.catalog, row);
+    await insertEvidence(tx, row);
+    // Committed with the evidence: if the award that follows never completes, the sweep evaluates this person; a
+    // record dated ahead of the clock keeps them due until its time, when it starts to count.
+    await markEvaluationDue(tx, row.personEmail, { mark: ctx.newId(), at: now, notBefore: occurredAt });
+    await appendAudit(tx, {
+      at: now,
+      actor,
+      action: row.supersedes ? "evidence.corrected" : "evidence.recorded",
+      targetType: "evidence",
+      targetId: row.id,
+      details: { externalId: row.externalId, kind: row.kind, item: row.item, supersedes: row.supersedes },
+    });
+    return { status: "recorded" as const, evidence: toEvidenceView(row) };
+  });
 }

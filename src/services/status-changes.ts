@@ -2,9 +2,9 @@ import type { StatusPurpose } from "../domain/status/status-list-credential.js";
 import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { type CredentialRecord, markReinstated, markRevoked, markSuspended } from "../storage/credentials-repo.js";
-import type { Db } from "../storage/db.js";
 import { markEvaluationDue } from "../storage/evaluations-due-repo.js";
 import { setStatusBit, slotsOf } from "../storage/status-entries-repo.js";
+import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 import { type EventType, recordCredentialEvent } from "./events.js";
 
@@ -27,7 +27,7 @@ type StatusChange = {
   bit: boolean;
   event: EventType;
   /** Updates the row; false when the state moved meanwhile. */
-  apply: (db: Db, id: string, facts: ChangeFacts) => boolean;
+  apply: (tx: Tx, id: string, facts: ChangeFacts) => Promise<boolean>;
   /** The 409's detail when the row moved between the caller's check and this write. */
   raced: (id: string) => string;
   /** What the audit entry records (`statusEntries`: the entries whose bit was set). */
@@ -45,7 +45,7 @@ const CHANGES: Record<StatusChangeOperation, StatusChange> = {
     purpose: "revocation",
     bit: true,
     event: "credential.revoked",
-    apply: (db, id, { at, reason, reasonPublic }) => markRevoked(db, id, { at, reason, reasonPublic }),
+    apply: (tx, id, { at, reason, reasonPublic }) => markRevoked(tx, id, { at, reason, reasonPublic }),
     raced: changedMeanwhile,
     audited: (facts, statusEntries) => ({ ...withPublicReason(facts), statusEntries }),
     announced: withPublicReason,
@@ -54,7 +54,7 @@ const CHANGES: Record<StatusChangeOperation, StatusChange> = {
     purpose: "suspension",
     bit: true,
     event: "credential.suspended",
-    apply: (db, id, { at, reason, reasonPublic }) => markSuspended(db, id, { at, reason, reasonPublic }),
+    apply: (tx, id, { at, reason, reasonPublic }) => markSuspended(tx, id, { at, reason, reasonPublic }),
     raced: changedMeanwhile,
     audited: (facts, statusEntries) => ({ ...withPublicReason(facts), statusEntries }),
     announced: withPublicReason,
@@ -63,7 +63,7 @@ const CHANGES: Record<StatusChangeOperation, StatusChange> = {
     purpose: "suspension",
     bit: false,
     event: "credential.reinstated",
-    apply: (db, id) => markReinstated(db, id),
+    apply: (tx, id) => markReinstated(tx, id),
     raced: changedMeanwhile,
     audited: ({ reason }, statusEntries) => ({ reason, statusEntries }),
     announced: ({ reason }) => ({ reason }),
@@ -73,8 +73,8 @@ const CHANGES: Record<StatusChangeOperation, StatusChange> = {
     purpose: "revocation",
     bit: true,
     event: "credential.superseded",
-    apply: (db, id, { at, supersededBy }) =>
-      markRevoked(db, id, { at, reason: "superseded", reasonPublic: true, supersededBy }),
+    apply: (tx, id, { at, supersededBy }) =>
+      markRevoked(tx, id, { at, reason: "superseded", reasonPublic: true, supersededBy }),
     raced: (id) => `Credential ${id} cannot be superseded: it was revoked meanwhile`,
     audited: ({ supersededBy, reason, reasonPublic }) => ({ supersededBy, reason, reasonPublic }),
     announced: ({ supersededBy }) => ({ supersededBy, reason: "superseded" }),
@@ -87,20 +87,25 @@ const CHANGES: Record<StatusChangeOperation, StatusChange> = {
  * changed, and with it what their criteria count: a prerequisite reinstated, a certification revoked). Returns the
  * lists whose bits changed, for the caller to re-sign once the transaction is committed.
  */
-export function applyStatusChange(
+export async function applyStatusChange(
   ctx: ServiceContext,
-  db: Db,
+  tx: Tx,
   operation: StatusChangeOperation,
   record: CredentialRecord,
   facts: ChangeFacts,
-): string[] {
+): Promise<string[]> {
   const change = CHANGES[operation];
-  if (!change.apply(db, record.id, facts)) {
+  if (!(await change.apply(tx, record.id, facts))) {
     throw new AppError("CONFLICT", change.raced(record.id));
   }
-  const slots = slotsOf(db, record.id).filter((s) => s.purpose === change.purpose);
-  const lists = slots.filter((slot) => setStatusBit(db, slot, change.bit)).map((slot) => slot.listId);
-  appendAudit(db, {
+  const slots = (await slotsOf(tx, record.id)).filter((s) => s.purpose === change.purpose);
+  const lists: string[] = [];
+  for (const slot of slots) {
+    if (await setStatusBit(tx, slot, change.bit)) {
+      lists.push(slot.listId);
+    }
+  }
+  await appendAudit(tx, {
     at: facts.at,
     actor: facts.actor,
     action: change.event,
@@ -111,12 +116,12 @@ export function applyStatusChange(
       slots.map((s) => `${s.purpose}:${s.listId}/${s.index}`),
     ),
   });
-  recordCredentialEvent(ctx, db, {
+  await recordCredentialEvent(ctx, tx, {
     type: change.event,
     at: facts.at,
     credential: record,
     details: change.announced(facts),
   });
-  markEvaluationDue(db, record.recipientEmail, { mark: ctx.newId(), at: facts.at });
+  await markEvaluationDue(tx, record.recipientEmail, { mark: ctx.newId(), at: facts.at });
   return lists;
 }

@@ -13,24 +13,26 @@ import type { ServiceContext } from "./deps.js";
 /**
  * Reserves one status index per purpose in its own committed transaction, before anything is signed: a process that
  * dies afterwards leaves reserved, unused indexes that are never handed out again, and never a credential without
- * status. IMMEDIATE takes the write lock up front, so concurrent processes serialise on it.
+ * status. The `status-allocation` lock (SQLite: the write lock the transaction takes up front) serialises concurrent
+ * processes and nodes, so list creation and the `allocated` counters never interleave.
  */
 export function reserveStatusSlots(
-  ctx: Pick<ServiceContext, "db" | "clock" | "randomInt">,
+  ctx: Pick<ServiceContext, "store" | "clock" | "randomInt">,
   purposes: readonly StatusPurpose[],
-): StatusSlot[] {
+): Promise<StatusSlot[]> {
   const now = ctx.clock();
-  return ctx.db.transaction(
-    () =>
-      purposes.map((purpose) =>
-        reserveStatusSlot(ctx.db, { purpose, length: STATUS_LIST_LENGTH, now, randomInt: ctx.randomInt }),
-      ),
-    { behavior: "immediate" },
-  );
+  return ctx.store.tx(async (tx) => {
+    await ctx.store.lock(tx, "status-allocation");
+    const slots: StatusSlot[] = [];
+    for (const purpose of purposes) {
+      slots.push(await reserveStatusSlot(tx, { purpose, length: STATUS_LIST_LENGTH, now, randomInt: ctx.randomInt }));
+    }
+    return slots;
+  });
 }
 
 async function signAndStore(ctx: ServiceContext, listId: string): Promise<void> {
-  const snapshot = readListSnapshot(ctx.db, listId);
+  const snapshot = await readListSnapshot(ctx.store.conn(), listId);
   if (!snapshot) {
     return;
   }
@@ -52,7 +54,7 @@ async function signAndStore(ctx: ServiceContext, listId: string): Promise<void> 
   });
   const document = JSON.stringify(signed);
   const etag = `"${createHash("sha256").update(document).digest("base64url")}"`;
-  storeSignedList(ctx.db, { listId, version: snapshot.version, document, etag, signedAt: now });
+  await ctx.store.tx((tx) => storeSignedList(tx, { listId, version: snapshot.version, document, etag, signedAt: now }));
 }
 
 /**
@@ -60,7 +62,7 @@ async function signAndStore(ctx: ServiceContext, listId: string): Promise<void> 
  * (or it was never signed). Returns once a document of that version or newer is stored, so the next GET serves it.
  */
 export async function refreshStatusList(ctx: ServiceContext, listId: string): Promise<void> {
-  const served = findServedList(ctx.db, listId);
+  const served = await findServedList(ctx.store.conn(), listId);
   if (!served || (served.signedVersion !== null && served.signedVersion >= served.version)) {
     return;
   }
@@ -86,13 +88,13 @@ export type ServedStatusList = { body: string; etag: string };
 
 /** The signed list as served: re-signed first when a change has not been signed yet (e.g. after a crash). */
 export async function getServedStatusList(ctx: ServiceContext, listId: string): Promise<ServedStatusList | undefined> {
-  let served = findServedList(ctx.db, listId);
+  let served = await findServedList(ctx.store.conn(), listId);
   if (!served) {
     return undefined;
   }
   if (served.signedVersion === null || served.signedVersion < served.version) {
     await refreshStatusList(ctx, listId);
-    served = findServedList(ctx.db, listId);
+    served = await findServedList(ctx.store.conn(), listId);
   }
   if (!served?.document || !served.etag) {
     throw new Error(`status list ${listId} could not be signed`);

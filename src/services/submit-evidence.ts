@@ -14,7 +14,7 @@ export async function submitEvidence(
   submission: EvidenceSubmission,
   by: Submitter,
 ): Promise<EvidenceSubmitted> {
-  const result = recordEvidence(ctx, submission, by);
+  const result = await recordEvidence(ctx, submission, by);
   const awarded = await awardEligible(ctx, result.evidence.person.email);
   return { ...result, awarded };
 }
@@ -56,7 +56,10 @@ export async function submitEvidenceBatch(
   by: Submitter,
   read: ReadEvidence,
 ): Promise<EvidenceBatchResult> {
-  const outcomes = records.map((raw, index) => recordOne(ctx, { raw, index, by, read }));
+  const outcomes: Outcome[] = [];
+  for (const [index, raw] of records.entries()) {
+    outcomes.push(await recordOne(ctx, { raw, index, by, read }));
+  }
   const awarded: AwardOutcome[] = [];
   for (const email of new Set(outcomes.flatMap((o) => (o.personEmail ? [o.personEmail] : [])))) {
     awarded.push(...(await awardEligible(ctx, email)));
@@ -66,10 +69,10 @@ export async function submitEvidenceBatch(
   return { recorded: count("recorded"), duplicates: count("duplicate"), rejected: count("rejected"), results, awarded };
 }
 
-function recordOne(
+async function recordOne(
   ctx: ServiceContext,
   record: { raw: unknown; index: number; by: Submitter; read: ReadEvidence },
-): Outcome {
+): Promise<Outcome> {
   const { raw, index } = record;
   const given = (raw as { externalId?: unknown } | null)?.externalId;
   const externalId = typeof given === "string" ? given : null;
@@ -81,7 +84,7 @@ function recordOne(
     return rejected(read.errors);
   }
   try {
-    const { status, evidence } = recordEvidence(ctx, read.submission, record.by);
+    const { status, evidence } = await recordEvidence(ctx, read.submission, record.by);
     return { result: { index, externalId, status, evidenceId: evidence.id }, personEmail: evidence.person.email };
   } catch (error) {
     if (storageProblemOf(error)) {

@@ -119,7 +119,7 @@ export async function verifyStoredCredential(
   credentialId: string,
   options: VerifyOptions = {},
 ): Promise<VerificationReport | undefined> {
-  const found = findCredentialDocument(ctx.db, credentialId);
+  const found = await findCredentialDocument(ctx.store.conn(), credentialId);
   if (!found) {
     return undefined;
   }

@@ -1,31 +1,35 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Db, Tx } from "./db.js";
-import { apiKeys } from "./schema.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
-export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type ApiKeyRow = Tables["apiKeys"]["$inferSelect"];
 
-export function insertApiKey(tx: Tx | Db, row: typeof apiKeys.$inferInsert): void {
-  tx.insert(apiKeys).values(row).run();
+export async function insertApiKey(tx: Tx, row: Tables["apiKeys"]["$inferInsert"]): Promise<void> {
+  await tx.insert(tx.t.apiKeys).values(row);
 }
 
-export function findApiKey(db: Db, id: string): ApiKeyRow | undefined {
-  return db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+export async function findApiKey(db: Conn, id: string): Promise<ApiKeyRow | undefined> {
+  const { apiKeys } = db.t;
+  return (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
 }
 
-export function listApiKeys(db: Db): ApiKeyRow[] {
-  return db.select().from(apiKeys).orderBy(apiKeys.createdAt).all();
+export async function listApiKeys(db: Conn): Promise<ApiKeyRow[]> {
+  const { apiKeys } = db.t;
+  return db.select().from(apiKeys).orderBy(apiKeys.createdAt);
 }
 
-export function countApiKeys(db: Db): number {
-  return db.select({ n: sql<number>`count(*)` }).from(apiKeys).get()?.n ?? 0;
+export async function countApiKeys(db: Conn): Promise<number> {
+  const { apiKeys } = db.t;
+  const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(apiKeys);
+  return row?.n ?? 0;
 }
 
 /** Marks a key revoked; false when it does not exist or was already revoked. */
-export function revokeApiKey(tx: Tx | Db, id: string, at: Date): boolean {
-  const result = tx
+export async function revokeApiKey(tx: Tx, id: string, at: Date): Promise<boolean> {
+  const { apiKeys } = tx.t;
+  const changed = await tx
     .update(apiKeys)
     .set({ revokedAt: at })
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .run();
-  return result.changes > 0;
+    .returning({ id: apiKeys.id });
+  return changed.length > 0;
 }

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, lt, type SQL, sql } from "drizzle-orm";
-import type { Db } from "./db.js";
-import { preparedFor, preparedWrite } from "./prepared.js";
-import { auditLog } from "./schema.js";
+import { placeholderOf, prepared } from "./prepared.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
 export type AuditEntry = {
   at: Date;
@@ -12,27 +11,29 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-/** Appends one audit entry; call it inside the caller's transaction (the log is append-only). */
-export function appendAudit(db: Db, entry: AuditEntry): void {
-  const insert = preparedWrite(db, "audit.insert", (d) =>
-    d.insert(auditLog).values({
-      at: sql.placeholder("at"),
-      actor: sql.placeholder("actor"),
-      action: sql.placeholder("action"),
-      targetType: sql.placeholder("targetType"),
-      targetId: sql.placeholder("targetId"),
-      details: sql.placeholder("details"),
-    }),
-  );
-  insert({ ...entry, details: entry.details ?? {} });
+/** Appends one audit entry; call it inside the caller's transaction (the log is append-only; prepared once). */
+export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+  const insert = prepared(tx, "audit_insert", (d) => {
+    const { auditLog } = d.t;
+    return d.insert(auditLog).values({
+      at: placeholderOf(auditLog.at, "at"),
+      actor: placeholderOf(auditLog.actor, "actor"),
+      action: placeholderOf(auditLog.action, "action"),
+      targetType: placeholderOf(auditLog.targetType, "targetType"),
+      targetId: placeholderOf(auditLog.targetId, "targetId"),
+      details: placeholderOf(auditLog.details, "details"),
+    });
+  });
+  await insert.execute({ ...entry, details: entry.details ?? {} });
 }
+
+export type AuditRow = Tables["auditLog"]["$inferSelect"];
 
 /** The newest audit entries first. */
-export function listAudit(db: Db, limit: number) {
-  return db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(limit).all();
+export async function listAudit(db: Conn, limit: number): Promise<AuditRow[]> {
+  const { auditLog } = db.t;
+  return db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(limit);
 }
-
-export type AuditRow = typeof auditLog.$inferSelect;
 
 export type AuditQuery = {
   /** Only entries with a smaller `seq` (the page before). */
@@ -45,7 +46,8 @@ export type AuditQuery = {
 };
 
 /** One page of the audit log, newest first, filtered by target, action and actor. */
-export function listAuditPage(db: Db, query: AuditQuery): AuditRow[] {
+export async function listAuditPage(db: Conn, query: AuditQuery): Promise<AuditRow[]> {
+  const { auditLog } = db.t;
   const filters: SQL[] = [];
   if (query.before !== undefined) {
     filters.push(lt(auditLog.seq, query.before));
@@ -67,25 +69,24 @@ export function listAuditPage(db: Db, query: AuditQuery): AuditRow[] {
     .from(auditLog)
     .where(and(...filters))
     .orderBy(desc(auditLog.seq))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
 }
 
 /** One target's entries, oldest first (indexed on target; statement prepared once: the public page reads it). */
-export function auditForTarget(
-  db: Db,
+export async function auditForTarget(
+  db: Conn,
   targetType: string,
   targetId: string,
-): Array<{ at: Date; action: string; details: Record<string, unknown> }> {
-  const query = preparedFor(db, "audit.for-target", (d) =>
-    d
+): Promise<Array<{ at: Date; action: string; details: Record<string, unknown> }>> {
+  const query = prepared(db, "audit_for_target", (d) => {
+    const { auditLog } = d.t;
+    return d
       .select({ at: auditLog.at, action: auditLog.action, details: auditLog.details })
       .from(auditLog)
       .where(
         and(eq(auditLog.targetType, sql.placeholder("targetType")), eq(auditLog.targetId, sql.placeholder("targetId"))),
       )
-      .orderBy(asc(auditLog.seq))
-      .prepare(),
-  );
-  return query.all({ targetType, targetId });
+      .orderBy(asc(auditLog.seq));
+  });
+  return query.execute({ targetType, targetId });
 }

@@ -1,9 +1,8 @@
 import { and, desc, eq, getTableColumns, gt, isNotNull, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import type { Db } from "./db.js";
-import { preparedFor, preparedWrite } from "./prepared.js";
-import { achievements, credentials, recipients } from "./schema.js";
+import { placeholderOf, prepared } from "./prepared.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
-export type CredentialInsert = typeof credentials.$inferInsert;
+export type CredentialInsert = Tables["credentials"]["$inferInsert"];
 
 export type CredentialRecord = {
   id: string;
@@ -35,102 +34,116 @@ export type CredentialLifecycleColumns = {
   supersedes: string | null;
 };
 
-/** Inserts a credential row; call it inside the caller's transaction. */
-export function insertCredential(db: Db, row: Required<CredentialInsert>): void {
-  const insert = preparedWrite(db, "credentials.insert", (d) =>
-    d
-      .insert(credentials)
-      .values(
-        Object.fromEntries(
-          Object.keys(getTableColumns(credentials)).map((c) => [c, sql.placeholder(c)]),
-        ) as unknown as CredentialInsert,
-      ),
-  );
-  insert(row);
+/** Inserts a credential row; call it inside the caller's transaction (statement prepared once: every issuance). */
+export async function insertCredential(tx: Tx, row: Required<CredentialInsert>): Promise<void> {
+  const insert = prepared(tx, "credentials_insert", (d) => {
+    const { credentials } = d.t;
+    const values = Object.fromEntries(
+      Object.entries(getTableColumns(credentials)).map(([key, column]) => [key, placeholderOf(column, key)]),
+    );
+    return d.insert(credentials).values(values as unknown as CredentialInsert);
+  });
+  await insert.execute(row);
 }
 
-const lifecycleColumns = {
-  revokedAt: credentials.revokedAt,
-  revocationReason: credentials.revocationReason,
-  revocationReasonPublic: credentials.revocationReasonPublic,
-  suspendedAt: credentials.suspendedAt,
-  suspensionReason: credentials.suspensionReason,
-  suspensionReasonPublic: credentials.suspensionReasonPublic,
-  supersededBy: credentials.supersededBy,
-  supersedes: credentials.supersedes,
-};
+function lifecycleColumns({ credentials }: Tables) {
+  return {
+    revokedAt: credentials.revokedAt,
+    revocationReason: credentials.revocationReason,
+    revocationReasonPublic: credentials.revocationReasonPublic,
+    suspendedAt: credentials.suspendedAt,
+    suspensionReason: credentials.suspensionReason,
+    suspensionReasonPublic: credentials.suspensionReasonPublic,
+    supersededBy: credentials.supersededBy,
+    supersedes: credentials.supersedes,
+  };
+}
 
-const recordColumns = {
-  id: credentials.id,
-  achievementId: credentials.achievementId,
-  achievementName: achievements.name,
-  achievementVersion: credentials.achievementVersion,
-  recipientEmail: recipients.email,
-  recipientName: credentials.recipientName,
-  validFrom: credentials.validFrom,
-  validUntil: credentials.validUntil,
-  document: credentials.document,
-  jwt: credentials.jwt,
-  verificationMethod: credentials.verificationMethod,
-  issuedBy: credentials.issuedBy,
-  createdAt: credentials.createdAt,
-  decision: credentials.decision,
-  ...lifecycleColumns,
-};
+function recordColumns(t: Tables) {
+  const { credentials, achievements, recipients } = t;
+  return {
+    id: credentials.id,
+    achievementId: credentials.achievementId,
+    achievementName: achievements.name,
+    achievementVersion: credentials.achievementVersion,
+    recipientEmail: recipients.email,
+    recipientName: credentials.recipientName,
+    validFrom: credentials.validFrom,
+    validUntil: credentials.validUntil,
+    document: credentials.document,
+    jwt: credentials.jwt,
+    verificationMethod: credentials.verificationMethod,
+    issuedBy: credentials.issuedBy,
+    createdAt: credentials.createdAt,
+    decision: credentials.decision,
+    ...lifecycleColumns(t),
+  };
+}
 
-function selectRecords(db: Db) {
+function selectRecords(db: Conn) {
+  const { credentials, achievements, recipients } = db.t;
   return db
-    .select(recordColumns)
+    .select(recordColumns(db.t))
     .from(credentials)
     .innerJoin(achievements, eq(achievements.id, credentials.achievementId))
     .innerJoin(recipients, eq(recipients.id, credentials.recipientId));
 }
 
 /** One credential with its achievement and recipient (statement prepared once per connection: the page path). */
-export function findCredential(db: Db, id: string): CredentialRecord | undefined {
-  const query = preparedFor(db, "credentials.find", (d) =>
+export async function findCredential(db: Conn, id: string): Promise<CredentialRecord | undefined> {
+  const query = prepared(db, "credentials_find", (d) =>
     selectRecords(d)
-      .where(eq(credentials.id, sql.placeholder("id")))
-      .prepare(),
+      .where(eq(d.t.credentials.id, sql.placeholder("id")))
+      .limit(1),
   );
-  return query.get({ id });
+  return (await query.execute({ id }))[0];
 }
 
 /** Only the lifecycle columns of one credential (the public page reads them on every request; prepared once). */
-export function findCredentialLifecycle(db: Db, id: string): CredentialLifecycleColumns | undefined {
-  const query = preparedFor(db, "credentials.lifecycle", (d) =>
-    d
-      .select(lifecycleColumns)
+export async function findCredentialLifecycle(db: Conn, id: string): Promise<CredentialLifecycleColumns | undefined> {
+  const query = prepared(db, "credentials_lifecycle", (d) => {
+    const { credentials } = d.t;
+    return d
+      .select(lifecycleColumns(d.t))
       .from(credentials)
       .where(eq(credentials.id, sql.placeholder("id")))
-      .prepare(),
-  );
-  return query.get({ id });
+      .limit(1);
+  });
+  return (await query.execute({ id }))[0];
 }
 
-/** Whether two credentials were issued to the same recipient (the same person record, i.e. the same email). */
-export function sameRecipient(db: Db, a: string, b: string): boolean {
-  const query = preparedFor(db, "credentials.recipient-of", (d) =>
-    d
+async function recipientOf(db: Conn, id: string): Promise<string | undefined> {
+  const query = prepared(db, "credentials_recipient_of", (d) => {
+    const { credentials } = d.t;
+    return d
       .select({ recipientId: credentials.recipientId })
       .from(credentials)
       .where(eq(credentials.id, sql.placeholder("id")))
-      .prepare(),
-  );
-  const first = query.get({ id: a })?.recipientId;
-  return first !== undefined && first === query.get({ id: b })?.recipientId;
+      .limit(1);
+  });
+  return (await query.execute({ id }))[0]?.recipientId;
+}
+
+/** Whether two credentials were issued to the same recipient (the same person record, i.e. the same email). */
+export async function sameRecipient(db: Conn, a: string, b: string): Promise<boolean> {
+  const first = await recipientOf(db, a);
+  return first !== undefined && first === (await recipientOf(db, b));
 }
 
 /** Just the signed document, for the public read path (one indexed lookup, no joins, prepared once). */
-export function findCredentialDocument(db: Db, id: string): { document: string; jwt: string } | undefined {
-  const query = preparedFor(db, "credentials.document", (d) =>
-    d
+export async function findCredentialDocument(
+  db: Conn,
+  id: string,
+): Promise<{ document: string; jwt: string } | undefined> {
+  const query = prepared(db, "credentials_document", (d) => {
+    const { credentials } = d.t;
+    return d
       .select({ document: credentials.document, jwt: credentials.jwt })
       .from(credentials)
       .where(eq(credentials.id, sql.placeholder("id")))
-      .prepare(),
-  );
-  return query.get({ id });
+      .limit(1);
+  });
+  return (await query.execute({ id }))[0];
 }
 
 export type CredentialPageQuery = {
@@ -141,7 +154,8 @@ export type CredentialPageQuery = {
 };
 
 /** Newest first, keyset-paginated on (createdAt, id); returns one page. */
-export function listCredentials(db: Db, query: CredentialPageQuery): CredentialRecord[] {
+export async function listCredentials(db: Conn, query: CredentialPageQuery): Promise<CredentialRecord[]> {
+  const { credentials, recipients } = db.t;
   const filters: SQL[] = [];
   if (query.achievementId) {
     filters.push(eq(credentials.achievementId, query.achievementId));
@@ -162,18 +176,23 @@ export function listCredentials(db: Db, query: CredentialPageQuery): CredentialR
   return selectRecords(db)
     .where(and(...filters))
     .orderBy(desc(credentials.createdAt), desc(credentials.id))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
+}
+
+/** Whether a conditional update changed its row. */
+function changed(rows: unknown[]): boolean {
+  return rows.length > 0;
 }
 
 /** Revokes (final); false when it is already revoked. `supersededBy` when a newer credential replaced it. */
-export function markRevoked(
-  db: Db,
+export async function markRevoked(
+  tx: Tx,
   id: string,
   change: { at: Date; reason: string; reasonPublic: boolean; supersededBy?: string },
-): boolean {
-  return (
-    db
+): Promise<boolean> {
+  const { credentials } = tx.t;
+  return changed(
+    await tx
       .update(credentials)
       .set({
         revokedAt: change.at,
@@ -182,33 +201,35 @@ export function markRevoked(
         ...(change.supersededBy ? { supersededBy: change.supersededBy } : {}),
       })
       .where(and(eq(credentials.id, id), isNull(credentials.revokedAt)))
-      .run().changes > 0
+      .returning({ id: credentials.id }),
   );
 }
 
 /** Suspends; false unless it is active (neither revoked nor suspended). */
-export function markSuspended(
-  db: Db,
+export async function markSuspended(
+  tx: Tx,
   id: string,
   change: { at: Date; reason: string; reasonPublic: boolean },
-): boolean {
-  return (
-    db
+): Promise<boolean> {
+  const { credentials } = tx.t;
+  return changed(
+    await tx
       .update(credentials)
       .set({ suspendedAt: change.at, suspensionReason: change.reason, suspensionReasonPublic: change.reasonPublic })
       .where(and(eq(credentials.id, id), isNull(credentials.revokedAt), isNull(credentials.suspendedAt)))
-      .run().changes > 0
+      .returning({ id: credentials.id }),
   );
 }
 
 /** Lifts a suspension; false unless it is suspended and not revoked. */
-export function markReinstated(db: Db, id: string): boolean {
-  return (
-    db
+export async function markReinstated(tx: Tx, id: string): Promise<boolean> {
+  const { credentials } = tx.t;
+  return changed(
+    await tx
       .update(credentials)
       .set({ suspendedAt: null, suspensionReason: null, suspensionReasonPublic: null })
       .where(and(eq(credentials.id, id), isNull(credentials.revokedAt), isNotNull(credentials.suspendedAt)))
-      .run().changes > 0
+      .returning({ id: credentials.id }),
   );
 }
 
@@ -223,7 +244,8 @@ export type ExpiryCandidate = {
 };
 
 /** Active credentials (neither revoked nor suspended) that expire in (from, to]. */
-export function activeCredentialsExpiringBetween(db: Db, from: Date, to: Date): ExpiryCandidate[] {
+export async function activeCredentialsExpiringBetween(db: Conn, from: Date, to: Date): Promise<ExpiryCandidate[]> {
+  const { credentials, achievements, recipients } = db.t;
   return db
     .select({
       id: credentials.id,
@@ -244,6 +266,5 @@ export function activeCredentialsExpiringBetween(db: Db, from: Date, to: Date): 
         isNull(credentials.revokedAt),
         isNull(credentials.suspendedAt),
       ),
-    )
-    .all();
+    );
 }

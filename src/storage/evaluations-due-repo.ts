@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import type { Db } from "./db.js";
-import { evaluationsDue } from "./schema.js";
+import { placeholderOf, prepared } from "./prepared.js";
+import type { Conn, Tx } from "./store.js";
 
 /** What a due evaluation carries: its mark, and the instant before which no evaluation can be complete. */
 export type DueMark = { mark: string; notBefore: Date | null };
@@ -11,41 +11,63 @@ export type DueMark = { mark: string; notBefore: Date | null };
  * one can never remove this one. `notBefore` (a record dated ahead of the clock) only ever moves later: the person
  * stays due until the latest such date has passed.
  */
-export function markEvaluationDue(
-  db: Db,
+export async function markEvaluationDue(
+  tx: Tx,
   personEmail: string,
   due: { mark: string; at: Date; notBefore?: Date },
-): void {
+): Promise<void> {
   const notBefore = due.notBefore !== undefined && due.notBefore > due.at ? due.notBefore : null;
-  db.insert(evaluationsDue)
-    .values({ personEmail, mark: due.mark, markedAt: due.at, notBefore })
-    .onConflictDoUpdate({
-      target: evaluationsDue.personEmail,
-      set: {
-        mark: due.mark,
-        markedAt: due.at,
-        // max() of SQLite is null when either is: keep whichever is set
-        notBefore: sql`coalesce(max(${evaluationsDue.notBefore}, excluded.not_before), ${evaluationsDue.notBefore}, excluded.not_before)`,
-      },
-    })
-    .run();
+  // Prepared once per connection: every issuance, evidence record and status change marks its person.
+  const upsert = prepared(tx, "evaluations_due_mark", (d) => {
+    const { evaluationsDue } = d.t;
+    return d
+      .insert(evaluationsDue)
+      .values({
+        personEmail: placeholderOf(evaluationsDue.personEmail, "personEmail"),
+        mark: placeholderOf(evaluationsDue.mark, "mark"),
+        markedAt: placeholderOf(evaluationsDue.markedAt, "markedAt"),
+        notBefore: placeholderOf(evaluationsDue.notBefore, "notBefore"),
+      })
+      .onConflictDoUpdate({
+        target: evaluationsDue.personEmail,
+        set: {
+          mark: sql`excluded.mark`,
+          markedAt: sql`excluded.marked_at`,
+          // The later of the two, whichever is set (written out: SQLite's max() and PostgreSQL's greatest() differ).
+          notBefore: sql`case
+            when excluded.not_before is null then ${evaluationsDue.notBefore}
+            when ${evaluationsDue.notBefore} is null or excluded.not_before > ${evaluationsDue.notBefore}
+              then excluded.not_before
+            else ${evaluationsDue.notBefore} end`,
+        },
+      });
+  });
+  await upsert.execute({ personEmail, mark: due.mark, markedAt: due.at, notBefore });
 }
 
 /** The mark of a person's due evaluation, if one is due. */
-export function dueEvaluationMark(db: Db, personEmail: string): DueMark | undefined {
-  return db
+export async function dueEvaluationMark(db: Conn, personEmail: string): Promise<DueMark | undefined> {
+  const { evaluationsDue } = db.t;
+  const rows = await db
     .select({ mark: evaluationsDue.mark, notBefore: evaluationsDue.notBefore })
     .from(evaluationsDue)
     .where(eq(evaluationsDue.personEmail, personEmail))
-    .get();
+    .limit(1);
+  return rows[0];
 }
 
 /**
  * Clears a person's due evaluation if it still carries `mark` (nothing changed since it was read) and its `notBefore`
  * is not after `evaluatedAt` (the evaluation counted every record); true if cleared.
  */
-export function clearEvaluationDue(db: Db, personEmail: string, mark: string, evaluatedAt: Date): boolean {
-  const result = db
+export async function clearEvaluationDue(
+  tx: Tx,
+  personEmail: string,
+  mark: string,
+  evaluatedAt: Date,
+): Promise<boolean> {
+  const { evaluationsDue } = tx.t;
+  const cleared = await tx
     .delete(evaluationsDue)
     .where(
       and(
@@ -54,16 +76,17 @@ export function clearEvaluationDue(db: Db, personEmail: string, mark: string, ev
         or(isNull(evaluationsDue.notBefore), lte(evaluationsDue.notBefore, evaluatedAt)),
       ),
     )
-    .run();
-  return result.changes > 0;
+    .returning({ personEmail: evaluationsDue.personEmail });
+  return cleared.length > 0;
 }
 
 /**
  * People whose evaluation has been due since `markedBefore` or earlier and can be completed at `now` (their
  * `notBefore` has passed), longest-waiting first.
  */
-export function listDueEvaluations(db: Db, query: { markedBefore: Date; now: Date }): string[] {
-  return db
+export async function listDueEvaluations(db: Conn, query: { markedBefore: Date; now: Date }): Promise<string[]> {
+  const { evaluationsDue } = db.t;
+  const rows = await db
     .select({ email: evaluationsDue.personEmail })
     .from(evaluationsDue)
     .where(
@@ -72,7 +95,6 @@ export function listDueEvaluations(db: Db, query: { markedBefore: Date; now: Dat
         or(isNull(evaluationsDue.notBefore), lte(evaluationsDue.notBefore, query.now)),
       ),
     )
-    .orderBy(asc(evaluationsDue.markedAt), asc(evaluationsDue.personEmail))
-    .all()
-    .map((r) => r.email);
+    .orderBy(asc(evaluationsDue.markedAt), asc(evaluationsDue.personEmail));
+  return rows.map((r) => r.email);
 }

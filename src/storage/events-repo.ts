@@ -1,31 +1,35 @@
 import { and, asc, eq, getTableColumns, gt, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
-import type { Db } from "./db.js";
-import { preparedFor } from "./prepared.js";
-import { eventDeliveries, events } from "./schema.js";
+import { placeholderOf, prepared } from "./prepared.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
-export type EventRow = typeof events.$inferSelect;
+export type EventRow = Tables["events"]["$inferSelect"];
 
-/** Appends an event in the caller's transaction; false when its dedupe key was already emitted. */
-export function appendEvent(db: Db, row: Omit<EventRow, "seq">): boolean {
-  const insert = preparedFor(db, "events.append", (d) =>
-    d
+/** Appends an event in the caller's transaction; false when its dedupe key was already emitted (prepared once). */
+export async function appendEvent(tx: Tx, row: Omit<EventRow, "seq">): Promise<boolean> {
+  const insert = prepared(tx, "events_append", (d) => {
+    const { events } = d.t;
+    return d
       .insert(events)
       .values({
-        id: sql.placeholder("id"),
-        type: sql.placeholder("type"),
-        credentialId: sql.placeholder("credentialId"),
-        occurredAt: sql.placeholder("occurredAt"),
-        payload: sql.placeholder("payload"),
-        dedupeKey: sql.placeholder("dedupeKey"),
+        id: placeholderOf(events.id, "id"),
+        type: placeholderOf(events.type, "type"),
+        credentialId: placeholderOf(events.credentialId, "credentialId"),
+        occurredAt: placeholderOf(events.occurredAt, "occurredAt"),
+        payload: placeholderOf(events.payload, "payload"),
+        dedupeKey: placeholderOf(events.dedupeKey, "dedupeKey"),
       })
       .onConflictDoNothing({ target: events.dedupeKey })
-      .prepare(),
-  );
-  return insert.run(row).changes > 0;
+      .returning({ seq: events.seq });
+  });
+  return (await insert.execute(row)).length > 0;
 }
 
 /** Events after `after` (by sequence), oldest first. */
-export function listEvents(db: Db, query: { after: number; types?: string[]; limit: number }): EventRow[] {
+export async function listEvents(
+  db: Conn,
+  query: { after: number; types?: string[]; limit: number },
+): Promise<EventRow[]> {
+  const { events } = db.t;
   const filters: SQL[] = [gt(events.seq, query.after)];
   if (query.types?.length) {
     filters.push(inArray(events.type, query.types));
@@ -35,18 +39,19 @@ export function listEvents(db: Db, query: { after: number; types?: string[]; lim
     .from(events)
     .where(and(...filters))
     .orderBy(asc(events.seq))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
 }
 
 /**
  * Claims up to `limit` events for a channel, oldest first: events it never claimed, and claimed ones it did not
- * acknowledge before their lease ran out. Call it inside an IMMEDIATE transaction so two claimers never overlap.
+ * acknowledge before their lease ran out. Call it inside the channel's claim transaction (which holds the
+ * `claim:<channel>` lock) so two claimers never overlap.
  */
-export function claimEvents(
-  db: Db,
+export async function claimEvents(
+  tx: Tx,
   claim: { channel: string; token: string; now: Date; leaseUntil: Date; limit: number; types?: string[] },
-): EventRow[] {
+): Promise<EventRow[]> {
+  const { events, eventDeliveries } = tx.t;
   const filters: SQL[] = [];
   const claimable = or(
     isNull(eventDeliveries.eventSeq),
@@ -58,7 +63,7 @@ export function claimEvents(
   if (claim.types?.length) {
     filters.push(inArray(events.type, claim.types));
   }
-  const rows = db
+  const rows = await tx
     .select(getTableColumns(events))
     .from(events)
     .leftJoin(
@@ -67,10 +72,10 @@ export function claimEvents(
     )
     .where(and(...filters))
     .orderBy(asc(events.seq))
-    .limit(claim.limit)
-    .all();
+    .limit(claim.limit);
   for (const row of rows) {
-    db.insert(eventDeliveries)
+    await tx
+      .insert(eventDeliveries)
       .values({ channel: claim.channel, eventSeq: row.seq, claimToken: claim.token, claimedUntil: claim.leaseUntil })
       .onConflictDoUpdate({
         target: [eventDeliveries.channel, eventDeliveries.eventSeq],
@@ -79,21 +84,21 @@ export function claimEvents(
           claimedUntil: claim.leaseUntil,
           attempts: sql`${eventDeliveries.attempts} + 1`,
         },
-      })
-      .run();
+      });
   }
   return rows;
 }
 
 /** Marks claimed events delivered; returns the sequences this claim still held (and now acknowledged). */
-export function acknowledgeEvents(
-  db: Db,
+export async function acknowledgeEvents(
+  tx: Tx,
   ack: { channel: string; token: string; seqs: number[]; now: Date },
-): number[] {
+): Promise<number[]> {
   if (ack.seqs.length === 0) {
     return [];
   }
-  return db
+  const { eventDeliveries } = tx.t;
+  const rows = await tx
     .update(eventDeliveries)
     .set({ deliveredAt: ack.now })
     .where(
@@ -104,8 +109,6 @@ export function acknowledgeEvents(
         isNull(eventDeliveries.deliveredAt),
       ),
     )
-    .returning({ seq: eventDeliveries.eventSeq })
-    .all()
-    .map((r) => r.seq)
-    .sort((a, b) => a - b);
+    .returning({ seq: eventDeliveries.eventSeq });
+  return rows.map((r) => r.seq).sort((a, b) => a - b);
 }

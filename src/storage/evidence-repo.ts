@@ -1,43 +1,45 @@
 import { asc, eq } from "drizzle-orm";
-import type { Db } from "./db.js";
-import { evidence } from "./schema.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
-export type EvidenceRow = typeof evidence.$inferSelect;
+export type EvidenceRow = Tables["evidence"]["$inferSelect"];
 
-export function findEvidenceByExternalId(db: Db, externalId: string): EvidenceRow | undefined {
-  return db.select().from(evidence).where(eq(evidence.externalId, externalId)).get();
+export async function findEvidenceByExternalId(db: Conn, externalId: string): Promise<EvidenceRow | undefined> {
+  const { evidence } = db.t;
+  return (await db.select().from(evidence).where(eq(evidence.externalId, externalId)).limit(1))[0];
 }
 
-export function findEvidence(db: Db, id: string): EvidenceRow | undefined {
-  return db.select().from(evidence).where(eq(evidence.id, id)).get();
+export async function findEvidence(db: Conn, id: string): Promise<EvidenceRow | undefined> {
+  const { evidence } = db.t;
+  return (await db.select().from(evidence).where(eq(evidence.id, id)).limit(1))[0];
 }
 
 /** The record that corrects `id`, if any. */
-export function findSupersedingEvidence(db: Db, id: string): EvidenceRow | undefined {
-  return db.select().from(evidence).where(eq(evidence.supersedes, id)).get();
+export async function findSupersedingEvidence(db: Conn, id: string): Promise<EvidenceRow | undefined> {
+  const { evidence } = db.t;
+  return (await db.select().from(evidence).where(eq(evidence.supersedes, id)).limit(1))[0];
 }
 
 /** Appends one record; call it inside the caller's transaction. */
-export function insertEvidence(db: Db, row: EvidenceRow): void {
-  db.insert(evidence).values(row).run();
+export async function insertEvidence(tx: Tx, row: EvidenceRow): Promise<void> {
+  await tx.insert(tx.t.evidence).values(row);
 }
 
 /** A person's evidence, oldest first, then in submission order (superseded records included: the evaluator drops them). */
-export function listEvidenceFor(db: Db, personEmail: string): EvidenceRow[] {
+export async function listEvidenceFor(db: Conn, personEmail: string): Promise<EvidenceRow[]> {
+  const { evidence } = db.t;
   return db
     .select()
     .from(evidence)
     .where(eq(evidence.personEmail, personEmail))
-    .orderBy(asc(evidence.occurredAt), asc(evidence.submittedAt), asc(evidence.id))
-    .all();
+    .orderBy(asc(evidence.occurredAt), asc(evidence.submittedAt), asc(evidence.id));
 }
 
 /** Every person with at least one evidence record. */
-export function listPeopleWithEvidence(db: Db): string[] {
-  return db
+export async function listPeopleWithEvidence(db: Conn): Promise<string[]> {
+  const { evidence } = db.t;
+  const rows = await db
     .selectDistinct({ email: evidence.personEmail })
     .from(evidence)
-    .orderBy(asc(evidence.personEmail))
-    .all()
-    .map((r) => r.email);
+    .orderBy(asc(evidence.personEmail));
+  return rows.map((r) => r.email);
 }

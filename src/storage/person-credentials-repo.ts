@@ -1,6 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "./db.js";
-import { credentials, pendingApprovals, recipients } from "./schema.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
 export type HeldRow = {
   credentialId: string;
@@ -14,7 +13,8 @@ export type HeldRow = {
 };
 
 /** Every credential issued to a person (by email). */
-export function credentialsHeldBy(db: Db, email: string): HeldRow[] {
+export async function credentialsHeldBy(db: Conn, email: string): Promise<HeldRow[]> {
+  const { credentials, recipients } = db.t;
   return db
     .select({
       credentialId: credentials.id,
@@ -27,50 +27,62 @@ export function credentialsHeldBy(db: Db, email: string): HeldRow[] {
     })
     .from(credentials)
     .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
-    .where(eq(recipients.email, email))
-    .all();
+    .where(eq(recipients.email, email));
 }
 
-export function recipientName(db: Db, email: string): string | undefined {
-  return db.select({ name: recipients.name }).from(recipients).where(eq(recipients.email, email)).get()?.name;
+export async function recipientName(db: Conn, email: string): Promise<string | undefined> {
+  const { recipients } = db.t;
+  const rows = await db.select({ name: recipients.name }).from(recipients).where(eq(recipients.email, email)).limit(1);
+  return rows[0]?.name;
 }
 
-export type PendingApprovalRow = typeof pendingApprovals.$inferSelect;
+export type PendingApprovalRow = Tables["pendingApprovals"]["$inferSelect"];
 
 /** Every approval, decided or not, of one certification for one person. */
-export function approvalsFor(db: Db, email: string, achievementId: string): PendingApprovalRow[] {
+export async function approvalsFor(db: Conn, email: string, achievementId: string): Promise<PendingApprovalRow[]> {
+  const { pendingApprovals } = db.t;
   return db
     .select()
     .from(pendingApprovals)
-    .where(and(eq(pendingApprovals.personEmail, email), eq(pendingApprovals.achievementId, achievementId)))
-    .all();
+    .where(and(eq(pendingApprovals.personEmail, email), eq(pendingApprovals.achievementId, achievementId)));
+}
+
+/** Every approval, decided or not, of every certification for one person (one query for an evaluation round). */
+export async function approvalsOfPerson(db: Conn, email: string): Promise<PendingApprovalRow[]> {
+  const { pendingApprovals } = db.t;
+  return db.select().from(pendingApprovals).where(eq(pendingApprovals.personEmail, email));
 }
 
 /** The undecided approval of one certification for one person, if any. */
-export function undecidedApproval(db: Db, email: string, achievementId: string): PendingApprovalRow | undefined {
-  return approvalsFor(db, email, achievementId).find((a) => a.decidedAt === null);
+export async function undecidedApproval(
+  db: Conn,
+  email: string,
+  achievementId: string,
+): Promise<PendingApprovalRow | undefined> {
+  return (await approvalsFor(db, email, achievementId)).find((a) => a.decidedAt === null);
 }
 
-export function insertPendingApproval(db: Db, row: typeof pendingApprovals.$inferInsert): void {
-  db.insert(pendingApprovals).values(row).run();
+export async function insertPendingApproval(tx: Tx, row: Tables["pendingApprovals"]["$inferInsert"]): Promise<void> {
+  await tx.insert(tx.t.pendingApprovals).values(row);
 }
 
-export function listUndecidedApprovals(db: Db): PendingApprovalRow[] {
+export async function listUndecidedApprovals(db: Conn): Promise<PendingApprovalRow[]> {
+  const { pendingApprovals } = db.t;
   return db
     .select()
     .from(pendingApprovals)
     .where(isNull(pendingApprovals.decidedAt))
-    .orderBy(pendingApprovals.createdAt)
-    .all();
+    .orderBy(pendingApprovals.createdAt);
 }
 
-export function findApproval(db: Db, id: string): PendingApprovalRow | undefined {
-  return db.select().from(pendingApprovals).where(eq(pendingApprovals.id, id)).get();
+export async function findApproval(db: Conn, id: string): Promise<PendingApprovalRow | undefined> {
+  const { pendingApprovals } = db.t;
+  return (await db.select().from(pendingApprovals).where(eq(pendingApprovals.id, id)).limit(1))[0];
 }
 
 /** Records the decision; false if it was already decided (decisions are final). */
-export function decideApproval(
-  db: Db,
+export async function decideApproval(
+  tx: Tx,
   id: string,
   decision: {
     outcome: "approved" | "rejected";
@@ -79,12 +91,12 @@ export function decideApproval(
     reason: string | null;
     credentialId: string | null;
   },
-): boolean {
-  return (
-    db
-      .update(pendingApprovals)
-      .set(decision)
-      .where(and(eq(pendingApprovals.id, id), isNull(pendingApprovals.decidedAt)))
-      .run().changes > 0
-  );
+): Promise<boolean> {
+  const { pendingApprovals } = tx.t;
+  const decided = await tx
+    .update(pendingApprovals)
+    .set(decision)
+    .where(and(eq(pendingApprovals.id, id), isNull(pendingApprovals.decidedAt)))
+    .returning({ id: pendingApprovals.id });
+  return decided.length > 0;
 }

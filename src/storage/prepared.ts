@@ -1,42 +1,34 @@
-import { Param, Placeholder } from "drizzle-orm";
-import type { Db } from "./db.js";
+import { type Column, Param, type SQL, sql } from "drizzle-orm";
+import type { Conn } from "./store.js";
 
-/** Memoises a statement per database connection (in the connection's own `$statements`, made by openDb). */
-export function preparedFor<T>(db: Db, key: string, build: (db: Db) => T): T {
-  const statements = db.$statements;
-  let statement = statements.get(key) as T | undefined;
+/** What `.prepare()` gives on either database: a statement run with its placeholders' values. */
+type Statement = { execute(values?: Record<string, unknown>): unknown };
+
+/**
+ * A statement built once per connection and run with `.execute(values)`: drizzle's `.prepare()` on SQLite (a
+ * better-sqlite3 statement), a named prepared statement on PostgreSQL. Building a query costs drizzle about as much
+ * as running it, so the hot paths (issuance, the public pages) reuse theirs. The statements live in the connection's
+ * own `statements` (made by the store), so they die with it. `key` names the statement (PostgreSQL's statement name).
+ */
+export function prepared<S extends Statement>(db: Conn, key: string, build: (db: Conn) => { prepare(): S }): S {
+  let statement = db.statements.get(key) as S | undefined;
   if (statement === undefined) {
-    statement = build(db);
-    statements.set(key, statement);
+    const query = build(db);
+    // PostgreSQL's prepare takes the statement's name; SQLite's takes none (the argument is ignored).
+    statement = (query.prepare as (name: string) => S).call(query, key);
+    db.statements.set(key, statement);
   }
   return statement;
 }
 
 /**
- * A write statement for the hot path: drizzle writes the SQL once (from the schema, with named
- * placeholders); better-sqlite3 runs it directly. Drizzle's own per-call wrapper costs about as
- * much as the insert. Values are mapped by each column's own encoder (Date → epoch ms, JSON → text);
- * null stays null.
+ * A placeholder for a value of `column`, encoded by the column itself as drizzle does, except that null stays null
+ * (drizzle's encoders read a null Date's time, or turn a null boolean into 0).
  */
-export function preparedWrite(
-  db: Db,
-  key: string,
-  build: (db: Db) => { toSQL(): { sql: string; params: unknown[] } },
-): (values: Record<string, unknown>) => void {
-  const run = preparedFor(db, key, (d) => {
-    const { sql, params } = build(d).toSQL();
-    const slots = params.map((p) => {
-      if (!(p instanceof Param && p.value instanceof Placeholder)) {
-        throw new Error(`${key}: every value must be a sql.placeholder()`);
-      }
-      const encoder = p.encoder as { mapToDriverValue?: (v: unknown) => unknown } | undefined;
-      const map = encoder?.mapToDriverValue?.bind(encoder) ?? ((v: unknown) => v);
-      return { name: p.value.name as string, map };
-    });
-    const statement = d.$client.prepare(sql);
-    return (values: Record<string, unknown>) => {
-      statement.run(...slots.map(({ name, map }) => (values[name] == null ? null : map(values[name]))));
-    };
-  });
-  return run;
+export function placeholderOf(column: Column, name: string): SQL {
+  const encoder = {
+    mapToDriverValue: (value: unknown) =>
+      value === null || value === undefined ? null : column.mapToDriverValue(value),
+  };
+  return sql`${new Param(sql.placeholder(name), encoder)}`;
 }

@@ -1,8 +1,6 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { StatusPurpose, StatusSlot } from "../domain/status/status-list-credential.js";
-import type { Db } from "./db.js";
-import { preparedFor } from "./prepared.js";
-import { statusEntries, statusLists } from "./schema.js";
+import { placeholderOf, prepared } from "./prepared.js";
 import {
   bumpListVersion,
   createStatusList,
@@ -10,6 +8,7 @@ import {
   type StatusListRow,
   setAllocated,
 } from "./status-lists-repo.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
 /**
  * Random probes before falling back to drawing among the free set (a probe fails with probability = fill ratio): at
@@ -27,47 +26,44 @@ export type ReserveOptions = {
 };
 
 /** Claims `index` if nobody has it (the primary key decides); true when this call got it. */
-function claim(db: Db, list: StatusListRow, index: number, now: Date): boolean {
-  const insert = preparedFor(db, "status-entries.claim", (d) =>
-    d
+async function claim(tx: Tx, list: StatusListRow, index: number, now: Date): Promise<boolean> {
+  const insert = prepared(tx, "status_entries_claim", (d) => {
+    const { statusEntries } = d.t;
+    return d
       .insert(statusEntries)
-      .values({ listId: sql.placeholder("listId"), idx: sql.placeholder("idx"), reservedAt: sql.placeholder("at") })
+      .values({
+        listId: placeholderOf(statusEntries.listId, "listId"),
+        idx: placeholderOf(statusEntries.idx, "idx"),
+        reservedAt: placeholderOf(statusEntries.reservedAt, "at"),
+      })
       .onConflictDoNothing()
-      .prepare(),
-  );
-  const inserted = insert.run({ listId: list.id, idx: index, at: now }).changes > 0;
-  if (inserted) {
+      .returning({ idx: statusEntries.idx });
+  });
+  const inserted = await insert.execute({ listId: list.id, idx: index, at: now });
+  if (inserted.length > 0) {
     list.allocated += 1;
-    setAllocated(db, list.id, list.allocated);
+    await setAllocated(tx, list.id, list.allocated);
   }
-  return inserted;
+  return inserted.length > 0;
 }
 
 /** Draws uniformly among the free indexes of a nearly full list; undefined when it is full. */
-function claimFromFreeSet(db: Db, list: StatusListRow, options: ReserveOptions): number | undefined {
-  // The taken indexes as plain numbers straight from SQLite (no row objects: a full list has 131,072 of them).
-  const takenIndexes = preparedFor(db, "status-entries.taken", (d) => {
-    const { sql: query } = d
-      .select({ idx: statusEntries.idx })
-      .from(statusEntries)
-      .where(eq(statusEntries.listId, sql.placeholder("listId")))
-      .toSQL();
-    return d.$client.prepare(query).pluck();
-  });
-  const rows = takenIndexes.all(list.id) as number[];
+async function claimFromFreeSet(tx: Tx, list: StatusListRow, options: ReserveOptions): Promise<number | undefined> {
+  const { statusEntries } = tx.t;
+  const rows = await tx.select({ idx: statusEntries.idx }).from(statusEntries).where(eq(statusEntries.listId, list.id));
   const taken = new Uint8Array(list.length);
-  for (const idx of rows) {
+  for (const { idx } of rows) {
     taken[idx] = 1;
   }
   const free = list.length - rows.length;
   if (free <= 0) {
-    setAllocated(db, list.id, list.length);
+    await setAllocated(tx, list.id, list.length);
     return undefined;
   }
   let k = options.randomInt(free);
   for (let index = 0; index < list.length; index++) {
     if (taken[index] === 0 && k-- === 0) {
-      if (!claim(db, list, index, options.now)) {
+      if (!(await claim(tx, list, index, options.now))) {
         throw new Error(`status index ${list.id}/${index} was free a moment ago`);
       }
       return index;
@@ -79,21 +75,21 @@ function claimFromFreeSet(db: Db, list: StatusListRow, options: ReserveOptions):
 /**
  * Reserves one index, drawn uniformly at random among the free indexes of the oldest list of this purpose that is not
  * full (a new list when all are). Random probes with the primary key as the judge, then, on a crowded list, a draw
- * from the free set. Call it inside an IMMEDIATE transaction: the reservation must be committed before the credential
- * carrying it is signed.
+ * from the free set. Call it inside the reservation transaction, which holds the `status-allocation` lock: the
+ * reservation must be committed before the credential carrying it is signed.
  */
-export function reserveStatusSlot(db: Db, options: ReserveOptions): StatusSlot {
+export async function reserveStatusSlot(tx: Tx, options: ReserveOptions): Promise<StatusSlot> {
   for (;;) {
-    const list = openStatusList(db, options.purpose) ?? createStatusList(db, options);
+    const list = (await openStatusList(tx, options.purpose)) ?? (await createStatusList(tx, options));
     if (list.allocated < list.length * DENSE_RATIO) {
       for (let probe = 0; probe < MAX_PROBES; probe++) {
         const index = options.randomInt(list.length);
-        if (claim(db, list, index, options.now)) {
+        if (await claim(tx, list, index, options.now)) {
           return { listId: list.id, index, purpose: options.purpose };
         }
       }
     }
-    const index = claimFromFreeSet(db, list, options);
+    const index = await claimFromFreeSet(tx, list, options);
     if (index !== undefined) {
       return { listId: list.id, index, purpose: options.purpose };
     }
@@ -101,9 +97,10 @@ export function reserveStatusSlot(db: Db, options: ReserveOptions): StatusSlot {
 }
 
 /** Marks reserved entries as the credential's; throws unless every one was reserved and unused. */
-export function assignStatusSlots(db: Db, credentialId: string, slots: StatusSlot[]): void {
-  const assign = preparedFor(db, "status-entries.assign", (d) =>
-    d
+export async function assignStatusSlots(tx: Tx, credentialId: string, slots: StatusSlot[]): Promise<void> {
+  const assign = prepared(tx, "status_entries_assign", (d) => {
+    const { statusEntries } = d.t;
+    return d
       .update(statusEntries)
       .set({ credentialId: sql`${sql.placeholder("credentialId")}` })
       .where(
@@ -113,47 +110,48 @@ export function assignStatusSlots(db: Db, credentialId: string, slots: StatusSlo
           isNull(statusEntries.credentialId),
         ),
       )
-      .prepare(),
-  );
+      .returning({ idx: statusEntries.idx });
+  });
   for (const slot of slots) {
-    const changed = assign.run({ credentialId, listId: slot.listId, idx: slot.index }).changes;
-    if (changed !== 1) {
+    const assigned = await assign.execute({ credentialId, listId: slot.listId, idx: slot.index });
+    if (assigned.length !== 1) {
       throw new Error(`status index ${slot.listId}/${slot.index} is not a reserved, unused entry`);
     }
   }
 }
 
 /** The status entries of a credential, by purpose (prepared once: admin lists read it per row). */
-export function slotsOf(db: Db, credentialId: string): StatusSlot[] {
-  const query = preparedFor(db, "status-entries.of-credential", (d) =>
-    d
+export async function slotsOf(db: Conn, credentialId: string): Promise<StatusSlot[]> {
+  const query = prepared(db, "status_entries_of_credential", (d) => {
+    const { statusEntries, statusLists } = d.t;
+    return d
       .select({ listId: statusEntries.listId, index: statusEntries.idx, purpose: statusLists.purpose })
       .from(statusEntries)
       .innerJoin(statusLists, eq(statusLists.id, statusEntries.listId))
-      .where(eq(statusEntries.credentialId, sql.placeholder("credentialId")))
-      .prepare(),
-  );
-  return query.all({ credentialId });
+      .where(eq(statusEntries.credentialId, sql.placeholder("credentialId")));
+  });
+  return query.execute({ credentialId });
 }
 
 /** Sets or clears a status bit; bumps the list's version when it changed. Returns whether it changed. */
-export function setStatusBit(db: Db, slot: StatusSlot, on: boolean): boolean {
+export async function setStatusBit(tx: Tx, slot: StatusSlot, on: boolean): Promise<boolean> {
+  const { statusEntries } = tx.t;
   const bit = on ? 1 : 0;
-  const changed =
-    db
-      .update(statusEntries)
-      .set({ bit })
-      .where(and(eq(statusEntries.listId, slot.listId), eq(statusEntries.idx, slot.index), ne(statusEntries.bit, bit)))
-      .run().changes > 0;
-  if (changed) {
-    bumpListVersion(db, slot.listId);
+  const changed = await tx
+    .update(statusEntries)
+    .set({ bit })
+    .where(and(eq(statusEntries.listId, slot.listId), eq(statusEntries.idx, slot.index), ne(statusEntries.bit, bit)))
+    .returning({ idx: statusEntries.idx });
+  if (changed.length > 0) {
+    await bumpListVersion(tx, slot.listId);
   }
-  return changed;
+  return changed.length > 0;
 }
 
-export type EntryRow = typeof statusEntries.$inferSelect;
+export type EntryRow = Tables["statusEntries"]["$inferSelect"];
 
 /** Every entry of a list (tests and diagnostics). */
-export function entriesOfList(db: Db, listId: string): EntryRow[] {
-  return db.select().from(statusEntries).where(eq(statusEntries.listId, listId)).all();
+export async function entriesOfList(db: Conn, listId: string): Promise<EntryRow[]> {
+  const { statusEntries } = db.t;
+  return db.select().from(statusEntries).where(eq(statusEntries.listId, listId));
 }

@@ -1,31 +1,33 @@
 import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { StatusPurpose } from "../domain/status/status-list-credential.js";
-import type { Db } from "./db.js";
-import { preparedFor } from "./prepared.js";
-import { statusEntries, statusLists } from "./schema.js";
+import { prepared } from "./prepared.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
-export type StatusListRow = typeof statusLists.$inferSelect;
+export type StatusListRow = Tables["statusLists"]["$inferSelect"];
 
-/** The oldest list of this purpose that still has free indexes. */
-export function openStatusList(db: Db, purpose: StatusPurpose): StatusListRow | undefined {
-  const query = preparedFor(db, "status-lists.open", (d) =>
-    d
+/** The oldest list of this purpose that still has free indexes (prepared once: every issuance reads it). */
+export async function openStatusList(db: Conn, purpose: StatusPurpose): Promise<StatusListRow | undefined> {
+  const query = prepared(db, "status_lists_open", (d) => {
+    const { statusLists } = d.t;
+    return d
       .select()
       .from(statusLists)
       .where(and(eq(statusLists.purpose, sql.placeholder("purpose")), lt(statusLists.allocated, statusLists.length)))
       .orderBy(asc(sql`cast(${statusLists.id} as integer)`))
-      .limit(1)
-      .prepare(),
-  );
-  return query.get({ purpose });
+      .limit(1);
+  });
+  return (await query.execute({ purpose }))[0];
 }
 
 /** Creates the next list ("1", "2", …: one numbering across purposes); call it inside the reservation transaction. */
-export function createStatusList(db: Db, input: { purpose: StatusPurpose; length: number; now: Date }): StatusListRow {
-  const last = db
-    .select({ n: sql<number>`coalesce(max(cast(${statusLists.id} as integer)), 0)` })
-    .from(statusLists)
-    .get();
+export async function createStatusList(
+  tx: Tx,
+  input: { purpose: StatusPurpose; length: number; now: Date },
+): Promise<StatusListRow> {
+  const { statusLists } = tx.t;
+  const [last] = await tx
+    .select({ n: sql<number>`coalesce(max(cast(${statusLists.id} as integer)), 0)`.mapWith(Number) })
+    .from(statusLists);
   const row: StatusListRow = {
     id: String((last?.n ?? 0) + 1),
     purpose: input.purpose,
@@ -38,72 +40,76 @@ export function createStatusList(db: Db, input: { purpose: StatusPurpose; length
     etag: null,
     signedAt: null,
   };
-  db.insert(statusLists).values(row).run();
+  await tx.insert(statusLists).values(row);
   return row;
 }
 
-export function setAllocated(db: Db, listId: string, allocated: number): void {
-  const update = preparedFor(db, "status-lists.set-allocated", (d) =>
-    d
+export async function setAllocated(tx: Tx, listId: string, allocated: number): Promise<void> {
+  const update = prepared(tx, "status_lists_set_allocated", (d) => {
+    const { statusLists } = d.t;
+    return d
       .update(statusLists)
       .set({ allocated: sql`${sql.placeholder("allocated")}` })
-      .where(eq(statusLists.id, sql.placeholder("listId")))
-      .prepare(),
-  );
-  update.run({ listId, allocated });
+      .where(eq(statusLists.id, sql.placeholder("listId")));
+  });
+  await update.execute({ listId, allocated });
 }
 
 /** Records that a bit of the list changed, so the signed document is stale until re-signed. */
-export function bumpListVersion(db: Db, listId: string): void {
-  db.update(statusLists)
+export async function bumpListVersion(tx: Tx, listId: string): Promise<void> {
+  const { statusLists } = tx.t;
+  await tx
+    .update(statusLists)
     .set({ version: sql`${statusLists.version} + 1` })
-    .where(eq(statusLists.id, listId))
-    .run();
+    .where(eq(statusLists.id, listId));
 }
 
 export type ListSnapshot = { purpose: StatusPurpose; length: number; version: number; setIndexes: number[] };
 
-/** The list's version and set bits, read in one transaction so they belong together. */
-export function readListSnapshot(db: Db, listId: string): ListSnapshot | undefined {
-  return db.transaction(() => {
-    const list = db
-      .select({ purpose: statusLists.purpose, length: statusLists.length, version: statusLists.version })
-      .from(statusLists)
-      .where(eq(statusLists.id, listId))
-      .get();
-    if (!list) {
-      return undefined;
-    }
-    const setIndexes = db
-      .select({ idx: statusEntries.idx })
-      .from(statusEntries)
-      .where(and(eq(statusEntries.listId, listId), eq(statusEntries.bit, 1)))
-      .all()
-      .map((r) => r.idx);
-    return { ...list, setIndexes };
-  });
+/**
+ * The list's version and set bits, read in one statement so they belong together (a transaction of two reads would
+ * not do on PostgreSQL, whose READ COMMITTED reads each statement at its own moment).
+ */
+export async function readListSnapshot(db: Conn, listId: string): Promise<ListSnapshot | undefined> {
+  const { statusLists, statusEntries } = db.t;
+  const rows = await db
+    .select({
+      purpose: statusLists.purpose,
+      length: statusLists.length,
+      version: statusLists.version,
+      idx: statusEntries.idx,
+    })
+    .from(statusLists)
+    .leftJoin(statusEntries, and(eq(statusEntries.listId, statusLists.id), eq(statusEntries.bit, 1)))
+    .where(eq(statusLists.id, listId));
+  const [first] = rows;
+  if (!first) {
+    return undefined;
+  }
+  const setIndexes = rows.flatMap((r) => (r.idx === null ? [] : [r.idx]));
+  return { purpose: first.purpose, length: first.length, version: first.version, setIndexes };
 }
 
 /**
  * Stores a signed document unless one of the same or a newer version is already stored: a slow signer
  * finishing late never replaces a newer list. Returns whether it was stored.
  */
-export function storeSignedList(
-  db: Db,
+export async function storeSignedList(
+  tx: Tx,
   input: { listId: string; version: number; document: string; etag: string; signedAt: Date },
-): boolean {
-  return (
-    db
-      .update(statusLists)
-      .set({ document: input.document, etag: input.etag, signedVersion: input.version, signedAt: input.signedAt })
-      .where(
-        and(
-          eq(statusLists.id, input.listId),
-          or(isNull(statusLists.signedVersion), lt(statusLists.signedVersion, input.version)),
-        ),
-      )
-      .run().changes > 0
-  );
+): Promise<boolean> {
+  const { statusLists } = tx.t;
+  const stored = await tx
+    .update(statusLists)
+    .set({ document: input.document, etag: input.etag, signedVersion: input.version, signedAt: input.signedAt })
+    .where(
+      and(
+        eq(statusLists.id, input.listId),
+        or(isNull(statusLists.signedVersion), lt(statusLists.signedVersion, input.version)),
+      ),
+    )
+    .returning({ id: statusLists.id });
+  return stored.length > 0;
 }
 
 export type ServedList = {
@@ -114,9 +120,10 @@ export type ServedList = {
 };
 
 /** The hot read path of GET /status-lists/{id}: one primary-key lookup, statement prepared once. */
-export function findServedList(db: Db, listId: string): ServedList | undefined {
-  const query = preparedFor(db, "status-lists.served", (d) =>
-    d
+export async function findServedList(db: Conn, listId: string): Promise<ServedList | undefined> {
+  const query = prepared(db, "status_lists_served", (d) => {
+    const { statusLists } = d.t;
+    return d
       .select({
         version: statusLists.version,
         signedVersion: statusLists.signedVersion,
@@ -125,15 +132,15 @@ export function findServedList(db: Db, listId: string): ServedList | undefined {
       })
       .from(statusLists)
       .where(eq(statusLists.id, sql.placeholder("id")))
-      .prepare(),
-  );
-  return query.get({ id: listId });
+      .limit(1);
+  });
+  return (await query.execute({ id: listId }))[0];
 }
 
-export function listStatusLists(db: Db): StatusListRow[] {
+export async function listStatusLists(db: Conn): Promise<StatusListRow[]> {
+  const { statusLists } = db.t;
   return db
     .select()
     .from(statusLists)
-    .orderBy(asc(sql`cast(${statusLists.id} as integer)`))
-    .all();
+    .orderBy(asc(sql`cast(${statusLists.id} as integer)`));
 }

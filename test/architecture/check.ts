@@ -4,7 +4,7 @@ import { dirname, join, posix, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { type ImportForm, type ImportRef, parseImports, processEnvReads } from "./imports.js";
-import { ENV_READERS, GUARDED_FETCH, LAYERS, type Layer } from "./rules.js";
+import { ASYNC_STORE_PATHS, ENV_READERS, GUARDED_FETCH, LAYERS, type Layer, SQLITE_STORE } from "./rules.js";
 
 /** One module a source file references, classified. `target` is a path under the root, a package or `node:x`. */
 export type Edge = ImportRef & {
@@ -255,6 +255,43 @@ export function globalViolations(root: string, files: string[]): Violation[] {
         report(node, text, "the domain is handed ids and random numbers, never draws them");
       } else if (network && /^(globalThis\.)?(fetch|WebSocket|EventSource|XMLHttpRequest)$/.test(called)) {
         report(node, called, `only ${GUARDED_FETCH} reaches the network`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return violations;
+}
+
+const SYNC_EXECUTORS = new Set(["all", "get", "run", "values"]);
+
+/**
+ * Storage and services written for one database only: a call of SQLite's synchronous executors (`.all()`, `.get()`,
+ * `.run()`, `.values()` without arguments) or any use of `$client`, outside the SQLite store itself.
+ */
+export function syncDriverViolations(root: string, files: string[]): Violation[] {
+  const violations: Violation[] = [];
+  for (const file of files) {
+    if (!ASYNC_STORE_PATHS.some((p) => file.startsWith(p)) || file === SQLITE_STORE) {
+      continue;
+    }
+    const source = ts.createSourceFile(file, readFileSync(join(root, file), "utf8"), ts.ScriptTarget.Latest, true);
+    const report = (node: ts.Node, what: string, why: string) => {
+      const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+      violations.push({ file, line, target: what, message: `${file}:${line} ${what}: ${why}` });
+    };
+    const visit = (node: ts.Node): void => {
+      if (
+        ts.isCallExpression(node) &&
+        node.arguments.length === 0 &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        SYNC_EXECUTORS.has(node.expression.name.text)
+      ) {
+        report(node, `calls .${node.expression.name.text}()`, "SQLite's synchronous executor: await the query instead");
+      } else if (ts.isIdentifier(node) && node.text === "$client") {
+        report(node, "uses $client", "the driver under the store: write the query with drizzle's builder");
+      } else if (ts.isStringLiteral(node) && node.text === "$client") {
+        report(node, "uses $client", "the driver under the store: write the query with drizzle's builder");
       }
       ts.forEachChild(node, visit);
     };

@@ -72,8 +72,9 @@ export const LAYERS: Record<string, Layer> = {
   storage: {
     paths: ["src/storage/"],
     layers: ["storage", "domain"],
-    packages: ["drizzle-orm", "better-sqlite3"],
-    builtins: ["node:fs", "node:path", "node:url"],
+    // pg: the PostgreSQL store; node:async_hooks: both stores find the open transaction of the current call
+    packages: ["drizzle-orm", "better-sqlite3", "pg"],
+    builtins: ["node:fs", "node:path", "node:url", "node:async_hooks"],
   },
   verify: {
     paths: ["src/verify/"],
@@ -147,6 +148,14 @@ export const LAYERS: Record<string, Layer> = {
   logger: { paths: ["src/logger.ts"], layers: [], packages: [], builtins: [] },
   "harden-process": { paths: ["src/harden-process.ts"], layers: [], packages: [], builtins: [] },
 };
+
+/**
+ * Where queries only `await` drizzle's builders, which run on either database (issue 13): no `.all() .get() .run()
+ * .values()` without arguments (SQLite's synchronous executors) and no `$client` (the driver underneath). Only the
+ * SQLite store itself may reach for them.
+ */
+export const ASYNC_STORE_PATHS = ["src/storage/", "src/services/"];
+export const SQLITE_STORE = "src/storage/store-sqlite.ts";
 
 /** The only files that may read `process.env` (everything else is handed a validated Config). */
 export const ENV_READERS = ["src/main.ts", "src/cli/"];

@@ -81,7 +81,7 @@ export async function serveTestApp(env: Record<string, string> = {}) {
     origin,
     close: async () => {
       server.close();
-      t.close();
+      await t.close();
     },
   };
 }

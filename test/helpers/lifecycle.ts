@@ -74,7 +74,7 @@ export function lifecycle(
 /** Creates an API key with the given scopes directly through the API-key service. */
 export async function keyWith(t: TestApp, scopes: string[]): Promise<string> {
   const { createApiKey } = await import("../../src/services/api-keys.js");
-  return createApiKey(t.ctx, { name: `key ${scopes.join(" ")}`, scopes: scopes as never, actor: "test" }).token;
+  return (await createApiKey(t.ctx, { name: `key ${scopes.join(" ")}`, scopes: scopes as never, actor: "test" })).token;
 }
 
 export { bearer };

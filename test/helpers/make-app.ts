@@ -6,6 +6,8 @@ import type { Catalog } from "../../src/domain/catalog/parse-catalog.js";
 import { loadArtwork, loadCatalog } from "../../src/load-templates.js";
 import { createLogger } from "../../src/logger.js";
 import { createApiKey } from "../../src/services/api-keys.js";
+import type { Store } from "../../src/storage/store.js";
+import type { SqliteStore } from "../../src/storage/store-sqlite.js";
 import type { FetchRemote } from "../../src/verify/environment.js";
 
 export const TEST_PUBLIC_URL = "https://badges.test";
@@ -46,10 +48,21 @@ export async function makeTestApp(
     // the verifier's network: none unless a test answers it (e.g. from a map of documents)
     fetchRemote: options.fetchRemote ?? null,
   });
-  const db = ctx.db;
-  const admin = createApiKey(ctx, { name: "test admin", scopes: ["admin"], actor: "test" });
+  const store = ctx.store;
+  const admin = await createApiKey(ctx, { name: "test admin", scopes: ["admin"], actor: "test" });
   const app = createApp(ctx, { publicDir: "./" });
-  return { app, ctx, db, keys, clock, logLines, adminToken: admin.token, close };
+  return { app, ctx, store, keys, clock, logLines, adminToken: admin.token, close };
+}
+
+/**
+ * The better-sqlite3 handle under a SQLite store, for what only SQLite has (pragmas, its own limits). A test that
+ * uses it is a SQLite-only test: it says so in a comment.
+ */
+export function sqliteOf(store: Store): SqliteStore["sqlite"] {
+  if (store.dialect !== "sqlite") {
+    throw new Error("a SQLite-only test ran on another database");
+  }
+  return (store as SqliteStore).sqlite;
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

@@ -62,7 +62,7 @@ async function authFailures(t: TestApp, route: AdminRoute): Promise<string[]> {
   await expectProblem("without a key", await request(t, route), 401, "UNAUTHENTICATED");
   // every scope but the route's own (and admin, which implies them all)
   const others = SCOPES.filter((s) => s !== "admin" && !route.scopes.includes(s));
-  const key = createApiKey(t.ctx, { name: "wrong scope", scopes: others, actor: "test" });
+  const key = await createApiKey(t.ctx, { name: "wrong scope", scopes: others, actor: "test" });
   await expectProblem(
     `with a key of ${others.length} other scopes`,
     await request(t, route, key.token),
@@ -74,7 +74,7 @@ async function authFailures(t: TestApp, route: AdminRoute): Promise<string[]> {
 
 const probe = await makeTestApp();
 const routes = adminRoutes(probe.app);
-probe.close();
+await probe.close();
 
 let t: TestApp;
 beforeEach(async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../../src/services/api-keys.js";
 import { listAudit } from "../../src/storage/audit-repo.js";
@@ -34,15 +35,15 @@ describe("API key authentication", () => {
   });
 
   it("a revoked key is refused", async () => {
-    const key = createApiKey(t.ctx, { name: "temp", scopes: ["admin"], actor: "test" });
+    const key = await createApiKey(t.ctx, { name: "temp", scopes: ["admin"], actor: "test" });
     expect((await adminGet(t, "/admin/credentials", key.token)).status).toBe(200);
-    revokeApiKey(t.ctx, { id: key.id, actor: "test" });
+    await revokeApiKey(t.ctx, { id: key.id, actor: "test" });
     expect((await adminGet(t, "/admin/credentials", key.token)).status).toBe(401);
-    expect(listAudit(t.db, 1)[0]).toMatchObject({ action: "api-key.revoked", targetId: key.id });
+    expect((await listAudit(t.store.conn(), 1))[0]).toMatchObject({ action: "api-key.revoked", targetId: key.id });
   });
 
   it("a key without the scope gets 403 naming the scope", async () => {
-    const reader = createApiKey(t.ctx, { name: "reader", scopes: ["credentials:read"], actor: "test" });
+    const reader = await createApiKey(t.ctx, { name: "reader", scopes: ["credentials:read"], actor: "test" });
     const res = await adminPost(t, "/admin/credentials", issueRequest(), reader.token);
     expect(res.status).toBe(403);
     const problem = await readProblem(res);
@@ -50,17 +51,18 @@ describe("API key authentication", () => {
     expect(problem.detail).toContain("credentials:issue");
     expect((await adminGet(t, "/admin/credentials", reader.token)).status).toBe(200);
 
-    const issuer = createApiKey(t.ctx, { name: "issuer", scopes: ["credentials:issue"], actor: "test" });
+    const issuer = await createApiKey(t.ctx, { name: "issuer", scopes: ["credentials:issue"], actor: "test" });
     expect((await adminPost(t, "/admin/credentials", issueRequest(), issuer.token)).status).toBe(201);
     expect((await adminGet(t, "/admin/credentials", issuer.token)).status).toBe(403);
   });
 
-  it("stores only a hash of the secret, never the token", () => {
-    const key = createApiKey(t.ctx, { name: "k", scopes: ["admin"], actor: "test" });
+  it("stores only a hash of the secret, never the token", async () => {
+    const key = await createApiKey(t.ctx, { name: "k", scopes: ["admin"], actor: "test" });
     const secret = key.token.split("_").slice(2).join("_");
-    const row = t.db.$client.prepare("select * from api_keys where id = ?").get(key.id) as Record<string, string>;
+    const { apiKeys } = t.store.conn().t;
+    const [row] = await t.store.conn().select().from(apiKeys).where(eq(apiKeys.id, key.id));
     expect(JSON.stringify(row)).not.toContain(secret);
-    expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row?.secretHash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listAudit } from "../../src/storage/audit-repo.js";
 import { issue } from "../helpers/http.js";
-import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, sqliteOf, type TestApp } from "../helpers/make-app.js";
+import { refusal } from "../helpers/store.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -12,14 +13,20 @@ afterEach(() => t.close());
 describe("audit log", () => {
   it("is append-only: the database refuses updates and deletes", async () => {
     await issue(t);
-    const sqlite = t.db.$client;
-    expect(() => sqlite.prepare("update audit_log set actor = 'someone else'").run()).toThrow(/append-only/);
-    expect(() => sqlite.prepare("delete from audit_log").run()).toThrow(/append-only/);
-    expect(listAudit(t.db, 10).map((e) => e.action)).toEqual(["credential.issued", "api-key.created"]);
+    const { auditLog } = t.store.conn().t;
+    expect(await refusal(t.store.tx((tx) => tx.update(auditLog).set({ actor: "someone else" })))).toMatch(
+      /append-only/,
+    );
+    expect(await refusal(t.store.tx((tx) => tx.delete(auditLog)))).toMatch(/append-only/);
+    expect((await listAudit(t.store.conn(), 10)).map((e) => e.action)).toEqual([
+      "credential.issued",
+      "api-key.created",
+    ]);
   });
 
+  // SQLite-only: the pragma that turns foreign keys on (PostgreSQL always enforces them).
   it("enforces foreign keys", () => {
-    const sqlite = t.db.$client;
+    const sqlite = sqliteOf(t.store);
     expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(() =>
       sqlite

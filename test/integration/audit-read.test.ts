@@ -56,8 +56,8 @@ describe("GET /admin/audit", () => {
   });
 
   it("needs the audit:read scope and names a bad parameter", async () => {
-    const reader = createApiKey(t.ctx, { name: "auditor", scopes: ["audit:read"], actor: "test" });
-    const other = createApiKey(t.ctx, { name: "reader", scopes: ["credentials:read"], actor: "test" });
+    const reader = await createApiKey(t.ctx, { name: "auditor", scopes: ["audit:read"], actor: "test" });
+    const other = await createApiKey(t.ctx, { name: "reader", scopes: ["credentials:read"], actor: "test" });
     expect((await adminGet(t, "/admin/audit", reader.token)).status).toBe(200);
     expect((await adminGet(t, "/admin/audit", other.token)).status).toBe(403);
     expect((await t.app.request("/admin/audit")).status).toBe(401);
@@ -77,7 +77,7 @@ describe("npm run audit", () => {
         recipient: { email: "ada@example.org", name: "Ada Lovelace" },
         actor: "test",
       });
-      started.close();
+      await started.close();
 
       // this run spawns the command as an operator would; the others run it in process
       const listed = await runCli(env, "audit", ["list"]);

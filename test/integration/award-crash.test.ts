@@ -2,13 +2,15 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { awardDueEvaluations } from "../../src/services/award-due.js";
-import { openDb } from "../../src/storage/db.js";
+import { openSqliteStore } from "../../src/storage/store-sqlite.js";
 import { freePort, startServer } from "../helpers/server-process.js";
+import { countRows } from "../helpers/store.js";
 
 const PEOPLE = 12;
 const SIGNED_BEFORE_CRASH = 3;
@@ -19,18 +21,20 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function associatesPerPerson(dbPath: string): Map<string, number> {
-  const { db, close } = openDb(dbPath);
+async function associatesPerPerson(dbPath: string): Promise<Map<string, number>> {
+  const store = openSqliteStore(dbPath);
   try {
-    const rows = db.$client
-      .prepare(
-        `select r.email, count(*) n from credentials c join recipients r on r.id = c.recipient_id
-         where c.achievement_id = 'gitlab-certified-associate' group by r.email`,
-      )
-      .all() as Array<{ email: string; n: number }>;
+    const db = store.conn();
+    const { credentials, recipients } = db.t;
+    const rows = await db
+      .select({ email: recipients.email, n: sql<number>`count(*)`.mapWith(Number) })
+      .from(credentials)
+      .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
+      .where(eq(credentials.achievementId, "gitlab-certified-associate"))
+      .groupBy(recipients.email);
     return new Map(rows.map((r) => [r.email, r.n]));
   } finally {
-    close();
+    await store.close();
   }
 }
 
@@ -64,7 +68,7 @@ describe("a process killed between storing evidence and awarding", () => {
     expect(output).not.toContain("UNREACHABLE");
 
     const dbPath = join(dir, "laurel.db");
-    const beforeRestart = associatesPerPerson(dbPath);
+    const beforeRestart = await associatesPerPerson(dbPath);
     expect([...beforeRestart.values()].reduce((a, b) => a + b, 0)).toBe(SIGNED_BEFORE_CRASH);
 
     // The restart: the real server on the same files; it evaluates everyone left due before anything else.
@@ -90,7 +94,7 @@ describe("a process killed between storing evidence and awarding", () => {
       failed: 0,
       issued: PEOPLE - SIGNED_BEFORE_CRASH,
     });
-    const afterRestart = associatesPerPerson(dbPath);
+    const afterRestart = await associatesPerPerson(dbPath);
     expect([...afterRestart.keys()].sort()).toEqual([...everyone].sort());
     expect([...afterRestart.values()].every((n) => n === 1)).toBe(true);
 
@@ -105,21 +109,24 @@ describe("a process killed between storing evidence and awarding", () => {
     );
     try {
       expect(await awardDueEvaluations(started.ctx)).toEqual({ due: 0, evaluated: 0, failed: 0, awarded: [] });
-      started.ctx.db.$client
-        .prepare(
-          "insert into evaluations_due (person_email, mark, marked_at) select distinct person_email, 'lost', 0 from evidence",
-        )
-        .run();
+      const { store } = started.ctx;
+      const { evaluationsDue, evidence } = store.conn().t;
+      const people = await store.conn().selectDistinct({ email: evidence.personEmail }).from(evidence);
+      await store.tx((tx) =>
+        tx
+          .insert(evaluationsDue)
+          .values(people.map(({ email }) => ({ personEmail: email, mark: "lost", markedAt: new Date(0) }))),
+      );
       expect(await awardDueEvaluations(started.ctx)).toEqual({
         due: PEOPLE,
         evaluated: PEOPLE,
         failed: 0,
         awarded: [],
       });
-      expect(started.ctx.db.$client.prepare("select count(*) n from evaluations_due").get()).toEqual({ n: 0 });
+      expect(await countRows(store, "evaluations_due")).toBe(0);
     } finally {
-      started.close();
+      await started.close();
     }
-    expect(associatesPerPerson(dbPath)).toEqual(afterRestart);
+    expect(await associatesPerPerson(dbPath)).toEqual(afterRestart);
   }, 60_000);
 });

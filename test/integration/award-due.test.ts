@@ -53,11 +53,14 @@ async function associateStatus(email: string): Promise<string | undefined> {
   return body.certifications.find((c) => c.certification === ASSOCIATE)?.status;
 }
 
-const dueRows = () =>
-  t.db.$client.prepare("select person_email as email, mark from evaluations_due order by person_email").all() as Array<{
-    email: string;
-    mark: string;
-  }>;
+const dueRows = async () => {
+  const { evaluationsDue } = t.store.conn().t;
+  return t.store
+    .conn()
+    .select({ email: evaluationsDue.personEmail, mark: evaluationsDue.mark })
+    .from(evaluationsDue)
+    .orderBy(evaluationsDue.personEmail);
+};
 
 describe("evaluations that did not complete", () => {
   it("are completed by the reconciliation: the person whose award failed is awarded once, later", async () => {
@@ -68,11 +71,11 @@ describe("evaluations that did not complete", () => {
     // The evidence is stored, the award that should follow fails.
     expect((await adminPost(t, "/admin/evidence", lab(email))).status).toBe(500);
     expect(await associateStatus(email)).not.toBe("held");
-    expect(dueRows()).toEqual([{ email, mark: expect.any(String) }]);
+    expect(await dueRows()).toEqual([{ email, mark: expect.any(String) }]);
 
     // Still failing: the person stays due, and the failure is logged without the address.
     expect(await awardDueEvaluations(t.ctx)).toMatchObject({ due: 1, evaluated: 0, failed: 1 });
-    expect(dueRows()).toHaveLength(1);
+    expect(await dueRows()).toHaveLength(1);
     const failures = t.logLines.filter((l) => l.includes('"message":"due evaluation failed"'));
     expect(failures).toHaveLength(1);
     expect(failures[0]).not.toContain(email);
@@ -82,7 +85,7 @@ describe("evaluations that did not complete", () => {
     expect(run).toMatchObject({ due: 1, evaluated: 1, failed: 0 });
     expect(run.awarded).toEqual([{ achievementId: ASSOCIATE, outcome: "issued", credentialId: expect.any(String) }]);
     expect(await associateStatus(email)).toBe("held");
-    expect(dueRows()).toEqual([]);
+    expect(await dueRows()).toEqual([]);
     expect(await awardDueEvaluations(t.ctx)).toEqual({ due: 0, evaluated: 0, failed: 0, awarded: [] });
   });
 
@@ -104,7 +107,7 @@ describe("evaluations that did not complete", () => {
     });
     const awarding = adminPost(t, "/admin/evidence", lab(email));
     await started;
-    const labMark = dueRows()[0]?.mark;
+    const labMark = (await dueRows())[0]?.mark;
     // The CI/CD Specialist's assessments land while the Associate is being signed (dated after it was earned).
     const by = { actor: "test", graderRole: null, isAdmin: true };
     const cicd = (assessment: string, occurredAt: string, result: object) =>
@@ -113,31 +116,32 @@ describe("evaluations that did not complete", () => {
         { kind: "assessment", externalId: assessment, person: { email }, occurredAt, assessment, ...result },
         by,
       );
-    cicd("gitlab-cicd-specialist-written", "2026-03-06T09:00:00Z", { score: 88 });
-    cicd("gitlab-cicd-specialist-lab", "2026-03-07T09:00:00Z", { passed: true, graderRole: "ps-engineer" });
-    expect(dueRows()[0]?.mark).not.toBe(labMark);
+    await cicd("gitlab-cicd-specialist-written", "2026-03-06T09:00:00Z", { score: 88 });
+    await cicd("gitlab-cicd-specialist-lab", "2026-03-07T09:00:00Z", { passed: true, graderRole: "ps-engineer" });
+    expect((await dueRows())[0]?.mark).not.toBe(labMark);
     release();
     const res = await awarding;
     expect(res.status).toBe(201);
     // The round after the Associate's saw them: the Specialist is awarded too, and only then is the person cleared.
     const { awarded } = (await res.json()) as { awarded: Array<{ achievementId: string }> };
     expect(awarded.map((a) => a.achievementId)).toEqual([ASSOCIATE, "gitlab-certified-cicd-specialist"]);
-    expect(dueRows()).toEqual([]);
+    expect(await dueRows()).toEqual([]);
   });
 
-  it("clears a person only with the mark it read: a change stored meanwhile (another process) keeps them due", () => {
+  it("clears a person only with the mark it read: a change stored meanwhile (another process) keeps them due", async () => {
     const email = "grace@example.org";
     const at = t.clock.now();
-    markEvaluationDue(t.db, email, { mark: "read-by-the-evaluation", at });
-    const read = dueEvaluationMark(t.db, email);
-    markEvaluationDue(t.db, email, { mark: "stored-meanwhile", at });
-    expect(clearEvaluationDue(t.db, email, read?.mark ?? "", at)).toBe(false);
-    expect(dueRows()).toEqual([{ email, mark: "stored-meanwhile" }]);
-    expect(clearEvaluationDue(t.db, email, "stored-meanwhile", at)).toBe(true);
+    const { store } = t;
+    await store.tx((tx) => markEvaluationDue(tx, email, { mark: "read-by-the-evaluation", at }));
+    const read = await dueEvaluationMark(store.conn(), email);
+    await store.tx((tx) => markEvaluationDue(tx, email, { mark: "stored-meanwhile", at }));
+    expect(await store.tx((tx) => clearEvaluationDue(tx, email, read?.mark ?? "", at))).toBe(false);
+    expect(await dueRows()).toEqual([{ email, mark: "stored-meanwhile" }]);
+    expect(await store.tx((tx) => clearEvaluationDue(tx, email, "stored-meanwhile", at))).toBe(true);
   });
 
   it("leaves alone people marked after the cut-off (a request is still evaluating them)", async () => {
-    recordEvidence(t.ctx, { ...written("late@example.org") } as never, {
+    await recordEvidence(t.ctx, { ...written("late@example.org") } as never, {
       actor: "test",
       graderRole: null,
       isAdmin: true,
@@ -162,14 +166,14 @@ describe("a record dated a little ahead of the clock", () => {
     expect(res.status).toBe(201);
     expect(((await res.json()) as { awarded: unknown[] }).awarded).toEqual([]);
     // The evaluation could not count the lab yet: the person stays due, and the sweep leaves them alone until then.
-    expect(dueRows()).toEqual([{ email, mark: expect.any(String) }]);
+    expect(await dueRows()).toEqual([{ email, mark: expect.any(String) }]);
     expect(await awardDueEvaluations(t.ctx)).toMatchObject({ due: 0 });
 
     t.clock.advance(60 * 60_000);
     const run = await awardDueEvaluations(t.ctx);
     expect(run.awarded.map((a) => a.achievementId)).toEqual([ASSOCIATE]);
     expect(await associateStatus(email)).toBe("held");
-    expect(dueRows()).toEqual([]);
+    expect(await dueRows()).toEqual([]);
   });
 });
 
@@ -192,12 +196,12 @@ describe("changes other than evidence", () => {
 
   /** Everything the GitLab Basics trainer needs but the end-user certification (the Associate). */
   async function trainerEvidence(): Promise<void> {
-    const trainer = createApiKey(t.ctx, {
+    const { token: trainer } = await createApiKey(t.ctx, {
       name: "trainer",
       scopes: ["evidence:write"],
       actor: "test",
       graderRole: "certified-trainer",
-    }).token;
+    });
     await record({
       kind: "completion",
       completion: "review",
@@ -233,7 +237,7 @@ describe("changes other than evidence", () => {
     const issued = await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
     expect(issued.status).toBe(201);
     expect(await trainerStatus()).toBe("held");
-    expect(dueRows()).toEqual([]);
+    expect(await dueRows()).toEqual([]);
   });
 
   it("a prerequisite reinstated awards what it completes, at once", async () => {
@@ -243,7 +247,7 @@ describe("changes other than evidence", () => {
     await trainerEvidence();
     expect((await adminPost(t, `/admin/credentials/${id}/reinstate`, { reason: "audit passed" })).status).toBe(200);
     expect(await trainerStatus()).toBe("held");
-    expect(dueRows()).toEqual([]);
+    expect(await dueRows()).toEqual([]);
   });
 
   it("are marked due with the change: an award that fails after it is made by the sweep", async () => {
@@ -255,7 +259,7 @@ describe("changes other than evidence", () => {
     const issued = await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
     expect(issued.status).toBe(201);
     expect(await trainerStatus()).toBe("eligible");
-    expect(dueRows()).toEqual([{ email: person.email, mark: expect.any(String) }]);
+    expect(await dueRows()).toEqual([{ email: person.email, mark: expect.any(String) }]);
 
     t.ctx.keyring.active = signer;
     const run = await awardDueEvaluations(t.ctx);

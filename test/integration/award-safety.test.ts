@@ -1,9 +1,9 @@
-import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { evaluateCriteria } from "../../src/domain/criteria/evaluate.js";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { adminGet, adminPost, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { countRows } from "../helpers/store.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -23,7 +23,7 @@ const assessment = (id: string, fields: Record<string, unknown>, occurredAt: str
 });
 const post = async (body: unknown) =>
   (await adminPost(t, "/admin/evidence", body)).json() as Promise<Record<string, any>>;
-const count = (table: string) => t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))?.n;
+const count = (table: string) => countRows(t.store, table);
 const lab = { passed: true, graderRole: "ps-engineer" };
 
 describe("awarding safety", () => {
@@ -93,13 +93,13 @@ describe("awarding safety", () => {
 
 describe("grader roles come from the API key, not from the request", () => {
   it("a key that grades as ps-engineer fills in the role; other keys cannot claim it", async () => {
-    const pse = createApiKey(t.ctx, {
+    const pse = await createApiKey(t.ctx, {
       name: "pse",
       scopes: ["evidence:write"],
       actor: "test",
       graderRole: "ps-engineer",
     });
-    const lms = createApiKey(t.ctx, { name: "lms", scopes: ["evidence:write"], actor: "test" });
+    const lms = await createApiKey(t.ctx, { name: "lms", scopes: ["evidence:write"], actor: "test" });
     await post(assessment("gitlab-associate-written", { score: 90 }, "2026-03-02T09:00:00Z"));
 
     const claimed = await adminPost(
@@ -110,7 +110,7 @@ describe("grader roles come from the API key, not from the request", () => {
     );
     expect(claimed.status).toBe(403);
     expect((await readProblem(claimed)).errors?.[0]?.path).toBe("graderRole");
-    const beforeGrader = count("evidence");
+    const beforeGrader = await count("evidence");
 
     const graded = await adminPost(
       t,
@@ -122,7 +122,7 @@ describe("grader roles come from the API key, not from the request", () => {
     const body = (await graded.json()) as Record<string, any>;
     expect(body.evidence.data.graderRole).toBe("ps-engineer");
     expect(body.awarded.map((a: { achievementId: string }) => a.achievementId)).toEqual(["gitlab-certified-associate"]);
-    expect(count("evidence")).toBe((beforeGrader ?? 0) + 1);
+    expect(await count("evidence")).toBe((beforeGrader ?? 0) + 1);
   });
 });
 
@@ -147,7 +147,7 @@ describe("approvals", () => {
       adminPost(t, `/admin/approvals/${id}/approve`, {}),
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
-    expect(count("credentials")).toBe(1);
+    expect(await count("credentials")).toBe(1);
   });
 
   it("approving runs the chain: evidence already there for the CI/CD Specialist is awarded", async () => {

@@ -20,14 +20,16 @@ type Award = { achievementId: string; outcome: string; credentialId?: string };
 type Report = { id: string; status: string; missing?: string; notes?: string[]; children?: Report[] };
 
 /** A key that may write evidence, grading as `graderRole` when given. */
-function graderKey(graderRole?: string): string {
+async function graderKey(graderRole?: string): Promise<string> {
   const name = graderRole ?? "lms";
-  return createApiKey(t.ctx, {
-    name,
-    scopes: ["evidence:write"],
-    actor: "test",
-    ...(graderRole ? { graderRole } : {}),
-  }).token;
+  return (
+    await createApiKey(t.ctx, {
+      name,
+      scopes: ["evidence:write"],
+      actor: "test",
+      ...(graderRole ? { graderRole } : {}),
+    })
+  ).token;
 }
 
 /** Records one evidence record (201/200 expected) and returns what it awarded. */
@@ -91,8 +93,8 @@ describe("10. Migration Services Engineer: shadowing and leading need a PSE Migr
   it("a shadowing or a led migration from a key that is not a PSE Migration Engineer's is refused (403)", async () => {
     await recordTheRest();
     for (const [key, role] of [
-      [graderKey(), "no role"],
-      [graderKey("ps-engineer"), "ps-engineer"],
+      [await graderKey(), "no role"],
+      [await graderKey("ps-engineer"), "ps-engineer"],
     ] as const) {
       for (const [kind, date] of [
         ["shadowing", "2026-03-03"],
@@ -118,7 +120,7 @@ describe("10. Migration Services Engineer: shadowing and leading need a PSE Migr
 
   it("recorded by the observing PSE Migration Engineer's key, they award the certification", async () => {
     await recordTheRest();
-    const observer = graderKey("pse-migration-engineer");
+    const observer = await graderKey("pse-migration-engineer");
     expect(await record(completion("shadowing", "customer-migration", "2026-03-03"), observer)).toEqual([]);
     const awarded = await record(completion("delivery", "customer-migration", "2026-04-14"), observer);
     expect(awarded.map((a) => a.achievementId)).toEqual([MIGRATION]);
@@ -133,7 +135,7 @@ describe("10. Migration Services Engineer: shadowing and leading need a PSE Migr
         person,
         ...completion("shadowing", "customer-migration", "2026-03-03", { graderRole: "pse-migration-engineer" }),
       },
-      graderKey(),
+      await graderKey(),
     );
     expect(res.status).toBe(403);
   });
@@ -178,7 +180,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
   }
 
   it("one survey of an open delivery awards nothing; the closed delivery's average of 3.67 fails", async () => {
-    const trainer = graderKey("certified-trainer");
+    const trainer = await graderKey("certified-trainer");
     await everythingButTheSurvey(trainer);
     expect(await record(survey([5, 4, 3], "acme-2026-10"))).toEqual([]);
     let surveyReport = node((await progressOf(TRAINER)).report, "training-survey");
@@ -196,7 +198,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
   });
 
   it("a closed delivery averaging at least 4 awards the certification", async () => {
-    const trainer = graderKey("certified-trainer");
+    const trainer = await graderKey("certified-trainer");
     await everythingButTheSurvey(trainer);
     expect(await record(survey([5, 4, 4], "acme-2026-10"))).toEqual([]);
     expect(await record(survey([4, 5, 3], "acme-2026-10"))).toEqual([]);
@@ -205,10 +207,10 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
   });
 
   it("only a certified trainer's key may close the delivery (403); it stays open", async () => {
-    const trainer = graderKey("certified-trainer");
+    const trainer = await graderKey("certified-trainer");
     await everythingButTheSurvey(trainer);
     await record(survey([5, 5, 5], "acme-2026-10"));
-    for (const key of [graderKey(), graderKey("ps-engineer")]) {
+    for (const key of [await graderKey(), await graderKey("ps-engineer")]) {
       const res = await adminPost(
         t,
         "/admin/evidence",
@@ -227,7 +229,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
   });
 
   it("a Candidate Observation Form or a shadowing from a key that is not a certified trainer's is refused (403)", async () => {
-    for (const key of [graderKey(), graderKey("ps-engineer")]) {
+    for (const key of [await graderKey(), await graderKey("ps-engineer")]) {
       const form = await post(observationForm([5, 5, 5, 5]), key);
       expect(form.status).toBe(403);
       expect(form.body.detail).toMatch(
@@ -239,12 +241,12 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
     expect(await evidenceCount()).toBe(0);
     // what any key may record is still accepted from any key
     expect(
-      (await post(completion("review", "gitlab-basics-trainer-resources", "2026-03-02"), graderKey())).status,
+      (await post(completion("review", "gitlab-basics-trainer-resources", "2026-03-02"), await graderKey())).status,
     ).toBe(201);
   });
 
   it("a closed delivery takes no more forms (409), and a closure needs forms of that delivery (422)", async () => {
-    const trainer = graderKey("certified-trainer");
+    const trainer = await graderKey("certified-trainer");
     const early = await adminPost(
       t,
       "/admin/evidence",
@@ -267,7 +269,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
   }
 
   it("a correction cannot move a form into a closed delivery (409, as any new form); it may correct one of its own", async () => {
-    const trainer = graderKey("certified-trainer");
+    const trainer = await graderKey("certified-trainer");
     await everythingButTheSurvey(trainer);
     const own = await post(survey([3, 3, 3], "acme-2026-05"));
     await record(survey([3, 4, 3], "acme-2026-05"));
@@ -286,7 +288,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
   });
 
   it("a closure closes one form's delivery: another course's delivery with the same id stays open", async () => {
-    const trainer = graderKey("certified-trainer");
+    const trainer = await graderKey("certified-trainer");
     await everythingButTheSurvey(trainer);
     await record(survey([5, 5, 5], "acme-2026-05"));
     await record(closure("acme-2026-05"), trainer);
@@ -303,7 +305,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
   });
 
   it("a closure names a form that is judged per closed delivery (400 without, 422 for another)", async () => {
-    const trainer = graderKey("certified-trainer");
+    const trainer = await graderKey("certified-trainer");
     await record(observationForm([5]), trainer);
     const { form: _form, ...unnamed } = closure("globex-2026-04-subset");
     expect((await post(unnamed, trainer)).status).toBe(400);
@@ -319,7 +321,7 @@ describe("7. Certified Trainer: ratings are judged on complete deliveries; obser
   });
 
   it("a delivery is judged whole: one with forms before the observed subset delivery does not count at all", async () => {
-    const trainer = graderKey("certified-trainer");
+    const trainer = await graderKey("certified-trainer");
     await everythingButTheSurvey(trainer); // the observed subset delivery: 2026-04-10
     // one delivery surveyed over two days around it: its forms average 2.9, the last one alone 5
     await record(survey([1, 1, 1], "acme-2026-04", "2026-04-09"));

@@ -1,10 +1,11 @@
-import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyDataIntegrity } from "../../src/crypto/data-integrity.js";
 import { listAudit } from "../../src/storage/audit-repo.js";
 import { adminGet, adminPost, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { ob3Validators } from "../helpers/ob3-schemas.js";
+import { countRows } from "../helpers/store.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -22,7 +23,7 @@ const assessment = (id: string, fields: Record<string, unknown>, occurredAt: str
   assessment: id,
   ...fields,
 });
-const credentialCount = () => t.db.get<{ n: number }>(sql`select count(*) as n from credentials`)?.n;
+const credentialCount = () => countRows(t.store, "credentials");
 
 async function submit(body: unknown) {
   const res = await adminPost(t, "/admin/evidence", body);
@@ -77,10 +78,13 @@ describe("evidence in, credential out", () => {
     );
     expect(JSON.stringify(vc)).not.toContain("private remark");
 
-    const decision = t.db.$client.prepare("select decision from credentials where id = ?").get(view.id) as {
-      decision: string;
-    };
-    const record = JSON.parse(decision.decision);
+    const { credentials } = t.store.conn().t;
+    const [stored] = await t.store
+      .conn()
+      .select({ decision: credentials.decision })
+      .from(credentials)
+      .where(eq(credentials.id, view.id));
+    const record = stored?.decision as { definitionVersion: string; evidenceIds: string[]; report: { status: string } };
     expect(record.definitionVersion).toBe(t.ctx.catalog.get("gitlab-certified-associate")?.version);
     expect(record.evidenceIds).toHaveLength(2);
     expect(record.report.status).toBe("met");
@@ -106,7 +110,7 @@ describe("evidence in, credential out", () => {
     expect((await submit(lab)).awarded).toHaveLength(1);
     const again = await submit(lab);
     expect(again).toMatchObject({ status: "duplicate", awarded: [] });
-    expect(credentialCount()).toBe(1);
+    expect(await credentialCount()).toBe(1);
   });
 
   it("two submissions racing for the same person award exactly one credential", async () => {
@@ -124,7 +128,7 @@ describe("evidence in, credential out", () => {
       ),
     ]);
     expect([a.status, b.status]).toEqual([201, 201]);
-    expect(credentialCount()).toBe(1);
+    expect(await credentialCount()).toBe(1);
   });
 
   it("a batch from a grader awards through a chain: Associate then the CI/CD Specialist", async () => {
@@ -164,19 +168,49 @@ describe("approval queue", () => {
     expect(lab.awarded).toEqual([
       { achievementId: "gitlab-certified-associate", outcome: "pending-approval", approvalId: expect.any(String) },
     ]);
-    expect(credentialCount()).toBe(0);
+    expect(await credentialCount()).toBe(0);
 
     const queue = (await (await adminGet(t, "/admin/approvals")).json()) as { items: Array<{ id: string }> };
     expect(queue.items).toHaveLength(1);
     const id = queue.items[0]?.id;
     const approved = await adminPost(t, `/admin/approvals/${id}/approve`, {});
     expect(approved.status).toBe(201);
-    expect(credentialCount()).toBe(1);
-    expect(listAudit(t.db, 5).map((e) => e.action)).toContain("award.approved");
+    expect(await credentialCount()).toBe(1);
+    expect((await listAudit(t.store.conn(), 5)).map((e) => e.action)).toContain("award.approved");
     expect((await readProblem(await adminPost(t, `/admin/approvals/${id}/reject`, { reason: "late" }))).status).toBe(
       409,
     );
     expect(((await (await adminGet(t, "/admin/approvals")).json()) as { items: unknown[] }).items).toHaveLength(0);
+  });
+
+  it("an award waiting for approval holds back only its own certification", async () => {
+    const associate = t.ctx.catalog.get("gitlab-certified-associate");
+    const cicd = t.ctx.catalog.get("gitlab-certified-cicd-specialist");
+    if (!associate || !cicd) {
+      throw new Error("catalog");
+    }
+    // The catalog's entries are shared by this file's tests: set both, put back the CI/CD one's.
+    const cicdBefore = cicd.criteria.requiresApproval;
+    associate.criteria.requiresApproval = false;
+    cicd.criteria.requiresApproval = true;
+    try {
+      const ps = { passed: true, graderRole: "ps-engineer" };
+      await submit(assessment("gitlab-associate-written", { score: 86 }, "2026-03-02T09:00:00Z"));
+      await submit(assessment("gitlab-associate-lab", ps, "2026-03-03T09:00:00Z"));
+      await submit(assessment("gitlab-cicd-specialist-written", { score: 88 }, "2026-03-04T09:00:00Z"));
+      const queued = await submit(assessment("gitlab-cicd-specialist-lab", ps, "2026-03-05T09:00:00Z"));
+      expect(queued.awarded).toEqual([
+        { achievementId: cicd.id, outcome: "pending-approval", approvalId: expect.any(String) },
+      ]);
+      // Another Specialist met while the CI/CD one waits for an admin: issued at once.
+      await submit(assessment("gitlab-security-specialist-written", { score: 90 }, "2026-03-06T09:00:00Z"));
+      const security = await submit(assessment("gitlab-security-specialist-lab", ps, "2026-03-07T09:00:00Z"));
+      expect(security.awarded).toEqual([
+        { achievementId: "gitlab-certified-security-specialist", outcome: "issued", credentialId: expect.any(String) },
+      ]);
+    } finally {
+      cicd.criteria.requiresApproval = cicdBefore;
+    }
   });
 
   it("an approval decided after the person's credential was suspended issues nothing (409)", async () => {
@@ -198,6 +232,6 @@ describe("approval queue", () => {
     const approved = await adminPost(t, `/admin/approvals/${approvalId}/approve`, {});
     expect(approved.status).toBe(409);
     expect((await readProblem(approved)).detail).toMatch(/valid or suspended/);
-    expect(credentialCount()).toBe(1);
+    expect(await credentialCount()).toBe(1);
   });
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   // First start of the service: database, keys and bootstrap admin key.
   const started = await startServices(loadConfig(env), createLogger({ level: "silent", write: () => {} }));
   expect(started.bootstrapKey?.state).toBe("created");
-  started.close();
+  await started.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -185,14 +185,14 @@ describe("credential.expiring reminders", () => {
       t.clock.set(new Date(start + day * DAY));
       return emitExpiringEvents(t.ctx, t.clock.now());
     };
-    expect(at(39)).toBe(0);
-    expect(at(40)).toBe(1);
-    expect(at(41)).toBe(0);
-    expect(at(69)).toBe(0);
-    expect(at(70)).toBe(1);
-    expect(at(93)).toBe(1);
-    expect(at(99)).toBe(0);
-    expect(at(101)).toBe(0);
+    expect(await at(39)).toBe(0);
+    expect(await at(40)).toBe(1);
+    expect(await at(41)).toBe(0);
+    expect(await at(69)).toBe(0);
+    expect(await at(70)).toBe(1);
+    expect(await at(93)).toBe(1);
+    expect(await at(99)).toBe(0);
+    expect(await at(101)).toBe(0);
     expect(await expiring()).toEqual([
       [c.id, 60],
       [c.id, 30],
@@ -211,11 +211,11 @@ describe("credential.expiring reminders", () => {
     const short = await issueValidFor(20, "short@example.org");
     const long = await issueValidFor(100, "long@example.org");
     t.clock.set(new Date(start + 95 * DAY));
-    emitExpiringEvents(t.ctx, t.clock.now());
+    await emitExpiringEvents(t.ctx, t.clock.now());
     t.clock.set(new Date(start + 14 * DAY));
-    emitExpiringEvents(t.ctx, t.clock.now());
+    await emitExpiringEvents(t.ctx, t.clock.now());
     t.clock.set(new Date(start + 96 * DAY));
-    emitExpiringEvents(t.ctx, t.clock.now());
+    await emitExpiringEvents(t.ctx, t.clock.now());
     expect(await expiring()).toEqual([
       [long.id, 7],
       [short.id, 7],
@@ -233,7 +233,7 @@ describe("credential.expiring reminders", () => {
     const reissue = await lifecycle(t, replaced.id, "reissue", { reason: "typo", recipient: { name: "Xavier" } });
     const replacement = ((await reissue.json()) as { credential: { id: string } }).credential.id;
     t.clock.set(new Date(start + 50 * DAY));
-    expect(emitExpiringEvents(t.ctx, t.clock.now())).toBe(2);
+    expect(await emitExpiringEvents(t.ctx, t.clock.now())).toBe(2);
     expect((await expiring()).map(([id]) => id).sort()).toEqual([kept.id, replacement].sort());
   });
 
@@ -248,11 +248,11 @@ describe("credential.expiring reminders", () => {
         validUntil: new Date(start + 100 * DAY),
       });
       app.clock.set(new Date(start + 50 * DAY));
-      expect(emitExpiringEvents(app.ctx, app.clock.now())).toBe(0);
+      expect(await emitExpiringEvents(app.ctx, app.clock.now())).toBe(0);
       app.clock.set(new Date(start + 90 * DAY));
-      expect(emitExpiringEvents(app.ctx, app.clock.now())).toBe(1);
+      expect(await emitExpiringEvents(app.ctx, app.clock.now())).toBe(1);
     } finally {
-      app.close();
+      await app.close();
     }
   });
 });

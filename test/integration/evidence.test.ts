@@ -1,9 +1,9 @@
-import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { listAudit } from "../../src/storage/audit-repo.js";
 import { adminGet, adminPost, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { countRows, refusal } from "../helpers/store.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -11,7 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const evidenceCount = () => t.db.get<{ n: number }>(sql`select count(*) as n from evidence`)?.n;
+const evidenceCount = () => countRows(t.store, "evidence");
 
 const written = (overrides: Record<string, unknown> = {}) => ({
   kind: "assessment",
@@ -40,7 +40,10 @@ describe("recording evidence", () => {
       data: { assessment: "gitlab-associate-written", score: 72, comment: "struggled with runners" },
     });
     expect(body.evidence.submittedBy).toMatch(/^api-key:/);
-    expect(listAudit(t.db, 1)[0]).toMatchObject({ action: "evidence.recorded", targetId: body.evidence.id });
+    expect((await listAudit(t.store.conn(), 1))[0]).toMatchObject({
+      action: "evidence.recorded",
+      targetId: body.evidence.id,
+    });
   });
 
   it("is idempotent by externalId: the same submission again changes nothing and says so", async () => {
@@ -49,7 +52,7 @@ describe("recording evidence", () => {
     expect(again.status).toBe(200);
     const body = (await again.json()) as { status: string; evidence: { id: string } };
     expect(body).toMatchObject({ status: "duplicate", evidence: { id: first.evidence.id } });
-    expect(evidenceCount()).toBe(1);
+    expect(await evidenceCount()).toBe(1);
   });
 
   it("refuses the same externalId for different content (409), storing nothing", async () => {
@@ -58,7 +61,7 @@ describe("recording evidence", () => {
     expect(res.status).toBe(409);
     const problem = await readProblem(res);
     expect(problem.detail).toContain('externalId "lms-1"');
-    expect(evidenceCount()).toBe(1);
+    expect(await evidenceCount()).toBe(1);
   });
 
   it("is append-only: a correction supersedes, and the database refuses edits", async () => {
@@ -70,9 +73,10 @@ describe("recording evidence", () => {
       written({ externalId: "lms-1-fix", score: 82, supersedes: first.evidence.id }),
     );
     expect(fix.status).toBe(201);
-    expect(listAudit(t.db, 1)[0]?.action).toBe("evidence.corrected");
-    expect(() => t.db.$client.prepare("update evidence set item = 'x'").run()).toThrow(/append-only/);
-    expect(() => t.db.$client.prepare("delete from evidence").run()).toThrow(/append-only/);
+    expect((await listAudit(t.store.conn(), 1))[0]?.action).toBe("evidence.corrected");
+    const { evidence } = t.store.conn().t;
+    expect(await refusal(t.store.tx((tx) => tx.update(evidence).set({ item: "x" })))).toMatch(/append-only/);
+    expect(await refusal(t.store.tx((tx) => tx.delete(evidence)))).toMatch(/append-only/);
     const list = (await (await adminGet(t, "/admin/evidence?email=ada@example.org")).json()) as {
       items: Array<{ supersedes: string | null }>;
     };
@@ -166,13 +170,13 @@ describe("bad evidence", () => {
     expect(res.status).toBe(400);
     const problem = await readProblem(res);
     expect(problem.errors?.map((e) => e.path)).toContain(field);
-    expect(evidenceCount()).toBe(0);
+    expect(await evidenceCount()).toBe(0);
   });
 
   it("needs the evidence:write scope", async () => {
-    const reader = createApiKey(t.ctx, { name: "r", scopes: ["evidence:read"], actor: "test" });
+    const reader = await createApiKey(t.ctx, { name: "r", scopes: ["evidence:read"], actor: "test" });
     expect((await adminPost(t, "/admin/evidence", written(), reader.token)).status).toBe(403);
-    const grader = createApiKey(t.ctx, { name: "g", scopes: ["evidence:write"], actor: "test" });
+    const grader = await createApiKey(t.ctx, { name: "g", scopes: ["evidence:write"], actor: "test" });
     expect((await adminPost(t, "/admin/evidence", written(), grader.token)).status).toBe(201);
   });
 });
@@ -201,7 +205,7 @@ describe("batches", () => {
     ]);
     expect(body.results[2].errors[0].path).toBe("score");
     expect(body.results[4].errors[0].message).toContain("already used for different evidence");
-    expect(evidenceCount()).toBe(2);
+    expect(await evidenceCount()).toBe(2);
   });
 
   it("caps a batch at 500 records", async () => {

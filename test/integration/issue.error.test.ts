@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adminGet, adminPost, bearer, issueRequest, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { countRows } from "../helpers/store.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -9,9 +9,13 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-function rowCounts() {
-  const count = (table: string) => t.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))?.n;
-  return { credentials: count("credentials"), recipients: count("recipients"), audit: count("audit_log") };
+async function rowCounts() {
+  const count = (table: string) => countRows(t.store, table);
+  return {
+    credentials: await count("credentials"),
+    recipients: await count("recipients"),
+    audit: await count("audit_log"),
+  };
 }
 
 describe("bad input to POST /admin/credentials", () => {
@@ -93,7 +97,7 @@ describe("bad input to POST /admin/credentials", () => {
   ];
 
   it.each(cases)("%s → %i %s naming the field, nothing stored", async (_label, body, status, code, field) => {
-    const before = rowCounts();
+    const before = await rowCounts();
     const res = await adminPost(t, "/admin/credentials", body);
     expect(res.status).toBe(status);
     const problem = await readProblem(res);
@@ -104,7 +108,7 @@ describe("bad input to POST /admin/credentials", () => {
       expect(problem.errors?.map((e) => e.path)).toContain(field);
       expect(problem.detail).toContain(field);
     }
-    expect(rowCounts()).toEqual(before);
+    expect(await rowCounts()).toEqual(before);
   });
 
   it("accepts right-to-left names, NFC-normalised", async () => {
@@ -126,7 +130,7 @@ describe("bad input to POST /admin/credentials", () => {
     });
     expect(res.status).toBe(415);
     expect((await readProblem(res)).detail).toBe("Send the request body as application/json");
-    expect(rowCounts().credentials).toBe(0);
+    expect((await rowCounts()).credentials).toBe(0);
   });
 
   it("rejects an oversized body sent without a content-length", async () => {

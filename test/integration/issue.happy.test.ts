@@ -8,6 +8,7 @@ import { listAudit } from "../../src/storage/audit-repo.js";
 import { adminGet, issue } from "../helpers/http.js";
 import { makeTestApp, TEST_PUBLIC_URL, type TestApp } from "../helpers/make-app.js";
 import { ob3Validators } from "../helpers/ob3-schemas.js";
+import { countRows } from "../helpers/store.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -99,9 +100,7 @@ describe("issuing a credential through the admin API", () => {
     for (const r of results) {
       expect(await verify(r.credential)).toEqual({ verified: true });
     }
-    const count = t.db.$client.prepare("select count(*) as n from credentials").get() as { n: number };
-    const people = t.db.$client.prepare("select count(*) as n from recipients").get() as { n: number };
-    expect([count.n, people.n]).toEqual([12, 3]);
+    expect([await countRows(t.store, "credentials"), await countRows(t.store, "recipients")]).toEqual([12, 3]);
   });
 
   it("passes JSON-LD safe-mode expansion with only bundled contexts", async () => {
@@ -191,7 +190,7 @@ describe("issuing a credential through the admin API", () => {
 
   it("records the issuance in the audit log with the acting key", async () => {
     const { id } = await issue(t);
-    const [entry] = listAudit(t.db, 1);
+    const [entry] = await listAudit(t.store.conn(), 1);
     expect(entry).toMatchObject({ action: "credential.issued", targetType: "credential", targetId: id });
     expect(entry?.actor).toMatch(/^api-key:[a-z0-9]{12}$/);
   });

@@ -14,9 +14,9 @@ const apps: TestApp[] = [];
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "laurel-keys-"));
 });
-afterEach(() => {
+afterEach(async () => {
   for (const app of apps.splice(0)) {
-    app.close();
+    await app.close();
   }
   rmSync(dir, { recursive: true, force: true });
 });

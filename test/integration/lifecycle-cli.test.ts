@@ -1,11 +1,12 @@
 import { rmSync } from "node:fs";
 import { userInfo } from "node:os";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { issueCredential } from "../../src/services/issue-credential.js";
-import { openDb } from "../../src/storage/db.js";
+import { openSqliteStore } from "../../src/storage/store-sqlite.js";
 import { runCli, runCommand, throwawayInstallation } from "../helpers/cli.js";
 
 let dir: string;
@@ -25,7 +26,7 @@ beforeAll(async () => {
     actor: "test",
   });
   credentialId = view.id;
-  started.close();
+  await started.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -61,17 +62,25 @@ describe("npm run credentials / npm run events", () => {
     expect(revoked.stdout).toContain("state: revoked");
     expect(revoked.stdout).toContain("Issued in error (public)");
 
-    const { db, close } = openDb(env.LAUREL_DB_PATH as string);
+    const store = openSqliteStore(env.LAUREL_DB_PATH as string);
     try {
-      const audit = db.$client
-        .prepare("select actor, action, details from audit_log where target_id = ? order by seq desc limit 1")
-        .get(credentialId) as { actor: string; action: string; details: string };
+      const db = store.conn();
+      const { auditLog, statusLists } = db.t;
+      const [audit] = await db
+        .select({ actor: auditLog.actor, action: auditLog.action, details: auditLog.details })
+        .from(auditLog)
+        .where(eq(auditLog.targetId, credentialId))
+        .orderBy(desc(auditLog.seq))
+        .limit(1);
       expect(audit).toMatchObject({ actor: `cli:${userInfo().username}`, action: "credential.revoked" });
-      expect(JSON.parse(audit.details)).toMatchObject({ reason: "Issued in error", reasonPublic: true });
-      const list = db.$client.prepare("select version, signed_version from status_lists where id = '1'").get();
-      expect(list).toEqual({ version: 1, signed_version: 1 });
+      expect(audit?.details).toMatchObject({ reason: "Issued in error", reasonPublic: true });
+      const list = await db
+        .select({ version: statusLists.version, signed_version: statusLists.signedVersion })
+        .from(statusLists)
+        .where(eq(statusLists.id, "1"));
+      expect(list).toEqual([{ version: 1, signed_version: 1 }]);
     } finally {
-      close();
+      await store.close();
     }
 
     const listed = await spawned("events", ["list"]);

@@ -5,6 +5,7 @@ import { listAudit } from "../../src/storage/audit-repo.js";
 import { adminGet, issue, readProblem } from "../helpers/http.js";
 import { entryFor, keyWith, lifecycle, makeSuspendable, servedBit } from "../helpers/lifecycle.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { countRows } from "../helpers/store.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -30,14 +31,18 @@ type View = {
 const adminKeyId = (t: TestApp) => t.adminToken.split("_")[1];
 
 /** Everything a failed operation must leave untouched: audit, events, list versions, credential rows. */
-function snapshot(t: TestApp) {
-  const q = (sql: string) => t.db.$client.prepare(sql).all();
+async function snapshot(t: TestApp) {
+  const db = t.store.conn();
+  const { statusLists, credentials, statusEntries } = db.t;
   return JSON.stringify([
-    q("select count(*) n from audit_log"),
-    q("select count(*) n from events"),
-    q("select id, version, signed_version from status_lists order by id"),
-    q("select * from credentials order by id"),
-    q("select * from status_entries order by list_id, idx"),
+    await countRows(t.store, "audit_log"),
+    await countRows(t.store, "events"),
+    await db
+      .select({ id: statusLists.id, version: statusLists.version, signedVersion: statusLists.signedVersion })
+      .from(statusLists)
+      .orderBy(statusLists.id),
+    await db.select().from(credentials).orderBy(credentials.id),
+    await db.select().from(statusEntries).orderBy(statusEntries.listId, statusEntries.idx),
   ]);
 }
 
@@ -54,7 +59,7 @@ describe("revoke", () => {
       suspension: null,
     });
     expect(await servedBit(t, credential, "revocation")).toBe(true);
-    const [entry] = listAudit(t.db, 1);
+    const [entry] = await listAudit(t.store.conn(), 1);
     expect(entry).toMatchObject({
       actor: `api-key:${adminKeyId(t)}`,
       action: "credential.revoked",
@@ -65,7 +70,7 @@ describe("revoke", () => {
     const got = (await (await adminGet(t, `/admin/credentials/${id}`)).json()) as View;
     expect(got.status.state).toBe("revoked");
     // The public lifecycle never shows a private reason.
-    const publicView = getCredentialLifecycle(t.ctx, id);
+    const publicView = await getCredentialLifecycle(t.ctx, id);
     expect(publicView.state).toBe("revoked");
     expect(publicView.publicReason).toBeUndefined();
     expect(JSON.stringify(publicView)).not.toContain("misconduct");
@@ -75,10 +80,10 @@ describe("revoke", () => {
   it("shows the reason publicly when asked, and revoked credentials are no longer held", async () => {
     const { id } = await issue(t);
     await lifecycle(t, id, "revoke", { reason: "Issued to the wrong person", reasonPublic: true });
-    const view = getCredentialLifecycle(t.ctx, id);
+    const view = await getCredentialLifecycle(t.ctx, id);
     expect(view).toMatchObject({ state: "revoked", publicReason: "Issued to the wrong person" });
     expect(view.history.at(-1)).toMatchObject({ event: "revoked", detail: "Issued to the wrong person" });
-    expect(heldCredentials(t.db, "ada@example.org")).toEqual([
+    expect(await heldCredentials(t.store.conn(), "ada@example.org")).toEqual([
       expect.objectContaining({ credentialId: id, status: "revoked" }),
     ]);
   });
@@ -86,7 +91,7 @@ describe("revoke", () => {
   it("is final: revoking again, suspending or reinstating a revoked credential is a 409 that changes nothing", async () => {
     const { id } = await issue(t, { achievementId: "field-product-certification-sales" });
     await lifecycle(t, id, "revoke", { reason: "fraud" });
-    const before = snapshot(t);
+    const before = await snapshot(t);
     for (const [op, pattern] of [
       ["revoke", /already revoked/],
       ["suspend", /revoked/],
@@ -98,7 +103,7 @@ describe("revoke", () => {
       expect(problem.code).toBe("CONFLICT");
       expect(problem.detail).toMatch(pattern);
     }
-    expect(snapshot(t)).toBe(before);
+    expect(await snapshot(t)).toBe(before);
   });
 });
 
@@ -112,8 +117,11 @@ describe("suspend and reinstate", () => {
       suspension: { at: t.clock.now().toISOString(), reason: "Audit pending", reasonPublic: true },
     });
     expect(await servedBit(t, credential, "suspension")).toBe(true);
-    expect(getCredentialLifecycle(t.ctx, id)).toMatchObject({ state: "suspended", publicReason: "Audit pending" });
-    expect(heldCredentials(t.db, "ada@example.org")[0]?.status).toBe("suspended");
+    expect(await getCredentialLifecycle(t.ctx, id)).toMatchObject({
+      state: "suspended",
+      publicReason: "Audit pending",
+    });
+    expect((await heldCredentials(t.store.conn(), "ada@example.org"))[0]?.status).toBe("suspended");
 
     const reinstated = await lifecycle(t, id, "reinstate", { reason: "Audit passed" });
     expect(reinstated.status).toBe(200);
@@ -124,13 +132,13 @@ describe("suspend and reinstate", () => {
     });
     expect(await servedBit(t, credential, "suspension")).toBe(false);
     expect(await servedBit(t, credential, "revocation")).toBe(false);
-    expect(heldCredentials(t.db, "ada@example.org")[0]?.status).toBe("active");
-    const lifecycleView = getCredentialLifecycle(t.ctx, id);
+    expect((await heldCredentials(t.store.conn(), "ada@example.org"))[0]?.status).toBe("active");
+    const lifecycleView = await getCredentialLifecycle(t.ctx, id);
     expect(lifecycleView.state).toBe("active");
     expect(lifecycleView.publicReason).toBeUndefined();
     expect(lifecycleView.history.map((h) => h.event)).toEqual(["issued", "suspended", "reinstated"]);
 
-    const audit = listAudit(t.db, 2).reverse();
+    const audit = (await listAudit(t.store.conn(), 2)).reverse();
     expect(audit.map((a) => [a.action, a.actor, a.details.reason])).toEqual([
       ["credential.suspended", `api-key:${adminKeyId(t)}`, "Audit pending"],
       ["credential.reinstated", `api-key:${adminKeyId(t)}`, "Audit passed"],
@@ -144,13 +152,13 @@ describe("suspend and reinstate", () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as View).status.state).toBe("revoked");
     expect(await servedBit(t, credential, "revocation")).toBe(true);
-    expect(getCredentialLifecycle(t.ctx, id)).toMatchObject({ state: "revoked", publicReason: "Audit failed" });
+    expect(await getCredentialLifecycle(t.ctx, id)).toMatchObject({ state: "revoked", publicReason: "Audit failed" });
   });
 
   it("refuses invalid transitions with a 409 naming why, changing nothing", async () => {
     const plain = await issue(t); // gitlab-certified-associate does not allow suspension
     const suspendable = await issue(t, { achievementId: "field-product-certification-sales" });
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const cases: Array<[string, "suspend" | "reinstate", RegExp]> = [
       [plain.id, "suspend", /does not allow suspension/],
       [plain.id, "reinstate", /not suspended/],
@@ -161,7 +169,7 @@ describe("suspend and reinstate", () => {
       expect(res.status).toBe(409);
       expect((await readProblem(res)).detail).toMatch(pattern);
     }
-    expect(snapshot(t)).toBe(before);
+    expect(await snapshot(t)).toBe(before);
     await lifecycle(t, suspendable.id, "suspend", { reason: "first" });
     const again = await lifecycle(t, suspendable.id, "suspend", { reason: "second" });
     expect(again.status).toBe(409);
@@ -199,15 +207,15 @@ describe("reissue", () => {
       entryFor(original.credential, "revocation").statusListIndex,
     );
     // The old page links to the new one; the new one says what it replaced.
-    expect(getCredentialLifecycle(t.ctx, original.id)).toMatchObject({
+    expect(await getCredentialLifecycle(t.ctx, original.id)).toMatchObject({
       state: "revoked",
       publicReason: "superseded",
       supersededBy: fresh.id,
       history: [{ event: "issued" }, { event: "superseded", detail: `replaced by ${fresh.id}` }],
     });
-    expect(JSON.stringify(getCredentialLifecycle(t.ctx, original.id))).not.toContain("misspelt");
-    expect(getCredentialLifecycle(t.ctx, fresh.id)).toMatchObject({ state: "active", supersedes: original.id });
-    const audit = listAudit(t.db, 2);
+    expect(JSON.stringify(await getCredentialLifecycle(t.ctx, original.id))).not.toContain("misspelt");
+    expect(await getCredentialLifecycle(t.ctx, fresh.id)).toMatchObject({ state: "active", supersedes: original.id });
+    const audit = await listAudit(t.store.conn(), 2);
     expect(audit.map((a) => [a.action, a.actor])).toEqual([
       ["credential.superseded", `api-key:${adminKeyId(t)}`],
       ["credential.issued", `api-key:${adminKeyId(t)}`],
@@ -231,7 +239,7 @@ describe("reissue", () => {
       recipient: { email: "b@example.org", name: "B" },
     });
     await lifecycle(t, b.id, "suspend", { reason: "hold" });
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const suspended = await lifecycle(t, b.id, "reissue", { reason: "fix", recipient: { name: "Bee" } });
     expect(suspended.status).toBe(409);
     expect((await readProblem(suspended)).detail).toMatch(/reinstate it first/);
@@ -240,7 +248,7 @@ describe("reissue", () => {
     expect((await readProblem(unchanged)).errors?.[0]?.path).toBe("recipient");
     const empty = await lifecycle(t, b.id, "reissue", { reason: "fix", recipient: {} });
     expect(empty.status).toBe(400);
-    expect(snapshot(t)).toBe(before);
+    expect(await snapshot(t)).toBe(before);
   });
 });
 
@@ -248,7 +256,7 @@ describe("bad requests change nothing", () => {
   it("answers 400 / 401 / 403 / 404 problems and leaves every table as it was", async () => {
     const { id } = await issue(t, { achievementId: "field-product-certification-sales" });
     const readOnly = await keyWith(t, ["credentials:read", "credentials:issue"]);
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const cases: Array<[string, Promise<Response>, number, string]> = [
       ["missing reason", lifecycle(t, id, "revoke", {}), 400, "reason"],
       ["blank reason", lifecycle(t, id, "revoke", { reason: "   " }), 400, "reason"],
@@ -288,7 +296,7 @@ describe("bad requests change nothing", () => {
       body: "{reason:",
     });
     expect(malformed.status).toBe(400);
-    expect(snapshot(t)).toBe(before);
+    expect(await snapshot(t)).toBe(before);
   });
 
   it("the credentials:status scope is enough (admin implies it)", async () => {

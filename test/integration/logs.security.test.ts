@@ -23,7 +23,7 @@ const forms = (email: string) => [email, encodeURIComponent(email), email.split(
 
 describe("logs", () => {
   it("carry no e-mail address, token or reason text after a full journey", async () => {
-    const grader = createApiKey(t.ctx, {
+    const grader = await createApiKey(t.ctx, {
       name: "grader",
       scopes: ["evidence:write"],
       graderRole: "ps-engineer",

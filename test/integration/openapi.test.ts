@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ERROR_REGISTRY, type ErrorCode } from "../../src/errors.js";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { issue, issueRequest, readProblem } from "../helpers/http.js";
-import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, sqliteOf, type TestApp } from "../helpers/make-app.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -266,8 +266,8 @@ const CASES: Case[] = [
     "FORBIDDEN",
     {
       what: "a key without the scope",
-      run: (x) => {
-        const reader = createApiKey(x.ctx, { name: "reader", scopes: ["credentials:read"], actor: "test" });
+      run: async (x) => {
+        const reader = await createApiKey(x.ctx, { name: "reader", scopes: ["credentials:read"], actor: "test" });
         return send(x, "POST", "/admin/credentials", { body: issueRequest(), token: reader.token });
       },
     },
@@ -293,8 +293,9 @@ const CASES: Case[] = [
     "STORAGE_FULL",
     {
       what: "a full disk",
+      // SQLite-only: its page limit stands in for the disk
       run: (x) => {
-        const sqlite = x.db.$client;
+        const sqlite = sqliteOf(x.store);
         sqlite.pragma(`max_page_count = ${sqlite.pragma("page_count", { simple: true })}`);
         return send(x, "POST", "/admin/credentials", { body: issueRequest() });
       },
@@ -375,8 +376,8 @@ const CASES: Case[] = [
     "FORBIDDEN",
     {
       what: "a grader role the key does not grade as",
-      run: (x) => {
-        const grader = createApiKey(x.ctx, { name: "grader", scopes: ["evidence:write"], actor: "test" });
+      run: async (x) => {
+        const grader = await createApiKey(x.ctx, { name: "grader", scopes: ["evidence:write"], actor: "test" });
         const body = evidence({ graderRole: "ps-engineer" });
         return send(x, "POST", "/admin/evidence", { body, token: grader.token });
       },
@@ -387,8 +388,9 @@ const CASES: Case[] = [
     "STORAGE_UNAVAILABLE",
     {
       what: "a read-only database",
+      // SQLite-only: a pragma makes the connection read-only
       run: (x) => {
-        x.db.$client.pragma("query_only = 1");
+        sqliteOf(x.store).pragma("query_only = 1");
         return send(x, "POST", "/admin/evidence", { body: evidence() });
       },
     },
@@ -441,7 +443,7 @@ describe("the problems each route documents", () => {
     "$route documents $code, which it answers for: $what",
     async ({ route, code, request }) => {
       if (typeof request !== "string" && request.env) {
-        t.close();
+        await t.close();
         t = await makeTestApp({ env: request.env });
       }
       const res = await run(t, request);
@@ -449,7 +451,7 @@ describe("the problems each route documents", () => {
       expect(res.status).toBe(status);
       expect((await readProblem(res)).code).toBe(code);
       // the failed request may have left the database read-only or full: read the document from a fresh app
-      t.close();
+      await t.close();
       t = await makeTestApp();
       const doc = (await (await t.app.request("/openapi.json")).json()) as OpenApiDoc;
       const [method = "", path = ""] = route.split(" ");

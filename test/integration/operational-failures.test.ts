@@ -4,19 +4,19 @@ import { serve } from "@hono/node-server";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli, throwawayInstallation } from "../helpers/cli.js";
 import { adminPost, issueRequest, readProblem } from "../helpers/http.js";
-import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, sqliteOf, type TestApp } from "../helpers/make-app.js";
 
 let t: TestApp | undefined;
-afterEach(() => {
-  t?.close();
+afterEach(async () => {
+  await t?.close();
   t = undefined;
 });
 
 describe("a full disk", () => {
   it("answers 503 STORAGE_FULL, saying the storage is full, and works again once there is room", async () => {
     t = await makeTestApp();
-    const sqlite = t.db.$client;
-    // SQLite's own limit stands in for the disk: no page beyond those it has now (SQLITE_FULL).
+    // SQLite-only: SQLite's own limit stands in for the disk, no page beyond those it has now (SQLITE_FULL).
+    const sqlite = sqliteOf(t.store);
     sqlite.pragma(`max_page_count = ${sqlite.pragma("page_count", { simple: true })}`);
 
     const res = await adminPost(t, "/admin/credentials", issueRequest());

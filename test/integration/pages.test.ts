@@ -141,7 +141,7 @@ describe("credential page by content negotiation", () => {
       expect(params.get("expirationMonth")).toBe(String(until.getUTCMonth() + 1));
       expect(html).toMatch(/<dt>Expires<\/dt><dd><time datetime=/);
     } finally {
-      org.close();
+      await org.close();
     }
   });
 
@@ -373,7 +373,7 @@ describe("verify any badge", () => {
       expect(html).toContain('data-check="proof" data-outcome="failed"');
       expect(html).toContain("Names as its issuer");
     } finally {
-      impostor.close();
+      await impostor.close();
     }
   });
 
@@ -560,7 +560,7 @@ describe("issuer and catalog pages", () => {
       );
       expect(await res.text()).toContain('<img class="brand__logo" src="https://cdn.example/logo.png" alt=""');
     } finally {
-      hosted.close();
+      await hosted.close();
     }
   });
 

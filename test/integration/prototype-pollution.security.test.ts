@@ -194,7 +194,7 @@ describe("where the reserved-key check runs: in each route's JSON validation, af
       expect((await limited.app.request("/api/verify", post(reserved))).status).toBe(429);
       expect((await limited.app.request("/credentials/verify", post(reserved))).status).toBe(429);
     } finally {
-      limited.close();
+      await limited.close();
     }
   });
 

@@ -3,13 +3,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import type { StatusSlot } from "../../src/domain/status/status-list-credential.js";
 import { createLogger } from "../../src/logger.js";
 import { issueCredential } from "../../src/services/issue-credential.js";
+import type { Store } from "../../src/storage/store.js";
+import { openSqliteStore } from "../../src/storage/store-sqlite.js";
 import { entryFor, statusEntriesOf } from "../helpers/lifecycle.js";
+import { countRows } from "../helpers/store.js";
 
 const run = promisify(execFile);
 const silent = createLogger({ level: "silent", write: () => {} });
@@ -21,18 +25,21 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Every stored credential with its entries: each must have its own, assigned, matching its document. */
-function checkEveryCredentialHasStatus(sqlite: import("better-sqlite3").Database) {
-  const credentials = sqlite.prepare("select id, document from credentials").all() as Array<{
-    id: string;
-    document: string;
-  }>;
+async function checkEveryCredentialHasStatus(store: Store) {
+  const db = store.conn();
+  const { credentials: credentialRows, statusEntries } = db.t;
+  const credentials = await db
+    .select({ id: credentialRows.id, document: credentialRows.document })
+    .from(credentialRows);
   for (const c of credentials) {
     const document = JSON.parse(c.document) as Record<string, unknown>;
     const entries = statusEntriesOf(document);
     expect(entries.length, c.id).toBeGreaterThan(0);
-    const stored = sqlite
-      .prepare("select list_id as listId, idx from status_entries where credential_id = ? order by list_id")
-      .all(c.id) as Array<{ listId: string; idx: number }>;
+    const stored = await db
+      .select({ listId: statusEntries.listId, idx: statusEntries.idx })
+      .from(statusEntries)
+      .where(eq(statusEntries.credentialId, c.id))
+      .orderBy(statusEntries.listId);
     expect(
       stored.map((s) => `${s.listId}/${s.idx}`),
       c.id,
@@ -48,7 +55,7 @@ describe("concurrent issuance", () => {
       loadConfig({ LAUREL_DB_PATH: dbPath, LAUREL_KEYS_DIR: join(dir, "race-keys") }),
       silent,
     );
-    started.close();
+    await started.close();
     const startAt = String(Date.now() + 2500);
     const outputs = await Promise.all(
       Array.from({ length: 4 }, () =>
@@ -60,17 +67,21 @@ describe("concurrent issuance", () => {
     const keys = slots.map((s) => `${s.listId}/${s.index}`);
     expect(new Set(keys).size).toBe(2000);
     expect(new Set(slots.filter((s) => s.purpose === "revocation").map((s) => s.listId)).size).toBe(1);
-    const { db, close } = (await import("../../src/storage/db.js")).openDb(dbPath);
+    const store = openSqliteStore(dbPath);
     try {
-      const rows = db.$client.prepare("select count(*) n from status_entries").get() as { n: number };
-      expect(rows.n).toBe(2000);
-      const lists = db.$client.prepare("select id, allocated from status_lists order by id").all();
+      expect(await countRows(store, "status_entries")).toBe(2000);
+      const { statusLists } = store.conn().t;
+      const lists = await store
+        .conn()
+        .select({ id: statusLists.id, allocated: statusLists.allocated })
+        .from(statusLists)
+        .orderBy(statusLists.id);
       expect(lists).toEqual([
         { id: "1", allocated: 1000 },
         { id: "2", allocated: 1000 },
       ]);
     } finally {
-      close();
+      await store.close();
     }
   });
 });
@@ -113,15 +124,15 @@ describe("a crash between reservation and signing", () => {
       silent,
     );
     try {
-      const sqlite = started.ctx.db.$client;
-      const orphans = sqlite
-        .prepare("select list_id as listId, idx from status_entries where credential_id is null")
-        .all() as Array<{
-        listId: string;
-        idx: number;
-      }>;
+      const { store } = started.ctx;
+      const { statusEntries } = store.conn().t;
+      const orphans = await store
+        .conn()
+        .select({ listId: statusEntries.listId, idx: statusEntries.idx })
+        .from(statusEntries)
+        .where(isNull(statusEntries.credentialId));
       expect(orphans).toHaveLength(1);
-      expect(sqlite.prepare("select count(*) n from credentials").get()).toEqual({ n: 0 });
+      expect(await countRows(store, "credentials")).toBe(0);
       const orphan = orphans[0]!;
       let proposals = 0;
       started.ctx.randomInt = (max) => (proposals++ % 2 === 0 ? orphan.idx : Math.floor(Math.random() * max));
@@ -141,15 +152,15 @@ describe("a crash between reservation and signing", () => {
       }
       // The orphan is still reserved and still nobody's; every stored credential has its status.
       expect(
-        sqlite
-          .prepare("select credential_id from status_entries where list_id = ? and idx = ?")
-          .get(orphan.listId, orphan.idx),
-      ).toEqual({
-        credential_id: null,
-      });
-      expect(checkEveryCredentialHasStatus(sqlite)).toBe(5);
+        await store
+          .conn()
+          .select({ credential_id: statusEntries.credentialId })
+          .from(statusEntries)
+          .where(and(eq(statusEntries.listId, orphan.listId), eq(statusEntries.idx, orphan.idx))),
+      ).toEqual([{ credential_id: null }]);
+      expect(await checkEveryCredentialHasStatus(store)).toBe(5);
     } finally {
-      started.close();
+      await started.close();
     }
   });
 });

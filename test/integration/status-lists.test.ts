@@ -166,8 +166,11 @@ describe("GET /status-lists/{listId}", () => {
 });
 
 describe("index allocation", () => {
-  it("draws indexes that look uniformly random over the whole list, not sequential", () => {
-    const slots = Array.from({ length: 1000 }, () => reserveStatusSlots(t.ctx, ["revocation"])[0]!);
+  it("draws indexes that look uniformly random over the whole list, not sequential", async () => {
+    const slots = [];
+    for (let i = 0; i < 1000; i++) {
+      slots.push((await reserveStatusSlots(t.ctx, ["revocation"]))[0]!);
+    }
     const indexes = slots.map((s) => s.index);
     expect(new Set(indexes).size).toBe(1000);
     // Not sequential: consecutive allocations are almost never neighbours, and order is not sorted order.

@@ -1,3 +1,4 @@
+import { isNotNull } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { issueCredential } from "../../src/services/issue-credential.js";
 import { entryFor, statusEntriesOf } from "../helpers/lifecycle.js";
@@ -35,14 +36,14 @@ describe("1,000 issuances racing in one process", () => {
     );
     const indexes = issued.map((v) => entryFor(v.credential, "revocation").statusListIndex);
     expect(new Set(indexes).size).toBe(1000);
-    const stored = t.db.$client.prepare("select id, document from credentials").all() as Array<{
-      id: string;
-      document: string;
-    }>;
+    const db = t.store.conn();
+    const { credentials, statusEntries } = db.t;
+    const stored = await db.select({ id: credentials.id, document: credentials.document }).from(credentials);
     expect(stored).toHaveLength(1000);
-    const assigned = t.db.$client
-      .prepare("select credential_id as id, idx from status_entries where credential_id is not null")
-      .all() as Array<{ id: string; idx: number }>;
+    const assigned = await db
+      .select({ id: statusEntries.credentialId, idx: statusEntries.idx })
+      .from(statusEntries)
+      .where(isNotNull(statusEntries.credentialId));
     const byCredential = new Map(assigned.map((a) => [a.id, String(a.idx)]));
     for (const c of stored) {
       const entry = statusEntriesOf(JSON.parse(c.document))[0];

@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  t.close();
+  await t.close();
 });
 beforeEach(() => {
   fetched.length = 0;

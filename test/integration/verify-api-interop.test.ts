@@ -262,7 +262,7 @@ describe("interop fixtures with remote resolution off: what needs the network is
     expect(checkOf(report, "proof")).toMatchObject({ outcome: "not-checked", code: "remote-disabled" });
     expect(report.verdict).toBe("unverified");
     expect(offline.requested).toEqual([]);
-    t.close();
+    await t.close();
     await remoteOn();
     const online = await verifyUpload(t, png, "hosted.png", "image/png");
     expect(online.verdict).toBe("valid");

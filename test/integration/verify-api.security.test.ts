@@ -325,7 +325,7 @@ describe("rate limit", () => {
     );
 
   it("answers 429 problem+json with Retry-After past the per-address limit, shared across the verify endpoints", async () => {
-    t.close();
+    await t.close();
     t = await makeTestApp({ env: { LAUREL_VERIFY_RATE_LIMIT: "3" } });
     expect((await post("203.0.113.7")).status).toBe(200);
     expect((await post("203.0.113.7", "/credentials/verify")).status).toBe(400); // counted too (not a credential)
@@ -338,7 +338,7 @@ describe("rate limit", () => {
   });
 
   it("counts an IPv6 client per /64", async () => {
-    t.close();
+    await t.close();
     t = await makeTestApp({ env: { LAUREL_VERIFY_RATE_LIMIT: "2" } });
     expect((await post("2001:db8:1:2::1")).status).toBe(200);
     expect((await post("2001:db8:1:2:ffff::9")).status).toBe(200);
@@ -387,7 +387,7 @@ describe("a key that names a famous issuer as its controller (<issuer>#<key>)", 
         const report = await verifyJson(online, { credential: forged });
         expect(report.verdict, JSON.stringify(report.checks)).toBe(verdict);
       } finally {
-        online.close();
+        await online.close();
       }
     }
   });

@@ -1,3 +1,4 @@
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyStoredCredential } from "../../src/services/verify-credential.js";
 import { adminPost, issue } from "../helpers/http.js";
@@ -81,9 +82,13 @@ describe("verifyStoredCredential", () => {
   it("re-verifies a stored document whose bytes changed (the cache is keyed by them)", async () => {
     const { id } = await issue(t);
     expect((await verifyStoredCredential(t.ctx, id))?.verdict).toBe("valid");
-    const sqlite = (t.db as unknown as { $client: { prepare(sql: string): { run(...a: unknown[]): unknown } } })
-      .$client;
-    sqlite.prepare("UPDATE credentials SET document = replace(document, 'Ada Lovelace', 'Eve') WHERE id = ?").run(id);
+    const { credentials } = t.store.conn().t;
+    await t.store.tx((tx) =>
+      tx
+        .update(credentials)
+        .set({ document: sql`replace(${credentials.document}, 'Ada Lovelace', 'Eve')` })
+        .where(eq(credentials.id, id)),
+    );
     const report = await verifyStoredCredential(t.ctx, id);
     expect(report?.verdict).toBe("not-genuine");
     expect(checkOf(report as never, "proof")?.code).toBe("tampered");

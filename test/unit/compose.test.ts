@@ -20,7 +20,7 @@ describe("the composition root", () => {
       expect([storedChecks.analyses.max, credentialPageParts.max, credentialPages.max]).toEqual([7, 7, 7]);
       expect(renderedFiles.max).toBe(3);
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -30,10 +30,11 @@ describe("the composition root", () => {
       for (const key of Object.keys(a.ctx.state) as Array<keyof typeof a.ctx.state>) {
         expect(a.ctx.state[key], key).not.toBe(b.ctx.state[key]);
       }
-      expect(a.ctx.db.$statements).not.toBe(b.ctx.db.$statements);
+      expect(a.ctx.store).not.toBe(b.ctx.store);
+      expect(a.ctx.store.conn().statements).not.toBe(b.ctx.store.conn().statements);
     } finally {
-      a.close();
-      b.close();
+      await a.close();
+      await b.close();
     }
   });
 });

@@ -97,6 +97,41 @@ function sources(dir = "src"): Array<[string, string]> {
   });
 }
 
+describe("storage failures are 503s on either database", () => {
+  /** A driver error as drizzle reports it: SQLite's is thrown as is, PostgreSQL's is the cause of a query error. */
+  const failure = (code: string, wrapped: boolean) => {
+    const driver = Object.assign(new Error("driver"), { code });
+    return wrapped ? new Error("Failed query", { cause: driver }) : driver;
+  };
+
+  it.each([
+    ["SQLITE_FULL", false, "STORAGE_FULL"],
+    ["SQLITE_BUSY", false, "STORAGE_UNAVAILABLE"],
+    ["SQLITE_IOERR_WRITE", false, "STORAGE_UNAVAILABLE"],
+    ["53100", true, "STORAGE_FULL"],
+    ["08006", true, "STORAGE_UNAVAILABLE"],
+    ["08001", false, "STORAGE_UNAVAILABLE"],
+    ["57P01", true, "STORAGE_UNAVAILABLE"],
+    ["57P03", true, "STORAGE_UNAVAILABLE"],
+    ["53300", true, "STORAGE_UNAVAILABLE"],
+    ["55P03", true, "STORAGE_UNAVAILABLE"],
+  ])("%s (wrapped: %s) is %s, with Retry-After", async (code, wrapped, expected) => {
+    const res = await appThrowing(failure(code, wrapped)).request("/boom");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("60");
+    expect(((await res.json()) as { code: string }).code).toBe(expected);
+  });
+
+  it.each([
+    ["SQLITE_CONSTRAINT_UNIQUE", false],
+    ["23505", true],
+    ["40P01", true],
+  ])("%s (wrapped: %s) is not a storage problem: 500", async (code, wrapped) => {
+    const res = await appThrowing(failure(code, wrapped)).request("/boom");
+    expect(res.status).toBe(500);
+  });
+});
+
 describe("no problem body is built outside the registry renderer", () => {
   it("names the problem media type and the problem type URIs only in the registry, the renderer and the document", () => {
     const found = (pattern: RegExp) =>

@@ -2,16 +2,20 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openDb } from "../../src/storage/db.js";
+import { insertCredential } from "../../src/storage/credentials-repo.js";
+import { markEvaluationDue } from "../../src/storage/evaluations-due-repo.js";
+import { openSqliteStore } from "../../src/storage/store-sqlite.js";
 
-describe("openDb", () => {
-  it("creates the file database in WAL mode with foreign keys and all migrations", () => {
+// SQLite-only: the embedded database's own file, pragmas and migration bookkeeping.
+describe("openSqliteStore", () => {
+  it("creates the file database in WAL mode with foreign keys and all migrations", async () => {
     const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
     try {
-      const { db, close } = openDb(join(dir, "nested", "laurel.db"));
-      expect(db.$client.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
-      const tables = db.$client
+      const store = openSqliteStore(join(dir, "nested", "laurel.db"));
+      const { sqlite } = store;
+      expect(sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+      expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+      const tables = sqlite
         .prepare("select name from sqlite_master where type in ('table','trigger') order by name")
         .all()
         .map((r) => (r as { name: string }).name);
@@ -26,20 +30,20 @@ describe("openDb", () => {
           "recipients",
         ]),
       );
-      close();
+      await store.close();
       // Re-opening applies nothing twice.
-      openDb(join(dir, "nested", "laurel.db")).close();
+      await openSqliteStore(join(dir, "nested", "laurel.db")).close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("marks everyone with evidence due when upgrading an installation that ran before evaluations were queued", () => {
+  it("marks everyone with evidence due when upgrading an installation that ran before evaluations were queued", async () => {
     const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
     const path = join(dir, "laurel.db");
     try {
-      const first = openDb(path);
-      const insert = first.db.$client.prepare(
+      const first = openSqliteStore(path);
+      const insert = first.sqlite.prepare(
         `insert into evidence (id, external_id, person_email, kind, item, occurred_at, data, submitted_by, submitted_at)
          values (?, ?, ?, 'assessment', 'gitlab-associate-written', 0, '{}', 'test', 0)`,
       );
@@ -52,40 +56,86 @@ describe("openDb", () => {
         entries: Array<{ tag: string; when: number }>;
       };
       const backfill = journal.entries.find((e) => e.tag.endsWith("_evaluations_due_backfill"));
-      first.db.$client.prepare("delete from __drizzle_migrations where created_at >= ?").run(backfill?.when);
-      first.db.$client.exec("alter table evaluations_due drop column not_before");
-      first.close();
-      const { db, close } = openDb(path);
-      const due = db.$client.prepare("select person_email from evaluations_due order by person_email").pluck().all();
-      close();
+      first.sqlite.prepare("delete from __drizzle_migrations where created_at >= ?").run(backfill?.when);
+      first.sqlite.exec("alter table evaluations_due drop column not_before");
+      await first.close();
+      const store = openSqliteStore(path);
+      const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();
+      await store.close();
       expect(due).toEqual(["a@example.org", "b@example.org"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("creates the database and its -wal and -shm files owner-only (0600), and tightens wider ones", () => {
+  it("creates the database and its -wal and -shm files owner-only (0600), and tightens wider ones", async () => {
     const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
     const path = join(dir, "data", "laurel.db");
     const modeOf = (file: string) => statSync(file).mode & 0o777;
     try {
-      const first = openDb(path);
-      first.db.$client.exec(
-        "insert into recipients (id, email, name, created_at) values ('r', 'x@example.org', 'X', 0)",
-      );
+      const first = openSqliteStore(path);
+      first.sqlite.exec("insert into recipients (id, email, name, created_at) values ('r', 'x@example.org', 'X', 0)");
       expect([path, `${path}-wal`, `${path}-shm`].map(modeOf)).toEqual([0o600, 0o600, 0o600]);
       expect(first.tightened).toEqual([]);
       // An installation made before: every file readable by the group and others.
       for (const file of [path, `${path}-wal`, `${path}-shm`]) {
         chmodSync(file, 0o644);
       }
-      const second = openDb(path);
+      const second = openSqliteStore(path);
       expect(second.tightened).toEqual([path, `${path}-wal`, `${path}-shm`]);
       expect([path, `${path}-wal`, `${path}-shm`].map(modeOf)).toEqual([0o600, 0o600, 0o600]);
-      second.close();
-      first.close();
+      await second.close();
+      await first.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stores a null as NULL through the prepared statements (dates, booleans and JSON included)", async () => {
+    const store = openSqliteStore(":memory:");
+    try {
+      const at = new Date("2026-03-02T09:30:00Z");
+      store.sqlite.exec(
+        `insert into achievements (id, version, name, definition, updated_at) values ('a', '1', 'A', '{}', 0);
+         insert into recipients (id, email, name, created_at) values ('r', 'x@example.org', 'X', 0)`,
+      );
+      await store.tx(async (tx) => {
+        await insertCredential(tx, {
+          id: "c",
+          achievementId: "a",
+          achievementVersion: "1",
+          recipientId: "r",
+          recipientName: "X",
+          validFrom: at,
+          validUntil: null,
+          document: "{}",
+          jwt: "j",
+          verificationMethod: "vm",
+          issuedBy: "test",
+          createdAt: at,
+          decision: null,
+          revokedAt: null,
+          revocationReason: null,
+          revocationReasonPublic: null,
+          suspendedAt: null,
+          suspensionReason: null,
+          suspensionReasonPublic: null,
+          supersededBy: null,
+          supersedes: null,
+        });
+        await markEvaluationDue(tx, "x@example.org", { mark: "m", at });
+      });
+      expect(
+        store.sqlite
+          .prepare(
+            `select typeof(valid_until) u, typeof(decision) d, typeof(revoked_at) r, typeof(revocation_reason_public) p,
+             typeof(valid_from) f from credentials`,
+          )
+          .get(),
+      ).toEqual({ u: "null", d: "null", r: "null", p: "null", f: "integer" });
+      expect(store.sqlite.prepare("select typeof(not_before) n from evaluations_due").get()).toEqual({ n: "null" });
+    } finally {
+      await store.close();
     }
   });
 });

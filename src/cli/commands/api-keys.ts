@@ -29,22 +29,27 @@ export const run: Command = async (argv, io, services) => {
           throw new Error(unknown.length ? `unknown scope(s): ${unknown.join(", ")}\n${USAGE}` : USAGE);
         }
         const graderRole = values["grader-role"]?.trim() || undefined;
-        const key = createApiKey(ctx, { name: values.name, scopes: scopes as Scope[], actor: cliActor(), graderRole });
+        const key = await createApiKey(ctx, {
+          name: values.name,
+          scopes: scopes as Scope[],
+          actor: cliActor(),
+          graderRole,
+        });
         io.out(`Created API key ${key.id}. Its token is shown only now:\n${key.token}\n`);
       } else if (command === "list") {
-        for (const k of listApiKeys(ctx)) {
+        for (const k of await listApiKeys(ctx)) {
           const state = k.revokedAt ? `revoked ${k.revokedAt}` : "active";
           const role = k.graderRole ? `  grades as ${k.graderRole}` : "";
           io.out(`${k.id}  ${k.name}  [${k.scopes.join(",")}]${role}  ${state}\n`);
         }
       } else if (command === "revoke" && arg) {
-        revokeApiKey(ctx, { id: arg, actor: cliActor() });
+        await revokeApiKey(ctx, { id: arg, actor: cliActor() });
         io.out(`Revoked API key ${arg}\n`);
       } else {
         throw new Error(USAGE);
       }
     } finally {
-      close();
+      await close();
     }
     return 0;
   } catch (error) {

@@ -54,7 +54,7 @@ export const run: Command = async (argv, io, services) => {
     };
     const { ctx, close } = await services.open();
     try {
-      const page = listAuditEntries(ctx, query);
+      const page = await listAuditEntries(ctx, query);
       for (const e of page.items) {
         io.out(
           values.json
@@ -66,7 +66,7 @@ export const run: Command = async (argv, io, services) => {
         io.out(`(more: --before ${page.nextBefore})\n`);
       }
     } finally {
-      close();
+      await close();
     }
     return 0;
   } catch (error) {

@@ -65,7 +65,7 @@ async function perform(
   try {
     const actor = cliActor();
     if (command === "show") {
-      io.out(describe(getCredential(ctx, credentialId)));
+      io.out(describe(await getCredential(ctx, credentialId)));
     } else if (command === "revoke") {
       const view = await revokeCredential(ctx, { credentialId, reason, reasonPublic: values.public, actor });
       io.out(`Revoked.\n${describe(view)}`);
@@ -90,7 +90,7 @@ async function perform(
       throw new Error(USAGE);
     }
   } finally {
-    close();
+    await close();
   }
 }
 

@@ -38,12 +38,12 @@ export const run: Command = async (argv, io, services) => {
     const { ctx, close } = await services.open();
     try {
       if (command === "sweep") {
-        const emitted = emitExpiringEvents(ctx, ctx.clock());
+        const emitted = await emitExpiringEvents(ctx, ctx.clock());
         io.out(`Emitted ${emitted} credential.expiring event(s).\n`);
         return 0;
       }
       const types = values.type?.split(",").filter(Boolean);
-      const page = listEventPage(ctx, { after, types, limit });
+      const page = await listEventPage(ctx, { after, types, limit });
       for (const e of page.items) {
         io.out(
           values.json
@@ -55,7 +55,7 @@ export const run: Command = async (argv, io, services) => {
         io.out(`(more: --after ${page.nextAfter})\n`);
       }
     } finally {
-      close();
+      await close();
     }
     return 0;
   } catch (error) {

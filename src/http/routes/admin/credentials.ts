@@ -64,6 +64,6 @@ export function registerAdminCredentials(app: OpenAPIHono<AppEnv>): void {
     const view = await issueCredentialByHand(c.var.ctx, { ...body, actor: actorOf(c.var.principal) });
     return c.json(view, 201, { location: `/admin/credentials/${view.id}` });
   });
-  app.openapi(listRoute, (c) => c.json(listCredentialPage(c.var.ctx, c.req.valid("query")), 200));
-  app.openapi(getRoute, (c) => c.json(getCredential(c.var.ctx, c.req.valid("param").id), 200));
+  app.openapi(listRoute, async (c) => c.json(await listCredentialPage(c.var.ctx, c.req.valid("query")), 200));
+  app.openapi(getRoute, async (c) => c.json(await getCredential(c.var.ctx, c.req.valid("param").id), 200));
 }

@@ -103,5 +103,7 @@ export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
     return c.json(await submitEvidenceBatch(c.var.ctx, records, submitterOf(c.var.principal), readEvidenceInput), 200);
   });
 
-  app.openapi(listRoute, (c) => c.json({ items: listEvidence(c.var.ctx, c.req.valid("query").email) }, 200));
+  app.openapi(listRoute, async (c) =>
+    c.json({ items: await listEvidence(c.var.ctx, c.req.valid("query").email) }, 200),
+  );
 }

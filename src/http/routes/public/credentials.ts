@@ -139,7 +139,7 @@ export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
     if (format === "html" || (format === undefined && prefersHtml(c.req.header("accept")))) {
       return credentialPage(c, id);
     }
-    const document = getSignedCredential(c.var.ctx, id);
+    const document = await getSignedCredential(c.var.ctx, id);
     // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
     return c.json(JSON.parse(document) as Record<string, never>, 200, {
       "content-type": "application/vc+ld+json",
@@ -147,8 +147,8 @@ export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
       vary: "Accept",
     });
   });
-  app.openapi(jwtRoute, (c) => {
-    const jwt = getCredentialJwt(c.var.ctx, c.req.valid("param").id);
+  app.openapi(jwtRoute, async (c) => {
+    const jwt = await getCredentialJwt(c.var.ctx, c.req.valid("param").id);
     return c.text(jwt, 200, { "cache-control": "no-cache" });
   });
   app.openapi(shortRoute, async (c) => {

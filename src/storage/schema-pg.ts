@@ -1,0 +1,262 @@
+/**
+ * The PostgreSQL twin of `schema.ts` (the SQLite schema the repositories are typed against): the same tables, columns,
+ * indexes and row types, in PostgreSQL's own column types (timestamps with time zone to the millisecond, booleans,
+ * `json` which keeps a document's text and key order). `test/unit/schema-twins.test.ts` checks that the two agree;
+ * drizzle-kit generates `migrations-pg/` from this file (`drizzle.pg.config.ts`).
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  json,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** Catalog entries as loaded from templates/, kept so credentials can reference the version they used. */
+export const achievements = pgTable("achievements", {
+  id: text().primaryKey(),
+  version: text().notNull(),
+  name: text().notNull(),
+  definition: json().notNull(),
+  updatedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+});
+
+/** People credentials are issued to; the email is private admin data (credentials carry only its hash). */
+export const recipients = pgTable(
+  "recipients",
+  {
+    id: text().primaryKey(),
+    email: text().notNull(),
+    name: text().notNull(),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("recipients_email_unique").on(t.email)],
+);
+
+/** Every credential exactly as issued: the signed JSON document and its VC-JWT form. */
+export const credentials = pgTable(
+  "credentials",
+  {
+    id: text().primaryKey(),
+    achievementId: text()
+      .notNull()
+      .references(() => achievements.id),
+    achievementVersion: text().notNull(),
+    recipientId: text()
+      .notNull()
+      .references(() => recipients.id),
+    recipientName: text().notNull(),
+    validFrom: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    validUntil: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+    document: text().notNull(),
+    jwt: text().notNull(),
+    verificationMethod: text().notNull(),
+    issuedBy: text().notNull(),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    /** For automatic awards: the definition version, the evidence ids used and the evaluation report. */
+    decision: json().$type<Record<string, unknown>>(),
+    /** Lifecycle: revocation is final (its status bit stays set); "superseded" when a newer credential replaced it. */
+    revokedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+    revocationReason: text(),
+    revocationReasonPublic: boolean(),
+    /** Set while suspended; cleared by reinstatement. */
+    suspendedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+    suspensionReason: text(),
+    suspensionReasonPublic: boolean(),
+    /** The credential that replaced this one (reissue, recertification), and the one this one replaced. */
+    supersededBy: text(),
+    supersedes: text(),
+  },
+  (t) => [
+    index("credentials_achievement_idx").on(t.achievementId),
+    index("credentials_recipient_idx").on(t.recipientId),
+    index("credentials_created_idx").on(t.createdAt, t.id),
+    index("credentials_valid_until_idx").on(t.validUntil),
+    // A credential is replaced at most once.
+    uniqueIndex("credentials_supersedes_unique").on(t.supersedes),
+  ],
+);
+
+/**
+ * Bitstring Status Lists (W3C BSL 1.0), one purpose each. `version` counts bit changes; `document` is the signed
+ * BitstringStatusListCredential of `signedVersion`, replaced only by a newer version (never served backwards).
+ */
+export const statusLists = pgTable(
+  "status_lists",
+  {
+    id: text().primaryKey(),
+    purpose: text({ enum: ["revocation", "suspension"] }).notNull(),
+    length: integer().notNull(),
+    /** Indexes handed out so far (reserved or used); the list is full when it reaches `length`. */
+    allocated: integer().notNull().default(0),
+    version: integer().notNull().default(0),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    signedVersion: integer(),
+    document: text(),
+    etag: text(),
+    signedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  },
+  (t) => [index("status_lists_purpose_idx").on(t.purpose, t.allocated)],
+);
+
+/**
+ * One row per index ever handed out: reserved (committed) before the credential is signed, then marked with the
+ * credential id when the credential is stored. Rows are never deleted, so an index is never handed out twice, even
+ * when the process died between reservation and storage.
+ */
+export const statusEntries = pgTable(
+  "status_entries",
+  {
+    listId: text()
+      .notNull()
+      .references(() => statusLists.id),
+    idx: integer().notNull(),
+    credentialId: text(),
+    /** The status bit: 1 = revoked / suspended. */
+    bit: integer().notNull().default(0),
+    reservedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.listId, t.idx] }),
+    index("status_entries_credential_idx").on(t.credentialId),
+    index("status_entries_bit_idx").on(t.listId, t.bit),
+  ],
+);
+
+/**
+ * The events outbox, append-only (triggers refuse UPDATE and DELETE): written in the same transaction as the change
+ * it reports. `dedupeKey` makes computed events (expiry reminders) happen once.
+ */
+export const events = pgTable(
+  "events",
+  {
+    seq: bigint({ mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    id: text().notNull(),
+    type: text().notNull(),
+    credentialId: text(),
+    occurredAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    payload: json().$type<Record<string, unknown>>().notNull(),
+    dedupeKey: text(),
+  },
+  (t) => [
+    uniqueIndex("events_id_unique").on(t.id),
+    uniqueIndex("events_dedupe_unique").on(t.dedupeKey),
+    index("events_type_idx").on(t.type, t.seq),
+  ],
+);
+
+/** Per delivery channel (webhooks, email…): who holds a claim on an event until when, and when it was delivered. */
+export const eventDeliveries = pgTable(
+  "event_deliveries",
+  {
+    channel: text().notNull(),
+    eventSeq: bigint({ mode: "number" })
+      .notNull()
+      .references(() => events.seq),
+    claimToken: text().notNull(),
+    claimedUntil: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    attempts: integer().notNull().default(1),
+    deliveredAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.eventSeq] })],
+);
+
+/** Bearer API keys: only a SHA-256 of the secret is stored. */
+export const apiKeys = pgTable("api_keys", {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  secretHash: text().notNull(),
+  scopes: json().$type<string[]>().notNull(),
+  createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  createdBy: text().notNull(),
+  revokedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  /** The grader role this key grades as (e.g. "ps-engineer"); only such keys may submit graded results. */
+  graderRole: text(),
+});
+
+/** Append-only record of every write (UPDATE and DELETE are refused by triggers in the migrations). */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    seq: bigint({ mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    at: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    actor: text().notNull(),
+    action: text().notNull(),
+    targetType: text().notNull(),
+    targetId: text().notNull(),
+    details: json().$type<Record<string, unknown>>().notNull().default(sql`'{}'::json`),
+  },
+  (t) => [index("audit_target_idx").on(t.targetType, t.targetId)],
+);
+
+/**
+ * Completion evidence about a person, append-only: a correction is a new row whose `supersedes`
+ * names the row it replaces. `externalId` makes submissions idempotent. `data` holds the
+ * kind-specific fields (score, ratings, …) exactly as accepted. `item` is the assessment, completed item or
+ * form id; for a closure (a grader closing a rated delivery) it is the delivery id.
+ */
+export const evidence = pgTable(
+  "evidence",
+  {
+    id: text().primaryKey(),
+    externalId: text().notNull(),
+    personEmail: text().notNull(),
+    personName: text(),
+    kind: text({ enum: ["assessment", "completion", "rating", "closure"] }).notNull(),
+    item: text().notNull(),
+    occurredAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    supersedes: text(),
+    data: json().$type<Record<string, unknown>>().notNull(),
+    submittedBy: text().notNull(),
+    submittedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("evidence_external_id_unique").on(t.externalId),
+    index("evidence_person_idx").on(t.personEmail, t.occurredAt),
+  ],
+);
+
+/** Awards that met their criteria but whose definition requires an admin's approval. */
+export const pendingApprovals = pgTable(
+  "pending_approvals",
+  {
+    id: text().primaryKey(),
+    personEmail: text().notNull(),
+    personName: text().notNull(),
+    achievementId: text()
+      .notNull()
+      .references(() => achievements.id),
+    achievementVersion: text().notNull(),
+    decision: json().$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    decidedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+    outcome: text({ enum: ["approved", "rejected"] }),
+    decidedBy: text(),
+    reason: text(),
+    credentialId: text(),
+  },
+  (t) => [index("pending_approvals_person_idx").on(t.personEmail, t.achievementId)],
+);
+
+/**
+ * People whose evidence changed since their last completed evaluation: marked in the transaction that stores the
+ * evidence (each change writes a fresh `mark`, never reused), cleared by an evaluation only while `mark` is still the
+ * one it read before evaluating, so evidence that arrives meanwhile keeps the person due. Whoever is left (the process
+ * died between storing and awarding, or the award failed) is evaluated at start and by the periodic sweep.
+ */
+export const evaluationsDue = pgTable(
+  "evaluations_due",
+  {
+    personEmail: text().primaryKey(),
+    mark: text().notNull(),
+    markedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    notBefore: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  },
+  (t) => [index("evaluations_due_marked_idx").on(t.markedAt, t.personEmail)],
+);

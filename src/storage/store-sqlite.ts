@@ -1,0 +1,106 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema.js";
+import type { Conn, Query, Store, Tx } from "./store.js";
+
+const MIGRATIONS = fileURLToPath(new URL("./migrations", import.meta.url));
+
+/** The database and its WAL and shared-memory files hold e-mail addresses and evidence: owner-only, like the keys. */
+const FILE_MODE = 0o600;
+
+/**
+ * Creates the database file owner-only before SQLite opens it (SQLite would create it with the umask's 0644; its
+ * `-wal` and `-shm` files take the database file's mode), and tightens any of the three that exists with wider
+ * permissions. Returns the files it tightened.
+ */
+function restrictFiles(path: string): string[] {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, "a", FILE_MODE));
+  const tightened: string[] = [];
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) {
+      chmodSync(file, FILE_MODE);
+      tightened.push(file);
+    }
+  }
+  return tightened;
+}
+
+export type SqliteStore = Store & {
+  readonly dialect: "sqlite";
+  /** The better-sqlite3 handle, for what only SQLite has (pragmas in tests, the copy command's reader). */
+  readonly sqlite: Database.Database;
+  /** Files whose permissions were found wider than 0600 and tightened at open. */
+  readonly tightened: string[];
+};
+
+/**
+ * Opens (creating if needed) the embedded SQLite database: WAL, foreign keys, migrations applied. `:memory:` gives a
+ * private database (tests). The one connection serves every request; write transactions take turns through a queue
+ * (better-sqlite3 is synchronous, but a transaction's callback awaits, and another request's statements must not land
+ * inside it).
+ */
+export function openSqliteStore(path: string): SqliteStore {
+  const tightened = path === ":memory:" ? [] : restrictFiles(path);
+  const sqlite = new Database(path);
+  if (path !== ":memory:") {
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+  }
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle({ client: sqlite, schema, casing: "snake_case" });
+  migrate(db, { migrationsFolder: MIGRATIONS });
+  const shared = Object.assign(db as unknown as Query, {
+    t: schema,
+    engine: "sqlite" as const,
+    statements: new Map<string, unknown>(),
+  }) as Conn;
+  const current = new AsyncLocalStorage<Tx>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const tx = shared as Tx;
+    sqlite.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await current.run(tx, () => fn(tx));
+      sqlite.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (sqlite.inTransaction) {
+        sqlite.exec("ROLLBACK");
+      }
+      throw error;
+    }
+  }
+
+  return {
+    dialect: "sqlite",
+    sqlite,
+    tightened,
+    conn: () => current.getStore() ?? shared,
+    tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const joined = current.getStore();
+      if (joined) {
+        return fn(joined);
+      }
+      const run = () => runTransaction(fn);
+      const result = queue.then(run, run);
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    lock: async () => undefined,
+    ping: async () => {
+      sqlite.prepare("select 1").get();
+    },
+    close: async () => {
+      await queue;
+      sqlite.close();
+    },
+  };
+}
