@@ -14,7 +14,9 @@ import { loadArtwork, loadCatalog } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
 import { syncAchievements } from "./storage/achievements-repo.js";
+import { CopyMismatch, CopyRefused, type CopySummary, copyStore } from "./storage/copy.js";
 import type { Store } from "./storage/store.js";
+import { openPgStore } from "./storage/store-pg.js";
 import { openSqliteStore } from "./storage/store-sqlite.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
@@ -169,4 +171,28 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     state: createServiceState(config, keyring, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
   return { ctx, close: () => store.close(), keysCreated: created };
+}
+
+export { CopyMismatch, CopyRefused, type CopySummary };
+
+/**
+ * `npm run db -- copy`: the SQLite installation in the file `from` (which must exist; it is migrated to the current
+ * schema first, as a start would) into the PostgreSQL database at `to` (migrated, and refused unless empty). See
+ * storage/copy.ts.
+ */
+export async function copySqliteToPostgres(from: string, to: string): Promise<CopySummary> {
+  if (!existsSync(from)) {
+    throw new CopyRefused(`no SQLite database at ${from}`);
+  }
+  const source = openSqliteStore(from);
+  try {
+    const target = await openPgStore(to, { poolSize: 2 });
+    try {
+      return await copyStore(source, target);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
 }
