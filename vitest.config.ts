@@ -40,6 +40,9 @@ function pgProject(): TestProjectInlineConfiguration[] {
         // in CI without the binaries the global setup fails, naming what is missing
         globalSetup: ["test/helpers/postgres-global-setup.ts"],
         setupFiles: ["test/helpers/postgres-setup-file.ts"],
+        // a PostgreSQL transaction is a few round trips where SQLite's is a function call: the tests that run 1,000
+        // reservations or issuances (status-lists, status-race) take several times longer there
+        testTimeout: 120_000,
       },
     },
   ];
