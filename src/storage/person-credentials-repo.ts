@@ -72,7 +72,8 @@ export async function listUndecidedApprovals(db: Conn): Promise<PendingApprovalR
     .select()
     .from(pendingApprovals)
     .where(isNull(pendingApprovals.decidedAt))
-    .orderBy(pendingApprovals.createdAt);
+    // the id breaks ties (approvals queued in the same millisecond): the same order on either database
+    .orderBy(pendingApprovals.createdAt, pendingApprovals.id);
 }
 
 export async function findApproval(db: Conn, id: string): Promise<PendingApprovalRow | undefined> {
