@@ -1,12 +1,60 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { findPostgresBinaries } from "./test/helpers/postgres-server.js";
+
+/**
+ * Two projects. `sqlite`: every test, each app on a private in-memory SQLite database. `pg`: the integration tests and
+ * the store tests again, each app on a fresh database of one throwaway PostgreSQL server per run (started from
+ * Debian's `postgresql` binaries by the global setup). Tests that state a SQLite-only fact skip there
+ * (`describe.skipIf(onPostgres)`, test/helpers/database.ts); the files below are SQLite-only as a whole.
+ */
+const SQLITE_ONLY = [
+  // several processes racing on one SQLite file, and a process killed and restarted on its files
+  "test/integration/status-concurrency.test.ts",
+  "test/integration/award-crash.test.ts",
+  // the operator commands open the installation that LAUREL_DB_PATH names: a SQLite file
+  "test/integration/cli.test.ts",
+  "test/integration/lifecycle-cli.test.ts",
+];
+
+const postgresBinaries = findPostgresBinaries();
+
+function pgProject(): TestProjectInlineConfiguration[] {
+  if (!postgresBinaries && !process.env.CI) {
+    process.stderr.write(
+      "\n*** SKIPPING THE pg PROJECT: PostgreSQL binaries not found (/usr/lib/postgresql/<n>/bin or LAUREL_PG_BIN). " +
+        "Install Debian's postgresql package to run the integration tests on PostgreSQL too. ***\n\n",
+    );
+    return [];
+  }
+  return [
+    {
+      extends: true,
+      test: {
+        name: "pg",
+        include: [
+          "test/integration/**/*.test.ts",
+          "test/unit/bitstring-allocation.test.ts",
+          "test/unit/storage.test.ts",
+        ],
+        exclude: SQLITE_ONLY,
+        // in CI without the binaries the global setup fails, naming what is missing
+        globalSetup: ["test/helpers/postgres-global-setup.ts"],
+        setupFiles: ["test/helpers/postgres-setup-file.ts"],
+        // a PostgreSQL transaction is a few round trips where SQLite's is a function call: the tests that run 1,000
+        // reservations or issuances (status-lists, status-race) take several times longer there
+        testTimeout: 120_000,
+      },
+    },
+  ];
+}
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     pool: "forks",
     // the same process hardening as every entry point (package.json scripts): no Object.prototype.__proto__
     execArgv: ["--disable-proto=delete"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [{ extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"] } }, ...pgProject()],
   },
 });

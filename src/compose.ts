@@ -14,6 +14,9 @@ import { loadArtwork, loadCatalog } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
 import { syncAchievements } from "./storage/achievements-repo.js";
+import { CopyMismatch, CopyRefused, type CopySummary, copyStore } from "./storage/copy.js";
+import type { Store } from "./storage/store.js";
+import { openPgStore } from "./storage/store-pg.js";
 import { openSqliteStore } from "./storage/store-sqlite.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
@@ -31,9 +34,10 @@ export type ComposeOptions = {
   /**
    * `create`: the configured database file, created and migrated when missing (the server). `existing`: only a file
    * that exists, the catalog not written to it (operator commands: a mistyped path must not get a fresh database).
-   * `memory`: a private in-memory database (tests).
+   * `memory`: a private in-memory database (tests). Or a store already open (the tests' PostgreSQL databases): used
+   * as it is (the catalog written to it) and closed with the services.
    */
-  database: "create" | "existing" | "memory";
+  database: "create" | "existing" | "memory" | Store;
   /**
    * `create`: the keys in the configured folder, the first generation generated when there is none (the server).
    * `existing`: only keys that exist (operator commands). Or the keys themselves (tests).
@@ -75,6 +79,17 @@ async function issuerKeys(
     throw new Error(`no issuer keys in ${config.keysDir}: start the service once first (or check LAUREL_KEYS_DIR)`);
   }
   return { keys: found, created: false };
+}
+
+/** The configured SQLite file (or a private in-memory database), with a warning for files found readable by others. */
+function openSqlite(config: Config, options: ComposeOptions): Store {
+  const store = openSqliteStore(options.database === "memory" ? ":memory:" : config.dbPath);
+  if (store.tightened.length > 0) {
+    options.logger.warn("database files were readable by others: now owner-only (0600)", {
+      files: store.tightened.join(", "),
+    });
+  }
+  return store;
 }
 
 /** The state a service context keeps in memory (see ServiceState), empty, with its sizes from the configuration. */
@@ -129,12 +144,7 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   const { keys, created } = await issuerKeys(config, options.keys, now);
   const did = didWebFor(config.publicUrl);
   const keyring = await createKeyring({ keys, did, publicUrl: config.publicUrl });
-  const store = openSqliteStore(options.database === "memory" ? ":memory:" : config.dbPath);
-  if (store.tightened.length > 0) {
-    options.logger.warn("database files were readable by others: now owner-only (0600)", {
-      files: store.tightened.join(", "),
-    });
-  }
+  const store = typeof options.database === "object" ? options.database : openSqlite(config, options);
   if (options.database !== "existing") {
     await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
   }
@@ -161,4 +171,28 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     state: createServiceState(config, keyring, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
   return { ctx, close: () => store.close(), keysCreated: created };
+}
+
+export { CopyMismatch, CopyRefused, type CopySummary };
+
+/**
+ * `npm run db -- copy`: the SQLite installation in the file `from` (which must exist; it is migrated to the current
+ * schema first, as a start would) into the PostgreSQL database at `to` (migrated, and refused unless empty). See
+ * storage/copy.ts.
+ */
+export async function copySqliteToPostgres(from: string, to: string): Promise<CopySummary> {
+  if (!existsSync(from)) {
+    throw new CopyRefused(`no SQLite database at ${from}`);
+  }
+  const source = openSqliteStore(from);
+  try {
+    const target = await openPgStore(to, { poolSize: 2 });
+    try {
+      return await copyStore(source, target);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
 }

@@ -91,7 +91,7 @@ export function storageCodeOf(error: unknown): string | undefined {
  * The problem a database failure is to the client, when it is not a bug: the disk is full (SQLITE_FULL, PostgreSQL's
  * 53100), or the database cannot be written for now (I/O error, read-only file or folder, lock not obtained in time;
  * on PostgreSQL: the connection failed or was lost, the server is shutting down or has too many connections, a lock
- * was not available). Both are 503: nothing the request asked was wrong, and it can be retried once the operator has
+ * was not available, the server or database is read-only). Both are 503: nothing the request asked was wrong, and it can be retried once the operator has
  * fixed the storage.
  */
 export function storageProblemOf(error: unknown): "STORAGE_FULL" | "STORAGE_UNAVAILABLE" | undefined {
@@ -106,6 +106,6 @@ export function storageProblemOf(error: unknown): "STORAGE_FULL" | "STORAGE_UNAV
     return "STORAGE_UNAVAILABLE";
   }
   // 08xxx connection exceptions, 57P0x shutdown (admin, crash, cannot connect now…), 53300 too many
-  // connections, 55P03 lock not available
-  return /^(08...|57P0.|53300|55P03)$/.test(code) ? "STORAGE_UNAVAILABLE" : undefined;
+  // connections, 55P03 lock not available, 25006 a write on a read-only server or database (a standby)
+  return /^(08...|57P0.|53300|55P03|25006)$/.test(code) ? "STORAGE_UNAVAILABLE" : undefined;
 }

@@ -62,6 +62,11 @@ export function persistIssue(
     // The person's awards take turns across processes and nodes: the "already holds" check below sees every
     // credential issued to them before this one.
     await ctx.store.lock(tx, `person:${plan.email}`);
+    // A reissue may go to another person (a corrected email): the replaced credential is locked too, so two reissues
+    // of it at once replace it once and the other is refused, never a unique-key failure.
+    if (input.supersedes) {
+      await ctx.store.lock(tx, `credential:${input.supersedes}`);
+    }
     if (input.unlessHeld) {
       await refuseIfHeld(tx, input, plan);
     }

@@ -149,6 +149,11 @@ export async function recordEvidence(
     submittedAt: now,
   };
   return ctx.store.tx(async (tx) => {
+    // Check-then-insert across processes and nodes: the record's externalId (two submissions of one record: one is
+    // recorded, the other is its duplicate, never a unique-key failure) and its person (two corrections of one record:
+    // one extends the chain, the other is refused, never a fork). Always in this order, so two intakes never deadlock.
+    await ctx.store.lock(tx, `evidence:${row.externalId}`);
+    await ctx.store.lock(tx, `person:${row.personEmail}`);
     const existing = await findEvidenceByExternalId(tx, row.externalId);
     if (existing) {
       if (!isDeepStrictEqual(contentOf(existing), contentOf(row))) {

@@ -14,7 +14,8 @@ export async function findApiKey(db: Conn, id: string): Promise<ApiKeyRow | unde
 
 export async function listApiKeys(db: Conn): Promise<ApiKeyRow[]> {
   const { apiKeys } = db.t;
-  return db.select().from(apiKeys).orderBy(apiKeys.createdAt);
+  // the id breaks ties (keys created in the same millisecond): the same order on either database
+  return db.select().from(apiKeys).orderBy(apiKeys.createdAt, apiKeys.id);
 }
 
 export async function countApiKeys(db: Conn): Promise<number> {

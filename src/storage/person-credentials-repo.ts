@@ -68,11 +68,12 @@ export async function insertPendingApproval(tx: Tx, row: Tables["pendingApproval
 
 export async function listUndecidedApprovals(db: Conn): Promise<PendingApprovalRow[]> {
   const { pendingApprovals } = db.t;
+  // the id breaks ties (approvals queued in the same millisecond): the same order on either database
   return db
     .select()
     .from(pendingApprovals)
     .where(isNull(pendingApprovals.decidedAt))
-    .orderBy(pendingApprovals.createdAt);
+    .orderBy(pendingApprovals.createdAt, pendingApprovals.id);
 }
 
 export async function findApproval(db: Conn, id: string): Promise<PendingApprovalRow | undefined> {

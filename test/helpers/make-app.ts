@@ -9,6 +9,7 @@ import { createApiKey } from "../../src/services/api-keys.js";
 import type { Store } from "../../src/storage/store.js";
 import type { SqliteStore } from "../../src/storage/store-sqlite.js";
 import type { FetchRemote } from "../../src/verify/environment.js";
+import { onPostgres, openTestStore } from "./database.js";
 
 export const TEST_PUBLIC_URL = "https://badges.test";
 export const TEST_START = new Date("2026-03-02T09:30:00.250Z");
@@ -18,9 +19,18 @@ let catalog: Catalog | undefined;
 const artwork = loadArtwork("templates");
 const ob3Schema = loadOb3SchemaValidator();
 
-/** A fresh app: :memory: database, new issuer keys, a settable clock, an admin key, captured logs. */
+/**
+ * A fresh app: a database of its own (SQLite in memory; in the pg project a fresh PostgreSQL database, dropped on
+ * close), new issuer keys, a settable clock, an admin key, captured logs. */
 export async function makeTestApp(
-  options: { env?: Record<string, string>; keys?: StoredIssuerKey[]; now?: Date; fetchRemote?: FetchRemote } = {},
+  options: {
+    env?: Record<string, string>;
+    keys?: StoredIssuerKey[];
+    now?: Date;
+    fetchRemote?: FetchRemote;
+    /** A store to run on instead of a fresh one (closed with the app). */
+    store?: Store;
+  } = {},
 ) {
   catalog ??= loadCatalog("templates");
   const config = loadConfig({ LAUREL_PUBLIC_URL: TEST_PUBLIC_URL, LAUREL_ISSUER_NAME: "Test Academy", ...options.env });
@@ -37,9 +47,10 @@ export async function makeTestApp(
   const logLines: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => logLines.push(line) });
   const keys = options.keys ?? [await generateIssuerKey(1, clock.now())];
-  const { ctx, close } = await composeServices(config, {
+  const database = !options.store && onPostgres ? await openTestStore() : undefined;
+  const { ctx, close: closeServices } = await composeServices(config, {
     logger,
-    database: "memory",
+    database: options.store ?? database?.store ?? "memory",
     keys,
     catalog: { ...catalog },
     artwork,
@@ -49,6 +60,11 @@ export async function makeTestApp(
     fetchRemote: options.fetchRemote ?? null,
   });
   const store = ctx.store;
+  // the services close the store; the test store's own close also drops its database (PostgreSQL)
+  const close = async () => {
+    await closeServices();
+    await database?.close();
+  };
   const admin = await createApiKey(ctx, { name: "test admin", scopes: ["admin"], actor: "test" });
   const app = createApp(ctx, { publicDir: "./" });
   return { app, ctx, store, keys, clock, logLines, adminToken: admin.token, close };

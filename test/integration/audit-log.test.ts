@@ -24,16 +24,25 @@ describe("audit log", () => {
     ]);
   });
 
-  // SQLite-only: the pragma that turns foreign keys on (PostgreSQL always enforces them).
-  it("enforces foreign keys", () => {
-    const sqlite = sqliteOf(t.store);
-    expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
-    expect(() =>
-      sqlite
-        .prepare(
-          "insert into credentials (id, achievement_id, achievement_version, recipient_id, recipient_name, valid_from, document, jwt, verification_method, issued_by, created_at) values ('x','nope','v','nobody','n',0,'{}','j','vm','a',0)",
-        )
-        .run(),
-    ).toThrow(/FOREIGN KEY/);
+  it("enforces foreign keys", async () => {
+    if (t.store.dialect === "sqlite") {
+      // SQLite-only: the pragma that turns foreign keys on (PostgreSQL always enforces them)
+      expect(sqliteOf(t.store).pragma("foreign_keys", { simple: true })).toBe(1);
+    }
+    const { credentials } = t.store.conn().t;
+    const orphan = {
+      id: "x",
+      achievementId: "nope",
+      achievementVersion: "v",
+      recipientId: "nobody",
+      recipientName: "n",
+      validFrom: new Date(0),
+      document: "{}",
+      jwt: "j",
+      verificationMethod: "vm",
+      issuedBy: "a",
+      createdAt: new Date(0),
+    };
+    expect(await refusal(t.store.tx((tx) => tx.insert(credentials).values(orphan)))).toMatch(/foreign key/i);
   });
 });

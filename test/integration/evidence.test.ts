@@ -64,6 +64,24 @@ describe("recording evidence", () => {
     expect(await evidenceCount()).toBe(1);
   });
 
+  it("records a record sent twice at once once, and the second is a duplicate (across nodes too)", async () => {
+    const both = await Promise.all([
+      adminPost(t, "/admin/evidence", written()),
+      adminPost(t, "/admin/evidence", written()),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 201]);
+    expect(await evidenceCount()).toBe(1);
+  });
+
+  it("accepts one of two corrections of one record sent at once: a chain, never a fork", async () => {
+    const first = (await (await adminPost(t, "/admin/evidence", written())).json()) as { evidence: { id: string } };
+    const fix = (externalId: string, score: number) =>
+      adminPost(t, "/admin/evidence", written({ externalId, score, supersedes: first.evidence.id }));
+    const both = await Promise.all([fix("lms-1-fix-a", 80), fix("lms-1-fix-b", 81)]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 400]);
+    expect(await evidenceCount()).toBe(2);
+  });
+
   it("is append-only: a correction supersedes, and the database refuses edits", async () => {
     const first = (await (await adminPost(t, "/admin/evidence", written())).json()) as { evidence: { id: string } };
     t.clock.advance(60_000);

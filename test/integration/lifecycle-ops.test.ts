@@ -223,6 +223,16 @@ describe("reissue", () => {
     expect(String(audit[0]?.details.reason)).toContain("Name misspelt on the certificate");
   });
 
+  it("reissues a credential once when two corrections to different people arrive at once (across nodes too)", async () => {
+    const a = await issue(t, { achievementId: "field-product-certification-sales" });
+    const both = await Promise.all([
+      lifecycle(t, a.id, "reissue", { reason: "typo", recipient: { email: "ada@example.net" } }),
+      lifecycle(t, a.id, "reissue", { reason: "typo", recipient: { email: "ada@example.com" } }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await countRows(t.store, "credentials")).toBe(2);
+  });
+
   it("corrects the email (a new recipient) and refuses revoked, suspended or unchanged ones", async () => {
     const a = await issue(t, { achievementId: "field-product-certification-sales" });
     const moved = await lifecycle(t, a.id, "reissue", { reason: "typo", recipient: { email: "Ada@Example.NET" } });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ERROR_REGISTRY, type ErrorCode } from "../../src/errors.js";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { issue, issueRequest, readProblem } from "../helpers/http.js";
-import { makeTestApp, sqliteOf, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { refuseWrites } from "../helpers/store.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -293,10 +294,8 @@ const CASES: Case[] = [
     "STORAGE_FULL",
     {
       what: "a full disk",
-      // SQLite-only: its page limit stands in for the disk
-      run: (x) => {
-        const sqlite = sqliteOf(x.store);
-        sqlite.pragma(`max_page_count = ${sqlite.pragma("page_count", { simple: true })}`);
+      run: async (x) => {
+        await refuseWrites(x.store, "full");
         return send(x, "POST", "/admin/credentials", { body: issueRequest() });
       },
     },
@@ -388,9 +387,8 @@ const CASES: Case[] = [
     "STORAGE_UNAVAILABLE",
     {
       what: "a read-only database",
-      // SQLite-only: a pragma makes the connection read-only
-      run: (x) => {
-        sqliteOf(x.store).pragma("query_only = 1");
+      run: async (x) => {
+        await refuseWrites(x.store, "read-only");
         return send(x, "POST", "/admin/evidence", { body: evidence() });
       },
     },

@@ -3,8 +3,10 @@ import { type AddressInfo, connect, createServer } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli, throwawayInstallation } from "../helpers/cli.js";
+import { onPostgres } from "../helpers/database.js";
 import { adminPost, issueRequest, readProblem } from "../helpers/http.js";
-import { makeTestApp, sqliteOf, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { refuseWrites } from "../helpers/store.js";
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -15,9 +17,7 @@ afterEach(async () => {
 describe("a full disk", () => {
   it("answers 503 STORAGE_FULL, saying the storage is full, and works again once there is room", async () => {
     t = await makeTestApp();
-    // SQLite-only: SQLite's own limit stands in for the disk, no page beyond those it has now (SQLITE_FULL).
-    const sqlite = sqliteOf(t.store);
-    sqlite.pragma(`max_page_count = ${sqlite.pragma("page_count", { simple: true })}`);
+    const makeRoom = await refuseWrites(t.store, "full");
 
     const res = await adminPost(t, "/admin/credentials", issueRequest());
     expect(res.status).toBe(503);
@@ -27,7 +27,9 @@ describe("a full disk", () => {
     expect(problem.detail).toMatch(/storage is full/);
     expect(problem.detail).not.toMatch(/unexpected/i);
     const logged = t.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(logged).toContainEqual(expect.objectContaining({ message: "storage failure", code: "SQLITE_FULL" }));
+    expect(logged).toContainEqual(
+      expect.objectContaining({ message: "storage failure", code: onPostgres ? "53100" : "SQLITE_FULL" }),
+    );
 
     // A batch stops at the first record that cannot be stored: one 503, not a page of rejections.
     const records = Array.from({ length: 200 }, (_, i) => ({
@@ -43,12 +45,13 @@ describe("a full disk", () => {
     expect(batch.status).toBe(503);
     expect((await readProblem(batch)).code).toBe("STORAGE_FULL");
 
-    sqlite.pragma("max_page_count = 1073741823");
+    await makeRoom();
     expect((await adminPost(t, "/admin/credentials", issueRequest())).status).toBe(201);
   });
 });
 
-describe("a port already in use", () => {
+// The server process runs on its SQLite file whichever project: nothing to run again on PostgreSQL.
+describe.skipIf(onPostgres)("a port already in use", () => {
   it("stops the start with one line naming the port, no stack trace", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));

@@ -115,6 +115,7 @@ describe("storage failures are 503s on either database", () => {
     ["57P03", true, "STORAGE_UNAVAILABLE"],
     ["53300", true, "STORAGE_UNAVAILABLE"],
     ["55P03", true, "STORAGE_UNAVAILABLE"],
+    ["25006", true, "STORAGE_UNAVAILABLE"],
   ])("%s (wrapped: %s) is %s, with Retry-After", async (code, wrapped, expected) => {
     const res = await appThrowing(failure(code, wrapped)).request("/boom");
     expect(res.status).toBe(503);
