@@ -1,19 +1,20 @@
-import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { LRUCache } from "lru-cache";
 import type { Artwork } from "./baking/artwork.js";
 import type { Config } from "./config.js";
-import { createDocumentLoader } from "./crypto/document-loader.js";
 import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
 import { ensureIssuerKeys, readIssuerKeys } from "./crypto/key-files.js";
-import { createKeyring, didDocuments, type IssuerKeyring } from "./crypto/keyring.js";
 import type { Catalog } from "./domain/catalog/parse-catalog.js";
 import { buildIssuerProfile, didWebFor } from "./domain/issuer.js";
 import { createVerifyRateLimitStore } from "./http/rate-limit.js";
 import { loadArtwork, loadCatalog } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
+import { buildIssuerKeys, createKeyHolder, recordActiveGeneration } from "./services/key-holder.js";
 import { syncAchievements } from "./storage/achievements-repo.js";
+import type { Store } from "./storage/store.js";
+import { hasLaurelSchema, openPgStore } from "./storage/store-pg.js";
 import { openSqliteStore } from "./storage/store-sqlite.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
@@ -31,7 +32,8 @@ export type ComposeOptions = {
   /**
    * `create`: the configured database file, created and migrated when missing (the server). `existing`: only a file
    * that exists, the catalog not written to it (operator commands: a mistyped path must not get a fresh database).
-   * `memory`: a private in-memory database (tests).
+   * `memory`: a private in-memory database (tests). With `LAUREL_DATABASE_URL` the database is that PostgreSQL one
+   * (migrated at open, except by `existing`, which refuses one that Laurel never migrated), whatever the choice.
    */
   database: "create" | "existing" | "memory";
   /**
@@ -49,6 +51,8 @@ export type ComposeOptions = {
   newSalt?: () => string;
   newSecret?: () => string;
   randomInt?: (maxExclusive: number) => number;
+  /** This process's id among the nodes (lease holder); a new random one unless given. */
+  nodeId?: string;
   /** The verifier's network: the guarded fetch unless given; `null` never fetches (tests). */
   fetchRemote?: Deps["fetchRemote"] | null;
 };
@@ -78,23 +82,15 @@ async function issuerKeys(
 }
 
 /** The state a service context keeps in memory (see ServiceState), empty, with its sizes from the configuration. */
-export function createServiceState(
-  config: Config,
-  keyring: IssuerKeyring,
-  ob3Schema: Ob3SchemaValidator,
-): ServiceState {
+export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator): ServiceState {
   const { credentials, renderedFiles } = config.caches;
-  const publicKeys = JSON.stringify([keyring.didDocument.verificationMethod, keyring.jwks]);
   return {
     personLocks: new Map(),
     statusListSignings: new Map(),
     parsedStatusLists: new Map(),
     statusListChecks: new WeakMap(),
     ob3Schema,
-    storedChecks: {
-      keyset: createHash("sha256").update(publicKeys).digest("base64url"),
-      analyses: new LRUCache({ max: credentials }),
-    },
+    storedChecks: { analyses: new LRUCache({ max: credentials }) },
     badgePngs: new Map(),
     renderedFiles: new LRUCache({ max: renderedFiles }),
     credentialPageParts: new LRUCache({ max: credentials }),
@@ -112,37 +108,79 @@ export function loadOb3SchemaValidator(): Ob3SchemaValidator {
   return createOb3SchemaValidator(JSON.parse(readFileSync(OB3_SCHEMA_FILE, "utf8")) as Record<string, unknown>);
 }
 
-/**
- * The composition root: builds the service context every entry point runs on (the server in bootstrap.ts, the
- * operator commands in cli/open-services.ts, the tests' makeTestApp) from the configuration and that entry point's
- * options. Templates are read and validated first, so a bad definition stops before anything is created; then the
- * keys, the database (migrated; the catalog's definitions recorded in it), and the service state.
- */
-export async function composeServices(config: Config, options: ComposeOptions): Promise<ComposedServices> {
-  if (options.database === "existing" && !existsSync(config.dbPath)) {
-    throw new Error(`no database at ${config.dbPath}: start the service once first (or check LAUREL_DB_PATH)`);
+/** The database a configuration names: PostgreSQL when `LAUREL_DATABASE_URL` is set, else the SQLite file. */
+async function openStore(config: Config, options: ComposeOptions): Promise<Store> {
+  if (config.databaseUrl) {
+    if (options.database === "existing" && !(await hasLaurelSchema(config.databaseUrl))) {
+      throw new Error(
+        `no Laurel database at ${redactedUrl(config.databaseUrl)}: start the service once first (or check LAUREL_DATABASE_URL)`,
+      );
+    }
+    return openPgStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   }
-  const catalog = options.catalog ?? loadCatalog(config.templatesDir);
-  const artwork = options.artwork ?? loadArtwork(config.templatesDir);
-  const clock = options.clock ?? (() => new Date());
-  const now = clock();
-  const { keys, created } = await issuerKeys(config, options.keys, now);
-  const did = didWebFor(config.publicUrl);
-  const keyring = await createKeyring({ keys, did, publicUrl: config.publicUrl });
   const store = openSqliteStore(options.database === "memory" ? ":memory:" : config.dbPath);
   if (store.tightened.length > 0) {
     options.logger.warn("database files were readable by others: now owner-only (0600)", {
       files: store.tightened.join(", "),
     });
   }
-  if (options.database !== "existing") {
-    await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
+  return store;
+}
+
+/** A database URL as it may be printed or logged: without its password. */
+export function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) {
+    parsed.password = "***";
+  }
+  return parsed.href;
+}
+
+/**
+ * The composition root: builds the service context every entry point runs on (the server in bootstrap.ts, the
+ * operator commands in cli/open-services.ts, the tests' makeTestApp) from the configuration and that entry point's
+ * options. Templates are read and validated first, so a bad definition stops before anything is created; then the
+ * keys, the database (migrated; the catalog's definitions and the active key generation recorded in it), and the
+ * service state.
+ */
+export async function composeServices(config: Config, options: ComposeOptions): Promise<ComposedServices> {
+  const catalog = options.catalog ?? loadCatalog(config.templatesDir);
+  const artwork = options.artwork ?? loadArtwork(config.templatesDir);
+  const clock = options.clock ?? (() => new Date());
+  const now = clock();
+  if (options.database === "existing" && !config.databaseUrl && !existsSync(config.dbPath)) {
+    throw new Error(`no database at ${config.dbPath}: start the service once first (or check LAUREL_DB_PATH)`);
+  }
+  const { keys, created } = await issuerKeys(config, options.keys, now);
+  const did = didWebFor(config.publicUrl);
+  const initialKeys = await buildIssuerKeys({ keys, did, publicUrl: config.publicUrl });
+  const store = await openStore(config, options);
+  const nodeId = options.nodeId ?? randomUUID();
+  const holder = createKeyHolder({
+    initial: initialKeys,
+    readKeys: () => readIssuerKeys(config.keysDir),
+    store,
+    clock,
+    logger: options.logger,
+    checkSeconds: config.keysCheckSeconds,
+  });
+  try {
+    if (options.database !== "existing") {
+      await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
+      await recordActiveGeneration(store, initialKeys, { at: now, by: `node:${nodeId}` });
+    }
+    // A node started with a keys folder older than the newest recorded generation says so now (and in /readyz).
+    await holder.check();
+  } catch (error) {
+    await store.close();
+    throw error;
   }
   const fetchRemote = options.fetchRemote === undefined ? createGuardedFetch() : options.fetchRemote;
   const deps: Deps = {
     config,
     store,
-    keyring,
+    keys: holder,
+    nodeId,
     catalog,
     artwork,
     logger: options.logger,
@@ -157,8 +195,7 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   const ctx: ServiceContext = {
     ...deps,
     issuer: buildIssuerProfile(did, config.issuer),
-    documentLoader: createDocumentLoader(didDocuments(keyring.didDocument)),
-    state: createServiceState(config, keyring, options.ob3Schema ?? loadOb3SchemaValidator()),
+    state: createServiceState(config, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
   return { ctx, close: () => store.close(), keysCreated: created };
 }

@@ -2,6 +2,7 @@ import "./harden-process.js";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { type Started, startServices } from "./bootstrap.js";
+import { redactedUrl } from "./compose.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -123,12 +124,12 @@ async function main(): Promise<void> {
     const lines = [
       "",
       `Laurel is running on http://${config.host}:${config.port} (public URL ${base})`,
-      `  issuer           ${started.ctx.keyring.did} (${config.issuer.name})`,
+      `  issuer           ${started.ctx.keys.current().keyring.did} (${config.issuer.name})`,
       `  API reference    ${base}/docs`,
       `  OpenAPI          ${base}/openapi.json`,
       `  DID document     ${base}/.well-known/did.json`,
       `  catalog          ${base}/achievements (${started.ctx.catalog.entries.length} certifications)`,
-      `  database         ${config.dbPath}`,
+      `  database         ${config.databaseUrl ? redactedUrl(config.databaseUrl) : config.dbPath}`,
       `  keys             ${config.keysDir}/${started.keysCreated ? " (generated now)" : ""}`,
       ...bootstrapLines(started.bootstrapKey),
       ...(base.startsWith("http://")

@@ -61,7 +61,7 @@ describe("key rotation", () => {
 
     const result = await verifyDataIntegrity({
       credential: old.credential,
-      documentLoader: after.ctx.documentLoader,
+      documentLoader: after.ctx.keys.current().documentLoader,
       now: after.clock.now(),
     });
     expect(result).toEqual({ verified: true });
@@ -78,7 +78,7 @@ describe("key rotation", () => {
     expect(
       await verifyDataIntegrity({
         credential: fresh.credential,
-        documentLoader: after.ctx.documentLoader,
+        documentLoader: after.ctx.keys.current().documentLoader,
         now: after.clock.now(),
       }),
     ).toEqual({ verified: true });
