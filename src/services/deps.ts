@@ -79,7 +79,10 @@ export type ServiceState = {
   credentialPageParts: LRUCache<string, { qrSvg: string; shortUrl: string }>;
   /** Rendered credential pages by outcome (at most `config.caches.credentials`, 64 MB of HTML). */
   credentialPages: LRUCache<string, string>;
-  /** The verify endpoints' rate-limit counters, shared by all of them (`LAUREL_VERIFY_RATE_LIMIT`). */
+  /**
+   * The verify endpoints' rate-limit counters, shared by all of them (`LAUREL_VERIFY_RATE_LIMIT`), in memory: on
+   * PostgreSQL the counters are in the database instead, shared by every node (rate-limits.ts).
+   */
   verifyRateLimit: RateLimitStore;
 };
 
