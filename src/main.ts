@@ -6,9 +6,7 @@ import { redactedUrl } from "./compose.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
 import { createLogger, type Logger } from "./logger.js";
-import { awardDueEvaluations } from "./services/award-due.js";
-import type { ServiceContext } from "./services/deps.js";
-import { emitExpiringEvents } from "./services/events.js";
+import { type ClusterJobs, serverJobs, startClusterJobs } from "./services/cluster-jobs.js";
 
 function bootstrapLines(key: Started["bootstrapKey"]): string[] {
   if (key?.state === "created") {
@@ -21,76 +19,6 @@ function bootstrapLines(key: Started["bootstrapKey"]): string[] {
     return [`  admin API key    ${key.path} is still on disk: delete it once you have stored the key`];
   }
   return ["  admin API keys   npm run api-keys -- create --name NAME --scopes admin"];
-}
-
-/** How often the expiry-reminder sweep runs (reminders are due on a day, so an hour is precise enough). */
-const EXPIRY_SWEEP_MS = 60 * 60 * 1000;
-
-/**
- * The periodic award sweep leaves alone people marked due within the last minute: a request that stored their
- * evidence is still evaluating them (and reports the award in its own answer).
- */
-const DUE_SETTLE_MS = 60 * 1000;
-
-type Periodic = { stop: () => Promise<void> };
-
-/** Runs `task` now and every `everyMs`, one run at a time; failures are logged; the timer never keeps the process alive. */
-function startPeriodic(
-  name: string,
-  everyMs: number,
-  task: (first: boolean) => Promise<void> | void,
-  logger: Logger,
-): Periodic {
-  let running: Promise<void> | undefined;
-  const run = (first: boolean) => {
-    if (running) {
-      return;
-    }
-    running = (async () => {
-      try {
-        await task(first);
-      } catch (error) {
-        logger.error(`${name} failed`, { error: error instanceof Error ? error.name : String(error) });
-      } finally {
-        running = undefined;
-      }
-    })();
-  };
-  run(true);
-  const timer = setInterval(() => run(false), everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
-
-/** Expiry reminders due now (at start, then hourly), and the evaluations that never completed (at start, then every `LAUREL_AWARD_SWEEP_SECONDS`). */
-function startSweeps(ctx: ServiceContext, logger: Logger): Periodic[] {
-  const expiry = startPeriodic(
-    "expiry reminder sweep",
-    EXPIRY_SWEEP_MS,
-    async () => {
-      const emitted = await emitExpiringEvents(ctx, ctx.clock());
-      if (emitted > 0) {
-        logger.info("expiry reminders emitted", { count: emitted });
-      }
-    },
-    logger,
-  );
-  const awards = startPeriodic(
-    "award sweep",
-    ctx.config.awardSweepSeconds * 1000,
-    async (first) => {
-      // At start nothing of this process is in flight: everyone due is evaluated.
-      const now = ctx.clock().getTime();
-      await awardDueEvaluations(ctx, { markedBefore: new Date(first ? now : now - DUE_SETTLE_MS) });
-    },
-    logger,
-  );
-  return [expiry, awards];
 }
 
 /** One line saying why the server cannot listen (instead of the unhandled 'error' event's stack trace). */
@@ -117,9 +45,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(line) });
   const started = await startServices(config, logger);
   const app = createApp(started.ctx);
-  let sweeps: Periodic[] = [];
+  let jobs: ClusterJobs | undefined;
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
-    sweeps = startSweeps(started.ctx, logger);
+    // Periodic work runs on one node of the cluster at a time: the one holding its lease.
+    jobs = startClusterJobs(started.ctx, serverJobs(started.ctx, logger));
     const base = config.publicUrl;
     const lines = [
       "",
@@ -146,7 +75,8 @@ async function main(): Promise<void> {
   server.on("error", (error: NodeJS.ErrnoException) => fail(listenProblem(error, config.host, config.port)));
   const shutdown = () => {
     server.close(async () => {
-      await Promise.all(sweeps.map((s) => s.stop()));
+      // the jobs finish their current run and release their leases: another node takes them over at once
+      await jobs?.stop();
       await started.close();
       process.exit(0);
     });
