@@ -84,7 +84,11 @@ export async function benchCanonicalSigning(options: { blocks: number; perBlock:
         check(result.verified, "the library");
       },
       fast: async () =>
-        check((await verifyDataIntegrity({ credential: signed, documentLoader: ctx.keys.current().documentLoader })).verified, "ours"),
+        check(
+          (await verifyDataIntegrity({ credential: signed, documentLoader: ctx.keys.current().documentLoader }))
+            .verified,
+          "ours",
+        ),
     },
   };
 

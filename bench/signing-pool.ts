@@ -75,7 +75,10 @@ export async function benchSigningPool(options: {
     });
   const credentials = Array.from({ length: options.batch }, (_, i) => credentialFor(i));
   const stockSigner = (
-    await Ed25519Multikey.generate({ controller: ctx.keys.current().keyring.did, id: ctx.keys.current().keyring.active.verificationMethod })
+    await Ed25519Multikey.generate({
+      controller: ctx.keys.current().keyring.did,
+      id: ctx.keys.current().keyring.active.verificationMethod,
+    })
   ).signer();
   const stockIssue = (credential: JsonObject) =>
     vc.issue({
@@ -100,7 +103,8 @@ export async function benchSigningPool(options: {
   for (const signed of [warm[0], warm.at(-1)]) {
     if (
       !signed ||
-      !(await verifyDataIntegrity({ credential: signed.document, documentLoader: ctx.keys.current().documentLoader })).verified
+      !(await verifyDataIntegrity({ credential: signed.document, documentLoader: ctx.keys.current().documentLoader }))
+        .verified
     ) {
       throw new Error("a credential the pool signed does not verify");
     }

@@ -105,7 +105,10 @@ describe("issuing a credential through the admin API", () => {
 
   it("passes JSON-LD safe-mode expansion with only bundled contexts", async () => {
     const { credential } = await issue(t);
-    const expanded = await jsonld.expand(credential, { documentLoader: t.ctx.keys.current().documentLoader, safe: true });
+    const expanded = await jsonld.expand(credential, {
+      documentLoader: t.ctx.keys.current().documentLoader,
+      safe: true,
+    });
     expect(expanded).toHaveLength(1);
   });
 

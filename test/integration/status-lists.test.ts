@@ -73,14 +73,16 @@ describe("GET /status-lists/{listId}", () => {
         verificationMethod: t.ctx.keys.current().keyring.active.verificationMethod,
       }),
     ]);
-    expect(await verifyDataIntegrity({ credential: list, documentLoader: t.ctx.keys.current().documentLoader })).toEqual({
+    expect(
+      await verifyDataIntegrity({ credential: list, documentLoader: t.ctx.keys.current().documentLoader }),
+    ).toEqual({
       verified: true,
     });
     // A list with one more bit set than was signed no longer verifies.
     list.credentialSubject.encodedList = encodeStatusList([5]);
-    expect((await verifyDataIntegrity({ credential: list, documentLoader: t.ctx.keys.current().documentLoader })).verified).toBe(
-      false,
-    );
+    expect(
+      (await verifyDataIntegrity({ credential: list, documentLoader: t.ctx.keys.current().documentLoader })).verified,
+    ).toBe(false);
   });
 
   it("sends short caching, a strong ETag, CORS, 304 on If-None-Match, and answers HEAD", async () => {
