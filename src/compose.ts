@@ -100,6 +100,7 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
       sizeCalculation: (html) => html.length,
     }),
     verifyRateLimit: createVerifyRateLimitStore(),
+    lifecycle: { shuttingDown: false },
   };
 }
 

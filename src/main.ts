@@ -1,4 +1,5 @@
 import "./harden-process.js";
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { type Started, startServices } from "./bootstrap.js";
@@ -40,26 +41,76 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/**
+ * Counts the requests in flight and, once the server is stopping, answers each with `Connection: close` and closes
+ * the connections that fall idle, so that `server.close()` completes as soon as the last request has its answer.
+ */
+function trackRequests(server: Server): { inFlight: () => number; stopping: () => void } {
+  let inFlight = 0;
+  let stopping = false;
+  server.prependListener("request", (_req, res) => {
+    inFlight++;
+    if (stopping) {
+      res.setHeader("connection", "close");
+    }
+    res.once("close", () => {
+      inFlight--;
+      if (stopping) {
+        setImmediate(() => server.closeIdleConnections());
+      }
+    });
+  });
+  return {
+    inFlight: () => inFlight,
+    stopping: () => {
+      stopping = true;
+    },
+  };
+}
+
+/**
+ * Stops accepting connections and waits for the requests in flight (at most `timeoutMs`; then their connections are
+ * closed), closing keep-alive connections as they fall idle.
+ */
+function drain(server: Server, requests: ReturnType<typeof trackRequests>, timeoutMs: number, logger: Logger) {
+  return new Promise<void>((resolve) => {
+    requests.stopping();
+    const timer = setTimeout(() => {
+      logger.warn("requests still in flight at the shutdown timeout: their connections are closed", {
+        count: requests.inFlight(),
+      });
+      server.closeAllConnections();
+    }, timeoutMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(line) });
   const started = await startServices(config, logger);
-  const app = createApp(started.ctx);
+  const { ctx } = started;
+  const app = createApp(ctx);
   let jobs: ClusterJobs | undefined;
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
     // Periodic work runs on one node of the cluster at a time: the one holding its lease.
-    jobs = startClusterJobs(started.ctx, serverJobs(started.ctx, logger));
+    jobs = startClusterJobs(ctx, serverJobs(ctx, logger));
     const base = config.publicUrl;
     const lines = [
       "",
       `Laurel is running on http://${config.host}:${config.port} (public URL ${base})`,
-      `  issuer           ${started.ctx.keys.current().keyring.did} (${config.issuer.name})`,
+      `  issuer           ${ctx.keys.current().keyring.did} (${config.issuer.name})`,
       `  API reference    ${base}/docs`,
       `  OpenAPI          ${base}/openapi.json`,
       `  DID document     ${base}/.well-known/did.json`,
-      `  catalog          ${base}/achievements (${started.ctx.catalog.entries.length} certifications)`,
+      `  catalog          ${base}/achievements (${ctx.catalog.entries.length} certifications)`,
       `  database         ${config.databaseUrl ? redactedUrl(config.databaseUrl) : config.dbPath}`,
       `  keys             ${config.keysDir}/${started.keysCreated ? " (generated now)" : ""}`,
+      `  health           ${base}/healthz (live), ${base}/readyz (ready)`,
       ...bootstrapLines(started.bootstrapKey),
       ...(base.startsWith("http://")
         ? [
@@ -71,15 +122,37 @@ async function main(): Promise<void> {
       "",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
-  });
+  }) as Server;
   server.on("error", (error: NodeJS.ErrnoException) => fail(listenProblem(error, config.host, config.port)));
-  const shutdown = () => {
-    server.close(async () => {
-      // the jobs finish their current run and release their leases: another node takes them over at once
-      await jobs?.stop();
+  const requests = trackRequests(server);
+  let stopping = false;
+  /**
+   * Graceful shutdown: readiness answers 503 at once, the server stops accepting connections, requests in flight
+   * finish (at most LAUREL_SHUTDOWN_TIMEOUT_SECONDS), the periodic jobs finish their current run and release their
+   * leases (another node takes them over at once), then the database closes. A second signal stops at once.
+   */
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`laurel: ${signal} again: stopping now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    ctx.state.lifecycle.shuttingDown = true;
+    logger.info("shutting down", { signal, inFlight: requests.inFlight() });
+    const stopped = async () => {
+      await Promise.all([drain(server, requests, config.shutdownTimeoutSeconds * 1000, logger), jobs?.stop()]);
       await started.close();
-      process.exit(0);
-    });
+    };
+    stopped().then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error("shutdown failed", { error: error instanceof Error ? error.name : String(error) });
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

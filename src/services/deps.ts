@@ -84,6 +84,8 @@ export type ServiceState = {
    * PostgreSQL the counters are in the database instead, shared by every node (rate-limits.ts).
    */
   verifyRateLimit: RateLimitStore;
+  /** Set once the process is stopping: /readyz answers 503 from then on. */
+  lifecycle: { shuttingDown: boolean };
 };
 
 /** Deps plus what is derived from them once at start (the issuer Profile), and the service's state. */
