@@ -140,7 +140,8 @@ async function main(): Promise<void> {
     ctx.state.lifecycle.shuttingDown = true;
     logger.info("shutting down", { signal, inFlight: requests.inFlight() });
     const stopped = async () => {
-      await Promise.all([drain(server, requests, config.shutdownTimeoutSeconds * 1000, logger), jobs?.stop()]);
+      const timeoutMs = config.shutdownTimeoutSeconds * 1000;
+      await Promise.all([drain(server, requests, timeoutMs, logger), jobs?.stop({ waitMs: timeoutMs })]);
       await started.close();
     };
     stopped().then(

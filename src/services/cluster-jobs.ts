@@ -31,8 +31,11 @@ export type ClusterJobs = {
   tick(): Promise<void>;
   /** Whether this node holds a job's lease (as of its last renewal). */
   holds(name: string): boolean;
-  /** Stops ticking, waits for the runs in progress, and releases this node's leases. */
-  stop(): Promise<void>;
+  /**
+   * Stops ticking, waits for the runs in progress (at most `waitMs` when given: a shutdown is bounded), and releases
+   * this node's leases, so that another node takes the jobs over at once.
+   */
+  stop(options?: { waitMs?: number }): Promise<void>;
 };
 
 export function startClusterJobs(
@@ -118,13 +121,32 @@ export function startClusterJobs(
   return {
     tick,
     holds: (name) => (state.find((entry) => entry.job.name === name)?.heldUntil ?? 0) > ctx.clock().getTime(),
-    async stop() {
+    async stop(stopOptions = {}) {
       stopped = true;
       if (timer) {
         clearInterval(timer);
       }
       await renewing;
-      await Promise.all(state.map((entry) => entry.running));
+      const runs = Promise.all(state.map((entry) => entry.running)).then(() => true);
+      const { waitMs } = stopOptions;
+      let late: ReturnType<typeof setTimeout> | undefined;
+      const finished =
+        waitMs === undefined
+          ? await runs
+          : await Promise.race([
+              runs,
+              new Promise<false>((resolve) => (late = setTimeout(() => resolve(false), waitMs))),
+            ]);
+      clearTimeout(late);
+      if (!finished) {
+        // Cut short by the stop: released all the same, so another node runs the job again (every job is idempotent).
+        ctx.logger.warn("periodic work still running when stopped: its leases are released", {
+          jobs: state
+            .filter((entry) => entry.running)
+            .map((entry) => entry.job.name)
+            .join(", "),
+        });
+      }
       for (const entry of state) {
         if (entry.heldUntil === 0) {
           continue;
