@@ -40,14 +40,14 @@ export async function benchCanonicalSigning(options: { blocks: number; perBlock:
     credentialStatus: statusListEntry(ctx.config.publicUrl, { listId: "1", index: 4242, purpose: "revocation" }),
   });
   const stockKey = await Ed25519Multikey.generate({
-    controller: ctx.keyring.did,
-    id: ctx.keyring.active.verificationMethod,
+    controller: ctx.keys.current().keyring.did,
+    id: ctx.keys.current().keyring.active.verificationMethod,
   });
   const stockSigner = stockKey.signer();
   const signed = await signDataIntegrity({
     credential: structuredClone(credential),
-    signer: ctx.keyring.active,
-    documentLoader: ctx.documentLoader,
+    signer: ctx.keys.current().keyring.active,
+    documentLoader: ctx.keys.current().documentLoader,
     now,
   });
   const check = (verified: boolean, who: string) => {
@@ -62,14 +62,14 @@ export async function benchCanonicalSigning(options: { blocks: number; perBlock:
         vc.issue({
           credential: structuredClone(credential),
           suite: new DataIntegrityProof({ signer: stockSigner, date: now, cryptosuite: stockEddsaRdfc2022 }),
-          documentLoader: ctx.documentLoader,
+          documentLoader: ctx.keys.current().documentLoader,
           now,
         }),
       fast: () =>
         signDataIntegrity({
           credential: structuredClone(credential),
-          signer: ctx.keyring.active,
-          documentLoader: ctx.documentLoader,
+          signer: ctx.keys.current().keyring.active,
+          documentLoader: ctx.keys.current().documentLoader,
           now,
         }),
     },
@@ -78,13 +78,17 @@ export async function benchCanonicalSigning(options: { blocks: number; perBlock:
         const result = await vc.verifyCredential({
           credential: signed,
           suite: new DataIntegrityProof({ cryptosuite: stockEddsaRdfc2022 }),
-          documentLoader: ctx.documentLoader,
+          documentLoader: ctx.keys.current().documentLoader,
           checkStatus: async () => ({ verified: true }),
         });
         check(result.verified, "the library");
       },
       fast: async () =>
-        check((await verifyDataIntegrity({ credential: signed, documentLoader: ctx.documentLoader })).verified, "ours"),
+        check(
+          (await verifyDataIntegrity({ credential: signed, documentLoader: ctx.keys.current().documentLoader }))
+            .verified,
+          "ours",
+        ),
     },
   };
 

@@ -33,8 +33,8 @@ export async function benchIssueThroughput(options: {
     throw new Error("missing catalog entry");
   }
   const stockKey = await Ed25519Multikey.generate({
-    controller: ctx.keyring.did,
-    id: ctx.keyring.active.verificationMethod,
+    controller: ctx.keys.current().keyring.did,
+    id: ctx.keys.current().keyring.active.verificationMethod,
   });
   const stockSigner = stockKey.signer();
   const credentialFor = (i: number) =>
@@ -57,13 +57,13 @@ export async function benchIssueThroughput(options: {
       return vc.issue({
         credential: credentialFor(i),
         suite: new DataIntegrityProof({ signer, date: now, cryptosuite: eddsaRdfc2022 }),
-        documentLoader: ctx.documentLoader,
+        documentLoader: ctx.keys.current().documentLoader,
         now,
       });
     };
   const variants: Record<string, Op> = {
     "library (stock signer)": bareWith(stockSigner),
-    "library + our signer": bareWith(ctx.keyring.active.signer),
+    "library + our signer": bareWith(ctx.keys.current().keyring.active.signer),
     "service issueCredential": (i) =>
       issueCredential(ctx, {
         achievementId,

@@ -75,17 +75,20 @@ export async function benchSigningPool(options: {
     });
   const credentials = Array.from({ length: options.batch }, (_, i) => credentialFor(i));
   const stockSigner = (
-    await Ed25519Multikey.generate({ controller: ctx.keyring.did, id: ctx.keyring.active.verificationMethod })
+    await Ed25519Multikey.generate({
+      controller: ctx.keys.current().keyring.did,
+      id: ctx.keys.current().keyring.active.verificationMethod,
+    })
   ).signer();
   const stockIssue = (credential: JsonObject) =>
     vc.issue({
       credential: structuredClone(credential),
       suite: new DataIntegrityProof({ signer: stockSigner, date: created, cryptosuite: stockEddsaRdfc2022 }),
-      documentLoader: ctx.documentLoader,
+      documentLoader: ctx.keys.current().documentLoader,
       now: created,
     });
-  const material = { keys, did: ctx.keyring.did, publicUrl };
-  const generation = ctx.keyring.active.generation;
+  const material = { keys, did: ctx.keys.current().keyring.did, publicUrl };
+  const generation = ctx.keys.current().keyring.active.generation;
   const size = availableParallelism();
   const pool = await createSigningPool({ keys: material, size });
   const alone = await createSigningPool({ keys: material, size: 0 });
@@ -100,7 +103,8 @@ export async function benchSigningPool(options: {
   for (const signed of [warm[0], warm.at(-1)]) {
     if (
       !signed ||
-      !(await verifyDataIntegrity({ credential: signed.document, documentLoader: ctx.documentLoader })).verified
+      !(await verifyDataIntegrity({ credential: signed.document, documentLoader: ctx.keys.current().documentLoader }))
+        .verified
     ) {
       throw new Error("a credential the pool signed does not verify");
     }

@@ -47,15 +47,15 @@ export async function benchStatusLists(options: { revokes: number; requests: num
     const unsigned = buildStatusListCredential({
       publicUrl: ctx.config.publicUrl,
       listId: "bench",
-      issuer: ctx.keyring.did,
+      issuer: ctx.keys.current().keyring.did,
       purpose: "revocation",
       encodedList: encodeStatusList([index, round]),
       validFrom: new Date(Math.floor(Date.now() / 1000) * 1000),
     });
     await signDataIntegrity({
       credential: unsigned,
-      signer: ctx.keyring.active,
-      documentLoader: ctx.documentLoader,
+      signer: ctx.keys.current().keyring.active,
+      documentLoader: ctx.keys.current().documentLoader,
       now: new Date(),
     });
     bareSign.push(performance.now() - start);

@@ -42,7 +42,7 @@ export async function benchVerifyThroughput(options: { blocks: number; perBlock:
       const result = await vc.verifyCredential({
         credential,
         suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
-        documentLoader: ctx.documentLoader,
+        documentLoader: ctx.keys.current().documentLoader,
         checkStatus: async () => ({ verified: true }),
       });
       expectValid(result.verified ? "valid" : "failed", "the library");

@@ -13,6 +13,7 @@ import { registerEvidence } from "./http/routes/admin/evidence.js";
 import { registerLifecycle } from "./http/routes/admin/lifecycle.js";
 import { registerProgress } from "./http/routes/admin/progress.js";
 import { registerDocs } from "./http/routes/docs.js";
+import { registerHealth } from "./http/routes/health.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
 import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
 import { registerPublicCredentials } from "./http/routes/public/credentials.js";
@@ -31,6 +32,7 @@ export type AppOptions = { publicDir?: string };
 export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   useMiddleware(app, ctx);
+  registerHealth(app);
   registerPublicRoutes(app);
   registerAdminRoutes(app);
   registerApiDocs(app, ctx);

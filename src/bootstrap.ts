@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { composeServices } from "./compose.js";
 import type { Config } from "./config.js";
-import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
-import { readIssuerKeys, rotateIssuerKeys, writeSecretFile } from "./crypto/key-files.js";
+import { writeSecretFile } from "./crypto/key-files.js";
 import type { Logger } from "./logger.js";
 import { ensureBootstrapKey } from "./services/api-keys.js";
 import type { ServiceContext } from "./services/deps.js";
@@ -36,13 +35,4 @@ export async function startServices(config: Config, logger: Logger): Promise<Sta
       ? { path: bootstrapPath, state: "present" as const }
       : null;
   return { ctx, close, keysCreated, bootstrapKey };
-}
-
-/** Adds a new active key generation to the keys folder; older generations stay published, public-only. */
-export async function rotateKeys(
-  config: Config,
-  now: Date,
-): Promise<{ next: StoredIssuerKey; all: StoredIssuerKey[] }> {
-  const next = await rotateIssuerKeys(config.keysDir, now);
-  return { next, all: readIssuerKeys(config.keysDir) };
 }

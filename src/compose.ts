@@ -1,22 +1,21 @@
-import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { LRUCache } from "lru-cache";
 import type { Artwork } from "./baking/artwork.js";
 import type { Config } from "./config.js";
-import { createDocumentLoader } from "./crypto/document-loader.js";
 import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
 import { ensureIssuerKeys, readIssuerKeys } from "./crypto/key-files.js";
-import { createKeyring, didDocuments, type IssuerKeyring } from "./crypto/keyring.js";
 import type { Catalog } from "./domain/catalog/parse-catalog.js";
 import { buildIssuerProfile, didWebFor } from "./domain/issuer.js";
 import { createVerifyRateLimitStore } from "./http/rate-limit.js";
 import { loadArtwork, loadCatalog } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
+import { buildIssuerKeys, createKeyHolder, recordActiveGeneration } from "./services/key-holder.js";
 import { syncAchievements } from "./storage/achievements-repo.js";
 import { CopyMismatch, CopyRefused, type CopySummary, copyStore } from "./storage/copy.js";
 import type { Store } from "./storage/store.js";
-import { openPgStore } from "./storage/store-pg.js";
+import { hasLaurelSchema, openPgStore } from "./storage/store-pg.js";
 import { openSqliteStore } from "./storage/store-sqlite.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
@@ -35,7 +34,8 @@ export type ComposeOptions = {
    * `create`: the configured database file, created and migrated when missing (the server). `existing`: only a file
    * that exists, the catalog not written to it (operator commands: a mistyped path must not get a fresh database).
    * `memory`: a private in-memory database (tests). Or a store already open (the tests' PostgreSQL databases): used
-   * as it is (the catalog written to it) and closed with the services.
+   * as it is (the catalog written to it) and closed with the services. With `LAUREL_DATABASE_URL` the database is that
+   * PostgreSQL one (migrated at open, except by `existing`, which refuses one that Laurel never migrated).
    */
   database: "create" | "existing" | "memory" | Store;
   /**
@@ -53,6 +53,8 @@ export type ComposeOptions = {
   newSalt?: () => string;
   newSecret?: () => string;
   randomInt?: (maxExclusive: number) => number;
+  /** This process's id among the nodes (lease holder); a new random one unless given. */
+  nodeId?: string;
   /** The verifier's network: the guarded fetch unless given; `null` never fetches (tests). */
   fetchRemote?: Deps["fetchRemote"] | null;
 };
@@ -81,35 +83,16 @@ async function issuerKeys(
   return { keys: found, created: false };
 }
 
-/** The configured SQLite file (or a private in-memory database), with a warning for files found readable by others. */
-function openSqlite(config: Config, options: ComposeOptions): Store {
-  const store = openSqliteStore(options.database === "memory" ? ":memory:" : config.dbPath);
-  if (store.tightened.length > 0) {
-    options.logger.warn("database files were readable by others: now owner-only (0600)", {
-      files: store.tightened.join(", "),
-    });
-  }
-  return store;
-}
-
 /** The state a service context keeps in memory (see ServiceState), empty, with its sizes from the configuration. */
-export function createServiceState(
-  config: Config,
-  keyring: IssuerKeyring,
-  ob3Schema: Ob3SchemaValidator,
-): ServiceState {
+export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator): ServiceState {
   const { credentials, renderedFiles } = config.caches;
-  const publicKeys = JSON.stringify([keyring.didDocument.verificationMethod, keyring.jwks]);
   return {
     personLocks: new Map(),
     statusListSignings: new Map(),
     parsedStatusLists: new Map(),
     statusListChecks: new WeakMap(),
     ob3Schema,
-    storedChecks: {
-      keyset: createHash("sha256").update(publicKeys).digest("base64url"),
-      analyses: new LRUCache({ max: credentials }),
-    },
+    storedChecks: { analyses: new LRUCache({ max: credentials }) },
     badgePngs: new Map(),
     renderedFiles: new LRUCache({ max: renderedFiles }),
     credentialPageParts: new LRUCache({ max: credentials }),
@@ -119,6 +102,7 @@ export function createServiceState(
       sizeCalculation: (html) => html.length,
     }),
     verifyRateLimit: createVerifyRateLimitStore(),
+    lifecycle: { shuttingDown: false },
   };
 }
 
@@ -127,32 +111,82 @@ export function loadOb3SchemaValidator(): Ob3SchemaValidator {
   return createOb3SchemaValidator(JSON.parse(readFileSync(OB3_SCHEMA_FILE, "utf8")) as Record<string, unknown>);
 }
 
+/** The database a configuration names: PostgreSQL when `LAUREL_DATABASE_URL` is set, else the SQLite file. */
+async function openStore(config: Config, options: ComposeOptions): Promise<Store> {
+  if (typeof options.database === "object") {
+    return options.database;
+  }
+  if (config.databaseUrl) {
+    if (options.database === "existing" && !(await hasLaurelSchema(config.databaseUrl))) {
+      throw new Error(
+        `no Laurel database at ${redactedUrl(config.databaseUrl)}: start the service once first (or check LAUREL_DATABASE_URL)`,
+      );
+    }
+    return openPgStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  }
+  const store = openSqliteStore(options.database === "memory" ? ":memory:" : config.dbPath);
+  if (store.tightened.length > 0) {
+    options.logger.warn("database files were readable by others: now owner-only (0600)", {
+      files: store.tightened.join(", "),
+    });
+  }
+  return store;
+}
+
+/** A database URL as it may be printed or logged: without its password. */
+export function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) {
+    parsed.password = "***";
+  }
+  return parsed.href;
+}
+
 /**
  * The composition root: builds the service context every entry point runs on (the server in bootstrap.ts, the
  * operator commands in cli/open-services.ts, the tests' makeTestApp) from the configuration and that entry point's
  * options. Templates are read and validated first, so a bad definition stops before anything is created; then the
- * keys, the database (migrated; the catalog's definitions recorded in it), and the service state.
+ * keys, the database (migrated; the catalog's definitions and the active key generation recorded in it), and the
+ * service state.
  */
 export async function composeServices(config: Config, options: ComposeOptions): Promise<ComposedServices> {
-  if (options.database === "existing" && !existsSync(config.dbPath)) {
-    throw new Error(`no database at ${config.dbPath}: start the service once first (or check LAUREL_DB_PATH)`);
-  }
   const catalog = options.catalog ?? loadCatalog(config.templatesDir);
   const artwork = options.artwork ?? loadArtwork(config.templatesDir);
   const clock = options.clock ?? (() => new Date());
   const now = clock();
+  if (options.database === "existing" && !config.databaseUrl && !existsSync(config.dbPath)) {
+    throw new Error(`no database at ${config.dbPath}: start the service once first (or check LAUREL_DB_PATH)`);
+  }
   const { keys, created } = await issuerKeys(config, options.keys, now);
   const did = didWebFor(config.publicUrl);
-  const keyring = await createKeyring({ keys, did, publicUrl: config.publicUrl });
-  const store = typeof options.database === "object" ? options.database : openSqlite(config, options);
-  if (options.database !== "existing") {
-    await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
+  const initialKeys = await buildIssuerKeys({ keys, did, publicUrl: config.publicUrl });
+  const store = await openStore(config, options);
+  const nodeId = options.nodeId ?? randomUUID();
+  const holder = createKeyHolder({
+    initial: initialKeys,
+    readKeys: () => readIssuerKeys(config.keysDir),
+    store,
+    clock,
+    logger: options.logger,
+    checkSeconds: config.keysCheckSeconds,
+  });
+  try {
+    if (options.database !== "existing") {
+      await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
+      await recordActiveGeneration(store, initialKeys, { at: now, by: `node:${nodeId}` });
+    }
+    // A node started with a keys folder older than the newest recorded generation says so now (and in /readyz).
+    await holder.check();
+  } catch (error) {
+    await store.close();
+    throw error;
   }
   const fetchRemote = options.fetchRemote === undefined ? createGuardedFetch() : options.fetchRemote;
   const deps: Deps = {
     config,
     store,
-    keyring,
+    keys: holder,
+    nodeId,
     catalog,
     artwork,
     logger: options.logger,
@@ -167,8 +201,7 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   const ctx: ServiceContext = {
     ...deps,
     issuer: buildIssuerProfile(did, config.issuer),
-    documentLoader: createDocumentLoader(didDocuments(keyring.didDocument)),
-    state: createServiceState(config, keyring, options.ob3Schema ?? loadOb3SchemaValidator()),
+    state: createServiceState(config, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
   return { ctx, close: () => store.close(), keysCreated: created };
 }

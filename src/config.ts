@@ -16,12 +16,33 @@ const PublicUrlSchema = z
   })
   .transform((url) => url.origin);
 
+/**
+ * A PostgreSQL connection URL (`postgres://user:password@host:5432/laurel`): its scheme, a host and a database name.
+ * Messages never repeat the URL, which may carry a password.
+ */
+const DatabaseUrlSchema = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value), {
+    error: "must be a URL such as postgres://laurel@db.example.org/laurel",
+    abort: true,
+  })
+  .transform((value) => new URL(value))
+  .refine((url) => url.protocol === "postgres:" || url.protocol === "postgresql:", {
+    error: "must be a postgres:// (or postgresql://) URL",
+  })
+  .refine((url) => url.hostname !== "" || url.searchParams.has("host"), { error: "must name the database host" })
+  .refine((url) => url.pathname.length > 1, { error: "must name the database (postgres://host/<database>)" })
+  .transform((url) => url.href);
+
 /** Every environment variable the service reads, with its default (only main.ts and cli/ pass the environment in). */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   LAUREL_PUBLIC_URL: PublicUrlSchema.optional(),
   LAUREL_DB_PATH: z.string().trim().min(1).default("data/laurel.db"),
+  LAUREL_DATABASE_URL: DatabaseUrlSchema.optional(),
+  LAUREL_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   LAUREL_KEYS_DIR: z.string().trim().min(1).default("keys"),
   LAUREL_TEMPLATES_DIR: z.string().trim().min(1).default("templates"),
   LAUREL_ISSUER_NAME: z.string().trim().min(1).default("Laurel Demo Issuer"),
@@ -60,6 +81,8 @@ const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  LAUREL_KEYS_CHECK_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+  LAUREL_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
   LAUREL_CACHE_CREDENTIALS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   LAUREL_CACHE_FILES: z.coerce.number().int().min(1).max(100_000).default(500),
 });
@@ -98,8 +121,19 @@ export type Config = {
   port: number;
   host: string;
   publicUrl: string;
+  /** The SQLite database file (when `databaseUrl` is not set). */
   dbPath: string;
+  /** PostgreSQL (several nodes): the connection URL and the pool's size; unset: the SQLite file `dbPath`. */
+  databaseUrl?: string;
+  databasePoolSize: number;
   keysDir: string;
+  /**
+   * How long (seconds) a node trusts its loaded keys before asking the database which key generation is the newest
+   * recorded (a rotation on another node); 0 asks every time.
+   */
+  keysCheckSeconds: number;
+  /** How long (seconds) a stopping server waits for requests in flight before closing their connections. */
+  shutdownTimeoutSeconds: number;
   templatesDir: string;
   issuer: IssuerSettings;
   maxBodyBytes: number;
@@ -135,7 +169,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     publicUrl,
     dbPath: e.LAUREL_DB_PATH,
+    ...(e.LAUREL_DATABASE_URL ? { databaseUrl: e.LAUREL_DATABASE_URL } : {}),
+    databasePoolSize: e.LAUREL_DATABASE_POOL_SIZE,
     keysDir: e.LAUREL_KEYS_DIR,
+    keysCheckSeconds: e.LAUREL_KEYS_CHECK_SECONDS,
+    shutdownTimeoutSeconds: e.LAUREL_SHUTDOWN_TIMEOUT_SECONDS,
     templatesDir: e.LAUREL_TEMPLATES_DIR,
     issuer: {
       name: e.LAUREL_ISSUER_NAME,

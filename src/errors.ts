@@ -31,6 +31,8 @@ export const ERROR_REGISTRY = {
   INTERNAL: { status: 500, title: "Internal error", type: "internal" },
   STORAGE_FULL: { status: 503, title: "Storage is full", type: "storage-full" },
   STORAGE_UNAVAILABLE: { status: 503, title: "Storage is unavailable", type: "storage-unavailable" },
+  /** GET /readyz: this node should not be sent requests now (shutting down, database away, keys behind). */
+  NOT_READY: { status: 503, title: "Not ready", type: "not-ready" },
 } as const satisfies Record<string, ProblemDefinition>;
 export type ErrorCode = keyof typeof ERROR_REGISTRY;
 

@@ -1,13 +1,13 @@
 import "./harden-process.js";
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { type Started, startServices } from "./bootstrap.js";
+import { redactedUrl } from "./compose.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
 import { createLogger, type Logger } from "./logger.js";
-import { awardDueEvaluations } from "./services/award-due.js";
-import type { ServiceContext } from "./services/deps.js";
-import { emitExpiringEvents } from "./services/events.js";
+import { type ClusterJobs, serverJobs, startClusterJobs } from "./services/cluster-jobs.js";
 
 function bootstrapLines(key: Started["bootstrapKey"]): string[] {
   if (key?.state === "created") {
@@ -20,76 +20,6 @@ function bootstrapLines(key: Started["bootstrapKey"]): string[] {
     return [`  admin API key    ${key.path} is still on disk: delete it once you have stored the key`];
   }
   return ["  admin API keys   npm run api-keys -- create --name NAME --scopes admin"];
-}
-
-/** How often the expiry-reminder sweep runs (reminders are due on a day, so an hour is precise enough). */
-const EXPIRY_SWEEP_MS = 60 * 60 * 1000;
-
-/**
- * The periodic award sweep leaves alone people marked due within the last minute: a request that stored their
- * evidence is still evaluating them (and reports the award in its own answer).
- */
-const DUE_SETTLE_MS = 60 * 1000;
-
-type Periodic = { stop: () => Promise<void> };
-
-/** Runs `task` now and every `everyMs`, one run at a time; failures are logged; the timer never keeps the process alive. */
-function startPeriodic(
-  name: string,
-  everyMs: number,
-  task: (first: boolean) => Promise<void> | void,
-  logger: Logger,
-): Periodic {
-  let running: Promise<void> | undefined;
-  const run = (first: boolean) => {
-    if (running) {
-      return;
-    }
-    running = (async () => {
-      try {
-        await task(first);
-      } catch (error) {
-        logger.error(`${name} failed`, { error: error instanceof Error ? error.name : String(error) });
-      } finally {
-        running = undefined;
-      }
-    })();
-  };
-  run(true);
-  const timer = setInterval(() => run(false), everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
-
-/** Expiry reminders due now (at start, then hourly), and the evaluations that never completed (at start, then every `LAUREL_AWARD_SWEEP_SECONDS`). */
-function startSweeps(ctx: ServiceContext, logger: Logger): Periodic[] {
-  const expiry = startPeriodic(
-    "expiry reminder sweep",
-    EXPIRY_SWEEP_MS,
-    async () => {
-      const emitted = await emitExpiringEvents(ctx, ctx.clock());
-      if (emitted > 0) {
-        logger.info("expiry reminders emitted", { count: emitted });
-      }
-    },
-    logger,
-  );
-  const awards = startPeriodic(
-    "award sweep",
-    ctx.config.awardSweepSeconds * 1000,
-    async (first) => {
-      // At start nothing of this process is in flight: everyone due is evaluated.
-      const now = ctx.clock().getTime();
-      await awardDueEvaluations(ctx, { markedBefore: new Date(first ? now : now - DUE_SETTLE_MS) });
-    },
-    logger,
-  );
-  return [expiry, awards];
 }
 
 /** One line saying why the server cannot listen (instead of the unhandled 'error' event's stack trace). */
@@ -111,25 +41,76 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/**
+ * Counts the requests in flight and, once the server is stopping, answers each with `Connection: close` and closes
+ * the connections that fall idle, so that `server.close()` completes as soon as the last request has its answer.
+ */
+function trackRequests(server: Server): { inFlight: () => number; stopping: () => void } {
+  let inFlight = 0;
+  let stopping = false;
+  server.prependListener("request", (_req, res) => {
+    inFlight++;
+    if (stopping) {
+      res.setHeader("connection", "close");
+    }
+    res.once("close", () => {
+      inFlight--;
+      if (stopping) {
+        setImmediate(() => server.closeIdleConnections());
+      }
+    });
+  });
+  return {
+    inFlight: () => inFlight,
+    stopping: () => {
+      stopping = true;
+    },
+  };
+}
+
+/**
+ * Stops accepting connections and waits for the requests in flight (at most `timeoutMs`; then their connections are
+ * closed), closing keep-alive connections as they fall idle.
+ */
+function drain(server: Server, requests: ReturnType<typeof trackRequests>, timeoutMs: number, logger: Logger) {
+  return new Promise<void>((resolve) => {
+    requests.stopping();
+    const timer = setTimeout(() => {
+      logger.warn("requests still in flight at the shutdown timeout: their connections are closed", {
+        count: requests.inFlight(),
+      });
+      server.closeAllConnections();
+    }, timeoutMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, write: (line) => process.stdout.write(line) });
   const started = await startServices(config, logger);
-  const app = createApp(started.ctx);
-  let sweeps: Periodic[] = [];
+  const { ctx } = started;
+  const app = createApp(ctx);
+  let jobs: ClusterJobs | undefined;
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
-    sweeps = startSweeps(started.ctx, logger);
+    // Periodic work runs on one node of the cluster at a time: the one holding its lease.
+    jobs = startClusterJobs(ctx, serverJobs(ctx, logger));
     const base = config.publicUrl;
     const lines = [
       "",
       `Laurel is running on http://${config.host}:${config.port} (public URL ${base})`,
-      `  issuer           ${started.ctx.keyring.did} (${config.issuer.name})`,
+      `  issuer           ${ctx.keys.current().keyring.did} (${config.issuer.name})`,
       `  API reference    ${base}/docs`,
       `  OpenAPI          ${base}/openapi.json`,
       `  DID document     ${base}/.well-known/did.json`,
-      `  catalog          ${base}/achievements (${started.ctx.catalog.entries.length} certifications)`,
-      `  database         ${config.dbPath}`,
+      `  catalog          ${base}/achievements (${ctx.catalog.entries.length} certifications)`,
+      `  database         ${config.databaseUrl ? redactedUrl(config.databaseUrl) : config.dbPath}`,
       `  keys             ${config.keysDir}/${started.keysCreated ? " (generated now)" : ""}`,
+      `  health           ${base}/healthz (live), ${base}/readyz (ready)`,
       ...bootstrapLines(started.bootstrapKey),
       ...(base.startsWith("http://")
         ? [
@@ -141,14 +122,38 @@ async function main(): Promise<void> {
       "",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
-  });
+  }) as Server;
   server.on("error", (error: NodeJS.ErrnoException) => fail(listenProblem(error, config.host, config.port)));
-  const shutdown = () => {
-    server.close(async () => {
-      await Promise.all(sweeps.map((s) => s.stop()));
+  const requests = trackRequests(server);
+  let stopping = false;
+  /**
+   * Graceful shutdown: readiness answers 503 at once, the server stops accepting connections, requests in flight
+   * finish (at most LAUREL_SHUTDOWN_TIMEOUT_SECONDS), the periodic jobs finish their current run and release their
+   * leases (another node takes them over at once), then the database closes. A second signal stops at once.
+   */
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`laurel: ${signal} again: stopping now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    ctx.state.lifecycle.shuttingDown = true;
+    logger.info("shutting down", { signal, inFlight: requests.inFlight() });
+    const stopped = async () => {
+      const timeoutMs = config.shutdownTimeoutSeconds * 1000;
+      await Promise.all([drain(server, requests, timeoutMs, logger), jobs?.stop({ waitMs: timeoutMs })]);
       await started.close();
-      process.exit(0);
-    });
+    };
+    stopped().then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error("shutdown failed", { error: error instanceof Error ? error.name : String(error) });
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

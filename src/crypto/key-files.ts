@@ -1,4 +1,13 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { generateIssuerKey, retireIssuerKey, type StoredIssuerKey, StoredIssuerKeySchema } from "./issuer-keys.js";
 
@@ -42,14 +51,47 @@ function writeIssuerKey(dir: string, key: StoredIssuerKey): void {
   writeSecretFile(join(dir, keyFileName(key.generation)), `${JSON.stringify(key, null, 2)}\n`);
 }
 
-/** Loads the issuer keys, generating the first generation when `dir` has none. */
+/**
+ * Writes a new generation's file, owner-only, complete or not at all, and never over an existing one: two rotations
+ * at once on a shared keys folder cannot both write generation n (the second fails instead of replacing the key the
+ * first one may already have recorded).
+ */
+function writeNewIssuerKey(dir: string, key: StoredIssuerKey): void {
+  const path = join(dir, keyFileName(key.generation));
+  const temp = `${path}.tmp-${process.pid}`;
+  writeFileSync(temp, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new Error(`Key file ${path} appeared meanwhile: another rotation made generation ${key.generation}`);
+    }
+    throw error;
+  } finally {
+    unlinkSync(temp);
+  }
+}
+
+/**
+ * Loads the issuer keys, generating the first generation when `dir` has none. Nodes starting at once on one shared
+ * (empty) folder agree: one writes generation 1, the others read it.
+ */
 export async function ensureIssuerKeys(dir: string, now: Date): Promise<{ keys: StoredIssuerKey[]; created: boolean }> {
   const existing = readIssuerKeys(dir);
   if (existing.length > 0) {
     return { keys: existing, created: false };
   }
   const first = await generateIssuerKey(1, now);
-  writeIssuerKey(dir, first);
+  try {
+    writeNewIssuerKey(dir, first);
+  } catch (error) {
+    const written = readIssuerKeys(dir);
+    if (written.length > 0) {
+      return { keys: written, created: false };
+    }
+    throw error;
+  }
   return { keys: [first], created: true };
 }
 
@@ -62,7 +104,7 @@ export async function rotateIssuerKeys(dir: string, now: Date): Promise<StoredIs
   const generation = (existing.at(-1)?.generation ?? 0) + 1;
   const next = await generateIssuerKey(generation, now);
   // Write the new key first: a crash in between leaves two active keys, never none.
-  writeIssuerKey(dir, next);
+  writeNewIssuerKey(dir, next);
   for (const key of existing.filter((k) => k.status === "active")) {
     writeIssuerKey(dir, retireIssuerKey(key));
   }

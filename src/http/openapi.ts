@@ -41,6 +41,7 @@ const WHEN: Record<ErrorCode, string> = {
   INTERNAL: "Unexpected error",
   STORAGE_FULL: "The server's storage is full: retry once space has been freed (see Retry-After)",
   STORAGE_UNAVAILABLE: "The server's storage cannot be written for now: retry later (see Retry-After)",
+  NOT_READY: "This node is not ready to serve: `checks` says what is not (send requests to another node)",
 };
 
 /** One problem a route can answer: its code, optionally when (route-specific words) and the members it adds. */

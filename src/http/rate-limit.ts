@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { MemoryStore, rateLimiter } from "hono-rate-limiter";
+import { MemoryStore, rateLimiter, type Store } from "hono-rate-limiter";
 import type { RateLimitStore, ServiceContext } from "../services/deps.js";
+import { RATE_LIMIT_WINDOW_MS, sharedRateLimitCounters } from "../services/rate-limits.js";
 import type { AppEnv } from "./env.js";
 import { problemResponse } from "./problem.js";
 
@@ -45,7 +46,7 @@ function problem(c: Context<AppEnv>, retryAfter: number): Response {
   );
 }
 
-const WINDOW_MS = 60_000;
+const WINDOW_MS = RATE_LIMIT_WINDOW_MS;
 
 /**
  * The verify endpoints' hit counters, for the service state (ServiceState.verifyRateLimit): one store per service
@@ -69,17 +70,29 @@ export function createVerifyRateLimitStore(): RateLimitStore {
   };
 }
 
+/**
+ * The counters a limit counts with: in memory (one node: SQLite), or in the database, shared by every node
+ * (PostgreSQL), whose windows follow the context's clock. With the time that their reset times are measured against.
+ */
+function countersOf(ctx: ServiceContext, limiter: string): { store: Store<AppEnv>; now: () => number } {
+  if (ctx.store.dialect === "pg") {
+    return { store: sharedRateLimitCounters(ctx, limiter), now: () => ctx.clock().getTime() };
+  }
+  return { store: ctx.state.verifyRateLimit, now: () => Date.now() };
+}
+
 /** A limiter over the context's counters: cheap to build (the counters are the state), so built per request. */
 function limiterFor(ctx: ServiceContext, onLimited: OnLimited): MiddlewareHandler<AppEnv> {
+  const counters = countersOf(ctx, "verify");
   return rateLimiter<AppEnv>({
     windowMs: WINDOW_MS,
     limit: ctx.config.verify.rateLimitPerMinute,
     standardHeaders: "draft-6",
     keyGenerator: (c) => rateLimitKey(clientAddress(c)),
-    store: ctx.state.verifyRateLimit,
+    store: counters.store,
     handler: (c) => {
       const info = c.get("rateLimit" as never) as { resetTime?: Date } | undefined;
-      const reset = info?.resetTime ? Math.ceil((info.resetTime.getTime() - Date.now()) / 1000) : WINDOW_MS / 1000;
+      const reset = info?.resetTime ? Math.ceil((info.resetTime.getTime() - counters.now()) / 1000) : WINDOW_MS / 1000;
       return onLimited(c, Math.max(1, reset));
     },
   });

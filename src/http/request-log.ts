@@ -18,11 +18,20 @@ export function loggedPath(c: Context<AppEnv>): string {
     .join("/");
 }
 
-/** One JSON log line per request: method, route pattern, status, duration; never headers, bodies or query strings. */
+/** The probes a load balancer sends every few seconds: logged only when they do not answer 200. */
+const PROBES = new Set(["/healthz", "/readyz"]);
+
+/**
+ * One JSON log line per request: method, route pattern, status, duration; never headers, bodies or query strings.
+ * Health probes that pass are not logged (they would drown the rest).
+ */
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
+    if (c.res.status === 200 && PROBES.has(c.req.path)) {
+      return;
+    }
     c.var.ctx.logger.info("request", {
       requestId: c.get("requestId"),
       method: c.req.method,

@@ -1,8 +1,6 @@
 import type { LRUCache } from "lru-cache";
 import type { Artwork } from "../baking/artwork.js";
 import type { Config } from "../config.js";
-import type { DocumentLoader } from "../crypto/document-loader.js";
-import type { IssuerKeyring } from "../crypto/keyring.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import type { IssuerProfile } from "../domain/issuer.js";
 import type { Logger } from "../logger.js";
@@ -10,13 +8,20 @@ import type { Store } from "../storage/store.js";
 import type { Analysis } from "../verify/engine.js";
 import type { FetchRemote, StatusListCheck } from "../verify/environment.js";
 import type { Ob3SchemaValidator } from "../verify/schema-check.js";
+import type { KeyHolder } from "./key-holder.js";
 
 /** Everything a service needs, injected: no singletons, no clock or randomness of its own. */
 export type Deps = {
   config: Config;
   /** The database: reads through `store.conn()`, writes in `store.tx(…)` (storage/store.ts). */
   store: Store;
-  keyring: IssuerKeyring;
+  /**
+   * The issuer keys and what derives from them (keyring, JSON-LD loader of our DID document), replaced by a rotation
+   * without a restart: `await keys.fresh()` before signing or publishing, never a copy kept (key-holder.ts).
+   */
+  keys: KeyHolder;
+  /** This process's id, made at start: the holder of the leases it takes (cluster-jobs.ts). */
+  nodeId: string;
   catalog: Catalog;
   /** The artwork SVG templates from templates/ (badges per level, share card). */
   artwork: Artwork;
@@ -63,9 +68,9 @@ export type ServiceState = {
   ob3Schema: Ob3SchemaValidator;
   /**
    * Stored credentials' checks that depend only on their bytes and our keys (format, schema, proof, issuer), by
-   * document hash and `keyset` (a hash of our public keys): at most `config.caches.credentials`.
+   * document hash and the keys' `keyset` (a hash of our public keys): at most `config.caches.credentials`.
    */
-  storedChecks: { keyset: string; analyses: LRUCache<string, Analysis> };
+  storedChecks: { analyses: LRUCache<string, Analysis> };
   /** Badge PNGs by artwork version and mark (one per certification and state: never evicted). */
   badgePngs: Map<string, Promise<Buffer>>;
   /** Share cards and certificates by content ETag: at most `config.caches.renderedFiles`. */
@@ -74,9 +79,14 @@ export type ServiceState = {
   credentialPageParts: LRUCache<string, { qrSvg: string; shortUrl: string }>;
   /** Rendered credential pages by outcome (at most `config.caches.credentials`, 64 MB of HTML). */
   credentialPages: LRUCache<string, string>;
-  /** The verify endpoints' rate-limit counters, shared by all of them (`LAUREL_VERIFY_RATE_LIMIT`). */
+  /**
+   * The verify endpoints' rate-limit counters, shared by all of them (`LAUREL_VERIFY_RATE_LIMIT`), in memory: on
+   * PostgreSQL the counters are in the database instead, shared by every node (rate-limits.ts).
+   */
   verifyRateLimit: RateLimitStore;
+  /** Set once the process is stopping: /readyz answers 503 from then on. */
+  lifecycle: { shuttingDown: boolean };
 };
 
-/** Deps plus what is derived from them once at start (issuer Profile, JSON-LD loader), and the service's state. */
-export type ServiceContext = Deps & { issuer: IssuerProfile; documentLoader: DocumentLoader; state: ServiceState };
+/** Deps plus what is derived from them once at start (the issuer Profile), and the service's state. */
+export type ServiceContext = Deps & { issuer: IssuerProfile; state: ServiceState };

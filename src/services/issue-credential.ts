@@ -43,11 +43,13 @@ async function signIssue(ctx: ServiceContext, input: IssueCredentialInput, plan:
     results: input.decision?.results,
     credentialStatus: credentialStatusValue(plan.slots.map((slot) => statusListEntry(publicUrl, slot))),
   });
-  const signer = ctx.keyring.active;
+  // The newest key generation recorded (a rotation on another node is seen within LAUREL_KEYS_CHECK_SECONDS).
+  const keys = await ctx.keys.fresh();
+  const signer = keys.keyring.active;
   const document = await signDataIntegrity({
     credential: unsigned,
     signer,
-    documentLoader: ctx.documentLoader,
+    documentLoader: keys.documentLoader,
     now: plan.validFrom,
   });
   const jwt = await signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey });

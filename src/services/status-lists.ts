@@ -38,18 +38,19 @@ async function signAndStore(ctx: ServiceContext, listId: string): Promise<void> 
   }
   const now = ctx.clock();
   const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const keys = await ctx.keys.fresh();
   const unsigned = buildStatusListCredential({
     publicUrl: ctx.config.publicUrl,
     listId,
-    issuer: ctx.keyring.did,
+    issuer: keys.keyring.did,
     purpose: snapshot.purpose,
     encodedList: encodeStatusList(snapshot.setIndexes, snapshot.length),
     validFrom,
   });
   const signed = await signDataIntegrity({
     credential: unsigned,
-    signer: ctx.keyring.active,
-    documentLoader: ctx.documentLoader,
+    signer: keys.keyring.active,
+    documentLoader: keys.documentLoader,
     now: validFrom,
   });
   const document = JSON.stringify(signed);

@@ -95,7 +95,7 @@ export async function verifyPresentationForVcApi(
   if (nestsDeeperThan(presentation, MAX_JSON_DEPTH)) {
     throw validationError([{ path: field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
   }
-  const own = await checkPresentation(presentation, { signed, ...options }, verifyEnv(ctx));
+  const own = await checkPresentation(presentation, { signed, ...options }, await verifyEnv(ctx));
   const members = presentedCredentials(presentation);
   const decisive = decisiveChecks(options.checks);
   const credentials: VcApiVerifyResult[] = [];

@@ -9,6 +9,7 @@ import type { VerificationReport } from "../verify/report.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../verify/safe-json.js";
 import { formatCheck, skippedCheck } from "../verify/verdict.js";
 import type { ServiceContext } from "./deps.js";
+import type { IssuerKeys } from "./key-holder.js";
 import { getSignedStatusList } from "./status-lists.js";
 
 export type { VerifyInput } from "../verify/read-input.js";
@@ -35,16 +36,20 @@ const REMOTE_BUDGET = { maxFetches: 8, deadlineMs: 12_000 };
 
 const STATUS_LIST_PATH = /^\/status-lists\/([A-Za-z0-9_-]{1,100})$/;
 
-/** What the engine may consult, built per call so validity and status use the injected clock of that moment. */
-export function verifyEnv(ctx: ServiceContext): VerifyEnv {
+/**
+ * What the engine may consult, built per call so validity and status use the injected clock of that moment, and our
+ * keys as of the newest recorded generation (a credential signed by another node after a rotation verifies here too).
+ */
+export async function verifyEnv(ctx: ServiceContext, keys?: IssuerKeys): Promise<VerifyEnv> {
   const { publicUrl } = ctx.config;
+  const { keyring } = keys ?? (await ctx.keys.fresh());
   return {
     now: ctx.clock(),
     local: {
-      did: ctx.keyring.did,
+      did: keyring.did,
       publicUrl,
-      didDocument: ctx.keyring.didDocument,
-      jwks: ctx.keyring.jwks,
+      didDocument: keyring.didDocument,
+      jwks: keyring.jwks,
       statusListChecks: ctx.state.statusListChecks,
       // our own lists are read in process, never over HTTP
       statusList: async (url) => {
@@ -83,7 +88,7 @@ export async function verifyCredentialInput(
     if (stored) {
       return { ...stored, format: "url" };
     }
-    const env = verifyEnv(ctx);
+    const env = await verifyEnv(ctx);
     const missing: Analysis = {
       format: "url",
       fixed: [
@@ -104,7 +109,7 @@ export async function verifyRead(
   read: ReadCredential,
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
-  const env = verifyEnv(ctx);
+  const env = await verifyEnv(ctx);
   const analysis = await analyseCredential(read, env, { profile: options.profile ?? "open-badges" });
   return finishReport(analysis, env, options.recipientEmail);
 }
@@ -123,9 +128,10 @@ export async function verifyStoredCredential(
   if (!found) {
     return undefined;
   }
-  const { keyset, analyses } = ctx.state.storedChecks;
-  const key = `${createHash("sha256").update(found.document).digest("base64url")}:${keyset}`;
-  const env = verifyEnv(ctx);
+  const keys = await ctx.keys.fresh();
+  const { analyses } = ctx.state.storedChecks;
+  const key = `${createHash("sha256").update(found.document).digest("base64url")}:${keys.keyset}`;
+  const env = await verifyEnv(ctx, keys);
   let analysis = analyses.get(key);
   if (!analysis) {
     analysis = deepFreeze(

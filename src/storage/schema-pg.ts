@@ -260,3 +260,37 @@ export const evaluationsDue = pgTable(
   },
   (t) => [index("evaluations_due_marked_idx").on(t.markedAt, t.personEmail)],
 );
+
+/**
+ * Cluster-wide periodic work (the expiry and award sweeps): which node (`holder`, an id made at its start) runs the
+ * job named `name`, until when. The holder renews it while it runs; another node takes it over only once it expired.
+ */
+export const leases = pgTable("leases", {
+  name: text().primaryKey(),
+  holder: text().notNull(),
+  expiresAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+});
+
+/**
+ * Rate-limit counters shared by every node (PostgreSQL deployments): a client key's hits in its current fixed window,
+ * which starts at the client's first hit; windows that ended are deleted by the periodic clean-up.
+ */
+export const rateLimitWindows = pgTable(
+  "rate_limit_windows",
+  {
+    key: text().primaryKey(),
+    windowStart: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    hits: integer().notNull(),
+  },
+  (t) => [index("rate_limit_windows_start_idx").on(t.windowStart)],
+);
+
+/**
+ * The issuer key generations activated so far (`npm run keys:rotate`, or a node starting with a newer one in the keys
+ * folder): every node signs with the newest one recorded, reloading the shared keys folder when it sees a newer one.
+ */
+export const keyGenerations = pgTable("key_generations", {
+  generation: integer().primaryKey(),
+  activatedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  activatedBy: text().notNull(),
+});

@@ -246,3 +246,37 @@ export const evaluationsDue = sqliteTable(
   },
   (t) => [index("evaluations_due_marked_idx").on(t.markedAt, t.personEmail)],
 );
+
+/**
+ * Cluster-wide periodic work (the expiry and award sweeps): which node (`holder`, an id made at its start) runs the
+ * job named `name`, until when. The holder renews it while it runs; another node takes it over only once it expired.
+ */
+export const leases = sqliteTable("leases", {
+  name: text().primaryKey(),
+  holder: text().notNull(),
+  expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * Rate-limit counters shared by every node (PostgreSQL deployments): a client key's hits in its current fixed window,
+ * which starts at the client's first hit; windows that ended are deleted by the periodic clean-up.
+ */
+export const rateLimitWindows = sqliteTable(
+  "rate_limit_windows",
+  {
+    key: text().primaryKey(),
+    windowStart: integer({ mode: "timestamp_ms" }).notNull(),
+    hits: integer().notNull(),
+  },
+  (t) => [index("rate_limit_windows_start_idx").on(t.windowStart)],
+);
+
+/**
+ * The issuer key generations activated so far (`npm run keys:rotate`, or a node starting with a newer one in the keys
+ * folder): every node signs with the newest one recorded, reloading the shared keys folder when it sees a newer one.
+ */
+export const keyGenerations = sqliteTable("key_generations", {
+  generation: integer().primaryKey(),
+  activatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  activatedBy: text().notNull(),
+});

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
@@ -48,11 +49,29 @@ function sqlStateOf(error: unknown): string | undefined {
 }
 
 /**
+ * Whether the database at `url` holds Laurel's tables (has been migrated once): the operator commands refuse one that
+ * does not, as they refuse a missing SQLite file, instead of creating a fresh installation in a mistyped database.
+ */
+export async function hasLaurelSchema(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ found: boolean }>(
+      "select to_regclass('drizzle.__drizzle_migrations') is not null as found",
+    );
+    return result.rows[0]?.found === true;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Opens the PostgreSQL store of a multi-node deployment: a connection pool, migrations applied once across the
  * cluster. The repositories run on drizzle's pg builder with the PostgreSQL twin tables.
  */
 export async function openPgStore(url: string, options: { poolSize?: number } = {}): Promise<PgStore> {
   await migrateOnce(url);
+  const lastMigration = readMigrationFiles({ migrationsFolder: MIGRATIONS }).at(-1)?.folderMillis ?? 0;
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client's error (the server restarted) is reported by the next query; do not let it crash the process.
   pool.on("error", () => undefined);
@@ -104,6 +123,12 @@ export async function openPgStore(url: string, options: { poolSize?: number } = 
     },
     ping: async () => {
       await pool.query("select 1");
+    },
+    migrated: async () => {
+      const result = await pool.query<{ last: string | null }>(
+        "select max(created_at) as last from drizzle.__drizzle_migrations",
+      );
+      return Number(result.rows[0]?.last) >= lastMigration;
     },
     close: () => pool.end(),
   };

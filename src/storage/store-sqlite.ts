@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import * as schema from "./schema.js";
 import type { Conn, Query, Store, Tx } from "./store.js";
 
@@ -56,6 +57,7 @@ export function openSqliteStore(path: string): SqliteStore {
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   migrate(db, { migrationsFolder: MIGRATIONS });
+  const lastMigration = readMigrationFiles({ migrationsFolder: MIGRATIONS }).at(-1)?.folderMillis ?? 0;
   const shared = Object.assign(db as unknown as Query, {
     t: schema,
     engine: "sqlite" as const,
@@ -97,6 +99,10 @@ export function openSqliteStore(path: string): SqliteStore {
     lock: async () => undefined,
     ping: async () => {
       sqlite.prepare("select 1").get();
+    },
+    migrated: async () => {
+      const row = sqlite.prepare("select max(created_at) as last from __drizzle_migrations").get() as { last: unknown };
+      return Number(row.last) >= lastMigration;
     },
     close: async () => {
       await queue;

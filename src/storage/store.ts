@@ -44,5 +44,7 @@ export interface Store {
   lock(tx: Tx, key: string): Promise<void>;
   /** Answers when the database answers (`select 1`): the readiness probe. */
   ping(): Promise<void>;
+  /** Whether the database holds every migration this build knows (the readiness probe: restored from an old backup?). */
+  migrated(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -91,7 +91,7 @@ describe("private key material never leaves the keys", () => {
       const res = await adminGet(t, path);
       seen.push(await res.text(), JSON.stringify([...res.headers]));
     }
-    seen.push(...t.logLines, JSON.stringify(t.ctx.keyring));
+    seen.push(...t.logLines, JSON.stringify(t.ctx.keys.current().keyring));
     const everything = seen.join("\n");
     for (const secret of secrets) {
       expect(everything).not.toContain(secret);

@@ -35,8 +35,8 @@ const lab = (email: string) => ({
 
 /** Replaces the Data Integrity signer: `sign` decides, per call, whether to sign, fail or wait. */
 function interceptSigning(sign: (real: () => Promise<Uint8Array>) => Promise<Uint8Array>): void {
-  const active = t.ctx.keyring.active;
-  t.ctx.keyring.active = {
+  const active = t.ctx.keys.current().keyring.active;
+  t.ctx.keys.current().keyring.active = {
     ...active,
     signer: {
       ...active.signer,
@@ -253,7 +253,7 @@ describe("changes other than evidence", () => {
   it("are marked due with the change: an award that fails after it is made by the sweep", async () => {
     await trainerEvidence();
     let signatures = 0;
-    const signer = t.ctx.keyring.active;
+    const signer = t.ctx.keys.current().keyring.active;
     // the Associate is signed, the Trainer it completes is not (the signing device fails)
     interceptSigning((real) => (++signatures === 1 ? real() : Promise.reject(new Error("signing device unavailable"))));
     const issued = await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
@@ -261,7 +261,7 @@ describe("changes other than evidence", () => {
     expect(await trainerStatus()).toBe("eligible");
     expect(await dueRows()).toEqual([{ email: person.email, mark: expect.any(String) }]);
 
-    t.ctx.keyring.active = signer;
+    t.ctx.keys.current().keyring.active = signer;
     const run = await awardDueEvaluations(t.ctx);
     expect(run.awarded.map((a) => a.achievementId)).toEqual([TRAINER]);
     expect(await trainerStatus()).toBe("held");

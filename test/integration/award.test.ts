@@ -57,7 +57,11 @@ describe("evidence in, credential out", () => {
     expect(view.recipient).toEqual(person);
     expect(view.issuedBy).toBe("system:criteria");
     expect(
-      await verifyDataIntegrity({ credential: vc, documentLoader: t.ctx.documentLoader, now: t.clock.now() }),
+      await verifyDataIntegrity({
+        credential: vc,
+        documentLoader: t.ctx.keys.current().documentLoader,
+        now: t.clock.now(),
+      }),
     ).toEqual({
       verified: true,
     });

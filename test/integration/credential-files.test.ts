@@ -47,7 +47,7 @@ describe("baked badges", () => {
     expect(extracted.text).toBe(JSON.stringify(credential));
     const verified = await verifyDataIntegrity({
       credential: JSON.parse(extracted.text),
-      documentLoader: t.ctx.documentLoader,
+      documentLoader: t.ctx.keys.current().documentLoader,
       now: t.clock.now(),
     });
     expect(verified).toEqual({ verified: true });

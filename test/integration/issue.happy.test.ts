@@ -17,7 +17,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const verify = (credential: Record<string, unknown>) =>
-  verifyDataIntegrity({ credential, documentLoader: t.ctx.documentLoader, now: t.clock.now() });
+  verifyDataIntegrity({ credential, documentLoader: t.ctx.keys.current().documentLoader, now: t.clock.now() });
 
 describe("issuing a credential through the admin API", () => {
   it("returns a signed OpenBadgeCredential shaped exactly as OB 3.0 requires", async () => {
@@ -105,7 +105,10 @@ describe("issuing a credential through the admin API", () => {
 
   it("passes JSON-LD safe-mode expansion with only bundled contexts", async () => {
     const { credential } = await issue(t);
-    const expanded = await jsonld.expand(credential, { documentLoader: t.ctx.documentLoader, safe: true });
+    const expanded = await jsonld.expand(credential, {
+      documentLoader: t.ctx.keys.current().documentLoader,
+      safe: true,
+    });
     expect(expanded).toHaveLength(1);
   });
 

@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyDataIntegrity } from "../../src/crypto/data-integrity.js";
 import { ensureIssuerKeys, readIssuerKeys, rotateIssuerKeys } from "../../src/crypto/key-files.js";
 import { verifyVcJwt } from "../../src/crypto/vc-jwt.js";
-import { issue } from "../helpers/http.js";
+import { rotateIssuerKeyGeneration } from "../../src/services/key-rotation.js";
+import { recordKeyGeneration } from "../../src/storage/key-generations-repo.js";
+import { adminGet, issue } from "../helpers/http.js";
 import { makeTestApp, TEST_START, type TestApp } from "../helpers/make-app.js";
 
 let dir: string;
@@ -61,7 +63,7 @@ describe("key rotation", () => {
 
     const result = await verifyDataIntegrity({
       credential: old.credential,
-      documentLoader: after.ctx.documentLoader,
+      documentLoader: after.ctx.keys.current().documentLoader,
       now: after.clock.now(),
     });
     expect(result).toEqual({ verified: true });
@@ -78,10 +80,40 @@ describe("key rotation", () => {
     expect(
       await verifyDataIntegrity({
         credential: fresh.credential,
-        documentLoader: after.ctx.documentLoader,
+        documentLoader: after.ctx.keys.current().documentLoader,
         now: after.clock.now(),
       }),
     ).toEqual({ verified: true });
+  });
+
+  it("a rotation of the running service's keys folder is signed with at once, without a restart, and audited", async () => {
+    await ensureIssuerKeys(dir, TEST_START);
+    const app = await makeTestApp({ keys: readIssuerKeys(dir), env: { LAUREL_KEYS_DIR: dir } });
+    apps.push(app);
+    expect((await issue(app)).credential.proof[0].verificationMethod).toBe("did:web:badges.test#key-1");
+    const { next } = await rotateIssuerKeyGeneration(app.ctx, "cli:test");
+    expect(next.generation).toBe(2);
+    const fresh = await issue(app, { recipient: { email: "grace@example.org", name: "Grace Hopper" } });
+    expect(fresh.credential.proof[0].verificationMethod).toBe("did:web:badges.test#key-2");
+    const did = (await (await app.app.request("/.well-known/did.json")).json()) as { assertionMethod: string[] };
+    expect(did.assertionMethod).toEqual(["did:web:badges.test#key-1", "did:web:badges.test#key-2"]);
+    const audit = (await (await adminGet(app, "/admin/audit?action=keys.rotated")).json()) as {
+      items: Array<{ actor: string; target: { type: string; id: string } }>;
+    };
+    expect(audit.items.map((e) => [e.actor, e.target])).toEqual([["cli:test", { type: "issuer-key", id: "key-2" }]]);
+  });
+
+  it("refuses to rotate a keys folder older than the newest recorded generation (not the shared one)", async () => {
+    await ensureIssuerKeys(dir, TEST_START);
+    const app = await makeTestApp({ keys: readIssuerKeys(dir), env: { LAUREL_KEYS_DIR: dir } });
+    apps.push(app);
+    await app.store.tx((tx) =>
+      recordKeyGeneration(tx, { generation: 5, activatedAt: app.clock.now(), activatedBy: "cli:elsewhere" }),
+    );
+    await expect(rotateIssuerKeyGeneration(app.ctx, "cli:test")).rejects.toThrow(
+      /key generation 5 is recorded, but the keys folder .* holds generations up to 1/,
+    );
+    expect(readIssuerKeys(dir)).toHaveLength(1);
   });
 
   it("a corrupt key file stops loading with the file named", async () => {

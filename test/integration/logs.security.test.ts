@@ -139,8 +139,8 @@ describe("logs", () => {
   });
 
   it("mask an address or key that an error message quotes", async () => {
-    const active = t.ctx.keyring.active;
-    t.ctx.keyring.active = {
+    const active = t.ctx.keys.current().keyring.active;
+    t.ctx.keys.current().keyring.active = {
       ...active,
       signer: {
         ...active.signer,

@@ -197,6 +197,18 @@ const CASES: Case[] = [
   ["GET /achievements/{id}/image.svg", "NOT_FOUND", "GET /achievements/no-such-certification/image.svg"],
   ["GET /keys/{name}", "VALIDATION_FAILED", "GET /keys/nope"],
   ["GET /keys/{name}", "NOT_FOUND", "GET /keys/key-99"],
+  // operations
+  [
+    "GET /readyz",
+    "NOT_READY",
+    {
+      what: "while shutting down",
+      run: (x) => {
+        x.ctx.state.lifecycle.shuttingDown = true;
+        return Promise.resolve(x.app.request("/readyz"));
+      },
+    },
+  ],
   // verification
   ["POST /api/verify", "MALFORMED_JSON", "POST /api/verify {"],
   ["POST /api/verify", "VALIDATION_FAILED", "POST /api/verify {}"],
@@ -481,7 +493,13 @@ describe("the problems each route documents", () => {
     const doc = (await (await t.app.request("/openapi.json")).json()) as OpenApiDoc;
     const covered = new Set(CASES.map(([route]) => route));
     // routes that can only fail unexpectedly (500): nothing a client sends makes them answer a problem
-    const infallible = ["GET /achievements", "GET /issuer", "GET /.well-known/did.json", "GET /.well-known/jwks.json"];
+    const infallible = [
+      "GET /healthz",
+      "GET /achievements",
+      "GET /issuer",
+      "GET /.well-known/did.json",
+      "GET /.well-known/jwks.json",
+    ];
     const routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
     );

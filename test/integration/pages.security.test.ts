@@ -192,7 +192,7 @@ describe("links from an uploaded credential", () => {
         credentialSubject: { ...unsigned.credentialSubject, achievement },
       },
       signer: { signer: key.signer() } as never,
-      documentLoader: t.ctx.documentLoader,
+      documentLoader: t.ctx.keys.current().documentLoader,
       now: t.clock.now(),
     });
     const html = await upload(signed);

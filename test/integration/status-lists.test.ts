@@ -57,7 +57,7 @@ describe("GET /status-lists/{listId}", () => {
     expect(list["@context"]).toEqual(["https://www.w3.org/ns/credentials/v2"]);
     expect(list.id).toBe(`${TEST_PUBLIC_URL}/status-lists/1`);
     expect(list.type).toEqual(["VerifiableCredential", "BitstringStatusListCredential"]);
-    expect(list.issuer).toBe(t.ctx.keyring.did);
+    expect(list.issuer).toBe(t.ctx.keys.current().keyring.did);
     expect(list.credentialSubject).toMatchObject({
       id: `${TEST_PUBLIC_URL}/status-lists/1#list`,
       type: "BitstringStatusList",
@@ -70,17 +70,19 @@ describe("GET /status-lists/{listId}", () => {
         type: "DataIntegrityProof",
         cryptosuite: "eddsa-rdfc-2022",
         proofPurpose: "assertionMethod",
-        verificationMethod: t.ctx.keyring.active.verificationMethod,
+        verificationMethod: t.ctx.keys.current().keyring.active.verificationMethod,
       }),
     ]);
-    expect(await verifyDataIntegrity({ credential: list, documentLoader: t.ctx.documentLoader })).toEqual({
+    expect(
+      await verifyDataIntegrity({ credential: list, documentLoader: t.ctx.keys.current().documentLoader }),
+    ).toEqual({
       verified: true,
     });
     // A list with one more bit set than was signed no longer verifies.
     list.credentialSubject.encodedList = encodeStatusList([5]);
-    expect((await verifyDataIntegrity({ credential: list, documentLoader: t.ctx.documentLoader })).verified).toBe(
-      false,
-    );
+    expect(
+      (await verifyDataIntegrity({ credential: list, documentLoader: t.ctx.keys.current().documentLoader })).verified,
+    ).toBe(false);
   });
 
   it("sends short caching, a strong ETag, CORS, 304 on If-None-Match, and answers HEAD", async () => {

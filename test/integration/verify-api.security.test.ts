@@ -358,7 +358,7 @@ describe("a key that names a famous issuer as its controller (<issuer>#<key>)", 
     const forged = await signDataIntegrity({
       credential: { ...unsigned, issuer: { id: ISSUER, type: ["Profile"], name: "Famous University" } },
       signer: { signer: key.signer() } as never,
-      documentLoader: app.ctx.documentLoader,
+      documentLoader: app.ctx.keys.current().documentLoader,
       now: app.clock.now(),
     });
     return { forged, vm: key.id as string };

@@ -77,7 +77,7 @@ describe("POST /api/verify with our own credentials", () => {
     const forged = await signDataIntegrity({
       credential: unsigned,
       signer: stranger.active,
-      documentLoader: t.ctx.documentLoader,
+      documentLoader: t.ctx.keys.current().documentLoader,
       now: t.clock.now(),
     });
     const report = await verify({ credential: forged });

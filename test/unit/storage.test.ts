@@ -58,6 +58,8 @@ describe("openSqliteStore", () => {
       const backfill = journal.entries.find((e) => e.tag.endsWith("_evaluations_due_backfill"));
       first.sqlite.prepare("delete from __drizzle_migrations where created_at >= ?").run(backfill?.when);
       first.sqlite.exec("alter table evaluations_due drop column not_before");
+      // ... nor the tables of the cluster migration (0013)
+      first.sqlite.exec("drop table key_generations; drop table leases; drop table rate_limit_windows");
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

@@ -10,7 +10,7 @@ import { sendPage } from "../../send-page.js";
 
 const JsonDoc = z.record(z.string(), z.unknown());
 
-/** Public identity documents change only on key rotation (a restart): short public caching. */
+/** Public identity documents change only on key rotation: short public caching. */
 function sendDocument(c: Context<AppEnv>, body: object, contentType: string) {
   return c.json(body as Record<string, never>, 200, {
     "content-type": contentType,
@@ -78,9 +78,11 @@ const profileRoute = createRoute({
 });
 
 export function registerIdentity(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(didRoute, (c) => sendDocument(c, getDidDocument(c.var.ctx), "application/did+ld+json"));
-  app.openapi(jwksRoute, (c) => sendDocument(c, getJwks(c.var.ctx), "application/jwk-set+json"));
-  app.openapi(jwkRoute, (c) => sendDocument(c, getJwk(c.var.ctx, c.req.valid("param").name), "application/jwk+json"));
+  app.openapi(didRoute, async (c) => sendDocument(c, await getDidDocument(c.var.ctx), "application/did+ld+json"));
+  app.openapi(jwksRoute, async (c) => sendDocument(c, await getJwks(c.var.ctx), "application/jwk-set+json"));
+  app.openapi(jwkRoute, async (c) =>
+    sendDocument(c, await getJwk(c.var.ctx, c.req.valid("param").name), "application/jwk+json"),
+  );
   app.openapi(profileRoute, (c) => {
     const ctx = c.var.ctx;
     if (prefersHtml(c.req.header("accept"))) {
