@@ -8,6 +8,7 @@ import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
+import { registerDeliveries } from "./http/routes/admin/deliveries.js";
 import { registerEvents } from "./http/routes/admin/events.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
 import { registerLifecycle } from "./http/routes/admin/lifecycle.js";
@@ -18,6 +19,7 @@ import { registerCredentialFiles } from "./http/routes/public/credential-files.j
 import { registerPublicCredentials } from "./http/routes/public/credentials.js";
 import { registerHome } from "./http/routes/public/home.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
+import { registerPreferences } from "./http/routes/public/preferences.js";
 import { registerStatusLists } from "./http/routes/public/status-lists.js";
 import { registerVcApi } from "./http/routes/public/vc-api.js";
 import { registerVerifyApi } from "./http/routes/public/verify-api.js";
@@ -90,6 +92,7 @@ function registerPublicRoutes(app: OpenAPIHono<AppEnv>): void {
   registerVerifyPage(app);
   registerVerifyApi(app);
   registerVcApi(app);
+  registerPreferences(app);
 }
 
 /** The API-key routes under /admin. */
@@ -97,6 +100,7 @@ function registerAdminRoutes(app: OpenAPIHono<AppEnv>): void {
   registerAdminCredentials(app);
   registerLifecycle(app);
   registerEvents(app);
+  registerDeliveries(app);
   registerEvidence(app);
   registerProgress(app);
   registerAudit(app);

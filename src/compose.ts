@@ -8,13 +8,15 @@ import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
 import { ensureIssuerKeys, readIssuerKeys } from "./crypto/key-files.js";
 import { createKeyring, didDocuments, type IssuerKeyring } from "./crypto/keyring.js";
 import type { Catalog } from "./domain/catalog/parse-catalog.js";
+import type { EmailTemplates } from "./domain/email/messages.js";
 import { buildIssuerProfile, didWebFor } from "./domain/issuer.js";
 import { createVerifyRateLimitStore } from "./http/rate-limit.js";
-import { loadArtwork, loadCatalog } from "./load-templates.js";
+import { loadArtwork, loadCatalog, loadEmailTemplates } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
 import { syncAchievements } from "./storage/achievements-repo.js";
 import { openSqliteStore } from "./storage/store-sqlite.js";
+import { createSmtpSender, createWebhookPoster } from "./transports.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
 
@@ -42,6 +44,7 @@ export type ComposeOptions = {
   /** The catalog and artwork, when already loaded (tests load the templates once per worker). */
   catalog?: Catalog;
   artwork?: Artwork;
+  emailTemplates?: EmailTemplates;
   /** One compiled OB 3.0 schema shared by many contexts (tests: compiling it costs half a second). */
   ob3Schema?: Ob3SchemaValidator;
   clock?: () => Date;
@@ -55,7 +58,7 @@ export type ComposeOptions = {
 
 export type ComposedServices = {
   ctx: ServiceContext;
-  /** Closes the database (once every write transaction queued on it has finished). */
+  /** Closes the SMTP pool and the database (once every write transaction queued on it has finished). */
   close: () => Promise<void>;
   /** Whether the first key generation was generated now (keys: "create" on a folder without keys). */
   keysCreated: boolean;
@@ -124,6 +127,7 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   }
   const catalog = options.catalog ?? loadCatalog(config.templatesDir);
   const artwork = options.artwork ?? loadArtwork(config.templatesDir);
+  const emailTemplates = options.emailTemplates ?? loadEmailTemplates(config.templatesDir);
   const clock = options.clock ?? (() => new Date());
   const now = clock();
   const { keys, created } = await issuerKeys(config, options.keys, now);
@@ -138,6 +142,7 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   if (options.database !== "existing") {
     await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
   }
+  const smtp = config.delivery.smtpUrl ? createSmtpSender(config.delivery.smtpUrl) : undefined;
   const fetchRemote = options.fetchRemote === undefined ? createGuardedFetch() : options.fetchRemote;
   const deps: Deps = {
     config,
@@ -145,6 +150,9 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     keyring,
     catalog,
     artwork,
+    emailTemplates,
+    ...(smtp ? { sendMail: smtp.send } : {}),
+    postWebhook: createWebhookPoster(config.delivery.webhookAllowHosts),
     logger: options.logger,
     clock,
     newId: options.newId ?? (() => randomUUID()),
@@ -160,5 +168,9 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     documentLoader: createDocumentLoader(didDocuments(keyring.didDocument)),
     state: createServiceState(config, keyring, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
-  return { ctx, close: () => store.close(), keysCreated: created };
+  const close = async () => {
+    smtp?.close();
+    await store.close();
+  };
+  return { ctx, close, keysCreated: created };
 }

@@ -6,6 +6,8 @@ import { ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
 import { createLogger, type Logger } from "./logger.js";
 import { awardDueEvaluations } from "./services/award-due.js";
+import { runDelivery } from "./services/delivery.js";
+import { deliveryChannels } from "./services/delivery-channels.js";
 import type { ServiceContext } from "./services/deps.js";
 import { emitExpiringEvents } from "./services/events.js";
 
@@ -66,7 +68,10 @@ function startPeriodic(
   };
 }
 
-/** Expiry reminders due now (at start, then hourly), and the evaluations that never completed (at start, then every `LAUREL_AWARD_SWEEP_SECONDS`). */
+/**
+ * Expiry reminders due now (at start, then hourly), the evaluations that never completed (at start, then every
+ * `LAUREL_AWARD_SWEEP_SECONDS`), and delivery of e-mail and webhooks (every `LAUREL_DELIVERY_POLL_MS`).
+ */
 function startSweeps(ctx: ServiceContext, logger: Logger): Periodic[] {
   const expiry = startPeriodic(
     "expiry reminder sweep",
@@ -89,7 +94,19 @@ function startSweeps(ctx: ServiceContext, logger: Logger): Periodic[] {
     },
     logger,
   );
-  return [expiry, awards];
+  const channels = deliveryChannels(ctx);
+  const delivery = startPeriodic(
+    "delivery",
+    ctx.config.delivery.pollMs,
+    async () => {
+      const round = await runDelivery(ctx, channels);
+      if (round.attempted > 0) {
+        logger.info("deliveries attempted", { events: round.taken, messages: round.attempted });
+      }
+    },
+    logger,
+  );
+  return [expiry, awards, delivery];
 }
 
 /** One line saying why the server cannot listen (instead of the unhandled 'error' event's stack trace). */

@@ -411,6 +411,10 @@ const CASES: Case[] = [
   ["POST /admin/approvals/{id}/reject", "VALIDATION_FAILED", `POST /admin/approvals/${U}/reject {}`],
   // audit
   ["GET /admin/audit", "VALIDATION_FAILED", "GET /admin/audit?limit=0"],
+  // delivery
+  ["GET /admin/credentials/{id}/deliveries", "NOT_FOUND", `GET /admin/credentials/${U}/deliveries`],
+  ["GET /admin/credentials/{id}/deliveries", "VALIDATION_FAILED", "GET /admin/credentials/nope/deliveries"],
+  ["GET /admin/mail", "VALIDATION_FAILED", "GET /admin/mail?limit=0"],
 ];
 
 /** Sends a `METHOD /path [body]` line with the admin key, or runs the case's own request. */
