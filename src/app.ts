@@ -13,6 +13,7 @@ import { registerEvents } from "./http/routes/admin/events.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
 import { registerLifecycle } from "./http/routes/admin/lifecycle.js";
 import { registerProgress } from "./http/routes/admin/progress.js";
+import { registerWebhooks } from "./http/routes/admin/webhooks.js";
 import { registerDocs } from "./http/routes/docs.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
 import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
@@ -101,6 +102,7 @@ function registerAdminRoutes(app: OpenAPIHono<AppEnv>): void {
   registerLifecycle(app);
   registerEvents(app);
   registerDeliveries(app);
+  registerWebhooks(app);
   registerEvidence(app);
   registerProgress(app);
   registerAudit(app);

@@ -47,8 +47,11 @@ export type DeliveryChannel<Prepared = undefined> = {
   prepare?: (tx: Tx, message: MessageRow) => Promise<Prepared>;
   /** Attempts a message (outside any transaction). Throwing counts as a temporary failure. */
   attempt: (message: MessageRow, prepared: Prepared) => Promise<AttemptResult>;
-  /** Database work after an attempt was recorded (same transaction), e.g. an endpoint's failure streak. */
-  settled?: (tx: Tx, message: MessageRow, result: AttemptResult, at: Date) => Promise<void>;
+  /**
+   * Database work after an attempt was recorded (same transaction), e.g. an endpoint's failure streak; `state` is
+   * what became of the message (`failed` after a `retry` result: given up).
+   */
+  settled?: (tx: Tx, message: MessageRow, result: AttemptResult, at: Date, state: MessageRow["state"]) => Promise<void>;
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of channels whose prepared values differ
@@ -203,7 +206,7 @@ async function recordAttempt(
       attempts,
       finishedAt: state === "pending" ? null : at,
     });
-    await channel.settled?.(tx, message, result, at);
+    await channel.settled?.(tx, message, result, at, state);
   });
 }
 
