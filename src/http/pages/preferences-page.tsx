@@ -54,11 +54,11 @@ export function PreferencesPage(props: PreferencesPageProps) {
             {props.reminders ? "Stop expiry reminders" : "Send me expiry reminders again"}
           </button>
         </form>
+        <p class="muted">
+          Messages about a credential itself (when it is awarded, reissued, suspended or revoked) are always sent: they
+          tell you what happened to it.
+        </p>
       </div>
-      <p class="muted">
-        Messages about a credential itself (when it is awarded, reissued, suspended or revoked) are always sent: they
-        tell you what happened to it.
-      </p>
     </Layout>
   );
 }
