@@ -213,8 +213,9 @@ async function recordAttempt(
 export type DeliveryRound = { taken: number; attempted: number };
 
 /**
- * One round of periodic delivery for each channel: take new events and attempt what is due, until a pass finds
- * nothing (or after `maxPasses`, so one busy channel does not keep the others waiting too long).
+ * One round of periodic delivery: passes over the channels in turn (each takes new events and attempts what is due,
+ * one batch), until a pass finds nothing to do anywhere, or after `maxPasses` (the next round goes on). Taking turns
+ * keeps a busy channel from holding the others back.
  */
 export async function runDelivery(
   ctx: ServiceContext,
@@ -222,15 +223,17 @@ export async function runDelivery(
   maxPasses = 20,
 ): Promise<DeliveryRound> {
   const total: DeliveryRound = { taken: 0, attempted: 0 };
-  for (const channel of channels) {
-    for (let pass = 0; pass < maxPasses; pass++) {
+  for (let pass = 0; pass < maxPasses; pass++) {
+    let busy = false;
+    for (const channel of channels) {
       const taken = await takeEvents(ctx, channel);
       const attempted = await deliverDue(ctx, channel);
       total.taken += taken;
       total.attempted += attempted;
-      if (taken === 0 && attempted === 0) {
-        break;
-      }
+      busy ||= taken > 0 || attempted > 0;
+    }
+    if (!busy) {
+      break;
     }
   }
   return total;
