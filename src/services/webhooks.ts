@@ -1,8 +1,13 @@
 import { RETRY_FIRST_DELAY_MS } from "../domain/delivery/retry.js";
 import { AppError, validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
-import { attemptsOfTarget, failPendingMessages, type MessageRow } from "../storage/delivery-repo.js";
-import { type EventRow, findEventBySeq } from "../storage/events-repo.js";
+import {
+  attemptsOfTarget,
+  failPendingMessages,
+  type MessageRow,
+  scheduleMessageNow,
+} from "../storage/delivery-repo.js";
+import { type EventRow, findEventById, findEventBySeq } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import {
   deleteWebhookEndpoint,
@@ -139,6 +144,51 @@ export async function removeWebhookEndpoint(ctx: ServiceContext, id: string, act
     await failPendingMessages(tx, { channel: "webhook", target: id, now, why: "endpoint deleted" });
     await deleteWebhookEndpoint(tx, id);
     await appendAudit(tx, { at: now, actor, action: "webhook.deleted", targetType: "webhook", targetId: id });
+  });
+}
+
+/**
+ * Sends an event to an endpoint again, now, whatever became of it before (delivered, failed, never owed): a new run
+ * of attempts under the same webhook-id (the event id), so a receiver that already has it de-duplicates.
+ */
+export async function replayWebhook(
+  ctx: ServiceContext,
+  input: { id: string; eventId: string; actor: string },
+): Promise<{ messageId: string; eventId: string }> {
+  const now = ctx.clock();
+  return ctx.store.tx(async (tx) => {
+    const endpoint = await findWebhookEndpoint(tx, input.id);
+    if (!endpoint) {
+      throw new AppError("NOT_FOUND", `No webhook endpoint ${input.id}`);
+    }
+    if (!endpoint.enabled) {
+      throw new AppError("CONFLICT", `Webhook endpoint ${input.id} is disabled`);
+    }
+    const event = await findEventById(tx, input.eventId);
+    if (!event) {
+      throw new AppError("NOT_FOUND", `No event ${input.eventId}`);
+    }
+    const messageId = await scheduleMessageNow(tx, {
+      id: ctx.newId(),
+      channel: "webhook",
+      eventSeq: event.seq,
+      eventId: event.id,
+      credentialId: event.credentialId,
+      target: endpoint.id,
+      kind: event.type,
+      state: "pending",
+      attempts: 0,
+      scheduledAt: now,
+    });
+    await appendAudit(tx, {
+      at: now,
+      actor: input.actor,
+      action: "webhook.replayed",
+      targetType: "webhook",
+      targetId: endpoint.id,
+      details: { eventId: event.id },
+    });
+    return { messageId, eventId: event.id };
   });
 }
 

@@ -123,20 +123,23 @@ export async function failPendingMessages(
  * Schedules a message now, whatever became of it before (a replay): a new one when the channel never owed it, else
  * the same message pending again with a new run of attempts (its attempt log is kept).
  */
-export async function scheduleMessageNow(tx: Tx, row: MessageInsert & { scheduledAt: Date }): Promise<void> {
+export async function scheduleMessageNow(tx: Tx, row: MessageInsert & { scheduledAt: Date }): Promise<string> {
   const { outboundMessages: m } = tx.t;
-  await tx
+  const [scheduled] = await tx
     .insert(m)
     .values({ ...row, state: "pending", nextAttemptAt: row.scheduledAt })
     .onConflictDoUpdate({
       target: [m.channel, m.eventSeq, m.target],
       set: {
         state: "pending",
+        attempts: 0,
         scheduledAt: row.scheduledAt,
         nextAttemptAt: row.scheduledAt,
         finishedAt: null,
       },
-    });
+    })
+    .returning({ id: m.id });
+  return scheduled?.id ?? row.id;
 }
 
 export async function findMessage(db: Conn, id: string): Promise<MessageRow | undefined> {

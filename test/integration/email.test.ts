@@ -96,6 +96,25 @@ describe("e-mail without SMTP (the embedded default)", () => {
   });
 });
 
+describe("notices per certification", () => {
+  it("a definition's notices.revocation: false records the revocation notice as skipped, not sent", async () => {
+    t = await makeTestApp();
+    const get = t.ctx.catalog.get.bind(t.ctx.catalog);
+    t.ctx.catalog.get = (id) => {
+      const entry = get(id);
+      return entry && id === "gitlab-certified-associate" ? { ...entry, notices: { revocation: false } } : entry;
+    };
+    const c = await issue(t);
+    await lifecycle(t, c.id, "revoke", { reason: "error", reasonPublic: true });
+    await deliver();
+    expect((await deliveriesOf(c.id)).map((m) => [m.kind, m.state])).toEqual([
+      ["award", "delivered"],
+      ["revocation", "skipped"],
+    ]);
+    expect((await outbox()).map((m) => m.kind)).toEqual(["award"]);
+  });
+});
+
 describe("e-mail through a real SMTP server on loopback", () => {
   it("sends the award: subject, both parts, the inline badge, links to real routes", async () => {
     smtp = await startSmtpServer();

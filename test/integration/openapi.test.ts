@@ -425,6 +425,8 @@ const CASES: Case[] = [
   ["DELETE /admin/webhooks/{id}", "NOT_FOUND", `DELETE /admin/webhooks/${U}`],
   ["DELETE /admin/webhooks/{id}", "VALIDATION_FAILED", "DELETE /admin/webhooks/nope"],
   ["GET /admin/webhooks/{id}/deliveries", "NOT_FOUND", `GET /admin/webhooks/${U}/deliveries`],
+  ["POST /admin/webhooks/{id}/replay", "NOT_FOUND", `POST /admin/webhooks/${U}/replay {"eventId": "x"}`],
+  ["POST /admin/webhooks/{id}/replay", "VALIDATION_FAILED", `POST /admin/webhooks/${U}/replay {}`],
   ["GET /admin/webhooks/{id}/deliveries", "VALIDATION_FAILED", "GET /admin/webhooks/nope/deliveries"],
 ];
 

@@ -74,6 +74,16 @@ describe("webhooks", () => {
     expect(hit.headers["webhook-id"]).toBe(payload.data.id);
     expect(hit.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
 
+    // A replay sends the same event again, under the same webhook-id.
+    const replay = await adminPost(t, `/admin/webhooks/${endpoint.id}/replay`, { eventId: payload.data.id });
+    expect(replay.status).toBe(202);
+    await deliver();
+    expect(receiver.hits).toHaveLength(2);
+    expect(receiver.hits[1]?.headers["webhook-id"]).toBe(hit.headers["webhook-id"]);
+    expect(receiver.hits[1]?.body).toBe(hit.body);
+    const unknown = await adminPost(t, `/admin/webhooks/${endpoint.id}/replay`, { eventId: "nope" });
+    expect(unknown.status).toBe(404);
+
     // A tampered body fails verification.
     expect(() => verify(endpoint.secret, { ...hit, body: hit.body.replace(c.id, "someone-else") })).toThrow();
   });

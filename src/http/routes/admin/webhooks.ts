@@ -3,6 +3,7 @@ import {
   createWebhookEndpoint,
   listWebhookEndpointViews,
   removeWebhookEndpoint,
+  replayWebhook,
   webhookDeliveryLog,
 } from "../../../services/webhooks.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
@@ -129,6 +130,26 @@ const logRouteSpec = createRoute({
   },
 });
 
+const replayRouteSpec = createRoute({
+  method: "post",
+  path: "/admin/webhooks/{id}/replay",
+  tags: ["Webhooks"],
+  summary: "Send an event to an endpoint again",
+  description:
+    "Schedules the event for the endpoint now, whatever became of it before, under the same `webhook-id` (receivers " +
+    "de-duplicate); it is delivered and retried like any other call.",
+  security: bearerSecurity,
+  middleware: [requireApiScope("webhooks:manage")] as const,
+  request: { params: IdParams, body: jsonBody(z.object({ eventId: z.string().min(1).max(100) }).strict()) },
+  responses: {
+    202: {
+      description: "Scheduled",
+      content: { "application/json": { schema: z.object({ messageId: z.string(), eventId: z.string() }) } },
+    },
+    ...problems(...BODY_PROBLEMS, "NOT_FOUND", "CONFLICT", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
+  },
+});
+
 export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
   app.openapi(createRouteSpec, async (c) => {
     const created = await createWebhookEndpoint(c.var.ctx, { ...c.req.valid("json"), actor: actorOf(c.var.principal) });
@@ -138,6 +159,11 @@ export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
   app.openapi(deleteRouteSpec, async (c) => {
     await removeWebhookEndpoint(c.var.ctx, c.req.valid("param").id, actorOf(c.var.principal));
     return c.body(null, 204);
+  });
+  app.openapi(replayRouteSpec, async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    return c.json(await replayWebhook(c.var.ctx, { id, eventId: body.eventId, actor: actorOf(c.var.principal) }), 202);
   });
   app.openapi(logRouteSpec, async (c) => {
     const { id } = c.req.valid("param");
