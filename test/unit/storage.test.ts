@@ -58,6 +58,17 @@ describe("openSqliteStore", () => {
       const backfill = journal.entries.find((e) => e.tag.endsWith("_evaluations_due_backfill"));
       first.sqlite.prepare("delete from __drizzle_migrations where created_at >= ?").run(backfill?.when);
       first.sqlite.exec("alter table evaluations_due drop column not_before");
+      // …nor the delivery tables (migration 0013_delivery).
+      for (const table of [
+        "delivery_attempts",
+        "mail_outbox",
+        "outbound_messages",
+        "webhook_endpoints",
+        "preference_tokens",
+        "email_preferences",
+      ]) {
+        first.sqlite.exec(`drop table ${table}`);
+      }
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();
