@@ -8,10 +8,12 @@ import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
+import { registerDeliveries } from "./http/routes/admin/deliveries.js";
 import { registerEvents } from "./http/routes/admin/events.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
 import { registerLifecycle } from "./http/routes/admin/lifecycle.js";
 import { registerProgress } from "./http/routes/admin/progress.js";
+import { registerWebhooks } from "./http/routes/admin/webhooks.js";
 import { registerDocs } from "./http/routes/docs.js";
 import { registerHealth } from "./http/routes/health.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
@@ -19,6 +21,7 @@ import { registerCredentialFiles } from "./http/routes/public/credential-files.j
 import { registerPublicCredentials } from "./http/routes/public/credentials.js";
 import { registerHome } from "./http/routes/public/home.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
+import { registerPreferences } from "./http/routes/public/preferences.js";
 import { registerStatusLists } from "./http/routes/public/status-lists.js";
 import { registerVcApi } from "./http/routes/public/vc-api.js";
 import { registerVerifyApi } from "./http/routes/public/verify-api.js";
@@ -92,6 +95,7 @@ function registerPublicRoutes(app: OpenAPIHono<AppEnv>): void {
   registerVerifyPage(app);
   registerVerifyApi(app);
   registerVcApi(app);
+  registerPreferences(app);
 }
 
 /** The API-key routes under /admin. */
@@ -99,6 +103,8 @@ function registerAdminRoutes(app: OpenAPIHono<AppEnv>): void {
   registerAdminCredentials(app);
   registerLifecycle(app);
   registerEvents(app);
+  registerDeliveries(app);
+  registerWebhooks(app);
   registerEvidence(app);
   registerProgress(app);
   registerAudit(app);

@@ -6,9 +6,10 @@ import type { Config } from "./config.js";
 import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
 import { ensureIssuerKeys, readIssuerKeys } from "./crypto/key-files.js";
 import type { Catalog } from "./domain/catalog/parse-catalog.js";
+import type { EmailTemplates } from "./domain/email/messages.js";
 import { buildIssuerProfile, didWebFor } from "./domain/issuer.js";
 import { createVerifyRateLimitStore } from "./http/rate-limit.js";
-import { loadArtwork, loadCatalog } from "./load-templates.js";
+import { loadArtwork, loadCatalog, loadEmailTemplates } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
 import { buildIssuerKeys, createKeyHolder, recordActiveGeneration } from "./services/key-holder.js";
@@ -17,6 +18,7 @@ import { CopyMismatch, CopyRefused, type CopySummary, copyStore } from "./storag
 import type { Store } from "./storage/store.js";
 import { hasLaurelSchema, openPgStore } from "./storage/store-pg.js";
 import { openSqliteStore } from "./storage/store-sqlite.js";
+import { createSmtpSender, createWebhookPoster } from "./transports.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
 
@@ -46,6 +48,7 @@ export type ComposeOptions = {
   /** The catalog and artwork, when already loaded (tests load the templates once per worker). */
   catalog?: Catalog;
   artwork?: Artwork;
+  emailTemplates?: EmailTemplates;
   /** One compiled OB 3.0 schema shared by many contexts (tests: compiling it costs half a second). */
   ob3Schema?: Ob3SchemaValidator;
   clock?: () => Date;
@@ -61,7 +64,7 @@ export type ComposeOptions = {
 
 export type ComposedServices = {
   ctx: ServiceContext;
-  /** Closes the database (once every write transaction queued on it has finished). */
+  /** Closes the SMTP pool and the database (once every write transaction queued on it has finished). */
   close: () => Promise<void>;
   /** Whether the first key generation was generated now (keys: "create" on a folder without keys). */
   keysCreated: boolean;
@@ -152,6 +155,7 @@ export function redactedUrl(url: string): string {
 export async function composeServices(config: Config, options: ComposeOptions): Promise<ComposedServices> {
   const catalog = options.catalog ?? loadCatalog(config.templatesDir);
   const artwork = options.artwork ?? loadArtwork(config.templatesDir);
+  const emailTemplates = options.emailTemplates ?? loadEmailTemplates(config.templatesDir);
   const clock = options.clock ?? (() => new Date());
   const now = clock();
   if (options.database === "existing" && !config.databaseUrl && !existsSync(config.dbPath)) {
@@ -181,6 +185,7 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     await store.close();
     throw error;
   }
+  const smtp = config.delivery.smtpUrl ? createSmtpSender(config.delivery.smtpUrl) : undefined;
   const fetchRemote = options.fetchRemote === undefined ? createGuardedFetch() : options.fetchRemote;
   const deps: Deps = {
     config,
@@ -189,6 +194,9 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     nodeId,
     catalog,
     artwork,
+    emailTemplates,
+    ...(smtp ? { sendMail: smtp.send } : {}),
+    postWebhook: createWebhookPoster(config.delivery.webhookAllowHosts),
     logger: options.logger,
     clock,
     newId: options.newId ?? (() => randomUUID()),
@@ -203,7 +211,11 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     issuer: buildIssuerProfile(did, config.issuer),
     state: createServiceState(config, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
-  return { ctx, close: () => store.close(), keysCreated: created };
+  const close = async () => {
+    smtp?.close();
+    await store.close();
+  };
+  return { ctx, close, keysCreated: created };
 }
 
 export { CopyMismatch, CopyRefused, type CopySummary };

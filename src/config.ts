@@ -35,6 +35,45 @@ const DatabaseUrlSchema = z
   .refine((url) => url.pathname.length > 1, { error: "must name the database (postgres://host/<database>)" })
   .transform((url) => url.href);
 
+/** smtp:// or smtps:// with a host (user and password may be in it: the URL is never logged or echoed). */
+const SmtpUrlSchema = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    },
+    { error: "must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org:465" },
+  );
+
+const EmailSchema = z
+  .string()
+  .refine((value) => checkEmail(value).ok, "must be an email address")
+  .transform((value) => value.trim());
+
+/** Host names (or IP addresses) webhooks may reach although they are private or plain http: the operator's choice. */
+const HostListSchema = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ""),
+      )
+      .filter((h) => h.length > 0),
+  )
+  .refine((hosts) => hosts.every((h) => /^[a-z0-9.:-]{1,253}$/.test(h)), {
+    error: "must be a comma-separated list of host names or IP addresses (no scheme, port or path)",
+  });
+
 /** Every environment variable the service reads, with its default (only main.ts and cli/ pass the environment in). */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -47,11 +86,7 @@ const EnvSchema = z.object({
   LAUREL_TEMPLATES_DIR: z.string().trim().min(1).default("templates"),
   LAUREL_ISSUER_NAME: z.string().trim().min(1).default("Laurel Demo Issuer"),
   LAUREL_ISSUER_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-  LAUREL_ISSUER_EMAIL: z
-    .string()
-    .refine((value) => checkEmail(value).ok, "must be an email address")
-    .transform((value) => value.trim())
-    .optional(),
+  LAUREL_ISSUER_EMAIL: EmailSchema.optional(),
   LAUREL_ISSUER_IMAGE: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   LAUREL_ISSUER_DESCRIPTION: optionalText,
   LAUREL_LINKEDIN_ORG_ID: z
@@ -85,6 +120,14 @@ const EnvSchema = z.object({
   LAUREL_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
   LAUREL_CACHE_CREDENTIALS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   LAUREL_CACHE_FILES: z.coerce.number().int().min(1).max(100_000).default(500),
+  LAUREL_SMTP_URL: SmtpUrlSchema.optional(),
+  LAUREL_MAIL_FROM: EmailSchema.optional(),
+  LAUREL_MAIL_REPLY_TO: EmailSchema.optional(),
+  LAUREL_WEBHOOK_ALLOW_HOSTS: HostListSchema.optional(),
+  LAUREL_DELIVERY_RETRY_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  LAUREL_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(20),
+  LAUREL_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  LAUREL_DELIVERY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
 });
 
 export type IssuerSettings = {
@@ -117,6 +160,25 @@ export type CacheSettings = {
   renderedFiles: number;
 };
 
+/** The built-in delivery channels: e-mail (SMTP, or the local mail outbox) and webhooks. */
+export type DeliverySettings = {
+  /** Where e-mail is sent; absent: every message is kept in the local mail outbox (GET /admin/mail). */
+  smtpUrl?: string;
+  /** The From address (the issuer's name is its display name) and the optional Reply-To. */
+  mailFrom: string;
+  mailReplyTo?: string;
+  /** Hosts webhooks may reach at private addresses or over plain http (tests: their loopback receiver). */
+  webhookAllowHosts: string[];
+  /** How long a message that keeps failing temporarily is retried; an endpoint failing that long is disabled. */
+  retryHorizonHours: number;
+  /** Attempts after which a message that keeps failing temporarily is given up (dead-lettered: state failed). */
+  maxAttempts: number;
+  /** How long a worker holds the events and messages it took (one that dies leaves them to others after this). */
+  leaseSeconds: number;
+  /** How long an idle worker waits before looking for work again. */
+  pollMs: number;
+};
+
 export type Config = {
   port: number;
   host: string;
@@ -146,6 +208,7 @@ export type Config = {
   fiscalYearStartMonth: number;
   verify: VerifySettings;
   caches: CacheSettings;
+  delivery: DeliverySettings;
 };
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -196,5 +259,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       trustProxy: e.LAUREL_TRUST_PROXY,
     },
     caches: { credentials: e.LAUREL_CACHE_CREDENTIALS, renderedFiles: e.LAUREL_CACHE_FILES },
+    delivery: {
+      smtpUrl: e.LAUREL_SMTP_URL,
+      mailFrom: e.LAUREL_MAIL_FROM ?? e.LAUREL_ISSUER_EMAIL ?? `no-reply@${new URL(publicUrl).hostname}`,
+      mailReplyTo: e.LAUREL_MAIL_REPLY_TO,
+      webhookAllowHosts: e.LAUREL_WEBHOOK_ALLOW_HOSTS ?? [],
+      retryHorizonHours: e.LAUREL_DELIVERY_RETRY_HOURS,
+      maxAttempts: e.LAUREL_DELIVERY_MAX_ATTEMPTS,
+      leaseSeconds: e.LAUREL_DELIVERY_LEASE_SECONDS,
+      pollMs: e.LAUREL_DELIVERY_POLL_MS,
+    },
   };
 }

@@ -13,6 +13,8 @@ export const SCOPES = [
   "events:deliver",
   /** Read the audit log. */
   "audit:read",
+  /** Register, list and delete webhook endpoints, and read their delivery logs. */
+  "webhooks:manage",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

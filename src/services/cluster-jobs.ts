@@ -1,6 +1,8 @@
 import type { Logger } from "../logger.js";
 import { acquireLease, releaseLease } from "../storage/leases-repo.js";
 import { awardDueEvaluations } from "./award-due.js";
+import { runDelivery } from "./delivery.js";
+import { deliveryChannels } from "./delivery-channels.js";
 import type { ServiceContext } from "./deps.js";
 import { emitExpiringEvents } from "./events.js";
 import { pruneRateLimits } from "./rate-limits.js";
@@ -176,9 +178,10 @@ const RATE_LIMIT_PRUNE_MS = 60 * 1000;
 
 /**
  * The server's periodic work: expiry reminders due now (hourly), the evaluations that never completed (every
- * `LAUREL_AWARD_SWEEP_SECONDS`), and on PostgreSQL the clean-up of ended rate-limit windows (every minute).
+ * `LAUREL_AWARD_SWEEP_SECONDS`), delivery of e-mail and webhooks (every `LAUREL_DELIVERY_POLL_MS`), and on PostgreSQL the clean-up of ended rate-limit windows (every minute).
  */
 export function serverJobs(ctx: ServiceContext, logger: Logger = ctx.logger): ClusterJob[] {
+  const channels = deliveryChannels(ctx);
   const jobs: ClusterJob[] = [
     {
       name: "expiry-reminders",
@@ -198,6 +201,18 @@ export function serverJobs(ctx: ServiceContext, logger: Logger = ctx.logger): Cl
         // Another node's evaluations in flight are harmless: every award is exactly-once under the person lock.
         const now = ctx.clock().getTime();
         await awardDueEvaluations(ctx, { markedBefore: new Date(first ? now : now - DUE_SETTLE_MS) });
+      },
+    },
+    {
+      // e-mail and webhooks owed by the outbox's events: claims and message leases would make a second runner
+      // harmless, and one at a time is enough
+      name: "delivery",
+      everyMs: ctx.config.delivery.pollMs,
+      run: async () => {
+        const round = await runDelivery(ctx, channels);
+        if (round.attempted > 0) {
+          logger.info("deliveries attempted", { events: round.taken, messages: round.attempted });
+        }
       },
     },
   ];

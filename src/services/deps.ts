@@ -2,6 +2,7 @@ import type { LRUCache } from "lru-cache";
 import type { Artwork } from "../baking/artwork.js";
 import type { Config } from "../config.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
+import type { EmailTemplates } from "../domain/email/messages.js";
 import type { IssuerProfile } from "../domain/issuer.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../storage/store.js";
@@ -9,6 +10,7 @@ import type { Analysis } from "../verify/engine.js";
 import type { FetchRemote, StatusListCheck } from "../verify/environment.js";
 import type { Ob3SchemaValidator } from "../verify/schema-check.js";
 import type { KeyHolder } from "./key-holder.js";
+import type { PostWebhook, SendMail } from "./outbound.js";
 
 /** Everything a service needs, injected: no singletons, no clock or randomness of its own. */
 export type Deps = {
@@ -32,6 +34,12 @@ export type Deps = {
   /** A uniformly random integer in [0, maxExclusive): status list indexes are drawn with it. */
   randomInt: (maxExclusive: number) => number;
   logger: Logger;
+  /** The e-mail templates from templates/emails (checked when loaded). */
+  emailTemplates: EmailTemplates;
+  /** SMTP (LAUREL_SMTP_URL); unset: every e-mail is kept in the local mail outbox instead (GET /admin/mail). */
+  sendMail?: SendMail;
+  /** Signs and posts a webhook through the guarded network rules (https, public addresses, the allow-list). */
+  postWebhook: PostWebhook;
   /** The guarded network fetch of the verifier (did:web, https keys, others' status lists); unset: never fetches. */
   fetchRemote?: FetchRemote;
 };

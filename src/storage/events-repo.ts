@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, gt, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, gte, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
@@ -111,4 +111,36 @@ export async function acknowledgeEvents(
     )
     .returning({ seq: eventDeliveries.eventSeq });
   return rows.map((r) => r.seq).sort((a, b) => a - b);
+}
+
+/** One event by its sequence number. */
+export async function findEventBySeq(db: Conn, seq: number): Promise<EventRow | undefined> {
+  const { events } = db.t;
+  const [row] = await db.select().from(events).where(eq(events.seq, seq)).limit(1);
+  return row;
+}
+
+/** One event by its id. */
+export async function findEventById(db: Conn, id: string): Promise<EventRow | undefined> {
+  const { events } = db.t;
+  const [row] = await db.select().from(events).where(eq(events.id, id)).limit(1);
+  return row;
+}
+
+/** Events that occurred at or after `since`, of these types (all when empty), oldest first. */
+export async function eventsSince(
+  db: Conn,
+  query: { since: Date; types: string[]; limit: number },
+): Promise<EventRow[]> {
+  const { events } = db.t;
+  const filters: SQL[] = [gte(events.occurredAt, query.since)];
+  if (query.types.length > 0) {
+    filters.push(inArray(events.type, query.types));
+  }
+  return db
+    .select()
+    .from(events)
+    .where(and(...filters))
+    .orderBy(asc(events.seq))
+    .limit(query.limit);
 }

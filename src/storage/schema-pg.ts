@@ -294,3 +294,117 @@ export const keyGenerations = pgTable("key_generations", {
   activatedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
   activatedBy: text().notNull(),
 });
+
+/**
+ * What a built-in delivery channel owes for one outbox event: an e-mail to its recipient, or one webhook endpoint's
+ * call (see schema.ts).
+ */
+export const outboundMessages = pgTable(
+  "outbound_messages",
+  {
+    id: text().primaryKey(),
+    channel: text({ enum: ["email", "webhook"] }).notNull(),
+    eventSeq: bigint({ mode: "number" })
+      .notNull()
+      .references(() => events.seq),
+    eventId: text().notNull(),
+    credentialId: text(),
+    target: text().notNull(),
+    kind: text().notNull(),
+    state: text({ enum: ["pending", "delivered", "failed", "skipped"] }).notNull(),
+    attempts: integer().notNull().default(0),
+    scheduledAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    nextAttemptAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+    leaseToken: text(),
+    leaseUntil: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+    finishedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("outbound_messages_event_target_unique").on(t.channel, t.eventSeq, t.target),
+    index("outbound_messages_due_idx").on(t.channel, t.state, t.nextAttemptAt),
+    index("outbound_messages_credential_idx").on(t.credentialId),
+  ],
+);
+
+/** Every attempt at an outbound message (see schema.ts). */
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    seq: bigint({ mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    messageId: text()
+      .notNull()
+      .references(() => outboundMessages.id),
+    channel: text({ enum: ["email", "webhook"] }).notNull(),
+    target: text().notNull(),
+    eventId: text().notNull(),
+    attemptedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    outcome: text({ enum: ["delivered", "retry", "failed", "skipped"] }).notNull(),
+    code: integer(),
+    answer: text().notNull(),
+    latencyMs: integer().notNull(),
+  },
+  (t) => [
+    index("delivery_attempts_message_idx").on(t.messageId, t.seq),
+    index("delivery_attempts_target_idx").on(t.channel, t.target, t.seq),
+  ],
+);
+
+/** Webhook endpoints (see schema.ts). */
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  id: text().primaryKey(),
+  url: text().notNull(),
+  description: text(),
+  eventTypes: json().$type<string[]>().notNull(),
+  secret: text().notNull(),
+  enabled: boolean().notNull(),
+  createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  updatedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  failingSince: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  disabledAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  disabledReason: text(),
+});
+
+/** The embedded default's mail outbox (see schema.ts). */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    seq: bigint({ mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    messageId: text()
+      .notNull()
+      .references(() => outboundMessages.id),
+    credentialId: text(),
+    kind: text().notNull(),
+    to: text().notNull(),
+    from: text().notNull(),
+    replyTo: text(),
+    subject: text().notNull(),
+    text: text().notNull(),
+    html: text().notNull(),
+    headers: json().$type<Record<string, string>>().notNull(),
+    attachments: json().$type<Array<{ filename: string; contentType: string; cid?: string; size: number }>>().notNull(),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("mail_outbox_message_unique").on(t.messageId)],
+);
+
+/** A recipient's e-mail choices (see schema.ts). */
+export const emailPreferences = pgTable("email_preferences", {
+  recipientId: text()
+    .primaryKey()
+    .references(() => recipients.id),
+  reminders: boolean().notNull(),
+  updatedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+});
+
+/** The links to a recipient's preference page (see schema.ts). */
+export const preferenceTokens = pgTable(
+  "preference_tokens",
+  {
+    tokenHash: text().primaryKey(),
+    recipientId: text()
+      .notNull()
+      .references(() => recipients.id),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  },
+  (t) => [index("preference_tokens_recipient_idx").on(t.recipientId)],
+);

@@ -280,3 +280,129 @@ export const keyGenerations = sqliteTable("key_generations", {
   activatedAt: integer({ mode: "timestamp_ms" }).notNull(),
   activatedBy: text().notNull(),
 });
+
+/**
+ * What a built-in delivery channel owes for one outbox event: an e-mail to its recipient, or one webhook endpoint's
+ * call. Created when the channel takes the event from the outbox (once per channel, event and target). Its retry
+ * schedule is kept here (`nextAttemptAt`), so a restart resumes it; a worker holds it by `leaseToken` until
+ * `leaseUntil` while it attempts it, and one that dies leaves it to be taken again once the lease ends.
+ */
+export const outboundMessages = sqliteTable(
+  "outbound_messages",
+  {
+    id: text().primaryKey(),
+    channel: text({ enum: ["email", "webhook"] }).notNull(),
+    eventSeq: integer()
+      .notNull()
+      .references(() => events.seq),
+    eventId: text().notNull(),
+    credentialId: text(),
+    /** E-mail: the recipient's address; webhook: the endpoint's id. */
+    target: text().notNull(),
+    /** E-mail: award, reissue, reminder, revocation or suspension; webhook: the event type. */
+    kind: text().notNull(),
+    state: text({ enum: ["pending", "delivered", "failed", "skipped"] }).notNull(),
+    attempts: integer().notNull().default(0),
+    /** When its current run of attempts began (creation, or a replay): the retry horizon counts from here. */
+    scheduledAt: integer({ mode: "timestamp_ms" }).notNull(),
+    /** When it is next due; null once delivered, failed or skipped. */
+    nextAttemptAt: integer({ mode: "timestamp_ms" }),
+    leaseToken: text(),
+    leaseUntil: integer({ mode: "timestamp_ms" }),
+    finishedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("outbound_messages_event_target_unique").on(t.channel, t.eventSeq, t.target),
+    index("outbound_messages_due_idx").on(t.channel, t.state, t.nextAttemptAt),
+    index("outbound_messages_credential_idx").on(t.credentialId),
+  ],
+);
+
+/** Every attempt at an outbound message, kept: when, its outcome, the server's answer (SMTP reply, HTTP status). */
+export const deliveryAttempts = sqliteTable(
+  "delivery_attempts",
+  {
+    seq: integer().primaryKey({ autoIncrement: true }),
+    messageId: text()
+      .notNull()
+      .references(() => outboundMessages.id),
+    channel: text({ enum: ["email", "webhook"] }).notNull(),
+    target: text().notNull(),
+    eventId: text().notNull(),
+    attemptedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    outcome: text({ enum: ["delivered", "retry", "failed", "skipped"] }).notNull(),
+    /** The SMTP reply code or HTTP status; null when there was no answer (connection error, refused address). */
+    code: integer(),
+    /** The first bytes of the answer, or what went wrong. */
+    answer: text().notNull(),
+    latencyMs: integer().notNull(),
+  },
+  (t) => [
+    index("delivery_attempts_message_idx").on(t.messageId, t.seq),
+    index("delivery_attempts_target_idx").on(t.channel, t.target, t.seq),
+  ],
+);
+
+/** Webhook endpoints (Standard Webhooks): the signing secret is kept to sign with, and shown only at creation. */
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  id: text().primaryKey(),
+  url: text().notNull(),
+  description: text(),
+  /** Event types it receives; empty: every type. */
+  eventTypes: text({ mode: "json" }).$type<string[]>().notNull(),
+  secret: text().notNull(),
+  enabled: integer({ mode: "boolean" }).notNull(),
+  createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+  updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  /** Set at a failed attempt after a success (or the first), cleared by a success: failing for the whole horizon disables it. */
+  failingSince: integer({ mode: "timestamp_ms" }),
+  disabledAt: integer({ mode: "timestamp_ms" }),
+  disabledReason: text(),
+});
+
+/** The embedded default: without LAUREL_SMTP_URL, each e-mail is kept here, exactly as it would have been sent. */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    seq: integer().primaryKey({ autoIncrement: true }),
+    messageId: text()
+      .notNull()
+      .references(() => outboundMessages.id),
+    credentialId: text(),
+    kind: text().notNull(),
+    to: text().notNull(),
+    from: text().notNull(),
+    replyTo: text(),
+    subject: text().notNull(),
+    text: text().notNull(),
+    html: text().notNull(),
+    headers: text({ mode: "json" }).$type<Record<string, string>>().notNull(),
+    attachments: text({ mode: "json" })
+      .$type<Array<{ filename: string; contentType: string; cid?: string; size: number }>>()
+      .notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("mail_outbox_message_unique").on(t.messageId)],
+);
+
+/** A recipient's e-mail choices: reminders may be turned off (award and revocation notices are always sent). */
+export const emailPreferences = sqliteTable("email_preferences", {
+  recipientId: text()
+    .primaryKey()
+    .references(() => recipients.id),
+  reminders: integer({ mode: "boolean" }).notNull(),
+  updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
+/** The links to a recipient's preference page, one per reminder sent; only a SHA-256 of each token is kept. */
+export const preferenceTokens = sqliteTable(
+  "preference_tokens",
+  {
+    tokenHash: text().primaryKey(),
+    recipientId: text()
+      .notNull()
+      .references(() => recipients.id),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("preference_tokens_recipient_idx").on(t.recipientId)],
+);

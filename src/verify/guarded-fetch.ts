@@ -1,8 +1,13 @@
 import { lookup as dnsLookup } from "node:dns/promises";
-import type { IncomingMessage } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { BlockList, isIP, type LookupFunction } from "node:net";
 import { type FetchRemote, RemoteFetchError } from "./environment.js";
+
+/** Refused by the policy (not https, a private address, credentials in the URL): trying again changes nothing. */
+export class RemoteRefusedError extends RemoteFetchError {
+  override name = "RemoteRefusedError";
+}
 
 /** Addresses a public verifier must never reach on a visitor's behalf (RFC 6890 special-purpose and private ranges). */
 const FORBIDDEN = new BlockList();
@@ -80,22 +85,7 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): FetchRemo
   const allowed = options.addressAllowed ?? isPublicAddress;
   const send = options.request ?? httpsRequest;
 
-  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    resolve(hostname)
-      .then((addresses) => {
-        const refused = addresses.find((a) => !allowed(a.address));
-        if (addresses.length === 0 || refused) {
-          throw new RemoteFetchError(`${hostname} resolves to a private or reserved address`);
-        }
-        if (lookupOptions.all) {
-          callback(null, addresses);
-        } else {
-          const first = addresses[0] as ResolvedAddress;
-          callback(null, first.address, first.family);
-        }
-      })
-      .catch((error: Error) => callback(error as NodeJS.ErrnoException, "", 0));
-  };
+  const lookup = checkedLookup(resolve, allowed);
 
   const getOnce = (url: URL, deadline: number) =>
     new Promise<{ status: number; location?: string; body: string }>((resolvePromise, reject) => {
@@ -166,21 +156,144 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): FetchRemo
   };
 }
 
-/** Only https URLs without credentials, and IP literals only when public. */
-function checkUrl(address: string): URL {
+/**
+ * A DNS lookup that connects only to checked addresses: every address the name resolves to must be allowed (one
+ * private address among public ones refuses the name), and the connection uses an address from this one answer, so a
+ * second lookup cannot rebind it.
+ */
+function checkedLookup(
+  resolve: (hostname: string) => Promise<ResolvedAddress[]>,
+  allowed: (address: string) => boolean,
+): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
+    resolve(hostname)
+      .then((addresses) => {
+        const refused = addresses.find((a) => !allowed(a.address));
+        if (addresses.length === 0 || refused) {
+          throw new RemoteRefusedError(`${hostname} resolves to a private or reserved address`);
+        }
+        if (lookupOptions.all) {
+          callback(null, addresses);
+        } else {
+          const first = addresses[0] as ResolvedAddress;
+          callback(null, first.address, first.family);
+        }
+      })
+      .catch((error: Error) => callback(error as NodeJS.ErrnoException, "", 0));
+  };
+}
+
+/** Only https URLs without credentials, and IP literals only when public (or, `allowed`, any http(s) URL's host). */
+function checkUrl(address: string, allowedHost?: (host: string) => boolean): URL {
   if (!URL.canParse(address)) {
-    throw new RemoteFetchError(`${address} is not a URL`);
+    throw new RemoteRefusedError(`${address} is not a URL`);
   }
   const url = new URL(address);
-  if (url.protocol !== "https:") {
-    throw new RemoteFetchError(`only https addresses are fetched, not ${url.protocol}`);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const listed = allowedHost?.(host) ?? false;
+  if (url.protocol !== "https:" && !(listed && url.protocol === "http:")) {
+    throw new RemoteRefusedError(`only https addresses are fetched, not ${url.protocol}`);
   }
   if (url.username || url.password) {
-    throw new RemoteFetchError("addresses with credentials are not fetched");
+    throw new RemoteRefusedError("addresses with credentials are not fetched");
   }
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (isIP(host) && !isPublicAddress(host)) {
-    throw new RemoteFetchError(`${host} is a private or reserved address`);
+  if (!listed && isIP(host) && !isPublicAddress(host)) {
+    throw new RemoteRefusedError(`${host} is a private or reserved address`);
   }
   return url;
+}
+
+/** What a webhook receiver answered: its status and the first bytes of its body. */
+export type GuardedPostAnswer = { status: number; body: string };
+
+/** POSTs a body; rejects with RemoteRefusedError (policy: never retry) or RemoteFetchError (no answer). */
+export type GuardedPost = (
+  url: string,
+  request: { headers: Record<string, string>; body: string },
+) => Promise<GuardedPostAnswer>;
+
+export type GuardedPostOptions = {
+  /**
+   * Host names (or IP addresses) the operator allowed explicitly: they may be reached over plain http and at private
+   * addresses (an internal relay; the tests' loopback receiver). Every other host: https to public addresses only.
+   */
+  allowHosts?: readonly string[];
+  timeoutMs?: number;
+  /** How much of the answer is read: it is recorded, never used. */
+  answerBytes?: number;
+  resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
+};
+
+/**
+ * The webhook sender's way onto the network, under the verifier's rules: https to public addresses only (unless the
+ * host is on the allow-list), DNS resolved and checked here, a timeout over the whole exchange, no redirect followed
+ * (a 3xx is an answer like any other), and only the first bytes of the answer read.
+ */
+export function createGuardedPost(options: GuardedPostOptions = {}): GuardedPost {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const answerBytes = options.answerBytes ?? 1024;
+  const resolve = options.resolve ?? ((host: string) => dnsLookup(host, { all: true, verbatim: true }));
+  const listed = new Set((options.allowHosts ?? []).map((h) => h.toLowerCase()));
+  const hostAllowed = (host: string) => listed.has(host.toLowerCase());
+  const publicOnly = checkedLookup(resolve, isPublicAddress);
+  const anyAddress = checkedLookup(resolve, () => true);
+
+  return (address, request) =>
+    new Promise<GuardedPostAnswer>((resolvePromise, reject) => {
+      let url: URL;
+      try {
+        url = checkUrl(address, hostAllowed);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      const host = url.hostname.replace(/^\[|\]$/g, "");
+      const send = url.protocol === "http:" ? httpRequest : httpsRequest;
+      const body = Buffer.from(request.body, "utf8");
+      const req = send(
+        {
+          protocol: url.protocol,
+          hostname: host,
+          port: url.port || undefined,
+          path: `${url.pathname}${url.search}`,
+          method: "POST",
+          headers: { ...request.headers, "content-length": String(body.length), "accept-encoding": "identity" },
+          lookup: hostAllowed(host) ? anyAddress : publicOnly,
+          timeout: timeoutMs,
+          servername: isIP(host) ? undefined : host,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          let settled = false;
+          const finish = () => {
+            if (!settled) {
+              settled = true;
+              clearTimeout(timer);
+              resolvePromise({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).subarray(0, answerBytes).toString("utf8"),
+              });
+            }
+          };
+          res.on("data", (chunk: Buffer) => {
+            chunks.push(chunk);
+            size += chunk.length;
+            if (size >= answerBytes) {
+              finish();
+              res.destroy();
+            }
+          });
+          res.on("end", finish);
+          res.on("error", finish);
+        },
+      );
+      const timer = setTimeout(() => req.destroy(new RemoteFetchError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      req.on("timeout", () => req.destroy(new RemoteFetchError(`no answer within ${timeoutMs} ms`)));
+      req.on("error", (error: Error) => {
+        clearTimeout(timer);
+        reject(error instanceof RemoteFetchError ? error : new RemoteFetchError(error.message));
+      });
+      req.end(body);
+    });
 }

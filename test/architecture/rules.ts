@@ -137,7 +137,7 @@ export const LAYERS: Record<string, Layer> = {
   },
   /** The composition root: builds the service context from config (keys, database, catalog, artwork). */
   root: {
-    paths: ["src/compose.ts", "src/bootstrap.ts", "src/load-templates.ts"],
+    paths: ["src/compose.ts", "src/bootstrap.ts", "src/load-templates.ts", "src/transports.ts"],
     layers: ["*"],
     packages: ["*"],
     builtins: ["node:*"],

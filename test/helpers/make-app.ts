@@ -3,7 +3,7 @@ import { composeServices, loadOb3SchemaValidator } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
 import { generateIssuerKey, type StoredIssuerKey } from "../../src/crypto/issuer-keys.js";
 import type { Catalog } from "../../src/domain/catalog/parse-catalog.js";
-import { loadArtwork, loadCatalog } from "../../src/load-templates.js";
+import { loadArtwork, loadCatalog, loadEmailTemplates } from "../../src/load-templates.js";
 import { createLogger } from "../../src/logger.js";
 import { createApiKey } from "../../src/services/api-keys.js";
 import type { Store } from "../../src/storage/store.js";
@@ -17,6 +17,7 @@ export const TEST_START = new Date("2026-03-02T09:30:00.250Z");
 // Read once per test file: the templates, and the OB 3.0 schema (compiled on first use, half a second).
 let catalog: Catalog | undefined;
 const artwork = loadArtwork("templates");
+const emailTemplates = loadEmailTemplates("templates");
 const ob3Schema = loadOb3SchemaValidator();
 
 /**
@@ -54,6 +55,7 @@ export async function makeTestApp(
     keys,
     catalog: { ...catalog },
     artwork,
+    emailTemplates,
     ob3Schema,
     clock: clock.now,
     // the verifier's network: none unless a test answers it (e.g. from a map of documents)

@@ -138,7 +138,7 @@ const json = (body: unknown) => (typeof body === "string" ? body : JSON.stringif
 /** A request as a client sends it: JSON by default, with the test admin key unless `token` says otherwise. */
 function send(
   x: TestApp,
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "DELETE",
   path: string,
   options: { body?: unknown; token?: string | null; contentType?: string } = {},
 ): Promise<Response> {
@@ -421,6 +421,23 @@ const CASES: Case[] = [
   ["POST /admin/approvals/{id}/reject", "VALIDATION_FAILED", `POST /admin/approvals/${U}/reject {}`],
   // audit
   ["GET /admin/audit", "VALIDATION_FAILED", "GET /admin/audit?limit=0"],
+  // delivery
+  ["GET /admin/credentials/{id}/deliveries", "NOT_FOUND", `GET /admin/credentials/${U}/deliveries`],
+  ["GET /admin/credentials/{id}/deliveries", "VALIDATION_FAILED", "GET /admin/credentials/nope/deliveries"],
+  ["GET /admin/mail", "VALIDATION_FAILED", "GET /admin/mail?limit=0"],
+  ["POST /admin/webhooks", "VALIDATION_FAILED", `POST /admin/webhooks {"url": "http://10.0.0.1/x"}`],
+  ["POST /admin/webhooks", "MALFORMED_JSON", "POST /admin/webhooks {"],
+  [
+    "GET /admin/webhooks",
+    "UNAUTHENTICATED",
+    { what: "no key", run: (x) => send(x, "GET", "/admin/webhooks", { token: null }) },
+  ],
+  ["DELETE /admin/webhooks/{id}", "NOT_FOUND", `DELETE /admin/webhooks/${U}`],
+  ["DELETE /admin/webhooks/{id}", "VALIDATION_FAILED", "DELETE /admin/webhooks/nope"],
+  ["GET /admin/webhooks/{id}/deliveries", "NOT_FOUND", `GET /admin/webhooks/${U}/deliveries`],
+  ["POST /admin/webhooks/{id}/replay", "NOT_FOUND", `POST /admin/webhooks/${U}/replay {"eventId": "x"}`],
+  ["POST /admin/webhooks/{id}/replay", "VALIDATION_FAILED", `POST /admin/webhooks/${U}/replay {}`],
+  ["GET /admin/webhooks/{id}/deliveries", "VALIDATION_FAILED", "GET /admin/webhooks/nope/deliveries"],
 ];
 
 /** Sends a `METHOD /path [body]` line with the admin key, or runs the case's own request. */
@@ -428,8 +445,8 @@ function run(x: TestApp, request: Failing): Promise<Response> {
   if (typeof request !== "string") {
     return request.run(x);
   }
-  const [, method, path, body] = /^(GET|POST) (\S+)(?: (.*))?$/s.exec(request) ?? [];
-  return send(x, method as "GET" | "POST", path as string, body === undefined ? {} : { body });
+  const [, method, path, body] = /^(GET|POST|DELETE) (\S+)(?: (.*))?$/s.exec(request) ?? [];
+  return send(x, method as "GET" | "POST" | "DELETE", path as string, body === undefined ? {} : { body });
 }
 
 function plain(x: TestApp, path: string): Promise<Response> {

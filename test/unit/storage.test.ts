@@ -60,6 +60,17 @@ describe("openSqliteStore", () => {
       first.sqlite.exec("alter table evaluations_due drop column not_before");
       // ... nor the tables of the cluster migration (0013)
       first.sqlite.exec("drop table key_generations; drop table leases; drop table rate_limit_windows");
+      // …nor the delivery tables (migration 0014_delivery).
+      for (const table of [
+        "delivery_attempts",
+        "mail_outbox",
+        "outbound_messages",
+        "webhook_endpoints",
+        "preference_tokens",
+        "email_preferences",
+      ]) {
+        first.sqlite.exec(`drop table ${table}`);
+      }
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

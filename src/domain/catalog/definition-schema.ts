@@ -133,6 +133,8 @@ export const AchievementDefinitionSchema = z.strictObject({
    * Absent means false: OB 3.0 allows one `credentialStatus` object only, so a second entry is opt-in.
    */
   suspendable: z.boolean().optional(),
+  /** E-mails to the holder when a credential is revoked or suspended: sent unless turned off here. */
+  notices: z.strictObject({ revocation: z.boolean().optional(), suspension: z.boolean().optional() }).optional(),
 });
 export type AchievementDefinition = z.infer<typeof AchievementDefinitionSchema>;
 

@@ -1,0 +1,186 @@
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
+import type { Conn, Tables, Tx } from "./store.js";
+
+export type MessageRow = Tables["outboundMessages"]["$inferSelect"];
+export type MessageInsert = Tables["outboundMessages"]["$inferInsert"];
+export type AttemptRow = Tables["deliveryAttempts"]["$inferSelect"];
+export type DeliveryChannelName = MessageRow["channel"];
+
+/**
+ * Adds the messages a channel owes for events it took from the outbox; one already there (a retaken event) stays.
+ * Returns the ids of the rows inserted now.
+ */
+export async function insertMessages(tx: Tx, rows: MessageInsert[]): Promise<string[]> {
+  if (rows.length === 0) {
+    return [];
+  }
+  const { outboundMessages } = tx.t;
+  const inserted = await tx
+    .insert(outboundMessages)
+    .values(rows)
+    .onConflictDoNothing({ target: [outboundMessages.channel, outboundMessages.eventSeq, outboundMessages.target] })
+    .returning({ id: outboundMessages.id });
+  return inserted.map((r) => r.id);
+}
+
+/**
+ * Takes up to `limit` messages of a channel that are due and not held by a live lease, oldest due first, and holds
+ * them under `token` until `leaseUntil`. Call it in the channel's lease transaction (its `deliver:<channel>` lock),
+ * so two workers never take the same message.
+ */
+export async function leaseDueMessages(
+  tx: Tx,
+  lease: { channel: DeliveryChannelName; now: Date; token: string; leaseUntil: Date; limit: number },
+): Promise<MessageRow[]> {
+  const { outboundMessages: m } = tx.t;
+  const free = or(isNull(m.leaseUntil), lte(m.leaseUntil, lease.now)) as SQL;
+  const due = await tx
+    .select({ id: m.id })
+    .from(m)
+    .where(and(eq(m.channel, lease.channel), eq(m.state, "pending"), lte(m.nextAttemptAt, lease.now), free))
+    .orderBy(asc(m.nextAttemptAt), asc(m.id))
+    .limit(lease.limit);
+  if (due.length === 0) {
+    return [];
+  }
+  return tx
+    .update(m)
+    .set({ leaseToken: lease.token, leaseUntil: lease.leaseUntil })
+    .where(
+      inArray(
+        m.id,
+        due.map((d) => d.id),
+      ),
+    )
+    .returning();
+}
+
+export type AttemptInsert = Omit<Tables["deliveryAttempts"]["$inferInsert"], "seq">;
+
+export async function insertAttempt(tx: Tx, attempt: AttemptInsert): Promise<void> {
+  await tx.insert(tx.t.deliveryAttempts).values(attempt);
+}
+
+/**
+ * Settles a message after an attempt, only while the attempt's lease still holds it and it is still pending (a
+ * worker whose lease ran out, or a message failed meanwhile because its endpoint went away, changes nothing).
+ */
+export async function settleMessage(
+  tx: Tx,
+  settle: {
+    id: string;
+    token: string;
+    state: MessageRow["state"];
+    nextAttemptAt: Date | null;
+    attempts: number;
+    finishedAt: Date | null;
+  },
+): Promise<boolean> {
+  const { outboundMessages: m } = tx.t;
+  const rows = await tx
+    .update(m)
+    .set({
+      state: settle.state,
+      nextAttemptAt: settle.nextAttemptAt,
+      attempts: settle.attempts,
+      finishedAt: settle.finishedAt,
+      leaseToken: null,
+      leaseUntil: null,
+    })
+    .where(and(eq(m.id, settle.id), eq(m.leaseToken, settle.token), eq(m.state, "pending")))
+    .returning({ id: m.id });
+  return rows.length > 0;
+}
+
+/** Fails every pending message to a target (an endpoint disabled or deleted), saying why in its attempt log. */
+export async function failPendingMessages(
+  tx: Tx,
+  input: { channel: DeliveryChannelName; target: string; now: Date; why: string },
+): Promise<number> {
+  const { outboundMessages: m } = tx.t;
+  const rows = await tx
+    .update(m)
+    .set({ state: "failed", nextAttemptAt: null, finishedAt: input.now, leaseToken: null, leaseUntil: null })
+    .where(and(eq(m.channel, input.channel), eq(m.target, input.target), eq(m.state, "pending")))
+    .returning({ id: m.id, eventId: m.eventId });
+  for (const row of rows) {
+    await insertAttempt(tx, {
+      messageId: row.id,
+      channel: input.channel,
+      target: input.target,
+      eventId: row.eventId,
+      attemptedAt: input.now,
+      outcome: "failed",
+      code: null,
+      answer: input.why,
+      latencyMs: 0,
+    });
+  }
+  return rows.length;
+}
+
+/**
+ * Schedules a message now, whatever became of it before (a replay): a new one when the channel never owed it, else
+ * the same message pending again with a new run of attempts (its attempt log is kept).
+ */
+export async function scheduleMessageNow(tx: Tx, row: MessageInsert & { scheduledAt: Date }): Promise<string> {
+  const { outboundMessages: m } = tx.t;
+  const [scheduled] = await tx
+    .insert(m)
+    .values({ ...row, state: "pending", nextAttemptAt: row.scheduledAt })
+    .onConflictDoUpdate({
+      target: [m.channel, m.eventSeq, m.target],
+      set: {
+        state: "pending",
+        attempts: 0,
+        scheduledAt: row.scheduledAt,
+        nextAttemptAt: row.scheduledAt,
+        finishedAt: null,
+      },
+    })
+    .returning({ id: m.id });
+  return scheduled?.id ?? row.id;
+}
+
+export async function findMessage(db: Conn, id: string): Promise<MessageRow | undefined> {
+  const { outboundMessages: m } = db.t;
+  const [row] = await db.select().from(m).where(eq(m.id, id)).limit(1);
+  return row;
+}
+
+/** The messages about one credential, oldest first. */
+export async function messagesOfCredential(db: Conn, credentialId: string): Promise<MessageRow[]> {
+  const { outboundMessages: m } = db.t;
+  return db
+    .select()
+    .from(m)
+    .where(eq(m.credentialId, credentialId))
+    .orderBy(asc(m.eventSeq), asc(m.channel), asc(m.target));
+}
+
+/** Every attempt at these messages, oldest first. */
+export async function attemptsOfMessages(db: Conn, ids: string[]): Promise<AttemptRow[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  const { deliveryAttempts: a } = db.t;
+  return db.select().from(a).where(inArray(a.messageId, ids)).orderBy(asc(a.seq));
+}
+
+/** Attempts to one target of a channel (an endpoint's delivery log), newest first. */
+export async function attemptsOfTarget(
+  db: Conn,
+  query: { channel: DeliveryChannelName; target: string; before?: number; limit: number },
+): Promise<AttemptRow[]> {
+  const { deliveryAttempts: a } = db.t;
+  const filters: SQL[] = [eq(a.channel, query.channel), eq(a.target, query.target)];
+  if (query.before !== undefined) {
+    filters.push(lt(a.seq, query.before));
+  }
+  return db
+    .select()
+    .from(a)
+    .where(and(...filters))
+    .orderBy(desc(a.seq))
+    .limit(query.limit);
+}

@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type AttemptResult, type DeliveryChannel, runDelivery, takeEvents } from "../../src/services/delivery.js";
+import { attemptsOfMessages, leaseDueMessages, type MessageRow } from "../../src/storage/delivery-repo.js";
+import { issue } from "../helpers/http.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+
+let t: TestApp;
+afterEach(() => t.close());
+
+/** A channel that answers from a script per event (then "delivered"), and records every attempt it was given. */
+function scriptedChannel(script: AttemptResult["outcome"][] = []) {
+  const calls: MessageRow[] = [];
+  const channel: DeliveryChannel = {
+    name: "webhook",
+    outbox: "test.scripted",
+    plan: async (_tx, event) => [{ target: "receiver", kind: event.type }],
+    attempt: async (message) => {
+      calls.push(message);
+      const outcome = script[calls.filter((c) => c.id === message.id).length - 1] ?? "delivered";
+      return { outcome, code: outcome === "delivered" ? 200 : 503, answer: outcome };
+    },
+  };
+  return { channel, calls };
+}
+
+async function messagesOf(t: TestApp, credentialId: string) {
+  const { outboundMessages: m } = t.store.conn().t;
+  const rows = await t.store.conn().select().from(m);
+  return rows.filter((r) => r.credentialId === credentialId);
+}
+
+describe("the delivery loop", () => {
+  it("delivers each event once per target, and a second round finds nothing to do", async () => {
+    t = await makeTestApp();
+    const a = await issue(t);
+    const b = await issue(t, { recipient: { email: "b@example.org", name: "B" } });
+    const { channel, calls } = scriptedChannel();
+    expect(await runDelivery(t.ctx, [channel])).toEqual({ taken: 2, attempted: 2 });
+    expect(await runDelivery(t.ctx, [channel])).toEqual({ taken: 0, attempted: 0 });
+    expect(calls.map((c) => c.credentialId).sort()).toEqual([a.id, b.id].sort());
+    const [message] = await messagesOf(t, a.id);
+    expect(message).toMatchObject({ state: "delivered", attempts: 1, nextAttemptAt: null });
+  });
+
+  it("two workers running at once attempt every message once", async () => {
+    t = await makeTestApp();
+    for (let i = 0; i < 5; i++) {
+      await issue(t, { recipient: { email: `p${i}@example.org`, name: `P ${i}` } });
+    }
+    const { channel, calls } = scriptedChannel();
+    await Promise.all([runDelivery(t.ctx, [channel]), runDelivery(t.ctx, [channel])]);
+    expect(calls).toHaveLength(5);
+    expect(new Set(calls.map((c) => c.id)).size).toBe(5);
+  });
+
+  it("retries a temporary failure with growing backoff, under the same message id, until it is delivered", async () => {
+    t = await makeTestApp();
+    const a = await issue(t);
+    const { channel, calls } = scriptedChannel(["retry", "retry"]);
+    await runDelivery(t.ctx, [channel]);
+    let [message] = await messagesOf(t, a.id);
+    expect(message).toMatchObject({ state: "pending", attempts: 1 });
+    const firstWait = (message?.nextAttemptAt?.getTime() ?? 0) - t.clock.now().getTime();
+    expect(firstWait).toBeGreaterThanOrEqual(15_000);
+    expect(firstWait).toBeLessThanOrEqual(30_000);
+
+    // Not due yet: nothing happens.
+    t.clock.advance(firstWait - 1);
+    expect((await runDelivery(t.ctx, [channel])).attempted).toBe(0);
+    t.clock.advance(1);
+    await runDelivery(t.ctx, [channel]);
+    [message] = await messagesOf(t, a.id);
+    const secondWait = (message?.nextAttemptAt?.getTime() ?? 0) - t.clock.now().getTime();
+    expect(secondWait).toBeGreaterThanOrEqual(30_000);
+    expect(secondWait).toBeLessThanOrEqual(60_000);
+
+    t.clock.advance(secondWait);
+    await runDelivery(t.ctx, [channel]);
+    [message] = await messagesOf(t, a.id);
+    expect(message).toMatchObject({ state: "delivered", attempts: 3 });
+    expect(new Set(calls.map((c) => c.id))).toEqual(new Set([message?.id]));
+    const log = await attemptsOfMessages(t.store.conn(), [message?.id as string]);
+    expect(log.map((l) => [l.outcome, l.code])).toEqual([
+      ["retry", 503],
+      ["retry", 503],
+      ["delivered", 200],
+    ]);
+  });
+
+  it("dead-letters a message after the configured number of attempts, and never attempts it again", async () => {
+    t = await makeTestApp({ env: { LAUREL_DELIVERY_MAX_ATTEMPTS: "3" } });
+    const a = await issue(t);
+    const { channel, calls } = scriptedChannel(Array(10).fill("retry"));
+    for (let i = 0; i < 6; i++) {
+      await runDelivery(t.ctx, [channel]);
+      t.clock.advance(60 * 60 * 1000);
+    }
+    expect(calls).toHaveLength(3);
+    const [message] = await messagesOf(t, a.id);
+    expect(message).toMatchObject({ state: "failed", attempts: 3, nextAttemptAt: null });
+    const log = await attemptsOfMessages(t.store.conn(), [message?.id as string]);
+    expect(log.at(-1)).toMatchObject({ outcome: "failed", answer: "retry (given up after 3 attempts)" });
+  });
+
+  it("records a permanent failure once and does not retry it", async () => {
+    t = await makeTestApp();
+    const a = await issue(t);
+    const { channel, calls } = scriptedChannel(["failed"]);
+    await runDelivery(t.ctx, [channel]);
+    t.clock.advance(24 * 60 * 60 * 1000);
+    await runDelivery(t.ctx, [channel]);
+    expect(calls).toHaveLength(1);
+    expect((await messagesOf(t, a.id))[0]).toMatchObject({ state: "failed", attempts: 1 });
+  });
+
+  it("a worker that dies holding messages leaves them to the next one once its lease ends", async () => {
+    t = await makeTestApp();
+    const a = await issue(t);
+    const { channel, calls } = scriptedChannel();
+    await takeEvents(t.ctx, channel);
+    // A worker leases the message, then dies before attempting it.
+    const now = t.clock.now();
+    await t.store.tx((tx) =>
+      leaseDueMessages(tx, {
+        channel: "webhook",
+        now,
+        token: "dead-worker",
+        leaseUntil: new Date(now.getTime() + 120_000),
+        limit: 10,
+      }),
+    );
+    expect((await runDelivery(t.ctx, [channel])).attempted).toBe(0);
+    t.clock.advance(120_000);
+    expect((await runDelivery(t.ctx, [channel])).attempted).toBe(1);
+    expect(calls.map((c) => c.credentialId)).toEqual([a.id]);
+    expect((await messagesOf(t, a.id))[0]).toMatchObject({ state: "delivered" });
+  });
+
+  it("a message the channel does not send is recorded as skipped, with the reason", async () => {
+    t = await makeTestApp();
+    const a = await issue(t);
+    const { channel, calls } = scriptedChannel();
+    channel.plan = async () => [{ target: "receiver", kind: "x", skip: "turned off" }];
+    await runDelivery(t.ctx, [channel]);
+    expect(calls).toHaveLength(0);
+    const [message] = await messagesOf(t, a.id);
+    expect(message).toMatchObject({ state: "skipped" });
+    const log = await attemptsOfMessages(t.store.conn(), [message?.id as string]);
+    expect(log).toMatchObject([{ outcome: "skipped", answer: "turned off" }]);
+  });
+});
