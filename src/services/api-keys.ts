@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { hasScope, type Scope } from "../domain/scopes.js";
+import type { Scope } from "../domain/scopes.js";
 import { AppError } from "../errors.js";
 import {
   countApiKeys,
@@ -80,17 +80,6 @@ export async function authenticate(ctx: Pick<ServiceContext, "store">, token: st
     return null;
   }
   return { keyId: row.id, name: row.name, scopes: row.scopes, graderRole: row.graderRole };
-}
-
-/** Throws 401 or 403 unless the principal exists and holds the scope. */
-export function requireScope(principal: ApiPrincipal | null, scope: Scope): ApiPrincipal {
-  if (!principal) {
-    throw new AppError("UNAUTHENTICATED", "A valid API key is required: send it as `Authorization: Bearer <key>`");
-  }
-  if (!hasScope(principal.scopes, scope)) {
-    throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope`, { requiredScope: scope });
-  }
-  return principal;
 }
 
 export async function listApiKeys(ctx: Pick<ServiceContext, "store">): Promise<ApiKeySummary[]> {
