@@ -22,6 +22,19 @@ function bootstrapLines(key: Started["bootstrapKey"]): string[] {
   return ["  admin API keys   npm run api-keys -- create --name NAME --scopes admin"];
 }
 
+function consoleLines(file: Started["bootstrapConsole"], base: string): string[] {
+  if (file?.state === "created") {
+    return [
+      `  console          ${base}/console: the first admin's one-time sign-in is in ${file.path}`,
+      "                   sign in, choose a password, then delete the file",
+    ];
+  }
+  if (file?.state === "present") {
+    return [`  console          ${base}/console (${file.path} is still on disk: delete it once you have signed in)`];
+  }
+  return [`  console          ${base}/console`];
+}
+
 /** How often the expiry-reminder sweep runs (reminders are due on a day, so an hour is precise enough). */
 const EXPIRY_SWEEP_MS = 60 * 60 * 1000;
 
@@ -131,6 +144,7 @@ async function main(): Promise<void> {
       `  database         ${config.dbPath}`,
       `  keys             ${config.keysDir}/${started.keysCreated ? " (generated now)" : ""}`,
       ...bootstrapLines(started.bootstrapKey),
+      ...consoleLines(started.bootstrapConsole, base),
       ...(base.startsWith("http://")
         ? [
             "",
