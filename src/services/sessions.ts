@@ -48,8 +48,16 @@ export type ConsoleSession = {
   expiresAt: Date;
 };
 
-/** Where a sign-in comes from: the client's address (throttling, the audit log). */
-export type SignInOrigin = { address: string };
+/**
+ * Where a sign-in comes from: the client's address (throttling, the audit log), and the session cookie the browser
+ * still carried, if any (ended by the sign-in: a session id is never carried across a sign-in).
+ */
+export type SignInOrigin = { address: string; previousSecret?: string };
+
+/** What the audit log keeps of a sign-in's origin (the address; never a cookie). */
+function auditedOrigin(origin: SignInOrigin): { address: string } {
+  return { address: origin.address };
+}
 
 function attemptKeys(email: string, origin: SignInOrigin): { account: string; address: string } {
   return { account: `account:${email}`, address: `address:${origin.address}` };
@@ -123,7 +131,13 @@ export async function signInWithPassword(
   const wait = await throttledFor(ctx, keys, now);
   if (wait > 0) {
     await ctx.store.tx((tx) =>
-      appendAudit(tx, { at: now, actor: "anonymous", action: "user.sign-in-throttled", ...target, details: origin }),
+      appendAudit(tx, {
+        at: now,
+        actor: "anonymous",
+        action: "user.sign-in-throttled",
+        ...target,
+        details: auditedOrigin(origin),
+      }),
     );
     throw new AppError("TOO_MANY_REQUESTS", `Too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minutes`, {
       retryAfter: wait,
@@ -139,20 +153,23 @@ export async function signInWithPassword(
         actor: user ? `user:${user.id}` : "anonymous",
         action: "user.sign-in-failed",
         ...target,
-        details: { ...origin, reason },
+        details: { ...auditedOrigin(origin), reason },
       });
     });
     throw new AppError("UNAUTHENTICATED", "The email or the password is wrong");
   }
   const secret = await ctx.store.tx(async (tx) => {
     await clearAttempts(tx, keys.account);
+    if (origin.previousSecret) {
+      await deleteSession(tx, sha256(origin.previousSecret));
+    }
     const opened = await openSession(ctx, tx, user.id, "password", now);
     await appendAudit(tx, {
       at: now,
       actor: `user:${user.id}`,
       action: "user.signed-in",
       ...target,
-      details: { ...origin, via: "password" },
+      details: { ...auditedOrigin(origin), via: "password" },
     });
     return opened;
   });

@@ -1,5 +1,7 @@
 import { grantProblems, type Principal, type RoleGrant, userPrincipal } from "../domain/access.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
+import { hasUndrawableCharacter } from "../domain/display-text.js";
+import { checkEmail } from "../domain/email.js";
 import { AppError, validationError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { deleteOtherSessionsOf, deleteSessionsOf } from "../storage/sessions-repo.js";
@@ -88,6 +90,21 @@ export type NewUser = {
  * exists in clear: it must be changed at the first sign-in). The email is stored lower-cased; taken → 409.
  */
 export async function createUser(ctx: UsersContext, input: NewUser): Promise<{ user: UserView; password?: string }> {
+  const verdict = checkEmail(input.email);
+  const name = input.name.trim().normalize("NFC");
+  const problems = [
+    ...(verdict.ok ? [] : [{ path: "email", message: "must be a valid email address" }]),
+    ...(name === ""
+      ? [{ path: "name", message: "must not be empty" }]
+      : name.length > 200
+        ? [{ path: "name", message: "must be at most 200 characters" }]
+        : !name.isWellFormed() || hasUndrawableCharacter(name)
+          ? [{ path: "name", message: "must not contain control, noncharacter or bidi-override characters" }]
+          : []),
+  ];
+  if (problems.length > 0) {
+    throw validationError(problems);
+  }
   input.grants.forEach((grant, i) => {
     checkGrant(ctx, grant, input.grants.length > 1 ? `grants.${i}.` : "");
   });
@@ -105,7 +122,7 @@ export async function createUser(ctx: UsersContext, input: NewUser): Promise<{ u
   const passwordHash = password === undefined ? null : await hashPassword(password);
   const now = ctx.clock();
   const id = ctx.newId();
-  const email = normaliseEmail(input.email);
+  const email = normaliseEmail(verdict.ok ? verdict.email : input.email);
   const user = await ctx.store.tx(async (tx) => {
     if (await findUserByEmail(tx, email)) {
       throw new AppError("CONFLICT", "An account with this email exists already", {
@@ -115,7 +132,7 @@ export async function createUser(ctx: UsersContext, input: NewUser): Promise<{ u
     const row: UserRow = {
       id,
       email,
-      name: input.name,
+      name,
       passwordHash,
       mustChangePassword: "generate" in input.password,
       createdAt: now,
