@@ -6,6 +6,7 @@ import type { ConsoleEnv } from "./console-env.js";
 import { consoleError, sendConsolePage } from "./render.js";
 import { chromeOf, consoleSession, csrfProtection, requireSession, sessionOf } from "./session.js";
 import { registerSignIn } from "./sign-in-routes.js";
+import { registerSso } from "./sso-routes.js";
 import { registerUserPages } from "./users-routes.js";
 
 /**
@@ -18,6 +19,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   app.use(consoleSession());
   app.use(csrfProtection());
   registerSignIn(app);
+  registerSso(app);
   app.get("/", requireSession(), (c) => {
     const session = sessionOf(c);
     return sendConsolePage(

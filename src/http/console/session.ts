@@ -13,7 +13,7 @@ export const SESSION_COOKIE = "laurel_session";
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Secure everywhere but on http://localhost (a development machine, where there is no https to require). */
-function secureCookies(c: Context<ConsoleEnv>): boolean {
+export function secureCookies(c: Context<ConsoleEnv>): boolean {
   const url = new URL(c.var.ctx.config.publicUrl);
   return !(url.protocol === "http:" && LOOPBACK.has(url.hostname));
 }
