@@ -198,6 +198,21 @@ describe("CSRF protection", () => {
       headers: { "sec-fetch-site": "cross-site" },
     });
     expect(crossSite.status).toBe(403);
+    const opaque = await postForm(t, "/console/api-keys", fields, {
+      cookie: admin.cookie,
+      headers: { origin: "null", "sec-fetch-site": "cross-site" },
+    });
+    expect(opaque.status).toBe(403);
+    const opaqueNoFetchSite = await t.app.request("/console/api-keys", {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        origin: "null",
+        cookie: `laurel_session=${admin.cookie}`,
+      },
+    });
+    expect(opaqueNoFetchSite.status).toBe(403);
     const signInElsewhere = await postForm(
       t,
       "/console/sign-in",

@@ -63,7 +63,7 @@ export function ApiKeysPage(props: ApiKeysView) {
         {props.keys.length === 0 ? (
           <p>No API key yet.</p>
         ) : (
-          <div class="console-table-wrap">
+          <section class="console-table-wrap" aria-label="API keys table" tabindex={0}>
             <table class="console-table">
               <caption class="visually-hidden">API keys, newest first</caption>
               <thead>
@@ -108,7 +108,7 @@ export function ApiKeysPage(props: ApiKeysView) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
       </section>
       {props.canManage ? (

@@ -67,7 +67,7 @@ export function AuditPage(props: AuditPageView) {
         {props.entries.length === 0 ? (
           <p>No entry matches.</p>
         ) : (
-          <div class="console-table-wrap">
+          <section class="console-table-wrap" aria-label="Audit entries table" tabindex={0}>
             <table class="console-table">
               <caption class="visually-hidden">Audit entries, newest first</caption>
               <thead>
@@ -95,7 +95,7 @@ export function AuditPage(props: AuditPageView) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         <nav aria-label="Audit pages" class="console-pager">
           {props.paged ? <a href={newestHref(filters)}>Newest entries</a> : null}

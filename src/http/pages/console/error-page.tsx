@@ -39,7 +39,7 @@ function Body(props: ConsoleErrorView & { signedIn: boolean }) {
 export function ConsoleErrorPage(props: ConsoleErrorView & { chrome: ConsoleChrome | null; site: Site }) {
   if (props.chrome) {
     return (
-      <ConsoleLayout chrome={props.chrome} title={HEADINGS[props.status] ?? props.title} current="home">
+      <ConsoleLayout chrome={props.chrome} title={HEADINGS[props.status] ?? props.title}>
         <Body {...props} signedIn />
       </ConsoleLayout>
     );

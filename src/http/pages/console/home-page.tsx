@@ -22,7 +22,7 @@ export function ConsoleHomePage(props: { chrome: ConsoleChrome; grants: readonly
           <ul>
             {props.grants.map((grant) => (
               <li>
-                <strong>{grantWords(grant)}</strong>: {ROLE_WORDS[grant.role].does}.
+                <strong>{grantWords(grant)}</strong> (may do {ROLE_WORDS[grant.role].does})
               </li>
             ))}
           </ul>

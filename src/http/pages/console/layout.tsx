@@ -49,7 +49,8 @@ function Brand(props: { site: Site }) {
 export function ConsoleLayout(props: {
   chrome: ConsoleChrome;
   title: string;
-  current: ConsoleSection;
+  /** The section this page belongs to (none: an error page). */
+  current?: ConsoleSection;
   children?: Child;
 }) {
   const { chrome } = props;

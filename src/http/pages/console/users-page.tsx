@@ -39,7 +39,7 @@ export function UsersPage(props: UsersView) {
       ) : null}
       <section class="panel" aria-labelledby="users-head">
         <h2 id="users-head">Accounts</h2>
-        <div class="console-table-wrap">
+        <section class="console-table-wrap" aria-label="Accounts table" tabindex={0}>
           <table class="console-table">
             <caption class="visually-hidden">Console accounts by email</caption>
             <thead>
@@ -75,7 +75,7 @@ export function UsersPage(props: UsersView) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </section>
       {props.canManage ? (
         <section class="panel" aria-labelledby="create-head">
