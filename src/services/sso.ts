@@ -118,12 +118,17 @@ export function mappedGrants(mapping: SsoRoleMapping, claims: Record<string, unk
   if (Object.hasOwn(mapping.domains, domain)) {
     found.push(...(mapping.domains[domain] ?? []));
   }
-  const unique = new Map<string, RoleGrant>();
+  const seen = new Set<string>();
+  const grants: RoleGrant[] = [];
   for (const g of found) {
     const grant = { role: g.role, program: g.program ?? null, graderRole: g.graderRole ?? null };
-    unique.set(JSON.stringify(grant), grant);
+    const key = JSON.stringify(grant);
+    if (!seen.has(key)) {
+      seen.add(key);
+      grants.push(grant);
+    }
   }
-  return [...unique.values()];
+  return grants;
 }
 
 /** A refused single sign-on: audited (without any token), then a 401 saying why in words. */
