@@ -1,9 +1,26 @@
 import { z } from "zod";
+import { ROLES } from "./domain/access.js";
 import { checkEmail } from "./domain/email.js";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 const optionalText = z.string().trim().min(1).optional();
+
+const GrantSchema = z.strictObject({
+  role: z.enum(ROLES),
+  program: z.string().trim().min(1).optional(),
+  graderRole: z.string().trim().min(1).optional(),
+});
+
+/**
+ * LAUREL_OIDC_ROLES: which grants a single sign-on gives. `claims`: claim name → claim value → grants (a claim may be
+ * a string or a list of strings, e.g. `groups`); `domains`: the e-mail address's domain → grants. Every match adds up.
+ */
+const SsoRoleMappingSchema = z.strictObject({
+  claims: z.record(z.string().min(1), z.record(z.string().min(1), z.array(GrantSchema))).default({}),
+  domains: z.record(z.string().min(1), z.array(GrantSchema)).default({}),
+});
+export type SsoRoleMapping = z.infer<typeof SsoRoleMappingSchema>;
 
 const PublicUrlSchema = z
   .url({ error: "must be an absolute URL such as https://badges.example.org" })
@@ -128,6 +145,37 @@ const EnvSchema = z.object({
   LAUREL_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(20),
   LAUREL_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   LAUREL_DELIVERY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  LAUREL_ADMIN_EMAIL: z
+    .string()
+    .refine((value) => checkEmail(value).ok, "must be an email address")
+    .transform((value) => value.trim())
+    .default("admin@laurel.local"),
+  LAUREL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  LAUREL_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  LAUREL_OIDC_ISSUER: z
+    .url({ error: "must be the identity provider's issuer URL, such as https://gitlab.example.org" })
+    .refine(
+      (value) => {
+        const url = new URL(value);
+        return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
+      },
+      { error: "must use https (plain http is allowed only for localhost)" },
+    )
+    .optional(),
+  LAUREL_OIDC_CLIENT_ID: optionalText,
+  LAUREL_OIDC_CLIENT_SECRET: optionalText,
+  LAUREL_OIDC_ROLES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON (see README: Console, single sign-on)" });
+        return z.NEVER;
+      }
+    })
+    .pipe(SsoRoleMappingSchema)
+    .optional(),
 });
 
 export type IssuerSettings = {
@@ -179,6 +227,18 @@ export type DeliverySettings = {
   pollMs: number;
 };
 
+/** The console's accounts and sessions (issue 14). */
+export type ConsoleSettings = {
+  /** The first admin account's sign-in email (created at first start, its password in keys/). */
+  adminEmail: string;
+  /** A session ends after this long unused… */
+  sessionIdleMs: number;
+  /** …and this long after sign-in, whatever happens. */
+  sessionMaxMs: number;
+  /** Single sign-on with OpenID Connect, when configured. */
+  sso?: { issuer: string; clientId: string; clientSecret: string; roles: SsoRoleMapping };
+};
+
 export type Config = {
   port: number;
   host: string;
@@ -209,6 +269,7 @@ export type Config = {
   verify: VerifySettings;
   caches: CacheSettings;
   delivery: DeliverySettings;
+  console: ConsoleSettings;
 };
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -269,5 +330,36 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       leaseSeconds: e.LAUREL_DELIVERY_LEASE_SECONDS,
       pollMs: e.LAUREL_DELIVERY_POLL_MS,
     },
+    console: {
+      adminEmail: e.LAUREL_ADMIN_EMAIL,
+      sessionIdleMs: e.LAUREL_SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: e.LAUREL_SESSION_MAX_HOURS * 3_600_000,
+      sso: ssoSettings(e),
+    },
+  };
+}
+
+/** Single sign-on needs its issuer, client id and secret together; any one alone is a mistake worth stopping for. */
+function ssoSettings(e: z.infer<typeof EnvSchema>): ConsoleSettings["sso"] {
+  const given = [e.LAUREL_OIDC_ISSUER, e.LAUREL_OIDC_CLIENT_ID, e.LAUREL_OIDC_CLIENT_SECRET];
+  if (given.every((value) => value === undefined)) {
+    if (e.LAUREL_OIDC_ROLES !== undefined) {
+      throw new ConfigError("Invalid configuration:\n  LAUREL_OIDC_ROLES: is set but single sign-on is not configured");
+    }
+    return undefined;
+  }
+  if (!e.LAUREL_OIDC_ISSUER || !e.LAUREL_OIDC_CLIENT_ID || !e.LAUREL_OIDC_CLIENT_SECRET) {
+    const missing = ["LAUREL_OIDC_ISSUER", "LAUREL_OIDC_CLIENT_ID", "LAUREL_OIDC_CLIENT_SECRET"].filter(
+      (_, i) => given[i] === undefined,
+    );
+    throw new ConfigError(
+      `Invalid configuration:\n${missing.map((name) => `  ${name}: is required for single sign-on`).join("\n")}`,
+    );
+  }
+  return {
+    issuer: e.LAUREL_OIDC_ISSUER,
+    clientId: e.LAUREL_OIDC_CLIENT_ID,
+    clientSecret: e.LAUREL_OIDC_CLIENT_SECRET,
+    roles: e.LAUREL_OIDC_ROLES ?? { claims: {}, domains: {} },
   };
 }

@@ -22,6 +22,19 @@ function bootstrapLines(key: Started["bootstrapKey"]): string[] {
   return ["  admin API keys   npm run api-keys -- create --name NAME --scopes admin"];
 }
 
+function consoleLines(file: Started["bootstrapConsole"], base: string): string[] {
+  if (file?.state === "created") {
+    return [
+      `  console          ${base}/console: the first admin's one-time sign-in is in ${file.path}`,
+      "                   sign in, choose a password, then delete the file",
+    ];
+  }
+  if (file?.state === "present") {
+    return [`  console          ${base}/console (${file.path} is still on disk: delete it once you have signed in)`];
+  }
+  return [`  console          ${base}/console`];
+}
+
 /** One line saying why the server cannot listen (instead of the unhandled 'error' event's stack trace). */
 function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): string {
   switch (error.code) {
@@ -112,6 +125,7 @@ async function main(): Promise<void> {
       `  keys             ${config.keysDir}/${started.keysCreated ? " (generated now)" : ""}`,
       `  health           ${base}/healthz (live), ${base}/readyz (ready)`,
       ...bootstrapLines(started.bootstrapKey),
+      ...consoleLines(started.bootstrapConsole, base),
       ...(base.startsWith("http://")
         ? [
             "",

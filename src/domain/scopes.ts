@@ -1,4 +1,4 @@
-/** API key scopes; `admin` implies every other scope. */
+/** API key scopes; `admin` is the admin role (every permission), the others one permission each (domain/access.ts). */
 export const SCOPES = [
   "admin",
   "credentials:issue",
@@ -17,7 +17,3 @@ export const SCOPES = [
   "webhooks:manage",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
-
-export function hasScope(granted: readonly string[], required: Scope): boolean {
-  return granted.includes("admin") || granted.includes(required);
-}

@@ -1,10 +1,11 @@
-import type { ApiPrincipal } from "../services/api-keys.js";
+import type { Principal } from "../domain/access.js";
 import type { ServiceContext } from "../services/deps.js";
 
 export type AppEnv = {
   Variables: {
     ctx: ServiceContext;
     requestId: string;
-    principal: ApiPrincipal | null;
+    /** Who is authenticated: an API key (admin routes) or a console account (console pages); null before. */
+    principal: Principal | null;
   };
 };

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { hasScope, type Scope } from "../domain/scopes.js";
-import { AppError } from "../errors.js";
+import { hasUndrawableCharacter } from "../domain/display-text.js";
+import { SCOPES, type Scope } from "../domain/scopes.js";
+import { AppError, type FieldError, validationError } from "../errors.js";
 import {
   countApiKeys,
   findApiKey,
@@ -31,18 +32,47 @@ export type ApiKeySummary = {
   revokedAt: string | null;
 };
 
-/** Creates a key and returns its token, the only time the token exists in clear. */
+const GRADER_ROLE = /^[a-z][a-z0-9-]{0,63}$/;
+
+/** What is wrong with a new key's name, scopes and grader role (the console's form and the CLI say the same). */
+function apiKeyProblems(input: { name: string; scopes: readonly string[]; graderRole?: string }): FieldError[] {
+  const problems: FieldError[] = [];
+  const name = input.name.trim();
+  if (name === "") {
+    problems.push({ path: "name", message: "must not be empty" });
+  } else if (name.length > 100) {
+    problems.push({ path: "name", message: "must be at most 100 characters" });
+  } else if (!name.isWellFormed() || hasUndrawableCharacter(name)) {
+    problems.push({ path: "name", message: "must not contain control, noncharacter or bidi-override characters" });
+  }
+  const unknown = input.scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
+  if (input.scopes.length === 0) {
+    problems.push({ path: "scopes", message: "choose at least one scope" });
+  } else if (unknown.length > 0) {
+    problems.push({ path: "scopes", message: `unknown scope(s): ${unknown.join(", ")}` });
+  }
+  if (input.graderRole !== undefined && !GRADER_ROLE.test(input.graderRole)) {
+    problems.push({ path: "graderRole", message: "must be a role code such as ps-engineer (a-z, 0-9, -)" });
+  }
+  return problems;
+}
+
+/** Creates a key and returns its token, the only time the token exists in clear; a wrong field → 400 naming it. */
 export async function createApiKey(
   ctx: ApiKeyContext,
   input: { name: string; scopes: Scope[]; actor: string; graderRole?: string },
 ): Promise<{ id: string; token: string }> {
+  const problems = apiKeyProblems(input);
+  if (problems.length > 0) {
+    throw validationError(problems);
+  }
   const id = ctx.newId().replaceAll("-", "").slice(0, 12);
   const secret = ctx.newSecret();
   const now = ctx.clock();
   await ctx.store.tx(async (tx) => {
     await insertApiKey(tx, {
       id,
-      name: input.name,
+      name: input.name.trim(),
       secretHash: hashSecret(secret).toString("hex"),
       scopes: input.scopes,
       createdAt: now,
@@ -55,7 +85,7 @@ export async function createApiKey(
       action: "api-key.created",
       targetType: "api-key",
       targetId: id,
-      details: { name: input.name, scopes: input.scopes, graderRole: input.graderRole ?? null },
+      details: { name: input.name.trim(), scopes: input.scopes, graderRole: input.graderRole ?? null },
     });
   });
   return { id, token: `lrl_${id}_${secret}` };
@@ -80,17 +110,6 @@ export async function authenticate(ctx: Pick<ServiceContext, "store">, token: st
     return null;
   }
   return { keyId: row.id, name: row.name, scopes: row.scopes, graderRole: row.graderRole };
-}
-
-/** Throws 401 or 403 unless the principal exists and holds the scope. */
-export function requireScope(principal: ApiPrincipal | null, scope: Scope): ApiPrincipal {
-  if (!principal) {
-    throw new AppError("UNAUTHENTICATED", "A valid API key is required: send it as `Authorization: Bearer <key>`");
-  }
-  if (!hasScope(principal.scopes, scope)) {
-    throw new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope`, { requiredScope: scope });
-  }
-  return principal;
 }
 
 export async function listApiKeys(ctx: Pick<ServiceContext, "store">): Promise<ApiKeySummary[]> {

@@ -408,3 +408,76 @@ export const preferenceTokens = pgTable(
   },
   (t) => [index("preference_tokens_recipient_idx").on(t.recipientId)],
 );
+
+/**
+ * Console accounts (issue 14). The email is the sign-in name (stored lower-cased, unique); `passwordHash` is an
+ * Argon2id PHC string, null for accounts that sign in only through SSO. A password someone else chose (the first
+ * admin's, one an admin or the CLI generated) must be changed at the next sign-in (`mustChangePassword`).
+ */
+export const users = pgTable(
+  "users",
+  {
+    id: text().primaryKey(),
+    email: text().notNull(),
+    name: text().notNull(),
+    passwordHash: text(),
+    mustChangePassword: boolean().notNull().default(false),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    createdBy: text().notNull(),
+    disabledAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+/** What an account may do: a role (domain/access.ts), for one catalog program or all (null), graded as a role. */
+export const userGrants = pgTable(
+  "user_grants",
+  {
+    id: text().primaryKey(),
+    userId: text()
+      .notNull()
+      .references(() => users.id),
+    role: text({ enum: ["admin", "program-manager", "grader", "auditor"] }).notNull(),
+    program: text(),
+    graderRole: text(),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  },
+  (t) => [index("user_grants_user_idx").on(t.userId)],
+);
+
+/**
+ * Console sessions, server-side: the cookie carries a random secret, the row only its SHA-256 (and that of the CSRF
+ * token derived from it). A session ends at `idleExpiresAt` (pushed on as it is used) or `expiresAt`, whichever
+ * comes first, or when its row is deleted (sign-out, sign-out everywhere, the account disabled).
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    idHash: text().primaryKey(),
+    userId: text()
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    lastSeenAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    expiresAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    idleExpiresAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    csrfTokenHash: text().notNull(),
+    via: text({ enum: ["password", "sso"] }).notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Failed sign-ins per account and per client address in the current window (shared by every node). */
+export const signInAttempts = pgTable("sign_in_attempts", {
+  key: text().primaryKey(),
+  windowStart: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  count: integer().notNull(),
+});
+
+/** OpenID Connect sign-ins under way: the state's hash, with the nonce and PKCE verifier it was sent with (one use). */
+export const ssoRequests = pgTable("sso_requests", {
+  stateHash: text().primaryKey(),
+  nonce: text().notNull(),
+  codeVerifier: text().notNull(),
+  expiresAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+});

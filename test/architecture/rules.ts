@@ -90,6 +90,18 @@ export const LAYERS: Record<string, Layer> = {
     typeOnly: ["config", "logger"],
     packages: ["lru-cache"],
     builtins: ["node:crypto", "node:util"],
+    limited: [
+      {
+        modules: ["@node-rs/argon2"],
+        inFiles: ["src/services/passwords.ts"],
+        why: "password hashing in one module, its parameters spelt out once",
+      },
+      {
+        modules: ["openid-client"],
+        inFiles: ["src/services/sso.ts"],
+        why: "single sign-on's protocol in one module",
+      },
+    ],
   },
   schemas: {
     // the one module for request/response shapes shared by HTTP routes and the CLI

@@ -9,6 +9,7 @@ import { run as audit } from "../../src/cli/commands/audit.js";
 import { run as credentials } from "../../src/cli/commands/credentials.js";
 import { run as events } from "../../src/cli/commands/events.js";
 import { run as rotateKeys } from "../../src/cli/commands/rotate-keys.js";
+import { run as users } from "../../src/cli/commands/users.js";
 
 const run = promisify(execFile);
 
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   credentials,
   events,
   "rotate-keys": rotateKeys,
+  users,
 };
 
 /**

@@ -45,6 +45,16 @@ describe("the SQLite and PostgreSQL schemas are twins", () => {
     expectTypeOf<Same<"recipients">[0]>().toEqualTypeOf<Same<"recipients">[1]>();
     expectTypeOf<Same<"achievements">[0]>().toEqualTypeOf<Same<"achievements">[1]>();
     expectTypeOf<Same<"evaluationsDue">[0]>().toEqualTypeOf<Same<"evaluationsDue">[1]>();
+    expectTypeOf<Same<"users">[0]>().toEqualTypeOf<Same<"users">[1]>();
+    expectTypeOf<Same<"users">[2]>().toEqualTypeOf<Same<"users">[3]>();
+    expectTypeOf<Same<"userGrants">[0]>().toEqualTypeOf<Same<"userGrants">[1]>();
+    expectTypeOf<Same<"userGrants">[2]>().toEqualTypeOf<Same<"userGrants">[3]>();
+    expectTypeOf<Same<"sessions">[0]>().toEqualTypeOf<Same<"sessions">[1]>();
+    expectTypeOf<Same<"sessions">[2]>().toEqualTypeOf<Same<"sessions">[3]>();
+    expectTypeOf<Same<"signInAttempts">[0]>().toEqualTypeOf<Same<"signInAttempts">[1]>();
+    expectTypeOf<Same<"signInAttempts">[2]>().toEqualTypeOf<Same<"signInAttempts">[3]>();
+    expectTypeOf<Same<"ssoRequests">[0]>().toEqualTypeOf<Same<"ssoRequests">[1]>();
+    expectTypeOf<Same<"ssoRequests">[2]>().toEqualTypeOf<Same<"ssoRequests">[3]>();
   });
 
   it("export the same tables, with the same columns, nullability, keys and indexes", () => {

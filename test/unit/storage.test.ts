@@ -68,6 +68,12 @@ describe("openSqliteStore", () => {
         "webhook_endpoints",
         "preference_tokens",
         "email_preferences",
+        // …and the console's accounts (migration 0016_console_accounts)
+        "sso_requests",
+        "sign_in_attempts",
+        "sessions",
+        "user_grants",
+        "users",
       ]) {
         first.sqlite.exec(`drop table ${table}`);
       }

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { isAdmin, type Principal } from "../../../domain/access.js";
 import { EmailSchema } from "../../../schemas/email.js";
-import type { ApiPrincipal } from "../../../services/api-keys.js";
 import { listEvidence } from "../../../services/list-evidence.js";
 import type { Submitter } from "../../../services/record-evidence.js";
 import { submitEvidence, submitEvidenceBatch } from "../../../services/submit-evidence.js";
@@ -84,11 +84,11 @@ const listRoute = createRoute({
   },
 });
 
-function submitterOf(principal: ApiPrincipal | null): Submitter {
+function submitterOf(principal: Principal | null): Submitter {
   return {
     actor: actorOf(principal),
-    graderRole: principal?.graderRole ?? null,
-    isAdmin: principal?.scopes.includes("admin") ?? false,
+    graderRole: principal?.grants.find((grant) => grant.graderRole !== null)?.graderRole ?? null,
+    isAdmin: isAdmin(principal),
   };
 }
 

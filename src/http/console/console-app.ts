@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import { ConsoleHomePage } from "../pages/console/home-page.js";
+import { registerApiKeyPages } from "./api-keys-routes.js";
+import { registerAuditPage } from "./audit-routes.js";
+import type { ConsoleEnv } from "./console-env.js";
+import { consoleError, sendConsolePage } from "./render.js";
+import { chromeOf, consoleSession, csrfProtection, requireSession, sessionOf } from "./session.js";
+import { registerSignIn } from "./sign-in-routes.js";
+import { registerSso } from "./sso-routes.js";
+import { registerUserPages } from "./users-routes.js";
+
+/**
+ * The console under /console: server-rendered pages over the same services as the API, for signed-in accounts.
+ * Every request resolves its session cookie; every non-GET comes from our origin with the session's CSRF token; every
+ * page but sign-in needs a session and the permission it names (domain/access.ts `can`), else a 403 page.
+ */
+export function createConsoleApp(): Hono<ConsoleEnv> {
+  const app = new Hono<ConsoleEnv>();
+  app.use(consoleSession());
+  app.use(csrfProtection());
+  registerSignIn(app);
+  registerSso(app);
+  app.get("/", requireSession(), (c) => {
+    const session = sessionOf(c);
+    return sendConsolePage(
+      c,
+      ConsoleHomePage({ chrome: chromeOf(c, session), grants: session.user.grants, via: session.via }),
+    );
+  });
+  registerApiKeyPages(app);
+  registerUserPages(app);
+  registerAuditPage(app);
+  app.onError(consoleError);
+  return app;
+}

@@ -1,0 +1,92 @@
+import { and, eq, gt, lte, ne, or } from "drizzle-orm";
+import type { Conn, Tables, Tx } from "./store.js";
+
+export type SessionRow = Tables["sessions"]["$inferSelect"];
+
+export async function insertSession(tx: Tx, row: SessionRow): Promise<void> {
+  await tx.insert(tx.t.sessions).values(row);
+}
+
+/** A session that has not expired at `now` (idle or absolute), by the hash of its cookie secret. */
+export async function findLiveSession(db: Conn, idHash: string, now: Date): Promise<SessionRow | undefined> {
+  const { sessions } = db.t;
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now), gt(sessions.idleExpiresAt, now)))
+    .limit(1);
+  return rows[0];
+}
+
+/** Pushes a session's idle expiry on (never past its absolute expiry: the caller computes it). */
+export async function touchSession(tx: Tx, idHash: string, at: Date, idleExpiresAt: Date): Promise<void> {
+  const { sessions } = tx.t;
+  await tx.update(sessions).set({ lastSeenAt: at, idleExpiresAt }).where(eq(sessions.idHash, idHash));
+}
+
+/** Ends one session; false when there was none. */
+export async function deleteSession(tx: Tx, idHash: string): Promise<boolean> {
+  const { sessions } = tx.t;
+  const gone = await tx.delete(sessions).where(eq(sessions.idHash, idHash)).returning({ id: sessions.idHash });
+  return gone.length > 0;
+}
+
+/** Ends every session of an account; returns how many there were. */
+export async function deleteSessionsOf(tx: Tx, userId: string): Promise<number> {
+  const { sessions } = tx.t;
+  const gone = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.idHash });
+  return gone.length;
+}
+
+/** Ends every session of an account but one (the one that changed the password). */
+export async function deleteOtherSessionsOf(tx: Tx, userId: string, keepIdHash: string): Promise<void> {
+  const { sessions } = tx.t;
+  await tx.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.idHash, keepIdHash)));
+}
+
+/** Forgets sessions that expired before `now`. */
+export async function deleteExpiredSessions(tx: Tx, now: Date): Promise<void> {
+  const { sessions } = tx.t;
+  await tx.delete(sessions).where(or(lte(sessions.expiresAt, now), lte(sessions.idleExpiresAt, now)));
+}
+
+export type AttemptRow = Tables["signInAttempts"]["$inferSelect"];
+
+/** The failure counters of these keys (`account:<email>`, `address:<ip>`). */
+export async function readAttempts(db: Conn, keys: readonly string[]): Promise<AttemptRow[]> {
+  const { signInAttempts } = db.t;
+  const rows: AttemptRow[] = [];
+  for (const key of keys) {
+    rows.push(...(await db.select().from(signInAttempts).where(eq(signInAttempts.key, key)).limit(1)));
+  }
+  return rows;
+}
+
+/** Writes a key's counter (insert or replace; the caller read it in the same transaction, under its lock). */
+export async function writeAttempt(tx: Tx, row: AttemptRow): Promise<void> {
+  const { signInAttempts } = tx.t;
+  await tx
+    .insert(signInAttempts)
+    .values(row)
+    .onConflictDoUpdate({ target: signInAttempts.key, set: { windowStart: row.windowStart, count: row.count } });
+}
+
+export async function clearAttempts(tx: Tx, key: string): Promise<void> {
+  const { signInAttempts } = tx.t;
+  await tx.delete(signInAttempts).where(eq(signInAttempts.key, key));
+}
+
+export type SsoRequestRow = Tables["ssoRequests"]["$inferSelect"];
+
+export async function insertSsoRequest(tx: Tx, row: SsoRequestRow): Promise<void> {
+  await tx.insert(tx.t.ssoRequests).values(row);
+}
+
+/** Takes (reads and deletes: one use) an SSO request still valid at `now`; expired ones are deleted too. */
+export async function takeSsoRequest(tx: Tx, stateHash: string, now: Date): Promise<SsoRequestRow | undefined> {
+  const { ssoRequests } = tx.t;
+  const taken = await tx.delete(ssoRequests).where(eq(ssoRequests.stateHash, stateHash)).returning();
+  await tx.delete(ssoRequests).where(lte(ssoRequests.expiresAt, now));
+  const row = taken[0];
+  return row && row.expiresAt > now ? row : undefined;
+}

@@ -1,0 +1,188 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount, TEST_PASSWORD } from "../helpers/console.js";
+import { browserTestsEnabled, launchChromium, outputPath, serveTestApp } from "./harness.js";
+
+// The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
+declare const document: any;
+declare const window: any;
+declare const axe: any;
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const TECH = "GitLab Technical Certifications";
+
+/**
+ * The console in real headless Chromium: sign-in, every page, the 403 page; axe-core on each (no serious or critical
+ * violation), screenshots at 1280 and 390 px into test/output/console-*.png, and the sign-in and a key's creation by
+ * keyboard alone.
+ */
+describe.runIf(browserTestsEnabled())("the console in Chromium", () => {
+  let server: Awaited<ReturnType<typeof serveTestApp>>;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const cspErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await serveTestApp();
+    await createAccount(server.t, { email: "admin@example.org", role: "admin" });
+    await createAccount(server.t, {
+      email: "grader@example.org",
+      role: "grader",
+      program: TECH,
+      graderRole: "ps-engineer",
+    });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) {
+        cspErrors.push(message.text());
+      }
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const url = (path: string) => `${server.origin}${path}`;
+
+  /** axe-core on the page as it is: no serious or critical violation. */
+  async function checkAccessibility(name: string) {
+    await page.evaluate(AXE_SOURCE);
+    const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
+      async () => (await axe.run(document, { resultTypes: ["violations"] })).violations,
+    );
+    const grave = violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    expect(grave, name).toEqual([]);
+  }
+
+  /** The page as it is now, at phone and desktop widths (no sideways scrolling on the phone), plus axe. */
+  async function capture(name: string) {
+    await checkAccessibility(name);
+    for (const [width, height, tag] of [
+      [390, 844, "390"],
+      [1280, 900, "1280"],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: outputPath(`console-${name}-${tag}.png`), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+    }
+  }
+
+  async function signInAs(email: string) {
+    await page.goto(url("/console/sign-in"));
+    await page.fill("#field-email", email);
+    await page.fill("#field-password", TEST_PASSWORD);
+    await Promise.all([page.waitForURL(url("/console")), page.click("button[type=submit]")]);
+  }
+
+  async function signOut() {
+    await Promise.all([page.waitForURL(/\/console\/sign-in/), page.click("text=Sign out >> nth=0")]);
+  }
+
+  it("signs in by keyboard alone, and creates an API key by keyboard, its token shown once", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const res = await page.goto(url("/console"));
+    expect(page.url()).toBe(url("/console/sign-in?next=%2Fconsole"));
+    expect(res?.status()).toBe(200);
+    await capture("sign-in");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Tab"); // the brand link
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("field-email");
+    await page.keyboard.type("admin@example.org");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(TEST_PASSWORD);
+    await Promise.all([page.waitForURL(url("/console")), page.keyboard.press("Enter")]);
+    expect(await page.textContent("h1")).toBe("Welcome, admin");
+    await capture("overview");
+
+    await page.goto(url("/console/api-keys"));
+    await page.focus("#field-name");
+    await page.keyboard.type("lab grader");
+    // the scope checkboxes: Tab to evidence:write (the fifth), Space ticks it
+    await page.keyboard.press("Tab");
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press("Tab");
+    }
+    await page.keyboard.press("Space");
+    expect(await page.isChecked("input[value='evidence:write']")).toBe(true);
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("field-graderRole");
+    await page.keyboard.type("ps-engineer");
+    await Promise.all([page.waitForLoadState("load"), page.keyboard.press("Enter")]);
+    const token = await page.textContent("[data-token]");
+    expect(token).toMatch(/^lrl_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+    await capture("api-keys-created");
+    await page.goto(url("/console/api-keys"));
+    expect(await page.content()).not.toContain(token ?? "none");
+    await capture("api-keys");
+  });
+
+  it("shows a form's errors next to its fields", async () => {
+    await page.goto(url("/console/api-keys"));
+    await page.fill("#field-name", "<b>x</b>");
+    await page.fill("#field-graderRole", "Not A Role");
+    await page.click("text=Create key");
+    expect(await page.textContent("#field-scopes-error")).toBe("choose at least one scope");
+    expect(await page.textContent("#field-graderRole-error")).toContain("must be a role code");
+    expect(await page.inputValue("#field-name")).toBe("<b>x</b>");
+    await capture("api-keys-errors");
+  });
+
+  it("creates a grader account on the users page, gives it a role, and shows the account", async () => {
+    await page.goto(url("/console/users"));
+    await page.fill("#field-email", "lin@example.org");
+    await page.fill("#field-name", "Lin Grader");
+    await page.selectOption("#field-role", "grader");
+    await page.selectOption("#field-program", TECH);
+    await page.fill("#field-graderRole", "ps-engineer");
+    await page.click("text=Create account");
+    expect(await page.textContent("[data-password]")).toMatch(/^\S{24}$/);
+    await capture("users-created");
+    await page.goto(url("/console/users"));
+    await capture("users");
+    await page.click("text=Lin Grader");
+    await page.selectOption("#field-role", "program-manager");
+    await page.selectOption("#field-program", "GitLab Field Product Certification");
+    await page.fill("#field-graderRole", "");
+    await page.click("text=Give role");
+    expect(await page.textContent(".console-flash")).toContain("The role has been given.");
+    await capture("user");
+  });
+
+  it("shows the audit log with its filter, and the change-password page", async () => {
+    await page.goto(url("/console/audit"));
+    expect(await page.locator("tbody tr").count()).toBeGreaterThan(3);
+    await capture("audit");
+    await page.fill("#field-action", "user.created");
+    await page.click("form[action='/console/audit'] button");
+    expect(page.url()).toContain("action=user.created");
+    // the three accounts: admin and grader (created before), Lin (on the users page)
+    expect(await page.locator("tbody tr").count()).toBe(3);
+    await page.goto(url("/console/password"));
+    await capture("password");
+    await signOut();
+    expect(await page.textContent(".console-flash")).toContain("You have signed out.");
+  });
+
+  it("answers a grader who opens the audit log with a 403 page", async () => {
+    await signInAs("grader@example.org");
+    const res = await page.goto(url("/console/audit"));
+    expect(res?.status()).toBe(403);
+    expect(await page.textContent("h1")).toBe("You may not do this");
+    expect(await page.locator("nav[aria-label=Console] a").allTextContents()).toEqual(["Overview"]);
+    await capture("forbidden");
+    await signOut();
+    expect(cspErrors).toEqual([]);
+  });
+});
