@@ -58,6 +58,11 @@ describe("openSqliteStore", () => {
       const backfill = journal.entries.find((e) => e.tag.endsWith("_evaluations_due_backfill"));
       first.sqlite.prepare("delete from __drizzle_migrations where created_at >= ?").run(backfill?.when);
       first.sqlite.exec("alter table evaluations_due drop column not_before");
+      // ...nor what the VC API migration adds
+      first.sqlite.exec(
+        "drop table oauth_tokens; drop table vc_api_credentials; " +
+          "alter table api_keys drop column kind; alter table api_keys drop column rate_limit_per_minute",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();
