@@ -87,7 +87,7 @@ const StatusItemSchema = z
       ctx.addIssue({ code: "custom", path: ["statusPurpose"], message: "is required when status is a boolean" });
       return z.NEVER;
     }
-    if ((purpose === "revocation") !== (item.status === "revoked" || typeof item.status === "boolean")) {
+    if (typeof item.status === "string" && (purpose === "revocation") !== (item.status === "revoked")) {
       ctx.addIssue({
         code: "custom",
         path: ["status"],
