@@ -67,9 +67,9 @@ describe("POST /credentials/issue: what it issues", () => {
   ])("fills in the issuer (and a 1.1 issuanceDate) when the VCDM %s credential has none", async (v, make) => {
     const vc = await issued(JSON.parse(JSON.stringify(make())));
     expect(vc.issuer).toBe(issuer);
-    if (v === "1.1") {
-      expect(vc.issuanceDate).toBe("2026-03-02T09:30:00Z");
-    }
+    expect(v === "1.1" ? vc.issuanceDate : vc.validFrom).toBe(
+      v === "1.1" ? "2026-03-02T09:30:00Z" : "2026-01-01T00:00:00Z",
+    );
     expect((await verify(vc)).body.verified).toBe(true);
   });
 
@@ -77,6 +77,13 @@ describe("POST /credentials/issue: what it issues", () => {
     const vc = await issued(credentialV2(issuer, { issuer: { id: issuer, name: "Test Academy" } }));
     expect(vc.issuer).toEqual({ id: issuer, name: "Test Academy" });
     expect((await verify(vc)).body.verified).toBe(true);
+  });
+
+  it("gives a VCDM 2.0 credential without validFrom the time of issue", async () => {
+    const { validFrom: _drop, ...undated } = credentialV2(issuer);
+    const vc = await issued(undated);
+    expect(vc.validFrom).toBe("2026-03-02T09:30:00Z");
+    expect((await verify(vc)).body.verdict).toBe("valid");
   });
 
   it("stamps the proof with options.created", async () => {

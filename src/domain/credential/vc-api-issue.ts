@@ -16,8 +16,8 @@ const issuerIdOf = (issuer: unknown): unknown =>
 
 /**
  * Settles a credential the VC API is asked to issue (VC API §Issue Credential): the issuer is ours (filled in when
- * absent; another one is refused as `foreignIssuer`), a VCDM 1.1 credential gets its required `issuanceDate` when it
- * has none, no proof may be given (we add it), and every VC Data Model rule must hold (vcdm-rules.ts).
+ * absent; another one is refused as `foreignIssuer`), a VCDM 1.1 credential gets its required `issuanceDate` and a 2.0
+ * one its `validFrom` (now) when it has none, no proof may be given (we add it), and every VC Data Model rule must hold (vcdm-rules.ts).
  */
 export function prepareCredentialToIssue(input: Json, options: { issuerId: string; now: Date }): PreparedCredential {
   const credential: Json = { ...input };
@@ -38,8 +38,13 @@ export function prepareCredentialToIssue(input: Json, options: { issuerId: strin
   if (issuerId !== options.issuerId) {
     return { ok: false, violations: [], foreignIssuer: String(issuerId) };
   }
+  // the issuer vouches for the credential from its issuance on: without a date a verifier cannot place it in time
+  const now = options.now.toISOString().replace(/\.\d{3}Z$/, "Z");
   if (version === "1.1" && credential.issuanceDate === undefined) {
-    credential.issuanceDate = options.now.toISOString().replace(/\.\d{3}Z$/, "Z");
+    credential.issuanceDate = now;
+  }
+  if (version === "2.0" && credential.validFrom === undefined) {
+    credential.validFrom = now;
   }
   return { ok: true, credential, version };
 }
