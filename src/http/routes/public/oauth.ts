@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ACCESS_TOKEN_SECONDS, issueAccessToken, OAuthError } from "../../../services/oauth.js";
 import type { AppEnv } from "../../env.js";
+import { problems } from "../../openapi.js";
 
 const TOKEN_PATH = "/oauth/token";
 
@@ -98,6 +99,7 @@ export function registerOAuth(app: OpenAPIHono<AppEnv>): void {
       200: { description: "The token", content: { "application/json": { schema: TokenResponseSchema } } },
       400: { description: "RFC 6749 §5.2 error", content: { "application/json": { schema: TokenErrorSchema } } },
       401: { description: "invalid_client", content: { "application/json": { schema: TokenErrorSchema } } },
+      ...problems("PAYLOAD_TOO_LARGE"),
     },
   });
   app.post(TOKEN_PATH, async (c) => {
