@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApiKey } from "../../src/services/api-keys.js";
 import { bearer, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { credentialV1, credentialV2, type Json, VC2 } from "../helpers/vc-signing.js";
@@ -138,6 +139,17 @@ describe("POST /credentials/issue: what it issues", () => {
     const { body } = await verify(vc);
     expect(body.errors).toEqual([]);
     expect(body.verified).toBe(true);
+  });
+
+  it("needs the credentials:issue scope (401 without a key, 403 with another scope)", async () => {
+    const res = await t.app.request("/credentials/issue", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ credential: credentialV2(issuer) }),
+    });
+    expect(res.status).toBe(401);
+    const reader = await createApiKey(t.ctx, { name: "reader", scopes: ["credentials:read"], actor: "test" });
+    expect((await issue(credentialV2(issuer), undefined, reader.token)).status).toBe(403);
   });
 
   it("stores what it issued, audited as the key's", async () => {
