@@ -22,9 +22,11 @@ import { registerCredentialFiles } from "./http/routes/public/credential-files.j
 import { registerPublicCredentials } from "./http/routes/public/credentials.js";
 import { registerHome } from "./http/routes/public/home.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
+import { registerOAuth } from "./http/routes/public/oauth.js";
 import { registerPreferences } from "./http/routes/public/preferences.js";
 import { registerStatusLists } from "./http/routes/public/status-lists.js";
 import { registerVcApi } from "./http/routes/public/vc-api.js";
+import { registerVcApiIssuer } from "./http/routes/public/vc-api-issuer.js";
 import { registerVerifyApi } from "./http/routes/public/verify-api.js";
 import { registerVerifyPage, tooLargePage } from "./http/routes/public/verify-page.js";
 import { requestBodyLimits } from "./http/upload-limit.js";
@@ -99,6 +101,8 @@ function registerPublicRoutes(app: OpenAPIHono<AppEnv>): void {
   registerVerifyApi(app);
   registerVcApi(app);
   registerPreferences(app);
+  registerVcApiIssuer(app);
+  registerOAuth(app);
 }
 
 /** The API-key routes under /admin. */
@@ -119,7 +123,25 @@ function registerApiDocs(app: OpenAPIHono<AppEnv>, ctx: ServiceContext): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    description: "An API key (`lrl_…`) created on first start or with `npm run api-keys -- create`",
+    description:
+      "An API key (`lrl_…`) created on first start or with `npm run api-keys -- create`, or an OAuth access token " +
+      "(`lrt_…`) from /oauth/token",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "oauth2", {
+    type: "oauth2",
+    description:
+      "OAuth 2.0 client credentials (RFC 6749 §4.4): clients from `npm run api-keys -- create --oauth-client`",
+    flows: {
+      clientCredentials: {
+        tokenUrl: `${ctx.config.publicUrl}/oauth/token`,
+        scopes: { "credentials:issue": "Issue credentials", "credentials:status": "Update credentials' status" },
+      },
+    },
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "oauthClientBasic", {
+    type: "http",
+    scheme: "basic",
+    description: "An OAuth client's id and secret, at the token endpoint only",
   });
   app.doc("/openapi.json", {
     openapi: "3.0.3",

@@ -60,11 +60,14 @@ export type Grant = ({ readonly role: Role } | { readonly permission: Permission
 
 /** Whoever acts: an API key or a console account, with its grants. */
 export type Principal = {
-  readonly kind: "api-key" | "user";
+  /** An API key, an OAuth 2.0 client (through one of its access tokens), or a console account. */
+  readonly kind: "api-key" | "oauth-client" | "user";
   readonly id: string;
-  /** The audit log's actor: `api-key:<id>` or `user:<id>`. */
+  /** The audit log's actor: `api-key:<id>`, `oauth-client:<id>` or `user:<id>`. */
   readonly actor: string;
   readonly grants: readonly Grant[];
+  /** A key's or client's own limit on the VC API endpoints (requests per minute); null: the default. */
+  readonly rateLimitPerMinute: number | null;
 };
 
 function permissionsOf(grant: Grant): readonly Permission[] {
@@ -127,18 +130,30 @@ export function evidenceAccess(
   return { allowed: grants.length > 0, graderRoles };
 }
 
-/** An API key as a principal: `admin` is the admin role; every other scope is that one permission, for every program. */
+/**
+ * An API key (or OAuth client) as a principal: `admin` is the admin role; every other scope is that one permission, for
+ * every program.
+ */
 export function apiKeyPrincipal(key: {
   keyId: string;
   scopes: readonly string[];
   graderRole: string | null;
+  kind?: "api-key" | "oauth-client";
+  rateLimitPerMinute?: number | null;
 }): Principal {
   const grants: Grant[] = key.scopes.includes("admin")
     ? [{ role: "admin", program: null, graderRole: key.graderRole }]
     : key.scopes
         .filter((scope): scope is Exclude<Scope, "admin"> => (PERMISSIONS as readonly string[]).includes(scope))
         .map((permission) => ({ permission, program: null, graderRole: key.graderRole }));
-  return { kind: "api-key", id: key.keyId, actor: `api-key:${key.keyId}`, grants };
+  const kind = key.kind ?? "api-key";
+  return {
+    kind,
+    id: key.keyId,
+    actor: `${kind}:${key.keyId}`,
+    grants,
+    rateLimitPerMinute: key.rateLimitPerMinute ?? null,
+  };
 }
 
 /** What a console account's grant says (as stored and as the forms give it). */
@@ -146,7 +161,7 @@ export type RoleGrant = { role: Role; program: string | null; graderRole: string
 
 /** A console account as a principal. */
 export function userPrincipal(user: { id: string; grants: readonly RoleGrant[] }): Principal {
-  return { kind: "user", id: user.id, actor: `user:${user.id}`, grants: user.grants };
+  return { kind: "user", id: user.id, actor: `user:${user.id}`, grants: user.grants, rateLimitPerMinute: null };
 }
 
 /**

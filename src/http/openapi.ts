@@ -37,7 +37,7 @@ const WHEN: Record<ErrorCode, string> = {
   UNSUPPORTED_MEDIA_TYPE: "The body's media type is not one this route accepts",
   UNPROCESSABLE:
     "Well formed, but it does not fit what it refers to (the catalog, the person's records): `errors` says why",
-  TOO_MANY_REQUESTS: "Too many verification requests from this address (see Retry-After)",
+  TOO_MANY_REQUESTS: "Too many requests from this address or API key (see Retry-After)",
   INTERNAL: "Unexpected error",
   STORAGE_FULL: "The server's storage is full: retry once space has been freed (see Retry-After)",
   STORAGE_UNAVAILABLE: "The server's storage cannot be written for now: retry later (see Retry-After)",

@@ -37,10 +37,11 @@ export function rateLimitKey(address: string): string {
 }
 
 function problem(c: Context<AppEnv>, retryAfter: number): Response {
+  const who = c.var.principal ? "with this API key" : "from your address";
   return problemResponse(
     c,
     "TOO_MANY_REQUESTS",
-    `Too many verification requests from your address; try again in ${retryAfter} seconds.`,
+    `Too many requests ${who}; try again in ${retryAfter} seconds.`,
     {},
     { "retry-after": String(retryAfter) },
   );
@@ -86,9 +87,13 @@ function limiterFor(ctx: ServiceContext, onLimited: OnLimited): MiddlewareHandle
   const counters = countersOf(ctx, "verify");
   return rateLimiter<AppEnv>({
     windowMs: WINDOW_MS,
-    limit: ctx.config.verify.rateLimitPerMinute,
+    // an API key or OAuth client is counted on its own, with its own limit when it has one
+    limit: (c) => c.var.principal?.rateLimitPerMinute ?? ctx.config.verify.rateLimitPerMinute,
     standardHeaders: "draft-6",
-    keyGenerator: (c) => rateLimitKey(clientAddress(c)),
+    keyGenerator: (c) => {
+      const principal = c.var.principal;
+      return principal ? `key:${principal.id}` : rateLimitKey(clientAddress(c));
+    },
     store: counters.store,
     handler: (c) => {
       const info = c.get("rateLimit" as never) as { resetTime?: Date } | undefined;
@@ -99,8 +104,9 @@ function limiterFor(ctx: ServiceContext, onLimited: OnLimited): MiddlewareHandle
 }
 
 /**
- * Rate limit of the public verification endpoints: `LAUREL_VERIFY_RATE_LIMIT` requests per client address per minute,
- * counted together across every endpoint that uses it; over the limit, 429 problem+json with Retry-After (or what
+ * Rate limit of the public verification endpoints and the VC API: `LAUREL_VERIFY_RATE_LIMIT` requests per client
+ * address per minute, counted together across every endpoint that uses it; a request authenticated by an API key or
+ * OAuth token (authentication runs first) is counted per key instead, against the key's own limit when it has one; over the limit, 429 problem+json with Retry-After (or what
  * `onLimited` renders, e.g. an HTML page for the verify form).
  */
 export function verifyRateLimit(onLimited: OnLimited = problem): MiddlewareHandler<AppEnv> {

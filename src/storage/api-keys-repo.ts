@@ -34,3 +34,14 @@ export async function revokeApiKey(tx: Tx, id: string, at: Date): Promise<boolea
     .returning({ id: apiKeys.id });
   return changed.length > 0;
 }
+
+/** Sets a key's own rate limit (null: the default); false when there is no such key. */
+export async function setApiKeyRateLimit(tx: Tx, id: string, perMinute: number | null): Promise<boolean> {
+  const { apiKeys } = tx.t;
+  const changed = await tx
+    .update(apiKeys)
+    .set({ rateLimitPerMinute: perMinute })
+    .where(eq(apiKeys.id, id))
+    .returning({ id: apiKeys.id });
+  return changed.length > 0;
+}

@@ -161,7 +161,47 @@ export const apiKeys = sqliteTable("api_keys", {
   revokedAt: integer({ mode: "timestamp_ms" }),
   /** The grader role this key grades as (e.g. "ps-engineer"); only such keys may submit graded results. */
   graderRole: text(),
+  /** "oauth-client": an OAuth 2.0 client (its secret is accepted only at the token endpoint), else a bearer key. */
+  kind: text({ enum: ["api-key", "oauth-client"] })
+    .notNull()
+    .default("api-key"),
+  /** Requests per minute on the VC API endpoints; null: the default (`LAUREL_VERIFY_RATE_LIMIT`). */
+  rateLimitPerMinute: integer(),
 });
+
+/** OAuth 2.0 access tokens (client credentials grant): only a SHA-256 of the token is stored. */
+export const oauthTokens = sqliteTable(
+  "oauth_tokens",
+  {
+    tokenHash: text().primaryKey(),
+    clientId: text()
+      .notNull()
+      .references(() => apiKeys.id),
+    scopes: text({ mode: "json" }).$type<string[]>().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("oauth_tokens_client_idx").on(t.clientId, t.expiresAt)],
+);
+
+/**
+ * Credentials issued through the W3C VC API (any VC Data Model credential, not a catalog certification): the
+ * document as issued, and its status. Their status entries are `status_entries` rows keyed by this `id`.
+ */
+export const vcApiCredentials = sqliteTable(
+  "vc_api_credentials",
+  {
+    id: text().primaryKey(),
+    /** The credential's own `id` (a URL), when it has one: what the VC API status service names it by. */
+    credentialId: text(),
+    document: text().notNull(),
+    issuedBy: text().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    revokedAt: integer({ mode: "timestamp_ms" }),
+    suspendedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [index("vc_api_credentials_credential_idx").on(t.credentialId)],
+);
 
 /** Append-only record of every write (UPDATE and DELETE are refused by triggers in the migrations). */
 export const auditLog = sqliteTable(

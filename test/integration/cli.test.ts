@@ -61,6 +61,38 @@ describe("the api-keys CLI", () => {
     );
   });
 
+  it("creates an OAuth client (id and secret shown once), sets and lists per-key rate limits", async () => {
+    const created = await cli("api-keys", [
+      "create",
+      "--name",
+      "conformance",
+      "--scopes",
+      "credentials:issue,credentials:status",
+      "--oauth-client",
+      "--rate-limit",
+      "600",
+    ]);
+    expect(created.code).toBe(0);
+    const id = /client_id=([a-z0-9]{12})/.exec(created.stdout)?.[1] ?? "";
+    const secret = /client_secret=([A-Za-z0-9_-]{43})/.exec(created.stdout)?.[1] ?? "";
+    expect(secret).toHaveLength(43);
+    let listed = (await cli("api-keys", ["list"])).stdout;
+    expect(listed).toContain(
+      `${id}  conformance  [credentials:issue,credentials:status]  OAuth client  600/min  active`,
+    );
+    expect(listed).not.toContain(secret);
+
+    expect((await cli("api-keys", ["rate-limit", id, "5000"])).code).toBe(0);
+    expect((await cli("api-keys", ["list"])).stdout).toContain("OAuth client  5000/min");
+    expect((await cli("api-keys", ["rate-limit", id, "default"])).code).toBe(0);
+    listed = (await cli("api-keys", ["list"])).stdout;
+    expect(listed).toContain(`${id}  conformance  [credentials:issue,credentials:status]  OAuth client  active`);
+    const bad = await cli("api-keys", ["rate-limit", id, "lots"]);
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("--rate-limit must be a whole number")]);
+    const unknown = await cli("api-keys", ["rate-limit", "nosuchkey000", "10"]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('No API key "nosuchkey000"')]);
+  });
+
   it("never creates a database: a wrong LAUREL_DB_PATH is an error", async () => {
     const saved = env;
     env = { ...env, LAUREL_DB_PATH: join(dir, "typo", "laurel.db") };

@@ -268,6 +268,29 @@ const CASES: Case[] = [
     { what: "text/plain", run: (x) => plain(x, "/presentations/verify") },
   ],
   ["POST /presentations/verify", "TOO_MANY_REQUESTS", overTheLimit("/presentations/verify", { presentation: {} })],
+  // the VC API issuer, its status service and the OAuth token endpoint
+  ["POST /credentials/issue", "VALIDATION_FAILED", 'POST /credentials/issue {"credential": {"credentialSubject": 1}}'],
+  [
+    "POST /credentials/issue",
+    "UNAUTHENTICATED",
+    { what: "no key", run: (x) => send(x, "POST", "/credentials/issue", { body: {}, token: null }) },
+  ],
+  [
+    "POST /credentials/issue",
+    "UNPROCESSABLE",
+    `POST /credentials/issue ${json({ credential: { "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["VerifiableCredential"], issuer: "did:example:other", credentialSubject: { id: "did:example:a" } } })}`,
+  ],
+  ["POST /credentials/status", "VALIDATION_FAILED", 'POST /credentials/status {"credentialId": ""}'],
+  [
+    "POST /credentials/status",
+    "NOT_FOUND",
+    'POST /credentials/status {"credentialId": "urn:uuid:nobody", "credentialStatus": {"type": "BitstringStatusListEntry", "status": "revoked"}}',
+  ],
+  [
+    "POST /oauth/token",
+    "PAYLOAD_TOO_LARGE",
+    { what: "a body over the limit", run: (x) => send(x, "POST", "/oauth/token", { body: tooLarge(), token: null }) },
+  ],
   // credentials
   [
     "POST /admin/credentials",

@@ -39,6 +39,11 @@ describe("the SQLite and PostgreSQL schemas are twins", () => {
     expectTypeOf<Same<"statusEntries">[0]>().toEqualTypeOf<Same<"statusEntries">[1]>();
     expectTypeOf<Same<"eventDeliveries">[0]>().toEqualTypeOf<Same<"eventDeliveries">[1]>();
     expectTypeOf<Same<"apiKeys">[0]>().toEqualTypeOf<Same<"apiKeys">[1]>();
+    expectTypeOf<Same<"apiKeys">[2]>().toEqualTypeOf<Same<"apiKeys">[3]>();
+    expectTypeOf<Same<"oauthTokens">[0]>().toEqualTypeOf<Same<"oauthTokens">[1]>();
+    expectTypeOf<Same<"vcApiCredentials">[0]>().toEqualTypeOf<Same<"vcApiCredentials">[1]>();
+    expectTypeOf<Same<"vcApiCredentials">[2]>().toEqualTypeOf<Same<"vcApiCredentials">[3]>();
+    expectTypeOf<Same<"apiKeys">[0]>().toEqualTypeOf<Same<"apiKeys">[1]>();
     expectTypeOf<Same<"evidence">[0]>().toEqualTypeOf<Same<"evidence">[1]>();
     expectTypeOf<Same<"evidence">[2]>().toEqualTypeOf<Same<"evidence">[3]>();
     expectTypeOf<Same<"pendingApprovals">[0]>().toEqualTypeOf<Same<"pendingApprovals">[1]>();

@@ -77,6 +77,11 @@ describe("openSqliteStore", () => {
       ]) {
         first.sqlite.exec(`drop table ${table}`);
       }
+      // ...nor what the VC API migration adds
+      first.sqlite.exec(
+        "drop table oauth_tokens; drop table vc_api_credentials; " +
+          "alter table api_keys drop column kind; alter table api_keys drop column rate_limit_per_minute",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../errors.js";
 import { verifyPresentationForVcApi } from "../../../services/vc-api-presentations.js";
 import { verifyForVcApi } from "../../../services/vc-api-verify.js";
+import { optionalApiPrincipal } from "../../admin-auth.js";
 import type { AppEnv } from "../../env.js";
 import { BODY_PROBLEMS, jsonBody, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { verifyRateLimit } from "../../rate-limit.js";
@@ -22,7 +23,7 @@ const verifyCredentialRoute = createRoute({
     "eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, Ed25519Signature2020, proof sets and chains; VC-JWT and " +
     "VC-JOSE-COSE vc+jwt envelopes). 200 with the checks when it verifies; 400 problem details carrying the checks " +
     "when it does not (not genuine, revoked, expired, or a check that could not be made).",
-  middleware: [verifyRateLimit()] as const,
+  middleware: [optionalApiPrincipal(), verifyRateLimit()] as const,
   request: { body: jsonBody(VcApiVerifyRequestSchema) },
   responses: {
     200: { description: "Verified", content: { "application/json": { schema: VcApiVerifyResultSchema } } },
@@ -49,7 +50,7 @@ const verifyPresentationRoute = createRoute({
     "it carries; a holder must be who signed) and every credential it carries, as /credentials/verify does. An " +
     "unsigned presentation is verified only when sent as `presentation` (the VC API's proofless request); as " +
     "`verifiablePresentation` it needs its proof. 200 when all of it verifies, else 400 problem details carrying the checks.",
-  middleware: [verifyRateLimit()] as const,
+  middleware: [optionalApiPrincipal(), verifyRateLimit()] as const,
   request: { body: jsonBody(VcApiPresentationRequestSchema) },
   responses: {
     200: { description: "Verified", content: { "application/json": { schema: VcApiPresentationResultSchema } } },
