@@ -14,6 +14,8 @@ import { loadArtwork, loadCatalog } from "./load-templates.js";
 import type { Logger } from "./logger.js";
 import type { Deps, ServiceContext, ServiceState } from "./services/deps.js";
 import { syncAchievements } from "./storage/achievements-repo.js";
+import type { Store } from "./storage/store.js";
+import { openPgStore } from "./storage/store-pg.js";
 import { openSqliteStore } from "./storage/store-sqlite.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
@@ -31,7 +33,8 @@ export type ComposeOptions = {
   /**
    * `create`: the configured database file, created and migrated when missing (the server). `existing`: only a file
    * that exists, the catalog not written to it (operator commands: a mistyped path must not get a fresh database).
-   * `memory`: a private in-memory database (tests).
+   * `memory`: a private in-memory database (tests). With `LAUREL_DATABASE_URL` the database is that PostgreSQL one
+   * (migrated at open), whatever the choice.
    */
   database: "create" | "existing" | "memory";
   /**
@@ -77,6 +80,15 @@ async function issuerKeys(
   return { keys: found, created: false };
 }
 
+/** The database a configuration names: PostgreSQL when `LAUREL_DATABASE_URL` is set, else the SQLite file. */
+async function openStore(config: Config, options: ComposeOptions): Promise<Store> {
+  if (config.databaseUrl) {
+    return openPgStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  }
+  const store = await openStore(config, options);
+  return store;
+}
+
 /** The state a service context keeps in memory (see ServiceState), empty, with its sizes from the configuration. */
 export function createServiceState(
   config: Config,
@@ -119,7 +131,7 @@ export function loadOb3SchemaValidator(): Ob3SchemaValidator {
  * keys, the database (migrated; the catalog's definitions recorded in it), and the service state.
  */
 export async function composeServices(config: Config, options: ComposeOptions): Promise<ComposedServices> {
-  if (options.database === "existing" && !existsSync(config.dbPath)) {
+  if (options.database === "existing" && !config.databaseUrl && !existsSync(config.dbPath)) {
     throw new Error(`no database at ${config.dbPath}: start the service once first (or check LAUREL_DB_PATH)`);
   }
   const catalog = options.catalog ?? loadCatalog(config.templatesDir);

@@ -16,12 +16,33 @@ const PublicUrlSchema = z
   })
   .transform((url) => url.origin);
 
+/**
+ * A PostgreSQL connection URL (`postgres://user:password@host:5432/laurel`): its scheme, a host and a database name.
+ * Messages never repeat the URL, which may carry a password.
+ */
+const DatabaseUrlSchema = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value), {
+    error: "must be a URL such as postgres://laurel@db.example.org/laurel",
+    abort: true,
+  })
+  .transform((value) => new URL(value))
+  .refine((url) => url.protocol === "postgres:" || url.protocol === "postgresql:", {
+    error: "must be a postgres:// (or postgresql://) URL",
+  })
+  .refine((url) => url.hostname !== "" || url.searchParams.has("host"), { error: "must name the database host" })
+  .refine((url) => url.pathname.length > 1, { error: "must name the database (postgres://host/<database>)" })
+  .transform((url) => url.href);
+
 /** Every environment variable the service reads, with its default (only main.ts and cli/ pass the environment in). */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   LAUREL_PUBLIC_URL: PublicUrlSchema.optional(),
   LAUREL_DB_PATH: z.string().trim().min(1).default("data/laurel.db"),
+  LAUREL_DATABASE_URL: DatabaseUrlSchema.optional(),
+  LAUREL_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   LAUREL_KEYS_DIR: z.string().trim().min(1).default("keys"),
   LAUREL_TEMPLATES_DIR: z.string().trim().min(1).default("templates"),
   LAUREL_ISSUER_NAME: z.string().trim().min(1).default("Laurel Demo Issuer"),
@@ -98,7 +119,11 @@ export type Config = {
   port: number;
   host: string;
   publicUrl: string;
+  /** The SQLite database file (when `databaseUrl` is not set). */
   dbPath: string;
+  /** PostgreSQL (several nodes): the connection URL and the pool's size; unset: the SQLite file `dbPath`. */
+  databaseUrl?: string;
+  databasePoolSize: number;
   keysDir: string;
   templatesDir: string;
   issuer: IssuerSettings;
@@ -135,6 +160,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     publicUrl,
     dbPath: e.LAUREL_DB_PATH,
+    ...(e.LAUREL_DATABASE_URL ? { databaseUrl: e.LAUREL_DATABASE_URL } : {}),
+    databasePoolSize: e.LAUREL_DATABASE_POOL_SIZE,
     keysDir: e.LAUREL_KEYS_DIR,
     templatesDir: e.LAUREL_TEMPLATES_DIR,
     issuer: {

@@ -2,7 +2,7 @@ import "./harden-process.js";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { type Started, startServices } from "./bootstrap.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
 import { createLogger, type Logger } from "./logger.js";
 import { awardDueEvaluations } from "./services/award-due.js";
@@ -20,6 +20,15 @@ function bootstrapLines(key: Started["bootstrapKey"]): string[] {
     return [`  admin API key    ${key.path} is still on disk: delete it once you have stored the key`];
   }
   return ["  admin API keys   npm run api-keys -- create --name NAME --scopes admin"];
+}
+
+/** Where the data is: the SQLite file, or the PostgreSQL server and database (never the URL's user or password). */
+function databaseLine(config: Config): string {
+  if (!config.databaseUrl) {
+    return config.dbPath;
+  }
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL ${url.host}${url.pathname}`;
 }
 
 /** How often the expiry-reminder sweep runs (reminders are due on a day, so an hour is precise enough). */
@@ -128,7 +137,7 @@ async function main(): Promise<void> {
       `  OpenAPI          ${base}/openapi.json`,
       `  DID document     ${base}/.well-known/did.json`,
       `  catalog          ${base}/achievements (${started.ctx.catalog.entries.length} certifications)`,
-      `  database         ${config.dbPath}`,
+      `  database         ${databaseLine(config)}`,
       `  keys             ${config.keysDir}/${started.keysCreated ? " (generated now)" : ""}`,
       ...bootstrapLines(started.bootstrapKey),
       ...(base.startsWith("http://")
