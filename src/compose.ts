@@ -85,7 +85,12 @@ async function openStore(config: Config, options: ComposeOptions): Promise<Store
   if (config.databaseUrl) {
     return openPgStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   }
-  const store = await openStore(config, options);
+  const store = openSqliteStore(options.database === "memory" ? ":memory:" : config.dbPath);
+  if (store.tightened.length > 0) {
+    options.logger.warn("database files were readable by others: now owner-only (0600)", {
+      files: store.tightened.join(", "),
+    });
+  }
   return store;
 }
 
@@ -141,12 +146,7 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   const { keys, created } = await issuerKeys(config, options.keys, now);
   const did = didWebFor(config.publicUrl);
   const keyring = await createKeyring({ keys, did, publicUrl: config.publicUrl });
-  const store = openSqliteStore(options.database === "memory" ? ":memory:" : config.dbPath);
-  if (store.tightened.length > 0) {
-    options.logger.warn("database files were readable by others: now owner-only (0600)", {
-      files: store.tightened.join(", "),
-    });
-  }
+  const store = await openStore(config, options);
   if (options.database !== "existing") {
     await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
   }
