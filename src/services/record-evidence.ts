@@ -149,6 +149,13 @@ export async function recordEvidence(
     submittedAt: now,
   };
   return ctx.store.tx(async (tx) => {
+    // What follows reads, then writes: "is this externalId new", "is the record it corrects still the latest", "is
+    // the person's delivery still open". SQLite's one write lock serialises that; across nodes these two locks do,
+    // always taken in this order (the record's id, then its person's intake), so two intakes never wait on each other
+    // in a cycle. Without them a record sent to two nodes at once failed on the unique externalId (a 500), and two
+    // corrections of one record both went in (a fork of its chain).
+    await ctx.store.lock(tx, `evidence:${row.externalId}`);
+    await ctx.store.lock(tx, `evidence-intake:${row.personEmail}`);
     const existing = await findEvidenceByExternalId(tx, row.externalId);
     if (existing) {
       if (!isDeepStrictEqual(contentOf(existing), contentOf(row))) {
