@@ -68,11 +68,18 @@ function categoryOf(url: string, functionName: string): string {
   if (functionName === "(idle)" || functionName === "(program)" || functionName === "(root)") {
     return "idle / V8 (program)";
   }
-  if (/rdf-canonize|jsonld|@digitalbazaar|@noble|jose|src\/crypto\/|signing-worker|piscina/.test(url)) {
+  if (
+    /rdf-canonize|jsonld|@digitalbazaar|@noble|jose|src\/crypto\/|signing-worker|piscina|node:internal\/crypto/.test(
+      url,
+    )
+  ) {
     return "signing (canonicalise, sign)";
   }
   if (/node_modules\/(pg|pg-protocol|pg-pool|pg-types|postgres-)|drizzle-orm|better-sqlite3|src\/storage\//.test(url)) {
     return "database client (pg, drizzle, repos)";
+  }
+  if (/^(writev|writeBuffer|writeUtf8String|readStart|onStreamRead)$/.test(functionName) && url === "") {
+    return "socket I/O (HTTP answers, database protocol)";
   }
   if (/node:_http|node:http|node:net|node:stream|@hono|node_modules\/hono|src\/http\//.test(url)) {
     return "HTTP (node:http, hono, routes)";
@@ -246,7 +253,7 @@ export async function benchClusterIssuance(options: { perBlock: number; blocks: 
       if (category.startsWith("idle")) {
         continue;
       }
-      console.log(`    ${category.padEnd(40)} ${fmt((ms / sampled) * 100).padStart(5)} %`);
+      console.log(`    ${category.padEnd(46)} ${fmt((ms / sampled) * 100).padStart(5)} %`);
     }
     const top = [...others].sort((a, b) => b[1] - a[1]).slice(0, 6);
     console.log(`    largest in "other": ${top.map(([w, ms]) => `${w} ${fmt((ms / sampled) * 100)} %`).join(", ")}`);
