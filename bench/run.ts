@@ -1,6 +1,7 @@
 import "../src/harden-process.js";
 import { benchBakeThroughput } from "./bake-throughput.js";
 import { benchCanonicalSigning } from "./canonical-signing.js";
+import { benchClusterIssuance } from "./cluster-issuance.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
 import { benchPageThroughput } from "./page-throughput.js";
@@ -31,3 +32,4 @@ await benchSigningPool({
   chunkSizes: quick ? [4, 32] : [1, 4, 16, 32, 64, 256],
   sweepBatch: quick ? 400 : 4000,
 });
+await benchClusterIssuance({ perBlock: quick ? 60 : 200, blocks: quick ? 2 : 5, inFlight: 8 });

@@ -96,10 +96,14 @@ export function persistIssue(
   });
 }
 
-/** A suspended credential still blocks a second award: suspension is not to be sidestepped by re-awarding. */
+/**
+ * A suspended credential still blocks a second award: suspension is not to be sidestepped by re-awarding. So does one
+ * valid only from after this plan's time: another node, which planned later but signed faster, stored it while this
+ * one was signing (its validFrom is its own planning second, after `plan.now`).
+ */
 async function refuseIfHeld(tx: Tx, input: IssueCredentialInput, plan: IssuePlan): Promise<void> {
   const held = (await heldCredentials(tx, plan.email)).filter((h) => h.credentialId !== input.supersedes);
-  if (holdsValid(held, plan.entry.id, plan.now, { countSuspended: true })) {
+  if (holdsValid(held, plan.entry.id, plan.now, { countSuspended: true, countNotYetValid: true })) {
     throw new AppError(
       "CONFLICT",
       `${plan.email} already holds a ${plan.entry.id} credential that is valid or suspended`,

@@ -88,19 +88,19 @@ export async function loadPersonState(ctx: ServiceContext, email: string): Promi
   return { email, name, evidence: rows.map(toEvaluatorEvidence), held };
 }
 
-/** True when the person holds a currently valid credential of the certification. */
+/** True when the person holds a currently valid credential of the certification (or, `countNotYetValid`, one valid from later on). */
 export function holdsValid(
   held: HeldCredential[],
   certification: string,
   now: Date,
-  options: { countSuspended?: boolean } = {},
+  options: { countSuspended?: boolean; countNotYetValid?: boolean } = {},
 ): boolean {
   const t = now.getTime();
   return held.some(
     (h) =>
       h.certification === certification &&
       (h.status === "active" || (options.countSuspended === true && h.status === "suspended")) &&
-      Date.parse(h.validFrom) <= t &&
+      (options.countNotYetValid === true || Date.parse(h.validFrom) <= t) &&
       (h.validUntil === undefined || t < Date.parse(h.validUntil)),
   );
 }

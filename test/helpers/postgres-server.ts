@@ -14,6 +14,8 @@ export type PostgresServer = {
   /** `postgres://laurel@127.0.0.1:<port>` (trust authentication on loopback); append a database name. */
   baseUrl: string;
   url: (database: string) => string;
+  /** The postmaster's process id (its backends are its children): for measuring the server's CPU time. */
+  pid: number;
   stop: () => Promise<void>;
 };
 
@@ -134,6 +136,7 @@ export async function startPostgres(options: { bin?: string } = {}): Promise<Pos
   return {
     baseUrl,
     url: (database) => `${baseUrl}/${database}`,
+    pid: child.pid ?? 0,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));

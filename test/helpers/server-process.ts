@@ -16,11 +16,19 @@ export function freePort(): Promise<number> {
 export type ServerProcess = { child: ChildProcess; output: () => string; stop: () => Promise<number | null> };
 
 /**
- * Starts `src/main.ts` (through tsx) with `env`, resolving once its standard output satisfies `ready`; rejects with
- * what it printed when it exits first or is not ready within 25 s.
+ * Starts `src/main.ts` (through tsx) with `env` (and `nodeOptions` for node itself, e.g. `--cpu-prof`), resolving once its standard output satisfies `ready`; rejects with
+ * what it printed when it exits first or is not ready within `readyWithinMs` (25 s unless given).
  */
-export function startServer(env: NodeJS.ProcessEnv, ready: (stdout: string) => boolean): Promise<ServerProcess> {
-  const child = spawn("node", ["--import", "tsx", "src/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+export function startServer(
+  env: NodeJS.ProcessEnv,
+  ready: (stdout: string) => boolean,
+  nodeOptions: string[] = [],
+  readyWithinMs = 25_000,
+): Promise<ServerProcess> {
+  const child = spawn("node", [...nodeOptions, "--import", "tsx", "src/main.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -33,8 +41,8 @@ export function startServer(env: NodeJS.ProcessEnv, ready: (stdout: string) => b
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`server not ready:\n${stdout}\n${stderr}`));
-    }, 25_000);
+      reject(new Error(`server not ready within ${readyWithinMs} ms:\n${stdout}\n${stderr}`));
+    }, readyWithinMs);
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
