@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { validationError } from "../errors.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
-import { type Analysis, analyseCredential, finishReport, type VerifyProfile } from "../verify/engine.js";
+import {
+  type Analysis,
+  analyseCredential,
+  analyseOwnRecord,
+  finishReport,
+  type VerifyProfile,
+} from "../verify/engine.js";
 import type { VerifyEnv } from "../verify/environment.js";
 import { type ReadCredential, readInput, type VerifyInput } from "../verify/read-input.js";
 import { withFetchBudget } from "../verify/remote.js";
@@ -109,10 +115,14 @@ export async function verifyRead(
   return finishReport(analysis, env, options.recipientEmail);
 }
 
+const RECORDS = "this service's records";
+
 /**
- * Verifies one of our stored credentials, for its public page. The proof, schema and issuer checks depend only on the
- * stored bytes and our keys, so they are cached under a hash of both; validity, status and the recipient are
- * evaluated live on every call. Undefined when there is no such credential.
+ * Verifies one of our stored credentials, for its public page. A document we signed with a key we publish is not
+ * verified cryptographically again (engine.ts `analyseOwnRecord` says why); anything else stored is, in full. The
+ * schema, proof and issuer checks depend only on the stored bytes and our keys, so they are cached (bounded) under a
+ * hash of both; validity, status and the recipient are evaluated live on every call. Undefined when there is no such
+ * credential.
  */
 export async function verifyStoredCredential(
   ctx: ServiceContext,
@@ -128,18 +138,10 @@ export async function verifyStoredCredential(
   const env = verifyEnv(ctx);
   let analysis = analyses.get(key);
   if (!analysis) {
+    const read = { text: found.document, format: "json", from: RECORDS } as const;
     analysis = deepFreeze(
-      await analyseCredential(
-        {
-          ok: true,
-          kind: "json",
-          format: "json",
-          standard: "ob3",
-          text: found.document,
-          from: "this service's records",
-        },
-        env,
-      ),
+      (await analyseOwnRecord(read, env)) ??
+        (await analyseCredential({ ok: true, kind: "json", standard: "ob3", ...read }, env)),
     );
     analyses.set(key, analysis);
   }
