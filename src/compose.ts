@@ -97,7 +97,6 @@ export function createServiceState(
     },
     badgePngs: new Map(),
     renderedFiles: new LRUCache({ max: renderedFiles }),
-    credentialPageParts: new LRUCache({ max: credentials }),
     credentialPages: new LRUCache({
       max: credentials,
       maxSize: MAX_PAGE_CACHE_CHARS,

@@ -70,8 +70,6 @@ export type ServiceState = {
   badgePngs: Map<string, Promise<Buffer>>;
   /** Share cards and certificates by content ETag: at most `config.caches.renderedFiles`. */
   renderedFiles: LRUCache<string, Promise<Buffer>>;
-  /** What never changes for a credential page: its QR code and short link (at most `config.caches.credentials`). */
-  credentialPageParts: LRUCache<string, { qrSvg: string; shortUrl: string }>;
   /** Rendered credential pages by outcome (at most `config.caches.credentials`, 64 MB of HTML). */
   credentialPages: LRUCache<string, string>;
   /** The verify endpoints' rate-limit counters, shared by all of them (`LAUREL_VERIFY_RATE_LIMIT`). */
