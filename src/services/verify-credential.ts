@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { validationError } from "../errors.js";
-import { findCredentialDocument } from "../storage/credentials-repo.js";
+import { findStoredDocument } from "../storage/credentials-repo.js";
 import {
   type Analysis,
   analyseCredential,
@@ -163,8 +163,8 @@ async function ownDocument(ctx: ServiceContext, text: string, env: VerifyEnv): P
   if (!match || !text.includes(`"${credentialUrlOf(ctx, match[1] as string)}"`)) {
     return undefined;
   }
-  const found = await findCredentialDocument(ctx.store.conn(), match[1] as string);
-  return found && found.document === text ? storedAnalysis(ctx, found.document, env) : undefined;
+  const stored = await findStoredDocument(ctx.store.conn(), match[1] as string);
+  return stored !== undefined && stored === text ? storedAnalysis(ctx, stored, env) : undefined;
 }
 
 function credentialUrlOf(ctx: ServiceContext, id: string): string {
@@ -199,12 +199,12 @@ export async function verifyStoredCredential(
   credentialId: string,
   options: VerifyOptions = {},
 ): Promise<VerificationReport | undefined> {
-  const found = await findCredentialDocument(ctx.store.conn(), credentialId);
-  if (!found) {
+  const stored = await findStoredDocument(ctx.store.conn(), credentialId);
+  if (stored === undefined) {
     return undefined;
   }
   const env = verifyEnv(ctx);
-  return finishReport(await storedAnalysis(ctx, found.document, env), env, options.recipientEmail);
+  return finishReport(await storedAnalysis(ctx, stored, env), env, options.recipientEmail);
 }
 
 /** Cached analyses are shared by every later report: frozen, so no caller can alter what the next one sees. */
