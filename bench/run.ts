@@ -4,6 +4,7 @@ import { benchCanonicalSigning } from "./canonical-signing.js";
 import { benchClusterIssuance } from "./cluster-issuance.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
+import { benchPageScale } from "./page-scale.js";
 import { benchPageThroughput } from "./page-throughput.js";
 import { benchSigningPool } from "./signing-pool.js";
 import { benchStatusLists } from "./status-lists.js";
@@ -24,6 +25,11 @@ await benchVerifyThroughput({ blocks: quick ? 2 : 6, perBlock: quick ? 50 : 300 
 await benchVcApiVerify({ blocks: quick ? 2 : 6, perBlock: quick ? 30 : 300 });
 await benchStatusLists({ revokes: quick ? 10 : 40, requests: quick ? 1000 : 5000, blocks: quick ? 3 : 7 });
 await benchPageThroughput({ credentials: quick ? 20 : 200, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 });
+await benchPageScale({
+  credentials: quick ? 10_000 : 100_000,
+  blocks: quick ? 3 : 7,
+  perBlock: quick ? 200 : 1000,
+});
 await benchCanonicalSigning({ blocks: quick ? 3 : 7, perBlock: quick ? 20 : 100 });
 await benchSigningPool({
   batch: quick ? 1000 : 10_000,

@@ -24,6 +24,8 @@ import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } fr
 
 /** Largest total of rendered credential pages kept (HTML characters), whatever their number. */
 const MAX_PAGE_CACHE_CHARS = 64 * 1024 * 1024;
+/** Largest total of verified input (credential JSON characters) whose fixed checks are kept. */
+const MAX_VERIFIED_INPUT_CHARS = 64 * 1024 * 1024;
 
 /**
  * How one entry point wants its services: each of the three (server, operator commands, tests) says only where it
@@ -96,9 +98,12 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
     statusListChecks: new WeakMap(),
     ob3Schema,
     storedChecks: { analyses: new LRUCache({ max: credentials }) },
+    verifiedInputs: new LRUCache({
+      max: credentials,
+      maxSize: MAX_VERIFIED_INPUT_CHARS,
+    }),
     badgePngs: new Map(),
     renderedFiles: new LRUCache({ max: renderedFiles }),
-    credentialPageParts: new LRUCache({ max: credentials }),
     credentialPages: new LRUCache({
       max: credentials,
       maxSize: MAX_PAGE_CACHE_CHARS,

@@ -1,7 +1,6 @@
 import { parseInstant } from "../domain/human-date.js";
 import { linkedInAddToProfileUrl, linkedInShareUrl } from "../domain/linkedin.js";
 import type { Check, VerificationReport } from "../verify/report.js";
-import { getCredentialQr } from "./badge-images.js";
 import { type CredentialLifecycle, getCredentialLifecycle } from "./credential-lifecycle.js";
 import { credentialUrl, shortLinkUrl } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
@@ -15,28 +14,13 @@ export type CredentialPageData = {
   shortUrl: string;
   report: VerificationReport;
   lifecycle: CredentialLifecycle;
-  qrSvg: string;
+  /** Path of its QR code (an SVG served beside the page, cacheable: it depends on the id alone). */
+  qrPath: string;
   /** Only for a credential that verifies valid. */
   linkedIn?: { addToProfile: string; share: string };
   /** The answer to "is this the recipient's email?", when an email was given. */
   recipientCheck?: Check;
 };
-
-type Fixed = { qrSvg: string; shortUrl: string };
-
-/** What never changes for a credential id: its QR code (the service draws it on every call) and short link. */
-async function fixedParts(ctx: ServiceContext, id: string): Promise<Fixed> {
-  const cache = ctx.state.credentialPageParts;
-  let parts = cache.get(id);
-  if (parts === undefined) {
-    parts = {
-      qrSvg: String((await getCredentialQr(ctx, id, "svg")).body),
-      shortUrl: shortLinkUrl(ctx.config.publicUrl, id),
-    };
-    cache.set(id, parts);
-  }
-  return parts;
-}
 
 function linkedInLinks(ctx: ServiceContext, id: string, url: string, report: VerificationReport) {
   const display = report.display;
@@ -74,7 +58,8 @@ export async function loadCredentialPage(
     url,
     report,
     lifecycle: await getCredentialLifecycle(ctx, id),
-    ...(await fixedParts(ctx, id)),
+    qrPath: `/credentials/${id}/qr.svg`,
+    shortUrl: shortLinkUrl(ctx.config.publicUrl, id),
     linkedIn: linkedInLinks(ctx, id, url, report),
     ...(options.recipientEmail ? { recipientCheck: report.checks.find((check) => check.id === "recipient") } : {}),
   };

@@ -79,12 +79,16 @@ export type ServiceState = {
    * document hash and the keys' `keyset` (a hash of our public keys): at most `config.caches.credentials`.
    */
   storedChecks: { analyses: LRUCache<string, Analysis> };
+  /**
+   * Fixed checks of JSON input verified before (others' credentials), by its bytes, profile and our keys, for those
+   * that read nothing from the network and carry no expiring proof: at most `config.caches.credentials`, 64 MB of
+   * input text.
+   */
+  verifiedInputs: LRUCache<string, Analysis>;
   /** Badge PNGs by artwork version and mark (one per certification and state: never evicted). */
   badgePngs: Map<string, Promise<Buffer>>;
   /** Share cards and certificates by content ETag: at most `config.caches.renderedFiles`. */
   renderedFiles: LRUCache<string, Promise<Buffer>>;
-  /** What never changes for a credential page: its QR code and short link (at most `config.caches.credentials`). */
-  credentialPageParts: LRUCache<string, { qrSvg: string; shortUrl: string }>;
   /** Rendered credential pages by outcome (at most `config.caches.credentials`, 64 MB of HTML). */
   credentialPages: LRUCache<string, string>;
   /**

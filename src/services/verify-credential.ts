@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { validationError } from "../errors.js";
-import { findCredentialDocument } from "../storage/credentials-repo.js";
-import { type Analysis, analyseCredential, finishReport, type VerifyProfile } from "../verify/engine.js";
+import { findStoredDocument } from "../storage/credentials-repo.js";
+import {
+  type Analysis,
+  analyseCredential,
+  analyseOwnRecord,
+  finishReport,
+  type VerifyProfile,
+} from "../verify/engine.js";
 import type { VerifyEnv } from "../verify/environment.js";
 import { type ReadCredential, readInput, type VerifyInput } from "../verify/read-input.js";
 import { withFetchBudget } from "../verify/remote.js";
@@ -103,53 +109,119 @@ export async function verifyCredentialInput(
   return verifyRead(ctx, read, options);
 }
 
-/** Verifies a credential already found in its input (an envelope, a presentation's member), never one of ours by URL. */
+/**
+ * Verifies a credential already found in its input (an envelope, a presentation's member), never one of ours by URL.
+ * Two shortcuts, each taken only when it provably gives the full path's answer:
+ * - the very bytes of a document we stored (compared in full with the stored text): our records answer (see
+ *   `analyseOwnRecord`), without canonicalising it again;
+ * - JSON input verified before, in this process, with the same bytes and our same keys: its fixed checks are
+ *   reused, when their first making read nothing from the network and no proof can expire (the fixed checks then
+ *   depend on those bytes alone). Validity, status and the recipient are always evaluated now.
+ */
 export async function verifyRead(
   ctx: ServiceContext,
   read: ReadCredential,
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
-  const env = await verifyEnv(ctx);
-  const analysis = await analyseCredential(read, env, { profile: options.profile ?? "open-badges" });
+  const keys = await ctx.keys.fresh();
+  const env = await verifyEnv(ctx, keys);
+  const profile = options.profile ?? "open-badges";
+  if (!read.ok || read.kind !== "json") {
+    return finishReport(await analyseCredential(read, env, { profile }), env, options.recipientEmail);
+  }
+  const own = await ownDocument(ctx, read.text, env, keys.keyset);
+  if (own) {
+    const fixed = [formatCheck("passed", "read", `Read a credential with an embedded proof from ${read.from}.`)];
+    const analysis = { ...own, format: read.format, fixed: [...fixed, ...own.fixed.slice(1)] };
+    return finishReport(analysis, env, options.recipientEmail);
+  }
+  const { keyset } = keys;
+  const memo = ctx.state.verifiedInputs;
+  const key = `${profile}:${read.format}:${read.from}:${keyset}:${createHash("sha256").update(read.text).digest("base64url")}`;
+  const known = memo.get(key);
+  if (known) {
+    return finishReport(known, env, options.recipientEmail);
+  }
+  let fetches = 0;
+  const counted: VerifyEnv = env.fetchRemote
+    ? {
+        ...env,
+        fetchRemote: (url) => {
+          fetches += 1;
+          return (env.fetchRemote as NonNullable<VerifyEnv["fetchRemote"]>)(url);
+        },
+      }
+    : env;
+  const analysis = await analyseCredential(read, counted, { profile });
+  if (fetches === 0 && analysis.live?.standard === "ob3" && !read.text.includes('"expires"')) {
+    memo.set(key, deepFreeze(analysis), { size: Math.max(1, read.text.length) });
+  }
   return finishReport(analysis, env, options.recipientEmail);
 }
 
+const RECORDS = "this service's records";
+/** Our credential URLs in a document's text: the first names the stored document it may be. */
+const OWN_ID = /"https?:\/\/[^"]*\/credentials\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/;
+
+/** The stored analysis when `text` is, byte for byte, the document we stored under the credential id it names. */
+async function ownDocument(
+  ctx: ServiceContext,
+  text: string,
+  env: VerifyEnv,
+  keyset: string,
+): Promise<Analysis | undefined> {
+  const match = OWN_ID.exec(text);
+  if (!match || !text.includes(`"${credentialUrlOf(ctx, match[1] as string)}"`)) {
+    return undefined;
+  }
+  const stored = await findStoredDocument(ctx.store.conn(), match[1] as string);
+  return stored !== undefined && stored === text ? storedAnalysis(ctx, stored, env, keyset) : undefined;
+}
+
+function credentialUrlOf(ctx: ServiceContext, id: string): string {
+  return `${ctx.config.publicUrl}/credentials/${id}`;
+}
+
+/** The fixed checks of a stored document (our records' answer when it applies, else in full), cached by its bytes. */
+async function storedAnalysis(
+  ctx: ServiceContext,
+  document: string,
+  env: VerifyEnv,
+  keyset: string,
+): Promise<Analysis> {
+  const { analyses } = ctx.state.storedChecks;
+  const key = `${createHash("sha256").update(document).digest("base64url")}:${keyset}`;
+  let analysis = analyses.get(key);
+  if (!analysis) {
+    const read = { text: document, format: "json", from: RECORDS } as const;
+    analysis = deepFreeze(
+      (await analyseOwnRecord(read, env)) ??
+        (await analyseCredential({ ok: true, kind: "json", standard: "ob3", ...read }, env)),
+    );
+    analyses.set(key, analysis);
+  }
+  return analysis;
+}
+
 /**
- * Verifies one of our stored credentials, for its public page. The proof, schema and issuer checks depend only on the
- * stored bytes and our keys, so they are cached under a hash of both; validity, status and the recipient are
- * evaluated live on every call. Undefined when there is no such credential.
+ * Verifies one of our stored credentials, for its public page. A document we signed with a key we publish is not
+ * verified cryptographically again (engine.ts `analyseOwnRecord` says why); anything else stored is, in full. The
+ * schema, proof and issuer checks depend only on the stored bytes and our keys, so they are cached (bounded) under a
+ * hash of both; validity, status and the recipient are evaluated live on every call. Undefined when there is no such
+ * credential.
  */
 export async function verifyStoredCredential(
   ctx: ServiceContext,
   credentialId: string,
   options: VerifyOptions = {},
 ): Promise<VerificationReport | undefined> {
-  const found = await findCredentialDocument(ctx.store.conn(), credentialId);
-  if (!found) {
+  const stored = await findStoredDocument(ctx.store.conn(), credentialId);
+  if (stored === undefined) {
     return undefined;
   }
   const keys = await ctx.keys.fresh();
-  const { analyses } = ctx.state.storedChecks;
-  const key = `${createHash("sha256").update(found.document).digest("base64url")}:${keys.keyset}`;
   const env = await verifyEnv(ctx, keys);
-  let analysis = analyses.get(key);
-  if (!analysis) {
-    analysis = deepFreeze(
-      await analyseCredential(
-        {
-          ok: true,
-          kind: "json",
-          format: "json",
-          standard: "ob3",
-          text: found.document,
-          from: "this service's records",
-        },
-        env,
-      ),
-    );
-    analyses.set(key, analysis);
-  }
-  return finishReport(analysis, env, options.recipientEmail);
+  return finishReport(await storedAnalysis(ctx, stored, env, keys.keyset), env, options.recipientEmail);
 }
 
 /** Cached analyses are shared by every later report: frozen, so no caller can alter what the next one sees. */

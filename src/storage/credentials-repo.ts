@@ -146,6 +146,19 @@ export async function findCredentialDocument(
   return (await query.execute({ id }))[0];
 }
 
+/** The signed document alone (the verify paths: its VC-JWT, as long again, is not read; prepared once). */
+export async function findStoredDocument(db: Conn, id: string): Promise<string | undefined> {
+  const query = prepared(db, "credentials_document_only", (d) => {
+    const { credentials } = d.t;
+    return d
+      .select({ document: credentials.document })
+      .from(credentials)
+      .where(eq(credentials.id, sql.placeholder("id")))
+      .limit(1);
+  });
+  return (await query.execute({ id }))[0]?.document;
+}
+
 export type CredentialPageQuery = {
   achievementId?: string;
   email?: string;

@@ -3,6 +3,7 @@ import { issuerIdOf, verifyEmbeddedProofs } from "./embedded-proofs.js";
 import { envelopeBreach } from "./envelope.js";
 import type { VerifyEnv } from "./environment.js";
 import { checkIssuer } from "./issuer-check.js";
+import { resolveKey } from "./keys.js";
 import { analyseOb2, isOb2Assertion } from "./ob2.js";
 import { checkOb2Status, ob2Dates, ob2EmailIdentities } from "./ob2-live.js";
 import { isOpenBadgeCredential } from "./open-badge.js";
@@ -119,6 +120,67 @@ export async function analyseCredential(
       schemaCheckOf(credential, env, profile),
       proofCheck(proof),
       await checkIssuer(issuerIdOf(credential), proof, env),
+    ],
+    live: { standard: "ob3", credential },
+  };
+}
+
+/**
+ * The analysis of a document this service signed and stored itself, read back from its records: every check as
+ * `analyseCredential` makes it except the signature, which is not computed again. The document was signed here, with
+ * one of our keys, and the records are the authority for everything else the page says (status, revocation, reasons,
+ * history): whoever can rewrite a row can already make any credential read as valid or not, so re-checking the
+ * signature on every view guards against nothing the database does not already decide. Others verify the signature
+ * themselves (the JSON, the baked badges, /credentials/verify with a changed byte all take the full path).
+ * Fail-closed: undefined (the caller verifies in full) unless the document is a credential of our DID carrying exactly
+ * one eddsa-rdfc-2022 proof for assertion, without expiry or chain, made with a key our DID document publishes now.
+ */
+export async function analyseOwnRecord(
+  read: { text: string; format: InputFormat; from: string },
+  env: VerifyEnv,
+): Promise<Analysis | undefined> {
+  const parsed = parseJson(read.text);
+  if (!parsed.ok || !isJsonObject(parsed.value)) {
+    return undefined;
+  }
+  const credential = parsed.value;
+  const issuer = issuerIdOf(credential);
+  const proofs = Array.isArray(credential.proof) ? credential.proof : [credential.proof];
+  const proof = proofs[0];
+  if (
+    issuer !== env.local.did ||
+    notAVerifiableCredential(credential, read.format) ||
+    proofs.length !== 1 ||
+    !isJsonObject(proof) ||
+    proof.type !== "DataIntegrityProof" ||
+    proof.cryptosuite !== "eddsa-rdfc-2022" ||
+    proof.proofPurpose !== "assertionMethod" ||
+    typeof proof.verificationMethod !== "string" ||
+    !proof.verificationMethod.startsWith(`${env.local.did}#`) ||
+    "expires" in proof ||
+    "previousProof" in proof
+  ) {
+    return undefined;
+  }
+  const key = await resolveKey(proof.verificationMethod, env);
+  if (!key.ok || key.via !== "ours" || !key.ed25519) {
+    return undefined;
+  }
+  const result: ProofResult = {
+    outcome: "passed",
+    code: "verified",
+    message: `Signed by ${key.id} (eddsa-rdfc-2022) when this service issued it; read from its records.`,
+    key,
+  };
+  return {
+    format: read.format,
+    credential,
+    display: ob3Display(credential),
+    fixed: [
+      formatCheck("passed", "read", `Read a credential with an embedded proof from ${read.from}.`),
+      schemaCheckOf(credential, env, "open-badges"),
+      proofCheck(result),
+      await checkIssuer(issuer, result, env),
     ],
     live: { standard: "ob3", credential },
   };

@@ -71,8 +71,13 @@ describe("credential page by content negotiation", () => {
     expect(html).toContain(
       '<a href="https://about.gitlab.com/services/education/gitlab-basics/" rel="nofollow noopener">',
     );
-    // the QR code is inline SVG labelled with the URL it holds
-    expect(html).toContain(`aria-label="QR code linking to ${TEST_PUBLIC_URL}/credentials/${issued.id}"`);
+    // the QR code is the credential's qr.svg (drawn once per id, not on every view), labelled with the URL it holds
+    expect(html).toContain(
+      `<img src="/credentials/${issued.id}/qr.svg" alt="QR code linking to ${TEST_PUBLIC_URL}/credentials/${issued.id}"`,
+    );
+    const qr = await t.app.request(`/credentials/${issued.id}/qr.svg`);
+    expect(qr.status).toBe(200);
+    expect(await qr.text()).toContain(`aria-label="QR code linking to ${TEST_PUBLIC_URL}/credentials/${issued.id}"`);
     for (const file of ["badge.png", "badge.svg", "certificate.pdf", "share-card.png", "jwt"]) {
       expect(html).toContain(`href="/credentials/${issued.id}/${file}"`);
       expect((await t.app.request(`/credentials/${issued.id}/${file}`)).status, file).toBe(200);

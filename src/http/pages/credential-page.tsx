@@ -3,7 +3,6 @@ import type { Check, CredentialDisplay } from "../../verify/report.js";
 import { ChecksList } from "./components/checks-list.js";
 import { CredentialBody, CredentialHead } from "./components/credential-details.js";
 import { HistoryPanel, ReplacementNotice } from "./components/lifecycle-panel.js";
-import { generatedSvg } from "./components/raw-html.js";
 import { RecipientAnswer, RecipientForm } from "./components/recipient-form.js";
 import { isGenuine, VerdictBanner, verdictLabel } from "./components/verdict-banner.js";
 import { Layout, type OpenGraph } from "./layout.js";
@@ -113,7 +112,9 @@ function QrPanel(props: { data: CredentialPageData }) {
   return (
     <section class="panel qr" aria-labelledby="qr-heading">
       <h2 id="qr-heading">Scan to verify</h2>
-      <div class="qr__code">{generatedSvg(props.data.qrSvg)}</div>
+      <div class="qr__code">
+        <img src={props.data.qrPath} alt={`QR code linking to ${props.data.url}`} width="200" height="200" />
+      </div>
       <p class="qr__url">
         <a href={`/credentials/${props.data.id}`} class="break">
           {props.data.url}

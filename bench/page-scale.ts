@@ -1,0 +1,71 @@
+import { createApp } from "../src/app.js";
+import { fmt, median, rate } from "./harness.js";
+import { openPagesDatabase } from "./pages-database.js";
+
+const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+/**
+ * Pages at scale (issue 16, target 4): on a database of `credentials` real credentials (bench/pages-database.ts), the
+ * credential page of a random id per request (browser Accept: the HTML page, its status and validity checked live)
+ * beside a trivial route of the same app (the DID document), in process (`app.fetch`), in alternating blocks; the
+ * process's RSS sampled throughout (its peak) and at the end.
+ */
+export async function benchPageScale(options: { credentials: number; blocks: number; perBlock: number }) {
+  const { ctx, ids, builtIn, close } = await openPagesDatabase(options.credentials);
+  const app = createApp(ctx, { publicDir: "./" });
+  let seed = 0x2545f491;
+  const randomId = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return ids[(seed >>> 0) % ids.length] as string;
+  };
+  const get = async (path: string, accept?: string) => {
+    const res = await app.fetch(new Request(`${ctx.config.publicUrl}${path}`, { headers: accept ? { accept } : {} }));
+    const body = await res.text();
+    if (res.status !== 200 || (accept && !body.includes('data-verdict="valid"'))) {
+      throw new Error(`${path}: ${res.status} ${body.slice(0, 300)}`);
+    }
+  };
+  const variants: Record<string, () => Promise<unknown>> = {
+    "credential page, random id": () => get(`/credentials/${randomId()}`, BROWSER),
+    "trivial route (/.well-known/did.json)": () => get("/.well-known/did.json"),
+  };
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 50);
+  const rates: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (const op of Object.values(variants)) {
+    await rate(200, op); // warm-up: JIT, prepared statements
+  }
+  for (let b = 0; b < options.blocks; b++) {
+    for (const [name, op] of Object.entries(variants)) {
+      rates[name]?.push(await rate(options.perBlock, op));
+    }
+  }
+  clearInterval(sampler);
+  const endRss = process.memoryUsage.rss();
+  const names = Object.keys(variants);
+  const med = (name: string) => median(rates[name] ?? []);
+  const trivial = med(names[1] as string);
+  console.log(
+    `\n== Pages at scale: ${fmt(options.credentials, 0)} stored credentials, random id per request, in process, median of ${options.blocks} alternating blocks ==`,
+  );
+  console.log(
+    builtIn > 0
+      ? `  database built by this run in ${fmt(builtIn)} s (signing pool + chunked writes), kept in bench/.data/`
+      : "  database reused from bench/.data/ (delete the folder to time its build)",
+  );
+  for (const name of names) {
+    console.log(
+      `    ${name.padEnd(40)} ${fmt(med(name), 0).padStart(7)} req/s  (${fmt(med(name) / trivial, 2)}× trivial)   blocks: ${(rates[name] ?? []).map((x) => fmt(x, 0)).join(" ")}`,
+    );
+  }
+  const perBlock = (rates[names[0] as string] ?? []).map((r, i) => r / (rates[names[1] as string]?.[i] ?? 1));
+  console.log(`    page / trivial, median of per-block ratios: ${fmt(median(perBlock), 2)}×   (target ≥ 0.50×)`);
+  console.log(
+    `    RSS: peak ${fmt(peakRss / 2 ** 20, 0)} MB, at the end ${fmt(endRss / 2 ** 20, 0)} MB   (target < 512 MB)`,
+  );
+  await close();
+}
