@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { LRUCache } from "lru-cache";
 import type { Artwork } from "./baking/artwork.js";
 import type { Config } from "./config.js";
@@ -7,6 +8,7 @@ import { createDocumentLoader } from "./crypto/document-loader.js";
 import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
 import { ensureIssuerKeys, readIssuerKeys } from "./crypto/key-files.js";
 import { createKeyring, didDocuments, type IssuerKeyring } from "./crypto/keyring.js";
+import { createSigningPool } from "./crypto/signing-pool.js";
 import type { Catalog } from "./domain/catalog/parse-catalog.js";
 import { buildIssuerProfile, didWebFor } from "./domain/issuer.js";
 import { createVerifyRateLimitStore } from "./http/rate-limit.js";
@@ -51,11 +53,16 @@ export type ComposeOptions = {
   randomInt?: (maxExclusive: number) => number;
   /** The verifier's network: the guarded fetch unless given; `null` never fetches (tests). */
   fetchRemote?: Deps["fetchRemote"] | null;
+  /**
+   * Signing worker threads when the configuration does not say (`LAUREL_SIGNING_THREADS`): operator commands and
+   * tests sign on the main thread (0). Default: one per core this process may use.
+   */
+  signingThreads?: number;
 };
 
 export type ComposedServices = {
   ctx: ServiceContext;
-  /** Closes the database (once every write transaction queued on it has finished). */
+  /** Stops the signing threads and closes the database (once every write transaction queued on it has finished). */
   close: () => Promise<void>;
   /** Whether the first key generation was generated now (keys: "create" on a folder without keys). */
   keysCreated: boolean;
@@ -138,6 +145,16 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   if (options.database !== "existing") {
     await store.tx((tx) => syncAchievements(tx, catalog.entries, now));
   }
+  // Started last, so that nothing before it can fail and leave its threads running.
+  const signing = await createSigningPool({
+    keys: { keys, did, publicUrl: config.publicUrl },
+    size: config.signingThreads ?? options.signingThreads ?? availableParallelism(),
+    onWorkerLost: (error) =>
+      options.logger.warn("a signing worker was lost: its credentials are signed again", { error: error.name }),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const fetchRemote = options.fetchRemote === undefined ? createGuardedFetch() : options.fetchRemote;
   const deps: Deps = {
     config,
@@ -158,7 +175,12 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     ...deps,
     issuer: buildIssuerProfile(did, config.issuer),
     documentLoader: createDocumentLoader(didDocuments(keyring.didDocument)),
+    signing,
     state: createServiceState(config, keyring, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
-  return { ctx, close: () => store.close(), keysCreated: created };
+  const close = async () => {
+    await signing.close();
+    await store.close();
+  };
+  return { ctx, close, keysCreated: created };
 }

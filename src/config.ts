@@ -62,6 +62,7 @@ const EnvSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   LAUREL_CACHE_CREDENTIALS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   LAUREL_CACHE_FILES: z.coerce.number().int().min(1).max(100_000).default(500),
+  LAUREL_SIGNING_THREADS: z.coerce.number().int().min(0).max(256).optional(),
 });
 
 export type IssuerSettings = {
@@ -112,6 +113,8 @@ export type Config = {
   fiscalYearStartMonth: number;
   verify: VerifySettings;
   caches: CacheSettings;
+  /** Worker threads that sign credentials (0: the main thread signs); unset: one per core this process may use. */
+  signingThreads: number | undefined;
 };
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -158,5 +161,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       trustProxy: e.LAUREL_TRUST_PROXY,
     },
     caches: { credentials: e.LAUREL_CACHE_CREDENTIALS, renderedFiles: e.LAUREL_CACHE_FILES },
+    signingThreads: e.LAUREL_SIGNING_THREADS,
   };
 }

@@ -3,6 +3,7 @@ import type { Artwork } from "../baking/artwork.js";
 import type { Config } from "../config.js";
 import type { DocumentLoader } from "../crypto/document-loader.js";
 import type { IssuerKeyring } from "../crypto/keyring.js";
+import type { SigningPool } from "../crypto/signing-pool.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import type { IssuerProfile } from "../domain/issuer.js";
 import type { Logger } from "../logger.js";
@@ -78,5 +79,17 @@ export type ServiceState = {
   verifyRateLimit: RateLimitStore;
 };
 
-/** Deps plus what is derived from them once at start (issuer Profile, JSON-LD loader), and the service's state. */
-export type ServiceContext = Deps & { issuer: IssuerProfile; documentLoader: DocumentLoader; state: ServiceState };
+/**
+ * Deps plus what is derived from them once at start (issuer Profile, JSON-LD loader, the signing pool of the active
+ * key), and the service's state.
+ */
+export type ServiceContext = Deps & {
+  issuer: IssuerProfile;
+  documentLoader: DocumentLoader;
+  /**
+   * Signs credentials (Data Integrity, then the VC-JWT over it) with the keyring's key generations: in worker threads
+   * (`LAUREL_SIGNING_THREADS`), or on the main thread for 0. Same bytes either way.
+   */
+  signing: SigningPool;
+  state: ServiceState;
+};

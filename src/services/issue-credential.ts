@@ -1,5 +1,3 @@
-import { signDataIntegrity } from "../crypto/data-integrity.js";
-import { signVcJwt } from "../crypto/vc-jwt.js";
 import { toOb3Achievement } from "../domain/achievement.js";
 import { buildOpenBadgeCredential } from "../domain/credential/build.js";
 import { recipientIdentifiers } from "../domain/credential/identity.js";
@@ -43,13 +41,10 @@ async function signIssue(ctx: ServiceContext, input: IssueCredentialInput, plan:
     results: input.decision?.results,
     credentialStatus: credentialStatusValue(plan.slots.map((slot) => statusListEntry(publicUrl, slot))),
   });
-  const signer = ctx.keyring.active;
-  const document = await signDataIntegrity({
+  // Data Integrity, then the VC-JWT over the signed document, in a signing thread when the pool has any.
+  return ctx.signing.signCredential({
     credential: unsigned,
-    signer,
-    documentLoader: ctx.documentLoader,
-    now: plan.validFrom,
+    created: plan.validFrom,
+    generation: ctx.keyring.active.generation,
   });
-  const jwt = await signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey });
-  return { document, jwt, verificationMethod: signer.verificationMethod };
 }

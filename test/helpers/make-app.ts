@@ -47,6 +47,8 @@ export async function makeTestApp(
     clock: clock.now,
     // the verifier's network: none unless a test answers it (e.g. from a map of documents)
     fetchRemote: options.fetchRemote ?? null,
+    // signed on the test's own thread unless the test's env sets LAUREL_SIGNING_THREADS
+    signingThreads: 0,
   });
   const store = ctx.store;
   const admin = await createApiKey(ctx, { name: "test admin", scopes: ["admin"], actor: "test" });
