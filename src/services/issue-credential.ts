@@ -22,6 +22,7 @@ import {
   statusPurposesFor,
   type UnreservedPlan,
 } from "./issue-plan.js";
+import { signCredentials } from "./sign-credentials.js";
 import { refreshStatusList, reserveStatusSlotBlock } from "./status-lists.js";
 
 /**
@@ -60,12 +61,9 @@ function unsignedCredential(ctx: ServiceContext, input: IssueCredentialInput, pl
 }
 
 /** Builds the credential and signs it: Data Integrity, then VC-JWT over the signed document (OB 3.0 §8's order). */
-function signIssue(ctx: ServiceContext, input: IssueCredentialInput, plan: IssuePlan): Promise<SignedCredential> {
-  return ctx.signing.signCredential({
-    credential: unsignedCredential(ctx, input, plan),
-    created: plan.validFrom,
-    generation: ctx.keyring.active.generation,
-  });
+async function signIssue(ctx: ServiceContext, input: IssueCredentialInput, plan: IssuePlan): Promise<SignedCredential> {
+  const [signed] = await signCredentials(ctx, [unsignedCredential(ctx, input, plan)], plan.validFrom);
+  return signed as SignedCredential;
 }
 
 /** What became of one input of a bulk issuance: its credential, or why it was not issued (nothing of it stored). */
@@ -114,7 +112,6 @@ export async function issueCredentials(
     settled.map(({ plan }) => statusPurposesFor(plan.entry)),
   );
   const planned: Planned[] = settled.map((s, i) => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
-  const generation = ctx.keyring.active.generation;
   const created = planned[0]?.plan.validFrom as Date;
   const batches: Planned[][] = [];
   for (let start = 0; start < planned.length; start += BULK_PERSIST_BATCH) {
@@ -127,7 +124,7 @@ export async function issueCredentials(
     const batch = batches[b];
     if (batch && !signings[b]) {
       const credentials = batch.map(({ input, plan }) => unsignedCredential(ctx, input, plan));
-      const signing = ctx.signing.signCredentials({ credentials, created, generation });
+      const signing = signCredentials(ctx, credentials, created);
       signing.catch(() => {}); // awaited in turn below; one failing after an earlier failure is not unhandled
       signings[b] = signing;
     }
