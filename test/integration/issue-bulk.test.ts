@@ -9,7 +9,7 @@ import { createSigningPool, type SigningPool } from "../../src/crypto/signing-po
 import { vcJwtPayload } from "../../src/crypto/vc-jwt.js";
 import { type IssueOutcome, issueCredentials } from "../../src/services/issue-credential.js";
 import type { IssueCredentialInput } from "../../src/services/issue-plan.js";
-import { issue } from "../helpers/http.js";
+import { adminPost, issue } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { countRows } from "../helpers/store.js";
 
@@ -167,6 +167,60 @@ describe("issueCredentials (bulk)", () => {
     const { statusEntries } = t.store.conn().t;
     const assigned = await t.store.conn().select().from(statusEntries).where(isNotNull(statusEntries.credentialId));
     expect(assigned).toHaveLength(5);
+  });
+});
+
+describe("an evidence batch", () => {
+  it("awards everyone it completes through one bulk issuance: their credentials signed as one batch", async () => {
+    const t = await app(0);
+    const inProcess = await createSigningPool({
+      keys: { keys: t.keys, did: t.ctx.keyring.did, publicUrl: t.ctx.config.publicUrl },
+      size: 0,
+    });
+    const batches: number[] = [];
+    // A pool that says it has a thread, so that issuance hands it every credential, and counts its batches.
+    t.ctx.signing = {
+      ...inProcess,
+      size: 1,
+      signCredentials: (request) => {
+        batches.push(request.credentials.length);
+        return inProcess.signCredentials(request);
+      },
+    };
+    const people = 12;
+    const records = Array.from({ length: people }, (_, i) => {
+      const person = { email: `person${i}@example.org`, name: `Person ${i}` };
+      return [
+        {
+          kind: "assessment",
+          externalId: `w-${i}`,
+          person,
+          occurredAt: "2026-03-01T09:00:00Z",
+          assessment: "gitlab-associate-written",
+          score: 90,
+        },
+        {
+          kind: "assessment",
+          externalId: `l-${i}`,
+          person,
+          occurredAt: "2026-03-01T10:00:00Z",
+          assessment: "gitlab-associate-lab",
+          passed: true,
+          graderRole: "ps-engineer",
+        },
+      ];
+    }).flat();
+    const res = await adminPost(t, "/admin/evidence/batch", { records });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { recorded: number; awarded: Array<{ outcome: string; credentialId: string }> };
+    expect(body.recorded).toBe(2 * people);
+    expect(body.awarded).toHaveLength(people);
+    expect(body.awarded.every((a) => a.outcome === "issued")).toBe(true);
+    expect(batches).toEqual([people]);
+    expect(await countRows(t.store, "credentials")).toBe(people);
+    const { auditLog } = t.store.conn().t;
+    const audited = await t.store.conn().select().from(auditLog).where(eq(auditLog.action, "credential.issued"));
+    expect(audited.map((a) => a.actor)).toEqual(Array(people).fill("system:criteria"));
   });
 });
 
