@@ -19,6 +19,9 @@ import { countRows } from "../helpers/store.js";
  * happens to a worker meanwhile.
  */
 
+/** Tests that start worker threads (each loads the signing modules through tsx): slow on a busy machine. */
+const WORKER_TEST_TIMEOUT = 180_000;
+
 const apps: TestApp[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((t) => t.close()));
@@ -88,15 +91,22 @@ async function expectIssuedOnce(t: TestApp, outcomes: IssueOutcome[], count: num
 }
 
 describe("issuance signs through the signing pool", () => {
-  it("with worker threads, POST /admin/credentials answers the bytes the main thread signs", async () => {
-    const t = await app(2);
-    expect(t.ctx.signing.size).toBe(2);
-    expect(t.ctx.signing.threads).toHaveLength(2);
-    const issued = await issue(t, { recipient: { email: "ada@example.org", name: "Ada Lövelace" } });
-    await expectSignedAsMainThread(t, issued.credential, issued.jwt);
-    const verified = await verifyDataIntegrity({ credential: issued.credential, documentLoader: t.ctx.documentLoader });
-    expect(verified).toEqual({ verified: true });
-  });
+  it(
+    "with worker threads, POST /admin/credentials answers the bytes the main thread signs",
+    async () => {
+      const t = await app(2);
+      expect(t.ctx.signing.size).toBe(2);
+      expect(t.ctx.signing.threads).toHaveLength(2);
+      const issued = await issue(t, { recipient: { email: "ada@example.org", name: "Ada Lövelace" } });
+      await expectSignedAsMainThread(t, issued.credential, issued.jwt);
+      const verified = await verifyDataIntegrity({
+        credential: issued.credential,
+        documentLoader: t.ctx.documentLoader,
+      });
+      expect(verified).toEqual({ verified: true });
+    },
+    WORKER_TEST_TIMEOUT,
+  );
 
   it("with none (LAUREL_SIGNING_THREADS=0), on the main thread, the same way", async () => {
     const t = await app(0);
@@ -127,20 +137,24 @@ describe("issueCredentials (bulk)", () => {
     });
   });
 
-  it("in batched write transactions, signed in worker threads, in the inputs' order", async () => {
-    const t = await app(2);
-    const count = 230; // three write transactions
-    const outcomes = await issueCredentials(t.ctx, inputs(count));
-    await expectIssuedOnce(t, outcomes, count);
-    for (const [i, outcome] of outcomes.entries()) {
-      expect(outcome.ok && outcome.credential.recipient.email).toBe(`person${i}@example.org`);
-    }
-    const last = outcomes.at(-1);
-    if (!last?.ok) {
-      throw new Error("the last input was not issued");
-    }
-    await expectSignedAsMainThread(t, last.credential.credential, last.credential.jwt);
-  });
+  it(
+    "in batched write transactions, signed in worker threads, in the inputs' order",
+    async () => {
+      const t = await app(2);
+      const count = 230; // three write transactions
+      const outcomes = await issueCredentials(t.ctx, inputs(count));
+      await expectIssuedOnce(t, outcomes, count);
+      for (const [i, outcome] of outcomes.entries()) {
+        expect(outcome.ok && outcome.credential.recipient.email).toBe(`person${i}@example.org`);
+      }
+      const last = outcomes.at(-1);
+      if (!last?.ok) {
+        throw new Error("the last input was not issued");
+      }
+      await expectSignedAsMainThread(t, last.credential.credential, last.credential.jwt);
+    },
+    WORKER_TEST_TIMEOUT,
+  );
 
   it("refuses an input as issueCredential would, storing nothing of it, and issues the others", async () => {
     const t = await app(0);
@@ -232,59 +246,63 @@ describe("a signing worker that dies mid-batch", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("is replaced and its credentials signed again: every credential of the batch issued exactly once", async () => {
-    const t = await app(0);
-    const lost: Error[] = [];
-    // The pool of the service, with the workers of signing-pool.test.ts that can be made to hang on a credential.
-    const pool = await createSigningPool({
-      keys: { keys: t.keys, did: t.ctx.keyring.did, publicUrl: t.ctx.config.publicUrl },
-      size: 2,
-      chunkSize: 8,
-      workerModule: new URL("../fixtures/signing-worker-faults.ts", import.meta.url),
-      onWorkerLost: (error) => lost.push(error),
-    });
-    pools.push(pool);
-    const marker = join(dir, "hang");
-    let batches = 0;
-    t.ctx.signing = {
-      ...pool,
-      threads: pool.threads,
-      signCredentials: (request) => {
-        batches += 1;
-        // The second write batch's 21st credential hangs its worker (once): the first batch is stored meanwhile.
-        const credentials =
-          batches === 2
-            ? request.credentials.map((c, i) => (i === 20 ? { ...c, "test:fault": { mode: "hang", marker } } : c))
-            : request.credentials;
-        return pool.signCredentials({ ...request, credentials });
-      },
-    };
-    const count = 250;
-    const issuing = issueCredentials(t.ctx, inputs(count));
-    while (!existsSync(marker) || readFileSync(marker, "utf8") === "") {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const before = pool.threads.map((w) => w.threadId);
-    const victim = pool.threads.find((w) => w.threadId === Number(readFileSync(marker, "utf8")));
-    expect(victim).toBeDefined();
-    await victim?.terminate();
-    const outcomes = await issuing;
-    expect(lost).toHaveLength(1);
-    await expectIssuedOnce(t, outcomes, count);
-    const after = pool.threads.map((w) => w.threadId);
-    expect(after).toHaveLength(2);
-    expect(after).not.toContain(victim?.threadId);
-    expect(after.filter((id) => before.includes(id))).toHaveLength(1);
-    for (const outcome of [outcomes[100], outcomes[120], outcomes[121]]) {
-      if (!outcome?.ok) {
-        throw new Error("not issued");
-      }
-      const verified = await verifyDataIntegrity({
-        credential: outcome.credential.credential,
-        documentLoader: t.ctx.documentLoader,
+  it(
+    "is replaced and its credentials signed again: every credential of the batch issued exactly once",
+    async () => {
+      const t = await app(0);
+      const lost: Error[] = [];
+      // The pool of the service, with the workers of signing-pool.test.ts that can be made to hang on a credential.
+      const pool = await createSigningPool({
+        keys: { keys: t.keys, did: t.ctx.keyring.did, publicUrl: t.ctx.config.publicUrl },
+        size: 2,
+        chunkSize: 8,
+        workerModule: new URL("../fixtures/signing-worker-faults.ts", import.meta.url),
+        onWorkerLost: (error) => lost.push(error),
       });
-      expect(verified).toEqual({ verified: true });
-      expect(JSON.stringify(outcome.credential.credential)).not.toContain("test:fault");
-    }
-  });
+      pools.push(pool);
+      const marker = join(dir, "hang");
+      let batches = 0;
+      t.ctx.signing = {
+        ...pool,
+        threads: pool.threads,
+        signCredentials: (request) => {
+          batches += 1;
+          // The second write batch's 21st credential hangs its worker (once): the first batch is stored meanwhile.
+          const credentials =
+            batches === 2
+              ? request.credentials.map((c, i) => (i === 20 ? { ...c, "test:fault": { mode: "hang", marker } } : c))
+              : request.credentials;
+          return pool.signCredentials({ ...request, credentials });
+        },
+      };
+      const count = 250;
+      const issuing = issueCredentials(t.ctx, inputs(count));
+      while (!existsSync(marker) || readFileSync(marker, "utf8") === "") {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const before = pool.threads.map((w) => w.threadId);
+      const victim = pool.threads.find((w) => w.threadId === Number(readFileSync(marker, "utf8")));
+      expect(victim).toBeDefined();
+      await victim?.terminate();
+      const outcomes = await issuing;
+      expect(lost).toHaveLength(1);
+      await expectIssuedOnce(t, outcomes, count);
+      const after = pool.threads.map((w) => w.threadId);
+      expect(after).toHaveLength(2);
+      expect(after).not.toContain(victim?.threadId);
+      expect(after.filter((id) => before.includes(id))).toHaveLength(1);
+      for (const outcome of [outcomes[100], outcomes[120], outcomes[121]]) {
+        if (!outcome?.ok) {
+          throw new Error("not issued");
+        }
+        const verified = await verifyDataIntegrity({
+          credential: outcome.credential.credential,
+          documentLoader: t.ctx.documentLoader,
+        });
+        expect(verified).toEqual({ verified: true });
+        expect(JSON.stringify(outcome.credential.credential)).not.toContain("test:fault");
+      }
+    },
+    WORKER_TEST_TIMEOUT,
+  );
 });
