@@ -14,7 +14,12 @@ export async function benchContext(): Promise<{
   cleanup: () => Promise<void>;
 }> {
   const dir = mkdtempSync(join(tmpdir(), "laurel-bench-"));
-  const config = loadConfig({ LAUREL_PUBLIC_URL: "https://badges.bench", LAUREL_DB_PATH: join(dir, "bench.db") });
+  const config = loadConfig({
+    LAUREL_PUBLIC_URL: "https://badges.bench",
+    LAUREL_DB_PATH: join(dir, "bench.db"),
+    // unset: one signing thread per core, as the server runs
+    LAUREL_SIGNING_THREADS: process.env.LAUREL_SIGNING_THREADS,
+  });
   const keys = [await generateIssuerKey(1, new Date())];
   const { ctx, close } = await composeServices(config, {
     logger: createLogger({ level: "silent", write: () => {} }),

@@ -3,6 +3,7 @@ import { benchBakeThroughput } from "./bake-throughput.js";
 import { benchCanonicalSigning } from "./canonical-signing.js";
 import { benchClusterIssuance } from "./cluster-issuance.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
+import { benchIssueBulk } from "./issue-bulk.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
 import { benchPageScale } from "./page-scale.js";
 import { benchPageThroughput } from "./page-throughput.js";
@@ -13,6 +14,20 @@ import { benchVerifyThroughput } from "./verify-throughput.js";
 
 /** `npm run bench`: every benchmark prints its figure beside a baseline measured in the same run. */
 const quick = process.argv.includes("--quick");
+/** `npm run bench -- --only issue-bulk`: one benchmark alone. */
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+if (only === "issue-bulk" || only === undefined) {
+  await benchIssueBulk({
+    bulk: quick ? 2000 : 10_000,
+    blocks: quick ? 2 : 3,
+    stockPerBlock: quick ? 60 : 150,
+    httpPerBlock: quick ? 200 : 800,
+    batchPeople: quick ? 100 : 250,
+  });
+}
+if (only !== undefined) {
+  process.exit(0);
+}
 await benchIssueThroughput({ total: quick ? 400 : 4000, blocks: quick ? 2 : 10, concurrencies: [1, 4] });
 await benchBakeThroughput({
   credentials: quick ? 20 : 200,

@@ -1,10 +1,12 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { LRUCache } from "lru-cache";
 import type { Artwork } from "./baking/artwork.js";
 import type { Config } from "./config.js";
 import type { StoredIssuerKey } from "./crypto/issuer-keys.js";
 import { ensureIssuerKeys, readIssuerKeys } from "./crypto/key-files.js";
+import { createSigningPool } from "./crypto/signing-pool.js";
 import type { Catalog } from "./domain/catalog/parse-catalog.js";
 import type { EmailTemplates } from "./domain/email/messages.js";
 import { buildIssuerProfile, didWebFor } from "./domain/issuer.js";
@@ -62,11 +64,16 @@ export type ComposeOptions = {
   nodeId?: string;
   /** The verifier's network: the guarded fetch unless given; `null` never fetches (tests). */
   fetchRemote?: Deps["fetchRemote"] | null;
+  /**
+   * Signing worker threads when the configuration does not say (`LAUREL_SIGNING_THREADS`): operator commands and
+   * tests sign on the main thread (0). Default: one per core this process may use.
+   */
+  signingThreads?: number;
 };
 
 export type ComposedServices = {
   ctx: ServiceContext;
-  /** Closes the SMTP pool and the database (once every write transaction queued on it has finished). */
+  /** Stops the signing threads, closes the SMTP pool and the database (once every write transaction queued on it has finished). */
   close: () => Promise<void>;
   /** Whether the first key generation was generated now (keys: "create" on a folder without keys). */
   keysCreated: boolean;
@@ -190,6 +197,18 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     await store.close();
     throw error;
   }
+  // Started last, so that nothing before it can fail and leave its threads running; it signs with the holder's keys,
+  // and takes a newer generation (a rotation, here or on another node) before the holder hands it out.
+  const signing = await createSigningPool({
+    keys: holder.current().material,
+    size: config.signingThreads ?? options.signingThreads ?? availableParallelism(),
+    onWorkerLost: (error) =>
+      options.logger.warn("a signing worker was lost: its credentials are signed again", { error: error.name }),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  holder.onChange((keys) => signing.updateKeys(keys.material));
   const smtp = config.delivery.smtpUrl ? createSmtpSender(config.delivery.smtpUrl) : undefined;
   const fetchRemote = options.fetchRemote === undefined ? createGuardedFetch() : options.fetchRemote;
   const deps: Deps = {
@@ -214,10 +233,12 @@ export async function composeServices(config: Config, options: ComposeOptions): 
   const ctx: ServiceContext = {
     ...deps,
     issuer: buildIssuerProfile(did, config.issuer),
+    signing,
     state: createServiceState(config, options.ob3Schema ?? loadOb3SchemaValidator()),
   };
   const close = async () => {
     smtp?.close();
+    await signing.close();
     await store.close();
   };
   return { ctx, close, keysCreated: created };

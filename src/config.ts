@@ -176,6 +176,7 @@ const EnvSchema = z.object({
     })
     .pipe(SsoRoleMappingSchema)
     .optional(),
+  LAUREL_SIGNING_THREADS: z.coerce.number().int().min(0).max(256).optional(),
 });
 
 export type IssuerSettings = {
@@ -270,6 +271,8 @@ export type Config = {
   caches: CacheSettings;
   delivery: DeliverySettings;
   console: ConsoleSettings;
+  /** Worker threads that sign credentials (0: the main thread signs); unset: one per core this process may use. */
+  signingThreads: number | undefined;
 };
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -330,6 +333,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       leaseSeconds: e.LAUREL_DELIVERY_LEASE_SECONDS,
       pollMs: e.LAUREL_DELIVERY_POLL_MS,
     },
+    signingThreads: e.LAUREL_SIGNING_THREADS,
     console: {
       adminEmail: e.LAUREL_ADMIN_EMAIL,
       sessionIdleMs: e.LAUREL_SESSION_IDLE_MINUTES * 60_000,

@@ -16,6 +16,8 @@ export async function openExistingServices(
     logger: createLogger({ level: "warn", write: writeLog }),
     database: "existing",
     keys: "existing",
+    // A command signs a credential or two: not worth starting threads for.
+    signingThreads: 0,
   });
   return { ctx, close };
 }

@@ -1,12 +1,12 @@
 import { awardedDateOf } from "../domain/credential/build.js";
-import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { clearEvaluationDue, type DueMark, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
 import { approvalsOfPerson, insertPendingApproval } from "../storage/person-credentials-repo.js";
 import { type AwardDecision, type AwardFacts, decideAwards } from "./award-decisions.js";
 import type { ServiceContext } from "./deps.js";
-import { issueCredential } from "./issue-credential.js";
+import { issueCredentials } from "./issue-credential.js";
+import type { IssueCredentialInput } from "./issue-plan.js";
 import { withPersonLock } from "./person-lock.js";
 import { loadPersonState } from "./person-state.js";
 
@@ -34,15 +34,39 @@ async function renewalOf(ctx: ServiceContext, supersedes: string): Promise<{ sup
  * person's due evaluation is cleared, unless something changed meanwhile (compare-and-clear on the mark read before
  * the last round, which its own awards' marks precede) or a record's time has not come (`notBefore`).
  */
-export function awardEligible(ctx: ServiceContext, email: string): Promise<AwardOutcome[]> {
-  return withPersonLock(ctx, email, async () => {
-    const { outcomes, settled } = await evaluateAndAward(ctx, email);
-    const due = settled?.due;
-    if (settled !== undefined && due !== undefined) {
-      await ctx.store.tx((tx) => clearEvaluationDue(tx, email, due.mark, settled.at));
+export async function awardEligible(ctx: ServiceContext, email: string): Promise<AwardOutcome[]> {
+  return (await awardEligibleMany(ctx, [email])).get(email) ?? [];
+}
+
+/**
+ * awardEligible for many people at once (an evidence batch): each round evaluates every person still in play and
+ * issues all their awards through one bulk issuance (issueCredentials: status indexes as a block, signing over the
+ * pool, batched write transactions), so a batch costs no more per credential than single issuance. Holds every one
+ * of their person locks (taken in one order, so two batches never wait for each other). Outcomes per person.
+ */
+export function awardEligibleMany(
+  ctx: ServiceContext,
+  emails: readonly string[],
+): Promise<Map<string, AwardOutcome[]>> {
+  const people = [...new Set(emails)].sort();
+  return withPersonLocks(ctx, people, async () => {
+    const { outcomes, settled } = await evaluateAndAward(ctx, people);
+    const clear = [...settled].filter(([, s]) => s.due !== undefined);
+    if (clear.length > 0) {
+      await ctx.store.tx(async (tx) => {
+        for (const [email, { at, due }] of clear) {
+          await clearEvaluationDue(tx, email, (due as DueMark).mark, at);
+        }
+      });
     }
     return outcomes;
   });
+}
+
+/** Runs `fn` holding the person lock of every one of `people` (sorted: locks are always taken in one order). */
+function withPersonLocks<T>(ctx: ServiceContext, people: readonly string[], fn: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = people;
+  return first === undefined ? fn() : withPersonLock(ctx, first, () => withPersonLocks(ctx, rest, fn));
 }
 
 /** The last round: when it read the facts, and the due mark it read just before (undefined: nobody marked). */
@@ -50,27 +74,59 @@ type Settled = { at: Date; due: DueMark | undefined };
 
 async function evaluateAndAward(
   ctx: ServiceContext,
-  email: string,
-): Promise<{ outcomes: AwardOutcome[]; settled?: Settled }> {
-  const outcomes: AwardOutcome[] = [];
-  for (let round = 0; round <= ctx.catalog.entries.length; round++) {
-    // Read before the facts: whatever is stored after this read replaces the mark and keeps the person due.
-    const due = await dueEvaluationMark(ctx.store.conn(), email);
-    const facts = await loadAwardFacts(ctx, email);
-    let issuedThisRound = 0;
-    for (const decision of decideAwards(ctx, facts)) {
-      const outcome = decision.action === "skip" ? undefined : await actOn(ctx, facts, decision);
-      if (outcome) {
-        outcomes.push(outcome);
-        issuedThisRound += outcome.outcome === "issued" ? 1 : 0;
+  people: readonly string[],
+): Promise<{ outcomes: Map<string, AwardOutcome[]>; settled: Map<string, Settled> }> {
+  const outcomes = new Map(people.map((email): [string, AwardOutcome[]] => [email, []]));
+  const settled = new Map<string, Settled>();
+  let inPlay = [...people];
+  for (let round = 0; round <= ctx.catalog.entries.length && inPlay.length > 0; round++) {
+    const reads = new Map<string, Settled>();
+    const issues: { email: string; achievementId: string; input: IssueCredentialInput }[] = [];
+    for (const email of inPlay) {
+      // Read before the facts: whatever is stored after this read replaces the mark and keeps the person due.
+      const due = await dueEvaluationMark(ctx.store.conn(), email);
+      const facts = await loadAwardFacts(ctx, email);
+      reads.set(email, { at: facts.now, due });
+      for (const decision of decideAwards(ctx, facts)) {
+        if (decision.action === "skip") {
+          continue;
+        }
+        const award = await awardOf(ctx, facts, decision);
+        if ("input" in award) {
+          issues.push({ email, achievementId: decision.entry.id, input: award.input });
+        } else {
+          outcomes.get(email)?.push(award.queued);
+        }
       }
     }
-    if (issuedThisRound === 0) {
-      // Nothing new: this round saw everything marked before it, its own awards' marks included.
-      return { outcomes, settled: { at: facts.now, due } };
+    const issued = new Set<string>();
+    const results =
+      issues.length > 0
+        ? await issueCredentials(
+            ctx,
+            issues.map((i) => i.input),
+          )
+        : [];
+    for (const [i, result] of results.entries()) {
+      const { email, achievementId } = issues[i] as (typeof issues)[number];
+      if (result.ok) {
+        outcomes.get(email)?.push({ achievementId, outcome: "issued", credentialId: result.credential.id });
+        issued.add(email);
+      } else if (result.error.code !== "CONFLICT") {
+        // Another writer (another process) awarding it in the meantime is a CONFLICT: nothing to do. Anything else
+        // fails the evaluation; the person stays due.
+        throw result.error;
+      }
     }
+    for (const email of inPlay) {
+      if (!issued.has(email)) {
+        // Nothing new: this round saw everything marked before it, its own awards' marks included.
+        settled.set(email, reads.get(email) as Settled);
+      }
+    }
+    inPlay = inPlay.filter((email) => issued.has(email));
   }
-  return { outcomes };
+  return { outcomes, settled };
 }
 
 /** The person's evidence and holdings now, and their approvals per certification with criteria. */
@@ -95,33 +151,30 @@ async function loadAwardFacts(ctx: ServiceContext, email: string): Promise<Award
 
 type Award = Extract<AwardDecision, { action: "issue" | "queue" }>;
 
-/** Carries out one decision: queues it for approval or issues it. Undefined when another writer awarded it first. */
-async function actOn(ctx: ServiceContext, facts: AwardFacts, decision: Award): Promise<AwardOutcome | undefined> {
+/** What one decision comes to: an approval queued now, or the issuance to make (with the renewal it is). */
+async function awardOf(
+  ctx: ServiceContext,
+  facts: AwardFacts,
+  decision: Award,
+): Promise<{ queued: AwardOutcome } | { input: IssueCredentialInput }> {
   const renewal = decision.renews ? await renewalOf(ctx, decision.renews) : undefined;
   const record = {
     ...decision.record,
     ...(renewal ? { renewal: { supersedes: renewal.supersedes, awardedDate: renewal.awardedDate.toISOString() } } : {}),
   };
   if (decision.action === "queue") {
-    return queueForApproval(ctx, facts, decision, record);
+    return { queued: await queueForApproval(ctx, facts, decision, record) };
   }
-  try {
-    const view = await issueCredential(ctx, {
+  return {
+    input: {
       achievementId: decision.entry.id,
       recipient: { email: facts.state.email, name: facts.state.name },
       actor: CRITERIA_ACTOR,
       decision: { ...decision.ob, record },
       unlessHeld: true,
       ...(renewal ?? {}),
-    });
-    return { achievementId: decision.entry.id, outcome: "issued", credentialId: view.id };
-  } catch (error) {
-    // Another writer (another process) awarded it in the meantime: nothing to do.
-    if (error instanceof AppError && error.code === "CONFLICT") {
-      return undefined;
-    }
-    throw error;
-  }
+    },
+  };
 }
 
 async function queueForApproval(

@@ -1,6 +1,7 @@
 import type { LRUCache } from "lru-cache";
 import type { Artwork } from "../baking/artwork.js";
 import type { Config } from "../config.js";
+import type { SigningPool } from "../crypto/signing-pool.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import type { EmailTemplates } from "../domain/email/messages.js";
 import type { IssuerProfile } from "../domain/issuer.js";
@@ -100,5 +101,16 @@ export type ServiceState = {
   lifecycle: { shuttingDown: boolean };
 };
 
-/** Deps plus what is derived from them once at start (the issuer Profile), and the service's state. */
-export type ServiceContext = Deps & { issuer: IssuerProfile; state: ServiceState };
+/**
+ * Deps plus what is derived from them once at start (the issuer Profile, the signing pool of the key generations), and
+ * the service's state.
+ */
+export type ServiceContext = Deps & {
+  issuer: IssuerProfile;
+  /**
+   * Signs credentials (Data Integrity, then the VC-JWT over it) with the key holder's key generations: in worker
+   * threads (`LAUREL_SIGNING_THREADS`), or on the main thread for 0. Same bytes either way.
+   */
+  signing: SigningPool;
+  state: ServiceState;
+};

@@ -62,37 +62,61 @@ export function persistIssue(
     // The person's awards take turns across processes and nodes: the "already holds" check below sees every
     // credential issued to them before this one.
     await ctx.store.lock(tx, `person:${plan.email}`);
-    // A reissue may go to another person (a corrected email): the replaced credential is locked too, so two reissues
-    // of it at once replace it once and the other is refused, never a unique-key failure.
-    if (input.supersedes) {
-      await ctx.store.lock(tx, `credential:${input.supersedes}`);
-    }
-    if (input.unlessHeld) {
-      await refuseIfHeld(tx, input, plan);
-    }
-    const old = input.supersedes ? await checkSupersedable(tx, input.supersedes, plan.entry.id) : undefined;
-    const { achievementName: _name, recipientEmail: _email, ...row } = record;
-    const recipientId = await upsertRecipient(tx, {
-      newId: ctx.newId(),
-      email: plan.email,
-      name: plan.name,
-      now: plan.now,
-    });
-    await insertCredential(tx, { ...row, recipientId });
-    await assignStatusSlots(tx, plan.id, plan.slots);
-    await recordIssued(ctx, tx, { input, plan, record, supersedes: old?.id });
-    // Held from validFrom on: the evaluation that counts it cannot be complete before then.
-    await markEvaluationDue(tx, plan.email, { mark: ctx.newId(), at: plan.now, notBefore: plan.validFrom });
-    if (!old) {
-      return [];
-    }
-    const why = { reason: input.reason ?? "superseded", reasonPublic: !input.reason };
-    return applyStatusChange(ctx, tx, "supersede", old, {
-      at: plan.now,
-      actor: input.actor,
-      ...why,
-      supersededBy: plan.id,
-    });
+    const old = await checkIssuable(ctx, tx, input, plan);
+    return writeIssued(ctx, tx, { input, plan, record, old });
+  });
+}
+
+/**
+ * What must still hold when a signed credential is stored (inside its write transaction, the person's lock taken,
+ * before anything is written): the recipient does not already hold one (`unlessHeld`), the credential it replaces may
+ * still be superseded (returned). Throws an AppError otherwise.
+ */
+export async function checkIssuable(
+  ctx: ServiceContext,
+  tx: Tx,
+  input: IssueCredentialInput,
+  plan: IssuePlan,
+): Promise<CredentialRecord | undefined> {
+  // A reissue may go to another person (a corrected email): the replaced credential is locked too, so two reissues
+  // of it at once replace it once and the other is refused, never a unique-key failure.
+  if (input.supersedes) {
+    await ctx.store.lock(tx, `credential:${input.supersedes}`);
+  }
+  if (input.unlessHeld) {
+    await refuseIfHeld(tx, input, plan);
+  }
+  return input.supersedes ? await checkSupersedable(tx, input.supersedes, plan.entry.id) : undefined;
+}
+
+/** The writes of a stored credential (see persistIssue); returns the status lists to re-sign after the commit. */
+export async function writeIssued(
+  ctx: ServiceContext,
+  tx: Tx,
+  issued: { input: IssueCredentialInput; plan: IssuePlan; record: CredentialRecord; old?: CredentialRecord },
+): Promise<string[]> {
+  const { input, plan, record, old } = issued;
+  const { achievementName: _name, recipientEmail: _email, ...row } = record;
+  const recipientId = await upsertRecipient(tx, {
+    newId: ctx.newId(),
+    email: plan.email,
+    name: plan.name,
+    now: plan.now,
+  });
+  await insertCredential(tx, { ...row, recipientId });
+  await assignStatusSlots(tx, plan.id, plan.slots);
+  await recordIssued(ctx, tx, { input, plan, record, supersedes: old?.id });
+  // Held from validFrom on: the evaluation that counts it cannot be complete before then.
+  await markEvaluationDue(tx, plan.email, { mark: ctx.newId(), at: plan.now, notBefore: plan.validFrom });
+  if (!old) {
+    return [];
+  }
+  const why = { reason: input.reason ?? "superseded", reasonPublic: !input.reason };
+  return applyStatusChange(ctx, tx, "supersede", old, {
+    at: plan.now,
+    actor: input.actor,
+    ...why,
+    supersededBy: plan.id,
   });
 }
 

@@ -75,8 +75,15 @@ export async function checkSupersedable(db: Conn, id: string, achievementId: str
   return old;
 }
 
-/** Checks what is asked, settles the dates, id and recipient, and reserves the status indexes. */
-export async function planIssue(ctx: ServiceContext, input: IssueCredentialInput): Promise<IssuePlan> {
+/** An issuance settled but for its status indexes. */
+export type UnreservedPlan = Omit<IssuePlan, "slots">;
+
+/** Checks what is asked and settles the dates, id and recipient, at `now` (nothing is written). */
+export async function settleIssue(
+  ctx: ServiceContext,
+  input: IssueCredentialInput,
+  now: Date,
+): Promise<UnreservedPlan> {
   const entry = ctx.catalog.get(input.achievementId);
   if (!entry) {
     throw validationError([{ path: "achievementId", message: `unknown achievement "${input.achievementId}"` }]);
@@ -84,7 +91,6 @@ export async function planIssue(ctx: ServiceContext, input: IssueCredentialInput
   if (input.supersedes) {
     await checkSupersedable(ctx.store.conn(), input.supersedes, entry.id);
   }
-  const now = ctx.clock();
   const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const validUntil =
     input.validUntil !== undefined
@@ -93,6 +99,12 @@ export async function planIssue(ctx: ServiceContext, input: IssueCredentialInput
   const id = ctx.newId();
   const email = normaliseEmail(input.recipient.email);
   const name = input.recipient.name.trim();
-  const slots = await reserveStatusSlots(ctx, statusPurposesFor(entry));
-  return { entry, id, email, name, now, validFrom, validUntil, slots };
+  return { entry, id, email, name, now, validFrom, validUntil };
+}
+
+/** Checks what is asked, settles the dates, id and recipient, and reserves the status indexes. */
+export async function planIssue(ctx: ServiceContext, input: IssueCredentialInput): Promise<IssuePlan> {
+  const settled = await settleIssue(ctx, input, ctx.clock());
+  const slots = await reserveStatusSlots(ctx, statusPurposesFor(settled.entry));
+  return { ...settled, slots };
 }

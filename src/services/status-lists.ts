@@ -31,6 +31,29 @@ export function reserveStatusSlots(
   });
 }
 
+/**
+ * Reserves the status indexes of many credentials (one list of purposes each) as a block, in one committed transaction:
+ * what `reserveStatusSlots` does for one, at the cost of one transaction for the whole block.
+ */
+export function reserveStatusSlotBlock(
+  ctx: Pick<ServiceContext, "store" | "clock" | "randomInt">,
+  purposesEach: readonly (readonly StatusPurpose[])[],
+): Promise<StatusSlot[][]> {
+  const now = ctx.clock();
+  return ctx.store.tx(async (tx) => {
+    await ctx.store.lock(tx, "status-allocation");
+    const block: StatusSlot[][] = [];
+    for (const purposes of purposesEach) {
+      const slots: StatusSlot[] = [];
+      for (const purpose of purposes) {
+        slots.push(await reserveStatusSlot(tx, { purpose, length: STATUS_LIST_LENGTH, now, randomInt: ctx.randomInt }));
+      }
+      block.push(slots);
+    }
+    return block;
+  });
+}
+
 async function signAndStore(ctx: ServiceContext, listId: string): Promise<void> {
   const snapshot = await readListSnapshot(ctx.store.conn(), listId);
   if (!snapshot) {

@@ -1,5 +1,5 @@
 import { AppError, type FieldError, storageProblemOf } from "../errors.js";
-import { type AwardOutcome, awardEligible } from "./award-eligible.js";
+import { type AwardOutcome, awardEligible, awardEligibleMany } from "./award-eligible.js";
 import type { ServiceContext } from "./deps.js";
 import { type EvidenceSubmission, type EvidenceView, recordEvidence, type Submitter } from "./record-evidence.js";
 
@@ -47,7 +47,7 @@ type Outcome = { result: BatchRecordResult; personEmail?: string };
 
 /**
  * Records every record of a batch on its own (a bad record is reported, and the others are still recorded), then
- * awards each person the batch named, once. A storage failure stops the batch: every later record would fail alike,
+ * awards each person the batch named, once, all of them together (awardEligibleMany). A storage failure stops the batch: every later record would fail alike,
  * and a retry skips what was stored (duplicates).
  */
 export async function submitEvidenceBatch(
@@ -60,10 +60,10 @@ export async function submitEvidenceBatch(
   for (const [index, raw] of records.entries()) {
     outcomes.push(await recordOne(ctx, { raw, index, by, read }));
   }
-  const awarded: AwardOutcome[] = [];
-  for (const email of new Set(outcomes.flatMap((o) => (o.personEmail ? [o.personEmail] : [])))) {
-    awarded.push(...(await awardEligible(ctx, email)));
-  }
+  // Every person the batch named, evaluated together: their awards are issued in bulk (issueCredentials).
+  const people = [...new Set(outcomes.flatMap((o) => (o.personEmail ? [o.personEmail] : [])))];
+  const byPerson = await awardEligibleMany(ctx, people);
+  const awarded = people.flatMap((email) => byPerson.get(email) ?? []);
   const results = outcomes.map((o) => o.result);
   const count = (status: BatchRecordResult["status"]) => results.filter((r) => r.status === status).length;
   return { recorded: count("recorded"), duplicates: count("duplicate"), rejected: count("rejected"), results, awarded };

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type ApiKeyRow = Tables["apiKeys"]["$inferSelect"];
@@ -8,8 +9,16 @@ export async function insertApiKey(tx: Tx, row: Tables["apiKeys"]["$inferInsert"
 }
 
 export async function findApiKey(db: Conn, id: string): Promise<ApiKeyRow | undefined> {
-  const { apiKeys } = db.t;
-  return (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
+  // Every authenticated request reads its key: prepared once per connection.
+  const query = prepared(db, "api_key_by_id", (d) => {
+    const { apiKeys } = d.t;
+    return d
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.id, sql.placeholder("id")))
+      .limit(1);
+  });
+  return (await query.execute({ id }))[0];
 }
 
 export async function listApiKeys(db: Conn): Promise<ApiKeyRow[]> {

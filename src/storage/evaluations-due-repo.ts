@@ -47,13 +47,15 @@ export async function markEvaluationDue(
 
 /** The mark of a person's due evaluation, if one is due. */
 export async function dueEvaluationMark(db: Conn, personEmail: string): Promise<DueMark | undefined> {
-  const { evaluationsDue } = db.t;
-  const rows = await db
-    .select({ mark: evaluationsDue.mark, notBefore: evaluationsDue.notBefore })
-    .from(evaluationsDue)
-    .where(eq(evaluationsDue.personEmail, personEmail))
-    .limit(1);
-  return rows[0];
+  const query = prepared(db, "evaluations_due_read_mark", (d) => {
+    const { evaluationsDue } = d.t;
+    return d
+      .select({ mark: evaluationsDue.mark, notBefore: evaluationsDue.notBefore })
+      .from(evaluationsDue)
+      .where(eq(evaluationsDue.personEmail, sql.placeholder("personEmail")))
+      .limit(1);
+  });
+  return (await query.execute({ personEmail }))[0];
 }
 
 /**
@@ -66,17 +68,23 @@ export async function clearEvaluationDue(
   mark: string,
   evaluatedAt: Date,
 ): Promise<boolean> {
-  const { evaluationsDue } = tx.t;
-  const cleared = await tx
-    .delete(evaluationsDue)
-    .where(
-      and(
-        eq(evaluationsDue.personEmail, personEmail),
-        eq(evaluationsDue.mark, mark),
-        or(isNull(evaluationsDue.notBefore), lte(evaluationsDue.notBefore, evaluatedAt)),
-      ),
-    )
-    .returning({ personEmail: evaluationsDue.personEmail });
+  const clear = prepared(tx, "evaluations_due_clear", (d) => {
+    const { evaluationsDue } = d.t;
+    return d
+      .delete(evaluationsDue)
+      .where(
+        and(
+          eq(evaluationsDue.personEmail, sql.placeholder("personEmail")),
+          eq(evaluationsDue.mark, sql.placeholder("mark")),
+          or(
+            isNull(evaluationsDue.notBefore),
+            lte(evaluationsDue.notBefore, placeholderOf(evaluationsDue.notBefore, "evaluatedAt")),
+          ),
+        ),
+      )
+      .returning({ personEmail: evaluationsDue.personEmail });
+  });
+  const cleared = await clear.execute({ personEmail, mark, evaluatedAt });
   return cleared.length > 0;
 }
 

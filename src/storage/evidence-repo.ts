@@ -1,11 +1,19 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
+import { prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type EvidenceRow = Tables["evidence"]["$inferSelect"];
 
 export async function findEvidenceByExternalId(db: Conn, externalId: string): Promise<EvidenceRow | undefined> {
-  const { evidence } = db.t;
-  return (await db.select().from(evidence).where(eq(evidence.externalId, externalId)).limit(1))[0];
+  const query = prepared(db, "evidence_by_external_id", (d) => {
+    const { evidence } = d.t;
+    return d
+      .select()
+      .from(evidence)
+      .where(eq(evidence.externalId, sql.placeholder("externalId")))
+      .limit(1);
+  });
+  return (await query.execute({ externalId }))[0];
 }
 
 export async function findEvidence(db: Conn, id: string): Promise<EvidenceRow | undefined> {
@@ -26,12 +34,15 @@ export async function insertEvidence(tx: Tx, row: EvidenceRow): Promise<void> {
 
 /** A person's evidence, oldest first, then in submission order (superseded records included: the evaluator drops them). */
 export async function listEvidenceFor(db: Conn, personEmail: string): Promise<EvidenceRow[]> {
-  const { evidence } = db.t;
-  return db
-    .select()
-    .from(evidence)
-    .where(eq(evidence.personEmail, personEmail))
-    .orderBy(asc(evidence.occurredAt), asc(evidence.submittedAt), asc(evidence.id));
+  const query = prepared(db, "evidence_for_person", (d) => {
+    const { evidence } = d.t;
+    return d
+      .select()
+      .from(evidence)
+      .where(eq(evidence.personEmail, sql.placeholder("personEmail")))
+      .orderBy(asc(evidence.occurredAt), asc(evidence.submittedAt), asc(evidence.id));
+  });
+  return query.execute({ personEmail });
 }
 
 /** Every person with at least one evidence record. */

@@ -1,4 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type HeldRow = {
@@ -14,26 +15,35 @@ export type HeldRow = {
 
 /** Every credential issued to a person (by email). */
 export async function credentialsHeldBy(db: Conn, email: string): Promise<HeldRow[]> {
-  const { credentials, recipients } = db.t;
-  return db
-    .select({
-      credentialId: credentials.id,
-      achievementId: credentials.achievementId,
-      validFrom: credentials.validFrom,
-      validUntil: credentials.validUntil,
-      revokedAt: credentials.revokedAt,
-      suspendedAt: credentials.suspendedAt,
-      decision: credentials.decision,
-    })
-    .from(credentials)
-    .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
-    .where(eq(recipients.email, email));
+  const query = prepared(db, "credentials_held_by", (d) => {
+    const { credentials, recipients } = d.t;
+    return d
+      .select({
+        credentialId: credentials.id,
+        achievementId: credentials.achievementId,
+        validFrom: credentials.validFrom,
+        validUntil: credentials.validUntil,
+        revokedAt: credentials.revokedAt,
+        suspendedAt: credentials.suspendedAt,
+        decision: credentials.decision,
+      })
+      .from(credentials)
+      .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
+      .where(eq(recipients.email, sql.placeholder("email")));
+  });
+  return query.execute({ email });
 }
 
 export async function recipientName(db: Conn, email: string): Promise<string | undefined> {
-  const { recipients } = db.t;
-  const rows = await db.select({ name: recipients.name }).from(recipients).where(eq(recipients.email, email)).limit(1);
-  return rows[0]?.name;
+  const query = prepared(db, "recipient_name", (d) => {
+    const { recipients } = d.t;
+    return d
+      .select({ name: recipients.name })
+      .from(recipients)
+      .where(eq(recipients.email, sql.placeholder("email")))
+      .limit(1);
+  });
+  return (await query.execute({ email }))[0]?.name;
 }
 
 export type PendingApprovalRow = Tables["pendingApprovals"]["$inferSelect"];
@@ -49,8 +59,14 @@ export async function approvalsFor(db: Conn, email: string, achievementId: strin
 
 /** Every approval, decided or not, of every certification for one person (one query for an evaluation round). */
 export async function approvalsOfPerson(db: Conn, email: string): Promise<PendingApprovalRow[]> {
-  const { pendingApprovals } = db.t;
-  return db.select().from(pendingApprovals).where(eq(pendingApprovals.personEmail, email));
+  const query = prepared(db, "approvals_of_person", (d) => {
+    const { pendingApprovals } = d.t;
+    return d
+      .select()
+      .from(pendingApprovals)
+      .where(eq(pendingApprovals.personEmail, sql.placeholder("email")));
+  });
+  return query.execute({ email });
 }
 
 /** The undecided approval of one certification for one person, if any. */

@@ -25,6 +25,9 @@ export function throwawayInstallation(prefix: string): { dir: string; env: NodeJ
       LAUREL_DB_PATH: join(dir, "data", "laurel.db"),
       LAUREL_KEYS_DIR: join(dir, "keys"),
       LAUREL_PUBLIC_URL: "https://badges.test",
+      // A server started here signs on its main thread: these tests are about starting and stopping, and two signing
+      // workers (each loading the signing modules through tsx) would push a start past the command's timeout.
+      LAUREL_SIGNING_THREADS: "0",
     },
   };
 }

@@ -60,6 +60,8 @@ export async function makeTestApp(
     clock: clock.now,
     // the verifier's network: none unless a test answers it (e.g. from a map of documents)
     fetchRemote: options.fetchRemote ?? null,
+    // signed on the test's own thread unless the test's env sets LAUREL_SIGNING_THREADS
+    signingThreads: 0,
   });
   const store = ctx.store;
   // the services close the store; the test store's own close also drops its database (PostgreSQL)

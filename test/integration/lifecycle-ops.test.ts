@@ -322,10 +322,15 @@ describe("the audit log", () => {
     const auditPaths = Object.entries(doc.paths).filter(([p]) => /audit/i.test(p));
     expect(auditPaths.map(([p, operations]) => [p, Object.keys(operations)])).toEqual([["/admin/audit", ["get"]]]);
     const routes = t.app.routes.map((r) => `${r.method} ${r.path}`);
-    expect([...new Set(routes.filter((r) => /audit/i.test(r)))]).toEqual(["GET /admin/audit"]);
+    // the API's reading route, and the console's page that shows the same log
+    expect([...new Set(routes.filter((r) => /audit/i.test(r)))].sort()).toEqual([
+      "GET /admin/audit",
+      "GET /console/audit",
+    ]);
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
       const res = await t.app.request("/admin/audit", { method, headers: { authorization: `Bearer ${t.adminToken}` } });
       expect(res.status, method).toBe(404);
+      expect((await t.app.request("/console/audit", { method })).status, `${method} /console/audit`).toBe(404);
     }
     // Every route that changes a credential is a lifecycle operation (its deliveries are only read).
     const credentialPaths = Object.entries(doc.paths).filter(([p]) => p.startsWith("/admin/credentials/{id}/"));

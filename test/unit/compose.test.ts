@@ -10,6 +10,7 @@ const compose = async (env: Record<string, string> = {}) =>
     database: "memory",
     keys: [await generateIssuerKey(1, new Date("2026-03-02T09:30:00Z"))],
     fetchRemote: null,
+    signingThreads: 0,
   });
 
 describe("the composition root", () => {
