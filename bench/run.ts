@@ -14,43 +14,55 @@ import { benchVerifyThroughput } from "./verify-throughput.js";
 
 /** `npm run bench`: every benchmark prints its figure beside a baseline measured in the same run. */
 const quick = process.argv.includes("--quick");
-/** `npm run bench -- --only issue-bulk`: one benchmark alone. */
+
+/** Every benchmark by name, in the order `npm run bench` runs them. */
+const benches: Record<string, () => Promise<void>> = {
+  "issue-bulk": () =>
+    benchIssueBulk({
+      bulk: quick ? 2000 : 10_000,
+      blocks: quick ? 2 : 3,
+      stockPerBlock: quick ? 60 : 150,
+      httpPerBlock: quick ? 200 : 800,
+      batchPeople: quick ? 100 : 250,
+    }),
+  "issue-throughput": () =>
+    benchIssueThroughput({ total: quick ? 400 : 4000, blocks: quick ? 2 : 10, concurrencies: [1, 4] }),
+  bake: () =>
+    benchBakeThroughput({
+      credentials: quick ? 20 : 200,
+      blocks: quick ? 2 : 6,
+      perBlock: quick ? 100 : 400,
+      memoryRuns: quick ? 1000 : 10_000,
+    }),
+  evaluate: () => benchEvaluateThroughput({ people: quick ? 1000 : 10_000, rounds: quick ? 2 : 5 }),
+  verify: () => benchVerifyThroughput({ blocks: quick ? 2 : 6, perBlock: quick ? 50 : 300 }),
+  "vc-api": () => benchVcApiVerify({ blocks: quick ? 2 : 6, perBlock: quick ? 30 : 300 }),
+  "status-lists": () =>
+    benchStatusLists({ revokes: quick ? 10 : 40, requests: quick ? 1000 : 5000, blocks: quick ? 3 : 7 }),
+  pages: () =>
+    benchPageThroughput({ credentials: quick ? 20 : 200, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 }),
+  "page-scale": () =>
+    benchPageScale({ credentials: quick ? 10_000 : 100_000, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 }),
+  "canonical-signing": () => benchCanonicalSigning({ blocks: quick ? 3 : 7, perBlock: quick ? 20 : 100 }),
+  "signing-pool": () =>
+    benchSigningPool({
+      batch: quick ? 1000 : 10_000,
+      blocks: quick ? 2 : 5,
+      stockPerBlock: quick ? 30 : 200,
+      chunkSizes: quick ? [4, 32] : [1, 4, 16, 32, 64, 256],
+      sweepBatch: quick ? 400 : 4000,
+    }),
+  cluster: () => benchClusterIssuance({ perBlock: quick ? 60 : 200, blocks: quick ? 2 : 5, inFlight: 8 }),
+};
+
+/** `npm run bench -- --only vc-api,cluster`: those benchmarks alone (names as in `benches`). */
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-if (only === "issue-bulk" || only === undefined) {
-  await benchIssueBulk({
-    bulk: quick ? 2000 : 10_000,
-    blocks: quick ? 2 : 3,
-    stockPerBlock: quick ? 60 : 150,
-    httpPerBlock: quick ? 200 : 800,
-    batchPeople: quick ? 100 : 250,
-  });
+const chosen = only === undefined ? Object.keys(benches) : only.split(",");
+const unknown = chosen.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark ${unknown.join(", ")}: one of ${Object.keys(benches).join(", ")}\n`);
+  process.exit(2);
 }
-if (only !== undefined) {
-  process.exit(0);
+for (const name of chosen) {
+  await (benches[name] as () => Promise<void>)();
 }
-await benchIssueThroughput({ total: quick ? 400 : 4000, blocks: quick ? 2 : 10, concurrencies: [1, 4] });
-await benchBakeThroughput({
-  credentials: quick ? 20 : 200,
-  blocks: quick ? 2 : 6,
-  perBlock: quick ? 100 : 400,
-  memoryRuns: quick ? 1000 : 10_000,
-});
-await benchEvaluateThroughput({ people: quick ? 1000 : 10_000, rounds: quick ? 2 : 5 });
-await benchVerifyThroughput({ blocks: quick ? 2 : 6, perBlock: quick ? 50 : 300 });
-await benchVcApiVerify({ blocks: quick ? 2 : 6, perBlock: quick ? 30 : 300 });
-await benchStatusLists({ revokes: quick ? 10 : 40, requests: quick ? 1000 : 5000, blocks: quick ? 3 : 7 });
-await benchPageThroughput({ credentials: quick ? 20 : 200, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 });
-await benchPageScale({
-  credentials: quick ? 10_000 : 100_000,
-  blocks: quick ? 3 : 7,
-  perBlock: quick ? 200 : 1000,
-});
-await benchCanonicalSigning({ blocks: quick ? 3 : 7, perBlock: quick ? 20 : 100 });
-await benchSigningPool({
-  batch: quick ? 1000 : 10_000,
-  blocks: quick ? 2 : 5,
-  stockPerBlock: quick ? 30 : 200,
-  chunkSizes: quick ? [4, 32] : [1, 4, 16, 32, 64, 256],
-  sweepBatch: quick ? 400 : 4000,
-});
-await benchClusterIssuance({ perBlock: quick ? 60 : 200, blocks: quick ? 2 : 5, inFlight: 8 });
