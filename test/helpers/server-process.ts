@@ -13,7 +13,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type ServerProcess = { child: ChildProcess; output: () => string; stop: () => Promise<number | null> };
+export type ServerProcess = {
+  child: ChildProcess;
+  output: () => string;
+  /** SIGTERM unless it already exited, then its exit code. */
+  stop: () => Promise<number | null>;
+  /** Its exit code once it exits by itself (e.g. after a signal the test sent). */
+  exited: Promise<number | null>;
+};
 
 /**
  * Starts `src/main.ts` (through tsx) with `env` (and `nodeOptions` for node itself, e.g. `--cpu-prof`), resolving once its standard output satisfies `ready`; rejects with
@@ -50,7 +57,7 @@ export function startServer(
       stdout += chunk.toString();
       if (ready(stdout)) {
         clearTimeout(timer);
-        resolve({ child, output: () => stdout, stop });
+        resolve({ child, output: () => stdout, stop, exited });
       }
     });
     void exited.then((code) => {
