@@ -1,4 +1,4 @@
-import { SCOPES } from "../../../domain/scopes.js";
+import { SCOPES, type Scope } from "../../../domain/scopes.js";
 import { describedBy, Field, Flash, FormAlert, type FormErrors, PostForm, TextField } from "./form.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 
@@ -23,7 +23,8 @@ export type ApiKeysView = {
   errors: FormErrors;
 };
 
-const SCOPE_WORDS: Record<string, string> = {
+/** Every scope in words (typed on Scope: a new scope cannot be listed without them). */
+const SCOPE_WORDS: Record<Scope, string> = {
   admin: "admin: everything",
   "credentials:issue": "credentials:issue: issue credentials",
   "credentials:read": "credentials:read: read credentials",
@@ -33,6 +34,7 @@ const SCOPE_WORDS: Record<string, string> = {
   "events:read": "events:read: read the events outbox",
   "events:deliver": "events:deliver: claim and acknowledge events",
   "audit:read": "audit:read: read the audit log",
+  "webhooks:manage": "webhooks:manage: register and remove webhook endpoints, read their deliveries",
 };
 
 /** The API keys: every key with its scopes and state; create (the token shown once) and revoke. */
@@ -133,8 +135,7 @@ export function ApiKeysPage(props: ApiKeysView) {
               <legend>Scopes</legend>
               {SCOPES.map((scope) => (
                 <label class="console-check">
-                  <input type="checkbox" name="scopes" value={scope} checked={chosen.has(scope)} />{" "}
-                  {SCOPE_WORDS[scope] ?? scope}
+                  <input type="checkbox" name="scopes" value={scope} checked={chosen.has(scope)} /> {SCOPE_WORDS[scope]}
                 </label>
               ))}
               {scopesError ? (
