@@ -8,6 +8,10 @@ import { findPostgresBinaries, type PostgresServer, startPostgres } from "./post
 
 /** Whether PostgreSQL tests can run here (the binaries are installed); they are skipped, saying so, otherwise. */
 export const HAS_POSTGRES = findPostgresBinaries() !== undefined;
+if (!HAS_POSTGRES && process.env.CI) {
+  // in CI a missing server is a failure, never a silent skip (.ci/run installs Debian's postgresql)
+  throw new Error("PostgreSQL binaries not found (install Debian's postgresql package, or set LAUREL_PG_BIN)");
+}
 
 /**
  * Several Laurel nodes on one PostgreSQL database: each a `makeTestApp` context of its own (its own process state,
