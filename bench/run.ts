@@ -2,6 +2,7 @@ import "../src/harden-process.js";
 import { benchBakeThroughput } from "./bake-throughput.js";
 import { benchCanonicalSigning } from "./canonical-signing.js";
 import { benchClusterIssuance } from "./cluster-issuance.js";
+import { benchDeliveryThroughput } from "./delivery-throughput.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueBulk } from "./issue-bulk.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
@@ -24,6 +25,9 @@ if (only === "issue-bulk" || only === undefined) {
     httpPerBlock: quick ? 200 : 800,
     batchPeople: quick ? 100 : 250,
   });
+}
+if (only === "delivery" || only === undefined) {
+  await benchDeliveryThroughput({ perBlock: quick ? 200 : 1000, blocks: quick ? 3 : 7, inFlight: 8 });
 }
 if (only !== undefined) {
   process.exit(0);
