@@ -10,6 +10,7 @@ import {
 import { type EventRow, findEventById, findEventBySeq } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import {
+  clearEndpointFailing,
   deleteWebhookEndpoint,
   enabledWebhookEndpoints,
   findWebhookEndpoint,
@@ -280,7 +281,7 @@ async function settleEndpoint(
   state: MessageRow["state"],
 ) {
   if (result.outcome === "delivered") {
-    await updateWebhookEndpoint(tx, message.target, { failingSince: null });
+    await clearEndpointFailing(tx, message.target);
     return;
   }
   await markEndpointFailing(tx, message.target, at);
