@@ -7,8 +7,11 @@ import { generateIssuerKey, type StoredIssuerKey } from "../src/crypto/issuer-ke
 import { createLogger } from "../src/logger.js";
 import type { ServiceContext } from "../src/services/deps.js";
 
-/** A service context on a real file database (WAL) in a temp folder, with fresh keys (returned too); logging off. */
-export async function benchContext(): Promise<{
+/**
+ * A service context on a real file database (WAL) in a temp folder, with fresh keys (returned too); logging off.
+ * `env` adds or overrides configuration variables (an SMTP URL, allow-listed hosts).
+ */
+export async function benchContext(env: Record<string, string | undefined> = {}): Promise<{
   ctx: ServiceContext;
   keys: StoredIssuerKey[];
   cleanup: () => Promise<void>;
@@ -19,6 +22,7 @@ export async function benchContext(): Promise<{
     LAUREL_DB_PATH: join(dir, "bench.db"),
     // unset: one signing thread per core, as the server runs
     LAUREL_SIGNING_THREADS: process.env.LAUREL_SIGNING_THREADS,
+    ...env,
   });
   const keys = [await generateIssuerKey(1, new Date())];
   const { ctx, close } = await composeServices(config, {

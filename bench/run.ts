@@ -2,6 +2,7 @@ import "../src/harden-process.js";
 import { benchBakeThroughput } from "./bake-throughput.js";
 import { benchCanonicalSigning } from "./canonical-signing.js";
 import { benchClusterIssuance } from "./cluster-issuance.js";
+import { benchDeliveryThroughput } from "./delivery-throughput.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueBulk } from "./issue-bulk.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
       httpPerBlock: quick ? 200 : 800,
       batchPeople: quick ? 100 : 250,
     }),
+  delivery: () => benchDeliveryThroughput({ perBlock: quick ? 200 : 1000, blocks: quick ? 3 : 7, inFlight: 8 }),
   "issue-throughput": () =>
     benchIssueThroughput({ total: quick ? 400 : 4000, blocks: quick ? 2 : 10, concurrencies: [1, 4] }),
   bake: () =>

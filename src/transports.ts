@@ -4,7 +4,7 @@ import type { MailAnswer, OutgoingMail, PostWebhook, SendMail } from "./services
 import { createGuardedPost } from "./verify/guarded-fetch.js";
 
 /** How many SMTP connections the pool keeps open at once (messages are sent over them in turn). */
-const SMTP_CONNECTIONS = 4;
+export const SMTP_CONNECTIONS = 4;
 
 /** An SMTP reply code at the start of an answer ("250 2.0.0 OK …"), else null. */
 function replyCode(text: string | undefined): number | null {

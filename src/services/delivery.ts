@@ -150,6 +150,24 @@ export async function deliverDue(ctx: ServiceContext, channel: AnyDeliveryChanne
     }
     return out;
   });
+  // Group commit: an attempt's outcome is recorded in the next transaction that starts after it ends, with every
+  // other outcome that ended meanwhile (one transaction for several attempts, not one each). A worker goes on only
+  // once its own outcome is committed, so a crash loses at most attempts whose messages are still leased: they are
+  // attempted again, under the same id, when the lease ends.
+  const ended: Ended[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = (): Promise<void> => {
+    flushing ??= (async () => {
+      try {
+        while (ended.length > 0) {
+          await recordAttempts(ctx, channel, token, ended.splice(0));
+        }
+      } finally {
+        flushing = undefined;
+      }
+    })();
+    return flushing;
+  };
   await eachLimited(leased, ATTEMPT_CONCURRENCY, async ({ message, prepared }) => {
     const started = performance.now();
     let result: AttemptResult;
@@ -158,55 +176,62 @@ export async function deliverDue(ctx: ServiceContext, channel: AnyDeliveryChanne
     } catch (error) {
       result = { outcome: "retry", code: null, answer: describeError(error) };
     }
-    const latencyMs = Math.round(performance.now() - started);
-    await recordAttempt(ctx, channel, { message, token, result, latencyMs });
+    ended.push({ message, result, latencyMs: Math.round(performance.now() - started), at: ctx.clock() });
+    await flush();
   });
   return leased.length;
 }
 
-/** Records an attempt and settles its message (only while this lease still holds it). */
-async function recordAttempt(
+/** An attempt that ended, waiting to be recorded. */
+type Ended = { message: MessageRow; result: AttemptResult; latencyMs: number; at: Date };
+
+/** Records attempts and settles their messages (each only while this lease still holds it), in one transaction. */
+async function recordAttempts(
   ctx: ServiceContext,
   channel: AnyDeliveryChannel,
-  input: { message: MessageRow; token: string; result: AttemptResult; latencyMs: number },
+  token: string,
+  batch: Ended[],
 ): Promise<void> {
-  const { message, result } = input;
-  const at = ctx.clock();
-  const attempts = message.attempts + 1;
   const { maxAttempts, retryHorizonHours } = ctx.config.delivery;
-  let next: Date | undefined;
-  if (result.outcome === "retry" && attempts < maxAttempts) {
-    next = nextAttemptAt(retryPolicy(retryHorizonHours), {
-      now: at,
-      scheduledAt: message.scheduledAt,
-      failedAttempts: attempts,
-      random: ctx.randomInt(1_000_000) / 1_000_000,
-    });
-  }
-  const gaveUp = result.outcome === "retry" && !next;
-  const state = result.outcome === "delivered" ? "delivered" : next ? "pending" : "failed";
+  const settled = batch.map(({ message, result, latencyMs, at }) => {
+    const attempts = message.attempts + 1;
+    let next: Date | undefined;
+    if (result.outcome === "retry" && attempts < maxAttempts) {
+      next = nextAttemptAt(retryPolicy(retryHorizonHours), {
+        now: at,
+        scheduledAt: message.scheduledAt,
+        failedAttempts: attempts,
+        random: ctx.randomInt(1_000_000) / 1_000_000,
+      });
+    }
+    const gaveUp = result.outcome === "retry" && !next;
+    const state: MessageRow["state"] = result.outcome === "delivered" ? "delivered" : next ? "pending" : "failed";
+    return { message, result, latencyMs, at, attempts, next, gaveUp, state };
+  });
   await ctx.store.tx(async (tx) => {
-    // The attempt happened: it is kept even when this worker's lease ran out meanwhile.
-    await insertAttempt(tx, {
-      messageId: message.id,
-      channel: channel.name,
-      target: message.target,
-      eventId: message.eventId,
-      attemptedAt: at,
-      outcome: gaveUp ? "failed" : result.outcome,
-      code: result.code,
-      answer: gaveUp ? `${result.answer} (given up after ${attempts} attempts)` : result.answer,
-      latencyMs: input.latencyMs,
-    });
-    await settleMessage(tx, {
-      id: message.id,
-      token: input.token,
-      state,
-      nextAttemptAt: next ?? null,
-      attempts,
-      finishedAt: state === "pending" ? null : at,
-    });
-    await channel.settled?.(tx, message, result, at, state);
+    for (const { message, result, latencyMs, at, attempts, next, gaveUp, state } of settled) {
+      // The attempt happened: it is kept even when this worker's lease ran out meanwhile.
+      await insertAttempt(tx, {
+        messageId: message.id,
+        channel: channel.name,
+        target: message.target,
+        eventId: message.eventId,
+        attemptedAt: at,
+        outcome: gaveUp ? "failed" : result.outcome,
+        code: result.code,
+        answer: gaveUp ? `${result.answer} (given up after ${attempts} attempts)` : result.answer,
+        latencyMs,
+      });
+      await settleMessage(tx, {
+        id: message.id,
+        token,
+        state,
+        nextAttemptAt: next ?? null,
+        attempts,
+        finishedAt: state === "pending" ? null : at,
+      });
+      await channel.settled?.(tx, message, result, at, state);
+    }
   });
 }
 

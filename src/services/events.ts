@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   "credential.reinstated",
   "credential.superseded",
   "credential.expiring",
+  "webhook.endpoint.disabled",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -7,9 +7,10 @@ import {
   type MessageRow,
   scheduleMessageNow,
 } from "../storage/delivery-repo.js";
-import { type EventRow, findEventById, findEventBySeq } from "../storage/events-repo.js";
+import { appendEvent, type EventRow, findEventById, findEventBySeq } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import {
+  clearEndpointFailing,
   deleteWebhookEndpoint,
   enabledWebhookEndpoints,
   findWebhookEndpoint,
@@ -269,7 +270,8 @@ async function attemptWebhook(ctx: ServiceContext, message: MessageRow): Promise
 /**
  * After each attempt: a success ends the endpoint's failure streak; a failure starts one (if none). An endpoint
  * failing for the whole retry horizon (its streak that long, or a message given up after failing every attempt of
- * its run) is disabled, and what it was still owed is failed with the reason.
+ * its run) is disabled, and what it was still owed is failed with the reason; the same transaction audits it and
+ * appends a `webhook.endpoint.disabled` event.
  */
 async function settleEndpoint(
   ctx: ServiceContext,
@@ -280,7 +282,7 @@ async function settleEndpoint(
   state: MessageRow["state"],
 ) {
   if (result.outcome === "delivered") {
-    await updateWebhookEndpoint(tx, message.target, { failingSince: null });
+    await clearEndpointFailing(tx, message.target);
     return;
   }
   await markEndpointFailing(tx, message.target, at);
@@ -309,6 +311,21 @@ async function settleEndpoint(
       targetType: "webhook",
       targetId: endpoint.id,
       details: { reason },
+    });
+    // The people who run the other systems learn it from the outbox too (other endpoints, the events API). The URL
+    // stays out of the payload: some receivers' URLs are their secret.
+    await appendEvent(tx, {
+      id: ctx.newId(),
+      type: "webhook.endpoint.disabled",
+      credentialId: null,
+      occurredAt: at,
+      payload: {
+        endpointId: endpoint.id,
+        description: endpoint.description,
+        failingSince: since.toISOString(),
+        reason,
+      },
+      dedupeKey: null,
     });
   }
 }

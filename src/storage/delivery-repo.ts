@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type MessageRow = Tables["outboundMessages"]["$inferSelect"];
@@ -57,8 +58,17 @@ export async function leaseDueMessages(
 
 export type AttemptInsert = Omit<Tables["deliveryAttempts"]["$inferInsert"], "seq">;
 
+/** Records one attempt (prepared once: the delivery loop records one per message). */
 export async function insertAttempt(tx: Tx, attempt: AttemptInsert): Promise<void> {
-  await tx.insert(tx.t.deliveryAttempts).values(attempt);
+  const insert = prepared(tx, "delivery_attempt_insert", (d) => {
+    const { deliveryAttempts } = d.t;
+    const { seq: _seq, ...columns } = getTableColumns(deliveryAttempts);
+    const values = Object.fromEntries(
+      Object.entries(columns).map(([key, column]) => [key, placeholderOf(column, key)]),
+    );
+    return d.insert(deliveryAttempts).values(values as unknown as AttemptInsert);
+  });
+  await insert.execute(attempt);
 }
 
 /**
@@ -76,19 +86,22 @@ export async function settleMessage(
     finishedAt: Date | null;
   },
 ): Promise<boolean> {
-  const { outboundMessages: m } = tx.t;
-  const rows = await tx
-    .update(m)
-    .set({
-      state: settle.state,
-      nextAttemptAt: settle.nextAttemptAt,
-      attempts: settle.attempts,
-      finishedAt: settle.finishedAt,
-      leaseToken: null,
-      leaseUntil: null,
-    })
-    .where(and(eq(m.id, settle.id), eq(m.leaseToken, settle.token), eq(m.state, "pending")))
-    .returning({ id: m.id });
+  const update = prepared(tx, "delivery_message_settle", (d) => {
+    const { outboundMessages: m } = d.t;
+    return d
+      .update(m)
+      .set({
+        state: placeholderOf(m.state, "state"),
+        nextAttemptAt: placeholderOf(m.nextAttemptAt, "nextAttemptAt"),
+        attempts: placeholderOf(m.attempts, "attempts"),
+        finishedAt: placeholderOf(m.finishedAt, "finishedAt"),
+        leaseToken: null,
+        leaseUntil: null,
+      })
+      .where(and(eq(m.id, sql.placeholder("id")), eq(m.leaseToken, sql.placeholder("token")), eq(m.state, "pending")))
+      .returning({ id: m.id });
+  });
+  const rows = (await update.execute(settle)) as unknown[];
   return rows.length > 0;
 }
 

@@ -1,10 +1,18 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tx } from "./store.js";
 
-/** The recipient with this address, if any. */
+/** The recipient with this address, if any (prepared once: every e-mail sent reads it). */
 export async function recipientIdByEmail(db: Conn, email: string): Promise<string | undefined> {
-  const { recipients } = db.t;
-  const [row] = await db.select({ id: recipients.id }).from(recipients).where(eq(recipients.email, email)).limit(1);
+  const query = prepared(db, "recipients_id_by_email", (d) => {
+    const { recipients } = d.t;
+    return d
+      .select({ id: recipients.id })
+      .from(recipients)
+      .where(eq(recipients.email, sql.placeholder("email")))
+      .limit(1);
+  });
+  const [row] = await query.execute({ email });
   return row?.id;
 }
 
@@ -27,7 +35,15 @@ export async function insertPreferenceToken(
   tx: Tx,
   row: { tokenHash: string; recipientId: string; createdAt: Date },
 ): Promise<void> {
-  await tx.insert(tx.t.preferenceTokens).values(row);
+  const insert = prepared(tx, "preference_token_insert", (d) => {
+    const { preferenceTokens: t } = d.t;
+    return d.insert(t).values({
+      tokenHash: placeholderOf(t.tokenHash, "tokenHash"),
+      recipientId: placeholderOf(t.recipientId, "recipientId"),
+      createdAt: placeholderOf(t.createdAt, "createdAt"),
+    });
+  });
+  await insert.execute(row);
 }
 
 /** The recipient a preference token (by its hash) belongs to. */

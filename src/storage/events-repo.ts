@@ -113,10 +113,16 @@ export async function acknowledgeEvents(
   return rows.map((r) => r.seq).sort((a, b) => a - b);
 }
 
-/** One event by its sequence number. */
+/** One event by its sequence number (prepared once: every delivery attempt reads its event). */
 export async function findEventBySeq(db: Conn, seq: number): Promise<EventRow | undefined> {
-  const { events } = db.t;
-  const [row] = await db.select().from(events).where(eq(events.seq, seq)).limit(1);
+  const query = prepared(db, "events_by_seq", (d) =>
+    d
+      .select()
+      .from(d.t.events)
+      .where(eq(d.t.events.seq, sql.placeholder("seq")))
+      .limit(1),
+  );
+  const [row] = await query.execute({ seq });
   return row;
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type WebhookEndpointRow = Tables["webhookEndpoints"]["$inferSelect"];
@@ -7,9 +8,16 @@ export async function insertWebhookEndpoint(tx: Tx, row: WebhookEndpointRow): Pr
   await tx.insert(tx.t.webhookEndpoints).values(row);
 }
 
+/** One endpoint (prepared once: every webhook attempt reads its endpoint). */
 export async function findWebhookEndpoint(db: Conn, id: string): Promise<WebhookEndpointRow | undefined> {
-  const { webhookEndpoints: w } = db.t;
-  const [row] = await db.select().from(w).where(eq(w.id, id)).limit(1);
+  const query = prepared(db, "webhook_endpoint_find", (d) =>
+    d
+      .select()
+      .from(d.t.webhookEndpoints)
+      .where(eq(d.t.webhookEndpoints.id, sql.placeholder("id")))
+      .limit(1),
+  );
+  const [row] = await query.execute({ id });
   return row;
 }
 
@@ -21,8 +29,23 @@ export async function listWebhookEndpoints(db: Conn): Promise<WebhookEndpointRow
 
 /** The enabled endpoints, to which new events are owed. */
 export async function enabledWebhookEndpoints(db: Conn): Promise<WebhookEndpointRow[]> {
-  const { webhookEndpoints: w } = db.t;
-  return db.select().from(w).where(eq(w.enabled, true)).orderBy(asc(w.createdAt), asc(w.id));
+  const query = prepared(db, "webhook_endpoints_enabled", (d) => {
+    const { webhookEndpoints: w } = d.t;
+    return d.select().from(w).where(eq(w.enabled, true)).orderBy(asc(w.createdAt), asc(w.id));
+  });
+  return query.execute();
+}
+
+/** Ends an endpoint's failure streak, if it has one (a write only then: the common success costs one statement). */
+export async function clearEndpointFailing(tx: Tx, id: string): Promise<void> {
+  const update = prepared(tx, "webhook_endpoint_clear_failing", (d) => {
+    const { webhookEndpoints: w } = d.t;
+    return d
+      .update(w)
+      .set({ failingSince: null })
+      .where(and(eq(w.id, sql.placeholder("id")), isNotNull(w.failingSince)));
+  });
+  await update.execute({ id });
 }
 
 export async function updateWebhookEndpoint(

@@ -191,6 +191,39 @@ describe("webhooks", () => {
     expect(log.items.every((a) => a.code === null)).toBe(true);
   });
 
+  it("says so with a webhook.endpoint.disabled event when it disables an endpoint", async () => {
+    t = await makeTestApp({ env: { ...ALLOW, LAUREL_DELIVERY_RETRY_HOURS: "1" } });
+    const down = await startReceiver();
+    await down.close();
+    const endpoint = await register({ url: `${down.url}?token=receiver-secret`, description: "CRM" });
+    receiver = await startReceiver();
+    const watcher = await register({ url: receiver.url, eventTypes: ["webhook.endpoint.disabled"] });
+    await issue(t);
+    for (let i = 0; i < 7; i++) {
+      await deliver();
+      t.clock.advance(10 * 60_000);
+    }
+    await deliver();
+    const page = (await (await adminGet(t, "/admin/events?type=webhook.endpoint.disabled")).json()) as {
+      items: any[];
+    };
+    expect(page.items).toHaveLength(1);
+    const [event] = page.items;
+    expect(event).toMatchObject({
+      type: "webhook.endpoint.disabled",
+      credentialId: null,
+      payload: { endpointId: endpoint.id, description: "CRM", reason: expect.stringContaining("whole retry horizon") },
+    });
+    // The endpoint's URL (here carrying its own secret) is not spread to other receivers.
+    expect(JSON.stringify(event)).not.toContain("receiver-secret");
+    // The other endpoint, which asked for this type only, got it (and not the credential event).
+    expect(receiver.hits).toHaveLength(1);
+    const body = JSON.parse(receiver.hits[0]?.body ?? "{}");
+    expect(body).toMatchObject({ type: "webhook.endpoint.disabled", data: { id: event.id, endpointId: endpoint.id } });
+    expect(receiver.hits[0]?.headers["webhook-id"]).toBe(event.id);
+    expect(watcher.id).not.toBe(endpoint.id);
+  });
+
   it("needs the webhooks:manage scope", async () => {
     t = await makeTestApp();
     const token = await keyWith(t, ["credentials:read"]);

@@ -20,9 +20,10 @@ export const EventViewSchema = z
     credentialId: z.string().nullable(),
     payload: z.record(z.string(), z.unknown()).openapi({
       description:
-        "credentialId, achievementId, achievementName, recipient {email, name}, plus: issued → validFrom, " +
+        "Credential events: credentialId, achievementId, achievementName, recipient {email, name}, plus: issued → validFrom, " +
         "validUntil, supersedes?; revoked/suspended → reason, reasonPublic; reinstated → reason; superseded → " +
-        "supersededBy; expiring → validUntil, daysBefore",
+        "supersededBy; expiring → validUntil, daysBefore. webhook.endpoint.disabled (credentialId null) → " +
+        "endpointId, description, failingSince, reason (never the URL)",
     }),
   })
   .openapi("Event");
