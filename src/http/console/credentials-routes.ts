@@ -43,7 +43,7 @@ const PAGE_SIZE = 50;
 const HISTORY_SIZE = 100;
 
 const FLASH: Record<string, string> = {
-  issued: "The credential has been issued and its recipient notified.",
+  issued: "The credential has been issued; the e-mail to its recipient is listed under Deliveries once sent.",
   revoked: "The credential has been revoked.",
   suspended: "The credential has been suspended.",
   reinstated: "The credential has been reinstated.",
