@@ -10,6 +10,9 @@ import {
 } from "../storage/credentials-repo.js";
 import { slotsOf } from "../storage/status-entries-repo.js";
 import { type CredentialView, toCredentialView } from "./credential-view.js";
+
+export type { CredentialSummary, ListedState } from "../storage/credentials-repo.js";
+
 import type { ServiceContext } from "./deps.js";
 
 function notFound(id: string): AppError {

@@ -21,8 +21,12 @@ import {
 import type { CredentialView } from "../../services/credential-view.js";
 import { credentialDeliveries } from "../../services/delivery-views.js";
 import { issueCredentialByHand } from "../../services/issue-by-hand.js";
-import { getCredential, listCredentialSummaryPage, programOf } from "../../services/read-credentials.js";
-import type { ListedState } from "../../storage/credentials-repo.js";
+import {
+  getCredential,
+  type ListedState,
+  listCredentialSummaryPage,
+  programOf,
+} from "../../services/read-credentials.js";
 import { CredentialPage, type LifecycleAction, type LifecycleForm } from "../pages/console/credential-page.js";
 import {
   type CredentialFilters,

@@ -1,4 +1,4 @@
-import type { ListedState } from "../../../storage/credentials-repo.js";
+import type { ListedState } from "../../../services/read-credentials.js";
 import { FormAlert, type FormErrors, SelectField, TextField } from "./form.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 
