@@ -1,8 +1,18 @@
 import { normaliseEmail } from "../domain/credential/identity.js";
 import { AppError, validationError } from "../errors.js";
-import { findCredential, findCredentialDocument, listCredentials } from "../storage/credentials-repo.js";
+import {
+  type CredentialSummary,
+  findCredential,
+  findCredentialDocument,
+  type ListedState,
+  listCredentialSummaries,
+  listCredentials,
+} from "../storage/credentials-repo.js";
 import { slotsOf } from "../storage/status-entries-repo.js";
 import { type CredentialView, toCredentialView } from "./credential-view.js";
+
+export type { CredentialSummary, ListedState } from "../storage/credentials-repo.js";
+
 import type { ServiceContext } from "./deps.js";
 
 function notFound(id: string): AppError {
@@ -74,4 +84,65 @@ export async function listCredentialPage(
     items.push(toCredentialView(ctx.config.publicUrl, null, r, await slotsOf(db, r.id)));
   }
   return { items, nextCursor };
+}
+
+export type CredentialSummaryPageQuery = {
+  /** The programs the reader may read credentials of ("all", or catalog program names). */
+  programs: "all" | readonly string[];
+  achievementId?: string;
+  /** A recipient's email (normalised here): exact match. */
+  email?: string;
+  state?: ListedState;
+  limit: number;
+  cursor?: string;
+};
+
+/**
+ * One page of the console's credentials list, newest first, only of the programs given (a credential whose
+ * certification has left the catalog belongs to no program: only a reader of every program sees it).
+ */
+export async function listCredentialSummaryPage(
+  ctx: ServiceContext,
+  query: CredentialSummaryPageQuery,
+): Promise<{ items: CredentialSummary[]; nextCursor: string | null }> {
+  const programs = query.programs;
+  // A reader of some programs: one indexed query per certification of theirs (achievement, created, id), merged;
+  // one `achievement_id IN (…)` query would sort every matching row instead.
+  const readable =
+    programs === "all"
+      ? undefined
+      : ctx.catalog.entries.filter((entry) => programs.includes(entry.program)).map((entry) => entry.id);
+  const achievementIds =
+    query.achievementId !== undefined
+      ? readable === undefined || readable.includes(query.achievementId)
+        ? [query.achievementId]
+        : []
+      : readable;
+  const db = ctx.store.conn();
+  const base = {
+    email: query.email ? normaliseEmail(query.email) : undefined,
+    state: query.state,
+    now: ctx.clock(),
+    limit: query.limit + 1,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+  };
+  let rows: CredentialSummary[];
+  if (achievementIds === undefined) {
+    rows = await listCredentialSummaries(db, base);
+  } else {
+    rows = [];
+    for (const achievementId of achievementIds) {
+      rows.push(...(await listCredentialSummaries(db, { ...base, achievementId })));
+    }
+    rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    rows = rows.slice(0, base.limit);
+  }
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+/** The catalog program a credential's certification belongs to (undefined: no longer in the catalog). */
+export function programOf(ctx: ServiceContext, achievementId: string): string | undefined {
+  return ctx.catalog.get(achievementId)?.program;
 }

@@ -192,6 +192,91 @@ export async function listCredentials(db: Conn, query: CredentialPageQuery): Pro
     .limit(query.limit);
 }
 
+/** Where a credential stands in a list: the lifecycle state, or expired (neither revoked nor suspended, past its expiry). */
+export type ListedState = "active" | "revoked" | "suspended" | "expired";
+
+export type CredentialSummaryQuery = {
+  achievementId?: string;
+  /** A normalised email: that recipient's credentials only. */
+  email?: string;
+  state?: ListedState;
+  /** What "expired" is measured against. */
+  now: Date;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+};
+
+/** A credential as a list shows it (no document, no VC-JWT). */
+export type CredentialSummary = {
+  id: string;
+  achievementId: string;
+  achievementName: string;
+  recipientEmail: string;
+  recipientName: string;
+  validUntil: Date | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+  suspendedAt: Date | null;
+};
+
+function stateFilter(t: Tables, state: ListedState, now: Date): SQL | undefined {
+  const { credentials } = t;
+  const unexpired = or(isNull(credentials.validUntil), gt(credentials.validUntil, now));
+  switch (state) {
+    case "revoked":
+      return isNotNull(credentials.revokedAt);
+    case "suspended":
+      return and(isNull(credentials.revokedAt), isNotNull(credentials.suspendedAt));
+    case "expired":
+      return and(isNull(credentials.revokedAt), isNull(credentials.suspendedAt), lte(credentials.validUntil, now));
+    case "active":
+      return and(isNull(credentials.revokedAt), isNull(credentials.suspendedAt), unexpired);
+  }
+}
+
+/**
+ * The console's list: newest first, keyset-paginated on (createdAt, id), filtered by certification, recipient and
+ * state; light rows. The indexes on (achievement_id, created_at, id), (created_at, id) and the recipient's email keep
+ * it fast at 100,000 credentials (a rare state alone scans the newest-first index until the page is full).
+ */
+export async function listCredentialSummaries(db: Conn, query: CredentialSummaryQuery): Promise<CredentialSummary[]> {
+  const { credentials, achievements, recipients } = db.t;
+  const filters: (SQL | undefined)[] = [];
+  if (query.achievementId) {
+    filters.push(eq(credentials.achievementId, query.achievementId));
+  }
+  if (query.email) {
+    filters.push(eq(recipients.email, query.email));
+  }
+  if (query.state) {
+    filters.push(stateFilter(db.t, query.state, query.now));
+  }
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    filters.push(
+      or(lt(credentials.createdAt, createdAt), and(eq(credentials.createdAt, createdAt), lt(credentials.id, id))),
+    );
+  }
+  return db
+    .select({
+      id: credentials.id,
+      achievementId: credentials.achievementId,
+      achievementName: achievements.name,
+      recipientEmail: recipients.email,
+      recipientName: credentials.recipientName,
+      validUntil: credentials.validUntil,
+      createdAt: credentials.createdAt,
+      revokedAt: credentials.revokedAt,
+      suspendedAt: credentials.suspendedAt,
+    })
+    .from(credentials)
+    .innerJoin(achievements, eq(achievements.id, credentials.achievementId))
+    .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
+    .where(and(...filters))
+    .orderBy(desc(credentials.createdAt), desc(credentials.id))
+    .limit(query.limit);
+}
+
 /** Whether a conditional update changed its row. */
 function changed(rows: unknown[]): boolean {
   return rows.length > 0;

@@ -74,7 +74,8 @@ export const credentials = pgTable(
     supersedes: text(),
   },
   (t) => [
-    index("credentials_achievement_idx").on(t.achievementId),
+    // (achievement, created, id): one certification's credentials newest first, keyset-paginated (the console list)
+    index("credentials_achievement_created_idx").on(t.achievementId, t.createdAt, t.id),
     index("credentials_recipient_idx").on(t.recipientId),
     index("credentials_created_idx").on(t.createdAt, t.id),
     index("credentials_valid_until_idx").on(t.validUntil),

@@ -107,18 +107,14 @@ describe.runIf(browserTestsEnabled())("the console in Chromium", () => {
     await page.goto(url("/console/api-keys"));
     await page.focus("#field-name");
     await page.keyboard.type("lab grader");
-    // the scope checkboxes: Tab to evidence:write (the fifth), Space ticks it
+    // the scope checkboxes: Tab to evidence:write (the fifth), Space ticks it, Tab on to the grader role
     await page.keyboard.press("Tab");
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press("Tab");
     }
     await page.keyboard.press("Space");
     expect(await page.isChecked("input[value='evidence:write']")).toBe(true);
-    // past the remaining scope checkboxes (however many the catalog of scopes holds) to the grader role field
-    for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.id)) !== "field-graderRole"; i++) {
-      await page.keyboard.press("Tab");
-    }
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("field-graderRole");
+    await tabTo("field-graderRole");
     await page.keyboard.type("ps-engineer");
     await Promise.all([page.waitForLoadState("load"), page.keyboard.press("Enter")]);
     const token = await page.textContent("[data-token]");
@@ -174,6 +170,87 @@ describe.runIf(browserTestsEnabled())("the console in Chromium", () => {
     await capture("password");
     await signOut();
     expect(await page.textContent(".console-flash")).toContain("You have signed out.");
+  });
+
+  /** Presses Tab until the focused element's id is `id` (the keyboard alone; at most 40 presses). */
+  async function tabTo(id: string) {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      if ((await page.evaluate(() => document.activeElement?.id)) === id) {
+        return;
+      }
+    }
+    throw new Error(`Tab never reached #${id}`);
+  }
+
+  it("issues a credential by hand and revokes it with a public reason, by keyboard alone", {
+    timeout: 90_000,
+  }, async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(url("/console/credentials"));
+    if (page.url().includes("/console/sign-in")) {
+      await page.fill("#field-email", "admin@example.org");
+      await page.fill("#field-password", TEST_PASSWORD);
+      await Promise.all([page.waitForURL(url("/console/credentials")), page.click("button[type=submit]")]);
+    }
+    await capture("credentials-empty");
+    // from the list, the "Issue a credential" link
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === "Issue a credential") {
+        break;
+      }
+    }
+    await Promise.all([page.waitForURL(url("/console/credentials/new")), page.keyboard.press("Enter")]);
+    await capture("credentials-new");
+    // submitted without a certification: the error next to its field, what was typed kept (inert)
+    await tabTo("field-email");
+    await page.keyboard.type("ada@example.org");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("<b>Ada</b>");
+    await Promise.all([page.waitForLoadState("load"), page.keyboard.press("Enter")]);
+    expect(await page.textContent("#field-achievementId-error")).toBe("choose a certification");
+    expect(await page.inputValue("#field-name")).toBe("<b>Ada</b>");
+    expect(await page.inputValue("#field-email")).toBe("ada@example.org");
+    await capture("credentials-new-errors");
+
+    await tabTo("field-achievementId");
+    for (let i = 0; i < 40 && (await page.inputValue("#field-achievementId")) !== "gitlab-certified-associate"; i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    expect(await page.inputValue("#field-achievementId")).toBe("gitlab-certified-associate");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("field-email");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("Ada Lovelace");
+    await Promise.all([
+      page.waitForURL(/\/console\/credentials\/[0-9a-f-]{36}\?done=issued$/),
+      page.keyboard.press("Enter"),
+    ]);
+    expect(await page.textContent(".console-flash")).toContain("The credential has been issued");
+    expect(await page.textContent("[data-state]")).toBe("Active");
+    await capture("credential");
+
+    await tabTo("field-revoke-reason");
+    await page.keyboard.type("Issued to the wrong person");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space");
+    expect(await page.isChecked("form[action$='/revoke'] input[name=reasonPublic]")).toBe(true);
+    await page.keyboard.press("Tab");
+    await Promise.all([page.waitForURL(/\?done=revoked$/), page.keyboard.press("Enter")]);
+    expect(await page.textContent("[data-state]")).toBe("Revoked");
+    expect(await page.textContent("main")).toContain("credential.revoked");
+    await capture("credential-revoked");
+    const publicHref = await page.getAttribute("a:text('Public page')", "href");
+    const publicPath = new URL(publicHref ?? "").pathname;
+    await page.goto(url(publicPath));
+    expect(await page.textContent("body")).toContain("Issued to the wrong person");
+
+    await page.goto(url("/console/credentials?state=revoked"));
+    expect(await page.locator("tbody tr").count()).toBe(1);
+    await capture("credentials");
+    await signOut();
   });
 
   it("answers a grader who opens the audit log with a 403 page", async () => {

@@ -82,6 +82,11 @@ describe("openSqliteStore", () => {
         "drop table oauth_tokens; drop table vc_api_credentials; " +
           "alter table api_keys drop column kind; alter table api_keys drop column rate_limit_per_minute",
       );
+      // ...nor the console credentials list's index, which replaced the one on the certification alone
+      first.sqlite.exec(
+        "drop index credentials_achievement_created_idx; " +
+          "create index credentials_achievement_idx on credentials (achievement_id)",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

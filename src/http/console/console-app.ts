@@ -3,6 +3,7 @@ import { ConsoleHomePage } from "../pages/console/home-page.js";
 import { registerApiKeyPages } from "./api-keys-routes.js";
 import { registerAuditPage } from "./audit-routes.js";
 import type { ConsoleEnv } from "./console-env.js";
+import { registerCredentialPages } from "./credentials-routes.js";
 import { consoleError, sendConsolePage } from "./render.js";
 import { chromeOf, consoleSession, csrfProtection, requireSession, sessionOf } from "./session.js";
 import { registerSignIn } from "./sign-in-routes.js";
@@ -27,6 +28,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
       ConsoleHomePage({ chrome: chromeOf(c, session), grants: session.user.grants, via: session.via }),
     );
   });
+  registerCredentialPages(app);
   registerApiKeyPages(app);
   registerUserPages(app);
   registerAuditPage(app);

@@ -178,6 +178,9 @@ export function requirePermission(
 export function chromeOf(c: Context<ConsoleEnv>, session: ConsoleSession): ConsoleChrome {
   const p = session.principal;
   const sections: ConsoleSection[] = ["home", "password"];
+  if (canSome(p, "credentials:read")) {
+    sections.push("credentials");
+  }
   if (can(p, "keys:read")) {
     sections.push("api-keys");
   }

@@ -3,6 +3,12 @@ import { grantWords, ROLE_WORDS } from "./grant-words.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 
 const SECTION_TEXT = [
+  {
+    section: "credentials",
+    href: "/console/credentials",
+    title: "Credentials",
+    text: "Find, issue, revoke, suspend, reinstate and reissue credentials.",
+  },
   { section: "api-keys", href: "/console/api-keys", title: "API keys", text: "Keys for programs that call the API." },
   { section: "users", href: "/console/users", title: "Users", text: "Console accounts and their roles per program." },
   { section: "audit", href: "/console/audit", title: "Audit log", text: "Every change, who made it and when." },
