@@ -41,6 +41,8 @@ export type ProgressView = {
   summary: string;
   /** Each rule of the criteria with whether it is met and what is missing (empty: no criteria tracked here). */
   lines: ProgressLine[];
+  /** Held, due, met, or at least one criterion met: false when nothing counts towards it yet. */
+  started: boolean;
 };
 
 export type ProfileSettings = { published: boolean; handle: string | null; url: string | null };
@@ -147,13 +149,17 @@ export async function earnerOverview(ctx: ServiceContext, session: EarnerSession
   const profile = await findProfile(db, session.recipientId);
   const credentials = await heldCredentials(ctx, session.email, profile?.hiddenCredentials ?? []);
   const rows = await credentialsHeldBy(db, session.email);
-  const progress = (await progressForPerson(ctx, session.email)).map((p) => ({
-    certification: p.certification,
-    name: p.name,
-    status: p.status,
-    summary: p.status === "renewal-due" ? renewalSummary(ctx, p.certification, credentials, rows) : SUMMARY[p.status],
-    lines: linesOf(p.report),
-  }));
+  const progress = (await progressForPerson(ctx, session.email)).map((p) => {
+    const lines = linesOf(p.report);
+    return {
+      certification: p.certification,
+      name: p.name,
+      status: p.status,
+      summary: p.status === "renewal-due" ? renewalSummary(ctx, p.certification, credentials, rows) : SUMMARY[p.status],
+      lines,
+      started: (p.status !== "in-progress" && p.status !== "not-automated") || lines.some((l) => l.met),
+    };
+  });
   return {
     name: session.name,
     credentials,

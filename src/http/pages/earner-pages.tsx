@@ -218,28 +218,46 @@ export function MePage(props: {
           <h2 id="progress-head">Your progress</h2>
           <p class="muted">Where you stand on each certification, from the results recorded for you.</p>
           <ul class="earner-list">
-            {o.progress.map((p) => (
-              <li class="earner-item" data-progress={p.certification} data-status={p.status}>
-                <h3>
-                  <a href={`/achievements/${p.certification}`}>{p.name}</a>
-                </h3>
-                <p>{p.summary}</p>
-                {p.lines.length ? (
-                  <details open={p.status === "in-progress" || p.status === "renewal-due"}>
-                    <summary>The criteria, one by one</summary>
-                    <ul class="rule">
-                      {p.lines.map((line) => (
-                        <li class={`earner-depth-${Math.min(line.depth, 4)}`} data-met={line.met ? "yes" : "no"}>
-                          <strong>{line.met ? "Met" : "Not met"}:</strong> {line.label}
-                          {line.missing ? <span class="muted"> — missing: {line.missing}</span> : null}
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                ) : null}
-              </li>
-            ))}
+            {o.progress
+              .filter((p) => p.started)
+              .map((p) => (
+                <li class="earner-item" data-progress={p.certification} data-status={p.status}>
+                  <h3>
+                    <a href={`/achievements/${p.certification}`}>{p.name}</a>
+                  </h3>
+                  <p>{p.summary}</p>
+                  {p.lines.length ? (
+                    <details open={p.status === "in-progress" || p.status === "renewal-due"}>
+                      <summary>The criteria, one by one</summary>
+                      <ul class="rule">
+                        {p.lines.map((line) => (
+                          <li class={`earner-depth-${Math.min(line.depth, 4)}`} data-met={line.met ? "yes" : "no"}>
+                            <strong>{line.met ? "Met" : "Not met"}:</strong> {line.label}
+                            {line.missing ? <span class="muted"> — missing: {line.missing}</span> : null}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  ) : null}
+                </li>
+              ))}
           </ul>
+          {o.progress.some((p) => !p.started) ? (
+            <>
+              <h3>Not started</h3>
+              <p class="muted">Nothing recorded for you counts towards these yet; each page says what it takes.</p>
+              <ul>
+                {o.progress
+                  .filter((p) => !p.started)
+                  .map((p) => (
+                    <li data-progress={p.certification} data-status={p.status}>
+                      <a href={`/achievements/${p.certification}`}>{p.name}</a>
+                      {p.status === "not-automated" ? ": awarded by the issuer directly" : null}
+                    </li>
+                  ))}
+              </ul>
+            </>
+          ) : null}
         </section>
         <section class="panel" aria-labelledby="profile-head">
           <h2 id="profile-head">Public profile</h2>
