@@ -209,11 +209,13 @@ export async function composeEmail(
   const common = commonData(ctx, event, token);
   const set = ctx.emailTemplates[kind];
   const base = ctx.config.publicUrl;
+  // a sign-in request's event names no one: the name is the recipient's as stored
+  const toName = kind === "sign-in" ? ((await findRecipientName(ctx, message.target)) ?? "") : undefined;
   const rendered =
     kind === "sign-in"
       ? renderEmail<"sign-in">(set, {
           issuerName: ctx.config.issuer.name,
-          recipientName: (await findRecipientName(ctx, message.target)) ?? "",
+          recipientName: toName ?? "",
           // The token is in the path: the request log names the route pattern only, never the token.
           signInUrl: `${base}/me/sign-in/${token ?? ""}`,
           validMinutes: SIGN_IN_LINK_MINUTES,
@@ -246,7 +248,7 @@ export async function composeEmail(
     messageId: `<${message.id}@${new URL(ctx.config.publicUrl).hostname}>`,
     from: { name: ctx.config.issuer.name, address: delivery.mailFrom },
     ...(delivery.mailReplyTo ? { replyTo: delivery.mailReplyTo } : {}),
-    to: { name: payload.recipient?.name ?? "", address: message.target },
+    to: { name: toName ?? payload.recipient?.name ?? "", address: message.target },
     subject: rendered.subject,
     text: rendered.text,
     html: rendered.html,

@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { runDelivery } from "../../src/services/delivery.js";
+import { deliveryChannels } from "../../src/services/delivery-channels.js";
 import { LINK_LIMITS } from "../../src/services/earner.js";
 import {
   earnerCookieOf,
@@ -9,11 +12,15 @@ import {
   signInMails,
 } from "../helpers/earner.js";
 import { issue } from "../helpers/http.js";
-import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, TEST_PUBLIC_URL, type TestApp } from "../helpers/make-app.js";
+import { startSmtpServer } from "../helpers/smtp-server.js";
 
 let t: TestApp;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
 afterEach(async () => {
   await t.close();
+  await smtp?.close();
+  smtp = undefined;
 });
 
 const ADA = "ada@example.org";
@@ -71,6 +78,27 @@ describe("earner sign-in by a one-time link", () => {
     expect(earnerCookieOf(again)).toBeUndefined();
     expect(await again.text()).toContain("This sign-in link has expired or was already used");
     expect((await getEarnerPage(t, `/me/sign-in/${token}`)).status).toBe(410);
+  });
+
+  it("sends the link through a real SMTP server: both parts, escaped, the link signs in", async () => {
+    smtp = await startSmtpServer();
+    t = await makeTestApp({ env: { LAUREL_SMTP_URL: smtp.url, LAUREL_MAIL_FROM: "badges@academy.test" } });
+    await issue(t, { recipient: { email: ADA, name: "Ada <b>Lovelace</b>" } });
+    await runDelivery(t.ctx, deliveryChannels(t.ctx));
+    const awards = smtp.received.length;
+    await askForLink(ADA);
+    await runDelivery(t.ctx, deliveryChannels(t.ctx));
+    expect(smtp.received).toHaveLength(awards + 1);
+    const { mail, envelopeTo } = smtp.received.at(-1) as (typeof smtp.received)[number];
+    expect(envelopeTo).toEqual([ADA]);
+    expect(mail.subject).toBe("Your sign-in link for Test Academy");
+    expect(mail.to && "text" in mail.to ? mail.to.text : "").toContain("Ada <b>Lovelace</b>");
+    expect(mail.html).toContain("Hello Ada &lt;b&gt;Lovelace&lt;/b&gt;");
+    const token = /\/me\/sign-in\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? "")?.[1] as string;
+    expect(mail.html).toContain(`href="${TEST_PUBLIC_URL}/me/sign-in/${token}"`);
+    expect((await getEarnerPage(t, `/me/sign-in/${token}`)).status).toBe(200);
+    expect((await postEarnerForm(t, `/me/sign-in/${token}`, {})).status).toBe(303);
+    expect((await postEarnerForm(t, `/me/sign-in/${token}`, {})).status).toBe(410);
   });
 
   it("refuses an expired link (15 minutes) and an unknown one", async () => {
@@ -148,6 +176,7 @@ describe("earner sign-in by a one-time link", () => {
     expect(t.logLines.length).toBeGreaterThan(0);
     expect(logs).toContain("/me/sign-in/:token");
     expect(logs).not.toContain(token);
+    expect(logs).not.toContain(createHash("sha256").update(token).digest("base64url"));
     expect(logs).not.toContain(cookie);
     expect(logs).not.toContain(ADA);
   });
