@@ -20,6 +20,7 @@ import { registerHealth } from "./http/routes/health.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
 import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
 import { registerPublicCredentials } from "./http/routes/public/credentials.js";
+import { registerEarnerSpace } from "./http/routes/public/earner.js";
 import { registerHome } from "./http/routes/public/home.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
 import { registerOAuth } from "./http/routes/public/oauth.js";
@@ -101,6 +102,7 @@ function registerPublicRoutes(app: OpenAPIHono<AppEnv>): void {
   registerVerifyApi(app);
   registerVcApi(app);
   registerPreferences(app);
+  registerEarnerSpace(app);
   registerVcApiIssuer(app);
   registerOAuth(app);
 }

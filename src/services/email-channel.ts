@@ -16,9 +16,11 @@ import { linkedInAddToProfileUrl } from "../domain/linkedin.js";
 import { windowDueAt, windowOpenAt } from "../domain/renewal.js";
 import { DAY_MS } from "../domain/time.js";
 import type { MessageRow } from "../storage/delivery-repo.js";
+import { findRecipient, insertLinkToken } from "../storage/earner-repo.js";
 import { insertPreferenceToken, recipientIdByEmail, remindersWanted } from "../storage/email-preferences-repo.js";
 import { type EventRow, findEventBySeq } from "../storage/events-repo.js";
 import { insertMailOutbox } from "../storage/mail-outbox-repo.js";
+import { recipientName } from "../storage/person-credentials-repo.js";
 import type { Conn, Tx } from "../storage/store.js";
 import { getBadgePng } from "./badge-images.js";
 import type { AttemptResult, DeliveryChannel, PlannedMessage } from "./delivery.js";
@@ -52,10 +54,18 @@ function kindOf(event: EventRow): EmailKind | undefined {
       return "revocation";
     case "credential.suspended":
       return "suspension";
+    case EARNER_SIGN_IN_EVENT:
+      return "sign-in";
     default:
       return undefined;
   }
 }
+
+/** The event a request for a sign-in link writes (payload: the recipient's id only; the link is made when sent). */
+export const EARNER_SIGN_IN_EVENT = "earner.sign-in-requested";
+
+/** How long a sign-in link works. */
+export const SIGN_IN_LINK_MINUTES = 15;
 
 /** The SHA-256 of a preference token: only this is stored. */
 export function preferenceTokenHash(token: string): string {
@@ -65,7 +75,11 @@ export function preferenceTokenHash(token: string): string {
 /** Which messages an event owes: one to its holder, or a record of why none is sent. */
 async function planEmail(ctx: ServiceContext, tx: Tx, event: EventRow): Promise<PlannedMessage[]> {
   const kind = kindOf(event);
-  const payload = event.payload as Payload;
+  const payload = event.payload as Payload & { recipientId?: string };
+  if (kind === "sign-in") {
+    const recipient = payload.recipientId ? await findRecipient(tx, payload.recipientId) : undefined;
+    return recipient ? [{ target: recipient.email, kind }] : [];
+  }
   const address = payload.recipient?.email;
   if (!kind || !address) {
     return [];
@@ -86,13 +100,27 @@ async function planEmail(ctx: ServiceContext, tx: Tx, event: EventRow): Promise<
   return [{ target: address, kind }];
 }
 
-/** A new preference-page token for the message's recipient, stored (hashed) before the message is sent. */
+/**
+ * A new token for the message's recipient, stored (hashed) before the message is sent: a preference-page token, or
+ * for a sign-in message the one-time link's token (made at each attempt, so a late retry still carries a live link).
+ */
 async function prepareEmail(ctx: ServiceContext, tx: Tx, message: MessageRow): Promise<string | undefined> {
   const recipientId = await recipientIdByEmail(tx, message.target);
   if (!recipientId) {
     return undefined;
   }
   const token = ctx.newSecret();
+  if (message.kind === "sign-in") {
+    const now = ctx.clock();
+    await insertLinkToken(tx, {
+      tokenHash: preferenceTokenHash(token),
+      recipientId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60_000),
+      usedAt: null,
+    });
+    return token;
+  }
   await insertPreferenceToken(tx, { tokenHash: preferenceTokenHash(token), recipientId, createdAt: ctx.clock() });
   return token;
 }
@@ -165,6 +193,10 @@ function noticeData(event: EventRow, common: CommonData): NoticeData {
   return { ...common, reason: payload.reasonPublic === true && payload.reason ? payload.reason : "" };
 }
 
+function findRecipientName(ctx: ServiceContext, email: string): Promise<string | undefined> {
+  return recipientName(ctx.store.conn(), email);
+}
+
 /** Builds a message as it is sent: rendered templates, the badge inline, unsubscribe headers on reminders. */
 export async function composeEmail(
   ctx: ServiceContext,
@@ -176,12 +208,25 @@ export async function composeEmail(
   const entry = payload.achievementId ? ctx.catalog.get(payload.achievementId) : undefined;
   const common = commonData(ctx, event, token);
   const set = ctx.emailTemplates[kind];
+  const base = ctx.config.publicUrl;
+  // a sign-in request's event names no one: the name is the recipient's as stored
+  const toName = kind === "sign-in" ? ((await findRecipientName(ctx, message.target)) ?? "") : undefined;
   const rendered =
-    kind === "award" || kind === "reissue"
-      ? renderEmail(set, awardData(ctx, event, common))
-      : kind === "reminder"
-        ? renderEmail(set, reminderData(ctx, event, common, entry))
-        : renderEmail(set, noticeData(event, common));
+    kind === "sign-in"
+      ? renderEmail<"sign-in">(set, {
+          issuerName: ctx.config.issuer.name,
+          recipientName: toName ?? "",
+          // The token is in the path: the request log names the route pattern only, never the token.
+          signInUrl: `${base}/me/sign-in/${token ?? ""}`,
+          validMinutes: SIGN_IN_LINK_MINUTES,
+          requestUrl: `${base}/me/sign-in`,
+          homeUrl: base,
+        })
+      : kind === "award" || kind === "reissue"
+        ? renderEmail(set, awardData(ctx, event, common))
+        : kind === "reminder"
+          ? renderEmail(set, reminderData(ctx, event, common, entry))
+          : renderEmail(set, noticeData(event, common));
   const attachments: OutgoingMail["attachments"] = [];
   if ((kind === "award" || kind === "reissue") && entry) {
     const png = await getBadgePng(ctx, entry.id);
@@ -203,7 +248,7 @@ export async function composeEmail(
     messageId: `<${message.id}@${new URL(ctx.config.publicUrl).hostname}>`,
     from: { name: ctx.config.issuer.name, address: delivery.mailFrom },
     ...(delivery.mailReplyTo ? { replyTo: delivery.mailReplyTo } : {}),
-    to: { name: payload.recipient?.name ?? "", address: message.target },
+    to: { name: toName ?? payload.recipient?.name ?? "", address: message.target },
     subject: rendered.subject,
     text: rendered.text,
     html: rendered.html,

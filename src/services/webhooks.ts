@@ -335,10 +335,13 @@ export function webhookChannel(ctx: ServiceContext): DeliveryChannel {
   return {
     name: "webhook",
     outbox: WEBHOOK_OUTBOX_CHANNEL,
+    // Only the credential events: an earner's sign-in request is nobody else's business.
     plan: async (tx, event) =>
-      (await enabledWebhookEndpoints(tx))
-        .filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(event.type))
-        .map((e) => ({ target: e.id, kind: event.type })),
+      !(EVENT_TYPES as readonly string[]).includes(event.type)
+        ? []
+        : (await enabledWebhookEndpoints(tx))
+            .filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(event.type))
+            .map((e) => ({ target: e.id, kind: event.type })),
     attempt: (message) => attemptWebhook(ctx, message),
     settled: (tx, message, result, at, state) => settleEndpoint(ctx, tx, message, result, at, state),
   };

@@ -522,3 +522,50 @@ export const ssoRequests = pgTable("sso_requests", {
   codeVerifier: text().notNull(),
   expiresAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
 });
+
+/** One-time sign-in links to the earner space (see schema.ts). */
+export const earnerLinkTokens = pgTable(
+  "earner_link_tokens",
+  {
+    tokenHash: text().primaryKey(),
+    recipientId: text()
+      .notNull()
+      .references(() => recipients.id),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    expiresAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    usedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+  },
+  (t) => [index("earner_link_tokens_recipient_idx").on(t.recipientId)],
+);
+
+/** Earner sessions (see schema.ts). */
+export const earnerSessions = pgTable(
+  "earner_sessions",
+  {
+    idHash: text().primaryKey(),
+    recipientId: text()
+      .notNull()
+      .references(() => recipients.id),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    lastSeenAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    expiresAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    idleExpiresAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    csrfTokenHash: text().notNull(),
+  },
+  (t) => [index("earner_sessions_recipient_idx").on(t.recipientId)],
+);
+
+/** An earner's public profile (see schema.ts). */
+export const earnerProfiles = pgTable(
+  "earner_profiles",
+  {
+    recipientId: text()
+      .primaryKey()
+      .references(() => recipients.id),
+    handle: text(),
+    published: boolean().notNull(),
+    hiddenCredentials: json().$type<string[]>().notNull(),
+    updatedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("earner_profiles_handle_unique").on(t.handle)],
+);

@@ -520,3 +520,53 @@ export const ssoRequests = sqliteTable("sso_requests", {
   codeVerifier: text().notNull(),
   expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
 });
+
+/**
+ * One-time sign-in links to the earner space (/me): only the token's SHA-256 is kept. A link expires 15 minutes after
+ * it was made and works once (`usedAt` is set by the one POST that consumes it).
+ */
+export const earnerLinkTokens = sqliteTable(
+  "earner_link_tokens",
+  {
+    tokenHash: text().primaryKey(),
+    recipientId: text()
+      .notNull()
+      .references(() => recipients.id),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+    usedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [index("earner_link_tokens_recipient_idx").on(t.recipientId)],
+);
+
+/** Earner sessions, server-side (like the console's `sessions`, but of a recipient, not a staff account). */
+export const earnerSessions = sqliteTable(
+  "earner_sessions",
+  {
+    idHash: text().primaryKey(),
+    recipientId: text()
+      .notNull()
+      .references(() => recipients.id),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    lastSeenAt: integer({ mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+    idleExpiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+    csrfTokenHash: text().notNull(),
+  },
+  (t) => [index("earner_sessions_recipient_idx").on(t.recipientId)],
+);
+
+/** An earner's public profile (`/u/<handle>`): off until they publish it; credentials they chose to hide from it. */
+export const earnerProfiles = sqliteTable(
+  "earner_profiles",
+  {
+    recipientId: text()
+      .primaryKey()
+      .references(() => recipients.id),
+    handle: text(),
+    published: integer({ mode: "boolean" }).notNull(),
+    hiddenCredentials: text({ mode: "json" }).$type<string[]>().notNull(),
+    updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("earner_profiles_handle_unique").on(t.handle)],
+);

@@ -30,8 +30,11 @@ describe("the e-mail template language", () => {
     for (const kind of EMAIL_KINDS) {
       const out = renderEmail(templates[kind], EMAIL_SAMPLES[kind] as never);
       expect(out.subject).not.toMatch(/[\r\n]/);
-      expect(out.text).toContain(EMAIL_SAMPLES[kind].preferencesUrl);
-      expect(out.html).toContain(`href="${EMAIL_SAMPLES[kind].preferencesUrl}"`);
+      // every message about a credential links the preference page; the sign-in message carries its link instead
+      const sample = EMAIL_SAMPLES[kind];
+      const link = "preferencesUrl" in sample ? sample.preferencesUrl : sample.signInUrl;
+      expect(out.text).toContain(link);
+      expect(out.html).toContain(`href="${link}"`);
     }
   });
 });

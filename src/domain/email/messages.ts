@@ -9,7 +9,7 @@ import {
 } from "./template.js";
 
 /** The e-mails Laurel sends, one pair of templates each (`templates/emails/<kind>.txt` and `.html`). */
-export const EMAIL_KINDS = ["award", "reissue", "reminder", "revocation", "suspension"] as const;
+export const EMAIL_KINDS = ["award", "reissue", "reminder", "revocation", "suspension", "sign-in"] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 /** The one inline image of award and reissue messages, referenced as `cid:` from their HTML. */
@@ -52,12 +52,26 @@ export type NoticeData = CommonData & {
   reason: string;
 };
 
+/** The one-time link to the earner space (/me): asked for on /me/sign-in, about no credential in particular. */
+export type SignInData = {
+  issuerName: string;
+  recipientName: string;
+  /** The link itself (absolute; its token works once). */
+  signInUrl: string;
+  /** How long the link works, in minutes. */
+  validMinutes: number;
+  /** Where to ask for a new link. */
+  requestUrl: string;
+  homeUrl: string;
+};
+
 export type EmailData = {
   award: AwardData;
   reissue: AwardData;
   reminder: ReminderData;
   revocation: NoticeData;
   suspension: NoticeData;
+  "sign-in": SignInData;
 };
 
 const COMMON_SAMPLE: CommonData = {
@@ -91,6 +105,14 @@ export const EMAIL_SAMPLES: { [K in EmailKind]: EmailData[K] & TemplateData } = 
   },
   revocation: { ...COMMON_SAMPLE, reason: "Issued in error" },
   suspension: { ...COMMON_SAMPLE, reason: "Under review" },
+  "sign-in": {
+    issuerName: "Example Academy",
+    recipientName: "Ada Lovelace",
+    signInUrl: "https://badges.example.org/me/sign-in/token",
+    validMinutes: 15,
+    requestUrl: "https://badges.example.org/me/sign-in",
+    homeUrl: "https://badges.example.org",
+  },
 };
 
 /** The downloads of a credential (as its page lists them), absolute. */
