@@ -1,16 +1,19 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, TEST_PASSWORD } from "../helpers/console.js";
-import { browserTestsEnabled, launchChromium, outputPath, serveTestApp } from "./harness.js";
+import {
+  browserTestsEnabled,
+  collectCspErrors,
+  graveAxeViolations,
+  launchChromium,
+  outputPath,
+  serveTestApp,
+} from "./harness.js";
 
 // The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
 declare const document: any;
 declare const window: any;
-declare const axe: any;
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const TECH = "GitLab Technical Certifications";
 
 /**
@@ -35,11 +38,7 @@ describe.runIf(browserTestsEnabled())("the console in Chromium", () => {
     });
     browser = await launchChromium();
     page = await browser.context.newPage();
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) {
-        cspErrors.push(message.text());
-      }
-    });
+    collectCspErrors(page, cspErrors);
   }, 60_000);
 
   afterAll(async () => {
@@ -51,14 +50,7 @@ describe.runIf(browserTestsEnabled())("the console in Chromium", () => {
 
   /** axe-core on the page as it is: no serious or critical violation. */
   async function checkAccessibility(name: string) {
-    await page.evaluate(AXE_SOURCE);
-    const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
-      async () => (await axe.run(document, { resultTypes: ["violations"] })).violations,
-    );
-    const grave = violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    expect(grave, name).toEqual([]);
+    expect(await graveAxeViolations(page), name).toEqual([]);
   }
 
   /** The page as it is now, at phone and desktop widths (no sideways scrolling on the phone), plus axe. */

@@ -1,17 +1,20 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linkTokenOf, signInMails } from "../helpers/earner.js";
 import { adminPost, issue } from "../helpers/http.js";
-import { browserTestsEnabled, launchChromium, outputPath, serveTestApp } from "./harness.js";
+import {
+  browserTestsEnabled,
+  collectCspErrors,
+  graveAxeViolations,
+  launchChromium,
+  outputPath,
+  serveTestApp,
+} from "./harness.js";
 
 // The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
 declare const document: any;
 declare const window: any;
-declare const axe: any;
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const ADA = "ada@example.org";
 
 /**
@@ -43,11 +46,7 @@ describe.runIf(browserTestsEnabled())("the earner space in Chromium", () => {
     });
     browser = await launchChromium();
     page = await browser.context.newPage();
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) {
-        cspErrors.push(message.text());
-      }
-    });
+    collectCspErrors(page, cspErrors);
   }, 60_000);
 
   afterAll(async () => {
@@ -58,14 +57,7 @@ describe.runIf(browserTestsEnabled())("the earner space in Chromium", () => {
   const url = (path: string) => `${server.origin}${path}`;
 
   async function capture(name: string) {
-    await page.evaluate(AXE_SOURCE);
-    const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
-      async () => (await axe.run(document, { resultTypes: ["violations"] })).violations,
-    );
-    const grave = violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    expect(grave, name).toEqual([]);
+    expect(await graveAxeViolations(page), name).toEqual([]);
     for (const [width, height, tag] of [
       [390, 844, "390"],
       [1280, 900, "1280"],

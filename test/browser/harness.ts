@@ -1,10 +1,11 @@
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
 /** Debian's chromium package (installed by .ci/run when missing). */
@@ -91,4 +92,31 @@ export const OUTPUT_DIR = "test/output";
 export function outputPath(name: string): string {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   return join(OUTPUT_DIR, name);
+}
+
+/** Collects every Content Security Policy complaint the page logs into `into` (a test expects it empty). */
+export function collectCspErrors(page: Page, into: string[]): void {
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) {
+      into.push(message.text());
+    }
+  });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+// The callback given to evaluate() runs inside Chromium (this project compiles without the DOM library), where
+// axe-core, injected as a script, is a global.
+declare const document: unknown;
+type AxeViolation = { id: string; impact: string; nodes: { target: string[] }[] };
+declare const axe: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> };
+
+/** axe-core's serious and critical violations on the page as it is, one line each (`id (impact): targets`). */
+export async function graveAxeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations: AxeViolation[] = await page.evaluate(
+    async () => (await axe.run(document, { resultTypes: ["violations"] })).violations,
+  );
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminPost, issue } from "../helpers/http.js";
 import { decodeQr, zbarAvailable } from "../helpers/zbar.js";
-import { browserTestsEnabled, launchChromium, outputPath, serveTestApp } from "./harness.js";
+import { browserTestsEnabled, collectCspErrors, launchChromium, outputPath, serveTestApp } from "./harness.js";
 
 // The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
 declare const document: any;
@@ -30,11 +30,7 @@ describe.runIf(browserTestsEnabled())("public pages in Chromium", () => {
     };
     browser = await launchChromium({ javaScriptEnabled: false });
     page = await browser.context.newPage();
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) {
-        cspErrors.push(message.text());
-      }
-    });
+    collectCspErrors(page, cspErrors);
   }, 60_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDelivery } from "../../src/services/delivery.js";
 import { deliveryChannels } from "../../src/services/delivery-channels.js";
 import { adminGet, issue } from "../helpers/http.js";
-import { browserTestsEnabled, launchChromium, outputPath, serveTestApp } from "./harness.js";
+import { browserTestsEnabled, collectCspErrors, launchChromium, outputPath, serveTestApp } from "./harness.js";
 
 // The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
 declare const document: any;
@@ -29,11 +29,7 @@ describe.runIf(browserTestsEnabled())("the e-mail preference page in Chromium", 
     link = /(http:\/\/127\.0\.0\.1:\d+\/preferences\/[A-Za-z0-9_-]{43})/.exec(mail.items[0]?.text ?? "")?.[1] ?? "";
     browser = await launchChromium({ javaScriptEnabled: false });
     page = await browser.context.newPage();
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) {
-        cspErrors.push(message.text());
-      }
-    });
+    collectCspErrors(page, cspErrors);
   }, 60_000);
 
   afterAll(async () => {
