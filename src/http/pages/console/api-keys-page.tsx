@@ -1,6 +1,7 @@
 import { SCOPES, type Scope } from "../../../domain/scopes.js";
 import { describedBy, Field, Flash, FormAlert, type FormErrors, PostForm, TextField } from "./form.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
+import { ConsoleTable } from "./table.js";
 
 export type ApiKeyRow = {
   id: string;
@@ -65,52 +66,41 @@ export function ApiKeysPage(props: ApiKeysView) {
         {props.keys.length === 0 ? (
           <p>No API key yet.</p>
         ) : (
-          <section class="console-table-wrap" aria-label="API keys table" tabindex={0}>
-            <table class="console-table">
-              <caption class="visually-hidden">API keys, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Id</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">State</th>
-                  {props.canManage ? <th scope="col">Action</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {props.keys.map((key) => (
-                  <tr>
-                    <td>{key.name}</td>
-                    <td>
-                      <code>{key.id}</code>
-                    </td>
-                    <td>
-                      {key.scopes.join(", ")}
-                      {key.graderRole ? <span class="muted"> (grades as {key.graderRole})</span> : null}
-                    </td>
-                    <td>{key.createdAt.slice(0, 10)}</td>
-                    <td>{key.revokedAt ? `Revoked ${key.revokedAt.slice(0, 10)}` : "Active"}</td>
-                    {props.canManage ? (
-                      <td>
-                        {key.revokedAt ? null : (
-                          <PostForm
-                            action={`/console/api-keys/${encodeURIComponent(key.id)}/revoke`}
-                            csrf={chrome.csrf}
-                            label={`Revoke ${key.name}`}
-                          >
-                            <button type="submit" class="button button--secondary">
-                              Revoke<span class="visually-hidden"> {key.name}</span>
-                            </button>
-                          </PostForm>
-                        )}
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <ConsoleTable
+            label="API keys table"
+            caption="API keys, newest first"
+            columns={["Name", "Id", "Scopes", "Created", "State", ...(props.canManage ? ["Action"] : [])]}
+          >
+            {props.keys.map((key) => (
+              <tr>
+                <td>{key.name}</td>
+                <td>
+                  <code>{key.id}</code>
+                </td>
+                <td>
+                  {key.scopes.join(", ")}
+                  {key.graderRole ? <span class="muted"> (grades as {key.graderRole})</span> : null}
+                </td>
+                <td>{key.createdAt.slice(0, 10)}</td>
+                <td>{key.revokedAt ? `Revoked ${key.revokedAt.slice(0, 10)}` : "Active"}</td>
+                {props.canManage ? (
+                  <td>
+                    {key.revokedAt ? null : (
+                      <PostForm
+                        action={`/console/api-keys/${encodeURIComponent(key.id)}/revoke`}
+                        csrf={chrome.csrf}
+                        label={`Revoke ${key.name}`}
+                      >
+                        <button type="submit" class="button button--secondary">
+                          Revoke<span class="visually-hidden"> {key.name}</span>
+                        </button>
+                      </PostForm>
+                    )}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </ConsoleTable>
         )}
       </section>
       {props.canManage ? (

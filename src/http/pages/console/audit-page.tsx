@@ -1,6 +1,7 @@
 import type { AuditView } from "../../../services/audit.js";
 import { FormAlert, type FormErrors, TextField } from "./form.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
+import { ConsoleTable } from "./table.js";
 
 export type AuditFilters = { actor?: string; action?: string; targetType?: string; targetId?: string };
 
@@ -67,35 +68,25 @@ export function AuditPage(props: AuditPageView) {
         {props.entries.length === 0 ? (
           <p>No entry matches.</p>
         ) : (
-          <section class="console-table-wrap" aria-label="Audit entries table" tabindex={0}>
-            <table class="console-table">
-              <caption class="visually-hidden">Audit entries, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When (UTC)</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.entries.map((entry) => (
-                  <tr>
-                    <td>{entry.at.replace("T", " ").slice(0, 19)}</td>
-                    <td>
-                      <code>{entry.actor}</code>
-                    </td>
-                    <td>{entry.action}</td>
-                    <td>
-                      {entry.target.type} <code>{entry.target.id}</code>
-                    </td>
-                    <td class="console-details">{detailsText(entry.details)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <ConsoleTable
+            label="Audit entries table"
+            caption="Audit entries, newest first"
+            columns={["When (UTC)", "Actor", "Action", "Target", "Details"]}
+          >
+            {props.entries.map((entry) => (
+              <tr>
+                <td>{entry.at.replace("T", " ").slice(0, 19)}</td>
+                <td>
+                  <code>{entry.actor}</code>
+                </td>
+                <td>{entry.action}</td>
+                <td>
+                  {entry.target.type} <code>{entry.target.id}</code>
+                </td>
+                <td class="console-details">{detailsText(entry.details)}</td>
+              </tr>
+            ))}
+          </ConsoleTable>
         )}
         <nav aria-label="Audit pages" class="console-pager">
           {props.paged ? <a href={newestHref(filters)}>Newest entries</a> : null}

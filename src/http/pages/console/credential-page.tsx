@@ -3,6 +3,7 @@ import type { CredentialView } from "../../../services/credential-view.js";
 import type { MessageView } from "../../../services/delivery-views.js";
 import { describedBy, Field, Flash, FormAlert, type FormErrors, PostForm } from "./form.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
+import { ConsoleTable } from "./table.js";
 
 /** The lifecycle actions of the detail page, each its own form. */
 export type LifecycleAction = "revoke" | "suspend" | "reinstate" | "reissue";
@@ -270,31 +271,22 @@ export function CredentialPage(props: CredentialPageView) {
         {props.history.length === 0 ? (
           <p>Nothing recorded.</p>
         ) : (
-          <section class="console-table-wrap" aria-label="Status history table" tabindex={0}>
-            <table class="console-table">
-              <caption class="visually-hidden">Status history, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When (UTC)</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.history.map((entry) => (
-                  <tr>
-                    <td>{entry.at.replace("T", " ").slice(0, 19)}</td>
-                    <td>{entry.action}</td>
-                    <td>
-                      <code>{entry.actor}</code>
-                    </td>
-                    <td class="console-details">{detailsText(entry.details)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <ConsoleTable
+            label="Status history table"
+            caption="Status history, newest first"
+            columns={["When (UTC)", "Action", "Actor", "Details"]}
+          >
+            {props.history.map((entry) => (
+              <tr>
+                <td>{entry.at.replace("T", " ").slice(0, 19)}</td>
+                <td>{entry.action}</td>
+                <td>
+                  <code>{entry.actor}</code>
+                </td>
+                <td class="console-details">{detailsText(entry.details)}</td>
+              </tr>
+            ))}
+          </ConsoleTable>
         )}
       </section>
       <section class="panel" aria-labelledby="deliveries-head">
@@ -302,40 +294,31 @@ export function CredentialPage(props: CredentialPageView) {
         {props.deliveries.length === 0 ? (
           <p>No e-mail or webhook about this credential.</p>
         ) : (
-          <section class="console-table-wrap" aria-label="Deliveries table" tabindex={0}>
-            <table class="console-table">
-              <caption class="visually-hidden">E-mails and webhooks about this credential, oldest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Message</th>
-                  <th scope="col">To</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Attempts</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.deliveries.map((message) => (
-                  <tr>
-                    <td>
-                      {message.channel} · {message.kind}
-                    </td>
-                    <td>{message.target}</td>
-                    <td>
-                      {message.state}
-                      {message.nextAttemptAt ? <span class="muted"> (next {when(message.nextAttemptAt)})</span> : null}
-                    </td>
-                    <td class="console-details">
-                      {message.attempts.length === 0
-                        ? "none yet"
-                        : message.attempts
-                            .map((a) => `${when(a.at)} ${a.outcome}${a.code === null ? "" : ` ${a.code}`} ${a.answer}`)
-                            .join("; ")}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <ConsoleTable
+            label="Deliveries table"
+            caption="E-mails and webhooks about this credential, oldest first"
+            columns={["Message", "To", "State", "Attempts"]}
+          >
+            {props.deliveries.map((message) => (
+              <tr>
+                <td>
+                  {message.channel} · {message.kind}
+                </td>
+                <td>{message.target}</td>
+                <td>
+                  {message.state}
+                  {message.nextAttemptAt ? <span class="muted"> (next {when(message.nextAttemptAt)})</span> : null}
+                </td>
+                <td class="console-details">
+                  {message.attempts.length === 0
+                    ? "none yet"
+                    : message.attempts
+                        .map((a) => `${when(a.at)} ${a.outcome}${a.code === null ? "" : ` ${a.code}`} ${a.answer}`)
+                        .join("; ")}
+                </td>
+              </tr>
+            ))}
+          </ConsoleTable>
         )}
       </section>
     </ConsoleLayout>

@@ -1,6 +1,7 @@
 import type { ListedState } from "../../../services/read-credentials.js";
 import { FormAlert, type FormErrors, SelectField, TextField } from "./form.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
+import { ConsoleTable } from "./table.js";
 
 export const LISTED_STATES: readonly ListedState[] = ["active", "revoked", "suspended", "expired"];
 
@@ -107,35 +108,25 @@ export function CredentialsPage(props: CredentialsView) {
         {props.rows.length === 0 ? (
           <p>No credential matches.</p>
         ) : (
-          <section class="console-table-wrap" aria-label="Credentials table" tabindex={0}>
-            <table class="console-table">
-              <caption class="visually-hidden">Credentials, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Recipient</th>
-                  <th scope="col">Certification</th>
-                  <th scope="col">Issued</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.rows.map((row) => (
-                  <tr>
-                    <td>
-                      <a href={`/console/credentials/${row.id}`}>{row.recipientName}</a>
-                      <br />
-                      <span class="muted">{row.recipientEmail}</span>
-                    </td>
-                    <td>{row.achievementName}</td>
-                    <td>{row.issuedAt.slice(0, 10)}</td>
-                    <td>{row.validUntil ? row.validUntil.slice(0, 10) : "Never"}</td>
-                    <td>{STATE_WORDS[row.state]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <ConsoleTable
+            label="Credentials table"
+            caption="Credentials, newest first"
+            columns={["Recipient", "Certification", "Issued", "Expires", "State"]}
+          >
+            {props.rows.map((row) => (
+              <tr>
+                <td>
+                  <a href={`/console/credentials/${row.id}`}>{row.recipientName}</a>
+                  <br />
+                  <span class="muted">{row.recipientEmail}</span>
+                </td>
+                <td>{row.achievementName}</td>
+                <td>{row.issuedAt.slice(0, 10)}</td>
+                <td>{row.validUntil ? row.validUntil.slice(0, 10) : "Never"}</td>
+                <td>{STATE_WORDS[row.state]}</td>
+              </tr>
+            ))}
+          </ConsoleTable>
         )}
         <nav aria-label="Credential pages" class="console-pager">
           {props.paged ? <a href={credentialsHref(filters)}>Newest credentials</a> : null}

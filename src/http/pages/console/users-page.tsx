@@ -3,6 +3,7 @@ import { Flash, FormAlert, type FormErrors, PostForm, TextField } from "./form.j
 import { GrantFields, type GrantForm } from "./grant-fields.js";
 import { grantWords } from "./grant-words.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
+import { ConsoleTable } from "./table.js";
 
 export type UsersView = {
   chrome: ConsoleChrome;
@@ -39,43 +40,34 @@ export function UsersPage(props: UsersView) {
       ) : null}
       <section class="panel" aria-labelledby="users-head">
         <h2 id="users-head">Accounts</h2>
-        <section class="console-table-wrap" aria-label="Accounts table" tabindex={0}>
-          <table class="console-table">
-            <caption class="visually-hidden">Console accounts by email</caption>
-            <thead>
-              <tr>
-                <th scope="col">Account</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Sign-in</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.users.map((user) => (
-                <tr>
-                  <td>
-                    <a href={`/console/users/${encodeURIComponent(user.id)}`}>{user.name}</a>
-                    <br />
-                    <span class="muted">{user.email}</span>
-                  </td>
-                  <td>
-                    {user.grants.length === 0 ? (
-                      <span class="muted">none</span>
-                    ) : (
-                      <ul class="console-plain-list">
-                        {user.grants.map((grant) => (
-                          <li>{grantWords(grant)}</li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                  <td>{user.hasPassword ? "Password" : "Single sign-on"}</td>
-                  <td>{user.disabledAt ? `Disabled ${user.disabledAt.slice(0, 10)}` : "Active"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        <ConsoleTable
+          label="Accounts table"
+          caption="Console accounts by email"
+          columns={["Account", "Roles", "Sign-in", "State"]}
+        >
+          {props.users.map((user) => (
+            <tr>
+              <td>
+                <a href={`/console/users/${encodeURIComponent(user.id)}`}>{user.name}</a>
+                <br />
+                <span class="muted">{user.email}</span>
+              </td>
+              <td>
+                {user.grants.length === 0 ? (
+                  <span class="muted">none</span>
+                ) : (
+                  <ul class="console-plain-list">
+                    {user.grants.map((grant) => (
+                      <li>{grantWords(grant)}</li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td>{user.hasPassword ? "Password" : "Single sign-on"}</td>
+              <td>{user.disabledAt ? `Disabled ${user.disabledAt.slice(0, 10)}` : "Active"}</td>
+            </tr>
+          ))}
+        </ConsoleTable>
       </section>
       {props.canManage ? (
         <section class="panel" aria-labelledby="create-head">
