@@ -71,8 +71,8 @@ export type PageTemplate = {
  * (src/compose.ts), with its sizes from `config.caches`. No module in src/ holds state of its own that depends on a
  * context. What stays in modules is process-wide memos of pure functions, keyed by their whole input, bounded, and
  * the same for every context: the Data Integrity cryptosuite's expansion templates and key imports
- * (crypto/data-integrity.ts), rendered Markdown (http/pages/markdown.ts) and the share card's font metrics
- * (baking/share-card.ts).
+ * (crypto/data-integrity.ts), rendered Markdown (http/pages/markdown.ts), the share card's font metrics
+ * (baking/share-card.ts), days written for people (domain/human-date.ts) and our decoded keys (verify/keys.ts).
  */
 export type ServiceState = {
   /** Per person, the last of the evaluations, awards and approval decisions queued for them (person-lock.ts). */
