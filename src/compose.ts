@@ -24,8 +24,8 @@ import { createSmtpSender, createWebhookPoster } from "./transports.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
 
-/** Largest total of rendered credential pages kept (HTML characters), whatever their number. */
-const MAX_PAGE_CACHE_CHARS = 64 * 1024 * 1024;
+/** Largest total of credential page templates kept (HTML characters), whatever their number. */
+const MAX_PAGE_TEMPLATE_CHARS = 32 * 1024 * 1024;
 /** Largest total of verified input (credential JSON characters) whose fixed checks are kept. */
 const MAX_VERIFIED_INPUT_CHARS = 64 * 1024 * 1024;
 
@@ -111,10 +111,10 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
     }),
     badgePngs: new Map(),
     renderedFiles: new LRUCache({ max: renderedFiles }),
-    credentialPages: new LRUCache({
+    credentialPageTemplates: new LRUCache({
       max: credentials,
-      maxSize: MAX_PAGE_CACHE_CHARS,
-      sizeCalculation: (html) => html.length,
+      maxSize: MAX_PAGE_TEMPLATE_CHARS,
+      sizeCalculation: (template) => (template ? template.parts.reduce((n, part) => n + part.length, 1) : 1),
     }),
     verifyRateLimit: createVerifyRateLimitStore(),
     lifecycle: { shuttingDown: false },

@@ -1,6 +1,10 @@
 import { lifecycleState } from "../domain/status/transitions.js";
 import { auditForTarget } from "../storage/audit-repo.js";
-import { findCredentialLifecycle, sameRecipient } from "../storage/credentials-repo.js";
+import {
+  type CredentialLifecycleColumns,
+  findCredentialLifecycle,
+  sameRecipient,
+} from "../storage/credentials-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 /** Where a credential stands in its life, as its public page shows it (public reasons only). */
@@ -54,9 +58,14 @@ async function publicDetail(
  * and its history from the audit log (private reasons and actors left out). Unknown ids read as active with no
  * history.
  */
-export async function getCredentialLifecycle(ctx: ServiceContext, credentialId: string): Promise<CredentialLifecycle> {
+export async function getCredentialLifecycle(
+  ctx: ServiceContext,
+  credentialId: string,
+  /** Its lifecycle columns, when the caller has read them (else read here); null when there is no such row. */
+  read?: CredentialLifecycleColumns | null,
+): Promise<CredentialLifecycle> {
   const db = ctx.store.conn();
-  const record = await findCredentialLifecycle(db, credentialId);
+  const record = read === undefined ? await findCredentialLifecycle(db, credentialId) : (read ?? undefined);
   // A reissue that corrected the email went to someone else: its page must not lead from one person to the other
   // (renewals and name corrections stay with the same person and are linked both ways).
   const linkable = (other: string) => sameRecipient(db, credentialId, other);

@@ -1,10 +1,11 @@
 import { parseInstant } from "../domain/human-date.js";
 import { linkedInAddToProfileUrl, linkedInShareUrl } from "../domain/linkedin.js";
+import { findStoredDocumentWithLifecycle } from "../storage/credentials-repo.js";
 import type { Check, VerificationReport } from "../verify/report.js";
 import { type CredentialLifecycle, getCredentialLifecycle } from "./credential-lifecycle.js";
 import { credentialUrl, shortLinkUrl } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
-import { verifyStoredCredential } from "./verify-credential.js";
+import { verifyStoredDocument } from "./verify-credential.js";
 
 /** Everything the page of one of our credentials shows, gathered per request (status and expiry are live). */
 export type CredentialPageData = {
@@ -48,16 +49,18 @@ export async function loadCredentialPage(
   id: string,
   options: { recipientEmail?: string } = {},
 ): Promise<CredentialPageData | undefined> {
-  const report = await verifyStoredCredential(ctx, id, options);
-  if (!report) {
+  // one read of the row for the document and the lifecycle (both live: nothing of either is kept between views)
+  const row = await findStoredDocumentWithLifecycle(ctx.store.conn(), id);
+  if (!row) {
     return undefined;
   }
+  const report = await verifyStoredDocument(ctx, row.document, options);
   const url = credentialUrl(ctx.config.publicUrl, id);
   return {
     id,
     url,
     report,
-    lifecycle: await getCredentialLifecycle(ctx, id),
+    lifecycle: await getCredentialLifecycle(ctx, id, row),
     qrPath: `/credentials/${id}/qr.svg`,
     shortUrl: shortLinkUrl(ctx.config.publicUrl, id),
     linkedIn: linkedInLinks(ctx, id, url, report),

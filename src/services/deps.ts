@@ -57,12 +57,22 @@ export type RateLimitStore = {
 };
 
 /**
+ * A credential page rendered with markers for its per-credential values, split at them: the fixed HTML (one more part
+ * than slots) and what fills each gap, a text value (escaped) or a date in one of its rendered forms. Built and
+ * filled by http/pages/credential-page-template.ts; `false` in the cache marks a page shape that is not templated.
+ */
+export type PageTemplate = {
+  parts: string[];
+  slots: Array<{ text: number } | { date: number; form: "iso" | "day" | "dayTime" }>;
+};
+
+/**
  * Everything the service keeps in memory between calls, for one service context: built once, by the composition root
  * (src/compose.ts), with its sizes from `config.caches`. No module in src/ holds state of its own that depends on a
  * context. What stays in modules is process-wide memos of pure functions, keyed by their whole input, bounded, and
  * the same for every context: the Data Integrity cryptosuite's expansion templates and key imports
- * (crypto/data-integrity.ts), rendered Markdown (http/pages/markdown.ts) and the share card's font metrics
- * (baking/share-card.ts).
+ * (crypto/data-integrity.ts), rendered Markdown (http/pages/markdown.ts), the share card's font metrics
+ * (baking/share-card.ts), days written for people (domain/human-date.ts) and our decoded keys (verify/keys.ts).
  */
 export type ServiceState = {
   /** Per person, the last of the evaluations, awards and approval decisions queued for them (person-lock.ts). */
@@ -90,8 +100,11 @@ export type ServiceState = {
   badgePngs: Map<string, Promise<Buffer>>;
   /** Share cards and certificates by content ETag: at most `config.caches.renderedFiles`. */
   renderedFiles: LRUCache<string, Promise<Buffer>>;
-  /** Rendered credential pages by outcome (at most `config.caches.credentials`, 64 MB of HTML). */
-  credentialPages: LRUCache<string, string>;
+  /**
+   * Credential page templates (http/pages/credential-page-template.ts) by everything a page shows but its
+   * per-credential values: at most `config.caches.credentials`, 32 MB of HTML.
+   */
+  credentialPageTemplates: LRUCache<string, PageTemplate | false>;
   /**
    * The verify endpoints' rate-limit counters, shared by all of them (`LAUREL_VERIFY_RATE_LIMIT`), in memory: on
    * PostgreSQL the counters are in the database instead, shared by every node (rate-limits.ts).

@@ -216,9 +216,15 @@ export async function verifyStoredCredential(
   options: VerifyOptions = {},
 ): Promise<VerificationReport | undefined> {
   const stored = await findStoredDocument(ctx.store.conn(), credentialId);
-  if (stored === undefined) {
-    return undefined;
-  }
+  return stored === undefined ? undefined : verifyStoredDocument(ctx, stored, options);
+}
+
+/** verifyStoredCredential for a stored document the caller has read (the page reads it with the lifecycle). */
+export async function verifyStoredDocument(
+  ctx: ServiceContext,
+  stored: string,
+  options: VerifyOptions = {},
+): Promise<VerificationReport> {
   const keys = await ctx.keys.fresh();
   const env = await verifyEnv(ctx, keys);
   return finishReport(await storedAnalysis(ctx, stored, env, keys.keyset), env, options.recipientEmail);

@@ -75,13 +75,27 @@ export async function resolveKey(ref: string, env: VerifyEnv): Promise<KeyResolu
   return notChecked("unsupported-key", `${ref} is not a kind of key reference this verifier can resolve`);
 }
 
+/**
+ * Our Ed25519 keys decoded, by their verification method object (one per key generation, built once per key set):
+ * every view of a stored credential resolves the key that signed it.
+ */
+const decodedKeys = new WeakMap<
+  object,
+  { raw: Uint8Array; jwk: ReturnType<typeof ed25519ToJwk>; source: string } | null
+>();
+
 function resolveOurKey(ref: string, env: VerifyEnv): KeyResolution {
   const { did, didDocument, jwks } = env.local;
   const vm = didDocument.verificationMethod.find((m) => m.id === ref);
   if (vm && didDocument.assertionMethod.includes(vm.id)) {
-    const raw = ed25519FromMultibase(vm.publicKeyMultibase);
-    if (raw) {
-      return { ok: true, id: ref, controller: did, ed25519: raw, jwk: ed25519ToJwk(raw), via: "ours" };
+    let decoded = decodedKeys.get(vm);
+    if (decoded === undefined || (decoded !== null && decoded.source !== vm.publicKeyMultibase)) {
+      const raw = ed25519FromMultibase(vm.publicKeyMultibase);
+      decoded = raw ? { raw, jwk: ed25519ToJwk(raw), source: vm.publicKeyMultibase } : null;
+      decodedKeys.set(vm, decoded);
+    }
+    if (decoded) {
+      return { ok: true, id: ref, controller: did, ed25519: decoded.raw, jwk: { ...decoded.jwk }, via: "ours" };
     }
   }
   const jwk = jwks.find((k) => k.kid === ref);

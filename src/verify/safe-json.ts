@@ -1,4 +1,4 @@
-import { findReservedKey } from "../domain/reserved-keys.js";
+import { findReservedKey, RESERVED_KEYS } from "../domain/reserved-keys.js";
 
 /** Deeper JSON than this is refused before parsing: later steps (schema, JSON-LD) recurse per level. */
 export const MAX_JSON_DEPTH = 64;
@@ -35,6 +35,19 @@ function nestingDepth(text: string, limit: number): number {
   return deepest;
 }
 
+/** The reserved keys as JSON spells them literally: `"__proto__"`, `"constructor"`, `"prototype"`. */
+const QUOTED_RESERVED = [...RESERVED_KEYS].map((key) => JSON.stringify(key));
+
+/**
+ * Whether a JSON text can hold a reserved key at all. A key is a JSON string: it spells one of those names either
+ * literally, quotes included (a quote inside a string is escaped, so the quoted name cannot come from inside another
+ * string), or with a `\u` escape (the only escape that yields a letter or `_`). A text with neither holds none, and
+ * its parsed value need not be walked.
+ */
+function mayNameReservedKey(text: string): boolean {
+  return text.includes("\\u") || QUOTED_RESERVED.some((quoted) => text.includes(quoted));
+}
+
 /**
  * Parses untrusted JSON, refusing nesting deeper than `maxDepth` before anything recurses over it, and keys such as
  * `__proto__` (see domain/reserved-keys) before any library copies or merges the value.
@@ -49,7 +62,7 @@ export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonParse {
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
-  const reserved = findReservedKey(value);
+  const reserved = mayNameReservedKey(text) ? findReservedKey(value) : undefined;
   if (reserved) {
     return {
       ok: false,

@@ -17,8 +17,8 @@ describe("the composition root", () => {
   it("sizes the service state's caches from the configuration", async () => {
     const { ctx, close } = await compose({ LAUREL_CACHE_CREDENTIALS: "7", LAUREL_CACHE_FILES: "3" });
     try {
-      const { storedChecks, credentialPages, renderedFiles } = ctx.state;
-      expect([storedChecks.analyses.max, credentialPages.max]).toEqual([7, 7]);
+      const { storedChecks, credentialPageTemplates, renderedFiles } = ctx.state;
+      expect([storedChecks.analyses.max, credentialPageTemplates.max]).toEqual([7, 7]);
       expect(renderedFiles.max).toBe(3);
     } finally {
       await close();

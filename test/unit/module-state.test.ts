@@ -13,6 +13,8 @@ const ALLOWED: Record<string, string> = {
     "the cryptosuite's expansion templates and key imports, keyed by immutable input, bounded",
   "src/http/pages/markdown.ts: cache": "rendered Markdown by text, bounded",
   "src/baking/share-card.ts: measure": "font metrics, loaded on first use, read-only",
+  "src/domain/human-date.ts: DAYS": "days written for people, by UTC day number, bounded",
+  "src/verify/keys.ts: decodedKeys": "our decoded public keys, by their (immutable) verification method object",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */

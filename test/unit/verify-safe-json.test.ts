@@ -16,4 +16,24 @@ describe("untrusted JSON", () => {
     expect(nestsDeeperThan(deep, 64)).toBe(true);
     expect(nestsDeeperThan({ a: [{ b: 1 }] }, 64)).toBe(false);
   });
+
+  it("refuses a reserved key however the text spells it, and walks no value whose text cannot name one", () => {
+    for (const text of [
+      '{"a":{"b":[{"__proto__":{"x":1}}]}}',
+      '{"a":[1,{"constructor":{}}]}',
+      '{"prototype":2}',
+      '{"a":{"\\u0063onstructor":1}}',
+      '{"a":{"__pro\\u0074o__":1}}',
+      '{"x":"\\\\","constructor":1}',
+    ]) {
+      expect(parseJson(text), text).toMatchObject({ ok: false });
+    }
+    for (const text of [
+      '{"a":"the \\"constructor\\" of it","b":"prototype","c":"__proto__"}',
+      '{"a":"\\u00e9","constructors":1,"xprototype":2}',
+      JSON.stringify({ name: "Zoë", words: ["constructor", "prototype", "__proto__"] }),
+    ]) {
+      expect(parseJson(text), text).toMatchObject({ ok: true, value: JSON.parse(text) });
+    }
+  });
 });

@@ -127,23 +127,6 @@ function QrPanel(props: { data: CredentialPageData }) {
   );
 }
 
-/**
- * Everything that can change what CredentialPage renders for a plain GET, so a rendered page can be reused while it
- * holds: the credential (its document never changes under its id), the verdict and each check as made now, the
- * lifecycle, and the check time to the minute the page shows. Pages answering a recipient check are not reused.
- */
-export function credentialPageKey(data: CredentialPageData): string {
-  const { report } = data;
-  return [
-    data.id,
-    report.verdict,
-    // the page shows the check time to the minute, in UTC: "2026-03-02T09:30"
-    report.checkedAt.slice(0, 16),
-    ...report.checks.map((c) => `${c.id}\u0001${c.outcome}\u0001${c.message}`),
-    JSON.stringify(data.lifecycle),
-  ].join("\u0000");
-}
-
 /** The public page of one of our credentials: verdict first, then what it is, then the evidence of the checks. */
 export function CredentialPage(props: {
   site: Site;

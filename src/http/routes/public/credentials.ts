@@ -7,13 +7,14 @@ import { loadCredentialPage } from "../../../services/credential-page-data.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
 import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
-import { CredentialPage, credentialPageKey } from "../../pages/credential-page.js";
+import { CredentialPage } from "../../pages/credential-page.js";
+import { renderCredentialPageHtml } from "../../pages/credential-page-template.js";
 import { prefersHtml } from "../../pages/negotiate.js";
 import { siteOf } from "../../pages/site.js";
 import { problemResponse } from "../../problem.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import { sendNotFoundPage } from "../../send-not-found.js";
-import { renderPage, sendHtml, sendPage } from "../../send-page.js";
+import { sendHtml, sendPage } from "../../send-page.js";
 import { tooManyPage } from "./verify-page.js";
 
 const IdParam = CredentialIdParamSchema;
@@ -95,16 +96,9 @@ async function credentialPage(
     return sendNotFoundPage(c, "credential", { varyAccept: true });
   }
   if (!recipient) {
-    // The checks ran (status and expiry are live); only the HTML of an unchanged outcome is reused, rendering being
-    // most of a page view's own cost.
-    const cache = ctx.state.credentialPages;
-    const key = credentialPageKey(data);
-    let html = cache.get(key);
-    if (html === undefined) {
-      html = renderPage(CredentialPage({ site, data }));
-      cache.set(key, html);
-    }
-    return sendHtml(c, html, { varyAccept: true });
+    // The checks ran (status and expiry are live); the page is filled into the template of its certification and
+    // outcome, rendering in full being most of a page view's own cost.
+    return sendHtml(c, renderCredentialPageHtml(site, data, ctx.state.credentialPageTemplates), { varyAccept: true });
   }
   return sendPage(
     c,

@@ -1,0 +1,211 @@
+import { escapeToBuffer } from "hono/utils/html";
+import type { LRUCache } from "lru-cache";
+import type { CredentialPageData } from "../../services/credential-page-data.js";
+import type { PageTemplate } from "../../services/deps.js";
+import { renderPage } from "../send-page.js";
+import { CredentialPage } from "./credential-page.js";
+import { humanDay, humanDayTime } from "./dates.js";
+import type { Site } from "./site.js";
+
+/**
+ * The credential page of a plain GET, rendered from a template: the page with each value that differs from one
+ * credential to the next (id, URLs, recipient name, dates, check sentences, LinkedIn links) replaced by a marker,
+ * rendered once by the same JSX (CredentialPage) and split at the markers; a view fills the markers with this
+ * credential's values, escaped as the JSX escapes them. Everything else the page shows (verdict, the certification's
+ * texts and criteria, evidence, results, lifecycle, the site) is part of the template's key, so a template is reused
+ * only for pages that differ in those values alone: credentials of one certification version in one state share one.
+ *
+ * Fail-closed, three ways: a template is used only after its first filling was compared, byte for byte, with the
+ * page rendered in full for the same data (a mismatch marks the key as not templatable: those pages are rendered in
+ * full); a template whose fixed parts still hold a marker's date (the page showed a date in a form not filled) is
+ * refused the same way; a value holding a marker character is rendered in full.
+ */
+export type PageTemplates = LRUCache<string, PageTemplate | false>;
+
+type Slot = PageTemplate["slots"][number];
+type DateForm = "iso" | "day" | "dayTime";
+
+/** Marker characters (Unicode private use): a text value is `OPEN index CLOSE` in the template's data. */
+const OPEN = "\uE000";
+const CLOSE = "\uE001";
+const MARKER_CHAR = /[\uE000\uE001]/;
+/** Years the marker dates are drawn from (one per distinct instant of a page); real dates before them only. */
+const FIRST_MARKER_YEAR = 2901;
+const MAX_DATES = 40;
+/** The instants this page formats as dates, in the forms the templates fill (Z, with or without milliseconds). */
+const INSTANT = /^(\d{4})-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/;
+
+type Values = { texts: string[]; dates: Date[] };
+
+/** Collects a page's per-credential values and hands back the marker that stands for each in the template data. */
+class Markers {
+  readonly values: Values = { texts: [], dates: [] };
+  private readonly dateIndex = new Map<number, number>();
+  /** Some value cannot be marked (it holds a marker character, or too many dates): render the page in full. */
+  unmarkable = false;
+
+  text(value: string): string {
+    if (MARKER_CHAR.test(value)) {
+      this.unmarkable = true;
+    }
+    this.values.texts.push(value);
+    return `${OPEN}${this.values.texts.length - 1}${CLOSE}`;
+  }
+
+  /** A date string the page parses: a marker date when it is a plain UTC instant, else itself (then part of the key). */
+  date(value: string | undefined): string | undefined {
+    const match = value === undefined ? null : INSTANT.exec(value);
+    const ms = value === undefined ? Number.NaN : Date.parse(value);
+    if (!match || !Number.isFinite(ms) || Number(match[1]) >= FIRST_MARKER_YEAR) {
+      return value;
+    }
+    let index = this.dateIndex.get(ms);
+    if (index === undefined) {
+      index = this.values.dates.length;
+      if (index >= MAX_DATES) {
+        this.unmarkable = true;
+        return value;
+      }
+      this.dateIndex.set(ms, index);
+      this.values.dates.push(new Date(ms));
+    }
+    // the same instant always gets the same marker (the page compares instants); the string keeps its own form
+    return `${FIRST_MARKER_YEAR + index}-01-01T12:00:00${match[2] ? ".000" : ""}Z`;
+  }
+}
+
+function markerDate(index: number): Date {
+  return new Date(Date.UTC(FIRST_MARKER_YEAR + index, 0, 1, 12, 0, 0));
+}
+
+/**
+ * What CredentialPage reads of the page data, with the per-credential values replaced by markers (`markers` collects
+ * the values). Its JSON is the template's key.
+ */
+function markedData(data: CredentialPageData, m: Markers): CredentialPageData {
+  const { report, lifecycle } = data;
+  const display = report.display;
+  return {
+    id: m.text(data.id),
+    url: m.text(data.url),
+    shortUrl: m.text(data.shortUrl),
+    qrPath: m.text(data.qrPath),
+    ...(data.linkedIn
+      ? { linkedIn: { addToProfile: m.text(data.linkedIn.addToProfile), share: m.text(data.linkedIn.share) } }
+      : {}),
+    report: {
+      verdict: report.verdict,
+      checks: report.checks.map((c) => ({ ...c, message: m.text(c.message) })),
+      ...(display
+        ? {
+            display: {
+              ...display,
+              ...(display.id !== undefined ? { id: m.text(display.id) } : {}),
+              ...(display.recipientName !== undefined ? { recipientName: m.text(display.recipientName) } : {}),
+              issuedOn: m.date(display.issuedOn),
+              awardedDate: m.date(display.awardedDate),
+              validFrom: m.date(display.validFrom),
+              validUntil: m.date(display.validUntil),
+            },
+          }
+        : {}),
+      checkedAt: m.date(report.checkedAt) as string,
+    },
+    lifecycle: {
+      ...lifecycle,
+      ...(lifecycle.since !== undefined ? { since: m.date(lifecycle.since) } : {}),
+      history: lifecycle.history.map((h) => ({ ...h, at: m.date(h.at) as string })),
+    },
+  };
+}
+
+function escaped(text: string): string {
+  const buffer: [string] = [""];
+  escapeToBuffer(text, buffer);
+  return buffer[0];
+}
+
+/** The forms a marker date takes in the rendered page, longest first (a day is the start of its day-and-time). */
+function dateForms(index: number): Array<[string, DateForm]> {
+  const date = markerDate(index);
+  const iso = date.toISOString();
+  return [
+    [iso, "iso"],
+    [humanDayTime(date), "dayTime"],
+    [humanDay(date), "day"],
+  ];
+}
+
+/** Splits the page rendered from marked data at its markers; undefined when a marker date is left in a fixed part. */
+function splitTemplate(html: string, dates: number): PageTemplate | undefined {
+  const forms = new Map<string, Slot>();
+  for (let d = 0; d < dates; d++) {
+    for (const [text, form] of dateForms(d)) {
+      forms.set(text, { date: d, form });
+    }
+  }
+  const alternatives = [...forms.keys()].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.]/g, "\\."));
+  const pattern = new RegExp([`${OPEN}(\\d+)${CLOSE}`, ...alternatives].join("|"), "g");
+  const parts: string[] = [];
+  const slots: Slot[] = [];
+  let last = 0;
+  for (const match of html.matchAll(pattern)) {
+    parts.push(html.slice(last, match.index));
+    slots.push(match[1] !== undefined ? { text: Number(match[1]) } : (forms.get(match[0]) as Slot));
+    last = match.index + match[0].length;
+  }
+  parts.push(html.slice(last));
+  // a marker year still in the fixed HTML: the page shows a date in a form this does not fill
+  const years = new RegExp(Array.from({ length: dates }, (_, d) => String(FIRST_MARKER_YEAR + d)).join("|") || "$^");
+  if (dates > 0 && parts.some((p) => years.test(p))) {
+    return undefined;
+  }
+  return { parts, slots };
+}
+
+function fill(template: PageTemplate, values: Values): string {
+  const { parts, slots } = template;
+  const texts: Array<string | undefined> = [];
+  let html = parts[0] as string;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i] as Slot;
+    if ("text" in slot) {
+      let text = texts[slot.text];
+      if (text === undefined) {
+        text = escaped(values.texts[slot.text] as string);
+        texts[slot.text] = text;
+      }
+      html += text;
+    } else {
+      const date = values.dates[slot.date] as Date;
+      html += slot.form === "iso" ? date.toISOString() : slot.form === "day" ? humanDay(date) : humanDayTime(date);
+    }
+    html += parts[i + 1] as string;
+  }
+  return html;
+}
+
+/**
+ * The credential page (plain GET: no recipient answer) as HTML, from a template when one applies (see PageTemplate),
+ * else rendered in full.
+ */
+export function renderCredentialPageHtml(site: Site, data: CredentialPageData, templates: PageTemplates): string {
+  const markers = new Markers();
+  const marked = markedData(data, markers);
+  if (markers.unmarkable) {
+    return renderPage(CredentialPage({ site, data }));
+  }
+  const key = JSON.stringify([site, marked]);
+  const known = templates.get(key);
+  if (known) {
+    return fill(known, markers.values);
+  }
+  const full = renderPage(CredentialPage({ site, data }));
+  if (known === false || MARKER_CHAR.test(key.replace(/\uE000\d+\uE001/g, ""))) {
+    return full;
+  }
+  const template = splitTemplate(renderPage(CredentialPage({ site, data: marked })), markers.values.dates.length);
+  const same = template !== undefined && fill(template, markers.values) === full;
+  templates.set(key, same ? template : false);
+  return full;
+}
