@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { ConsoleHomePage } from "../pages/console/home-page.js";
 import { registerApiKeyPages } from "./api-keys-routes.js";
+import { registerApprovalPages } from "./approvals-routes.js";
 import { registerAuditPage } from "./audit-routes.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { registerCredentialPages } from "./credentials-routes.js";
@@ -31,6 +32,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   });
   registerCredentialPages(app);
   registerEvidencePages(app);
+  registerApprovalPages(app);
   registerApiKeyPages(app);
   registerUserPages(app);
   registerAuditPage(app);
