@@ -430,9 +430,10 @@ export function EvidencePage(props: EvidencePageView & { now: string }) {
             {selected.name}: criteria for {query.person}
           </h2>
           <p class="muted">
-            {selected.program}. Each form records one result, graded as{" "}
-            {props.graderRoles.length ? props.graderRoles.map(aGraderRole).join(" or ") : "no grader role"} (your
-            account's role).
+            {selected.program}. Each form records one result;{" "}
+            {props.graderRoles.length
+              ? `your account grades as ${props.graderRoles.map(aGraderRole).join(" or ")}.`
+              : "your account has no grader role."}
           </p>
           {selected.criteria.map((criterion) => (
             <CriterionPanel
