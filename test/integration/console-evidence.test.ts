@@ -133,6 +133,44 @@ describe("console: record evidence", () => {
     expect(await countRows(t.store, "evidence")).toBe(2);
   });
 
+  it("dates each form to the second by default, so a lab recorded right after the written pass counts", async () => {
+    const ps = await grader("pse@example.org", TECH, "ps-engineer");
+    const { html } = await criteriaPage(ps, "ada@example.org", ASSOCIATE);
+    const dated = (page: string, criterion: string) =>
+      new RegExp(`id="field-${criterion}-occurredAt" name="occurredAt" type="datetime-local" value="([^"]+)"`).exec(
+        page,
+      )?.[1] ?? "";
+    expect(dated(html, "written")).toBe("2026-03-02T09:30:00");
+    const written = await record(
+      ps,
+      {
+        person: "ada@example.org",
+        certification: ASSOCIATE,
+        criterion: "written",
+        score: "90",
+        occurredAt: dated(html, "written"),
+      },
+      html,
+    );
+    t.clock.advance(5_000);
+    // the page the written record answered with was rendered a few seconds later: its lab form is dated then
+    const answer = await criteriaPage(ps, "ada@example.org", ASSOCIATE);
+    expect(dated(answer.html, "lab")).toBe("2026-03-02T09:30:05");
+    const lab = await record(
+      ps,
+      {
+        person: "ada@example.org",
+        certification: ASSOCIATE,
+        criterion: "lab",
+        passed: "yes",
+        occurredAt: dated(answer.html, "lab"),
+      },
+      answer.html,
+    );
+    expect(written.res.status).toBe(200);
+    expect(lab.html).toContain('data-award="issued"');
+  });
+
   it("renders the Candidate Observation Form and the Training Survey from the trainer definition, per criterion", async () => {
     const trainer = await grader("ct@example.org", TRAINER, "certified-trainer");
     const { html } = await criteriaPage(trainer, "bo@example.org", TRAINER_CERT);

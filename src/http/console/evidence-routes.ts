@@ -151,9 +151,12 @@ const SUMMARY: Record<string, string> = {
   "not-automated": "awarded by hand: no criteria are tracked.",
 };
 
-/** "2026-03-02T09:30" in UTC, the value a datetime-local field shows for now. */
+/**
+ * "2026-03-02T09:30:15" in UTC, the value a datetime-local field shows for now: to the second, so that a lab recorded
+ * just after the written pass (from the page the written record answered with) is dated after it, as `after` needs.
+ */
 function localNow(now: Date): string {
-  return now.toISOString().slice(0, 16);
+  return now.toISOString().slice(0, 19);
 }
 
 /** Renders the page for a chosen (or not yet chosen) person and certification. */

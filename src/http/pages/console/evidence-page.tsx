@@ -73,7 +73,7 @@ function Input(props: {
         required={props.required}
         min={props.min}
         max={props.max}
-        step={props.type === "number" ? "any" : undefined}
+        step={props.type === "number" ? "any" : props.type === "datetime-local" ? 1 : undefined}
         maxlength={props.maxLength}
         autocomplete="off"
         aria-invalid={error ? "true" : undefined}
