@@ -202,6 +202,11 @@ describe("console: approvals", () => {
       expect(res.status, id).toBe(404);
       expect(await res.text()).not.toContain("<b>nope</b>");
     }
+    // no session: a page sends the browser to sign in, a decision is a 401
+    const anonymous = await getPage(t, "/console/approvals");
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get("location")).toBe("/console/sign-in?next=%2Fconsole%2Fapprovals");
+    expect((await postForm(t, `/console/approvals/${field}/approve`, {})).status).toBe(401);
     // a grader has no queue at all
     await createAccount(t, { email: "g@example.org", role: "grader", program: FIELD });
     const grader = await signIn(t, "g@example.org");

@@ -130,6 +130,27 @@ describe("console: record evidence", () => {
       { cookie: ps.cookie },
     );
     expect(await again.text()).toContain('data-outcome="duplicate"');
+    // the same form with another result (Back, changed, submitted again): refused, nothing stored, a fresh form shown
+    const changed = await postForm(
+      t,
+      "/console/evidence/new",
+      {
+        person: "ada@example.org",
+        certification: ASSOCIATE,
+        criterion: "lab",
+        passed: "no",
+        occurredAt: "2026-03-02T09:00",
+        externalId: lab.externalId,
+        _csrf: ps.csrf,
+      },
+      { cookie: ps.cookie },
+    );
+    expect(changed.status).toBe(409);
+    const changedHtml = await changed.text();
+    expect(changedHtml).toContain(
+      "Nothing was recorded: this form was already submitted with other values: submit the fresh form below again",
+    );
+    expect(externalIdOf(changedHtml, "lab")).not.toBe(lab.externalId);
     expect(await countRows(t.store, "evidence")).toBe(2);
   });
 

@@ -300,7 +300,8 @@ function errorsByField(fields: readonly FieldError[], passFail: boolean): Record
     if (name === "score" && passFail) {
       name = "passed";
     }
-    const text = name === "_form" ? `${path}: ${message}` : path.includes(".") ? `${path}: ${message}` : message;
+    const named = path !== "(record)" && (name === "_form" || path.includes("."));
+    const text = named ? `${path}: ${message}` : message;
     errors[name] ??= text;
   }
   return errors;
@@ -313,6 +314,12 @@ function refusalOf(error: unknown): FieldError[] | null {
     (error.code !== "VALIDATION_FAILED" && error.code !== "CONFLICT" && error.code !== "UNPROCESSABLE")
   ) {
     return null;
+  }
+  if (error.code === "CONFLICT" && error.extra?.existingId !== undefined) {
+    // the form's own externalId, submitted before with other values (the browser's Back button): every page renders
+    // fresh ones, so the form shown again can be submitted
+    const message = "this form was already submitted with other values: submit the fresh form below again";
+    return [{ path: "(record)", message }];
   }
   const fields = Array.isArray(error.extra?.errors) ? (error.extra.errors as FieldError[]) : [];
   return fields.length ? fields : [{ path: "(record)", message: error.message }];
