@@ -38,6 +38,15 @@ export async function listPendingApprovals(ctx: ServiceContext): Promise<Approva
   return (await listUndecidedApprovals(ctx.store.conn())).map(toView);
 }
 
+/** One approval, decided or not (the console checks its program before deciding it); NOT_FOUND when unknown. */
+export async function getApproval(ctx: ServiceContext, id: string): Promise<ApprovalView & { decided: boolean }> {
+  const row = await findApproval(ctx.store.conn(), id);
+  if (!row) {
+    throw new AppError("NOT_FOUND", `No approval "${id}"`);
+  }
+  return { ...toView(row), decided: row.decidedAt !== null };
+}
+
 async function undecided(ctx: ServiceContext, id: string): Promise<PendingApprovalRow> {
   const row = await findApproval(ctx.store.conn(), id);
   if (!row) {

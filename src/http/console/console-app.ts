@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import { ConsoleHomePage } from "../pages/console/home-page.js";
 import { registerApiKeyPages } from "./api-keys-routes.js";
+import { registerApprovalPages } from "./approvals-routes.js";
 import { registerAuditPage } from "./audit-routes.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { registerCredentialPages } from "./credentials-routes.js";
+import { registerEvidencePages } from "./evidence-routes.js";
 import { consoleError, sendConsolePage } from "./render.js";
 import { chromeOf, consoleSession, csrfProtection, requireSession, sessionOf } from "./session.js";
 import { registerSignIn } from "./sign-in-routes.js";
@@ -29,6 +31,8 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
     );
   });
   registerCredentialPages(app);
+  registerEvidencePages(app);
+  registerApprovalPages(app);
   registerApiKeyPages(app);
   registerUserPages(app);
   registerAuditPage(app);

@@ -181,6 +181,12 @@ export function chromeOf(c: Context<ConsoleEnv>, session: ConsoleSession): Conso
   if (canSome(p, "credentials:read")) {
     sections.push("credentials");
   }
+  if (canSome(p, "evidence:write")) {
+    sections.push("evidence");
+  }
+  if (canSome(p, "approvals:decide") || canSome(p, "credentials:read")) {
+    sections.push("approvals");
+  }
   if (can(p, "keys:read")) {
     sections.push("api-keys");
   }

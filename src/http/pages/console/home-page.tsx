@@ -9,6 +9,18 @@ const SECTION_TEXT = [
     title: "Credentials",
     text: "Find, issue, revoke, suspend, reinstate and reissue credentials.",
   },
+  {
+    section: "evidence",
+    href: "/console/evidence/new",
+    title: "Record evidence",
+    text: "Assessment results, graded labs, completions and rating forms, criterion by criterion.",
+  },
+  {
+    section: "approvals",
+    href: "/console/approvals",
+    title: "Approvals",
+    text: "Awards waiting for a program manager's approval: approve, or reject with a reason.",
+  },
   { section: "api-keys", href: "/console/api-keys", title: "API keys", text: "Keys for programs that call the API." },
   { section: "users", href: "/console/users", title: "Users", text: "Console accounts and their roles per program." },
   { section: "audit", href: "/console/audit", title: "Audit log", text: "Every change, who made it and when." },

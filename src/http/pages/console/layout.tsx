@@ -3,7 +3,15 @@ import type { Site } from "../site.js";
 import { PostForm } from "./form.js";
 
 /** The console's sections; a section appears in the navigation only to whoever may open it. */
-export type ConsoleSection = "home" | "credentials" | "api-keys" | "users" | "audit" | "password";
+export type ConsoleSection =
+  | "home"
+  | "credentials"
+  | "evidence"
+  | "approvals"
+  | "api-keys"
+  | "users"
+  | "audit"
+  | "password";
 
 /** What every signed-in console page shows around its content. */
 export type ConsoleChrome = {
@@ -17,6 +25,8 @@ export type ConsoleChrome = {
 const SECTION_LINKS: { section: ConsoleSection; href: string; label: string }[] = [
   { section: "home", href: "/console", label: "Overview" },
   { section: "credentials", href: "/console/credentials", label: "Credentials" },
+  { section: "evidence", href: "/console/evidence/new", label: "Record evidence" },
+  { section: "approvals", href: "/console/approvals", label: "Approvals" },
   { section: "api-keys", href: "/console/api-keys", label: "API keys" },
   { section: "users", href: "/console/users", label: "Users" },
   { section: "audit", href: "/console/audit", label: "Audit log" },

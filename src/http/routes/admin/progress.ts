@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { RejectApprovalSchema } from "../../../schemas/approvals.js";
 import { EmailSchema } from "../../../schemas/email.js";
 import { approve, listPendingApprovals, reject } from "../../../services/approvals.js";
 import { candidatesFor, progressForPerson } from "../../../services/progress.js";
@@ -121,7 +122,7 @@ const rejectRoute = createRoute({
   middleware: [requireApiScope("credentials:issue")] as const,
   request: {
     params: ApprovalId,
-    body: jsonBody(z.strictObject({ reason: z.string().trim().min(1).max(2000) })),
+    body: jsonBody(RejectApprovalSchema),
   },
   responses: {
     200: json(z.object({ rejected: z.literal(true) }), "Rejected"),
