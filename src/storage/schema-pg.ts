@@ -36,7 +36,11 @@ export const recipients = pgTable(
     name: text().notNull(),
     createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex("recipients_email_unique").on(t.email)],
+  (t) => [
+    uniqueIndex("recipients_email_unique").on(t.email),
+    // the console's people search: a name's beginning, case-insensitively, in (name, email) order
+    index("recipients_name_idx").on(sql`lower(${t.name})`, t.email),
+  ],
 );
 
 /** Every credential exactly as issued: the signed JSON document and its VC-JWT form. */
@@ -260,6 +264,8 @@ export const evidence = pgTable(
   (t) => [
     uniqueIndex("evidence_external_id_unique").on(t.externalId),
     index("evidence_person_idx").on(t.personEmail, t.occurredAt),
+    // the console's people search: people known by their evidence alone, found by a name's beginning
+    index("evidence_person_name_idx").on(sql`lower(${t.personName})`, t.personEmail),
   ],
 );
 

@@ -4,6 +4,7 @@ import { registerApiKeyPages } from "./api-keys-routes.js";
 import { registerAuditPage } from "./audit-routes.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { registerCredentialPages } from "./credentials-routes.js";
+import { registerPeoplePages } from "./people-routes.js";
 import { consoleError, sendConsolePage } from "./render.js";
 import { chromeOf, consoleSession, csrfProtection, requireSession, sessionOf } from "./session.js";
 import { registerSignIn } from "./sign-in-routes.js";
@@ -29,6 +30,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
     );
   });
   registerCredentialPages(app);
+  registerPeoplePages(app);
   registerApiKeyPages(app);
   registerUserPages(app);
   registerAuditPage(app);

@@ -3,7 +3,7 @@ import type { Site } from "../site.js";
 import { PostForm } from "./form.js";
 
 /** The console's sections; a section appears in the navigation only to whoever may open it. */
-export type ConsoleSection = "home" | "credentials" | "api-keys" | "users" | "audit" | "password";
+export type ConsoleSection = "home" | "credentials" | "people" | "api-keys" | "users" | "audit" | "password";
 
 /** What every signed-in console page shows around its content. */
 export type ConsoleChrome = {
@@ -17,6 +17,7 @@ export type ConsoleChrome = {
 const SECTION_LINKS: { section: ConsoleSection; href: string; label: string }[] = [
   { section: "home", href: "/console", label: "Overview" },
   { section: "credentials", href: "/console/credentials", label: "Credentials" },
+  { section: "people", href: "/console/people", label: "People" },
   { section: "api-keys", href: "/console/api-keys", label: "API keys" },
   { section: "users", href: "/console/users", label: "Users" },
   { section: "audit", href: "/console/audit", label: "Audit log" },
