@@ -58,7 +58,7 @@ export function PeoplePage(props: PeopleView) {
           <ConsoleTable
             label="People table"
             caption="People whose e-mail address or name begins with the search"
-            columns={["Name", "E-mail address"]}
+            columns={["Person"]}
           >
             {props.rows.map((row) => (
               <tr>
@@ -66,8 +66,9 @@ export function PeoplePage(props: PeopleView) {
                   <a href={`/console/people/${encodeURIComponent(row.ref)}`} data-person={row.ref}>
                     {row.name}
                   </a>
+                  <br />
+                  <span class="muted">{row.email}</span>
                 </td>
-                <td>{row.email}</td>
               </tr>
             ))}
           </ConsoleTable>

@@ -165,8 +165,8 @@ export function PersonPage(props: PersonView) {
                   <td>
                     <a href={`/console/credentials/${c.id}`}>{c.name}</a>
                   </td>
-                  <td>{day(c.validFrom)}</td>
-                  <td>{c.validUntil ? day(c.validUntil) : "Never"}</td>
+                  <td class="console-nowrap">{day(c.validFrom)}</td>
+                  <td class="console-nowrap">{c.validUntil ? day(c.validUntil) : "Never"}</td>
                   <td>{CREDENTIAL_STATES[c.state]}</td>
                 </tr>
               ))}
@@ -190,12 +190,16 @@ export function PersonPage(props: PersonView) {
               columns={["When (UTC)", "What", "Result", "Recorded by", "Correction"]}
             >
               {evidence.lines.map((line) => (
-                <tr id={`evidence-${line.id}`} data-evidence={line.id}>
-                  <td>{day(line.occurredAt)}</td>
+                <tr
+                  id={`evidence-${line.id}`}
+                  data-evidence={line.id}
+                  class={line.correctedBy ? "console-superseded" : undefined}
+                >
+                  <td class="console-nowrap">{day(line.occurredAt)}</td>
                   <td>
                     {KIND_WORDS[line.kind]} <code>{line.item}</code>
                   </td>
-                  <td>{resultWords(line)}</td>
+                  <td class="console-nowrap">{resultWords(line)}</td>
                   <td>
                     <code>{line.submittedBy}</code>
                     <br />
@@ -248,7 +252,7 @@ export function PersonPage(props: PersonView) {
           >
             {person.history.map((entry) => (
               <tr>
-                <td>{minute(entry.at)}</td>
+                <td class="console-nowrap">{minute(entry.at)}</td>
                 <td>{entry.action}</td>
                 <td>
                   <code>{entry.actor}</code>
