@@ -79,9 +79,18 @@ export const credentials = pgTable(
   },
   (t) => [
     // (achievement, created, id): one certification's credentials newest first, keyset-paginated (the console list)
-    index("credentials_achievement_created_idx").on(t.achievementId, t.createdAt, t.id),
+    // …with the lifecycle columns, so a state filter is decided in the index, not by reading each row (whose columns
+    // after the signed document sit in overflow pages): a rare state scans index entries only
+    index("credentials_achievement_created_idx").on(
+      t.achievementId,
+      t.createdAt,
+      t.id,
+      t.revokedAt,
+      t.suspendedAt,
+      t.validUntil,
+    ),
     index("credentials_recipient_idx").on(t.recipientId),
-    index("credentials_created_idx").on(t.createdAt, t.id),
+    index("credentials_created_idx").on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil),
     index("credentials_valid_until_idx").on(t.validUntil),
     // A credential is replaced at most once.
     uniqueIndex("credentials_supersedes_unique").on(t.supersedes),
