@@ -173,6 +173,8 @@ export async function benchConsole(options: { credentials: number; blocks: numbe
       get(`/console/credentials?achievementId=${ASSOCIATE}&state=revoked`, "Older credentials"),
     "people: name begins with 'reader 4'": () => get("/console/people?q=reader%204", "More matches"),
     "person page, 200 evidence records": () => get(`/console/people/${recipient.id}`, "Older evidence"),
+    // the console's own fixed cost (session, layout), for reading the figures above: not the baseline
+    "console overview (signed in, no data)": () => get("/console", "Welcome"),
     "trivial route (/.well-known/did.json)": () => get("/.well-known/did.json", "verificationMethod"),
   };
   const names = Object.keys(variants);
