@@ -245,10 +245,10 @@ export async function personOverview(
     words: (entry: CatalogEntry, ruleId: string) => string | undefined;
   },
 ): Promise<PersonOverview> {
-  const shownRef = input.ref.slice(0, 100);
   const person = REF.test(input.ref) ? await personOfRef(ctx.store.conn(), input.ref) : undefined;
   if (!person) {
-    throw new AppError("NOT_FOUND", `No person "${shownRef}"`);
+    // not echoed: a reference is opaque, and whatever was typed in its place (an address?) stays out of the answer
+    throw new AppError("NOT_FOUND", "No person has this reference");
   }
   const db = ctx.store.conn();
   const seen = visibility(ctx, input.scope);
