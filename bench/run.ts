@@ -2,6 +2,7 @@ import "../src/harden-process.js";
 import { benchBakeThroughput } from "./bake-throughput.js";
 import { benchCanonicalSigning } from "./canonical-signing.js";
 import { benchClusterIssuance } from "./cluster-issuance.js";
+import { benchConsole } from "./console.js";
 import { benchDeliveryThroughput } from "./delivery-throughput.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueBulk } from "./issue-bulk.js";
@@ -45,6 +46,7 @@ const benches: Record<string, () => Promise<void>> = {
     benchPageThroughput({ credentials: quick ? 20 : 200, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 }),
   "page-scale": () =>
     benchPageScale({ credentials: quick ? 10_000 : 100_000, blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000 }),
+  console: () => benchConsole({ credentials: 100_000, blocks: quick ? 3 : 7, perBlock: quick ? 50 : 300 }),
   "canonical-signing": () => benchCanonicalSigning({ blocks: quick ? 3 : 7, perBlock: quick ? 20 : 100 }),
   "signing-pool": () =>
     benchSigningPool({

@@ -36,7 +36,11 @@ export const recipients = pgTable(
     name: text().notNull(),
     createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex("recipients_email_unique").on(t.email)],
+  (t) => [
+    uniqueIndex("recipients_email_unique").on(t.email),
+    // the console's people search: a name's beginning, case-insensitively, in (name, email) order
+    index("recipients_name_idx").on(sql`lower(${t.name})`, t.email),
+  ],
 );
 
 /** Every credential exactly as issued: the signed JSON document and its VC-JWT form. */
@@ -75,9 +79,18 @@ export const credentials = pgTable(
   },
   (t) => [
     // (achievement, created, id): one certification's credentials newest first, keyset-paginated (the console list)
-    index("credentials_achievement_created_idx").on(t.achievementId, t.createdAt, t.id),
+    // …with the lifecycle columns, so a state filter is decided in the index, not by reading each row (whose columns
+    // after the signed document sit in overflow pages): a rare state scans index entries only
+    index("credentials_achievement_created_idx").on(
+      t.achievementId,
+      t.createdAt,
+      t.id,
+      t.revokedAt,
+      t.suspendedAt,
+      t.validUntil,
+    ),
     index("credentials_recipient_idx").on(t.recipientId),
-    index("credentials_created_idx").on(t.createdAt, t.id),
+    index("credentials_created_idx").on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil),
     index("credentials_valid_until_idx").on(t.validUntil),
     // A credential is replaced at most once.
     uniqueIndex("credentials_supersedes_unique").on(t.supersedes),
@@ -260,6 +273,8 @@ export const evidence = pgTable(
   (t) => [
     uniqueIndex("evidence_external_id_unique").on(t.externalId),
     index("evidence_person_idx").on(t.personEmail, t.occurredAt),
+    // the console's people search: people known by their evidence alone, found by a name's beginning
+    index("evidence_person_name_idx").on(sql`lower(${t.personName})`, t.personEmail),
   ],
 );
 

@@ -91,6 +91,8 @@ describe("openSqliteStore", () => {
         "drop index credentials_achievement_created_idx; " +
           "create index credentials_achievement_idx on credentials (achievement_id)",
       );
+      // ...nor the people search's indexes (0020_console_people)
+      first.sqlite.exec("drop index evidence_person_name_idx; drop index recipients_name_idx");
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

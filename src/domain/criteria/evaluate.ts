@@ -15,12 +15,32 @@ import type { EvaluationInput, Evidence, RuleReport } from "./types.js";
  * after `nowMs` or with an unreadable date; sorted by occurredAt (as instants), then id.
  */
 export function prepareEvidence(evidence: readonly Evidence[], nowMs: number): Evidence[] {
+  // One person's records are judged against every certification at the same instant (progress, awards): prepared
+  // once per array and instant. The arrays are never changed once read (callers and rules only filter them).
+  const hit = preparedOnce.get(evidence);
+  if (hit !== undefined && hit.nowMs === nowMs) {
+    return hit.prepared;
+  }
+  const prepared = prepare(evidence, nowMs);
+  preparedOnce.set(evidence, { nowMs, prepared });
+  return prepared;
+}
+
+const preparedOnce = new WeakMap<readonly Evidence[], { nowMs: number; prepared: Evidence[] }>();
+
+function prepare(evidence: readonly Evidence[], nowMs: number): Evidence[] {
   const superseded = new Set(
     evidence.flatMap((e) => (e.supersedes !== undefined && e.supersedes !== e.id ? [e.supersedes] : [])),
   );
-  return evidence
-    .filter((e) => !superseded.has(e.id) && instant(e.occurredAt) <= nowMs)
-    .sort((a, b) => instant(a.occurredAt) - instant(b.occurredAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // each date parsed once, not on every comparison (a person page evaluates hundreds of records per certification)
+  const dated: { e: Evidence; at: number }[] = [];
+  for (const e of evidence) {
+    const at = instant(e.occurredAt);
+    if (!superseded.has(e.id) && at <= nowMs) {
+      dated.push({ e, at });
+    }
+  }
+  return dated.sort((a, b) => a.at - b.at || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0)).map((d) => d.e);
 }
 
 function evaluateRule(rule: Rule, ctx: EvalContext): RuleReport {

@@ -6,6 +6,7 @@ import { registerAuditPage } from "./audit-routes.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { registerCredentialPages } from "./credentials-routes.js";
 import { registerEvidencePages } from "./evidence-routes.js";
+import { registerPeoplePages } from "./people-routes.js";
 import { consoleError, sendConsolePage } from "./render.js";
 import { chromeOf, consoleSession, csrfProtection, requireSession, sessionOf } from "./session.js";
 import { registerSignIn } from "./sign-in-routes.js";
@@ -33,6 +34,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   registerCredentialPages(app);
   registerEvidencePages(app);
   registerApprovalPages(app);
+  registerPeoplePages(app);
   registerApiKeyPages(app);
   registerUserPages(app);
   registerAuditPage(app);

@@ -181,6 +181,9 @@ export function chromeOf(c: Context<ConsoleEnv>, session: ConsoleSession): Conso
   if (canSome(p, "credentials:read")) {
     sections.push("credentials");
   }
+  if (canSome(p, "credentials:read") || canSome(p, "evidence:read")) {
+    sections.push("people");
+  }
   if (canSome(p, "evidence:write")) {
     sections.push("evidence");
   }

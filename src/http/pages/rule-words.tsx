@@ -152,3 +152,17 @@ export function RuleWords(props: { rule: Rule; names: RuleNames }) {
     </ul>
   );
 }
+
+/** Where `id` is in `root`, with what `RuleWords` says of it (one line, its label first): the console's progress tree. */
+export function ruleInWords(root: Rule, id: string, names: RuleNames): string | undefined {
+  const rule = ruleOf(root, id);
+  if (!rule) {
+    return undefined;
+  }
+  if (rule.type === "prerequisite") {
+    const name = names.certification(rule.certification) ?? spelt(rule.certification);
+    return `Hold ${name}, currently valid (not expired, revoked or suspended).`;
+  }
+  const text = sentence(rule, root, names);
+  return rule.label ? `${rule.label}. ${text}` : text;
+}

@@ -6,6 +6,7 @@ import { PostForm } from "./form.js";
 export type ConsoleSection =
   | "home"
   | "credentials"
+  | "people"
   | "evidence"
   | "approvals"
   | "api-keys"
@@ -25,6 +26,7 @@ export type ConsoleChrome = {
 const SECTION_LINKS: { section: ConsoleSection; href: string; label: string }[] = [
   { section: "home", href: "/console", label: "Overview" },
   { section: "credentials", href: "/console/credentials", label: "Credentials" },
+  { section: "people", href: "/console/people", label: "People" },
   { section: "evidence", href: "/console/evidence/new", label: "Record evidence" },
   { section: "approvals", href: "/console/approvals", label: "Approvals" },
   { section: "api-keys", href: "/console/api-keys", label: "API keys" },

@@ -1,0 +1,140 @@
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { canSome, programsWith } from "../../domain/access.js";
+import type { CatalogEntry } from "../../domain/catalog/parse-catalog.js";
+import { AppError } from "../../errors.js";
+import { type PeopleScope, type PersonOverview, personOverview, searchPeople } from "../../services/people.js";
+import { assessmentNamer } from "../pages/catalog-words.js";
+import { PeoplePage, peopleHref } from "../pages/console/people-page.js";
+import { PersonPage } from "../pages/console/person-page.js";
+import { ruleInWords } from "../pages/rule-words.js";
+import type { ConsoleEnv } from "./console-env.js";
+import { sendConsolePage } from "./render.js";
+import { chromeOf, requireSession, sessionOf } from "./session.js";
+
+const PAGE_SIZE = 50;
+const EVIDENCE_PAGE = 50;
+const HISTORY_SIZE = 50;
+const MAX_QUERY = 200;
+
+/** Who may open the people pages: an account reading credentials or evidence (of at least one program). */
+function requirePeopleReader(): MiddlewareHandler<ConsoleEnv> {
+  const signedIn = requireSession();
+  return (c, next) =>
+    signedIn(c, async () => {
+      const principal = c.var.session?.principal ?? null;
+      if (!canSome(principal, "credentials:read") && !canSome(principal, "evidence:read")) {
+        throw new AppError(
+          "FORBIDDEN",
+          'Your roles do not allow this (it needs the "credentials:read" or "evidence:read" permission)',
+          { requiredPermission: "evidence:read" },
+        );
+      }
+      await next();
+    });
+}
+
+function scopeOf(c: Context<ConsoleEnv>): PeopleScope {
+  const principal = sessionOf(c).principal;
+  return {
+    credentials: programsWith(principal, "credentials:read"),
+    evidence: programsWith(principal, "evidence:read"),
+  };
+}
+
+/** A certification's rules in the catalog's public words (rule-words.tsx), by rule id. */
+function wordsOf(c: Context<ConsoleEnv>) {
+  const catalog = c.var.ctx.catalog;
+  const namers = new Map<string, (assessment: string) => string>();
+  return (entry: CatalogEntry, ruleId: string) => {
+    const rule = entry.criteria.rule;
+    if (!rule) {
+      return undefined;
+    }
+    let assessment = namers.get(entry.id);
+    if (!assessment) {
+      assessment = assessmentNamer(catalog.entries, entry);
+      namers.set(entry.id, assessment);
+    }
+    return ruleInWords(rule, ruleId, { certification: (id) => catalog.get(id)?.name, assessment });
+  };
+}
+
+/**
+ * People (credentials:read or evidence:read, for at least one program): search by the beginning of an e-mail address
+ * or name, and one person's page, named by an opaque reference (never the address: addresses stay out of paths and so
+ * out of every log line), showing only what the account's programs allow.
+ */
+export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
+  app.get("/people", requirePeopleReader(), async (c) => {
+    const session = sessionOf(c);
+    const raw = c.req.query("q") ?? "";
+    const query = raw.trim();
+    const cursor = c.req.query("cursor");
+    const base = { chrome: chromeOf(c, session), query: query.slice(0, MAX_QUERY) };
+    const refuse = (message: string) =>
+      sendConsolePage(c, PeoplePage({ ...base, rows: [], nextHref: null, paged: false, errors: { q: message } }), 400);
+    if (query.length > MAX_QUERY) {
+      return refuse(`must be at most ${MAX_QUERY} characters`);
+    }
+    if (cursor !== undefined && (cursor.length === 0 || cursor.length > 1000)) {
+      return refuse("the page link is not valid: search again");
+    }
+    let page: Awaited<ReturnType<typeof searchPeople>>;
+    try {
+      page = await searchPeople(c.var.ctx, { query, scope: scopeOf(c), limit: PAGE_SIZE, cursor });
+    } catch (error) {
+      if (error instanceof AppError && error.code === "VALIDATION_FAILED") {
+        return refuse("the page link is not valid: search again");
+      }
+      throw error;
+    }
+    return sendConsolePage(
+      c,
+      PeoplePage({
+        ...base,
+        rows: page.items,
+        nextHref: page.nextCursor === null ? null : peopleHref(query, page.nextCursor),
+        paged: cursor !== undefined,
+        errors: {},
+      }),
+    );
+  });
+
+  app.get("/people/:ref", requirePeopleReader(), async (c) => {
+    const session = sessionOf(c);
+    const cursor = c.req.query("evidence");
+    const input = {
+      ref: c.req.param("ref"),
+      scope: scopeOf(c),
+      evidencePage: EVIDENCE_PAGE,
+      historySize: HISTORY_SIZE,
+      words: wordsOf(c),
+    };
+    let person: PersonOverview;
+    let error: string | undefined;
+    try {
+      person = await personOverview(c.var.ctx, {
+        ...input,
+        ...(cursor === undefined ? {} : { evidenceCursor: cursor }),
+      });
+    } catch (refused) {
+      if (!(refused instanceof AppError && refused.code === "VALIDATION_FAILED")) {
+        throw refused;
+      }
+      // a stale or forged page link: the newest evidence, with the refusal above it
+      error = "The evidence page link is not valid: the newest evidence is shown.";
+      person = await personOverview(c.var.ctx, input);
+    }
+    return sendConsolePage(
+      c,
+      PersonPage({
+        chrome: chromeOf(c, session),
+        person,
+        canRecord: canSome(session.principal, "evidence:write"),
+        paged: cursor !== undefined && error === undefined,
+        ...(error ? { error } : {}),
+      }),
+      error ? 400 : 200,
+    );
+  });
+}

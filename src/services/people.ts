@@ -1,0 +1,379 @@
+import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { evidenceItemsOf } from "../domain/criteria/rule-items.js";
+import type { RuleReport } from "../domain/criteria/types.js";
+import { AppError } from "../errors.js";
+import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
+import {
+  auditAboutTargets,
+  evidencePeopleByEmail,
+  evidencePeopleByName,
+  type PeopleCursor,
+  type PeopleStreamQuery,
+  type PersonMatch,
+  personOfRef,
+  recipientIdsOf,
+  recipientsByEmail,
+  recipientsByName,
+} from "../storage/people-repo.js";
+import {
+  approvalsOfPerson,
+  credentialsHeldBy,
+  type HeldRow,
+  recipientName,
+} from "../storage/person-credentials-repo.js";
+import type { AuditView } from "./audit.js";
+import type { ServiceContext } from "./deps.js";
+import { type CertificationProgress, type ProgressStatus, progressForPerson } from "./progress.js";
+
+/**
+ * The console's people: find a person by the beginning of their e-mail address or name, and everything the console
+ * knows about one person (progress on every certification, evidence with its corrections, credentials, history),
+ * limited to the programs the reader may read. A person is named in addresses by an opaque reference (their recipient
+ * id, else one of their evidence records' ids), never by their e-mail address.
+ */
+
+/** The programs a reader may read credentials of and evidence of: "all", or a list (empty: none). */
+export type PeopleScope = { credentials: "all" | string[]; evidence: "all" | string[] };
+
+export type PersonHit = { ref: string; email: string; name: string };
+
+const MAX_QUERY = 200;
+
+/** The certifications of these programs (undefined: every one, no filter). */
+function certificationsOf(ctx: ServiceContext, programs: "all" | string[]): CatalogEntry[] | undefined {
+  return programs === "all" ? undefined : ctx.catalog.entries.filter((e) => programs.includes(e.program));
+}
+
+/** What a scope lets a reader see: credentials of these certifications, evidence on these items (undefined: all). */
+function visibility(ctx: ServiceContext, scope: PeopleScope) {
+  const credentialEntries = certificationsOf(ctx, scope.credentials);
+  const evidenceEntries = certificationsOf(ctx, scope.evidence);
+  return {
+    achievementIds: credentialEntries?.map((e) => e.id),
+    items: evidenceEntries ? [...new Set(evidenceEntries.flatMap((e) => evidenceItemsOf(e.criteria.rule)))] : undefined,
+    /** Progress: the certifications of every program the reader may read credentials or evidence of. */
+    certification: (entry: CatalogEntry) =>
+      scope.credentials === "all" ||
+      scope.evidence === "all" ||
+      scope.credentials.includes(entry.program) ||
+      scope.evidence.includes(entry.program),
+  };
+}
+
+function encodeCursor(cursor: PeopleCursor): string {
+  return Buffer.from(JSON.stringify([cursor.key, cursor.email]), "utf8").toString("base64url");
+}
+
+function decodeCursor(text: string): PeopleCursor {
+  try {
+    const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string" && v.length <= 400)) {
+      return { key: value[0] as string, email: value[1] as string };
+    }
+  } catch {
+    // refused below
+  }
+  throw new AppError("VALIDATION_FAILED", "The page link is not valid", {
+    errors: [{ path: "cursor", message: "is not a page link of this search" }],
+  });
+}
+
+function byKey(a: PersonMatch, b: PersonMatch): number {
+  if (a.key !== b.key) {
+    return a.key < b.key ? -1 : 1;
+  }
+  if (a.email !== b.email) {
+    return a.email < b.email ? -1 : 1;
+  }
+  // the same person found twice: the recipient (it carries the reference) first
+  return (a.recipientId ? 0 : 1) - (b.recipientId ? 0 : 1);
+}
+
+/**
+ * People whose e-mail address or name begins with `query` (case-insensitively; with an "@" only addresses; empty:
+ * everyone), in the order of the text that matched, `limit` to a page after `cursor`; only people holding a
+ * credential, or having evidence, the reader may see.
+ */
+export async function searchPeople(
+  ctx: ServiceContext,
+  input: { query: string; scope: PeopleScope; limit: number; cursor?: string },
+): Promise<{ items: PersonHit[]; nextCursor: string | null }> {
+  const query = input.query.trim();
+  if (query.length > MAX_QUERY) {
+    throw new AppError("VALIDATION_FAILED", `The search is longer than ${MAX_QUERY} characters`, {
+      errors: [{ path: "q", message: `must be at most ${MAX_QUERY} characters` }],
+    });
+  }
+  const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+  const seen = visibility(ctx, input.scope);
+  const db = ctx.store.conn();
+  const base: PeopleStreamQuery = { prefix: query, limit: input.limit + 1, ...(after ? { after } : {}) };
+  const recipients = seen.achievementIds === undefined || seen.achievementIds.length > 0;
+  const withEvidence = seen.items === undefined || seen.items.length > 0;
+  const byName = query !== "" && !query.includes("@");
+  const emails = { ...base, prefix: query.toLowerCase(), ...(byName ? { skipNamePrefix: query } : {}) };
+  const held = { achievementIds: seen.achievementIds };
+  const recorded = { items: seen.items };
+  const streams = await Promise.all([
+    recipients ? recipientsByEmail(db, { ...emails, ...held }) : [],
+    recipients && byName ? recipientsByName(db, { ...base, ...held }) : [],
+    withEvidence ? evidencePeopleByEmail(db, { ...emails, ...recorded }) : [],
+    withEvidence && byName ? evidencePeopleByName(db, { ...base, ...recorded }) : [],
+  ]);
+  const full = streams.some((rows) => rows.length > input.limit);
+  const merged = streams.flat().sort(byKey);
+  const shown: PersonMatch[] = [];
+  const emailsShown = new Set<string>();
+  for (const match of merged) {
+    if (shown.length === input.limit) {
+      break;
+    }
+    if (!emailsShown.has(match.email)) {
+      emailsShown.add(match.email);
+      shown.push(match);
+    }
+  }
+  const more = full || merged.some((m) => !emailsShown.has(m.email));
+  const missing = shown.filter((m) => m.recipientId === null).map((m) => m.email);
+  const recipientIds = await recipientIdsOf(db, missing);
+  const last = shown.at(-1);
+  return {
+    items: shown.map((m) => ({
+      ref: m.recipientId ?? recipientIds.get(m.email) ?? m.evidenceId,
+      email: m.email,
+      name: m.name || m.email,
+    })),
+    nextCursor: more && last ? encodeCursor({ key: last.key, email: last.email }) : null,
+  };
+}
+
+export type ProgressLine = { words: string; met: boolean; missing?: string; notes: string[]; depth: number };
+
+export type PersonProgress = {
+  certification: string;
+  name: string;
+  program: string;
+  status: ProgressStatus;
+  /** The rule's lines, the root first: the rule in the catalog's public words, met or not, what is missing. */
+  lines: ProgressLine[];
+  /** Something counts towards it (or it is held, due, met). */
+  started: boolean;
+};
+
+export type EvidenceLine = {
+  id: string;
+  kind: EvidenceRow["kind"];
+  item: string;
+  occurredAt: Date;
+  submittedAt: Date;
+  submittedBy: string;
+  personName: string | null;
+  data: Record<string, unknown>;
+  /** The record this one corrects, and the one that corrected this one. */
+  supersedes: string | null;
+  correctedBy: string | null;
+};
+
+export type HeldCredentialLine = {
+  id: string;
+  achievementId: string;
+  name: string;
+  state: "active" | "revoked" | "suspended" | "expired";
+  validFrom: Date;
+  validUntil: Date | null;
+};
+
+export type PersonOverview = {
+  ref: string;
+  email: string;
+  name: string;
+  progress: PersonProgress[];
+  /** Null: the reader may not read evidence (of any program). */
+  evidence: { lines: EvidenceLine[]; total: number; olderCursor: string | null } | null;
+  /** Null: the reader may not read credentials (of any program). */
+  credentials: HeldCredentialLine[] | null;
+  /** The newest audit entries about their credentials, evidence and awards the reader may see. */
+  history: AuditView[];
+};
+
+const REF = /^[A-Za-z0-9_-]{1,100}$/;
+
+function stateOf(row: HeldRow, now: Date): HeldCredentialLine["state"] {
+  if (row.revokedAt) {
+    return "revoked";
+  }
+  if (row.suspendedAt) {
+    return "suspended";
+  }
+  return row.validUntil && row.validUntil <= now ? "expired" : "active";
+}
+
+/** The rule's report as lines, the root first, each rule in the catalog's public words (`words(ruleId)`). */
+export function progressLines(report: RuleReport | null, words: (id: string) => string | undefined): ProgressLine[] {
+  const lines: ProgressLine[] = [];
+  const walk = (r: RuleReport, depth: number) => {
+    lines.push({
+      words: words(r.id) ?? r.label,
+      met: r.status === "met",
+      ...(r.status !== "met" && r.missing ? { missing: r.missing } : {}),
+      notes: r.notes ?? [],
+      depth,
+    });
+    for (const child of r.children ?? []) {
+      walk(child, depth + 1);
+    }
+  };
+  if (report) {
+    walk(report, 0);
+  }
+  return lines;
+}
+
+/**
+ * Everything the console shows of the person `ref` names, as far as `scope` lets the reader see: 404 for an unknown
+ * reference, 403 when the reader may see nothing of theirs. `evidenceCursor`: the evidence page after that record.
+ */
+export async function personOverview(
+  ctx: ServiceContext,
+  input: {
+    ref: string;
+    scope: PeopleScope;
+    evidencePage: number;
+    evidenceCursor?: string;
+    historySize: number;
+    /** The rule of a certification in the catalog's public words (the console's pages word it). */
+    words: (entry: CatalogEntry, ruleId: string) => string | undefined;
+  },
+): Promise<PersonOverview> {
+  const person = REF.test(input.ref) ? await personOfRef(ctx.store.conn(), input.ref) : undefined;
+  if (!person) {
+    // not echoed: a reference is opaque, and whatever was typed in its place (an address?) stays out of the answer
+    throw new AppError("NOT_FOUND", "No person has this reference");
+  }
+  const db = ctx.store.conn();
+  const seen = visibility(ctx, input.scope);
+  const now = ctx.clock();
+  const [held, records, approvals] = await Promise.all([
+    credentialsHeldBy(db, person.email),
+    listEvidenceFor(db, person.email),
+    approvalsOfPerson(db, person.email),
+  ]);
+  const heldShown = held.filter(
+    (h) => seen.achievementIds === undefined || seen.achievementIds.includes(h.achievementId),
+  );
+  const recordsShown = records.filter((r) => seen.items === undefined || seen.items.includes(r.item));
+  const canCredentials = input.scope.credentials === "all" || input.scope.credentials.length > 0;
+  const canEvidence = input.scope.evidence === "all" || input.scope.evidence.length > 0;
+  if ((!canCredentials || heldShown.length === 0) && (!canEvidence || recordsShown.length === 0)) {
+    throw new AppError(
+      "FORBIDDEN",
+      "Your roles do not allow this (this person has no credential or evidence in the programs you may read)",
+      { requiredPermission: "credentials:read" },
+    );
+  }
+  const entries = ctx.catalog.entries.filter(seen.certification);
+  const progress: PersonProgress[] = [];
+  const all = await progressForPerson(ctx, person.email);
+  for (const entry of entries) {
+    const p = all.find((x) => x.certification === entry.id) as CertificationProgress;
+    const lines = progressLines(p.report, (id) => input.words(entry, id));
+    progress.push({
+      certification: entry.id,
+      name: entry.name,
+      program: entry.program,
+      status: p.status,
+      lines,
+      started: (p.status !== "in-progress" && p.status !== "not-automated") || lines.some((l) => l.met),
+    });
+  }
+  const evidence = canEvidence ? evidencePage(recordsShown, input.evidencePage, input.evidenceCursor) : null;
+  const credentials = canCredentials
+    ? heldShown
+        .map((h) => ({
+          id: h.credentialId,
+          achievementId: h.achievementId,
+          name: ctx.catalog.get(h.achievementId)?.name ?? h.achievementId,
+          state: stateOf(h, now),
+          validFrom: h.validFrom,
+          validUntil: h.validUntil,
+        }))
+        .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime() || (a.id < b.id ? 1 : -1))
+    : null;
+  const visibleCertification = (id: string) => {
+    const entry = ctx.catalog.get(id);
+    return entry !== undefined && seen.certification(entry);
+  };
+  const history = await auditAboutTargets(
+    db,
+    [
+      { type: "credential", ids: canCredentials ? heldShown.map((h) => h.credentialId) : [] },
+      { type: "evidence", ids: canEvidence ? recordsShown.map((r) => r.id) : [] },
+      { type: "approval", ids: approvals.filter((a) => visibleCertification(a.achievementId)).map((a) => a.id) },
+    ],
+    input.historySize,
+  );
+  const name =
+    (await recipientName(db, person.email)) ??
+    [...records].reverse().find((r) => r.personName)?.personName ??
+    person.email;
+  return {
+    ref: input.ref,
+    email: person.email,
+    name,
+    progress,
+    evidence,
+    credentials,
+    history: history.map((row) => ({
+      seq: row.seq,
+      at: row.at.toISOString(),
+      actor: row.actor,
+      action: row.action,
+      target: { type: row.targetType, id: row.targetId },
+      details: row.details,
+    })),
+  };
+}
+
+/** One page of a person's evidence, newest first (by when it happened, then when it was recorded), after `cursor`. */
+function evidencePage(rows: EvidenceRow[], size: number, cursor: string | undefined) {
+  const correctedBy = new Map<string, string>();
+  for (const row of rows) {
+    if (row.supersedes) {
+      correctedBy.set(row.supersedes, row.id);
+    }
+  }
+  const newest = [...rows].sort(
+    (a, b) =>
+      b.occurredAt.getTime() - a.occurredAt.getTime() ||
+      b.submittedAt.getTime() - a.submittedAt.getTime() ||
+      (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
+  let from = 0;
+  if (cursor !== undefined) {
+    const at = newest.findIndex((r) => r.id === cursor);
+    if (at < 0) {
+      throw new AppError("VALIDATION_FAILED", "The page link is not valid", {
+        errors: [{ path: "evidence", message: "is not a page link of this person's evidence" }],
+      });
+    }
+    from = at + 1;
+  }
+  const page = newest.slice(from, from + size);
+  const last = page.at(-1);
+  return {
+    total: rows.length,
+    lines: page.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      item: row.item,
+      occurredAt: row.occurredAt,
+      submittedAt: row.submittedAt,
+      submittedBy: row.submittedBy,
+      personName: row.personName,
+      data: row.data,
+      supersedes: row.supersedes,
+      correctedBy: correctedBy.get(row.id) ?? null,
+    })),
+    olderCursor: from + size < newest.length && last ? last.id : null,
+  };
+}

@@ -1,0 +1,234 @@
+import { and, asc, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import type { AuditRow } from "./audit-repo.js";
+import type { Conn } from "./store.js";
+
+/**
+ * The console's people search. A person is an e-mail address known to the store: a recipient of credentials
+ * (`recipients`), or someone with evidence only (`evidence`). Each is found by the beginning of their e-mail address
+ * or of their name (case-insensitively, by the database's own `lower()`), in the order of the text that matched: four
+ * indexed range scans (recipients by email, by lower(name); evidence by person_email, by lower(person_name)), each
+ * after the cursor and limited, merged by the caller.
+ */
+
+/** A match: `key` is the text that matched (the email, or the lower-cased name), the order of a result page. */
+export type PersonMatch = { key: string; email: string; name: string; recipientId: string | null; evidenceId: string };
+
+/** After this (key, email), in that order. */
+export type PeopleCursor = { key: string; email: string };
+
+export type PeopleStreamQuery = {
+  /** The typed beginning, as typed (the database lower-cases it for names); "" lists everyone. */
+  prefix: string;
+  after?: PeopleCursor;
+  limit: number;
+  /** Only recipients holding a credential of these certifications (undefined: any). */
+  achievementIds?: readonly string[];
+  /** Only people with evidence on these items (undefined: any). */
+  items?: readonly string[];
+};
+
+/**
+ * Above every character a name or address holds (U+10FFFF): `prefix || TOP` bounds the range of texts beginning with
+ * `prefix` (byte order, as SQLite's BINARY and PostgreSQL's "C" collation compare); a `substr` check keeps only true
+ * prefixes whatever the collation.
+ */
+const TOP = "\u{10FFFF}";
+
+/** `column` begins with `prefix` (an index range, then the exact check). */
+function beginsWith(column: SQL, prefix: SQL): SQL {
+  return sql`${column} >= ${prefix} and ${column} < (${prefix} || ${text(TOP)}) and substr(${column}, 1, length(${prefix})) = ${prefix}`;
+}
+
+/** A text parameter, typed for PostgreSQL (which cannot type a bare parameter inside `||`, `length` or `lower`). */
+function text(value: string): SQL {
+  return sql`cast(${value} as text)`;
+}
+
+/** After the cursor in (key, email) order. */
+function afterCursor(key: SQL, email: SQL, after: PeopleCursor | undefined): SQL | undefined {
+  if (after === undefined) {
+    return undefined;
+  }
+  const k = text(after.key);
+  return sql`(${key} >= ${k} and (${key} > ${k} or ${email} > ${text(after.email)}))`;
+}
+
+/** The recipient holds a credential of one of these certifications (undefined: no condition). */
+function holdsOneOf(db: Conn, achievementIds: readonly string[] | undefined): SQL | undefined {
+  if (achievementIds === undefined) {
+    return undefined;
+  }
+  const { recipients, credentials } = db.t;
+  return sql`exists (select 1 from ${credentials} where ${credentials.recipientId} = ${recipients.id} and ${inArray(credentials.achievementId, [...achievementIds])})`;
+}
+
+/** Recipients whose e-mail address begins with `prefix` (already lower-case: addresses are stored so), by address. */
+export async function recipientsByEmail(
+  db: Conn,
+  q: PeopleStreamQuery & { skipNamePrefix?: string },
+): Promise<PersonMatch[]> {
+  const { recipients } = db.t;
+  const email = sql`${recipients.email}`;
+  const filters: (SQL | undefined)[] = [
+    beginsWith(email, text(q.prefix)),
+    afterCursor(email, email, q.after),
+    holdsOneOf(db, q.achievementIds),
+  ];
+  if (q.skipNamePrefix) {
+    // found by their name already
+    filters.push(sql`not (${beginsWith(sql`lower(${recipients.name})`, sql`lower(${text(q.skipNamePrefix)})`)})`);
+  }
+  const rows = await db
+    .select({ email: recipients.email, name: recipients.name, id: recipients.id })
+    .from(recipients)
+    .where(and(...filters))
+    .orderBy(asc(recipients.email))
+    .limit(q.limit);
+  return rows.map((r) => ({ key: r.email, email: r.email, name: r.name, recipientId: r.id, evidenceId: "" }));
+}
+
+/** Recipients whose name begins with `prefix` (either case), by lower-cased name, then address. */
+export async function recipientsByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
+  const { recipients } = db.t;
+  const key = sql<string>`lower(${recipients.name})`;
+  const filters: (SQL | undefined)[] = [
+    beginsWith(key, sql`lower(${text(q.prefix)})`),
+    afterCursor(key, sql`${recipients.email}`, q.after),
+  ];
+  filters.push(holdsOneOf(db, q.achievementIds));
+  const rows = await db
+    .select({ key, email: recipients.email, name: recipients.name, id: recipients.id })
+    .from(recipients)
+    .where(and(...filters))
+    .orderBy(key, asc(recipients.email))
+    .limit(q.limit);
+  return rows.map((r) => ({ key: r.key, email: r.email, name: r.name, recipientId: r.id, evidenceId: "" }));
+}
+
+/** People with evidence whose address begins with `prefix`, by address (one row per person). */
+export async function evidencePeopleByEmail(
+  db: Conn,
+  q: PeopleStreamQuery & { skipNamePrefix?: string },
+): Promise<PersonMatch[]> {
+  const { evidence } = db.t;
+  const email = sql`${evidence.personEmail}`;
+  const filters: (SQL | undefined)[] = [
+    beginsWith(email, text(q.prefix)),
+    afterCursor(email, email, q.after),
+    q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
+  ];
+  if (q.skipNamePrefix) {
+    filters.push(
+      sql`not (${beginsWith(sql`lower(coalesce(${evidence.personName}, ''))`, sql`lower(${text(q.skipNamePrefix)})`)})`,
+    );
+  }
+  const rows = await db
+    .select({
+      email: evidence.personEmail,
+      name: sql<string | null>`max(${evidence.personName})`,
+      id: sql<string>`min(${evidence.id})`,
+    })
+    .from(evidence)
+    .where(and(...filters))
+    .groupBy(evidence.personEmail)
+    .orderBy(asc(evidence.personEmail))
+    .limit(q.limit);
+  return rows.map((r) => ({ key: r.email, email: r.email, name: r.name ?? "", recipientId: null, evidenceId: r.id }));
+}
+
+/** People with evidence whose recorded name begins with `prefix` (either case), by lower-cased name, then address. */
+export async function evidencePeopleByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
+  const { evidence } = db.t;
+  const key = sql<string>`lower(${evidence.personName})`;
+  const filters: (SQL | undefined)[] = [
+    beginsWith(key, sql`lower(${text(q.prefix)})`),
+    afterCursor(key, sql`${evidence.personEmail}`, q.after),
+    q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
+  ];
+  const rows = await db
+    .select({
+      key,
+      email: evidence.personEmail,
+      name: sql<string>`min(${evidence.personName})`,
+      id: sql<string>`min(${evidence.id})`,
+    })
+    .from(evidence)
+    .where(and(...filters))
+    .groupBy(key, evidence.personEmail)
+    .orderBy(key, asc(evidence.personEmail))
+    .limit(q.limit);
+  return rows.map((r) => ({ key: r.key, email: r.email, name: r.name, recipientId: null, evidenceId: r.id }));
+}
+
+/** The recipient ids of these addresses (people found by their evidence who also hold credentials). */
+export async function recipientIdsOf(db: Conn, emails: readonly string[]): Promise<Map<string, string>> {
+  if (emails.length === 0) {
+    return new Map();
+  }
+  const { recipients } = db.t;
+  const rows = await db
+    .select({ id: recipients.id, email: recipients.email })
+    .from(recipients)
+    .where(inArray(recipients.email, [...emails]));
+  return new Map(rows.map((r) => [r.email, r.id]));
+}
+
+/** Who a person reference names: a recipient's id, or the id of one of the person's evidence records. */
+export async function personOfRef(db: Conn, ref: string): Promise<{ email: string; name: string | null } | undefined> {
+  const { recipients, evidence } = db.t;
+  const [recipient] = await db
+    .select({ email: recipients.email, name: recipients.name })
+    .from(recipients)
+    .where(eq(recipients.id, ref))
+    .limit(1);
+  if (recipient) {
+    return recipient;
+  }
+  const [record] = await db
+    .select({ email: evidence.personEmail, name: evidence.personName })
+    .from(evidence)
+    .where(eq(evidence.id, ref))
+    .limit(1);
+  return record;
+}
+
+/** The reference a person's page is found by: their recipient id, else the id of one of their evidence records. */
+export async function refOfPerson(db: Conn, email: string): Promise<string | undefined> {
+  const { recipients, evidence } = db.t;
+  const [recipient] = await db
+    .select({ id: recipients.id })
+    .from(recipients)
+    .where(eq(recipients.email, email))
+    .limit(1);
+  if (recipient) {
+    return recipient.id;
+  }
+  const [record] = await db
+    .select({ id: evidence.id })
+    .from(evidence)
+    .where(eq(evidence.personEmail, email))
+    .orderBy(asc(evidence.occurredAt), asc(evidence.id))
+    .limit(1);
+  return record?.id;
+}
+
+/** The audit entries about these targets (a person's credentials, evidence, approvals), newest first. */
+export async function auditAboutTargets(
+  db: Conn,
+  targets: { type: string; ids: readonly string[] }[],
+  limit: number,
+): Promise<AuditRow[]> {
+  const { auditLog } = db.t;
+  const clauses = targets
+    .filter((t) => t.ids.length > 0)
+    .map((t) => and(eq(auditLog.targetType, t.type), inArray(auditLog.targetId, [...t.ids])) as SQL);
+  if (clauses.length === 0) {
+    return [];
+  }
+  return db
+    .select()
+    .from(auditLog)
+    .where(or(...clauses))
+    .orderBy(desc(auditLog.seq))
+    .limit(limit);
+}
