@@ -13,6 +13,8 @@ export const SCOPES = [
   "events:deliver",
   /** Read the audit log. */
   "audit:read",
+  /** List the awards waiting for approval, approve or reject them (the console's approvals:decide). */
+  "approvals:decide",
   /** Register, list and delete webhook endpoints, and read their delivery logs. */
   "webhooks:manage",
 ] as const;

@@ -156,7 +156,11 @@ describe.runIf(browserTestsEnabled())("the console's journeys in Chromium", () =
     await page.fill("#field-next", TEST_PASSWORD);
     await page.fill("#field-confirm", TEST_PASSWORD);
     await Promise.all([page.waitForURL(url("/console")), page.click("button:has-text('Change password')")]);
-    expect(await page.locator("nav[aria-label=Console] a").allTextContents()).toEqual(["Overview", "People", "Record evidence"]);
+    expect(await page.locator("nav[aria-label=Console] a").allTextContents()).toEqual([
+      "Overview",
+      "People",
+      "Record evidence",
+    ]);
   });
 
   it("the grader records the Associate written score and the lab pass by keyboard alone, and sees the award", {

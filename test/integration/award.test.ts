@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyDataIntegrity } from "../../src/crypto/data-integrity.js";
+import { createApiKey } from "../../src/services/api-keys.js";
 import { listAudit } from "../../src/storage/audit-repo.js";
 import { adminGet, adminPost, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
@@ -185,6 +186,40 @@ describe("approval queue", () => {
       409,
     );
     expect(((await (await adminGet(t, "/admin/approvals")).json()) as { items: unknown[] }).items).toHaveLength(0);
+  });
+
+  it("deciding an approval through the API takes the approvals:decide scope, as in the console", async () => {
+    const entry = t.ctx.catalog.get("gitlab-certified-associate");
+    if (!entry) {
+      throw new Error("catalog");
+    }
+    const before = entry.criteria.requiresApproval;
+    entry.criteria.requiresApproval = true;
+    try {
+      await submit(assessment("gitlab-associate-written", { score: 86 }, "2026-03-02T09:00:00Z"));
+      await submit(
+        assessment("gitlab-associate-lab", { passed: true, graderRole: "ps-engineer" }, "2026-03-05T09:00:00Z"),
+      );
+      const issuer = await createApiKey(t.ctx, { name: "issuer", scopes: ["credentials:issue"], actor: "test" });
+      const decider = await createApiKey(t.ctx, { name: "decider", scopes: ["approvals:decide"], actor: "test" });
+      const as = (token: string, path: string, body?: unknown) =>
+        t.app.request(path, {
+          method: body === undefined ? "GET" : "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      expect((await as(issuer.token, "/admin/approvals")).status).toBe(403);
+      const queue = (await (await as(decider.token, "/admin/approvals")).json()) as { items: Array<{ id: string }> };
+      const id = queue.items[0]?.id;
+      const refused = await readProblem(await as(issuer.token, `/admin/approvals/${id}/approve`, {}));
+      expect(refused.status).toBe(403);
+      expect(refused.detail).toContain("approvals:decide");
+      expect(await credentialCount()).toBe(0);
+      expect((await as(decider.token, `/admin/approvals/${id}/approve`, {})).status).toBe(201);
+      expect(await credentialCount()).toBe(1);
+    } finally {
+      entry.criteria.requiresApproval = before;
+    }
   });
 
   it("an award waiting for approval holds back only its own certification", async () => {

@@ -35,6 +35,7 @@ const SCOPE_WORDS: Record<Scope, string> = {
   "events:read": "events:read: read the events outbox",
   "events:deliver": "events:deliver: claim and acknowledge events",
   "audit:read": "audit:read: read the audit log",
+  "approvals:decide": "approvals:decide: list, approve and reject awards waiting for approval",
   "webhooks:manage": "webhooks:manage: register and remove webhook endpoints, read their deliveries",
 };
 

@@ -80,7 +80,7 @@ const listApprovals = createRoute({
   tags: ["Approvals"],
   summary: "Awards waiting for an admin's approval",
   security: bearerSecurity,
-  middleware: [requireApiScope("credentials:issue")] as const,
+  middleware: [requireApiScope("approvals:decide")] as const,
   responses: {
     200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) }), "Pending approvals"),
     ...problems(...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
@@ -96,7 +96,7 @@ const approveRoute = createRoute({
   tags: ["Approvals"],
   summary: "Approve: issue the credential",
   security: bearerSecurity,
-  middleware: [requireApiScope("credentials:issue")] as const,
+  middleware: [requireApiScope("approvals:decide")] as const,
   request: { params: ApprovalId },
   responses: {
     201: json(
@@ -119,7 +119,7 @@ const rejectRoute = createRoute({
   tags: ["Approvals"],
   summary: "Reject, with a reason",
   security: bearerSecurity,
-  middleware: [requireApiScope("credentials:issue")] as const,
+  middleware: [requireApiScope("approvals:decide")] as const,
   request: {
     params: ApprovalId,
     body: jsonBody(RejectApprovalSchema),
