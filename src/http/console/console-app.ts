@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { dashboardFor } from "../../services/dashboard.js";
 import { ConsoleHomePage } from "../pages/console/home-page.js";
 import { registerApiKeyPages } from "./api-keys-routes.js";
 import { registerAuditPage } from "./audit-routes.js";
@@ -21,11 +22,12 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   app.use(csrfProtection());
   registerSignIn(app);
   registerSso(app);
-  app.get("/", requireSession(), (c) => {
+  app.get("/", requireSession(), async (c) => {
     const session = sessionOf(c);
+    const dashboard = await dashboardFor(c.var.ctx, session.principal);
     return sendConsolePage(
       c,
-      ConsoleHomePage({ chrome: chromeOf(c, session), grants: session.user.grants, via: session.via }),
+      ConsoleHomePage({ chrome: chromeOf(c, session), grants: session.user.grants, via: session.via, dashboard }),
     );
   });
   registerCredentialPages(app);

@@ -3,7 +3,15 @@ import type { Site } from "../site.js";
 import { PostForm } from "./form.js";
 
 /** The console's sections; a section appears in the navigation only to whoever may open it. */
-export type ConsoleSection = "home" | "credentials" | "api-keys" | "users" | "audit" | "password";
+export type ConsoleSection =
+  | "home"
+  | "credentials"
+  | "catalog"
+  | "events"
+  | "api-keys"
+  | "users"
+  | "audit"
+  | "password";
 
 /** What every signed-in console page shows around its content. */
 export type ConsoleChrome = {
@@ -17,9 +25,11 @@ export type ConsoleChrome = {
 const SECTION_LINKS: { section: ConsoleSection; href: string; label: string }[] = [
   { section: "home", href: "/console", label: "Overview" },
   { section: "credentials", href: "/console/credentials", label: "Credentials" },
+  { section: "catalog", href: "/console/catalog", label: "Catalog" },
   { section: "api-keys", href: "/console/api-keys", label: "API keys" },
   { section: "users", href: "/console/users", label: "Users" },
   { section: "audit", href: "/console/audit", label: "Audit log" },
+  { section: "events", href: "/console/events", label: "Events" },
 ];
 
 function ConsoleHead(props: { title: string }) {
