@@ -3,6 +3,7 @@ import { dashboardFor } from "../../services/dashboard.js";
 import { ConsoleHomePage } from "../pages/console/home-page.js";
 import { registerApiKeyPages } from "./api-keys-routes.js";
 import { registerAuditPage } from "./audit-routes.js";
+import { registerCatalogPages } from "./catalog-routes.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { registerCredentialPages } from "./credentials-routes.js";
 import { consoleError, sendConsolePage } from "./render.js";
@@ -34,6 +35,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   registerApiKeyPages(app);
   registerUserPages(app);
   registerAuditPage(app);
+  registerCatalogPages(app);
   app.onError(consoleError);
   return app;
 }
