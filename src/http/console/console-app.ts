@@ -6,6 +6,7 @@ import { registerAuditPage } from "./audit-routes.js";
 import { registerCatalogPages } from "./catalog-routes.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { registerCredentialPages } from "./credentials-routes.js";
+import { registerEventsPage } from "./events-routes.js";
 import { consoleError, sendConsolePage } from "./render.js";
 import { chromeOf, consoleSession, csrfProtection, requireSession, sessionOf } from "./session.js";
 import { registerSignIn } from "./sign-in-routes.js";
@@ -36,6 +37,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   registerUserPages(app);
   registerAuditPage(app);
   registerCatalogPages(app);
+  registerEventsPage(app);
   app.onError(consoleError);
   return app;
 }
