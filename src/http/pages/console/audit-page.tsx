@@ -72,11 +72,13 @@ export function AuditPage(props: AuditPageView) {
             Filter
           </button>
         </form>
-        <p>
-          <a href={exportHref(filters)} download>
-            Export these entries as CSV
-          </a>
-        </p>
+        {Object.keys(errors).length ? null : (
+          <p>
+            <a href={exportHref(filters)} download>
+              Export these entries as CSV
+            </a>
+          </p>
+        )}
       </section>
       <section class="panel" aria-labelledby="entries-head">
         <h2 id="entries-head">Entries</h2>

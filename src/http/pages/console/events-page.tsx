@@ -50,8 +50,8 @@ export function EventsPage(props: EventsPageView) {
     <ConsoleLayout chrome={chrome} title="Events" current="events">
       <h1>Events outbox</h1>
       <p class="muted">
-        Every credential event, in the order it happened: what the API lists at <code>GET /admin/events</code> and the
-        webhooks and e-mails deliver.
+        Every event, newest first: what the API lists at <code>GET /admin/events</code> and the webhooks and e-mails
+        deliver.
       </p>
       <section class="panel" aria-labelledby="filter-head">
         <h2 id="filter-head">Filter</h2>
