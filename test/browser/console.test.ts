@@ -250,7 +250,7 @@ describe.runIf(browserTestsEnabled())("the console in Chromium", () => {
     const res = await page.goto(url("/console/audit"));
     expect(res?.status()).toBe(403);
     expect(await page.textContent("h1")).toBe("You may not do this");
-    expect(await page.locator("nav[aria-label=Console] a").allTextContents()).toEqual(["Overview"]);
+    expect(await page.locator("nav[aria-label=Console] a").allTextContents()).toEqual(["Overview", "Catalog"]);
     await capture("forbidden");
     await signOut();
     expect(cspErrors).toEqual([]);
