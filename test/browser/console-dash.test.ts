@@ -195,6 +195,34 @@ describe.runIf(browserTestsEnabled())("the console's dashboard, catalog, events 
     await signOut();
   });
 
+  it("works with JavaScript turned off: the filters, the export link and the reload are plain forms and links", async () => {
+    const plain = await launchChromium({ javaScriptEnabled: false });
+    try {
+      const p = await plain.context.newPage();
+      await p.goto(url("/console/sign-in"));
+      await p.fill("#field-email", "admin@example.org");
+      await p.fill("#field-password", TEST_PASSWORD);
+      await Promise.all([p.waitForURL(url("/console")), p.click("button[type=submit]")]);
+      expect(await p.textContent("[data-figure=approvals]")).toBe("1");
+      await p.goto(url("/console/events"));
+      await p.selectOption("#field-type", "credential.issued");
+      await Promise.all([p.waitForURL(/type=credential.issued/), p.click("form[action='/console/events'] button")]);
+      expect(await p.locator("tbody tr").count()).toBe(4);
+      await p.goto(url("/console/audit"));
+      await p.fill("#field-from", "2026-03-02");
+      await Promise.all([p.waitForURL(/from=2026-03-02/), p.click("form[action='/console/audit'] button")]);
+      expect(await p.getAttribute("a[download]", "href")).toBe("/console/audit/export.csv?from=2026-03-02");
+      await p.goto(url("/console/catalog"));
+      await p.fill("#field-q", "associate");
+      await Promise.all([p.waitForURL(/q=associate/), p.click("form[action='/console/catalog'] button")]);
+      expect(await p.locator("tbody tr").count()).toBe(1);
+      await Promise.all([p.waitForLoadState("load"), p.click("text=Reload catalog")]);
+      expect(await p.textContent(".console-flash")).toContain("The catalog has been reloaded on this node");
+    } finally {
+      await plain.close();
+    }
+  });
+
   it("ran without any Content Security Policy complaint", () => {
     expect(cspErrors).toEqual([]);
   });
