@@ -2,8 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApiKey } from "../../src/services/api-keys.js";
 import { listAuditEntries } from "../../src/services/audit.js";
 import { createAccount, getPage, postForm, signIn } from "../helpers/console.js";
+import { adminPost, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
 const ASSOCIATE = "templates/achievements/gitlab-certified-associate.yaml";
@@ -150,5 +152,32 @@ describe("the console catalog", () => {
     const noToken = await postForm(t, "/console/catalog/reload", {}, { cookie: admin.cookie });
     expect(noToken.status).toBe(403);
     expect(t.ctx.catalog.get("gitlab-certified-associate")?.name).toBe("GitLab Certified Associate");
+  });
+
+  it("reloads through the API too (POST /admin/catalog/reload, the catalog:reload scope), on the node that answers", async () => {
+    writeFileSync(associateFile(), readFileSync(ASSOCIATE, "utf8").replace(/^level: .*$/m, "level: gold"));
+    const refused = await adminPost(t, "/admin/catalog/reload", {});
+    expect(refused.status).toBe(400);
+    const problem = await readProblem(refused);
+    expect(problem.errors?.[0]?.path).toMatch(/gitlab-certified-associate\.yaml$/);
+    expect(problem.errors?.[0]?.message).toContain("level:");
+    expect(t.ctx.catalog.get("gitlab-certified-associate")?.level).toBe("associate");
+
+    writeFileSync(associateFile(), readFileSync(ASSOCIATE, "utf8").replace(/^name: .*$/m, "name: Renamed by the API"));
+    const reader = await createApiKey(t.ctx, { name: "reader", scopes: ["credentials:read"], actor: "test" });
+    expect((await adminPost(t, "/admin/catalog/reload", {}, reader.token)).status).toBe(403);
+    const reloader = await createApiKey(t.ctx, { name: "deploy", scopes: ["catalog:reload"], actor: "test" });
+    const res = await adminPost(t, "/admin/catalog/reload", {}, reloader.token);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      count: 20,
+      added: [],
+      changed: ["gitlab-certified-associate"],
+      removed: [],
+      node: t.ctx.nodeId,
+    });
+    expect(t.ctx.catalog.get("gitlab-certified-associate")?.name).toBe("Renamed by the API");
+    const audit = await listAuditEntries(t.ctx, { action: "catalog.reloaded", limit: 5 });
+    expect(audit.items[0]?.actor).toBe(`api-key:${reloader.id}`);
   });
 });

@@ -36,6 +36,7 @@ const SCOPE_WORDS: Record<Scope, string> = {
   "events:deliver": "events:deliver: claim and acknowledge events",
   "audit:read": "audit:read: read the audit log",
   "webhooks:manage": "webhooks:manage: register and remove webhook endpoints, read their deliveries",
+  "catalog:reload": "catalog:reload: reload the catalog's definition files",
 };
 
 /** The API keys: every key with its scopes and state; create (the token shown once) and revoke. */

@@ -75,7 +75,8 @@ function ReloadPanel(props: { csrf: string; outcome?: ReloadOutcome }) {
       <p>
         Reads the definition files in <code>templates/achievements/</code> again, checks them as a start does, and
         applies them without a restart; any problem stops the reload and nothing changes. It applies to the node that
-        serves this page: with several nodes, deploy the files to every node and reload (or restart) each.
+        serves this page: with several nodes, deploy the files to every node and reload each (here, or with{" "}
+        <code>POST /admin/catalog/reload</code> on each node's own address) or restart it.
       </p>
       <PostForm action="/console/catalog/reload" csrf={props.csrf} label="Reload the catalog">
         <button type="submit" class="button">
