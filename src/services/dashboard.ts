@@ -77,9 +77,10 @@ export async function dashboardFor(ctx: ServiceContext, principal: Principal): P
     activity: null,
   };
   if (programs === "all" || programs.length > 0) {
+    const ids = readable.map((e) => e.id);
     const [month, week, expiring, approvals] = await Promise.all([
-      issuedSince(db, monthStart),
-      issuedSince(db, weekStart),
+      issuedSince(db, ids, monthStart),
+      issuedSince(db, ids, weekStart),
       expiringBetween(db, now, new Date(now.getTime() + EXPIRY_HORIZON_DAYS * DAY_MS)),
       undecidedApprovals(db),
     ]);
