@@ -8,6 +8,7 @@ import type { AppEnv } from "./http/env.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
+import { registerCatalogAdmin } from "./http/routes/admin/catalog.js";
 import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerDeliveries } from "./http/routes/admin/deliveries.js";
 import { registerEvents } from "./http/routes/admin/events.js";
@@ -117,6 +118,7 @@ function registerAdminRoutes(app: OpenAPIHono<AppEnv>): void {
   registerEvidence(app);
   registerProgress(app);
   registerAudit(app);
+  registerCatalogAdmin(app);
 }
 
 /** The readable reference at /docs and the OpenAPI document it renders, at /openapi.json. */

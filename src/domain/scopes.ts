@@ -17,5 +17,7 @@ export const SCOPES = [
   "approvals:decide",
   /** Register, list and delete webhook endpoints, and read their delivery logs. */
   "webhooks:manage",
+  /** Reload the catalog's definition files on the node that answers (POST /admin/catalog/reload). */
+  "catalog:reload",
 ] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -2,7 +2,14 @@ import { dueReminderOffset, reminderKey } from "../domain/status/expiry-reminder
 import { DAY_MS } from "../domain/time.js";
 import { validationError } from "../errors.js";
 import { activeCredentialsExpiringBetween } from "../storage/credentials-repo.js";
-import { acknowledgeEvents, appendEvent, claimEvents, type EventRow, listEvents } from "../storage/events-repo.js";
+import {
+  acknowledgeEvents,
+  appendEvent,
+  claimEvents,
+  type EventRow,
+  listEvents,
+  listEventsNewestFirst,
+} from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -99,6 +106,19 @@ export async function listEventPage(
   });
   const last = rows.at(-1);
   return { items: rows.map(toView), nextAfter: rows.length === query.limit && last ? last.seq : null };
+}
+
+/**
+ * Events newest first, before sequence `before` (the console's outbox page); `nextBefore` continues it (null when it is
+ * exhausted). The type filter uses the (type, seq) index, the rest the primary key: one page costs the same at any size.
+ */
+export async function listRecentEvents(
+  ctx: ServiceContext,
+  query: { before?: number; types?: string[]; limit: number },
+): Promise<{ items: EventView[]; nextBefore: number | null }> {
+  const rows = await listEventsNewestFirst(ctx.store.conn(), { ...query, types: checkTypes(query.types) });
+  const last = rows.at(-1);
+  return { items: rows.map(toView), nextBefore: rows.length === query.limit && last ? last.seq : null };
 }
 
 export type EventClaim = { channel: string; claimToken: string; leaseExpiresAt: string; items: EventView[] };

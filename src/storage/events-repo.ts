@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, gt, gte, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
@@ -39,6 +39,27 @@ export async function listEvents(
     .from(events)
     .where(and(...filters))
     .orderBy(asc(events.seq))
+    .limit(query.limit);
+}
+
+/** Events before `before` (by sequence; none: from the newest), newest first: the console's outbox page. */
+export async function listEventsNewestFirst(
+  db: Conn,
+  query: { before?: number; types?: string[]; limit: number },
+): Promise<EventRow[]> {
+  const { events } = db.t;
+  const filters: SQL[] = [];
+  if (query.before !== undefined) {
+    filters.push(lt(events.seq, query.before));
+  }
+  if (query.types?.length) {
+    filters.push(inArray(events.type, query.types));
+  }
+  return db
+    .select()
+    .from(events)
+    .where(and(...filters))
+    .orderBy(desc(events.seq))
     .limit(query.limit);
 }
 

@@ -246,7 +246,13 @@ export const auditLog = pgTable(
     targetId: text().notNull(),
     details: json().$type<Record<string, unknown>>().notNull().default(sql`'{}'::json`),
   },
-  (t) => [index("audit_target_idx").on(t.targetType, t.targetId)],
+  (t) => [
+    index("audit_target_idx").on(t.targetType, t.targetId),
+    // the console's audit filters, newest first by keyset (seq): one actor's or one action's entries, a date range
+    index("audit_actor_idx").on(t.actor, t.seq),
+    index("audit_action_idx").on(t.action, t.seq),
+    index("audit_at_idx").on(t.at),
+  ],
 );
 
 /**
@@ -297,7 +303,11 @@ export const pendingApprovals = pgTable(
     reason: text(),
     credentialId: text(),
   },
-  (t) => [index("pending_approvals_person_idx").on(t.personEmail, t.achievementId)],
+  (t) => [
+    index("pending_approvals_person_idx").on(t.personEmail, t.achievementId),
+    // the undecided ones (the console dashboard's count, the queue)
+    index("pending_approvals_open_idx").on(t.decidedAt, t.createdAt),
+  ],
 );
 
 /**

@@ -160,6 +160,7 @@ describe.runIf(browserTestsEnabled())("the console's journeys in Chromium", () =
       "Overview",
       "People",
       "Record evidence",
+      "Catalog",
     ]);
   });
 

@@ -254,6 +254,7 @@ describe.runIf(browserTestsEnabled())("the console in Chromium", () => {
       "Overview",
       "People",
       "Record evidence",
+      "Catalog",
     ]);
     await capture("forbidden");
     await signOut();

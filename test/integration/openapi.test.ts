@@ -444,6 +444,12 @@ const CASES: Case[] = [
   ["POST /admin/approvals/{id}/reject", "VALIDATION_FAILED", `POST /admin/approvals/${U}/reject {}`],
   // audit
   ["GET /admin/audit", "VALIDATION_FAILED", "GET /admin/audit?limit=0"],
+  // catalog
+  [
+    "POST /admin/catalog/reload",
+    "UNAUTHENTICATED",
+    { what: "no key", run: (x) => send(x, "POST", "/admin/catalog/reload", { token: null }) },
+  ],
   // delivery
   ["GET /admin/credentials/{id}/deliveries", "NOT_FOUND", `GET /admin/credentials/${U}/deliveries`],
   ["GET /admin/credentials/{id}/deliveries", "VALIDATION_FAILED", "GET /admin/credentials/nope/deliveries"],

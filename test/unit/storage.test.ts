@@ -93,6 +93,11 @@ describe("openSqliteStore", () => {
       );
       // ...nor the people search's indexes (0020_console_people)
       first.sqlite.exec("drop index evidence_person_name_idx; drop index recipients_name_idx");
+      // ...nor the console dashboard's and audit filters' indexes (0021_console_dashboard_indexes)
+      first.sqlite.exec(
+        "drop index audit_actor_idx; drop index audit_action_idx; drop index audit_at_idx; " +
+          "drop index pending_approvals_open_idx",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

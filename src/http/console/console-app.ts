@@ -1,10 +1,13 @@
 import { Hono } from "hono";
+import { dashboardFor } from "../../services/dashboard.js";
 import { ConsoleHomePage } from "../pages/console/home-page.js";
 import { registerApiKeyPages } from "./api-keys-routes.js";
 import { registerApprovalPages } from "./approvals-routes.js";
 import { registerAuditPage } from "./audit-routes.js";
+import { registerCatalogPages } from "./catalog-routes.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { registerCredentialPages } from "./credentials-routes.js";
+import { registerEventsPage } from "./events-routes.js";
 import { registerEvidencePages } from "./evidence-routes.js";
 import { registerPeoplePages } from "./people-routes.js";
 import { consoleError, sendConsolePage } from "./render.js";
@@ -24,11 +27,12 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   app.use(csrfProtection());
   registerSignIn(app);
   registerSso(app);
-  app.get("/", requireSession(), (c) => {
+  app.get("/", requireSession(), async (c) => {
     const session = sessionOf(c);
+    const dashboard = await dashboardFor(c.var.ctx, session.principal);
     return sendConsolePage(
       c,
-      ConsoleHomePage({ chrome: chromeOf(c, session), grants: session.user.grants, via: session.via }),
+      ConsoleHomePage({ chrome: chromeOf(c, session), grants: session.user.grants, via: session.via, dashboard }),
     );
   });
   registerCredentialPages(app);
@@ -38,6 +42,8 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   registerApiKeyPages(app);
   registerUserPages(app);
   registerAuditPage(app);
+  registerCatalogPages(app);
+  registerEventsPage(app);
   app.onError(consoleError);
   return app;
 }

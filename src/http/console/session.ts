@@ -177,7 +177,8 @@ export function requirePermission(
 /** What the console's header and footer show for this session. */
 export function chromeOf(c: Context<ConsoleEnv>, session: ConsoleSession): ConsoleChrome {
   const p = session.principal;
-  const sections: ConsoleSection[] = ["home", "password"];
+  // the catalog is public information: every signed-in account may read it (reloading it is catalog:reload)
+  const sections: ConsoleSection[] = ["home", "password", "catalog"];
   if (canSome(p, "credentials:read")) {
     sections.push("credentials");
   }
@@ -189,6 +190,9 @@ export function chromeOf(c: Context<ConsoleEnv>, session: ConsoleSession): Conso
   }
   if (canSome(p, "approvals:decide") || canSome(p, "credentials:read")) {
     sections.push("approvals");
+  }
+  if (can(p, "events:read")) {
+    sections.push("events");
   }
   if (can(p, "keys:read")) {
     sections.push("api-keys");

@@ -37,6 +37,7 @@ const SCOPE_WORDS: Record<Scope, string> = {
   "audit:read": "audit:read: read the audit log",
   "approvals:decide": "approvals:decide: list, approve and reject awards waiting for approval",
   "webhooks:manage": "webhooks:manage: register and remove webhook endpoints, read their deliveries",
+  "catalog:reload": "catalog:reload: reload the catalog's definition files",
 };
 
 /** The API keys: every key with its scopes and state; create (the token shown once) and revoke. */

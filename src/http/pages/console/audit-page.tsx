@@ -1,9 +1,17 @@
-import type { AuditView } from "../../../services/audit.js";
+import { type AuditView, shownDetails } from "../../../services/audit.js";
 import { FormAlert, type FormErrors, TextField } from "./form.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 import { ConsoleTable } from "./table.js";
 
-export type AuditFilters = { actor?: string; action?: string; targetType?: string; targetId?: string };
+export type AuditFilters = {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Days, YYYY-MM-DD (UTC), both included. */
+  from?: string;
+  to?: string;
+};
 
 export type AuditPageView = {
   chrome: ConsoleChrome;
@@ -18,7 +26,7 @@ export type AuditPageView = {
 
 /** The details of an entry as short `key: value` text (JSON values inert: rendered as text, never markup). */
 function detailsText(details: Record<string, unknown>): string {
-  return Object.entries(details)
+  return Object.entries(shownDetails(details))
     .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
     .join("; ");
 }
@@ -58,10 +66,19 @@ export function AuditPage(props: AuditPageView) {
             maxLength={200}
           />
           <TextField name="targetId" label="Target id" value={filters.targetId} errors={errors} maxLength={200} />
+          <TextField name="from" label="From (UTC day)" type="date" value={filters.from} errors={errors} />
+          <TextField name="to" label="To (UTC day, included)" type="date" value={filters.to} errors={errors} />
           <button type="submit" class="button">
             Filter
           </button>
         </form>
+        {Object.keys(errors).length ? null : (
+          <p>
+            <a href={exportHref(filters)} download>
+              Export these entries as CSV
+            </a>
+          </p>
+        )}
       </section>
       <section class="panel" aria-labelledby="entries-head">
         <h2 id="entries-head">Entries</h2>
@@ -110,6 +127,11 @@ export function auditHref(filters: AuditFilters, before?: number): string {
   }
   const text = query.toString();
   return text ? `/console/audit?${text}` : "/console/audit";
+}
+
+/** The CSV export of every entry these filters select. */
+export function exportHref(filters: AuditFilters): string {
+  return auditHref(filters).replace("/console/audit", "/console/audit/export.csv");
 }
 
 function newestHref(filters: AuditFilters): string {

@@ -51,7 +51,7 @@ export function Field(props: { id: string; label: string; hint?: string; error?:
 export function TextField(props: {
   name: string;
   label: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "date";
   value?: string;
   hint?: string;
   errors: FormErrors;

@@ -9,6 +9,8 @@ export type ConsoleSection =
   | "people"
   | "evidence"
   | "approvals"
+  | "catalog"
+  | "events"
   | "api-keys"
   | "users"
   | "audit"
@@ -29,9 +31,11 @@ const SECTION_LINKS: { section: ConsoleSection; href: string; label: string }[] 
   { section: "people", href: "/console/people", label: "People" },
   { section: "evidence", href: "/console/evidence/new", label: "Record evidence" },
   { section: "approvals", href: "/console/approvals", label: "Approvals" },
+  { section: "catalog", href: "/console/catalog", label: "Catalog" },
   { section: "api-keys", href: "/console/api-keys", label: "API keys" },
   { section: "users", href: "/console/users", label: "Users" },
   { section: "audit", href: "/console/audit", label: "Audit log" },
+  { section: "events", href: "/console/events", label: "Events" },
 ];
 
 function ConsoleHead(props: { title: string }) {
