@@ -8,7 +8,7 @@ import {
   type MessageRow,
   settleMessage,
 } from "../storage/delivery-repo.js";
-import { acknowledgeEvents, claimEvents, type EventRow } from "../storage/events-repo.js";
+import { acknowledgeEvents, claimEvents, type EventRow, findEventsBySeq } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -37,16 +37,39 @@ export type AttemptResult = {
 /** A message an event owes: to whom (address, endpoint id), of which kind; `skip` says why it is not sent. */
 export type PlannedMessage = { target: string; kind: string; skip?: string };
 
+/**
+ * What the messages of one take (or one lease) share: `once(key, load)` loads a value at its first use in the batch
+ * and gives the same value to every later use (the enabled webhook endpoints, read once per batch, not per message).
+ */
+export type Batch = { once<T>(key: string, load: () => Promise<T>): Promise<T> };
+
+function newBatch(): Batch {
+  const values = new Map<string, Promise<unknown>>();
+  return {
+    once<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let value = values.get(key) as Promise<T> | undefined;
+      if (value === undefined) {
+        value = load();
+        values.set(key, value);
+      }
+      return value;
+    },
+  };
+}
+
 export type DeliveryChannel<Prepared = undefined> = {
   name: DeliveryChannelName;
   /** The events outbox channel it claims under (its claims and acknowledgements are kept apart from others'). */
   outbox: string;
   /** The messages an event owes on this channel (database reads only: it runs in the take transaction). */
-  plan: (tx: Tx, event: EventRow) => Promise<PlannedMessage[]>;
+  plan: (tx: Tx, event: EventRow, batch: Batch) => Promise<PlannedMessage[]>;
   /** Database work for a leased message before it is attempted (in the lease transaction), e.g. storing a token. */
-  prepare?: (tx: Tx, message: MessageRow) => Promise<Prepared>;
-  /** Attempts a message (outside any transaction). Throwing counts as a temporary failure. */
-  attempt: (message: MessageRow, prepared: Prepared) => Promise<AttemptResult>;
+  prepare?: (tx: Tx, message: MessageRow, batch: Batch) => Promise<Prepared>;
+  /**
+   * Attempts a message (outside any transaction), given the event it carries (read with the lease; undefined when
+   * the event is gone). Throwing counts as a temporary failure.
+   */
+  attempt: (message: MessageRow, prepared: Prepared, event: EventRow | undefined) => Promise<AttemptResult>;
   /**
    * Database work after an attempt was recorded (same transaction), e.g. an endpoint's failure streak; `state` is
    * what became of the message (`failed` after a `retry` result: given up).
@@ -61,6 +84,8 @@ export type AnyDeliveryChannel = DeliveryChannel<any>;
 export const TAKE_LIMIT = 200;
 export const LEASE_LIMIT = 100;
 export const ATTEMPT_CONCURRENCY = 8;
+/** How many outcomes one recording transaction holds (the last of a lease may hold fewer). */
+export const RECORD_EVERY = 25;
 
 /** Takes the next events from the outbox for a channel and writes the messages they owe. Returns the events taken. */
 export async function takeEvents(ctx: ServiceContext, channel: AnyDeliveryChannel): Promise<number> {
@@ -75,8 +100,9 @@ export async function takeEvents(ctx: ServiceContext, channel: AnyDeliveryChanne
     }
     const rows: MessageInsert[] = [];
     const skipped = new Map<string, string>();
+    const batch = newBatch();
     for (const event of events) {
-      for (const planned of await channel.plan(tx, event)) {
+      for (const planned of await channel.plan(tx, event, batch)) {
         const id = ctx.newId();
         if (planned.skip) {
           skipped.set(id, planned.skip);
@@ -144,41 +170,53 @@ export async function deliverDue(ctx: ServiceContext, channel: AnyDeliveryChanne
   const leased = await ctx.store.tx(async (tx) => {
     await ctx.store.lock(tx, `deliver:${channel.name}`);
     const messages = await leaseDueMessages(tx, { channel: channel.name, now, token, leaseUntil, limit: LEASE_LIMIT });
-    const out: Array<{ message: MessageRow; prepared: unknown }> = [];
+    // The events the messages carry, in one read (not one per attempt).
+    const events = await findEventsBySeq(
+      tx,
+      messages.map((m) => m.eventSeq),
+    );
+    const batch = newBatch();
+    const out: Array<{ message: MessageRow; prepared: unknown; event: EventRow | undefined }> = [];
     for (const message of messages) {
-      out.push({ message, prepared: channel.prepare ? await channel.prepare(tx, message) : undefined });
+      const prepared = channel.prepare ? await channel.prepare(tx, message, batch) : undefined;
+      out.push({ message, prepared, event: events.get(message.eventSeq) });
     }
     return out;
   });
-  // Group commit: an attempt's outcome is recorded in the next transaction that starts after it ends, with every
-  // other outcome that ended meanwhile (one transaction for several attempts, not one each). A worker goes on only
-  // once its own outcome is committed, so a crash loses at most attempts whose messages are still leased: they are
-  // attempted again, under the same id, when the lease ends.
+  // Outcomes are recorded in batches of RECORD_EVERY, in the background while the next attempts run, and the rest at
+  // the end (a transaction per outcome cost more than the attempt itself). A process killed before a batch is
+  // committed leaves those messages leased: they are attempted again, under the same id, when the lease ends.
   const ended: Ended[] = [];
-  let flushing: Promise<void> | undefined;
-  const flush = (): Promise<void> => {
-    flushing ??= (async () => {
-      try {
-        while (ended.length > 0) {
-          await recordAttempts(ctx, channel, token, ended.splice(0));
-        }
-      } finally {
-        flushing = undefined;
-      }
-    })();
-    return flushing;
+  let recording: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  const record = () => {
+    const batch = ended.splice(0);
+    if (batch.length > 0) {
+      recording = recording
+        .then(() => (failure ? undefined : recordAttempts(ctx, channel, token, batch)))
+        .catch((error: unknown) => {
+          failure ??= { error };
+        });
+    }
   };
-  await eachLimited(leased, ATTEMPT_CONCURRENCY, async ({ message, prepared }) => {
+  await eachLimited(leased, ATTEMPT_CONCURRENCY, async ({ message, prepared, event }) => {
     const started = performance.now();
     let result: AttemptResult;
     try {
-      result = await channel.attempt(message, prepared);
+      result = await channel.attempt(message, prepared, event);
     } catch (error) {
       result = { outcome: "retry", code: null, answer: describeError(error) };
     }
     ended.push({ message, result, latencyMs: Math.round(performance.now() - started), at: ctx.clock() });
-    await flush();
+    if (ended.length >= RECORD_EVERY) {
+      record();
+    }
   });
+  record();
+  await recording;
+  if (failure) {
+    throw failure.error;
+  }
   return leased.length;
 }
 
