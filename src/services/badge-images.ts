@@ -63,27 +63,39 @@ function artworkVersion(ctx: ServiceContext, entry: CatalogEntry): string {
 
 export function getBadgeSvg(ctx: ServiceContext, achievementId: string): RenderedFile {
   const entry = entryOrThrow(ctx, achievementId);
-  const svg = renderBadgeSvg(ctx.artwork.badges[entry.level].svg, {
-    name: entry.name,
-    issuerName: ctx.config.issuer.name,
-    caption: entry.image.caption ?? `Badge: ${entry.name}`,
-    label: entry.image.label,
-  });
   return {
-    body: svg,
-    etag: etagOf("badge-svg", artworkVersion(ctx, entry), ctx.config.issuer.name),
+    body: renderBadgeSvgOf(ctx, entry),
+    etag: badgeSvgEtag(ctx, entry),
     contentType: "image/svg+xml",
     filename: `${entry.id}.svg`,
   };
 }
 
-/** The certification's badge as a square PNG: rendered once per artwork version, then served from memory. */
+function renderBadgeSvgOf(ctx: ServiceContext, entry: CatalogEntry): string {
+  return renderBadgeSvg(ctx.artwork.badges[entry.level].svg, {
+    name: entry.name,
+    issuerName: ctx.config.issuer.name,
+    caption: entry.image.caption ?? `Badge: ${entry.name}`,
+    label: entry.image.label,
+  });
+}
+
+/** The badge SVG's ETag: what its content depends on, known without rendering it. */
+function badgeSvgEtag(ctx: ServiceContext, entry: CatalogEntry): string {
+  return etagOf("badge-svg", artworkVersion(ctx, entry), ctx.config.issuer.name);
+}
+
+/**
+ * The certification's badge as a square PNG: rendered once per artwork version, then served from memory (the SVG
+ * is rendered only when the PNG is: every award e-mail carries this image).
+ */
 export async function getBadgePng(ctx: ServiceContext, achievementId: string): Promise<RenderedFile> {
-  const svg = getBadgeSvg(ctx, achievementId);
-  const body = await memo(ctx.state.badgePngs, svg.etag, () =>
-    svgToPng(String(svg.body), { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
+  const entry = entryOrThrow(ctx, achievementId);
+  const etag = badgeSvgEtag(ctx, entry);
+  const body = await memo(ctx.state.badgePngs, etag, () =>
+    svgToPng(renderBadgeSvgOf(ctx, entry), { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
   );
-  return { body, etag: svg.etag, contentType: "image/png", filename: `${achievementId}.png` };
+  return { body, etag, contentType: "image/png", filename: `${achievementId}.png` };
 }
 
 export type ProofForm = "json" | "jwt";
