@@ -4,7 +4,6 @@ import {
   insertAttempt,
   insertMessages,
   leaseDueMessages,
-  type MessageInsert,
   type MessageRow,
   settleMessage,
 } from "../storage/delivery-repo.js";
@@ -15,14 +14,17 @@ import type { ServiceContext } from "./deps.js";
 /**
  * The one delivery loop every built-in channel (e-mail, webhooks) runs on, over the events outbox.
  *
- * 1. Take: in one transaction holding the channel's `claim:<outbox channel>` lock, claim new events from the outbox,
- *    write the messages each owes on this channel (`outbound_messages`, unique per channel, event and target), and
- *    acknowledge the events. The messages exist exactly when the events are acknowledged: nothing is lost between.
- * 2. Deliver: in a short transaction holding `deliver:<channel>`, lease the messages that are due; attempt each outside
- *    any transaction (network); then record the attempt and settle the message (delivered; failed for good; or
- *    pending again at the next time of the retry schedule, failed once the attempts or the horizon are spent).
- *    A worker that dies mid-attempt leaves its messages leased; they are due again when the lease ends, so every
- *    message is attempted at least once more, under the same message id (receivers de-duplicate on it).
+ * Each batch of a channel is one transaction holding its `claim:<outbox channel>` and `deliver:<channel>` locks:
+ * 1. Record the outcomes of the channel's previous batch: the attempt (kept even if the lease ran out) and the
+ *    message settled (delivered; failed for good; or pending again at the next time of the retry schedule, failed
+ *    once the attempts or the horizon are spent), only while that batch's lease still holds it.
+ * 2. Lease the messages that are due (retries), oldest first.
+ * 3. Fill the batch with new events claimed from the outbox: write the messages each owes on this channel
+ *    (`outbound_messages`, unique per channel, event and target), already leased to this worker, and acknowledge the
+ *    events. The messages exist exactly when the events are acknowledged: nothing is lost between.
+ * Then the batch is attempted outside any transaction (network). A worker that dies before its batch is recorded
+ * leaves those messages leased; they are due again when the lease ends, so every message is attempted at least once
+ * more, under the same message id (receivers de-duplicate on it).
  */
 
 /** What one attempt came to: `retry` for a temporary failure, `failed` for a permanent one. */
@@ -84,65 +86,163 @@ export type AnyDeliveryChannel = DeliveryChannel<any>;
 export const TAKE_LIMIT = 200;
 export const LEASE_LIMIT = 100;
 export const ATTEMPT_CONCURRENCY = 8;
-/** How many outcomes one recording transaction holds (the last of a lease may hold fewer). */
-export const RECORD_EVERY = 25;
+
+/** A worker's hold on messages: its token, until when. */
+type Lease = { token: string; until: Date };
+
+function newLease(ctx: ServiceContext, now: Date): Lease {
+  return { token: ctx.newSecret(), until: new Date(now.getTime() + ctx.config.delivery.leaseSeconds * 1000) };
+}
+
+/**
+ * Writes the messages that claimed events owe on a channel. With `hold`, the first `hold.limit` messages to send are
+ * written leased to it (the worker that took them attempts them at once, without leasing them again); the rest are
+ * pending, due now. Returns the messages written now and held (a message already there, of a retaken event, stays as
+ * it is: it is due or done on its own).
+ */
+async function writeMessages(
+  ctx: ServiceContext,
+  tx: Tx,
+  channel: AnyDeliveryChannel,
+  events: EventRow[],
+  now: Date,
+  hold?: Lease & { limit: number },
+): Promise<MessageRow[]> {
+  const rows: MessageRow[] = [];
+  const skipped = new Map<string, string>();
+  const batch = newBatch();
+  let held = 0;
+  for (const event of events) {
+    for (const planned of await channel.plan(tx, event, batch)) {
+      const id = ctx.newId();
+      if (planned.skip) {
+        skipped.set(id, planned.skip);
+      }
+      const holds = hold !== undefined && !planned.skip && held < hold.limit;
+      held += holds ? 1 : 0;
+      rows.push({
+        id,
+        channel: channel.name,
+        eventSeq: event.seq,
+        eventId: event.id,
+        credentialId: event.credentialId,
+        target: planned.target,
+        kind: planned.kind,
+        state: planned.skip ? "skipped" : "pending",
+        attempts: 0,
+        scheduledAt: now,
+        nextAttemptAt: planned.skip ? null : now,
+        finishedAt: planned.skip ? now : null,
+        leaseToken: holds ? (hold?.token ?? null) : null,
+        leaseUntil: holds ? (hold?.until ?? null) : null,
+      });
+    }
+  }
+  const inserted = new Set(await insertMessages(tx, rows));
+  // A message not sent is still recorded, with the reason: nothing is dropped silently.
+  for (const row of rows) {
+    const why = skipped.get(row.id);
+    if (why && inserted.has(row.id)) {
+      await insertAttempt(tx, {
+        messageId: row.id,
+        channel: channel.name,
+        target: row.target,
+        eventId: row.eventId,
+        attemptedAt: now,
+        outcome: "skipped",
+        code: null,
+        answer: why,
+        latencyMs: 0,
+      });
+    }
+  }
+  return rows.filter((row) => row.leaseToken !== null && inserted.has(row.id));
+}
 
 /** Takes the next events from the outbox for a channel and writes the messages they owe. Returns the events taken. */
 export async function takeEvents(ctx: ServiceContext, channel: AnyDeliveryChannel): Promise<number> {
   const now = ctx.clock();
-  const token = ctx.newSecret();
-  const leaseUntil = new Date(now.getTime() + ctx.config.delivery.leaseSeconds * 1000);
+  const claim = newLease(ctx, now);
   return ctx.store.tx(async (tx) => {
     await ctx.store.lock(tx, `claim:${channel.outbox}`);
-    const events = await claimEvents(tx, { channel: channel.outbox, token, now, leaseUntil, limit: TAKE_LIMIT });
+    const events = await claimEvents(tx, {
+      channel: channel.outbox,
+      token: claim.token,
+      now,
+      leaseUntil: claim.until,
+      limit: TAKE_LIMIT,
+    });
     if (events.length === 0) {
       return 0;
     }
-    const rows: MessageInsert[] = [];
-    const skipped = new Map<string, string>();
-    const batch = newBatch();
-    for (const event of events) {
-      for (const planned of await channel.plan(tx, event, batch)) {
-        const id = ctx.newId();
-        if (planned.skip) {
-          skipped.set(id, planned.skip);
-        }
-        rows.push({
-          id,
-          channel: channel.name,
-          eventSeq: event.seq,
-          eventId: event.id,
-          credentialId: event.credentialId,
-          target: planned.target,
-          kind: planned.kind,
-          state: planned.skip ? "skipped" : "pending",
-          attempts: 0,
-          scheduledAt: now,
-          nextAttemptAt: planned.skip ? null : now,
-          finishedAt: planned.skip ? now : null,
-        });
-      }
-    }
-    const inserted = new Set(await insertMessages(tx, rows));
-    // A message not sent is still recorded, with the reason: nothing is dropped silently.
-    for (const row of rows) {
-      const why = skipped.get(row.id);
-      if (why && inserted.has(row.id)) {
-        await insertAttempt(tx, {
-          messageId: row.id,
-          channel: channel.name,
-          target: row.target,
-          eventId: row.eventId,
-          attemptedAt: now,
-          outcome: "skipped",
-          code: null,
-          answer: why,
-          latencyMs: 0,
-        });
-      }
-    }
-    await acknowledgeEvents(tx, { channel: channel.outbox, token, seqs: events.map((e) => e.seq), now });
+    await writeMessages(ctx, tx, channel, events, now);
+    await acknowledgeEvents(tx, { channel: channel.outbox, token: claim.token, seqs: events.map((e) => e.seq), now });
     return events.length;
+  });
+}
+
+/** A message held by this worker, ready to attempt: what `prepare` made of it, the event it carries. */
+type Held = { message: MessageRow; prepared: unknown; event: EventRow | undefined; token: string };
+
+/** An attempt that ended, waiting to be recorded. */
+type Ended = { message: MessageRow; token: string; result: AttemptResult; latencyMs: number; at: Date };
+
+/**
+ * One batch's transaction: records the outcomes of the channel's previous batch (`ended`), leases the messages that
+ * are due (retries first: they are older), and fills the rest of the batch with new events from the outbox, whose
+ * messages are written already leased. One transaction per batch, where record, take and lease took six.
+ */
+async function nextBatch(
+  ctx: ServiceContext,
+  channel: AnyDeliveryChannel,
+  ended: Ended[],
+): Promise<{ taken: number; held: Held[] }> {
+  const now = ctx.clock();
+  const lease = newLease(ctx, now);
+  return ctx.store.tx(async (tx) => {
+    await ctx.store.lock(tx, `claim:${channel.outbox}`);
+    await ctx.store.lock(tx, `deliver:${channel.name}`);
+    await recordAttempts(ctx, tx, channel, ended);
+    const due = await leaseDueMessages(tx, {
+      channel: channel.name,
+      now,
+      token: lease.token,
+      leaseUntil: lease.until,
+      limit: LEASE_LIMIT,
+    });
+    // The events the due messages carry, in one read (not one per attempt).
+    const events = await findEventsBySeq(
+      tx,
+      due.map((m) => m.eventSeq),
+    );
+    let taken = 0;
+    const messages = [...due];
+    if (due.length < LEASE_LIMIT) {
+      const claimed = await claimEvents(tx, {
+        channel: channel.outbox,
+        token: lease.token,
+        now,
+        leaseUntil: lease.until,
+        limit: LEASE_LIMIT - due.length,
+      });
+      if (claimed.length > 0) {
+        const hold = { ...lease, limit: LEASE_LIMIT - due.length };
+        messages.push(...(await writeMessages(ctx, tx, channel, claimed, now, hold)));
+        const seqs = claimed.map((e) => e.seq);
+        await acknowledgeEvents(tx, { channel: channel.outbox, token: lease.token, seqs, now });
+        for (const event of claimed) {
+          events.set(event.seq, event);
+        }
+        taken = claimed.length;
+      }
+    }
+    const batch = newBatch();
+    const held: Held[] = [];
+    for (const message of messages) {
+      const prepared = channel.prepare ? await channel.prepare(tx, message, batch) : undefined;
+      held.push({ message, prepared, event: events.get(message.eventSeq), token: lease.token });
+    }
+    return { taken, held };
   });
 }
 
@@ -162,44 +262,10 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : "unknown error";
 }
 
-/** Leases the channel's due messages and attempts each once. Returns how many were attempted. */
-export async function deliverDue(ctx: ServiceContext, channel: AnyDeliveryChannel): Promise<number> {
-  const now = ctx.clock();
-  const token = ctx.newSecret();
-  const leaseUntil = new Date(now.getTime() + ctx.config.delivery.leaseSeconds * 1000);
-  const leased = await ctx.store.tx(async (tx) => {
-    await ctx.store.lock(tx, `deliver:${channel.name}`);
-    const messages = await leaseDueMessages(tx, { channel: channel.name, now, token, leaseUntil, limit: LEASE_LIMIT });
-    // The events the messages carry, in one read (not one per attempt).
-    const events = await findEventsBySeq(
-      tx,
-      messages.map((m) => m.eventSeq),
-    );
-    const batch = newBatch();
-    const out: Array<{ message: MessageRow; prepared: unknown; event: EventRow | undefined }> = [];
-    for (const message of messages) {
-      const prepared = channel.prepare ? await channel.prepare(tx, message, batch) : undefined;
-      out.push({ message, prepared, event: events.get(message.eventSeq) });
-    }
-    return out;
-  });
-  // Outcomes are recorded in batches of RECORD_EVERY, in the background while the next attempts run, and the rest at
-  // the end (a transaction per outcome cost more than the attempt itself). A process killed before a batch is
-  // committed leaves those messages leased: they are attempted again, under the same id, when the lease ends.
+/** Attempts each held message once, `ATTEMPT_CONCURRENCY` at a time; returns the outcomes (not yet recorded). */
+async function attemptAll(ctx: ServiceContext, channel: AnyDeliveryChannel, held: Held[]): Promise<Ended[]> {
   const ended: Ended[] = [];
-  let recording: Promise<void> = Promise.resolve();
-  let failure: { error: unknown } | undefined;
-  const record = () => {
-    const batch = ended.splice(0);
-    if (batch.length > 0) {
-      recording = recording
-        .then(() => (failure ? undefined : recordAttempts(ctx, channel, token, batch)))
-        .catch((error: unknown) => {
-          failure ??= { error };
-        });
-    }
-  };
-  await eachLimited(leased, ATTEMPT_CONCURRENCY, async ({ message, prepared, event }) => {
+  await eachLimited(held, ATTEMPT_CONCURRENCY, async ({ message, prepared, event, token }) => {
     const started = performance.now();
     let result: AttemptResult;
     try {
@@ -207,31 +273,15 @@ export async function deliverDue(ctx: ServiceContext, channel: AnyDeliveryChanne
     } catch (error) {
       result = { outcome: "retry", code: null, answer: describeError(error) };
     }
-    ended.push({ message, result, latencyMs: Math.round(performance.now() - started), at: ctx.clock() });
-    if (ended.length >= RECORD_EVERY) {
-      record();
-    }
+    ended.push({ message, token, result, latencyMs: Math.round(performance.now() - started), at: ctx.clock() });
   });
-  record();
-  await recording;
-  if (failure) {
-    throw failure.error;
-  }
-  return leased.length;
+  return ended;
 }
 
-/** An attempt that ended, waiting to be recorded. */
-type Ended = { message: MessageRow; result: AttemptResult; latencyMs: number; at: Date };
-
-/** Records attempts and settles their messages (each only while this lease still holds it), in one transaction. */
-async function recordAttempts(
-  ctx: ServiceContext,
-  channel: AnyDeliveryChannel,
-  token: string,
-  batch: Ended[],
-): Promise<void> {
+/** Records attempts and settles their messages (each only while its lease still holds it), in the caller's transaction. */
+async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryChannel, ended: Ended[]): Promise<void> {
   const { maxAttempts, retryHorizonHours } = ctx.config.delivery;
-  const settled = batch.map(({ message, result, latencyMs, at }) => {
+  for (const { message, token, result, latencyMs, at } of ended) {
     const attempts = message.attempts + 1;
     let next: Date | undefined;
     if (result.outcome === "retry" && attempts < maxAttempts) {
@@ -244,41 +294,40 @@ async function recordAttempts(
     }
     const gaveUp = result.outcome === "retry" && !next;
     const state: MessageRow["state"] = result.outcome === "delivered" ? "delivered" : next ? "pending" : "failed";
-    return { message, result, latencyMs, at, attempts, next, gaveUp, state };
-  });
-  await ctx.store.tx(async (tx) => {
-    for (const { message, result, latencyMs, at, attempts, next, gaveUp, state } of settled) {
-      // The attempt happened: it is kept even when this worker's lease ran out meanwhile.
-      await insertAttempt(tx, {
-        messageId: message.id,
-        channel: channel.name,
-        target: message.target,
-        eventId: message.eventId,
-        attemptedAt: at,
-        outcome: gaveUp ? "failed" : result.outcome,
-        code: result.code,
-        answer: gaveUp ? `${result.answer} (given up after ${attempts} attempts)` : result.answer,
-        latencyMs,
-      });
-      await settleMessage(tx, {
-        id: message.id,
-        token,
-        state,
-        nextAttemptAt: next ?? null,
-        attempts,
-        finishedAt: state === "pending" ? null : at,
-      });
-      await channel.settled?.(tx, message, result, at, state);
-    }
-  });
+    // The attempt happened: it is kept even when this worker's lease ran out meanwhile.
+    await insertAttempt(tx, {
+      messageId: message.id,
+      channel: channel.name,
+      target: message.target,
+      eventId: message.eventId,
+      attemptedAt: at,
+      outcome: gaveUp ? "failed" : result.outcome,
+      code: result.code,
+      answer: gaveUp ? `${result.answer} (given up after ${attempts} attempts)` : result.answer,
+      latencyMs,
+    });
+    await settleMessage(tx, {
+      id: message.id,
+      token,
+      state,
+      nextAttemptAt: next ?? null,
+      attempts,
+      finishedAt: state === "pending" ? null : at,
+    });
+    await channel.settled?.(tx, message, result, at, state);
+  }
 }
 
 export type DeliveryRound = { taken: number; attempted: number };
 
 /**
- * One round of periodic delivery: passes over the channels in turn (each takes new events and attempts what is due,
- * one batch), until a pass finds nothing to do anywhere, or after `maxPasses` (the next round goes on). Taking turns
- * keeps a busy channel from holding the others back.
+ * One round of periodic delivery: passes over the channels in turn (each one batch: record the outcomes of its
+ * previous batch, lease what is due, take new events, attempt them all), until a pass finds nothing to do anywhere,
+ * or after `maxPasses` (the next round goes on). Taking turns keeps a busy channel from holding the others back.
+ *
+ * A batch's outcomes are recorded in the channel's next batch transaction (or at the end of the round): a process
+ * killed before that leaves the batch's messages leased, and they are attempted again, under the same id, when the
+ * lease ends. At most one batch per channel is ever attempted and not yet recorded.
  */
 export async function runDelivery(
   ctx: ServiceContext,
@@ -286,17 +335,27 @@ export async function runDelivery(
   maxPasses = 20,
 ): Promise<DeliveryRound> {
   const total: DeliveryRound = { taken: 0, attempted: 0 };
-  for (let pass = 0; pass < maxPasses; pass++) {
-    let busy = false;
-    for (const channel of channels) {
-      const taken = await takeEvents(ctx, channel);
-      const attempted = await deliverDue(ctx, channel);
-      total.taken += taken;
-      total.attempted += attempted;
-      busy ||= taken > 0 || attempted > 0;
+  const unrecorded = new Map<AnyDeliveryChannel, Ended[]>();
+  try {
+    for (let pass = 0; pass < maxPasses; pass++) {
+      let busy = false;
+      for (const channel of channels) {
+        const { taken, held } = await nextBatch(ctx, channel, unrecorded.get(channel) ?? []);
+        unrecorded.delete(channel);
+        unrecorded.set(channel, await attemptAll(ctx, channel, held));
+        total.taken += taken;
+        total.attempted += held.length;
+        busy ||= taken > 0 || held.length > 0;
+      }
+      if (!busy) {
+        break;
+      }
     }
-    if (!busy) {
-      break;
+  } finally {
+    for (const [channel, ended] of unrecorded) {
+      if (ended.length > 0) {
+        await ctx.store.tx((tx) => recordAttempts(ctx, tx, channel, ended));
+      }
     }
   }
   return total;
