@@ -80,9 +80,21 @@ function renderBadgeSvgOf(ctx: ServiceContext, entry: CatalogEntry): string {
   });
 }
 
-/** The badge SVG's ETag: what its content depends on, known without rendering it. */
+/** Badge ETags by what they hash (a handful: one per certification and artwork version). */
+const badgeEtags = new Map<string, string>();
+
+/** The badge SVG's ETag: what its content depends on, known without rendering it (nor hashing it again). */
 function badgeSvgEtag(ctx: ServiceContext, entry: CatalogEntry): string {
-  return etagOf("badge-svg", artworkVersion(ctx, entry), ctx.config.issuer.name);
+  const key = `${artworkVersion(ctx, entry)}\u0000${ctx.config.issuer.name}`;
+  let etag = badgeEtags.get(key);
+  if (etag === undefined) {
+    etag = etagOf("badge-svg", artworkVersion(ctx, entry), ctx.config.issuer.name);
+    if (badgeEtags.size >= 10_000) {
+      badgeEtags.clear();
+    }
+    badgeEtags.set(key, etag);
+  }
+  return etag;
 }
 
 /**
