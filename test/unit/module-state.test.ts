@@ -13,6 +13,7 @@ const ALLOWED: Record<string, string> = {
     "the cryptosuite's expansion templates and key imports, keyed by immutable input, bounded",
   "src/http/pages/markdown.ts: cache": "rendered Markdown by text, bounded",
   "src/baking/share-card.ts: measure": "font metrics, loaded on first use, read-only",
+  "src/services/badge-images.ts: badgeEtags": "badge ETags by the inputs they hash, bounded",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */
