@@ -8,7 +8,10 @@ describe("the webhook signature", () => {
 
   it.each([
     ["msg_1", "{}"],
-    ["6f1c2d3e-0000-4000-8000-000000000001", JSON.stringify({ type: "credential.issued", data: { name: "Zoë Ångström ✓" } })],
+    [
+      "6f1c2d3e-0000-4000-8000-000000000001",
+      JSON.stringify({ type: "credential.issued", data: { name: "Zoë Ångström ✓" } }),
+    ],
     ["x", ""],
   ])("is the header the reference library makes (id %s)", (id, body) => {
     expect(signWebhook(webhookKey(secret), id, at, body)).toBe(new Webhook(secret).sign(id, at, body));
