@@ -79,7 +79,9 @@ async function inParallel(count: number, inFlight: number, op: (i: number) => Pr
  * same run and to the same servers, the raw rate of the libraries alone:
  * - e-mail: nodemailer's SMTP pool (as many connections as Laurel's) sending the same composed message (the badge
  *   inline), `inFlight` at once;
- * - webhooks: a standardwebhooks-signed POST of the same body over a keep-alive agent, `inFlight` at once.
+ * - webhooks: a POST of the same body signed with standardwebhooks, `inFlight` at once, two ways: over node:http with
+ *   a keep-alive agent (the client Laurel itself uses: the strict baseline), and with fetch (undici), the usual way
+ *   to write it in Node. Laurel signs the same header with node:crypto (test/unit/webhook-signature.test.ts).
  * Variants run in alternating blocks (each block's order rotates) so they share the machine's load; block medians.
  */
 export async function benchDeliveryThroughput(options: { perBlock: number; blocks: number; inFlight: number }) {
@@ -209,18 +211,39 @@ export async function benchDeliveryThroughput(options: { perBlock: number; block
       req.end(body);
     });
 
+  const rawFetch = async (i: number) => {
+    const id = `raw-${i}`;
+    const timestamp = new Date();
+    const res = await fetch(receiver.url, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": id,
+        "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
+        "webhook-signature": signer.sign(id, timestamp, body),
+      },
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) {
+      throw new Error(`HTTP ${res.status}`);
+    }
+  };
+
   let n = 0;
   const variants: Record<string, () => Promise<number>> = {
     "e-mail: Laurel's delivery loop": () => throughLoop(email, "email"),
     "e-mail: raw nodemailer pool": () => inParallel(options.perBlock, options.inFlight, () => rawMail(n++)),
     "webhook: Laurel's delivery loop": () => throughLoop(webhook, "webhook"),
     "webhook: raw signed POST": () => inParallel(options.perBlock, options.inFlight, () => rawPost(n++)),
+    "webhook: raw signed fetch": () => inParallel(options.perBlock, options.inFlight, () => rawFetch(n++)),
   };
   const names = Object.keys(variants);
   const rates: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   // Warm-up of the raw sides (connections opened, JIT).
   await inParallel(50, options.inFlight, () => rawMail(n++));
   await inParallel(50, options.inFlight, () => rawPost(n++));
+  await inParallel(50, options.inFlight, () => rawFetch(n++));
   for (let block = 0; block < options.blocks; block++) {
     await appendAwards(options.perBlock);
     for (let k = 0; k < names.length; k++) {
@@ -244,7 +267,11 @@ export async function benchDeliveryThroughput(options: { perBlock: number; block
     `  e-mail  Laurel / raw nodemailer:   ${ratio("e-mail: Laurel's delivery loop", "e-mail: raw nodemailer pool")}`,
   );
   console.log(
-    `  webhook Laurel / raw signed POST:  ${ratio("webhook: Laurel's delivery loop", "webhook: raw signed POST")}`,
+    `  webhook Laurel / raw signed POST:  ${ratio("webhook: Laurel's delivery loop", "webhook: raw signed POST")}` +
+      " (node:http, keep-alive)",
+  );
+  console.log(
+    `  webhook Laurel / raw signed fetch: ${ratio("webhook: Laurel's delivery loop", "webhook: raw signed fetch")}`,
   );
   console.log(`  (SMTP server accepted ${sink.accepted()} messages, receiver ${receiver.received()} posts in all)`);
   await cleanup();

@@ -63,27 +63,51 @@ function artworkVersion(ctx: ServiceContext, entry: CatalogEntry): string {
 
 export function getBadgeSvg(ctx: ServiceContext, achievementId: string): RenderedFile {
   const entry = entryOrThrow(ctx, achievementId);
-  const svg = renderBadgeSvg(ctx.artwork.badges[entry.level].svg, {
-    name: entry.name,
-    issuerName: ctx.config.issuer.name,
-    caption: entry.image.caption ?? `Badge: ${entry.name}`,
-    label: entry.image.label,
-  });
   return {
-    body: svg,
-    etag: etagOf("badge-svg", artworkVersion(ctx, entry), ctx.config.issuer.name),
+    body: renderBadgeSvgOf(ctx, entry),
+    etag: badgeSvgEtag(ctx, entry),
     contentType: "image/svg+xml",
     filename: `${entry.id}.svg`,
   };
 }
 
-/** The certification's badge as a square PNG: rendered once per artwork version, then served from memory. */
+function renderBadgeSvgOf(ctx: ServiceContext, entry: CatalogEntry): string {
+  return renderBadgeSvg(ctx.artwork.badges[entry.level].svg, {
+    name: entry.name,
+    issuerName: ctx.config.issuer.name,
+    caption: entry.image.caption ?? `Badge: ${entry.name}`,
+    label: entry.image.label,
+  });
+}
+
+/** Badge ETags by what they hash (a handful: one per certification and artwork version). */
+const badgeEtags = new Map<string, string>();
+
+/** The badge SVG's ETag: what its content depends on, known without rendering it (nor hashing it again). */
+function badgeSvgEtag(ctx: ServiceContext, entry: CatalogEntry): string {
+  const key = `${artworkVersion(ctx, entry)}\u0000${ctx.config.issuer.name}`;
+  let etag = badgeEtags.get(key);
+  if (etag === undefined) {
+    etag = etagOf("badge-svg", artworkVersion(ctx, entry), ctx.config.issuer.name);
+    if (badgeEtags.size >= 10_000) {
+      badgeEtags.clear();
+    }
+    badgeEtags.set(key, etag);
+  }
+  return etag;
+}
+
+/**
+ * The certification's badge as a square PNG: rendered once per artwork version, then served from memory (the SVG
+ * is rendered only when the PNG is: every award e-mail carries this image).
+ */
 export async function getBadgePng(ctx: ServiceContext, achievementId: string): Promise<RenderedFile> {
-  const svg = getBadgeSvg(ctx, achievementId);
-  const body = await memo(ctx.state.badgePngs, svg.etag, () =>
-    svgToPng(String(svg.body), { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
+  const entry = entryOrThrow(ctx, achievementId);
+  const etag = badgeSvgEtag(ctx, entry);
+  const body = await memo(ctx.state.badgePngs, etag, () =>
+    svgToPng(renderBadgeSvgOf(ctx, entry), { width: BADGE_PNG_SIZE, height: BADGE_PNG_SIZE }),
   );
-  return { body, etag: svg.etag, contentType: "image/png", filename: `${achievementId}.png` };
+  return { body, etag, contentType: "image/png", filename: `${achievementId}.png` };
 }
 
 export type ProofForm = "json" | "jwt";

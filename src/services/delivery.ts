@@ -4,25 +4,27 @@ import {
   insertAttempt,
   insertMessages,
   leaseDueMessages,
-  type MessageInsert,
   type MessageRow,
   settleMessage,
 } from "../storage/delivery-repo.js";
-import { acknowledgeEvents, claimEvents, type EventRow } from "../storage/events-repo.js";
+import { acknowledgeEvents, claimEvents, type EventRow, findEventsBySeq } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
 /**
  * The one delivery loop every built-in channel (e-mail, webhooks) runs on, over the events outbox.
  *
- * 1. Take: in one transaction holding the channel's `claim:<outbox channel>` lock, claim new events from the outbox,
- *    write the messages each owes on this channel (`outbound_messages`, unique per channel, event and target), and
- *    acknowledge the events. The messages exist exactly when the events are acknowledged: nothing is lost between.
- * 2. Deliver: in a short transaction holding `deliver:<channel>`, lease the messages that are due; attempt each outside
- *    any transaction (network); then record the attempt and settle the message (delivered; failed for good; or
- *    pending again at the next time of the retry schedule, failed once the attempts or the horizon are spent).
- *    A worker that dies mid-attempt leaves its messages leased; they are due again when the lease ends, so every
- *    message is attempted at least once more, under the same message id (receivers de-duplicate on it).
+ * Each batch of a channel is one transaction holding its `claim:<outbox channel>` and `deliver:<channel>` locks:
+ * 1. Record the outcomes of the channel's previous batch: the attempt (kept even if the lease ran out) and the
+ *    message settled (delivered; failed for good; or pending again at the next time of the retry schedule, failed
+ *    once the attempts or the horizon are spent), only while that batch's lease still holds it.
+ * 2. Lease the messages that are due (retries), oldest first.
+ * 3. Fill the batch with new events claimed from the outbox: write the messages each owes on this channel
+ *    (`outbound_messages`, unique per channel, event and target), already leased to this worker, and acknowledge the
+ *    events. The messages exist exactly when the events are acknowledged: nothing is lost between.
+ * Then the batch is attempted outside any transaction (network). A worker that dies before its batch is recorded
+ * leaves those messages leased; they are due again when the lease ends, so every message is attempted at least once
+ * more, under the same message id (receivers de-duplicate on it).
  */
 
 /** What one attempt came to: `retry` for a temporary failure, `failed` for a permanent one. */
@@ -37,16 +39,39 @@ export type AttemptResult = {
 /** A message an event owes: to whom (address, endpoint id), of which kind; `skip` says why it is not sent. */
 export type PlannedMessage = { target: string; kind: string; skip?: string };
 
+/**
+ * What the messages of one take (or one lease) share: `once(key, load)` loads a value at its first use in the batch
+ * and gives the same value to every later use (the enabled webhook endpoints, read once per batch, not per message).
+ */
+export type Batch = { once<T>(key: string, load: () => Promise<T>): Promise<T> };
+
+function newBatch(): Batch {
+  const values = new Map<string, Promise<unknown>>();
+  return {
+    once<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let value = values.get(key) as Promise<T> | undefined;
+      if (value === undefined) {
+        value = load();
+        values.set(key, value);
+      }
+      return value;
+    },
+  };
+}
+
 export type DeliveryChannel<Prepared = undefined> = {
   name: DeliveryChannelName;
   /** The events outbox channel it claims under (its claims and acknowledgements are kept apart from others'). */
   outbox: string;
   /** The messages an event owes on this channel (database reads only: it runs in the take transaction). */
-  plan: (tx: Tx, event: EventRow) => Promise<PlannedMessage[]>;
+  plan: (tx: Tx, event: EventRow, batch: Batch) => Promise<PlannedMessage[]>;
   /** Database work for a leased message before it is attempted (in the lease transaction), e.g. storing a token. */
-  prepare?: (tx: Tx, message: MessageRow) => Promise<Prepared>;
-  /** Attempts a message (outside any transaction). Throwing counts as a temporary failure. */
-  attempt: (message: MessageRow, prepared: Prepared) => Promise<AttemptResult>;
+  prepare?: (tx: Tx, message: MessageRow, batch: Batch) => Promise<Prepared>;
+  /**
+   * Attempts a message (outside any transaction), given the event it carries (read with the lease; undefined when
+   * the event is gone). Throwing counts as a temporary failure.
+   */
+  attempt: (message: MessageRow, prepared: Prepared, event: EventRow | undefined) => Promise<AttemptResult>;
   /**
    * Database work after an attempt was recorded (same transaction), e.g. an endpoint's failure streak; `state` is
    * what became of the message (`failed` after a `retry` result: given up).
@@ -62,61 +87,162 @@ export const TAKE_LIMIT = 200;
 export const LEASE_LIMIT = 100;
 export const ATTEMPT_CONCURRENCY = 8;
 
+/** A worker's hold on messages: its token, until when. */
+type Lease = { token: string; until: Date };
+
+function newLease(ctx: ServiceContext, now: Date): Lease {
+  return { token: ctx.newSecret(), until: new Date(now.getTime() + ctx.config.delivery.leaseSeconds * 1000) };
+}
+
+/**
+ * Writes the messages that claimed events owe on a channel. With `hold`, the first `hold.limit` messages to send are
+ * written leased to it (the worker that took them attempts them at once, without leasing them again); the rest are
+ * pending, due now. Returns the messages written now and held (a message already there, of a retaken event, stays as
+ * it is: it is due or done on its own).
+ */
+async function writeMessages(
+  ctx: ServiceContext,
+  tx: Tx,
+  channel: AnyDeliveryChannel,
+  events: EventRow[],
+  now: Date,
+  hold?: Lease & { limit: number },
+): Promise<MessageRow[]> {
+  const rows: MessageRow[] = [];
+  const skipped = new Map<string, string>();
+  const batch = newBatch();
+  let held = 0;
+  for (const event of events) {
+    for (const planned of await channel.plan(tx, event, batch)) {
+      const id = ctx.newId();
+      if (planned.skip) {
+        skipped.set(id, planned.skip);
+      }
+      const holds = hold !== undefined && !planned.skip && held < hold.limit;
+      held += holds ? 1 : 0;
+      rows.push({
+        id,
+        channel: channel.name,
+        eventSeq: event.seq,
+        eventId: event.id,
+        credentialId: event.credentialId,
+        target: planned.target,
+        kind: planned.kind,
+        state: planned.skip ? "skipped" : "pending",
+        attempts: 0,
+        scheduledAt: now,
+        nextAttemptAt: planned.skip ? null : now,
+        finishedAt: planned.skip ? now : null,
+        leaseToken: holds ? (hold?.token ?? null) : null,
+        leaseUntil: holds ? (hold?.until ?? null) : null,
+      });
+    }
+  }
+  const inserted = new Set(await insertMessages(tx, rows));
+  // A message not sent is still recorded, with the reason: nothing is dropped silently.
+  for (const row of rows) {
+    const why = skipped.get(row.id);
+    if (why && inserted.has(row.id)) {
+      await insertAttempt(tx, {
+        messageId: row.id,
+        channel: channel.name,
+        target: row.target,
+        eventId: row.eventId,
+        attemptedAt: now,
+        outcome: "skipped",
+        code: null,
+        answer: why,
+        latencyMs: 0,
+      });
+    }
+  }
+  return rows.filter((row) => row.leaseToken !== null && inserted.has(row.id));
+}
+
 /** Takes the next events from the outbox for a channel and writes the messages they owe. Returns the events taken. */
 export async function takeEvents(ctx: ServiceContext, channel: AnyDeliveryChannel): Promise<number> {
   const now = ctx.clock();
-  const token = ctx.newSecret();
-  const leaseUntil = new Date(now.getTime() + ctx.config.delivery.leaseSeconds * 1000);
+  const claim = newLease(ctx, now);
   return ctx.store.tx(async (tx) => {
     await ctx.store.lock(tx, `claim:${channel.outbox}`);
-    const events = await claimEvents(tx, { channel: channel.outbox, token, now, leaseUntil, limit: TAKE_LIMIT });
+    const events = await claimEvents(tx, {
+      channel: channel.outbox,
+      token: claim.token,
+      now,
+      leaseUntil: claim.until,
+      limit: TAKE_LIMIT,
+    });
     if (events.length === 0) {
       return 0;
     }
-    const rows: MessageInsert[] = [];
-    const skipped = new Map<string, string>();
-    for (const event of events) {
-      for (const planned of await channel.plan(tx, event)) {
-        const id = ctx.newId();
-        if (planned.skip) {
-          skipped.set(id, planned.skip);
-        }
-        rows.push({
-          id,
-          channel: channel.name,
-          eventSeq: event.seq,
-          eventId: event.id,
-          credentialId: event.credentialId,
-          target: planned.target,
-          kind: planned.kind,
-          state: planned.skip ? "skipped" : "pending",
-          attempts: 0,
-          scheduledAt: now,
-          nextAttemptAt: planned.skip ? null : now,
-          finishedAt: planned.skip ? now : null,
-        });
-      }
-    }
-    const inserted = new Set(await insertMessages(tx, rows));
-    // A message not sent is still recorded, with the reason: nothing is dropped silently.
-    for (const row of rows) {
-      const why = skipped.get(row.id);
-      if (why && inserted.has(row.id)) {
-        await insertAttempt(tx, {
-          messageId: row.id,
-          channel: channel.name,
-          target: row.target,
-          eventId: row.eventId,
-          attemptedAt: now,
-          outcome: "skipped",
-          code: null,
-          answer: why,
-          latencyMs: 0,
-        });
-      }
-    }
-    await acknowledgeEvents(tx, { channel: channel.outbox, token, seqs: events.map((e) => e.seq), now });
+    await writeMessages(ctx, tx, channel, events, now);
+    await acknowledgeEvents(tx, { channel: channel.outbox, token: claim.token, seqs: events.map((e) => e.seq), now });
     return events.length;
+  });
+}
+
+/** A message held by this worker, ready to attempt: what `prepare` made of it, the event it carries. */
+type Held = { message: MessageRow; prepared: unknown; event: EventRow | undefined; token: string };
+
+/** An attempt that ended, waiting to be recorded. */
+type Ended = { message: MessageRow; token: string; result: AttemptResult; latencyMs: number; at: Date };
+
+/**
+ * One batch's transaction: records the outcomes of the channel's previous batch (`ended`), leases the messages that
+ * are due (retries first: they are older), and fills the rest of the batch with new events from the outbox, whose
+ * messages are written already leased. One transaction per batch, where record, take and lease took six.
+ */
+async function nextBatch(
+  ctx: ServiceContext,
+  channel: AnyDeliveryChannel,
+  ended: Ended[],
+): Promise<{ taken: number; held: Held[] }> {
+  const now = ctx.clock();
+  const lease = newLease(ctx, now);
+  return ctx.store.tx(async (tx) => {
+    await ctx.store.lock(tx, `claim:${channel.outbox}`);
+    await ctx.store.lock(tx, `deliver:${channel.name}`);
+    await recordAttempts(ctx, tx, channel, ended);
+    const due = await leaseDueMessages(tx, {
+      channel: channel.name,
+      now,
+      token: lease.token,
+      leaseUntil: lease.until,
+      limit: LEASE_LIMIT,
+    });
+    // The events the due messages carry, in one read (not one per attempt).
+    const events = await findEventsBySeq(
+      tx,
+      due.map((m) => m.eventSeq),
+    );
+    let taken = 0;
+    const messages = [...due];
+    if (due.length < LEASE_LIMIT) {
+      const claimed = await claimEvents(tx, {
+        channel: channel.outbox,
+        token: lease.token,
+        now,
+        leaseUntil: lease.until,
+        limit: LEASE_LIMIT - due.length,
+      });
+      if (claimed.length > 0) {
+        const hold = { ...lease, limit: LEASE_LIMIT - due.length };
+        messages.push(...(await writeMessages(ctx, tx, channel, claimed, now, hold)));
+        const seqs = claimed.map((e) => e.seq);
+        await acknowledgeEvents(tx, { channel: channel.outbox, token: lease.token, seqs, now });
+        for (const event of claimed) {
+          events.set(event.seq, event);
+        }
+        taken = claimed.length;
+      }
+    }
+    const batch = newBatch();
+    const held: Held[] = [];
+    for (const message of messages) {
+      const prepared = channel.prepare ? await channel.prepare(tx, message, batch) : undefined;
+      held.push({ message, prepared, event: events.get(message.eventSeq), token: lease.token });
+    }
+    return { taken, held };
   });
 }
 
@@ -136,64 +262,26 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : "unknown error";
 }
 
-/** Leases the channel's due messages and attempts each once. Returns how many were attempted. */
-export async function deliverDue(ctx: ServiceContext, channel: AnyDeliveryChannel): Promise<number> {
-  const now = ctx.clock();
-  const token = ctx.newSecret();
-  const leaseUntil = new Date(now.getTime() + ctx.config.delivery.leaseSeconds * 1000);
-  const leased = await ctx.store.tx(async (tx) => {
-    await ctx.store.lock(tx, `deliver:${channel.name}`);
-    const messages = await leaseDueMessages(tx, { channel: channel.name, now, token, leaseUntil, limit: LEASE_LIMIT });
-    const out: Array<{ message: MessageRow; prepared: unknown }> = [];
-    for (const message of messages) {
-      out.push({ message, prepared: channel.prepare ? await channel.prepare(tx, message) : undefined });
-    }
-    return out;
-  });
-  // Group commit: an attempt's outcome is recorded in the next transaction that starts after it ends, with every
-  // other outcome that ended meanwhile (one transaction for several attempts, not one each). A worker goes on only
-  // once its own outcome is committed, so a crash loses at most attempts whose messages are still leased: they are
-  // attempted again, under the same id, when the lease ends.
+/** Attempts each held message once, `ATTEMPT_CONCURRENCY` at a time; returns the outcomes (not yet recorded). */
+async function attemptAll(ctx: ServiceContext, channel: AnyDeliveryChannel, held: Held[]): Promise<Ended[]> {
   const ended: Ended[] = [];
-  let flushing: Promise<void> | undefined;
-  const flush = (): Promise<void> => {
-    flushing ??= (async () => {
-      try {
-        while (ended.length > 0) {
-          await recordAttempts(ctx, channel, token, ended.splice(0));
-        }
-      } finally {
-        flushing = undefined;
-      }
-    })();
-    return flushing;
-  };
-  await eachLimited(leased, ATTEMPT_CONCURRENCY, async ({ message, prepared }) => {
+  await eachLimited(held, ATTEMPT_CONCURRENCY, async ({ message, prepared, event, token }) => {
     const started = performance.now();
     let result: AttemptResult;
     try {
-      result = await channel.attempt(message, prepared);
+      result = await channel.attempt(message, prepared, event);
     } catch (error) {
       result = { outcome: "retry", code: null, answer: describeError(error) };
     }
-    ended.push({ message, result, latencyMs: Math.round(performance.now() - started), at: ctx.clock() });
-    await flush();
+    ended.push({ message, token, result, latencyMs: Math.round(performance.now() - started), at: ctx.clock() });
   });
-  return leased.length;
+  return ended;
 }
 
-/** An attempt that ended, waiting to be recorded. */
-type Ended = { message: MessageRow; result: AttemptResult; latencyMs: number; at: Date };
-
-/** Records attempts and settles their messages (each only while this lease still holds it), in one transaction. */
-async function recordAttempts(
-  ctx: ServiceContext,
-  channel: AnyDeliveryChannel,
-  token: string,
-  batch: Ended[],
-): Promise<void> {
+/** Records attempts and settles their messages (each only while its lease still holds it), in the caller's transaction. */
+async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryChannel, ended: Ended[]): Promise<void> {
   const { maxAttempts, retryHorizonHours } = ctx.config.delivery;
-  const settled = batch.map(({ message, result, latencyMs, at }) => {
+  for (const { message, token, result, latencyMs, at } of ended) {
     const attempts = message.attempts + 1;
     let next: Date | undefined;
     if (result.outcome === "retry" && attempts < maxAttempts) {
@@ -206,41 +294,40 @@ async function recordAttempts(
     }
     const gaveUp = result.outcome === "retry" && !next;
     const state: MessageRow["state"] = result.outcome === "delivered" ? "delivered" : next ? "pending" : "failed";
-    return { message, result, latencyMs, at, attempts, next, gaveUp, state };
-  });
-  await ctx.store.tx(async (tx) => {
-    for (const { message, result, latencyMs, at, attempts, next, gaveUp, state } of settled) {
-      // The attempt happened: it is kept even when this worker's lease ran out meanwhile.
-      await insertAttempt(tx, {
-        messageId: message.id,
-        channel: channel.name,
-        target: message.target,
-        eventId: message.eventId,
-        attemptedAt: at,
-        outcome: gaveUp ? "failed" : result.outcome,
-        code: result.code,
-        answer: gaveUp ? `${result.answer} (given up after ${attempts} attempts)` : result.answer,
-        latencyMs,
-      });
-      await settleMessage(tx, {
-        id: message.id,
-        token,
-        state,
-        nextAttemptAt: next ?? null,
-        attempts,
-        finishedAt: state === "pending" ? null : at,
-      });
-      await channel.settled?.(tx, message, result, at, state);
-    }
-  });
+    // The attempt happened: it is kept even when this worker's lease ran out meanwhile.
+    await insertAttempt(tx, {
+      messageId: message.id,
+      channel: channel.name,
+      target: message.target,
+      eventId: message.eventId,
+      attemptedAt: at,
+      outcome: gaveUp ? "failed" : result.outcome,
+      code: result.code,
+      answer: gaveUp ? `${result.answer} (given up after ${attempts} attempts)` : result.answer,
+      latencyMs,
+    });
+    await settleMessage(tx, {
+      id: message.id,
+      token,
+      state,
+      nextAttemptAt: next ?? null,
+      attempts,
+      finishedAt: state === "pending" ? null : at,
+    });
+    await channel.settled?.(tx, message, result, at, state);
+  }
 }
 
 export type DeliveryRound = { taken: number; attempted: number };
 
 /**
- * One round of periodic delivery: passes over the channels in turn (each takes new events and attempts what is due,
- * one batch), until a pass finds nothing to do anywhere, or after `maxPasses` (the next round goes on). Taking turns
- * keeps a busy channel from holding the others back.
+ * One round of periodic delivery: passes over the channels in turn (each one batch: record the outcomes of its
+ * previous batch, lease what is due, take new events, attempt them all), until a pass finds nothing to do anywhere,
+ * or after `maxPasses` (the next round goes on). Taking turns keeps a busy channel from holding the others back.
+ *
+ * A batch's outcomes are recorded in the channel's next batch transaction (or at the end of the round): a process
+ * killed before that leaves the batch's messages leased, and they are attempted again, under the same id, when the
+ * lease ends. At most one batch per channel is ever attempted and not yet recorded.
  */
 export async function runDelivery(
   ctx: ServiceContext,
@@ -248,17 +335,27 @@ export async function runDelivery(
   maxPasses = 20,
 ): Promise<DeliveryRound> {
   const total: DeliveryRound = { taken: 0, attempted: 0 };
-  for (let pass = 0; pass < maxPasses; pass++) {
-    let busy = false;
-    for (const channel of channels) {
-      const taken = await takeEvents(ctx, channel);
-      const attempted = await deliverDue(ctx, channel);
-      total.taken += taken;
-      total.attempted += attempted;
-      busy ||= taken > 0 || attempted > 0;
+  const unrecorded = new Map<AnyDeliveryChannel, Ended[]>();
+  try {
+    for (let pass = 0; pass < maxPasses; pass++) {
+      let busy = false;
+      for (const channel of channels) {
+        const { taken, held } = await nextBatch(ctx, channel, unrecorded.get(channel) ?? []);
+        unrecorded.delete(channel);
+        unrecorded.set(channel, await attemptAll(ctx, channel, held));
+        total.taken += taken;
+        total.attempted += held.length;
+        busy ||= taken > 0 || held.length > 0;
+      }
+      if (!busy) {
+        break;
+      }
     }
-    if (!busy) {
-      break;
+  } finally {
+    for (const [channel, ended] of unrecorded) {
+      if (ended.length > 0) {
+        await ctx.store.tx((tx) => recordAttempts(ctx, tx, channel, ended));
+      }
     }
   }
   return total;

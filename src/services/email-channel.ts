@@ -18,10 +18,10 @@ import { DAY_MS } from "../domain/time.js";
 import type { MessageRow } from "../storage/delivery-repo.js";
 import { findRecipient, insertLinkToken } from "../storage/earner-repo.js";
 import { insertPreferenceToken, recipientIdByEmail, remindersWanted } from "../storage/email-preferences-repo.js";
-import { type EventRow, findEventBySeq } from "../storage/events-repo.js";
+import type { EventRow } from "../storage/events-repo.js";
 import { insertMailOutbox } from "../storage/mail-outbox-repo.js";
 import { recipientName } from "../storage/person-credentials-repo.js";
-import type { Conn, Tx } from "../storage/store.js";
+import type { Tx } from "../storage/store.js";
 import { getBadgePng } from "./badge-images.js";
 import type { AttemptResult, DeliveryChannel, PlannedMessage } from "./delivery.js";
 import type { ServiceContext } from "./deps.js";
@@ -283,8 +283,12 @@ async function keepInOutbox(ctx: ServiceContext, message: MessageRow, mail: Outg
   return { outcome: "delivered", code: null, answer: "kept in the local mail outbox (no SMTP server configured)" };
 }
 
-async function attemptEmail(ctx: ServiceContext, conn: Conn, message: MessageRow, token: string | undefined) {
-  const event = await findEventBySeq(conn, message.eventSeq);
+async function attemptEmail(
+  ctx: ServiceContext,
+  message: MessageRow,
+  token: string | undefined,
+  event: EventRow | undefined,
+): Promise<AttemptResult> {
   if (!event) {
     return { outcome: "failed", code: null, answer: "the event is gone" } satisfies AttemptResult;
   }
@@ -299,6 +303,6 @@ export function emailChannel(ctx: ServiceContext): DeliveryChannel<string | unde
     outbox: EMAIL_OUTBOX_CHANNEL,
     plan: (tx, event) => planEmail(ctx, tx, event),
     prepare: (tx, message) => prepareEmail(ctx, tx, message),
-    attempt: (message, token) => attemptEmail(ctx, ctx.store.conn(), message, token),
+    attempt: (message, token, event) => attemptEmail(ctx, message, token, event),
   };
 }

@@ -7,7 +7,7 @@ import {
   type MessageRow,
   scheduleMessageNow,
 } from "../storage/delivery-repo.js";
-import { appendEvent, type EventRow, findEventById, findEventBySeq } from "../storage/events-repo.js";
+import { appendEvent, type EventRow, findEventById } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import {
   clearEndpointFailing,
@@ -21,7 +21,7 @@ import {
   type WebhookEndpointRow,
 } from "../storage/webhook-endpoints-repo.js";
 import { isPublicAddress, RemoteRefusedError } from "../verify/guarded-fetch.js";
-import type { AttemptResult, DeliveryChannel } from "./delivery.js";
+import type { AttemptResult, Batch, DeliveryChannel } from "./delivery.js";
 import type { AttemptView } from "./delivery-views.js";
 import type { ServiceContext } from "./deps.js";
 import { EVENT_TYPES } from "./events.js";
@@ -236,13 +236,19 @@ export function webhookBody(event: EventRow): string {
   });
 }
 
-async function attemptWebhook(ctx: ServiceContext, message: MessageRow): Promise<AttemptResult> {
-  const conn = ctx.store.conn();
-  const endpoint = await findWebhookEndpoint(conn, message.target);
+/** Every endpoint by id, read once per batch (an installation has a handful). */
+function endpointsOnce(tx: Tx, batch: Batch): Promise<Map<string, WebhookEndpointRow>> {
+  return batch.once("webhook-endpoints", async () => new Map((await listWebhookEndpoints(tx)).map((e) => [e.id, e])));
+}
+
+async function attemptWebhook(
+  ctx: ServiceContext,
+  endpoint: WebhookEndpointRow | undefined,
+  event: EventRow | undefined,
+): Promise<AttemptResult> {
   if (!endpoint?.enabled) {
     return { outcome: "failed", code: null, answer: endpoint ? "endpoint disabled" : "endpoint deleted" };
   }
-  const event = await findEventBySeq(conn, message.eventSeq);
   if (!event) {
     return { outcome: "failed", code: null, answer: "the event is gone" };
   }
@@ -331,18 +337,20 @@ async function settleEndpoint(
 }
 
 /** The webhook channel: every event, to every enabled endpoint whose filter takes its type. */
-export function webhookChannel(ctx: ServiceContext): DeliveryChannel {
+export function webhookChannel(ctx: ServiceContext): DeliveryChannel<WebhookEndpointRow | undefined> {
   return {
     name: "webhook",
     outbox: WEBHOOK_OUTBOX_CHANNEL,
     // Only the credential events: an earner's sign-in request is nobody else's business.
-    plan: async (tx, event) =>
+    plan: async (tx, event, batch) =>
       !(EVENT_TYPES as readonly string[]).includes(event.type)
         ? []
-        : (await enabledWebhookEndpoints(tx))
+        : (await batch.once("enabled-webhook-endpoints", () => enabledWebhookEndpoints(tx)))
             .filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(event.type))
             .map((e) => ({ target: e.id, kind: event.type })),
-    attempt: (message) => attemptWebhook(ctx, message),
+    // The endpoint as leased (URL, secret, enabled): read once per lease, not once per attempt.
+    prepare: async (tx, message, batch) => (await endpointsOnce(tx, batch)).get(message.target),
+    attempt: (_message, endpoint, event) => attemptWebhook(ctx, endpoint, event),
     settled: (tx, message, result, at, state) => settleEndpoint(ctx, tx, message, result, at, state),
   };
 }

@@ -94,19 +94,28 @@ export async function claimEvents(
     .where(and(...filters))
     .orderBy(asc(events.seq))
     .limit(claim.limit);
-  for (const row of rows) {
-    await tx
-      .insert(eventDeliveries)
-      .values({ channel: claim.channel, eventSeq: row.seq, claimToken: claim.token, claimedUntil: claim.leaseUntil })
-      .onConflictDoUpdate({
-        target: [eventDeliveries.channel, eventDeliveries.eventSeq],
-        set: {
-          claimToken: claim.token,
-          claimedUntil: claim.leaseUntil,
-          attempts: sql`${eventDeliveries.attempts} + 1`,
-        },
-      });
+  if (rows.length === 0) {
+    return rows;
   }
+  // One statement for the whole claim (a statement per event cost more than the rest of the take).
+  await tx
+    .insert(eventDeliveries)
+    .values(
+      rows.map((row) => ({
+        channel: claim.channel,
+        eventSeq: row.seq,
+        claimToken: claim.token,
+        claimedUntil: claim.leaseUntil,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [eventDeliveries.channel, eventDeliveries.eventSeq],
+      set: {
+        claimToken: claim.token,
+        claimedUntil: claim.leaseUntil,
+        attempts: sql`${eventDeliveries.attempts} + 1`,
+      },
+    });
   return rows;
 }
 
@@ -145,6 +154,17 @@ export async function findEventBySeq(db: Conn, seq: number): Promise<EventRow | 
   );
   const [row] = await query.execute({ seq });
   return row;
+}
+
+/** The events of these sequence numbers, by sequence number (one read for a batch of messages). */
+export async function findEventsBySeq(db: Conn, seqs: number[]): Promise<Map<number, EventRow>> {
+  const unique = [...new Set(seqs)];
+  if (unique.length === 0) {
+    return new Map();
+  }
+  const { events } = db.t;
+  const rows = await db.select().from(events).where(inArray(events.seq, unique));
+  return new Map(rows.map((row) => [row.seq, row]));
 }
 
 /** One event by its id. */

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from "node:dns/promises";
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest, type RequestOptions } from "node:https";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
 import { BlockList, isIP, type LookupFunction } from "node:net";
 import { type FetchRemote, RemoteFetchError } from "./environment.js";
 
@@ -203,6 +203,9 @@ function checkUrl(address: string, allowedHost?: (host: string) => boolean): URL
   return url;
 }
 
+/** A checked endpoint URL: how to reach it. */
+type Target = { send: typeof httpRequest; options: RequestOptions };
+
 /** What a webhook receiver answered: its status and the first bytes of its body. */
 export type GuardedPostAnswer = { status: number; body: string };
 
@@ -237,30 +240,52 @@ export function createGuardedPost(options: GuardedPostOptions = {}): GuardedPost
   const hostAllowed = (host: string) => listed.has(host.toLowerCase());
   const publicOnly = checkedLookup(resolve, isPublicAddress);
   const anyAddress = checkedLookup(resolve, () => true);
-
-  return (address, request) =>
-    new Promise<GuardedPostAnswer>((resolvePromise, reject) => {
-      let url: URL;
-      try {
-        url = checkUrl(address, hostAllowed);
-      } catch (error) {
-        reject(error);
-        return;
-      }
+  // Keep-alive connections of their own (a receiver gets many calls in a row); DNS is still checked at each connect.
+  const agents = { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
+  // What an endpoint URL comes to once checked (the policy depends on the URL alone), not parsed again at each call.
+  const targets = new Map<string, Target>();
+  const targetOf = (address: string): Target => {
+    let target = targets.get(address);
+    if (target === undefined) {
+      const url = checkUrl(address, hostAllowed);
       const host = url.hostname.replace(/^\[|\]$/g, "");
-      const send = url.protocol === "http:" ? httpRequest : httpsRequest;
-      const body = Buffer.from(request.body, "utf8");
-      const req = send(
-        {
+      const http = url.protocol === "http:";
+      target = {
+        send: http ? httpRequest : httpsRequest,
+        options: {
           protocol: url.protocol,
           hostname: host,
           port: url.port || undefined,
           path: `${url.pathname}${url.search}`,
           method: "POST",
-          headers: { ...request.headers, "content-length": String(body.length), "accept-encoding": "identity" },
+          agent: http ? agents["http:"] : agents["https:"],
           lookup: hostAllowed(host) ? anyAddress : publicOnly,
           timeout: timeoutMs,
           servername: isIP(host) ? undefined : host,
+        },
+      };
+      if (targets.size >= 1000) {
+        targets.clear();
+      }
+      targets.set(address, target);
+    }
+    return target;
+  };
+
+  return (address, request) =>
+    new Promise<GuardedPostAnswer>((resolvePromise, reject) => {
+      let target: Target;
+      try {
+        target = targetOf(address);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      const body = Buffer.from(request.body, "utf8");
+      const req = target.send(
+        {
+          ...target.options,
+          headers: { ...request.headers, "content-length": String(body.length), "accept-encoding": "identity" },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -15,6 +15,7 @@ const ALLOWED: Record<string, string> = {
   "src/baking/share-card.ts: measure": "font metrics, loaded on first use, read-only",
   "src/domain/human-date.ts: DAYS": "days written for people, by UTC day number, bounded",
   "src/verify/keys.ts: decodedKeys": "our decoded public keys, by their (immutable) verification method object",
+  "src/services/badge-images.ts: badgeEtags": "badge ETags by the inputs they hash, bounded",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */
