@@ -21,8 +21,11 @@ import { readShape } from "./json-ld-shape.js";
 
 export type CanonizeOptions = Record<string, unknown>;
 export type Canonize = (input: unknown, options?: CanonizeOptions) => Promise<string>;
-/** What one call did: replayed a template (learnt on this call, or before), or the stock path, and why. */
-export type CanonizeOutcome = { path: "template"; learnt: boolean } | { path: "full"; reason: string };
+/**
+ * What one call did: replayed a template (learnt on this call, or before; `again`: a small document's form computed
+ * with that template before, given again), or the stock path, and why.
+ */
+export type CanonizeOutcome = { path: "template"; learnt: boolean; again?: true } | { path: "full"; reason: string };
 
 type JsonLdApi = {
   expand(input: unknown, options: CanonizeOptions): Promise<unknown>;
@@ -35,6 +38,10 @@ const jsonLd = jsonld as unknown as JsonLdApi;
 export const stockCanonize: Canonize = (eddsaRdfc2022 as unknown as StockCryptosuite).canonize;
 
 export const DEFAULT_MAX_SHAPES = 256;
+/** Canonical forms kept of small documents (a proof's options: the same for every credential signed at once). */
+export const MAX_SMALL_RESULTS = 16;
+/** A document of at most this many params is small. */
+export const SMALL_DOCUMENT_PARAMS = 16;
 
 function hasInheritedEnumerableKeys(): boolean {
   for (const _ in {}) {
@@ -70,6 +77,10 @@ export function createCanonize(config: { maxShapes?: number; observe?: (outcome:
   // The only state: templates by shape key (an immutable string), bounded by maxShapes. An entry holds the context
   // documents it was learnt from and is replayed only while the loader still serves those very documents.
   const templates = new Map<string, ExpansionTemplate | Refusal>();
+  // The canonical form of small documents by their shape and params (together, the document's JSON exactly), each
+  // with the template it was computed with: returned again only when the call has just replayed that very template
+  // (its context documents checked), so only for what the replay would give again. Bounded by MAX_SMALL_RESULTS.
+  const smallResults = new Map<string, { template: ExpansionTemplate; canonical: string }>();
   const remember = (key: string, entry: ExpansionTemplate | Refusal) => {
     templates.delete(key);
     templates.set(key, entry);
@@ -143,9 +154,23 @@ export function createCanonize(config: { maxShapes?: number; observe?: (outcome:
     if (!learnt && !(await servesSameContexts(template.sources, documentLoader))) {
       return { reason: "the loader serves other context documents than the template was learnt from" };
     }
+    const small = shape.params.length <= SMALL_DOCUMENT_PARAMS;
+    const resultKey = small ? `${shape.key}\u0001${JSON.stringify(shape.params)}` : "";
+    const known = small ? smallResults.get(resultKey) : undefined;
+    if (known && known.template === template) {
+      observe?.({ path: "template", learnt, again: true });
+      return known.canonical;
+    }
     const expanded = replay(template, shape.params);
     const dataset = await jsonLd.toRDF(expanded, { ...rdfOptions, skipExpansion: true });
     const canonical = await rdfCanonize.canonize(dataset, c14nOptions);
+    if (small && typeof canonical === "string") {
+      smallResults.delete(resultKey);
+      smallResults.set(resultKey, { template, canonical });
+      if (smallResults.size > MAX_SMALL_RESULTS) {
+        smallResults.delete(smallResults.keys().next().value as string);
+      }
+    }
     observe?.({ path: "template", learnt });
     return canonical;
   };

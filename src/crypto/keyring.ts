@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import { importJWK, type JWK } from "jose";
 
@@ -32,6 +33,8 @@ export type IssuerSigner = {
   signer: Ed25519Multikey.Signer;
   jwtKid: string;
   jwtPrivateKey: JwtPrivateKey;
+  /** The same P-256 key as a node KeyObject: VC-JWTs of issuance are signed with it on the signing thread. */
+  jwtSigningKey: KeyObject;
 };
 
 /** Public identity (DID document, JWKs) plus the active signer, built from the stored key generations. */
@@ -80,6 +83,7 @@ export async function createIssuerSigner(options: {
     signer: edKey.secretKey ? createEd25519Signer(vmId, edKey.secretKey, edKey.publicKey) : edKey.signer(),
     jwtKid: jwtKidUrl(publicUrl, key.generation),
     jwtPrivateKey: await importJWK(key.p256.privateJwk as JWK, "ES256"),
+    jwtSigningKey: createPrivateKey({ key: key.p256.privateJwk as JWK & { kty: string }, format: "jwk" }),
   };
 }
 

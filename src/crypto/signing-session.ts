@@ -58,8 +58,8 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
         const message = `key generation ${generation} cannot sign (active generations held: ${held})`;
         return { ok: false, index: 0, error: { name: "Error", message } };
       }
-      // Each VC-JWT's ES256 signature is made on libuv's thread pool (WebCrypto) while this thread computes the
-      // next proofs: waiting for each in turn left this thread idle a fifth of the time.
+      // Each VC-JWT's ES256 signature is made on this thread with node:crypto (signVcJwt with a KeyObject): on a
+      // machine whose cores all sign, a hop to libuv's thread pool per signature only added its round trip.
       const jwts: Promise<string>[] = [];
       const documents: JsonObject[] = [];
       let refused: ChunkOutcome | undefined;
@@ -67,7 +67,7 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
         try {
           const document = await signDataIntegrity({ credential, signer, documentLoader, now: created });
           documents.push(document);
-          jwts.push(signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey }));
+          jwts.push(signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtSigningKey }));
         } catch (error) {
           refused = { ok: false, index, error: describe(error) };
           break;

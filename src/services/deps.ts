@@ -10,6 +10,8 @@ import type { Store } from "../storage/store.js";
 import type { Analysis } from "../verify/engine.js";
 import type { FetchRemote, StatusListCheck } from "../verify/environment.js";
 import type { Ob3SchemaValidator } from "../verify/schema-check.js";
+import type { CredentialView } from "./credential-view.js";
+import type { IssueCredentialInput } from "./issue-plan.js";
 import type { KeyHolder } from "./key-holder.js";
 import type { PostWebhook, SendMail } from "./outbound.js";
 
@@ -112,6 +114,13 @@ export type ServiceState = {
   verifyRateLimit: RateLimitStore;
   /** Set once the process is stopping: /readyz answers 503 from then on. */
   lifecycle: { shuttingDown: boolean };
+  /**
+   * Issuances by hand asked for since the last turn of the event loop, issued together as one group at the next
+   * (issue-by-hand.ts): each is answered on its own.
+   */
+  issueByHand: {
+    pending: { input: IssueCredentialInput; resolve(view: CredentialView): void; reject(error: unknown): void }[];
+  };
 };
 
 /**

@@ -159,6 +159,157 @@ export async function issueCredentials(
   return outcomes;
 }
 
+/** What became of one issuance of a group: its credential, or what issueCredential would have thrown for it. */
+export type GroupOutcome = { ok: true; credential: CredentialView } | { ok: false; error: unknown };
+
+/**
+ * Issues independent credentials asked for at about the same time (concurrent requests: issue-by-hand.ts gathers
+ * them), each exactly as issueCredential would (same document, rows, audit entry and event), sharing the fixed costs:
+ * one clock reading, one transaction reserving every status index, one signing call (one chunk per worker), one
+ * write transaction (group commit). Each input keeps its own answer: a refusal or failure of one is its outcome alone
+ * and stores nothing of it. A shared step that fails is retried per input (signing, storing: nothing was stored by
+ * the failed transaction), so one bad input never fails its neighbours. At most BULK_PERSIST_BATCH inputs.
+ */
+export async function issueCredentialGroup(
+  ctx: ServiceContext,
+  inputs: readonly IssueCredentialInput[],
+): Promise<GroupOutcome[]> {
+  if (inputs.length > BULK_PERSIST_BATCH) {
+    throw new Error(`a group issues at most ${BULK_PERSIST_BATCH} credentials`);
+  }
+  const outcomes: GroupOutcome[] = new Array(inputs.length);
+  const now = ctx.clock();
+  const settled: { index: number; input: IssueCredentialInput; plan: UnreservedPlan }[] = [];
+  for (const [index, input] of inputs.entries()) {
+    try {
+      settled.push({ index, input, plan: await settleIssue(ctx, input, now) });
+    } catch (error) {
+      outcomes[index] = { ok: false, error };
+    }
+  }
+  if (settled.length === 0) {
+    return outcomes;
+  }
+  let block: Awaited<ReturnType<typeof reserveStatusSlotBlock>>;
+  try {
+    block = await reserveStatusSlotBlock(
+      ctx,
+      settled.map(({ plan }) => statusPurposesFor(plan.entry)),
+    );
+  } catch (error) {
+    for (const { index } of settled) {
+      outcomes[index] = { ok: false, error };
+    }
+    return outcomes;
+  }
+  const planned: Planned[] = settled.map((s, i) => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
+  const signedAll = await signEach(ctx, planned);
+  const ready: Planned[] = [];
+  const signed: SignedCredential[] = [];
+  for (const [i, item] of planned.entries()) {
+    const result = signedAll[i] as { ok: true; signed: SignedCredential } | { ok: false; error: unknown };
+    if (result.ok) {
+      ready.push(item);
+      signed.push(result.signed);
+    } else {
+      outcomes[item.index] = { ok: false, error: result.error };
+    }
+  }
+  const stored = await storeEach(ctx, ready, signed);
+  const resign = new Map<string, number[]>();
+  for (const [i, result] of stored.entries()) {
+    const { index } = ready[i] as Planned;
+    if (!result.ok) {
+      outcomes[index] = { ok: false, error: result.error };
+      continue;
+    }
+    for (const listId of result.resign) {
+      resign.set(listId, [...(resign.get(listId) ?? []), i]);
+    }
+  }
+  // Stored: a list that cannot be re-signed now fails the answers that changed it, as it fails issueCredential's.
+  const failedRefresh = new Map<number, unknown>();
+  for (const [listId, items] of resign) {
+    try {
+      await refreshStatusList(ctx, listId);
+    } catch (error) {
+      for (const i of items) {
+        failedRefresh.set(i, error);
+      }
+    }
+  }
+  for (const [i, result] of stored.entries()) {
+    if (!result.ok) {
+      continue;
+    }
+    const { index, input, plan } = ready[i] as Planned;
+    if (failedRefresh.has(i)) {
+      outcomes[index] = { ok: false, error: failedRefresh.get(i) };
+      continue;
+    }
+    ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
+    const document = (signed[i] as SignedCredential).document;
+    outcomes[index] = {
+      ok: true,
+      credential: toCredentialView(ctx.config.publicUrl, document, result.record, plan.slots),
+    };
+  }
+  return outcomes;
+}
+
+/** Signs a group in one call; if that fails, each credential on its own, so that only the one that fails fails. */
+async function signEach(
+  ctx: ServiceContext,
+  planned: Planned[],
+): Promise<({ ok: true; signed: SignedCredential } | { ok: false; error: unknown })[]> {
+  const credentials = planned.map(({ input, plan }) => unsignedCredential(ctx, input, plan));
+  const created = planned[0]?.plan.validFrom as Date;
+  try {
+    const signed = await signCredentials(ctx, credentials, created);
+    return signed.map((one) => ({ ok: true, signed: one }));
+  } catch {
+    return Promise.all(
+      planned.map(async ({ plan }, i) => {
+        try {
+          const [one] = await signCredentials(ctx, [credentials[i] as JsonObject], plan.validFrom);
+          return { ok: true as const, signed: one as SignedCredential };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      }),
+    );
+  }
+}
+
+/**
+ * Stores a group in one write transaction (persistBatch); if that transaction fails (rolled back: nothing of it
+ * stored), each credential in a transaction of its own, as issueCredential stores it, so that only the one that
+ * fails fails.
+ */
+async function storeEach(
+  ctx: ServiceContext,
+  ready: Planned[],
+  signed: SignedCredential[],
+): Promise<({ ok: true; record: CredentialRecord; resign: string[] } | { ok: false; error: unknown })[]> {
+  if (ready.length === 0) {
+    return [];
+  }
+  try {
+    return await persistBatch(ctx, ready, signed);
+  } catch {
+    const results: ({ ok: true; record: CredentialRecord; resign: string[] } | { ok: false; error: unknown })[] = [];
+    for (const [i, { input, plan }] of ready.entries()) {
+      const record = credentialRecordOf(input, plan, signed[i] as SignedCredential);
+      try {
+        results.push({ ok: true, record, resign: await persistIssue(ctx, input, plan, record) });
+      } catch (error) {
+        results.push({ ok: false, error });
+      }
+    }
+    return results;
+  }
+}
+
 function refusal(error: unknown): IssueOutcome {
   if (error instanceof AppError) {
     return { ok: false, error };

@@ -24,7 +24,7 @@ export async function signCredentials(
   const signed: SignedCredential[] = [];
   for (const credential of credentials) {
     const document = await signDataIntegrity({ credential, signer, documentLoader, now: created });
-    const jwt = await signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtPrivateKey });
+    const jwt = await signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtSigningKey });
     signed.push({ document, jwt, verificationMethod: signer.verificationMethod });
   }
   return signed;

@@ -162,6 +162,45 @@ describe("contexts the fast path cannot vouch for: the full path runs", () => {
   });
 });
 
+describe("the canonical form of a small document (a proof's options) given again", () => {
+  const proofOptions = () => ({
+    "@context": credential["@context"],
+    type: "DataIntegrityProof",
+    cryptosuite: "eddsa-rdfc-2022",
+    created: "2026-03-02T09:30:00Z",
+    verificationMethod: `${fx.keyring.did}#key-1`,
+    proofPurpose: "assertionMethod",
+  });
+
+  it("is the stock form, and only while the loader serves the contexts it was computed with", async () => {
+    const paths: CanonizeOutcome[] = [];
+    const canonize = createCanonize({ observe: (outcome) => paths.push(outcome) });
+    const options = { documentLoader: fx.documentLoader, base: null, safe: true, skipExpansion: false };
+    const stock = await stockCanonize(proofOptions(), options);
+    expect(await canonize(proofOptions(), options)).toBe(stock);
+    expect(await canonize(proofOptions(), options)).toBe(stock);
+    // The same URLs, serving a context that gives `created` another meaning: the form computed before is not given.
+    const edited = async (url: string) => {
+      const served = await fx.documentLoader(url);
+      const text = JSON.stringify(served.document);
+      return text.includes("http://purl.org/dc/terms/created")
+        ? {
+            ...served,
+            document: JSON.parse(text.replaceAll("http://purl.org/dc/terms/created", "https://example.org/c")),
+          }
+        : served;
+    };
+    const other = await stockCanonize(proofOptions(), { ...options, documentLoader: edited });
+    expect(other).not.toBe(stock);
+    expect(await canonize(proofOptions(), { ...options, documentLoader: edited })).toBe(other);
+    // Another `created`: computed anew.
+    const later = { ...proofOptions(), created: "2026-03-02T09:30:01Z" };
+    expect(await canonize(later, options)).toBe(await stockCanonize(later, options));
+    expect(paths.map((p) => p.path)).toEqual(["template", "template", "full", "template"]);
+    expect(paths.map((p) => p.path === "template" && p.again === true)).toEqual([false, true, false, false]);
+  });
+});
+
 describe("strings that steer expansion under a keyword alias: the full path runs", () => {
   it("a language through an alias of @language (expansion lower-cases it)", async () => {
     const context = [...(credential["@context"] as string[]), { lang: "@language", note: "https://example.org/n" }];
