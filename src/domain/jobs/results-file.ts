@@ -40,20 +40,29 @@ export function errorText(error: RowError | null | undefined): string {
   return error.column ? `${error.column}: ${error.reason}` : error.reason;
 }
 
-/** The CSV results file, line by line (header first), for a route or CLI to stream. Several credentials of one row
- * are in the same cells, separated by spaces. */
+/** The CSV header line. */
+export function resultsCsvHeader(): string {
+  return csvLine(RESULTS_HEADER);
+}
+
+/** One row's CSV line. Several credentials of one row are in the same cells, separated by spaces. */
+export function resultCsvLine(row: ResultRow): string {
+  const credentials = row.credentials ?? [];
+  return csvLine([
+    row.line,
+    row.externalId,
+    row.outcome,
+    credentials.map((c) => c.id).join(" "),
+    credentials.map((c) => c.url).join(" "),
+    errorText(row.error),
+  ]);
+}
+
+/** The CSV results file, line by line (header first), for a route or CLI to stream. */
 export function* resultsCsvLines(rows: Iterable<ResultRow>): Generator<string> {
-  yield csvLine(RESULTS_HEADER);
+  yield resultsCsvHeader();
   for (const row of rows) {
-    const credentials = row.credentials ?? [];
-    yield csvLine([
-      row.line,
-      row.externalId,
-      row.outcome,
-      credentials.map((c) => c.id).join(" "),
-      credentials.map((c) => c.url).join(" "),
-      errorText(row.error),
-    ]);
+    yield resultCsvLine(row);
   }
 }
 
