@@ -1,4 +1,3 @@
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { can, evidenceAccess, isAdmin, type Principal } from "../domain/access.js";
 import type { Catalog } from "../domain/catalog/parse-catalog.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
@@ -21,12 +20,17 @@ import {
 } from "../storage/jobs-repo.js";
 import { acquireLease, releaseLease } from "../storage/leases-repo.js";
 import { type AwardOutcome, awardEligibleMany } from "./award-eligible.js";
-import { LEASE_MS } from "./cluster-jobs.js";
 import type { ServiceContext } from "./deps.js";
 import { issueCredentials, type StoredOutcome } from "./issue-credential.js";
 import type { IssueCredentialInput } from "./issue-plan.js";
 import { heldCredentials, holdsValid } from "./person-state.js";
 import { type EvidenceSubmission, recordEvidence, type Submitter } from "./record-evidence.js";
+
+/** How long a job's lease lasts unless renewed (after every batch): a runner that died is replaced after this. */
+const JOB_LEASE_MS = 30_000;
+
+/** Lets the requests waiting for the event loop go first. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Rows taken per batch: each batch's outcomes are committed with what it issued, then the runner yields. */
 export const JOB_BATCH_ROWS = 200;
@@ -73,7 +77,7 @@ async function runLeased(
   const renew = async () => {
     const now = ctx.clock();
     return ctx.store.tx((tx) =>
-      acquireLease(tx, { name: lease, holder: ctx.nodeId, now, until: new Date(now.getTime() + LEASE_MS) }),
+      acquireLease(tx, { name: lease, holder: ctx.nodeId, now, until: new Date(now.getTime() + JOB_LEASE_MS) }),
     );
   };
   if (!(await renew())) {

@@ -92,6 +92,7 @@ suite("periodic work across nodes (leases)", () => {
       "expiry-reminders",
       "award-sweep",
       "delivery",
+      "bulk-jobs",
       "rate-limit-cleanup",
     ]);
     const jobsA = startClusterJobs(a.ctx, serverJobs(a.ctx), { timer: false });
