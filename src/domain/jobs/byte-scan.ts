@@ -100,7 +100,9 @@ export class ByteScanner {
  * The file's bytes without its UTF-8 byte order mark (if it has one), from a Node stream or any async iterable of
  * bytes (a string chunk, as some streams give, is UTF-8 encoded). A UTF-16 file (its mark) is refused by name.
  */
-export async function* bytesOf(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
+export async function* bytesOf(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   let head: Uint8Array | null = new Uint8Array(0);
   for await (const piece of source) {

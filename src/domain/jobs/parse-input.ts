@@ -4,6 +4,7 @@ import type { AppError } from "../../errors.js";
 import { type EvidenceInput, EvidenceInputSchema } from "../evidence-input.js";
 import { ByteScanner, bytesOf, fileError } from "./byte-scan.js";
 import { type Column, columnNames, findColumn, type JobKind, RATING_PREFIX } from "./columns.js";
+import { looksLikeFormula } from "./csv-write.js";
 import { type AwardRecord, AwardRecordSchema, type JobRecord, type ParsedRow, type RowError } from "./records.js";
 
 /**
@@ -18,6 +19,9 @@ import { type AwardRecord, AwardRecordSchema, type JobRecord, type ParsedRow, ty
  */
 
 export type JobFileFormat = "csv" | "jsonl";
+
+/** The file's bytes: a Node stream, a web stream's reader as an async iterable, or chunks in memory. */
+export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 export type ParseJobInputOptions<K extends JobKind = JobKind> = {
   kind: K;
@@ -36,7 +40,7 @@ const MAX_FIELDS = 500;
 type RecordOf<K extends JobKind> = K extends "awards" ? AwardRecord : EvidenceInput;
 
 export function parseJobInput<K extends JobKind>(
-  source: AsyncIterable<Uint8Array | string>,
+  source: ByteSource,
   opts: ParseJobInputOptions<K>,
 ): AsyncIterable<ParsedRow<RecordOf<K>>> {
   const limits = {
@@ -327,16 +331,13 @@ const CSV_OPTIONS: CsvOptions = {
 };
 
 /** The bytes csv-parse is given for a CSV file (oversized fields cut out): exported for the tests. */
-export function csvFrames(
-  source: AsyncIterable<Uint8Array | string>,
-  maxFieldBytes: number,
-): AsyncGenerator<Uint8Array> {
+export function csvFrames(source: ByteSource, maxFieldBytes: number): AsyncGenerator<Uint8Array> {
   return new CsvFramer(maxFieldBytes).frames(bytesOf(source));
 }
 
 /** Every record of a CSV file (blank ones too) with the line it starts on, and why it was cut if it was. */
 export async function* csvRecords(
-  source: AsyncIterable<Uint8Array | string>,
+  source: ByteSource,
   maxFieldBytes: number,
 ): AsyncGenerator<{ fields: string[]; meta: RecordMeta }> {
   const framer = new CsvFramer(maxFieldBytes);
@@ -348,11 +349,7 @@ export async function* csvRecords(
   }
 }
 
-async function* csvRows(
-  source: AsyncIterable<Uint8Array | string>,
-  kind: JobKind,
-  limits: Limits,
-): AsyncGenerator<ParsedRow> {
+async function* csvRows(source: ByteSource, kind: JobKind, limits: Limits): AsyncGenerator<ParsedRow> {
   let header: Header | undefined;
   let rows = 0;
   for await (const { fields, meta } of csvRecords(source, limits.maxFieldBytes)) {
@@ -529,11 +526,7 @@ async function* jsonlLines(
   }
 }
 
-async function* jsonlRows(
-  source: AsyncIterable<Uint8Array | string>,
-  kind: JobKind,
-  limits: Limits,
-): AsyncGenerator<ParsedRow> {
+async function* jsonlRows(source: ByteSource, kind: JobKind, limits: Limits): AsyncGenerator<ParsedRow> {
   let rows = 0;
   for await (const { line, text } of jsonlLines(bytesOf(source), limits.maxFieldBytes)) {
     const trimmed = text?.trim();
@@ -607,16 +600,6 @@ function jsonlRow(kind: JobKind, text: string, line: number): ParsedRow {
 // Rows of either format
 
 type Cell = { name: string; column: Column; value: string | number | boolean | object };
-
-const FORMULA_START = new Set(["=", "+", "-", "@", "\t", "\r"]);
-
-/**
- * What a spreadsheet would run as a formula (OWASP's CSV injection list): refused in any column, except a real
- * number in a numeric column (-3 is a number, not a formula).
- */
-export function looksLikeFormula(text: string): boolean {
-  return FORMULA_START.has(text.charAt(0)) || FORMULA_START.has(text.trimStart().charAt(0));
-}
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const TRUE = new Set(["true", "yes"]);
