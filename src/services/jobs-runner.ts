@@ -1,9 +1,10 @@
 import { can, evidenceAccess, isAdmin, type Principal } from "../domain/access.js";
-import type { Catalog } from "../domain/catalog/parse-catalog.js";
+import type { Catalog, CatalogEntry } from "../domain/catalog/parse-catalog.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
-import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
+import { type Ob3Evidence, type Ob3Result, resultDescriptionsFor } from "../domain/criteria/decision.js";
 import type { Rule } from "../domain/criteria/rule-schema.js";
 import { leafRules } from "../domain/criteria/rules/context.js";
+import type { AwardRecord, AwardResult } from "../domain/jobs/records.js";
 import { AppError, type FieldError, storageProblemOf } from "../errors.js";
 import {
   externalIdsDone,
@@ -169,28 +170,25 @@ function failureOf(error: AppError): Failure {
   return first ? { column: first.path, reason: first.message } : { column: null, reason: error.message };
 }
 
-/** An awards row's record (see domain/jobs/columns.ts). */
-type AwardRecord = {
-  certification: string;
-  email: string;
-  name: string;
-  validFrom?: string;
-  narrative?: string;
-  results?: unknown;
-};
-
-/** The OB 3.0 results an awards row carries: `[{resultDescription?, name?, value}]` as columns.ts reads them. */
-function resultsOf(achievementUrl: string, results: unknown): Ob3Result[] {
-  if (!Array.isArray(results)) {
-    return [];
-  }
-  return results.flatMap((r): Ob3Result[] => {
-    const { name, value } = (r ?? {}) as { name?: unknown; value?: unknown };
-    if (typeof name !== "string" || (typeof value !== "string" && typeof value !== "number")) {
-      return [];
+/**
+ * The OB 3.0 results an awards row carries (`name=value` pairs, each name a result of the certification: a rule whose
+ * ResultDescription the achievement publishes), or the first name it does not publish.
+ */
+function resultsOf(
+  entry: CatalogEntry,
+  achievementUrl: string,
+  results: readonly AwardResult[] | undefined,
+): { ok: true; results: Ob3Result[] } | { ok: false; name: string; known: string[] } {
+  const published = new Set(resultDescriptionsFor(entry.criteria.rule, achievementUrl).map((d) => d.id));
+  const out: Ob3Result[] = [];
+  for (const { name, value } of results ?? []) {
+    const id = `${achievementUrl}#result-${name}`;
+    if (!published.has(id)) {
+      return { ok: false, name, known: [...published].map((p) => p.slice(`${achievementUrl}#result-`.length)) };
     }
-    return [{ type: ["Result"], resultDescription: `${achievementUrl}#result-${name}`, value: String(value) }];
-  });
+    out.push({ type: ["Result"], resultDescription: id, value });
+  }
+  return { ok: true, results: out };
 }
 
 /**
@@ -238,7 +236,15 @@ async function runAwards(ctx: ServiceContext, job: JobRow, rows: JobLineRow[]): 
     const evidence: Ob3Evidence[] = record.narrative
       ? [{ type: ["Evidence"], name: entry.name, narrative: record.narrative }]
       : [];
-    const results = resultsOf(achievementUrl, record.results);
+    const read = resultsOf(entry, achievementUrl, record.results);
+    if (!read.ok) {
+      const known = read.known.length > 0 ? `: its results are ${read.known.join(", ")}` : ": it publishes no results";
+      settled.push(
+        failed(row.line, { column: "results", reason: `"${read.name}" is not a result of ${entry.id}${known}` }),
+      );
+      continue;
+    }
+    const { results } = read;
     toIssue.push({
       row,
       input: {

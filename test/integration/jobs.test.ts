@@ -98,39 +98,55 @@ describe("bulk awards job", () => {
       "{not json",
       award(3, { externalId: "row-3" }), // the same external id again: skipped
       award(20, { certification: "no-such-certification" }),
+      award(21, { results: "written=86;lab=Completed", narrative: "Passed both in March" }),
+      award(22, { results: "speed=fast" }),
     ];
     const res = await postJob(t, jsonl(lines), "kind=awards");
     expect(res.status, await res.clone().text()).toBe(202);
     const submitted = (await res.json()) as JobView;
     expect(res.headers.get("location")).toBe(`/admin/jobs/${submitted.id}`);
-    expect(submitted).toMatchObject({ status: "queued", total: 15, failed: 1, skipped: 1, pending: 13 });
+    expect(submitted).toMatchObject({ status: "queued", total: 17, failed: 1, skipped: 1, pending: 15 });
     // stored before the answer: every row is there, nothing issued yet
-    expect(await countRows(t.store, "job_rows")).toBe(15);
+    expect(await countRows(t.store, "job_rows")).toBe(17);
     expect(await countRows(t.store, "credentials")).toBe(0);
 
     expect(await runJobs(t.ctx)).toEqual([submitted.id]);
     const job = (await (await adminGet(t, `/admin/jobs/${submitted.id}`)).json()) as JobView;
     expect(job).toMatchObject({
       status: "done",
-      total: 15,
-      done: 12,
-      failed: 2,
+      total: 17,
+      done: 13,
+      failed: 3,
       skipped: 1,
       pending: 0,
       etaSeconds: 0,
     });
 
     const rows = await results(t, submitted.id);
-    expect(rows.map((r) => r.line)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.line)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
     expect(rows[12]).toMatchObject({ outcome: "failed", error: expect.stringMatching(/not valid JSON/) });
     expect(rows[13]).toMatchObject({ outcome: "skipped", externalId: "row-3", error: "duplicate of line 4" });
     expect(rows[14]).toMatchObject({
       outcome: "failed",
       error: 'certification: unknown certification "no-such-certification"',
     });
+    expect(rows[16]).toMatchObject({
+      outcome: "failed",
+      error: expect.stringMatching(/^results: "speed" is not a result/),
+    });
     const issued = rows.filter((r) => r.outcome === "issued");
-    expect(issued).toHaveLength(12);
-    expect(await countRows(t.store, "credentials")).toBe(12);
+    expect(issued).toHaveLength(13);
+    expect(await countRows(t.store, "credentials")).toBe(13);
+    // the row's evidence narrative and results are in its credential
+    const withResults = (await (await t.app.request(`/credentials/${rows[15]?.credentialId}?format=json`)).json()) as {
+      evidence: Array<{ narrative: string }>;
+      credentialSubject: { result: Array<{ resultDescription: string; value: string }> };
+    };
+    expect(withResults.evidence.map((e) => e.narrative)).toEqual(["Passed both in March"]);
+    expect(withResults.credentialSubject.result.map((r) => [r.resultDescription.split("#")[1], r.value])).toEqual([
+      ["result-written", "86"],
+      ["result-lab", "Completed"],
+    ]);
     for (const row of issued) {
       expect(row.credentialUrl).toBe(`https://badges.test/credentials/${row.credentialId}`);
       const credential = (await (await t.app.request(`/credentials/${row.credentialId}?format=json`)).json()) as Record<
@@ -149,11 +165,11 @@ describe("bulk awards job", () => {
     const csv = await (await adminGet(t, `/admin/jobs/${submitted.id}/results.csv`)).text();
     const csvLines = csv.trimEnd().split("\r\n");
     expect(csvLines[0]).toBe("line,externalId,outcome,credentialId,credentialUrl,error");
-    expect(csvLines).toHaveLength(16);
+    expect(csvLines).toHaveLength(18);
 
     // running again finds nothing to do: no row is done twice
     expect(await runJobs(t.ctx)).toEqual([]);
-    expect(await countRows(t.store, "credentials")).toBe(12);
+    expect(await countRows(t.store, "credentials")).toBe(13);
   });
 
   it("reads a raw CSV body; a file that cannot be read is a 422 naming the problem, and nothing of it is stored", async () => {
