@@ -1,4 +1,4 @@
-import { type Options as CsvOptions, parse as csvParse } from "csv-parse/stream";
+import { type Options as CsvOptions, parse as csvParse } from "csv-parse";
 import type { z } from "zod";
 import type { AppError } from "../../errors.js";
 import { type EvidenceInput, EvidenceInputSchema } from "../evidence-input.js";
@@ -297,27 +297,6 @@ function concatAll(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** An async generator as a web stream, pulled one chunk at a time. */
-function streamOf(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await chunks.next();
-        if (done) {
-          controller.close();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-}
-
 type Header = { columns: ({ name: string; column: Column } | null)[] };
 
 /** The grammar the framer follows (the byte order mark is already gone). */
@@ -335,16 +314,34 @@ export function csvFrames(source: ByteSource, maxFieldBytes: number): AsyncGener
   return new CsvFramer(maxFieldBytes).frames(bytesOf(source));
 }
 
-/** Every record of a CSV file (blank ones too) with the line it starts on, and why it was cut if it was. */
+/**
+ * Every record of a CSV file (blank ones too) with the line it starts on, and why it was cut if it was. The framer's
+ * bytes are written to csv-parse's stream as it asks for them (its back-pressure), and its records read as they come.
+ */
 export async function* csvRecords(
   source: ByteSource,
   maxFieldBytes: number,
 ): AsyncGenerator<{ fields: string[]; meta: RecordMeta }> {
   const framer = new CsvFramer(maxFieldBytes);
-  const records = streamOf(framer.frames(bytesOf(source))).pipeThrough(
-    csvParse(CSV_OPTIONS) as unknown as TransformStream<Uint8Array, string[]>,
-  );
-  for await (const fields of records) {
+  const parser = csvParse(CSV_OPTIONS);
+  const settled = (event: "drain" | "close") => new Promise<void>((resolve) => parser.once(event, () => resolve()));
+  const closed = settled("close");
+  void (async () => {
+    try {
+      for await (const frame of framer.frames(bytesOf(source))) {
+        if (parser.destroyed) {
+          return;
+        }
+        if (!parser.write(frame)) {
+          await Promise.race([settled("drain"), closed]);
+        }
+      }
+      parser.end();
+    } catch (error) {
+      parser.destroy(error as Error);
+    }
+  })();
+  for await (const fields of parser as AsyncIterable<string[]>) {
     yield { fields, meta: framer.next() };
   }
 }
