@@ -12,6 +12,7 @@ const SQLITE_ONLY = [
   // several processes racing on one SQLite file, and a process killed and restarted on its files
   "test/integration/status-concurrency.test.ts",
   "test/integration/award-crash.test.ts",
+  "test/integration/jobs-crash.test.ts",
   // the operator commands open the installation that LAUREL_DB_PATH names: a SQLite file
   "test/integration/cli.test.ts",
   "test/integration/lifecycle-cli.test.ts",

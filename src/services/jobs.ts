@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import type { Principal } from "../domain/access.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import { parseJobInput } from "../domain/jobs/parse-input.js";
+import type { RowError } from "../domain/jobs/records.js";
+import type { ResultRow, RowOutcome } from "../domain/jobs/results-file.js";
 import { AppError } from "../errors.js";
 import {
   deleteJobRows,
@@ -15,6 +17,7 @@ import {
   listJobs as listJobRows,
   setJobStatus,
 } from "../storage/jobs-repo.js";
+import type { AwardOutcome } from "./award-eligible.js";
 import { credentialUrl } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -280,17 +283,12 @@ async function* hashing(source: AsyncIterable<Uint8Array>, hash: ReturnType<type
   }
 }
 
-/** A job the principal may see: its own, or any for an admin… here: any job of a kind the caller may submit. */
 export async function getJob(ctx: ServiceContext, id: string): Promise<JobView> {
   const job = await findJob(ctx.store.conn(), id);
   if (!job) {
     throw new AppError("NOT_FOUND", `No job "${id}"`);
   }
   return toJobView(job, ctx.clock());
-}
-
-export async function findJobKind(ctx: ServiceContext, id: string): Promise<JobKind> {
-  return (await getJob(ctx, id)).kind;
 }
 
 export async function listJobs(
@@ -321,21 +319,8 @@ export async function cancelJob(ctx: ServiceContext, id: string, actor: string):
   return job;
 }
 
-/** One input line's outcome, as the results file gives it. */
-export type JobResult = {
-  line: number;
-  externalId: string | null;
-  /** issued, recorded, duplicate, skipped, failed, would-issue, would-record, pending, cancelled */
-  outcome: string;
-  credentialId: string | null;
-  credentialUrl: string | null;
-  error: string | null;
-  /** Evidence jobs: the credentials the row's person was awarded. */
-  awarded?: unknown[];
-};
-
 /** The job's results, one per input line in line order, read a page at a time (for files of 100,000 lines). */
-export async function* jobResults(ctx: ServiceContext, id: string): AsyncGenerator<JobResult> {
+export async function* jobResults(ctx: ServiceContext, id: string): AsyncGenerator<ResultRow> {
   const job = await findJob(ctx.store.conn(), id);
   if (!job) {
     throw new AppError("NOT_FOUND", `No job "${id}"`);
@@ -354,27 +339,27 @@ export async function* jobResults(ctx: ServiceContext, id: string): AsyncGenerat
   }
 }
 
-function resultOf(ctx: ServiceContext, job: JobRow, row: JobLineRow): JobResult {
-  const outcome = (row.outcome ?? {}) as {
-    outcome?: string;
+/** A row's outcome as the results file says it (domain/jobs/results-file.ts). */
+function resultOf(ctx: ServiceContext, job: JobRow, row: JobLineRow): ResultRow {
+  const stored = (row.outcome ?? {}) as {
+    outcome?: RowOutcome;
     credentialId?: string;
     reason?: string;
-    error?: { column: string | null; reason: string };
-    awarded?: unknown[];
+    error?: RowError;
+    awarded?: AwardOutcome[];
   };
-  const name =
-    row.state === "pending" ? (job.status === "cancelled" ? "cancelled" : "pending") : (outcome.outcome ?? row.state);
-  const credentialId = outcome.credentialId ?? null;
-  const error = outcome.error
-    ? `${outcome.error.column ? `${outcome.error.column}: ` : ""}${outcome.error.reason}`
-    : (outcome.reason ?? null);
+  const outcome: RowOutcome =
+    row.state === "pending" ? (job.status === "cancelled" ? "cancelled" : "pending") : (stored.outcome ?? "failed");
+  const ids = [
+    ...(stored.credentialId ? [stored.credentialId] : []),
+    ...(stored.awarded ?? []).flatMap((a) => (a.outcome === "issued" ? [a.credentialId] : [])),
+  ];
+  const error = stored.error ?? (stored.reason ? { column: null, reason: stored.reason } : null);
   return {
     line: row.line,
     externalId: row.externalId,
-    outcome: name,
-    credentialId,
-    credentialUrl: credentialId ? credentialUrl(ctx.config.publicUrl, credentialId) : null,
+    outcome,
+    credentials: ids.map((id) => ({ id, url: credentialUrl(ctx.config.publicUrl, id) })),
     error,
-    ...(outcome.awarded ? { awarded: outcome.awarded } : {}),
   };
 }

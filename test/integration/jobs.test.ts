@@ -36,14 +36,18 @@ type JobView = {
   rowsPerSecond: number | null;
   etaSeconds: number | null;
 };
+/** A results file row, flattened as its CSV says it (the JSON gives the credentials as a list, the error as an object). */
 type JobResult = {
   line: number;
   externalId: string | null;
   outcome: string;
   credentialId: string | null;
   credentialUrl: string | null;
+  credentials: Array<{ id: string; url: string }>;
   error: string | null;
-  awarded?: Array<{ achievementId: string; credentialId?: string }>;
+};
+type JobResultJson = Omit<JobResult, "credentialId" | "credentialUrl" | "error"> & {
+  error: { column: string | null; reason: string } | null;
 };
 
 const jsonl = (records: unknown[]) => records.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n");
@@ -59,7 +63,12 @@ function postJob(t: TestApp, body: string, query: string, headers: Record<string
 async function results(t: TestApp, id: string): Promise<JobResult[]> {
   const res = await adminGet(t, `/admin/jobs/${id}/results.json`);
   expect(res.status).toBe(200);
-  return ((await res.json()) as { results: JobResult[] }).results;
+  return ((await res.json()) as { results: JobResultJson[] }).results.map((r) => ({
+    ...r,
+    credentialId: r.credentials[0]?.id ?? null,
+    credentialUrl: r.credentials[0]?.url ?? null,
+    error: r.error ? `${r.error.column ? `${r.error.column}: ` : ""}${r.error.reason}` : null,
+  }));
 }
 
 /** The unmodified @digitalbazaar/vc library's verdict on a credential we issued (our did:web key from our loader). */
@@ -300,6 +309,18 @@ describe("bulk awards job", () => {
     expect(data).toMatchObject({ id: job.id, status: "done", done: 1 });
   });
 
+  it("offers a template per kind, filled in for a certification", async () => {
+    const t = await app();
+    const res = await adminGet(t, "/admin/jobs/templates/awards.csv?certification=gitlab-certified-associate");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
+    const [header, example] = (await res.text()).trimEnd().split("\r\n");
+    expect(header?.split(",").slice(0, 3)).toEqual(["certification", "email", "name"]);
+    expect(example).toMatch(/^gitlab-certified-associate,/);
+    expect((await adminGet(t, "/admin/jobs/templates/evidence.csv")).status).toBe(200);
+    expect((await adminGet(t, "/admin/jobs/templates/awards.csv?certification=nope")).status).toBe(404);
+  });
+
   it("takes each kind under its own scope", async () => {
     const t = await app();
     const grader = await createApiKey(t.ctx, { name: "grader", scopes: ["evidence:write"], actor: "test" });
@@ -357,12 +378,14 @@ describe("bulk evidence job", () => {
     const rows = await results(t, job.id);
     expect(rows.map((r) => r.outcome)).toEqual(["recorded", "recorded", "recorded", "failed"]);
     expect(rows[3]?.error).toMatch(/no-such-assessment/);
-    const awarded = rows.flatMap((r) => r.awarded ?? []);
+    // Ada's credential is on the row that completed it
+    const awarded = rows.flatMap((r) => r.credentials);
     expect(awarded).toHaveLength(1);
-    expect(awarded[0]).toMatchObject({ achievementId: "gitlab-certified-associate", outcome: "issued" });
-    const credential = (await (
-      await t.app.request(`/credentials/${awarded[0]?.credentialId}?format=json`)
-    ).json()) as Record<string, unknown>;
+    expect(rows[1]?.credentials).toEqual(awarded);
+    const credential = (await (await t.app.request(`/credentials/${awarded[0]?.id}?format=json`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(await stockVerifies(t, credential)).toBe(true);
     expect(await countRows(t.store, "evidence")).toBe(3);
 

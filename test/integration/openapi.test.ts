@@ -481,6 +481,8 @@ const CASES: Case[] = [
   ["GET /admin/jobs/{id}/events", "NOT_FOUND", `GET /admin/jobs/${U}/events`],
   ["POST /admin/jobs/{id}/cancel", "NOT_FOUND", `POST /admin/jobs/${U}/cancel`],
   ["GET /admin/jobs/{id}/{file}", "NOT_FOUND", `GET /admin/jobs/${U}/results.csv`],
+  ["GET /admin/jobs/templates/{file}", "NOT_FOUND", "GET /admin/jobs/templates/awards.csv?certification=nope"],
+  ["GET /admin/jobs/templates/{file}", "VALIDATION_FAILED", "GET /admin/jobs/templates/people.csv"],
 ];
 
 /** Sends a `METHOD /path [body]` line with the admin key, or runs the case's own request. */

@@ -2,13 +2,14 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { can, type Permission } from "../../../domain/access.js";
+import { type ResultJson, resultCsvLine, resultJson, resultsCsvHeader } from "../../../domain/jobs/results-file.js";
+import { templateCsv, templateFileName } from "../../../domain/jobs/template.js";
 import { AppError } from "../../../errors.js";
 import {
   cancelJob,
   getJob,
   type JobFormat,
   type JobKind,
-  type JobResult,
   type JobView,
   jobResults,
   listJobs,
@@ -216,10 +217,10 @@ const JobResultSchema = z
       description:
         "issued, recorded, duplicate, skipped, failed; would-issue, would-record (dry run); pending, cancelled",
     }),
-    credentialId: z.string().nullable(),
-    credentialUrl: z.string().nullable(),
-    error: z.string().nullable(),
-    awarded: z.array(z.unknown()).optional(),
+    credentials: z
+      .array(z.object({ id: z.string(), url: z.string() }))
+      .openapi({ description: "The credential the row issued (awards), or those its record completed (evidence)" }),
+    error: z.object({ column: z.string().nullable(), reason: z.string() }).nullable(),
   })
   .openapi("JobResult");
 
@@ -248,6 +249,27 @@ const resultsRoute = createRoute({
       },
     },
     ...problems("VALIDATION_FAILED", "NOT_FOUND", ...AUTH_PROBLEMS, ...STORAGE_PROBLEMS),
+  },
+});
+
+const templateRoute = createRoute({
+  method: "get",
+  path: "/admin/jobs/templates/{file}",
+  tags: ["Jobs"],
+  summary: "A job file template",
+  description:
+    "`awards.csv` or `evidence.csv`: the header of every column and one example row; `?certification=<id>` fills the example in for that certification (its results, its assessment).",
+  security: bearerSecurity,
+  middleware: [requireAnyApiScope(JOB_SCOPES)] as const,
+  request: {
+    params: z.object({
+      file: z.enum(["awards.csv", "evidence.csv"], { error: "must be awards.csv or evidence.csv" }),
+    }),
+    query: z.object({ certification: z.string().min(1).max(200).optional() }),
+  },
+  responses: {
+    200: { description: "The template", content: { "text/csv": { schema: z.string() } } },
+    ...problems("VALIDATION_FAILED", "NOT_FOUND", ...AUTH_PROBLEMS),
   },
 });
 
@@ -342,24 +364,6 @@ function option<T>(name: string, given: string | undefined, schema: z.ZodType<T>
   return parsed.data;
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-/** A cell a spreadsheet would read as a formula, prefixed with ' (OWASP's CSV injection advice). */
-function neutralised(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-const RESULT_COLUMNS = ["line", "externalId", "outcome", "credentialId", "credentialUrl", "error"] as const;
-
-function resultLine(result: JobResult): string {
-  return RESULT_COLUMNS.map((column) => {
-    const value = result[column];
-    return value === null ? "" : csvCell(neutralised(String(value)));
-  }).join(",");
-}
-
 export function registerJobs(app: OpenAPIHono<AppEnv>): void {
   app.openapi(submitRoute, async (c) => {
     const query = c.req.valid("query");
@@ -398,6 +402,20 @@ export function registerJobs(app: OpenAPIHono<AppEnv>): void {
     const kinds = (["awards", "evidence"] as const).filter((kind) => can(c.var.principal, SCOPE_OF[kind]));
     const items = await listJobs(c.var.ctx, { limit, kinds, ...(before ? { before: new Date(before) } : {}) });
     return c.json({ items }, 200);
+  });
+
+  // before /admin/jobs/{id}/{file}, which would read "templates" as a job id
+  app.openapi(templateRoute, async (c) => {
+    const kind = c.req.valid("param").file === "awards.csv" ? "awards" : "evidence";
+    const { certification } = c.req.valid("query");
+    const entry = certification === undefined ? undefined : c.var.ctx.catalog.get(certification);
+    if (certification !== undefined && !entry) {
+      throw new AppError("NOT_FOUND", `No certification "${certification}"`);
+    }
+    const template = entry ? { id: entry.id, rule: entry.criteria.rule } : undefined;
+    c.header("content-type", "text/csv; charset=utf-8");
+    c.header("content-disposition", `attachment; filename="${templateFileName(kind, template)}"`);
+    return c.body(templateCsv(kind, template), 200) as never;
   });
 
   app.openapi(getRoute, async (c) => c.json(await visibleJob(c, c.req.valid("param").id), 200));
@@ -445,17 +463,17 @@ export function registerJobs(app: OpenAPIHono<AppEnv>): void {
       c.header("content-type", "text/csv; charset=utf-8");
       return c.body(
         streamText(async function* () {
-          yield `${RESULT_COLUMNS.join(",")}\r\n`;
-          for await (const result of jobResults(ctx, id)) {
-            yield `${resultLine(result)}\r\n`;
+          yield resultsCsvHeader();
+          for await (const row of jobResults(ctx, id)) {
+            yield resultCsvLine(row);
           }
         }),
         200,
       ) as never;
     }
-    const results: JobResult[] = [];
-    for await (const result of jobResults(ctx, id)) {
-      results.push(result);
+    const results: ResultJson[] = [];
+    for await (const row of jobResults(ctx, id)) {
+      results.push(resultJson(row));
     }
     return c.json({ job, results }, 200);
   });
