@@ -152,13 +152,8 @@ export async function benchJobs(options: { rows: number; stockPerBlock: number; 
     let results = 0;
     for await (const result of jobResults(ctx, job.id)) {
       results++;
-      if (result.credentialId) {
-        credentialIds.push(result.credentialId);
-      }
-      for (const award of (result.awarded ?? []) as { credentialId?: string }[]) {
-        if (award.credentialId) {
-          credentialIds.push(award.credentialId);
-        }
+      for (const credential of result.credentials ?? []) {
+        credentialIds.push(credential.id);
       }
     }
     if (results !== view.total) {

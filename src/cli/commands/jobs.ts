@@ -14,17 +14,10 @@ import {
   type Sample,
   settled,
 } from "../../domain/jobs/progress.js";
-import {
-  type ResultRow,
-  type RowOutcome,
-  resultCsvLine,
-  resultJson,
-  resultsCsvHeader,
-} from "../../domain/jobs/results-file.js";
+import { resultCsvLine, resultJson, resultsCsvHeader } from "../../domain/jobs/results-file.js";
 import { AppError } from "../../errors.js";
-import { credentialUrl } from "../../services/credential-view.js";
 import type { ServiceContext } from "../../services/deps.js";
-import { cancelJob, getJob, type JobResult, type JobView, jobResults, submitJob } from "../../services/jobs.js";
+import { cancelJob, getJob, type JobView, jobResults, submitJob } from "../../services/jobs.js";
 import { runJobs } from "../../services/jobs-runner.js";
 import { cliActor } from "../actor.js";
 import type { CliIo, CliServices, Command } from "../command.js";
@@ -182,22 +175,6 @@ async function runAndWatch(ctx: ServiceContext, io: CliIo, jobId: string): Promi
   }
 }
 
-function resultRow(ctx: ServiceContext, result: JobResult): ResultRow {
-  const credentials = [
-    ...(result.credentialId ? [{ id: result.credentialId, url: result.credentialUrl ?? "" }] : []),
-    ...((result.awarded ?? []) as { credentialId?: string }[]).flatMap((a) =>
-      a.credentialId ? [{ id: a.credentialId, url: credentialUrl(ctx.config.publicUrl, a.credentialId) }] : [],
-    ),
-  ];
-  return {
-    line: result.line,
-    externalId: result.externalId,
-    outcome: result.outcome as RowOutcome,
-    credentials,
-    error: result.error ? { column: null, reason: result.error } : null,
-  };
-}
-
 /** Writes the results file (CSV, or JSON for a .json name) to `path`, or CSV to standard output. */
 async function writeResults(ctx: ServiceContext, io: CliIo, jobId: string, path: string | undefined): Promise<void> {
   const json = path?.toLowerCase().endsWith(".json") ?? false;
@@ -209,11 +186,7 @@ async function writeResults(ctx: ServiceContext, io: CliIo, jobId: string, path:
       await once(out, "drain");
     }
   };
-  const rows = async function* () {
-    for await (const result of jobResults(ctx, jobId)) {
-      yield resultRow(ctx, result);
-    }
-  };
+  const rows = () => jobResults(ctx, jobId);
   if (json) {
     let count = 0;
     await write('{"results":[');
