@@ -396,6 +396,7 @@ function readHeader(kind: JobKind, fields: string[], meta: RecordMeta): Header {
       );
     }
   }
+  // an empty header cell (a spreadsheet's trailing empty columns) names no column: its cells must stay empty
   const columns = fields.map((f) => findColumn(kind, f) ?? null);
   if (columns.every((c) => c === null)) {
     throw fileError(
@@ -405,7 +406,7 @@ function readHeader(kind: JobKind, fields: string[], meta: RecordMeta): Header {
       { knownColumns: known },
     );
   }
-  const unknown = fields.filter((_, i) => columns[i] === null);
+  const unknown = fields.filter((f, i) => columns[i] === null && f.trim() !== "");
   if (unknown.length > 0) {
     throw fileError(
       "unknown-columns",
@@ -414,7 +415,7 @@ function readHeader(kind: JobKind, fields: string[], meta: RecordMeta): Header {
       { unknownColumns: unknown.map((u) => cut(u, 60)), knownColumns: known },
     );
   }
-  const names = columns.map((c) => (c as { name: string }).name);
+  const names = columns.flatMap((c) => (c ? [c.name] : []));
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) {
     throw fileError("duplicate-columns", `the column ${twice[0]} is named twice`, {
@@ -466,12 +467,20 @@ function csvRow(kind: JobKind, header: Header, fields: string[], meta: RecordMet
     };
   }
   const cells: Cell[] = [];
-  header.columns.forEach((c, i) => {
-    const value = fields[i];
-    if (c && value !== undefined && value.trim() !== "") {
-      cells.push({ name: c.name, column: c.column, value });
+  for (const [i, value] of fields.entries()) {
+    const c = header.columns[i];
+    if (value.trim() === "") {
+      continue;
     }
-  });
+    if (!c) {
+      return {
+        line,
+        externalId,
+        error: { column: null, reason: `has a value in column ${i + 1}, which the header does not name` },
+      };
+    }
+    cells.push({ name: c.name, column: c.column, value });
+  }
   return readRow(kind, cells, line, externalId);
 }
 
