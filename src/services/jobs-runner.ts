@@ -5,7 +5,6 @@ import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
 import type { Rule } from "../domain/criteria/rule-schema.js";
 import { leafRules } from "../domain/criteria/rules/context.js";
 import { AppError, type FieldError, storageProblemOf } from "../errors.js";
-import { findEvidenceByExternalId } from "../storage/evidence-repo.js";
 import {
   externalIdsDone,
   findJob,
@@ -352,12 +351,7 @@ async function runEvidence(ctx: ServiceContext, job: JobRow, rows: JobLineRow[])
       continue;
     }
     if (job.dryRun) {
-      const existing = await findEvidenceByExternalId(ctx.store.conn(), submission.externalId);
-      await settle(
-        existing
-          ? duplicate(job, row.line, { column: "externalId", reason: `evidence ${existing.id} has this externalId` })
-          : { line: row.line, state: "done", outcome: { outcome: "would-record" } },
-      );
+      await settle(await dryRunEvidence(ctx, job, row, submission, submitter));
       continue;
     }
     try {
@@ -392,4 +386,44 @@ async function runEvidence(ctx: ServiceContext, job: JobRow, rows: JobLineRow[])
       }
     });
   }
+}
+
+/** Thrown to roll a dry run's recording back, carrying what it would have done. */
+class DryRunRollback extends Error {
+  constructor(readonly settlement: RowSettlement) {
+    super("dry run");
+  }
+}
+
+/**
+ * What recording a row would do, found by recording it in a transaction that is then rolled back: every check of the
+ * evidence API (catalog, grading, grader role, supersession, a closed delivery, a duplicate) exactly as a real run
+ * makes it, and nothing kept.
+ */
+async function dryRunEvidence(
+  ctx: ServiceContext,
+  job: JobRow,
+  row: JobLineRow,
+  submission: EvidenceSubmission,
+  submitter: Submitter,
+): Promise<RowSettlement> {
+  try {
+    await ctx.store.tx(async () => {
+      const result = await recordEvidence(ctx, submission, submitter);
+      throw new DryRunRollback(
+        result.status === "recorded"
+          ? { line: row.line, state: "done", outcome: { outcome: "would-record" } }
+          : duplicate(job, row.line, { column: "externalId", reason: `already recorded as ${result.evidence.id}` }),
+      );
+    });
+  } catch (error) {
+    if (error instanceof DryRunRollback) {
+      return error.settlement;
+    }
+    if (error instanceof AppError) {
+      return failed(row.line, failureOf(error));
+    }
+    throw error;
+  }
+  throw new Error("a dry run's transaction was not rolled back");
 }

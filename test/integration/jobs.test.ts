@@ -396,6 +396,22 @@ describe("bulk evidence job", () => {
     expect(await countRows(t.store, "evidence")).toBe(3);
   });
 
+  it("a dry run checks every row as a real run would (the grader role too) and stores no evidence or audit entry", async () => {
+    const t = await app();
+    const audit = await countRows(t.store, "audit_log");
+    const lines = [
+      assessment("w-1", "ada@example.org", "gitlab-associate-written", { score: 86 }),
+      assessment("l-1", "ada@example.org", "gitlab-associate-lab", { passed: true }),
+    ];
+    const job = (await (await postJob(t, jsonl(lines), "kind=evidence&dryRun=true")).json()) as JobView;
+    await runJobs(t.ctx);
+    const rows = await results(t, job.id);
+    // the admin key grades as no role: the lab would be refused
+    expect(rows.map((r) => r.outcome)).toEqual(["would-record", "failed"]);
+    expect(await countRows(t.store, "evidence")).toBe(0);
+    expect(await countRows(t.store, "audit_log")).toBe(audit);
+  });
+
   it("the lab needs a key grading as its role: an admin key without one gets that row refused", async () => {
     const t = await app();
     const lines = [assessment("l-9", "ada@example.org", "gitlab-associate-lab", { passed: true })];
