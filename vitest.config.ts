@@ -16,6 +16,7 @@ const SQLITE_ONLY = [
   // the operator commands open the installation that LAUREL_DB_PATH names: a SQLite file
   "test/integration/cli.test.ts",
   "test/integration/lifecycle-cli.test.ts",
+  "test/integration/jobs-cli.test.ts",
   // starts its own PostgreSQL server and points several nodes at one database of it (test/helpers/pg-nodes.ts): it
   // runs once, in the sqlite project, whose apps do not bring a database of their own
   "test/integration/cluster.pg.test.ts",

@@ -49,6 +49,7 @@ const AWARDS_HEADER = "certification,email,name,validFrom,narrative,results,exte
 const ada =
   "gitlab-certified-associate,ada@example.org,Ada Lovelace,2026-03-02,Passed the exam,gitlab-associate-written=86,c-1";
 const bob = "gitlab-certified-associate,bob@example.org,Bob Byte,,,,";
+const AWARD_ROW = "gitlab-certified-associate,bob@example.org,Bob Byte";
 
 describe("parseJobInput: awards CSV", () => {
   it("reads each row into a validated award with its line and external id", async () => {
@@ -149,6 +150,22 @@ describe("parseJobInput: the bad files of issue 17", () => {
       'unknown columns "cohort", "grade": the columns of an awards file are certification, email, name, validFrom, narrative, results, externalId (line 1, column cohort)',
     );
     expect(error.extra).toMatchObject({ problem: "unknown-columns", unknownColumns: ["cohort", "grade"] });
+  });
+
+  it("a spreadsheet's empty trailing columns name nothing: their cells must stay empty", async () => {
+    const rows = await rowsOf(`certification,email,name,,\n${AWARD_ROW},,\n${AWARD_ROW},,stray\n`);
+    expect(rows).toEqual([
+      {
+        line: 2,
+        externalId: null,
+        record: { certification: "gitlab-certified-associate", email: "bob@example.org", name: "Bob Byte" },
+      },
+      {
+        line: 3,
+        externalId: null,
+        error: { column: null, reason: "has a value in column 5, which the header does not name" },
+      },
+    ]);
   });
 
   it("a header without a required column, or naming one twice, is refused", async () => {

@@ -1,4 +1,4 @@
-import { type Options as CsvOptions, parse as csvParse } from "csv-parse/stream";
+import { type Options as CsvOptions, parse as csvParse } from "csv-parse";
 import type { z } from "zod";
 import type { AppError } from "../../errors.js";
 import { type EvidenceInput, EvidenceInputSchema } from "../evidence-input.js";
@@ -297,27 +297,6 @@ function concatAll(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** An async generator as a web stream, pulled one chunk at a time. */
-function streamOf(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await chunks.next();
-        if (done) {
-          controller.close();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-}
-
 type Header = { columns: ({ name: string; column: Column } | null)[] };
 
 /** The grammar the framer follows (the byte order mark is already gone). */
@@ -335,16 +314,34 @@ export function csvFrames(source: ByteSource, maxFieldBytes: number): AsyncGener
   return new CsvFramer(maxFieldBytes).frames(bytesOf(source));
 }
 
-/** Every record of a CSV file (blank ones too) with the line it starts on, and why it was cut if it was. */
+/**
+ * Every record of a CSV file (blank ones too) with the line it starts on, and why it was cut if it was. The framer's
+ * bytes are written to csv-parse's stream as it asks for them (its back-pressure), and its records read as they come.
+ */
 export async function* csvRecords(
   source: ByteSource,
   maxFieldBytes: number,
 ): AsyncGenerator<{ fields: string[]; meta: RecordMeta }> {
   const framer = new CsvFramer(maxFieldBytes);
-  const records = streamOf(framer.frames(bytesOf(source))).pipeThrough(
-    csvParse(CSV_OPTIONS) as unknown as TransformStream<Uint8Array, string[]>,
-  );
-  for await (const fields of records) {
+  const parser = csvParse(CSV_OPTIONS);
+  const settled = (event: "drain" | "close") => new Promise<void>((resolve) => parser.once(event, () => resolve()));
+  const closed = settled("close");
+  void (async () => {
+    try {
+      for await (const frame of framer.frames(bytesOf(source))) {
+        if (parser.destroyed) {
+          return;
+        }
+        if (!parser.write(frame)) {
+          await Promise.race([settled("drain"), closed]);
+        }
+      }
+      parser.end();
+    } catch (error) {
+      parser.destroy(error as Error);
+    }
+  })();
+  for await (const fields of parser as AsyncIterable<string[]>) {
     yield { fields, meta: framer.next() };
   }
 }
@@ -399,6 +396,7 @@ function readHeader(kind: JobKind, fields: string[], meta: RecordMeta): Header {
       );
     }
   }
+  // an empty header cell (a spreadsheet's trailing empty columns) names no column: its cells must stay empty
   const columns = fields.map((f) => findColumn(kind, f) ?? null);
   if (columns.every((c) => c === null)) {
     throw fileError(
@@ -408,7 +406,7 @@ function readHeader(kind: JobKind, fields: string[], meta: RecordMeta): Header {
       { knownColumns: known },
     );
   }
-  const unknown = fields.filter((_, i) => columns[i] === null);
+  const unknown = fields.filter((f, i) => columns[i] === null && f.trim() !== "");
   if (unknown.length > 0) {
     throw fileError(
       "unknown-columns",
@@ -417,7 +415,7 @@ function readHeader(kind: JobKind, fields: string[], meta: RecordMeta): Header {
       { unknownColumns: unknown.map((u) => cut(u, 60)), knownColumns: known },
     );
   }
-  const names = columns.map((c) => (c as { name: string }).name);
+  const names = columns.flatMap((c) => (c ? [c.name] : []));
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) {
     throw fileError("duplicate-columns", `the column ${twice[0]} is named twice`, {
@@ -469,12 +467,20 @@ function csvRow(kind: JobKind, header: Header, fields: string[], meta: RecordMet
     };
   }
   const cells: Cell[] = [];
-  header.columns.forEach((c, i) => {
-    const value = fields[i];
-    if (c && value !== undefined && value.trim() !== "") {
-      cells.push({ name: c.name, column: c.column, value });
+  for (const [i, value] of fields.entries()) {
+    const c = header.columns[i];
+    if (value.trim() === "") {
+      continue;
     }
-  });
+    if (!c) {
+      return {
+        line,
+        externalId,
+        error: { column: null, reason: `has a value in column ${i + 1}, which the header does not name` },
+      };
+    }
+    cells.push({ name: c.name, column: c.column, value });
+  }
   return readRow(kind, cells, line, externalId);
 }
 
