@@ -12,9 +12,11 @@ const SQLITE_ONLY = [
   // several processes racing on one SQLite file, and a process killed and restarted on its files
   "test/integration/status-concurrency.test.ts",
   "test/integration/award-crash.test.ts",
+  "test/integration/jobs-crash.test.ts",
   // the operator commands open the installation that LAUREL_DB_PATH names: a SQLite file
   "test/integration/cli.test.ts",
   "test/integration/lifecycle-cli.test.ts",
+  "test/integration/jobs-cli.test.ts",
   // starts its own PostgreSQL server and points several nodes at one database of it (test/helpers/pg-nodes.ts): it
   // runs once, in the sqlite project, whose apps do not bring a database of their own
   "test/integration/cluster.pg.test.ts",

@@ -7,6 +7,7 @@ import { benchDeliveryThroughput } from "./delivery-throughput.js";
 import { benchEvaluateThroughput } from "./evaluate-throughput.js";
 import { benchIssueBulk } from "./issue-bulk.js";
 import { benchIssueThroughput } from "./issue-throughput.js";
+import { benchJobs } from "./jobs.js";
 import { benchPageScale } from "./page-scale.js";
 import { benchPageThroughput } from "./page-throughput.js";
 import { benchSigningPool } from "./signing-pool.js";
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<void>> = {
       httpPerBlock: quick ? 200 : 800,
       batchPeople: quick ? 100 : 250,
     }),
+  jobs: () => benchJobs({ rows: quick ? 1000 : 10_000, stockPerBlock: quick ? 40 : 150, probes: quick ? 100 : 400 }),
   delivery: () => benchDeliveryThroughput({ perBlock: quick ? 200 : 1000, blocks: quick ? 3 : 7, inFlight: 8 }),
   "issue-throughput": () =>
     benchIssueThroughput({ total: quick ? 400 : 4000, blocks: quick ? 2 : 10, concurrencies: [1, 4] }),

@@ -13,6 +13,7 @@ import { registerAdminCredentials } from "./http/routes/admin/credentials.js";
 import { registerDeliveries } from "./http/routes/admin/deliveries.js";
 import { registerEvents } from "./http/routes/admin/events.js";
 import { registerEvidence } from "./http/routes/admin/evidence.js";
+import { registerJobs } from "./http/routes/admin/jobs.js";
 import { registerLifecycle } from "./http/routes/admin/lifecycle.js";
 import { registerProgress } from "./http/routes/admin/progress.js";
 import { registerWebhooks } from "./http/routes/admin/webhooks.js";
@@ -65,7 +66,11 @@ function useMiddleware(app: OpenAPIHono<AppEnv>, ctx: ServiceContext): void {
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(
     requestBodyLimits(
-      { general: ctx.config.maxBodyBytes, verifyUpload: ctx.config.verify.maxUploadBytes },
+      {
+        general: ctx.config.maxBodyBytes,
+        verifyUpload: ctx.config.verify.maxUploadBytes,
+        jobsUpload: ctx.config.jobsMaxUploadBytes,
+      },
       { "/verify": tooLargePage },
     ),
   );
@@ -116,6 +121,7 @@ function registerAdminRoutes(app: OpenAPIHono<AppEnv>): void {
   registerDeliveries(app);
   registerWebhooks(app);
   registerEvidence(app);
+  registerJobs(app);
   registerProgress(app);
   registerAudit(app);
   registerCatalogAdmin(app);

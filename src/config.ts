@@ -127,6 +127,7 @@ const EnvSchema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   LAUREL_VERIFY_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(5_242_880),
+  LAUREL_JOBS_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(1_000_000_000).default(67_108_864),
   LAUREL_VERIFY_MAX_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).default(40_000_000),
   LAUREL_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
   LAUREL_TRUST_PROXY: z
@@ -260,6 +261,8 @@ export type Config = {
   templatesDir: string;
   issuer: IssuerSettings;
   maxBodyBytes: number;
+  /** The largest bulk job file (`POST /admin/jobs`, raw or multipart body): 413 beyond. */
+  jobsMaxUploadBytes: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** Days before expiry at which `credential.expiring` events are emitted, largest first. */
   expiryReminderDays: number[];
@@ -311,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       linkedInOrganizationId: e.LAUREL_LINKEDIN_ORG_ID,
     },
     maxBodyBytes: e.LAUREL_MAX_BODY_BYTES,
+    jobsMaxUploadBytes: e.LAUREL_JOBS_MAX_UPLOAD_BYTES,
     logLevel: e.LAUREL_LOG_LEVEL,
     expiryReminderDays: e.LAUREL_EXPIRY_REMINDER_DAYS,
     awardSweepSeconds: e.LAUREL_AWARD_SWEEP_SECONDS,

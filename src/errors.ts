@@ -27,6 +27,8 @@ export const ERROR_REGISTRY = {
     title: "The request is well formed but does not fit what it refers to",
     type: "unprocessable",
   },
+  /** A bulk job file refused as a whole (issue 17): no header, unknown columns, not UTF-8, too many rows… */
+  JOB_FILE_INVALID: { status: 422, title: "The job file cannot be read", type: "job-file-invalid" },
   TOO_MANY_REQUESTS: { status: 429, title: "Too many requests", type: "too-many-requests" },
   INTERNAL: { status: 500, title: "Internal error", type: "internal" },
   STORAGE_FULL: { status: 503, title: "Storage is full", type: "storage-full" },

@@ -11,13 +11,14 @@ import type { ServiceContext } from "../services/deps.js";
 export async function openExistingServices(
   config: Config,
   writeLog: (line: string) => void,
+  options: { signingPool?: boolean } = {},
 ): Promise<{ ctx: ServiceContext; close: () => Promise<void> }> {
   const { ctx, close } = await composeServices(config, {
     logger: createLogger({ level: "warn", write: writeLog }),
     database: "existing",
     keys: "existing",
-    // A command signs a credential or two: not worth starting threads for.
-    signingThreads: 0,
+    // A command signs a credential or two: not worth starting threads for (a bulk job is: the configured pool).
+    ...(options.signingPool ? {} : { signingThreads: 0 }),
   });
   return { ctx, close };
 }

@@ -70,3 +70,28 @@ export function optionalApiPrincipal(): MiddlewareHandler<AppEnv> {
 export function actorOf(principal: Principal | null): string {
   return principal ? principal.actor : "anonymous";
 }
+
+/** Route middleware of routes open to any of several scopes (bulk jobs: one per kind); the route checks the rest. */
+export type AnyScopeMiddleware = MiddlewareHandler<AppEnv> & { readonly requiredScopes: readonly RouteScope[] };
+
+/**
+ * Like requireApiScope, for a route that holds several kinds of things, each under its own scope (bulk jobs: awards
+ * under credentials:issue, evidence under evidence:write): 401 without a valid key or token, 403 without any of them.
+ * The handler asks `can` for the scope of what it touches.
+ */
+export function requireAnyApiScope(scopes: readonly RouteScope[]): AnyScopeMiddleware {
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const { principal } = await bearerPrincipal(c);
+    if (!principal) {
+      throw new AppError("UNAUTHENTICATED", "A valid API key is required: send it as `Authorization: Bearer <key>`");
+    }
+    if (!scopes.some((scope) => can(principal, scope))) {
+      throw new AppError("FORBIDDEN", `This API key lacks every one of the scopes ${scopes.join(", ")}`, {
+        requiredScopes: scopes,
+      });
+    }
+    c.set("principal", principal);
+    await next();
+  };
+  return Object.assign(middleware, { requiredScopes: scopes });
+}

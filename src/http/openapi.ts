@@ -37,6 +37,8 @@ const WHEN: Record<ErrorCode, string> = {
   UNSUPPORTED_MEDIA_TYPE: "The body's media type is not one this route accepts",
   UNPROCESSABLE:
     "Well formed, but it does not fit what it refers to (the catalog, the person's records): `errors` says why",
+  JOB_FILE_INVALID:
+    "The bulk job file cannot be read as a whole (`problem` names why: no header, unknown columns, wrong delimiter, not UTF-8, too many rows…; `line` says where): nothing of it was stored",
   TOO_MANY_REQUESTS: "Too many requests from this address or API key (see Retry-After)",
   INTERNAL: "Unexpected error",
   STORAGE_FULL: "The server's storage is full: retry once space has been freed (see Retry-After)",

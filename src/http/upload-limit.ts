@@ -7,13 +7,17 @@ import { problemResponse } from "./problem.js";
 export const VERIFY_UPLOAD_PATHS = new Set(["/api/verify", "/credentials/verify", "/presentations/verify", "/verify"]);
 
 /**
- * The request body cap: the general `LAUREL_MAX_BODY_BYTES`, or the verifier's upload cap on the verify endpoints.
+ * The request body cap: the general `LAUREL_MAX_BODY_BYTES`, the verifier's upload cap on the verify endpoints, or the
+ * bulk job cap on `POST /admin/jobs`.
  * A declared Content-Length over the cap is refused before any byte is read; a chunked body is cut off as soon as it
  * passes the cap, so a 100 MB upload is never buffered whole. `pages` answers paths a person posts to from a form
  * (the verify form) with a page instead of a problem document. Either answer closes the connection.
  */
+/** The bulk job upload: `LAUREL_JOBS_MAX_UPLOAD_BYTES` (a file of 100,000 rows), read as it arrives. */
+export const JOBS_UPLOAD_PATH = "/admin/jobs";
+
 export function requestBodyLimits(
-  limits: { general: number; verifyUpload: number },
+  limits: { general: number; verifyUpload: number; jobsUpload: number },
   pages: Record<string, (c: Context<AppEnv>, maxSize: number) => Response | Promise<Response>> = {},
 ): MiddlewareHandler<AppEnv> {
   const limit = (maxSize: number) =>
@@ -29,6 +33,11 @@ export function requestBodyLimits(
     });
   const general = limit(limits.general);
   const upload = limit(limits.verifyUpload);
-  return (c, next) =>
-    c.req.method === "POST" && VERIFY_UPLOAD_PATHS.has(c.req.path) ? upload(c, next) : general(c, next);
+  const jobs = limit(limits.jobsUpload);
+  return (c, next) => {
+    if (c.req.method === "POST" && c.req.path === JOBS_UPLOAD_PATH) {
+      return jobs(c, next);
+    }
+    return c.req.method === "POST" && VERIFY_UPLOAD_PATHS.has(c.req.path) ? upload(c, next) : general(c, next);
+  };
 }

@@ -5,6 +5,7 @@ import { runDelivery } from "./delivery.js";
 import { deliveryChannels } from "./delivery-channels.js";
 import type { ServiceContext } from "./deps.js";
 import { emitExpiringEvents } from "./events.js";
+import { runJobs } from "./jobs-runner.js";
 import { pruneRateLimits } from "./rate-limits.js";
 
 /** Periodic work that must run once across the cluster, not once per node. */
@@ -173,6 +174,9 @@ const EXPIRY_SWEEP_MS = 60 * 60 * 1000;
  */
 const DUE_SETTLE_MS = 60 * 1000;
 
+/** How often the node holding the bulk-jobs lease looks for queued jobs (runs start on the next tick at most). */
+const BULK_JOBS_POLL_MS = 1000;
+
 /** Rate-limit windows of a minute: the ended ones are deleted every minute. */
 const RATE_LIMIT_PRUNE_MS = 60 * 1000;
 
@@ -212,6 +216,18 @@ export function serverJobs(ctx: ServiceContext, logger: Logger = ctx.logger): Cl
         const round = await runDelivery(ctx, channels);
         if (round.attempted > 0) {
           logger.info("deliveries attempted", { events: round.taken, messages: round.attempted });
+        }
+      },
+    },
+    {
+      // bulk jobs (issue 17): each job is also leased on its own (job:<id>), so the CLI never runs one a server runs;
+      // a job left running by a node that died is resumed where it stopped
+      name: "bulk-jobs",
+      everyMs: BULK_JOBS_POLL_MS,
+      run: async () => {
+        const finished = await runJobs(ctx);
+        if (finished.length > 0) {
+          logger.info("bulk jobs finished", { count: finished.length });
         }
       },
     },

@@ -5,6 +5,7 @@ import { recipientIdentifiers } from "../domain/credential/identity.js";
 import { credentialStatusValue, statusListEntry } from "../domain/status/status-list-credential.js";
 import { AppError } from "../errors.js";
 import type { CredentialRecord } from "../storage/credentials-repo.js";
+import type { Tx } from "../storage/store.js";
 import { type CredentialView, credentialUrl, toCredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
 import {
@@ -80,6 +81,18 @@ const SIGNING_LOOKAHEAD = 2;
 
 type Planned = { index: number; input: IssueCredentialInput; plan: IssuePlan };
 
+/** What one input came to in the write transaction of its batch: stored under its id, or refused there. */
+export type StoredOutcome = { index: number } & ({ ok: true; credentialId: string } | { ok: false; error: AppError });
+
+export type IssueHooks = {
+  /**
+   * Called inside each write transaction that stores a batch, after its writes, with what became of each of the
+   * batch's inputs (by input index): whatever it writes commits or rolls back with those credentials (a bulk job's row
+   * outcomes). Inputs refused before signing (settled outcomes with `ok: false`) never reach it.
+   */
+  afterStore?: (tx: Tx, stored: readonly StoredOutcome[]) => Promise<void>;
+};
+
 /**
  * Issues many credentials, each as issueCredential would (same document, same rows, audit entry and event), at a
  * fraction of the cost: one clock reading for all, their status indexes reserved as a block in one committed
@@ -93,6 +106,7 @@ type Planned = { index: number; input: IssueCredentialInput; plan: IssuePlan };
 export async function issueCredentials(
   ctx: ServiceContext,
   inputs: readonly IssueCredentialInput[],
+  hooks: IssueHooks = {},
 ): Promise<IssueOutcome[]> {
   const outcomes: IssueOutcome[] = new Array(inputs.length);
   const now = ctx.clock();
@@ -112,7 +126,8 @@ export async function issueCredentials(
     settled.map(({ plan }) => statusPurposesFor(plan.entry)),
   );
   const planned: Planned[] = settled.map((s, i) => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
-  const created = planned[0]?.plan.validFrom as Date;
+  // the proofs' time: the issuance's second (each credential's validFrom is that too, unless its input gives one)
+  const created = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const batches: Planned[][] = [];
   for (let start = 0; start < planned.length; start += BULK_PERSIST_BATCH) {
     batches.push(planned.slice(start, start + BULK_PERSIST_BATCH));
@@ -135,7 +150,7 @@ export async function issueCredentials(
       startSigning(ahead);
     }
     const signed = await (signings[b] as Promise<SignedCredential[]>);
-    const stored = await persistBatch(ctx, batch, signed);
+    const stored = await persistBatch(ctx, batch, signed, hooks);
     for (const [i, result] of stored.entries()) {
       const { index, input, plan } = batch[i] as Planned;
       if (!result.ok) {
@@ -295,7 +310,7 @@ async function storeEach(
     return [];
   }
   try {
-    return await persistBatch(ctx, ready, signed);
+    return await persistBatch(ctx, ready, signed, {});
   } catch {
     const results: ({ ok: true; record: CredentialRecord; resign: string[] } | { ok: false; error: unknown })[] = [];
     for (const [i, { input, plan }] of ready.entries()) {
@@ -325,7 +340,12 @@ type Stored = { ok: true; record: CredentialRecord; resign: string[] } | { ok: f
  * nothing of it) and its writes. Pure of side effects outside the transaction, so that a retried transaction
  * (PostgreSQL, on a deadlock) gives the same answer.
  */
-function persistBatch(ctx: ServiceContext, batch: Planned[], signed: SignedCredential[]): Promise<Stored[]> {
+function persistBatch(
+  ctx: ServiceContext,
+  batch: Planned[],
+  signed: SignedCredential[],
+  hooks: IssueHooks,
+): Promise<Stored[]> {
   return ctx.store.tx(async (tx) => {
     for (const email of [...new Set(batch.map(({ plan }) => plan.email))].sort()) {
       await ctx.store.lock(tx, `person:${email}`);
@@ -345,6 +365,13 @@ function persistBatch(ctx: ServiceContext, batch: Planned[], signed: SignedCrede
       }
       stored.push({ ok: true, record, resign: await writeIssued(ctx, tx, { input, plan, record, old }) });
     }
+    await hooks.afterStore?.(
+      tx,
+      stored.map((s, i): StoredOutcome => {
+        const { index, plan } = batch[i] as Planned;
+        return s.ok ? { index, ok: true, credentialId: plan.id } : { index, ok: false, error: s.error };
+      }),
+    );
     return stored;
   });
 }

@@ -1,6 +1,6 @@
 import { AppError } from "../errors.js";
 import { appendAudit } from "../storage/audit-repo.js";
-import { type CredentialRecord, insertCredential } from "../storage/credentials-repo.js";
+import { type CredentialRecord, findCredential, insertCredential } from "../storage/credentials-repo.js";
 import { markEvaluationDue } from "../storage/evaluations-due-repo.js";
 import { upsertRecipient } from "../storage/recipients-repo.js";
 import { assignStatusSlots } from "../storage/status-entries-repo.js";
@@ -82,6 +82,9 @@ export async function checkIssuable(
   // of it at once replace it once and the other is refused, never a unique-key failure.
   if (input.supersedes) {
     await ctx.store.lock(tx, `credential:${input.supersedes}`);
+  }
+  if (input.id !== undefined && (await findCredential(tx, input.id))) {
+    throw new AppError("CONFLICT", `A credential with id ${input.id} was already issued`, { credentialId: input.id });
   }
   if (input.unlessHeld) {
     await refuseIfHeld(tx, input, plan);

@@ -11,6 +11,11 @@ import type { ServiceContext } from "./deps.js";
 import { reserveStatusSlots } from "./status-lists.js";
 
 export type IssueCredentialInput = {
+  /**
+   * The credential's id, chosen beforehand (a bulk job's row): refused (409) if a credential already has it, so a row
+   * retried after a crash is issued at most once. Default: a new id.
+   */
+  id?: string;
   achievementId: string;
   recipient: { email: string; name: string };
   actor: string;
@@ -21,6 +26,8 @@ export type IssueCredentialInput = {
    * credential named by `supersedes` does not count (a renewal replaces it).
    */
   unlessHeld?: boolean;
+  /** When the credential starts being valid (a bulk job's `validFrom` column); default: when it is issued. */
+  validFrom?: Date;
   /** The original award date, kept when this credential replaces an earlier one (default: its validFrom). */
   awardedDate?: Date;
   /**
@@ -91,12 +98,12 @@ export async function settleIssue(
   if (input.supersedes) {
     await checkSupersedable(ctx.store.conn(), input.supersedes, entry.id);
   }
-  const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const validFrom = new Date(Math.floor((input.validFrom ?? now).getTime() / 1000) * 1000);
   const validUntil =
     input.validUntil !== undefined
       ? (input.validUntil ?? undefined)
       : validUntilFor(entry, validFrom, { fiscalYearStartMonth: ctx.config.fiscalYearStartMonth });
-  const id = ctx.newId();
+  const id = input.id ?? ctx.newId();
   const email = normaliseEmail(input.recipient.email);
   const name = input.recipient.name.trim();
   return { entry, id, email, name, now, validFrom, validUntil };

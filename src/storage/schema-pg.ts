@@ -594,3 +594,54 @@ export const earnerProfiles = pgTable(
   },
   (t) => [uniqueIndex("earner_profiles_handle_unique").on(t.handle)],
 );
+
+/** Bulk jobs (issue 17): see schema.ts. */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: text().primaryKey(),
+    kind: text({ enum: ["awards", "evidence"] }).notNull(),
+    status: text({ enum: ["queued", "running", "done", "cancelled", "failed"] }).notNull(),
+    dryRun: boolean().notNull(),
+    onDuplicate: text({ enum: ["skip", "error"] }).notNull(),
+    actor: text().notNull(),
+    principal: json().$type<Record<string, unknown>>().notNull(),
+    fileName: text(),
+    format: text({ enum: ["csv", "jsonl"] }).notNull(),
+    fileHash: text().notNull(),
+    total: integer().notNull(),
+    done: integer().notNull().default(0),
+    failed: integer().notNull().default(0),
+    skipped: integer().notNull().default(0),
+    idempotencyKeyHash: text(),
+    createdAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    startedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+    finishedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }),
+    updatedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+    error: text(),
+  },
+  (t) => [
+    uniqueIndex("jobs_idempotency_unique").on(t.actor, t.idempotencyKeyHash),
+    index("jobs_status_idx").on(t.status, t.createdAt),
+    index("jobs_created_idx").on(t.createdAt),
+  ],
+);
+
+/** One input line of a job: see schema.ts. */
+export const jobRows = pgTable(
+  "job_rows",
+  {
+    jobId: text().notNull(),
+    line: integer().notNull(),
+    externalId: text(),
+    record: json().$type<Record<string, unknown>>(),
+    credentialId: text(),
+    state: text({ enum: ["pending", "done", "failed", "skipped"] }).notNull(),
+    outcome: json().$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.line] }),
+    index("job_rows_state_idx").on(t.jobId, t.state, t.line),
+    index("job_rows_external_id_idx").on(t.externalId),
+  ],
+);

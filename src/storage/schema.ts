@@ -595,3 +595,65 @@ export const earnerProfiles = sqliteTable(
   },
   (t) => [uniqueIndex("earner_profiles_handle_unique").on(t.handle)],
 );
+
+/**
+ * Bulk jobs (issue 17): a file of awards or evidence, stored with all its rows before it is answered, then run in
+ * batches by the `bulk-jobs` cluster job. `principal` is the submitter's (kind, id, actor, grants): every row is
+ * checked with it. `done`, `failed` and `skipped` count the rows settled so far (updated in the transactions that
+ * settle them). `idempotencyKeyHash` (SHA-256 of the Idempotency-Key) is unique per actor; `fileHash` tells a retried
+ * upload from another file under the same key.
+ */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text().primaryKey(),
+    kind: text({ enum: ["awards", "evidence"] }).notNull(),
+    status: text({ enum: ["queued", "running", "done", "cancelled", "failed"] }).notNull(),
+    dryRun: integer({ mode: "boolean" }).notNull(),
+    onDuplicate: text({ enum: ["skip", "error"] }).notNull(),
+    actor: text().notNull(),
+    principal: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    fileName: text(),
+    format: text({ enum: ["csv", "jsonl"] }).notNull(),
+    fileHash: text().notNull(),
+    total: integer().notNull(),
+    done: integer().notNull().default(0),
+    failed: integer().notNull().default(0),
+    skipped: integer().notNull().default(0),
+    idempotencyKeyHash: text(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    startedAt: integer({ mode: "timestamp_ms" }),
+    finishedAt: integer({ mode: "timestamp_ms" }),
+    updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    error: text(),
+  },
+  (t) => [
+    uniqueIndex("jobs_idempotency_unique").on(t.actor, t.idempotencyKeyHash),
+    index("jobs_status_idx").on(t.status, t.createdAt),
+    index("jobs_created_idx").on(t.createdAt),
+  ],
+);
+
+/**
+ * One input line of a job: its parsed record (null when the line could not be read), the credential id chosen for it
+ * at submission (awards: the credential is issued under it, so a retried row can never be issued twice), its state and
+ * outcome (written in the transaction that stores what the row did). A line's rows are inserted before the job row,
+ * so rows without a job are what an upload interrupted before it was answered left behind (never run).
+ */
+export const jobRows = sqliteTable(
+  "job_rows",
+  {
+    jobId: text().notNull(),
+    line: integer().notNull(),
+    externalId: text(),
+    record: text({ mode: "json" }).$type<Record<string, unknown>>(),
+    credentialId: text(),
+    state: text({ enum: ["pending", "done", "failed", "skipped"] }).notNull(),
+    outcome: text({ mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.line] }),
+    index("job_rows_state_idx").on(t.jobId, t.state, t.line),
+    index("job_rows_external_id_idx").on(t.externalId),
+  ],
+);

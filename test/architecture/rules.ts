@@ -37,7 +37,8 @@ export const LAYERS: Record<string, Layer> = {
   domain: {
     paths: ["src/domain/"],
     layers: ["domain", "errors"],
-    packages: ["zod", "yaml"],
+    // csv-parse: the bulk job files' CSV grammar (domain/jobs/parse-input.ts), pure over the bytes it is handed
+    packages: ["zod", "yaml", "csv-parse"],
     builtins: ["node:zlib"],
     limited: [{ modules: ["node:crypto"], names: ["createHash"], why: "hashing only: no randomness in the domain" }],
   },

@@ -8,6 +8,7 @@ import { run as apiKeys } from "../../src/cli/commands/api-keys.js";
 import { run as audit } from "../../src/cli/commands/audit.js";
 import { run as credentials } from "../../src/cli/commands/credentials.js";
 import { run as events } from "../../src/cli/commands/events.js";
+import { run as jobs } from "../../src/cli/commands/jobs.js";
 import { run as rotateKeys } from "../../src/cli/commands/rotate-keys.js";
 import { run as users } from "../../src/cli/commands/users.js";
 
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   audit,
   credentials,
   events,
+  jobs,
   "rotate-keys": rotateKeys,
   users,
 };

@@ -85,13 +85,14 @@ suite("periodic work across nodes (leases)", () => {
     await jobsB.stop();
   });
 
-  it("the server's sweeps (expiry reminders, awards, delivery) are cluster jobs: one node runs them", async () => {
+  it("the server's sweeps (expiry reminders, awards, delivery, bulk jobs) are cluster jobs: one node runs them", async () => {
     cluster = await newCluster();
     const [a, b] = [await cluster.node(), await cluster.node()];
     expect(serverJobs(a.ctx).map((j) => j.name)).toEqual([
       "expiry-reminders",
       "award-sweep",
       "delivery",
+      "bulk-jobs",
       "rate-limit-cleanup",
     ]);
     const jobsA = startClusterJobs(a.ctx, serverJobs(a.ctx), { timer: false });
@@ -100,7 +101,7 @@ suite("periodic work across nodes (leases)", () => {
     await jobsB.tick();
     const { leases } = a.store.conn().t;
     const held = await a.store.conn().select({ name: leases.name, holder: leases.holder }).from(leases);
-    expect(held.map((l) => l.holder)).toEqual([a.ctx.nodeId, a.ctx.nodeId, a.ctx.nodeId, a.ctx.nodeId]);
+    expect(held.map((l) => l.holder)).toEqual([a.ctx.nodeId, a.ctx.nodeId, a.ctx.nodeId, a.ctx.nodeId, a.ctx.nodeId]);
     await Promise.all([jobsA.stop(), jobsB.stop()]);
     expect(await countRows(a.store, "leases")).toBe(0);
   });

@@ -467,6 +467,28 @@ const CASES: Case[] = [
   ["POST /admin/webhooks/{id}/replay", "NOT_FOUND", `POST /admin/webhooks/${U}/replay {"eventId": "x"}`],
   ["POST /admin/webhooks/{id}/replay", "VALIDATION_FAILED", `POST /admin/webhooks/${U}/replay {}`],
   ["GET /admin/webhooks/{id}/deliveries", "VALIDATION_FAILED", "GET /admin/webhooks/nope/deliveries"],
+  // bulk jobs
+  [
+    "POST /admin/jobs",
+    "JOB_FILE_INVALID",
+    {
+      what: "a CSV file delimited by semicolons",
+      run: (x) =>
+        send(x, "POST", "/admin/jobs?kind=awards", { body: "certification;email;name\n", contentType: "text/csv" }),
+    },
+  ],
+  [
+    "POST /admin/jobs",
+    "UNSUPPORTED_MEDIA_TYPE",
+    { what: "text/plain", run: (x) => plain(x, "/admin/jobs?kind=awards") },
+  ],
+  ["GET /admin/jobs", "VALIDATION_FAILED", "GET /admin/jobs?limit=0"],
+  ["GET /admin/jobs/{id}", "NOT_FOUND", `GET /admin/jobs/${U}`],
+  ["GET /admin/jobs/{id}/events", "NOT_FOUND", `GET /admin/jobs/${U}/events`],
+  ["POST /admin/jobs/{id}/cancel", "NOT_FOUND", `POST /admin/jobs/${U}/cancel`],
+  ["GET /admin/jobs/{id}/{file}", "NOT_FOUND", `GET /admin/jobs/${U}/results.csv`],
+  ["GET /admin/jobs/templates/{file}", "NOT_FOUND", "GET /admin/jobs/templates/awards.csv?certification=nope"],
+  ["GET /admin/jobs/templates/{file}", "VALIDATION_FAILED", "GET /admin/jobs/templates/people.csv"],
 ];
 
 /** Sends a `METHOD /path [body]` line with the admin key, or runs the case's own request. */

@@ -60,6 +60,10 @@ describe("the SQLite and PostgreSQL schemas are twins", () => {
     expectTypeOf<Same<"signInAttempts">[2]>().toEqualTypeOf<Same<"signInAttempts">[3]>();
     expectTypeOf<Same<"ssoRequests">[0]>().toEqualTypeOf<Same<"ssoRequests">[1]>();
     expectTypeOf<Same<"ssoRequests">[2]>().toEqualTypeOf<Same<"ssoRequests">[3]>();
+    expectTypeOf<Same<"jobs">[0]>().toEqualTypeOf<Same<"jobs">[1]>();
+    expectTypeOf<Same<"jobs">[2]>().toEqualTypeOf<Same<"jobs">[3]>();
+    expectTypeOf<Same<"jobRows">[0]>().toEqualTypeOf<Same<"jobRows">[1]>();
+    expectTypeOf<Same<"jobRows">[2]>().toEqualTypeOf<Same<"jobRows">[3]>();
   });
 
   it("export the same tables, with the same columns, nullability, keys and indexes", () => {

@@ -62,6 +62,9 @@ describe("openSqliteStore", () => {
       first.sqlite.exec("drop table key_generations; drop table leases; drop table rate_limit_windows");
       // …nor the delivery tables (migration 0014_delivery).
       for (const table of [
+        // …nor the bulk jobs' (migration 0022_bulk_jobs)
+        "job_rows",
+        "jobs",
         // …nor the earner space's (migration 0019_earner_space)
         "earner_profiles",
         "earner_sessions",
