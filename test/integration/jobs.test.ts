@@ -1,6 +1,6 @@
-// First: the domain's person schemas (read by the job file parser) get `.openapi` only when created after this import
-// (see the report of jobs-run: an import-order dependency of src/domain/person-fields.ts).
-import "@hono/zod-openapi";
+// First, on purpose: the job file parser's domain schemas load before anything of the HTTP layer (they once lacked
+// `.openapi` then, and the app failed to start).
+import "../../src/services/jobs.js";
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite as stockEddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import * as vc from "@digitalbazaar/vc";

@@ -11,7 +11,7 @@ export const IssueCredentialRequestSchema = z
       .openapi({ description: "Id of a certification in the catalog", example: "gitlab-certified-associate" }),
     recipient: z.strictObject({
       email: EmailSchema,
-      name: DisplayNameSchema.openapi({ description: "Display name shown on the credential", example: "Ada Lovelace" }),
+      name: DisplayNameSchema.meta({ description: "Display name shown on the credential", example: "Ada Lovelace" }),
     }),
   })
   .openapi("IssueCredentialRequest");

@@ -19,7 +19,7 @@ const personProgress = createRoute({
   middleware: [requireApiScope("evidence:read")] as const,
   request: {
     params: z.object({
-      email: EmailSchema.openapi({ param: { name: "email", in: "path" } }),
+      email: EmailSchema.meta({ param: { name: "email", in: "path" } }),
     }),
   },
   responses: {
