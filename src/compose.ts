@@ -218,6 +218,7 @@ export async function composeServices(config: Config, options: ComposeOptions): 
     keys: holder,
     nodeId,
     catalog,
+    readCatalog: () => loadCatalog(config.templatesDir),
     artwork,
     emailTemplates,
     ...(smtp ? { sendMail: smtp.send } : {}),

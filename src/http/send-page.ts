@@ -2,6 +2,9 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./env.js";
+import { renderPage } from "./pages/render-page.js";
+
+export { renderPage };
 
 /**
  * The Content-Security-Policy of every page: nothing runs (no script source at all), styles only from our
@@ -37,15 +40,6 @@ function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A page as the HTML document string (synchronous components only). */
-export function renderPage(page: Child): string {
-  const rendered = (page as { toString(): string | Promise<string> }).toString();
-  if (rendered instanceof Promise) {
-    throw new Error("pages render synchronously: an async component slipped in");
-  }
-  return `<!doctype html>${String(rendered)}`;
 }
 
 /** Renders a page into an HTML response with the page headers. */

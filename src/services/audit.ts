@@ -1,3 +1,4 @@
+import { shownDetails } from "../domain/audit-details.js";
 import { csvRow } from "../domain/csv.js";
 import { type AuditQuery, type AuditRow, listAuditPage } from "../storage/audit-repo.js";
 import type { ServiceContext } from "./deps.js";
@@ -31,14 +32,6 @@ export async function listAuditEntries(
   const rows = await listAuditPage(ctx.store.conn(), query);
   const last = rows.at(-1);
   return { items: rows.map(toView), nextBefore: rows.length === query.limit && last ? last.seq : null };
-}
-
-/** Detail keys that never leave the log in a page or an export, whatever wrote them (secrets, their hashes). */
-const SECRET_KEY = /token|secret|hash/i;
-
-/** An entry's details without any secret-looking key: what the console page and the CSV export show. */
-export function shownDetails(details: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(details).filter(([key]) => !SECRET_KEY.test(key)));
 }
 
 const EXPORT_BATCH = 500;

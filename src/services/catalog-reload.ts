@@ -1,7 +1,6 @@
 import type { Catalog, CatalogEntry } from "../domain/catalog/parse-catalog.js";
 import { CatalogError } from "../domain/catalog/parse-catalog.js";
 import { AppError } from "../errors.js";
-import { loadCatalog } from "../load-templates.js";
 import { syncAchievements } from "../storage/achievements-repo.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import type { ServiceContext } from "./deps.js";
@@ -50,7 +49,7 @@ function changesOf(before: readonly CatalogEntry[], after: readonly CatalogEntry
 export async function reloadCatalog(ctx: ServiceContext, actor: string): Promise<CatalogReloadResult> {
   let next: Catalog;
   try {
-    next = loadCatalog(ctx.config.templatesDir);
+    next = ctx.readCatalog();
   } catch (error) {
     if (!(error instanceof CatalogError)) {
       throw error;

@@ -1,5 +1,6 @@
 import { can, type Principal, programsWith } from "../domain/access.js";
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { EXPIRY_HORIZON_DAYS } from "../domain/dashboard.js";
 import { windowOpenAt } from "../domain/renewal.js";
 import { DAY_MS } from "../domain/time.js";
 import {
@@ -12,8 +13,6 @@ import {
 import { type AuditView, listAuditEntries } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
 
-/** How far ahead the dashboard looks for expiring credentials. */
-export const EXPIRY_HORIZON_DAYS = 60;
 const RECENT_ACTIVITY = 10;
 
 export type CertificationRef = { achievementId: string; name: string; program: string };

@@ -28,6 +28,8 @@ export type Deps = {
   /** This process's id, made at start: the holder of the leases it takes (cluster-jobs.ts). */
   nodeId: string;
   catalog: Catalog;
+  /** Reads and checks the definition files again (the catalog reload): the composition's loader, from templatesDir. */
+  readCatalog: () => Catalog;
   /** The artwork SVG templates from templates/ (badges per level, share card). */
   artwork: Artwork;
   clock: () => Date;

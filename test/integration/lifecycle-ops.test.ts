@@ -322,10 +322,11 @@ describe("the audit log", () => {
     const auditPaths = Object.entries(doc.paths).filter(([p]) => /audit/i.test(p));
     expect(auditPaths.map(([p, operations]) => [p, Object.keys(operations)])).toEqual([["/admin/audit", ["get"]]]);
     const routes = t.app.routes.map((r) => `${r.method} ${r.path}`);
-    // the API's reading route, and the console's page that shows the same log
+    // the API's reading route, and the console's page that shows the same log and its CSV export
     expect([...new Set(routes.filter((r) => /audit/i.test(r)))].sort()).toEqual([
       "GET /admin/audit",
       "GET /console/audit",
+      "GET /console/audit/export.csv",
     ]);
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
       const res = await t.app.request("/admin/audit", { method, headers: { authorization: `Bearer ${t.adminToken}` } });

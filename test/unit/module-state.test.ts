@@ -13,6 +13,8 @@ const ALLOWED: Record<string, string> = {
     "the cryptosuite's expansion templates and key imports, keyed by immutable input, bounded",
   "src/http/pages/markdown.ts: cache": "rendered Markdown by text, bounded",
   "src/baking/share-card.ts: measure": "font metrics, loaded on first use, read-only",
+  "src/domain/criteria/evaluate.ts: preparedOnce":
+    "evidence prepared for evaluation, by its (immutable) records list, weak",
   "src/domain/human-date.ts: DAYS": "days written for people, by UTC day number, bounded",
   "src/verify/keys.ts: decodedKeys": "our decoded public keys, by their (immutable) verification method object",
   "src/services/badge-images.ts: badgeEtags": "badge ETags by the inputs they hash, bounded",

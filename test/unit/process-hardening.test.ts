@@ -17,7 +17,19 @@ describe("process hardening (--disable-proto=delete)", () => {
   it("passes the flag to every npm script that runs Laurel's code", () => {
     const running = Object.entries(pkg.scripts).filter(([, command]) => /^tsx\b/.test(command));
     expect(running.map(([name]) => name).sort()).toEqual(
-      ["api-keys", "audit", "bench", "credentials", "db", "dev", "events", "keys:rotate", "start", "users"].sort(),
+      [
+        "api-keys",
+        "audit",
+        "bench",
+        "credentials",
+        "db",
+        "dev",
+        "events",
+        "jobs",
+        "keys:rotate",
+        "start",
+        "users",
+      ].sort(),
     );
     for (const [name, command] of running) {
       expect(command, name).toMatch(/^tsx (watch )?--disable-proto=delete /);

@@ -8,11 +8,10 @@ import { AppError, type FieldError } from "../../errors.js";
 import { DisplayNameSchema } from "../../schemas/display-name.js";
 import { EmailSchema } from "../../schemas/email.js";
 import type { AwardOutcome } from "../../services/award-eligible.js";
+import { knownNameOf, personByRecipientId } from "../../services/person-lookup.js";
 import { progressForPerson } from "../../services/progress.js";
 import type { EvidenceSubmission, Submitter } from "../../services/record-evidence.js";
 import { submitEvidence } from "../../services/submit-evidence.js";
-import { findRecipient } from "../../storage/earner-repo.js";
-import { recipientName } from "../../storage/person-credentials-repo.js";
 import {
   type CriterionForm,
   type EvidenceOutcome,
@@ -68,7 +67,7 @@ async function readChoice(
   if (given === "") {
     errors.person = "enter the person's email";
   } else if (UUID.test(given) && !given.includes("@")) {
-    const recipient = await findRecipient(c.var.ctx.store.conn(), given.toLowerCase());
+    const recipient = await personByRecipientId(c.var.ctx, given.toLowerCase());
     if (recipient) {
       person = { email: recipient.email, name: name.success && name.data ? name.data : recipient.name };
     } else {
@@ -77,7 +76,7 @@ async function readChoice(
   } else {
     const email = EmailSchema.safeParse(given);
     if (email.success) {
-      const known = await recipientName(c.var.ctx.store.conn(), email.data);
+      const known = await knownNameOf(c.var.ctx, email.data);
       person = { email: email.data, name: name.success && name.data ? name.data : (known ?? "") };
     } else {
       errors.person = fieldErrors(email.error)[0]?.message ?? "must be a valid email address";

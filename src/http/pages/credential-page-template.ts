@@ -2,9 +2,9 @@ import { escapeToBuffer } from "hono/utils/html";
 import type { LRUCache } from "lru-cache";
 import type { CredentialPageData } from "../../services/credential-page-data.js";
 import type { PageTemplate } from "../../services/deps.js";
-import { renderPage } from "../send-page.js";
 import { CredentialPage } from "./credential-page.js";
 import { humanDay, humanDayTime } from "./dates.js";
+import { renderPage } from "./render-page.js";
 import type { Site } from "./site.js";
 
 /**

@@ -1,4 +1,5 @@
-import { type AuditView, shownDetails } from "../../../services/audit.js";
+import { shownDetails } from "../../../domain/audit-details.js";
+import type { AuditView } from "../../../services/audit.js";
 import { FormAlert, type FormErrors, TextField } from "./form.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 import { ConsoleTable } from "./table.js";

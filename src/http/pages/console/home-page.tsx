@@ -1,6 +1,7 @@
 import type { RoleGrant } from "../../../domain/access.js";
+import { EXPIRY_HORIZON_DAYS } from "../../../domain/dashboard.js";
 import type { AuditView } from "../../../services/audit.js";
-import { type DashboardView, EXPIRY_HORIZON_DAYS } from "../../../services/dashboard.js";
+import type { DashboardView } from "../../../services/dashboard.js";
 import { humanDay } from "../dates.js";
 import { credentialsHref } from "./credentials-page.js";
 import { grantWords, ROLE_WORDS } from "./grant-words.js";
