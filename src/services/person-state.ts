@@ -1,6 +1,6 @@
 import type { Evidence, HeldCredential } from "../domain/criteria/types.js";
 import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
-import { credentialsHeldBy, recipientName } from "../storage/person-credentials-repo.js";
+import { credentialsHeldBy, type HeldRow, recipientName } from "../storage/person-credentials-repo.js";
 import type { Conn } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -65,17 +65,20 @@ function awardOf(decision: Record<string, unknown> | null): Pick<HeldCredential,
 
 /** The credentials a person holds, as the evaluator and the award guard read them. */
 export async function heldCredentials(db: Conn, email: string): Promise<HeldCredential[]> {
-  return (await credentialsHeldBy(db, email)).map(
-    (c): HeldCredential => ({
-      certification: c.achievementId,
-      credentialId: c.credentialId,
-      validFrom: c.validFrom.toISOString(),
-      ...(c.validUntil ? { validUntil: c.validUntil.toISOString() } : {}),
-      // Revoked (superseded included) and suspended credentials are not held as valid.
-      status: c.revokedAt ? "revoked" : c.suspendedAt ? "suspended" : "active",
-      ...awardOf(c.decision),
-    }),
-  );
+  return (await credentialsHeldBy(db, email)).map(toHeldCredential);
+}
+
+/** A held credential's row (`credentialsHeldBy`) as the evaluator reads it. */
+export function toHeldCredential(c: HeldRow): HeldCredential {
+  return {
+    certification: c.achievementId,
+    credentialId: c.credentialId,
+    validFrom: c.validFrom.toISOString(),
+    ...(c.validUntil ? { validUntil: c.validUntil.toISOString() } : {}),
+    // Revoked (superseded included) and suspended credentials are not held as valid.
+    status: c.revokedAt ? "revoked" : c.suspendedAt ? "suspended" : "active",
+    ...awardOf(c.decision),
+  };
 }
 
 /** Everything the evaluator needs about one person: their evidence and the credentials they hold. */
