@@ -237,20 +237,28 @@ export async function recipientIdsOf(db: Conn, emails: readonly string[]): Promi
 
 /** Who a person reference names: a recipient's id, or the id of one of the person's evidence records. */
 export async function personOfRef(db: Conn, ref: string): Promise<{ email: string; name: string | null } | undefined> {
-  const { recipients, evidence } = db.t;
-  const [recipient] = await db
-    .select({ email: recipients.email, name: recipients.name })
-    .from(recipients)
-    .where(eq(recipients.id, ref))
-    .limit(1);
+  // prepared once per connection: every view of a person's page reads it
+  const byRecipient = prepared(db, "people_ref_recipient", (d) => {
+    const { recipients } = d.t;
+    return d
+      .select({ email: recipients.email, name: recipients.name })
+      .from(recipients)
+      .where(eq(recipients.id, sql.placeholder("ref")))
+      .limit(1);
+  });
+  const [recipient] = await byRecipient.execute({ ref });
   if (recipient) {
     return recipient;
   }
-  const [record] = await db
-    .select({ email: evidence.personEmail, name: evidence.personName })
-    .from(evidence)
-    .where(eq(evidence.id, ref))
-    .limit(1);
+  const byEvidence = prepared(db, "people_ref_evidence", (d) => {
+    const { evidence } = d.t;
+    return d
+      .select({ email: evidence.personEmail, name: evidence.personName })
+      .from(evidence)
+      .where(eq(evidence.id, sql.placeholder("ref")))
+      .limit(1);
+  });
+  const [record] = await byEvidence.execute({ ref });
   return record;
 }
 
