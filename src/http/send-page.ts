@@ -31,15 +31,24 @@ const CACHE: Record<NonNullable<PageOptions["cache"]>, string> = {
   public: "public, max-age=300",
 };
 
+/** The last logo's answer (the configuration does not change while the app runs: parsed once, not per page). */
+let logoOnce: { publicUrl: string; image: string | undefined; origin: string | undefined } | undefined;
+
 /** Where the configured issuer logo lives when it is not on our origin (for the CSP), else undefined. */
 function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
   const { publicUrl, issuer } = c.var.ctx.config;
-  try {
-    const origin = new URL(issuer.image).origin;
-    return origin === publicUrl ? undefined : origin;
-  } catch {
-    return undefined;
+  if (logoOnce?.publicUrl === publicUrl && logoOnce.image === issuer.image) {
+    return logoOnce.origin;
   }
+  let origin: string | undefined;
+  try {
+    const parsed = new URL(issuer.image).origin;
+    origin = parsed === publicUrl ? undefined : parsed;
+  } catch {
+    origin = undefined;
+  }
+  logoOnce = { publicUrl, image: issuer.image, origin };
+  return origin;
 }
 
 /** Renders a page into an HTML response with the page headers. */

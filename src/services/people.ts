@@ -1,4 +1,5 @@
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { normaliseEmail } from "../domain/credential/identity.js";
 import { evidenceItemsOf } from "../domain/criteria/rule-items.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
@@ -23,7 +24,8 @@ import {
 } from "../storage/person-credentials-repo.js";
 import type { AuditView } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
-import { type CertificationProgress, type ProgressStatus, progressForPerson } from "./progress.js";
+import { loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
+import { type ProgressStatus, progressOn } from "./progress.js";
 
 /**
  * The console's people: find a person by the beginning of their e-mail address or name, and everything the console
@@ -271,11 +273,18 @@ export async function personOverview(
       { requiredPermission: "credentials:read" },
     );
   }
+  // Progress only on the certifications shown, from the rows read above (the evaluator's view of the same records).
   const entries = ctx.catalog.entries.filter(seen.certification);
+  const email = normaliseEmail(person.email);
+  const state: PersonState =
+    email === person.email
+      ? { email, name: person.email, evidence: records.map(toEvaluatorEvidence), held: held.map(toHeldCredential) }
+      : await loadPersonState(ctx, email);
+  const approvalsOfState = email === person.email ? approvals : await approvalsOfPerson(db, email);
+  const all = progressOn(ctx, state, entries, approvalsOfState);
   const progress: PersonProgress[] = [];
-  const all = await progressForPerson(ctx, person.email);
-  for (const entry of entries) {
-    const p = all.find((x) => x.certification === entry.id) as CertificationProgress;
+  for (const [i, entry] of entries.entries()) {
+    const p = all[i] as (typeof all)[number];
     const lines = progressLines(p.report, (id) => input.words(entry, id));
     progress.push({
       certification: entry.id,

@@ -4,7 +4,7 @@ import { evaluateCriteria } from "../domain/criteria/evaluate.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
 import { listPeopleWithEvidence } from "../storage/evidence-repo.js";
-import { undecidedApproval } from "../storage/person-credentials-repo.js";
+import { approvalsOfPerson, type PendingApprovalRow } from "../storage/person-credentials-repo.js";
 import { basisFor, spentAssessments } from "./award-basis.js";
 import type { ServiceContext } from "./deps.js";
 import { holdsValid, loadPersonState, type PersonState } from "./person-state.js";
@@ -28,12 +28,18 @@ function leafShare(report: RuleReport): number {
   return leaves.length ? leaves.filter((l) => l.status === "met").length / leaves.length : 0;
 }
 
-async function progressOf(
+/** The certifications a person has an approval awaiting a decision for (their approvals, read once). */
+function awaitingApproval(approvals: readonly PendingApprovalRow[]): Set<string> {
+  return new Set(approvals.filter((a) => a.decidedAt === null).map((a) => a.achievementId));
+}
+
+function progressOf(
   ctx: ServiceContext,
   state: PersonState,
   entry: CatalogEntry,
   now: Date,
-): Promise<CertificationProgress> {
+  pending: ReadonlySet<string>,
+): CertificationProgress {
   const rule = entry.criteria.rule;
   const base = { certification: entry.id, name: entry.name };
   if (!rule) {
@@ -53,7 +59,7 @@ async function progressOf(
       ? "held"
       : basis.kind === "renewal"
         ? "renewal-due"
-        : (await undecidedApproval(ctx.store.conn(), state.email, entry.id))
+        : pending.has(entry.id)
           ? "pending-approval"
           : report.status === "met"
             ? "eligible"
@@ -64,12 +70,24 @@ async function progressOf(
 /** A person's standing on every certification of the catalog, with each report tree. */
 export async function progressForPerson(ctx: ServiceContext, email: string): Promise<CertificationProgress[]> {
   const state = await loadPersonState(ctx, normaliseEmail(email));
+  const approvals = await approvalsOfPerson(ctx.store.conn(), state.email);
+  return progressOn(ctx, state, ctx.catalog.entries, approvals);
+}
+
+/**
+ * A person's standing on these certifications only, from what the caller has already read of them (their state and
+ * every approval of theirs): one evaluation per certification, no query. The evidence is prepared once for all of
+ * them (evaluate.ts `prepareEvidence` keeps it per array and instant).
+ */
+export function progressOn(
+  ctx: ServiceContext,
+  state: PersonState,
+  entries: readonly CatalogEntry[],
+  approvals: readonly PendingApprovalRow[],
+): CertificationProgress[] {
   const now = ctx.clock();
-  const progress: CertificationProgress[] = [];
-  for (const entry of ctx.catalog.entries) {
-    progress.push(await progressOf(ctx, state, entry, now));
-  }
-  return progress;
+  const pending = awaitingApproval(approvals);
+  return entries.map((entry) => progressOf(ctx, state, entry, now, pending));
 }
 
 /** Who is eligible for, awaiting approval of, close to (≥ half the rule met), holding, or due to renew one certification. */
@@ -87,7 +105,8 @@ export async function candidatesFor(ctx: ServiceContext, certification: string) 
     renewalDue: [] as string[],
   };
   for (const email of await listPeopleWithEvidence(ctx.store.conn())) {
-    const p = await progressOf(ctx, await loadPersonState(ctx, email), entry, now);
+    const state = await loadPersonState(ctx, email);
+    const p = progressOf(ctx, state, entry, now, awaitingApproval(await approvalsOfPerson(ctx.store.conn(), email)));
     if (p.status === "held") {
       groups.held.push(email);
     } else if (p.status === "renewal-due") {

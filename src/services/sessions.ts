@@ -8,7 +8,7 @@ import {
   deleteExpiredSessions,
   deleteSession,
   deleteSessionsOf,
-  findLiveSession,
+  findLiveSessionWithUser,
   insertSession,
   readAttempts,
   type SessionRow,
@@ -16,7 +16,7 @@ import {
   writeAttempt,
 } from "../storage/sessions-repo.js";
 import type { Tx } from "../storage/store.js";
-import { findUser, findUserByEmail, grantsOf } from "../storage/users-repo.js";
+import { findUserByEmail, grantsOfUser } from "../storage/users-repo.js";
 import type { ServiceContext } from "./deps.js";
 import { verifyPassword } from "./passwords.js";
 import { principalOfUser, type UserView } from "./users.js";
@@ -185,16 +185,16 @@ export async function resumeSession(ctx: ServiceContext, secret: string): Promis
   const now = ctx.clock();
   const db = ctx.store.conn();
   const idHash = sha256(secret);
-  const row = await findLiveSession(db, idHash, now);
-  const user = row ? await findUser(db, row.userId) : undefined;
-  if (!row || !user || user.disabledAt) {
+  const found = await findLiveSessionWithUser(db, idHash, now);
+  if (!found || found.user.disabledAt) {
     return null;
   }
+  const { session: row, user } = found;
   if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
     const idle = new Date(Math.min(now.getTime() + ctx.config.console.sessionIdleMs, row.expiresAt.getTime()));
     await ctx.store.tx((tx) => touchSession(tx, idHash, now, idle));
   }
-  const grants = (await grantsOf(db, [user.id])).map((g) => ({
+  const grants = (await grantsOfUser(db, user.id)).map((g) => ({
     id: g.id,
     role: g.role,
     program: g.program,

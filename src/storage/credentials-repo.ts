@@ -238,7 +238,7 @@ export type CredentialSummary = {
   suspendedAt: Date | null;
 };
 
-function stateFilter(t: Tables, state: ListedState, now: Date): SQL | undefined {
+function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
   const { credentials } = t;
   const unexpired = or(isNull(credentials.validUntil), gt(credentials.validUntil, now));
   switch (state) {
@@ -256,44 +256,65 @@ function stateFilter(t: Tables, state: ListedState, now: Date): SQL | undefined 
 /**
  * The console's list: newest first, keyset-paginated on (createdAt, id), filtered by certification, recipient and
  * state; light rows. The indexes on (achievement_id, created_at, id), (created_at, id) and the recipient's email keep
- * it fast at 100,000 credentials (a rare state alone scans the newest-first index until the page is full).
+ * it fast at 100,000 credentials (a rare state alone scans the newest-first index until the page is full). One
+ * statement per combination of filters (at most 40), prepared once per connection: building the query cost drizzle
+ * about as much as running it.
  */
 export async function listCredentialSummaries(db: Conn, query: CredentialSummaryQuery): Promise<CredentialSummary[]> {
-  const { credentials, achievements, recipients } = db.t;
-  const filters: (SQL | undefined)[] = [];
-  if (query.achievementId) {
-    filters.push(eq(credentials.achievementId, query.achievementId));
-  }
-  if (query.email) {
-    filters.push(eq(recipients.email, query.email));
-  }
-  if (query.state) {
-    filters.push(stateFilter(db.t, query.state, query.now));
-  }
-  if (query.after) {
-    const { createdAt, id } = query.after;
-    filters.push(
-      or(lt(credentials.createdAt, createdAt), and(eq(credentials.createdAt, createdAt), lt(credentials.id, id))),
-    );
-  }
-  return db
-    .select({
-      id: credentials.id,
-      achievementId: credentials.achievementId,
-      achievementName: achievements.name,
-      recipientEmail: recipients.email,
-      recipientName: credentials.recipientName,
-      validUntil: credentials.validUntil,
-      createdAt: credentials.createdAt,
-      revokedAt: credentials.revokedAt,
-      suspendedAt: credentials.suspendedAt,
-    })
-    .from(credentials)
-    .innerJoin(achievements, eq(achievements.id, credentials.achievementId))
-    .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
-    .where(and(...filters))
-    .orderBy(desc(credentials.createdAt), desc(credentials.id))
-    .limit(query.limit);
+  const shape = [
+    query.achievementId ? "a" : "",
+    query.email ? "e" : "",
+    query.state ?? "",
+    query.after ? "p" : "",
+  ].join(":");
+  const statement = prepared(db, `credentials_summaries:${shape}`, (d) => {
+    const { credentials, achievements, recipients } = d.t;
+    const filters: (SQL | undefined)[] = [];
+    if (query.achievementId) {
+      filters.push(eq(credentials.achievementId, sql.placeholder("achievementId")));
+    }
+    if (query.email) {
+      filters.push(eq(recipients.email, sql.placeholder("email")));
+    }
+    if (query.state) {
+      filters.push(stateFilter(d.t, query.state, placeholderOf(credentials.validUntil, "now")));
+    }
+    if (query.after) {
+      const createdAt = placeholderOf(credentials.createdAt, "afterCreatedAt");
+      filters.push(
+        or(
+          lt(credentials.createdAt, createdAt),
+          and(eq(credentials.createdAt, createdAt), lt(credentials.id, sql.placeholder("afterId"))),
+        ),
+      );
+    }
+    return d
+      .select({
+        id: credentials.id,
+        achievementId: credentials.achievementId,
+        achievementName: achievements.name,
+        recipientEmail: recipients.email,
+        recipientName: credentials.recipientName,
+        validUntil: credentials.validUntil,
+        createdAt: credentials.createdAt,
+        revokedAt: credentials.revokedAt,
+        suspendedAt: credentials.suspendedAt,
+      })
+      .from(credentials)
+      .innerJoin(achievements, eq(achievements.id, credentials.achievementId))
+      .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
+      .where(and(...filters))
+      .orderBy(desc(credentials.createdAt), desc(credentials.id))
+      .limit(sql.placeholder("limit"));
+  });
+  return statement.execute({
+    achievementId: query.achievementId,
+    email: query.email,
+    now: query.now,
+    afterCreatedAt: query.after?.createdAt,
+    afterId: query.after?.id,
+    limit: query.limit,
+  });
 }
 
 /** Whether a conditional update changed its row. */

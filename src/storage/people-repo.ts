@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { AuditRow } from "./audit-repo.js";
+import { prepared } from "./prepared.js";
 import type { Conn } from "./store.js";
 
 /**
@@ -44,13 +45,44 @@ function text(value: string): SQL {
   return sql`cast(${value} as text)`;
 }
 
-/** After the cursor in (key, email) order. */
+/** After the cursor in (key, email) order (its values the placeholders `afterKey`, `afterEmail`). */
 function afterCursor(key: SQL, email: SQL, after: PeopleCursor | undefined): SQL | undefined {
   if (after === undefined) {
     return undefined;
   }
-  const k = text(after.key);
-  return sql`(${key} >= ${k} and (${key} > ${k} or ${email} > ${text(after.email)}))`;
+  const k = sql`cast(${sql.placeholder("afterKey")} as text)`;
+  return sql`(${key} >= ${k} and (${key} > ${k} or ${email} > cast(${sql.placeholder("afterEmail")} as text)))`;
+}
+
+/** The typed beginning (`prefix`) and the name to skip (`skipNamePrefix`), as text placeholders. */
+const PREFIX = sql`cast(${sql.placeholder("prefix")} as text)`;
+const SKIP = sql`cast(${sql.placeholder("skipNamePrefix")} as text)`;
+
+/**
+ * A stream's statement: prepared once per connection for each shape of query (a cursor or not, a name to skip or
+ * not) when it filters on no list (a reader of every program, the usual case), else built for this query (its lists'
+ * lengths vary). Building a query cost drizzle about as much as running it.
+ */
+async function runStream<T>(
+  db: Conn,
+  name: string,
+  q: PeopleStreamQuery & { skipNamePrefix?: string },
+  lists: boolean,
+  build: (d: Conn) => { prepare(): { execute(values?: Record<string, unknown>): unknown }; execute(): unknown },
+): Promise<T[]> {
+  const values = {
+    prefix: q.prefix,
+    skipNamePrefix: q.skipNamePrefix,
+    afterKey: q.after?.key,
+    afterEmail: q.after?.email,
+    limit: q.limit,
+  };
+  if (lists) {
+    // placeholders are filled only by a prepared statement: this one is prepared for this call alone
+    return (await build(db).prepare().execute(values)) as T[];
+  }
+  const shape = `${q.after ? "p" : ""}${q.skipNamePrefix ? "s" : ""}`;
+  return (await prepared(db, `people_${name}:${shape}`, build).execute(values)) as T[];
 }
 
 /** The recipient holds a credential of one of these certifications (undefined: no condition). */
@@ -67,41 +99,57 @@ export async function recipientsByEmail(
   db: Conn,
   q: PeopleStreamQuery & { skipNamePrefix?: string },
 ): Promise<PersonMatch[]> {
-  const { recipients } = db.t;
-  const email = sql`${recipients.email}`;
-  const filters: (SQL | undefined)[] = [
-    beginsWith(email, text(q.prefix)),
-    afterCursor(email, email, q.after),
-    holdsOneOf(db, q.achievementIds),
-  ];
-  if (q.skipNamePrefix) {
-    // found by their name already
-    filters.push(sql`not (${beginsWith(sql`lower(${recipients.name})`, sql`lower(${text(q.skipNamePrefix)})`)})`);
-  }
-  const rows = await db
-    .select({ email: recipients.email, name: recipients.name, id: recipients.id })
-    .from(recipients)
-    .where(and(...filters))
-    .orderBy(asc(recipients.email))
-    .limit(q.limit);
+  const rows = await runStream<{ email: string; name: string; id: string }>(
+    db,
+    "recipients_by_email",
+    q,
+    q.achievementIds !== undefined,
+    (d) => {
+      const { recipients } = d.t;
+      const email = sql`${recipients.email}`;
+      const filters: (SQL | undefined)[] = [
+        beginsWith(email, PREFIX),
+        afterCursor(email, email, q.after),
+        holdsOneOf(d, q.achievementIds),
+      ];
+      if (q.skipNamePrefix) {
+        // found by their name already
+        filters.push(sql`not (${beginsWith(sql`lower(${recipients.name})`, sql`lower(${SKIP})`)})`);
+      }
+      return d
+        .select({ email: recipients.email, name: recipients.name, id: recipients.id })
+        .from(recipients)
+        .where(and(...filters))
+        .orderBy(asc(recipients.email))
+        .limit(sql.placeholder("limit"));
+    },
+  );
   return rows.map((r) => ({ key: r.email, email: r.email, name: r.name, recipientId: r.id, evidenceId: "" }));
 }
 
 /** Recipients whose name begins with `prefix` (either case), by lower-cased name, then address. */
 export async function recipientsByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
-  const { recipients } = db.t;
-  const key = sql<string>`lower(${recipients.name})`;
-  const filters: (SQL | undefined)[] = [
-    beginsWith(key, sql`lower(${text(q.prefix)})`),
-    afterCursor(key, sql`${recipients.email}`, q.after),
-  ];
-  filters.push(holdsOneOf(db, q.achievementIds));
-  const rows = await db
-    .select({ key, email: recipients.email, name: recipients.name, id: recipients.id })
-    .from(recipients)
-    .where(and(...filters))
-    .orderBy(key, asc(recipients.email))
-    .limit(q.limit);
+  const rows = await runStream<{ key: string; email: string; name: string; id: string }>(
+    db,
+    "recipients_by_name",
+    q,
+    q.achievementIds !== undefined,
+    (d) => {
+      const { recipients } = d.t;
+      const key = sql<string>`lower(${recipients.name})`;
+      const filters: (SQL | undefined)[] = [
+        beginsWith(key, sql`lower(${PREFIX})`),
+        afterCursor(key, sql`${recipients.email}`, q.after),
+      ];
+      filters.push(holdsOneOf(d, q.achievementIds));
+      return d
+        .select({ key, email: recipients.email, name: recipients.name, id: recipients.id })
+        .from(recipients)
+        .where(and(...filters))
+        .orderBy(key, asc(recipients.email))
+        .limit(sql.placeholder("limit"));
+    },
+  );
   return rows.map((r) => ({ key: r.key, email: r.email, name: r.name, recipientId: r.id, evidenceId: "" }));
 }
 
@@ -110,53 +158,67 @@ export async function evidencePeopleByEmail(
   db: Conn,
   q: PeopleStreamQuery & { skipNamePrefix?: string },
 ): Promise<PersonMatch[]> {
-  const { evidence } = db.t;
-  const email = sql`${evidence.personEmail}`;
-  const filters: (SQL | undefined)[] = [
-    beginsWith(email, text(q.prefix)),
-    afterCursor(email, email, q.after),
-    q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
-  ];
-  if (q.skipNamePrefix) {
-    filters.push(
-      sql`not (${beginsWith(sql`lower(coalesce(${evidence.personName}, ''))`, sql`lower(${text(q.skipNamePrefix)})`)})`,
-    );
-  }
-  const rows = await db
-    .select({
-      email: evidence.personEmail,
-      name: sql<string | null>`max(${evidence.personName})`,
-      id: sql<string>`min(${evidence.id})`,
-    })
-    .from(evidence)
-    .where(and(...filters))
-    .groupBy(evidence.personEmail)
-    .orderBy(asc(evidence.personEmail))
-    .limit(q.limit);
+  const rows = await runStream<{ email: string; name: string | null; id: string }>(
+    db,
+    "evidence_by_email",
+    q,
+    q.items !== undefined,
+    (d) => {
+      const { evidence } = d.t;
+      const email = sql`${evidence.personEmail}`;
+      const filters: (SQL | undefined)[] = [
+        beginsWith(email, PREFIX),
+        afterCursor(email, email, q.after),
+        q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
+      ];
+      if (q.skipNamePrefix) {
+        filters.push(sql`not (${beginsWith(sql`lower(coalesce(${evidence.personName}, ''))`, sql`lower(${SKIP})`)})`);
+      }
+      return d
+        .select({
+          email: evidence.personEmail,
+          name: sql<string | null>`max(${evidence.personName})`,
+          id: sql<string>`min(${evidence.id})`,
+        })
+        .from(evidence)
+        .where(and(...filters))
+        .groupBy(evidence.personEmail)
+        .orderBy(asc(evidence.personEmail))
+        .limit(sql.placeholder("limit"));
+    },
+  );
   return rows.map((r) => ({ key: r.email, email: r.email, name: r.name ?? "", recipientId: null, evidenceId: r.id }));
 }
 
 /** People with evidence whose recorded name begins with `prefix` (either case), by lower-cased name, then address. */
 export async function evidencePeopleByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
-  const { evidence } = db.t;
-  const key = sql<string>`lower(${evidence.personName})`;
-  const filters: (SQL | undefined)[] = [
-    beginsWith(key, sql`lower(${text(q.prefix)})`),
-    afterCursor(key, sql`${evidence.personEmail}`, q.after),
-    q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
-  ];
-  const rows = await db
-    .select({
-      key,
-      email: evidence.personEmail,
-      name: sql<string>`min(${evidence.personName})`,
-      id: sql<string>`min(${evidence.id})`,
-    })
-    .from(evidence)
-    .where(and(...filters))
-    .groupBy(key, evidence.personEmail)
-    .orderBy(key, asc(evidence.personEmail))
-    .limit(q.limit);
+  const rows = await runStream<{ key: string; email: string; name: string; id: string }>(
+    db,
+    "evidence_by_name",
+    q,
+    q.items !== undefined,
+    (d) => {
+      const { evidence } = d.t;
+      const key = sql<string>`lower(${evidence.personName})`;
+      const filters: (SQL | undefined)[] = [
+        beginsWith(key, sql`lower(${PREFIX})`),
+        afterCursor(key, sql`${evidence.personEmail}`, q.after),
+        q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
+      ];
+      return d
+        .select({
+          key,
+          email: evidence.personEmail,
+          name: sql<string>`min(${evidence.personName})`,
+          id: sql<string>`min(${evidence.id})`,
+        })
+        .from(evidence)
+        .where(and(...filters))
+        .groupBy(key, evidence.personEmail)
+        .orderBy(key, asc(evidence.personEmail))
+        .limit(sql.placeholder("limit"));
+    },
+  );
   return rows.map((r) => ({ key: r.key, email: r.email, name: r.name, recipientId: null, evidenceId: r.id }));
 }
 
@@ -175,20 +237,28 @@ export async function recipientIdsOf(db: Conn, emails: readonly string[]): Promi
 
 /** Who a person reference names: a recipient's id, or the id of one of the person's evidence records. */
 export async function personOfRef(db: Conn, ref: string): Promise<{ email: string; name: string | null } | undefined> {
-  const { recipients, evidence } = db.t;
-  const [recipient] = await db
-    .select({ email: recipients.email, name: recipients.name })
-    .from(recipients)
-    .where(eq(recipients.id, ref))
-    .limit(1);
+  // prepared once per connection: every view of a person's page reads it
+  const byRecipient = prepared(db, "people_ref_recipient", (d) => {
+    const { recipients } = d.t;
+    return d
+      .select({ email: recipients.email, name: recipients.name })
+      .from(recipients)
+      .where(eq(recipients.id, sql.placeholder("ref")))
+      .limit(1);
+  });
+  const [recipient] = await byRecipient.execute({ ref });
   if (recipient) {
     return recipient;
   }
-  const [record] = await db
-    .select({ email: evidence.personEmail, name: evidence.personName })
-    .from(evidence)
-    .where(eq(evidence.id, ref))
-    .limit(1);
+  const byEvidence = prepared(db, "people_ref_evidence", (d) => {
+    const { evidence } = d.t;
+    return d
+      .select({ email: evidence.personEmail, name: evidence.personName })
+      .from(evidence)
+      .where(eq(evidence.id, sql.placeholder("ref")))
+      .limit(1);
+  });
+  const [record] = await byEvidence.execute({ ref });
   return record;
 }
 

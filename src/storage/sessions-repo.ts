@@ -1,4 +1,5 @@
-import { and, eq, gt, lte, ne, or } from "drizzle-orm";
+import { and, eq, gt, lte, ne, or, sql } from "drizzle-orm";
+import { placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type SessionRow = Tables["sessions"]["$inferSelect"];
@@ -7,15 +8,32 @@ export async function insertSession(tx: Tx, row: SessionRow): Promise<void> {
   await tx.insert(tx.t.sessions).values(row);
 }
 
-/** A session that has not expired at `now` (idle or absolute), by the hash of its cookie secret. */
-export async function findLiveSession(db: Conn, idHash: string, now: Date): Promise<SessionRow | undefined> {
-  const { sessions } = db.t;
-  const rows = await db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now), gt(sessions.idleExpiresAt, now)))
-    .limit(1);
-  return rows[0];
+/**
+ * A session that has not expired at `now` (idle or absolute), by the hash of its cookie secret, with its account: one
+ * statement prepared once per connection (every console request reads it; building the query cost drizzle about as
+ * much as running it).
+ */
+export async function findLiveSessionWithUser(
+  db: Conn,
+  idHash: string,
+  now: Date,
+): Promise<{ session: SessionRow; user: Tables["users"]["$inferSelect"] } | undefined> {
+  const query = prepared(db, "sessions_live_with_user", (d) => {
+    const { sessions, users } = d.t;
+    return d
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.idHash, sql.placeholder("idHash")),
+          gt(sessions.expiresAt, placeholderOf(sessions.expiresAt, "now")),
+          gt(sessions.idleExpiresAt, placeholderOf(sessions.idleExpiresAt, "now")),
+        ),
+      )
+      .limit(1);
+  });
+  return (await query.execute({ idHash, now }))[0];
 }
 
 /** Pushes a session's idle expiry on (never past its absolute expiry: the caller computes it). */

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type UserRow = Tables["users"]["$inferSelect"];
@@ -89,6 +90,19 @@ export async function deleteGrantsOf(tx: Tx, userId: string): Promise<void> {
 }
 
 /** The grants of some accounts, oldest first. */
+/** One account's grants, as `grantsOf` orders them, in a statement prepared once per connection (every console request). */
+export async function grantsOfUser(db: Conn, userId: string): Promise<UserGrantRow[]> {
+  const query = prepared(db, "user_grants_of_user", (d) => {
+    const { userGrants } = d.t;
+    return d
+      .select()
+      .from(userGrants)
+      .where(eq(userGrants.userId, sql.placeholder("userId")))
+      .orderBy(asc(userGrants.createdAt), asc(userGrants.id));
+  });
+  return query.execute({ userId });
+}
+
 export async function grantsOf(db: Conn, userIds: readonly string[]): Promise<UserGrantRow[]> {
   if (userIds.length === 0) {
     return [];

@@ -1,6 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { canSome, programsWith } from "../../domain/access.js";
-import type { CatalogEntry } from "../../domain/catalog/parse-catalog.js";
+import type { Catalog, CatalogEntry } from "../../domain/catalog/parse-catalog.js";
 import { AppError } from "../../errors.js";
 import { type PeopleScope, type PersonOverview, personOverview, searchPeople } from "../../services/people.js";
 import { assessmentNamer } from "../pages/catalog-words.js";
@@ -41,21 +41,39 @@ function scopeOf(c: Context<ConsoleEnv>): PeopleScope {
   };
 }
 
-/** A certification's rules in the catalog's public words (rule-words.tsx), by rule id. */
+/**
+ * A certification's rules in the catalog's public words (rule-words.tsx), by rule id. The words depend only on the
+ * catalog, so they are worded once per catalog (a reloaded catalog is another object: worded afresh), not on every
+ * page view (a person's page words every rule of every certification).
+ */
+const wordedOnce = new WeakMap<Catalog, Map<string, string | undefined>>();
+
 function wordsOf(c: Context<ConsoleEnv>) {
   const catalog = c.var.ctx.catalog;
+  let worded = wordedOnce.get(catalog);
+  if (!worded) {
+    worded = new Map();
+    wordedOnce.set(catalog, worded);
+  }
+  const cache = worded;
   const namers = new Map<string, (assessment: string) => string>();
   return (entry: CatalogEntry, ruleId: string) => {
     const rule = entry.criteria.rule;
     if (!rule) {
       return undefined;
     }
+    const key = `${entry.id}\0${ruleId}`;
+    if (cache.has(key)) {
+      return cache.get(key);
+    }
     let assessment = namers.get(entry.id);
     if (!assessment) {
       assessment = assessmentNamer(catalog.entries, entry);
       namers.set(entry.id, assessment);
     }
-    return ruleInWords(rule, ruleId, { certification: (id) => catalog.get(id)?.name, assessment });
+    const words = ruleInWords(rule, ruleId, { certification: (id) => catalog.get(id)?.name, assessment });
+    cache.set(key, words);
+    return words;
   };
 }
 
