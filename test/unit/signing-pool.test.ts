@@ -159,7 +159,10 @@ describe("interactive batches go before bulk ones", () => {
     const sign = (label: string, credentials: JsonObject[], priority: "interactive" | "bulk") =>
       threads
         .signCredentials({ credentials, created: fx.now, generation: 1, priority })
-        .then((signed) => order.push(label) && signed);
+        .then((signed) => {
+          order.push(label);
+          return signed;
+        });
     const [first, ...rest] = batch(6, 900);
     // The only worker holds the first bulk task until the latch opens; three more bulk tasks and two interactive ones
     // wait in the queue meanwhile, submitted in this order.
