@@ -157,12 +157,10 @@ describe("interactive batches go before bulk ones", () => {
     const latch = join(dir, `latch-${Math.random().toString(36).slice(2)}`);
     const order: string[] = [];
     const sign = (label: string, credentials: JsonObject[], priority: "interactive" | "bulk") =>
-      threads
-        .signCredentials({ credentials, created: fx.now, generation: 1, priority })
-        .then((signed) => {
-          order.push(label);
-          return signed;
-        });
+      threads.signCredentials({ credentials, created: fx.now, generation: 1, priority }).then((signed) => {
+        order.push(label);
+        return signed;
+      });
     const [first, ...rest] = batch(6, 900);
     // The only worker holds the first bulk task until the latch opens; three more bulk tasks and two interactive ones
     // wait in the queue meanwhile, submitted in this order.
