@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { ResourceLimits, Worker } from "node:worker_threads";
-import { Piscina } from "piscina";
+import { Piscina, type PiscinaTask, type TaskQueue } from "piscina";
 import type { JsonObject } from "./data-integrity.js";
 import type { KeyringMaterial } from "./keyring.js";
 import {
@@ -22,6 +22,13 @@ export type { SignedCredential };
  * 1,078/s; 4, 2,519/s; 16, 2,758/s; 32, 2,914/s; 64, 2,274/s; 256, 1,390/s.
  */
 export const DEFAULT_CHUNK_SIZE = 32;
+/**
+ * Credentials per worker task of a bulk batch: an interactive task waits for at most one bulk task in progress (the
+ * first to end of those on the workers), so a bulk task is kept short: with 8 rather than 16, the signing wait of a
+ * single issuance during a 1,000-row job fell from a median of 45 ms to 19 ms on a loaded 2-core machine (scratch
+ * instrumentation), the job's rate unchanged within the noise.
+ */
+export const DEFAULT_BULK_CHUNK_SIZE = 8;
 export const DEFAULT_NICE_INCREMENT = 5;
 
 export type SigningPoolOptions = {
@@ -31,6 +38,8 @@ export type SigningPoolOptions = {
   size?: number;
   /** Most credentials per worker task. */
   chunkSize?: number;
+  /** Most credentials per worker task of a bulk batch (`priority: "bulk"`). */
+  bulkChunkSize?: number;
   /**
    * Added to the workers' nice value (Linux, macOS; piscina through @napi-rs/nice), so that the main thread, which
    * serves requests, is scheduled first: with 5, its event-loop delay p99 while two workers sign on two cores fell
@@ -45,8 +54,15 @@ export type SigningPoolOptions = {
   workerModule?: URL;
 };
 
+/**
+ * Who waits for a batch: a request (`interactive`, the default) or a bulk job (`bulk`). The workers take every waiting
+ * interactive task before any waiting bulk task: a request signed while a job runs waits for one bulk task in
+ * progress at most, not for the bulk tasks queued before it.
+ */
+export type SigningPriority = "interactive" | "bulk";
+
 /** One batch: credentials (unsigned) signed with one key generation at one `created` time. */
-export type SignRequest = { credentials: JsonObject[]; created: Date; generation: number };
+export type SignRequest = { credentials: JsonObject[]; created: Date; generation: number; priority?: SigningPriority };
 
 /**
  * Signs credentials, Data Integrity and VC-JWT, in worker threads when it has any: the caller cannot tell (the same
@@ -91,6 +107,45 @@ function workerRuntime(workerModule?: URL): { filename: string; execArgv: string
   return { filename: filename.href, execArgv: source ? ["--import", import.meta.resolve("tsx")] : [] };
 }
 
+/** Where a task stands in the queue: piscina reads it from the task (not sent to the worker: a symbol key). */
+type QueueOptions = { priority: SigningPriority };
+
+function priorityOf(task: PiscinaTask): SigningPriority {
+  return (task[Piscina.queueOptionsSymbol as never] as QueueOptions | null)?.priority ?? "interactive";
+}
+
+/**
+ * piscina's queue of tasks waiting for a worker, in two lanes: interactive tasks, first come first served, then bulk
+ * tasks, first come first served. A task piscina could not place goes back to the head of its own lane.
+ */
+export class PriorityTaskQueue implements TaskQueue {
+  readonly #lanes: Record<SigningPriority, PiscinaTask[]> = { interactive: [], bulk: [] };
+
+  get size(): number {
+    return this.#lanes.interactive.length + this.#lanes.bulk.length;
+  }
+
+  push(task: PiscinaTask): void {
+    this.#lanes[priorityOf(task)].push(task);
+  }
+
+  unshift(task: PiscinaTask): void {
+    this.#lanes[priorityOf(task)].unshift(task);
+  }
+
+  shift(): PiscinaTask | null {
+    return this.#lanes.interactive.shift() ?? this.#lanes.bulk.shift() ?? null;
+  }
+
+  remove(task: PiscinaTask): void {
+    const lane = this.#lanes[priorityOf(task)];
+    const at = lane.indexOf(task);
+    if (at !== -1) {
+      lane.splice(at, 1);
+    }
+  }
+}
+
 function startThreads(options: SigningPoolOptions, keys: KeyringMaterial, size: number): Piscina {
   const { filename, execArgv } = workerRuntime(options.workerModule);
   const workerData: SigningWorkerData = { keys };
@@ -102,7 +157,9 @@ function startThreads(options: SigningPoolOptions, keys: KeyringMaterial, size: 
     maxThreads: size,
     resourceLimits: options.resourceLimits,
     niceIncrement: options.niceIncrement ?? DEFAULT_NICE_INCREMENT,
-    // First come, first served (by default piscina sends a task it could not place to the back of its queue).
+    // Interactive tasks before bulk ones, each first come first served (by default piscina sends a task it could not
+    // place to the back of its queue).
+    taskQueue: new PriorityTaskQueue(),
     stricterFIFO: true,
   });
   // A worker that dies with no task of ours is reported here; one that held tasks fails them (retried below).
@@ -155,7 +212,9 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function createSigningPool(options: SigningPoolOptions): Promise<SigningPool> {
   const size = options.size ?? availableParallelism();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (!Number.isInteger(size) || size < 0 || !Number.isInteger(chunkSize) || chunkSize < 1) {
+  const bulkChunkSize = options.bulkChunkSize ?? Math.min(chunkSize, DEFAULT_BULK_CHUNK_SIZE);
+  const whole = (n: number, least: number) => Number.isInteger(n) && n >= least;
+  if (!whole(size, 0) || !whole(chunkSize, 1) || !whole(bulkChunkSize, 1)) {
     throw new Error("the signing pool needs a whole size ≥ 0 and a whole chunk size ≥ 1");
   }
   let closed = false;
@@ -163,8 +222,11 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
   let piscina: Piscina | undefined = size > 0 ? await startWorkers(options, options.keys, size) : undefined;
 
   /** Runs a chunk on a worker; a worker lost with it (exit, crash, out of memory, terminated) earns one more try. */
-  const runOnWorker = async (pool: Piscina, chunk: SigningChunk): Promise<ChunkOutcome> => {
-    const task: WorkerTask = { kind: "sign", chunk };
+  const runOnWorker = async (pool: Piscina, chunk: SigningChunk, priority: SigningPriority): Promise<ChunkOutcome> => {
+    const queueOptions: QueueOptions = { priority };
+    const task: WorkerTask = Object.assign({ kind: "sign", chunk } as const, {
+      [Piscina.queueOptionsSymbol]: queueOptions,
+    });
     try {
       return (await pool.run(task)) as ChunkOutcome;
     } catch (error) {
@@ -182,7 +244,8 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     if (closed) {
       throw new Error("the signing pool is closed");
     }
-    const chunks = chunksOf(request, chunkSize, size);
+    const priority = request.priority ?? "interactive";
+    const chunks = chunksOf(request, priority === "bulk" ? bulkChunkSize : chunkSize, size);
     const offsets = chunks.map((_, i) => i * (chunks[0]?.credentials.length ?? 0));
     if (piscina) {
       // Two chunks per worker in flight (one signing, one waiting), the next sent as one comes back: a request signed
@@ -195,7 +258,10 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
         while (next < chunks.length && failures.length === 0) {
           const i = next++;
           try {
-            results[i] = signedOrThrow(await runOnWorker(pool, chunks[i] as SigningChunk), offsets[i] as number);
+            results[i] = signedOrThrow(
+              await runOnWorker(pool, chunks[i] as SigningChunk, priority),
+              offsets[i] as number,
+            );
           } catch (error) {
             failures.push({ chunk: i, error });
           }

@@ -5,7 +5,7 @@ import { clearEvaluationDue, type DueMark, dueEvaluationMark } from "../storage/
 import { approvalsOfPerson, insertPendingApproval } from "../storage/person-credentials-repo.js";
 import { type AwardDecision, type AwardFacts, decideAwards } from "./award-decisions.js";
 import type { ServiceContext } from "./deps.js";
-import { issueCredentials } from "./issue-credential.js";
+import { type IssueOptions, issueCredentials } from "./issue-credential.js";
 import type { IssueCredentialInput } from "./issue-plan.js";
 import { withPersonLock } from "./person-lock.js";
 import { loadPersonState } from "./person-state.js";
@@ -47,10 +47,11 @@ export async function awardEligible(ctx: ServiceContext, email: string): Promise
 export function awardEligibleMany(
   ctx: ServiceContext,
   emails: readonly string[],
+  options: Pick<IssueOptions, "priority" | "persistBatch"> = {},
 ): Promise<Map<string, AwardOutcome[]>> {
   const people = [...new Set(emails)].sort();
   return withPersonLocks(ctx, people, async () => {
-    const { outcomes, settled } = await evaluateAndAward(ctx, people);
+    const { outcomes, settled } = await evaluateAndAward(ctx, people, options);
     const clear = [...settled].filter(([, s]) => s.due !== undefined);
     if (clear.length > 0) {
       await ctx.store.tx(async (tx) => {
@@ -75,6 +76,7 @@ type Settled = { at: Date; due: DueMark | undefined };
 async function evaluateAndAward(
   ctx: ServiceContext,
   people: readonly string[],
+  options: Pick<IssueOptions, "priority" | "persistBatch">,
 ): Promise<{ outcomes: Map<string, AwardOutcome[]>; settled: Map<string, Settled> }> {
   const outcomes = new Map(people.map((email): [string, AwardOutcome[]] => [email, []]));
   const settled = new Map<string, Settled>();
@@ -105,6 +107,7 @@ async function evaluateAndAward(
         ? await issueCredentials(
             ctx,
             issues.map((i) => i.input),
+            options,
           )
         : [];
     for (const [i, result] of results.entries()) {

@@ -1,4 +1,5 @@
 import type { JsonObject } from "../crypto/data-integrity.js";
+import type { SigningPriority } from "../crypto/signing-pool.js";
 import { toOb3Achievement } from "../domain/achievement.js";
 import { buildOpenBadgeCredential } from "../domain/credential/build.js";
 import { recipientIdentifiers } from "../domain/credential/identity.js";
@@ -76,8 +77,11 @@ export type IssueOutcome = { ok: true; credential: CredentialView } | { ok: fals
  */
 export const BULK_PERSIST_BATCH = 100;
 
-/** Batches being signed beyond the one awaited: enough to keep every worker busy while the main thread stores. */
-const SIGNING_LOOKAHEAD = 2;
+/**
+ * Credentials being signed beyond the batch awaited: enough to keep every worker busy while the main thread stores
+ * (two batches of BULK_PERSIST_BATCH; more batches when they are smaller).
+ */
+const SIGNING_LOOKAHEAD = 2 * BULK_PERSIST_BATCH;
 
 type Planned = { index: number; input: IssueCredentialInput; plan: IssuePlan };
 
@@ -93,11 +97,22 @@ export type IssueHooks = {
   afterStore?: (tx: Tx, stored: readonly StoredOutcome[]) => Promise<void>;
 };
 
+export type IssueOptions = IssueHooks & {
+  /** The signing pool's priority of the batches (a bulk job's: `bulk`). Default `interactive`. */
+  priority?: SigningPriority;
+  /**
+   * Credentials stored per write transaction (default BULK_PERSIST_BATCH). A bulk job stores fewer at a time: on
+   * SQLite a write transaction runs without yielding the event loop and holds the write lock, so requests wait for
+   * the whole of one.
+   */
+  persistBatch?: number;
+};
+
 /**
  * Issues many credentials, each as issueCredential would (same document, same rows, audit entry and event), at a
  * fraction of the cost: one clock reading for all, their status indexes reserved as a block in one committed
- * transaction, the signing fanned out over the signing pool, and the signed credentials stored in write transactions
- * of BULK_PERSIST_BATCH (each stored batch's signing overlaps the next one's). An input that is refused (unknown
+ * transaction, the signing fanned out over the signing pool (at `options.priority`), and the signed credentials stored
+ * in write transactions of `options.persistBatch` (each stored batch's signing overlaps the next one's). An input that is refused (unknown
  * certification, a credential it may not supersede, one already held with `unlessHeld`) gets its AppError in its
  * outcome and stores nothing, like a refused issueCredential; the others are issued. Outcomes keep the inputs' order.
  * A failure of signing or storage throws: what earlier transactions stored stays stored (with its events), the
@@ -106,8 +121,9 @@ export type IssueHooks = {
 export async function issueCredentials(
   ctx: ServiceContext,
   inputs: readonly IssueCredentialInput[],
-  hooks: IssueHooks = {},
+  options: IssueOptions = {},
 ): Promise<IssueOutcome[]> {
+  const { priority = "interactive", persistBatch: perTransaction = BULK_PERSIST_BATCH } = options;
   const outcomes: IssueOutcome[] = new Array(inputs.length);
   const now = ctx.clock();
   const settled: { index: number; input: IssueCredentialInput; plan: UnreservedPlan }[] = [];
@@ -129,8 +145,8 @@ export async function issueCredentials(
   // the proofs' time: the issuance's second (each credential's validFrom is that too, unless its input gives one)
   const created = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const batches: Planned[][] = [];
-  for (let start = 0; start < planned.length; start += BULK_PERSIST_BATCH) {
-    batches.push(planned.slice(start, start + BULK_PERSIST_BATCH));
+  for (let start = 0; start < planned.length; start += perTransaction) {
+    batches.push(planned.slice(start, start + perTransaction));
   }
   // The workers sign the next batches while the main thread stores the one signed first; a few batches ahead only,
   // so that a single issuance asked for meanwhile waits behind a few chunks, not behind the whole bulk.
@@ -139,18 +155,19 @@ export async function issueCredentials(
     const batch = batches[b];
     if (batch && !signings[b]) {
       const credentials = batch.map(({ input, plan }) => unsignedCredential(ctx, input, plan));
-      const signing = signCredentials(ctx, credentials, created);
+      const signing = signCredentials(ctx, credentials, created, priority);
       signing.catch(() => {}); // awaited in turn below; one failing after an earlier failure is not unhandled
       signings[b] = signing;
     }
   };
   const resign = new Set<string>();
+  const lookahead = Math.ceil(SIGNING_LOOKAHEAD / perTransaction);
   for (const [b, batch] of batches.entries()) {
-    for (let ahead = b; ahead <= b + SIGNING_LOOKAHEAD; ahead++) {
+    for (let ahead = b; ahead <= b + lookahead; ahead++) {
       startSigning(ahead);
     }
     const signed = await (signings[b] as Promise<SignedCredential[]>);
-    const stored = await persistBatch(ctx, batch, signed, hooks);
+    const stored = await persistBatch(ctx, batch, signed, options);
     for (const [i, result] of stored.entries()) {
       const { index, input, plan } = batch[i] as Planned;
       if (!result.ok) {

@@ -35,6 +35,14 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** Rows taken per batch: each batch's outcomes are committed with what it issued, then the runner yields. */
 export const JOB_BATCH_ROWS = 200;
 
+/**
+ * How a job issues, so that it never starves requests (issue 17): its signing waits behind theirs in the pool
+ * (`bulk`), and it stores its credentials, with their rows' outcomes, in write transactions of a few rows. On SQLite
+ * a write transaction holds the write lock and the event loop until it commits (every request's write, and every
+ * request, waits for the whole of it), so a short one keeps a single issuance's wait short; the commits cost little.
+ */
+export const JOB_ISSUE_OPTIONS = { priority: "bulk", persistBatch: 25 } as const;
+
 export type RunOptions = {
   /** Asked between batches: true stops the run (the job stays running, to be resumed by whoever runs it next). */
   stopping?: () => boolean;
@@ -284,6 +292,7 @@ async function runAwards(ctx: ServiceContext, job: JobRow, rows: JobLineRow[]): 
     ctx,
     toIssue.map((t) => t.input),
     {
+      ...JOB_ISSUE_OPTIONS,
       afterStore: async (tx, stored) => {
         const settlements = stored.map((s) => {
           inTransaction.add(s.index);
@@ -380,7 +389,7 @@ async function runEvidence(ctx: ServiceContext, job: JobRow, rows: JobLineRow[])
   if (people.size === 0) {
     return;
   }
-  const awarded = await awardEligibleMany(ctx, [...people.keys()]);
+  const awarded = await awardEligibleMany(ctx, [...people.keys()], JOB_ISSUE_OPTIONS);
   const annotations = [...people].flatMap(([email, line]): { line: number; awarded: AwardOutcome[] }[] => {
     const list = awarded.get(email) ?? [];
     return list.length > 0 ? [{ line, awarded: list }] : [];

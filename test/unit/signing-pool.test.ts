@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from "jose";
@@ -148,6 +148,34 @@ describe("a batch shares the workers", () => {
       .then(() => order.push("single"));
     await Promise.all([large, single]);
     expect(order).toEqual(["single", "batch"]);
+  });
+});
+
+describe("interactive batches go before bulk ones", () => {
+  it("a request's credential submitted after queued bulk tasks is signed before them, each lane in its order", async () => {
+    const threads = await pool({ size: 1, workerModule: FAULTY_WORKER });
+    const latch = join(dir, `latch-${Math.random().toString(36).slice(2)}`);
+    const order: string[] = [];
+    const sign = (label: string, credentials: JsonObject[], priority: "interactive" | "bulk") =>
+      threads.signCredentials({ credentials, created: fx.now, generation: 1, priority }).then((signed) => {
+        order.push(label);
+        return signed;
+      });
+    const [first, ...rest] = batch(6, 900);
+    // The only worker holds the first bulk task until the latch opens; three more bulk tasks and two interactive ones
+    // wait in the queue meanwhile, submitted in this order.
+    const running = sign("bulk 1", [{ ...first!, "test:fault": { mode: "latch", marker: latch } }], "bulk");
+    const waiting = [
+      sign("bulk 2", [rest[0]!], "bulk"),
+      sign("bulk 3", [rest[1]!], "bulk"),
+      sign("interactive 1", [rest[2]!], "interactive"),
+      sign("bulk 4", [rest[3]!], "bulk"),
+      sign("interactive 2", [rest[4]!], "interactive"),
+    ];
+    writeFileSync(latch, "open");
+    const signed = await Promise.all([running, ...waiting]);
+    expect(order).toEqual(["bulk 1", "interactive 1", "interactive 2", "bulk 2", "bulk 3", "bulk 4"]);
+    await expectWholeBatch([first!, ...rest.slice(0, 5)], signed.flat());
   });
 });
 
