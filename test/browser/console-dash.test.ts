@@ -7,18 +7,8 @@ import { insertPendingApproval } from "../../src/storage/person-credentials-repo
 import { createAccount, TEST_PASSWORD } from "../helpers/console.js";
 import { issue } from "../helpers/http.js";
 import { TEST_START } from "../helpers/make-app.js";
-import {
-  browserTestsEnabled,
-  collectCspErrors,
-  graveAxeViolations,
-  launchChromium,
-  outputPath,
-  serveTestApp,
-} from "./harness.js";
-
-// The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
-declare const document: any;
-declare const window: any;
+import { captureConsolePage, signInToConsole, signOutOfConsole } from "./console-browser.js";
+import { browserTestsEnabled, collectCspErrors, launchChromium, serveTestApp } from "./harness.js";
 
 const TECH = "GitLab Technical Certifications";
 const SALES = "field-product-certification-sales";
@@ -78,30 +68,11 @@ describe.runIf(browserTestsEnabled())("the console's dashboard, catalog, events 
 
   const url = (path: string) => `${server.origin}${path}`;
 
-  /** The page as it is now: axe, then at phone and desktop widths (no sideways scrolling on the phone). */
-  async function capture(name: string) {
-    expect(await graveAxeViolations(page), name).toEqual([]);
-    for (const [width, height, tag] of [
-      [390, 844, "390"],
-      [1280, 900, "1280"],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await page.screenshot({ path: outputPath(`console-${name}-${tag}.png`), fullPage: true });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-    }
-  }
+  const capture = (name: string) => captureConsolePage(page, name);
 
-  async function signInAs(email: string) {
-    await page.goto(url("/console/sign-in"));
-    await page.fill("#field-email", email);
-    await page.fill("#field-password", TEST_PASSWORD);
-    await Promise.all([page.waitForURL(url("/console")), page.click("button[type=submit]")]);
-  }
+  const signInAs = (email: string) => signInToConsole(page, server.origin, email);
 
-  async function signOut() {
-    await Promise.all([page.waitForURL(/\/console\/sign-in/), page.click("text=Sign out >> nth=0")]);
-  }
+  const signOut = () => signOutOfConsole(page);
 
   it("shows the dashboard's figures", async () => {
     await signInAs("admin@example.org");

@@ -3,18 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { submitEvidence } from "../../src/services/submit-evidence.js";
 import { createAccount, TEST_PASSWORD } from "../helpers/console.js";
 import { countRows } from "../helpers/store.js";
-import {
-  browserTestsEnabled,
-  collectCspErrors,
-  graveAxeViolations,
-  launchChromium,
-  outputPath,
-  serveTestApp,
-} from "./harness.js";
+import { captureConsolePage, signInToConsole, signOutOfConsole } from "./console-browser.js";
+import { browserTestsEnabled, collectCspErrors, launchChromium, serveTestApp } from "./harness.js";
 
 // The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
 declare const document: any;
-declare const window: any;
 
 const TECH = "GitLab Technical Certifications";
 const FIELD = "GitLab Field Product Certification";
@@ -61,30 +54,12 @@ describe.runIf(browserTestsEnabled())("the console's journeys in Chromium", () =
 
   const url = (path: string) => `${server.origin}${path}`;
 
-  /** axe-core on the page as it is (no serious or critical violation), then screenshots at 390 and 1280 px. */
-  async function capture(name: string) {
-    expect(await graveAxeViolations(page), name).toEqual([]);
-    for (const [width, height, tag] of [
-      [390, 844, "390"],
-      [1280, 900, "1280"],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await page.screenshot({ path: outputPath(`console-${name}-${tag}.png`), fullPage: true });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-    }
-  }
+  const capture = (name: string) => captureConsolePage(page, name);
 
-  async function signInAs(email: string, password = TEST_PASSWORD, landing = "/console") {
-    await page.goto(url("/console/sign-in"));
-    await page.fill("#field-email", email);
-    await page.fill("#field-password", password);
-    await Promise.all([page.waitForURL(url(landing)), page.click("button[type=submit]")]);
-  }
+  const signInAs = (email: string, password = TEST_PASSWORD, landing = "/console") =>
+    signInToConsole(page, server.origin, email, { password, landing });
 
-  async function signOut() {
-    await Promise.all([page.waitForURL(/\/console\/sign-in/), page.click("text=Sign out >> nth=0")]);
-  }
+  const signOut = () => signOutOfConsole(page);
 
   /** Presses Tab until the focused element has this id, text or name (at most 80 presses). */
   async function tabTo(target: { id?: string; text?: string; name?: string }) {

@@ -2,19 +2,9 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueCredential } from "../../src/services/issue-credential.js";
 import { submitEvidence } from "../../src/services/submit-evidence.js";
-import { createAccount, TEST_PASSWORD } from "../helpers/console.js";
-import {
-  browserTestsEnabled,
-  collectCspErrors,
-  graveAxeViolations,
-  launchChromium,
-  outputPath,
-  serveTestApp,
-} from "./harness.js";
-
-// The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
-declare const document: any;
-declare const window: any;
+import { createAccount } from "../helpers/console.js";
+import { captureConsolePage, signInToConsole } from "./console-browser.js";
+import { browserTestsEnabled, collectCspErrors, launchChromium, serveTestApp } from "./harness.js";
 
 const ADMIN = { actor: "test", graderRole: null, isAdmin: true };
 
@@ -88,26 +78,9 @@ describe.runIf(browserTestsEnabled())("the console's people pages in Chromium", 
 
   const url = (path: string) => `${server.origin}${path}`;
 
-  /** axe-core, then the page at phone and desktop widths (no sideways scrolling on the phone). */
-  async function capture(name: string) {
-    expect(await graveAxeViolations(page), name).toEqual([]);
-    for (const [width, height, tag] of [
-      [390, 844, "390"],
-      [1280, 900, "1280"],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await page.screenshot({ path: outputPath(`console-${name}-${tag}.png`), fullPage: true });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-    }
-  }
+  const capture = (name: string) => captureConsolePage(page, name);
 
-  async function signIn(on: Page) {
-    await on.goto(url("/console/sign-in"));
-    await on.fill("#field-email", "admin@example.org");
-    await on.fill("#field-password", TEST_PASSWORD);
-    await Promise.all([on.waitForURL(url("/console")), on.click("button[type=submit]")]);
-  }
+  const signIn = (on: Page) => signInToConsole(on, server.origin, "admin@example.org");
 
   it("finds a person by name, opens their page, and shows hostile markup inert", async () => {
     await page.setViewportSize({ width: 1280, height: 900 });

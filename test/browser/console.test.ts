@@ -1,18 +1,11 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, TEST_PASSWORD } from "../helpers/console.js";
-import {
-  browserTestsEnabled,
-  collectCspErrors,
-  graveAxeViolations,
-  launchChromium,
-  outputPath,
-  serveTestApp,
-} from "./harness.js";
+import { captureConsolePage, signInToConsole, signOutOfConsole } from "./console-browser.js";
+import { browserTestsEnabled, collectCspErrors, graveAxeViolations, launchChromium, serveTestApp } from "./harness.js";
 
 // The callbacks given to evaluate() run inside Chromium; this project compiles without the DOM library.
 declare const document: any;
-declare const window: any;
 
 const TECH = "GitLab Technical Certifications";
 
@@ -49,34 +42,15 @@ describe.runIf(browserTestsEnabled())("the console in Chromium", () => {
   const url = (path: string) => `${server.origin}${path}`;
 
   /** axe-core on the page as it is: no serious or critical violation. */
-  async function checkAccessibility(name: string) {
+  async function _checkAccessibility(name: string) {
     expect(await graveAxeViolations(page), name).toEqual([]);
   }
 
-  /** The page as it is now, at phone and desktop widths (no sideways scrolling on the phone), plus axe. */
-  async function capture(name: string) {
-    await checkAccessibility(name);
-    for (const [width, height, tag] of [
-      [390, 844, "390"],
-      [1280, 900, "1280"],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await page.screenshot({ path: outputPath(`console-${name}-${tag}.png`), fullPage: true });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-    }
-  }
+  const capture = (name: string) => captureConsolePage(page, name);
 
-  async function signInAs(email: string) {
-    await page.goto(url("/console/sign-in"));
-    await page.fill("#field-email", email);
-    await page.fill("#field-password", TEST_PASSWORD);
-    await Promise.all([page.waitForURL(url("/console")), page.click("button[type=submit]")]);
-  }
+  const signInAs = (email: string) => signInToConsole(page, server.origin, email);
 
-  async function signOut() {
-    await Promise.all([page.waitForURL(/\/console\/sign-in/), page.click("text=Sign out >> nth=0")]);
-  }
+  const signOut = () => signOutOfConsole(page);
 
   it("signs in by keyboard alone, and creates an API key by keyboard, its token shown once", async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
