@@ -106,7 +106,8 @@ const SUMMARY: Record<ProgressStatus, string> = {
   "not-automated": "Awarded by the issuer directly: no criteria are tracked here.",
 };
 
-function linesOf(report: RuleReport | null): ProgressLine[] {
+/** A report tree as indented lines (met, what is missing): the earner space and the console's evidence page. */
+export function linesOf(report: RuleReport | null): ProgressLine[] {
   const lines: ProgressLine[] = [];
   const walk = (r: RuleReport, depth: number) => {
     lines.push({

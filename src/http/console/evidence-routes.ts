@@ -8,6 +8,7 @@ import { AppError, type FieldError } from "../../errors.js";
 import { DisplayNameSchema } from "../../schemas/display-name.js";
 import { EmailSchema } from "../../schemas/email.js";
 import type { AwardOutcome } from "../../services/award-eligible.js";
+import { linesOf } from "../../services/earner-space.js";
 import { knownNameOf, personByRecipientId } from "../../services/person-lookup.js";
 import { progressForPerson } from "../../services/progress.js";
 import type { EvidenceSubmission, Submitter } from "../../services/record-evidence.js";
@@ -120,25 +121,6 @@ function findReport(report: RuleReport | null | undefined, id: string): RuleRepo
     }
   }
   return undefined;
-}
-
-function linesOf(report: RuleReport | null): ProgressLineView[] {
-  const lines: ProgressLineView[] = [];
-  const walk = (r: RuleReport, depth: number) => {
-    lines.push({
-      label: r.label,
-      met: r.status === "met",
-      ...(r.status !== "met" && r.missing ? { missing: r.missing } : {}),
-      depth,
-    });
-    for (const child of r.children ?? []) {
-      walk(child, depth + 1);
-    }
-  };
-  if (report) {
-    walk(report, 0);
-  }
-  return lines;
 }
 
 const SUMMARY: Record<string, string> = {
