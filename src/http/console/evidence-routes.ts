@@ -19,7 +19,6 @@ import {
   EvidencePage,
   type EvidencePageView,
   type EvidenceQuery,
-  type ProgressLineView,
 } from "../pages/console/evidence-page.js";
 import type { FormErrors } from "../pages/console/form.js";
 import { fieldErrors } from "../problem.js";
