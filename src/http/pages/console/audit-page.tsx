@@ -1,6 +1,7 @@
 import { shownDetails } from "../../../domain/audit-details.js";
 import type { AuditView } from "../../../services/audit.js";
 import { FormAlert, type FormErrors, TextField } from "./form.js";
+import { consoleHref } from "./href.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 import { ConsoleTable } from "./table.js";
 
@@ -117,17 +118,7 @@ export function AuditPage(props: AuditPageView) {
 
 /** The audit page's address for these filters (and an older page, `before`). */
 export function auditHref(filters: AuditFilters, before?: number): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) {
-    if (value) {
-      query.set(key, value);
-    }
-  }
-  if (before !== undefined) {
-    query.set("before", String(before));
-  }
-  const text = query.toString();
-  return text ? `/console/audit?${text}` : "/console/audit";
+  return consoleHref("/console/audit", { ...filters, before });
 }
 
 /** The CSV export of every entry these filters select. */

@@ -4,6 +4,7 @@ import { assessmentNamer, dependentIds, prerequisiteIds, validityWords } from ".
 import { markdownHtml } from "../components/raw-html.js";
 import { RuleWords } from "../rule-words.js";
 import { Flash, FormAlert, type FormErrors, PostForm, SelectField, TextField } from "./form.js";
+import { consoleHref } from "./href.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 import { ConsoleTable } from "./table.js";
 
@@ -28,17 +29,7 @@ export type CatalogView = {
 
 /** The catalog list's address for these filters (and the page after `after`). */
 export function catalogHref(filters: CatalogFilters, after?: string): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) {
-    if (value) {
-      query.set(key, value);
-    }
-  }
-  if (after) {
-    query.set("after", after);
-  }
-  const text = query.toString();
-  return text ? `/console/catalog?${text}` : "/console/catalog";
+  return consoleHref("/console/catalog", { ...filters, after });
 }
 
 /** A definition file by its name under templates/achievements (not the server's folder). */

@@ -1,5 +1,6 @@
 import type { ListedState } from "../../../services/read-credentials.js";
 import { FormAlert, type FormErrors, SelectField, TextField } from "./form.js";
+import { consoleHref } from "./href.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 import { ConsoleTable } from "./table.js";
 
@@ -40,17 +41,7 @@ const STATE_WORDS: Record<ListedState, string> = {
 
 /** The credentials list's address for these filters (and a later page, `cursor`). */
 export function credentialsHref(filters: CredentialFilters, cursor?: string): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) {
-    if (value) {
-      query.set(key, value);
-    }
-  }
-  if (cursor) {
-    query.set("cursor", cursor);
-  }
-  const text = query.toString();
-  return text ? `/console/credentials?${text}` : "/console/credentials";
+  return consoleHref("/console/credentials", { ...filters, cursor });
 }
 
 /** Credentials of the programs this account may read, newest first, filtered by certification, state and recipient. */

@@ -1,5 +1,6 @@
 import type { EventView } from "../../../services/events.js";
 import { FormAlert, type FormErrors, SelectField } from "./form.js";
+import { consoleHref } from "./href.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 import { ConsoleTable } from "./table.js";
 
@@ -17,15 +18,7 @@ export type EventsPageView = {
 
 /** The events page's address for this filter (and an older page, `before`). */
 export function eventsHref(filters: EventFilters, before?: number): string {
-  const query = new URLSearchParams();
-  if (filters.type) {
-    query.set("type", filters.type);
-  }
-  if (before !== undefined) {
-    query.set("before", String(before));
-  }
-  const text = query.toString();
-  return text ? `/console/events?${text}` : "/console/events";
+  return consoleHref("/console/events", { type: filters.type, before });
 }
 
 const SHOWN_APART = new Set(["credentialId", "achievementId", "achievementName", "recipient"]);

@@ -1,5 +1,6 @@
 import type { PersonHit } from "../../../services/people.js";
 import { FormAlert, type FormErrors, TextField } from "./form.js";
+import { consoleHref } from "./href.js";
 import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
 import { ConsoleTable } from "./table.js";
 
@@ -15,15 +16,7 @@ export type PeopleView = {
 
 /** The people page's address for this search (and a later page, `cursor`). */
 export function peopleHref(query: string, cursor?: string): string {
-  const params = new URLSearchParams();
-  if (query) {
-    params.set("q", query);
-  }
-  if (cursor) {
-    params.set("cursor", cursor);
-  }
-  const text = params.toString();
-  return text ? `/console/people?${text}` : "/console/people";
+  return consoleHref("/console/people", { q: query, cursor });
 }
 
 /** Find a person by the beginning of their e-mail address or name; each links to their page (by an opaque id). */
