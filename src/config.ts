@@ -146,6 +146,7 @@ const EnvSchema = z.object({
   LAUREL_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(20),
   LAUREL_DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   LAUREL_DELIVERY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  LAUREL_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   LAUREL_ADMIN_EMAIL: z
     .string()
     .refine((value) => checkEmail(value).ok, "must be an email address")
@@ -276,6 +277,11 @@ export type Config = {
   console: ConsoleSettings;
   /** Worker threads that sign credentials (0: the main thread signs); unset: one per core this process may use. */
   signingThreads: number | undefined;
+  /**
+   * How long a node holds a periodic cluster job, or a bulk job it runs, without renewing: a node that died is
+   * replaced after this long (the crash tests shorten it).
+   */
+  leaseSeconds: number;
 };
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -338,6 +344,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pollMs: e.LAUREL_DELIVERY_POLL_MS,
     },
     signingThreads: e.LAUREL_SIGNING_THREADS,
+    leaseSeconds: e.LAUREL_LEASE_SECONDS,
     console: {
       adminEmail: e.LAUREL_ADMIN_EMAIL,
       sessionIdleMs: e.LAUREL_SESSION_IDLE_MINUTES * 60_000,

@@ -7,7 +7,7 @@ import { redactedUrl } from "./compose.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { CatalogError } from "./domain/catalog/parse-catalog.js";
 import { createLogger, type Logger } from "./logger.js";
-import { type ClusterJobs, serverJobs, startClusterJobs } from "./services/cluster-jobs.js";
+import { type ClusterJobs, serverJobs, startClusterJobs, TICK_MS } from "./services/cluster-jobs.js";
 
 function bootstrapLines(key: Started["bootstrapKey"]): string[] {
   if (key?.state === "created") {
@@ -111,7 +111,8 @@ async function main(): Promise<void> {
   let jobs: ClusterJobs | undefined;
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
     // Periodic work runs on one node of the cluster at a time: the one holding its lease.
-    jobs = startClusterJobs(ctx, serverJobs(ctx, logger));
+    const leaseMs = config.leaseSeconds * 1000;
+    jobs = startClusterJobs(ctx, serverJobs(ctx, logger), { leaseMs, tickMs: Math.min(TICK_MS, leaseMs / 3) });
     const base = config.publicUrl;
     const lines = [
       "",

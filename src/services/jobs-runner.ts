@@ -26,9 +26,6 @@ import type { IssueCredentialInput } from "./issue-plan.js";
 import { heldCredentials, holdsValid } from "./person-state.js";
 import { type EvidenceSubmission, recordEvidence, type Submitter } from "./record-evidence.js";
 
-/** How long a job's lease lasts unless renewed (after every batch): a runner that died is replaced after this. */
-const JOB_LEASE_MS = 30_000;
-
 /** Lets the requests waiting for the event loop go first. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -82,10 +79,12 @@ async function runLeased(
   options: RunOptions & { stopping: () => boolean },
 ): Promise<boolean> {
   const lease = `job:${jobId}`;
+  // The job's lease lasts `leaseSeconds` unless renewed (after every batch): a runner that died is replaced after it.
+  const leaseMs = ctx.config.leaseSeconds * 1000;
   const renew = async () => {
     const now = ctx.clock();
     return ctx.store.tx((tx) =>
-      acquireLease(tx, { name: lease, holder: ctx.nodeId, now, until: new Date(now.getTime() + JOB_LEASE_MS) }),
+      acquireLease(tx, { name: lease, holder: ctx.nodeId, now, until: new Date(now.getTime() + leaseMs) }),
     );
   };
   if (!(await renew())) {

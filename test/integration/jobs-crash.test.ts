@@ -35,6 +35,8 @@ describe("a bulk awards job whose server is killed three times", () => {
       LAUREL_KEYS_DIR: join(dir, "keys"),
       LAUREL_LOG_LEVEL: "warn",
       LAUREL_SIGNING_THREADS: "1",
+      // a restarted server takes the job over after this (its killed predecessor's lease must run out first)
+      LAUREL_LEASE_SECONDS: "3",
     };
     const ready = (out: string) => out.includes("Laurel is running");
     let port = await freePort();

@@ -98,3 +98,11 @@ describe("cache sizes", () => {
     expect(() => loadConfig({ LAUREL_CACHE_FILES: "lots" })).toThrow(/LAUREL_CACHE_FILES/);
   });
 });
+
+describe("cluster leases", () => {
+  it("last 30 seconds unless told otherwise, and never less than 2", () => {
+    expect(loadConfig({}).leaseSeconds).toBe(30);
+    expect(loadConfig({ LAUREL_LEASE_SECONDS: "3" }).leaseSeconds).toBe(3);
+    expect(() => loadConfig({ LAUREL_LEASE_SECONDS: "1" })).toThrow(/LAUREL_LEASE_SECONDS/);
+  });
+});
