@@ -74,6 +74,8 @@ describe("the delivery loop killed with SIGKILL mid-batch", () => {
         LAUREL_WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
         LAUREL_DELIVERY_POLL_MS: "100",
         LAUREL_DELIVERY_LEASE_SECONDS: "5",
+        // the restarted server takes the delivery job over once the killed one's lease has run out
+        LAUREL_LEASE_SECONDS: "3",
         LAUREL_LOG_LEVEL: "warn",
       };
       const ready = (out: string) => out.includes("Laurel is running");
