@@ -41,8 +41,10 @@ export type RdfTemplate = {
   collisions: Array<[number, number]>;
 };
 
-/** More quads than this: the pairwise check at learning costs more than it saves; toRDF runs. */
+/** More quads than this: learning costs more than it saves; toRDF runs. */
 export const MAX_TEMPLATE_QUADS = 2_000;
+/** More pairs of quads to compare per replay than this: toRDF runs. */
+export const MAX_COLLISION_CHECKS = 1_000;
 
 const POSITIONS = ["subject", "predicate", "object", "graph"] as const;
 
@@ -167,14 +169,26 @@ export async function learnRdfTemplate(
       return { refused: "a value param is not exactly one literal" };
     }
   }
+  // Only quads with one predicate can be equal (a predicate is never a param: params never become keys), so the pairs
+  // are looked for per predicate; a document that would need too many checks per replay takes toRDF.
+  const byPredicate = new Map<string, number[]>();
+  for (const [i, slots] of quads.entries()) {
+    const predicate = slots[1] as Slot;
+    const key = predicate.kind === "constant" ? `${predicate.term.termType} ${predicate.term.value}` : "";
+    byPredicate.set(key, [...(byPredicate.get(key) ?? []), i]);
+  }
   const collisions: Array<[number, number]> = [];
-  for (let i = 0; i < quads.length; i++) {
-    for (let j = i + 1; j < quads.length; j++) {
-      const a = quads[i] as Slot[];
-      const b = quads[j] as Slot[];
-      if (a.some((slot) => slot.kind !== "constant") || b.some((slot) => slot.kind !== "constant")) {
-        if (a.every((slot, p) => mayEqual(slot, b[p] as Slot))) {
+  for (const members of byPredicate.values()) {
+    for (const [n, i] of members.entries()) {
+      for (const j of members.slice(n + 1)) {
+        const a = quads[i] as Slot[];
+        const b = quads[j] as Slot[];
+        const param = a.some((slot) => slot.kind !== "constant") || b.some((slot) => slot.kind !== "constant");
+        if (param && a.every((slot, p) => mayEqual(slot, b[p] as Slot))) {
           collisions.push([i, j]);
+          if (collisions.length > MAX_COLLISION_CHECKS) {
+            return { refused: "too many pairs of quads could be equal" };
+          }
         }
       }
     }

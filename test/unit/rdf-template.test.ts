@@ -138,6 +138,26 @@ describe("where the replay cannot be proven, toRDF runs and the canonical form i
     expect(paths.at(-1)).toMatchObject({ path: "template", toRdf: "two quads would be equal" });
   });
 
+  it("a document whose replay would compare too many pairs of quads (a long list of tags)", async () => {
+    const base = credentialFor(fx, fx.catalog.entries[0]!, {}) as unknown as Record<string, any>;
+    const tags = Array.from({ length: 60 }, (_, i) => `tag ${i}`);
+    const document = {
+      ...base,
+      credentialSubject: {
+        ...base.credentialSubject,
+        achievement: { ...base.credentialSubject.achievement, tag: tags },
+      },
+    };
+    const { results, paths } = await canonizeTwice([document, document]);
+    for (const { fast, stock } of results) {
+      expect(fast).toBe(stock);
+    }
+    expect(paths.map((p) => p.path === "template" && p.toRdf)).toEqual([
+      "too many pairs of quads could be equal",
+      "too many pairs of quads could be equal",
+    ]);
+  });
+
   it("a string toRDF does not copy (a double given as text is parsed): the template is refused", async () => {
     const base = credentialFor(fx, fx.catalog.entries[0]!, {}) as unknown as Record<string, any>;
     const scored = (score: string) => ({
