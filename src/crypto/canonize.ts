@@ -11,12 +11,15 @@ import {
   servesSameContexts,
 } from "./expansion-template.js";
 import { readShape } from "./json-ld-shape.js";
+import { learnRdfTemplate, type RdfTemplate, replayRdf } from "./rdf-template.js";
 
 /**
  * RDF canonicalisation (RDFC-1.0) for the eddsa-rdfc-2022 cryptosuite, with JSON-LD expansion replayed from a
  * template per document shape (expansion-template.ts) instead of recomputed: the cryptosuite's own `canonize` (its
  * `jsonld.toRDF` → `rdfCanonize.canonize`, same packages, same options) with only the expansion step taken from the
- * template. Everything it cannot prove the template for takes the stock function, unchanged.
+ * template. Everything it cannot prove the template for takes the stock function, unchanged. The RDF dataset is replayed
+ * too, from the template's own dataset learnt once with `jsonld.toRDF` (rdf-template.ts), where it can be proven the
+ * same; else `toRDF` runs on the replayed expansion.
  */
 
 export type CanonizeOptions = Record<string, unknown>;
@@ -25,7 +28,9 @@ export type Canonize = (input: unknown, options?: CanonizeOptions) => Promise<st
  * What one call did: replayed a template (learnt on this call, or before; `again`: a small document's form computed
  * with that template before, given again), or the stock path, and why.
  */
-export type CanonizeOutcome = { path: "template"; learnt: boolean; again?: true } | { path: "full"; reason: string };
+export type CanonizeOutcome =
+  | { path: "template"; learnt: boolean; again?: true; toRdf?: string }
+  | { path: "full"; reason: string };
 
 type JsonLdApi = {
   expand(input: unknown, options: CanonizeOptions): Promise<unknown>;
@@ -81,6 +86,8 @@ export function createCanonize(config: { maxShapes?: number; observe?: (outcome:
   // with the template it was computed with: returned again only when the call has just replayed that very template
   // (its context documents checked), so only for what the replay would give again. Bounded by MAX_SMALL_RESULTS.
   const smallResults = new Map<string, { template: ExpansionTemplate; canonical: string }>();
+  // The RDF dataset of each template (learnt when the template is first replayed), kept as long as the template is.
+  const rdfTemplates = new WeakMap<ExpansionTemplate, Promise<RdfTemplate | Refusal>>();
   const remember = (key: string, entry: ExpansionTemplate | Refusal) => {
     templates.delete(key);
     templates.set(key, entry);
@@ -161,8 +168,17 @@ export function createCanonize(config: { maxShapes?: number; observe?: (outcome:
       observe?.({ path: "template", learnt, again: true });
       return known.canonical;
     }
-    const expanded = replay(template, shape.params);
-    const dataset = await jsonLd.toRDF(expanded, { ...rdfOptions, skipExpansion: true });
+    let rdfTemplate = rdfTemplates.get(template);
+    if (!rdfTemplate) {
+      rdfTemplate = learnRdfTemplate(template, jsonLd.toRDF, { ...rdfOptions, documentLoader });
+      rdfTemplates.set(template, rdfTemplate);
+    }
+    const rdf = await rdfTemplate;
+    const replayedDataset = "refused" in rdf ? undefined : replayRdf(rdf, shape.params);
+    // Where the dataset cannot be replayed (why: the outcome's `toRdf`), jsonld's toRDF of the replayed expansion.
+    const toRdf = "refused" in rdf ? rdf.refused : replayedDataset ? undefined : "two quads would be equal";
+    const dataset =
+      replayedDataset ?? (await jsonLd.toRDF(replay(template, shape.params), { ...rdfOptions, skipExpansion: true }));
     const canonical = await rdfCanonize.canonize(dataset, c14nOptions);
     if (small && typeof canonical === "string") {
       smallResults.delete(resultKey);
@@ -171,7 +187,7 @@ export function createCanonize(config: { maxShapes?: number; observe?: (outcome:
         smallResults.delete(smallResults.keys().next().value as string);
       }
     }
-    observe?.({ path: "template", learnt });
+    observe?.(toRdf === undefined ? { path: "template", learnt } : { path: "template", learnt, toRdf });
     return canonical;
   };
 

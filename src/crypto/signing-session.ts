@@ -9,8 +9,11 @@ import {
 } from "./keyring.js";
 import { signVcJwt } from "./vc-jwt.js";
 
-/** A credential signed both ways: the Data Integrity document (`proof` an array) and its VC-JWT. */
-export type SignedCredential = { document: JsonObject; jwt: string; verificationMethod: string };
+/**
+ * A credential signed both ways: the Data Integrity document (`proof` an array), its JSON text (as stored: made where it
+ * was signed, so that the main thread does not serialise it again) and its VC-JWT.
+ */
+export type SignedCredential = { document: JsonObject; json: string; jwt: string; verificationMethod: string };
 
 /** Credentials to sign with one key generation and one proof `created` time. */
 export type SigningChunk = { credentials: JsonObject[]; created: Date; generation: number };
@@ -61,13 +64,14 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
       // Each VC-JWT's ES256 signature is made on this thread with node:crypto (signVcJwt with a KeyObject): on a
       // machine whose cores all sign, a hop to libuv's thread pool per signature only added its round trip.
       const jwts: Promise<string>[] = [];
-      const documents: JsonObject[] = [];
+      const documents: { document: JsonObject; json: string }[] = [];
       let refused: ChunkOutcome | undefined;
       for (const [index, credential] of credentials.entries()) {
         try {
           const document = await signDataIntegrity({ credential, signer, documentLoader, now: created });
-          documents.push(document);
-          jwts.push(signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtSigningKey }));
+          const json = JSON.stringify(document);
+          documents.push({ document, json });
+          jwts.push(signVcJwt({ credential: document, json, kid: signer.jwtKid, privateKey: signer.jwtSigningKey }));
         } catch (error) {
           refused = { ok: false, index, error: describe(error) };
           break;
@@ -81,9 +85,9 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
       if (refused) {
         return refused;
       }
-      const signed = documents.map((document, i): SignedCredential => {
+      const signed = documents.map(({ document, json }, i): SignedCredential => {
         const jwt = (settled[i] as PromiseFulfilledResult<string>).value;
-        return { document, jwt, verificationMethod: signer.verificationMethod };
+        return { document, json, jwt, verificationMethod: signer.verificationMethod };
       });
       return { ok: true, signed };
     },

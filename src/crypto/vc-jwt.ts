@@ -10,21 +10,38 @@ function seconds(isoDate: unknown): number | undefined {
 /**
  * The VC-JWT payload of a credential (OB 3.0 §8.2.4): the credential itself plus `iss`, `jti`,
  * `nbf` and, when it expires, `exp`. `sub` is set only when the subject has an `id` (ours are
- * identified by a hashed email instead). Deterministic: the same credential gives the same bytes.
+ * identified by a hashed email instead). Deterministic: the same credential gives the same bytes. `json`, when given,
+ * must be `JSON.stringify(credential)` (signing has it already: the stored document): the payload is then written from
+ * it rather than by serialising the credential again.
  */
-export function vcJwtPayload(credential: JsonObject): string {
+export function vcJwtPayload(credential: JsonObject, json?: string): string {
   const issuer = credential.issuer as { id?: string } | string;
   const subject = credential.credentialSubject as { id?: string } | undefined;
-  const claims: Record<string, unknown> = {
-    ...credential,
+  const registered: Record<string, unknown> = {
     iss: typeof issuer === "string" ? issuer : issuer.id,
     jti: credential.id,
     nbf: seconds(credential.validFrom),
     exp: seconds(credential.validUntil),
     sub: subject?.id,
   };
-  return JSON.stringify(claims);
+  const plain = !("toJSON" in credential) && !REGISTERED.some((key) => Object.hasOwn(credential, key));
+  if (json !== undefined && plain && json.length > 2 && json.endsWith("}")) {
+    // The claims object is the credential's own keys in their order, then the registered claims (none of which it
+    // has): its JSON is the credential's without the closing brace, then each claim that is not undefined.
+    let text = json.slice(0, -1);
+    for (const key of REGISTERED) {
+      const value = JSON.stringify(registered[key]);
+      if (value !== undefined) {
+        text += `,"${key}":${value}`;
+      }
+    }
+    return `${text}}`;
+  }
+  return JSON.stringify({ ...credential, ...registered });
 }
+
+/** The registered claims a VC-JWT payload adds, in the order it adds them. */
+const REGISTERED = ["iss", "jti", "nbf", "exp", "sub"] as const;
 
 const encoder = new TextEncoder();
 
@@ -39,12 +56,14 @@ const encoder = new TextEncoder();
  */
 export async function signVcJwt(options: {
   credential: JsonObject;
+  /** `JSON.stringify(credential)`, when the caller has it (see vcJwtPayload). */
+  json?: string;
   kid: string;
   privateKey: JwtPrivateKey | KeyObject;
 }): Promise<string> {
   const header = { alg: "ES256", kid: options.kid, typ: "JWT" };
   if (options.privateKey instanceof KeyObject) {
-    return compactEs256(header, vcJwtPayload(options.credential), options.privateKey);
+    return compactEs256(header, vcJwtPayload(options.credential, options.json), options.privateKey);
   }
   return new CompactSign(encoder.encode(vcJwtPayload(options.credential)))
     .setProtectedHeader(header)

@@ -11,8 +11,16 @@ import { checkSupersedable, type IssueCredentialInput, type IssuePlan } from "./
 import { heldCredentials, holdsValid } from "./person-state.js";
 import { applyStatusChange } from "./status-changes.js";
 
-/** The signed forms of the credential and the key generation that signed them. */
-export type SignedCredential = { document: Record<string, unknown>; jwt: string; verificationMethod: string };
+/**
+ * The signed forms of the credential and the key generation that signed them; `json`, when given, is
+ * `JSON.stringify(document)` (the signing thread's), stored as it is.
+ */
+export type SignedCredential = {
+  document: Record<string, unknown>;
+  json?: string;
+  jwt: string;
+  verificationMethod: string;
+};
 
 /** The row of a signed credential, as issued: nothing revoked or suspended yet. */
 export function credentialRecordOf(
@@ -29,7 +37,7 @@ export function credentialRecordOf(
     recipientName: plan.name,
     validFrom: plan.validFrom,
     validUntil: plan.validUntil ?? null,
-    document: JSON.stringify(signed.document),
+    document: signed.json ?? JSON.stringify(signed.document),
     jwt: signed.jwt,
     verificationMethod: signed.verificationMethod,
     issuedBy: input.actor,

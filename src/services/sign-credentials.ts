@@ -26,8 +26,9 @@ export async function signCredentials(
   const signed: SignedCredential[] = [];
   for (const credential of credentials) {
     const document = await signDataIntegrity({ credential, signer, documentLoader, now: created });
-    const jwt = await signVcJwt({ credential: document, kid: signer.jwtKid, privateKey: signer.jwtSigningKey });
-    signed.push({ document, jwt, verificationMethod: signer.verificationMethod });
+    const json = JSON.stringify(document);
+    const jwt = await signVcJwt({ credential: document, json, kid: signer.jwtKid, privateKey: signer.jwtSigningKey });
+    signed.push({ document, json, jwt, verificationMethod: signer.verificationMethod });
   }
   return signed;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { insertCredential } from "../../src/storage/credentials-repo.js";
 import { markEvaluationDue } from "../../src/storage/evaluations-due-repo.js";
-import { openSqliteStore } from "../../src/storage/store-sqlite.js";
+import { openSqliteStore, WAL_AUTOCHECKPOINT_PAGES } from "../../src/storage/store-sqlite.js";
 
 // SQLite-only: the embedded database's own file, pragmas and migration bookkeeping.
 describe("openSqliteStore", () => {
@@ -106,6 +106,19 @@ describe("openSqliteStore", () => {
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();
       await store.close();
       expect(due).toEqual(["a@example.org", "b@example.org"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a file database checkpoints its WAL every WAL_AUTOCHECKPOINT_PAGES pages, not SQLite's 1,000", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
+    try {
+      const store = openSqliteStore(join(dir, "laurel.db"));
+      expect(store.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
+      expect(store.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
+      expect(WAL_AUTOCHECKPOINT_PAGES).toBeGreaterThan(1_000);
+      await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -38,3 +38,38 @@ describe("VC-JWT signing with a node KeyObject (the signing paths')", () => {
     }
   });
 });
+
+describe("the VC-JWT payload written from the credential's JSON text", () => {
+  /** The payload as OB 3.0 §8.2.4 defines it, serialised from the object (what vcJwtPayload always gave). */
+  const reference = (c: Record<string, any>) =>
+    JSON.stringify({
+      ...c,
+      iss: typeof c.issuer === "string" ? c.issuer : c.issuer?.id,
+      jti: c.id,
+      nbf: typeof c.validFrom === "string" ? Math.floor(Date.parse(c.validFrom) / 1000) : undefined,
+      exp: typeof c.validUntil === "string" ? Math.floor(Date.parse(c.validUntil) / 1000) : undefined,
+      sub: c.credentialSubject?.id,
+    });
+
+  it("is byte for byte the serialised payload, whatever claims are set, and when the credential holds one", () => {
+    const { validUntil: _, ...noExpiry } = credential;
+    const cases: Record<string, any>[] = [
+      credential,
+      noExpiry,
+      { ...credential, issuer: "did:web:badges.test", credentialSubject: { id: "did:example:subject" } },
+      { ...credential, validFrom: "not a date" },
+      { ...credential, iss: "already there", sub: "and this" },
+      { ...credential, nested: { toJSON: undefined, deep: [1, "two", null] }, "0": "numeric key" },
+      { id: "https://badges.test/credentials/2", issuer: "did:web:x" },
+    ];
+    for (const c of cases) {
+      expect(vcJwtPayload(c, JSON.stringify(c))).toBe(reference(c));
+      expect(vcJwtPayload(c)).toBe(reference(c));
+    }
+  });
+
+  it("is made from the object again when the credential has a toJSON of its own", () => {
+    const c = { ...credential, toJSON: () => ({ replaced: true }) };
+    expect(vcJwtPayload(c, JSON.stringify(c))).toBe(reference(c));
+  });
+});
