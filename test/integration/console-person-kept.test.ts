@@ -4,7 +4,8 @@ import { issueCredential } from "../../src/services/issue-credential.js";
 import { submitEvidence } from "../../src/services/submit-evidence.js";
 import type { Store } from "../../src/storage/store.js";
 import { createAccount, getPage, signIn } from "../helpers/console.js";
-import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { onPostgres } from "../helpers/database.js";
+import { makeTestApp, sqliteOf, type TestApp } from "../helpers/make-app.js";
 
 /**
  * The person page is kept between views (services/people.ts personPage) and must never show less than the database
@@ -163,5 +164,44 @@ describe("the kept person page", () => {
     expect(graderPage).not.toContain(`data-progress="${FIELD_CERT}"`);
     // and the admin's page again, after theirs: the admin's, unchanged
     expect(await view(ref)).toBe(full);
+  });
+});
+
+/**
+ * SQLite-only (its query planner, without statistics): what a view reads to check the kept page goes through indexes
+ * by the person's own rows: no scan of a growing table, and the audit log by (target_type, target_id), never by the
+ * type alone (every audit entry about any credential).
+ */
+describe.skipIf(onPostgres)("the kept person page's checks", () => {
+  it("read the person's rows through indexes only", async () => {
+    await issueCredential(a.ctx, { achievementId: ASSOCIATE, recipient: GRACE, actor: "test" });
+    await written(a, 50);
+    const ref = await refOfGrace();
+    const sqlite = sqliteOf(a.store);
+    const prepare = sqlite.prepare.bind(sqlite);
+    const seen = new Set<string>();
+    sqlite.prepare = ((source: string) => {
+      if (/^\s*select/i.test(source)) {
+        seen.add(source);
+      }
+      return prepare(source);
+    }) as typeof sqlite.prepare;
+    await view(ref);
+    sqlite.prepare = prepare;
+    const bad: string[] = [];
+    for (const source of seen) {
+      const params = (source.match(/\?/g) ?? []).map(() => "x");
+      const plan = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
+      for (const { detail } of plan) {
+        if (/^SCAN (credentials|audit_log|evidence|pending_approvals|recipients)\b/.test(detail)) {
+          bad.push(`${detail} in ${source}`);
+        }
+        if (/audit_target_idx \(target_type=\?\)/.test(detail)) {
+          bad.push(`${detail} in ${source}`);
+        }
+      }
+    }
+    expect([...seen].some((source) => source.includes('"audit_log"'))).toBe(true);
+    expect(bad).toEqual([]);
   });
 });
