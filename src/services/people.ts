@@ -297,7 +297,7 @@ export type PersonPageView = { name: string; page: Uint8Array };
 /**
  * A person's page, rendered by `render` from their overview (personOverview), or the same page rendered before when
  * nothing it shows can have changed since: a page is kept (ServiceState.personPages) by everything that decides what
- * it shows (the person, the reader's programs, the evidence page, `variant`: what else the renderer shows of the
+ * it shows (the person and the reference it was opened by, the reader's programs, the evidence page, `variant`: what else the renderer shows of the
  * reader) with the catalog it was worked out with, the mark of the person's rows (personMark, read from the database
  * on every view, so a change made on any node shows at once) and the span of time in which its outcomes hold
  * (progressStableUntil: a credential expiring, a renewal window opening or a record ageing out ends it).
@@ -309,7 +309,8 @@ export async function personPage(
 ): Promise<PersonPageView> {
   const person = await personNamed(ctx, input.ref);
   const marked = await personMark(ctx, person.email);
-  const key = JSON.stringify([person.email, input.scope, input.evidenceCursor ?? null, input.variant]);
+  // the reference too: the page links by the one it was opened with (a person has several)
+  const key = JSON.stringify([input.ref, person.email, input.scope, input.evidenceCursor ?? null, input.variant]);
   const now = ctx.clock().getTime();
   const cache = ctx.state.personPages;
   const kept = cache.get(key);

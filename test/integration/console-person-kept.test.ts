@@ -95,6 +95,17 @@ describe("the kept person page", () => {
     expect(second).toBe(first);
   });
 
+  it("links by the reference it was opened with, whichever of the person's references was viewed before", async () => {
+    const record = await written(a, 50);
+    await issueCredential(a.ctx, { achievementId: FIELD_CERT, recipient: GRACE, actor: "test" });
+    const recipient = await refOfGrace();
+    expect(recipient).not.toBe(record);
+    expect(await view(recipient)).toContain(`href="/console/evidence/new?person=${recipient}"`);
+    const byRecord = await view(record);
+    expect(byRecord).toContain(`href="/console/evidence/new?person=${record}"`);
+    expect(byRecord).not.toContain(`?person=${recipient}"`);
+  });
+
   it("shows evidence recorded on another node, and a correction of it, at the next view", async () => {
     const first = await written(a, 50);
     const ref = await refOfGrace();
