@@ -21,7 +21,7 @@ const ASSOCIATE = "gitlab-certified-associate";
  * missing, as the page-scale bench does): the console bench adds an account, a session, revocations and a person's
  * evidence, and applies this build's migrations, none of which may touch the database other benches share.
  */
-async function privateCopy(credentials: number): Promise<{ ctx: ServiceContext; close: () => Promise<void> }> {
+export async function privateCopy(credentials: number): Promise<{ ctx: ServiceContext; close: () => Promise<void> }> {
   const shared = join(BENCH_DATA_DIR, `pages-${credentials}`);
   if (!existsSync(join(shared, "complete.json"))) {
     const built = await openPagesDatabase(credentials);
@@ -57,7 +57,7 @@ async function privateCopy(credentials: number): Promise<{ ctx: ServiceContext; 
 }
 
 /** `count` evidence records for one person, through the evidence service (awards included), a tenth of them corrections. */
-async function recordEvidence(ctx: ServiceContext, email: string, name: string, count: number): Promise<void> {
+export async function recordEvidence(ctx: ServiceContext, email: string, name: string, count: number): Promise<void> {
   const assessments = [...ctx.catalog.items.assessments.entries()];
   const now = ctx.clock().getTime();
   let recorded = 0;

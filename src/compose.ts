@@ -26,6 +26,8 @@ import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } fr
 
 /** Largest total of credential page templates kept (HTML characters), whatever their number. */
 const MAX_PAGE_TEMPLATE_CHARS = 32 * 1024 * 1024;
+/** The console's person pages kept (ServiceState.personPages): 32 MB of HTML at most. */
+const MAX_PERSON_PAGE_CHARS = 32 * 1024 * 1024;
 /** Largest total of verified input (credential JSON characters) whose fixed checks are kept. */
 const MAX_VERIFIED_INPUT_CHARS = 64 * 1024 * 1024;
 
@@ -115,6 +117,11 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
       max: credentials,
       maxSize: MAX_PAGE_TEMPLATE_CHARS,
       sizeCalculation: (template) => (template ? template.parts.reduce((n, part) => n + part.length, 1) : 1),
+    }),
+    personPages: new LRUCache({
+      max: credentials,
+      maxSize: MAX_PERSON_PAGE_CHARS,
+      sizeCalculation: (kept) => kept.page.byteLength + kept.mark.length + 1,
     }),
     verifyRateLimit: createVerifyRateLimitStore(),
     lifecycle: { shuttingDown: false },

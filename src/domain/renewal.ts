@@ -25,7 +25,7 @@ function windowFor(policy: RenewalPolicy, fiscalStartMonth: number, fyStartYear:
 }
 
 /** Windows whose opening falls in [from - 1 year, to + 1 year], oldest first. */
-function windowsAround(policy: RenewalPolicy, fiscalStartMonth: number, from: Date, to: Date): RenewalWindow[] {
+export function windowsAround(policy: RenewalPolicy, fiscalStartMonth: number, from: Date, to: Date): RenewalWindow[] {
   const windows: RenewalWindow[] = [];
   for (let year = from.getUTCFullYear() - 2; year <= to.getUTCFullYear() + 1; year++) {
     for (const quarter of policy.fiscalQuarters) {

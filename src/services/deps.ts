@@ -70,6 +70,18 @@ export type PageTemplate = {
   slots: Array<{ text: number } | { date: number; form: "iso" | "day" | "dayTime" }>;
 };
 
+/** A person's page as kept (services/people.ts personPage): what it was worked out from, and the page. */
+export type KeptPersonPage = {
+  catalog: Catalog;
+  mark: string;
+  /** The span of time (ms) its outcomes hold in: from when it was worked out until progressStableUntil. */
+  from: number;
+  until: number;
+  name: string;
+  /** The page, UTF-8 (sent as it is: no text to encode on each view). */
+  page: Uint8Array;
+};
+
 /**
  * Everything the service keeps in memory between calls, for one service context: built once, by the composition root
  * (src/compose.ts), with its sizes from `config.caches`. No module in src/ holds state of its own that depends on a
@@ -109,6 +121,12 @@ export type ServiceState = {
    * per-credential values: at most `config.caches.credentials`, 32 MB of HTML.
    */
   credentialPageTemplates: LRUCache<string, PageTemplate | false>;
+  /**
+   * The console's person pages (services/people.ts personPage), by person, reader's programs, evidence page and
+   * variant, each with what it was worked out from (catalog, the person's mark, its span of time), checked on every
+   * view: at most `config.caches.credentials`, 32 MB of HTML (bytes).
+   */
+  personPages: LRUCache<string, KeptPersonPage>;
   /**
    * The verify endpoints' rate-limit counters, shared by all of them (`LAUREL_VERIFY_RATE_LIMIT`), in memory: on
    * PostgreSQL the counters are in the database instead, shared by every node (rate-limits.ts).

@@ -20,12 +20,14 @@ import {
   approvalsOfPerson,
   credentialsHeldBy,
   type HeldRow,
+  type PendingApprovalRow,
   recipientName,
 } from "../storage/person-credentials-repo.js";
+import { personChanges } from "../storage/person-page-repo.js";
 import type { AuditView } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
 import { loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
-import { type ProgressStatus, progressOn } from "./progress.js";
+import { type ProgressStatus, progressOn, progressStableUntil } from "./progress.js";
 
 /**
  * The console's people: find a person by the beginning of their e-mail address or name, and everything the console
@@ -196,6 +198,8 @@ export type PersonOverview = {
   credentials: HeldCredentialLine[] | null;
   /** The newest audit entries about their credentials, evidence and awards the reader may see. */
   history: AuditView[];
+  /** Until when (ms) the passing of time alone changes nothing shown (progressStableUntil). */
+  stableUntil: number;
 };
 
 const REF = /^[A-Za-z0-9_-]{1,100}$/;
@@ -231,35 +235,118 @@ export function progressLines(report: RuleReport | null, words: (id: string) => 
   return lines;
 }
 
-/**
- * Everything the console shows of the person `ref` names, as far as `scope` lets the reader see: 404 for an unknown
- * reference, 403 when the reader may see nothing of theirs. `evidenceCursor`: the evidence page after that record.
- */
-export async function personOverview(
-  ctx: ServiceContext,
-  input: {
-    ref: string;
-    scope: PeopleScope;
-    evidencePage: number;
-    evidenceCursor?: string;
-    historySize: number;
-    /** The rule of a certification in the catalog's public words (the console's pages word it). */
-    words: (entry: CatalogEntry, ruleId: string) => string | undefined;
-  },
-): Promise<PersonOverview> {
-  const person = REF.test(input.ref) ? await personOfRef(ctx.store.conn(), input.ref) : undefined;
+/** What the reader may see of a person's page, and the console's wording of rules (see personOverview). */
+export type PersonPageInput = {
+  ref: string;
+  scope: PeopleScope;
+  evidencePage: number;
+  evidenceCursor?: string;
+  historySize: number;
+  /** The rule of a certification in the catalog's public words (the console's pages word it). */
+  words: (entry: CatalogEntry, ruleId: string) => string | undefined;
+};
+
+/** The person a reference names (404 when none: an unknown or malformed reference). */
+async function personNamed(ctx: ServiceContext, ref: string): Promise<{ email: string; name: string | null }> {
+  const person = REF.test(ref) ? await personOfRef(ctx.store.conn(), ref) : undefined;
   if (!person) {
     // not echoed: a reference is opaque, and whatever was typed in its place (an address?) stays out of the answer
     throw new AppError("NOT_FOUND", "No person has this reference");
   }
+  return person;
+}
+
+/**
+ * The rows of a person's page that change in place (their credentials: revoked, suspended, reinstated; their
+ * approvals: decided; their name as a recipient), read on every view, and the marks of the rest (personChanges):
+ * `mark` is the same text exactly while nothing the page shows has changed in the database, on whichever node it was
+ * changed. Read before anything worked out from it, so that what is worked out is at least as new as its mark.
+ */
+type PersonMark = { held: HeldRow[]; approvals: PendingApprovalRow[]; recipientName: string | undefined; mark: string };
+
+async function personMark(ctx: ServiceContext, email: string): Promise<PersonMark> {
+  const db = ctx.store.conn();
+  const [held, approvals, name, changes] = await Promise.all([
+    credentialsHeldBy(db, email),
+    approvalsOfPerson(db, email),
+    recipientName(db, email),
+    personChanges(db, email),
+  ]);
+  // the award decision record is written once with its credential: left out
+  const mark = JSON.stringify([
+    held.map((h) => [h.credentialId, h.achievementId, h.validFrom, h.validUntil, h.revokedAt, h.suspendedAt]),
+    approvals.map((a) => [a.id, a.achievementId, a.decidedAt, a.outcome, a.credentialId, a.createdAt]),
+    name ?? null,
+    changes,
+  ]);
+  return { held, approvals, recipientName: name, mark };
+}
+
+/**
+ * Everything the console shows of the person `ref` names, as far as `scope` lets the reader see: 404 for an unknown
+ * reference, 403 when the reader may see nothing of theirs. `evidenceCursor`: the evidence page after that record.
+ */
+export async function personOverview(ctx: ServiceContext, input: PersonPageInput): Promise<PersonOverview> {
+  const person = await personNamed(ctx, input.ref);
+  return overviewOf(ctx, input, person, await personMark(ctx, person.email));
+}
+
+/** A person's page as `render` makes it from their overview (UTF-8), and the name it is titled with. */
+export type PersonPageView = { name: string; page: Uint8Array };
+
+/**
+ * A person's page, rendered by `render` from their overview (personOverview), or the same page rendered before when
+ * nothing it shows can have changed since: a page is kept (ServiceState.personPages) by everything that decides what
+ * it shows (the person and the reference it was opened by, the reader's programs, the evidence page, `variant`: what else the renderer shows of the
+ * reader) with the catalog it was worked out with, the mark of the person's rows (personMark, read from the database
+ * on every view, so a change made on any node shows at once) and the span of time in which its outcomes hold
+ * (progressStableUntil: a credential expiring, a renewal window opening or a record ageing out ends it).
+ */
+export async function personPage(
+  ctx: ServiceContext,
+  input: PersonPageInput & { variant: string },
+  render: (overview: PersonOverview) => Uint8Array,
+): Promise<PersonPageView> {
+  const person = await personNamed(ctx, input.ref);
+  const marked = await personMark(ctx, person.email);
+  // the reference too: the page links by the one it was opened with (a person has several)
+  const key = JSON.stringify([input.ref, person.email, input.scope, input.evidenceCursor ?? null, input.variant]);
+  const now = ctx.clock().getTime();
+  const cache = ctx.state.personPages;
+  const kept = cache.get(key);
+  if (
+    kept !== undefined &&
+    kept.catalog === ctx.catalog &&
+    kept.mark === marked.mark &&
+    kept.from <= now &&
+    now < kept.until
+  ) {
+    return { name: kept.name, page: kept.page };
+  }
+  const overview = await overviewOf(ctx, input, person, marked);
+  const page = render(overview);
+  cache.set(key, {
+    catalog: ctx.catalog,
+    mark: marked.mark,
+    from: now,
+    until: overview.stableUntil,
+    name: overview.name,
+    page,
+  });
+  return { name: overview.name, page };
+}
+
+async function overviewOf(
+  ctx: ServiceContext,
+  input: PersonPageInput,
+  person: { email: string; name: string | null },
+  marked: PersonMark,
+): Promise<PersonOverview> {
   const db = ctx.store.conn();
   const seen = visibility(ctx, input.scope);
   const now = ctx.clock();
-  const [held, records, approvals] = await Promise.all([
-    credentialsHeldBy(db, person.email),
-    listEvidenceFor(db, person.email),
-    approvalsOfPerson(db, person.email),
-  ]);
+  const { held, approvals } = marked;
+  const records = await listEvidenceFor(db, person.email);
   const heldShown = held.filter(
     (h) => seen.achievementIds === undefined || seen.achievementIds.includes(h.achievementId),
   );
@@ -282,6 +369,8 @@ export async function personOverview(
       : await loadPersonState(ctx, email);
   const approvalsOfState = email === person.email ? approvals : await approvalsOfPerson(db, email);
   const all = progressOn(ctx, state, entries, approvalsOfState);
+  // the rows of another address than the page's are not in its mark: worked out afresh on every view
+  const stableUntil = email === person.email ? progressStableUntil(ctx, state, entries, now) : now.getTime();
   const progress: PersonProgress[] = [];
   for (const [i, entry] of entries.entries()) {
     const p = all[i] as (typeof all)[number];
@@ -321,14 +410,12 @@ export async function personOverview(
     ],
     input.historySize,
   );
-  const name =
-    (await recipientName(db, person.email)) ??
-    [...records].reverse().find((r) => r.personName)?.personName ??
-    person.email;
+  const name = marked.recipientName ?? [...records].reverse().find((r) => r.personName)?.personName ?? person.email;
   return {
     ref: input.ref,
     email: person.email,
     name,
+    stableUntil,
     progress,
     evidence,
     credentials,

@@ -1,6 +1,7 @@
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import { evaluateCriteria } from "../domain/criteria/evaluate.js";
+import { stableUntil } from "../domain/criteria/stable-until.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
 import { listPeopleWithEvidence } from "../storage/evidence-repo.js";
@@ -88,6 +89,27 @@ export function progressOn(
   const now = ctx.clock();
   const pending = awaitingApproval(approvals);
   return entries.map((entry) => progressOf(ctx, state, entry, now, pending));
+}
+
+/**
+ * Until when (ms) a person's standing on these certifications, judged at `now` from `state`, stays the same by the
+ * passing of time alone (domain/criteria/stable-until.ts): the records' dates, the credentials' validity, the renewal
+ * windows of these certifications and their rules' `withinMonths`.
+ */
+export function progressStableUntil(
+  ctx: ServiceContext,
+  state: PersonState,
+  entries: readonly CatalogEntry[],
+  now: Date,
+): number {
+  return stableUntil({
+    rules: entries.flatMap((e) => (e.criteria.rule ? [e.criteria.rule] : [])),
+    renewals: entries.flatMap((e) => (e.validity?.renewal ? [e.validity.renewal] : [])),
+    fiscalStartMonth: ctx.config.fiscalYearStartMonth,
+    evidence: state.evidence,
+    held: state.held,
+    now,
+  });
 }
 
 /** Who is eligible for, awaiting approval of, close to (≥ half the rule met), holding, or due to renew one certification. */

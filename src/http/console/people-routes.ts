@@ -1,14 +1,16 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Child } from "hono/jsx";
 import { canSome, programsWith } from "../../domain/access.js";
 import type { Catalog, CatalogEntry } from "../../domain/catalog/parse-catalog.js";
 import { AppError } from "../../errors.js";
-import { type PeopleScope, type PersonOverview, personOverview, searchPeople } from "../../services/people.js";
+import { type PeopleScope, personOverview, personPage, searchPeople } from "../../services/people.js";
 import { assessmentNamer } from "../pages/catalog-words.js";
 import { PeoplePage, peopleHref } from "../pages/console/people-page.js";
-import { PersonPage } from "../pages/console/person-page.js";
+import { KeptPersonPage, PersonContent, PersonPage } from "../pages/console/person-page.js";
 import { ruleInWords } from "../pages/rule-words.js";
+import { renderPage, sendHtml } from "../send-page.js";
 import type { ConsoleEnv } from "./console-env.js";
-import { sendConsolePage } from "./render.js";
+import { appContext, sendConsolePage } from "./render.js";
 import { chromeOf, requireSession, sessionOf } from "./session.js";
 
 const PAGE_SIZE = 50;
@@ -77,6 +79,28 @@ function wordsOf(c: Context<ConsoleEnv>) {
   };
 }
 
+/** Where a kept page goes in its layout: a comment, which no text of the layout can make (it escapes "<"). */
+const KEPT = "<!--laurel:kept-->";
+
+/**
+ * A console page (the headers of sendConsolePage) whose `layout` holds KEPT where `content`, a page kept as UTF-8
+ * (personPage), goes: only the layout is encoded on each view.
+ */
+function sendKeptPage(c: Context<ConsoleEnv>, layout: Child, content: Uint8Array): Response {
+  const html = renderPage(layout);
+  const at = html.indexOf(KEPT);
+  if (at < 0) {
+    throw new Error("the layout has no place for the kept page");
+  }
+  const head = Buffer.from(html.slice(0, at));
+  const tail = Buffer.from(html.slice(at + KEPT.length));
+  const body = new Uint8Array(head.length + content.length + tail.length);
+  body.set(head, 0);
+  body.set(content, head.length);
+  body.set(tail, head.length + content.length);
+  return sendHtml(appContext(c), body, { cache: "no-store", headers: { "referrer-policy": "no-referrer" } });
+}
+
 /**
  * People (credentials:read or evidence:read, for at least one program): search by the beginning of an e-mail address
  * or name, and one person's page, named by an opaque reference (never the address: addresses stay out of paths and so
@@ -120,7 +144,10 @@ export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
 
   app.get("/people/:ref", requirePeopleReader(), async (c) => {
     const session = sessionOf(c);
+    const chrome = chromeOf(c, session);
     const cursor = c.req.query("evidence");
+    const canRecord = canSome(session.principal, "evidence:write");
+    const auditLink = chrome.sections.includes("audit");
     const input = {
       ref: c.req.param("ref"),
       scope: scopeOf(c),
@@ -128,31 +155,31 @@ export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
       historySize: HISTORY_SIZE,
       words: wordsOf(c),
     };
-    let person: PersonOverview;
-    let error: string | undefined;
     try {
-      person = await personOverview(c.var.ctx, {
-        ...input,
-        ...(cursor === undefined ? {} : { evidenceCursor: cursor }),
-      });
+      // the page inside the layout shows nothing of the reader but their programs and these two: kept by them
+      const view = await personPage(
+        c.var.ctx,
+        { ...input, ...(cursor === undefined ? {} : { evidenceCursor: cursor }), variant: `${canRecord} ${auditLink}` },
+        (person) => Buffer.from(String(PersonContent({ person, canRecord, paged: cursor !== undefined, auditLink }))),
+      );
+      return sendKeptPage(c, KeptPersonPage({ chrome, name: view.name, content: KEPT }), view.page);
     } catch (refused) {
       if (!(refused instanceof AppError && refused.code === "VALIDATION_FAILED")) {
         throw refused;
       }
-      // a stale or forged page link: the newest evidence, with the refusal above it
-      error = "The evidence page link is not valid: the newest evidence is shown.";
-      person = await personOverview(c.var.ctx, input);
     }
+    // a stale or forged page link: the newest evidence, with the refusal above it
+    const person = await personOverview(c.var.ctx, input);
     return sendConsolePage(
       c,
       PersonPage({
-        chrome: chromeOf(c, session),
+        chrome,
         person,
-        canRecord: canSome(session.principal, "evidence:write"),
-        paged: cursor !== undefined && error === undefined,
-        ...(error ? { error } : {}),
+        canRecord,
+        paged: false,
+        error: "The evidence page link is not valid: the newest evidence is shown.",
       }),
-      error ? 400 : 200,
+      400,
     );
   });
 }

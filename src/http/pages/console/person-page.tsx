@@ -1,3 +1,4 @@
+import { raw } from "hono/html";
 import type { EvidenceLine, PersonOverview, PersonProgress } from "../../../services/people.js";
 import type { ProgressStatus } from "../../../services/progress.js";
 import { FormAlert } from "./form.js";
@@ -106,13 +107,38 @@ function ProgressItem(props: { p: PersonProgress }) {
 
 /** One person: progress on every certification the reader may read, credentials, evidence (paged), history. */
 export function PersonPage(props: PersonView) {
-  const { chrome, person } = props;
+  return (
+    <ConsoleLayout chrome={props.chrome} title={props.person.name} current="people">
+      <PersonContent {...props} auditLink={props.chrome.sections.includes("audit")} />
+    </ConsoleLayout>
+  );
+}
+
+/**
+ * A person's page already rendered (PersonContent, as personPage kept it) in the layout of this reader's console:
+ * the page is the same for every reader of the same programs; the layout is theirs (their name, their form token).
+ */
+export function KeptPersonPage(props: { chrome: ConsoleChrome; name: string; content: string }) {
+  // `content`: HTML rendered by PersonContent (or a marker where the caller puts it)
+  return (
+    <ConsoleLayout chrome={props.chrome} title={props.name} current="people">
+      {raw(props.content)}
+    </ConsoleLayout>
+  );
+}
+
+/**
+ * The page inside the layout. It shows nothing of the reader but what `auditLink` (whether they may open the audit
+ * log), `canRecord` and their programs (the person's overview) decide: what personPage keeps it by.
+ */
+export function PersonContent(props: Omit<PersonView, "chrome"> & { auditLink: boolean }) {
+  const { person } = props;
   const started = person.progress.filter((p) => p.started);
   const notStarted = person.progress.filter((p) => !p.started);
   const evidence = person.evidence;
   const here = `/console/people/${encodeURIComponent(person.ref)}`;
   return (
-    <ConsoleLayout chrome={chrome} title={person.name} current="people">
+    <>
       <p>
         <a href="/console/people">People</a>
       </p>
@@ -234,7 +260,7 @@ export function PersonPage(props: PersonView) {
         <h2 id="history-head">History</h2>
         <p class="muted">
           The newest audit entries about their credentials, evidence and awards
-          {chrome.sections.includes("audit") ? (
+          {props.auditLink ? (
             <>
               {" "}
               (the <a href="/console/audit">audit log</a> has every entry)
@@ -275,6 +301,6 @@ export function PersonPage(props: PersonView) {
           </ConsoleTable>
         )}
       </section>
-    </ConsoleLayout>
+    </>
   );
 }
