@@ -1,5 +1,5 @@
 import type { RoleGrant } from "../../../domain/access.js";
-import { EXPIRY_HORIZON_DAYS } from "../../../domain/dashboard.js";
+import { DASHBOARD_COUNTS_MAX_AGE_MS, EXPIRY_HORIZON_DAYS } from "../../../domain/dashboard.js";
 import type { AuditView } from "../../../services/audit.js";
 import type { DashboardView } from "../../../services/dashboard.js";
 import { humanDay } from "../dates.js";
@@ -205,6 +205,12 @@ export function ConsoleHomePage(props: {
   return (
     <ConsoleLayout chrome={chrome} title="Overview" current="home">
       <h1>Welcome, {chrome.user.name}</h1>
+      {dashboard.issued ? (
+        <p class="muted" data-figure="counted-at">
+          Credentials counted at {shortInstant(dashboard.countedAt)}:{dashboard.countedAt.slice(17, 19)} UTC (counted
+          again every {DASHBOARD_COUNTS_MAX_AGE_MS / 1000} seconds); approvals and activity as of now.
+        </p>
+      ) : null}
       <div class="dashboard">
         {dashboard.issued ? <IssuedPanel view={dashboard} /> : null}
         {dashboard.pendingApprovals === null ? null : <ApprovalsPanel count={dashboard.pendingApprovals} />}
