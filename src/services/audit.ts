@@ -1,6 +1,6 @@
 import { shownDetails } from "../domain/audit-details.js";
 import { csvRow } from "../domain/csv.js";
-import { type AuditQuery, type AuditRow, listAuditPage } from "../storage/audit-repo.js";
+import { type AuditQuery, type AuditRow, listAudit, listAuditPage } from "../storage/audit-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 /** One audit entry as the admin API and the CLI show it. */
@@ -32,6 +32,11 @@ export async function listAuditEntries(
   const rows = await listAuditPage(ctx.store.conn(), query);
   const last = rows.at(-1);
   return { items: rows.map(toView), nextBefore: rows.length === query.limit && last ? last.seq : null };
+}
+
+/** The newest `limit` entries, newest first (the console's recent activity). */
+export async function newestAuditEntries(ctx: ServiceContext, limit: number): Promise<AuditView[]> {
+  return (await listAudit(ctx.store.conn(), limit)).map(toView);
 }
 
 const EXPORT_BATCH = 500;

@@ -10,7 +10,7 @@ import {
   issuedSince,
   undecidedApprovals,
 } from "../storage/dashboard-repo.js";
-import { type AuditView, listAuditEntries } from "./audit.js";
+import { type AuditView, newestAuditEntries } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
 
 const RECENT_ACTIVITY = 10;
@@ -182,7 +182,7 @@ export async function dashboardFor(ctx: ServiceContext, principal: Principal): P
     });
   }
   if (can(principal, "audit:read")) {
-    view.activity = (await listAuditEntries(ctx, { limit: RECENT_ACTIVITY })).items;
+    view.activity = await newestAuditEntries(ctx, RECENT_ACTIVITY);
   }
   return view;
 }
