@@ -1,7 +1,6 @@
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Site } from "../site.js";
-import { PostForm } from "./form.js";
 
 /** The console's sections; a section appears in the navigation only to whoever may open it. */
 export type ConsoleSection =
