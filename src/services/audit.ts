@@ -1,6 +1,6 @@
 import { shownDetails } from "../domain/audit-details.js";
 import { csvRow } from "../domain/csv.js";
-import { type AuditQuery, type AuditRow, listAudit, listAuditPage } from "../storage/audit-repo.js";
+import { type AuditQuery, type AuditRow, listAuditHeads, listAuditPage } from "../storage/audit-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 /** One audit entry as the admin API and the CLI show it. */
@@ -34,9 +34,18 @@ export async function listAuditEntries(
   return { items: rows.map(toView), nextBefore: rows.length === query.limit && last ? last.seq : null };
 }
 
-/** The newest `limit` entries, newest first (the console's recent activity). */
-export async function newestAuditEntries(ctx: ServiceContext, limit: number): Promise<AuditView[]> {
-  return (await listAudit(ctx.store.conn(), limit)).map(toView);
+/** An audit entry's line without its details (the console's recent activity). */
+export type ActivityView = Omit<AuditView, "details">;
+
+/** The newest `limit` entries, newest first, without their details (the console's recent activity). */
+export async function newestActivity(ctx: ServiceContext, limit: number): Promise<ActivityView[]> {
+  return (await listAuditHeads(ctx.store.conn(), limit)).map((row) => ({
+    seq: row.seq,
+    at: row.at.toISOString(),
+    actor: row.actor,
+    action: row.action,
+    target: { type: row.targetType, id: row.targetId },
+  }));
 }
 
 const EXPORT_BATCH = 500;

@@ -10,7 +10,7 @@ import {
   issuedSince,
   undecidedApprovals,
 } from "../storage/dashboard-repo.js";
-import { type AuditView, newestAuditEntries } from "./audit.js";
+import { type ActivityView, newestActivity } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
 
 const RECENT_ACTIVITY = 10;
@@ -33,7 +33,7 @@ export type DashboardView = {
   /** Renewal windows open now, with how many active credentials fall due in each. */
   renewals: Array<CertificationRef & { opens: string; closes: string; due: number }> | null;
   /** The newest audit entries (audit:read). */
-  activity: AuditView[] | null;
+  activity: ActivityView[] | null;
 };
 
 /** Monday 00:00 UTC of the week `now` falls in. */
@@ -182,7 +182,7 @@ export async function dashboardFor(ctx: ServiceContext, principal: Principal): P
     });
   }
   if (can(principal, "audit:read")) {
-    view.activity = await newestAuditEntries(ctx, RECENT_ACTIVITY);
+    view.activity = await newestActivity(ctx, RECENT_ACTIVITY);
   }
   return view;
 }

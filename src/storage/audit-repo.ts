@@ -37,6 +37,26 @@ export async function listAudit(db: Conn, limit: number): Promise<AuditRow[]> {
   return statement.execute({ limit });
 }
 
+/** The newest audit entries first, without their details (the console overview's recent activity: a line each). */
+export async function listAuditHeads(db: Conn, limit: number): Promise<Omit<AuditRow, "details">[]> {
+  const statement = prepared(db, "audit_newest_heads", (d) => {
+    const { auditLog } = d.t;
+    return d
+      .select({
+        seq: auditLog.seq,
+        at: auditLog.at,
+        actor: auditLog.actor,
+        action: auditLog.action,
+        targetType: auditLog.targetType,
+        targetId: auditLog.targetId,
+      })
+      .from(auditLog)
+      .orderBy(desc(auditLog.seq))
+      .limit(sql.placeholder("limit"));
+  });
+  return statement.execute({ limit });
+}
+
 export type AuditQuery = {
   /** Only entries with a smaller `seq` (the page before). */
   before?: number;
