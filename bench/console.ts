@@ -93,14 +93,16 @@ export async function recordEvidence(ctx: ServiceContext, email: string, name: s
   }
 }
 /**
- * The console at scale (issue 14): on a private copy of the 100,000-credential database, in process (`app.fetch`),
- * signed in as an admin: the credentials list filtered by certification and state (active: dense; revoked: 1 % of
- * one certification's credentials, so the index is walked further), the people search by a name's beginning, and the
- * page of a person with 200 evidence records (progress on every certification, evidence, credentials, history); each
- * beside a trivial route of the same app (the DID document) in alternating blocks, medians.
+ * The console bench's setup (also bench/profile-console.ts): the private copy, a signed-in admin, 1 % of the
+ * Associate's credentials revoked, a person with 200 evidence records; the measured requests by name.
  */
-export async function benchConsole(options: { credentials: number; blocks: number; perBlock: number }) {
-  const started = performance.now();
+export async function prepareConsoleBench(count: number): Promise<{
+  variants: Record<string, () => Promise<unknown>>;
+  close: () => Promise<void>;
+  ctx: ServiceContext;
+  cookie: string;
+}> {
+  const options = { credentials: count };
   const { ctx, close } = await privateCopy(options.credentials);
   const app = createApp(ctx, { publicDir: "./" });
   const origin = ctx.config.publicUrl;
@@ -157,7 +159,6 @@ export async function benchConsole(options: { credentials: number; blocks: numbe
     throw new Error("no recipient for the person page");
   }
   await recordEvidence(ctx, recipient.email, recipient.name, 200);
-  const preparedIn = (performance.now() - started) / 1000;
 
   const get = async (path: string, expect: string) => {
     const res = await app.fetch(new Request(`${origin}${path}`, { headers: { cookie } }));
@@ -177,6 +178,20 @@ export async function benchConsole(options: { credentials: number; blocks: numbe
     "console overview (signed in, no data)": () => get("/console", "Welcome"),
     "trivial route (/.well-known/did.json)": () => get("/.well-known/did.json", "verificationMethod"),
   };
+  return { variants, close, ctx, cookie };
+}
+
+/**
+ * The console at scale (issue 14): on a private copy of the 100,000-credential database, in process (`app.fetch`),
+ * signed in as an admin: the credentials list filtered by certification and state (active: dense; revoked: 1 % of
+ * one certification's credentials, so the index is walked further), the people search by a name's beginning, and the
+ * page of a person with 200 evidence records (progress on every certification, evidence, credentials, history); each
+ * beside a trivial route of the same app (the DID document) in alternating blocks, medians.
+ */
+export async function benchConsole(options: { credentials: number; blocks: number; perBlock: number }) {
+  const started = performance.now();
+  const { variants, close } = await prepareConsoleBench(options.credentials);
+  const preparedIn = (performance.now() - started) / 1000;
   const names = Object.keys(variants);
   const trivialName = names.at(-1) as string;
   const rates: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));

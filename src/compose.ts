@@ -126,6 +126,7 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
     verifyRateLimit: createVerifyRateLimitStore(),
     lifecycle: { shuttingDown: false },
     issueByHand: { pending: [] },
+    dashboardCounts: {},
   };
 }
 

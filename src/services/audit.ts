@@ -1,6 +1,6 @@
 import { shownDetails } from "../domain/audit-details.js";
 import { csvRow } from "../domain/csv.js";
-import { type AuditQuery, type AuditRow, listAuditPage } from "../storage/audit-repo.js";
+import { type AuditQuery, type AuditRow, listAuditHeads, listAuditPage } from "../storage/audit-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 /** One audit entry as the admin API and the CLI show it. */
@@ -32,6 +32,20 @@ export async function listAuditEntries(
   const rows = await listAuditPage(ctx.store.conn(), query);
   const last = rows.at(-1);
   return { items: rows.map(toView), nextBefore: rows.length === query.limit && last ? last.seq : null };
+}
+
+/** An audit entry's line without its details (the console's recent activity). */
+export type ActivityView = Omit<AuditView, "details">;
+
+/** The newest `limit` entries, newest first, without their details (the console's recent activity). */
+export async function newestActivity(ctx: ServiceContext, limit: number): Promise<ActivityView[]> {
+  return (await listAuditHeads(ctx.store.conn(), limit)).map((row) => ({
+    seq: row.seq,
+    at: row.at.toISOString(),
+    actor: row.actor,
+    action: row.action,
+    target: { type: row.targetType, id: row.targetId },
+  }));
 }
 
 const EXPORT_BATCH = 500;

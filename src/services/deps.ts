@@ -11,6 +11,7 @@ import type { Analysis } from "../verify/engine.js";
 import type { FetchRemote, StatusListCheck } from "../verify/environment.js";
 import type { Ob3SchemaValidator } from "../verify/schema-check.js";
 import type { CredentialView } from "./credential-view.js";
+import type { DashboardCounts } from "./dashboard.js";
 import type { IssueCredentialInput } from "./issue-plan.js";
 import type { KeyHolder } from "./key-holder.js";
 import type { PostWebhook, SendMail } from "./outbound.js";
@@ -134,6 +135,11 @@ export type ServiceState = {
   verifyRateLimit: RateLimitStore;
   /** Set once the process is stopping: /readyz answers 503 from then on. */
   lifecycle: { shuttingDown: boolean };
+  /**
+   * The console dashboard's credential counts over every certification (services/dashboard.ts), counted at most
+   * every `DASHBOARD_COUNTS_MAX_AGE_MS` on this node (the page says when), and the count in flight.
+   */
+  dashboardCounts: { current?: DashboardCounts; pending?: Promise<DashboardCounts> };
   /**
    * Issuances by hand asked for since the last turn of the event loop, issued together as one group at the next
    * (issue-by-hand.ts): each is answered on its own.

@@ -16,7 +16,7 @@ import {
   writeAttempt,
 } from "../storage/sessions-repo.js";
 import type { Tx } from "../storage/store.js";
-import { findUserByEmail, grantsOfUser } from "../storage/users-repo.js";
+import { findUserByEmail } from "../storage/users-repo.js";
 import type { ServiceContext } from "./deps.js";
 import { verifyPassword } from "./passwords.js";
 import { principalOfUser, type UserView } from "./users.js";
@@ -194,7 +194,7 @@ export async function resumeSession(ctx: ServiceContext, secret: string): Promis
     const idle = new Date(Math.min(now.getTime() + ctx.config.console.sessionIdleMs, row.expiresAt.getTime()));
     await ctx.store.tx((tx) => touchSession(tx, idHash, now, idle));
   }
-  const grants = (await grantsOfUser(db, user.id)).map((g) => ({
+  const grants = found.grants.map((g) => ({
     id: g.id,
     role: g.role,
     program: g.program,

@@ -29,10 +29,32 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
 
 export type AuditRow = Tables["auditLog"]["$inferSelect"];
 
-/** The newest audit entries first. */
+/** The newest audit entries first (statement prepared once: the console's overview reads it on every view). */
 export async function listAudit(db: Conn, limit: number): Promise<AuditRow[]> {
-  const { auditLog } = db.t;
-  return db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(limit);
+  const statement = prepared(db, "audit_newest", (d) =>
+    d.select().from(d.t.auditLog).orderBy(desc(d.t.auditLog.seq)).limit(sql.placeholder("limit")),
+  );
+  return statement.execute({ limit });
+}
+
+/** The newest audit entries first, without their details (the console overview's recent activity: a line each). */
+export async function listAuditHeads(db: Conn, limit: number): Promise<Omit<AuditRow, "details">[]> {
+  const statement = prepared(db, "audit_newest_heads", (d) => {
+    const { auditLog } = d.t;
+    return d
+      .select({
+        seq: auditLog.seq,
+        at: auditLog.at,
+        actor: auditLog.actor,
+        action: auditLog.action,
+        targetType: auditLog.targetType,
+        targetId: auditLog.targetId,
+      })
+      .from(auditLog)
+      .orderBy(desc(auditLog.seq))
+      .limit(sql.placeholder("limit"));
+  });
+  return statement.execute({ limit });
 }
 
 export type AuditQuery = {

@@ -1,4 +1,5 @@
 import { and, count, eq, gt, gte, inArray, isNull, lte } from "drizzle-orm";
+import { prepared } from "./prepared.js";
 import type { Conn } from "./store.js";
 
 /** A count per certification. */
@@ -64,13 +65,19 @@ export async function activeExpiringAt(db: Conn, achievementId: string, at: Date
   return Number(row?.count ?? 0);
 }
 
-/** Awards waiting for an approval decision, per certification (the (decided_at, created_at) index). */
+/**
+ * Awards waiting for an approval decision, per certification (the (decided_at, created_at) index; statement prepared
+ * once: the console's overview reads it on every view).
+ */
 export async function undecidedApprovals(db: Conn): Promise<CountByCertification[]> {
-  const { pendingApprovals } = db.t;
-  const rows = await db
-    .select({ achievementId: pendingApprovals.achievementId, count: count() })
-    .from(pendingApprovals)
-    .where(isNull(pendingApprovals.decidedAt))
-    .groupBy(pendingApprovals.achievementId);
+  const statement = prepared(db, "dashboard_undecided_approvals", (d) => {
+    const { pendingApprovals } = d.t;
+    return d
+      .select({ achievementId: pendingApprovals.achievementId, count: count() })
+      .from(pendingApprovals)
+      .where(isNull(pendingApprovals.decidedAt))
+      .groupBy(pendingApprovals.achievementId);
+  });
+  const rows = await statement.execute();
   return rows.map((row) => ({ achievementId: row.achievementId, count: Number(row.count) }));
 }

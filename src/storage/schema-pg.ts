@@ -91,6 +91,12 @@ export const credentials = pgTable(
     ),
     index("credentials_recipient_idx").on(t.recipientId),
     index("credentials_created_idx").on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil),
+    // The rare states of the console list, newest first: only the revoked (suspended) credentials are in these, so a
+    // page of them reads that page, where the indexes above walk every active credential in between
+    index("credentials_revoked_idx").on(t.achievementId, t.createdAt, t.id).where(sql`${t.revokedAt} is not null`),
+    index("credentials_revoked_created_idx").on(t.createdAt, t.id).where(sql`${t.revokedAt} is not null`),
+    index("credentials_suspended_idx").on(t.achievementId, t.createdAt, t.id).where(sql`${t.suspendedAt} is not null`),
+    index("credentials_suspended_created_idx").on(t.createdAt, t.id).where(sql`${t.suspendedAt} is not null`),
     index("credentials_valid_until_idx").on(t.validUntil),
     // A credential is replaced at most once.
     uniqueIndex("credentials_supersedes_unique").on(t.supersedes),

@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lte, ne, or, sql } from "drizzle-orm";
 import { placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
@@ -9,21 +9,25 @@ export async function insertSession(tx: Tx, row: SessionRow): Promise<void> {
 }
 
 /**
- * A session that has not expired at `now` (idle or absolute), by the hash of its cookie secret, with its account: one
- * statement prepared once per connection (every console request reads it; building the query cost drizzle about as
- * much as running it).
+ * The live session of `idHash` (neither expired nor idle too long) with its account and the account's grants (oldest
+ * first), in one statement prepared once per connection: every console request reads it, and on PostgreSQL each
+ * statement is a round trip.
  */
 export async function findLiveSessionWithUser(
   db: Conn,
   idHash: string,
   now: Date,
-): Promise<{ session: SessionRow; user: Tables["users"]["$inferSelect"] } | undefined> {
-  const query = prepared(db, "sessions_live_with_user", (d) => {
-    const { sessions, users } = d.t;
+): Promise<
+  | { session: SessionRow; user: Tables["users"]["$inferSelect"]; grants: Tables["userGrants"]["$inferSelect"][] }
+  | undefined
+> {
+  const query = prepared(db, "sessions_live_with_user_grants", (d) => {
+    const { sessions, users, userGrants } = d.t;
     return d
-      .select({ session: sessions, user: users })
+      .select({ session: sessions, user: users, grant: userGrants })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(userGrants, eq(userGrants.userId, users.id))
       .where(
         and(
           eq(sessions.idHash, sql.placeholder("idHash")),
@@ -31,9 +35,15 @@ export async function findLiveSessionWithUser(
           gt(sessions.idleExpiresAt, placeholderOf(sessions.idleExpiresAt, "now")),
         ),
       )
-      .limit(1);
+      .orderBy(asc(userGrants.createdAt), asc(userGrants.id));
   });
-  return (await query.execute({ idHash, now }))[0];
+  const rows = await query.execute({ idHash, now });
+  const [first] = rows;
+  if (!first) {
+    return undefined;
+  }
+  const grants = rows.flatMap((row) => (row.grant ? [row.grant] : []));
+  return { session: first.session, user: first.user, grants };
 }
 
 /** Pushes a session's idle expiry on (never past its absolute expiry: the caller computes it). */

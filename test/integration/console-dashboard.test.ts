@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { createServiceState } from "../../src/compose.js";
 import { insertPendingApproval } from "../../src/storage/person-credentials-repo.js";
 import { createAccount, getPage, signIn } from "../helpers/console.js";
 import { issue } from "../helpers/http.js";
@@ -106,5 +108,37 @@ describe("the console dashboard", () => {
     expect(panel(auditor, "Issued")).toContain("GitLab Certified Associate");
     expect(panel(auditor, "Waiting for approval")).toContain("One award meets its criteria");
     expect(panel(auditor, "Recent activity")).toContain("credential.issued");
+  });
+
+  it("counts credentials on each node at most every 30 seconds, says when, and shows approvals and activity at once", async () => {
+    await issueAt("2026-03-02T09:30:00Z", "gitlab-certified-associate", "one@example.org");
+    const admin = await signIn(t, "admin@example.org");
+    const first = await (await getPage(t, "/console", admin.cookie)).text();
+    expect(panel(first, "Issued")).toContain("GitLab Certified Associate 1 1");
+    expect(first).toContain("Credentials counted at 2026-03-02 09:30:00 UTC");
+
+    // ten seconds later another credential and an award waiting: the counts are this node's of 09:30:00, said so;
+    // the queue and the activity are read on every view
+    await issueAt("2026-03-02T09:30:10Z", "gitlab-certified-associate", "two@example.org");
+    await queueApproval("a1", "gitlab-certified-associate");
+    const held = await (await getPage(t, "/console", admin.cookie)).text();
+    expect(panel(held, "Issued")).toContain("GitLab Certified Associate 1 1");
+    expect(held).toContain("Credentials counted at 2026-03-02 09:30:00 UTC");
+    expect(panel(held, "Waiting for approval")).toContain("One award meets its criteria");
+    expect(panel(held, "Recent activity")).toMatch(/09:30 .*credential\.issued.*09:30 .*credential\.issued/);
+
+    // another node (its own memory, the same database) counts for itself
+    const other = createApp({ ...t.ctx, state: createServiceState(t.ctx.config, t.ctx.state.ob3Schema) }, {});
+    const elsewhere = await (
+      await other.request("/console", { headers: { cookie: `laurel_session=${admin.cookie}` } })
+    ).text();
+    expect(panel(elsewhere, "Issued")).toContain("GitLab Certified Associate 2 2");
+    expect(elsewhere).toContain("Credentials counted at 2026-03-02 09:30:10 UTC");
+
+    // 30 seconds after the count, this node counts again
+    t.clock.set(new Date("2026-03-02T09:30:30Z"));
+    const again = await (await getPage(t, "/console", admin.cookie)).text();
+    expect(panel(again, "Issued")).toContain("GitLab Certified Associate 2 2");
+    expect(again).toContain("Credentials counted at 2026-03-02 09:30:30 UTC");
   });
 });

@@ -66,4 +66,33 @@ describe.skipIf(onPostgres)("the console's queries", () => {
     expect(seen.size).toBeGreaterThan(5);
     expect(scans).toEqual([]);
   });
+
+  it("read a page of a rare state (revoked, suspended) from that state's own index, not the active credentials", async () => {
+    const admin = await signIn(t, "admin@example.org");
+    const sqlite = sqliteOf(t.store);
+    const prepare = sqlite.prepare.bind(sqlite);
+    const plans: Record<string, string> = {};
+    for (const [path, index] of [
+      ["/console/credentials?state=revoked", "credentials_revoked_created_idx"],
+      ["/console/credentials?achievementId=gitlab-certified-associate&state=revoked", "credentials_revoked_idx"],
+      ["/console/credentials?state=suspended", "credentials_suspended_created_idx"],
+      ["/console/credentials?achievementId=gitlab-certified-associate&state=suspended", "credentials_suspended_idx"],
+    ] as const) {
+      let list = "";
+      sqlite.prepare = ((source: string) => {
+        if (/^select "credentials"\."id"/.test(source)) {
+          list = source;
+        }
+        return prepare(source);
+      }) as typeof sqlite.prepare;
+      const res = await getPage(t, path, admin.cookie);
+      sqlite.prepare = prepare;
+      expect(res.status, path).toBe(200);
+      await res.text();
+      const params = (list.match(/\?/g) ?? []).map(() => 1);
+      const plan = prepare(`EXPLAIN QUERY PLAN ${list}`).all(...params) as { detail: string }[];
+      plans[path] = plan.map((step) => step.detail).find((detail) => / credentials USING/.test(detail)) ?? list;
+      expect(plans[path], path).toContain(`USING INDEX ${index}`);
+    }
+  });
 });

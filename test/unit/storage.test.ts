@@ -101,6 +101,11 @@ describe("openSqliteStore", () => {
         "drop index audit_actor_idx; drop index audit_action_idx; drop index audit_at_idx; " +
           "drop index pending_approvals_open_idx",
       );
+      // ...nor the credentials list's rare-state indexes (0023_console_rare_states)
+      first.sqlite.exec(
+        "drop index credentials_revoked_idx; drop index credentials_revoked_created_idx; " +
+          "drop index credentials_suspended_idx; drop index credentials_suspended_created_idx",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

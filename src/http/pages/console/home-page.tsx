@@ -1,6 +1,7 @@
+import { html } from "hono/html";
 import type { RoleGrant } from "../../../domain/access.js";
-import { EXPIRY_HORIZON_DAYS } from "../../../domain/dashboard.js";
-import type { AuditView } from "../../../services/audit.js";
+import { DASHBOARD_COUNTS_MAX_AGE_MS, EXPIRY_HORIZON_DAYS } from "../../../domain/dashboard.js";
+import type { ActivityView } from "../../../services/audit.js";
 import type { DashboardView } from "../../../services/dashboard.js";
 import { humanDay } from "../dates.js";
 import { credentialsHref } from "./credentials-page.js";
@@ -44,8 +45,9 @@ export function shortInstant(iso: string): string {
   return iso.replace("T", " ").slice(0, 16);
 }
 
-function CertificationLink(props: { id: string; name: string }) {
-  return <a href={credentialsHref({ achievementId: props.id })}>{props.name}</a>;
+/** A certification's name linking to its credentials (hono/html, as the rows below: the same markup as their JSX). */
+function certificationLink(id: string, name: string) {
+  return html`<a href="${credentialsHref({ achievementId: id })}">${name}</a>`;
 }
 
 function IssuedPanel(props: { view: DashboardView }) {
@@ -65,15 +67,10 @@ function IssuedPanel(props: { view: DashboardView }) {
           caption="Credentials issued per certification"
           columns={["Certification", "This week", "This month"]}
         >
-          {rows.map((row) => (
-            <tr>
-              <td>
-                <CertificationLink id={row.achievementId} name={row.name} />
-              </td>
-              <td class="console-number">{row.week}</td>
-              <td class="console-number">{row.month}</td>
-            </tr>
-          ))}
+          {rows.map(
+            (row) =>
+              html`<tr><td>${certificationLink(row.achievementId, row.name)}</td><td class="console-number">${row.week}</td><td class="console-number">${row.month}</td></tr>`,
+          )}
         </ConsoleTable>
       )}
     </section>
@@ -114,14 +111,10 @@ function ExpiringPanel(props: { expiring: NonNullable<DashboardView["expiring"]>
           caption="Credentials expiring per certification"
           columns={["Certification", "Credentials"]}
         >
-          {props.expiring.items.map((row) => (
-            <tr>
-              <td>
-                <CertificationLink id={row.achievementId} name={row.name} />
-              </td>
-              <td class="console-number">{row.count}</td>
-            </tr>
-          ))}
+          {props.expiring.items.map(
+            (row) =>
+              html`<tr><td>${certificationLink(row.achievementId, row.name)}</td><td class="console-number">${row.count}</td></tr>`,
+          )}
         </ConsoleTable>
       )}
     </section>
@@ -140,24 +133,17 @@ function RenewalsPanel(props: { renewals: NonNullable<DashboardView["renewals"]>
           caption="Renewal windows open now"
           columns={["Certification", "Window", "Falling due"]}
         >
-          {props.renewals.map((row) => (
-            <tr>
-              <td>
-                <CertificationLink id={row.achievementId} name={row.name} />
-              </td>
-              <td>
-                {humanDay(new Date(row.opens))} to {humanDay(new Date(row.closes))}
-              </td>
-              <td class="console-number">{row.due}</td>
-            </tr>
-          ))}
+          {props.renewals.map(
+            (row) =>
+              html`<tr><td>${certificationLink(row.achievementId, row.name)}</td><td>${humanDay(new Date(row.opens))} to ${humanDay(new Date(row.closes))}</td><td class="console-number">${row.due}</td></tr>`,
+          )}
         </ConsoleTable>
       )}
     </section>
   );
 }
 
-function ActivityPanel(props: { entries: AuditView[] }) {
+function ActivityPanel(props: { entries: ActivityView[] }) {
   return (
     <section class="panel dashboard-panel dashboard-panel--wide" aria-labelledby="activity-head">
       <h2 id="activity-head">Recent activity</h2>
@@ -169,18 +155,10 @@ function ActivityPanel(props: { entries: AuditView[] }) {
           caption="The newest audit entries"
           columns={["When (UTC)", "Actor", "Action", "Target"]}
         >
-          {props.entries.map((entry) => (
-            <tr>
-              <td>{shortInstant(entry.at)}</td>
-              <td>
-                <code>{entry.actor}</code>
-              </td>
-              <td>{entry.action}</td>
-              <td>
-                {entry.target.type} <code>{entry.target.id}</code>
-              </td>
-            </tr>
-          ))}
+          {props.entries.map(
+            (entry) =>
+              html`<tr><td>${shortInstant(entry.at)}</td><td><code>${entry.actor}</code></td><td>${entry.action}</td><td>${entry.target.type} <code>${entry.target.id}</code></td></tr>`,
+          )}
         </ConsoleTable>
       )}
       <p>
@@ -205,6 +183,12 @@ export function ConsoleHomePage(props: {
   return (
     <ConsoleLayout chrome={chrome} title="Overview" current="home">
       <h1>Welcome, {chrome.user.name}</h1>
+      {dashboard.issued ? (
+        <p class="muted" data-figure="counted-at">
+          Credentials counted at {shortInstant(dashboard.countedAt)}:{dashboard.countedAt.slice(17, 19)} UTC (counted
+          again every {DASHBOARD_COUNTS_MAX_AGE_MS / 1000} seconds); approvals and activity as of now.
+        </p>
+      ) : null}
       <div class="dashboard">
         {dashboard.issued ? <IssuedPanel view={dashboard} /> : null}
         {dashboard.pendingApprovals === null ? null : <ApprovalsPanel count={dashboard.pendingApprovals} />}
@@ -228,14 +212,10 @@ export function ConsoleHomePage(props: {
         <p class="muted">Signed in {props.via === "sso" ? "through single sign-on" : "with your password"}.</p>
       </section>
       <ul class="tiles console-tiles">
-        {SECTION_TEXT.filter((s) => chrome.sections.includes(s.section)).map((s) => (
-          <li class="tile">
-            <h2 class="tile__title">
-              <a href={s.href}>{s.title}</a>
-            </h2>
-            <p>{s.text}</p>
-          </li>
-        ))}
+        {SECTION_TEXT.filter((s) => chrome.sections.includes(s.section)).map(
+          (s) =>
+            html`<li class="tile"><h2 class="tile__title"><a href="${s.href}">${s.title}</a></h2><p>${s.text}</p></li>`,
+        )}
       </ul>
     </ConsoleLayout>
   );

@@ -1,3 +1,4 @@
+import { html } from "hono/html";
 import type { PersonHit } from "../../../services/people.js";
 import { FormAlert, type FormErrors, TextField } from "./form.js";
 import { consoleHref } from "./href.js";
@@ -17,6 +18,11 @@ export type PeopleView = {
 /** The people page's address for this search (and a later page, `cursor`). */
 export function peopleHref(query: string, cursor?: string): string {
   return consoleHref("/console/people", { q: query, cursor });
+}
+
+/** One match, through hono/html's escaping (the same as JSX's, cheaper for fifty rows). */
+function personRow(row: PersonHit) {
+  return html`<tr><td><a href="/console/people/${encodeURIComponent(row.ref)}" data-person="${row.ref}">${row.name}</a><br/><span class="muted">${row.email}</span></td></tr>`;
 }
 
 /** Find a person by the beginning of their e-mail address or name; each links to their page (by an opaque id). */
@@ -53,17 +59,7 @@ export function PeoplePage(props: PeopleView) {
             caption="People whose e-mail address or name begins with the search"
             columns={["Person"]}
           >
-            {props.rows.map((row) => (
-              <tr>
-                <td>
-                  <a href={`/console/people/${encodeURIComponent(row.ref)}`} data-person={row.ref}>
-                    {row.name}
-                  </a>
-                  <br />
-                  <span class="muted">{row.email}</span>
-                </td>
-              </tr>
-            ))}
+            {props.rows.map(personRow)}
           </ConsoleTable>
         )}
         <nav aria-label="People pages" class="console-pager">

@@ -1,3 +1,4 @@
+import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 
 /**
@@ -5,19 +6,7 @@ import type { Child } from "hono/jsx";
  * and one header row; `children` are its body rows.
  */
 export function ConsoleTable(props: { label: string; caption: string; columns: string[]; children?: Child }) {
-  return (
-    <section class="console-table-wrap" aria-label={props.label} tabindex={0}>
-      <table class="console-table">
-        <caption class="visually-hidden">{props.caption}</caption>
-        <thead>
-          <tr>
-            {props.columns.map((column) => (
-              <th scope="col">{column}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{props.children}</tbody>
-      </table>
-    </section>
-  );
+  // hono/html (the JSX's markup and escaping): the lists' and the overview's tables, a template each
+  const columns = props.columns.map((column) => html`<th scope="col">${column}</th>`);
+  return html`<section class="console-table-wrap" aria-label="${props.label}" tabindex="0"><table class="console-table"><caption class="visually-hidden">${props.caption}</caption><thead><tr>${columns}</tr></thead><tbody>${props.children}</tbody></table></section>`;
 }

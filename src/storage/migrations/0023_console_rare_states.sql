@@ -1,0 +1,4 @@
+CREATE INDEX `credentials_revoked_idx` ON `credentials` (`achievement_id`,`created_at`,`id`) WHERE "credentials"."revoked_at" is not null;--> statement-breakpoint
+CREATE INDEX `credentials_revoked_created_idx` ON `credentials` (`created_at`,`id`) WHERE "credentials"."revoked_at" is not null;--> statement-breakpoint
+CREATE INDEX `credentials_suspended_idx` ON `credentials` (`achievement_id`,`created_at`,`id`) WHERE "credentials"."suspended_at" is not null;--> statement-breakpoint
+CREATE INDEX `credentials_suspended_created_idx` ON `credentials` (`created_at`,`id`) WHERE "credentials"."suspended_at" is not null;
