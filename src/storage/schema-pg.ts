@@ -98,6 +98,20 @@ export const credentials = pgTable(
 );
 
 /**
+ * What a credential's public page needs of its signed document (services/credential-page-projection.ts): made once
+ * from the document, so a view reads this narrow row instead of parsing and checking the document again. `madeBy`
+ * names the projection format and the OB 3.0 schema it was checked against: a row made otherwise is not used (the
+ * page verifies the document in full and makes the row again). Rows come and go with no effect on what a page says.
+ */
+export const credentialPages = pgTable("credential_pages", {
+  credentialId: text()
+    .primaryKey()
+    .references(() => credentials.id),
+  madeBy: text().notNull(),
+  projection: text().notNull(),
+});
+
+/**
  * Bitstring Status Lists (W3C BSL 1.0), one purpose each. `version` counts bit changes; `document` is the signed
  * BitstringStatusListCredential of `signedVersion`, replaced only by a newer version (never served backwards).
  */
