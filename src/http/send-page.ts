@@ -56,8 +56,12 @@ export function sendPage(c: Context<AppEnv>, page: Child, options: PageOptions =
   return sendHtml(c, renderPage(page), options);
 }
 
-/** An HTML document (from renderPage) as a response with the page headers. */
-export function sendHtml(c: Context<AppEnv>, html: string, options: PageOptions = {}): Response {
+/** An HTML document (from renderPage, or its UTF-8 bytes) as a response with the page headers. */
+export function sendHtml(
+  c: Context<AppEnv>,
+  html: string | Uint8Array<ArrayBuffer>,
+  options: PageOptions = {},
+): Response {
   const headers: Record<string, string> = {
     ...options.headers,
     "content-type": "text/html; charset=utf-8",
