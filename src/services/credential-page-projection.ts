@@ -8,7 +8,7 @@ import {
 } from "../verify/engine.js";
 import type { VerifyEnv } from "../verify/environment.js";
 import type { Check } from "../verify/report.js";
-import { isJsonObject, parseJson } from "../verify/safe-json.js";
+import { isJsonObject, parseOwnJson } from "../verify/safe-json.js";
 import type { ServiceContext } from "./deps.js";
 import { verifyEnv } from "./verify-credential.js";
 
@@ -57,7 +57,7 @@ function isCheck(value: unknown): value is Check {
 
 /** A stored projection read back, or undefined when it does not have the shape this format writes. */
 function readProjection(text: string): OwnRecordProjection | undefined {
-  const parsed = parseJson(text);
+  const parsed = parseOwnJson(text);
   if (!parsed.ok || !isJsonObject(parsed.value)) {
     return undefined;
   }

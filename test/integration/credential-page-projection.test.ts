@@ -120,6 +120,13 @@ describe("credential page projections", () => {
     await setProjection(id as string, { madeBy: "page-0:another-schema", projection: '{"display":{"name":"Old"}}' });
     expect(await page(id as string)).toBe(html);
     expect((await projections()).get(id as string)).toEqual(before);
+    // a reserved key anywhere in it (prototype pollution): refused like any unreadable projection
+    const good = (await projections()).get(other as string)?.projection as string;
+    const renamed = good.replace(/"name":"[^"]*"/, '"name":"Renamed"');
+    await setProjection(other as string, { projection: renamed.replace("{", '{"__proto__":{"polluted":true},') });
+    expect(await page(other as string)).toBe(otherHtml);
+    await setProjection(other as string, { projection: renamed });
+    expect(await page(other as string)).toContain("Renamed");
     // this format's name on text of another shape
     await setProjection(other as string, { projection: '{"issuer":"did:web:x","display":{"name":"Forged"}}' });
     expect(await page(other as string)).toBe(otherHtml);
