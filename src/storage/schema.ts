@@ -73,6 +73,19 @@ export const credentials = sqliteTable(
       t.validUntil,
     ),
     index("credentials_recipient_idx").on(t.recipientId),
+    // (id, lifecycle): a credential page's live lifecycle read from the index alone (those columns of the row sit
+    // after the signed document, in overflow pages); credential-pages-repo.ts asks for it by an id range
+    index("credentials_lifecycle_idx").on(
+      t.id,
+      t.revokedAt,
+      t.revocationReason,
+      t.revocationReasonPublic,
+      t.suspendedAt,
+      t.suspensionReason,
+      t.suspensionReasonPublic,
+      t.supersededBy,
+      t.supersedes,
+    ),
     index("credentials_created_idx").on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil),
     index("credentials_valid_until_idx").on(t.validUntil),
     // A credential is replaced at most once.

@@ -1,0 +1,1 @@
+CREATE INDEX `credentials_lifecycle_idx` ON `credentials` (`id`,`revoked_at`,`revocation_reason`,`revocation_reason_public`,`suspended_at`,`suspension_reason`,`suspension_reason_public`,`superseded_by`,`supersedes`);
