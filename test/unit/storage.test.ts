@@ -101,6 +101,8 @@ describe("openSqliteStore", () => {
         "drop index audit_actor_idx; drop index audit_action_idx; drop index audit_at_idx; " +
           "drop index pending_approvals_open_idx",
       );
+      // ...nor the credential pages' projections and lifecycle index (0023_credential_pages, 0024)
+      first.sqlite.exec("drop table credential_pages; drop index credentials_lifecycle_idx");
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();
