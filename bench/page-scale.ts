@@ -1,5 +1,5 @@
+import { execFileSync } from "node:child_process";
 import { createApp } from "../src/app.js";
-import { fillCredentialPages } from "../src/services/credential-page-projection.js";
 import { fmt, median, rate } from "./harness.js";
 import { openPrivatePagesCopy } from "./pages-database.js";
 
@@ -10,15 +10,24 @@ const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8
  * credential page of a random id per request (browser Accept: the HTML page, its status and validity checked live)
  * beside a trivial route of the same app (the DID document), in process (`app.fetch`), in alternating blocks; the
  * process's RSS sampled throughout (its peak) and at the end. It runs on a private copy of the shared database, whose
- * credentials (built before page projections existed) first get their page projections from `fillCredentialPages`,
- * as an operator's `npm run credentials -- fill-pages` gives them (timed and printed; credentials issued since carry
- * theirs from their first view).
+ * credentials (built before page projections existed) first get theirs from `npm run credentials -- fill-pages`, run
+ * on the copy in its own process as an operator would (timed and printed; its memory is not this process's).
  */
 export async function benchPageScale(options: { credentials: number; blocks: number; perBlock: number }) {
-  const { ctx, ids, close } = await openPrivatePagesCopy(options.credentials, "page-scale");
-  const fillStart = performance.now();
-  const filled = await fillCredentialPages(ctx);
-  const fillSeconds = (performance.now() - fillStart) / 1000;
+  let fill = "";
+  let fillSeconds = 0;
+  const { ctx, ids, close } = await openPrivatePagesCopy(options.credentials, "page-scale", (env) => {
+    const start = performance.now();
+    fill = execFileSync(
+      process.execPath,
+      ["--disable-proto=delete", "--import", "tsx", "src/cli/credentials.ts", "fill-pages"],
+      {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      },
+    ).trim();
+    fillSeconds = (performance.now() - start) / 1000;
+  });
   const app = createApp(ctx, { publicDir: "./" });
   let seed = 0x2545f491;
   const randomId = () => {
@@ -62,9 +71,7 @@ export async function benchPageScale(options: { credentials: number; blocks: num
   console.log(
     "  a private copy of the database in bench/.data/ (built there when missing; delete the folder to time its build)",
   );
-  console.log(
-    `  page projections filled: ${fmt(filled.stored, 0)} in ${fmt(fillSeconds)} s (${fmt(filled.without, 0)} documents none applies to)`,
-  );
+  console.log(`  npm run credentials -- fill-pages on it, ${fmt(fillSeconds)} s: ${fill}`);
   for (const name of names) {
     console.log(
       `    ${name.padEnd(40)} ${fmt(med(name), 0).padStart(7)} req/s  (${fmt(med(name) / trivial, 2)}× trivial)   blocks: ${(rates[name] ?? []).map((x) => fmt(x, 0)).join(" ")}`,

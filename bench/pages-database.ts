@@ -86,9 +86,14 @@ export async function openPagesDatabase(count: number): Promise<PagesDatabase> {
 
 /**
  * A private copy of the shared database of `count` credentials (built first when missing), opened by this build (its
- * migrations applied to the copy only), for a bench that writes to it; deleted by `close`.
+ * migrations applied to the copy only), for a bench that writes to it; deleted by `close`. `beforeOpen` runs on the
+ * copy first, given the environment that names it (e.g. an operator command in another process).
  */
-export async function openPrivatePagesCopy(count: number, name: string): Promise<PagesDatabase> {
+export async function openPrivatePagesCopy(
+  count: number,
+  name: string,
+  beforeOpen?: (env: Record<string, string>) => void,
+): Promise<PagesDatabase> {
   const shared = join(BENCH_DATA_DIR, `pages-${count}`);
   if (!existsSync(join(shared, "complete.json"))) {
     await (await openPagesDatabase(count)).close();
@@ -102,12 +107,13 @@ export async function openPrivatePagesCopy(count: number, name: string): Promise
     }
   }
   cpSync(join(shared, "keys"), join(dir, "keys"), { recursive: true });
-  const config = loadConfig({
+  const env = {
     LAUREL_PUBLIC_URL: "https://badges.bench",
     LAUREL_DB_PATH: join(dir, "laurel.db"),
     LAUREL_KEYS_DIR: join(dir, "keys"),
-  });
-  const { ctx, close } = await composeServices(config, {
+  };
+  beforeOpen?.(env);
+  const { ctx, close } = await composeServices(loadConfig(env), {
     logger: createLogger({ level: "silent", write: () => {} }),
     database: "create",
     keys: "create",
