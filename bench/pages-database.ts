@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeServices } from "../src/compose.js";
 import { loadConfig } from "../src/config.js";
@@ -82,6 +82,53 @@ export async function openPagesDatabase(count: number): Promise<PagesDatabase> {
   const builtIn = (performance.now() - start) / 1000;
   writeFileSync(done, JSON.stringify({ count, builtIn, ids }));
   return { ctx, ids, builtIn, close };
+}
+
+/**
+ * A private copy of the shared database of `count` credentials (built first when missing), opened by this build (its
+ * migrations applied to the copy only), for a bench that writes to it; deleted by `close`. `beforeOpen` runs on the
+ * copy first, given the environment that names it (e.g. an operator command in another process).
+ */
+export async function openPrivatePagesCopy(
+  count: number,
+  name: string,
+  beforeOpen?: (env: Record<string, string>) => void,
+): Promise<PagesDatabase> {
+  const shared = join(BENCH_DATA_DIR, `pages-${count}`);
+  if (!existsSync(join(shared, "complete.json"))) {
+    await (await openPagesDatabase(count)).close();
+  }
+  const dir = join(tmpdir(), `laurel-bench-${name}-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const file of ["laurel.db", "laurel.db-wal"]) {
+    if (existsSync(join(shared, file))) {
+      copyFileSync(join(shared, file), join(dir, file));
+    }
+  }
+  cpSync(join(shared, "keys"), join(dir, "keys"), { recursive: true });
+  const env = {
+    LAUREL_PUBLIC_URL: "https://badges.bench",
+    LAUREL_DB_PATH: join(dir, "laurel.db"),
+    LAUREL_KEYS_DIR: join(dir, "keys"),
+  };
+  beforeOpen?.(env);
+  const { ctx, close } = await composeServices(loadConfig(env), {
+    logger: createLogger({ level: "silent", write: () => {} }),
+    database: "create",
+    keys: "create",
+    fetchRemote: null,
+  });
+  const ids = JSON.parse(readFileSync(join(shared, "complete.json"), "utf8")).ids as string[];
+  return {
+    ctx,
+    ids,
+    builtIn: 0,
+    close: async () => {
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function build(ctx: ServiceContext, keysDir: string, count: number): Promise<string[]> {

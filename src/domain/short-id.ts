@@ -18,11 +18,23 @@ export function toShortCode(uuid: string): string {
   if (!UUID.test(uuid)) {
     throw new TypeError(`not a UUID: ${JSON.stringify(uuid)}`);
   }
-  let value = BigInt(`0x${uuid.replaceAll("-", "")}`);
+  // The 128-bit value as eight 16-bit limbs, most significant first, divided by 58 in place once per digit: each step
+  // stays below 2^22 (remainder < 58, times 2^16, plus a limb), exact in a double. (A BigInt division per digit cost a
+  // credential page view as much as its template fill.)
+  const hex = uuid.replaceAll("-", "");
+  const limbs: number[] = [];
+  for (let i = 0; i < 32; i += 4) {
+    limbs.push(Number.parseInt(hex.slice(i, i + 4), 16));
+  }
   let code = "";
-  for (let i = 0; i < SHORT_CODE_LENGTH; i++) {
-    code = ALPHABET[Number(value % BASE)] + code;
-    value /= BASE;
+  for (let d = 0; d < SHORT_CODE_LENGTH; d++) {
+    let remainder = 0;
+    for (let i = 0; i < limbs.length; i++) {
+      const current = remainder * 0x10000 + (limbs[i] as number);
+      limbs[i] = Math.floor(current / 58);
+      remainder = current % 58;
+    }
+    code = ALPHABET[remainder] + code;
   }
   return code;
 }

@@ -1,11 +1,14 @@
 import { parseInstant } from "../domain/human-date.js";
 import { linkedInAddToProfileUrl, linkedInShareUrl } from "../domain/linkedin.js";
-import { findStoredDocumentWithLifecycle } from "../storage/credentials-repo.js";
+import { findCredentialPageRow } from "../storage/credential-pages-repo.js";
+import { findStoredDocument } from "../storage/credentials-repo.js";
+import { finishReport } from "../verify/engine.js";
 import type { Check, VerificationReport } from "../verify/report.js";
 import { type CredentialLifecycle, getCredentialLifecycle } from "./credential-lifecycle.js";
+import { analysisFromProjection, rememberProjection } from "./credential-page-projection.js";
 import { credentialUrl, shortLinkUrl } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
-import { verifyStoredDocument } from "./verify-credential.js";
+import { storedAnalysis, verifyEnv } from "./verify-credential.js";
 
 /** Everything the page of one of our credentials shows, gathered per request (status and expiry are live). */
 export type CredentialPageData = {
@@ -49,12 +52,29 @@ export async function loadCredentialPage(
   id: string,
   options: { recipientEmail?: string } = {},
 ): Promise<CredentialPageData | undefined> {
-  // one read of the row for the document and the lifecycle (both live: nothing of either is kept between views)
-  const row = await findStoredDocumentWithLifecycle(ctx.store.conn(), id);
+  // one read of the row for the lifecycle and the page projection (the lifecycle live: nothing of it is kept between
+  // views); the signed document only when the projection does not apply (credential-page-projection.ts)
+  const conn = ctx.store.conn();
+  const row = await findCredentialPageRow(conn, id);
   if (!row) {
     return undefined;
   }
-  const report = await verifyStoredDocument(ctx, row.document, options);
+  const keys = await ctx.keys.fresh();
+  const env = await verifyEnv(ctx, keys);
+  // the projection keeps no recipient identifiers: a recipient check reads the document
+  let analysis = options.recipientEmail === undefined ? await analysisFromProjection(ctx, row, env) : undefined;
+  if (!analysis) {
+    const document = await findStoredDocument(conn, id);
+    if (document === undefined) {
+      return undefined;
+    }
+    analysis = await storedAnalysis(ctx, document, env, keys.keyset);
+    if (options.recipientEmail === undefined) {
+      await rememberProjection(ctx, id, analysis);
+    }
+  }
+  // validity and status against this moment's clock and status lists, on every view
+  const report = await finishReport(analysis, env, options.recipientEmail);
   const url = credentialUrl(ctx.config.publicUrl, id);
   return {
     id,

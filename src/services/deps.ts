@@ -68,6 +68,8 @@ export type RateLimitStore = {
  */
 export type PageTemplate = {
   parts: string[];
+  /** The parts in UTF-8, when every part is well-formed text (a served page is filled in bytes from them). */
+  encoded?: Buffer[];
   slots: Array<{ text: number } | { date: number; form: "iso" | "day" | "dayTime" }>;
 };
 

@@ -7,7 +7,7 @@ import {
   type StatusSlot,
 } from "../domain/status/status-list-credential.js";
 import { reserveStatusSlot } from "../storage/status-entries-repo.js";
-import { findServedList, readListSnapshot, storeSignedList } from "../storage/status-lists-repo.js";
+import { findListVersion, findServedList, readListSnapshot, storeSignedList } from "../storage/status-lists-repo.js";
 import type { ServiceContext } from "./deps.js";
 
 /**
@@ -134,16 +134,24 @@ export async function getSignedStatusList(
   ctx: ServiceContext,
   listId: string,
 ): Promise<Record<string, unknown> | undefined> {
+  // Parsed once per signed version: the ETag is the hash of the bytes, so a re-signed list is parsed afresh. The
+  // same object comes back while the list is unchanged, which lets the verifier memoise its check by identity. Read
+  // live on every call, without the document while the parsed one is still the signed, current version.
+  const parsed = ctx.state.parsedStatusLists;
+  const cached = parsed.get(listId);
+  if (cached) {
+    const now = await findListVersion(ctx.store.conn(), listId);
+    if (now?.etag === cached.etag && now.signedVersion !== null && now.signedVersion >= now.version) {
+      return cached.document;
+    }
+  }
   const served = await getServedStatusList(ctx, listId);
   if (!served) {
     return undefined;
   }
-  // Parsed once per signed version: the ETag is the hash of the bytes, so a re-signed list is parsed afresh. The
-  // same object comes back while the list is unchanged, which lets the verifier memoise its check by identity.
-  const parsed = ctx.state.parsedStatusLists;
-  const cached = parsed.get(listId);
-  if (cached?.etag === served.etag) {
-    return cached.document;
+  const again = parsed.get(listId);
+  if (again?.etag === served.etag) {
+    return again.document;
   }
   const document = Object.freeze(JSON.parse(served.body) as Record<string, unknown>);
   parsed.set(listId, { etag: served.etag, document });

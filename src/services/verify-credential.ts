@@ -183,7 +183,7 @@ function credentialUrlOf(ctx: ServiceContext, id: string): string {
 }
 
 /** The fixed checks of a stored document (our records' answer when it applies, else in full), cached by its bytes. */
-async function storedAnalysis(
+export async function storedAnalysis(
   ctx: ServiceContext,
   document: string,
   env: VerifyEnv,

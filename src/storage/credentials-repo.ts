@@ -146,25 +146,6 @@ export async function findCredentialDocument(
   return (await query.execute({ id }))[0];
 }
 
-/**
- * The signed document and the lifecycle columns of one credential in one read (the public page: the row, whose
- * lifecycle columns follow its document and VC-JWT, is walked once, not twice; prepared once).
- */
-export async function findStoredDocumentWithLifecycle(
-  db: Conn,
-  id: string,
-): Promise<({ document: string } & CredentialLifecycleColumns) | undefined> {
-  const query = prepared(db, "credentials_document_lifecycle", (d) => {
-    const { credentials } = d.t;
-    return d
-      .select({ document: credentials.document, ...lifecycleColumns(d.t) })
-      .from(credentials)
-      .where(eq(credentials.id, sql.placeholder("id")))
-      .limit(1);
-  });
-  return (await query.execute({ id }))[0];
-}
-
 /** The signed document alone (the verify paths: its VC-JWT, as long again, is not read; prepared once). */
 export async function findStoredDocument(db: Conn, id: string): Promise<string | undefined> {
   const query = prepared(db, "credentials_document_only", (d) => {

@@ -73,6 +73,19 @@ export const credentials = sqliteTable(
       t.validUntil,
     ),
     index("credentials_recipient_idx").on(t.recipientId),
+    // (id, lifecycle): a credential page's live lifecycle read from the index alone (those columns of the row sit
+    // after the signed document, in overflow pages); credential-pages-repo.ts asks for it by an id range
+    index("credentials_lifecycle_idx").on(
+      t.id,
+      t.revokedAt,
+      t.revocationReason,
+      t.revocationReasonPublic,
+      t.suspendedAt,
+      t.suspensionReason,
+      t.suspensionReasonPublic,
+      t.supersededBy,
+      t.supersedes,
+    ),
     index("credentials_created_idx").on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil),
     // The rare states of the console list, newest first: only the revoked (suspended) credentials are in these, so a
     // page of them reads that page, where the indexes above walk every active credential in between
@@ -85,6 +98,20 @@ export const credentials = sqliteTable(
     uniqueIndex("credentials_supersedes_unique").on(t.supersedes),
   ],
 );
+
+/**
+ * What a credential's public page needs of its signed document (services/credential-page-projection.ts): made once
+ * from the document, so a view reads this narrow row instead of parsing and checking the document again. `madeBy`
+ * names the projection format and the OB 3.0 schema it was checked against: a row made otherwise is not used (the
+ * page verifies the document in full and makes the row again). Rows come and go with no effect on what a page says.
+ */
+export const credentialPages = sqliteTable("credential_pages", {
+  credentialId: text()
+    .primaryKey()
+    .references(() => credentials.id),
+  madeBy: text().notNull(),
+  projection: text().notNull(),
+});
 
 /**
  * Bitstring Status Lists (W3C BSL 1.0), one purpose each. `version` counts bit changes; `document` is the signed

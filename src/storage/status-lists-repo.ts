@@ -119,6 +119,19 @@ export type ServedList = {
   etag: string | null;
 };
 
+/** A list's versions and the ETag of its signed document, without the document (prepared once). */
+export async function findListVersion(db: Conn, listId: string): Promise<Omit<ServedList, "document"> | undefined> {
+  const query = prepared(db, "status_lists_version", (d) => {
+    const { statusLists } = d.t;
+    return d
+      .select({ version: statusLists.version, signedVersion: statusLists.signedVersion, etag: statusLists.etag })
+      .from(statusLists)
+      .where(eq(statusLists.id, sql.placeholder("id")))
+      .limit(1);
+  });
+  return (await query.execute({ id: listId }))[0];
+}
+
 /** The hot read path of GET /status-lists/{id}: one primary-key lookup, statement prepared once. */
 export async function findServedList(db: Conn, listId: string): Promise<ServedList | undefined> {
   const query = prepared(db, "status_lists_served", (d) => {

@@ -34,6 +34,8 @@ export type Analysis = {
   live?:
     | { standard: "ob3"; credential: Json; token?: TokenTimes }
     | { standard: "ob2"; assertion: Json; issuer?: Json };
+  /** Made by `analyseOwnRecord` (from our records, the signature not computed again): the only kind projected. */
+  ownRecord?: true;
 };
 
 /**
@@ -162,7 +164,35 @@ export async function analyseOwnRecord(
   ) {
     return undefined;
   }
-  const key = await resolveKey(proof.verificationMethod, env);
+  const signed = await ownSignature(issuer, proof.verificationMethod, env);
+  if (!signed) {
+    return undefined;
+  }
+  return {
+    format: read.format,
+    credential,
+    display: ob3Display(credential),
+    fixed: [
+      formatCheck("passed", "read", `Read a credential with an embedded proof from ${read.from}.`),
+      schemaCheckOf(credential, env, "open-badges"),
+      signed.proof,
+      signed.issuer,
+    ],
+    live: { standard: "ob3", credential },
+    ownRecord: true,
+  };
+}
+
+/** The proof and issuer checks of a document of ours signed with `verificationMethod`: undefined unless it is a key our DID document publishes now. */
+async function ownSignature(
+  issuer: string,
+  verificationMethod: string,
+  env: VerifyEnv,
+): Promise<{ proof: Check; issuer: Check } | undefined> {
+  if (issuer !== env.local.did || !verificationMethod.startsWith(`${env.local.did}#`)) {
+    return undefined;
+  }
+  const key = await resolveKey(verificationMethod, env);
   if (!key.ok || key.via !== "ours" || !key.ed25519) {
     return undefined;
   }
@@ -172,17 +202,82 @@ export async function analyseOwnRecord(
     message: `Signed by ${key.id} (eddsa-rdfc-2022) when this service issued it; read from its records.`,
     key,
   };
+  return { proof: proofCheck(result), issuer: await checkIssuer(issuer, result, env) };
+}
+
+/**
+ * What `analyseOwnRecord` needs of a stored document of ours, to answer again without it: its issuer and signing key
+ * (the proof and issuer checks are made again from them, against our keys of the moment), its schema check and display
+ * (fixed by its bytes and the schema), and the members the live checks read (validity and status: `LIVE_MEMBERS`).
+ * A credential page's projection (services/credential-page-projection.ts). Not for a recipient check (the
+ * identifiers are not kept).
+ */
+export type OwnRecordProjection = {
+  issuer: string;
+  verificationMethod: string;
+  schema: Check;
+  display: CredentialDisplay;
+  live: Json;
+};
+
+/** The members of a credential `finishReport` reads for validity and status (checkValidity, checkStatus). */
+const LIVE_MEMBERS = ["id", "validFrom", "validUntil", "issuanceDate", "expirationDate", "credentialStatus"] as const;
+
+/** The projection of a stored document's own-record analysis (`analyseOwnRecord`'s answer only; else undefined). */
+export function projectOwnRecord(analysis: Analysis): OwnRecordProjection | undefined {
+  const credential = analysis.credential;
+  const schema = analysis.fixed[1];
+  const proofs = credential && (Array.isArray(credential.proof) ? credential.proof : [credential.proof]);
+  const proof = proofs?.[0];
+  if (
+    analysis.ownRecord !== true ||
+    !credential ||
+    !analysis.display ||
+    schema?.id !== "schema" ||
+    analysis.live?.standard !== "ob3" ||
+    analysis.live.token !== undefined ||
+    !isJsonObject(proof) ||
+    typeof proof.verificationMethod !== "string"
+  ) {
+    return undefined;
+  }
+  const issuer = issuerIdOf(credential);
+  if (issuer === undefined) {
+    return undefined;
+  }
+  const live: Json = {};
+  for (const member of LIVE_MEMBERS) {
+    if (credential[member] !== undefined) {
+      live[member] = credential[member];
+    }
+  }
+  return { issuer, verificationMethod: proof.verificationMethod, schema, display: analysis.display, live };
+}
+
+/**
+ * `analyseOwnRecord` answered again from a projection of it, without the document: the same checks and display (no
+ * `credential`: the live checks read the projection's members). Undefined (the caller reads the document) unless the
+ * signing key is one our DID document publishes now.
+ */
+export async function analyseOwnProjection(
+  projection: OwnRecordProjection,
+  read: { format: InputFormat; from: string },
+  env: VerifyEnv,
+): Promise<Analysis | undefined> {
+  const signed = await ownSignature(projection.issuer, projection.verificationMethod, env);
+  if (!signed) {
+    return undefined;
+  }
   return {
     format: read.format,
-    credential,
-    display: ob3Display(credential),
+    display: projection.display,
     fixed: [
       formatCheck("passed", "read", `Read a credential with an embedded proof from ${read.from}.`),
-      schemaCheckOf(credential, env, "open-badges"),
-      proofCheck(result),
-      await checkIssuer(issuer, result, env),
+      projection.schema,
+      signed.proof,
+      signed.issuer,
     ],
-    live: { standard: "ob3", credential },
+    live: { standard: "ob3", credential: projection.live },
   };
 }
 

@@ -72,6 +72,21 @@ export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonParse {
   return { ok: true, value };
 }
 
+/**
+ * Parses JSON this service wrote itself (JSON.stringify of a value that `parseJson` accepted, such as a credential
+ * page's projection): without the depth scan, which that writer bounds, but still refusing reserved keys.
+ */
+export function parseOwnJson(text: string): JsonParse {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  const reserved = mayNameReservedKey(text) ? findReservedKey(value) : undefined;
+  return reserved ? { ok: false, reason: `it uses "${reserved.key}" as a property name` } : { ok: true, value };
+}
+
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
 import addFormatsModule from "ajv-formats";
 import { isOpenBadgeCredential } from "./open-badge.js";
@@ -8,8 +9,12 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => void;
 /** The official schema file (1EdTech), bundled beside this module; the composition root reads it. */
 export const OB3_SCHEMA_FILE = new URL("./schemas/ob_v3p0_achievementcredential_schema.json", import.meta.url);
 
-/** The official OB 3.0 AchievementCredential schema's validator, compiled on first use. */
-export type Ob3SchemaValidator = () => ValidateFunction;
+/**
+ * The official OB 3.0 AchievementCredential schema's validator, compiled on first use. `fingerprint` is a hash of the
+ * schema it validates against: a check result recorded with it (a credential page's projection) is reused only while
+ * the schema is the same (none: nothing recorded is reused).
+ */
+export type Ob3SchemaValidator = (() => ValidateFunction) & { readonly fingerprint?: string };
 
 /**
  * A validator of the OB 3.0 AchievementCredential schema (the parsed OB3_SCHEMA_FILE). Compiling takes about half a
@@ -17,7 +22,7 @@ export type Ob3SchemaValidator = () => ValidateFunction;
  */
 export function createOb3SchemaValidator(schema: Record<string, unknown>): Ob3SchemaValidator {
   let compiled: ValidateFunction | undefined;
-  return () => {
+  const validator = () => {
     if (!compiled) {
       const ajv = new Ajv2019({ strict: false, allErrors: true });
       addFormats(ajv);
@@ -25,6 +30,8 @@ export function createOb3SchemaValidator(schema: Record<string, unknown>): Ob3Sc
     }
     return compiled;
   };
+  const fingerprint = createHash("sha256").update(JSON.stringify(schema)).digest("base64url").slice(0, 22);
+  return Object.assign(validator, { fingerprint });
 }
 
 const check = (outcome: Check["outcome"], code: string, message: string): Check => ({

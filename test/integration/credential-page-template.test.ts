@@ -2,7 +2,11 @@ import fc from "fast-check";
 import { LRUCache } from "lru-cache";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CredentialPage } from "../../src/http/pages/credential-page.js";
-import { type PageTemplates, renderCredentialPageHtml } from "../../src/http/pages/credential-page-template.js";
+import {
+  type PageTemplates,
+  renderCredentialPageBody,
+  renderCredentialPageHtml,
+} from "../../src/http/pages/credential-page-template.js";
 import { siteOf } from "../../src/http/pages/site.js";
 import { renderPage } from "../../src/http/send-page.js";
 import { type CredentialPageData, loadCredentialPage } from "../../src/services/credential-page-data.js";
@@ -33,6 +37,9 @@ function expectSamePage(data: CredentialPageData, templates: PageTemplates): str
   expect(renderCredentialPageHtml(site, data, templates)).toBe(full);
   // the second time the template is filled (or, for a refused shape, the page rendered in full again)
   expect(renderCredentialPageHtml(site, data, templates)).toBe(full);
+  // and as served: filled in UTF-8 bytes from the encoded parts, the same page
+  const body = renderCredentialPageBody(site, data, templates);
+  expect(typeof body === "string" ? body : Buffer.from(body).toString("utf8")).toBe(full);
   return full;
 }
 

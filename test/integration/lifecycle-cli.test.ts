@@ -93,4 +93,12 @@ describe("npm run credentials / npm run events", () => {
     expect(sweep.stdout).toContain("Emitted 0 credential.expiring event(s)");
     expect((await cli("events", ["frobnicate"])).stderr).toContain("Usage:");
   });
+
+  it("fills the page projection of every credential without one, once", async () => {
+    const first = await cli("credentials", ["fill-pages"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("Page projections made: 1;");
+    const again = await cli("credentials", ["fill-pages"]);
+    expect(again.stdout).toContain("Page projections made: 0;");
+  });
 });

@@ -106,6 +106,8 @@ describe("openSqliteStore", () => {
         "drop index credentials_revoked_idx; drop index credentials_revoked_created_idx; " +
           "drop index credentials_suspended_idx; drop index credentials_suspended_created_idx",
       );
+      // ...nor the credential pages' projections and lifecycle index (0024_credential_pages)
+      first.sqlite.exec("drop table credential_pages; drop index credentials_lifecycle_idx");
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { AppError } from "../../errors.js";
 import { ReissueRequestSchema } from "../../schemas/lifecycle.js";
+import { fillCredentialPages } from "../../services/credential-page-projection.js";
 import {
   reinstateCredential,
   reissueCredential,
@@ -18,7 +19,9 @@ const USAGE = `Usage:
   npm run credentials -- suspend CREDENTIAL_ID --reason TEXT [--public]
   npm run credentials -- reinstate CREDENTIAL_ID --reason TEXT
   npm run credentials -- reissue CREDENTIAL_ID --reason TEXT [--name NAME] [--email EMAIL]
-      (--public: show the reason on the credential's public page; audited as actor "cli:<login>")`;
+      (--public: show the reason on the credential's public page; audited as actor "cli:<login>")
+  npm run credentials -- fill-pages
+      (makes the page projection of every credential without one: a database from before them, or a new schema)`;
 
 function describe(view: CredentialView): string {
   const s = view.status;
@@ -94,7 +97,7 @@ async function perform(
   }
 }
 
-/** `npm run credentials`: revoke, suspend, reinstate or reissue a credential, as the admin API does. */
+/** `npm run credentials`: revoke, suspend, reinstate or reissue a credential, as the admin API does; fill page projections. */
 export const run: Command = async (argv, io, services) => {
   try {
     const { positionals, values } = parseArgs({
@@ -108,6 +111,18 @@ export const run: Command = async (argv, io, services) => {
       },
     });
     const [command, rawId, ...rest] = positionals;
+    if (command === "fill-pages" && rawId === undefined) {
+      const { ctx, close } = await services.open();
+      try {
+        const { stored, without } = await fillCredentialPages(ctx);
+        io.out(
+          `Page projections made: ${stored}; documents none applies to (verified in full on each view): ${without}.\n`,
+        );
+      } finally {
+        await close();
+      }
+      return 0;
+    }
     if (!command || !rawId || rest.length > 0) {
       throw new Error(USAGE);
     }

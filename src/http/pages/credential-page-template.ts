@@ -186,10 +186,71 @@ function fill(template: PageTemplate, values: Values): string {
 }
 
 /**
+ * `fill` in UTF-8 bytes, from the parts encoded once: the same bytes as encoding the filled text (every part and value
+ * is well-formed text, so no character is split between two pieces); undefined when a value is not well-formed.
+ */
+function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): Uint8Array<ArrayBuffer> | undefined {
+  const { slots } = template;
+  const texts: Array<Buffer | undefined> = [];
+  const pieces: Buffer[] = [encoded[0] as Buffer];
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i] as Slot;
+    if ("text" in slot) {
+      let text = texts[slot.text];
+      if (text === undefined) {
+        const value = values.texts[slot.text] as string;
+        if (!value.isWellFormed()) {
+          return undefined;
+        }
+        text = Buffer.from(escaped(value));
+        texts[slot.text] = text;
+      }
+      pieces.push(text);
+    } else {
+      const date = values.dates[slot.date] as Date;
+      pieces.push(
+        Buffer.from(
+          slot.form === "iso" ? date.toISOString() : slot.form === "day" ? humanDay(date) : humanDayTime(date),
+        ),
+      );
+    }
+    pieces.push(encoded[i + 1] as Buffer);
+  }
+  return Buffer.concat(pieces) as Uint8Array<ArrayBuffer>;
+}
+
+/** The parts of a template in UTF-8, or undefined when one of them is not well-formed text. */
+function encodeParts(parts: string[]): Buffer[] | undefined {
+  return parts.every((part) => part.isWellFormed()) ? parts.map((part) => Buffer.from(part)) : undefined;
+}
+
+/**
  * The credential page (plain GET: no recipient answer) as HTML, from a template when one applies (see PageTemplate),
  * else rendered in full.
  */
 export function renderCredentialPageHtml(site: Site, data: CredentialPageData, templates: PageTemplates): string {
+  const page = renderCredentialPage(site, data, templates, false);
+  return typeof page === "string" ? page : Buffer.from(page.buffer, page.byteOffset, page.byteLength).toString("utf8");
+}
+
+/**
+ * The page as `renderCredentialPageHtml` gives it, to be served: UTF-8 bytes when filled from a template whose parts
+ * are encoded (the response then encodes nothing: most of the page is bytes made once), else the text.
+ */
+export function renderCredentialPageBody(
+  site: Site,
+  data: CredentialPageData,
+  templates: PageTemplates,
+): string | Uint8Array<ArrayBuffer> {
+  return renderCredentialPage(site, data, templates, true);
+}
+
+function renderCredentialPage(
+  site: Site,
+  data: CredentialPageData,
+  templates: PageTemplates,
+  bytes: boolean,
+): string | Uint8Array<ArrayBuffer> {
   const markers = new Markers();
   const marked = markedData(data, markers);
   if (markers.unmarkable) {
@@ -198,7 +259,8 @@ export function renderCredentialPageHtml(site: Site, data: CredentialPageData, t
   const key = JSON.stringify([site, marked]);
   const known = templates.get(key);
   if (known) {
-    return fill(known, markers.values);
+    const filled = bytes && known.encoded ? fillBytes(known, known.encoded, markers.values) : undefined;
+    return filled ?? fill(known, markers.values);
   }
   const full = renderPage(CredentialPage({ site, data }));
   if (known === false || MARKER_CHAR.test(key.replace(/\uE000\d+\uE001/g, ""))) {
@@ -206,6 +268,7 @@ export function renderCredentialPageHtml(site: Site, data: CredentialPageData, t
   }
   const template = splitTemplate(renderPage(CredentialPage({ site, data: marked })), markers.values.dates.length);
   const same = template !== undefined && fill(template, markers.values) === full;
-  templates.set(key, same ? template : false);
+  const encoded = same ? encodeParts(template.parts) : undefined;
+  templates.set(key, same ? { ...template, ...(encoded ? { encoded } : {}) } : false);
   return full;
 }

@@ -8,7 +8,7 @@ import { getCredentialJwt, getSignedCredential } from "../../../services/read-cr
 import type { AppEnv } from "../../env.js";
 import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { CredentialPage } from "../../pages/credential-page.js";
-import { renderCredentialPageHtml } from "../../pages/credential-page-template.js";
+import { renderCredentialPageBody } from "../../pages/credential-page-template.js";
 import { prefersHtml } from "../../pages/negotiate.js";
 import { siteOf } from "../../pages/site.js";
 import { problemResponse } from "../../problem.js";
@@ -98,7 +98,7 @@ async function credentialPage(
   if (!recipient) {
     // The checks ran (status and expiry are live); the page is filled into the template of its certification and
     // outcome, rendering in full being most of a page view's own cost.
-    return sendHtml(c, renderCredentialPageHtml(site, data, ctx.state.credentialPageTemplates), { varyAccept: true });
+    return sendHtml(c, renderCredentialPageBody(site, data, ctx.state.credentialPageTemplates), { varyAccept: true });
   }
   return sendPage(
     c,

@@ -1,0 +1,76 @@
+import { and, asc, eq, gt, gte, isNull, lte, sql } from "drizzle-orm";
+import type { CredentialLifecycleColumns } from "./credentials-repo.js";
+import { prepared } from "./prepared.js";
+import type { Conn, Tx } from "./store.js";
+
+/** A credential's lifecycle (live) and its page projection row when it has one (see schema `credentialPages`). */
+export type CredentialPageRow = CredentialLifecycleColumns & { madeBy: string | null; projection: string | null };
+
+/**
+ * One read for a page view: the credential's lifecycle columns and its projection (null when it has none); undefined
+ * when there is no such credential. The signed document is not read (prepared once). The id is asked for as the range
+ * [id, id]: for `id = ?` SQLite takes the unique key and reads the row, whose lifecycle columns sit after the signed
+ * document in overflow pages; for the range it reads them from `credentials_lifecycle_idx` alone (half the time).
+ */
+export async function findCredentialPageRow(db: Conn, id: string): Promise<CredentialPageRow | undefined> {
+  const query = prepared(db, "credential_page_row", (d) => {
+    const { credentials, credentialPages } = d.t;
+    return d
+      .select({
+        revokedAt: credentials.revokedAt,
+        revocationReason: credentials.revocationReason,
+        revocationReasonPublic: credentials.revocationReasonPublic,
+        suspendedAt: credentials.suspendedAt,
+        suspensionReason: credentials.suspensionReason,
+        suspensionReasonPublic: credentials.suspensionReasonPublic,
+        supersededBy: credentials.supersededBy,
+        supersedes: credentials.supersedes,
+        madeBy: credentialPages.madeBy,
+        projection: credentialPages.projection,
+      })
+      .from(credentials)
+      .leftJoin(credentialPages, eq(credentialPages.credentialId, credentials.id))
+      .where(and(gte(credentials.id, sql.placeholder("id")), lte(credentials.id, sql.placeholder("id"))))
+      .limit(1);
+  });
+  return (await query.execute({ id }))[0];
+}
+
+/** Stores (or replaces) the page projection of credentials, in the caller's transaction. */
+export async function saveCredentialPages(
+  tx: Tx,
+  rows: Array<{ credentialId: string; madeBy: string; projection: string }>,
+): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  const { credentialPages } = tx.t;
+  await tx
+    .insert(credentialPages)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: credentialPages.credentialId,
+      set: { madeBy: sql`excluded.made_by`, projection: sql`excluded.projection` },
+    });
+}
+
+/**
+ * Up to `limit` credentials, by id after `after`, whose page projection is missing or was made otherwise than
+ * `madeBy`: their ids and signed documents (the backfill's batches).
+ */
+export async function credentialsWithoutPage(
+  db: Conn,
+  options: { madeBy: string; after: string; limit: number },
+): Promise<Array<{ id: string; document: string }>> {
+  const { credentials, credentialPages } = db.t;
+  return db
+    .select({ id: credentials.id, document: credentials.document })
+    .from(credentials)
+    .leftJoin(
+      credentialPages,
+      and(eq(credentialPages.credentialId, credentials.id), eq(credentialPages.madeBy, options.madeBy)),
+    )
+    .where(and(gt(credentials.id, options.after), isNull(credentialPages.credentialId)))
+    .orderBy(asc(credentials.id))
+    .limit(options.limit);
+}

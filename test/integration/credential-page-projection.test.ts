@@ -1,0 +1,146 @@
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fillCredentialPages, projectionMadeBy } from "../../src/services/credential-page-projection.js";
+import { adminPost } from "../helpers/http.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { getPage, verdictOf } from "../helpers/pages.js";
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(() => t.close());
+
+const NAMES = ["Ada Lovelace", "Zoë Ångström-Núñez", `Tom "Tommy" O'Brien & <Sons>`, "李小龍"];
+
+async function issueAll(): Promise<string[]> {
+  const ids: string[] = [];
+  for (const entry of t.ctx.catalog.entries) {
+    for (const [n, name] of NAMES.entries()) {
+      const res = await adminPost(t, "/admin/credentials", {
+        achievementId: entry.id,
+        recipient: { email: `p${n}@example.org`, name },
+      });
+      if (res.status === 201) {
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+    }
+  }
+  return ids;
+}
+
+async function page(id: string): Promise<string> {
+  const res = await getPage(t, `/credentials/${id}`);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+async function projections(): Promise<Map<string, { madeBy: string; projection: string }>> {
+  const rows = await t.ctx.store.conn().select().from(t.ctx.store.conn().t.credentialPages);
+  return new Map(rows.map((r) => [r.credentialId, { madeBy: r.madeBy, projection: r.projection }]));
+}
+
+async function setProjection(id: string, values: { madeBy?: string; projection?: string }): Promise<void> {
+  await t.ctx.store.tx(async (tx) => {
+    await tx.update(tx.t.credentialPages).set(values).where(eq(tx.t.credentialPages.credentialId, id));
+  });
+}
+
+async function dropProjections(): Promise<void> {
+  await t.ctx.store.tx(async (tx) => {
+    await tx.delete(tx.t.credentialPages);
+  });
+}
+
+describe("credential page projections", () => {
+  it("give the page verified in full, byte for byte, for every certification, name and state", async () => {
+    const ids = await issueAll();
+    expect(ids.length).toBeGreaterThan(NAMES.length * 3);
+    const [revoked, suspendedOrRevoked, replaced] = ids;
+    await adminPost(t, `/admin/credentials/${revoked}/revoke`, { reason: "Shared publicly", reasonPublic: true });
+    await adminPost(t, `/admin/credentials/${suspendedOrRevoked}/revoke`, { reason: "Private matter" });
+    await adminPost(t, `/admin/credentials/${replaced}/reissue`, { reason: "Name corrected", recipient: {} });
+    // no projection yet: every page verifies its document in full (and stores the projection it can make)
+    expect((await projections()).size).toBe(0);
+    const full = new Map<string, string>();
+    for (const id of ids) {
+      full.set(id, await page(id));
+    }
+    const made = await projections();
+    expect(new Set(made.keys())).toEqual(new Set(ids.filter((id) => full.has(id))));
+    expect([...made.values()].every((p) => p.madeBy === projectionMadeBy(t.ctx))).toBe(true);
+    // from the projection now: the same page
+    for (const id of ids) {
+      expect(await page(id)).toBe(full.get(id));
+    }
+    expect(verdictOf(full.get(revoked as string) as string)).toBe("revoked");
+  });
+
+  it("are read by a view instead of the document (the page shows what the projection holds)", async () => {
+    const [id] = await issueAll();
+    const html = await page(id as string);
+    const stored = (await projections()).get(id as string);
+    expect(stored).toBeDefined();
+    const projection = JSON.parse(stored?.projection as string);
+    projection.display.name = "Name from the projection";
+    await setProjection(id as string, { projection: JSON.stringify(projection) });
+    const fromProjection = await page(id as string);
+    expect(fromProjection).toContain("Name from the projection");
+    expect(html).not.toContain("Name from the projection");
+  });
+
+  it("keep status and validity live: a revocation, a suspension and an expiry show at once", async () => {
+    const ids = await issueAll();
+    for (const id of ids) {
+      expect(verdictOf(await page(id))).toBe("valid");
+    }
+    expect((await projections()).size).toBe(ids.length);
+    const [revoked, suspended] = ids;
+    await adminPost(t, `/admin/credentials/${revoked}/revoke`, { reason: "Fraud", reasonPublic: true });
+    expect(verdictOf(await page(revoked as string))).toBe("revoked");
+    const suspendRes = await adminPost(t, `/admin/credentials/${suspended}/suspend`, { reason: "Under review" });
+    if (suspendRes.status === 200) {
+      expect(verdictOf(await page(suspended as string))).toBe("suspended");
+    }
+    // ten years later every credential that expires shows as expired, from the same projections
+    t.clock.advance(10 * 366 * 24 * 3600 * 1000);
+    const verdicts = new Set<string | undefined>();
+    for (const id of ids.slice(2)) {
+      verdicts.add(verdictOf(await page(id)));
+    }
+    expect(verdicts.has("expired")).toBe(true);
+  });
+
+  it("are not used when made otherwise or unreadable: the document is verified in full and the projection made again", async () => {
+    const [id, other] = await issueAll();
+    const html = await page(id as string);
+    const otherHtml = await page(other as string);
+    const before = (await projections()).get(id as string);
+    // made by another format or schema: the full path, then the projection is made again
+    await setProjection(id as string, { madeBy: "page-0:another-schema", projection: '{"display":{"name":"Old"}}' });
+    expect(await page(id as string)).toBe(html);
+    expect((await projections()).get(id as string)).toEqual(before);
+    // a reserved key anywhere in it (prototype pollution): refused like any unreadable projection
+    const good = (await projections()).get(other as string)?.projection as string;
+    const renamed = good.replace(/"name":"[^"]*"/, '"name":"Renamed"');
+    await setProjection(other as string, { projection: renamed.replace("{", '{"__proto__":{"polluted":true},') });
+    expect(await page(other as string)).toBe(otherHtml);
+    await setProjection(other as string, { projection: renamed });
+    expect(await page(other as string)).toContain("Renamed");
+    // this format's name on text of another shape
+    await setProjection(other as string, { projection: '{"issuer":"did:web:x","display":{"name":"Forged"}}' });
+    expect(await page(other as string)).toBe(otherHtml);
+    await setProjection(other as string, { projection: "not json" });
+    expect(await page(other as string)).toBe(otherHtml);
+  });
+
+  it("are filled for a database from before them, once each", async () => {
+    const ids = await issueAll();
+    expect(await fillCredentialPages(t.ctx, { batch: 7 })).toEqual({ stored: ids.length, without: 0 });
+    expect((await projections()).size).toBe(ids.length);
+    expect(await fillCredentialPages(t.ctx)).toEqual({ stored: 0, without: 0 });
+    const html = await page(ids[0] as string);
+    await dropProjections();
+    expect(await page(ids[0] as string)).toBe(html);
+  });
+});
