@@ -1,11 +1,13 @@
 import { nextAttemptAt, retryPolicy } from "../domain/delivery/retry.js";
 import {
+  type AttemptInsert,
   type DeliveryChannelName,
-  insertAttempt,
+  insertAttempts,
   insertMessages,
   leaseDueMessages,
   type MessageRow,
-  settleMessage,
+  type Settle,
+  settleMessages,
 } from "../storage/delivery-repo.js";
 import { acknowledgeEvents, claimEvents, type EventRow, findEventsBySeq } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
@@ -74,9 +76,17 @@ export type DeliveryChannel<Prepared = undefined> = {
   attempt: (message: MessageRow, prepared: Prepared, event: EventRow | undefined) => Promise<AttemptResult>;
   /**
    * Database work after an attempt was recorded (same transaction), e.g. an endpoint's failure streak; `state` is
-   * what became of the message (`failed` after a `retry` result: given up).
+   * what became of the message (`failed` after a `retry` result: given up); `batch` is shared by the messages recorded
+   * together (called after all of them are settled, in the order their attempts ended).
    */
-  settled?: (tx: Tx, message: MessageRow, result: AttemptResult, at: Date, state: MessageRow["state"]) => Promise<void>;
+  settled?: (
+    tx: Tx,
+    message: MessageRow,
+    result: AttemptResult,
+    at: Date,
+    state: MessageRow["state"],
+    batch: Batch,
+  ) => Promise<void>;
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of channels whose prepared values differ
@@ -140,10 +150,11 @@ async function writeMessages(
   }
   const inserted = new Set(await insertMessages(tx, rows));
   // A message not sent is still recorded, with the reason: nothing is dropped silently.
+  const skips: AttemptInsert[] = [];
   for (const row of rows) {
     const why = skipped.get(row.id);
     if (why && inserted.has(row.id)) {
-      await insertAttempt(tx, {
+      skips.push({
         messageId: row.id,
         channel: channel.name,
         target: row.target,
@@ -156,6 +167,7 @@ async function writeMessages(
       });
     }
   }
+  await insertAttempts(tx, skips);
   return rows.filter((row) => row.leaseToken !== null && inserted.has(row.id));
 }
 
@@ -278,9 +290,19 @@ async function attemptAll(ctx: ServiceContext, channel: AnyDeliveryChannel, held
   return ended;
 }
 
-/** Records attempts and settles their messages (each only while its lease still holds it), in the caller's transaction. */
+/**
+ * Records attempts and settles their messages (each only while its lease still holds it), in the caller's transaction:
+ * one statement for the attempts and one per lease for the messages, whatever the batch's size; then the channel's
+ * `settled` work, message by message, in the order the attempts ended.
+ */
 async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryChannel, ended: Ended[]): Promise<void> {
+  if (ended.length === 0) {
+    return;
+  }
   const { maxAttempts, retryHorizonHours } = ctx.config.delivery;
+  const attemptRows: AttemptInsert[] = [];
+  const settles = new Map<string, Settle[]>();
+  const states: MessageRow["state"][] = [];
   for (const { message, token, result, latencyMs, at } of ended) {
     const attempts = message.attempts + 1;
     let next: Date | undefined;
@@ -294,8 +316,9 @@ async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryC
     }
     const gaveUp = result.outcome === "retry" && !next;
     const state: MessageRow["state"] = result.outcome === "delivered" ? "delivered" : next ? "pending" : "failed";
+    states.push(state);
     // The attempt happened: it is kept even when this worker's lease ran out meanwhile.
-    await insertAttempt(tx, {
+    attemptRows.push({
       messageId: message.id,
       channel: channel.name,
       target: message.target,
@@ -306,15 +329,24 @@ async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryC
       answer: gaveUp ? `${result.answer} (given up after ${attempts} attempts)` : result.answer,
       latencyMs,
     });
-    await settleMessage(tx, {
+    const settle = {
       id: message.id,
-      token,
       state,
       nextAttemptAt: next ?? null,
       attempts,
       finishedAt: state === "pending" ? null : at,
-    });
-    await channel.settled?.(tx, message, result, at, state);
+    };
+    settles.set(token, [...(settles.get(token) ?? []), settle]);
+  }
+  await insertAttempts(tx, attemptRows);
+  for (const [token, group] of settles) {
+    await settleMessages(tx, token, group);
+  }
+  if (channel.settled) {
+    const batch = newBatch();
+    for (const [i, { message, result, at }] of ended.entries()) {
+      await channel.settled(tx, message, result, at, states[i] as MessageRow["state"], batch);
+    }
   }
 }
 

@@ -286,11 +286,19 @@ async function settleEndpoint(
   result: AttemptResult,
   at: Date,
   state: MessageRow["state"],
+  batch: Batch,
 ) {
+  // The endpoints this batch's recording has already cleared (and not marked failing since): one clear per endpoint,
+  // not one per delivered message.
+  const cleared = await batch.once("cleared-endpoints", async () => new Set<string>());
   if (result.outcome === "delivered") {
-    await clearEndpointFailing(tx, message.target);
+    if (!cleared.has(message.target)) {
+      await clearEndpointFailing(tx, message.target);
+      cleared.add(message.target);
+    }
     return;
   }
+  cleared.delete(message.target);
   await markEndpointFailing(tx, message.target, at);
   const endpoint = await findWebhookEndpoint(tx, message.target);
   const horizonMs = ctx.config.delivery.retryHorizonHours * 3_600_000;
@@ -351,6 +359,6 @@ export function webhookChannel(ctx: ServiceContext): DeliveryChannel<WebhookEndp
     // The endpoint as leased (URL, secret, enabled): read once per lease, not once per attempt.
     prepare: async (tx, message, batch) => (await endpointsOnce(tx, batch)).get(message.target),
     attempt: (_message, endpoint, event) => attemptWebhook(ctx, endpoint, event),
-    settled: (tx, message, result, at, state) => settleEndpoint(ctx, tx, message, result, at, state),
+    settled: (tx, message, result, at, state, batch) => settleEndpoint(ctx, tx, message, result, at, state, batch),
   };
 }

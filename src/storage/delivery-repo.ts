@@ -1,5 +1,19 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
+import {
+  and,
+  asc,
+  type Column,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import { chunksOf, placeholderOf, prepared, rowValues, typedPlaceholderOf } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type MessageRow = Tables["outboundMessages"]["$inferSelect"];
@@ -9,19 +23,30 @@ export type DeliveryChannelName = MessageRow["channel"];
 
 /**
  * Adds the messages a channel owes for events it took from the outbox; one already there (a retaken event) stays.
- * Returns the ids of the rows inserted now.
+ * Returns the ids of the rows inserted now. One prepared statement per chunk of rows (prepared.ts: `rowValues`).
  */
-export async function insertMessages(tx: Tx, rows: MessageInsert[]): Promise<string[]> {
-  if (rows.length === 0) {
-    return [];
+export async function insertMessages(tx: Tx, rows: MessageRow[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const chunk of chunksOf(rows)) {
+    const keys = Object.keys(getTableColumns(tx.t.outboundMessages));
+    const insert = prepared(tx, `outbound_messages_insert_${chunk.length}`, (d) => {
+      const { outboundMessages: m } = d.t;
+      const columns = getTableColumns(m) as Record<string, Column>;
+      const values = chunk.map((_, i) =>
+        Object.fromEntries(keys.map((key) => [key, placeholderOf(columns[key] as Column, `${key}${i}`)])),
+      );
+      return d
+        .insert(m)
+        .values(values as unknown as MessageInsert[])
+        .onConflictDoNothing({ target: [m.channel, m.eventSeq, m.target] })
+        .returning({ id: m.id });
+    });
+    const inserted = (await insert.execute(rowValues(chunk, keys))) as Array<{ id: string }>;
+    for (const row of inserted) {
+      ids.push(row.id);
+    }
   }
-  const { outboundMessages } = tx.t;
-  const inserted = await tx
-    .insert(outboundMessages)
-    .values(rows)
-    .onConflictDoNothing({ target: [outboundMessages.channel, outboundMessages.eventSeq, outboundMessages.target] })
-    .returning({ id: outboundMessages.id });
-  return inserted.map((r) => r.id);
+  return ids;
 }
 
 /**
@@ -71,38 +96,76 @@ export async function insertAttempt(tx: Tx, attempt: AttemptInsert): Promise<voi
   await insert.execute(attempt);
 }
 
+/** The columns of an attempt row that the loop writes (all but its sequence number). */
+function attemptKeys(d: Conn): string[] {
+  return Object.keys(getTableColumns(d.t.deliveryAttempts)).filter((key) => key !== "seq");
+}
+
+/** Records the attempts of a batch: one prepared statement per chunk, not one per attempt. */
+export async function insertAttempts(tx: Tx, attempts: AttemptInsert[]): Promise<void> {
+  for (const chunk of chunksOf(attempts)) {
+    const keys = attemptKeys(tx);
+    const insert = prepared(tx, `delivery_attempts_insert_${chunk.length}`, (d) => {
+      const { deliveryAttempts: a } = d.t;
+      const columns = getTableColumns(a) as Record<string, Column>;
+      const values = chunk.map((_, i) =>
+        Object.fromEntries(keys.map((key) => [key, placeholderOf(columns[key] as Column, `${key}${i}`)])),
+      );
+      return d.insert(a).values(values as unknown as AttemptInsert[]);
+    });
+    await insert.execute(rowValues(chunk, keys));
+  }
+}
+
+export type Settle = {
+  id: string;
+  state: MessageRow["state"];
+  nextAttemptAt: Date | null;
+  attempts: number;
+  finishedAt: Date | null;
+};
+
+const SETTLED = ["state", "nextAttemptAt", "attempts", "finishedAt"] as const;
+
 /**
- * Settles a message after an attempt, only while the attempt's lease still holds it and it is still pending (a
- * worker whose lease ran out, or a message failed meanwhile because its endpoint went away, changes nothing).
+ * Settles the messages of a batch after their attempts, each only while the batch's lease (`token`) still holds it
+ * and it is still pending (a worker whose lease ran out, or a message failed meanwhile because its endpoint went away,
+ * changes nothing). Each message's own values are chosen by id (CASE), so one prepared UPDATE settles a whole chunk.
  */
-export async function settleMessage(
-  tx: Tx,
-  settle: {
-    id: string;
-    token: string;
-    state: MessageRow["state"];
-    nextAttemptAt: Date | null;
-    attempts: number;
-    finishedAt: Date | null;
-  },
-): Promise<boolean> {
-  const update = prepared(tx, "delivery_message_settle", (d) => {
-    const { outboundMessages: m } = d.t;
-    return d
-      .update(m)
-      .set({
-        state: placeholderOf(m.state, "state"),
-        nextAttemptAt: placeholderOf(m.nextAttemptAt, "nextAttemptAt"),
-        attempts: placeholderOf(m.attempts, "attempts"),
-        finishedAt: placeholderOf(m.finishedAt, "finishedAt"),
-        leaseToken: null,
-        leaseUntil: null,
-      })
-      .where(and(eq(m.id, sql.placeholder("id")), eq(m.leaseToken, sql.placeholder("token")), eq(m.state, "pending")))
-      .returning({ id: m.id });
-  });
-  const rows = (await update.execute(settle)) as unknown[];
-  return rows.length > 0;
+export async function settleMessages(tx: Tx, token: string, settles: Settle[]): Promise<void> {
+  for (const chunk of chunksOf(settles)) {
+    const update = prepared(tx, `outbound_messages_settle_${chunk.length}`, (d) => {
+      const { outboundMessages: m } = d.t;
+      const byId = (key: (typeof SETTLED)[number]): SQL => {
+        const column = m[key] as Column;
+        const branches = chunk.map(
+          (_, i) => sql` when ${sql.placeholder(`id${i}`)} then ${typedPlaceholderOf(column, `${key}${i}`)}`,
+        );
+        return sql`case ${m.id}${sql.join(branches)} end`;
+      };
+      return d
+        .update(m)
+        .set({
+          state: byId("state") as unknown as MessageRow["state"],
+          nextAttemptAt: byId("nextAttemptAt"),
+          attempts: byId("attempts"),
+          finishedAt: byId("finishedAt"),
+          leaseToken: null,
+          leaseUntil: null,
+        })
+        .where(
+          and(
+            inArray(
+              m.id,
+              chunk.map((_, i) => sql.placeholder(`id${i}`)),
+            ),
+            eq(m.leaseToken, sql.placeholder("token")),
+            eq(m.state, "pending"),
+          ),
+        );
+    });
+    await update.execute({ ...rowValues(chunk, ["id", ...SETTLED]), token });
+  }
 }
 
 /** Fails every pending message to a target (an endpoint disabled or deleted), saying why in its attempt log. */

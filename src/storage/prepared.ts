@@ -32,3 +32,35 @@ export function placeholderOf(column: Column, name: string): SQL {
   };
   return sql`${new Param(sql.placeholder(name), encoder)}`;
 }
+
+/** The same, cast to the column's SQL type (a CASE branch or a VALUES row then has the column's type on PostgreSQL). */
+export function typedPlaceholderOf(column: Column, name: string): SQL {
+  return sql`cast(${placeholderOf(column, name)} as ${sql.raw(column.getSQLType())})`;
+}
+
+/** How many rows one prepared multi-row statement takes at most (a batch is written in chunks of this size). */
+export const ROWS_PER_STATEMENT = 100;
+
+/** Splits rows into chunks of at most `ROWS_PER_STATEMENT`. */
+export function chunksOf<R>(rows: readonly R[]): R[][] {
+  const chunks: R[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    chunks.push(rows.slice(i, i + ROWS_PER_STATEMENT));
+  }
+  return chunks;
+}
+
+/**
+ * The values of a prepared multi-row statement built with placeholders `<key><i>` for the i-th row's `key` (missing
+ * values are null). One statement per row count is built and prepared once (per connection), then reused: a batch
+ * is written in one statement without drizzle building, nor the database compiling, its SQL again.
+ */
+export function rowValues(rows: readonly Record<string, unknown>[], keys: readonly string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [i, row] of rows.entries()) {
+    for (const key of keys) {
+      values[`${key}${i}`] = row[key] ?? null;
+    }
+  }
+  return values;
+}
