@@ -1,4 +1,6 @@
+import { advanceCursor } from "../domain/delivery/cursor.js";
 import { nextAttemptAt, retryPolicy } from "../domain/delivery/retry.js";
+import { initialCursor, readCursor, writeCursor } from "../storage/delivery-cursors-repo.js";
 import {
   type AttemptInsert,
   type DeliveryChannelName,
@@ -9,7 +11,7 @@ import {
   type Settle,
   settleMessages,
 } from "../storage/delivery-repo.js";
-import { acknowledgeEvents, claimEvents, type EventRow, findEventsBySeq } from "../storage/events-repo.js";
+import { type EventRow, eventsAfter, eventsInRanges, findEventsBySeq } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -21,9 +23,11 @@ import type { ServiceContext } from "./deps.js";
  *    message settled (delivered; failed for good; or pending again at the next time of the retry schedule, failed
  *    once the attempts or the horizon are spent), only while that batch's lease still holds it.
  * 2. Lease the messages that are due (retries), oldest first.
- * 3. Fill the batch with new events claimed from the outbox: write the messages each owes on this channel
- *    (`outbound_messages`, unique per channel, event and target), already leased to this worker, and acknowledge the
- *    events. The messages exist exactly when the events are acknowledged: nothing is lost between.
+ * 3. Fill the batch with new events taken from the outbox past the channel's cursor (`delivery_cursors`: reads
+ *    what is new and the numbers that may still commit late, never the history; src/domain/delivery/cursor.ts): write
+ *    the messages each owes on this channel (`outbound_messages`, unique per channel, event and target), already
+ *    leased to this worker, and advance the cursor. The messages exist exactly when the cursor has moved past their
+ *    events: nothing is lost between.
  * Then the batch is attempted outside any transaction (network). A worker that dies before its batch is recorded
  * leaves those messages leased; they are due again when the lease ends, so every message is attempted at least once
  * more, under the same message id (receivers de-duplicate on it).
@@ -63,7 +67,7 @@ function newBatch(): Batch {
 
 export type DeliveryChannel<Prepared = undefined> = {
   name: DeliveryChannelName;
-  /** The events outbox channel it claims under (its claims and acknowledgements are kept apart from others'). */
+  /** The events outbox channel it takes under (its cursor, `delivery_cursors`, is kept apart from others'). */
   outbox: string;
   /** The messages an event owes on this channel (database reads only: it runs in the take transaction). */
   plan: (tx: Tx, event: EventRow, batch: Batch) => Promise<PlannedMessage[]>;
@@ -171,24 +175,51 @@ async function writeMessages(
   return rows.filter((row) => row.leaseToken !== null && inserted.has(row.id));
 }
 
+/**
+ * Takes up to `limit` events for a channel from the outbox, past its cursor: first those that turned up in the cursor's
+ * gaps (committed late), then what is new, oldest first; stores the advanced cursor. Call it in the channel's take
+ * transaction (its `claim:<outbox>` lock) and write the messages the events owe in the same transaction: the cursor
+ * moves exactly when they are written.
+ */
+async function takeFromCursor(
+  ctx: ServiceContext,
+  tx: Tx,
+  channel: AnyDeliveryChannel,
+  now: Date,
+  limit: number,
+): Promise<EventRow[]> {
+  const stored = await readCursor(tx, channel.outbox);
+  const cursor = stored ?? (await initialCursor(tx, channel.outbox));
+  const late = await eventsInRanges(tx, cursor.gaps, limit);
+  const fresh = late.length < limit ? await eventsAfter(tx, cursor.afterSeq, limit - late.length) : [];
+  const { cursor: next, givenUp } = advanceCursor(
+    cursor,
+    { fromGaps: late.map((e) => e.seq), fresh: fresh.map((e) => e.seq) },
+    now.getTime(),
+  );
+  for (const gap of givenUp) {
+    ctx.logger.warn("delivery: event numbers never committed within the late-commit window; taken as never written", {
+      channel: channel.outbox,
+      from: gap.from,
+      to: gap.to,
+      since: new Date(gap.since).toISOString(),
+    });
+  }
+  const moved = late.length > 0 || fresh.length > 0 || givenUp.length > 0;
+  // Stored at the first take too: a cursor started again later would not know the numbers missing until then.
+  if (moved || stored === undefined || cursor.gaps.length !== next.gaps.length) {
+    await writeCursor(tx, channel.outbox, next, now);
+  }
+  return [...late, ...fresh];
+}
+
 /** Takes the next events from the outbox for a channel and writes the messages they owe. Returns the events taken. */
 export async function takeEvents(ctx: ServiceContext, channel: AnyDeliveryChannel): Promise<number> {
   const now = ctx.clock();
-  const claim = newLease(ctx, now);
   return ctx.store.tx(async (tx) => {
     await ctx.store.lock(tx, `claim:${channel.outbox}`);
-    const events = await claimEvents(tx, {
-      channel: channel.outbox,
-      token: claim.token,
-      now,
-      leaseUntil: claim.until,
-      limit: TAKE_LIMIT,
-    });
-    if (events.length === 0) {
-      return 0;
-    }
+    const events = await takeFromCursor(ctx, tx, channel, now, TAKE_LIMIT);
     await writeMessages(ctx, tx, channel, events, now);
-    await acknowledgeEvents(tx, { channel: channel.outbox, token: claim.token, seqs: events.map((e) => e.seq), now });
     return events.length;
   });
 }
@@ -230,18 +261,10 @@ async function nextBatch(
     let taken = 0;
     const messages = [...due];
     if (due.length < LEASE_LIMIT) {
-      const claimed = await claimEvents(tx, {
-        channel: channel.outbox,
-        token: lease.token,
-        now,
-        leaseUntil: lease.until,
-        limit: LEASE_LIMIT - due.length,
-      });
+      const claimed = await takeFromCursor(ctx, tx, channel, now, LEASE_LIMIT - due.length);
       if (claimed.length > 0) {
         const hold = { ...lease, limit: LEASE_LIMIT - due.length };
         messages.push(...(await writeMessages(ctx, tx, channel, claimed, now, hold)));
-        const seqs = claimed.map((e) => e.seq);
-        await acknowledgeEvents(tx, { channel: channel.outbox, token: lease.token, seqs, now });
         for (const event of claimed) {
           events.set(event.seq, event);
         }
