@@ -1,19 +1,5 @@
-import {
-  and,
-  asc,
-  type Column,
-  desc,
-  eq,
-  getTableColumns,
-  inArray,
-  isNull,
-  lt,
-  lte,
-  or,
-  type SQL,
-  sql,
-} from "drizzle-orm";
-import { chunksOf, placeholderOf, prepared, rowValues, typedPlaceholderOf } from "./prepared.js";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { encodeRows, jsonColumnsOf, placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type MessageRow = Tables["outboundMessages"]["$inferSelect"];
@@ -23,30 +9,24 @@ export type DeliveryChannelName = MessageRow["channel"];
 
 /**
  * Adds the messages a channel owes for events it took from the outbox; one already there (a retaken event) stays.
- * Returns the ids of the rows inserted now. One prepared statement per chunk of rows (prepared.ts: `rowValues`).
+ * Returns the ids of the rows inserted now. One prepared statement, whatever the number of rows (`Conn.jsonRows`).
  */
 export async function insertMessages(tx: Tx, rows: MessageRow[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const chunk of chunksOf(rows)) {
-    const keys = Object.keys(getTableColumns(tx.t.outboundMessages));
-    const insert = prepared(tx, `outbound_messages_insert_${chunk.length}`, (d) => {
-      const { outboundMessages: m } = d.t;
-      const columns = getTableColumns(m) as Record<string, Column>;
-      const values = chunk.map((_, i) =>
-        Object.fromEntries(keys.map((key) => [key, placeholderOf(columns[key] as Column, `${key}${i}`)])),
-      );
-      return d
-        .insert(m)
-        .values(values as unknown as MessageInsert[])
-        .onConflictDoNothing({ target: [m.channel, m.eventSeq, m.target] })
-        .returning({ id: m.id });
-    });
-    const inserted = (await insert.execute(rowValues(chunk, keys))) as Array<{ id: string }>;
-    for (const row of inserted) {
-      ids.push(row.id);
-    }
+  if (rows.length === 0) {
+    return [];
   }
-  return ids;
+  const columns = jsonColumnsOf(tx.t.outboundMessages);
+  const insert = prepared(tx, "outbound_messages_insert_rows", (d) => {
+    const { outboundMessages: m } = d.t;
+    // `where true`: SQLite reads an upsert after INSERT … SELECT only when the SELECT has a WHERE clause.
+    return d
+      .insert(m)
+      .select(sql`${d.jsonRows("rows", columns)} where true`)
+      .onConflictDoNothing({ target: [m.channel, m.eventSeq, m.target] })
+      .returning({ id: m.id });
+  });
+  const inserted = (await insert.execute({ rows: encodeRows(rows, columns) })) as Array<{ id: string }>;
+  return inserted.map((row) => row.id);
 }
 
 /**
@@ -96,25 +76,16 @@ export async function insertAttempt(tx: Tx, attempt: AttemptInsert): Promise<voi
   await insert.execute(attempt);
 }
 
-/** The columns of an attempt row that the loop writes (all but its sequence number). */
-function attemptKeys(d: Conn): string[] {
-  return Object.keys(getTableColumns(d.t.deliveryAttempts)).filter((key) => key !== "seq");
-}
-
-/** Records the attempts of a batch: one prepared statement per chunk, not one per attempt. */
+/** Records the attempts of a batch: one prepared statement, whatever the number of rows (`Conn.jsonRows`). */
 export async function insertAttempts(tx: Tx, attempts: AttemptInsert[]): Promise<void> {
-  for (const chunk of chunksOf(attempts)) {
-    const keys = attemptKeys(tx);
-    const insert = prepared(tx, `delivery_attempts_insert_${chunk.length}`, (d) => {
-      const { deliveryAttempts: a } = d.t;
-      const columns = getTableColumns(a) as Record<string, Column>;
-      const values = chunk.map((_, i) =>
-        Object.fromEntries(keys.map((key) => [key, placeholderOf(columns[key] as Column, `${key}${i}`)])),
-      );
-      return d.insert(a).values(values as unknown as AttemptInsert[]);
-    });
-    await insert.execute(rowValues(chunk, keys));
+  if (attempts.length === 0) {
+    return;
   }
+  const columns = jsonColumnsOf(tx.t.deliveryAttempts, "seq");
+  const insert = prepared(tx, "delivery_attempts_insert_rows", (d) =>
+    d.insert(d.t.deliveryAttempts).select(d.jsonRows("rows", columns)),
+  );
+  await insert.execute({ rows: encodeRows(attempts, columns) });
 }
 
 export type Settle = {
@@ -125,47 +96,39 @@ export type Settle = {
   finishedAt: Date | null;
 };
 
-const SETTLED = ["state", "nextAttemptAt", "attempts", "finishedAt"] as const;
-
 /**
  * Settles the messages of a batch after their attempts, each only while the batch's lease (`token`) still holds it
  * and it is still pending (a worker whose lease ran out, or a message failed meanwhile because its endpoint went away,
- * changes nothing). Each message's own values are chosen by id (CASE), so one prepared UPDATE settles a whole chunk.
+ * changes nothing): one prepared UPDATE … FROM the rows (`Conn.jsonRows`), whatever their number.
  */
 export async function settleMessages(tx: Tx, token: string, settles: Settle[]): Promise<void> {
-  for (const chunk of chunksOf(settles)) {
-    const update = prepared(tx, `outbound_messages_settle_${chunk.length}`, (d) => {
-      const { outboundMessages: m } = d.t;
-      const byId = (key: (typeof SETTLED)[number]): SQL => {
-        const column = m[key] as Column;
-        const branches = chunk.map(
-          (_, i) => sql` when ${sql.placeholder(`id${i}`)} then ${typedPlaceholderOf(column, `${key}${i}`)}`,
-        );
-        return sql`case ${m.id}${sql.join(branches)} end`;
-      };
-      return d
-        .update(m)
-        .set({
-          state: byId("state") as unknown as MessageRow["state"],
-          nextAttemptAt: byId("nextAttemptAt"),
-          attempts: byId("attempts"),
-          finishedAt: byId("finishedAt"),
-          leaseToken: null,
-          leaseUntil: null,
-        })
-        .where(
-          and(
-            inArray(
-              m.id,
-              chunk.map((_, i) => sql.placeholder(`id${i}`)),
-            ),
-            eq(m.leaseToken, sql.placeholder("token")),
-            eq(m.state, "pending"),
-          ),
-        );
-    });
-    await update.execute({ ...rowValues(chunk, ["id", ...SETTLED]), token });
+  if (settles.length === 0) {
+    return;
   }
+  const { outboundMessages: t } = tx.t;
+  const columns = [
+    { key: "id", column: t.id },
+    { key: "state", column: t.state },
+    { key: "nextAttemptAt", column: t.nextAttemptAt },
+    { key: "attempts", column: t.attempts },
+    { key: "finishedAt", column: t.finishedAt },
+  ];
+  const update = prepared(tx, "outbound_messages_settle_rows", (d) => {
+    const { outboundMessages: m } = d.t;
+    return d
+      .update(m)
+      .set({
+        state: sql`s.c1`,
+        nextAttemptAt: sql`s.c2`,
+        attempts: sql`s.c3`,
+        finishedAt: sql`s.c4`,
+        leaseToken: null,
+        leaseUntil: null,
+      })
+      .from(sql`(${d.jsonRows("rows", columns)}) as s`)
+      .where(and(eq(m.id, sql`s.c0`), eq(m.leaseToken, sql.placeholder("token")), eq(m.state, "pending")));
+  });
+  await update.execute({ rows: encodeRows(settles, columns), token });
 }
 
 /** Fails every pending message to a target (an endpoint disabled or deleted), saying why in its attempt log. */

@@ -1,5 +1,5 @@
-import { type Column, Param, type SQL, sql } from "drizzle-orm";
-import type { Conn } from "./store.js";
+import { type Column, getTableColumns, Param, type SQL, sql, type Table } from "drizzle-orm";
+import type { Conn, JsonColumn } from "./store.js";
 
 /** What `.prepare()` gives on either database: a statement run with its placeholders' values. */
 type Statement = { execute(values?: Record<string, unknown>): unknown };
@@ -33,34 +33,27 @@ export function placeholderOf(column: Column, name: string): SQL {
   return sql`${new Param(sql.placeholder(name), encoder)}`;
 }
 
-/** The same, cast to the column's SQL type (a CASE branch or a VALUES row then has the column's type on PostgreSQL). */
-export function typedPlaceholderOf(column: Column, name: string): SQL {
-  return sql`cast(${placeholderOf(column, name)} as ${sql.raw(column.getSQLType())})`;
-}
-
-/** How many rows one prepared multi-row statement takes at most (a batch is written in chunks of this size). */
-export const ROWS_PER_STATEMENT = 100;
-
-/** Splits rows into chunks of at most `ROWS_PER_STATEMENT`. */
-export function chunksOf<R>(rows: readonly R[]): R[][] {
-  const chunks: R[][] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    chunks.push(rows.slice(i, i + ROWS_PER_STATEMENT));
-  }
-  return chunks;
-}
-
 /**
- * The values of a prepared multi-row statement built with placeholders `<key><i>` for the i-th row's `key` (missing
- * values are null). One statement per row count is built and prepared once (per connection), then reused: a batch
- * is written in one statement without drizzle building, nor the database compiling, its SQL again.
+ * The columns a row of `table` is inserted with, in the table's order (as drizzle lists them in an INSERT), for
+ * `Conn.jsonRows`; `identity` names the column that numbers itself.
  */
-export function rowValues(rows: readonly Record<string, unknown>[], keys: readonly string[]): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [i, row] of rows.entries()) {
-    for (const key of keys) {
-      values[`${key}${i}`] = row[key] ?? null;
-    }
-  }
-  return values;
+export function jsonColumnsOf(table: Table, identity?: string): JsonColumn[] {
+  return (
+    Object.entries(getTableColumns(table) as Record<string, Column>)
+      // what drizzle leaves out of an INSERT: columns the database always generates
+      .filter(([, column]) => column.generated === undefined || column.generated.type === "byDefault")
+      .map(([key, column]) => (key === identity ? { key, column, next: true } : { key, column }))
+  );
+}
+
+/** The JSON value of a `Conn.jsonRows` parameter: each row's values in `columns` order, encoded by their columns. */
+export function encodeRows(rows: readonly object[], columns: readonly JsonColumn[]): string {
+  return JSON.stringify(
+    rows.map((row) =>
+      columns.map(({ key, column, next }) => {
+        const value = (row as Record<string, unknown>)[key];
+        return next || value === null || value === undefined ? null : column.mapToDriverValue(value);
+      }),
+    ),
+  );
 }
