@@ -1,4 +1,5 @@
 import { advanceCursor } from "../domain/delivery/cursor.js";
+import { timeOrderedId } from "../domain/delivery/message-id.js";
 import { nextAttemptAt, retryPolicy } from "../domain/delivery/retry.js";
 import { initialCursor, readCursor, writeCursor } from "../storage/delivery-cursors-repo.js";
 import {
@@ -128,7 +129,7 @@ async function writeMessages(
   let held = 0;
   for (const event of events) {
     for (const planned of await channel.plan(tx, event, batch)) {
-      const id = ctx.newId();
+      const id = timeOrderedId(now, ctx.newId());
       if (planned.skip) {
         skipped.set(id, planned.skip);
       }

@@ -39,13 +39,27 @@ export async function leaseDueMessages(
   lease: { channel: DeliveryChannelName; now: Date; token: string; leaseUntil: Date; limit: number },
 ): Promise<MessageRow[]> {
   const { outboundMessages: m } = tx.t;
-  const free = or(isNull(m.leaseUntil), lte(m.leaseUntil, lease.now)) as SQL;
-  const due = await tx
-    .select({ id: m.id })
-    .from(m)
-    .where(and(eq(m.channel, lease.channel), eq(m.state, "pending"), lte(m.nextAttemptAt, lease.now), free))
-    .orderBy(asc(m.nextAttemptAt), asc(m.id))
-    .limit(lease.limit);
+  // Prepared once: every batch of every channel looks for due messages, and usually finds none.
+  const query = prepared(tx, "outbound_messages_due", (d) => {
+    const { outboundMessages: o } = d.t;
+    const now = placeholderOf(o.nextAttemptAt, "now");
+    return d
+      .select({ id: o.id })
+      .from(o)
+      .where(
+        and(
+          eq(o.channel, sql.placeholder("channel")),
+          eq(o.state, "pending"),
+          lte(o.nextAttemptAt, now),
+          or(isNull(o.leaseUntil), lte(o.leaseUntil, now)),
+        ),
+      )
+      .orderBy(asc(o.nextAttemptAt), asc(o.id))
+      .limit(sql.placeholder("limit"));
+  });
+  const due = (await query.execute({ channel: lease.channel, now: lease.now, limit: lease.limit })) as Array<{
+    id: string;
+  }>;
   if (due.length === 0) {
     return [];
   }
