@@ -50,18 +50,29 @@ export type PlannedMessage = { target: string; kind: string; skip?: string };
  * What the messages of one take (or one lease) share: `once(key, load)` loads a value at its first use in the batch
  * and gives the same value to every later use (the enabled webhook endpoints, read once per batch, not per message).
  */
-export type Batch = { once<T>(key: string, load: () => Promise<T>): Promise<T> };
+export type Batch = {
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** The value `once` loaded under `key`, once it has (undefined before): to use it without awaiting again. */
+  loaded<T>(key: string): T | undefined;
+};
 
 function newBatch(): Batch {
   const values = new Map<string, Promise<unknown>>();
+  const settled = new Map<string, unknown>();
   return {
     once<T>(key: string, load: () => Promise<T>): Promise<T> {
       let value = values.get(key) as Promise<T> | undefined;
       if (value === undefined) {
-        value = load();
+        value = load().then((v) => {
+          settled.set(key, v);
+          return v;
+        });
         values.set(key, value);
       }
       return value;
+    },
+    loaded<T>(key: string): T | undefined {
+      return settled.get(key) as T | undefined;
     },
   };
 }
@@ -73,7 +84,7 @@ export type DeliveryChannel<Prepared = undefined> = {
   /** The messages an event owes on this channel (database reads only: it runs in the take transaction). */
   plan: (tx: Tx, event: EventRow, batch: Batch) => Promise<PlannedMessage[]>;
   /** Database work for a leased message before it is attempted (in the lease transaction), e.g. storing a token. */
-  prepare?: (tx: Tx, message: MessageRow, batch: Batch) => Promise<Prepared>;
+  prepare?: (tx: Tx, message: MessageRow, batch: Batch) => Prepared | Promise<Prepared>;
   /**
    * Attempts a message (outside any transaction), given the event it carries (read with the lease; undefined when
    * the event is gone). Throwing counts as a temporary failure.
@@ -275,7 +286,9 @@ async function nextBatch(
     const batch = newBatch();
     const held: Held[] = [];
     for (const message of messages) {
-      const prepared = channel.prepare ? await channel.prepare(tx, message, batch) : undefined;
+      // Awaited only when it is a promise: a value the batch already holds costs no turn of the event loop per message.
+      const value = channel.prepare?.(tx, message, batch);
+      const prepared = value instanceof Promise ? await value : value;
       held.push({ message, prepared, event: events.get(message.eventSeq), token: lease.token });
     }
     return { taken, held };
@@ -360,7 +373,12 @@ async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryC
       attempts,
       finishedAt: state === "pending" ? null : at,
     };
-    settles.set(token, [...(settles.get(token) ?? []), settle]);
+    const group = settles.get(token);
+    if (group) {
+      group.push(settle);
+    } else {
+      settles.set(token, [settle]);
+    }
   }
   await insertAttempts(tx, attemptRows);
   for (const [token, group] of settles) {

@@ -236,9 +236,11 @@ export function webhookBody(event: EventRow): string {
   });
 }
 
+const ENDPOINTS = "webhook-endpoints";
+
 /** Every endpoint by id, read once per batch (an installation has a handful). */
 function endpointsOnce(tx: Tx, batch: Batch): Promise<Map<string, WebhookEndpointRow>> {
-  return batch.once("webhook-endpoints", async () => new Map((await listWebhookEndpoints(tx)).map((e) => [e.id, e])));
+  return batch.once(ENDPOINTS, async () => new Map((await listWebhookEndpoints(tx)).map((e) => [e.id, e])));
 }
 
 async function attemptWebhook(
@@ -357,7 +359,9 @@ export function webhookChannel(ctx: ServiceContext): DeliveryChannel<WebhookEndp
             .filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(event.type))
             .map((e) => ({ target: e.id, kind: event.type })),
     // The endpoint as leased (URL, secret, enabled): read once per lease, not once per attempt.
-    prepare: async (tx, message, batch) => (await endpointsOnce(tx, batch)).get(message.target),
+    prepare: (tx, message, batch) =>
+      batch.loaded<Map<string, WebhookEndpointRow>>(ENDPOINTS)?.get(message.target) ??
+      endpointsOnce(tx, batch).then((endpoints) => endpoints.get(message.target)),
     attempt: (_message, endpoint, event) => attemptWebhook(ctx, endpoint, event),
     settled: (tx, message, result, at, state, batch) => settleEndpoint(ctx, tx, message, result, at, state, batch),
   };
