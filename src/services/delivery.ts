@@ -1,13 +1,18 @@
+import { advanceCursor } from "../domain/delivery/cursor.js";
+import { timeOrderedId } from "../domain/delivery/message-id.js";
 import { nextAttemptAt, retryPolicy } from "../domain/delivery/retry.js";
+import { initialCursor, readCursor, writeCursor } from "../storage/delivery-cursors-repo.js";
 import {
+  type AttemptInsert,
   type DeliveryChannelName,
-  insertAttempt,
+  insertAttempts,
   insertMessages,
   leaseDueMessages,
   type MessageRow,
-  settleMessage,
+  type Settle,
+  settleMessages,
 } from "../storage/delivery-repo.js";
-import { acknowledgeEvents, claimEvents, type EventRow, findEventsBySeq } from "../storage/events-repo.js";
+import { type EventRow, eventsAfter, eventsInRanges, findEventsBySeq } from "../storage/events-repo.js";
 import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -19,9 +24,11 @@ import type { ServiceContext } from "./deps.js";
  *    message settled (delivered; failed for good; or pending again at the next time of the retry schedule, failed
  *    once the attempts or the horizon are spent), only while that batch's lease still holds it.
  * 2. Lease the messages that are due (retries), oldest first.
- * 3. Fill the batch with new events claimed from the outbox: write the messages each owes on this channel
- *    (`outbound_messages`, unique per channel, event and target), already leased to this worker, and acknowledge the
- *    events. The messages exist exactly when the events are acknowledged: nothing is lost between.
+ * 3. Fill the batch with new events taken from the outbox past the channel's cursor (`delivery_cursors`: reads
+ *    what is new and the numbers that may still commit late, never the history; src/domain/delivery/cursor.ts): write
+ *    the messages each owes on this channel (`outbound_messages`, unique per channel, event and target), already
+ *    leased to this worker, and advance the cursor. The messages exist exactly when the cursor has moved past their
+ *    events: nothing is lost between.
  * Then the batch is attempted outside any transaction (network). A worker that dies before its batch is recorded
  * leaves those messages leased; they are due again when the lease ends, so every message is attempted at least once
  * more, under the same message id (receivers de-duplicate on it).
@@ -43,30 +50,41 @@ export type PlannedMessage = { target: string; kind: string; skip?: string };
  * What the messages of one take (or one lease) share: `once(key, load)` loads a value at its first use in the batch
  * and gives the same value to every later use (the enabled webhook endpoints, read once per batch, not per message).
  */
-export type Batch = { once<T>(key: string, load: () => Promise<T>): Promise<T> };
+export type Batch = {
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** The value `once` loaded under `key`, once it has (undefined before): to use it without awaiting again. */
+  loaded<T>(key: string): T | undefined;
+};
 
 function newBatch(): Batch {
   const values = new Map<string, Promise<unknown>>();
+  const settled = new Map<string, unknown>();
   return {
     once<T>(key: string, load: () => Promise<T>): Promise<T> {
       let value = values.get(key) as Promise<T> | undefined;
       if (value === undefined) {
-        value = load();
+        value = load().then((v) => {
+          settled.set(key, v);
+          return v;
+        });
         values.set(key, value);
       }
       return value;
+    },
+    loaded<T>(key: string): T | undefined {
+      return settled.get(key) as T | undefined;
     },
   };
 }
 
 export type DeliveryChannel<Prepared = undefined> = {
   name: DeliveryChannelName;
-  /** The events outbox channel it claims under (its claims and acknowledgements are kept apart from others'). */
+  /** The events outbox channel it takes under (its cursor, `delivery_cursors`, is kept apart from others'). */
   outbox: string;
   /** The messages an event owes on this channel (database reads only: it runs in the take transaction). */
   plan: (tx: Tx, event: EventRow, batch: Batch) => Promise<PlannedMessage[]>;
   /** Database work for a leased message before it is attempted (in the lease transaction), e.g. storing a token. */
-  prepare?: (tx: Tx, message: MessageRow, batch: Batch) => Promise<Prepared>;
+  prepare?: (tx: Tx, message: MessageRow, batch: Batch) => Prepared | Promise<Prepared>;
   /**
    * Attempts a message (outside any transaction), given the event it carries (read with the lease; undefined when
    * the event is gone). Throwing counts as a temporary failure.
@@ -74,9 +92,17 @@ export type DeliveryChannel<Prepared = undefined> = {
   attempt: (message: MessageRow, prepared: Prepared, event: EventRow | undefined) => Promise<AttemptResult>;
   /**
    * Database work after an attempt was recorded (same transaction), e.g. an endpoint's failure streak; `state` is
-   * what became of the message (`failed` after a `retry` result: given up).
+   * what became of the message (`failed` after a `retry` result: given up); `batch` is shared by the messages recorded
+   * together (called after all of them are settled, in the order their attempts ended).
    */
-  settled?: (tx: Tx, message: MessageRow, result: AttemptResult, at: Date, state: MessageRow["state"]) => Promise<void>;
+  settled?: (
+    tx: Tx,
+    message: MessageRow,
+    result: AttemptResult,
+    at: Date,
+    state: MessageRow["state"],
+    batch: Batch,
+  ) => Promise<void>;
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of channels whose prepared values differ
@@ -114,7 +140,7 @@ async function writeMessages(
   let held = 0;
   for (const event of events) {
     for (const planned of await channel.plan(tx, event, batch)) {
-      const id = ctx.newId();
+      const id = timeOrderedId(now, ctx.newId());
       if (planned.skip) {
         skipped.set(id, planned.skip);
       }
@@ -140,10 +166,11 @@ async function writeMessages(
   }
   const inserted = new Set(await insertMessages(tx, rows));
   // A message not sent is still recorded, with the reason: nothing is dropped silently.
+  const skips: AttemptInsert[] = [];
   for (const row of rows) {
     const why = skipped.get(row.id);
     if (why && inserted.has(row.id)) {
-      await insertAttempt(tx, {
+      skips.push({
         messageId: row.id,
         channel: channel.name,
         target: row.target,
@@ -156,27 +183,55 @@ async function writeMessages(
       });
     }
   }
+  await insertAttempts(tx, skips);
   return rows.filter((row) => row.leaseToken !== null && inserted.has(row.id));
+}
+
+/**
+ * Takes up to `limit` events for a channel from the outbox, past its cursor: first those that turned up in the cursor's
+ * gaps (committed late), then what is new, oldest first; stores the advanced cursor. Call it in the channel's take
+ * transaction (its `claim:<outbox>` lock) and write the messages the events owe in the same transaction: the cursor
+ * moves exactly when they are written.
+ */
+async function takeFromCursor(
+  ctx: ServiceContext,
+  tx: Tx,
+  channel: AnyDeliveryChannel,
+  now: Date,
+  limit: number,
+): Promise<EventRow[]> {
+  const stored = await readCursor(tx, channel.outbox);
+  const cursor = stored ?? (await initialCursor(tx, channel.outbox));
+  const late = await eventsInRanges(tx, cursor.gaps, limit);
+  const fresh = late.length < limit ? await eventsAfter(tx, cursor.afterSeq, limit - late.length) : [];
+  const { cursor: next, givenUp } = advanceCursor(
+    cursor,
+    { fromGaps: late.map((e) => e.seq), fresh: fresh.map((e) => e.seq) },
+    now.getTime(),
+  );
+  for (const gap of givenUp) {
+    ctx.logger.warn("delivery: event numbers never committed within the late-commit window; taken as never written", {
+      channel: channel.outbox,
+      from: gap.from,
+      to: gap.to,
+      since: new Date(gap.since).toISOString(),
+    });
+  }
+  const moved = late.length > 0 || fresh.length > 0 || givenUp.length > 0;
+  // Stored at the first take too: a cursor started again later would not know the numbers missing until then.
+  if (moved || stored === undefined || cursor.gaps.length !== next.gaps.length) {
+    await writeCursor(tx, channel.outbox, next, now);
+  }
+  return [...late, ...fresh];
 }
 
 /** Takes the next events from the outbox for a channel and writes the messages they owe. Returns the events taken. */
 export async function takeEvents(ctx: ServiceContext, channel: AnyDeliveryChannel): Promise<number> {
   const now = ctx.clock();
-  const claim = newLease(ctx, now);
   return ctx.store.tx(async (tx) => {
     await ctx.store.lock(tx, `claim:${channel.outbox}`);
-    const events = await claimEvents(tx, {
-      channel: channel.outbox,
-      token: claim.token,
-      now,
-      leaseUntil: claim.until,
-      limit: TAKE_LIMIT,
-    });
-    if (events.length === 0) {
-      return 0;
-    }
+    const events = await takeFromCursor(ctx, tx, channel, now, TAKE_LIMIT);
     await writeMessages(ctx, tx, channel, events, now);
-    await acknowledgeEvents(tx, { channel: channel.outbox, token: claim.token, seqs: events.map((e) => e.seq), now });
     return events.length;
   });
 }
@@ -218,18 +273,10 @@ async function nextBatch(
     let taken = 0;
     const messages = [...due];
     if (due.length < LEASE_LIMIT) {
-      const claimed = await claimEvents(tx, {
-        channel: channel.outbox,
-        token: lease.token,
-        now,
-        leaseUntil: lease.until,
-        limit: LEASE_LIMIT - due.length,
-      });
+      const claimed = await takeFromCursor(ctx, tx, channel, now, LEASE_LIMIT - due.length);
       if (claimed.length > 0) {
         const hold = { ...lease, limit: LEASE_LIMIT - due.length };
         messages.push(...(await writeMessages(ctx, tx, channel, claimed, now, hold)));
-        const seqs = claimed.map((e) => e.seq);
-        await acknowledgeEvents(tx, { channel: channel.outbox, token: lease.token, seqs, now });
         for (const event of claimed) {
           events.set(event.seq, event);
         }
@@ -239,7 +286,9 @@ async function nextBatch(
     const batch = newBatch();
     const held: Held[] = [];
     for (const message of messages) {
-      const prepared = channel.prepare ? await channel.prepare(tx, message, batch) : undefined;
+      // Awaited only when it is a promise: a value the batch already holds costs no turn of the event loop per message.
+      const value = channel.prepare?.(tx, message, batch);
+      const prepared = value instanceof Promise ? await value : value;
       held.push({ message, prepared, event: events.get(message.eventSeq), token: lease.token });
     }
     return { taken, held };
@@ -278,9 +327,19 @@ async function attemptAll(ctx: ServiceContext, channel: AnyDeliveryChannel, held
   return ended;
 }
 
-/** Records attempts and settles their messages (each only while its lease still holds it), in the caller's transaction. */
+/**
+ * Records attempts and settles their messages (each only while its lease still holds it), in the caller's transaction:
+ * one statement for the attempts and one per lease for the messages, whatever the batch's size; then the channel's
+ * `settled` work, message by message, in the order the attempts ended.
+ */
 async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryChannel, ended: Ended[]): Promise<void> {
+  if (ended.length === 0) {
+    return;
+  }
   const { maxAttempts, retryHorizonHours } = ctx.config.delivery;
+  const attemptRows: AttemptInsert[] = [];
+  const settles = new Map<string, Settle[]>();
+  const states: MessageRow["state"][] = [];
   for (const { message, token, result, latencyMs, at } of ended) {
     const attempts = message.attempts + 1;
     let next: Date | undefined;
@@ -294,8 +353,9 @@ async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryC
     }
     const gaveUp = result.outcome === "retry" && !next;
     const state: MessageRow["state"] = result.outcome === "delivered" ? "delivered" : next ? "pending" : "failed";
+    states.push(state);
     // The attempt happened: it is kept even when this worker's lease ran out meanwhile.
-    await insertAttempt(tx, {
+    attemptRows.push({
       messageId: message.id,
       channel: channel.name,
       target: message.target,
@@ -306,15 +366,29 @@ async function recordAttempts(ctx: ServiceContext, tx: Tx, channel: AnyDeliveryC
       answer: gaveUp ? `${result.answer} (given up after ${attempts} attempts)` : result.answer,
       latencyMs,
     });
-    await settleMessage(tx, {
+    const settle = {
       id: message.id,
-      token,
       state,
       nextAttemptAt: next ?? null,
       attempts,
       finishedAt: state === "pending" ? null : at,
-    });
-    await channel.settled?.(tx, message, result, at, state);
+    };
+    const group = settles.get(token);
+    if (group) {
+      group.push(settle);
+    } else {
+      settles.set(token, [settle]);
+    }
+  }
+  await insertAttempts(tx, attemptRows);
+  for (const [token, group] of settles) {
+    await settleMessages(tx, token, group);
+  }
+  if (channel.settled) {
+    const batch = newBatch();
+    for (const [i, { message, result, at }] of ended.entries()) {
+      await channel.settled(tx, message, result, at, states[i] as MessageRow["state"], batch);
+    }
   }
 }
 

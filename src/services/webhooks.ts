@@ -236,9 +236,11 @@ export function webhookBody(event: EventRow): string {
   });
 }
 
+const ENDPOINTS = "webhook-endpoints";
+
 /** Every endpoint by id, read once per batch (an installation has a handful). */
 function endpointsOnce(tx: Tx, batch: Batch): Promise<Map<string, WebhookEndpointRow>> {
-  return batch.once("webhook-endpoints", async () => new Map((await listWebhookEndpoints(tx)).map((e) => [e.id, e])));
+  return batch.once(ENDPOINTS, async () => new Map((await listWebhookEndpoints(tx)).map((e) => [e.id, e])));
 }
 
 async function attemptWebhook(
@@ -286,11 +288,19 @@ async function settleEndpoint(
   result: AttemptResult,
   at: Date,
   state: MessageRow["state"],
+  batch: Batch,
 ) {
+  // The endpoints this batch's recording has already cleared (and not marked failing since): one clear per endpoint,
+  // not one per delivered message.
+  const cleared = await batch.once("cleared-endpoints", async () => new Set<string>());
   if (result.outcome === "delivered") {
-    await clearEndpointFailing(tx, message.target);
+    if (!cleared.has(message.target)) {
+      await clearEndpointFailing(tx, message.target);
+      cleared.add(message.target);
+    }
     return;
   }
+  cleared.delete(message.target);
   await markEndpointFailing(tx, message.target, at);
   const endpoint = await findWebhookEndpoint(tx, message.target);
   const horizonMs = ctx.config.delivery.retryHorizonHours * 3_600_000;
@@ -349,8 +359,10 @@ export function webhookChannel(ctx: ServiceContext): DeliveryChannel<WebhookEndp
             .filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(event.type))
             .map((e) => ({ target: e.id, kind: event.type })),
     // The endpoint as leased (URL, secret, enabled): read once per lease, not once per attempt.
-    prepare: async (tx, message, batch) => (await endpointsOnce(tx, batch)).get(message.target),
+    prepare: (tx, message, batch) =>
+      batch.loaded<Map<string, WebhookEndpointRow>>(ENDPOINTS)?.get(message.target) ??
+      endpointsOnce(tx, batch).then((endpoints) => endpoints.get(message.target)),
     attempt: (_message, endpoint, event) => attemptWebhook(ctx, endpoint, event),
-    settled: (tx, message, result, at, state) => settleEndpoint(ctx, tx, message, result, at, state),
+    settled: (tx, message, result, at, state, batch) => settleEndpoint(ctx, tx, message, result, at, state, batch),
   };
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
+import { encodeRows, jsonColumnsOf, placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type MessageRow = Tables["outboundMessages"]["$inferSelect"];
@@ -9,19 +9,24 @@ export type DeliveryChannelName = MessageRow["channel"];
 
 /**
  * Adds the messages a channel owes for events it took from the outbox; one already there (a retaken event) stays.
- * Returns the ids of the rows inserted now.
+ * Returns the ids of the rows inserted now. One prepared statement, whatever the number of rows (`Conn.jsonRows`).
  */
-export async function insertMessages(tx: Tx, rows: MessageInsert[]): Promise<string[]> {
+export async function insertMessages(tx: Tx, rows: MessageRow[]): Promise<string[]> {
   if (rows.length === 0) {
     return [];
   }
-  const { outboundMessages } = tx.t;
-  const inserted = await tx
-    .insert(outboundMessages)
-    .values(rows)
-    .onConflictDoNothing({ target: [outboundMessages.channel, outboundMessages.eventSeq, outboundMessages.target] })
-    .returning({ id: outboundMessages.id });
-  return inserted.map((r) => r.id);
+  const columns = jsonColumnsOf(tx.t.outboundMessages);
+  const insert = prepared(tx, "outbound_messages_insert_rows", (d) => {
+    const { outboundMessages: m } = d.t;
+    // `where true`: SQLite reads an upsert after INSERT … SELECT only when the SELECT has a WHERE clause.
+    return d
+      .insert(m)
+      .select(sql`${d.jsonRows("rows", columns)} where true`)
+      .onConflictDoNothing({ target: [m.channel, m.eventSeq, m.target] })
+      .returning({ id: m.id });
+  });
+  const inserted = (await insert.execute({ rows: encodeRows(rows, columns) })) as Array<{ id: string }>;
+  return inserted.map((row) => row.id);
 }
 
 /**
@@ -34,13 +39,27 @@ export async function leaseDueMessages(
   lease: { channel: DeliveryChannelName; now: Date; token: string; leaseUntil: Date; limit: number },
 ): Promise<MessageRow[]> {
   const { outboundMessages: m } = tx.t;
-  const free = or(isNull(m.leaseUntil), lte(m.leaseUntil, lease.now)) as SQL;
-  const due = await tx
-    .select({ id: m.id })
-    .from(m)
-    .where(and(eq(m.channel, lease.channel), eq(m.state, "pending"), lte(m.nextAttemptAt, lease.now), free))
-    .orderBy(asc(m.nextAttemptAt), asc(m.id))
-    .limit(lease.limit);
+  // Prepared once: every batch of every channel looks for due messages, and usually finds none.
+  const query = prepared(tx, "outbound_messages_due", (d) => {
+    const { outboundMessages: o } = d.t;
+    const now = placeholderOf(o.nextAttemptAt, "now");
+    return d
+      .select({ id: o.id })
+      .from(o)
+      .where(
+        and(
+          eq(o.channel, sql.placeholder("channel")),
+          eq(o.state, "pending"),
+          lte(o.nextAttemptAt, now),
+          or(isNull(o.leaseUntil), lte(o.leaseUntil, now)),
+        ),
+      )
+      .orderBy(asc(o.nextAttemptAt), asc(o.id))
+      .limit(sql.placeholder("limit"));
+  });
+  const due = (await query.execute({ channel: lease.channel, now: lease.now, limit: lease.limit })) as Array<{
+    id: string;
+  }>;
   if (due.length === 0) {
     return [];
   }
@@ -71,38 +90,59 @@ export async function insertAttempt(tx: Tx, attempt: AttemptInsert): Promise<voi
   await insert.execute(attempt);
 }
 
+/** Records the attempts of a batch: one prepared statement, whatever the number of rows (`Conn.jsonRows`). */
+export async function insertAttempts(tx: Tx, attempts: AttemptInsert[]): Promise<void> {
+  if (attempts.length === 0) {
+    return;
+  }
+  const columns = jsonColumnsOf(tx.t.deliveryAttempts, "seq");
+  const insert = prepared(tx, "delivery_attempts_insert_rows", (d) =>
+    d.insert(d.t.deliveryAttempts).select(d.jsonRows("rows", columns)),
+  );
+  await insert.execute({ rows: encodeRows(attempts, columns) });
+}
+
+export type Settle = {
+  id: string;
+  state: MessageRow["state"];
+  nextAttemptAt: Date | null;
+  attempts: number;
+  finishedAt: Date | null;
+};
+
 /**
- * Settles a message after an attempt, only while the attempt's lease still holds it and it is still pending (a
- * worker whose lease ran out, or a message failed meanwhile because its endpoint went away, changes nothing).
+ * Settles the messages of a batch after their attempts, each only while the batch's lease (`token`) still holds it
+ * and it is still pending (a worker whose lease ran out, or a message failed meanwhile because its endpoint went away,
+ * changes nothing): one prepared UPDATE … FROM the rows (`Conn.jsonRows`), whatever their number.
  */
-export async function settleMessage(
-  tx: Tx,
-  settle: {
-    id: string;
-    token: string;
-    state: MessageRow["state"];
-    nextAttemptAt: Date | null;
-    attempts: number;
-    finishedAt: Date | null;
-  },
-): Promise<boolean> {
-  const update = prepared(tx, "delivery_message_settle", (d) => {
+export async function settleMessages(tx: Tx, token: string, settles: Settle[]): Promise<void> {
+  if (settles.length === 0) {
+    return;
+  }
+  const { outboundMessages: t } = tx.t;
+  const columns = [
+    { key: "id", column: t.id },
+    { key: "state", column: t.state },
+    { key: "nextAttemptAt", column: t.nextAttemptAt },
+    { key: "attempts", column: t.attempts },
+    { key: "finishedAt", column: t.finishedAt },
+  ];
+  const update = prepared(tx, "outbound_messages_settle_rows", (d) => {
     const { outboundMessages: m } = d.t;
     return d
       .update(m)
       .set({
-        state: placeholderOf(m.state, "state"),
-        nextAttemptAt: placeholderOf(m.nextAttemptAt, "nextAttemptAt"),
-        attempts: placeholderOf(m.attempts, "attempts"),
-        finishedAt: placeholderOf(m.finishedAt, "finishedAt"),
+        state: sql`s.c1`,
+        nextAttemptAt: sql`s.c2`,
+        attempts: sql`s.c3`,
+        finishedAt: sql`s.c4`,
         leaseToken: null,
         leaseUntil: null,
       })
-      .where(and(eq(m.id, sql.placeholder("id")), eq(m.leaseToken, sql.placeholder("token")), eq(m.state, "pending")))
-      .returning({ id: m.id });
+      .from(sql`(${d.jsonRows("rows", columns)}) as s`)
+      .where(and(eq(m.id, sql`s.c0`), eq(m.leaseToken, sql.placeholder("token")), eq(m.state, "pending")));
   });
-  const rows = (await update.execute(settle)) as unknown[];
-  return rows.length > 0;
+  await update.execute({ rows: encodeRows(settles, columns), token });
 }
 
 /** Fails every pending message to a target (an endpoint disabled or deleted), saying why in its attempt log. */

@@ -143,6 +143,37 @@ export async function acknowledgeEvents(
   return rows.map((r) => r.seq).sort((a, b) => a - b);
 }
 
+/** The next `limit` events after sequence `after`, oldest first (prepared once: every delivery take reads them). */
+export async function eventsAfter(tx: Tx, after: number, limit: number): Promise<EventRow[]> {
+  const query = prepared(tx, "events_after", (d) =>
+    d
+      .select()
+      .from(d.t.events)
+      .where(gt(d.t.events.seq, sql.placeholder("after")))
+      .orderBy(asc(d.t.events.seq))
+      .limit(sql.placeholder("limit")),
+  );
+  return (await query.execute({ after, limit })) as EventRow[];
+}
+
+/** The events in these ranges of sequence numbers (a delivery cursor's gaps), oldest first, at most `limit`. */
+export async function eventsInRanges(
+  tx: Tx,
+  ranges: ReadonlyArray<{ from: number; to: number }>,
+  limit: number,
+): Promise<EventRow[]> {
+  if (ranges.length === 0) {
+    return [];
+  }
+  const { events } = tx.t;
+  return tx
+    .select()
+    .from(events)
+    .where(or(...ranges.map((r) => and(gte(events.seq, r.from), lte(events.seq, r.to)))))
+    .orderBy(asc(events.seq))
+    .limit(limit);
+}
+
 /** One event by its sequence number (prepared once: every delivery attempt reads its event). */
 export async function findEventBySeq(db: Conn, seq: number): Promise<EventRow | undefined> {
   const query = prepared(db, "events_by_seq", (d) =>

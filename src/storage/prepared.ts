@@ -1,5 +1,5 @@
-import { type Column, Param, type SQL, sql } from "drizzle-orm";
-import type { Conn } from "./store.js";
+import { type Column, getTableColumns, Param, type SQL, sql, type Table } from "drizzle-orm";
+import type { Conn, JsonColumn } from "./store.js";
 
 /** What `.prepare()` gives on either database: a statement run with its placeholders' values. */
 type Statement = { execute(values?: Record<string, unknown>): unknown };
@@ -31,4 +31,29 @@ export function placeholderOf(column: Column, name: string): SQL {
       value === null || value === undefined ? null : column.mapToDriverValue(value),
   };
   return sql`${new Param(sql.placeholder(name), encoder)}`;
+}
+
+/**
+ * The columns a row of `table` is inserted with, in the table's order (as drizzle lists them in an INSERT), for
+ * `Conn.jsonRows`; `identity` names the column that numbers itself.
+ */
+export function jsonColumnsOf(table: Table, identity?: string): JsonColumn[] {
+  return (
+    Object.entries(getTableColumns(table) as Record<string, Column>)
+      // what drizzle leaves out of an INSERT: columns the database always generates
+      .filter(([, column]) => column.generated === undefined || column.generated.type === "byDefault")
+      .map(([key, column]) => (key === identity ? { key, column, next: true } : { key, column }))
+  );
+}
+
+/** The JSON value of a `Conn.jsonRows` parameter: each row's values in `columns` order, encoded by their columns. */
+export function encodeRows(rows: readonly object[], columns: readonly JsonColumn[]): string {
+  return JSON.stringify(
+    rows.map((row) =>
+      columns.map(({ key, column, next }) => {
+        const value = (row as Record<string, unknown>)[key];
+        return next || value === null || value === undefined ? null : column.mapToDriverValue(value);
+      }),
+    ),
+  );
 }

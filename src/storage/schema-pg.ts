@@ -4,6 +4,7 @@
  * `json` which keeps a document's text and key order). `test/unit/schema-twins.test.ts` checks that the two agree;
  * drizzle-kit generates `migrations-pg/` from this file (`drizzle.pg.config.ts`).
  */
+
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -17,6 +18,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { SeqGap } from "../domain/delivery/cursor.js";
 
 /** Catalog entries as loaded from templates/, kept so credentials can reference the version they used. */
 export const achievements = pgTable("achievements", {
@@ -197,6 +199,19 @@ export const events = pgTable(
     index("events_type_idx").on(t.type, t.seq),
   ],
 );
+
+/**
+ * How far each built-in delivery channel (e-mail, webhooks; by its outbox channel name) has taken the events outbox:
+ * every event up to `afterSeq`, except the sequence numbers in `gaps`, not seen yet when a later one was (on
+ * PostgreSQL transactions may commit out of sequence order): src/domain/delivery/cursor.ts. A take reads what is
+ * new and the gaps, not the history.
+ */
+export const deliveryCursors = pgTable("delivery_cursors", {
+  channel: text().primaryKey(),
+  afterSeq: bigint({ mode: "number" }).notNull(),
+  gaps: json().$type<SeqGap[]>().notNull(),
+  updatedAt: timestamp({ mode: "date", precision: 3, withTimezone: true }).notNull(),
+});
 
 /** Per delivery channel (webhooks, email…): who holds a claim on an event until when, and when it was delivered. */
 export const eventDeliveries = pgTable(

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { SeqGap } from "../domain/delivery/cursor.js";
 
 /** Catalog entries as loaded from templates/, kept so credentials can reference the version they used. */
 export const achievements = sqliteTable("achievements", {
@@ -180,6 +181,19 @@ export const events = sqliteTable(
     index("events_type_idx").on(t.type, t.seq),
   ],
 );
+
+/**
+ * How far each built-in delivery channel (e-mail, webhooks; by its outbox channel name) has taken the events outbox:
+ * every event up to `afterSeq`, except the sequence numbers in `gaps`, not seen yet when a later one was (on
+ * PostgreSQL transactions may commit out of sequence order): src/domain/delivery/cursor.ts. A take reads what is
+ * new and the gaps, not the history.
+ */
+export const deliveryCursors = sqliteTable("delivery_cursors", {
+  channel: text().primaryKey(),
+  afterSeq: integer().notNull(),
+  gaps: text({ mode: "json" }).$type<SeqGap[]>().notNull(),
+  updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
 
 /** Per delivery channel (webhooks, email…): who holds a claim on an event until when, and when it was delivered. */
 export const eventDeliveries = sqliteTable(

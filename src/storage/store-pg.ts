@@ -1,12 +1,12 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { fileURLToPath } from "node:url";
-import { sql } from "drizzle-orm";
+import { getTableName, type SQL, sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as pgSchema from "./schema-pg.js";
-import type { Conn, Query, Store, Tables, Tx } from "./store.js";
+import type { Conn, JsonColumn, Query, Store, Tables, Tx } from "./store.js";
 
 const MIGRATIONS = fileURLToPath(new URL("./migrations-pg", import.meta.url));
 
@@ -65,6 +65,26 @@ export async function hasLaurelSchema(url: string): Promise<boolean> {
   }
 }
 
+/** A schema key as its column name (the store's drizzle runs with snake_case casing). */
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * `Conn.jsonRows` on PostgreSQL: `json_array_elements` over the array, each value cast to its column's type; an
+ * identity column takes the next value of its sequence.
+ */
+function jsonRows(name: string, columns: readonly JsonColumn[]): SQL {
+  const list = columns.map((c, i) =>
+    sql.raw(
+      c.next
+        ? `nextval(pg_get_serial_sequence('${getTableName(c.column.table)}', '${snake(c.key)}')) as c${i}`
+        : `cast(v ->> ${i} as ${c.column.getSQLType()}) as c${i}`,
+    ),
+  );
+  return sql`select ${sql.join(list, sql`, `)} from json_array_elements(cast(${sql.placeholder(name)} as json)) as r(v)`;
+}
+
 /**
  * Opens the PostgreSQL store of a multi-node deployment: a connection pool, migrations applied once across the
  * cluster. The repositories run on drizzle's pg builder with the PostgreSQL twin tables.
@@ -81,6 +101,7 @@ export async function openPgStore(url: string, options: { poolSize?: number } = 
     t: tables,
     engine: "pg" as const,
     statements: new Map<string, unknown>(),
+    jsonRows,
   }) as Conn;
   const current = new AsyncLocalStorage<Tx>();
 
@@ -91,6 +112,7 @@ export async function openPgStore(url: string, options: { poolSize?: number } = 
         t: tables,
         engine: "pg" as const,
         statements: new Map<string, unknown>(),
+        jsonRows,
       }) as Tx;
       return current.run(tx, () => fn(tx));
     });

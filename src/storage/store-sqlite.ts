@@ -3,11 +3,12 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import * as schema from "./schema.js";
-import type { Conn, Query, Store, Tx } from "./store.js";
+import type { Conn, JsonColumn, Query, Store, Tx } from "./store.js";
 
 const MIGRATIONS = fileURLToPath(new URL("./migrations", import.meta.url));
 
@@ -56,6 +57,12 @@ export const WAL_AUTOCHECKPOINT_PAGES = 8_000;
  * (better-sqlite3 is synchronous, but a transaction's callback awaits, and another request's statements must not land
  * inside it).
  */
+/** `Conn.jsonRows` on SQLite: `json_each` over the array; `->>` gives each value its SQL type; NULL lets an identity column number itself. */
+function jsonRows(name: string, columns: readonly JsonColumn[]): SQL {
+  const list = columns.map((c, i) => sql.raw(c.next ? `null as c${i}` : `value ->> ${i} as c${i}`));
+  return sql`select ${sql.join(list, sql`, `)} from json_each(${sql.placeholder(name)})`;
+}
+
 export function openSqliteStore(path: string): SqliteStore {
   const tightened = path === ":memory:" ? [] : restrictFiles(path);
   const sqlite = new Database(path);
@@ -73,6 +80,7 @@ export function openSqliteStore(path: string): SqliteStore {
     t: schema,
     engine: "sqlite" as const,
     statements: new Map<string, unknown>(),
+    jsonRows,
   }) as Conn;
   const current = new AsyncLocalStorage<Tx>();
   let queue: Promise<unknown> = Promise.resolve();

@@ -1,3 +1,4 @@
+import type { Column, SQL } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type * as schema from "./schema.js";
 
@@ -17,7 +18,17 @@ export type Conn = Query & {
   readonly engine: Dialect;
   /** The statements prepared on this connection so far, by name (prepared.ts). */
   readonly statements: Map<string, unknown>;
+  /**
+   * A SELECT of rows given as one JSON parameter (the placeholder `name`, its value `encodeRows(rows, columns)` from
+   * prepared.ts: an array of rows, each an array of values encoded by their columns), with columns `c0`, `c1`, … of
+   * `columns`' types; a column marked `next` is the table's identity column and takes its next value. One prepared
+   * statement then writes a batch of any size (SQLite: `json_each`; PostgreSQL: `json_array_elements`).
+   */
+  readonly jsonRows: (name: string, columns: readonly JsonColumn[]) => SQL;
 };
+
+/** A column of `Conn.jsonRows`: its row key, the column, and whether it is the identity column (next value). */
+export type JsonColumn = { key: string; column: Column; next?: boolean };
 declare const inTransaction: unique symbol;
 /** A connection inside a write transaction: functions that write take `Tx`, so nothing writes outside one. */
 export type Tx = Conn & { readonly [inTransaction]: true };

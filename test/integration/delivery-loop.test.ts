@@ -1,6 +1,11 @@
+import { max } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { LATE_COMMIT_MS } from "../../src/domain/delivery/cursor.js";
 import { type AttemptResult, type DeliveryChannel, runDelivery, takeEvents } from "../../src/services/delivery.js";
+import { readCursor } from "../../src/storage/delivery-cursors-repo.js";
 import { attemptsOfMessages, leaseDueMessages, type MessageRow } from "../../src/storage/delivery-repo.js";
+import { appendEvent, type EventRow } from "../../src/storage/events-repo.js";
+import { onPostgres } from "../helpers/database.js";
 import { issue } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 
@@ -148,4 +153,102 @@ describe("the delivery loop", () => {
     const log = await attemptsOfMessages(t.store.conn(), [message?.id as string]);
     expect(log).toMatchObject([{ outcome: "skipped", answer: "turned off" }]);
   });
+});
+
+/** An event of no credential (the scripted channel owes one message for any event). */
+function anEvent(t: TestApp, id: string): Omit<EventRow, "seq"> {
+  return { id, type: "credential.issued", credentialId: null, occurredAt: t.clock.now(), payload: {}, dedupeKey: null };
+}
+
+async function lastSeq(t: TestApp): Promise<number> {
+  const { events } = t.store.conn().t;
+  const [row] = await t.store
+    .conn()
+    .select({ seq: max(events.seq) })
+    .from(events);
+  return Number(row?.seq ?? 0);
+}
+
+/** Writes an event under a sequence number of our choosing: what a transaction committing late looks like. */
+async function appendAt(t: TestApp, seq: number): Promise<void> {
+  await t.store.tx(async (tx) => {
+    await tx.insert(tx.t.events).values({ seq, ...anEvent(t, `event-${seq}`) });
+  });
+}
+
+describe("the delivery loop's cursor over the outbox", () => {
+  it("delivers once an event that commits late under a lower number than one already taken", async () => {
+    t = await makeTestApp();
+    await issue(t);
+    const { channel, calls } = scriptedChannel();
+    await runDelivery(t.ctx, [channel]);
+    const base = await lastSeq(t);
+    expect((await t.store.tx((tx) => readCursor(tx, channel.outbox)))?.afterSeq).toBe(base);
+    // base + 2 is missing when base + 3 is taken: a transaction that holds it may still commit.
+    await appendAt(t, base + 1);
+    await appendAt(t, base + 3);
+    await runDelivery(t.ctx, [channel]);
+    expect(calls.slice(1).map((c) => c.eventSeq)).toEqual([base + 1, base + 3]);
+    expect(await t.store.tx((tx) => readCursor(tx, channel.outbox))).toMatchObject({
+      afterSeq: base + 3,
+      gaps: [{ from: base + 2, to: base + 2 }],
+    });
+    await appendAt(t, base + 2);
+    expect(await runDelivery(t.ctx, [channel])).toEqual({ taken: 1, attempted: 1 });
+    expect(await runDelivery(t.ctx, [channel])).toEqual({ taken: 0, attempted: 0 });
+    expect(calls.slice(1).map((c) => c.eventSeq)).toEqual([base + 1, base + 3, base + 2]);
+    expect((await t.store.tx((tx) => readCursor(tx, channel.outbox)))?.gaps).toEqual([]);
+  });
+
+  it("gives a missing number up after the late-commit window, saying so in the log", async () => {
+    t = await makeTestApp();
+    const { channel } = scriptedChannel();
+    await runDelivery(t.ctx, [channel]);
+    const base = await lastSeq(t);
+    await appendAt(t, base + 3);
+    await runDelivery(t.ctx, [channel]);
+    const gaps = [{ from: base + 1, to: base + 2 }];
+    expect((await t.store.tx((tx) => readCursor(tx, channel.outbox)))?.gaps).toMatchObject(gaps);
+    t.clock.advance(LATE_COMMIT_MS - 1000);
+    await runDelivery(t.ctx, [channel]);
+    expect((await t.store.tx((tx) => readCursor(tx, channel.outbox)))?.gaps).toMatchObject(gaps);
+    t.clock.advance(1000);
+    await runDelivery(t.ctx, [channel]);
+    expect((await t.store.tx((tx) => readCursor(tx, channel.outbox)))?.gaps).toEqual([]);
+    expect(t.logLines.some((line) => line.includes("never committed within the late-commit window"))).toBe(true);
+  });
+
+  // Two write transactions at once: PostgreSQL only (SQLite runs one at a time, in sequence order).
+  it.runIf(onPostgres)(
+    "a transaction that commits after a later-numbered one: its event is delivered, once",
+    async () => {
+      t = await makeTestApp();
+      const { channel, calls } = scriptedChannel();
+      await runDelivery(t.ctx, [channel]);
+      let appended!: () => void;
+      let release!: () => void;
+      const inFlight = new Promise<void>((resolve) => {
+        appended = resolve;
+      });
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const slow = t.store.tx(async (tx) => {
+        await appendEvent(tx, anEvent(t, "slow"));
+        appended();
+        await gate;
+      });
+      await inFlight;
+      await t.store.tx((tx) => appendEvent(tx, anEvent(t, "fast")));
+      await runDelivery(t.ctx, [channel]);
+      expect(calls.map((c) => c.eventId)).toEqual(["fast"]);
+      release();
+      await slow;
+      await runDelivery(t.ctx, [channel]);
+      await runDelivery(t.ctx, [channel]);
+      expect(calls.map((c) => c.eventId)).toEqual(["fast", "slow"]);
+      const [fast, slowCall] = calls;
+      expect(slowCall?.eventSeq).toBeLessThan(fast?.eventSeq as number);
+    },
+  );
 });

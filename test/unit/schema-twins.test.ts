@@ -38,6 +38,8 @@ describe("the SQLite and PostgreSQL schemas are twins", () => {
     expectTypeOf<Same<"statusLists">[0]>().toEqualTypeOf<Same<"statusLists">[1]>();
     expectTypeOf<Same<"statusEntries">[0]>().toEqualTypeOf<Same<"statusEntries">[1]>();
     expectTypeOf<Same<"eventDeliveries">[0]>().toEqualTypeOf<Same<"eventDeliveries">[1]>();
+    expectTypeOf<Same<"deliveryCursors">[0]>().toEqualTypeOf<Same<"deliveryCursors">[1]>();
+    expectTypeOf<Same<"deliveryCursors">[2]>().toEqualTypeOf<Same<"deliveryCursors">[3]>();
     expectTypeOf<Same<"apiKeys">[0]>().toEqualTypeOf<Same<"apiKeys">[1]>();
     expectTypeOf<Same<"apiKeys">[2]>().toEqualTypeOf<Same<"apiKeys">[3]>();
     expectTypeOf<Same<"oauthTokens">[0]>().toEqualTypeOf<Same<"oauthTokens">[1]>();

@@ -62,6 +62,8 @@ describe("openSqliteStore", () => {
       first.sqlite.exec("drop table key_generations; drop table leases; drop table rate_limit_windows");
       // …nor the delivery tables (migration 0014_delivery).
       for (const table of [
+        // …nor the delivery cursors (migration 0025_delivery_cursors)
+        "delivery_cursors",
         // …nor the bulk jobs' (migration 0022_bulk_jobs)
         "job_rows",
         "jobs",
