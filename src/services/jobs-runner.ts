@@ -79,7 +79,7 @@ async function runLeased(
   options: RunOptions & { stopping: () => boolean },
 ): Promise<boolean> {
   const lease = `job:${jobId}`;
-  // The job's lease lasts `leaseSeconds` unless renewed (after every batch): a runner that died is replaced after it.
+  // The job's lease lasts `leaseSeconds` unless renewed: a runner that died is replaced after it.
   const leaseMs = ctx.config.leaseSeconds * 1000;
   const renew = async () => {
     const now = ctx.clock();
@@ -90,9 +90,30 @@ async function runLeased(
   if (!(await renew())) {
     return false;
   }
+  // Renewed on a timer too, at a third of its length, so that a batch longer than the lease (a short
+  // LAUREL_LEASE_SECONDS, a slow machine) does not let another runner take the job while this one still works on it;
+  // a renewal that fails (another runner holds the job) stops this run after its batch.
+  let lost = false;
+  let renewing: Promise<void> | undefined;
+  const heartbeat = setInterval(() => {
+    renewing ??= renew()
+      .then((held) => {
+        lost ||= !held;
+      })
+      .catch(() => undefined) // the database is away: the next beat, or the batch's own renewal, says so
+      .finally(() => {
+        renewing = undefined;
+      });
+  }, leaseMs / 3);
+  heartbeat.unref();
   try {
-    return await runJob(ctx, jobId, { ...options, renew });
+    return await runJob(ctx, jobId, {
+      ...options,
+      renew: async () => !lost && (await renew()),
+    });
   } finally {
+    clearInterval(heartbeat);
+    await renewing;
     await ctx.store.tx((tx) => releaseLease(tx, { name: lease, holder: ctx.nodeId }));
   }
 }
@@ -375,10 +396,17 @@ async function runEvidence(ctx: ServiceContext, job: JobRow, rows: JobLineRow[])
           result.status === "recorded"
             ? { line: row.line, state: "done", outcome: { outcome: "recorded", evidenceId: result.evidence.id } }
             : duplicate(job, row.line, { column: "externalId", reason: `already recorded as ${result.evidence.id}` });
-        await settleRows(tx, job.id, [settlement], ctx.clock());
+        if ((await settleRows(tx, job.id, [settlement], ctx.clock())) === 0) {
+          // another runner settled this row first (it took the job over): what this one recorded is rolled back
+          throw new RowSettledElsewhere(row.line);
+        }
       });
       people.set(normaliseEmail(submission.person.email), row.line);
     } catch (error) {
+      if (error instanceof RowSettledElsewhere) {
+        ctx.logger.warn("bulk job row settled by another runner: this run stops", { jobId: job.id, line: error.line });
+        break;
+      }
       if (!(error instanceof AppError)) {
         throw error;
       }
@@ -399,6 +427,13 @@ async function runEvidence(ctx: ServiceContext, job: JobRow, rows: JobLineRow[])
         await updateRowOutcome(tx, job.id, line, { awarded: list });
       }
     });
+  }
+}
+
+/** Thrown to roll a row's recording back when another runner settled the row first (a job taken over). */
+class RowSettledElsewhere extends Error {
+  constructor(readonly line: number) {
+    super("job row settled by another runner");
   }
 }
 

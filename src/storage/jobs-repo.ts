@@ -122,9 +122,10 @@ export type RowSettlement = { line: number; state: Exclude<RowState, "pending">;
 
 /**
  * Settles rows that are still pending (a row already settled is left as it is, so nothing is counted twice) and adds
- * them to the job's counters, in the caller's transaction.
+ * them to the job's counters, in the caller's transaction. Returns how many it settled: 0 for a row another runner
+ * settled first (PostgreSQL's update waits for that runner's commit and then finds the row no longer pending).
  */
-export async function settleRows(tx: Tx, jobId: string, settled: readonly RowSettlement[], now: Date): Promise<void> {
+export async function settleRows(tx: Tx, jobId: string, settled: readonly RowSettlement[], now: Date): Promise<number> {
   const { jobRows, jobs } = tx.t;
   const counts = { done: 0, failed: 0, skipped: 0 };
   for (const row of settled) {
@@ -146,6 +147,7 @@ export async function settleRows(tx: Tx, jobId: string, settled: readonly RowSet
       updatedAt: now,
     })
     .where(eq(jobs.id, jobId));
+  return counts.done + counts.failed + counts.skipped;
 }
 
 /** Moves a job from one of `from` to `to` (with the times given); false when it was in none of them. */

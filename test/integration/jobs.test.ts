@@ -4,11 +4,13 @@ import "../../src/services/jobs.js";
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite as stockEddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import * as vc from "@digitalbazaar/vc";
+import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { userPrincipal } from "../../src/domain/access.js";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { submitJob } from "../../src/services/jobs.js";
 import { runJobs } from "../../src/services/jobs-runner.js";
+import { acquireLease } from "../../src/storage/leases-repo.js";
 import { adminGet, adminPost, bearer, issueRequest, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { countRows } from "../helpers/store.js";
@@ -436,5 +438,83 @@ describe("bulk evidence job", () => {
     const [row] = await results(t, job.id);
     expect(row?.outcome).toBe("failed");
     expect(await countRows(t.store, "evidence")).toBe(0);
+  });
+
+  it("rolls a row back when another runner settled it first (a job taken over), and stops this run", async () => {
+    const t = await app();
+    const grader = await createApiKey(t.ctx, {
+      name: "lab grader",
+      scopes: ["evidence:write"],
+      graderRole: "ps-engineer",
+      actor: "test",
+    });
+    const lines = [
+      assessment("w-1", "ada@example.org", "gitlab-associate-written", { score: 86 }),
+      assessment("w-2", "bob@example.org", "gitlab-associate-written", { score: 40 }),
+    ];
+    const job = (await (await postJob(t, jsonl(lines), "kind=evidence", {}, grader.token)).json()) as JobView;
+    // Another runner (whose lease this one's overlapped) settles every row just before this runner's first row
+    // commits: on PostgreSQL this runner's update waits for that commit, then finds the rows no longer pending.
+    const { jobs, jobRows } = t.store.conn().t;
+    let armed = true;
+    const store = t.ctx.store;
+    const tx: typeof store.tx = async (fn) => {
+      const [row] = await store.conn().select({ status: jobs.status }).from(jobs).where(eq(jobs.id, job.id));
+      if (armed && row?.status === "running") {
+        armed = false;
+        await store.tx((other) =>
+          other
+            .update(jobRows)
+            .set({ state: "done", outcome: { outcome: "recorded", by: "the other runner" } })
+            .where(and(eq(jobRows.jobId, job.id), eq(jobRows.state, "pending"))),
+        );
+      }
+      return store.tx(fn);
+    };
+    await runJobs({ ...t.ctx, store: { ...store, tx } });
+    expect(armed).toBe(false);
+    // nothing this runner recorded stayed: the other runner's outcomes stand, once each
+    expect(await countRows(t.store, "evidence")).toBe(0);
+    expect((await results(t, job.id)).map((r) => r.outcome)).toEqual(["recorded", "recorded"]);
+  });
+
+  it("keeps the job's lease renewed while a batch runs longer than the lease", async () => {
+    const t = await app();
+    const grader = await createApiKey(t.ctx, {
+      name: "lab grader",
+      scopes: ["evidence:write"],
+      graderRole: "ps-engineer",
+      actor: "test",
+    });
+    const lines = [assessment("w-1", "ada@example.org", "gitlab-associate-written", { score: 86 })];
+    const job = (await (await postJob(t, jsonl(lines), "kind=evidence", {}, grader.token)).json()) as JobView;
+    const { jobs } = t.store.conn().t;
+    const store = t.ctx.store;
+    const start = t.clock.now();
+    let otherTook: boolean | undefined;
+    let waited = false;
+    // the first row's transaction waits while the clock passes the 2-second lease; then another runner tries it
+    const tx: typeof store.tx = async (fn) => {
+      const [row] = await store.conn().select({ status: jobs.status }).from(jobs).where(eq(jobs.id, job.id));
+      if (!waited && row?.status === "running") {
+        waited = true;
+        t.clock.set(new Date(start.getTime() + 1500));
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // the lease's heartbeat beats every 667 ms
+        t.clock.set(new Date(start.getTime() + 2200));
+        const now = t.clock.now();
+        otherTook = await store.tx((other) =>
+          acquireLease(other, {
+            name: `job:${job.id}`,
+            holder: "another node",
+            now,
+            until: new Date(now.getTime() + 2000),
+          }),
+        );
+      }
+      return store.tx(fn);
+    };
+    await runJobs({ ...t.ctx, store: { ...store, tx }, config: { ...t.ctx.config, leaseSeconds: 2 } });
+    expect(otherTook).toBe(false);
+    expect((await results(t, job.id)).map((r) => r.outcome)).toEqual(["recorded"]);
   });
 });
