@@ -162,17 +162,25 @@ export async function eventsInRanges(
   ranges: ReadonlyArray<{ from: number; to: number }>,
   limit: number,
 ): Promise<EventRow[]> {
-  if (ranges.length === 0) {
-    return [];
-  }
   const { events } = tx.t;
-  return tx
-    .select()
-    .from(events)
-    .where(or(...ranges.map((r) => and(gte(events.seq, r.from), lte(events.seq, r.to)))))
-    .orderBy(asc(events.seq))
-    .limit(limit);
+  const found: EventRow[] = [];
+  // A few hundred ranges per statement: SQLite refuses an expression tree deeper than 1,000 (about 998 ranges).
+  for (let i = 0; i < ranges.length; i += RANGES_PER_STATEMENT) {
+    const chunk = ranges.slice(i, i + RANGES_PER_STATEMENT);
+    found.push(
+      ...((await tx
+        .select()
+        .from(events)
+        .where(or(...chunk.map((r) => and(gte(events.seq, r.from), lte(events.seq, r.to)))))
+        .orderBy(asc(events.seq))
+        .limit(limit)) as EventRow[]),
+    );
+  }
+  return found.sort((a, b) => a.seq - b.seq).slice(0, limit);
 }
+
+/** Ranges of sequence numbers looked up per statement by `eventsInRanges`. */
+const RANGES_PER_STATEMENT = 200;
 
 /** One event by its sequence number (prepared once: every delivery attempt reads its event). */
 export async function findEventBySeq(db: Conn, seq: number): Promise<EventRow | undefined> {

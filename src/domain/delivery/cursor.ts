@@ -7,7 +7,9 @@
  * newest event seen may still appear. Each take looks for its gaps (an index range per gap) besides what is new, and
  * a gap is closed once its events appear, or given up once it has been open longer than the late-commit window
  * (Laurel's transactions hold no network or signing work: they last milliseconds; a commit that comes later than
- * the window would not be delivered, and its gap is logged when given up). SQLite commits in sequence order: no gaps.
+ * the window would not be delivered, and its gap is logged when given up). SQLite commits in sequence order (one
+ * writer at a time), so a number missing there was burned (a rollback, a de-duplicated append) and is given up once
+ * the window has passed, as on PostgreSQL.
  */
 export type SeqGap = {
   /** First and last missing sequence number (inclusive). */
