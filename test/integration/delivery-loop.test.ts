@@ -176,6 +176,28 @@ async function appendAt(t: TestApp, seq: number): Promise<void> {
   });
 }
 
+/**
+ * Appends an event in a transaction left open (PostgreSQL: two write transactions at once) once its number is taken;
+ * `release` lets it commit, `slow` settles when it has.
+ */
+async function appendInFlight(t: TestApp, id: string): Promise<{ release: () => void; slow: Promise<void> }> {
+  let appended!: () => void;
+  let release!: () => void;
+  const inFlight = new Promise<void>((resolve) => {
+    appended = resolve;
+  });
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const slow = t.store.tx(async (tx) => {
+    await appendEvent(tx, anEvent(t, id));
+    appended();
+    await gate;
+  });
+  await inFlight;
+  return { release, slow };
+}
+
 describe("the delivery loop's cursor over the outbox", () => {
   it("delivers once an event that commits late under a lower number than one already taken", async () => {
     t = await makeTestApp();
@@ -225,20 +247,7 @@ describe("the delivery loop's cursor over the outbox", () => {
       t = await makeTestApp();
       const { channel, calls } = scriptedChannel();
       await runDelivery(t.ctx, [channel]);
-      let appended!: () => void;
-      let release!: () => void;
-      const inFlight = new Promise<void>((resolve) => {
-        appended = resolve;
-      });
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const slow = t.store.tx(async (tx) => {
-        await appendEvent(tx, anEvent(t, "slow"));
-        appended();
-        await gate;
-      });
-      await inFlight;
+      const { release, slow } = await appendInFlight(t, "slow");
       await t.store.tx((tx) => appendEvent(tx, anEvent(t, "fast")));
       await runDelivery(t.ctx, [channel]);
       expect(calls.map((c) => c.eventId)).toEqual(["fast"]);
@@ -256,20 +265,7 @@ describe("the delivery loop's cursor over the outbox", () => {
   it.runIf(onPostgres)("an event in flight below a new cursor's start is delivered once it commits", async () => {
     t = await makeTestApp();
     const { channel, calls } = scriptedChannel();
-    let appended!: () => void;
-    let release!: () => void;
-    const inFlight = new Promise<void>((resolve) => {
-      appended = resolve;
-    });
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const slow = t.store.tx(async (tx) => {
-      await appendEvent(tx, anEvent(t, "slow"));
-      appended();
-      await gate;
-    });
-    await inFlight;
+    const { release, slow } = await appendInFlight(t, "slow");
     await t.store.tx((tx) => appendEvent(tx, anEvent(t, "fast")));
     await runDelivery(t.ctx, [channel]); // the channel's first take: its cursor starts here
     expect(calls.map((c) => c.eventId)).toEqual(["fast"]);

@@ -375,14 +375,13 @@ describe("bulk evidence job", () => {
     ...fields,
   });
 
+  /** An API key that records evidence as a Professional Services engineer (the labs' grader role). */
+  const labGrader = (t: TestApp) =>
+    createApiKey(t.ctx, { name: "lab grader", scopes: ["evidence:write"], graderRole: "ps-engineer", actor: "test" });
+
   it("records each row with the key's grader role, then awards what the batch's people now meet", async () => {
     const t = await app();
-    const grader = await createApiKey(t.ctx, {
-      name: "lab grader",
-      scopes: ["evidence:write"],
-      graderRole: "ps-engineer",
-      actor: "test",
-    });
+    const grader = await labGrader(t);
     const lines = [
       assessment("w-1", "ada@example.org", "gitlab-associate-written", { score: 86 }),
       assessment("l-1", "ada@example.org", "gitlab-associate-lab", { passed: true }),
@@ -442,12 +441,7 @@ describe("bulk evidence job", () => {
 
   it("rolls a row back when another runner settled it first (a job taken over), and stops this run", async () => {
     const t = await app();
-    const grader = await createApiKey(t.ctx, {
-      name: "lab grader",
-      scopes: ["evidence:write"],
-      graderRole: "ps-engineer",
-      actor: "test",
-    });
+    const grader = await labGrader(t);
     const lines = [
       assessment("w-1", "ada@example.org", "gitlab-associate-written", { score: 86 }),
       assessment("w-2", "bob@example.org", "gitlab-associate-written", { score: 40 }),
@@ -480,12 +474,7 @@ describe("bulk evidence job", () => {
 
   it("keeps the job's lease renewed while a batch runs longer than the lease", async () => {
     const t = await app();
-    const grader = await createApiKey(t.ctx, {
-      name: "lab grader",
-      scopes: ["evidence:write"],
-      graderRole: "ps-engineer",
-      actor: "test",
-    });
+    const grader = await labGrader(t);
     const lines = [assessment("w-1", "ada@example.org", "gitlab-associate-written", { score: 86 })];
     const job = (await (await postJob(t, jsonl(lines), "kind=evidence", {}, grader.token)).json()) as JobView;
     const { jobs } = t.store.conn().t;
