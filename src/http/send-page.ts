@@ -36,7 +36,7 @@ let logoOnce: { publicUrl: string; image: string | undefined; origin: string | u
 
 /** Where the configured issuer logo lives when it is not on our origin (for the CSP), else undefined. */
 function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
-  const { publicUrl, issuer } = c.var.ctx.config;
+  const { publicUrl, issuer } = c.get("ctx").config;
   if (logoOnce?.publicUrl === publicUrl && logoOnce.image === issuer.image) {
     return logoOnce.origin;
   }
