@@ -51,6 +51,12 @@ function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
   return origin;
 }
 
+/** A string's UTF-8 bytes as a plain Uint8Array view (what a Response body takes). */
+function utf8(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = Buffer.from(text, "utf8");
+  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Renders a page into an HTML response with the page headers. */
 export function sendPage(c: Context<AppEnv>, page: Child, options: PageOptions = {}): Response {
   return sendHtml(c, renderPage(page), options);
@@ -74,5 +80,8 @@ export function sendHtml(
   if (options.varyAccept) {
     headers.vary = "Accept";
   }
-  return c.body(html, options.status ?? 200, headers);
+  // A string body is checked for lone surrogates (a full scan, slow on pages with non-Latin-1 text) and then encoded,
+  // on every response; Buffer.from encodes once, replacing a lone surrogate with U+FFFD as that check does: the same
+  // bytes. (@hono/node-server writes either kind as it is.)
+  return c.body(typeof html === "string" ? utf8(html) : html, options.status ?? 200, headers);
 }
