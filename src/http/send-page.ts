@@ -32,13 +32,13 @@ const CACHE: Record<NonNullable<PageOptions["cache"]>, string> = {
 };
 
 /** The last logo's answer (the configuration does not change while the app runs: parsed once, not per page). */
-let logoOnce: { publicUrl: string; image: string | undefined; origin: string | undefined } | undefined;
+let logoOnce: { publicUrl: string; image: string | undefined; csp: string } | undefined;
 
-/** Where the configured issuer logo lives when it is not on our origin (for the CSP), else undefined. */
-function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
+/** The page CSP for the configured issuer logo: its origin is allowed when it is not ours. */
+function csp(c: Context<AppEnv>): string {
   const { publicUrl, issuer } = c.get("ctx").config;
   if (logoOnce?.publicUrl === publicUrl && logoOnce.image === issuer.image) {
-    return logoOnce.origin;
+    return logoOnce.csp;
   }
   let origin: string | undefined;
   try {
@@ -47,8 +47,8 @@ function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
   } catch {
     origin = undefined;
   }
-  logoOnce = { publicUrl, image: issuer.image, origin };
-  return origin;
+  logoOnce = { publicUrl, image: issuer.image, csp: pageCsp(origin) };
+  return logoOnce.csp;
 }
 
 /** A string's UTF-8 bytes as a plain Uint8Array view (what a Response body takes). */
@@ -74,7 +74,7 @@ export function sendHtml(
   const headers: Record<string, string> = {
     ...options.headers,
     "content-type": "text/html; charset=utf-8",
-    "content-security-policy": pageCsp(foreignLogoOrigin(c)),
+    "content-security-policy": csp(c),
     "cache-control": CACHE[options.cache ?? "no-cache"],
   };
   if (options.varyAccept) {
