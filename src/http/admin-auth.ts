@@ -27,7 +27,7 @@ async function bearerPrincipal(c: Context<AppEnv>): Promise<{ given: boolean; pr
   if (!token) {
     return { given: true, principal: null };
   }
-  const ctx = c.var.ctx;
+  const ctx = c.get("ctx");
   const key = isAccessToken(token) ? await authenticateAccessToken(ctx, token) : await authenticate(ctx, token);
   return { given: true, principal: key ? apiKeyPrincipal(key) : null };
 }

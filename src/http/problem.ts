@@ -158,14 +158,14 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   }
   const storage = storageProblemOf(err);
   if (storage) {
-    c.var.ctx?.logger.error("storage failure", {
+    c.get("ctx")?.logger.error("storage failure", {
       requestId: c.get("requestId"),
       path: loggedPath(c),
       code: storageCodeOf(err),
     });
     return problemResponse(c, storage, STORAGE_DETAILS[storage], {}, { "retry-after": "60" });
   }
-  c.var.ctx?.logger.error("unhandled error", {
+  c.get("ctx")?.logger.error("unhandled error", {
     requestId: c.get("requestId"),
     path: loggedPath(c),
     error: err.name,

@@ -10,7 +10,7 @@ export type OnLimited = (c: Context<AppEnv>, retryAfter: number) => Response | P
 
 /** The client's address: the socket's, or (behind a trusted proxy) the last X-Forwarded-For entry. */
 export function clientAddress(c: Context<AppEnv>): string {
-  if (c.var.ctx.config.verify.trustProxy) {
+  if (c.get("ctx").config.verify.trustProxy) {
     const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) {
       return forwarded;
@@ -37,7 +37,7 @@ export function rateLimitKey(address: string): string {
 }
 
 function problem(c: Context<AppEnv>, retryAfter: number): Response {
-  const who = c.var.principal ? "with this API key" : "from your address";
+  const who = c.get("principal") ? "with this API key" : "from your address";
   return problemResponse(
     c,
     "TOO_MANY_REQUESTS",
@@ -88,10 +88,10 @@ function limiterFor(ctx: ServiceContext, onLimited: OnLimited): MiddlewareHandle
   return rateLimiter<AppEnv>({
     windowMs: WINDOW_MS,
     // an API key or OAuth client is counted on its own, with its own limit when it has one
-    limit: (c) => c.var.principal?.rateLimitPerMinute ?? ctx.config.verify.rateLimitPerMinute,
+    limit: (c) => c.get("principal")?.rateLimitPerMinute ?? ctx.config.verify.rateLimitPerMinute,
     standardHeaders: "draft-6",
     keyGenerator: (c) => {
-      const principal = c.var.principal;
+      const principal = c.get("principal");
       return principal ? `key:${principal.id}` : rateLimitKey(clientAddress(c));
     },
     store: counters.store,
@@ -110,5 +110,5 @@ function limiterFor(ctx: ServiceContext, onLimited: OnLimited): MiddlewareHandle
  * `onLimited` renders, e.g. an HTML page for the verify form).
  */
 export function verifyRateLimit(onLimited: OnLimited = problem): MiddlewareHandler<AppEnv> {
-  return (c, next) => limiterFor(c.var.ctx, onLimited)(c, next);
+  return (c, next) => limiterFor(c.get("ctx"), onLimited)(c, next);
 }

@@ -32,7 +32,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     if (c.res.status === 200 && PROBES.has(c.req.path)) {
       return;
     }
-    c.var.ctx.logger.info("request", {
+    c.get("ctx").logger.info("request", {
       requestId: c.get("requestId"),
       method: c.req.method,
       path: loggedPath(c),

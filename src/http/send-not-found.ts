@@ -17,7 +17,7 @@ export function missingAt(path: string): Missing {
 
 /** The 404 page for a browser; `varyAccept` on URLs that answer machines with JSON. */
 export function sendNotFoundPage(c: Context<AppEnv>, missing: Missing, options: { varyAccept?: boolean } = {}) {
-  return sendPage(c, NotFoundPage({ site: siteOf(c.var.ctx), missing }), {
+  return sendPage(c, NotFoundPage({ site: siteOf(c.get("ctx")), missing }), {
     status: 404,
     varyAccept: options.varyAccept ?? false,
   });

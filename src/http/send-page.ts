@@ -32,13 +32,13 @@ const CACHE: Record<NonNullable<PageOptions["cache"]>, string> = {
 };
 
 /** The last logo's answer (the configuration does not change while the app runs: parsed once, not per page). */
-let logoOnce: { publicUrl: string; image: string | undefined; origin: string | undefined } | undefined;
+let logoOnce: { publicUrl: string; image: string | undefined; csp: string } | undefined;
 
-/** Where the configured issuer logo lives when it is not on our origin (for the CSP), else undefined. */
-function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
-  const { publicUrl, issuer } = c.var.ctx.config;
+/** The page CSP for the configured issuer logo: its origin is allowed when it is not ours. */
+function csp(c: Context<AppEnv>): string {
+  const { publicUrl, issuer } = c.get("ctx").config;
   if (logoOnce?.publicUrl === publicUrl && logoOnce.image === issuer.image) {
-    return logoOnce.origin;
+    return logoOnce.csp;
   }
   let origin: string | undefined;
   try {
@@ -47,8 +47,14 @@ function foreignLogoOrigin(c: Context<AppEnv>): string | undefined {
   } catch {
     origin = undefined;
   }
-  logoOnce = { publicUrl, image: issuer.image, origin };
-  return origin;
+  logoOnce = { publicUrl, image: issuer.image, csp: pageCsp(origin) };
+  return logoOnce.csp;
+}
+
+/** A string's UTF-8 bytes as a plain Uint8Array view (what a Response body takes). */
+function utf8(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = Buffer.from(text, "utf8");
+  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Renders a page into an HTML response with the page headers. */
@@ -68,11 +74,14 @@ export function sendHtml(
   const headers: Record<string, string> = {
     ...options.headers,
     "content-type": "text/html; charset=utf-8",
-    "content-security-policy": pageCsp(foreignLogoOrigin(c)),
+    "content-security-policy": csp(c),
     "cache-control": CACHE[options.cache ?? "no-cache"],
   };
   if (options.varyAccept) {
     headers.vary = "Accept";
   }
-  return c.body(html, options.status ?? 200, headers);
+  // A string body is checked for lone surrogates (a full scan, slow on pages with non-Latin-1 text) and then encoded,
+  // on every response; Buffer.from encodes once, replacing a lone surrogate with U+FFFD as that check does: the same
+  // bytes. (@hono/node-server writes either kind as it is.)
+  return c.body(typeof html === "string" ? utf8(html) : html, options.status ?? 200, headers);
 }

@@ -4,6 +4,14 @@ import type { Conn, Tables, Tx } from "./store.js";
 
 export type SessionRow = Tables["sessions"]["$inferSelect"];
 
+/** What a request needs of its live session, account and grants (findLiveSessionWithUser). */
+export type LiveSession = Pick<SessionRow, "lastSeenAt" | "expiresAt" | "csrfTokenHash" | "via">;
+export type SessionUser = Pick<
+  Tables["users"]["$inferSelect"],
+  "id" | "email" | "name" | "passwordHash" | "mustChangePassword" | "disabledAt"
+>;
+export type SessionGrant = Pick<Tables["userGrants"]["$inferSelect"], "id" | "role" | "program" | "graderRole">;
+
 export async function insertSession(tx: Tx, row: SessionRow): Promise<void> {
   await tx.insert(tx.t.sessions).values(row);
 }
@@ -17,14 +25,33 @@ export async function findLiveSessionWithUser(
   db: Conn,
   idHash: string,
   now: Date,
-): Promise<
-  | { session: SessionRow; user: Tables["users"]["$inferSelect"]; grants: Tables["userGrants"]["$inferSelect"][] }
-  | undefined
-> {
+): Promise<{ session: LiveSession; user: SessionUser; grants: SessionGrant[] } | undefined> {
   const query = prepared(db, "sessions_live_with_user_grants", (d) => {
     const { sessions, users, userGrants } = d.t;
+    // only the columns a request uses: each selected column is mapped, per row, on every console request
     return d
-      .select({ session: sessions, user: users, grant: userGrants })
+      .select({
+        session: {
+          lastSeenAt: sessions.lastSeenAt,
+          expiresAt: sessions.expiresAt,
+          csrfTokenHash: sessions.csrfTokenHash,
+          via: sessions.via,
+        },
+        user: {
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          passwordHash: users.passwordHash,
+          mustChangePassword: users.mustChangePassword,
+          disabledAt: users.disabledAt,
+        },
+        grant: {
+          id: userGrants.id,
+          role: userGrants.role,
+          program: userGrants.program,
+          graderRole: userGrants.graderRole,
+        },
+      })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .leftJoin(userGrants, eq(userGrants.userId, users.id))

@@ -18,7 +18,7 @@ const ALLOWED: Record<string, string> = {
   "src/http/console/people-routes.ts: wordedOnce": "a catalog's rules in words, by the (immutable) catalog, weak",
   "src/http/pages/site.ts: siteOnce":
     "the site's header facts, by the service context, recomputed when its inputs change",
-  "src/http/send-page.ts: logoOnce": "the logo's CSP origin for the last public URL and issuer image it was asked for",
+  "src/http/send-page.ts: logoOnce": "the page CSP for the last public URL and issuer image it was asked for",
   "src/domain/human-date.ts: DAYS": "days written for people, by UTC day number, bounded",
   "src/verify/keys.ts: decodedKeys": "our decoded public keys, by their (immutable) verification method object",
   "src/services/badge-images.ts: badgeEtags": "badge ETags by the inputs they hash, bounded",

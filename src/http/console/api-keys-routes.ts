@@ -17,7 +17,7 @@ async function render(
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const session = sessionOf(c);
-  const keys = (await listApiKeys(c.var.ctx)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const keys = (await listApiKeys(c.get("ctx"))).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return sendConsolePage(
     c,
     ApiKeysPage({
@@ -44,7 +44,7 @@ export function registerApiKeyPages(app: Hono<ConsoleEnv>): void {
       graderRole: form.text("graderRole").trim() || undefined,
     };
     try {
-      const key = await createApiKey(c.var.ctx, {
+      const key = await createApiKey(c.get("ctx"), {
         ...input,
         scopes: input.scopes as Scope[],
         actor: sessionOf(c).principal.actor,
@@ -60,7 +60,7 @@ export function registerApiKeyPages(app: Hono<ConsoleEnv>): void {
   });
 
   app.post("/api-keys/:id/revoke", requirePermission("keys:manage"), async (c) => {
-    await revokeApiKey(c.var.ctx, { id: c.req.param("id"), actor: sessionOf(c).principal.actor });
+    await revokeApiKey(c.get("ctx"), { id: c.req.param("id"), actor: sessionOf(c).principal.actor });
     return c.redirect("/console/api-keys?done=revoked", 303);
   });
 }

@@ -27,7 +27,7 @@ function mayReadQueue(): MiddlewareHandler<ConsoleEnv> {
   const signedIn = requireSession();
   return (c, next) =>
     signedIn(c, async () => {
-      const principal = c.var.session?.principal ?? null;
+      const principal = c.get("session")?.principal ?? null;
       if (!canSome(principal, "approvals:decide") && !canSome(principal, "credentials:read")) {
         throw new AppError("FORBIDDEN", 'Your roles do not allow this (it needs the "approvals:decide" permission)', {
           requiredPermission: "approvals:decide",
@@ -40,7 +40,7 @@ function mayReadQueue(): MiddlewareHandler<ConsoleEnv> {
 /** May this session see (read) or decide this approval, by its certification's program. */
 function access(c: Context<ConsoleEnv>, approval: ApprovalView) {
   const principal = sessionOf(c).principal;
-  const program = programOf(c.var.ctx, approval.certification);
+  const program = programOf(c.get("ctx"), approval.certification);
   const on = program === undefined ? {} : { program };
   return {
     program,
@@ -55,7 +55,7 @@ async function renderQueue(
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const session = sessionOf(c);
-  const ctx = c.var.ctx;
+  const ctx = c.get("ctx");
   const rows: ApprovalRow[] = [];
   for (const approval of await listPendingApprovals(ctx)) {
     const allowed = access(c, approval);
@@ -94,7 +94,7 @@ async function decidable(c: Context<ConsoleEnv>): Promise<ApprovalView> {
   if (!UUID.test(id)) {
     throw new AppError("NOT_FOUND", `No approval "${id.slice(0, 100)}"`);
   }
-  const approval = await getApproval(c.var.ctx, id.toLowerCase());
+  const approval = await getApproval(c.get("ctx"), id.toLowerCase());
   const allowed = access(c, approval);
   if (!allowed.decide) {
     throw new AppError(
@@ -138,7 +138,7 @@ export function registerApprovalPages(app: Hono<ConsoleEnv>): void {
     const approval = await decidable(c);
     let credentialId: string;
     try {
-      credentialId = (await approve(c.var.ctx, approval.id, sessionOf(c).principal.actor)).credentialId;
+      credentialId = (await approve(c.get("ctx"), approval.id, sessionOf(c).principal.actor)).credentialId;
     } catch (error) {
       const conflict = conflictOf(error);
       if (!conflict) {
@@ -158,7 +158,7 @@ export function registerApprovalPages(app: Hono<ConsoleEnv>): void {
       return renderQueue(c, { refused: { id: approval.id, reason, errors: { reason: message } } }, 400);
     }
     try {
-      await reject(c.var.ctx, approval.id, sessionOf(c).principal.actor, parsed.data.reason);
+      await reject(c.get("ctx"), approval.id, sessionOf(c).principal.actor, parsed.data.reason);
     } catch (error) {
       const conflict = conflictOf(error);
       if (!conflict) {

@@ -83,7 +83,7 @@ export function registerAuditPage(app: Hono<ConsoleEnv>): void {
         : errors;
       return sendConsolePage(c, AuditPage({ ...view, errors: shown }), 400);
     }
-    const page = await listAuditEntries(c.var.ctx, { ...queryOf(read), before, limit: PAGE_SIZE });
+    const page = await listAuditEntries(c.get("ctx"), { ...queryOf(read), before, limit: PAGE_SIZE });
     return sendConsolePage(
       c,
       AuditPage({
@@ -103,7 +103,7 @@ export function registerAuditPage(app: Hono<ConsoleEnv>): void {
       const view = { chrome: chromeOf(c, sessionOf(c)), filters: read.filters, entries: [], olderHref: null };
       return sendConsolePage(c, AuditPage({ ...view, paged: false, errors: read.errors }), 400);
     }
-    const rows = auditCsvRows(c.var.ctx, queryOf(read));
+    const rows = auditCsvRows(c.get("ctx"), queryOf(read));
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -118,7 +118,7 @@ export function registerAuditPage(app: Hono<ConsoleEnv>): void {
         await rows.return(undefined);
       },
     });
-    const day = c.var.ctx.clock().toISOString().slice(0, 10);
+    const day = c.get("ctx").clock().toISOString().slice(0, 10);
     return new Response(body, {
       headers: {
         "content-type": "text/csv; charset=utf-8",

@@ -20,7 +20,7 @@ const ID = /^[a-z0-9-]{1,200}$/;
 /** The list page for these filters and page, or the filter's errors next to its fields. */
 function renderList(c: Context<ConsoleEnv>, reload?: ReloadOutcome, status: ContentfulStatusCode = 200): Response {
   const session = sessionOf(c);
-  const ctx = c.var.ctx;
+  const ctx = c.get("ctx");
   const programs = [...new Set(ctx.catalog.entries.map((e) => e.program))].sort();
   // after a reload (a POST) the list shows from the start, unfiltered
   const query = (name: string) => (reload ? "" : (c.req.query(name)?.trim() ?? ""));
@@ -86,19 +86,19 @@ export function registerCatalogPages(app: Hono<ConsoleEnv>): void {
 
   app.get("/catalog/:id", requireSession(), (c) => {
     const id = c.req.param("id");
-    const entry = ID.test(id) ? c.var.ctx.catalog.get(id) : undefined;
+    const entry = ID.test(id) ? c.get("ctx").catalog.get(id) : undefined;
     if (!entry) {
       throw new AppError("NOT_FOUND", `No certification "${id}" in the catalog`);
     }
     return sendConsolePage(
       c,
-      ConsoleCertificationPage({ chrome: chromeOf(c, sessionOf(c)), entry, entries: c.var.ctx.catalog.entries }),
+      ConsoleCertificationPage({ chrome: chromeOf(c, sessionOf(c)), entry, entries: c.get("ctx").catalog.entries }),
     );
   });
 
   app.post("/catalog/reload", requirePermission("catalog:reload"), async (c) => {
     try {
-      const applied = await reloadCatalog(c.var.ctx, sessionOf(c).principal.actor);
+      const applied = await reloadCatalog(c.get("ctx"), sessionOf(c).principal.actor);
       return renderList(c, { applied });
     } catch (error) {
       if (error instanceof AppError && error.code === "VALIDATION_FAILED") {

@@ -29,7 +29,7 @@ export function createConsoleApp(): Hono<ConsoleEnv> {
   registerSso(app);
   app.get("/", requireSession(), async (c) => {
     const session = sessionOf(c);
-    const dashboard = await dashboardFor(c.var.ctx, session.principal);
+    const dashboard = await dashboardFor(c.get("ctx"), session.principal);
     return sendConsolePage(
       c,
       ConsoleHomePage({ chrome: chromeOf(c, session), grants: session.user.grants, via: session.via, dashboard }),

@@ -57,8 +57,9 @@ const FLASH: Record<string, string> = {
 /** The catalog's certifications whose program the session may do this for. */
 function certificationsWith(c: Context<ConsoleEnv>, permission: Permission) {
   const programs = programsWith(sessionOf(c).principal, permission);
-  return c.var.ctx.catalog.entries
-    .filter((entry) => programs === "all" || programs.includes(entry.program))
+  return c
+    .get("ctx")
+    .catalog.entries.filter((entry) => programs === "all" || programs.includes(entry.program))
     .map((entry) => ({ id: entry.id, name: entry.name, program: entry.program }));
 }
 
@@ -78,8 +79,8 @@ async function credentialFor(c: Context<ConsoleEnv>, permission: Permission): Pr
   if (!parsed.success) {
     throw new AppError("NOT_FOUND", `No credential "${c.req.param("id")}"`);
   }
-  const credential = await getCredential(c.var.ctx, parsed.data);
-  const program = programOf(c.var.ctx, credential.achievementId);
+  const credential = await getCredential(c.get("ctx"), parsed.data);
+  const program = programOf(c.get("ctx"), credential.achievementId);
   if (!can(sessionOf(c).principal, permission, program === undefined ? {} : { program })) {
     throw new AppError(
       "FORBIDDEN",
@@ -97,7 +98,7 @@ async function renderDetail(
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const session = sessionOf(c);
-  const ctx = c.var.ctx;
+  const ctx = c.get("ctx");
   const program = programOf(ctx, credential.achievementId) ?? null;
   const history = await listAuditEntries(ctx, {
     targetType: "credential",
@@ -150,7 +151,7 @@ async function applyAction(
   credentialId: string,
   form: LifecycleForm,
 ): Promise<string> {
-  const ctx = c.var.ctx;
+  const ctx = c.get("ctx");
   const actor = sessionOf(c).principal.actor;
   if (action === "reissue") {
     const parsed = ReissueRequestSchema.safeParse({
@@ -248,7 +249,7 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
     }
     let page: Awaited<ReturnType<typeof listCredentialSummaryPage>>;
     try {
-      page = await listCredentialSummaryPage(c.var.ctx, {
+      page = await listCredentialSummaryPage(c.get("ctx"), {
         programs: programsWith(session.principal, "credentials:read"),
         achievementId: filters.achievementId,
         email: email.success ? email.data : undefined,
@@ -267,7 +268,7 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
       }
       throw error;
     }
-    const now = c.var.ctx.clock().getTime();
+    const now = c.get("ctx").clock().getTime();
     const rows = page.items.map((row) => ({
       id: row.id,
       achievementName: row.achievementName,
@@ -321,7 +322,7 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
       }
       return renderIssue(c, values, errors, 400);
     }
-    const entry = c.var.ctx.catalog.get(parsed.data.achievementId);
+    const entry = c.get("ctx").catalog.get(parsed.data.achievementId);
     if (!entry) {
       return renderIssue(c, values, { achievementId: `unknown achievement "${parsed.data.achievementId}"` }, 400);
     }
@@ -334,7 +335,7 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
     }
     let id: string;
     try {
-      const view = await issueCredentialByHand(c.var.ctx, { ...parsed.data, actor: sessionOf(c).principal.actor });
+      const view = await issueCredentialByHand(c.get("ctx"), { ...parsed.data, actor: sessionOf(c).principal.actor });
       id = view.id;
     } catch (error) {
       const errors = formErrorsOf(error, "achievementId");
@@ -370,7 +371,7 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
           throw error;
         }
         const status = (error as AppError).status as ContentfulStatusCode;
-        const fresh = await getCredential(c.var.ctx, credential.id);
+        const fresh = await getCredential(c.get("ctx"), credential.id);
         return renderDetail(c, fresh, { refused: { action, form, errors } }, status);
       }
       return c.redirect(`/console/credentials/${shown}?done=${DONE[action]}`, 303);

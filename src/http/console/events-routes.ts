@@ -28,7 +28,7 @@ export function registerEventsPage(app: Hono<ConsoleEnv>): void {
     if (Object.keys(errors).length > 0) {
       return sendConsolePage(c, EventsPage({ ...view, events: [], olderHref: null, paged: false, errors }), 400);
     }
-    const page = await listRecentEvents(c.var.ctx, {
+    const page = await listRecentEvents(c.get("ctx"), {
       before,
       types: filters.type ? [filters.type] : undefined,
       limit: PAGE_SIZE,

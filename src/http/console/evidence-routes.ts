@@ -33,9 +33,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The catalog's certifications with criteria whose program this account may record evidence for. */
 function gradable(c: Context<ConsoleEnv>): CatalogEntry[] {
   const programs = programsWith(sessionOf(c).principal, "evidence:write");
-  return c.var.ctx.catalog.entries.filter(
-    (entry) => entry.criteria.rule !== undefined && (programs === "all" || programs.includes(entry.program)),
-  );
+  return c
+    .get("ctx")
+    .catalog.entries.filter(
+      (entry) => entry.criteria.rule !== undefined && (programs === "all" || programs.includes(entry.program)),
+    );
 }
 
 /** A chosen certification this account may not grade: the 403 page, whatever the form said. */
@@ -67,7 +69,7 @@ async function readChoice(
   if (given === "") {
     errors.person = "enter the person's email";
   } else if (UUID.test(given) && !given.includes("@")) {
-    const recipient = await personByRecipientId(c.var.ctx, given.toLowerCase());
+    const recipient = await personByRecipientId(c.get("ctx"), given.toLowerCase());
     if (recipient) {
       person = { email: recipient.email, name: name.success && name.data ? name.data : recipient.name };
     } else {
@@ -76,7 +78,7 @@ async function readChoice(
   } else {
     const email = EmailSchema.safeParse(given);
     if (email.success) {
-      const known = await knownNameOf(c.var.ctx, email.data);
+      const known = await knownNameOf(c.get("ctx"), email.data);
       person = { email: email.data, name: name.success && name.data ? name.data : (known ?? "") };
     } else {
       errors.person = fieldErrors(email.error)[0]?.message ?? "must be a valid email address";
@@ -85,7 +87,7 @@ async function readChoice(
   let entry: CatalogEntry | undefined;
   const id = query.certification.trim();
   if (id !== "") {
-    entry = c.var.ctx.catalog.get(id);
+    entry = c.get("ctx").catalog.get(id);
     if (!entry || entry.criteria.rule === undefined) {
       errors.certification = entry
         ? "is awarded by hand: it has no criteria to record evidence for"
@@ -147,7 +149,7 @@ async function renderPage(
   extra: { outcome?: EvidenceOutcome; refused?: EvidencePageView["refused"] } = {},
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
-  const ctx = c.var.ctx;
+  const ctx = c.get("ctx");
   const session = sessionOf(c);
   const { person, entry } = chosen;
   let selected: EvidencePageView["selected"];
@@ -311,7 +313,7 @@ async function outcomeOf(
   criterion: RecordableCriterion,
   result: { status: "recorded" | "duplicate"; evidence: { person: { email: string } }; awarded: AwardOutcome[] },
 ): Promise<EvidenceOutcome> {
-  const ctx = c.var.ctx;
+  const ctx = c.get("ctx");
   const email = result.evidence.person.email;
   const progress = (await progressForPerson(ctx, email)).find((p) => p.certification === entry.id);
   return {
@@ -395,7 +397,7 @@ export function registerEvidencePages(app: Hono<ConsoleEnv>): void {
     };
     let result: Awaited<ReturnType<typeof submitEvidence>>;
     try {
-      result = await submitEvidence(c.var.ctx, parsed.data as EvidenceSubmission, by);
+      result = await submitEvidence(c.get("ctx"), parsed.data as EvidenceSubmission, by);
     } catch (error) {
       const fields = refusalOf(error);
       if (!fields) {

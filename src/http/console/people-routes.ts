@@ -23,7 +23,7 @@ function requirePeopleReader(): MiddlewareHandler<ConsoleEnv> {
   const signedIn = requireSession();
   return (c, next) =>
     signedIn(c, async () => {
-      const principal = c.var.session?.principal ?? null;
+      const principal = c.get("session")?.principal ?? null;
       if (!canSome(principal, "credentials:read") && !canSome(principal, "evidence:read")) {
         throw new AppError(
           "FORBIDDEN",
@@ -51,7 +51,7 @@ function scopeOf(c: Context<ConsoleEnv>): PeopleScope {
 const wordedOnce = new WeakMap<Catalog, Map<string, string | undefined>>();
 
 function wordsOf(c: Context<ConsoleEnv>) {
-  const catalog = c.var.ctx.catalog;
+  const catalog = c.get("ctx").catalog;
   let worded = wordedOnce.get(catalog);
   if (!worded) {
     worded = new Map();
@@ -123,7 +123,7 @@ export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
     }
     let page: Awaited<ReturnType<typeof searchPeople>>;
     try {
-      page = await searchPeople(c.var.ctx, { query, scope: scopeOf(c), limit: PAGE_SIZE, cursor });
+      page = await searchPeople(c.get("ctx"), { query, scope: scopeOf(c), limit: PAGE_SIZE, cursor });
     } catch (error) {
       if (error instanceof AppError && error.code === "VALIDATION_FAILED") {
         return refuse("the page link is not valid: search again");
@@ -158,7 +158,7 @@ export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
     try {
       // the page inside the layout shows nothing of the reader but their programs and these two: kept by them
       const view = await personPage(
-        c.var.ctx,
+        c.get("ctx"),
         { ...input, ...(cursor === undefined ? {} : { evidenceCursor: cursor }), variant: `${canRecord} ${auditLink}` },
         (person) => Buffer.from(String(PersonContent({ person, canRecord, paged: cursor !== undefined, auditLink }))),
       );
@@ -169,7 +169,7 @@ export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
       }
     }
     // a stale or forged page link: the newest evidence, with the refusal above it
-    const person = await personOverview(c.var.ctx, input);
+    const person = await personOverview(c.get("ctx"), input);
     return sendConsolePage(
       c,
       PersonPage({

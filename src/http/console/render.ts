@@ -53,7 +53,7 @@ export function consoleError(err: Error, c: Context<ConsoleEnv>): Response {
   if (!(err instanceof AppError)) {
     return onError(err, appContext(c));
   }
-  const session = c.var.session ?? null;
+  const session = c.get("session") ?? null;
   const headers: Record<string, string> = {};
   if (typeof err.extra?.retryAfter === "number") {
     headers["retry-after"] = String(err.extra.retryAfter);
@@ -63,7 +63,7 @@ export function consoleError(err: Error, c: Context<ConsoleEnv>): Response {
     title: ERROR_REGISTRY[err.code].title,
     detail: err.message,
     chrome: session && !session.user.mustChangePassword ? chromeOf(c, session) : null,
-    site: siteOf(c.var.ctx),
+    site: siteOf(c.get("ctx")),
   });
   return sendConsolePage(c, page, err.status as ContentfulStatusCode, headers);
 }

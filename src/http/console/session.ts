@@ -14,7 +14,7 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Secure everywhere but on http://localhost (a development machine, where there is no https to require). */
 export function secureCookies(c: Context<ConsoleEnv>): boolean {
-  const url = new URL(c.var.ctx.config.publicUrl);
+  const url = new URL(c.get("ctx").config.publicUrl);
   return !(url.protocol === "http:" && LOOPBACK.has(url.hostname));
 }
 
@@ -25,7 +25,7 @@ export function setSessionCookie(c: Context<ConsoleEnv>, secret: string): void {
     sameSite: "Lax",
     path: "/console",
     secure: secureCookies(c),
-    maxAge: Math.floor(c.var.ctx.config.console.sessionMaxMs / 1000),
+    maxAge: Math.floor(c.get("ctx").config.console.sessionMaxMs / 1000),
   });
 }
 
@@ -46,7 +46,7 @@ export function sessionSecret(c: Context<ConsoleEnv>): string | undefined {
 export function consoleSession(): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
     const secret = sessionSecret(c);
-    const session = secret ? await resumeSession(c.var.ctx, secret) : null;
+    const session = secret ? await resumeSession(c.get("ctx"), secret) : null;
     if (secret && !session) {
       clearSessionCookie(c);
     }
@@ -72,7 +72,7 @@ export function fromOwnOrigin(c: Context<ConsoleEnv>): boolean {
     // browser's own Sec-Fetch-Site, which no page can forge, says where the form came from
     return site === "same-origin";
   }
-  return origin === undefined || origin === new URL(c.var.ctx.config.publicUrl).origin;
+  return origin === undefined || origin === new URL(c.get("ctx").config.publicUrl).origin;
 }
 
 const CROSS_SITE = "This form did not come from the console's own pages, so nothing was changed.";
@@ -102,7 +102,7 @@ export function csrfProtection(): MiddlewareHandler<ConsoleEnv> {
     if (!fromOwnOrigin(c)) {
       throw new AppError("FORBIDDEN", CROSS_SITE);
     }
-    const session = c.var.session;
+    const session = c.get("session");
     // signing in (again) needs no token: it opens a new session and ends the one the browser carried
     if (session && c.req.path !== "/console/sign-in" && !csrfTokenMatches(session, await formToken(c))) {
       throw new AppError("FORBIDDEN", BAD_TOKEN);
@@ -113,7 +113,7 @@ export function csrfProtection(): MiddlewareHandler<ConsoleEnv> {
 
 /** The signed-in session of a route behind `requireSession` / `requirePermission`. */
 export function sessionOf(c: Context<ConsoleEnv>): ConsoleSession {
-  const session = c.var.session;
+  const session = c.get("session");
   if (!session) {
     throw new AppError("UNAUTHENTICATED", "Sign in to use the console");
   }
@@ -133,7 +133,7 @@ export function safeNext(value: string | undefined): string | undefined {
  */
 export function requireSession(): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
-    const session = c.var.session;
+    const session = c.get("session");
     if (!session) {
       if (c.req.method === "GET" || c.req.method === "HEAD") {
         const url = new URL(c.req.url);
@@ -163,7 +163,7 @@ export function requirePermission(
   const signedIn = requireSession();
   return (c, next) =>
     signedIn(c, async () => {
-      const principal = c.var.session?.principal ?? null;
+      const principal = c.get("session")?.principal ?? null;
       const allowed = options.anyProgram ? canSome(principal, permission) : can(principal, permission);
       if (!allowed) {
         throw new AppError("FORBIDDEN", `Your roles do not allow this (it needs the "${permission}" permission)`, {
@@ -204,7 +204,7 @@ export function chromeOf(c: Context<ConsoleEnv>, session: ConsoleSession): Conso
     sections.push("audit");
   }
   return {
-    site: siteOf(c.var.ctx),
+    site: siteOf(c.get("ctx")),
     user: { name: session.user.name, email: session.user.email },
     sections,
     csrf: session.csrfToken,

@@ -28,10 +28,10 @@ const NOTICES: Record<string, string> = {
 /** Sign-in (password), sign-out (this session, everywhere) and changing one's own password. */
 export function registerSignIn(app: Hono<ConsoleEnv>): void {
   const page = (c: Context<ConsoleEnv>, view: Omit<SignInView, "site" | "sso">) =>
-    SignInPage({ site: siteOf(c.var.ctx), sso: c.var.ctx.config.console.sso !== undefined, ...view });
+    SignInPage({ site: siteOf(c.get("ctx")), sso: c.get("ctx").config.console.sso !== undefined, ...view });
 
   app.get("/sign-in", (c) => {
-    if (c.var.session) {
+    if (c.get("session")) {
       return c.redirect(safeNext(c.req.query("next")) ?? "/console", 303);
     }
     const notice = NOTICES[c.req.query("done") ?? ""];
@@ -59,7 +59,7 @@ export function registerSignIn(app: Hono<ConsoleEnv>): void {
     }
     try {
       const signedIn = await signInWithPassword(
-        c.var.ctx,
+        c.get("ctx"),
         { email, password },
         { address: clientAddress(appContext(c)), previousSecret: sessionSecret(c) },
       );
@@ -81,13 +81,13 @@ export function registerSignIn(app: Hono<ConsoleEnv>): void {
   });
 
   app.post("/sign-out", requireSession(), async (c) => {
-    await signOut(c.var.ctx, sessionOf(c));
+    await signOut(c.get("ctx"), sessionOf(c));
     clearSessionCookie(c);
     return c.redirect("/console/sign-in?done=signed-out", 303);
   });
 
   app.post("/sign-out-everywhere", requireSession(), async (c) => {
-    await signOutEverywhere(c.var.ctx, sessionOf(c));
+    await signOutEverywhere(c.get("ctx"), sessionOf(c));
     clearSessionCookie(c);
     return c.redirect("/console/sign-in?done=signed-out-everywhere", 303);
   });
@@ -116,7 +116,7 @@ export function registerSignIn(app: Hono<ConsoleEnv>): void {
       errors = { confirm: "must be the same as the new password" };
     } else {
       try {
-        await changePassword(c.var.ctx, {
+        await changePassword(c.get("ctx"), {
           userId: session.user.id,
           current: form.text("current"),
           next,

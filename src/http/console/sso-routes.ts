@@ -25,10 +25,10 @@ function ssoCookie(c: Context<ConsoleEnv>): { state?: string; next?: string } {
 /** Single sign-on with OpenID Connect: start (to the provider) and callback (back from it). */
 export function registerSso(app: Hono<ConsoleEnv>): void {
   app.get("/sso/start", async (c) => {
-    if (!c.var.ctx.config.console.sso) {
+    if (!c.get("ctx").config.console.sso) {
       throw new AppError("NOT_FOUND", "Single sign-on is not configured");
     }
-    const { url, state } = await startSso(c.var.ctx);
+    const { url, state } = await startSso(c.get("ctx"));
     const next = safeNext(c.req.query("next"));
     // SameSite=Lax: the provider's redirect back is a top-level GET navigation, which carries it
     setCookie(c, SSO_COOKIE, `${state}|${next ? encodeURIComponent(next) : ""}`, {
@@ -45,9 +45,9 @@ export function registerSso(app: Hono<ConsoleEnv>): void {
     const browser = ssoCookie(c);
     deleteCookie(c, SSO_COOKIE, { path: COOKIE_PATH, secure: secureCookies(c) });
     // the address the provider redirected to, as the public URL spells it (a proxy may rewrite the host)
-    const callbackUrl = new URL(`${c.var.ctx.config.publicUrl}${c.req.path}${new URL(c.req.url).search}`);
+    const callbackUrl = new URL(`${c.get("ctx").config.publicUrl}${c.req.path}${new URL(c.req.url).search}`);
     try {
-      const { secret } = await finishSso(c.var.ctx, {
+      const { secret } = await finishSso(c.get("ctx"), {
         callbackUrl,
         browserState: browser.state,
         address: clientAddress(appContext(c)),
@@ -56,7 +56,7 @@ export function registerSso(app: Hono<ConsoleEnv>): void {
       return c.redirect(browser.next ?? "/console", 303);
     } catch (error) {
       if (error instanceof AppError && error.code === "UNAUTHENTICATED") {
-        const page = SignInPage({ site: siteOf(c.var.ctx), sso: true, errors: {}, alert: error.message });
+        const page = SignInPage({ site: siteOf(c.get("ctx")), sso: true, errors: {}, alert: error.message });
         return sendConsolePage(c, page, 401);
       }
       throw error;

@@ -56,8 +56,8 @@ async function renderList(
     c,
     UsersPage({
       chrome: chromeOf(c, session),
-      users: await listUsers(c.var.ctx),
-      programs: catalogPrograms(c.var.ctx),
+      users: await listUsers(c.get("ctx")),
+      programs: catalogPrograms(c.get("ctx")),
       canManage: can(session.principal, "users:manage"),
       form: {},
       errors: {},
@@ -78,8 +78,8 @@ async function renderOne(
     c,
     UserPage({
       chrome: chromeOf(c, session),
-      user: await getUser(c.var.ctx, id),
-      programs: catalogPrograms(c.var.ctx),
+      user: await getUser(c.get("ctx"), id),
+      programs: catalogPrograms(c.get("ctx")),
       canManage: can(session.principal, "users:manage"),
       self: session.user.id === id,
       form: {},
@@ -106,7 +106,7 @@ export function registerUserPages(app: Hono<ConsoleEnv>): void {
     };
     try {
       const { grant } = grantOf(form);
-      const created = await createUser(c.var.ctx, {
+      const created = await createUser(c.get("ctx"), {
         email: values.email,
         name: values.name,
         grants: [grant],
@@ -138,7 +138,7 @@ export function registerUserPages(app: Hono<ConsoleEnv>): void {
     const raw = { role: form.text("role"), program: form.text("program"), graderRole: form.text("graderRole") };
     try {
       const { grant } = grantOf(form);
-      await addGrant(c.var.ctx, { userId: id, grant, actor: sessionOf(c).principal.actor });
+      await addGrant(c.get("ctx"), { userId: id, grant, actor: sessionOf(c).principal.actor });
     } catch (error) {
       const errors = formErrorsOf(error, "role");
       if (!errors) {
@@ -151,19 +151,23 @@ export function registerUserPages(app: Hono<ConsoleEnv>): void {
 
   app.post("/users/:id/grants/:grantId/revoke", requirePermission("users:manage"), async (c) => {
     const id = c.req.param("id");
-    await revokeGrant(c.var.ctx, { userId: id, grantId: c.req.param("grantId"), actor: sessionOf(c).principal.actor });
+    await revokeGrant(c.get("ctx"), {
+      userId: id,
+      grantId: c.req.param("grantId"),
+      actor: sessionOf(c).principal.actor,
+    });
     return c.redirect(`/console/users/${encodeURIComponent(id)}?done=revoked`, 303);
   });
 
   app.post("/users/:id/disable", requirePermission("users:manage"), async (c) => {
     const id = c.req.param("id");
-    await disableUser(c.var.ctx, { id, actor: sessionOf(c).principal.actor });
+    await disableUser(c.get("ctx"), { id, actor: sessionOf(c).principal.actor });
     return c.redirect(`/console/users/${encodeURIComponent(id)}?done=disabled`, 303);
   });
 
   app.post("/users/:id/enable", requirePermission("users:manage"), async (c) => {
     const id = c.req.param("id");
-    await enableUser(c.var.ctx, { id, actor: sessionOf(c).principal.actor });
+    await enableUser(c.get("ctx"), { id, actor: sessionOf(c).principal.actor });
     return c.redirect(`/console/users/${encodeURIComponent(id)}?done=enabled`, 303);
   });
 
@@ -172,7 +176,7 @@ export function registerUserPages(app: Hono<ConsoleEnv>): void {
     if (sessionOf(c).user.id === id) {
       throw new AppError("CONFLICT", "Change your own password on the Change password page");
     }
-    const password = await resetPassword(c.var.ctx, { userId: id, actor: sessionOf(c).principal.actor });
+    const password = await resetPassword(c.get("ctx"), { userId: id, actor: sessionOf(c).principal.actor });
     return renderOne(c, id, { password });
   });
 }

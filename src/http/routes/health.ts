@@ -49,7 +49,7 @@ const readyRoute = createRoute({
 export function registerHealth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200, { "cache-control": "no-store" }));
   app.openapi(readyRoute, async (c) => {
-    const readiness = await checkReadiness(c.var.ctx);
+    const readiness = await checkReadiness(c.get("ctx"));
     if (!readiness.ready) {
       // kept on the problem response too: a probe's answer is never cached
       c.header("cache-control", "no-store");

@@ -38,6 +38,13 @@ const SECTION_LINKS: { section: ConsoleSection; href: string; label: string }[] 
   { section: "events", href: "/console/events", label: "Events" },
 ];
 
+/** Each navigation entry as markup, plain and as the current page's, escaped once (they are constants). */
+const NAV_ITEMS = SECTION_LINKS.map((link) => ({
+  section: link.section,
+  plain: html`<li><a href="${link.href}">${link.label}</a></li>`,
+  current: html`<li><a href="${link.href}" aria-current="page">${link.label}</a></li>`,
+}));
+
 function ConsoleHead(props: { title: string }) {
   return (
     <head>
@@ -76,10 +83,8 @@ export function ConsoleLayout(props: {
 }) {
   const { chrome } = props;
   const site = chrome.site;
-  const nav = SECTION_LINKS.filter((link) => chrome.sections.includes(link.section)).map((link) =>
-    link.section === props.current
-      ? html`<li><a href="${link.href}" aria-current="page">${link.label}</a></li>`
-      : html`<li><a href="${link.href}">${link.label}</a></li>`,
+  const nav = NAV_ITEMS.filter((item) => chrome.sections.includes(item.section)).map((item) =>
+    item.section === props.current ? item.current : item.plain,
   );
   const logo = site.logoSrc
     ? html`<img class="brand__logo" src="${site.logoSrc}" alt="" width="40" height="40"/>`

@@ -56,5 +56,5 @@ const listRoute = createRoute({
 });
 
 export function registerAudit(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(listRoute, async (c) => c.json(await listAuditEntries(c.var.ctx, c.req.valid("query")), 200));
+  app.openapi(listRoute, async (c) => c.json(await listAuditEntries(c.get("ctx"), c.req.valid("query")), 200));
 }

@@ -33,5 +33,5 @@ const reloadRoute = createRoute({
 });
 
 export function registerCatalogAdmin(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(reloadRoute, async (c) => c.json(await reloadCatalog(c.var.ctx, actorOf(c.var.principal)), 200));
+  app.openapi(reloadRoute, async (c) => c.json(await reloadCatalog(c.get("ctx"), actorOf(c.get("principal"))), 200));
 }

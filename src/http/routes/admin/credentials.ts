@@ -61,9 +61,9 @@ const getRoute = createRoute({
 export function registerAdminCredentials(app: OpenAPIHono<AppEnv>): void {
   app.openapi(issueRoute, async (c) => {
     const body = c.req.valid("json");
-    const view = await issueCredentialByHand(c.var.ctx, { ...body, actor: actorOf(c.var.principal) });
+    const view = await issueCredentialByHand(c.get("ctx"), { ...body, actor: actorOf(c.get("principal")) });
     return c.json(view, 201, { location: `/admin/credentials/${view.id}` });
   });
-  app.openapi(listRoute, async (c) => c.json(await listCredentialPage(c.var.ctx, c.req.valid("query")), 200));
-  app.openapi(getRoute, async (c) => c.json(await getCredential(c.var.ctx, c.req.valid("param").id), 200));
+  app.openapi(listRoute, async (c) => c.json(await listCredentialPage(c.get("ctx"), c.req.valid("query")), 200));
+  app.openapi(getRoute, async (c) => c.json(await getCredential(c.get("ctx"), c.req.valid("param").id), 200));
 }

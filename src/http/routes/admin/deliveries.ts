@@ -101,7 +101,7 @@ const mailRoute = createRoute({
 
 export function registerDeliveries(app: OpenAPIHono<AppEnv>): void {
   app.openapi(deliveriesRoute, async (c) =>
-    c.json({ items: await credentialDeliveries(c.var.ctx, c.req.valid("param").id) }, 200),
+    c.json({ items: await credentialDeliveries(c.get("ctx"), c.req.valid("param").id) }, 200),
   );
-  app.openapi(mailRoute, async (c) => c.json(await mailOutboxPage(c.var.ctx, c.req.valid("query")), 200));
+  app.openapi(mailRoute, async (c) => c.json(await mailOutboxPage(c.get("ctx"), c.req.valid("query")), 200));
 }

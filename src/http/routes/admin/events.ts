@@ -65,8 +65,8 @@ const ackRoute = createRoute({
 export function registerEvents(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
-    return c.json(await listEventPage(c.var.ctx, { after: q.after, types: q.type, limit: q.limit }), 200);
+    return c.json(await listEventPage(c.get("ctx"), { after: q.after, types: q.type, limit: q.limit }), 200);
   });
-  app.openapi(claimRoute, async (c) => c.json(await claimEventBatch(c.var.ctx, c.req.valid("json")), 200));
-  app.openapi(ackRoute, async (c) => c.json(await acknowledgeEventBatch(c.var.ctx, c.req.valid("json")), 200));
+  app.openapi(claimRoute, async (c) => c.json(await claimEventBatch(c.get("ctx"), c.req.valid("json")), 200));
+  app.openapi(ackRoute, async (c) => c.json(await acknowledgeEventBatch(c.get("ctx"), c.req.valid("json")), 200));
 }

@@ -94,16 +94,19 @@ function submitterOf(principal: Principal | null): Submitter {
 
 export function registerEvidence(app: OpenAPIHono<AppEnv>): void {
   app.openapi(recordRoute, async (c) => {
-    const result = await submitEvidence(c.var.ctx, c.req.valid("json"), submitterOf(c.var.principal));
+    const result = await submitEvidence(c.get("ctx"), c.req.valid("json"), submitterOf(c.get("principal")));
     return c.json(result, result.status === "recorded" ? 201 : 200);
   });
 
   app.openapi(batchRoute, async (c) => {
     const { records } = c.req.valid("json");
-    return c.json(await submitEvidenceBatch(c.var.ctx, records, submitterOf(c.var.principal), readEvidenceInput), 200);
+    return c.json(
+      await submitEvidenceBatch(c.get("ctx"), records, submitterOf(c.get("principal")), readEvidenceInput),
+      200,
+    );
   });
 
   app.openapi(listRoute, async (c) =>
-    c.json({ items: await listEvidence(c.var.ctx, c.req.valid("query").email) }, 200),
+    c.json({ items: await listEvidence(c.get("ctx"), c.req.valid("query").email) }, 200),
   );
 }

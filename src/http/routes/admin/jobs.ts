@@ -275,8 +275,8 @@ const templateRoute = createRoute({
 
 /** The job, if the principal may see jobs of its kind (the scope of its kind); 403 otherwise. */
 async function visibleJob(c: Context<AppEnv>, id: string): Promise<JobView> {
-  const job = await getJob(c.var.ctx, id);
-  if (!can(c.var.principal, SCOPE_OF[job.kind])) {
+  const job = await getJob(c.get("ctx"), id);
+  if (!can(c.get("principal"), SCOPE_OF[job.kind])) {
     throw new AppError("FORBIDDEN", `This API key lacks the "${SCOPE_OF[job.kind]}" scope of ${job.kind} jobs`, {
       requiredScope: SCOPE_OF[job.kind],
     });
@@ -374,16 +374,16 @@ export function registerJobs(app: OpenAPIHono<AppEnv>): void {
         errors: [{ path: "kind", message: "is required: awards or evidence" }],
       });
     }
-    if (!can(c.var.principal, SCOPE_OF[kind])) {
+    if (!can(c.get("principal"), SCOPE_OF[kind])) {
       throw new AppError("FORBIDDEN", `This API key lacks the "${SCOPE_OF[kind]}" scope of ${kind} jobs`, {
         requiredScope: SCOPE_OF[kind],
       });
     }
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     if (!principal) {
       throw new AppError("UNAUTHENTICATED", "A valid API key is required");
     }
-    const { job, created } = await submitJob(c.var.ctx, {
+    const { job, created } = await submitJob(c.get("ctx"), {
       kind,
       format: upload.format,
       body: upload.body,
@@ -399,8 +399,8 @@ export function registerJobs(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(listRoute, async (c) => {
     const { limit, before } = c.req.valid("query");
-    const kinds = (["awards", "evidence"] as const).filter((kind) => can(c.var.principal, SCOPE_OF[kind]));
-    const items = await listJobs(c.var.ctx, { limit, kinds, ...(before ? { before: new Date(before) } : {}) });
+    const kinds = (["awards", "evidence"] as const).filter((kind) => can(c.get("principal"), SCOPE_OF[kind]));
+    const items = await listJobs(c.get("ctx"), { limit, kinds, ...(before ? { before: new Date(before) } : {}) });
     return c.json({ items }, 200);
   });
 
@@ -408,7 +408,7 @@ export function registerJobs(app: OpenAPIHono<AppEnv>): void {
   app.openapi(templateRoute, async (c) => {
     const kind = c.req.valid("param").file === "awards.csv" ? "awards" : "evidence";
     const { certification } = c.req.valid("query");
-    const entry = certification === undefined ? undefined : c.var.ctx.catalog.get(certification);
+    const entry = certification === undefined ? undefined : c.get("ctx").catalog.get(certification);
     if (certification !== undefined && !entry) {
       throw new AppError("NOT_FOUND", `No certification "${certification}"`);
     }
@@ -423,7 +423,7 @@ export function registerJobs(app: OpenAPIHono<AppEnv>): void {
   app.openapi(eventsRoute, async (c) => {
     const { id } = c.req.valid("param");
     await visibleJob(c, id);
-    const ctx = c.var.ctx;
+    const ctx = c.get("ctx");
     return streamSSE(c, async (stream) => {
       let last = "";
       for (;;) {
@@ -447,7 +447,7 @@ export function registerJobs(app: OpenAPIHono<AppEnv>): void {
   app.openapi(cancelRoute, async (c) => {
     const { id } = c.req.valid("param");
     await visibleJob(c, id);
-    return c.json(await cancelJob(c.var.ctx, id, c.var.principal?.actor ?? "anonymous"), 200);
+    return c.json(await cancelJob(c.get("ctx"), id, c.get("principal")?.actor ?? "anonymous"), 200);
   });
 
   app.openapi(resultsRoute, async (c) => {
@@ -455,7 +455,7 @@ export function registerJobs(app: OpenAPIHono<AppEnv>): void {
     const job = await visibleJob(c, id);
     const accept = c.req.header("accept") ?? "";
     const csv = file === "results.csv" || (file === "results" && /text\/csv/.test(accept));
-    const ctx = c.var.ctx;
+    const ctx = c.get("ctx");
     const filename = `job-${id}-results.${csv ? "csv" : "json"}`;
     c.header("content-disposition", `attachment; filename="${filename}"`);
     c.header("cache-control", "no-store");

@@ -92,23 +92,27 @@ const reissueRoute = createRoute({
 export function registerLifecycle(app: OpenAPIHono<AppEnv>): void {
   app.openapi(revokeRoute, async (c) => {
     const body = c.req.valid("json") as z.infer<typeof RevokeRequestSchema>;
-    const input = { credentialId: c.req.valid("param").id, ...body, actor: actorOf(c.var.principal) };
-    return c.json(await revokeCredential(c.var.ctx, input), 200);
+    const input = { credentialId: c.req.valid("param").id, ...body, actor: actorOf(c.get("principal")) };
+    return c.json(await revokeCredential(c.get("ctx"), input), 200);
   });
   app.openapi(suspendRoute, async (c) => {
     const body = c.req.valid("json") as z.infer<typeof SuspendRequestSchema>;
-    const input = { credentialId: c.req.valid("param").id, ...body, actor: actorOf(c.var.principal) };
-    return c.json(await suspendCredential(c.var.ctx, input), 200);
+    const input = { credentialId: c.req.valid("param").id, ...body, actor: actorOf(c.get("principal")) };
+    return c.json(await suspendCredential(c.get("ctx"), input), 200);
   });
   app.openapi(reinstateRoute, async (c) => {
     const body = c.req.valid("json") as z.infer<typeof ReinstateRequestSchema>;
-    const input = { credentialId: c.req.valid("param").id, ...body, actor: actorOf(c.var.principal) };
-    return c.json(await reinstateCredential(c.var.ctx, input), 200);
+    const input = { credentialId: c.req.valid("param").id, ...body, actor: actorOf(c.get("principal")) };
+    return c.json(await reinstateCredential(c.get("ctx"), input), 200);
   });
   app.openapi(reissueRoute, async (c) => {
     const body = c.req.valid("json");
     const id = c.req.valid("param").id;
-    const result = await reissueCredential(c.var.ctx, { credentialId: id, ...body, actor: actorOf(c.var.principal) });
+    const result = await reissueCredential(c.get("ctx"), {
+      credentialId: id,
+      ...body,
+      actor: actorOf(c.get("principal")),
+    });
     return c.json(result, 201, { location: `/admin/credentials/${result.credential.id}` });
   });
 }

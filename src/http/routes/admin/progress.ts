@@ -133,15 +133,15 @@ const rejectRoute = createRoute({
 export function registerProgress(app: OpenAPIHono<AppEnv>): void {
   app.openapi(personProgress, async (c) => {
     const { email } = c.req.valid("param");
-    return c.json({ email, certifications: await progressForPerson(c.var.ctx, email) }, 200);
+    return c.json({ email, certifications: await progressForPerson(c.get("ctx"), email) }, 200);
   });
-  app.openapi(candidates, async (c) => c.json(await candidatesFor(c.var.ctx, c.req.valid("param").id), 200));
-  app.openapi(listApprovals, async (c) => c.json({ items: await listPendingApprovals(c.var.ctx) }, 200));
+  app.openapi(candidates, async (c) => c.json(await candidatesFor(c.get("ctx"), c.req.valid("param").id), 200));
+  app.openapi(listApprovals, async (c) => c.json({ items: await listPendingApprovals(c.get("ctx")) }, 200));
   app.openapi(approveRoute, async (c) =>
-    c.json(await approve(c.var.ctx, c.req.valid("param").id, actorOf(c.var.principal)), 201),
+    c.json(await approve(c.get("ctx"), c.req.valid("param").id, actorOf(c.get("principal"))), 201),
   );
   app.openapi(rejectRoute, async (c) => {
-    await reject(c.var.ctx, c.req.valid("param").id, actorOf(c.var.principal), c.req.valid("json").reason);
+    await reject(c.get("ctx"), c.req.valid("param").id, actorOf(c.get("principal")), c.req.valid("json").reason);
     return c.json({ rejected: true as const }, 200);
   });
 }

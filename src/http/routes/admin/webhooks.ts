@@ -152,21 +152,27 @@ const replayRouteSpec = createRoute({
 
 export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
   app.openapi(createRouteSpec, async (c) => {
-    const created = await createWebhookEndpoint(c.var.ctx, { ...c.req.valid("json"), actor: actorOf(c.var.principal) });
+    const created = await createWebhookEndpoint(c.get("ctx"), {
+      ...c.req.valid("json"),
+      actor: actorOf(c.get("principal")),
+    });
     return c.json(created, 201, { "cache-control": "no-store", location: `/admin/webhooks/${created.id}` });
   });
-  app.openapi(listRouteSpec, async (c) => c.json({ items: await listWebhookEndpointViews(c.var.ctx) }, 200));
+  app.openapi(listRouteSpec, async (c) => c.json({ items: await listWebhookEndpointViews(c.get("ctx")) }, 200));
   app.openapi(deleteRouteSpec, async (c) => {
-    await removeWebhookEndpoint(c.var.ctx, c.req.valid("param").id, actorOf(c.var.principal));
+    await removeWebhookEndpoint(c.get("ctx"), c.req.valid("param").id, actorOf(c.get("principal")));
     return c.body(null, 204);
   });
   app.openapi(replayRouteSpec, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    return c.json(await replayWebhook(c.var.ctx, { id, eventId: body.eventId, actor: actorOf(c.var.principal) }), 202);
+    return c.json(
+      await replayWebhook(c.get("ctx"), { id, eventId: body.eventId, actor: actorOf(c.get("principal")) }),
+      202,
+    );
   });
   app.openapi(logRouteSpec, async (c) => {
     const { id } = c.req.valid("param");
-    return c.json(await webhookDeliveryLog(c.var.ctx, { id, ...c.req.valid("query") }), 200);
+    return c.json(await webhookDeliveryLog(c.get("ctx"), { id, ...c.req.valid("query") }), 200);
   });
 }

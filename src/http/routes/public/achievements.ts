@@ -87,7 +87,7 @@ const imageRoute = (format: "png" | "svg") =>
 
 export function registerAchievements(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listRoute, (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get("ctx");
     if (prefersHtml(c.req.header("accept"))) {
       const page = CatalogPage({
         site: siteOf(ctx),
@@ -99,7 +99,7 @@ export function registerAchievements(app: OpenAPIHono<AppEnv>): void {
     return c.json({ items: listAchievements(ctx) }, 200, { vary: "Accept" });
   });
   app.openapi(getRoute, (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get("ctx");
     const { id } = c.req.valid("param");
     if (prefersHtml(c.req.header("accept"))) {
       const entry = ctx.catalog.get(id);
@@ -120,7 +120,7 @@ export function registerAchievements(app: OpenAPIHono<AppEnv>): void {
     });
   });
   app.openapi(imageRoute("png"), async (c) =>
-    sendFile(c, await getBadgePng(c.var.ctx, c.req.valid("param").id), "inline"),
+    sendFile(c, await getBadgePng(c.get("ctx"), c.req.valid("param").id), "inline"),
   );
-  app.openapi(imageRoute("svg"), (c) => sendFile(c, getBadgeSvg(c.var.ctx, c.req.valid("param").id), "inline"));
+  app.openapi(imageRoute("svg"), (c) => sendFile(c, getBadgeSvg(c.get("ctx"), c.req.valid("param").id), "inline"));
 }

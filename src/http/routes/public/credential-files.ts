@@ -107,7 +107,7 @@ export function registerCredentialFiles(app: OpenAPIHono<AppEnv>): void {
       const { id } = c.req.valid("param");
       const query = c.req.valid("query") as { proof?: "json" | "jwt" };
       const proof = query.proof ?? "json";
-      return sendFile(c, await spec.render(c.var.ctx, id, proof), spec.disposition);
+      return sendFile(c, await spec.render(c.get("ctx"), id, proof), spec.disposition);
     });
   }
 }

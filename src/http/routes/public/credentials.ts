@@ -89,7 +89,7 @@ async function credentialPage(
   id: string,
   recipient?: { email?: string; error?: string },
 ): Promise<Response> {
-  const ctx = c.var.ctx;
+  const ctx = c.get("ctx");
   const site = siteOf(ctx);
   const data = await loadCredentialPage(ctx, id, { recipientEmail: recipient?.email });
   if (!data) {
@@ -133,7 +133,7 @@ export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
     if (format === "html" || (format === undefined && prefersHtml(c.req.header("accept")))) {
       return credentialPage(c, id);
     }
-    const document = await getSignedCredential(c.var.ctx, id);
+    const document = await getSignedCredential(c.get("ctx"), id);
     // Re-serialising the stored JSON yields the same bytes; c.json keeps the route typed.
     return c.json(JSON.parse(document) as Record<string, never>, 200, {
       "content-type": "application/vc+ld+json",
@@ -142,7 +142,7 @@ export function registerPublicCredentials(app: OpenAPIHono<AppEnv>): void {
     });
   });
   app.openapi(jwtRoute, async (c) => {
-    const jwt = await getCredentialJwt(c.var.ctx, c.req.valid("param").id);
+    const jwt = await getCredentialJwt(c.get("ctx"), c.req.valid("param").id);
     return c.text(jwt, 200, { "cache-control": "no-cache" });
   });
   app.openapi(shortRoute, async (c) => {

@@ -33,7 +33,7 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Secure everywhere but on http://localhost (a development machine). */
 function secureCookies(c: Context<AppEnv>): boolean {
-  const url = new URL(c.var.ctx.config.publicUrl);
+  const url = new URL(c.get("ctx").config.publicUrl);
   return !(url.protocol === "http:" && LOOPBACK.has(url.hostname));
 }
 
@@ -52,7 +52,7 @@ function fromOwnOrigin(c: Context<AppEnv>): boolean {
   if (origin === "null") {
     return site === "same-origin";
   }
-  return origin === undefined || origin === new URL(c.var.ctx.config.publicUrl).origin;
+  return origin === undefined || origin === new URL(c.get("ctx").config.publicUrl).origin;
 }
 
 const CROSS_SITE = "This form did not come from this site's own pages, so nothing was changed.";
@@ -80,7 +80,7 @@ function text(form: Form, name: string): string {
 /** The signed-in earner of a /me request, or null (a stale cookie is cleared). */
 async function earnerOf(c: Context<AppEnv>): Promise<EarnerSession | null> {
   const secret = cookieSecret(c);
-  const session = secret ? await resumeEarnerSession(c.var.ctx, secret) : null;
+  const session = secret ? await resumeEarnerSession(c.get("ctx"), secret) : null;
   if (secret && !session) {
     deleteCookie(c, EARNER_COOKIE, { path: "/me", secure: secureCookies(c) });
   }
@@ -120,9 +120,9 @@ async function mePage(
   session: EarnerSession,
   extra: { flash?: string; errors?: Record<string, string>; handle?: string; status?: 200 | 400 } = {},
 ) {
-  const overview = await earnerOverview(c.var.ctx, session);
+  const overview = await earnerOverview(c.get("ctx"), session);
   const page = MePage({
-    site: siteOf(c.var.ctx),
+    site: siteOf(c.get("ctx")),
     overview,
     csrf: session.csrfToken,
     flash: extra.flash,
@@ -140,7 +140,7 @@ async function mePage(
 export function registerEarnerSpace(app: Hono<AppEnv>): void {
   app.get("/me/sign-in", async (c) => {
     const notice = c.req.query("done") === "signed-out" ? "You have signed out." : undefined;
-    return sendPage(c, EarnerSignInPage({ site: siteOf(c.var.ctx), errors: {}, notice }), PRIVATE);
+    return sendPage(c, EarnerSignInPage({ site: siteOf(c.get("ctx")), errors: {}, notice }), PRIVATE);
   });
 
   app.post("/me/sign-in", async (c) => {
@@ -149,13 +149,13 @@ export function registerEarnerSpace(app: Hono<AppEnv>): void {
     }
     const form = await readForm(c);
     const email = text(form, "email").trim();
-    const site = siteOf(c.var.ctx);
+    const site = siteOf(c.get("ctx"));
     const problem = signInEmailProblem(email);
     if (problem) {
       return sendPage(c, EarnerSignInPage({ site, email, errors: { email: problem } }), { ...PRIVATE, status: 400 });
     }
     try {
-      await requestSignInLink(c.var.ctx, { email, client: clientAddress(c) });
+      await requestSignInLink(c.get("ctx"), { email, client: clientAddress(c) });
     } catch (error) {
       if (error instanceof AppError && error.code === "TOO_MANY_REQUESTS") {
         const wait = typeof error.extra?.retryAfter === "number" ? error.extra.retryAfter : 900;
@@ -173,8 +173,8 @@ export function registerEarnerSpace(app: Hono<AppEnv>): void {
 
   app.get("/me/sign-in/:token", async (c) => {
     const token = c.req.param("token");
-    const usable = await signInLinkUsable(c.var.ctx, token);
-    const page = EarnerLinkPage({ site: siteOf(c.var.ctx), action: usable ? `/me/sign-in/${token}` : undefined });
+    const usable = await signInLinkUsable(c.get("ctx"), token);
+    const page = EarnerLinkPage({ site: siteOf(c.get("ctx")), action: usable ? `/me/sign-in/${token}` : undefined });
     return sendPage(c, page, { ...PRIVATE, status: usable ? 200 : 410 });
   });
 
@@ -182,9 +182,9 @@ export function registerEarnerSpace(app: Hono<AppEnv>): void {
     if (!fromOwnOrigin(c)) {
       throw new AppError("FORBIDDEN", CROSS_SITE);
     }
-    const secret = await signInWithLink(c.var.ctx, c.req.param("token"), cookieSecret(c));
+    const secret = await signInWithLink(c.get("ctx"), c.req.param("token"), cookieSecret(c));
     if (!secret) {
-      return sendPage(c, EarnerLinkPage({ site: siteOf(c.var.ctx) }), { ...PRIVATE, status: 410 });
+      return sendPage(c, EarnerLinkPage({ site: siteOf(c.get("ctx")) }), { ...PRIVATE, status: 410 });
     }
     setCookie(c, EARNER_COOKIE, secret, {
       httpOnly: true,
@@ -206,7 +206,7 @@ export function registerEarnerSpace(app: Hono<AppEnv>): void {
 
   app.post("/me/sign-out", async (c) => {
     const { session } = await signedInPost(c);
-    await signOutEarner(c.var.ctx, session);
+    await signOutEarner(c.get("ctx"), session);
     deleteCookie(c, EARNER_COOKIE, { path: "/me", secure: secureCookies(c) });
     return c.redirect("/me/sign-in?done=signed-out", 303);
   });
@@ -219,7 +219,7 @@ export function registerEarnerSpace(app: Hono<AppEnv>): void {
         errors: [{ path: "reminders", message: "must be on or off" }],
       });
     }
-    await setEarnerReminders(c.var.ctx, session, value === "on");
+    await setEarnerReminders(c.get("ctx"), session, value === "on");
     return c.redirect(`/me?done=reminders-${value}`, 303);
   });
 
@@ -233,7 +233,7 @@ export function registerEarnerSpace(app: Hono<AppEnv>): void {
     }
     const handle = text(form, "handle");
     try {
-      await saveProfileSettings(c.var.ctx, session, { published: published === "yes", handle });
+      await saveProfileSettings(c.get("ctx"), session, { published: published === "yes", handle });
     } catch (error) {
       if (error instanceof AppError && error.code === "VALIDATION_FAILED") {
         const errors = Object.fromEntries(
@@ -255,18 +255,18 @@ export function registerEarnerSpace(app: Hono<AppEnv>): void {
       });
     }
     // Someone else's credential (or none) is refused like an unknown one.
-    if (!(await setCredentialHidden(c.var.ctx, session, text(form, "credential"), hidden === "yes"))) {
+    if (!(await setCredentialHidden(c.get("ctx"), session, text(form, "credential"), hidden === "yes"))) {
       throw new AppError("NOT_FOUND", "You hold no such credential");
     }
     return c.redirect(`/me?done=${hidden === "yes" ? "hidden" : "shown"}`, 303);
   });
 
   app.get("/u/:handle", async (c) => {
-    const profile = await publicProfile(c.var.ctx, c.req.param("handle"));
+    const profile = await publicProfile(c.get("ctx"), c.req.param("handle"));
     if (!profile) {
       // Unknown and unpublished handles get the same page.
       return sendNotFoundPage(c, "page");
     }
-    return sendPage(c, ProfilePage({ site: siteOf(c.var.ctx), profile }), { cache: "no-cache" });
+    return sendPage(c, ProfilePage({ site: siteOf(c.get("ctx")), profile }), { cache: "no-cache" });
   });
 }

@@ -8,7 +8,7 @@ import { sendPage } from "../../send-page.js";
 /** GET /: the home page for browsers, the service's links as JSON for everyone else (`Vary: Accept`). */
 export function registerHome(app: OpenAPIHono<AppEnv>): void {
   app.get("/", (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get("ctx");
     if (prefersHtml(c.req.header("accept"))) {
       const page = HomePage({ site: siteOf(ctx), description: ctx.issuer.description, entries: ctx.catalog.entries });
       return sendPage(c, page, { cache: "public", varyAccept: true });

@@ -78,13 +78,13 @@ const profileRoute = createRoute({
 });
 
 export function registerIdentity(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(didRoute, async (c) => sendDocument(c, await getDidDocument(c.var.ctx), "application/did+ld+json"));
-  app.openapi(jwksRoute, async (c) => sendDocument(c, await getJwks(c.var.ctx), "application/jwk-set+json"));
+  app.openapi(didRoute, async (c) => sendDocument(c, await getDidDocument(c.get("ctx")), "application/did+ld+json"));
+  app.openapi(jwksRoute, async (c) => sendDocument(c, await getJwks(c.get("ctx")), "application/jwk-set+json"));
   app.openapi(jwkRoute, async (c) =>
-    sendDocument(c, await getJwk(c.var.ctx, c.req.valid("param").name), "application/jwk+json"),
+    sendDocument(c, await getJwk(c.get("ctx"), c.req.valid("param").name), "application/jwk+json"),
   );
   app.openapi(profileRoute, (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get("ctx");
     if (prefersHtml(c.req.header("accept"))) {
       const page = IssuerPage({
         site: siteOf(ctx),

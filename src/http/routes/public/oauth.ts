@@ -112,7 +112,7 @@ export function registerOAuth(app: OpenAPIHono<AppEnv>): void {
       const form = Object.fromEntries(new URLSearchParams(await c.req.text()));
       const client = clientCredentials(c, form);
       basic = client.basic;
-      const token = await issueAccessToken(c.var.ctx, {
+      const token = await issueAccessToken(c.get("ctx"), {
         clientId: client.clientId,
         clientSecret: client.clientSecret,
         grantType: form.grant_type,

@@ -6,7 +6,7 @@ import { siteOf } from "../../pages/site.js";
 import { sendPage } from "../../send-page.js";
 
 function unknownLink(c: Context<AppEnv>): Response {
-  return sendPage(c, PreferencesPage({ site: siteOf(c.var.ctx) }), { status: 404, cache: "no-store" });
+  return sendPage(c, PreferencesPage({ site: siteOf(c.get("ctx")) }), { status: 404, cache: "no-store" });
 }
 
 /**
@@ -18,12 +18,12 @@ function unknownLink(c: Context<AppEnv>): Response {
 export function registerPreferences(app: Hono<AppEnv>): void {
   app.get("/preferences/:token", async (c) => {
     const token = c.req.param("token");
-    const prefs = await readEmailPreferences(c.var.ctx, token);
+    const prefs = await readEmailPreferences(c.get("ctx"), token);
     if (!prefs) {
       return unknownLink(c);
     }
     const page = PreferencesPage({
-      site: siteOf(c.var.ctx),
+      site: siteOf(c.get("ctx")),
       action: `/preferences/${token}`,
       reminders: prefs.reminders,
     });
@@ -35,23 +35,23 @@ export function registerPreferences(app: Hono<AppEnv>): void {
     const oneClick = body["List-Unsubscribe"] === "One-Click";
     const wanted = oneClick ? false : body.reminders === "on" ? true : body.reminders === "off" ? false : undefined;
     if (wanted === undefined) {
-      const prefs = await readEmailPreferences(c.var.ctx, token);
+      const prefs = await readEmailPreferences(c.get("ctx"), token);
       if (!prefs) {
         return unknownLink(c);
       }
       const page = PreferencesPage({
-        site: siteOf(c.var.ctx),
+        site: siteOf(c.get("ctx")),
         action: `/preferences/${token}`,
         reminders: prefs.reminders,
       });
       return sendPage(c, page, { status: 400, cache: "no-store" });
     }
-    const prefs = await setExpiryReminders(c.var.ctx, token, wanted);
+    const prefs = await setExpiryReminders(c.get("ctx"), token, wanted);
     if (!prefs) {
       return unknownLink(c);
     }
     const page = PreferencesPage({
-      site: siteOf(c.var.ctx),
+      site: siteOf(c.get("ctx")),
       action: `/preferences/${token}`,
       reminders: prefs.reminders,
       changed: wanted ? "on" : "off",

@@ -52,7 +52,7 @@ export function registerStatusLists(app: OpenAPIHono<AppEnv>): void {
     route,
     async (c) => {
       const { listId } = c.req.valid("param");
-      const served = await getServedStatusList(c.var.ctx, listId);
+      const served = await getServedStatusList(c.get("ctx"), listId);
       if (!served) {
         throw new AppError("NOT_FOUND", `No status list "${listId}"`);
       }

@@ -69,22 +69,22 @@ const statusRoute = createRoute({
 export function registerVcApiIssuer(app: OpenAPIHono<AppEnv>): void {
   app.openapi(issueRoute, async (c) => {
     const { credential, options = {} } = c.req.valid("json");
-    const verifiableCredential = await issueForVcApi(c.var.ctx, {
+    const verifiableCredential = await issueForVcApi(c.get("ctx"), {
       credential,
       options,
-      actor: actorOf(c.var.principal),
+      actor: actorOf(c.get("principal")),
     });
     return c.json({ verifiableCredential }, 201, { "cache-control": "no-store" });
   });
 
   app.openapi(statusRoute, async (c) => {
     const { credentialId, credentialStatus, reason, reasonPublic } = c.req.valid("json");
-    const result = await updateStatusForVcApi(c.var.ctx, {
+    const result = await updateStatusForVcApi(c.get("ctx"), {
       credentialId,
       operations: Array.isArray(credentialStatus) ? credentialStatus : [credentialStatus],
       reason: reason ?? "status update through the VC API",
       reasonPublic: reasonPublic === true,
-      actor: actorOf(c.var.principal),
+      actor: actorOf(c.get("principal")),
     });
     return c.json(result, 200, { "cache-control": "no-store" });
   });

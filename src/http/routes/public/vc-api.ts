@@ -71,7 +71,7 @@ const verifyPresentationRoute = createRoute({
 export function registerVcApi(app: OpenAPIHono<AppEnv>): void {
   app.openapi(verifyCredentialRoute, async (c) => {
     const { verifiableCredential, options } = c.req.valid("json");
-    const { result, why } = await verifyForVcApi(c.var.ctx, verifiableCredential, { checks: options?.checks });
+    const { result, why } = await verifyForVcApi(c.get("ctx"), verifiableCredential, { checks: options?.checks });
     if (result.verified) {
       return c.json(result, 200, { "cache-control": "no-store" });
     }
@@ -82,7 +82,7 @@ export function registerVcApi(app: OpenAPIHono<AppEnv>): void {
   app.openapi(verifyPresentationRoute, async (c) => {
     const { verifiablePresentation, presentation, options = {} } = c.req.valid("json");
     const { challenge, domain, checks } = options;
-    const { result, why } = await verifyPresentationForVcApi(c.var.ctx, {
+    const { result, why } = await verifyPresentationForVcApi(c.get("ctx"), {
       presentation: (verifiablePresentation ?? presentation) as Record<string, unknown>,
       signed: verifiablePresentation !== undefined,
       options: { challenge, domain, checks },

@@ -69,7 +69,7 @@ export function registerVerifyApi(app: OpenAPIHono<AppEnv>): void {
       ? { json: true as const, value: c.req.valid("json") as JsonBody }
       : { json: false as const, value: c.req.valid("form") as FormBody };
     const { input, email } = await inputOf(body);
-    const report = await verifyCredentialInput(c.var.ctx, input, { recipientEmail: email });
+    const report = await verifyCredentialInput(c.get("ctx"), input, { recipientEmail: email });
     return c.json(report, 200, { "cache-control": "no-store" });
   });
 }

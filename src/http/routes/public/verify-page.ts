@@ -15,7 +15,7 @@ export const tooManyPage: OnLimited = (c, retryAfter) =>
   sendPage(
     c,
     VerifyPage({
-      site: siteOf(c.var.ctx),
+      site: siteOf(c.get("ctx")),
       error: `Too many verification requests from your address: please try again in ${retryAfter} seconds.`,
     }),
     { status: 429, cache: "no-store", headers: { "retry-after": String(retryAfter) } },
@@ -27,7 +27,7 @@ export function tooLargePage(c: Context<AppEnv>, maxSize: number): Response | Pr
   return sendPage(
     c,
     VerifyPage({
-      site: siteOf(c.var.ctx),
+      site: siteOf(c.get("ctx")),
       error: `That file is too large: badges up to ${megabytes} MB can be verified here.`,
     }),
     { status: 413, cache: "no-store" },
@@ -72,15 +72,15 @@ async function readForm(c: Context<AppEnv>): Promise<{ input: VerifyInput; email
  * never stored or served back (an uploaded SVG is only parsed for the credential inside it).
  */
 export function registerVerifyPage(app: OpenAPIHono<AppEnv>): void {
-  app.get("/verify", (c) => sendPage(c, VerifyPage({ site: siteOf(c.var.ctx) }), { cache: "public" }));
+  app.get("/verify", (c) => sendPage(c, VerifyPage({ site: siteOf(c.get("ctx")) }), { cache: "public" }));
   app.post("/verify", verifyRateLimit(tooManyPage), async (c) => {
-    const site = siteOf(c.var.ctx);
+    const site = siteOf(c.get("ctx"));
     const form = await readForm(c);
     if ("error" in form) {
       return sendPage(c, VerifyPage({ site, error: form.error }), { status: 400, cache: "no-store" });
     }
     try {
-      const report = await verifyCredentialInput(c.var.ctx, form.input, { recipientEmail: form.email });
+      const report = await verifyCredentialInput(c.get("ctx"), form.input, { recipientEmail: form.email });
       return sendPage(c, VerifyResultPage({ site, report }), { cache: "no-store" });
     } catch (error) {
       // Input the verifier refuses outright (too large, an image bomb, an unsupported type) is a message on the
