@@ -213,12 +213,30 @@ describe("a credential that cannot be signed fails its batch at once", () => {
   });
 });
 
+/**
+ * Signed documents the stock library has verified with this file's fixture (same bytes, loader and time: same verdict).
+ * The three worker-death tests sign the same batch, byte for byte (eddsa-rdfc-2022 is deterministic): each of its
+ * documents is verified once instead of three times.
+ */
+const verifiedDocuments = new Set<string>();
+async function stockVerifiesOnce(document: JsonObject): Promise<boolean> {
+  const bytes = JSON.stringify(document);
+  if (verifiedDocuments.has(bytes)) {
+    return true;
+  }
+  const verified = await stockVerifies(fx, document);
+  if (verified) {
+    verifiedDocuments.add(bytes);
+  }
+  return verified;
+}
+
 /** Every credential of the batch came back once, in order, signed: its proof and VC-JWT verify with the library. */
 async function expectWholeBatch(credentials: JsonObject[], signed: SignedCredential[]) {
   expect(signed.map((s) => s.document.id)).toEqual(credentials.map((c) => c.id));
   expect(new Set(signed.map((s) => s.document.id)).size).toBe(credentials.length);
   for (const out of signed) {
-    expect(await stockVerifies(fx, out.document), String(out.document.id)).toBe(true);
+    expect(await stockVerifiesOnce(out.document), String(out.document.id)).toBe(true);
     await expectJwtOf(out);
   }
 }
