@@ -1,60 +1,21 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { createApp } from "../src/app.js";
-import { composeServices } from "../src/compose.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
 import type { ServiceContext } from "../src/services/deps.js";
 import { submitEvidence } from "../src/services/submit-evidence.js";
 import { createUser } from "../src/services/users.js";
 import { markRevoked } from "../src/storage/credentials-repo.js";
 import { fmt, median, rate } from "./harness.js";
-import { BENCH_DATA_DIR, openPagesDatabase } from "./pages-database.js";
+import { openPrivatePagesCopy } from "./pages-database.js";
 
 const PASSWORD = "a long enough bench password";
 const ASSOCIATE = "gitlab-certified-associate";
 
 /**
- * A private copy of the shared `credentials`-credential database (bench/pages-database.ts; built there first if it is
- * missing, as the page-scale bench does): the console bench adds an account, a session, revocations and a person's
- * evidence, and applies this build's migrations, none of which may touch the database other benches share.
+ * The console bench works on a private copy of the shared database (`openPrivatePagesCopy`): it adds an account, a
+ * session, revocations and a person's evidence, and applies this build's migrations, none of which may touch the
+ * database other benches share.
  */
-export async function privateCopy(credentials: number): Promise<{ ctx: ServiceContext; close: () => Promise<void> }> {
-  const shared = join(BENCH_DATA_DIR, `pages-${credentials}`);
-  if (!existsSync(join(shared, "complete.json"))) {
-    const built = await openPagesDatabase(credentials);
-    await built.close();
-  }
-  const dir = join(tmpdir(), `laurel-bench-console-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const file of ["laurel.db", "laurel.db-wal"]) {
-    if (existsSync(join(shared, file))) {
-      copyFileSync(join(shared, file), join(dir, file));
-    }
-  }
-  cpSync(join(shared, "keys"), join(dir, "keys"), { recursive: true });
-  const config = loadConfig({
-    LAUREL_PUBLIC_URL: "https://badges.bench",
-    LAUREL_DB_PATH: join(dir, "laurel.db"),
-    LAUREL_KEYS_DIR: join(dir, "keys"),
-  });
-  const { ctx, close } = await composeServices(config, {
-    logger: createLogger({ level: "silent", write: () => {} }),
-    database: "create",
-    keys: "create",
-    fetchRemote: null,
-  });
-  return {
-    ctx,
-    close: async () => {
-      await close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const privateCopy = (credentials: number) => openPrivatePagesCopy(credentials, "console");
 
 /** `count` evidence records for one person, through the evidence service (awards included), a tenth of them corrections. */
 export async function recordEvidence(ctx: ServiceContext, email: string, name: string, count: number): Promise<void> {
@@ -103,7 +64,7 @@ export async function prepareConsoleBench(count: number): Promise<{
   cookie: string;
 }> {
   const options = { credentials: count };
-  const { ctx, close } = await privateCopy(options.credentials);
+  const { ctx, ids, close } = await privateCopy(options.credentials);
   const app = createApp(ctx, { publicDir: "./" });
   const origin = ctx.config.publicUrl;
   await createUser(ctx, {
@@ -143,12 +104,11 @@ export async function prepareConsoleBench(count: number): Promise<{
     }
   });
   // a person of the database with 200 evidence records
-  const done = JSON.parse(readFileSync(join(BENCH_DATA_DIR, `pages-${options.credentials}`, "complete.json"), "utf8"));
   const [person] = await ctx.store
     .conn()
     .select({ id: credentials.recipientId })
     .from(credentials)
-    .where(eq(credentials.id, (done.ids as string[])[7] as string));
+    .where(eq(credentials.id, ids[7] as string));
   const { recipients } = ctx.store.conn().t;
   const [recipient] = await ctx.store
     .conn()

@@ -1,12 +1,10 @@
 import "../src/harden-process.js";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { createApp } from "../src/app.js";
 import { createUser } from "../src/services/users.js";
 import { privateCopy, recordEvidence } from "./console.js";
-import { BENCH_DATA_DIR } from "./pages-database.js";
 
 /**
  * Profiles the console's person page of the console bench (a person of the 100,000-credential database with 200
@@ -17,7 +15,7 @@ import { BENCH_DATA_DIR } from "./pages-database.js";
  */
 const count = Number(process.argv[2] ?? 2000);
 const out = process.argv[3] ?? "/tmp/person-prof/person.cpuprofile";
-const { ctx, close } = await privateCopy(100_000);
+const { ctx, ids, close } = await privateCopy(100_000);
 const app = createApp(ctx, { publicDir: "./" });
 const origin = ctx.config.publicUrl;
 const password = "a long enough bench password";
@@ -36,13 +34,12 @@ const signIn = await app.fetch(
   }),
 );
 const cookie = /laurel_session=[^;]+/.exec(signIn.headers.get("set-cookie") ?? "")?.[0] as string;
-const done = JSON.parse(readFileSync(join(BENCH_DATA_DIR, "pages-100000", "complete.json"), "utf8"));
 const { credentials, recipients } = ctx.store.conn().t;
 const [held] = await ctx.store
   .conn()
   .select({ id: credentials.recipientId })
   .from(credentials)
-  .where(eq(credentials.id, (done.ids as string[])[7] as string));
+  .where(eq(credentials.id, ids[7] as string));
 const [recipient] = await ctx.store
   .conn()
   .select()
