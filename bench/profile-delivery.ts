@@ -1,6 +1,4 @@
-import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
@@ -10,6 +8,7 @@ import { issueCredential } from "../src/services/issue-credential.js";
 import { createWebhookEndpoint, webhookChannel } from "../src/services/webhooks.js";
 import { appendEvent } from "../src/storage/events-repo.js";
 import { benchContext } from "./harness.js";
+import { startProfiler } from "./profiler.js";
 
 /**
  * Profiles a measured window of the delivery loop alone (after a warm-up), through the inspector, to a loopback
@@ -96,22 +95,13 @@ ctx.store.tx = async (fn) => {
   }
 };
 const profiling = process.env.PROFILE !== "0";
-const session = new Session();
-if (profiling) {
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 200 });
-  await session.post("Profiler.start");
-}
+const profiler = await startProfiler({ enabled: profiling, intervalUs: 200 });
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 await drain();
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
-if (profiling) {
-  const { profile } = await session.post("Profiler.stop");
-  writeFileSync(out, JSON.stringify(profile));
-}
+await profiler.stop(out);
 console.log(
   `${mode} ${count} (history ${history}): ${ms.toFixed(0)} ms, ${((count * 1000) / ms).toFixed(1)}/s; ` +
     `process CPU ${((cpu.user + cpu.system) / 1000 / count).toFixed(3)} ms per message; ` +

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createApp } from "../src/app.js";
 import { createApiKey } from "../src/services/api-keys.js";
 import { benchContext } from "./harness.js";
+import { type CpuProfile, topSelfTime } from "./profiler.js";
 
 /**
  * A workload to profile issuance with (`node --cpu-prof`): `POST /admin/credentials` with 8 in flight, then an
@@ -14,31 +15,12 @@ import { benchContext } from "./harness.js";
  *   LAUREL_SIGNING_THREADS=0 node --cpu-prof --cpu-prof-dir=/tmp/prof-before --import tsx bench/profile-issue.ts 400
  *   node --import tsx bench/profile-issue.ts --report /tmp/prof-before
  */
-type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
-type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
-
 function report(dir: string, top = 15): void {
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
-    const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as Profile;
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const self = new Map<string, number>();
-    let total = 0;
-    for (const [i, id] of profile.samples.entries()) {
-      const node = byId.get(id);
-      const dt = profile.timeDeltas[i] ?? 0;
-      total += dt;
-      if (!node) {
-        continue;
-      }
-      const { functionName, url, lineNumber } = node.callFrame;
-      const where = url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/perf-issue\//, "");
-      const key = `${functionName || "(anonymous)"} ${where ? `${where}:${lineNumber + 1}` : ""}`.trim();
-      self.set(key, (self.get(key) ?? 0) + dt);
-    }
-    console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s sampled; top ${top} by self time`);
-    for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-      console.log(`  ${((us / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
-    }
+    const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile;
+    const { lines, totalUs } = topSelfTime(profile, top);
+    console.log(`\n${file}: ${(totalUs / 1e6).toFixed(1)} s sampled; top ${top} by self time`);
+    console.log(lines.join("\n"));
   }
 }
 

@@ -1,6 +1,4 @@
 import "../src/harden-process.js";
-import { writeFileSync } from "node:fs";
-import { Session } from "node:inspector/promises";
 import { createApp } from "../src/app.js";
 import { toOb3Achievement } from "../src/domain/achievement.js";
 import { buildOpenBadgeCredential } from "../src/domain/credential/build.js";
@@ -10,6 +8,7 @@ import { createApiKey } from "../src/services/api-keys.js";
 import { issueCredentials } from "../src/services/issue-credential.js";
 import { signCredentials } from "../src/services/sign-credentials.js";
 import { benchContext } from "./harness.js";
+import { startProfiler } from "./profiler.js";
 
 /**
  * Profiles a measured window of issuance only (after a warm-up of 200), through the inspector, and prints the rate and
@@ -73,22 +72,13 @@ const sign = async (total: number) => {
 const run = mode === "http" ? http : mode === "sign" ? sign : bulk;
 await run(Math.min(200, count));
 const profiling = process.env.PROFILE !== "0";
-const session = new Session();
-if (profiling) {
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 200 });
-  await session.post("Profiler.start");
-}
+const profiler = await startProfiler({ enabled: profiling, intervalUs: 200 });
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 await run(count);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
-if (profiling) {
-  const { profile } = await session.post("Profiler.stop");
-  writeFileSync(out, JSON.stringify(profile));
-}
+await profiler.stop(out);
 console.log(
   `${mode} ${count}: ${ms.toFixed(0)} ms, ${((count * 1000) / ms).toFixed(1)}/s; process CPU ${((cpu.user + cpu.system) / 1000 / count).toFixed(3)} ms per credential`,
 );
