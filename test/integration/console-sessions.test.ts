@@ -42,6 +42,22 @@ describe("console sign-in", () => {
     expect(await auditActions()).toContain("user.signed-in");
   });
 
+  it("finds the session cookie among the browser's other cookies, and clears one that opens no session", async () => {
+    const secret = sessionCookieOf(
+      await postForm(t, "/console/sign-in", { email: "admin@example.org", password: TEST_PASSWORD }),
+    );
+    const among = await t.app.request("/console", {
+      headers: { cookie: `theme=dark; laurel_session_x=1;  laurel_session=${secret} ; laurel_session=other` },
+    });
+    expect(among.status).toBe(200);
+    expect(await among.text()).toContain("Administrator for every program");
+    for (const cookie of [`laurel_session=${secret}x`, `laurel_session="${secret}"`, "laurel_session=", "other=1"]) {
+      const res = await t.app.request("/console", { headers: { cookie } });
+      expect(res.status, cookie).toBe(303);
+      expect(res.headers.get("location")).toBe("/console/sign-in?next=%2Fconsole");
+    }
+  });
+
   it("refuses a wrong password and an unknown email alike, audited without the password", async () => {
     const wrong = await postForm(t, "/console/sign-in", { email: "admin@example.org", password: "not the password!" });
     const unknown = await postForm(t, "/console/sign-in", { email: "nobody@example.org", password: "whatever it is" });
