@@ -7,6 +7,7 @@ import {
   type CountByCertification,
   expiringBetween,
   issuedSince,
+  newestAuditSeqs,
   undecidedApprovals,
 } from "../storage/dashboard-repo.js";
 import { type ActivityView, newestActivity } from "./audit.js";
@@ -43,8 +44,8 @@ export type DashboardView = {
   counts: DashboardCountsView | null;
   /** Awards waiting for approval in those programs (read on every view). */
   pendingApprovals: number | null;
-  /** The newest audit entries (audit:read; read on every view). */
-  activity: ActivityView[] | null;
+  /** The newest audit entries (audit:read; checked on every view: see recentActivity). Never changed once made. */
+  activity: readonly ActivityView[] | null;
 };
 
 /** Monday 00:00 UTC of the week `now` falls in. */
@@ -204,12 +205,39 @@ function countsViewOf(counts: DashboardCounts, programs: "all" | readonly string
   return view;
 }
 
+function sameSeqs(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((seq, i) => seq === b[i]);
+}
+
+/**
+ * The newest audit entries as of now. Every view reads the newest entries' sequence numbers (no row decoded); the
+ * entries themselves are read again only when those differ from the ones this node last read: an entry never changes
+ * once written, so the same numbers are the same entries, on any node. On PostgreSQL an entry numbered lower may
+ * commit after a higher one: its number then appears among the newest and the list is read again. The entries kept
+ * are keyed by their own numbers (another write may land between the two reads), and frozen: shared by views.
+ */
+async function recentActivity(ctx: ServiceContext): Promise<readonly ActivityView[]> {
+  const seqs = await newestAuditSeqs(ctx.store.conn(), RECENT_ACTIVITY);
+  const held = ctx.state.dashboardCounts.activity;
+  if (held && sameSeqs(held.seqs, seqs)) {
+    return held.entries;
+  }
+  const entries = Object.freeze(
+    (await newestActivity(ctx, RECENT_ACTIVITY)).map((entry) => {
+      Object.freeze(entry.target);
+      return Object.freeze(entry);
+    }),
+  );
+  ctx.state.dashboardCounts.activity = { seqs: entries.map((entry) => entry.seq), entries };
+  return entries;
+}
+
 /**
  * The dashboard for one principal: every figure filtered to the programs it may read credentials of (`can`); the
  * recent activity only with audit:read. The credential counts come from this node's counts of every certification
  * (see credentialCounts: at most half a minute old, and the page says when they were counted), their view per set of
- * programs made once per count; the approvals queue and the activity are read on every view (an index range of the
- * open queue, the newest audit entries).
+ * programs made once per count; the approvals queue is read on every view (an index range of the open queue), the
+ * activity checked on every view (recentActivity).
  */
 export async function dashboardFor(ctx: ServiceContext, principal: Principal): Promise<DashboardView> {
   const now = ctx.clock();
@@ -227,7 +255,7 @@ export async function dashboardFor(ctx: ServiceContext, principal: Principal): P
     view.pendingApprovals = pending;
   }
   if (can(principal, "audit:read")) {
-    view.activity = await newestActivity(ctx, RECENT_ACTIVITY);
+    view.activity = await recentActivity(ctx);
   }
   return view;
 }

@@ -152,6 +152,18 @@ function countsMarkupOf(counts: DashboardCountsView): CountsMarkup {
   return markup;
 }
 
+/** Each recent activity rendered once: the service shares one (frozen) list while the newest entries stay the same. */
+const activityMarkup = new WeakMap<readonly ActivityView[], HtmlEscapedString>();
+
+function activityMarkupOf(entries: readonly ActivityView[]): HtmlEscapedString {
+  let markup = activityMarkup.get(entries);
+  if (!markup) {
+    markup = activityPanel(entries) as HtmlEscapedString;
+    activityMarkup.set(entries, markup);
+  }
+  return markup;
+}
+
 function rolesPanel(grants: readonly RoleGrant[], via: string) {
   const list =
     grants.length === 0
@@ -177,6 +189,6 @@ export function ConsoleHomePage(props: {
   const tiles = SECTION_TEXT.filter((s) => chrome.sections.includes(s.section)).map(
     (s) => html`<li class="tile"><h2 class="tile__title"><a href="${s.href}">${s.title}</a></h2><p>${s.text}</p></li>`,
   );
-  const content = html`<h1>Welcome, ${chrome.user.name}</h1>${counts?.countedAt}<div class="dashboard">${counts?.issued}${dashboard.pendingApprovals === null ? null : approvalsPanel(dashboard.pendingApprovals)}${counts?.expiringAndRenewals}${dashboard.activity ? activityPanel(dashboard.activity) : null}</div>${rolesPanel(props.grants, props.via)}<ul class="tiles console-tiles">${tiles}</ul>`;
+  const content = html`<h1>Welcome, ${chrome.user.name}</h1>${counts?.countedAt}<div class="dashboard">${counts?.issued}${dashboard.pendingApprovals === null ? null : approvalsPanel(dashboard.pendingApprovals)}${counts?.expiringAndRenewals}${dashboard.activity ? activityMarkupOf(dashboard.activity) : null}</div>${rolesPanel(props.grants, props.via)}<ul class="tiles console-tiles">${tiles}</ul>`;
   return ConsoleLayout({ chrome, title: "Overview", current: "home", children: content });
 }
