@@ -38,6 +38,8 @@ describe("console sign-in", () => {
     const page = await getPage(t, "/console", sessionCookieOf(res));
     expect(page.status).toBe(200);
     expect(page.headers.get("cache-control")).toBe("no-store");
+    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await page.text()).toContain("Administrator for every program");
     expect(await auditActions()).toContain("user.signed-in");
   });
