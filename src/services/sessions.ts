@@ -190,7 +190,7 @@ export async function resumeSession(ctx: ServiceContext, secret: string): Promis
   const db = ctx.store.conn();
   const idHash = sha256(secret);
   const found = await findLiveSessionWithUser(db, idHash, now);
-  if (!found || found.user.disabledAt) {
+  if (!found) {
     return null;
   }
   const { session: row, user } = found;
@@ -209,7 +209,7 @@ export async function resumeSession(ctx: ServiceContext, secret: string): Promis
     email: user.email,
     name: user.name,
     mustChangePassword: user.mustChangePassword,
-    hasPassword: user.passwordHash !== null,
+    hasPassword: user.hasPassword,
     grants,
   };
   return {
