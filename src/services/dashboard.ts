@@ -1,5 +1,4 @@
 import { can, type Principal, programsWith } from "../domain/access.js";
-import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
 import { DASHBOARD_COUNTS_MAX_AGE_MS, EXPIRY_HORIZON_DAYS } from "../domain/dashboard.js";
 import { windowOpenAt } from "../domain/renewal.js";
 import { DAY_MS } from "../domain/time.js";
@@ -8,6 +7,7 @@ import {
   type CountByCertification,
   expiringBetween,
   issuedSince,
+  newestAuditSeqs,
   undecidedApprovals,
 } from "../storage/dashboard-repo.js";
 import { type ActivityView, newestActivity } from "./audit.js";
@@ -17,23 +17,35 @@ const RECENT_ACTIVITY = 10;
 
 export type CertificationRef = { achievementId: string; name: string; program: string };
 
-/** The console's home figures, each present only when the principal may read it (null: not theirs to see). */
-export type DashboardView = {
+/**
+ * The credential figures of the console's home for one set of programs, as counted at `countedAt`: shared by every
+ * account that may read credentials of those programs until this node counts again (see credentialCounts), so it is
+ * never changed once made (the overview renders it once per count too).
+ */
+export type DashboardCountsView = Readonly<{
   /** When the credential figures (issued, expiring, renewals) were counted: at most a short while ago. */
   countedAt: string;
   /** Monday 00:00 UTC of this week, and the 1st of this month, 00:00 UTC. */
   weekStart: string;
   monthStart: string;
   /** Credentials issued this week and this month, per certification the principal may read (those with any). */
-  issued: Array<CertificationRef & { week: number; month: number }> | null;
-  /** Awards waiting for approval in those programs. */
-  pendingApprovals: number | null;
+  issued: ReadonlyArray<Readonly<CertificationRef & { week: number; month: number }>>;
   /** Active credentials whose expiry falls in the next 60 days, per certification. */
-  expiring: { until: string; items: Array<CertificationRef & { count: number }> } | null;
+  expiring: Readonly<{ until: string; items: ReadonlyArray<Readonly<CertificationRef & { count: number }>> }>;
   /** Renewal windows open now, with how many active credentials fall due in each. */
-  renewals: Array<CertificationRef & { opens: string; closes: string; due: number }> | null;
-  /** The newest audit entries (audit:read). */
-  activity: ActivityView[] | null;
+  renewals: ReadonlyArray<Readonly<CertificationRef & { opens: string; closes: string; due: number }>>;
+  /** The certifications these figures cover (the approvals waiting are summed over them on every view). */
+  achievementIds: readonly string[];
+}>;
+
+/** The console's home figures, each present only when the principal may read it (null: not theirs to see). */
+export type DashboardView = {
+  /** The credential counts of the programs the principal may read credentials of. */
+  counts: DashboardCountsView | null;
+  /** Awards waiting for approval in those programs (read on every view). */
+  pendingApprovals: number | null;
+  /** The newest audit entries (audit:read; checked on every view: see recentActivity). Never changed once made. */
+  activity: readonly ActivityView[] | null;
 };
 
 /** Monday 00:00 UTC of the week `now` falls in. */
@@ -46,10 +58,6 @@ export function weekStartOf(now: Date): Date {
 /** The 1st of the month `now` falls in, 00:00 UTC. */
 export function monthStartOf(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-}
-
-function ref(entry: CatalogEntry): CertificationRef {
-  return { achievementId: entry.id, name: entry.name, program: entry.program };
 }
 
 function countsOf(rows: CountByCertification[]): Map<string, number> {
@@ -71,6 +79,8 @@ export type DashboardCounts = {
   month: Map<string, number>;
   expiring: Map<string, number>;
   renewals: Map<string, { opens: Date; closes: Date; due: number }>;
+  /** The view of these counts per set of programs (programsKey), made on the first view that asks. */
+  views: Map<string, DashboardCountsView>;
 };
 
 async function countCredentials(ctx: ServiceContext, now: Date): Promise<DashboardCounts> {
@@ -104,6 +114,7 @@ async function countCredentials(ctx: ServiceContext, now: Date): Promise<Dashboa
     month: countsOf(month),
     expiring: countsOf(expiring),
     renewals,
+    views: new Map(),
   };
 }
 
@@ -139,50 +150,112 @@ async function credentialCounts(ctx: ServiceContext, now: Date): Promise<Dashboa
   return fresh(counts) ? counts : countCredentials(ctx, now);
 }
 
+/** A set of programs as a key ("all", or the programs sorted). */
+function programsKey(programs: "all" | readonly string[]): string {
+  return programs === "all" ? "all" : JSON.stringify([...programs].sort());
+}
+
+/**
+ * The counts' figures for the certifications of `programs`, made once per count and set of programs (an overview view
+ * then does no work per certification: with twenty certifications that work cost as much as its two live reads).
+ */
+function countsViewOf(counts: DashboardCounts, programs: "all" | readonly string[]): DashboardCountsView {
+  const key = programsKey(programs);
+  const held = counts.views.get(key);
+  if (held) {
+    return held;
+  }
+  const issued: Array<CertificationRef & { week: number; month: number }> = [];
+  const expiring: Array<CertificationRef & { count: number }> = [];
+  const renewals: Array<CertificationRef & { opens: string; closes: string; due: number }> = [];
+  const achievementIds: string[] = [];
+  for (const entry of counts.catalog.entries) {
+    if (programs !== "all" && !programs.includes(entry.program)) {
+      continue;
+    }
+    const ref = { achievementId: entry.id, name: entry.name, program: entry.program };
+    achievementIds.push(entry.id);
+    const week = counts.week.get(entry.id) ?? 0;
+    const month = counts.month.get(entry.id) ?? 0;
+    if (week > 0 || month > 0) {
+      issued.push(Object.freeze({ ...ref, week, month }));
+    }
+    const count = counts.expiring.get(entry.id) ?? 0;
+    if (count > 0) {
+      expiring.push(Object.freeze({ ...ref, count }));
+    }
+    const window = counts.renewals.get(entry.id);
+    if (window) {
+      const { due } = window;
+      renewals.push(
+        Object.freeze({ ...ref, opens: window.opens.toISOString(), closes: window.closes.toISOString(), due }),
+      );
+    }
+  }
+  const view: DashboardCountsView = Object.freeze({
+    countedAt: counts.at.toISOString(),
+    weekStart: counts.weekStart.toISOString(),
+    monthStart: counts.monthStart.toISOString(),
+    issued: Object.freeze(issued),
+    expiring: Object.freeze({ until: counts.until.toISOString(), items: Object.freeze(expiring) }),
+    renewals: Object.freeze(renewals),
+    achievementIds: Object.freeze(achievementIds),
+  });
+  counts.views.set(key, view);
+  return view;
+}
+
+function sameSeqs(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((seq, i) => seq === b[i]);
+}
+
+/**
+ * The newest audit entries as of now. Every view reads the newest entries' sequence numbers (no row decoded); the
+ * entries themselves are read again only when those differ from the ones this node last read: an entry never changes
+ * once written, so the same numbers are the same entries, on any node. On PostgreSQL an entry numbered lower may
+ * commit after a higher one: its number then appears among the newest and the list is read again. The entries kept
+ * are keyed by their own numbers (another write may land between the two reads), and frozen: shared by views.
+ */
+async function recentActivity(ctx: ServiceContext): Promise<readonly ActivityView[]> {
+  const seqs = await newestAuditSeqs(ctx.store.conn(), RECENT_ACTIVITY);
+  const held = ctx.state.dashboardCounts.activity;
+  if (held && sameSeqs(held.seqs, seqs)) {
+    return held.entries;
+  }
+  const entries = Object.freeze(
+    (await newestActivity(ctx, RECENT_ACTIVITY)).map((entry) => {
+      Object.freeze(entry.target);
+      return Object.freeze(entry);
+    }),
+  );
+  ctx.state.dashboardCounts.activity = { seqs: entries.map((entry) => entry.seq), entries };
+  return entries;
+}
+
 /**
  * The dashboard for one principal: every figure filtered to the programs it may read credentials of (`can`); the
  * recent activity only with audit:read. The credential counts come from this node's counts of every certification
- * (see credentialCounts: at most half a minute old, and the page says when they were counted); the approvals queue
- * and the activity are read on every view (an index range of the open queue, the newest audit entries).
+ * (see credentialCounts: at most half a minute old, and the page says when they were counted), their view per set of
+ * programs made once per count; the approvals queue is read on every view (an index range of the open queue), the
+ * activity checked on every view (recentActivity).
  */
 export async function dashboardFor(ctx: ServiceContext, principal: Principal): Promise<DashboardView> {
   const now = ctx.clock();
-  const db = ctx.store.conn();
   const programs = programsWith(principal, "credentials:read");
-  const readable = ctx.catalog.entries.filter((e) => programs === "all" || programs.includes(e.program));
-  const view: DashboardView = {
-    countedAt: now.toISOString(),
-    weekStart: weekStartOf(now).toISOString(),
-    monthStart: monthStartOf(now).toISOString(),
-    issued: null,
-    pendingApprovals: null,
-    expiring: null,
-    renewals: null,
-    activity: null,
-  };
+  const view: DashboardView = { counts: null, pendingApprovals: null, activity: null };
   if (programs === "all" || programs.length > 0) {
-    const [counts, approvals] = await Promise.all([credentialCounts(ctx, now), undecidedApprovals(db)]);
-    view.countedAt = counts.at.toISOString();
-    view.weekStart = counts.weekStart.toISOString();
-    view.monthStart = counts.monthStart.toISOString();
-    view.issued = readable
-      .map((e) => ({ ...ref(e), week: counts.week.get(e.id) ?? 0, month: counts.month.get(e.id) ?? 0 }))
-      .filter((row) => row.week > 0 || row.month > 0);
-    view.expiring = {
-      until: counts.until.toISOString(),
-      items: readable.map((e) => ({ ...ref(e), count: counts.expiring.get(e.id) ?? 0 })).filter((row) => row.count > 0),
-    };
-    const approvalCounts = countsOf(approvals);
-    view.pendingApprovals = readable.reduce((sum, e) => sum + (approvalCounts.get(e.id) ?? 0), 0);
-    view.renewals = readable.flatMap((e) => {
-      const window = counts.renewals.get(e.id);
-      return window
-        ? [{ ...ref(e), opens: window.opens.toISOString(), closes: window.closes.toISOString(), due: window.due }]
-        : [];
-    });
+    const [counts, approvals] = await Promise.all([credentialCounts(ctx, now), undecidedApprovals(ctx.store.conn())]);
+    view.counts = countsViewOf(counts, programs);
+    let pending = 0;
+    for (const row of approvals) {
+      if (view.counts.achievementIds.includes(row.achievementId)) {
+        pending += row.count;
+      }
+    }
+    view.pendingApprovals = pending;
   }
   if (can(principal, "audit:read")) {
-    view.activity = await newestActivity(ctx, RECENT_ACTIVITY);
+    view.activity = await recentActivity(ctx);
   }
   return view;
 }

@@ -10,6 +10,7 @@ import type { Store } from "../storage/store.js";
 import type { Analysis } from "../verify/engine.js";
 import type { FetchRemote, StatusListCheck } from "../verify/environment.js";
 import type { Ob3SchemaValidator } from "../verify/schema-check.js";
+import type { ActivityView } from "./audit.js";
 import type { CredentialView } from "./credential-view.js";
 import type { DashboardCounts } from "./dashboard.js";
 import type { IssueCredentialInput } from "./issue-plan.js";
@@ -139,9 +140,14 @@ export type ServiceState = {
   lifecycle: { shuttingDown: boolean };
   /**
    * The console dashboard's credential counts over every certification (services/dashboard.ts), counted at most
-   * every `DASHBOARD_COUNTS_MAX_AGE_MS` on this node (the page says when), and the count in flight.
+   * every `DASHBOARD_COUNTS_MAX_AGE_MS` on this node (the page says when), and the count in flight; and the recent
+   * activity it last read, by the entries' sequence numbers (shown again while the newest entries are those).
    */
-  dashboardCounts: { current?: DashboardCounts; pending?: Promise<DashboardCounts> };
+  dashboardCounts: {
+    current?: DashboardCounts;
+    pending?: Promise<DashboardCounts>;
+    activity?: { seqs: readonly number[]; entries: readonly ActivityView[] };
+  };
   /**
    * Issuances by hand asked for since the last turn of the event loop, issued together as one group at the next
    * (issue-by-hand.ts): each is answered on its own.

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { Principal } from "../domain/access.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import { AppError } from "../errors.js";
@@ -27,13 +27,17 @@ export const SIGN_IN_LIMITS = { account: 5, address: 20, windowMs: 15 * 60_000 }
 /** A session's last-seen time is written at most this often (not on every page view). */
 const TOUCH_EVERY_MS = 60_000;
 
+/**
+ * SHA-256 of a string, hex. The one-shot `crypto.hash` (every console request hashes its cookie and derives its CSRF
+ * token): a Hash object per digest cost more than the digest itself.
+ */
 function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /** The CSRF token of a session: derived from its cookie secret (so it is never stored in clear), bound to it. */
 function csrfTokenOf(secret: string): string {
-  return createHash("sha256").update(`csrf\0${secret}`, "utf8").digest("base64url");
+  return hash("sha256", `csrf\0${secret}`, "base64url");
 }
 
 /** A signed-in console request: who, with what grants, and the token its forms must carry. */
@@ -186,7 +190,7 @@ export async function resumeSession(ctx: ServiceContext, secret: string): Promis
   const db = ctx.store.conn();
   const idHash = sha256(secret);
   const found = await findLiveSessionWithUser(db, idHash, now);
-  if (!found || found.user.disabledAt) {
+  if (!found) {
     return null;
   }
   const { session: row, user } = found;
@@ -205,7 +209,7 @@ export async function resumeSession(ctx: ServiceContext, secret: string): Promis
     email: user.email,
     name: user.name,
     mustChangePassword: user.mustChangePassword,
-    hasPassword: user.passwordHash !== null,
+    hasPassword: user.hasPassword,
     grants,
   };
   return {

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, inArray, isNull, lte } from "drizzle-orm";
+import { and, count, desc, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import { prepared } from "./prepared.js";
 import type { Conn } from "./store.js";
 
@@ -80,4 +80,18 @@ export async function undecidedApprovals(db: Conn): Promise<CountByCertification
   });
   const rows = await statement.execute();
   return rows.map((row) => ({ achievementId: row.achievementId, count: Number(row.count) }));
+}
+
+/**
+ * The sequence numbers of the newest `limit` audit entries, newest first (the end of the primary key: no row is
+ * decoded). Entries never change once written (triggers refuse UPDATE and DELETE on both databases), so the same
+ * numbers are the same entries: the overview reads the entries themselves only when these change.
+ */
+export async function newestAuditSeqs(db: Conn, limit: number): Promise<number[]> {
+  const statement = prepared(db, "dashboard_newest_audit_seqs", (d) => {
+    const { auditLog } = d.t;
+    return d.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(sql.placeholder("limit"));
+  });
+  const rows = await statement.execute({ limit });
+  return rows.map((row) => Number(row.seq));
 }

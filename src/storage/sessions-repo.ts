@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
@@ -6,10 +6,9 @@ export type SessionRow = Tables["sessions"]["$inferSelect"];
 
 /** What a request needs of its live session, account and grants (findLiveSessionWithUser). */
 export type LiveSession = Pick<SessionRow, "lastSeenAt" | "expiresAt" | "csrfTokenHash" | "via">;
-export type SessionUser = Pick<
-  Tables["users"]["$inferSelect"],
-  "id" | "email" | "name" | "passwordHash" | "mustChangePassword" | "disabledAt"
->;
+export type SessionUser = Pick<Tables["users"]["$inferSelect"], "id" | "email" | "name" | "mustChangePassword"> & {
+  hasPassword: boolean;
+};
 export type SessionGrant = Pick<Tables["userGrants"]["$inferSelect"], "id" | "role" | "program" | "graderRole">;
 
 export async function insertSession(tx: Tx, row: SessionRow): Promise<void> {
@@ -17,9 +16,10 @@ export async function insertSession(tx: Tx, row: SessionRow): Promise<void> {
 }
 
 /**
- * The live session of `idHash` (neither expired nor idle too long) with its account and the account's grants (oldest
- * first), in one statement prepared once per connection: every console request reads it, and on PostgreSQL each
- * statement is a round trip.
+ * The live session of `idHash` (neither expired nor idle too long, its account not disabled) with its account and the
+ * account's grants (oldest first), in one statement prepared once per connection: every console request reads it, and
+ * on PostgreSQL each statement is a round trip. Whether the account has a password, not its hash: no request needs
+ * the hash, which would be read (and decoded into a string) on every one.
  */
 export async function findLiveSessionWithUser(
   db: Conn,
@@ -41,9 +41,8 @@ export async function findLiveSessionWithUser(
           id: users.id,
           email: users.email,
           name: users.name,
-          passwordHash: users.passwordHash,
+          hasPassword: sql<boolean>`${users.passwordHash} is not null`.mapWith(Boolean),
           mustChangePassword: users.mustChangePassword,
-          disabledAt: users.disabledAt,
         },
         grant: {
           id: userGrants.id,
@@ -60,6 +59,7 @@ export async function findLiveSessionWithUser(
           eq(sessions.idHash, sql.placeholder("idHash")),
           gt(sessions.expiresAt, placeholderOf(sessions.expiresAt, "now")),
           gt(sessions.idleExpiresAt, placeholderOf(sessions.idleExpiresAt, "now")),
+          isNull(users.disabledAt),
         ),
       )
       .orderBy(asc(userGrants.createdAt), asc(userGrants.id));

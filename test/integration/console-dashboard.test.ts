@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { createServiceState } from "../../src/compose.js";
+import { listAuditHeads } from "../../src/storage/audit-repo.js";
 import { insertPendingApproval } from "../../src/storage/person-credentials-repo.js";
 import { createAccount, getPage, signIn } from "../helpers/console.js";
 import { issue } from "../helpers/http.js";
@@ -140,5 +141,34 @@ describe("the console dashboard", () => {
     const again = await (await getPage(t, "/console", admin.cookie)).text();
     expect(panel(again, "Issued")).toContain("GitLab Certified Associate 2 2");
     expect(again).toContain("Credentials counted at 2026-03-02 09:30:30 UTC");
+  });
+
+  it("shows the activity as of now: an entry another node writes, and one numbered lower that commits later", async () => {
+    const admin = await signIn(t, "admin@example.org");
+    const before = panel(await (await getPage(t, "/console", admin.cookie)).text(), "Recent activity");
+    expect(before).toContain("user.signed-in");
+    const [newest] = await listAuditHeads(t.ctx.store.conn(), 1);
+    const seq = newest?.seq ?? 0;
+    // as another node would write them: its transaction numbered 10 past the newest, another's 5 past, committed later
+    const entry = (n: number, action: string) =>
+      t.ctx.store.tx(async (tx) => {
+        await tx.insert(tx.t.auditLog).values({
+          seq: seq + n,
+          at: TEST_START,
+          actor: "node-b",
+          action,
+          targetType: "test",
+          targetId: `entry-${n}`,
+        });
+      });
+    await entry(10, "test.numbered-later");
+    const second = panel(await (await getPage(t, "/console", admin.cookie)).text(), "Recent activity");
+    expect(second).toContain("test.numbered-later");
+    expect(second).not.toContain("test.committed-later");
+    await entry(5, "test.committed-later");
+    const third = panel(await (await getPage(t, "/console", admin.cookie)).text(), "Recent activity");
+    expect(third).toMatch(/test\.numbered-later .*test\.committed-later .*user\.signed-in/);
+    // the same entries again: the same panel
+    expect(panel(await (await getPage(t, "/console", admin.cookie)).text(), "Recent activity")).toBe(third);
   });
 });

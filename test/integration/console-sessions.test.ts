@@ -1,4 +1,7 @@
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openSession } from "../../src/services/sessions.js";
+import { createUser } from "../../src/services/users.js";
 import {
   createAccount,
   csrfOf,
@@ -38,8 +41,26 @@ describe("console sign-in", () => {
     const page = await getPage(t, "/console", sessionCookieOf(res));
     expect(page.status).toBe(200);
     expect(page.headers.get("cache-control")).toBe("no-store");
+    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await page.text()).toContain("Administrator for every program");
     expect(await auditActions()).toContain("user.signed-in");
+  });
+
+  it("finds the session cookie among the browser's other cookies, and clears one that opens no session", async () => {
+    const secret = sessionCookieOf(
+      await postForm(t, "/console/sign-in", { email: "admin@example.org", password: TEST_PASSWORD }),
+    );
+    const among = await t.app.request("/console", {
+      headers: { cookie: `theme=dark; laurel_session_x=1;  laurel_session=${secret} ; laurel_session=other` },
+    });
+    expect(among.status).toBe(200);
+    expect(await among.text()).toContain("Administrator for every program");
+    for (const cookie of [`laurel_session=${secret}x`, `laurel_session="${secret}"`, "laurel_session=", "other=1"]) {
+      const res = await t.app.request("/console", { headers: { cookie } });
+      expect(res.status, cookie).toBe(303);
+      expect(res.headers.get("location")).toBe("/console/sign-in?next=%2Fconsole");
+    }
   });
 
   it("refuses a wrong password and an unknown email alike, audited without the password", async () => {
@@ -164,6 +185,42 @@ describe("signing out", () => {
     expect((await getPage(t, "/console", laptop.cookie)).status).toBe(303);
     expect((await getPage(t, "/console", phone.cookie)).status).toBe(303);
     expect(await auditActions()).toContain("user.signed-out-everywhere");
+  });
+});
+
+describe("what every request reads of the account", () => {
+  it("a disabled account opens nothing at once, even with its sessions still stored", async () => {
+    const { cookie } = await signIn(t, "admin@example.org");
+    const { users } = t.ctx.store.conn().t;
+    // as a write on another node would leave it: the flag set, the session rows not (yet) deleted
+    await t.ctx.store.tx(async (tx) => {
+      await tx.update(users).set({ disabledAt: t.ctx.clock() }).where(eq(users.email, "admin@example.org"));
+    });
+    const res = await getPage(t, "/console", cookie);
+    expect(res.status).toBe(303);
+    expect(res.headers.getSetCookie().join()).toMatch(/laurel_session=;/);
+  });
+
+  it("an account without a password (single sign-on) is told so, and has no password to change", async () => {
+    const { user } = await createUser(t.ctx, {
+      email: "sso@example.org",
+      name: "Sso",
+      grants: [{ role: "auditor", program: null, graderRole: null }],
+      password: { none: true },
+      actor: "test",
+    });
+    const secret = await t.ctx.store.tx((tx) => openSession(t.ctx, tx, user.id, "sso", t.ctx.clock()));
+    const page = await getPage(t, "/console", secret);
+    expect(await page.text()).toContain("Signed in through single sign-on");
+    const csrf = csrfOf(await (await getPage(t, "/console/password", secret)).text());
+    const res = await postForm(
+      t,
+      "/console/password",
+      { _csrf: csrf, current: "x", next: "a long enough new password", confirm: "a long enough new password" },
+      { cookie: secret },
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("this account signs in through single sign-on and has no password");
   });
 });
 

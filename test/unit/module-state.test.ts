@@ -16,6 +16,10 @@ const ALLOWED: Record<string, string> = {
   "src/domain/criteria/evaluate.ts: preparedOnce":
     "evidence prepared for evaluation, by its (immutable) records list, weak",
   "src/http/console/people-routes.ts: wordedOnce": "a catalog's rules in words, by the (immutable) catalog, weak",
+  "src/http/pages/console/home-page.tsx: activityMarkup":
+    "the overview's recent activity panel, by the (immutable, frozen) entries list the service shares, weak",
+  "src/http/pages/console/home-page.tsx: countsMarkup":
+    "the overview's count panels, by their (immutable, frozen) counts view, weak",
   "src/http/pages/site.ts: siteOnce":
     "the site's header facts, by the service context, recomputed when its inputs change",
   "src/http/send-page.ts: logoOnce": "the page CSP for the last public URL and issuer image it was asked for",

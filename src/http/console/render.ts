@@ -16,17 +16,20 @@ export function appContext(c: Context<ConsoleEnv>): Context<AppEnv> {
   return c as unknown as Context<AppEnv>;
 }
 
+/** What every console page sends besides the page headers (no object spread per page: see sendHtml). */
+const CONSOLE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "referrer-policy": "no-referrer" });
+
 /** A console page: never cached or stored (it shows one account's view, sometimes a secret shown once). */
 export function sendConsolePage(
   c: Context<ConsoleEnv>,
   page: Child,
   status: ContentfulStatusCode = 200,
-  headers: Record<string, string> = {},
+  headers?: Record<string, string>,
 ): Response {
   return sendPage(appContext(c), page, {
     status,
     cache: "no-store",
-    headers: { "referrer-policy": "no-referrer", ...headers },
+    headers: headers ? Object.assign({ "referrer-policy": "no-referrer" }, headers) : CONSOLE_HEADERS,
   });
 }
 
