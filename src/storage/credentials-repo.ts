@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, gt, isNotNull, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
+import { placeholderOf, prepared, rowsOf } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type CredentialInsert = Tables["credentials"]["$inferInsert"];
@@ -206,17 +206,17 @@ export type CredentialSummaryQuery = {
   after?: { createdAt: Date; id: string };
 };
 
-/** A credential as a list shows it (no document, no VC-JWT). */
+/** A credential as a list shows it (no document, no VC-JWT); times in epoch milliseconds. */
 export type CredentialSummary = {
   id: string;
   achievementId: string;
   achievementName: string;
   recipientEmail: string;
   recipientName: string;
-  validUntil: Date | null;
-  createdAt: Date;
-  revokedAt: Date | null;
-  suspendedAt: Date | null;
+  validUntil: number | null;
+  createdAt: number;
+  revokedAt: number | null;
+  suspendedAt: number | null;
 };
 
 function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
@@ -239,7 +239,7 @@ function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
  * state; light rows. The indexes on (achievement_id, created_at, id), (created_at, id) and the recipient's email keep
  * it fast at 100,000 credentials (a rare state alone scans the newest-first index until the page is full). One
  * statement per combination of filters (at most 40), prepared once per connection: building the query cost drizzle
- * about as much as running it.
+ * about as much as running it; its rows read as arrays (rowsOf), not mapped by drizzle row by row.
  */
 export async function listCredentialSummaries(db: Conn, query: CredentialSummaryQuery): Promise<CredentialSummary[]> {
   const shape = [
@@ -288,7 +288,7 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
       .orderBy(desc(credentials.createdAt), desc(credentials.id))
       .limit(sql.placeholder("limit"));
   });
-  return statement.execute({
+  const rows = await rowsOf(db, statement, {
     achievementId: query.achievementId,
     email: query.email,
     now: query.now,
@@ -296,6 +296,17 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     afterId: query.after?.id,
     limit: query.limit,
   });
+  return rows.map((row) => ({
+    id: row[0] as string,
+    achievementId: row[1] as string,
+    achievementName: row[2] as string,
+    recipientEmail: row[3] as string,
+    recipientName: row[4] as string,
+    validUntil: row[5] as number | null,
+    createdAt: row[6] as number,
+    revokedAt: row[7] as number | null,
+    suspendedAt: row[8] as number | null,
+  }));
 }
 
 /** Whether a conditional update changed its row. */
