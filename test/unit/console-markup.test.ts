@@ -1,5 +1,6 @@
 import { raw } from "hono/html";
 import { describe, expect, it } from "vitest";
+import { dayOf } from "../../src/http/pages/console/credentials-page.js";
 import { FormAlert, SelectField, TextField } from "../../src/http/pages/console/form.js";
 import {
   consoleTableMarkup,
@@ -65,5 +66,31 @@ describe("console markup built as strings", () => {
         ConsoleTable({ ...props, children: ["<tr><td>one</td></tr>", "<tr><td>two</td></tr>"].map((row) => raw(row)) }),
       ),
     );
+  });
+});
+
+describe("the credentials list's days", () => {
+  it("writes a day as toISOString does, from 1970 back and forth, leap days and day ends included", () => {
+    const samples = [
+      0,
+      -1,
+      86_399_999,
+      86_400_000,
+      Date.UTC(2000, 1, 29),
+      Date.UTC(2000, 1, 29, 23, 59, 59, 999),
+      Date.UTC(1900, 1, 28),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      Date.UTC(1, 0, 1),
+      Date.UTC(9999, 11, 31, 12),
+      Date.UTC(-5, 5, 5),
+      Date.UTC(12_000, 0, 1),
+    ];
+    for (let ms = Date.UTC(1960, 0, 1); ms < Date.UTC(2110, 0, 1); ms += 86_400_000 * 3 + 3_600_001) {
+      samples.push(ms);
+    }
+    for (const ms of samples) {
+      expect(dayOf(ms), String(ms)).toBe(new Date(ms).toISOString().slice(0, 10));
+    }
   });
 });
