@@ -248,8 +248,11 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     query.state ?? "",
     query.after ? "p" : "",
   ].join(":");
+  // Filtered by one certification, the rows do not repeat its id (every text column read costs a string per row);
+  // the certifications' names are read once per certification on the page (achievementName), not joined per row.
+  const oneAchievement = query.achievementId !== undefined;
   const statement = prepared(db, `credentials_summaries:${shape}`, (d) => {
-    const { credentials, achievements, recipients } = d.t;
+    const { credentials, recipients } = d.t;
     const filters: (SQL | undefined)[] = [];
     if (query.achievementId) {
       filters.push(eq(credentials.achievementId, sql.placeholder("achievementId")));
@@ -272,17 +275,15 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     return d
       .select({
         id: credentials.id,
-        achievementId: credentials.achievementId,
-        achievementName: achievements.name,
         recipientEmail: recipients.email,
         recipientName: credentials.recipientName,
         validUntil: credentials.validUntil,
         createdAt: credentials.createdAt,
         revokedAt: credentials.revokedAt,
         suspendedAt: credentials.suspendedAt,
+        ...(oneAchievement ? {} : { achievementId: credentials.achievementId }),
       })
       .from(credentials)
-      .innerJoin(achievements, eq(achievements.id, credentials.achievementId))
       .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
       .where(and(...filters))
       .orderBy(desc(credentials.createdAt), desc(credentials.id))
@@ -296,17 +297,41 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     afterId: query.after?.id,
     limit: query.limit,
   });
-  return rows.map((row) => ({
-    id: row[0] as string,
-    achievementId: row[1] as string,
-    achievementName: row[2] as string,
-    recipientEmail: row[3] as string,
-    recipientName: row[4] as string,
-    validUntil: row[5] as number | null,
-    createdAt: row[6] as number,
-    revokedAt: row[7] as number | null,
-    suspendedAt: row[8] as number | null,
-  }));
+  const names = new Map<string, string>();
+  const summaries: CredentialSummary[] = [];
+  for (const row of rows) {
+    const achievementId = (oneAchievement ? query.achievementId : row[7]) as string;
+    let name = names.get(achievementId);
+    if (name === undefined) {
+      name = (await achievementName(db, achievementId)) ?? achievementId;
+      names.set(achievementId, name);
+    }
+    summaries.push({
+      id: row[0] as string,
+      achievementId,
+      achievementName: name,
+      recipientEmail: row[1] as string,
+      recipientName: row[2] as string,
+      validUntil: row[3] as number | null,
+      createdAt: row[4] as number,
+      revokedAt: row[5] as number | null,
+      suspendedAt: row[6] as number | null,
+    });
+  }
+  return summaries;
+}
+
+/** A certification's name as stored (every credential's certification has a row: a foreign key; prepared once). */
+async function achievementName(db: Conn, id: string): Promise<string | undefined> {
+  const query = prepared(db, "achievements_name", (d) => {
+    const { achievements } = d.t;
+    return d
+      .select({ name: achievements.name })
+      .from(achievements)
+      .where(eq(achievements.id, sql.placeholder("id")))
+      .limit(1);
+  });
+  return (await query.execute({ id }))[0]?.name;
 }
 
 /** Whether a conditional update changed its row. */
