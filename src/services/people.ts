@@ -43,6 +43,13 @@ export type PersonHit = { ref: string; email: string; name: string };
 
 const MAX_QUERY = 200;
 
+/**
+ * The characters of a stored address (lower-cased, as they are stored): the one rule for addresses
+ * (domain/email.ts's EMAIL_PATTERN, which every address the store holds passed) allows only these. A search text with
+ * any other character is the beginning of no address.
+ */
+const ADDRESS_TEXT = /^[a-z0-9_'+.@-]*$/;
+
 /** The certifications of these programs (undefined: every one, no filter). */
 function certificationsOf(ctx: ServiceContext, programs: "all" | string[]): CatalogEntry[] | undefined {
   return programs === "all" ? undefined : ctx.catalog.entries.filter((e) => programs.includes(e.program));
@@ -116,12 +123,15 @@ export async function searchPeople(
   const withEvidence = seen.items === undefined || seen.items.length > 0;
   const byName = query !== "" && !query.includes("@");
   const emails = { ...base, prefix: query.toLowerCase(), ...(byName ? { skipNamePrefix: query } : {}) };
+  // Only the beginning of an address can begin an address: one with a character no address has (a space, as in a
+  // full name) is searched by name alone
+  const byEmail = ADDRESS_TEXT.test(emails.prefix);
   const held = { achievementIds: seen.achievementIds };
   const recorded = { items: seen.items };
   const streams = await Promise.all([
-    recipients ? recipientsByEmail(db, { ...emails, ...held }) : [],
+    recipients && byEmail ? recipientsByEmail(db, { ...emails, ...held }) : [],
     recipients && byName ? recipientsByName(db, { ...base, ...held }) : [],
-    withEvidence ? evidencePeopleByEmail(db, { ...emails, ...recorded }) : [],
+    withEvidence && byEmail ? evidencePeopleByEmail(db, { ...emails, ...recorded }) : [],
     withEvidence && byName ? evidencePeopleByName(db, { ...base, ...recorded }) : [],
   ]);
   const full = streams.some((rows) => rows.length > input.limit);
