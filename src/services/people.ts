@@ -257,7 +257,10 @@ export type PersonPageInput = {
 };
 
 /** The person a reference names (404 when none: an unknown or malformed reference). */
-async function personNamed(ctx: ServiceContext, ref: string): Promise<{ email: string; name: string | null }> {
+async function personNamed(
+  ctx: ServiceContext,
+  ref: string,
+): Promise<{ email: string; name: string | null; recipient: boolean }> {
   const person = REF.test(ref) ? await personOfRef(ctx.store.conn(), ref) : undefined;
   if (!person) {
     // not echoed: a reference is opaque, and whatever was typed in its place (an address?) stays out of the answer
@@ -274,12 +277,17 @@ async function personNamed(ctx: ServiceContext, ref: string): Promise<{ email: s
  */
 type PersonMark = { held: HeldRow[]; approvals: PendingApprovalRow[]; recipientName: string | undefined; mark: string };
 
-async function personMark(ctx: ServiceContext, email: string): Promise<PersonMark> {
+async function personMark(
+  ctx: ServiceContext,
+  person: { email: string; name: string | null; recipient: boolean },
+): Promise<PersonMark> {
   const db = ctx.store.conn();
+  const { email } = person;
   const [held, approvals, name, changes] = await Promise.all([
     credentialsHeldBy(db, email),
     approvalsOfPerson(db, email),
-    recipientName(db, email),
+    // named by their recipient id: the name was read with the reference, on this view (the same row)
+    person.recipient ? (person.name ?? undefined) : recipientName(db, email),
     personChanges(db, email),
   ]);
   // the award decision record is written once with its credential: left out
@@ -298,7 +306,7 @@ async function personMark(ctx: ServiceContext, email: string): Promise<PersonMar
  */
 export async function personOverview(ctx: ServiceContext, input: PersonPageInput): Promise<PersonOverview> {
   const person = await personNamed(ctx, input.ref);
-  return overviewOf(ctx, input, person, await personMark(ctx, person.email));
+  return overviewOf(ctx, input, person, await personMark(ctx, person));
 }
 
 /** A person's page as `render` makes it from their overview (UTF-8), and the name it is titled with. */
@@ -318,7 +326,7 @@ export async function personPage(
   render: (overview: PersonOverview) => Uint8Array,
 ): Promise<PersonPageView> {
   const person = await personNamed(ctx, input.ref);
-  const marked = await personMark(ctx, person.email);
+  const marked = await personMark(ctx, person);
   // the reference too: the page links by the one it was opened with (a person has several)
   const key = JSON.stringify([input.ref, person.email, input.scope, input.evidenceCursor ?? null, input.variant]);
   const now = ctx.clock().getTime();

@@ -236,8 +236,14 @@ export async function recipientIdsOf(db: Conn, emails: readonly string[]): Promi
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
-/** Who a person reference names: a recipient's id, or the id of one of the person's evidence records. */
-export async function personOfRef(db: Conn, ref: string): Promise<{ email: string; name: string | null } | undefined> {
+/**
+ * Who a person reference names: a recipient's id (`recipient`: the name is the recipient's), or the id of one of the
+ * person's evidence records (the name that record gave).
+ */
+export async function personOfRef(
+  db: Conn,
+  ref: string,
+): Promise<{ email: string; name: string | null; recipient: boolean } | undefined> {
   // prepared once per connection: every view of a person's page reads it
   const byRecipient = prepared(db, "people_ref_recipient", (d) => {
     const { recipients } = d.t;
@@ -249,7 +255,7 @@ export async function personOfRef(db: Conn, ref: string): Promise<{ email: strin
   });
   const [recipient] = await byRecipient.execute({ ref });
   if (recipient) {
-    return recipient;
+    return { ...recipient, recipient: true };
   }
   const byEvidence = prepared(db, "people_ref_evidence", (d) => {
     const { evidence } = d.t;
@@ -260,7 +266,7 @@ export async function personOfRef(db: Conn, ref: string): Promise<{ email: strin
       .limit(1);
   });
   const [record] = await byEvidence.execute({ ref });
-  return record;
+  return record && { ...record, recipient: false };
 }
 
 /** The reference a person's page is found by: their recipient id, else the id of one of their evidence records. */
