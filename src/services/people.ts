@@ -43,6 +43,13 @@ export type PersonHit = { ref: string; email: string; name: string };
 
 const MAX_QUERY = 200;
 
+/**
+ * The characters of a stored address (lower-cased, as they are stored): the one rule for addresses
+ * (domain/email.ts's EMAIL_PATTERN, which every address the store holds passed) allows only these. A search text with
+ * any other character is the beginning of no address.
+ */
+const ADDRESS_TEXT = /^[a-z0-9_'+.@-]*$/;
+
 /** The certifications of these programs (undefined: every one, no filter). */
 function certificationsOf(ctx: ServiceContext, programs: "all" | string[]): CatalogEntry[] | undefined {
   return programs === "all" ? undefined : ctx.catalog.entries.filter((e) => programs.includes(e.program));
@@ -116,12 +123,15 @@ export async function searchPeople(
   const withEvidence = seen.items === undefined || seen.items.length > 0;
   const byName = query !== "" && !query.includes("@");
   const emails = { ...base, prefix: query.toLowerCase(), ...(byName ? { skipNamePrefix: query } : {}) };
+  // Only the beginning of an address can begin an address: one with a character no address has (a space, as in a
+  // full name) is searched by name alone
+  const byEmail = ADDRESS_TEXT.test(emails.prefix);
   const held = { achievementIds: seen.achievementIds };
   const recorded = { items: seen.items };
   const streams = await Promise.all([
-    recipients ? recipientsByEmail(db, { ...emails, ...held }) : [],
+    recipients && byEmail ? recipientsByEmail(db, { ...emails, ...held }) : [],
     recipients && byName ? recipientsByName(db, { ...base, ...held }) : [],
-    withEvidence ? evidencePeopleByEmail(db, { ...emails, ...recorded }) : [],
+    withEvidence && byEmail ? evidencePeopleByEmail(db, { ...emails, ...recorded }) : [],
     withEvidence && byName ? evidencePeopleByName(db, { ...base, ...recorded }) : [],
   ]);
   const full = streams.some((rows) => rows.length > input.limit);
@@ -247,7 +257,10 @@ export type PersonPageInput = {
 };
 
 /** The person a reference names (404 when none: an unknown or malformed reference). */
-async function personNamed(ctx: ServiceContext, ref: string): Promise<{ email: string; name: string | null }> {
+async function personNamed(
+  ctx: ServiceContext,
+  ref: string,
+): Promise<{ email: string; name: string | null; recipient: boolean }> {
   const person = REF.test(ref) ? await personOfRef(ctx.store.conn(), ref) : undefined;
   if (!person) {
     // not echoed: a reference is opaque, and whatever was typed in its place (an address?) stays out of the answer
@@ -264,12 +277,17 @@ async function personNamed(ctx: ServiceContext, ref: string): Promise<{ email: s
  */
 type PersonMark = { held: HeldRow[]; approvals: PendingApprovalRow[]; recipientName: string | undefined; mark: string };
 
-async function personMark(ctx: ServiceContext, email: string): Promise<PersonMark> {
+async function personMark(
+  ctx: ServiceContext,
+  person: { email: string; name: string | null; recipient: boolean },
+): Promise<PersonMark> {
   const db = ctx.store.conn();
+  const { email } = person;
   const [held, approvals, name, changes] = await Promise.all([
     credentialsHeldBy(db, email),
     approvalsOfPerson(db, email),
-    recipientName(db, email),
+    // named by their recipient id: the name was read with the reference, on this view (the same row)
+    person.recipient ? (person.name ?? undefined) : recipientName(db, email),
     personChanges(db, email),
   ]);
   // the award decision record is written once with its credential: left out
@@ -288,7 +306,7 @@ async function personMark(ctx: ServiceContext, email: string): Promise<PersonMar
  */
 export async function personOverview(ctx: ServiceContext, input: PersonPageInput): Promise<PersonOverview> {
   const person = await personNamed(ctx, input.ref);
-  return overviewOf(ctx, input, person, await personMark(ctx, person.email));
+  return overviewOf(ctx, input, person, await personMark(ctx, person));
 }
 
 /** A person's page as `render` makes it from their overview (UTF-8), and the name it is titled with. */
@@ -308,7 +326,7 @@ export async function personPage(
   render: (overview: PersonOverview) => Uint8Array,
 ): Promise<PersonPageView> {
   const person = await personNamed(ctx, input.ref);
-  const marked = await personMark(ctx, person.email);
+  const marked = await personMark(ctx, person);
   // the reference too: the page links by the one it was opened with (a person has several)
   const key = JSON.stringify([input.ref, person.email, input.scope, input.evidenceCursor ?? null, input.variant]);
   const now = ctx.clock().getTime();

@@ -134,12 +134,15 @@ export async function listCredentialSummaryPage(
     for (const achievementId of achievementIds) {
       rows.push(...(await listCredentialSummaries(db, { ...base, achievementId })));
     }
-    rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    rows.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     rows = rows.slice(0, base.limit);
   }
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(new Date(last.createdAt), last.id) : null,
+  };
 }
 
 /** The catalog program a credential's certification belongs to (undefined: no longer in the catalog). */

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, gt, isNotNull, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
+import { placeholderOf, prepared, rowsOf } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type CredentialInsert = Tables["credentials"]["$inferInsert"];
@@ -206,17 +206,17 @@ export type CredentialSummaryQuery = {
   after?: { createdAt: Date; id: string };
 };
 
-/** A credential as a list shows it (no document, no VC-JWT). */
+/** A credential as a list shows it (no document, no VC-JWT); times in epoch milliseconds. */
 export type CredentialSummary = {
   id: string;
   achievementId: string;
   achievementName: string;
   recipientEmail: string;
   recipientName: string;
-  validUntil: Date | null;
-  createdAt: Date;
-  revokedAt: Date | null;
-  suspendedAt: Date | null;
+  validUntil: number | null;
+  createdAt: number;
+  revokedAt: number | null;
+  suspendedAt: number | null;
 };
 
 function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
@@ -239,7 +239,7 @@ function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
  * state; light rows. The indexes on (achievement_id, created_at, id), (created_at, id) and the recipient's email keep
  * it fast at 100,000 credentials (a rare state alone scans the newest-first index until the page is full). One
  * statement per combination of filters (at most 40), prepared once per connection: building the query cost drizzle
- * about as much as running it.
+ * about as much as running it; its rows read as arrays (rowsOf), not mapped by drizzle row by row.
  */
 export async function listCredentialSummaries(db: Conn, query: CredentialSummaryQuery): Promise<CredentialSummary[]> {
   const shape = [
@@ -248,8 +248,11 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     query.state ?? "",
     query.after ? "p" : "",
   ].join(":");
+  // Filtered by one certification, the rows do not repeat its id (every text column read costs a string per row);
+  // the certifications' names are read once per certification on the page (achievementName), not joined per row.
+  const oneAchievement = query.achievementId !== undefined;
   const statement = prepared(db, `credentials_summaries:${shape}`, (d) => {
-    const { credentials, achievements, recipients } = d.t;
+    const { credentials, recipients } = d.t;
     const filters: (SQL | undefined)[] = [];
     if (query.achievementId) {
       filters.push(eq(credentials.achievementId, sql.placeholder("achievementId")));
@@ -272,23 +275,21 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     return d
       .select({
         id: credentials.id,
-        achievementId: credentials.achievementId,
-        achievementName: achievements.name,
         recipientEmail: recipients.email,
         recipientName: credentials.recipientName,
         validUntil: credentials.validUntil,
         createdAt: credentials.createdAt,
         revokedAt: credentials.revokedAt,
         suspendedAt: credentials.suspendedAt,
+        ...(oneAchievement ? {} : { achievementId: credentials.achievementId }),
       })
       .from(credentials)
-      .innerJoin(achievements, eq(achievements.id, credentials.achievementId))
       .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
       .where(and(...filters))
       .orderBy(desc(credentials.createdAt), desc(credentials.id))
       .limit(sql.placeholder("limit"));
   });
-  return statement.execute({
+  const rows = await rowsOf(db, statement, {
     achievementId: query.achievementId,
     email: query.email,
     now: query.now,
@@ -296,6 +297,41 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     afterId: query.after?.id,
     limit: query.limit,
   });
+  const names = new Map<string, string>();
+  const summaries: CredentialSummary[] = [];
+  for (const row of rows) {
+    const achievementId = (oneAchievement ? query.achievementId : row[7]) as string;
+    let name = names.get(achievementId);
+    if (name === undefined) {
+      name = (await achievementName(db, achievementId)) ?? achievementId;
+      names.set(achievementId, name);
+    }
+    summaries.push({
+      id: row[0] as string,
+      achievementId,
+      achievementName: name,
+      recipientEmail: row[1] as string,
+      recipientName: row[2] as string,
+      validUntil: row[3] as number | null,
+      createdAt: row[4] as number,
+      revokedAt: row[5] as number | null,
+      suspendedAt: row[6] as number | null,
+    });
+  }
+  return summaries;
+}
+
+/** A certification's name as stored (every credential's certification has a row: a foreign key; prepared once). */
+async function achievementName(db: Conn, id: string): Promise<string | undefined> {
+  const query = prepared(db, "achievements_name", (d) => {
+    const { achievements } = d.t;
+    return d
+      .select({ name: achievements.name })
+      .from(achievements)
+      .where(eq(achievements.id, sql.placeholder("id")))
+      .limit(1);
+  });
+  return (await query.execute({ id }))[0]?.name;
 }
 
 /** Whether a conditional update changed its row. */

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { AuditRow } from "./audit-repo.js";
-import { prepared } from "./prepared.js";
+import { prepared, rowsOf } from "./prepared.js";
 import type { Conn } from "./store.js";
 
 /**
@@ -61,15 +61,16 @@ const SKIP = sql`cast(${sql.placeholder("skipNamePrefix")} as text)`;
 /**
  * A stream's statement: prepared once per connection for each shape of query (a cursor or not, a name to skip or
  * not) when it filters on no list (a reader of every program, the usual case), else built for this query (its lists'
- * lengths vary). Building a query cost drizzle about as much as running it.
+ * lengths vary). Building a query cost drizzle about as much as running it. Its rows come as arrays in the select's
+ * order (rowsOf: no per-row mapping), all text (a name may be null).
  */
-async function runStream<T>(
+async function runStream(
   db: Conn,
   name: string,
   q: PeopleStreamQuery & { skipNamePrefix?: string },
   lists: boolean,
   build: (d: Conn) => { prepare(): { execute(values?: Record<string, unknown>): unknown }; execute(): unknown },
-): Promise<T[]> {
+): Promise<(string | null)[][]> {
   const values = {
     prefix: q.prefix,
     skipNamePrefix: q.skipNamePrefix,
@@ -79,10 +80,10 @@ async function runStream<T>(
   };
   if (lists) {
     // placeholders are filled only by a prepared statement: this one is prepared for this call alone
-    return (await build(db).prepare().execute(values)) as T[];
+    return (await rowsOf(db, build(db).prepare(), values)) as (string | null)[][];
   }
   const shape = `${q.after ? "p" : ""}${q.skipNamePrefix ? "s" : ""}`;
-  return (await prepared(db, `people_${name}:${shape}`, build).execute(values)) as T[];
+  return (await rowsOf(db, prepared(db, `people_${name}:${shape}`, build), values)) as (string | null)[][];
 }
 
 /** The recipient holds a credential of one of these certifications (undefined: no condition). */
@@ -99,58 +100,58 @@ export async function recipientsByEmail(
   db: Conn,
   q: PeopleStreamQuery & { skipNamePrefix?: string },
 ): Promise<PersonMatch[]> {
-  const rows = await runStream<{ email: string; name: string; id: string }>(
-    db,
-    "recipients_by_email",
-    q,
-    q.achievementIds !== undefined,
-    (d) => {
-      const { recipients } = d.t;
-      const email = sql`${recipients.email}`;
-      const filters: (SQL | undefined)[] = [
-        beginsWith(email, PREFIX),
-        afterCursor(email, email, q.after),
-        holdsOneOf(d, q.achievementIds),
-      ];
-      if (q.skipNamePrefix) {
-        // found by their name already
-        filters.push(sql`not (${beginsWith(sql`lower(${recipients.name})`, sql`lower(${SKIP})`)})`);
-      }
-      return d
-        .select({ email: recipients.email, name: recipients.name, id: recipients.id })
-        .from(recipients)
-        .where(and(...filters))
-        .orderBy(asc(recipients.email))
-        .limit(sql.placeholder("limit"));
-    },
-  );
-  return rows.map((r) => ({ key: r.email, email: r.email, name: r.name, recipientId: r.id, evidenceId: "" }));
+  const rows = await runStream(db, "recipients_by_email", q, q.achievementIds !== undefined, (d) => {
+    const { recipients } = d.t;
+    const email = sql`${recipients.email}`;
+    const filters: (SQL | undefined)[] = [
+      beginsWith(email, PREFIX),
+      afterCursor(email, email, q.after),
+      holdsOneOf(d, q.achievementIds),
+    ];
+    if (q.skipNamePrefix) {
+      // found by their name already
+      filters.push(sql`not (${beginsWith(sql`lower(${recipients.name})`, sql`lower(${SKIP})`)})`);
+    }
+    return d
+      .select({ email: recipients.email, name: recipients.name, id: recipients.id })
+      .from(recipients)
+      .where(and(...filters))
+      .orderBy(asc(recipients.email))
+      .limit(sql.placeholder("limit"));
+  });
+  return rows.map(([email, name, id]) => ({
+    key: email as string,
+    email: email as string,
+    name: name as string,
+    recipientId: id as string,
+    evidenceId: "",
+  }));
 }
 
 /** Recipients whose name begins with `prefix` (either case), by lower-cased name, then address. */
 export async function recipientsByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
-  const rows = await runStream<{ key: string; email: string; name: string; id: string }>(
-    db,
-    "recipients_by_name",
-    q,
-    q.achievementIds !== undefined,
-    (d) => {
-      const { recipients } = d.t;
-      const key = sql<string>`lower(${recipients.name})`;
-      const filters: (SQL | undefined)[] = [
-        beginsWith(key, sql`lower(${PREFIX})`),
-        afterCursor(key, sql`${recipients.email}`, q.after),
-      ];
-      filters.push(holdsOneOf(d, q.achievementIds));
-      return d
-        .select({ key, email: recipients.email, name: recipients.name, id: recipients.id })
-        .from(recipients)
-        .where(and(...filters))
-        .orderBy(key, asc(recipients.email))
-        .limit(sql.placeholder("limit"));
-    },
-  );
-  return rows.map((r) => ({ key: r.key, email: r.email, name: r.name, recipientId: r.id, evidenceId: "" }));
+  const rows = await runStream(db, "recipients_by_name", q, q.achievementIds !== undefined, (d) => {
+    const { recipients } = d.t;
+    const key = sql<string>`lower(${recipients.name})`;
+    const filters: (SQL | undefined)[] = [
+      beginsWith(key, sql`lower(${PREFIX})`),
+      afterCursor(key, sql`${recipients.email}`, q.after),
+    ];
+    filters.push(holdsOneOf(d, q.achievementIds));
+    return d
+      .select({ key, email: recipients.email, name: recipients.name, id: recipients.id })
+      .from(recipients)
+      .where(and(...filters))
+      .orderBy(key, asc(recipients.email))
+      .limit(sql.placeholder("limit"));
+  });
+  return rows.map(([key, email, name, id]) => ({
+    key: key as string,
+    email: email as string,
+    name: name as string,
+    recipientId: id as string,
+    evidenceId: "",
+  }));
 }
 
 /** People with evidence whose address begins with `prefix`, by address (one row per person). */
@@ -158,68 +159,68 @@ export async function evidencePeopleByEmail(
   db: Conn,
   q: PeopleStreamQuery & { skipNamePrefix?: string },
 ): Promise<PersonMatch[]> {
-  const rows = await runStream<{ email: string; name: string | null; id: string }>(
-    db,
-    "evidence_by_email",
-    q,
-    q.items !== undefined,
-    (d) => {
-      const { evidence } = d.t;
-      const email = sql`${evidence.personEmail}`;
-      const filters: (SQL | undefined)[] = [
-        beginsWith(email, PREFIX),
-        afterCursor(email, email, q.after),
-        q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
-      ];
-      if (q.skipNamePrefix) {
-        filters.push(sql`not (${beginsWith(sql`lower(coalesce(${evidence.personName}, ''))`, sql`lower(${SKIP})`)})`);
-      }
-      return d
-        .select({
-          email: evidence.personEmail,
-          name: sql<string | null>`max(${evidence.personName})`,
-          id: sql<string>`min(${evidence.id})`,
-        })
-        .from(evidence)
-        .where(and(...filters))
-        .groupBy(evidence.personEmail)
-        .orderBy(asc(evidence.personEmail))
-        .limit(sql.placeholder("limit"));
-    },
-  );
-  return rows.map((r) => ({ key: r.email, email: r.email, name: r.name ?? "", recipientId: null, evidenceId: r.id }));
+  const rows = await runStream(db, "evidence_by_email", q, q.items !== undefined, (d) => {
+    const { evidence } = d.t;
+    const email = sql`${evidence.personEmail}`;
+    const filters: (SQL | undefined)[] = [
+      beginsWith(email, PREFIX),
+      afterCursor(email, email, q.after),
+      q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
+    ];
+    if (q.skipNamePrefix) {
+      filters.push(sql`not (${beginsWith(sql`lower(coalesce(${evidence.personName}, ''))`, sql`lower(${SKIP})`)})`);
+    }
+    return d
+      .select({
+        email: evidence.personEmail,
+        name: sql<string | null>`max(${evidence.personName})`,
+        id: sql<string>`min(${evidence.id})`,
+      })
+      .from(evidence)
+      .where(and(...filters))
+      .groupBy(evidence.personEmail)
+      .orderBy(asc(evidence.personEmail))
+      .limit(sql.placeholder("limit"));
+  });
+  return rows.map(([email, name, id]) => ({
+    key: email as string,
+    email: email as string,
+    name: name ?? "",
+    recipientId: null,
+    evidenceId: id as string,
+  }));
 }
 
 /** People with evidence whose recorded name begins with `prefix` (either case), by lower-cased name, then address. */
 export async function evidencePeopleByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
-  const rows = await runStream<{ key: string; email: string; name: string; id: string }>(
-    db,
-    "evidence_by_name",
-    q,
-    q.items !== undefined,
-    (d) => {
-      const { evidence } = d.t;
-      const key = sql<string>`lower(${evidence.personName})`;
-      const filters: (SQL | undefined)[] = [
-        beginsWith(key, sql`lower(${PREFIX})`),
-        afterCursor(key, sql`${evidence.personEmail}`, q.after),
-        q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
-      ];
-      return d
-        .select({
-          key,
-          email: evidence.personEmail,
-          name: sql<string>`min(${evidence.personName})`,
-          id: sql<string>`min(${evidence.id})`,
-        })
-        .from(evidence)
-        .where(and(...filters))
-        .groupBy(key, evidence.personEmail)
-        .orderBy(key, asc(evidence.personEmail))
-        .limit(sql.placeholder("limit"));
-    },
-  );
-  return rows.map((r) => ({ key: r.key, email: r.email, name: r.name, recipientId: null, evidenceId: r.id }));
+  const rows = await runStream(db, "evidence_by_name", q, q.items !== undefined, (d) => {
+    const { evidence } = d.t;
+    const key = sql<string>`lower(${evidence.personName})`;
+    const filters: (SQL | undefined)[] = [
+      beginsWith(key, sql`lower(${PREFIX})`),
+      afterCursor(key, sql`${evidence.personEmail}`, q.after),
+      q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
+    ];
+    return d
+      .select({
+        key,
+        email: evidence.personEmail,
+        name: sql<string>`min(${evidence.personName})`,
+        id: sql<string>`min(${evidence.id})`,
+      })
+      .from(evidence)
+      .where(and(...filters))
+      .groupBy(key, evidence.personEmail)
+      .orderBy(key, asc(evidence.personEmail))
+      .limit(sql.placeholder("limit"));
+  });
+  return rows.map(([key, email, name, id]) => ({
+    key: key as string,
+    email: email as string,
+    name: name as string,
+    recipientId: null,
+    evidenceId: id as string,
+  }));
 }
 
 /** The recipient ids of these addresses (people found by their evidence who also hold credentials). */
@@ -235,8 +236,14 @@ export async function recipientIdsOf(db: Conn, emails: readonly string[]): Promi
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
-/** Who a person reference names: a recipient's id, or the id of one of the person's evidence records. */
-export async function personOfRef(db: Conn, ref: string): Promise<{ email: string; name: string | null } | undefined> {
+/**
+ * Who a person reference names: a recipient's id (`recipient`: the name is the recipient's), or the id of one of the
+ * person's evidence records (the name that record gave).
+ */
+export async function personOfRef(
+  db: Conn,
+  ref: string,
+): Promise<{ email: string; name: string | null; recipient: boolean } | undefined> {
   // prepared once per connection: every view of a person's page reads it
   const byRecipient = prepared(db, "people_ref_recipient", (d) => {
     const { recipients } = d.t;
@@ -248,7 +255,7 @@ export async function personOfRef(db: Conn, ref: string): Promise<{ email: strin
   });
   const [recipient] = await byRecipient.execute({ ref });
   if (recipient) {
-    return recipient;
+    return { ...recipient, recipient: true };
   }
   const byEvidence = prepared(db, "people_ref_evidence", (d) => {
     const { evidence } = d.t;
@@ -259,7 +266,7 @@ export async function personOfRef(db: Conn, ref: string): Promise<{ email: strin
       .limit(1);
   });
   const [record] = await byEvidence.execute({ ref });
-  return record;
+  return record && { ...record, recipient: false };
 }
 
 /** The reference a person's page is found by: their recipient id, else the id of one of their evidence records. */

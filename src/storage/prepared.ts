@@ -21,6 +21,28 @@ export function prepared<S extends Statement>(db: Conn, key: string, build: (db:
   return statement;
 }
 
+/** A prepared SELECT whose rows can be read as arrays (SQLite's `values`; on PostgreSQL only `execute`). */
+type RowsStatement = Statement & { values?(values?: Record<string, unknown>): unknown };
+
+/**
+ * The rows of a prepared SELECT (from `prepared`) as arrays of their values in the select's order, timestamps as epoch
+ * milliseconds, without drizzle's per-row object mapping (for a list of fifty rows it cost a third of the query):
+ * SQLite's stored values as they are (integers for timestamps); on PostgreSQL drizzle's mapped rows, each Date turned
+ * into its milliseconds. Only for selects of text, integer and timestamp columns (a boolean or JSON column would
+ * differ between the two), flat (no nested objects).
+ */
+export async function rowsOf(
+  db: Conn,
+  statement: RowsStatement,
+  values: Record<string, unknown>,
+): Promise<unknown[][]> {
+  if (db.engine === "sqlite" && statement.values !== undefined) {
+    return statement.values(values) as unknown[][];
+  }
+  const rows = (await statement.execute(values)) as Record<string, unknown>[];
+  return rows.map((row) => Object.values(row).map((value) => (value instanceof Date ? value.getTime() : value)));
+}
+
 /**
  * A placeholder for a value of `column`, encoded by the column itself as drizzle does, except that null stays null
  * (drizzle's encoders read a null Date's time, or turn a null boolean into 0).

@@ -40,8 +40,9 @@ export const recipients = pgTable(
   },
   (t) => [
     uniqueIndex("recipients_email_unique").on(t.email),
-    // the console's people search: a name's beginning, case-insensitively, in (name, email) order
-    index("recipients_name_idx").on(sql`lower(${t.name})`, t.email),
+    // the console's people search: a name's beginning, case-insensitively, in (name, email) order, with the name and
+    // id it shows (read from the index alone)
+    index("recipients_name_idx").on(sql`lower(${t.name})`, t.email, t.name, t.id),
   ],
 );
 
@@ -82,7 +83,9 @@ export const credentials = pgTable(
   (t) => [
     // (achievement, created, id): one certification's credentials newest first, keyset-paginated (the console list)
     // …with the lifecycle columns, so a state filter is decided in the index, not by reading each row (whose columns
-    // after the signed document sit in overflow pages): a rare state scans index entries only
+    // after the signed document sit in overflow pages): a rare state scans index entries only; and with the recipient
+    // the list shows (id, name), so a page of the list reads no credential row at all (a random page of a large file
+    // each, when the rows are not cached)
     index("credentials_achievement_created_idx").on(
       t.achievementId,
       t.createdAt,
@@ -90,6 +93,8 @@ export const credentials = pgTable(
       t.revokedAt,
       t.suspendedAt,
       t.validUntil,
+      t.recipientId,
+      t.recipientName,
     ),
     index("credentials_recipient_idx").on(t.recipientId),
     // (id, lifecycle): a credential page's live lifecycle read from the index alone (those columns of the row sit
@@ -105,13 +110,31 @@ export const credentials = pgTable(
       t.supersededBy,
       t.supersedes,
     ),
-    index("credentials_created_idx").on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil),
+    index("credentials_created_idx").on(
+      t.createdAt,
+      t.id,
+      t.revokedAt,
+      t.suspendedAt,
+      t.validUntil,
+      t.recipientId,
+      t.recipientName,
+      t.achievementId,
+    ),
     // The rare states of the console list, newest first: only the revoked (suspended) credentials are in these, so a
-    // page of them reads that page, where the indexes above walk every active credential in between
-    index("credentials_revoked_idx").on(t.achievementId, t.createdAt, t.id).where(sql`${t.revokedAt} is not null`),
-    index("credentials_revoked_created_idx").on(t.createdAt, t.id).where(sql`${t.revokedAt} is not null`),
-    index("credentials_suspended_idx").on(t.achievementId, t.createdAt, t.id).where(sql`${t.suspendedAt} is not null`),
-    index("credentials_suspended_created_idx").on(t.createdAt, t.id).where(sql`${t.suspendedAt} is not null`),
+    // page of them reads that page, where the indexes above walk every active credential in between; each with the
+    // columns the list shows, as above
+    index("credentials_revoked_idx")
+      .on(t.achievementId, t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil, t.recipientId, t.recipientName)
+      .where(sql`${t.revokedAt} is not null`),
+    index("credentials_revoked_created_idx")
+      .on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil, t.recipientId, t.recipientName, t.achievementId)
+      .where(sql`${t.revokedAt} is not null`),
+    index("credentials_suspended_idx")
+      .on(t.achievementId, t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil, t.recipientId, t.recipientName)
+      .where(sql`${t.suspendedAt} is not null`),
+    index("credentials_suspended_created_idx")
+      .on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil, t.recipientId, t.recipientName, t.achievementId)
+      .where(sql`${t.suspendedAt} is not null`),
     index("credentials_valid_until_idx").on(t.validUntil),
     // A credential is replaced at most once.
     uniqueIndex("credentials_supersedes_unique").on(t.supersedes),

@@ -83,6 +83,11 @@ describe("console people search", () => {
     expect(listed(byEmail).map(([, name]) => name)).toEqual(["Grace Hopper"]);
     const byAddressStart = await (await getPage(t, "/console/people?q=al", admin.cookie)).text();
     expect(listed(byAddressStart).map(([, name]) => name)).toEqual(["Alan Turing"]);
+    // a full name (a space: the beginning of no address) by name alone, whether they hold credentials or not
+    const fullName = await (await getPage(t, "/console/people?q=ada%20L", admin.cookie)).text();
+    expect(listed(fullName).map(([, name]) => name)).toEqual(["Ada Lovelace"]);
+    const evidenceOnly = await (await getPage(t, "/console/people?q=grace%20h", admin.cookie)).text();
+    expect(listed(evidenceOnly).map(([, name]) => name)).toEqual(["Grace Hopper"]);
     const everyone = await (await getPage(t, "/console/people", admin.cookie)).text();
     expect(listed(everyone).map(([, name]) => name)).toEqual([
       "Ada Lovelace",

@@ -67,7 +67,7 @@ describe.skipIf(onPostgres)("the console's queries", () => {
     expect(scans).toEqual([]);
   });
 
-  it("read a page of a rare state (revoked, suspended) from that state's own index, not the active credentials", async () => {
+  it("read a page of a rare state (revoked, suspended) from that state's own index, not the active credentials, and a page of the list from an index alone (no credential row)", async () => {
     const admin = await signIn(t, "admin@example.org");
     const sqlite = sqliteOf(t.store);
     const prepare = sqlite.prepare.bind(sqlite);
@@ -77,6 +77,13 @@ describe.skipIf(onPostgres)("the console's queries", () => {
       ["/console/credentials?achievementId=gitlab-certified-associate&state=revoked", "credentials_revoked_idx"],
       ["/console/credentials?state=suspended", "credentials_suspended_created_idx"],
       ["/console/credentials?achievementId=gitlab-certified-associate&state=suspended", "credentials_suspended_idx"],
+      [
+        "/console/credentials?achievementId=gitlab-certified-associate&state=active",
+        "credentials_achievement_created_idx",
+      ],
+      ["/console/credentials?achievementId=gitlab-certified-associate", "credentials_achievement_created_idx"],
+      ["/console/credentials?state=expired", "credentials_created_idx"],
+      ["/console/credentials", "credentials_created_idx"],
     ] as const) {
       let list = "";
       sqlite.prepare = ((source: string) => {
@@ -92,7 +99,27 @@ describe.skipIf(onPostgres)("the console's queries", () => {
       const params = (list.match(/\?/g) ?? []).map(() => 1);
       const plan = prepare(`EXPLAIN QUERY PLAN ${list}`).all(...params) as { detail: string }[];
       plans[path] = plan.map((step) => step.detail).find((detail) => / credentials USING/.test(detail)) ?? list;
-      expect(plans[path], path).toContain(`USING INDEX ${index}`);
+      expect(plans[path], path).toContain(`USING COVERING INDEX ${index}`);
     }
+  });
+
+  it("find people by a name's beginning from the name index alone (no recipient row)", async () => {
+    const admin = await signIn(t, "admin@example.org");
+    const sqlite = sqliteOf(t.store);
+    const prepare = sqlite.prepare.bind(sqlite);
+    let byName = "";
+    sqlite.prepare = ((source: string) => {
+      if (/^select lower\("name"\)/.test(source)) {
+        byName = source;
+      }
+      return prepare(source);
+    }) as typeof sqlite.prepare;
+    const res = await getPage(t, "/console/people?q=ada", admin.cookie);
+    sqlite.prepare = prepare;
+    expect(res.status).toBe(200);
+    await res.text();
+    const params = (byName.match(/\?/g) ?? []).map(() => "ada");
+    const plan = prepare(`EXPLAIN QUERY PLAN ${byName}`).all(...params) as { detail: string }[];
+    expect(plan.map((step) => step.detail).join(" | ")).toContain("USING COVERING INDEX recipients_name_idx");
   });
 });

@@ -274,13 +274,13 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
       achievementName: row.achievementName,
       recipientEmail: row.recipientEmail,
       recipientName: row.recipientName,
-      issuedAt: row.createdAt.toISOString(),
-      validUntil: row.validUntil ? row.validUntil.toISOString() : null,
-      state: (row.revokedAt
+      issuedAt: row.createdAt,
+      validUntil: row.validUntil,
+      state: (row.revokedAt !== null
         ? "revoked"
-        : row.suspendedAt
+        : row.suspendedAt !== null
           ? "suspended"
-          : row.validUntil && row.validUntil.getTime() <= now
+          : row.validUntil !== null && row.validUntil <= now
             ? "expired"
             : "active") as ListedState,
     }));
