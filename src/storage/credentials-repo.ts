@@ -1,4 +1,18 @@
-import { and, desc, eq, getTableColumns, gt, isNotNull, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import { placeholderOf, prepared, rowsOf } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
@@ -242,19 +256,17 @@ function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
  * about as much as running it; its rows read as arrays (rowsOf), not mapped by drizzle row by row.
  */
 export async function listCredentialSummaries(db: Conn, query: CredentialSummaryQuery): Promise<CredentialSummary[]> {
-  const shape = [
-    query.achievementId ? "a" : "",
-    query.email ? "e" : "",
-    query.state ?? "",
-    query.after ? "p" : "",
-  ].join(":");
   // Filtered by one certification, the rows do not repeat its id (every text column read costs a string per row);
-  // the certifications' names are read once per certification on the page (achievementName), not joined per row.
-  const oneAchievement = query.achievementId !== undefined;
+  // the page's certification names are read in one statement (achievementNames), not joined per row. One test of
+  // "filtered" for the statement's key, its filter and its columns alike.
+  const oneAchievement = Boolean(query.achievementId);
+  const shape = [oneAchievement ? "a" : "", query.email ? "e" : "", query.state ?? "", query.after ? "p" : ""].join(
+    ":",
+  );
   const statement = prepared(db, `credentials_summaries:${shape}`, (d) => {
     const { credentials, recipients } = d.t;
     const filters: (SQL | undefined)[] = [];
-    if (query.achievementId) {
+    if (oneAchievement) {
       filters.push(eq(credentials.achievementId, sql.placeholder("achievementId")));
     }
     if (query.email) {
@@ -297,15 +309,12 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     afterId: query.after?.id,
     limit: query.limit,
   });
-  const names = new Map<string, string>();
+  const achievementIdOf = (row: unknown[]) => (oneAchievement ? query.achievementId : row[7]) as string;
+  const names = await achievementNames(db, [...new Set(rows.map(achievementIdOf))]);
   const summaries: CredentialSummary[] = [];
   for (const row of rows) {
-    const achievementId = (oneAchievement ? query.achievementId : row[7]) as string;
-    let name = names.get(achievementId);
-    if (name === undefined) {
-      name = (await achievementName(db, achievementId)) ?? achievementId;
-      names.set(achievementId, name);
-    }
+    const achievementId = achievementIdOf(row);
+    const name = names.get(achievementId) ?? achievementId;
     summaries.push({
       id: row[0] as string,
       achievementId,
@@ -321,7 +330,24 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
   return summaries;
 }
 
-/** A certification's name as stored (every credential's certification has a row: a foreign key; prepared once). */
+/**
+ * The stored names of the certifications on a list page, in one statement (every credential's certification has a
+ * row: a foreign key). One certification, the common case of a filtered list, is a statement prepared once.
+ */
+async function achievementNames(db: Conn, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length <= 1) {
+    const [id] = ids;
+    const name = id === undefined ? undefined : await achievementName(db, id);
+    return new Map(id !== undefined && name !== undefined ? [[id, name]] : []);
+  }
+  const { achievements } = db.t;
+  const rows = await db
+    .select({ id: achievements.id, name: achievements.name })
+    .from(achievements)
+    .where(inArray(achievements.id, ids));
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 async function achievementName(db: Conn, id: string): Promise<string | undefined> {
   const query = prepared(db, "achievements_name", (d) => {
     const { achievements } = d.t;

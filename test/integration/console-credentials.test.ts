@@ -64,7 +64,16 @@ describe("console credentials list", () => {
     expect(listedIds(otherHtml)).toEqual([]);
 
     const all = await getPage(t, "/console/credentials", admin.cookie);
-    expect(listedIds(await all.text())).toEqual([field2.id, field1.id, tech.id]);
+    const allHtml = await all.text();
+    expect(listedIds(allHtml)).toEqual([field2.id, field1.id, tech.id]);
+    // every row names its own certification (the page's names are read in one statement)
+    for (const [id, cert] of [
+      [field2.id, FIELD_CERT],
+      [tech.id, TECH_CERT],
+    ] as const) {
+      const row = allHtml.slice(allHtml.indexOf(id), allHtml.indexOf("</tr>", allHtml.indexOf(id)));
+      expect(row).toContain(t.ctx.catalog.get(cert)?.name as string);
+    }
     const byCert = await getPage(t, `/console/credentials?achievementId=${TECH_CERT}`, admin.cookie);
     expect(listedIds(await byCert.text())).toEqual([tech.id]);
     const byEmail = await getPage(t, "/console/credentials?email=%20Field1%40Example.org%20", admin.cookie);
