@@ -240,6 +240,21 @@ describe("changes other than evidence", () => {
     expect(await dueRows()).toEqual([]);
   });
 
+  it("a certification met by a prerequisite alone is awarded to a person without evidence, at once", async () => {
+    // A catalog where one rule needs no evidence: the evaluation of a person without evidence is not skipped.
+    const rule = { type: "prerequisite" as const, id: "holds-associate", certification: ASSOCIATE };
+    const entries = t.ctx.catalog.entries.map((e) =>
+      e.id === TRAINER ? { ...e, criteria: { ...e.criteria, rule } } : e,
+    );
+    t.ctx.catalog.entries = entries;
+    t.ctx.catalog.get = (id) => entries.find((e) => e.id === id);
+    const issued = await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person });
+    expect(issued.status).toBe(201);
+    const list = await adminGet(t, `/admin/credentials?achievementId=${TRAINER}&email=${person.email}`);
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
+    expect(await dueRows()).toEqual([]);
+  });
+
   it("a prerequisite reinstated awards what it completes, at once", async () => {
     makeSuspendable(t, ASSOCIATE);
     const { id } = await issue(t, { recipient: person });
