@@ -42,7 +42,8 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
     await refreshStatusList(ctx, listId);
   }
   ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
-  return toCredentialView(ctx.config.publicUrl, signed.document, record, plan.slots);
+  // the record holds the signed document's text: the view parses it only if it is read
+  return toCredentialView(ctx.config.publicUrl, null, record, plan.slots);
 }
 
 /** The unsigned OpenBadgeCredential of a planned issuance. */
@@ -177,10 +178,9 @@ export async function issueCredentials(
       for (const listId of result.resign) {
         resign.add(listId);
       }
-      const document = (signed[i] as SignedCredential).document;
       outcomes[index] = {
         ok: true,
-        credential: toCredentialView(ctx.config.publicUrl, document, result.record, plan.slots),
+        credential: toCredentialView(ctx.config.publicUrl, null, result.record, plan.slots),
       };
       ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
     }
@@ -280,11 +280,7 @@ export async function issueCredentialGroup(
       continue;
     }
     ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
-    const document = (signed[i] as SignedCredential).document;
-    outcomes[index] = {
-      ok: true,
-      credential: toCredentialView(ctx.config.publicUrl, document, result.record, plan.slots),
-    };
+    outcomes[index] = { ok: true, credential: toCredentialView(ctx.config.publicUrl, null, result.record, plan.slots) };
   }
   return outcomes;
 }
