@@ -1,11 +1,11 @@
 import { awardedDateOf } from "../domain/credential/build.js";
-import { needsEvidence } from "../domain/criteria/needs-evidence.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { clearEvaluationDue, type DueMark, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
 import { listEvidenceFor } from "../storage/evidence-repo.js";
 import { approvalsOfPerson, insertPendingApproval } from "../storage/person-credentials-repo.js";
 import { type AwardDecision, type AwardFacts, decideAwards } from "./award-decisions.js";
+import { everyRuleNeedsEvidence } from "./award-settled.js";
 import type { ServiceContext } from "./deps.js";
 import { type IssueOptions, issueCredentials } from "./issue-credential.js";
 import type { IssueCredentialInput } from "./issue-plan.js";
@@ -146,10 +146,7 @@ async function evaluateAndAward(
 async function loadAwardFacts(ctx: ServiceContext, email: string): Promise<AwardFacts | { now: Date }> {
   const now = ctx.clock();
   const rows = await listEvidenceFor(ctx.store.conn(), email);
-  if (
-    rows.length === 0 &&
-    ctx.catalog.entries.every((e) => e.criteria.rule === undefined || needsEvidence(e.criteria.rule))
-  ) {
+  if (rows.length === 0 && everyRuleNeedsEvidence(ctx.catalog)) {
     return { now };
   }
   const state = await loadPersonState(ctx, email, rows);
