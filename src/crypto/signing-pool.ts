@@ -10,6 +10,8 @@ import {
   type SigningChunk,
   type SigningSession,
   type SigningWorkerData,
+  signedFromWire,
+  type WireOutcome,
   type WorkerProbe,
   type WorkerTask,
 } from "./signing-session.js";
@@ -202,6 +204,11 @@ function signedOrThrow(outcome: ChunkOutcome, offset: number): SignedCredential[
   throw new SigningError(`credential ${index} could not be signed: ${outcome.error.message}`, index);
 }
 
+/** A worker's answer with each signed document parsed from its JSON text when it is first read. */
+function fromWire(outcome: WireOutcome): ChunkOutcome {
+  return outcome.ok ? { ok: true, signed: outcome.signed.map(signedFromWire) } : outcome;
+}
+
 /** Waits for the event loop to serve I/O: the main thread signing alone still answers requests between chunks. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -222,13 +229,19 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
   let piscina: Piscina | undefined = size > 0 ? await startWorkers(options, options.keys, size) : undefined;
 
   /** Runs a chunk on a worker; a worker lost with it (exit, crash, out of memory, terminated) earns one more try. */
-  const runOnWorker = async (pool: Piscina, chunk: SigningChunk, priority: SigningPriority): Promise<ChunkOutcome> => {
+  const runOnWorker = async (pool: Piscina, chunk: SigningChunk, priority: SigningPriority): Promise<ChunkOutcome> =>
+    fromWire(await runWireOnWorker(pool, chunk, priority));
+  const runWireOnWorker = async (
+    pool: Piscina,
+    chunk: SigningChunk,
+    priority: SigningPriority,
+  ): Promise<WireOutcome> => {
     const queueOptions: QueueOptions = { priority };
     const task: WorkerTask = Object.assign({ kind: "sign", chunk } as const, {
       [Piscina.queueOptionsSymbol]: queueOptions,
     });
     try {
-      return (await pool.run(task)) as ChunkOutcome;
+      return (await pool.run(task)) as WireOutcome;
     } catch (error) {
       // Our worker never throws (signing errors come back as outcomes) and the input is plain JSON: a rejection means
       // the worker was lost. The retry goes to the pool of the moment (after a key update, the new one).
@@ -236,7 +249,7 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
         throw error;
       }
       options.onWorkerLost?.(error instanceof Error ? error : new Error(String(error)));
-      return (await piscina.run(task)) as ChunkOutcome;
+      return (await piscina.run(task)) as WireOutcome;
     }
   };
 

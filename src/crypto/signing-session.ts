@@ -94,6 +94,51 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
   };
 }
 
+/**
+ * A signed credential as a worker sends it back: its JSON text without the document itself. The thread that receives
+ * it parses the text only if it reads the document (signedFromWire): an issuance answered over HTTP never does (it
+ * stores the text and sends it as it is), and copying the object across threads cost the receiving thread more than
+ * parsing it would.
+ */
+export type WireSigned = Omit<SignedCredential, "document">;
+
+/** What a signing worker answers for a chunk: ChunkOutcome, with each signed credential as its JSON text. */
+export type WireOutcome =
+  | { ok: true; signed: WireSigned[] }
+  | { ok: false; index: number; error: { name: string; message: string } };
+
+/** A chunk's outcome as a worker sends it (the documents left out: their JSON text carries them). */
+export function toWire(outcome: ChunkOutcome): WireOutcome {
+  if (!outcome.ok) {
+    return outcome;
+  }
+  return {
+    ok: true,
+    signed: outcome.signed.map(({ json, jwt, verificationMethod }) => ({ json, jwt, verificationMethod })),
+  };
+}
+
+/**
+ * A signed credential received from a worker: `document` is parsed from its JSON text the first time it is read (the
+ * same object the worker held: JSON.stringify's text of a plain JSON document parses back to it, keys in order).
+ */
+export function signedFromWire(wire: WireSigned): SignedCredential {
+  const { json, jwt, verificationMethod } = wire;
+  let document: JsonObject | undefined;
+  return {
+    get document(): JsonObject {
+      document ??= JSON.parse(json) as JsonObject;
+      return document;
+    },
+    set document(value: JsonObject) {
+      document = value;
+    },
+    json,
+    jwt,
+    verificationMethod,
+  };
+}
+
 /** What a signing worker is asked: sign a chunk, or say how it runs (once, when a pool starts). */
 export type WorkerTask = { kind: "sign"; chunk: SigningChunk } | { kind: "probe" };
 

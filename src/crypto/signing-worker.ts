@@ -1,9 +1,10 @@
 import "../harden-process.js";
 import { threadId, workerData } from "node:worker_threads";
 import {
-  type ChunkOutcome,
   createSigningSession,
   type SigningWorkerData,
+  toWire,
+  type WireOutcome,
   type WorkerProbe,
   type WorkerTask,
 } from "./signing-session.js";
@@ -23,7 +24,7 @@ function refusal(error: unknown): { ok: false; index: number; error: { name: str
   return { ok: false, index: 0, error: { name, message: `the signing keys were refused: ${message}` } };
 }
 
-export default async function runSigningTask(task: WorkerTask): Promise<ChunkOutcome | WorkerProbe> {
+export default async function runSigningTask(task: WorkerTask): Promise<WireOutcome | WorkerProbe> {
   let ready: Awaited<typeof session>;
   try {
     ready = await session;
@@ -34,5 +35,6 @@ export default async function runSigningTask(task: WorkerTask): Promise<ChunkOut
     const hardened = Object.getOwnPropertyDescriptor(Object.prototype, "__proto__") === undefined;
     return { ok: true, threadId, hardened, generations: ready.generations };
   }
-  return ready.signChunk(task.chunk);
+  // The documents go back as their JSON text only (signing-pool.ts parses one when it is read).
+  return toWire(await ready.signChunk(task.chunk));
 }

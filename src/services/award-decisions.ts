@@ -1,7 +1,8 @@
 import { achievementUrl } from "../domain/achievement.js";
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
 import { decisionEntries, type Ob3Evidence, type Ob3Result } from "../domain/criteria/decision.js";
-import { evaluateCriteria } from "../domain/criteria/evaluate.js";
+import { evaluateCriteria, prepareEvidence } from "../domain/criteria/evaluate.js";
+import { needsEvidence } from "../domain/criteria/needs-evidence.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { basisFor, spentAssessments } from "./award-basis.js";
 import type { ServiceContext } from "./deps.js";
@@ -71,6 +72,11 @@ function decideAward(
   const basis = basisFor(ctx, entry, state.held, now);
   if (basis.kind === "held") {
     return skip("held");
+  }
+  // A person without a record that counts (a credential issued by hand to someone without evidence, the evaluation
+  // after a status change) cannot meet a rule that needs evidence: skipped without evaluating it, as not met.
+  if (needsEvidence(rule) && prepareEvidence(state.evidence, now.getTime()).length === 0) {
+    return skip("not-met");
   }
   const spent = spentAssessments(basis, state.held, now);
   const report = evaluateCriteria({ rule, evidence: state.evidence, held: state.held, now, spent });

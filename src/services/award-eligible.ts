@@ -2,8 +2,10 @@ import { awardedDateOf } from "../domain/credential/build.js";
 import { appendAudit } from "../storage/audit-repo.js";
 import { findCredentialDocument } from "../storage/credentials-repo.js";
 import { clearEvaluationDue, type DueMark, dueEvaluationMark } from "../storage/evaluations-due-repo.js";
+import { listEvidenceFor } from "../storage/evidence-repo.js";
 import { approvalsOfPerson, insertPendingApproval } from "../storage/person-credentials-repo.js";
 import { type AwardDecision, type AwardFacts, decideAwards } from "./award-decisions.js";
+import { everyRuleNeedsEvidence } from "./award-settled.js";
 import type { ServiceContext } from "./deps.js";
 import { type IssueOptions, issueCredentials } from "./issue-credential.js";
 import type { IssueCredentialInput } from "./issue-plan.js";
@@ -89,6 +91,9 @@ async function evaluateAndAward(
       const due = await dueEvaluationMark(ctx.store.conn(), email);
       const facts = await loadAwardFacts(ctx, email);
       reads.set(email, { at: facts.now, due });
+      if (!("state" in facts)) {
+        continue;
+      }
       for (const decision of decideAwards(ctx, facts)) {
         if (decision.action === "skip") {
           continue;
@@ -132,10 +137,19 @@ async function evaluateAndAward(
   return { outcomes, settled };
 }
 
-/** The person's evidence and holdings now, and their approvals per certification with criteria. */
-async function loadAwardFacts(ctx: ServiceContext, email: string): Promise<AwardFacts> {
+/**
+ * The person's evidence and holdings now, and their approvals per certification with criteria; only the time when
+ * nothing can be awarded to them: no evidence at all, and every certification's rule needs some (needsEvidence: met
+ * only through a record), so every decision would be a skip. That is the evaluation after a credential issued by hand
+ * to a person without evidence (or after a status change): their credentials and approvals are not read.
+ */
+async function loadAwardFacts(ctx: ServiceContext, email: string): Promise<AwardFacts | { now: Date }> {
   const now = ctx.clock();
-  const state = await loadPersonState(ctx, email);
+  const rows = await listEvidenceFor(ctx.store.conn(), email);
+  if (rows.length === 0 && everyRuleNeedsEvidence(ctx.catalog)) {
+    return { now };
+  }
+  const state = await loadPersonState(ctx, email, rows);
   // One read for every certification (a round trip each would cost twenty on a network database).
   const all = await approvalsOfPerson(ctx.store.conn(), email);
   const approvals = new Map(

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { toShortCode } from "../domain/short-id.js";
 import { type StatusSlot, statusListUrl } from "../domain/status/status-list-credential.js";
 import { type LifecycleState, lifecycleState } from "../domain/status/transitions.js";
@@ -71,7 +72,13 @@ function statusView(publicUrl: string, record: CredentialRecord, slots: StatusSl
   };
 }
 
-/** `credential` is the parsed document when the caller already holds it (issuance), saving a JSON.parse. */
+/** The views whose `credential` was not read yet, with its JSON text (the stored document): see credentialViewJson. */
+const unparsed = new WeakMap<CredentialView, string>();
+
+/**
+ * `credential` is the parsed document when the caller already holds it; null: the record's stored text, parsed the
+ * first time the view's `credential` is read (an issuance answered over HTTP never reads it: credentialViewJson).
+ */
 export function toCredentialView(
   publicUrl: string,
   credential: Record<string, unknown> | null,
@@ -79,8 +86,8 @@ export function toCredentialView(
   slots: StatusSlot[],
 ): CredentialView {
   const url = credentialUrl(publicUrl, record.id);
-  const document = credential ?? (JSON.parse(record.document) as Record<string, unknown>);
-  return {
+  let document = credential;
+  const view: CredentialView = {
     id: record.id,
     url,
     achievementId: record.achievementId,
@@ -93,9 +100,49 @@ export function toCredentialView(
     issuedAt: record.createdAt.toISOString(),
     verificationMethod: record.verificationMethod,
     links: { json: url, jwt: `${url}/jwt`, page: url, shortLink: shortLinkUrl(publicUrl, record.id) },
-    credential: document,
+    get credential(): Record<string, unknown> {
+      if (document === null) {
+        document = JSON.parse(record.document) as Record<string, unknown>;
+        unparsed.delete(view);
+      }
+      return document;
+    },
+    set credential(value: Record<string, unknown>) {
+      document = value;
+      unparsed.delete(view);
+    },
     jwt: record.jwt,
     decision: record.decision,
     status: statusView(publicUrl, record, slots),
   };
+  if (document === null) {
+    unparsed.set(view, record.document);
+  }
+  return view;
+}
+
+/** A token no view's text can hold by chance (random per process): where credentialViewJson puts the document. */
+const CREDENTIAL_SLOT = `credential-${randomUUID()}`;
+
+/**
+ * `JSON.stringify(view)`, the same text, without parsing the stored document of a view whose `credential` was not
+ * read: the view is serialised with a random token in its place, replaced by the stored text (itself
+ * `JSON.stringify` of the signed document, so the bytes are those of serialising the parsed document).
+ */
+export function credentialViewJson(view: CredentialView): string {
+  const text = unparsed.get(view);
+  if (text === undefined) {
+    return JSON.stringify(view);
+  }
+  const shell: Record<string, unknown> = {};
+  for (const key of Object.keys(view)) {
+    shell[key] = key === "credential" ? CREDENTIAL_SLOT : view[key as keyof CredentialView];
+  }
+  const json = JSON.stringify(shell);
+  const token = JSON.stringify(CREDENTIAL_SLOT);
+  const at = json.indexOf(token);
+  if (at === -1 || json.indexOf(token, at + token.length) !== -1) {
+    return JSON.stringify(view); // fail-closed: the token is not where the document goes, alone
+  }
+  return json.slice(0, at) + text + json.slice(at + token.length);
 }

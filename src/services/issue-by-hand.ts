@@ -12,7 +12,9 @@ import type { IssueCredentialInput } from "./issue-plan.js";
  *
  * Requests that arrive in the same turn of the event loop are issued together (group commit): issueCredentialGroup
  * reserves their status indexes in one transaction, signs them in one call over the pool, stores them in one write
- * transaction, then their recipients are evaluated together. Each request gets its own answer: the credential
+ * transaction, then their recipients are evaluated together (those to whom nothing can be awarded, no evidence under
+ * a catalog whose rules all need some, were settled in that transaction: neither marked due nor evaluated). Each
+ * request gets its own answer: the credential
  * issueCredential would have given it, or the error it would have thrown (a refused one stores nothing of it). A
  * request alone takes issueCredential itself.
  */
@@ -54,7 +56,8 @@ async function issueGroup(ctx: ServiceContext, group: typeof ctx.state.issueByHa
       ctx,
       group.map(({ input }) => input),
     );
-    const issued = outcomes.flatMap((o) => (o.ok ? [o.credential.recipient.email] : []));
+    // Those to whom nothing can be awarded (no evidence, a catalog whose rules all need some) were settled when stored.
+    const issued = outcomes.flatMap((o) => (o.ok && !o.settled ? [o.credential.recipient.email] : []));
     await evaluateRecipients(ctx, issued);
     for (const [i, { resolve, reject }] of group.entries()) {
       const outcome = outcomes[i];

@@ -7,6 +7,7 @@ import { credentialStatusValue, statusListEntry } from "../domain/status/status-
 import { AppError } from "../errors.js";
 import type { CredentialRecord } from "../storage/credentials-repo.js";
 import type { Tx } from "../storage/store.js";
+import { nothingToAward } from "./award-settled.js";
 import { type CredentialView, credentialUrl, toCredentialView } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
 import {
@@ -42,7 +43,8 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
     await refreshStatusList(ctx, listId);
   }
   ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
-  return toCredentialView(ctx.config.publicUrl, signed.document, record, plan.slots);
+  // the record holds the signed document's text: the view parses it only if it is read
+  return toCredentialView(ctx.config.publicUrl, null, record, plan.slots);
 }
 
 /** The unsigned OpenBadgeCredential of a planned issuance. */
@@ -177,10 +179,9 @@ export async function issueCredentials(
       for (const listId of result.resign) {
         resign.add(listId);
       }
-      const document = (signed[i] as SignedCredential).document;
       outcomes[index] = {
         ok: true,
-        credential: toCredentialView(ctx.config.publicUrl, document, result.record, plan.slots),
+        credential: toCredentialView(ctx.config.publicUrl, null, result.record, plan.slots),
       };
       ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
     }
@@ -192,7 +193,14 @@ export async function issueCredentials(
 }
 
 /** What became of one issuance of a group: its credential, or what issueCredential would have thrown for it. */
-export type GroupOutcome = { ok: true; credential: CredentialView } | { ok: false; error: unknown };
+export type GroupOutcome =
+  | {
+      ok: true;
+      credential: CredentialView;
+      /** Nothing can be awarded to its recipient (nothingToAward): not marked due, and not to be evaluated. */
+      settled: boolean;
+    }
+  | { ok: false; error: unknown };
 
 /**
  * Issues independent credentials asked for at about the same time (concurrent requests: issue-by-hand.ts gathers
@@ -280,11 +288,8 @@ export async function issueCredentialGroup(
       continue;
     }
     ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
-    const document = (signed[i] as SignedCredential).document;
-    outcomes[index] = {
-      ok: true,
-      credential: toCredentialView(ctx.config.publicUrl, document, result.record, plan.slots),
-    };
+    const credential = toCredentialView(ctx.config.publicUrl, null, result.record, plan.slots);
+    outcomes[index] = { ok: true, credential, settled: result.settled };
   }
   return outcomes;
 }
@@ -322,18 +327,23 @@ async function storeEach(
   ctx: ServiceContext,
   ready: Planned[],
   signed: SignedCredential[],
-): Promise<({ ok: true; record: CredentialRecord; resign: string[] } | { ok: false; error: unknown })[]> {
+): Promise<
+  ({ ok: true; record: CredentialRecord; resign: string[]; settled: boolean } | { ok: false; error: unknown })[]
+> {
   if (ready.length === 0) {
     return [];
   }
   try {
-    return await persistBatch(ctx, ready, signed, {});
+    return await persistBatch(ctx, ready, signed, { settle: true });
   } catch {
-    const results: ({ ok: true; record: CredentialRecord; resign: string[] } | { ok: false; error: unknown })[] = [];
+    const results: (
+      | { ok: true; record: CredentialRecord; resign: string[]; settled: boolean }
+      | { ok: false; error: unknown }
+    )[] = [];
     for (const [i, { input, plan }] of ready.entries()) {
       const record = credentialRecordOf(input, plan, signed[i] as SignedCredential);
       try {
-        results.push({ ok: true, record, resign: await persistIssue(ctx, input, plan, record) });
+        results.push({ ok: true, record, resign: await persistIssue(ctx, input, plan, record), settled: false });
       } catch (error) {
         results.push({ ok: false, error });
       }
@@ -349,7 +359,9 @@ function refusal(error: unknown): IssueOutcome {
   throw error;
 }
 
-type Stored = { ok: true; record: CredentialRecord; resign: string[] } | { ok: false; error: AppError };
+type Stored =
+  | { ok: true; record: CredentialRecord; resign: string[]; settled: boolean }
+  | { ok: false; error: AppError };
 
 /**
  * Stores a batch of signed credentials in one write transaction, each as persistIssue would: the people's locks first
@@ -361,7 +373,13 @@ function persistBatch(
   ctx: ServiceContext,
   batch: Planned[],
   signed: SignedCredential[],
-  hooks: IssueHooks,
+  hooks: IssueHooks & {
+    /**
+     * Leaves unmarked a recipient to whom nothing can be awarded (nothingToAward, read here), `settled` in its
+     * outcome: the caller evaluates only the others. Without it every recipient is marked due (the sweep's).
+     */
+    settle?: boolean;
+  },
 ): Promise<Stored[]> {
   return ctx.store.tx(async (tx) => {
     for (const email of [...new Set(batch.map(({ plan }) => plan.email))].sort()) {
@@ -380,7 +398,9 @@ function persistBatch(
         stored.push({ ok: false, error });
         continue;
       }
-      stored.push({ ok: true, record, resign: await writeIssued(ctx, tx, { input, plan, record, old }) });
+      const settled = hooks.settle === true && !old && (await nothingToAward(ctx, tx, plan.email));
+      const resign = await writeIssued(ctx, tx, { input, plan, record, old, settled });
+      stored.push({ ok: true, record, resign, settled });
     }
     await hooks.afterStore?.(
       tx,

@@ -100,13 +100,23 @@ export async function checkIssuable(
   return input.supersedes ? await checkSupersedable(tx, input.supersedes, plan.entry.id) : undefined;
 }
 
-/** The writes of a stored credential (see persistIssue); returns the status lists to re-sign after the commit. */
+/**
+ * The writes of a stored credential (see persistIssue); returns the status lists to re-sign after the commit.
+ * `settled`: nothing can be awarded to the recipient (nothingToAward, read in this transaction), so they are not
+ * marked due: the caller does not evaluate them either.
+ */
 export async function writeIssued(
   ctx: ServiceContext,
   tx: Tx,
-  issued: { input: IssueCredentialInput; plan: IssuePlan; record: CredentialRecord; old?: CredentialRecord },
+  issued: {
+    input: IssueCredentialInput;
+    plan: IssuePlan;
+    record: CredentialRecord;
+    old?: CredentialRecord;
+    settled?: boolean;
+  },
 ): Promise<string[]> {
-  const { input, plan, record, old } = issued;
+  const { input, plan, record, old, settled = false } = issued;
   const { achievementName: _name, recipientEmail: _email, ...row } = record;
   const recipientId = await upsertRecipient(tx, {
     newId: ctx.newId(),
@@ -117,8 +127,10 @@ export async function writeIssued(
   await insertCredential(tx, { ...row, recipientId });
   await assignStatusSlots(tx, plan.id, plan.slots);
   await recordIssued(ctx, tx, { input, plan, record, supersedes: old?.id });
-  // Held from validFrom on: the evaluation that counts it cannot be complete before then.
-  await markEvaluationDue(tx, plan.email, { mark: ctx.newId(), at: plan.now, notBefore: plan.validFrom });
+  if (!settled) {
+    // Held from validFrom on: the evaluation that counts it cannot be complete before then.
+    await markEvaluationDue(tx, plan.email, { mark: ctx.newId(), at: plan.now, notBefore: plan.validFrom });
+  }
   if (!old) {
     return [];
   }

@@ -80,10 +80,13 @@ export function toHeldCredential(c: HeldRow): HeldCredential {
   };
 }
 
-/** Everything the evaluator needs about one person: their evidence and the credentials they hold. */
-export async function loadPersonState(ctx: ServiceContext, email: string): Promise<PersonState> {
+/**
+ * Everything the evaluator needs about one person: their evidence and the credentials they hold. `rows`: their
+ * evidence rows when the caller has just read them (listEvidenceFor).
+ */
+export async function loadPersonState(ctx: ServiceContext, email: string, rows?: EvidenceRow[]): Promise<PersonState> {
   const db = ctx.store.conn();
-  const rows = await listEvidenceFor(db, email);
+  rows ??= await listEvidenceFor(db, email);
   const held = await heldCredentials(db, email);
   const named = [...rows].reverse().find((r) => r.personName)?.personName;
   const name = named ?? (await recipientName(db, email)) ?? email;

@@ -240,6 +240,45 @@ describe("changes other than evidence", () => {
     expect(await dueRows()).toEqual([]);
   });
 
+  it("a certification met by a prerequisite alone is awarded to a person without evidence, at once", async () => {
+    // A catalog where one rule needs no evidence: the evaluation of a person without evidence is not skipped.
+    const rule = { type: "prerequisite" as const, id: "holds-associate", certification: ASSOCIATE };
+    const entries = t.ctx.catalog.entries.map((e) =>
+      e.id === TRAINER ? { ...e, criteria: { ...e.criteria, rule } } : e,
+    );
+    t.ctx.catalog.entries = entries;
+    t.ctx.catalog.get = (id) => entries.find((e) => e.id === id);
+    // one alone (issueCredential), then two at once (a group)
+    const other = { email: "lee@example.org", name: "Lee Chen" };
+    expect((await adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient: person })).status).toBe(
+      201,
+    );
+    const both = await Promise.all(
+      [{ email: "ann@example.org", name: "Ann Wu" }, other].map((recipient) =>
+        adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient }),
+      ),
+    );
+    expect(both.map((res) => res.status)).toEqual([201, 201]);
+    for (const email of [person.email, "ann@example.org", other.email]) {
+      const list = await adminGet(t, `/admin/credentials?achievementId=${TRAINER}&email=${email}`);
+      expect(((await list.json()) as { items: unknown[] }).items, email).toHaveLength(1);
+    }
+    expect(await dueRows()).toEqual([]);
+  });
+
+  it("a person without evidence already marked due is still evaluated when issued to in a group", async () => {
+    const at = new Date("2026-03-10T11:00:00Z");
+    await t.store.tx((tx) => markEvaluationDue(tx, person.email, { mark: "an-earlier-change", at }));
+    const both = await Promise.all(
+      [person, { email: "ann@example.org", name: "Ann Wu" }].map((recipient) =>
+        adminPost(t, "/admin/credentials", { achievementId: ASSOCIATE, recipient }),
+      ),
+    );
+    expect(both.map((res) => res.status)).toEqual([201, 201]);
+    // evaluated and cleared as before; the other, to whom nothing can be awarded, was never marked
+    expect(await dueRows()).toEqual([]);
+  });
+
   it("a prerequisite reinstated awards what it completes, at once", async () => {
     makeSuspendable(t, ASSOCIATE);
     const { id } = await issue(t, { recipient: person });

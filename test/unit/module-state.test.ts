@@ -26,6 +26,9 @@ const ALLOWED: Record<string, string> = {
   "src/domain/human-date.ts: DAYS": "days written for people, by UTC day number, bounded",
   "src/verify/keys.ts: decodedKeys": "our decoded public keys, by their (immutable) verification method object",
   "src/services/badge-images.ts: badgeEtags": "badge ETags by the inputs they hash, bounded",
+  "src/domain/criteria/needs-evidence.ts: memo": "whether a rule needs evidence, by the (immutable) rule object, weak",
+  "src/services/credential-view.ts: unparsed":
+    "a view's stored document text until its document is read, by the view object itself, weak",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */

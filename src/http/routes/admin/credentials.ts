@@ -1,5 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { TypedResponse } from "hono";
+import type { JSONParsed } from "hono/utils/types";
 import { CredentialIdParamSchema } from "../../../schemas/credential-id.js";
+import { type CredentialView, credentialViewJson } from "../../../services/credential-view.js";
 import { issueCredentialByHand } from "../../../services/issue-by-hand.js";
 import { getCredential, listCredentialPage } from "../../../services/read-credentials.js";
 import { actorOf, requireApiScope } from "../../admin-auth.js";
@@ -62,7 +65,11 @@ export function registerAdminCredentials(app: OpenAPIHono<AppEnv>): void {
   app.openapi(issueRoute, async (c) => {
     const body = c.req.valid("json");
     const view = await issueCredentialByHand(c.get("ctx"), { ...body, actor: actorOf(c.get("principal")) });
-    return c.json(view, 201, { location: `/admin/credentials/${view.id}` });
+    // c.json's bytes, with the signed document sent as the text it was stored as (not parsed and serialised again)
+    return c.body(credentialViewJson(view), 201, {
+      location: `/admin/credentials/${view.id}`,
+      "content-type": "application/json",
+    }) as unknown as TypedResponse<JSONParsed<CredentialView>, 201, "json">;
   });
   app.openapi(listRoute, async (c) => c.json(await listCredentialPage(c.get("ctx"), c.req.valid("query")), 200));
   app.openapi(getRoute, async (c) => c.json(await getCredential(c.get("ctx"), c.req.valid("param").id), 200));
