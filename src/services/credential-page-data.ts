@@ -4,7 +4,7 @@ import { findCredentialPageRow } from "../storage/credential-pages-repo.js";
 import { findStoredDocument } from "../storage/credentials-repo.js";
 import { finishReport } from "../verify/engine.js";
 import type { Check, VerificationReport } from "../verify/report.js";
-import { type CredentialLifecycle, getCredentialLifecycle } from "./credential-lifecycle.js";
+import { type CredentialLifecycle, getCredentialLifecycle, quickLifecycle } from "./credential-lifecycle.js";
 import { analysisFromProjection, rememberProjection } from "./credential-page-projection.js";
 import { credentialUrl, shortLinkUrl } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
@@ -62,7 +62,8 @@ export async function loadCredentialPage(
   const keys = await ctx.keys.fresh();
   const env = await verifyEnv(ctx, keys);
   // the projection keeps no recipient identifiers: a recipient check reads the document
-  let analysis = options.recipientEmail === undefined ? await analysisFromProjection(ctx, row, env) : undefined;
+  const projected = options.recipientEmail === undefined ? await analysisFromProjection(ctx, row, env) : undefined;
+  let analysis = projected?.analysis;
   if (!analysis) {
     const document = await findStoredDocument(conn, id);
     if (document === undefined) {
@@ -80,7 +81,8 @@ export async function loadCredentialPage(
     id,
     url,
     report,
-    lifecycle: await getCredentialLifecycle(ctx, id, row),
+    // the history from the audit log only when the row says it holds more than the issuance the projection keeps
+    lifecycle: quickLifecycle(row, projected?.issuedAt) ?? (await getCredentialLifecycle(ctx, id, row)),
     qrPath: `/credentials/${id}/qr.svg`,
     shortUrl: shortLinkUrl(ctx.config.publicUrl, id),
     linkedIn: linkedInLinks(ctx, id, url, report),

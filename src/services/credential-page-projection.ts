@@ -9,6 +9,7 @@ import {
 import type { VerifyEnv } from "../verify/environment.js";
 import type { Check } from "../verify/report.js";
 import { isJsonObject, parseOwnJson } from "../verify/safe-json.js";
+import { plainIssuance } from "./credential-lifecycle.js";
 import type { ServiceContext } from "./deps.js";
 import { verifyEnv } from "./verify-credential.js";
 
@@ -17,8 +18,9 @@ import { verifyEnv } from "./verify-credential.js";
  * once from the document and stored beside it (`credential_pages`), so that a view of one of 100,000 credentials reads
  * a narrow row instead of parsing the document, checking it against the OB 3.0 schema and reading its display again.
  * Status and validity stay live: the projection holds the document's status entries and dates, which every view
- * checks against the status lists and the clock of that moment, as before; the lifecycle and history are read from
- * their rows on every view.
+ * checks against the status lists and the clock of that moment, as before; the lifecycle is read from its row on every
+ * view, and the history from the audit log unless that row says the log holds nothing about the credential but its
+ * issuance, whose time the projection keeps (`issuedAt`, from its audit entry, which never changes).
  *
  * Fail-closed: a projection is made only of a document `analyseOwnRecord` answers for (ours, one eddsa-rdfc-2022 proof
  * by a key we publish); it is used only when it was made by this projection format and against this OB 3.0 schema
@@ -28,7 +30,7 @@ import { verifyEnv } from "./verify-credential.js";
  */
 
 /** Bump when what a projection holds or means changes (the display, the checks it keeps, the live members). */
-const PROJECTION_FORMAT = 1;
+const PROJECTION_FORMAT = 2;
 
 /** Where the page's checks say the credential was read from (as the full path says it). */
 const RECORDS = "this service's records";
@@ -39,11 +41,19 @@ export function projectionMadeBy(ctx: ServiceContext): string | undefined {
   return schema === undefined ? undefined : `page-${PROJECTION_FORMAT}:${schema}`;
 }
 
+/** A stored projection: the own-record analysis' projection, and the credential's `plainIssuance` when it has one. */
+type StoredProjection = OwnRecordProjection & { issuedAt?: string };
+
 /** The stored form of a projection: JSON of the own-record analysis' projection, or undefined when none applies. */
-export function projectionOf(analysis: Analysis): string | undefined {
+export function projectionOf(analysis: Analysis, issuedAt: string | undefined): string | undefined {
   const projection = projectOwnRecord(analysis);
-  return projection === undefined ? undefined : JSON.stringify(projection);
+  return projection === undefined
+    ? undefined
+    : JSON.stringify({ ...projection, ...(issuedAt !== undefined ? { issuedAt } : {}) } satisfies StoredProjection);
 }
+
+/** `Date.toISOString`'s form (what `plainIssuance` stores). */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 function isCheck(value: unknown): value is Check {
   return (
@@ -56,7 +66,7 @@ function isCheck(value: unknown): value is Check {
 }
 
 /** A stored projection read back, or undefined when it does not have the shape this format writes. */
-function readProjection(text: string): OwnRecordProjection | undefined {
+function readProjection(text: string): StoredProjection | undefined {
   const parsed = parseOwnJson(text);
   if (!parsed.ok || !isJsonObject(parsed.value)) {
     return undefined;
@@ -74,28 +84,31 @@ function readProjection(text: string): OwnRecordProjection | undefined {
     display.openBadgesVersion !== "3.0" ||
     !isJsonObject(display.issuer) ||
     !Array.isArray(display.evidence) ||
-    !Array.isArray(display.results)
+    !Array.isArray(display.results) ||
+    (p.issuedAt !== undefined && (typeof p.issuedAt !== "string" || !ISO_INSTANT.test(p.issuedAt)))
   ) {
     return undefined;
   }
-  return p as unknown as OwnRecordProjection;
+  return p as unknown as StoredProjection;
 }
 
 /**
  * The page's analysis from a stored projection, when it applies (made by this format and schema, well formed, its key
- * still ours); undefined otherwise (the caller verifies the document).
+ * still ours), with the credential's `plainIssuance` when the projection holds it; undefined otherwise (the caller
+ * verifies the document).
  */
 export async function analysisFromProjection(
   ctx: ServiceContext,
   stored: { madeBy: string | null; projection: string | null },
   env: VerifyEnv,
-): Promise<Analysis | undefined> {
+): Promise<{ analysis: Analysis; issuedAt?: string } | undefined> {
   const madeBy = projectionMadeBy(ctx);
   if (madeBy === undefined || stored.madeBy !== madeBy || stored.projection === null) {
     return undefined;
   }
   const projection = readProjection(stored.projection);
-  return projection && analyseOwnProjection(projection, { format: "json", from: RECORDS }, env);
+  const analysis = projection && (await analyseOwnProjection(projection, { format: "json", from: RECORDS }, env));
+  return analysis && { analysis, ...(projection.issuedAt !== undefined ? { issuedAt: projection.issuedAt } : {}) };
 }
 
 /**
@@ -104,11 +117,11 @@ export async function analysisFromProjection(
  */
 export async function rememberProjection(ctx: ServiceContext, credentialId: string, analysis: Analysis): Promise<void> {
   const madeBy = projectionMadeBy(ctx);
-  const projection = projectionOf(analysis);
-  if (madeBy === undefined || projection === undefined) {
+  if (madeBy === undefined || projectOwnRecord(analysis) === undefined) {
     return;
   }
   try {
+    const projection = projectionOf(analysis, await plainIssuance(ctx, credentialId)) as string;
     await ctx.store.tx((tx) => saveCredentialPages(tx, [{ credentialId, madeBy, projection }]));
   } catch (error) {
     ctx.logger.warn("credential page projection not stored", { credentialId, error: (error as Error).message });
@@ -142,7 +155,7 @@ export async function fillCredentialPages(
     const made: Array<{ credentialId: string; madeBy: string; projection: string }> = [];
     for (const row of rows) {
       const analysis = await analyseOwnRecord({ text: row.document, format: "json", from: RECORDS }, env);
-      const projection = analysis && projectionOf(analysis);
+      const projection = analysis && projectionOf(analysis, await plainIssuance(ctx, row.id));
       if (projection === undefined) {
         without += 1;
       } else {

@@ -3,8 +3,15 @@ import type { CredentialLifecycleColumns } from "./credentials-repo.js";
 import { prepared } from "./prepared.js";
 import type { Conn, Tx } from "./store.js";
 
-/** A credential's lifecycle (live) and its page projection row when it has one (see schema `credentialPages`). */
-export type CredentialPageRow = CredentialLifecycleColumns & { madeBy: string | null; projection: string | null };
+/**
+ * A credential's lifecycle (live), whether the audit log holds more about it than its issuance (`historyChanges`, 0
+ * when not), and its page projection row when it has one (see schema `credentialPages`).
+ */
+export type CredentialPageRow = CredentialLifecycleColumns & {
+  historyChanges: number;
+  madeBy: string | null;
+  projection: string | null;
+};
 
 /**
  * One read for a page view: the credential's lifecycle columns and its projection (null when it has none); undefined
@@ -25,6 +32,7 @@ export async function findCredentialPageRow(db: Conn, id: string): Promise<Crede
         suspensionReasonPublic: credentials.suspensionReasonPublic,
         supersededBy: credentials.supersededBy,
         supersedes: credentials.supersedes,
+        historyChanges: credentials.historyChanges,
         madeBy: credentialPages.madeBy,
         projection: credentialPages.projection,
       })

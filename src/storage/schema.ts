@@ -60,6 +60,11 @@ export const credentials = sqliteTable(
     /** The credential that replaced this one (reissue, recertification), and the one this one replaced. */
     supersededBy: text(),
     supersedes: text(),
+    /**
+     * 0 while the audit log holds no entry about this credential besides its issuance; more once it does (kept by a
+     * trigger on audit_log, migration credential_history): its page reads the history from the audit log only then.
+     */
+    historyChanges: integer().notNull().default(0),
   },
   (t) => [
     // (achievement, created, id): one certification's credentials newest first, keyset-paginated (the console list)
@@ -86,6 +91,7 @@ export const credentials = sqliteTable(
       t.suspensionReasonPublic,
       t.supersededBy,
       t.supersedes,
+      t.historyChanges,
     ),
     index("credentials_created_idx").on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil),
     // The rare states of the console list, newest first: only the revoked (suspended) credentials are in these, so a

@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fillCredentialPages, projectionMadeBy } from "../../src/services/credential-page-projection.js";
+import { appendAudit } from "../../src/storage/audit-repo.js";
 import { adminPost } from "../helpers/http.js";
+import { makeSuspendable } from "../helpers/lifecycle.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { getPage, verdictOf } from "../helpers/pages.js";
 
@@ -142,5 +144,78 @@ describe("credential page projections", () => {
     const html = await page(ids[0] as string);
     await dropProjections();
     expect(await page(ids[0] as string)).toBe(html);
+  });
+
+  it("keep the history live: a suspension and reinstatement, a revocation and a reissue show on the very next view", async () => {
+    const ids = await issueAll();
+    makeSuspendable(t, "field-product-certification-sales");
+    const res = await adminPost(t, "/admin/credentials", {
+      achievementId: "field-product-certification-sales",
+      recipient: { email: "cycled@example.org", name: "Cy Cled" },
+    });
+    const cycled = ((await res.json()) as { id: string }).id;
+    const [revoked, replaced, untouched] = ids as [string, string, string];
+    const first = new Map<string, string>();
+    for (const id of [cycled, revoked, replaced, untouched]) {
+      first.set(id, await page(id));
+    }
+    // the projection keeps the issuance's time from its audit entry; a view reads the audit log only when the row says
+    // it holds more about the credential
+    const made = await projections();
+    expect(JSON.parse(made.get(cycled)?.projection as string).issuedAt).toMatch(/^\d{4}-.*Z$/);
+    const historyOf = (html: string) => html.match(/<ol class="history">.*?<\/ol>/s)?.[0] ?? "";
+    expect(historyOf(first.get(cycled) as string)).toContain("Issued");
+    const steps: Array<[string, string, Record<string, unknown>, string]> = [
+      [cycled, "suspend", { reason: "Under review" }, "Suspended"],
+      [cycled, "reinstate", { reason: "Cleared" }, "Reinstated"],
+      [revoked, "revoke", { reason: "Shared publicly", reasonPublic: true }, "Revoked"],
+      [replaced, "reissue", { reason: "Name corrected", recipient: { name: "Corrected Name" } }, "Replaced"],
+    ];
+    for (const [id, op, body, word] of steps) {
+      t.clock.advance(24 * 3600 * 1000);
+      const res = await adminPost(t, `/admin/credentials/${id}/${op}`, body);
+      expect(res.status, `${op}: ${await res.clone().text()}`).toBeLessThan(300);
+      const html = await page(id);
+      expect(historyOf(html)).toContain(word);
+      // the same page as the one made from the document and the audit log in full
+      const stored = await projections();
+      await dropProjections();
+      expect(await page(id)).toBe(html);
+      await t.ctx.store.tx(async (tx) => {
+        await tx
+          .insert(tx.t.credentialPages)
+          .values([...stored].map(([credentialId, p]) => ({ credentialId, ...p })))
+          .onConflictDoNothing();
+      });
+    }
+    // reinstated: valid again, and its history says what happened
+    const cycledHtml = await page(cycled);
+    expect(verdictOf(cycledHtml)).toBe("valid");
+    expect(historyOf(cycledHtml)).toMatch(/Suspended.*Reinstated/s);
+    expect(verdictOf(await page(revoked))).toBe("revoked");
+    // untouched: still the quick history (the issuance), the page the full path gives
+    const untouchedHtml = await page(untouched);
+    expect(historyOf(untouchedHtml)).toBe(historyOf(first.get(untouched) as string));
+    await dropProjections();
+    expect(await page(untouched)).toBe(untouchedHtml);
+  });
+
+  it("read the history whatever writes the audit entry: the database counts every entry after the issuance", async () => {
+    const [id] = (await issueAll()) as [string];
+    const before = await page(id);
+    // an entry about the credential written by any code (another node's, a later version's), with no other change
+    await t.ctx.store.tx((tx) =>
+      appendAudit(tx, {
+        at: t.ctx.clock(),
+        actor: "elsewhere",
+        action: "credential.suspended",
+        targetType: "credential",
+        targetId: id,
+        details: { reason: "Looked into", reasonPublic: true },
+      }),
+    );
+    const after = await page(id);
+    expect(after).not.toBe(before);
+    expect(after).toContain("Looked into");
   });
 });

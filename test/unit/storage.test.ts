@@ -110,6 +110,10 @@ describe("openSqliteStore", () => {
       );
       // ...nor the credential pages' projections and lifecycle index (0024_credential_pages)
       first.sqlite.exec("drop table credential_pages; drop index credentials_lifecycle_idx");
+      // ...nor the credentials' history counter and its trigger (0026_credential_history_changes, 0027_credential_history)
+      first.sqlite.exec(
+        "drop trigger audit_log_credential_history; alter table credentials drop column history_changes",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

@@ -1,0 +1,14 @@
+-- credentials.history_changes: 0 while the audit log holds no entry about the credential besides its issuance (the
+-- page then shows its history without reading the audit log). Kept here, whatever the writer: every later audit
+-- entry about a credential (suspended, reinstated, revoked, superseded, or any action added later) counts.
+UPDATE `credentials` SET `history_changes` = (
+  SELECT count(*) FROM `audit_log`
+  WHERE `audit_log`.`target_type` = 'credential' AND `audit_log`.`target_id` = `credentials`.`id`
+    AND `audit_log`.`action` <> 'credential.issued'
+);
+--> statement-breakpoint
+CREATE TRIGGER `audit_log_credential_history` AFTER INSERT ON `audit_log`
+WHEN NEW.`target_type` = 'credential' AND NEW.`action` <> 'credential.issued'
+BEGIN
+  UPDATE `credentials` SET `history_changes` = `history_changes` + 1 WHERE `id` = NEW.`target_id`;
+END;
