@@ -18,6 +18,9 @@ export type CredentialPageRow = CredentialLifecycleColumns & {
  * when there is no such credential. The signed document is not read (prepared once). The id is asked for as the range
  * [id, id]: for `id = ?` SQLite takes the unique key and reads the row, whose lifecycle columns sit after the signed
  * document in overflow pages; for the range it reads them from `credentials_lifecycle_idx` alone (half the time).
+ * No LIMIT (the id is unique): drizzle binds a limit as a parameter, and a statement with `LIMIT ?` costs SQLite twice
+ * the CPU of the same statement without it (about 29 µs against 15 at 100,000 credentials; 5.5 against 1.9 µs for a
+ * primary-key read of a one-row table).
  */
 export async function findCredentialPageRow(db: Conn, id: string): Promise<CredentialPageRow | undefined> {
   const query = prepared(db, "credential_page_row", (d) => {
@@ -38,8 +41,7 @@ export async function findCredentialPageRow(db: Conn, id: string): Promise<Crede
       })
       .from(credentials)
       .leftJoin(credentialPages, eq(credentialPages.credentialId, credentials.id))
-      .where(and(gte(credentials.id, sql.placeholder("id")), lte(credentials.id, sql.placeholder("id"))))
-      .limit(1);
+      .where(and(gte(credentials.id, sql.placeholder("id")), lte(credentials.id, sql.placeholder("id"))));
   });
   return (await query.execute({ id }))[0];
 }
