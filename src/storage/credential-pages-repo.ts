@@ -46,6 +46,34 @@ export async function findCredentialPageRow(db: Conn, id: string): Promise<Crede
   return (await query.execute({ id }))[0];
 }
 
+/** The text of a page projection's shared part (schema `credentialPageShapes`), or undefined (prepared once). */
+export async function findCredentialPageShape(db: Conn, id: string): Promise<string | undefined> {
+  const query = prepared(db, "credential_page_shape", (d) => {
+    const { credentialPageShapes } = d.t;
+    return d
+      .select({ shape: credentialPageShapes.shape })
+      .from(credentialPageShapes)
+      .where(eq(credentialPageShapes.id, sql.placeholder("id")));
+  });
+  return (await query.execute({ id }))[0]?.shape;
+}
+
+/**
+ * Stores shared parts of page projections (rows are named by their text's hash: storing one again writes the same
+ * text, or repairs a row whose text was changed).
+ */
+export async function saveCredentialPageShapes(tx: Tx, rows: Array<{ id: string; shape: string }>): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+  const { credentialPageShapes } = tx.t;
+  await tx
+    .insert(credentialPageShapes)
+    .values(unique)
+    .onConflictDoUpdate({ target: credentialPageShapes.id, set: { shape: sql`excluded.shape` } });
+}
+
 /** Stores (or replaces) the page projection of credentials, in the caller's transaction. */
 export async function saveCredentialPages(
   tx: Tx,

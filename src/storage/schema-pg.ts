@@ -139,6 +139,16 @@ export const credentialPages = pgTable("credential_pages", {
 });
 
 /**
+ * The part of page projections that many credentials share (their certification's texts as the signed documents state
+ * them, and the schema check): stored once, named by the SHA-256 of its text (base64url), which a projection row
+ * names (`shape`), so a projection row holds only what is the credential's own. Rows are never changed.
+ */
+export const credentialPageShapes = pgTable("credential_page_shapes", {
+  id: text().primaryKey(),
+  shape: text().notNull(),
+});
+
+/**
  * Bitstring Status Lists (W3C BSL 1.0), one purpose each. `version` counts bit changes; `document` is the signed
  * BitstringStatusListCredential of `signedVersion`, replaced only by a newer version (never served backwards).
  */

@@ -84,7 +84,7 @@ describe("credential page projections", () => {
     const stored = (await projections()).get(id as string);
     expect(stored).toBeDefined();
     const projection = JSON.parse(stored?.projection as string);
-    projection.display.name = "Name from the projection";
+    projection.display.recipientName = "Name from the projection";
     await setProjection(id as string, { projection: JSON.stringify(projection) });
     const fromProjection = await page(id as string);
     expect(fromProjection).toContain("Name from the projection");
@@ -124,13 +124,18 @@ describe("credential page projections", () => {
     expect((await projections()).get(id as string)).toEqual(before);
     // a reserved key anywhere in it (prototype pollution): refused like any unreadable projection
     const good = (await projections()).get(other as string)?.projection as string;
-    const renamed = good.replace(/"name":"[^"]*"/, '"name":"Renamed"');
+    const renamed = good.replace(/"recipientName":"[^"]*"/, '"recipientName":"Renamed"');
     await setProjection(other as string, { projection: renamed.replace("{", '{"__proto__":{"polluted":true},') });
     expect(await page(other as string)).toBe(otherHtml);
     await setProjection(other as string, { projection: renamed });
     expect(await page(other as string)).toContain("Renamed");
     // this format's name on text of another shape
     await setProjection(other as string, { projection: '{"issuer":"did:web:x","display":{"name":"Forged"}}' });
+    expect(await page(other as string)).toBe(otherHtml);
+    // a member of the shared part in the credential's own: refused, not merged over the shared one
+    const own = JSON.parse(renamed);
+    own.display.name = "Forged name";
+    await setProjection(other as string, { projection: JSON.stringify(own) });
     expect(await page(other as string)).toBe(otherHtml);
     await setProjection(other as string, { projection: "not json" });
     expect(await page(other as string)).toBe(otherHtml);
@@ -217,5 +222,43 @@ describe("credential page projections", () => {
     const after = await page(id);
     expect(after).not.toBe(before);
     expect(after).toContain("Looked into");
+  });
+
+  it("share their certification's part, stored once under the hash of its text and used only with that text", async () => {
+    const ids = await issueAll();
+    const [id, other] = ids as [string, string];
+    // the first views verify in full and store the projections (nothing is read from them yet)
+    const html = await page(id);
+    for (const each of ids.slice(1)) {
+      await page(each);
+    }
+    const shapes = await t.ctx.store.conn().select().from(t.ctx.store.conn().t.credentialPageShapes);
+    // one shared part per certification (the same texts for every recipient), none of it in the projection rows
+    expect(shapes.length).toBeGreaterThan(1);
+    expect(shapes.length).toBeLessThan(ids.length);
+    const row = (await projections()).get(id);
+    const shapeId = JSON.parse(row?.projection as string).shape as string;
+    const shape = shapes.find((s) => s.id === shapeId)?.shape as string;
+    const name = JSON.parse(shape).display.name as string;
+    expect(html).toContain(name);
+    expect(row?.projection).not.toContain(name);
+    // a shared part whose text is not the one its name is the hash of is not used: the page verifies in full, and
+    // stores the right text again
+    const setShape = (text: string) =>
+      t.ctx.store.tx(async (tx) => {
+        await tx
+          .update(tx.t.credentialPageShapes)
+          .set({ shape: text })
+          .where(eq(tx.t.credentialPageShapes.id, shapeId));
+      });
+    await setShape(shape.replace(name, "Forged certification"));
+    expect(await page(id)).toBe(html);
+    const repaired = await t.ctx.store.conn().select().from(t.ctx.store.conn().t.credentialPageShapes);
+    expect(repaired.find((s) => s.id === shapeId)?.shape).toBe(shape);
+    expect(await page(id)).toBe(html);
+    // once read, it is kept in memory by its name (its row never changes)
+    await setShape("not json");
+    expect(await page(id)).toBe(html);
+    expect(verdictOf(await page(other))).toBe("valid");
   });
 });

@@ -114,6 +114,8 @@ describe("openSqliteStore", () => {
       first.sqlite.exec(
         "drop trigger audit_log_credential_history; alter table credentials drop column history_changes",
       );
+      // ...nor the projections' shared parts (0028_credential_page_shapes)
+      first.sqlite.exec("drop table credential_page_shapes");
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();
