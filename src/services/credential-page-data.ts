@@ -5,7 +5,7 @@ import { findStoredDocument } from "../storage/credentials-repo.js";
 import { finishReport } from "../verify/engine.js";
 import type { Check, VerificationReport } from "../verify/report.js";
 import { type CredentialLifecycle, getCredentialLifecycle, quickLifecycle } from "./credential-lifecycle.js";
-import { analysisFromProjection, rememberProjection } from "./credential-page-projection.js";
+import { analysisFromProjection, rememberProjection, type SharedDisplay } from "./credential-page-projection.js";
 import { credentialUrl, shortLinkUrl } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
 import { storedAnalysis, verifyEnv } from "./verify-credential.js";
@@ -24,6 +24,8 @@ export type CredentialPageData = {
   linkedIn?: { addToProfile: string; share: string };
   /** The answer to "is this the recipient's email?", when an email was given. */
   recipientCheck?: Check;
+  /** The shared part of its page projection the display was made with (the template's key names it). */
+  sharedDisplay?: SharedDisplay;
 };
 
 function linkedInLinks(ctx: ServiceContext, id: string, url: string, report: VerificationReport) {
@@ -87,5 +89,6 @@ export async function loadCredentialPage(
     shortUrl: shortLinkUrl(ctx.config.publicUrl, id),
     linkedIn: linkedInLinks(ctx, id, url, report),
     ...(options.recipientEmail ? { recipientCheck: report.checks.find((check) => check.id === "recipient") } : {}),
+    ...(projected && analysis === projected.analysis ? { sharedDisplay: projected.shared } : {}),
   };
 }

@@ -81,6 +81,12 @@ type StoredProjection = Omit<OwnRecordProjection, "schema" | "display"> & {
   issuedAt?: string;
 };
 
+/**
+ * The display members a view's display took from a shared part, and its name: the page template keys on the name
+ * instead of those texts (credential-page-template.ts, which checks that the display still holds these very values).
+ */
+export type SharedDisplay = { name: string; display: Readonly<Record<string, unknown>> };
+
 /** A projection to store: its row's text and its shared part (name and text). */
 export type MadeProjection = { projection: string; shape: { id: string; shape: string } };
 
@@ -211,7 +217,7 @@ export async function analysisFromProjection(
   ctx: ServiceContext,
   stored: { madeBy: string | null; projection: string | null },
   env: VerifyEnv,
-): Promise<{ analysis: Analysis; issuedAt?: string } | undefined> {
+): Promise<{ analysis: Analysis; issuedAt?: string; shared: SharedDisplay } | undefined> {
   const madeBy = projectionMadeBy(ctx);
   if (madeBy === undefined || stored.madeBy !== madeBy || stored.projection === null) {
     return undefined;
@@ -229,7 +235,13 @@ export async function analysisFromProjection(
     live: own.live,
   };
   const analysis = await analyseOwnProjection(projection, { format: "json", from: RECORDS }, env);
-  return analysis && { analysis, ...(own.issuedAt !== undefined ? { issuedAt: own.issuedAt } : {}) };
+  return (
+    analysis && {
+      analysis,
+      ...(own.issuedAt !== undefined ? { issuedAt: own.issuedAt } : {}),
+      shared: { name: own.shape, display: shape.display },
+    }
+  );
 }
 
 /** Stores projections (and the shared parts they name) in one short write transaction. */
