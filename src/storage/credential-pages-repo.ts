@@ -66,7 +66,8 @@ export async function saveCredentialPageShapes(tx: Tx, rows: Array<{ id: string;
   if (rows.length === 0) {
     return;
   }
-  const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
   const { credentialPageShapes } = tx.t;
   await tx
     .insert(credentialPageShapes)

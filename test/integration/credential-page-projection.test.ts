@@ -261,4 +261,36 @@ describe("credential page projections", () => {
     expect(await page(id)).toBe(html);
     expect(verdictOf(await page(other))).toBe("valid");
   });
+
+  it("are served to a browser's plain GET as the validated route serves them, and anything else goes to that route", async () => {
+    const [id] = (await issueAll()) as [string];
+    await page(id);
+    const plain = await getPage(t, `/credentials/${id}`);
+    const validated = await getPage(t, `/credentials/${id}?format=html`);
+    expect(plain.status).toBe(200);
+    const html = await plain.text();
+    expect(html).toBe(await validated.text());
+    expect(Object.fromEntries(plain.headers)).toMatchObject({
+      "content-type": "text/html; charset=utf-8",
+      vary: "Accept",
+      "cache-control": "no-cache",
+    });
+    expect(plain.headers.get("content-security-policy")).toBe(validated.headers.get("content-security-policy"));
+    // the id as the schema reads it (case-insensitive)
+    expect(await (await getPage(t, `/credentials/${id.toUpperCase()}`)).text()).toBe(html);
+    // a malformed or unknown id: the "No such credential" page, as before
+    for (const bad of ["not-a-credential", id.slice(0, -1), "00000000-0000-4000-8000-000000000000"]) {
+      const res = await getPage(t, `/credentials/${bad}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("vary")).toBe("Accept");
+      expect(await res.text()).toContain("No such credential");
+    }
+    // JSON by Accept or by query: the signed document
+    const json = await t.app.request(`/credentials/${id}`, { headers: { accept: "application/json" } });
+    expect(json.headers.get("content-type")).toBe("application/vc+ld+json");
+    const forced = await getPage(t, `/credentials/${id}?format=json`);
+    expect(forced.headers.get("content-type")).toBe("application/vc+ld+json");
+    expect(await forced.text()).toBe(await json.text());
+    expect((await getPage(t, `/credentials/${id}?format=xml`)).status).toBe(400);
+  });
 });
