@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { LRUCache } from "lru-cache";
 import {
   credentialsWithoutPage,
   findCredentialPageShape,
@@ -17,7 +16,7 @@ import type { VerifyEnv } from "../verify/environment.js";
 import type { Check, CredentialDisplay } from "../verify/report.js";
 import { isJsonObject, parseOwnJson } from "../verify/safe-json.js";
 import { plainIssuance } from "./credential-lifecycle.js";
-import type { ServiceContext } from "./deps.js";
+import type { PageShape, ServiceContext } from "./deps.js";
 import { verifyEnv } from "./verify-credential.js";
 
 /**
@@ -59,9 +58,6 @@ const SHARED_DISPLAY: ReadonlySet<string> = new Set([
   "issuer",
 ]);
 
-/** Shared parts in memory, by name (their rows never change): at most this many per service context. */
-const SHAPES_KEPT = 1000;
-
 /** What a projection made now is recorded as made by; undefined when the schema has no fingerprint (none is made). */
 export function projectionMadeBy(ctx: ServiceContext): string | undefined {
   const schema = ctx.state.ob3Schema.fingerprint;
@@ -69,7 +65,7 @@ export function projectionMadeBy(ctx: ServiceContext): string | undefined {
 }
 
 /** The shared part of projections: the schema check and the shared display members. */
-type Shape = { schema: Check; display: Partial<CredentialDisplay> };
+type Shape = PageShape;
 
 /**
  * A stored projection row: the shared part's name, the credential's own display members, and the rest of the
@@ -160,18 +156,12 @@ function readShape(text: string): Shape | undefined {
     return undefined;
   }
   // shared by every view of its credentials: nothing may change it
-  return deepFreeze({ schema, display: display as Partial<CredentialDisplay> });
+  return deepFreeze({ schema, display });
 }
-
-const shapeCaches = new WeakMap<ServiceContext, LRUCache<string, Shape>>();
 
 /** The shared part named `id`: from memory, else from its row when its text hashes to that name; else undefined. */
 async function shapeOf(ctx: ServiceContext, id: string): Promise<Shape | undefined> {
-  let cache = shapeCaches.get(ctx);
-  if (!cache) {
-    cache = new LRUCache({ max: SHAPES_KEPT });
-    shapeCaches.set(ctx, cache);
-  }
+  const cache = ctx.state.credentialPageShapes;
   const known = cache.get(id);
   if (known) {
     return known;

@@ -22,6 +22,8 @@ const ALLOWED: Record<string, string> = {
   "src/domain/human-date.ts: DAYS": "days written for people, by UTC day number, bounded",
   "src/verify/keys.ts: decodedKeys": "our decoded public keys, by their (immutable) verification method object",
   "src/services/badge-images.ts: badgeEtags": "badge ETags by the inputs they hash, bounded",
+  "src/verify/status.ts: listIsOurs": "whether a status list URL is ours, by our DID, public URL and the URL, bounded",
+  "src/verify/status.ts: listWindows": "a status list's validity period, by its (frozen) list object, weak",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */
