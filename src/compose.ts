@@ -118,6 +118,7 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
       maxSize: MAX_PAGE_TEMPLATE_CHARS,
       sizeCalculation: (template) => (template ? template.parts.reduce((n, part) => n + part.length, 1) : 1),
     }),
+    credentialPageShapes: new LRUCache({ max: 1000 }),
     personPages: new LRUCache({
       max: credentials,
       maxSize: MAX_PERSON_PAGE_CHARS,

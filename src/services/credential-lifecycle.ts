@@ -53,6 +53,41 @@ async function publicDetail(
 }
 
 /**
+ * The time of a credential's issuance as its public history shows it, when that entry shows nothing else: the `at` of
+ * its one `credential.issued` audit entry, which names no credential it replaces; undefined otherwise. Audit entries
+ * are never changed: what this answers holds for ever (a credential page's projection keeps it, `quickLifecycle`).
+ */
+export async function plainIssuance(ctx: ServiceContext, credentialId: string): Promise<string | undefined> {
+  const issued = (await auditForTarget(ctx.store.conn(), "credential", credentialId)).filter(
+    (r) => r.action === "credential.issued",
+  );
+  const only = issued.length === 1 ? issued[0] : undefined;
+  return only && typeof only.details.supersedes !== "string" ? only.at.toISOString() : undefined;
+}
+
+/**
+ * The lifecycle `getCredentialLifecycle` answers, without reading the audit log, for a credential whose row says
+ * nothing happened to it since its issuance (the database counts every later audit entry about it: `historyChanges`
+ * 0) and that replaces none; `issuedAt` is its `plainIssuance`. Undefined when that does not hold (read it in full).
+ */
+export function quickLifecycle(
+  row: CredentialLifecycleColumns & { historyChanges: number },
+  issuedAt: string | undefined,
+): CredentialLifecycle | undefined {
+  if (
+    issuedAt === undefined ||
+    row.historyChanges !== 0 ||
+    row.revokedAt !== null ||
+    row.suspendedAt !== null ||
+    row.supersededBy !== null ||
+    row.supersedes !== null
+  ) {
+    return undefined;
+  }
+  return { state: "active", history: [{ at: issuedAt, event: "issued" }] };
+}
+
+/**
  * The lifecycle of one of our credentials: its state (revoked wins over suspended; expiry is the page's to show from
  * validUntil), the public reason only when the admin made it public, the credentials it replaced or was replaced by,
  * and its history from the audit log (private reasons and actors left out). Unknown ids read as active with no

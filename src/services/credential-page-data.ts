@@ -4,8 +4,8 @@ import { findCredentialPageRow } from "../storage/credential-pages-repo.js";
 import { findStoredDocument } from "../storage/credentials-repo.js";
 import { finishReport } from "../verify/engine.js";
 import type { Check, VerificationReport } from "../verify/report.js";
-import { type CredentialLifecycle, getCredentialLifecycle } from "./credential-lifecycle.js";
-import { analysisFromProjection, rememberProjection } from "./credential-page-projection.js";
+import { type CredentialLifecycle, getCredentialLifecycle, quickLifecycle } from "./credential-lifecycle.js";
+import { analysisFromProjection, rememberProjection, type SharedDisplay } from "./credential-page-projection.js";
 import { credentialUrl, shortLinkUrl } from "./credential-view.js";
 import type { ServiceContext } from "./deps.js";
 import { storedAnalysis, verifyEnv } from "./verify-credential.js";
@@ -24,6 +24,8 @@ export type CredentialPageData = {
   linkedIn?: { addToProfile: string; share: string };
   /** The answer to "is this the recipient's email?", when an email was given. */
   recipientCheck?: Check;
+  /** The shared part of its page projection the display was made with (the template's key names it). */
+  sharedDisplay?: SharedDisplay;
 };
 
 function linkedInLinks(ctx: ServiceContext, id: string, url: string, report: VerificationReport) {
@@ -62,7 +64,8 @@ export async function loadCredentialPage(
   const keys = await ctx.keys.fresh();
   const env = await verifyEnv(ctx, keys);
   // the projection keeps no recipient identifiers: a recipient check reads the document
-  let analysis = options.recipientEmail === undefined ? await analysisFromProjection(ctx, row, env) : undefined;
+  const projected = options.recipientEmail === undefined ? await analysisFromProjection(ctx, row, env) : undefined;
+  let analysis = projected?.analysis;
   if (!analysis) {
     const document = await findStoredDocument(conn, id);
     if (document === undefined) {
@@ -80,10 +83,12 @@ export async function loadCredentialPage(
     id,
     url,
     report,
-    lifecycle: await getCredentialLifecycle(ctx, id, row),
+    // the history from the audit log only when the row says it holds more than the issuance the projection keeps
+    lifecycle: quickLifecycle(row, projected?.issuedAt) ?? (await getCredentialLifecycle(ctx, id, row)),
     qrPath: `/credentials/${id}/qr.svg`,
     shortUrl: shortLinkUrl(ctx.config.publicUrl, id),
     linkedIn: linkedInLinks(ctx, id, url, report),
     ...(options.recipientEmail ? { recipientCheck: report.checks.find((check) => check.id === "recipient") } : {}),
+    ...(projected && analysis === projected.analysis ? { sharedDisplay: projected.shared } : {}),
   };
 }

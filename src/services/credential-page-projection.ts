@@ -1,4 +1,10 @@
-import { credentialsWithoutPage, saveCredentialPages } from "../storage/credential-pages-repo.js";
+import { createHash } from "node:crypto";
+import {
+  credentialsWithoutPage,
+  findCredentialPageShape,
+  saveCredentialPageShapes,
+  saveCredentialPages,
+} from "../storage/credential-pages-repo.js";
 import {
   type Analysis,
   analyseOwnProjection,
@@ -7,31 +13,50 @@ import {
   projectOwnRecord,
 } from "../verify/engine.js";
 import type { VerifyEnv } from "../verify/environment.js";
-import type { Check } from "../verify/report.js";
+import type { Check, CredentialDisplay } from "../verify/report.js";
 import { isJsonObject, parseOwnJson } from "../verify/safe-json.js";
-import type { ServiceContext } from "./deps.js";
+import { plainIssuance } from "./credential-lifecycle.js";
+import type { PageShape, ServiceContext } from "./deps.js";
 import { verifyEnv } from "./verify-credential.js";
 
 /**
  * A credential page's projection: what its view needs of the signed document (engine.ts `OwnRecordProjection`), made
  * once from the document and stored beside it (`credential_pages`), so that a view of one of 100,000 credentials reads
  * a narrow row instead of parsing the document, checking it against the OB 3.0 schema and reading its display again.
+ * What many credentials share (their certification's texts, the schema check) is stored once (`credential_page_shapes`,
+ * named by the SHA-256 of its text) and kept in memory by that name; the projection row holds the credential's own
+ * values and the shape's name, so a view reads and parses a few hundred bytes.
  * Status and validity stay live: the projection holds the document's status entries and dates, which every view
- * checks against the status lists and the clock of that moment, as before; the lifecycle and history are read from
- * their rows on every view.
+ * checks against the status lists and the clock of that moment, as before; the lifecycle is read from its row on every
+ * view, and the history from the audit log unless that row says the log holds nothing about the credential but its
+ * issuance, whose time the projection keeps (`issuedAt`, from its audit entry, which never changes).
  *
  * Fail-closed: a projection is made only of a document `analyseOwnRecord` answers for (ours, one eddsa-rdfc-2022 proof
  * by a key we publish); it is used only when it was made by this projection format and against this OB 3.0 schema
- * (`madeBy`), reads back in the shape it was written in, and its key is still one we publish. Otherwise the page
- * verifies the document in full, as before, and stores the projection it then can make (a credential viewed once, or
- * filled by `fillCredentialPages`, is fast from then on).
+ * (`madeBy`), reads back in the shape it was written in, its shared part is found with the text its name is the hash
+ * of, and its key is still one we publish. Otherwise the page verifies the document in full, as before, and stores the
+ * projection it then can make (a credential viewed once, or filled by `fillCredentialPages`, is fast from then on).
  */
 
 /** Bump when what a projection holds or means changes (the display, the checks it keeps, the live members). */
-const PROJECTION_FORMAT = 1;
+const PROJECTION_FORMAT = 3;
 
 /** Where the page's checks say the credential was read from (as the full path says it). */
 const RECORDS = "this service's records";
+
+/** The display members kept in the shared part (the certification's, as signed); every other one is the credential's. */
+const SHARED_DISPLAY: ReadonlySet<string> = new Set([
+  "openBadgesVersion",
+  "name",
+  "description",
+  "achievementId",
+  "achievementType",
+  "criteriaNarrative",
+  "criteriaUrl",
+  "imageUrl",
+  "imageCaption",
+  "issuer",
+]);
 
 /** What a projection made now is recorded as made by; undefined when the schema has no fingerprint (none is made). */
 export function projectionMadeBy(ctx: ServiceContext): string | undefined {
@@ -39,11 +64,58 @@ export function projectionMadeBy(ctx: ServiceContext): string | undefined {
   return schema === undefined ? undefined : `page-${PROJECTION_FORMAT}:${schema}`;
 }
 
-/** The stored form of a projection: JSON of the own-record analysis' projection, or undefined when none applies. */
-export function projectionOf(analysis: Analysis): string | undefined {
-  const projection = projectOwnRecord(analysis);
-  return projection === undefined ? undefined : JSON.stringify(projection);
+/** The shared part of projections: the schema check and the shared display members. */
+type Shape = PageShape;
+
+/**
+ * A stored projection row: the shared part's name, the credential's own display members, and the rest of the
+ * own-record projection, with the credential's `plainIssuance` when it has one.
+ */
+type StoredProjection = Omit<OwnRecordProjection, "schema" | "display"> & {
+  shape: string;
+  display: Record<string, unknown>;
+  issuedAt?: string;
+};
+
+/**
+ * The display members a view's display took from a shared part, and its name: the page template keys on the name
+ * instead of those texts (credential-page-template.ts, which checks that the display still holds these very values).
+ */
+export type SharedDisplay = { name: string; display: Readonly<Record<string, unknown>> };
+
+/** A projection to store: its row's text and its shared part (name and text). */
+export type MadeProjection = { projection: string; shape: { id: string; shape: string } };
+
+function shapeName(text: string): string {
+  return createHash("sha256").update(text).digest("base64url");
 }
+
+/** The stored form of a projection, or undefined when none applies to this analysis. */
+export function projectionOf(analysis: Analysis, issuedAt: string | undefined): MadeProjection | undefined {
+  const projection = projectOwnRecord(analysis);
+  if (projection === undefined) {
+    return undefined;
+  }
+  const shared: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(projection.display)) {
+    (SHARED_DISPLAY.has(key) ? shared : own)[key] = value;
+  }
+  const shape = JSON.stringify({ schema: projection.schema, display: shared } satisfies Shape);
+  const id = shapeName(shape);
+  const stored: StoredProjection = {
+    shape: id,
+    issuer: projection.issuer,
+    verificationMethod: projection.verificationMethod,
+    display: own,
+    live: projection.live,
+    ...(issuedAt !== undefined ? { issuedAt } : {}),
+  };
+  return { projection: JSON.stringify(stored), shape: { id, shape } };
+}
+
+/** `Date.toISOString`'s form (what `plainIssuance` stores). */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 function isCheck(value: unknown): value is Check {
   return (
@@ -55,8 +127,55 @@ function isCheck(value: unknown): value is Check {
   );
 }
 
-/** A stored projection read back, or undefined when it does not have the shape this format writes. */
-function readProjection(text: string): OwnRecordProjection | undefined {
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) {
+      deepFreeze(member);
+    }
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A shared part read back, or undefined when it does not have the shape this format writes. */
+function readShape(text: string): Shape | undefined {
+  const parsed = parseOwnJson(text);
+  if (!parsed.ok || !isJsonObject(parsed.value)) {
+    return undefined;
+  }
+  const { schema, display } = parsed.value;
+  if (
+    !isCheck(schema) ||
+    schema.id !== "schema" ||
+    !isJsonObject(display) ||
+    typeof display.name !== "string" ||
+    display.openBadgesVersion !== "3.0" ||
+    !isJsonObject(display.issuer) ||
+    Object.keys(display).some((key) => !SHARED_DISPLAY.has(key))
+  ) {
+    return undefined;
+  }
+  // shared by every view of its credentials: nothing may change it
+  return deepFreeze({ schema, display });
+}
+
+/** The shared part named `id`: from memory, else from its row when its text hashes to that name; else undefined. */
+async function shapeOf(ctx: ServiceContext, id: string): Promise<Shape | undefined> {
+  const cache = ctx.state.credentialPageShapes;
+  const known = cache.get(id);
+  if (known) {
+    return known;
+  }
+  const text = await findCredentialPageShape(ctx.store.conn(), id);
+  const shape = text !== undefined && shapeName(text) === id ? readShape(text) : undefined;
+  if (shape) {
+    cache.set(id, shape);
+  }
+  return shape;
+}
+
+/** A stored projection row read back, or undefined when it does not have the shape this format writes. */
+function readProjection(text: string): StoredProjection | undefined {
   const parsed = parseOwnJson(text);
   if (!parsed.ok || !isJsonObject(parsed.value)) {
     return undefined;
@@ -64,38 +183,73 @@ function readProjection(text: string): OwnRecordProjection | undefined {
   const p = parsed.value;
   const display = p.display;
   if (
+    typeof p.shape !== "string" ||
     typeof p.issuer !== "string" ||
     typeof p.verificationMethod !== "string" ||
-    !isCheck(p.schema) ||
-    p.schema.id !== "schema" ||
     !isJsonObject(p.live) ||
     !isJsonObject(display) ||
-    typeof display.name !== "string" ||
-    display.openBadgesVersion !== "3.0" ||
-    !isJsonObject(display.issuer) ||
     !Array.isArray(display.evidence) ||
-    !Array.isArray(display.results)
+    !Array.isArray(display.results) ||
+    Object.keys(display).some((key) => SHARED_DISPLAY.has(key)) ||
+    (p.issuedAt !== undefined && (typeof p.issuedAt !== "string" || !ISO_INSTANT.test(p.issuedAt)))
   ) {
     return undefined;
   }
-  return p as unknown as OwnRecordProjection;
+  return p as unknown as StoredProjection;
 }
 
 /**
- * The page's analysis from a stored projection, when it applies (made by this format and schema, well formed, its key
- * still ours); undefined otherwise (the caller verifies the document).
+ * The page's analysis from a stored projection, when it applies (made by this format and schema, well formed, its
+ * shared part found, its key still ours), with the credential's `plainIssuance` when the projection holds it;
+ * undefined otherwise (the caller verifies the document).
  */
 export async function analysisFromProjection(
   ctx: ServiceContext,
   stored: { madeBy: string | null; projection: string | null },
   env: VerifyEnv,
-): Promise<Analysis | undefined> {
+): Promise<{ analysis: Analysis; issuedAt?: string; shared: SharedDisplay } | undefined> {
   const madeBy = projectionMadeBy(ctx);
   if (madeBy === undefined || stored.madeBy !== madeBy || stored.projection === null) {
     return undefined;
   }
-  const projection = readProjection(stored.projection);
-  return projection && analyseOwnProjection(projection, { format: "json", from: RECORDS }, env);
+  const own = readProjection(stored.projection);
+  const shape = own && (await shapeOf(ctx, own.shape));
+  if (!own || !shape) {
+    return undefined;
+  }
+  const projection: OwnRecordProjection = {
+    issuer: own.issuer,
+    verificationMethod: own.verificationMethod,
+    schema: shape.schema,
+    display: { ...shape.display, ...own.display } as CredentialDisplay,
+    live: own.live,
+  };
+  const analysis = await analyseOwnProjection(projection, { format: "json", from: RECORDS }, env);
+  return (
+    analysis && {
+      analysis,
+      ...(own.issuedAt !== undefined ? { issuedAt: own.issuedAt } : {}),
+      shared: { name: own.shape, display: shape.display },
+    }
+  );
+}
+
+/** Stores projections (and the shared parts they name) in one short write transaction. */
+async function saveProjections(
+  ctx: ServiceContext,
+  madeBy: string,
+  made: Array<{ credentialId: string } & MadeProjection>,
+): Promise<void> {
+  await ctx.store.tx(async (tx) => {
+    await saveCredentialPageShapes(
+      tx,
+      made.map((m) => m.shape),
+    );
+    await saveCredentialPages(
+      tx,
+      made.map(({ credentialId, projection }) => ({ credentialId, madeBy, projection })),
+    );
+  });
 }
 
 /**
@@ -104,12 +258,12 @@ export async function analysisFromProjection(
  */
 export async function rememberProjection(ctx: ServiceContext, credentialId: string, analysis: Analysis): Promise<void> {
   const madeBy = projectionMadeBy(ctx);
-  const projection = projectionOf(analysis);
-  if (madeBy === undefined || projection === undefined) {
+  if (madeBy === undefined || projectOwnRecord(analysis) === undefined) {
     return;
   }
   try {
-    await ctx.store.tx((tx) => saveCredentialPages(tx, [{ credentialId, madeBy, projection }]));
+    const made = projectionOf(analysis, await plainIssuance(ctx, credentialId)) as MadeProjection;
+    await saveProjections(ctx, madeBy, [{ credentialId, ...made }]);
   } catch (error) {
     ctx.logger.warn("credential page projection not stored", { credentialId, error: (error as Error).message });
   }
@@ -139,17 +293,17 @@ export async function fillCredentialPages(
       return { stored, without };
     }
     const env = await verifyEnv(ctx);
-    const made: Array<{ credentialId: string; madeBy: string; projection: string }> = [];
+    const made: Array<{ credentialId: string } & MadeProjection> = [];
     for (const row of rows) {
       const analysis = await analyseOwnRecord({ text: row.document, format: "json", from: RECORDS }, env);
-      const projection = analysis && projectionOf(analysis);
+      const projection = analysis && projectionOf(analysis, await plainIssuance(ctx, row.id));
       if (projection === undefined) {
         without += 1;
       } else {
-        made.push({ credentialId: row.id, madeBy, projection });
+        made.push({ credentialId: row.id, ...projection });
       }
     }
-    await ctx.store.tx((tx) => saveCredentialPages(tx, made));
+    await saveProjections(ctx, madeBy, made);
     stored += made.length;
     after = rows.at(-1)?.id ?? after;
   }

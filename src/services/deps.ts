@@ -9,6 +9,7 @@ import type { Logger } from "../logger.js";
 import type { Store } from "../storage/store.js";
 import type { Analysis } from "../verify/engine.js";
 import type { FetchRemote, StatusListCheck } from "../verify/environment.js";
+import type { Check } from "../verify/report.js";
 import type { Ob3SchemaValidator } from "../verify/schema-check.js";
 import type { ActivityView } from "./audit.js";
 import type { CredentialView } from "./credential-view.js";
@@ -94,6 +95,9 @@ export type KeptPersonPage = {
  * (crypto/data-integrity.ts), rendered Markdown (http/pages/markdown.ts), the share card's font metrics
  * (baking/share-card.ts), days written for people (domain/human-date.ts) and our decoded keys (verify/keys.ts).
  */
+/** The shared part of credential page projections: the schema check and the display members credentials share. */
+export type PageShape = { schema: Check; display: Readonly<Record<string, unknown>> };
+
 export type ServiceState = {
   /** Per person, the last of the evaluations, awards and approval decisions queued for them (person-lock.ts). */
   personLocks: Map<string, Promise<unknown>>;
@@ -125,6 +129,11 @@ export type ServiceState = {
    * per-credential values: at most `config.caches.credentials`, 32 MB of HTML.
    */
   credentialPageTemplates: LRUCache<string, PageTemplate | false>;
+  /**
+   * Shared parts of page projections (services/credential-page-projection.ts), parsed and frozen, by their name (the
+   * hash of their text: a row never changes): at most 1,000.
+   */
+  credentialPageShapes: LRUCache<string, PageShape>;
   /**
    * The console's person pages (services/people.ts personPage), by person, reader's programs, evidence page and
    * variant, each with what it was worked out from (catalog, the person's mark, its span of time), checked on every

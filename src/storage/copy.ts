@@ -169,6 +169,13 @@ export async function copyStore(source: Store, target: PgStore): Promise<CopySum
         }
         tables.push({ table: getTableName(table), rows });
       }
+      // Copying audit_log after credentials fired its history trigger (0017_credential_history) once per later entry
+      // on top of the copied count: each credential's count is made again from the copied log.
+      const { credentials } = tx.t;
+      await tx.update(credentials).set({
+        historyChanges: sql`(select count(*) from audit_log where audit_log.target_type = 'credential'
+          and audit_log.target_id = ${credentials.id} and audit_log.action <> 'credential.issued')`,
+      });
       const sequences: CopySummary["sequences"] = [];
       const identities = await execute(
         tx,

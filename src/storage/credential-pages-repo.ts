@@ -3,14 +3,24 @@ import type { CredentialLifecycleColumns } from "./credentials-repo.js";
 import { prepared } from "./prepared.js";
 import type { Conn, Tx } from "./store.js";
 
-/** A credential's lifecycle (live) and its page projection row when it has one (see schema `credentialPages`). */
-export type CredentialPageRow = CredentialLifecycleColumns & { madeBy: string | null; projection: string | null };
+/**
+ * A credential's lifecycle (live), whether the audit log holds more about it than its issuance (`historyChanges`, 0
+ * when not), and its page projection row when it has one (see schema `credentialPages`).
+ */
+export type CredentialPageRow = CredentialLifecycleColumns & {
+  historyChanges: number;
+  madeBy: string | null;
+  projection: string | null;
+};
 
 /**
  * One read for a page view: the credential's lifecycle columns and its projection (null when it has none); undefined
  * when there is no such credential. The signed document is not read (prepared once). The id is asked for as the range
  * [id, id]: for `id = ?` SQLite takes the unique key and reads the row, whose lifecycle columns sit after the signed
  * document in overflow pages; for the range it reads them from `credentials_lifecycle_idx` alone (half the time).
+ * No LIMIT (the id is unique): drizzle binds a limit as a parameter, and a statement with `LIMIT ?` costs SQLite twice
+ * the CPU of the same statement without it (about 29 µs against 15 at 100,000 credentials; 5.5 against 1.9 µs for a
+ * primary-key read of a one-row table).
  */
 export async function findCredentialPageRow(db: Conn, id: string): Promise<CredentialPageRow | undefined> {
   const query = prepared(db, "credential_page_row", (d) => {
@@ -25,15 +35,44 @@ export async function findCredentialPageRow(db: Conn, id: string): Promise<Crede
         suspensionReasonPublic: credentials.suspensionReasonPublic,
         supersededBy: credentials.supersededBy,
         supersedes: credentials.supersedes,
+        historyChanges: credentials.historyChanges,
         madeBy: credentialPages.madeBy,
         projection: credentialPages.projection,
       })
       .from(credentials)
       .leftJoin(credentialPages, eq(credentialPages.credentialId, credentials.id))
-      .where(and(gte(credentials.id, sql.placeholder("id")), lte(credentials.id, sql.placeholder("id"))))
-      .limit(1);
+      .where(and(gte(credentials.id, sql.placeholder("id")), lte(credentials.id, sql.placeholder("id"))));
   });
   return (await query.execute({ id }))[0];
+}
+
+/** The text of a page projection's shared part (schema `credentialPageShapes`), or undefined (prepared once). */
+export async function findCredentialPageShape(db: Conn, id: string): Promise<string | undefined> {
+  const query = prepared(db, "credential_page_shape", (d) => {
+    const { credentialPageShapes } = d.t;
+    return d
+      .select({ shape: credentialPageShapes.shape })
+      .from(credentialPageShapes)
+      .where(eq(credentialPageShapes.id, sql.placeholder("id")));
+  });
+  return (await query.execute({ id }))[0]?.shape;
+}
+
+/**
+ * Stores shared parts of page projections (rows are named by their text's hash: storing one again writes the same
+ * text, or repairs a row whose text was changed).
+ */
+export async function saveCredentialPageShapes(tx: Tx, rows: Array<{ id: string; shape: string }>): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
+  const { credentialPageShapes } = tx.t;
+  await tx
+    .insert(credentialPageShapes)
+    .values(unique)
+    .onConflictDoUpdate({ target: credentialPageShapes.id, set: { shape: sql`excluded.shape` } });
 }
 
 /** Stores (or replaces) the page projection of credentials, in the caller's transaction. */

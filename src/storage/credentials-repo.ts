@@ -49,11 +49,14 @@ export type CredentialLifecycleColumns = {
 };
 
 /** Inserts a credential row; call it inside the caller's transaction (statement prepared once: every issuance). */
-export async function insertCredential(tx: Tx, row: Required<CredentialInsert>): Promise<void> {
+export async function insertCredential(tx: Tx, row: Required<Omit<CredentialInsert, "historyChanges">>): Promise<void> {
   const insert = prepared(tx, "credentials_insert", (d) => {
     const { credentials } = d.t;
+    // historyChanges starts at its default (0) and is kept by the database (schema: a trigger on audit_log)
     const values = Object.fromEntries(
-      Object.entries(getTableColumns(credentials)).map(([key, column]) => [key, placeholderOf(column, key)]),
+      Object.entries(getTableColumns(credentials))
+        .filter(([key]) => key !== "historyChanges")
+        .map(([key, column]) => [key, placeholderOf(column, key)]),
     );
     return d.insert(credentials).values(values as unknown as CredentialInsert);
   });

@@ -79,6 +79,11 @@ export const credentials = pgTable(
     /** The credential that replaced this one (reissue, recertification), and the one this one replaced. */
     supersededBy: text(),
     supersedes: text(),
+    /**
+     * 0 while the audit log holds no entry about this credential besides its issuance; more once it does (kept by a
+     * trigger on audit_log, migration credential_history): its page reads the history from the audit log only then.
+     */
+    historyChanges: integer().notNull().default(0),
   },
   (t) => [
     // (achievement, created, id): one certification's credentials newest first, keyset-paginated (the console list)
@@ -109,6 +114,7 @@ export const credentials = pgTable(
       t.suspensionReasonPublic,
       t.supersededBy,
       t.supersedes,
+      t.historyChanges,
     ),
     index("credentials_created_idx").on(
       t.createdAt,
@@ -153,6 +159,16 @@ export const credentialPages = pgTable("credential_pages", {
     .references(() => credentials.id),
   madeBy: text().notNull(),
   projection: text().notNull(),
+});
+
+/**
+ * The part of page projections that many credentials share (their certification's texts as the signed documents state
+ * them, and the schema check): stored once, named by the SHA-256 of its text (base64url), which a projection row
+ * names (`shape`), so a projection row holds only what is the credential's own. Rows are never changed.
+ */
+export const credentialPageShapes = pgTable("credential_page_shapes", {
+  id: text().primaryKey(),
+  shape: text().notNull(),
 });
 
 /**

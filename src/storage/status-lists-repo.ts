@@ -119,15 +119,18 @@ export type ServedList = {
   etag: string | null;
 };
 
-/** A list's versions and the ETag of its signed document, without the document (prepared once). */
+/**
+ * A list's versions and the ETag of its signed document, without the document (prepared once; read on every credential
+ * page view). No LIMIT on this primary-key read: a bound `LIMIT ?` (drizzle's) makes SQLite's statement cost about
+ * three times as much.
+ */
 export async function findListVersion(db: Conn, listId: string): Promise<Omit<ServedList, "document"> | undefined> {
   const query = prepared(db, "status_lists_version", (d) => {
     const { statusLists } = d.t;
     return d
       .select({ version: statusLists.version, signedVersion: statusLists.signedVersion, etag: statusLists.etag })
       .from(statusLists)
-      .where(eq(statusLists.id, sql.placeholder("id")))
-      .limit(1);
+      .where(eq(statusLists.id, sql.placeholder("id")));
   });
   return (await query.execute({ id: listId }))[0];
 }

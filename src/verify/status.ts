@@ -7,7 +7,7 @@ import { fetchJsonObject } from "./remote.js";
 import type { Check } from "./report.js";
 import { check1EdTechList } from "./revocation-list-1edtech.js";
 import { isJsonObject, shown } from "./safe-json.js";
-import { checkValidity } from "./validity.js";
+import { parseInstant } from "./validity.js";
 
 export type EntryResult =
   | { state: "active"; note: string }
@@ -94,6 +94,51 @@ async function checkEntry(entry: unknown, credential: Record<string, unknown>, e
 
 type ListCheck = StatusListCheck;
 
+/** Whether a list URL is ours (`isOurs`, a few URL parses), by our DID, public URL and the list URL; bounded. */
+const listIsOurs = new Map<string, boolean>();
+
+function isOurList(url: string, env: VerifyEnv): boolean {
+  const key = `${env.local.did} ${env.local.publicUrl} ${url}`;
+  let ours = listIsOurs.get(key);
+  if (ours === undefined) {
+    ours = isOurs(url, env);
+    if (listIsOurs.size >= 1000) {
+      listIsOurs.clear();
+    }
+    listIsOurs.set(key, ours);
+  }
+  return ours;
+}
+
+/**
+ * A list's validity period as `checkValidity` reads it (validFrom or issuanceDate, validUntil or expirationDate), in
+ * milliseconds; `bad` when a date is not a valid date and time. Kept per list object for our own lists (frozen: one
+ * object per signed version), so a page view compares two numbers instead of parsing and wording the dates.
+ */
+type ListWindow = { bad: boolean; start?: number; end?: number };
+const listWindows = new WeakMap<object, ListWindow>();
+
+function listWindow(list: Record<string, unknown>): ListWindow {
+  const known = listWindows.get(list);
+  if (known) {
+    return known;
+  }
+  const from = parseInstant(list.validFrom !== undefined ? list.validFrom : list.issuanceDate);
+  const until = parseInstant(list.validUntil !== undefined ? list.validUntil : list.expirationDate);
+  const window: ListWindow =
+    from === "invalid" || until === "invalid"
+      ? { bad: true }
+      : {
+          bad: false,
+          ...(from !== undefined ? { start: from.getTime() } : {}),
+          ...(until !== undefined ? { end: until.getTime() } : {}),
+        };
+  if (Object.isFrozen(list)) {
+    listWindows.set(list, window);
+  }
+  return window;
+}
+
 async function checkBitstringEntry(
   entry: Record<string, unknown>,
   purpose: "revocation" | "suspension",
@@ -147,7 +192,7 @@ async function checkBitstringEntry(
 }
 
 async function loadList(url: string, purpose: string, env: VerifyEnv): Promise<ListCheck> {
-  const ours = isOurs(url, env);
+  const ours = isOurList(url, env);
   let list: Record<string, unknown>;
   if (ours) {
     const found = await env.local.statusList?.(url);
@@ -179,11 +224,13 @@ async function loadList(url: string, purpose: string, env: VerifyEnv): Promise<L
     return { ok: false, code: "list-invalid", reason: `the list at ${url} is not a ${purpose} list` };
   }
   // a list is signed when it changes, possibly by a server whose clock runs a little ahead: allow that much skew
-  const validity = checkValidity(list, new Date(env.now.getTime() + LIST_CLOCK_SKEW_MS));
-  if (validity.outcome === "failed" && validity.code !== "expired") {
+  // (checkValidity's reading of the list's dates, against now plus the skew, then against now)
+  const window = listWindow(list);
+  const now = env.now.getTime();
+  if (window.bad || (window.start !== undefined && now + LIST_CLOCK_SKEW_MS < window.start)) {
     return { ok: false, code: "list-invalid", reason: `the list at ${url} is not valid yet or has an invalid date` };
   }
-  if (checkValidity(list, env.now).code === "expired") {
+  if (!(window.start !== undefined && now < window.start) && window.end !== undefined && now > window.end) {
     return { ok: false, code: "list-invalid", reason: `the list at ${url} has expired` };
   }
   return checked;

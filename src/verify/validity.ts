@@ -12,7 +12,7 @@ const check = (outcome: Check["outcome"], code: string, message: string): Check 
 /** "2 March 2026 at 09:30 UTC": the house style for dates people read, unambiguous in every locale. */
 const formatInstant = humanDayTime;
 
-function parseInstant(value: unknown): Date | "invalid" | undefined {
+export function parseInstant(value: unknown): Date | "invalid" | undefined {
   if (value === undefined) {
     return undefined;
   }

@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fillCredentialPages, projectionMadeBy } from "../../src/services/credential-page-projection.js";
+import { appendAudit } from "../../src/storage/audit-repo.js";
 import { adminPost } from "../helpers/http.js";
+import { makeSuspendable } from "../helpers/lifecycle.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { getPage, verdictOf } from "../helpers/pages.js";
 
@@ -82,7 +84,7 @@ describe("credential page projections", () => {
     const stored = (await projections()).get(id as string);
     expect(stored).toBeDefined();
     const projection = JSON.parse(stored?.projection as string);
-    projection.display.name = "Name from the projection";
+    projection.display.recipientName = "Name from the projection";
     await setProjection(id as string, { projection: JSON.stringify(projection) });
     const fromProjection = await page(id as string);
     expect(fromProjection).toContain("Name from the projection");
@@ -122,13 +124,18 @@ describe("credential page projections", () => {
     expect((await projections()).get(id as string)).toEqual(before);
     // a reserved key anywhere in it (prototype pollution): refused like any unreadable projection
     const good = (await projections()).get(other as string)?.projection as string;
-    const renamed = good.replace(/"name":"[^"]*"/, '"name":"Renamed"');
+    const renamed = good.replace(/"recipientName":"[^"]*"/, '"recipientName":"Renamed"');
     await setProjection(other as string, { projection: renamed.replace("{", '{"__proto__":{"polluted":true},') });
     expect(await page(other as string)).toBe(otherHtml);
     await setProjection(other as string, { projection: renamed });
     expect(await page(other as string)).toContain("Renamed");
     // this format's name on text of another shape
     await setProjection(other as string, { projection: '{"issuer":"did:web:x","display":{"name":"Forged"}}' });
+    expect(await page(other as string)).toBe(otherHtml);
+    // a member of the shared part in the credential's own: refused, not merged over the shared one
+    const own = JSON.parse(renamed);
+    own.display.name = "Forged name";
+    await setProjection(other as string, { projection: JSON.stringify(own) });
     expect(await page(other as string)).toBe(otherHtml);
     await setProjection(other as string, { projection: "not json" });
     expect(await page(other as string)).toBe(otherHtml);
@@ -142,5 +149,148 @@ describe("credential page projections", () => {
     const html = await page(ids[0] as string);
     await dropProjections();
     expect(await page(ids[0] as string)).toBe(html);
+  });
+
+  it("keep the history live: a suspension and reinstatement, a revocation and a reissue show on the very next view", async () => {
+    const ids = await issueAll();
+    makeSuspendable(t, "field-product-certification-sales");
+    const res = await adminPost(t, "/admin/credentials", {
+      achievementId: "field-product-certification-sales",
+      recipient: { email: "cycled@example.org", name: "Cy Cled" },
+    });
+    const cycled = ((await res.json()) as { id: string }).id;
+    const [revoked, replaced, untouched] = ids as [string, string, string];
+    const first = new Map<string, string>();
+    for (const id of [cycled, revoked, replaced, untouched]) {
+      first.set(id, await page(id));
+    }
+    // the projection keeps the issuance's time from its audit entry; a view reads the audit log only when the row says
+    // it holds more about the credential
+    const made = await projections();
+    expect(JSON.parse(made.get(cycled)?.projection as string).issuedAt).toMatch(/^\d{4}-.*Z$/);
+    const historyOf = (html: string) => html.match(/<ol class="history">.*?<\/ol>/s)?.[0] ?? "";
+    expect(historyOf(first.get(cycled) as string)).toContain("Issued");
+    const steps: Array<[string, string, Record<string, unknown>, string]> = [
+      [cycled, "suspend", { reason: "Under review" }, "Suspended"],
+      [cycled, "reinstate", { reason: "Cleared" }, "Reinstated"],
+      [revoked, "revoke", { reason: "Shared publicly", reasonPublic: true }, "Revoked"],
+      [replaced, "reissue", { reason: "Name corrected", recipient: { name: "Corrected Name" } }, "Replaced"],
+    ];
+    for (const [id, op, body, word] of steps) {
+      t.clock.advance(24 * 3600 * 1000);
+      const res = await adminPost(t, `/admin/credentials/${id}/${op}`, body);
+      expect(res.status, `${op}: ${await res.clone().text()}`).toBeLessThan(300);
+      const html = await page(id);
+      expect(historyOf(html)).toContain(word);
+      // the same page as the one made from the document and the audit log in full
+      const stored = await projections();
+      await dropProjections();
+      expect(await page(id)).toBe(html);
+      await t.ctx.store.tx(async (tx) => {
+        await tx
+          .insert(tx.t.credentialPages)
+          .values([...stored].map(([credentialId, p]) => ({ credentialId, ...p })))
+          .onConflictDoNothing();
+      });
+    }
+    // reinstated: valid again, and its history says what happened
+    const cycledHtml = await page(cycled);
+    expect(verdictOf(cycledHtml)).toBe("valid");
+    expect(historyOf(cycledHtml)).toMatch(/Suspended.*Reinstated/s);
+    expect(verdictOf(await page(revoked))).toBe("revoked");
+    // untouched: still the quick history (the issuance), the page the full path gives
+    const untouchedHtml = await page(untouched);
+    expect(historyOf(untouchedHtml)).toBe(historyOf(first.get(untouched) as string));
+    await dropProjections();
+    expect(await page(untouched)).toBe(untouchedHtml);
+  });
+
+  it("read the history whatever writes the audit entry: the database counts every entry after the issuance", async () => {
+    const [id] = (await issueAll()) as [string];
+    const before = await page(id);
+    // an entry about the credential written by any code (another node's, a later version's), with no other change
+    await t.ctx.store.tx((tx) =>
+      appendAudit(tx, {
+        at: t.ctx.clock(),
+        actor: "elsewhere",
+        action: "credential.suspended",
+        targetType: "credential",
+        targetId: id,
+        details: { reason: "Looked into", reasonPublic: true },
+      }),
+    );
+    const after = await page(id);
+    expect(after).not.toBe(before);
+    expect(after).toContain("Looked into");
+  });
+
+  it("share their certification's part, stored once under the hash of its text and used only with that text", async () => {
+    const ids = await issueAll();
+    const [id, other] = ids as [string, string];
+    // the first views verify in full and store the projections (nothing is read from them yet)
+    const html = await page(id);
+    for (const each of ids.slice(1)) {
+      await page(each);
+    }
+    const shapes = await t.ctx.store.conn().select().from(t.ctx.store.conn().t.credentialPageShapes);
+    // one shared part per certification (the same texts for every recipient), none of it in the projection rows
+    expect(shapes.length).toBeGreaterThan(1);
+    expect(shapes.length).toBeLessThan(ids.length);
+    const row = (await projections()).get(id);
+    const shapeId = JSON.parse(row?.projection as string).shape as string;
+    const shape = shapes.find((s) => s.id === shapeId)?.shape as string;
+    const name = JSON.parse(shape).display.name as string;
+    expect(html).toContain(name);
+    expect(row?.projection).not.toContain(name);
+    // a shared part whose text is not the one its name is the hash of is not used: the page verifies in full, and
+    // stores the right text again
+    const setShape = (text: string) =>
+      t.ctx.store.tx(async (tx) => {
+        await tx
+          .update(tx.t.credentialPageShapes)
+          .set({ shape: text })
+          .where(eq(tx.t.credentialPageShapes.id, shapeId));
+      });
+    await setShape(shape.replace(name, "Forged certification"));
+    expect(await page(id)).toBe(html);
+    const repaired = await t.ctx.store.conn().select().from(t.ctx.store.conn().t.credentialPageShapes);
+    expect(repaired.find((s) => s.id === shapeId)?.shape).toBe(shape);
+    expect(await page(id)).toBe(html);
+    // once read, it is kept in memory by its name (its row never changes)
+    await setShape("not json");
+    expect(await page(id)).toBe(html);
+    expect(verdictOf(await page(other))).toBe("valid");
+  });
+
+  it("are served to a browser's plain GET as the validated route serves them, and anything else goes to that route", async () => {
+    const [id] = (await issueAll()) as [string];
+    await page(id);
+    const plain = await getPage(t, `/credentials/${id}`);
+    const validated = await getPage(t, `/credentials/${id}?format=html`);
+    expect(plain.status).toBe(200);
+    const html = await plain.text();
+    expect(html).toBe(await validated.text());
+    expect(Object.fromEntries(plain.headers)).toMatchObject({
+      "content-type": "text/html; charset=utf-8",
+      vary: "Accept",
+      "cache-control": "no-cache",
+    });
+    expect(plain.headers.get("content-security-policy")).toBe(validated.headers.get("content-security-policy"));
+    // the id as the schema reads it (case-insensitive)
+    expect(await (await getPage(t, `/credentials/${id.toUpperCase()}`)).text()).toBe(html);
+    // a malformed or unknown id: the "No such credential" page, as before
+    for (const bad of ["not-a-credential", id.slice(0, -1), "00000000-0000-4000-8000-000000000000"]) {
+      const res = await getPage(t, `/credentials/${bad}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("vary")).toBe("Accept");
+      expect(await res.text()).toContain("No such credential");
+    }
+    // JSON by Accept or by query: the signed document
+    const json = await t.app.request(`/credentials/${id}`, { headers: { accept: "application/json" } });
+    expect(json.headers.get("content-type")).toBe("application/vc+ld+json");
+    const forced = await getPage(t, `/credentials/${id}?format=json`);
+    expect(forced.headers.get("content-type")).toBe("application/vc+ld+json");
+    expect(await forced.text()).toBe(await json.text());
+    expect((await getPage(t, `/credentials/${id}?format=xml`)).status).toBe(400);
   });
 });

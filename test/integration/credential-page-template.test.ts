@@ -190,4 +190,26 @@ describe("credential page templates", () => {
     // most generated pages were filled from a template
     expect([...templates.values()].some((x) => x !== false)).toBe(true);
   });
+
+  it("key on a projection's shared part only while the display holds its very values", async () => {
+    const templates = newTemplates();
+    const issued = await issue(t);
+    await pageData(issued.id); // verified in full; its projection stored
+    const data = await pageData(issued.id);
+    expect(data.sharedDisplay).toBeDefined();
+    const display = data.report.display as NonNullable<CredentialPageData["report"]["display"]>;
+    expect(expectSamePage(data, templates)).toContain(display.name);
+    expect([...templates.values()].filter((x) => x !== false)).toHaveLength(1);
+    // the same shared part named, other texts in the display: keyed by its texts, not filled into the first template
+    const renamed = { ...data, report: { ...data.report, display: { ...display, name: "Another certification" } } };
+    expect(expectSamePage(renamed, templates)).toContain("Another certification");
+    const described = { ...data, report: { ...data.report, display: { ...display, description: "Other words." } } };
+    expect(expectSamePage(described, templates)).toContain("Other words.");
+    // a shared text with a marker character is not made into a template
+    const marker = {
+      ...data,
+      report: { ...data.report, display: { ...display, description: "A \uE0001\uE001 mark." } },
+    };
+    expectSamePage(marker, templates);
+  });
 });

@@ -29,6 +29,8 @@ const ALLOWED: Record<string, string> = {
   "src/domain/criteria/needs-evidence.ts: memo": "whether a rule needs evidence, by the (immutable) rule object, weak",
   "src/services/credential-view.ts: unparsed":
     "a view's stored document text until its document is read, by the view object itself, weak",
+  "src/verify/status.ts: listIsOurs": "whether a status list URL is ours, by our DID, public URL and the URL, bounded",
+  "src/verify/status.ts: listWindows": "a status list's validity period, by its (frozen) list object, weak",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */

@@ -30,6 +30,27 @@ describe("openSqliteStore", () => {
           "recipients",
         ]),
       );
+      // Every trigger, exactly: a migration that rebuilds a table (drizzle-kit's __new_<table> copy) drops the triggers
+      // on it silently (credentials_revocation_final is on credentials), and one whose body names the rebuilt table (audit_log_credential_history names
+      // credentials) must be dropped before and created again after (migrations/0028_credential_history.sql).
+      const triggers = sqlite
+        .prepare("select name from sqlite_master where type = 'trigger' order by name")
+        .pluck()
+        .all();
+      expect(triggers).toEqual([
+        "audit_log_credential_history",
+        "audit_log_no_delete",
+        "audit_log_no_update",
+        "credentials_revocation_final",
+        "events_no_delete",
+        "events_no_update",
+        "evidence_no_delete",
+        "evidence_no_update",
+        "status_entries_fixed_slot",
+        "status_entries_no_delete",
+        "status_entries_owner_once",
+        "status_entries_revocation_final",
+      ]);
       await store.close();
       // Re-opening applies nothing twice.
       await openSqliteStore(join(dir, "nested", "laurel.db")).close();
@@ -110,6 +131,12 @@ describe("openSqliteStore", () => {
       );
       // ...nor the credential pages' projections and lifecycle index (0024_credential_pages)
       first.sqlite.exec("drop table credential_pages; drop index credentials_lifecycle_idx");
+      // ...nor the credentials' history counter, the projections' shared parts (0027_credential_history_changes) and
+      // the counter's trigger (0028_credential_history)
+      first.sqlite.exec(
+        "drop trigger audit_log_credential_history; alter table credentials drop column history_changes; " +
+          "drop table credential_page_shapes",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

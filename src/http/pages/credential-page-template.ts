@@ -119,6 +119,35 @@ function markedData(data: CredentialPageData, m: Markers): CredentialPageData {
   };
 }
 
+/**
+ * The template's key: the JSON of the site and the marked data. When the display was made with a shared part of its
+ * page projection (`sharedDisplay`: texts of the certification, named by their hash) and still holds those very
+ * values (compared by identity: no text is read), the key names that part instead of repeating its texts. Otherwise,
+ * or if a member differs, the texts are in the key as before.
+ */
+function templateKey(site: Site, marked: CredentialPageData, shared: CredentialPageData["sharedDisplay"]): string {
+  const display = marked.report.display as Record<string, unknown> | undefined;
+  if (shared && display) {
+    const own: Record<string, unknown> = {};
+    let found = 0;
+    for (const key in display) {
+      const value = display[key];
+      if (Object.hasOwn(shared.display, key)) {
+        if (shared.display[key] !== value) {
+          return JSON.stringify([site, marked]);
+        }
+        found += 1;
+      } else {
+        own[key] = value;
+      }
+    }
+    if (found === Object.keys(shared.display).length) {
+      return JSON.stringify([site, shared.name, { ...marked, report: { ...marked.report, display: own } }]);
+    }
+  }
+  return JSON.stringify([site, marked]);
+}
+
 function escaped(text: string): string {
   const buffer: [string] = [""];
   escapeToBuffer(text, buffer);
@@ -256,14 +285,15 @@ function renderCredentialPage(
   if (markers.unmarkable) {
     return renderPage(CredentialPage({ site, data }));
   }
-  const key = JSON.stringify([site, marked]);
+  const key = templateKey(site, marked, data.sharedDisplay);
   const known = templates.get(key);
   if (known) {
     const filled = bytes && known.encoded ? fillBytes(known, known.encoded, markers.values) : undefined;
     return filled ?? fill(known, markers.values);
   }
   const full = renderPage(CredentialPage({ site, data }));
-  if (known === false || MARKER_CHAR.test(key.replace(/\uE000\d+\uE001/g, ""))) {
+  // (every value of the marked data, the shared texts too: the key may only name them)
+  if (known === false || MARKER_CHAR.test(JSON.stringify([site, marked]).replace(/\uE000\d+\uE001/g, ""))) {
     return full;
   }
   const template = splitTemplate(renderPage(CredentialPage({ site, data: marked })), markers.values.dates.length);
