@@ -7,6 +7,7 @@ import type { Rule } from "../../src/domain/criteria/rule-schema.js";
 import type { Evidence, HeldCredential } from "../../src/domain/criteria/types.js";
 import { loadCatalog } from "../../src/load-templates.js";
 import { decideAwards } from "../../src/services/award-decisions.js";
+import { type Leaf, type Shape, shapesOf } from "../helpers/rule-trees.js";
 
 /**
  * needsEvidence lets an award decision skip evaluating a rule for a person without a record that counts: it must
@@ -17,9 +18,6 @@ const NOW = new Date("2026-06-01T12:00:00Z");
 const DAY = 86_400_000;
 const CERTS = ["c1", "c2", "c3"];
 const ITEMS = ["i1", "i2"];
-
-type Leaf = Omit<Extract<Rule, { type: "assessment" | "completion" | "rating" | "prerequisite" }>, "id">;
-type Shape = Leaf | { type: "all" | "any"; of: Shape[] } | { type: "atLeast"; n: number; of: Shape[] };
 
 const leaf: fc.Arbitrary<Leaf> = fc.oneof(
   fc.record({ type: fc.constant("assessment" as const), assessment: fc.constantFrom(...ITEMS) }),
@@ -38,23 +36,7 @@ const leaf: fc.Arbitrary<Leaf> = fc.oneof(
   fc.record({ type: fc.constant("prerequisite" as const), certification: fc.constantFrom(...CERTS) }),
 );
 
-const shape: fc.Arbitrary<Shape> = fc.letrec<{ node: Shape }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    leaf,
-    fc.record({
-      type: fc.constantFrom("all" as const, "any" as const),
-      of: fc.array(tie("node"), { minLength: 1, maxLength: 3 }),
-    }),
-    fc.array(tie("node"), { minLength: 1, maxLength: 3 }).chain((of) =>
-      fc.record({
-        type: fc.constant("atLeast" as const),
-        n: fc.integer({ min: 1, max: of.length }),
-        of: fc.constant(of),
-      }),
-    ),
-  ),
-})).node;
+const shape = shapesOf(leaf);
 
 const rule: fc.Arbitrary<Rule> = shape.map((tree) => {
   let next = 0;

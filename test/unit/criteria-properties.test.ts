@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateCriteria } from "../../src/domain/criteria/evaluate.js";
 import type { Rule } from "../../src/domain/criteria/rule-schema.js";
 import type { Evidence, HeldCredential, RuleReport } from "../../src/domain/criteria/types.js";
+import { type Leaf, type Shape, shapesOf } from "../helpers/rule-trees.js";
 
 const RUNS = { numRuns: 200 };
 const NOW = new Date("2026-06-01T12:00:00Z");
@@ -18,9 +19,6 @@ const CERTS = ["c1", "c2", "c3"];
 
 const date = fc.integer({ min: -20, max: 900 }).map((days) => new Date(NOW.getTime() - days * DAY).toISOString());
 const months = fc.integer({ min: 1, max: 24 });
-
-type Leaf = Omit<Extract<Rule, { type: "assessment" | "completion" | "rating" | "prerequisite" }>, "id">;
-type Shape = Leaf | { type: "all" | "any"; of: Shape[] } | { type: "atLeast"; n: number; of: Shape[] };
 
 const leaf: fc.Arbitrary<Leaf> = fc.oneof(
   fc.record(
@@ -64,23 +62,7 @@ const leaf: fc.Arbitrary<Leaf> = fc.oneof(
   fc.record({ type: fc.constant("prerequisite" as const), certification: fc.constantFrom(...CERTS) }),
 );
 
-const shape: fc.Arbitrary<Shape> = fc.letrec<{ node: Shape }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    leaf,
-    fc.record({
-      type: fc.constantFrom("all" as const, "any" as const),
-      of: fc.array(tie("node"), { minLength: 1, maxLength: 3 }),
-    }),
-    fc.array(tie("node"), { minLength: 1, maxLength: 3 }).chain((of) =>
-      fc.record({
-        type: fc.constant("atLeast" as const),
-        n: fc.integer({ min: 1, max: of.length }),
-        of: fc.constant(of),
-      }),
-    ),
-  ),
-})).node;
+const shape = shapesOf(leaf);
 
 /** A rule tree with ids r0, r1, … in walk order, and `after`/`retakeRequires` references picked by `picks`. */
 const rule: fc.Arbitrary<Rule> = fc
