@@ -1,3 +1,4 @@
+import { adminPost } from "./http.js";
 import type { TestApp } from "./make-app.js";
 
 /** What a browser sends when following a link. */
@@ -37,4 +38,24 @@ export function hrefWith(html: string, marker: string): string | undefined {
 /** The verdict the banner shows. */
 export function verdictOf(html: string): string | undefined {
   return /data-verdict="([a-z-]+)"/.exec(html)?.[1];
+}
+
+/**
+ * Issues one credential of every catalog certification to each of `names` (recipient n at pn@example.org), through
+ * the API; the ids of those issued (a certification that needs more than a name is left out).
+ */
+export async function issueEveryCertification(t: TestApp, names: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const entry of t.ctx.catalog.entries) {
+    for (const [n, name] of names.entries()) {
+      const res = await adminPost(t, "/admin/credentials", {
+        achievementId: entry.id,
+        recipient: { email: `p${n}@example.org`, name },
+      });
+      if (res.status === 201) {
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+    }
+  }
+  return ids;
 }

@@ -5,7 +5,7 @@ import { appendAudit } from "../../src/storage/audit-repo.js";
 import { adminPost } from "../helpers/http.js";
 import { makeSuspendable } from "../helpers/lifecycle.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
-import { getPage, verdictOf } from "../helpers/pages.js";
+import { getPage, issueEveryCertification, verdictOf } from "../helpers/pages.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -15,20 +15,8 @@ afterEach(() => t.close());
 
 const NAMES = ["Ada Lovelace", "Zoë Ångström-Núñez", `Tom "Tommy" O'Brien & <Sons>`, "李小龍"];
 
-async function issueAll(): Promise<string[]> {
-  const ids: string[] = [];
-  for (const entry of t.ctx.catalog.entries) {
-    for (const [n, name] of NAMES.entries()) {
-      const res = await adminPost(t, "/admin/credentials", {
-        achievementId: entry.id,
-        recipient: { email: `p${n}@example.org`, name },
-      });
-      if (res.status === 201) {
-        ids.push(((await res.json()) as { id: string }).id);
-      }
-    }
-  }
-  return ids;
+function issueAll(): Promise<string[]> {
+  return issueEveryCertification(t, NAMES);
 }
 
 async function page(id: string): Promise<string> {

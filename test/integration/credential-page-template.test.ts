@@ -12,7 +12,7 @@ import { renderPage } from "../../src/http/send-page.js";
 import { type CredentialPageData, loadCredentialPage } from "../../src/services/credential-page-data.js";
 import { adminPost, issue } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
-import { getPage } from "../helpers/pages.js";
+import { getPage, issueEveryCertification } from "../helpers/pages.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -57,18 +57,7 @@ const NAMES = [
 describe("credential page templates", () => {
   it("give the page rendered in full, for every certification, recipient name and state, and are shared", async () => {
     const templates = newTemplates();
-    const ids: string[] = [];
-    for (const entry of t.ctx.catalog.entries) {
-      for (const [n, name] of NAMES.entries()) {
-        const res = await adminPost(t, "/admin/credentials", {
-          achievementId: entry.id,
-          recipient: { email: `p${n}@example.org`, name },
-        });
-        if (res.status === 201) {
-          ids.push(((await res.json()) as { id: string }).id);
-        }
-      }
-    }
+    const ids = await issueEveryCertification(t, NAMES);
     expect(ids.length).toBeGreaterThan(NAMES.length * 3);
     for (const id of ids) {
       expectSamePage(await pageData(id), templates);
