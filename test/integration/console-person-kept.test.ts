@@ -5,7 +5,8 @@ import { submitEvidence } from "../../src/services/submit-evidence.js";
 import type { Store } from "../../src/storage/store.js";
 import { createAccount, getPage, signIn } from "../helpers/console.js";
 import { onPostgres } from "../helpers/database.js";
-import { makeTestApp, sqliteOf, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { queryPlan, statementsPrepared } from "../helpers/query-plans.js";
 
 /**
  * The person page is kept between views (services/people.ts personPage) and must never show less than the database
@@ -188,22 +189,10 @@ describe.skipIf(onPostgres)("the kept person page's checks", () => {
     await issueCredential(a.ctx, { achievementId: ASSOCIATE, recipient: GRACE, actor: "test" });
     await written(a, 50);
     const ref = await refOfGrace();
-    const sqlite = sqliteOf(a.store);
-    const prepare = sqlite.prepare.bind(sqlite);
-    const seen = new Set<string>();
-    sqlite.prepare = ((source: string) => {
-      if (/^\s*select/i.test(source)) {
-        seen.add(source);
-      }
-      return prepare(source);
-    }) as typeof sqlite.prepare;
-    await view(ref);
-    sqlite.prepare = prepare;
+    const seen = (await statementsPrepared(a.store, () => view(ref))).filter((source) => /^\s*select/i.test(source));
     const bad: string[] = [];
     for (const source of seen) {
-      const params = (source.match(/\?/g) ?? []).map(() => "x");
-      const plan = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
-      for (const { detail } of plan) {
+      for (const detail of queryPlan(a.store, source, "x")) {
         if (/^SCAN (credentials|audit_log|evidence|pending_approvals|recipients)\b/.test(detail)) {
           bad.push(`${detail} in ${source}`);
         }
