@@ -5,6 +5,7 @@ import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { Webhook } from "standardwebhooks";
 import { type AnyDeliveryChannel, runDelivery } from "../src/services/delivery.js";
+import type { ServiceContext } from "../src/services/deps.js";
 import { composeEmail, emailChannel } from "../src/services/email-channel.js";
 import { issueCredential } from "../src/services/issue-credential.js";
 import { createWebhookEndpoint, webhookBody, webhookChannel } from "../src/services/webhooks.js";
@@ -74,6 +75,26 @@ async function inParallel(count: number, inFlight: number, op: (i: number) => Pr
 }
 
 /**
+ * The award event a credential's issuance left (the template), and a function that appends `n` award events like it
+ * (fresh ids, now) in one transaction: the delivery benches' workload.
+ */
+export async function awardEvents(ctx: ServiceContext, credentialId: string) {
+  const conn = ctx.store.conn();
+  const { events } = conn.t;
+  const [template] = await conn.select().from(events).where(eq(events.credentialId, credentialId));
+  if (!template) {
+    throw new Error("the issuance left no event");
+  }
+  const appendAwards = (n: number) =>
+    ctx.store.tx(async (tx) => {
+      for (let i = 0; i < n; i++) {
+        await appendEvent(tx, { ...template, id: ctx.newId(), occurredAt: ctx.clock(), dedupeKey: null });
+      }
+    });
+  return { template, appendAwards };
+}
+
+/**
  * Delivery throughput: events in the outbox → messages delivered, through Laurel's delivery loop (take, lease,
  * compose, send, record every attempt), to a loopback SMTP server and a loopback webhook receiver; beside, in the
  * same run and to the same servers, the raw rate of the libraries alone:
@@ -104,18 +125,8 @@ export async function benchDeliveryThroughput(options: { perBlock: number; block
   await runDelivery(ctx, [email, webhook]);
 
   const conn = ctx.store.conn();
-  const { events, outboundMessages } = conn.t;
-  const [template] = await conn.select().from(events).where(eq(events.credentialId, issued.id));
-  if (!template) {
-    throw new Error("the issuance left no event");
-  }
-  /** Appends `n` award events like the issuance's (fresh ids) in one transaction. */
-  const appendAwards = (n: number) =>
-    ctx.store.tx(async (tx) => {
-      for (let i = 0; i < n; i++) {
-        await appendEvent(tx, { ...template, id: ctx.newId(), occurredAt: ctx.clock(), dedupeKey: null });
-      }
-    });
+  const { outboundMessages } = conn.t;
+  const { template, appendAwards } = await awardEvents(ctx, issued.id);
   const delivered = async (channel: "email" | "webhook") => {
     const [row] = await conn
       .select({ n: sql<number>`count(*)` })

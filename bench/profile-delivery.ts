@@ -1,12 +1,11 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { runDelivery } from "../src/services/delivery.js";
 import { emailChannel } from "../src/services/email-channel.js";
 import { issueCredential } from "../src/services/issue-credential.js";
 import { createWebhookEndpoint, webhookChannel } from "../src/services/webhooks.js";
-import { appendEvent } from "../src/storage/events-repo.js";
+import { awardEvents } from "./delivery-throughput.js";
 import { benchContext } from "./harness.js";
 import { startProfiler } from "./profiler.js";
 
@@ -53,17 +52,7 @@ await createWebhookEndpoint(ctx, {
 });
 const channel = mode === "email" ? emailChannel(ctx) : webhookChannel(ctx);
 const other = mode === "email" ? webhookChannel(ctx) : emailChannel(ctx);
-const conn = ctx.store.conn();
-const [template] = await conn.select().from(conn.t.events).where(eq(conn.t.events.credentialId, issued.id));
-if (!template) {
-  throw new Error("the issuance left no event");
-}
-const appendAwards = (n: number) =>
-  ctx.store.tx(async (tx) => {
-    for (let i = 0; i < n; i++) {
-      await appendEvent(tx, { ...template, id: ctx.newId(), occurredAt: ctx.clock(), dedupeKey: null });
-    }
-  });
+const { appendAwards } = await awardEvents(ctx, issued.id);
 const drain = async (channels = [channel]) => {
   for (;;) {
     const round = await runDelivery(ctx, channels);
