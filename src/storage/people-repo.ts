@@ -269,26 +269,6 @@ export async function personOfRef(
   return record && { ...record, recipient: false };
 }
 
-/** The reference a person's page is found by: their recipient id, else the id of one of their evidence records. */
-export async function refOfPerson(db: Conn, email: string): Promise<string | undefined> {
-  const { recipients, evidence } = db.t;
-  const [recipient] = await db
-    .select({ id: recipients.id })
-    .from(recipients)
-    .where(eq(recipients.email, email))
-    .limit(1);
-  if (recipient) {
-    return recipient.id;
-  }
-  const [record] = await db
-    .select({ id: evidence.id })
-    .from(evidence)
-    .where(eq(evidence.personEmail, email))
-    .orderBy(asc(evidence.occurredAt), asc(evidence.id))
-    .limit(1);
-  return record?.id;
-}
-
 /** The audit entries about these targets (a person's credentials, evidence, approvals), newest first. */
 export async function auditAboutTargets(
   db: Conn,
