@@ -136,6 +136,33 @@ describe("the kept person page", () => {
     }
   });
 
+  it("sends the kept page whole between the layout's parts, whatever their characters", async () => {
+    const person = { email: "zoe@example.org", name: "Zoë Ŝtraße 🚀 <b>" };
+    await submitEvidence(
+      a.ctx,
+      {
+        kind: "assessment",
+        externalId: "zoe-1",
+        person,
+        occurredAt: "2026-03-01T09:00:00Z",
+        assessment: "gitlab-associate-written",
+        score: 70,
+      } as never,
+      ADMIN,
+    );
+    const html = await (await getPage(a, "/console/people?q=zoe", admin.cookie)).text();
+    const ref = /href="\/console\/people\/([^"]+)" data-person=/.exec(html)?.[1] as string;
+    for (const page of [await view(ref), await view(ref)]) {
+      expect(page).toContain("<title>Zoë Ŝtraße 🚀 &lt;b&gt; · Laurel console</title>");
+      expect(page).toContain(
+        '<main id="main" class="wrap" tabindex="-1"><p><a href="/console/people">People</a></p><h1>Zoë Ŝtraße 🚀 &lt;b&gt;</h1>',
+      );
+      expect(page).toMatch(/<\/section><\/main><footer class="site-footer">/);
+      expect(page.endsWith("</footer></body></html>")).toBe(true);
+      expect(page).not.toContain("\uFFFD");
+    }
+  });
+
   it("links by the reference it was opened with, whichever of the person's references was viewed before", async () => {
     const record = await written(a, 50);
     await issueCredential(a.ctx, { achievementId: FIELD_CERT, recipient: GRACE, actor: "test" });
