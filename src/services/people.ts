@@ -11,19 +11,12 @@ import {
   type PeopleCursor,
   type PeopleStreamQuery,
   type PersonMatch,
-  personOfRef,
   recipientIdsOf,
   recipientsByEmail,
   recipientsByName,
 } from "../storage/people-repo.js";
-import {
-  approvalsOfPerson,
-  credentialsHeldBy,
-  type HeldRow,
-  type PendingApprovalRow,
-  recipientName,
-} from "../storage/person-credentials-repo.js";
-import { personChanges } from "../storage/person-page-repo.js";
+import { approvalsOfPerson, credentialsHeldBy, type HeldRow } from "../storage/person-credentials-repo.js";
+import { type PersonMark, personMarkOf } from "../storage/person-page-repo.js";
 import type { AuditView } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
 import { loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
@@ -256,12 +249,12 @@ export type PersonPageInput = {
   words: (entry: CatalogEntry, ruleId: string) => string | undefined;
 };
 
-/** The person a reference names (404 when none: an unknown or malformed reference). */
-async function personNamed(
-  ctx: ServiceContext,
-  ref: string,
-): Promise<{ email: string; name: string | null; recipient: boolean }> {
-  const person = REF.test(ref) ? await personOfRef(ctx.store.conn(), ref) : undefined;
+/**
+ * The person a reference names and the mark of their page (personMarkOf: one statement, read on every view, so that a
+ * change made on any node shows at once); 404 when none: an unknown or malformed reference.
+ */
+async function personMarked(ctx: ServiceContext, ref: string): Promise<PersonMark> {
+  const person = REF.test(ref) ? await personMarkOf(ctx.store.conn(), ref) : undefined;
   if (!person) {
     // not echoed: a reference is opaque, and whatever was typed in its place (an address?) stays out of the answer
     throw new AppError("NOT_FOUND", "No person has this reference");
@@ -270,43 +263,11 @@ async function personNamed(
 }
 
 /**
- * The rows of a person's page that change in place (their credentials: revoked, suspended, reinstated; their
- * approvals: decided; their name as a recipient), read on every view, and the marks of the rest (personChanges):
- * `mark` is the same text exactly while nothing the page shows has changed in the database, on whichever node it was
- * changed. Read before anything worked out from it, so that what is worked out is at least as new as its mark.
- */
-type PersonMark = { held: HeldRow[]; approvals: PendingApprovalRow[]; recipientName: string | undefined; mark: string };
-
-async function personMark(
-  ctx: ServiceContext,
-  person: { email: string; name: string | null; recipient: boolean },
-): Promise<PersonMark> {
-  const db = ctx.store.conn();
-  const { email } = person;
-  const [held, approvals, name, changes] = await Promise.all([
-    credentialsHeldBy(db, email),
-    approvalsOfPerson(db, email),
-    // named by their recipient id: the name was read with the reference, on this view (the same row)
-    person.recipient ? (person.name ?? undefined) : recipientName(db, email),
-    personChanges(db, email),
-  ]);
-  // the award decision record is written once with its credential: left out
-  const mark = JSON.stringify([
-    held.map((h) => [h.credentialId, h.achievementId, h.validFrom, h.validUntil, h.revokedAt, h.suspendedAt]),
-    approvals.map((a) => [a.id, a.achievementId, a.decidedAt, a.outcome, a.credentialId, a.createdAt]),
-    name ?? null,
-    changes,
-  ]);
-  return { held, approvals, recipientName: name, mark };
-}
-
-/**
  * Everything the console shows of the person `ref` names, as far as `scope` lets the reader see: 404 for an unknown
  * reference, 403 when the reader may see nothing of theirs. `evidenceCursor`: the evidence page after that record.
  */
 export async function personOverview(ctx: ServiceContext, input: PersonPageInput): Promise<PersonOverview> {
-  const person = await personNamed(ctx, input.ref);
-  return overviewOf(ctx, input, person, await personMark(ctx, person));
+  return overviewOf(ctx, input, await personMarked(ctx, input.ref));
 }
 
 /** A person's page as `render` makes it from their overview (UTF-8), and the name it is titled with. */
@@ -315,18 +276,18 @@ export type PersonPageView = { name: string; page: Uint8Array };
 /**
  * A person's page, rendered by `render` from their overview (personOverview), or the same page rendered before when
  * nothing it shows can have changed since: a page is kept (ServiceState.personPages) by everything that decides what
- * it shows (the person and the reference it was opened by, the reader's programs, the evidence page, `variant`: what else the renderer shows of the
- * reader) with the catalog it was worked out with, the mark of the person's rows (personMark, read from the database
- * on every view, so a change made on any node shows at once) and the span of time in which its outcomes hold
- * (progressStableUntil: a credential expiring, a renewal window opening or a record ageing out ends it).
+ * it shows (the person and the reference it was opened by, the reader's programs, the evidence page, `variant`: what
+ * else the renderer shows of the reader) with the catalog it was worked out with, the mark of the person's rows
+ * (personMarkOf, read from the database on every view before anything is worked out, so that what is worked out is
+ * at least as new as its mark) and the span of time in which its outcomes hold (progressStableUntil: a credential
+ * expiring, a renewal window opening or a record ageing out ends it).
  */
 export async function personPage(
   ctx: ServiceContext,
   input: PersonPageInput & { variant: string },
   render: (overview: PersonOverview) => Uint8Array,
 ): Promise<PersonPageView> {
-  const person = await personNamed(ctx, input.ref);
-  const marked = await personMark(ctx, person);
+  const person = await personMarked(ctx, input.ref);
   // the reference too: the page links by the one it was opened with (a person has several)
   const key = JSON.stringify([input.ref, person.email, input.scope, input.evidenceCursor ?? null, input.variant]);
   const now = ctx.clock().getTime();
@@ -335,17 +296,17 @@ export async function personPage(
   if (
     kept !== undefined &&
     kept.catalog === ctx.catalog &&
-    kept.mark === marked.mark &&
+    kept.mark === person.mark &&
     kept.from <= now &&
     now < kept.until
   ) {
     return { name: kept.name, page: kept.page };
   }
-  const overview = await overviewOf(ctx, input, person, marked);
+  const overview = await overviewOf(ctx, input, person);
   const page = render(overview);
   cache.set(key, {
     catalog: ctx.catalog,
-    mark: marked.mark,
+    mark: person.mark,
     from: now,
     until: overview.stableUntil,
     name: overview.name,
@@ -354,17 +315,16 @@ export async function personPage(
   return { name: overview.name, page };
 }
 
-async function overviewOf(
-  ctx: ServiceContext,
-  input: PersonPageInput,
-  person: { email: string; name: string | null },
-  marked: PersonMark,
-): Promise<PersonOverview> {
+/** The person's overview, from their rows read now (after their mark: at least as new as it). */
+async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: PersonMark): Promise<PersonOverview> {
   const db = ctx.store.conn();
   const seen = visibility(ctx, input.scope);
   const now = ctx.clock();
-  const { held, approvals } = marked;
-  const records = await listEvidenceFor(db, person.email);
+  const [held, approvals, records] = await Promise.all([
+    credentialsHeldBy(db, person.email),
+    approvalsOfPerson(db, person.email),
+    listEvidenceFor(db, person.email),
+  ]);
   const heldShown = held.filter(
     (h) => seen.achievementIds === undefined || seen.achievementIds.includes(h.achievementId),
   );
@@ -428,7 +388,7 @@ async function overviewOf(
     ],
     input.historySize,
   );
-  const name = marked.recipientName ?? [...records].reverse().find((r) => r.personName)?.personName ?? person.email;
+  const name = person.recipientName ?? [...records].reverse().find((r) => r.personName)?.personName ?? person.email;
   return {
     ref: input.ref,
     email: person.email,

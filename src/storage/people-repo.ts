@@ -236,39 +236,6 @@ export async function recipientIdsOf(db: Conn, emails: readonly string[]): Promi
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
-/**
- * Who a person reference names: a recipient's id (`recipient`: the name is the recipient's), or the id of one of the
- * person's evidence records (the name that record gave).
- */
-export async function personOfRef(
-  db: Conn,
-  ref: string,
-): Promise<{ email: string; name: string | null; recipient: boolean } | undefined> {
-  // prepared once per connection: every view of a person's page reads it
-  const byRecipient = prepared(db, "people_ref_recipient", (d) => {
-    const { recipients } = d.t;
-    return d
-      .select({ email: recipients.email, name: recipients.name })
-      .from(recipients)
-      .where(eq(recipients.id, sql.placeholder("ref")))
-      .limit(1);
-  });
-  const [recipient] = await byRecipient.execute({ ref });
-  if (recipient) {
-    return { ...recipient, recipient: true };
-  }
-  const byEvidence = prepared(db, "people_ref_evidence", (d) => {
-    const { evidence } = d.t;
-    return d
-      .select({ email: evidence.personEmail, name: evidence.personName })
-      .from(evidence)
-      .where(eq(evidence.id, sql.placeholder("ref")))
-      .limit(1);
-  });
-  const [record] = await byEvidence.execute({ ref });
-  return record && { ...record, recipient: false };
-}
-
 /** The audit entries about these targets (a person's credentials, evidence, approvals), newest first. */
 export async function auditAboutTargets(
   db: Conn,

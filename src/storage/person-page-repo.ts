@@ -1,55 +1,94 @@
-import { and, count, eq, inArray, max, sql } from "drizzle-orm";
-import { prepared } from "./prepared.js";
+import { eq, sql } from "drizzle-orm";
+import { prepared, rowsOf } from "./prepared.js";
 import type { Conn } from "./store.js";
 
 /**
- * What changes whenever anything a person's console page shows changes, besides the rows it reads itself (their
- * credentials, their approvals): their evidence, which is append-only (a correction is a new record), by its count
- * and newest date, read from the index on (person_email, occurred_at) alone; and the audit entries about their
- * credentials and approvals, append-only too, by count (a count, not the newest seq: on PostgreSQL an entry with a
- * lower seq may commit after one with a higher), each an index range of audit_log by (target_type, target_id) for
- * the ids of their rows (a subquery: joined, SQLite would walk every audit entry of the type). An audit entry about
- * evidence is written only with its record (services/record-evidence.ts), so the evidence count covers those. One
- * statement (an aggregate: always one row), prepared once per connection.
+ * The person a console page reference names, and the mark of everything their page shows, in one statement: their
+ * recipient row (the name can change), their count of changes (person_changes: evidence, approvals and the audit
+ * entries about those, counted by triggers whatever the writer; null before the first), and each credential they hold
+ * with what changes in place (revoked, suspended, validity) and its count of audit entries besides its issuance
+ * (history_changes, counted by a trigger too; the issuance entry is written with the credential's row). `mark` is the
+ * same text exactly while nothing the page shows has changed in the database, on whichever node it was changed.
+ *
+ * A reference is a recipient id, else an evidence record's id (someone known by their evidence alone, or a link made
+ * before they held a credential): the record gives the address, and the recipient of that address, if any, the rest.
+ * Each is one prepared statement through primary keys and the credentials' recipient index; rows as arrays.
  */
-export type PersonChanges = { records: number; newestRecord: number | null; audits: number };
+export type PersonMark = {
+  email: string;
+  /** The recipient's name (named by a recipient id), else the record's (named by a record). */
+  name: string | null;
+  /** Whether the reference is a recipient id. */
+  recipient: boolean;
+  /** The name of the recipient of this address (undefined: no credential was ever issued to them). */
+  recipientName: string | undefined;
+  mark: string;
+};
 
-export async function personChanges(db: Conn, email: string): Promise<PersonChanges> {
-  const query = prepared(db, "person_page_changes", (d) => {
-    const { auditLog, credentials, evidence, pendingApprovals, recipients } = d.t;
-    const credentialIds = d
-      .select({ id: credentials.id })
-      .from(credentials)
-      .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
-      .where(eq(recipients.email, sql.placeholder("email")));
-    const approvalIds = d
-      .select({ id: pendingApprovals.id })
-      .from(pendingApprovals)
-      .where(eq(pendingApprovals.personEmail, sql.placeholder("email")));
-    const audits = (type: string, ids: typeof credentialIds | typeof approvalIds) =>
-      sql<number>`(${d
-        .select({ n: count() })
-        .from(auditLog)
-        .where(and(eq(auditLog.targetType, type), inArray(auditLog.targetId, ids)))})`;
+export async function personMarkOf(db: Conn, ref: string): Promise<PersonMark | undefined> {
+  const byRecipient = prepared(db, "person_page_mark_recipient", (d) => {
+    const { credentials, personChanges, recipients } = d.t;
     return d
       .select({
-        records: count(),
-        newest: max(evidence.occurredAt),
-        credentialAudits: audits("credential", credentialIds),
-        approvalAudits: audits("approval", approvalIds),
+        email: recipients.email,
+        name: recipients.name,
+        changes: personChanges.changes,
+        ...heldColumns(d),
+      })
+      .from(recipients)
+      .leftJoin(personChanges, eq(personChanges.email, recipients.email))
+      .leftJoin(credentials, eq(credentials.recipientId, recipients.id))
+      .where(eq(recipients.id, sql.placeholder("ref")))
+      .orderBy(credentials.id);
+  });
+  const rows = await rowsOf(db, byRecipient, { ref });
+  const [first] = rows;
+  if (first) {
+    const name = first[1] as string;
+    return { email: first[0] as string, name, recipient: true, recipientName: name, mark: JSON.stringify(rows) };
+  }
+  const byRecord = prepared(db, "person_page_mark_record", (d) => {
+    const { credentials, evidence, personChanges, recipients } = d.t;
+    return d
+      .select({
+        email: evidence.personEmail,
+        name: evidence.personName,
+        recipient: recipients.id,
+        recipientName: recipients.name,
+        changes: personChanges.changes,
+        ...heldColumns(d),
       })
       .from(evidence)
-      .where(eq(evidence.personEmail, sql.placeholder("email")));
+      .leftJoin(recipients, eq(recipients.email, evidence.personEmail))
+      .leftJoin(personChanges, eq(personChanges.email, evidence.personEmail))
+      .leftJoin(credentials, eq(credentials.recipientId, recipients.id))
+      .where(eq(evidence.id, sql.placeholder("ref")))
+      .orderBy(credentials.id);
   });
-  const [row] = (await query.execute({ email })) as {
-    records: number;
-    newest: Date | null;
-    credentialAudits: number | string;
-    approvalAudits: number | string;
-  }[];
+  const recorded = await rowsOf(db, byRecord, { ref });
+  const [record] = recorded;
+  if (!record) {
+    return undefined;
+  }
   return {
-    records: Number(row?.records ?? 0),
-    newestRecord: row?.newest ? new Date(row.newest).getTime() : null,
-    audits: Number(row?.credentialAudits ?? 0) + Number(row?.approvalAudits ?? 0),
+    email: record[0] as string,
+    name: (record[1] as string | null) ?? null,
+    recipient: false,
+    recipientName: record[2] === null ? undefined : (record[3] as string),
+    mark: JSON.stringify(recorded),
+  };
+}
+
+/** What a held credential's mark is made of (the award decision is written once with the row: left out). */
+function heldColumns(d: Conn) {
+  const { credentials } = d.t;
+  return {
+    credentialId: credentials.id,
+    achievementId: credentials.achievementId,
+    validFrom: credentials.validFrom,
+    validUntil: credentials.validUntil,
+    revokedAt: credentials.revokedAt,
+    suspendedAt: credentials.suspendedAt,
+    historyChanges: credentials.historyChanges,
   };
 }

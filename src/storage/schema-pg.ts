@@ -398,6 +398,18 @@ export const pendingApprovals = pgTable(
 );
 
 /**
+ * Per person (by e-mail address), a count of the writes to what their console page shows besides their credentials:
+ * every evidence record stored, every approval queued, decided or removed, every audit entry about their evidence or
+ * approvals. Kept by triggers only (the migration person_changes_counted), whatever the writer, on every node: the
+ * page's check (storage/person-page-repo.ts) reads this one row instead of counting their records. No row: nothing
+ * counted yet (the triggers insert it at the first write after the migration).
+ */
+export const personChanges = pgTable("person_changes", {
+  email: text().primaryKey(),
+  changes: integer().notNull().default(0),
+});
+
+/**
  * People whose evidence changed since their last completed evaluation: marked in the transaction that stores the
  * evidence (each change writes a fresh `mark`, never reused), cleared by an evaluation only while `mark` is still the
  * one it read before evaluating, so evidence that arrives meanwhile keeps the person due. Whoever is left (the process

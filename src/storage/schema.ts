@@ -380,6 +380,18 @@ export const pendingApprovals = sqliteTable(
 );
 
 /**
+ * Per person (by e-mail address), a count of the writes to what their console page shows besides their credentials:
+ * every evidence record stored, every approval queued, decided or removed, every audit entry about their evidence or
+ * approvals. Kept by triggers only (the migration person_changes_counted), whatever the writer, on every node: the
+ * page's check (storage/person-page-repo.ts) reads this one row instead of counting their records. No row: nothing
+ * counted yet (the triggers insert it at the first write after the migration).
+ */
+export const personChanges = sqliteTable("person_changes", {
+  email: text().primaryKey(),
+  changes: integer().notNull().default(0),
+});
+
+/**
  * People whose evidence or credentials changed since their last completed evaluation: marked in the transaction that
  * stores the change (each change writes a fresh `mark`, never reused), cleared by an evaluation only while `mark` is
  * still the one it read before evaluating (so a change that arrives meanwhile keeps the person due) and `notBefore`

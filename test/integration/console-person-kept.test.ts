@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { reject } from "../../src/services/approvals.js";
 import { revokeCredential } from "../../src/services/credential-status.js";
 import { issueCredential } from "../../src/services/issue-credential.js";
 import { submitEvidence } from "../../src/services/submit-evidence.js";
+import { appendAudit } from "../../src/storage/audit-repo.js";
 import type { Store } from "../../src/storage/store.js";
 import { createAccount, getPage, signIn } from "../helpers/console.js";
 import { onPostgres } from "../helpers/database.js";
@@ -66,6 +68,24 @@ async function refOfGrace(): Promise<string> {
   return /href="\/console\/people\/([^"]+)" data-person=/.exec(html)?.[1] as string;
 }
 
+/** How many times node A runs each statement it has prepared so far, from now on, by name. */
+function countStatementRuns(): () => Record<string, number> {
+  const runs: Record<string, number> = {};
+  for (const [name, statement] of a.store.conn().statements) {
+    const s = statement as Record<string, unknown>;
+    for (const method of ["execute", "values", "all", "get"]) {
+      const run = s[method];
+      if (typeof run === "function") {
+        s[method] = (...args: unknown[]) => {
+          runs[name] = (runs[name] ?? 0) + 1;
+          return run.apply(statement, args);
+        };
+      }
+    }
+  }
+  return () => runs;
+}
+
 /** How many times node A runs the query of a person's evidence records from now on. */
 function countEvidenceReads(): () => number {
   const statements = a.store.conn().statements;
@@ -94,6 +114,53 @@ describe("the kept person page", () => {
     const second = await view(ref);
     expect(reads()).toBe(0);
     expect(second).toBe(first);
+  });
+
+  it("checks a kept page with one statement: the person, their count of changes and their credentials' rows", async () => {
+    await issueCredential(a.ctx, { achievementId: ASSOCIATE, recipient: GRACE, actor: "test" });
+    const record = await written(a, 50);
+    for (const ref of [await refOfGrace(), record]) {
+      const first = await view(ref);
+      const runs = countStatementRuns();
+      expect(await view(ref)).toBe(first);
+      // besides the session's: the reference as a recipient id, and (a record's id) as an evidence record's
+      const read = Object.entries(runs()).filter(([name]) => !name.includes("session"));
+      expect(read).toEqual(
+        ref === record
+          ? [
+              ["person_page_mark_recipient", 1],
+              ["person_page_mark_record", 1],
+            ]
+          : [["person_page_mark_recipient", 1]],
+      );
+    }
+  });
+
+  it("sends the kept page whole between the layout's parts, whatever their characters", async () => {
+    const person = { email: "zoe@example.org", name: "Zoë Ŝtraße 🚀 <b>" };
+    await submitEvidence(
+      a.ctx,
+      {
+        kind: "assessment",
+        externalId: "zoe-1",
+        person,
+        occurredAt: "2026-03-01T09:00:00Z",
+        assessment: "gitlab-associate-written",
+        score: 70,
+      } as never,
+      ADMIN,
+    );
+    const html = await (await getPage(a, "/console/people?q=zoe", admin.cookie)).text();
+    const ref = /href="\/console\/people\/([^"]+)" data-person=/.exec(html)?.[1] as string;
+    for (const page of [await view(ref), await view(ref)]) {
+      expect(page).toContain("<title>Zoë Ŝtraße 🚀 &lt;b&gt; · Laurel console</title>");
+      expect(page).toContain(
+        '<main id="main" class="wrap" tabindex="-1"><p><a href="/console/people">People</a></p><h1>Zoë Ŝtraße 🚀 &lt;b&gt;</h1>',
+      );
+      expect(page).toMatch(/<\/section><\/main><footer class="site-footer">/);
+      expect(page.endsWith("</footer></body></html>")).toBe(true);
+      expect(page).not.toContain("\uFFFD");
+    }
   });
 
   it("links by the reference it was opened with, whichever of the person's references was viewed before", async () => {
@@ -131,6 +198,72 @@ describe("the kept person page", () => {
     expect(revoked).not.toMatch(new RegExp(`data-progress="${ASSOCIATE}" data-status="held"`));
     expect(revoked).toContain("credential.revoked");
     expect(stateOf(revoked, field.id)).toBe("Active");
+  });
+
+  it("shows an approval decided on another node, and an audit entry about it alone, at the next view", async () => {
+    const entry = a.ctx.catalog.get(FIELD_CERT);
+    const sharedCatalog = entry === b.ctx.catalog.get(FIELD_CERT);
+    if (!entry) {
+      throw new Error("no field certification");
+    }
+    entry.criteria.requiresApproval = true;
+    try {
+      const person = GRACE;
+      await submitEvidence(
+        a.ctx,
+        {
+          kind: "completion",
+          externalId: "fl-1",
+          person,
+          occurredAt: "2026-03-01T09:00:00Z",
+          completion: "learning-path",
+          item: "field-product-sales-learning-path",
+        } as never,
+        ADMIN,
+      );
+      const result = await submitEvidence(
+        a.ctx,
+        {
+          kind: "assessment",
+          externalId: "fa-1",
+          person,
+          occurredAt: "2026-03-01T10:00:00Z",
+          assessment: "field-product-sales-assessment",
+          score: 91,
+        } as never,
+        ADMIN,
+      );
+      const award = result.awarded[0];
+      const approvalId = award?.outcome === "pending-approval" ? award.approvalId : undefined;
+      expect(approvalId).toEqual(expect.any(String));
+      const ref = await refOfGrace();
+      expect(await view(ref)).toMatch(new RegExp(`data-progress="${FIELD_CERT}" data-status="pending-approval"`));
+      if (!sharedCatalog) {
+        (b.ctx.catalog.get(FIELD_CERT) as typeof entry).criteria.requiresApproval = true;
+      }
+      await reject(b.ctx, approvalId as string, "test", "not yet");
+      const rejected = await view(ref);
+      expect(rejected).not.toMatch(new RegExp(`data-progress="${FIELD_CERT}" data-status="pending-approval"`));
+      expect(rejected).toContain("award.rejected");
+      // an entry about the approval, written by any writer without touching the approval's row
+      await b.store.tx((tx) =>
+        appendAudit(tx, {
+          at: new Date("2026-03-10T12:00:00Z"),
+          actor: "someone-else",
+          action: "approval.noted",
+          targetType: "approval",
+          targetId: approvalId as string,
+          details: {},
+        }),
+      );
+      expect(await view(ref)).toContain("approval.noted");
+    } finally {
+      entry.criteria.requiresApproval = false;
+      const twin = b.ctx.catalog.get(FIELD_CERT);
+      if (twin) {
+        twin.criteria.requiresApproval = false;
+      }
+    }
   });
 
   it("shows a credential expired the instant it expires, and its certification no longer held", async () => {

@@ -41,11 +41,16 @@ describe("openSqliteStore", () => {
         "audit_log_credential_history",
         "audit_log_no_delete",
         "audit_log_no_update",
+        "audit_log_person_changes",
         "credentials_revocation_final",
         "events_no_delete",
         "events_no_update",
         "evidence_no_delete",
         "evidence_no_update",
+        "evidence_person_changes",
+        "pending_approvals_person_changes_delete",
+        "pending_approvals_person_changes_insert",
+        "pending_approvals_person_changes_update",
         "status_entries_fixed_slot",
         "status_entries_no_delete",
         "status_entries_owner_once",
@@ -136,6 +141,12 @@ describe("openSqliteStore", () => {
       first.sqlite.exec(
         "drop trigger audit_log_credential_history; alter table credentials drop column history_changes; " +
           "drop table credential_page_shapes",
+      );
+      // ...nor the people's change counts and their triggers (0029_person_changes, 0030_person_changes_counted)
+      first.sqlite.exec(
+        "drop trigger evidence_person_changes; drop trigger pending_approvals_person_changes_insert; " +
+          "drop trigger pending_approvals_person_changes_update; drop trigger pending_approvals_person_changes_delete; " +
+          "drop trigger audit_log_person_changes; drop table person_changes",
       );
       await first.close();
       const store = openSqliteStore(path);

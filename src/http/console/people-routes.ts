@@ -84,7 +84,8 @@ const KEPT = "<!--laurel:kept-->";
 
 /**
  * A console page (the headers of sendConsolePage) whose `layout` holds KEPT where `content`, a page kept as UTF-8
- * (personPage), goes: only the layout is encoded on each view.
+ * (personPage), goes: only the layout is encoded on each view, straight into the one buffer sent (not zero-filled
+ * first: every byte of it is written), around one copy of the kept page.
  */
 function sendKeptPage(c: Context<ConsoleEnv>, layout: Child, content: Uint8Array): Response {
   const html = renderPage(layout);
@@ -92,13 +93,16 @@ function sendKeptPage(c: Context<ConsoleEnv>, layout: Child, content: Uint8Array
   if (at < 0) {
     throw new Error("the layout has no place for the kept page");
   }
-  const head = Buffer.from(html.slice(0, at));
-  const tail = Buffer.from(html.slice(at + KEPT.length));
-  const body = new Uint8Array(head.length + content.length + tail.length);
-  body.set(head, 0);
-  body.set(content, head.length);
-  body.set(tail, head.length + content.length);
-  return sendHtml(appContext(c), body, { cache: "no-store", headers: { "referrer-policy": "no-referrer" } });
+  const head = html.slice(0, at);
+  const tail = html.slice(at + KEPT.length);
+  const headBytes = Buffer.byteLength(head);
+  const size = headBytes + content.byteLength + Buffer.byteLength(tail);
+  const body = Buffer.allocUnsafeSlow(size);
+  body.write(head, 0);
+  body.set(content, headBytes);
+  body.write(tail, headBytes + content.byteLength);
+  const bytes = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, size);
+  return sendHtml(appContext(c), bytes, { cache: "no-store", headers: { "referrer-policy": "no-referrer" } });
 }
 
 /**
