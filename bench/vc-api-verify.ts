@@ -210,11 +210,12 @@ async function benchForeignOpenBadges(
   post: (text: string) => Promise<void>,
   options: { blocks: number; perBlock: number },
 ): Promise<void> {
-  const perVariant = options.blocks * options.perBlock + 20;
+  const perVariant = 2 * (options.blocks * options.perBlock + 20);
   const { credentials, did, vm, documentLoader } = await foreignOpenBadges(ctx, perVariant);
   const bytes = credentials.map((c) => Buffer.byteLength(JSON.stringify(c)));
   let nextStock = 0;
   let nextPost = 0;
+  const postNew = () => post(JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] }));
   const variants: Record<string, Op> = {
     "library, stock suite": async () => {
       const result = await vc.verifyCredential({
@@ -228,38 +229,46 @@ async function benchForeignOpenBadges(
         throw new Error("the library did not verify the foreign Open Badge");
       }
     },
-    "POST, a new credential each": () =>
-      post(JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] })),
+    "POST, a new credential each": postNew,
+    "… 8 in flight": postNew,
   };
   await report(
     `VC API verify: a foreign OpenBadgeCredential (${fmt(median(bytes) / 1024)} KB), a new one each`,
     variants,
     options,
+    { "… 8 in flight": 8 },
   );
   if (nextPost > credentials.length) {
     throw new Error("the bench sent a credential twice");
   }
   console.log(
     "  (every check of the endpoint decides: format, OB 3.0 schema, proof, issuer, validity, status, recipient;\n" +
-      "   the library checks the proof only; target (issue 16 point 3): ≥ 10× the stock library)",
+      "   the library checks the proof only, sequentially, on one thread; the endpoint makes the fixed checks on the\n" +
+      `   signing pool's workers (${ctx.signing.size}), so 8 in flight use the cores; target (issue 16 point 3): ≥ 10× the stock library)`,
   );
 }
 
 /** Runs the variants in alternating blocks (after a warm-up) and prints each median beside the first variant's. */
-async function report(title: string, variants: Record<string, Op>, options: { blocks: number; perBlock: number }) {
+async function report(
+  title: string,
+  variants: Record<string, Op>,
+  options: { blocks: number; perBlock: number },
+  inFlight: Record<string, number> = {},
+) {
   const names = Object.keys(variants);
-  for (const op of Object.values(variants)) {
-    await rate(20, op); // warm-up: JIT, caches, the learnt expansion template
+  for (const [name, op] of Object.entries(variants)) {
+    await rate(20, op, inFlight[name] ?? 1); // warm-up: JIT, caches, the learnt expansion template, the workers' schema
   }
   const rates: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
   for (let b = 0; b < options.blocks; b++) {
     for (const name of names) {
-      rates[name]?.push(await rate(options.perBlock, variants[name] as Op));
+      rates[name]?.push(await rate(options.perBlock, variants[name] as Op, inFlight[name] ?? 1));
     }
   }
   const med = Object.fromEntries(names.map((k) => [k, median(rates[k] ?? [])]));
   const [baseline = ""] = names;
-  console.log(`\n== ${title}, sequential, median of ${options.blocks} blocks ==`);
+  const how = Object.keys(inFlight).length > 0 ? "sequential unless in flight" : "sequential";
+  console.log(`\n== ${title}, ${how}, median of ${options.blocks} blocks ==`);
   for (const name of names) {
     const blocks = (rates[name] ?? []).map((x) => fmt(x, 0)).join(" ");
     console.log(`    ${name.padEnd(28)} ${fmt(med[name] ?? 0).padStart(9)} credentials/s   blocks: ${blocks}`);
