@@ -9,7 +9,7 @@ import { foreignOpenBadges } from "./vc-api-verify.js";
  * Profiles `POST /credentials/verify` of realistic foreign OpenBadgeCredentials (bench/vc-api-verify.ts), a new one
  * each request, every check deciding, after a warm-up of 200, and prints the rate:
  *   node --disable-proto=delete --import tsx bench/profile-vc-verify.ts <count> <out.cpuprofile>
- * PROFILE=0 measures without profiling. `node --import tsx bench/profile-issue.ts --report <dir>` prints the top
+ * PROFILE=0 measures without profiling; IN_FLIGHT=n keeps n requests in flight (default 1). `node --import tsx bench/profile-issue.ts --report <dir>` prints the top
  * functions by self time.
  */
 const count = Number(process.argv[2] ?? 2000);
@@ -39,9 +39,17 @@ for (let i = 0; i < 200; i++) {
 }
 const profiler = await startProfiler({ enabled: process.env.PROFILE !== "0" });
 const start = performance.now();
-for (let i = 0; i < count; i++) {
-  await post();
-}
+// IN_FLIGHT=8: that many requests at once (the workers verify while the main thread serves)
+const inFlight = Number(process.env.IN_FLIGHT ?? 1);
+let sent = 0;
+await Promise.all(
+  Array.from({ length: inFlight }, async () => {
+    while (sent < count) {
+      sent += 1;
+      await post();
+    }
+  }),
+);
 const seconds = (performance.now() - start) / 1000;
 await profiler.stop(out);
 console.log(`${count} verifications in ${seconds.toFixed(2)} s: ${(count / seconds).toFixed(0)} /s`);

@@ -260,9 +260,15 @@ async function report(
     await rate(20, op, inFlight[name] ?? 1); // warm-up: JIT, caches, the learnt expansion template, the workers' schema
   }
   const rates: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
+  // CPU time of every thread of the process (main and workers) per operation: what a credential costs in cores,
+  // less sensitive than a rate to other processes sharing the machine
+  const cpu: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
   for (let b = 0; b < options.blocks; b++) {
     for (const name of names) {
+      const before = process.cpuUsage();
       rates[name]?.push(await rate(options.perBlock, variants[name] as Op, inFlight[name] ?? 1));
+      const used = process.cpuUsage(before);
+      cpu[name]?.push((used.user + used.system) / options.perBlock);
     }
   }
   const med = Object.fromEntries(names.map((k) => [k, median(rates[k] ?? [])]));
@@ -273,6 +279,10 @@ async function report(
     const blocks = (rates[name] ?? []).map((x) => fmt(x, 0)).join(" ");
     console.log(`    ${name.padEnd(28)} ${fmt(med[name] ?? 0).padStart(9)} credentials/s   blocks: ${blocks}`);
   }
+  const cpuMed = Object.fromEntries(names.map((k) => [k, median(cpu[k] ?? [])]));
+  console.log(
+    `    CPU per operation, all threads (µs): ${names.map((k) => `${k} ${fmt(cpuMed[k] ?? 0, 0)}`).join("; ")}`,
+  );
   for (const name of names.slice(1)) {
     const perBlock = (rates[name] ?? []).map((r, i) => r / (rates[baseline]?.[i] ?? 1));
     console.log(
