@@ -136,6 +136,26 @@ describe("POST /credentials/verify on the signing pool's workers", () => {
     expect(outcomes.every((o) => o?.ok === true)).toBe(true);
   });
 
+  it("and so does /api/verify (the Open Badges profile, with the display), for the same credentials", {
+    timeout: 120_000,
+  }, async () => {
+    const { main, pooled, outcomes } = await pair();
+    const credentials = (await foreignCredentials()).filter((_, i) => i % 3 === 0);
+    const report = async (t: TestApp, credential: Json) => {
+      const res = await t.app.request("/api/verify", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ credential: JSON.stringify(credential) }),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    for (const { name, credential } of credentials) {
+      expect(await report(pooled, credential), name).toEqual(await report(main, credential));
+    }
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(outcomes.every((o) => o?.ok === true)).toBe(true);
+  });
+
   it("with remote resolution on: what wants the network is verified on the main thread, with the same answer", {
     timeout: 60_000,
   }, async () => {
