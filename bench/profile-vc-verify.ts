@@ -39,6 +39,7 @@ for (let i = 0; i < 200; i++) {
 }
 const profiler = await startProfiler({ enabled: process.env.PROFILE !== "0" });
 const start = performance.now();
+const cpuBefore = process.cpuUsage();
 // IN_FLIGHT=8: that many requests at once (the workers verify while the main thread serves)
 const inFlight = Number(process.env.IN_FLIGHT ?? 1);
 let sent = 0;
@@ -51,6 +52,9 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - start) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
 await profiler.stop(out);
-console.log(`${count} verifications in ${seconds.toFixed(2)} s: ${(count / seconds).toFixed(0)} /s`);
+console.log(
+  `${count} verifications in ${seconds.toFixed(2)} s: ${(count / seconds).toFixed(0)} /s; CPU of all threads ${((cpu.user + cpu.system) / count).toFixed(0)} µs each (${ctx.signing.size} workers)`,
+);
 await bench.cleanup();

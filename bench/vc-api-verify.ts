@@ -210,12 +210,30 @@ async function benchForeignOpenBadges(
   post: (text: string) => Promise<void>,
   options: { blocks: number; perBlock: number },
 ): Promise<void> {
-  const perVariant = 2 * (options.blocks * options.perBlock + 20);
+  const perVariant = 3 * (options.blocks * options.perBlock + 20);
   const { credentials, did, vm, documentLoader } = await foreignOpenBadges(ctx, perVariant);
   const bytes = credentials.map((c) => Buffer.byteLength(JSON.stringify(c)));
+  // The same service without workers (LAUREL_SIGNING_THREADS=0): every check on the main thread, as before the pool
+  const single = await benchContext({ LAUREL_SIGNING_THREADS: "0" });
+  const singleApp = createApp({
+    ...single.ctx,
+    config: { ...single.ctx.config, verify: { ...single.ctx.config.verify, rateLimitPerMinute: 10_000_000 } },
+  });
   let nextStock = 0;
   let nextPost = 0;
   const postNew = () => post(JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] }));
+  const postSingle = async () => {
+    const text = JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] });
+    const res = await singleApp.request("/credentials/verify", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) },
+      body: text,
+    });
+    if (res.status !== 200) {
+      throw new Error(`/credentials/verify did not verify the bench credential: ${await res.text()}`);
+    }
+    await res.json();
+  };
   const variants: Record<string, Op> = {
     "library, stock suite": async () => {
       const result = await vc.verifyCredential({
@@ -231,6 +249,7 @@ async function benchForeignOpenBadges(
     },
     "POST, a new credential each": postNew,
     "… 8 in flight": postNew,
+    "… no workers, sequential": postSingle,
   };
   await report(
     `VC API verify: a foreign OpenBadgeCredential (${fmt(median(bytes) / 1024)} KB), a new one each`,
@@ -238,13 +257,15 @@ async function benchForeignOpenBadges(
     options,
     { "… 8 in flight": 8 },
   );
+  await single.cleanup();
   if (nextPost > credentials.length) {
     throw new Error("the bench sent a credential twice");
   }
   console.log(
     "  (every check of the endpoint decides: format, OB 3.0 schema, proof, issuer, validity, status, recipient;\n" +
       "   the library checks the proof only, sequentially, on one thread; the endpoint makes the fixed checks on the\n" +
-      `   signing pool's workers (${ctx.signing.size}), so 8 in flight use the cores; target (issue 16 point 3): ≥ 10× the stock library)`,
+      `   signing pool's workers (${ctx.signing.size}), so 8 in flight use the cores; "no workers": the same service with\n` +
+      "   LAUREL_SIGNING_THREADS=0, all on the main thread; target (issue 16 point 3): ≥ 10× the stock library)",
   );
 }
 
