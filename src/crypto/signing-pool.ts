@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { ResourceLimits, Worker } from "node:worker_threads";
 import { Piscina, type PiscinaTask, type TaskQueue } from "piscina";
+import type { VerifyOutcome, VerifyTask } from "../verify/verify-task.js";
 import type { JsonObject } from "./data-integrity.js";
 import type { KeyringMaterial } from "./keyring.js";
 import {
@@ -16,7 +17,7 @@ import {
   type WorkerTask,
 } from "./signing-session.js";
 
-export type { SignedCredential };
+export type { SignedCredential, VerifyOutcome, VerifyTask };
 
 /**
  * Credentials per worker task: enough that a round trip costs little beside the signing, few enough that the last
@@ -79,6 +80,12 @@ export type SigningPool = {
   signCredential(request: { credential: JsonObject; created: Date; generation: number }): Promise<SignedCredential>;
   /** Signs a batch, spread over the workers in chunks; the results keep the input's order. */
   signCredentials(request: SignRequest): Promise<SignedCredential[]>;
+  /**
+   * Makes a credential's fixed checks on a worker (verify/verify-task.ts), as an interactive task; a worker lost with
+   * it earns one more try. Undefined when the pool has no worker (size 0), is closed, or lost the task twice: the
+   * caller then verifies on its own thread, so no verification is lost.
+   */
+  verify(task: VerifyTask): Promise<VerifyOutcome | undefined>;
   /** Takes new key material (a rotation) without a restart: tasks asked for from now on are signed with it. */
   updateKeys(keys: KeyringMaterial): Promise<void>;
   /** Lets running tasks finish, then stops the workers. */
@@ -299,8 +306,28 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     return signed;
   };
 
+  const verify = async (task: VerifyTask): Promise<VerifyOutcome | undefined> => {
+    const run = (pool: Piscina) =>
+      pool.run(Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: { priority: "interactive" } })) as Promise<
+        VerifyOutcome | undefined
+      >;
+    if (closed || !piscina) {
+      return undefined;
+    }
+    try {
+      return await run(piscina);
+    } catch (error) {
+      if (closed || !piscina) {
+        return undefined;
+      }
+      options.onWorkerLost?.(error instanceof Error ? error : new Error(String(error)));
+      return run(piscina).catch(() => undefined);
+    }
+  };
+
   return {
     size,
+    verify,
     get threads() {
       return piscina?.threads ?? [];
     },

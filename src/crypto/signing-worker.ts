@@ -1,5 +1,6 @@
 import "../harden-process.js";
 import { threadId, workerData } from "node:worker_threads";
+import { runVerifyTask, type VerifyOutcome, type VerifyTask } from "../verify/verify-task.js";
 import {
   createSigningSession,
   type SigningWorkerData,
@@ -24,7 +25,12 @@ function refusal(error: unknown): { ok: false; index: number; error: { name: str
   return { ok: false, index: 0, error: { name, message: `the signing keys were refused: ${message}` } };
 }
 
-export default async function runSigningTask(task: WorkerTask): Promise<WireOutcome | WorkerProbe> {
+export default async function runSigningTask(
+  task: WorkerTask | VerifyTask,
+): Promise<WireOutcome | WorkerProbe | VerifyOutcome> {
+  if (task.kind === "verify") {
+    return runVerifyTask(task); // a verification needs no signing key
+  }
   let ready: Awaited<typeof session>;
   try {
     ready = await session;

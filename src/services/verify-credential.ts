@@ -14,6 +14,7 @@ import { withFetchBudget } from "../verify/remote.js";
 import type { VerificationReport } from "../verify/report.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../verify/safe-json.js";
 import { formatCheck, skippedCheck } from "../verify/verdict.js";
+import { verifyTaskOf } from "../verify/verify-task.js";
 import type { ServiceContext } from "./deps.js";
 import type { IssuerKeys } from "./key-holder.js";
 import { getSignedStatusList } from "./status-lists.js";
@@ -152,11 +153,32 @@ export async function verifyRead(
         },
       }
     : env;
-  const analysis = await analyseCredential(read, counted, { profile });
+  const analysis =
+    (await analyseOnWorker(ctx, read, counted, profile)) ?? (await analyseCredential(read, counted, { profile }));
   if (fetches === 0 && analysis.live?.standard === "ob3" && !read.text.includes('"expires"')) {
     memo.set(key, deepFreeze(analysis), { size: Math.max(1, read.text.length) });
   }
   return finishReport(analysis, env, options.recipientEmail);
+}
+
+/**
+ * `analyseCredential` of JSON made on a worker of the signing pool (verify/verify-task.ts), so that the main thread
+ * serves other requests meanwhile and several verifications use several cores. Undefined (the caller analyses on this
+ * thread) when the pool has no worker or the worker cannot vouch that its answer is this thread's: a credential
+ * whose checks want the network, another schema, a lost task.
+ */
+async function analyseOnWorker(
+  ctx: ServiceContext,
+  read: Extract<ReadCredential, { kind: "json" | "jws" }>,
+  env: VerifyEnv,
+  profile: VerifyProfile,
+): Promise<Analysis | undefined> {
+  if (ctx.signing.size === 0 || read.kind !== "json" || read.envelope !== undefined) {
+    return undefined;
+  }
+  const task = verifyTaskOf({ ...read, kind: "json" }, env, profile);
+  const outcome = task && (await ctx.signing.verify(task));
+  return outcome?.ok ? outcome.analysis : undefined;
 }
 
 const RECORDS = "this service's records";

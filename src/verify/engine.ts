@@ -71,6 +71,11 @@ function schemaCheckOf(credential: Json, env: VerifyEnv, profile: VerifyProfile)
     : checkSchema(credential, env.ob3Schema);
 }
 
+/** What a page shows of the credential; none for the VC API (its answers carry no display: not worth computing). */
+function displayFor(credential: Json, profile: VerifyProfile): { display?: CredentialDisplay } {
+  return profile === "vc" ? {} : { display: ob3Display(credential) };
+}
+
 /** Reads and checks everything about the credential that does not depend on time, status or the visitor. */
 export async function analyseCredential(
   read: ReadCredential,
@@ -116,7 +121,7 @@ export async function analyseCredential(
   return {
     format: read.format,
     credential,
-    display: ob3Display(credential),
+    ...displayFor(credential, profile),
     fixed: [
       formatCheck("passed", "read", `Read a credential with an embedded proof from ${read.from}.`),
       schemaCheckOf(credential, env, profile),
@@ -317,7 +322,7 @@ async function analyseJws(
   return {
     format,
     credential,
-    display: ob3Display(credential),
+    ...displayFor(credential, profile),
     fixed: [
       formatCheck("passed", "read", `Read a credential signed as a VC-JWT from ${from}.`),
       schemaCheckOf(credential, env, profile),

@@ -37,15 +37,7 @@ export async function resolveKey(ref: string, env: VerifyEnv): Promise<KeyResolu
   }
   const didKey = DID_KEY.exec(ref);
   if (didKey) {
-    const [, multibase, fragment] = didKey as unknown as [string, string, string | undefined];
-    if (fragment !== undefined && fragment !== multibase) {
-      return failed("unknown-key", `${ref} names a key its did:key does not contain`);
-    }
-    const key = multikeyOf(multibase);
-    if (!key) {
-      return notChecked("unsupported-key", `${ref} is not an Ed25519 or P-256 did:key, the kinds this verifier reads`);
-    }
-    return { ok: true, id: ref, controller: `did:key:${multibase}`, ...key, via: "did:key" };
+    return copied(resolvedDidKeys.get(ref) ?? rememberDidKey(ref, resolveDidKey(ref, didKey)));
   }
   const didJwk = DID_JWK.exec(ref);
   if (didJwk) {
@@ -83,6 +75,38 @@ const decodedKeys = new WeakMap<
   object,
   { raw: Uint8Array; jwk: ReturnType<typeof ed25519ToJwk>; source: string } | null
 >();
+
+function resolveDidKey(ref: string, didKey: RegExpExecArray): KeyResolution {
+  const [, multibase, fragment] = didKey as unknown as [string, string, string | undefined];
+  if (fragment !== undefined && fragment !== multibase) {
+    return failed("unknown-key", `${ref} names a key its did:key does not contain`);
+  }
+  const key = multikeyOf(multibase);
+  if (!key) {
+    return notChecked("unsupported-key", `${ref} is not an Ed25519 or P-256 did:key, the kinds this verifier reads`);
+  }
+  return { ok: true, id: ref, controller: `did:key:${multibase}`, ...key, via: "did:key" };
+}
+
+/**
+ * did:key resolutions by reference (a did:key is its key: the answer depends on the reference alone), at most
+ * MAX_DID_KEYS, the oldest dropped first: an issuer's credentials all name the same key, decoded once.
+ */
+const resolvedDidKeys = new Map<string, KeyResolution>();
+export const MAX_DID_KEYS = 256;
+
+function rememberDidKey(ref: string, resolution: KeyResolution): KeyResolution {
+  resolvedDidKeys.set(ref, resolution);
+  if (resolvedDidKeys.size > MAX_DID_KEYS) {
+    resolvedDidKeys.delete(resolvedDidKeys.keys().next().value as string);
+  }
+  return resolution;
+}
+
+/** A remembered resolution handed out as a copy of its own (its JWK too): no caller can alter the next one's. */
+function copied(resolution: KeyResolution): KeyResolution {
+  return resolution.ok ? { ...resolution, jwk: { ...resolution.jwk } } : { ...resolution };
+}
 
 function resolveOurKey(ref: string, env: VerifyEnv): KeyResolution {
   const { did, didDocument, jwks } = env.local;

@@ -33,6 +33,24 @@ describe("key resolution", () => {
     ob3Schema: notCompiled,
   };
 
+  it("resolves a did:key once (remembered by its reference), handing out a copy each time", async () => {
+    const ref = `did:key:${KEY}#${KEY}`;
+    const first = await resolveKey(ref, env);
+    expect(first).toMatchObject({ ok: true, id: ref, controller: `did:key:${KEY}`, via: "did:key" });
+    if (first.ok) {
+      first.jwk.x = "changed by a caller";
+      first.id = "changed too";
+    }
+    const again = await resolveKey(ref, env);
+    expect(again).toMatchObject({ ok: true, id: ref, jwk: { kty: "OKP", crv: "Ed25519" } });
+    expect(again.ok && again.jwk.x).not.toBe("changed by a caller");
+    // a refusal is remembered as it was made
+    const wrongFragment = `did:key:${KEY}#another`;
+    for (let i = 0; i < 2; i++) {
+      expect(await resolveKey(wrongFragment, env)).toMatchObject({ ok: false, outcome: "failed", code: "unknown-key" });
+    }
+  });
+
   it("resolves our own key in process, and refuses keys we do not have, including the key-in-fragment form", async () => {
     expect(await resolveKey("did:web:badges.test#key-1", env)).toMatchObject({
       ok: true,
