@@ -285,7 +285,8 @@ describe("a signing worker that dies mid-batch", () => {
       expect(victim).toBeDefined();
       await victim?.terminate();
       const outcomes = await issuing;
-      expect(lost).toHaveLength(1);
+      // One worker lost, with the chunk it signed and, if it had been handed it, the next one waiting in it.
+      expect(lost.length === 1 || lost.length === 2, `${lost.length} tasks lost`).toBe(true);
       await expectIssuedOnce(t, outcomes, count);
       const after = pool.threads.map((w) => w.threadId);
       expect(after).toHaveLength(2);
