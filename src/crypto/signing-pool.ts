@@ -1,11 +1,13 @@
 import { availableParallelism } from "node:os";
 import type { ResourceLimits, Worker } from "node:worker_threads";
 import { Piscina, type PiscinaTask, type TaskQueue } from "piscina";
+import type { CredentialRecipes } from "../domain/credential/recipe.js";
 import type { JsonObject } from "./data-integrity.js";
 import type { KeyringMaterial } from "./keyring.js";
 import {
   type ChunkOutcome,
   createSigningSession,
+  credentialCount,
   type SignedCredential,
   type SigningChunk,
   type SigningSession,
@@ -73,8 +75,15 @@ export type SigningPoolOptions = {
  */
 export type SigningPriority = "interactive" | "bulk";
 
-/** One batch: credentials (unsigned) signed with one key generation at one `created` time. */
-export type SignRequest = { credentials: JsonObject[]; created: Date; generation: number; priority?: SigningPriority };
+/**
+ * One batch: credentials (unsigned) signed with one key generation at one `created` time, given built or as recipes
+ * (built where they are signed: the main thread neither builds nor copies the documents).
+ */
+export type SignRequest = ({ credentials: JsonObject[] } | { recipes: CredentialRecipes }) & {
+  created: Date;
+  generation: number;
+  priority?: SigningPriority;
+};
 
 /**
  * Signs credentials, Data Integrity and VC-JWT, in worker threads when it has any: the caller cannot tell (the same
@@ -197,12 +206,19 @@ async function startWorkers(options: SigningPoolOptions, keys: KeyringMaterial, 
 }
 
 function chunksOf(request: SignRequest, chunkSize: number, workers: number): SigningChunk[] {
-  const { credentials, created, generation } = request;
+  const { created, generation } = request;
+  const count = credentialCount(request);
   // A small batch is shared evenly over the workers; a large one goes in chunks of chunkSize.
-  const size = Math.max(1, Math.min(chunkSize, Math.ceil(credentials.length / Math.max(1, workers))));
+  const size = Math.max(1, Math.min(chunkSize, Math.ceil(count / Math.max(1, workers))));
   const chunks: SigningChunk[] = [];
-  for (let start = 0; start < credentials.length; start += size) {
-    chunks.push({ credentials: credentials.slice(start, start + size), created, generation });
+  for (let start = 0; start < count; start += size) {
+    if ("credentials" in request) {
+      chunks.push({ credentials: request.credentials.slice(start, start + size), created, generation });
+    } else {
+      // each chunk carries the batch's shared parts (an issuer, an achievement or a few) with its recipes
+      const recipes = { ...request.recipes, recipes: request.recipes.recipes.slice(start, start + size) };
+      chunks.push({ recipes, created, generation });
+    }
   }
   return chunks;
 }
@@ -270,7 +286,7 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     }
     const priority = request.priority ?? "interactive";
     const chunks = chunksOf(request, priority === "bulk" ? bulkChunkSize : chunkSize, size);
-    const offsets = chunks.map((_, i) => i * (chunks[0]?.credentials.length ?? 0));
+    const offsets = chunks.map((_, i) => i * (chunks[0] ? credentialCount(chunks[0]) : 0));
     if (piscina) {
       // Two chunks per worker in flight (one signing, one waiting), the next sent as one comes back: a request signed
       // meanwhile waits behind a few chunks, not behind the whole batch, and a failed batch stops sending.
@@ -302,8 +318,9 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     const signer = session as SigningSession; // a batch is signed with the keys of its start, as a worker's would be
     const signed: SignedCredential[] = [];
     for (const [i, chunk] of chunks.entries()) {
-      // The library adds the proof to the credential it is given: the caller's stays untouched, as with a worker.
-      const copy = { ...chunk, credentials: structuredClone(chunk.credentials) };
+      // The library adds the proof to the credential it is given: the caller's stays untouched, as with a worker
+      // (recipes are built into new documents).
+      const copy = "credentials" in chunk ? { ...chunk, credentials: structuredClone(chunk.credentials) } : chunk;
       signed.push(...signedOrThrow(await signer.signChunk(copy), offsets[i] as number));
       await yieldToEventLoop();
     }

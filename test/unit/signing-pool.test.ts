@@ -16,9 +16,11 @@ import {
   type SigningPoolOptions,
 } from "../../src/crypto/signing-pool.js";
 import { signVcJwt } from "../../src/crypto/vc-jwt.js";
+import type { CredentialRecipes } from "../../src/domain/credential/recipe.js";
 import {
   CREDENTIAL_SHAPES,
   credentialFor,
+  recipeFor,
   type SigningFixture,
   signingFixture,
   stockSign,
@@ -106,6 +108,37 @@ describe("the pool signs what the main thread and the stock library sign", () =>
       await expectJwtOf(out);
     }
   });
+
+  it.each([
+    ["worker threads", 2],
+    ["the main thread", 0],
+  ])(
+    "the same bytes from recipes, built on %s: every certification in every shape, sharing their achievements",
+    async (_, size) => {
+      const threads = await pool({ size, chunkSize: 5 });
+      const credentials: JsonObject[] = [];
+      const recipes: CredentialRecipes = { issuer: fx.issuer, achievements: [], recipes: [] };
+      for (const [place, entry] of fx.catalog.entries.entries()) {
+        for (const shape of Object.values(CREDENTIAL_SHAPES)) {
+          const index = credentials.length + 1;
+          const { recipe, achievement } = recipeFor(fx, entry, { ...shape, index });
+          recipes.achievements[place] ??= achievement;
+          recipes.recipes.push({ ...recipe, achievement: place });
+          credentials.push(credentialFor(fx, entry, { ...shape, index }));
+        }
+      }
+      const sent = structuredClone(recipes);
+      const signed = await threads.signCredentials({ recipes, created: fx.now, generation: 1 });
+      expect(recipes).toEqual(sent); // the caller's recipes are left as they were
+      expect(signed).toHaveLength(credentials.length);
+      for (const [i, credential] of credentials.entries()) {
+        const out = signed[i]!;
+        const expected = JSON.stringify(await stockSign(fx, credential));
+        expect(out.json, String(credential.id)).toBe(expected);
+        await expectJwtOf(out);
+      }
+    },
+  );
 
   it("and so does the main thread alone (size 0), yielding to the event loop between chunks", async () => {
     const alone = await pool({ size: 0, chunkSize: 2 });
