@@ -1,12 +1,13 @@
 import { availableParallelism } from "node:os";
 import type { ResourceLimits, Worker } from "node:worker_threads";
 import { Piscina, type PiscinaTask, type TaskQueue } from "piscina";
-import type { VerifyOutcome, VerifyTask } from "../verify/verify-task.js";
+import type { CredentialRecipes } from "../domain/credential/recipe.js";
 import type { JsonObject } from "./data-integrity.js";
 import type { KeyringMaterial } from "./keyring.js";
 import {
   type ChunkOutcome,
   createSigningSession,
+  credentialCount,
   type SignedCredential,
   type SigningChunk,
   type SigningSession,
@@ -17,7 +18,13 @@ import {
   type WorkerTask,
 } from "./signing-session.js";
 
-export type { SignedCredential, VerifyOutcome, VerifyTask };
+export type { SignedCredential };
+
+/**
+ * A task another layer has the workers make (the verifier's: verify/verify-task.ts, which the worker module
+ * dispatches on `kind`): plain data, structured-cloned. The pool knows nothing of it beyond its kind.
+ */
+export type HostedTask = { readonly kind: "verify" };
 
 /**
  * Credentials per worker task: enough that a round trip costs little beside the signing, few enough that the last
@@ -26,13 +33,21 @@ export type { SignedCredential, VerifyOutcome, VerifyTask };
  */
 export const DEFAULT_CHUNK_SIZE = 32;
 /**
- * Credentials per worker task of a bulk batch: an interactive task waits for at most one bulk task in progress (the
- * first to end of those on the workers), so a bulk task is kept short: with 8 rather than 16, the signing wait of a
+ * Credentials per worker task of a bulk batch: an interactive task waits for at most the bulk task a worker signs and
+ * the one waiting in it (DEFAULT_TASKS_PER_WORKER; the first worker to free a place), so a bulk task is kept short: with 8 rather than 16, the signing wait of a
  * single issuance during a 1,000-row job fell from a median of 45 ms to 19 ms on a loaded 2-core machine (scratch
  * instrumentation), the job's rate unchanged within the noise.
  */
 export const DEFAULT_BULK_CHUNK_SIZE = 8;
 export const DEFAULT_NICE_INCREMENT = 5;
+/**
+ * Tasks handed to a worker at once: the one it signs and the next, which waits in the worker (signing-worker.ts runs
+ * them in turn). With one, a worker that finished a chunk stayed idle until the main thread came back to its event
+ * loop to hand it another, which it does not while it stores a batch of signed credentials (a SQLite write
+ * transaction runs without yielding): in bulk issuance the workers then waited for the main thread for a good part of
+ * every batch.
+ */
+export const DEFAULT_TASKS_PER_WORKER = 2;
 
 export type SigningPoolOptions = {
   /** The key generations to sign with, the issuer's DID and public URL (`updateKeys` replaces them). */
@@ -49,6 +64,8 @@ export type SigningPoolOptions = {
    * from 10-14 ms to 1-4 ms (bench/signing-pool.ts). Default 5.
    */
   niceIncrement?: number;
+  /** Tasks handed to each worker at once (the one it signs, the next waiting in it). Default 2. */
+  tasksPerWorker?: number;
   /** Heap limits of each worker: one that exceeds them dies, is replaced, and its task is retried. */
   resourceLimits?: ResourceLimits;
   /** Told when a worker died with a task of ours, before that task is tried again on another worker. */
@@ -59,13 +76,20 @@ export type SigningPoolOptions = {
 
 /**
  * Who waits for a batch: a request (`interactive`, the default) or a bulk job (`bulk`). The workers take every waiting
- * interactive task before any waiting bulk task: a request signed while a job runs waits for one bulk task in
- * progress at most, not for the bulk tasks queued before it.
+ * interactive task before any waiting bulk task: a request signed while a job runs waits at most for the bulk tasks a
+ * worker already holds (the one it signs, the next), not for the bulk tasks queued before it.
  */
 export type SigningPriority = "interactive" | "bulk";
 
-/** One batch: credentials (unsigned) signed with one key generation at one `created` time. */
-export type SignRequest = { credentials: JsonObject[]; created: Date; generation: number; priority?: SigningPriority };
+/**
+ * One batch: credentials (unsigned) signed with one key generation at one `created` time, given built or as recipes
+ * (built where they are signed: the main thread neither builds nor copies the documents).
+ */
+export type SignRequest = ({ credentials: JsonObject[] } | { recipes: CredentialRecipes }) & {
+  created: Date;
+  generation: number;
+  priority?: SigningPriority;
+};
 
 /**
  * Signs credentials, Data Integrity and VC-JWT, in worker threads when it has any: the caller cannot tell (the same
@@ -81,11 +105,12 @@ export type SigningPool = {
   /** Signs a batch, spread over the workers in chunks; the results keep the input's order. */
   signCredentials(request: SignRequest): Promise<SignedCredential[]>;
   /**
-   * Makes a credential's fixed checks on a worker (verify/verify-task.ts), as an interactive task; a worker lost with
-   * it earns one more try. Undefined when the pool has no worker (size 0), is closed, or lost the task twice: the
-   * caller then verifies on its own thread, so no verification is lost.
+   * Makes a hosted task (a credential's fixed checks: verify/verify-task.ts) on a worker, as an interactive task; a
+   * worker lost with it earns one more try. Undefined when the caller should make it on its own thread: the pool has
+   * no worker (size 0), is closed, lost the task twice, has a bulk chunk waiting (verifications, asked for by anyone,
+   * never hold a bulk job back) or already makes as many hosted tasks as it has workers. So none is lost.
    */
-  verify(task: VerifyTask): Promise<VerifyOutcome | undefined>;
+  host<Outcome>(task: HostedTask): Promise<Outcome | undefined>;
   /** Takes new key material (a rotation) without a restart: tasks asked for from now on are signed with it. */
   updateKeys(keys: KeyringMaterial): Promise<void>;
   /** Lets running tasks finish, then stops the workers. */
@@ -164,6 +189,7 @@ function startThreads(options: SigningPoolOptions, keys: KeyringMaterial, size: 
     workerData,
     minThreads: size,
     maxThreads: size,
+    concurrentTasksPerWorker: options.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER,
     resourceLimits: options.resourceLimits,
     niceIncrement: options.niceIncrement ?? DEFAULT_NICE_INCREMENT,
     // Interactive tasks before bulk ones, each first come first served (by default piscina sends a task it could not
@@ -193,12 +219,19 @@ async function startWorkers(options: SigningPoolOptions, keys: KeyringMaterial, 
 }
 
 function chunksOf(request: SignRequest, chunkSize: number, workers: number): SigningChunk[] {
-  const { credentials, created, generation } = request;
+  const { created, generation } = request;
+  const count = credentialCount(request);
   // A small batch is shared evenly over the workers; a large one goes in chunks of chunkSize.
-  const size = Math.max(1, Math.min(chunkSize, Math.ceil(credentials.length / Math.max(1, workers))));
+  const size = Math.max(1, Math.min(chunkSize, Math.ceil(count / Math.max(1, workers))));
   const chunks: SigningChunk[] = [];
-  for (let start = 0; start < credentials.length; start += size) {
-    chunks.push({ credentials: credentials.slice(start, start + size), created, generation });
+  for (let start = 0; start < count; start += size) {
+    if ("credentials" in request) {
+      chunks.push({ credentials: request.credentials.slice(start, start + size), created, generation });
+    } else {
+      // each chunk carries the batch's shared parts (an issuer, an achievement or a few) with its recipes
+      const recipes = { ...request.recipes, recipes: request.recipes.recipes.slice(start, start + size) };
+      chunks.push({ recipes, created, generation });
+    }
   }
   return chunks;
 }
@@ -234,6 +267,9 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
   let closed = false;
   let session: SigningSession | undefined = size === 0 ? await createSigningSession(options.keys) : undefined;
   let piscina: Piscina | undefined = size > 0 ? await startWorkers(options, options.keys, size) : undefined;
+  /** Bulk chunks handed to piscina and not yet answered, and hosted tasks likewise (see `host`). */
+  let bulkPending = 0;
+  let hostedPending = 0;
 
   /** Runs a chunk on a worker; a worker lost with it (exit, crash, out of memory, terminated) earns one more try. */
   const runOnWorker = async (pool: Piscina, chunk: SigningChunk, priority: SigningPriority): Promise<ChunkOutcome> =>
@@ -247,16 +283,20 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     const task: WorkerTask = Object.assign({ kind: "sign", chunk } as const, {
       [Piscina.queueOptionsSymbol]: queueOptions,
     });
+    const bulk = priority === "bulk" ? 1 : 0;
+    bulkPending += bulk;
     try {
       return (await pool.run(task)) as WireOutcome;
     } catch (error) {
       // Our worker never throws (signing errors come back as outcomes) and the input is plain JSON: a rejection means
-      // the worker was lost. The retry goes to the pool of the moment (after a key update, the new one).
+      // the worker was lost (with each task it held: each is tried again). The retry goes to the pool of the moment (after a key update, the new one).
       if (closed || !piscina || (error instanceof Error && error.name === "DataCloneError")) {
         throw error;
       }
       options.onWorkerLost?.(error instanceof Error ? error : new Error(String(error)));
       return (await piscina.run(task)) as WireOutcome;
+    } finally {
+      bulkPending -= bulk;
     }
   };
 
@@ -266,7 +306,7 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     }
     const priority = request.priority ?? "interactive";
     const chunks = chunksOf(request, priority === "bulk" ? bulkChunkSize : chunkSize, size);
-    const offsets = chunks.map((_, i) => i * (chunks[0]?.credentials.length ?? 0));
+    const offsets = chunks.map((_, i) => i * (chunks[0] ? credentialCount(chunks[0]) : 0));
     if (piscina) {
       // Two chunks per worker in flight (one signing, one waiting), the next sent as one comes back: a request signed
       // meanwhile waits behind a few chunks, not behind the whole batch, and a failed batch stops sending.
@@ -298,22 +338,24 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     const signer = session as SigningSession; // a batch is signed with the keys of its start, as a worker's would be
     const signed: SignedCredential[] = [];
     for (const [i, chunk] of chunks.entries()) {
-      // The library adds the proof to the credential it is given: the caller's stays untouched, as with a worker.
-      const copy = { ...chunk, credentials: structuredClone(chunk.credentials) };
+      // The library adds the proof to the credential it is given: the caller's stays untouched, as with a worker
+      // (recipes are built into new documents).
+      const copy = "credentials" in chunk ? { ...chunk, credentials: structuredClone(chunk.credentials) } : chunk;
       signed.push(...signedOrThrow(await signer.signChunk(copy), offsets[i] as number));
       await yieldToEventLoop();
     }
     return signed;
   };
 
-  const verify = async (task: VerifyTask): Promise<VerifyOutcome | undefined> => {
+  const host = async <Outcome>(task: HostedTask): Promise<Outcome | undefined> => {
     const run = (pool: Piscina) =>
       pool.run(Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: { priority: "interactive" } })) as Promise<
-        VerifyOutcome | undefined
+        Outcome | undefined
       >;
-    if (closed || !piscina) {
+    if (closed || !piscina || bulkPending > 0 || hostedPending >= size) {
       return undefined;
     }
+    hostedPending++;
     try {
       return await run(piscina);
     } catch (error) {
@@ -321,13 +363,15 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
         return undefined;
       }
       options.onWorkerLost?.(error instanceof Error ? error : new Error(String(error)));
-      return run(piscina).catch(() => undefined);
+      return await run(piscina).catch(() => undefined);
+    } finally {
+      hostedPending--;
     }
   };
 
   return {
     size,
-    verify,
+    host,
     get threads() {
       return piscina?.threads ?? [];
     },

@@ -1,3 +1,4 @@
+import { buildFromRecipe, type CredentialRecipe, type CredentialRecipes } from "../domain/credential/recipe.js";
 import { type JsonObject, signDataIntegrity } from "./data-integrity.js";
 import { createDocumentLoader } from "./document-loader.js";
 import {
@@ -15,8 +16,19 @@ import { signVcJwt } from "./vc-jwt.js";
  */
 export type SignedCredential = { document: JsonObject; json: string; jwt: string; verificationMethod: string };
 
-/** Credentials to sign with one key generation and one proof `created` time. */
-export type SigningChunk = { credentials: JsonObject[]; created: Date; generation: number };
+/**
+ * Credentials to sign with one key generation and one proof `created` time: built already, or as recipes that the
+ * signing thread builds (buildFromRecipe), the same documents either way.
+ */
+export type SigningChunk = ({ credentials: JsonObject[] } | { recipes: CredentialRecipes }) & {
+  created: Date;
+  generation: number;
+};
+
+/** How many credentials a chunk (or a batch of that shape) holds. */
+export function credentialCount(chunk: { credentials: JsonObject[] } | { recipes: CredentialRecipes }): number {
+  return "credentials" in chunk ? chunk.credentials.length : chunk.recipes.recipes.length;
+}
 
 /**
  * What signing a chunk gives: every credential signed, in order, or the first one that could not be (its input or the
@@ -54,7 +66,8 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
   const documentLoader = createDocumentLoader(didDocuments(issuerDidDocument(keys, did)));
   return {
     generations: [...signers.keys()],
-    async signChunk({ credentials, created, generation }) {
+    async signChunk(chunk) {
+      const { created, generation } = chunk;
       const signer = signers.get(generation);
       if (!signer) {
         const held = [...signers.keys()].join(", ") || "none";
@@ -66,8 +79,12 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
       const jwts: Promise<string>[] = [];
       const documents: { document: JsonObject; json: string }[] = [];
       let refused: ChunkOutcome | undefined;
-      for (const [index, credential] of credentials.entries()) {
+      for (let index = 0; index < credentialCount(chunk); index++) {
         try {
+          const credential =
+            "credentials" in chunk
+              ? (chunk.credentials[index] as JsonObject)
+              : (buildFromRecipe(chunk.recipes, chunk.recipes.recipes[index] as CredentialRecipe) as JsonObject);
           const document = await signDataIntegrity({ credential, signer, documentLoader, now: created });
           const json = JSON.stringify(document);
           documents.push({ document, json });

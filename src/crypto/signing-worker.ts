@@ -25,12 +25,25 @@ function refusal(error: unknown): { ok: false; index: number; error: { name: str
   return { ok: false, index: 0, error: { name, message: `the signing keys were refused: ${message}` } };
 }
 
-export default async function runSigningTask(
+/**
+ * The tasks this worker holds run one after the other, in the order they came (the pool hands a worker the next task
+ * before the one it signs is done: signing-pool.ts, DEFAULT_TASKS_PER_WORKER): each chunk's answer goes back as soon as
+ * it is signed, not when the two that would interleave are. A verification (the verifier's task) takes its turn too.
+ */
+let turn: Promise<unknown> = Promise.resolve();
+
+export default function runSigningTask(
   task: WorkerTask | VerifyTask,
 ): Promise<WireOutcome | WorkerProbe | VerifyOutcome> {
-  if (task.kind === "verify") {
-    return runVerifyTask(task); // a verification needs no signing key
-  }
+  const run = turn.then(
+    (): Promise<WireOutcome | WorkerProbe | VerifyOutcome> =>
+      task.kind === "verify" ? runVerifyTask(task) : runTask(task),
+  );
+  turn = run.catch(() => undefined);
+  return run;
+}
+
+async function runTask(task: WorkerTask): Promise<WireOutcome | WorkerProbe> {
   let ready: Awaited<typeof session>;
   try {
     ready = await session;

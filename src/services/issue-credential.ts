@@ -1,8 +1,7 @@
-import type { JsonObject } from "../crypto/data-integrity.js";
 import type { SigningPriority } from "../crypto/signing-pool.js";
-import { toOb3Achievement } from "../domain/achievement.js";
-import { buildOpenBadgeCredential } from "../domain/credential/build.js";
-import { recipientIdentifiers } from "../domain/credential/identity.js";
+import { type Ob3Achievement, toOb3Achievement } from "../domain/achievement.js";
+import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import type { CredentialRecipe, CredentialRecipes } from "../domain/credential/recipe.js";
 import { credentialStatusValue, statusListEntry } from "../domain/status/status-list-credential.js";
 import { AppError } from "../errors.js";
 import type { CredentialRecord } from "../storage/credentials-repo.js";
@@ -47,26 +46,42 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
   return toCredentialView(ctx.config.publicUrl, null, record, plan.slots);
 }
 
-/** The unsigned OpenBadgeCredential of a planned issuance. */
-function unsignedCredential(ctx: ServiceContext, input: IssueCredentialInput, plan: IssuePlan): JsonObject {
+/**
+ * The unsigned OpenBadgeCredentials of planned issuances, as recipes (built where they are signed: a signing worker),
+ * each certification's Achievement made once for them all; a salt is drawn for each recipient, in order.
+ */
+function credentialRecipes(
+  ctx: ServiceContext,
+  items: readonly { input: IssueCredentialInput; plan: IssuePlan }[],
+): CredentialRecipes {
   const { publicUrl } = ctx.config;
-  return buildOpenBadgeCredential({
-    id: credentialUrl(publicUrl, plan.id),
-    issuer: ctx.issuer,
-    achievement: toOb3Achievement(plan.entry, publicUrl),
-    identifiers: recipientIdentifiers({ email: plan.email, name: plan.name }, ctx.newSalt()),
-    validFrom: plan.validFrom,
-    validUntil: plan.validUntil,
-    awardedDate: input.awardedDate,
-    evidence: input.decision?.evidence,
-    results: input.decision?.results,
-    credentialStatus: credentialStatusValue(plan.slots.map((slot) => statusListEntry(publicUrl, slot))),
+  const achievements: Ob3Achievement[] = [];
+  const places = new Map<CatalogEntry, number>();
+  const recipes = items.map(({ input, plan }): CredentialRecipe => {
+    let achievement = places.get(plan.entry);
+    if (achievement === undefined) {
+      achievement = achievements.push(toOb3Achievement(plan.entry, publicUrl)) - 1;
+      places.set(plan.entry, achievement);
+    }
+    return {
+      id: credentialUrl(publicUrl, plan.id),
+      achievement,
+      recipient: { email: plan.email, name: plan.name },
+      salt: ctx.newSalt(),
+      validFrom: plan.validFrom,
+      validUntil: plan.validUntil,
+      awardedDate: input.awardedDate,
+      evidence: input.decision?.evidence,
+      results: input.decision?.results,
+      credentialStatus: credentialStatusValue(plan.slots.map((slot) => statusListEntry(publicUrl, slot))),
+    };
   });
+  return { issuer: ctx.issuer, achievements, recipes };
 }
 
 /** Builds the credential and signs it: Data Integrity, then VC-JWT over the signed document (OB 3.0 §8's order). */
 async function signIssue(ctx: ServiceContext, input: IssueCredentialInput, plan: IssuePlan): Promise<SignedCredential> {
-  const [signed] = await signCredentials(ctx, [unsignedCredential(ctx, input, plan)], plan.validFrom);
+  const [signed] = await signCredentials(ctx, credentialRecipes(ctx, [{ input, plan }]), plan.validFrom);
   return signed as SignedCredential;
 }
 
@@ -156,8 +171,7 @@ export async function issueCredentials(
   const startSigning = (b: number) => {
     const batch = batches[b];
     if (batch && !signings[b]) {
-      const credentials = batch.map(({ input, plan }) => unsignedCredential(ctx, input, plan));
-      const signing = signCredentials(ctx, credentials, created, priority);
+      const signing = signCredentials(ctx, credentialRecipes(ctx, batch), created, priority);
       signing.catch(() => {}); // awaited in turn below; one failing after an earlier failure is not unhandled
       signings[b] = signing;
     }
@@ -299,17 +313,18 @@ async function signEach(
   ctx: ServiceContext,
   planned: Planned[],
 ): Promise<({ ok: true; signed: SignedCredential } | { ok: false; error: unknown })[]> {
-  const credentials = planned.map(({ input, plan }) => unsignedCredential(ctx, input, plan));
+  const batch = credentialRecipes(ctx, planned);
   const created = planned[0]?.plan.validFrom as Date;
   try {
-    const signed = await signCredentials(ctx, credentials, created);
+    const signed = await signCredentials(ctx, batch, created);
     return signed.map((one) => ({ ok: true, signed: one }));
   } catch {
     return Promise.all(
       planned.map(async ({ plan }, i) => {
         try {
-          const [one] = await signCredentials(ctx, [credentials[i] as JsonObject], plan.validFrom);
-          return { ok: true as const, signed: one as SignedCredential };
+          const one = { ...batch, recipes: [batch.recipes[i] as CredentialRecipe] };
+          const [signed] = await signCredentials(ctx, one, plan.validFrom);
+          return { ok: true as const, signed: signed as SignedCredential };
         } catch (error) {
           return { ok: false as const, error };
         }

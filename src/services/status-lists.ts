@@ -6,7 +6,7 @@ import {
   type StatusPurpose,
   type StatusSlot,
 } from "../domain/status/status-list-credential.js";
-import { reserveStatusSlot } from "../storage/status-entries-repo.js";
+import { type OpenLists, reserveStatusSlot } from "../storage/status-entries-repo.js";
 import { findListVersion, findServedList, readListSnapshot, storeSignedList } from "../storage/status-lists-repo.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -43,10 +43,12 @@ export function reserveStatusSlotBlock(
   return ctx.store.tx(async (tx) => {
     await ctx.store.lock(tx, "status-allocation");
     const block: StatusSlot[][] = [];
+    const open: OpenLists = new Map();
     for (const purposes of purposesEach) {
       const slots: StatusSlot[] = [];
       for (const purpose of purposes) {
-        slots.push(await reserveStatusSlot(tx, { purpose, length: STATUS_LIST_LENGTH, now, randomInt: ctx.randomInt }));
+        const options = { purpose, length: STATUS_LIST_LENGTH, now, randomInt: ctx.randomInt };
+        slots.push(await reserveStatusSlot(tx, options, open));
       }
       block.push(slots);
     }

@@ -14,7 +14,7 @@ import { withFetchBudget } from "../verify/remote.js";
 import type { VerificationReport } from "../verify/report.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../verify/safe-json.js";
 import { formatCheck, skippedCheck } from "../verify/verdict.js";
-import { verifyTaskOf } from "../verify/verify-task.js";
+import { type VerifyOutcome, verifyTaskOf } from "../verify/verify-task.js";
 import type { ServiceContext } from "./deps.js";
 import type { IssuerKeys } from "./key-holder.js";
 import { getSignedStatusList } from "./status-lists.js";
@@ -177,7 +177,7 @@ async function analyseOnWorker(
     return undefined;
   }
   const task = verifyTaskOf({ ...read, kind: "json" }, env, profile);
-  const outcome = task && (await ctx.signing.verify(task));
+  const outcome = task && (await ctx.signing.host<VerifyOutcome>(task));
   return outcome?.ok ? outcome.analysis : undefined;
 }
 

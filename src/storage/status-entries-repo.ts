@@ -78,9 +78,13 @@ async function claimFromFreeSet(tx: Tx, list: StatusListRow, options: ReserveOpt
  * from the free set. Call it inside the reservation transaction, which holds the `status-allocation` lock: the
  * reservation must be committed before the credential carrying it is signed.
  */
-export async function reserveStatusSlot(tx: Tx, options: ReserveOptions): Promise<StatusSlot> {
+export async function reserveStatusSlot(tx: Tx, options: ReserveOptions, open?: OpenLists): Promise<StatusSlot> {
   for (;;) {
-    const list = (await openStatusList(tx, options.purpose)) ?? (await createStatusList(tx, options));
+    const list =
+      open?.get(options.purpose) ??
+      (await openStatusList(tx, options.purpose)) ??
+      (await createStatusList(tx, options));
+    open?.set(options.purpose, list);
     if (list.allocated < list.length * DENSE_RATIO) {
       for (let probe = 0; probe < MAX_PROBES; probe++) {
         const index = options.randomInt(list.length);
@@ -93,8 +97,17 @@ export async function reserveStatusSlot(tx: Tx, options: ReserveOptions): Promis
     if (index !== undefined) {
       return { listId: list.id, index, purpose: options.purpose };
     }
+    open?.delete(options.purpose); // full: the next list
   }
 }
+
+/**
+ * The list each purpose reserves from, as read (or created) by an earlier reservation of the same transaction, its
+ * `allocated` count kept by each claim: a block of reservations reads the open list once per purpose, not once per
+ * index (the row carries the signed list, the read was the block's dearest statement). Only within one transaction,
+ * which holds the `status-allocation` lock: nobody else changes the lists meanwhile.
+ */
+export type OpenLists = Map<StatusPurpose, StatusListRow>;
 
 /** Marks reserved entries as the credential's; throws unless every one was reserved and unused. */
 export async function assignStatusSlots(tx: Tx, credentialId: string, slots: StatusSlot[]): Promise<void> {

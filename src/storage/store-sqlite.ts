@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -39,7 +41,90 @@ export type SqliteStore = Store & {
   readonly sqlite: Database.Database;
   /** Files whose permissions were found wider than 0600 and tightened at open. */
   readonly tightened: string[];
+  /**
+   * Checkpoints the WAL now on the checkpointer thread (it does so every WAL_CHECKPOINT_INTERVAL_MS anyway); false
+   * when there is none (`:memory:`, or its thread was lost: the connection's own autocheckpoint still runs).
+   */
+  checkpointWal(): Promise<boolean>;
 };
+
+/**
+ * How often the checkpointer thread copies the WAL's committed pages into the database (a PASSIVE checkpoint, which
+ * never waits for the writer): the WAL stays short (at 2,000 credentials a second, about 7 MB between checkpoints), so
+ * the connection's own autocheckpoint (WAL_AUTOCHECKPOINT_PAGES), which copies in the COMMIT of whichever request
+ * reaches it, on the thread that serves requests, is left as the backstop. Once every frame has been copied, the next
+ * write transaction starts the WAL over from its beginning.
+ */
+export const WAL_CHECKPOINT_INTERVAL_MS = 250;
+
+/** The checkpointer thread: its own connection to the database file, a PASSIVE checkpoint per message. */
+const CHECKPOINTER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.module);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma("synchronous = NORMAL");
+parentPort.on("message", (id) => {
+  let ok = true;
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch {
+    ok = false;
+  }
+  parentPort.postMessage({ id, ok });
+});
+`;
+
+type Checkpointer = { checkpoint(): Promise<boolean>; stop(): Promise<void> };
+
+/**
+ * Starts the checkpointer thread of a database file (WAL mode). A thread that fails or dies is not replaced: the
+ * connection's autocheckpoint keeps the WAL bounded without it. The thread never keeps the process alive.
+ */
+function startCheckpointer(path: string): Checkpointer {
+  const module = createRequire(import.meta.url).resolve("better-sqlite3");
+  // plain CommonJS: none of the process's loaders (tsx) in this thread
+  const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, execArgv: [], workerData: { path, module } });
+  worker.unref();
+  let alive = true;
+  let next = 0;
+  const waiting = new Map<number, (ok: boolean) => void>();
+  const lost = () => {
+    alive = false;
+    for (const resolve of waiting.values()) {
+      resolve(false);
+    }
+    waiting.clear();
+  };
+  worker.on("message", ({ id, ok }: { id: number; ok: boolean }) => {
+    waiting.get(id)?.(ok);
+    waiting.delete(id);
+  });
+  worker.on("error", lost);
+  worker.on("exit", lost);
+  const checkpoint = () =>
+    new Promise<boolean>((resolve) => {
+      if (!alive) {
+        resolve(false);
+        return;
+      }
+      const id = next++;
+      waiting.set(id, resolve);
+      worker.postMessage(id);
+    });
+  const timer = setInterval(() => {
+    if (waiting.size === 0) {
+      void checkpoint();
+    }
+  }, WAL_CHECKPOINT_INTERVAL_MS);
+  timer.unref();
+  return {
+    checkpoint,
+    stop: async () => {
+      clearInterval(timer);
+      await worker.terminate();
+    },
+  };
+}
 
 /**
  * WAL pages written before a commit checkpoints them into the database (SQLite's default: 1,000, 4 MB). A credential
@@ -84,6 +169,8 @@ export function openSqliteStore(path: string): SqliteStore {
   }) as Conn;
   const current = new AsyncLocalStorage<Tx>();
   let queue: Promise<unknown> = Promise.resolve();
+  // after the migrations: the file exists, in WAL mode
+  const checkpointer = path === ":memory:" ? undefined : startCheckpointer(path);
 
   async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const tx = shared as Tx;
@@ -123,8 +210,10 @@ export function openSqliteStore(path: string): SqliteStore {
       const row = sqlite.prepare("select max(created_at) as last from __drizzle_migrations").get() as { last: unknown };
       return Number(row.last) >= lastMigration;
     },
+    checkpointWal: async () => (checkpointer ? checkpointer.checkpoint() : false),
     close: async () => {
       await queue;
+      await checkpointer?.stop();
       sqlite.close();
     },
   };

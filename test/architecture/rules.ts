@@ -77,6 +77,13 @@ export const LAYERS: Record<string, Layer> = {
     // pg: the PostgreSQL store; node:async_hooks: both stores find the open transaction of the current call
     packages: ["drizzle-orm", "better-sqlite3", "pg"],
     builtins: ["node:fs", "node:path", "node:url", "node:async_hooks"],
+    limited: [
+      {
+        modules: ["node:module", "node:worker_threads"],
+        inFiles: ["src/storage/store-sqlite.ts"],
+        why: "the WAL checkpointer thread of the embedded database",
+      },
+    ],
   },
   verify: {
     paths: ["src/verify/"],

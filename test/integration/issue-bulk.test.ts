@@ -6,6 +6,7 @@ import { compactVerify, importJWK, type JWK } from "jose";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type JsonObject, signDataIntegrity, verifyDataIntegrity } from "../../src/crypto/data-integrity.js";
 import { createSigningPool, type SigningPool } from "../../src/crypto/signing-pool.js";
+import { credentialCount } from "../../src/crypto/signing-session.js";
 import { vcJwtPayload } from "../../src/crypto/vc-jwt.js";
 import { type IssueOutcome, issueCredentials } from "../../src/services/issue-credential.js";
 import type { IssueCredentialInput } from "../../src/services/issue-plan.js";
@@ -197,7 +198,7 @@ describe("an evidence batch", () => {
       ...inProcess,
       size: 1,
       signCredentials: (request) => {
-        batches.push(request.credentials.length);
+        batches.push(credentialCount(request));
         return inProcess.signCredentials(request);
       },
     };
@@ -268,11 +269,12 @@ describe("a signing worker that dies mid-batch", () => {
         signCredentials: (request) => {
           batches += 1;
           // The second write batch's 21st credential hangs its worker (once): the first batch is stored meanwhile.
-          const credentials =
-            batches === 2
-              ? request.credentials.map((c, i) => (i === 20 ? { ...c, "test:fault": { mode: "hang", marker } } : c))
-              : request.credentials;
-          return pool.signCredentials({ ...request, credentials });
+          if (batches !== 2 || !("recipes" in request)) {
+            return pool.signCredentials(request);
+          }
+          const hang = { "test:fault": { mode: "hang", marker } };
+          const recipes = request.recipes.recipes.map((r, i) => (i === 20 ? { ...r, ...hang } : r));
+          return pool.signCredentials({ ...request, recipes: { ...request.recipes, recipes } });
         },
       };
       const count = 250;
@@ -285,7 +287,8 @@ describe("a signing worker that dies mid-batch", () => {
       expect(victim).toBeDefined();
       await victim?.terminate();
       const outcomes = await issuing;
-      expect(lost).toHaveLength(1);
+      // One worker lost, with the chunk it signed and, if it had been handed it, the next one waiting in it.
+      expect(lost.length === 1 || lost.length === 2, `${lost.length} tasks lost`).toBe(true);
       await expectIssuedOnce(t, outcomes, count);
       const after = pool.threads.map((w) => w.threadId);
       expect(after).toHaveLength(2);

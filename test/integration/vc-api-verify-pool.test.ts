@@ -1,7 +1,8 @@
 import { readdirSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateIssuerKey, type StoredIssuerKey } from "../../src/crypto/issuer-keys.js";
-import type { VerifyOutcome, VerifyTask } from "../../src/crypto/signing-pool.js";
+import type { HostedTask } from "../../src/crypto/signing-pool.js";
+import type { VerifyOutcome } from "../../src/verify/verify-task.js";
 import { readProblem } from "../helpers/http.js";
 import { makeTestApp, TEST_START, type TestApp } from "../helpers/make-app.js";
 import {
@@ -43,10 +44,10 @@ async function pair(options: { remote?: Record<string, unknown> } = {}) {
   expect(main.ctx.signing.size).toBe(0);
   expect(pooled.ctx.signing.size).toBe(2);
   const outcomes: Array<VerifyOutcome | undefined> = [];
-  const verifyOnPool = pooled.ctx.signing.verify;
-  pooled.ctx.signing.verify = async (task: VerifyTask) => {
-    const outcome = await verifyOnPool(task);
-    outcomes.push(outcome);
+  const hostOnPool = pooled.ctx.signing.host;
+  pooled.ctx.signing.host = async <Outcome>(task: HostedTask) => {
+    const outcome = await hostOnPool<Outcome>(task);
+    outcomes.push(outcome as VerifyOutcome | undefined);
     return outcome;
   };
   return { main, pooled, outcomes };
@@ -175,7 +176,7 @@ describe("POST /credentials/verify on the signing pool's workers", () => {
 
   it("a task the pool cannot make (no worker answered) is verified on the main thread", async () => {
     const { main, pooled } = await pair();
-    pooled.ctx.signing.verify = async () => undefined;
+    pooled.ctx.signing.host = async () => undefined;
     const ed = await ed25519DidKey();
     const credential = await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022");
     const expected = await answer(main, credential);

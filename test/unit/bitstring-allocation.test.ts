@@ -1,6 +1,12 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assignStatusSlots, entriesOfList, reserveStatusSlot } from "../../src/storage/status-entries-repo.js";
+import type { StatusPurpose } from "../../src/domain/status/status-list-credential.js";
+import {
+  assignStatusSlots,
+  entriesOfList,
+  type OpenLists,
+  reserveStatusSlot,
+} from "../../src/storage/status-entries-repo.js";
 import { listStatusLists } from "../../src/storage/status-lists-repo.js";
 import type { Store } from "../../src/storage/store.js";
 import { openSqliteStore } from "../../src/storage/store-sqlite.js";
@@ -86,6 +92,46 @@ describe("status index reservation", () => {
     // Every index can be the last one handed out; none dominates (expected 10 each).
     expect(survivors.size).toBe(16);
     expect(Math.max(...survivors.values())).toBeLessThan(25);
+  });
+
+  it("in a block, keeps each purpose's open list between reservations: the same indexes, the list read once per list", async () => {
+    const purposes = Array.from({ length: 40 }, (_, i): StatusPurpose => (i % 3 === 2 ? "suspension" : "revocation"));
+    const oneAtATime = [];
+    const random = seeded(11);
+    for (const purpose of purposes) {
+      oneAtATime.push(await reserve(16, random, purpose));
+    }
+    const other = openSqliteStore(":memory:");
+    const reads = { lists: 0 };
+    type Statement = { all: (...args: unknown[]) => unknown };
+    const sqlite = (other as unknown as { sqlite: { prepare: (source: string) => Statement } }).sqlite;
+    const prepare = sqlite.prepare.bind(sqlite);
+    sqlite.prepare = (source: string) => {
+      const statement = prepare(source);
+      if (/^select .* from "status_lists" where/.test(source)) {
+        const all = statement.all.bind(statement);
+        statement.all = (...args: unknown[]) => {
+          reads.lists += 1;
+          return all(...args);
+        };
+      }
+      return statement;
+    };
+    const block = await other.tx(async (tx) => {
+      const open: OpenLists = new Map();
+      const draw = seeded(11);
+      const slots = [];
+      for (const purpose of purposes) {
+        slots.push(await reserveStatusSlot(tx, { purpose, length: 16, now, randomInt: draw }, open));
+      }
+      return slots;
+    });
+    expect(block).toEqual(oneAtATime);
+    // 27 revocation indexes over lists of 16 (two lists) and 13 suspension ones (one): a read when each purpose
+    // starts and when a list is full, where one at a time read it for every index.
+    expect(new Set(block.map((s) => s.listId)).size).toBe(3);
+    expect(reads.lists).toBeLessThanOrEqual(4);
+    await other.close();
   });
 
   it("keeps revocation and suspension in separate lists", async () => {

@@ -5,10 +5,11 @@ import * as vc from "@digitalbazaar/vc";
 import { createDocumentLoader } from "../../src/crypto/document-loader.js";
 import { generateIssuerKey } from "../../src/crypto/issuer-keys.js";
 import { createKeyring, didDocuments } from "../../src/crypto/keyring.js";
-import { toOb3Achievement, validUntilFor } from "../../src/domain/achievement.js";
+import { type Ob3Achievement, toOb3Achievement, validUntilFor } from "../../src/domain/achievement.js";
 import type { CatalogEntry } from "../../src/domain/catalog/parse-catalog.js";
 import { buildOpenBadgeCredential, type UnsignedCredential } from "../../src/domain/credential/build.js";
 import { recipientIdentifiers } from "../../src/domain/credential/identity.js";
+import type { CredentialRecipe } from "../../src/domain/credential/recipe.js";
 import type { Ob3Evidence, Ob3Result } from "../../src/domain/criteria/decision.js";
 import { buildIssuerProfile, didWebFor, type IssuerProfileSettings } from "../../src/domain/issuer.js";
 import {
@@ -70,6 +71,21 @@ export function credentialFor(
   entry: CatalogEntry,
   shape: CredentialShape = {},
 ): UnsignedCredential {
+  const { recipe, achievement } = recipeFor(fx, entry, shape);
+  return buildOpenBadgeCredential({
+    ...recipe,
+    issuer: fx.issuer,
+    achievement,
+    identifiers: recipientIdentifiers(recipe.recipient, recipe.salt),
+  });
+}
+
+/** What credentialFor builds, as a recipe (src/domain/credential/recipe.ts) and the Achievement it names. */
+export function recipeFor(
+  fx: SigningFixture,
+  entry: CatalogEntry,
+  shape: CredentialShape = {},
+): { recipe: Omit<CredentialRecipe, "achievement">; achievement: Ob3Achievement } {
   const index = shape.index ?? 7;
   const achievement = toOb3Achievement(entry, fx.publicUrl);
   const validUntil =
@@ -95,14 +111,10 @@ export function credentialFor(
     }
   }
   const purposes: StatusPurpose[] = shape.suspension ? ["revocation", "suspension"] : ["revocation"];
-  return buildOpenBadgeCredential({
+  const recipe = {
     id: `${fx.publicUrl}/credentials/0b9c0a4e-4d0b-4c8e-9a53-${String(index).padStart(12, "0")}`,
-    issuer: fx.issuer,
-    achievement,
-    identifiers: recipientIdentifiers(
-      { email: shape.email ?? `person${index}@example.org`, name: shape.name ?? `Person ${index}` },
-      `5a1t${index}`,
-    ),
+    recipient: { email: shape.email ?? `person${index}@example.org`, name: shape.name ?? `Person ${index}` },
+    salt: `5a1t${index}`,
     validFrom: fx.now,
     validUntil,
     awardedDate: shape.awardedDate,
@@ -113,7 +125,8 @@ export function credentialFor(
         statusListEntry(fx.publicUrl, { listId: String(i + 1), index: (index * 7919) % 131_072, purpose }),
       ),
     ),
-  });
+  };
+  return { recipe, achievement };
 }
 
 /** What the stock libraries produce: vc.issue with the stock cryptosuite and signer, proof as an array (OB 3.0). */

@@ -31,8 +31,11 @@ const ALLOWED: Record<string, string> = {
     "a view's stored document text until its document is read, by the view object itself, weak",
   "src/verify/status.ts: listIsOurs": "whether a status list URL is ours, by our DID, public URL and the URL, bounded",
   "src/verify/status.ts: listWindows": "a status list's validity period, by its (frozen) list object, weak",
-  "src/verify/keys.ts: resolvedDidKeys": "did:key resolutions by reference (a did:key is its key), bounded, copies handed out",
-  "src/verify/verify-task.ts: ownSchema": "a worker thread's compiled validator of the bundled OB 3.0 schema, once per thread",
+  "src/verify/keys.ts: resolvedDidKeys":
+    "did:key resolutions by reference (a did:key is its key), bounded, copies handed out",
+  "src/crypto/signing-worker.ts: turn": "a worker thread's tasks run one after the other: the last one's promise",
+  "src/verify/verify-task.ts: ownSchema":
+    "a worker thread's compiled validator of the bundled OB 3.0 schema, once per thread",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */

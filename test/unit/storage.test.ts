@@ -171,6 +171,36 @@ describe("openSqliteStore", () => {
     }
   });
 
+  it("a file database's WAL is checkpointed on a thread of its own, not in a COMMIT of the thread that serves", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
+    const path = join(dir, "laurel.db");
+    try {
+      const store = openSqliteStore(path);
+      store.sqlite.pragma("wal_autocheckpoint = 0"); // this connection never checkpoints: what does, is the thread
+      await store.checkpointWal();
+      const before = statSync(path).size;
+      const insert = store.sqlite.prepare("insert into recipients (id, email, name, created_at) values (?, ?, ?, 0)");
+      store.sqlite.transaction(() => {
+        for (let i = 0; i < 2_000; i++) {
+          insert.run(`r${i}`, `person${i}@example.org`, `Person ${i} ${"x".repeat(400)}`);
+        }
+      })();
+      expect(statSync(path).size).toBe(before); // committed, in the WAL only
+      expect(await store.checkpointWal()).toBe(true);
+      expect(statSync(path).size).toBeGreaterThan(before + 800_000); // copied into the database file
+      await store.close();
+      expect(await store.checkpointWal()).toBe(false); // the thread stops with the store
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an in-memory database has no checkpointer", async () => {
+    const store = openSqliteStore(":memory:");
+    expect(await store.checkpointWal()).toBe(false);
+    await store.close();
+  });
+
   it("creates the database and its -wal and -shm files owner-only (0600), and tightens wider ones", async () => {
     const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
     const path = join(dir, "data", "laurel.db");

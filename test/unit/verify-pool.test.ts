@@ -7,12 +7,12 @@ import type { KeyringMaterial } from "../../src/crypto/keyring.js";
 import { createSigningPool, type SigningPool } from "../../src/crypto/signing-pool.js";
 import { analyseCredential } from "../../src/verify/engine.js";
 import type { VerifyEnv } from "../../src/verify/environment.js";
-import { runVerifyTask, type VerifyTask, verifyTaskOf } from "../../src/verify/verify-task.js";
+import { runVerifyTask, type VerifyOutcome, type VerifyTask, verifyTaskOf } from "../../src/verify/verify-task.js";
 import { credentialV2, ed25519DidKey, type Json, sign } from "../helpers/vc-signing.js";
-import { type SigningFixture, signingFixture } from "./data-integrity-fixtures.js";
+import { credentialFor, type SigningFixture, signingFixture } from "./data-integrity-fixtures.js";
 
 /**
- * Verification on the signing pool's workers (verify/verify-task.ts, SigningPool.verify): the worker's analysis is the
+ * Verification on the signing pool's workers (verify/verify-task.ts, SigningPool.host): the worker's analysis is the
  * main thread's; a worker that dies with a verification is replaced and the verification made again, never lost.
  */
 
@@ -63,7 +63,7 @@ describe("verification on a worker of the signing pool", () => {
     const read = (await taskFor(credential)).read;
     const expected = await analyseCredential(read, env, { profile: "vc" });
     expect(expected.fixed.map((c) => c.outcome)).toEqual(["passed", "passed", "passed", "passed"]);
-    expect(await threads.verify(await taskFor(credential))).toEqual({ ok: true, analysis: expected });
+    expect(await threads.host<VerifyOutcome>(await taskFor(credential))).toEqual({ ok: true, analysis: expected });
     expect(await runVerifyTask(await taskFor(credential))).toEqual({ ok: true, analysis: expected });
   });
 
@@ -73,12 +73,29 @@ describe("verification on a worker of the signing pool", () => {
     const credential = await sign(credentialV2(ed.did, { "test:fault": { marker } }), ed, "eddsa-rdfc-2022");
     const lost: Error[] = [];
     const threads = await pool((error) => lost.push(error));
-    const outcome = await threads.verify(await taskFor(credential));
+    const outcome = await threads.host<VerifyOutcome>(await taskFor(credential));
     expect(existsSync(marker)).toBe(true); // the worker did die
     expect(lost).toHaveLength(1);
     expect(outcome?.ok).toBe(true);
     expect(outcome?.ok && outcome.analysis.fixed.map((c) => c.id)).toEqual(["format", "schema", "proof", "issuer"]);
     expect(threads.threads).toHaveLength(2); // replaced
+  });
+
+  it("never holds a bulk job back: handed back while a bulk chunk waits, and beyond one per worker", async () => {
+    const ed = await ed25519DidKey();
+    const credential = await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022");
+    const task = await taskFor(credential);
+    const threads = await pool();
+    // a bulk job's chunks on the pool: anyone's verification is made on the caller's thread until they are signed
+    const entry = fx.catalog.entries[0]!;
+    const credentials = Array.from({ length: 40 }, (_, i) => credentialFor(fx, entry, { index: i + 1 }));
+    const job = threads.signCredentials({ credentials, created: fx.now, generation: 1, priority: "bulk" });
+    expect(await threads.host<VerifyOutcome>(task)).toBeUndefined();
+    expect(await job).toHaveLength(40);
+    expect((await threads.host<VerifyOutcome>(task))?.ok).toBe(true);
+    // three at once on two workers: the third is the caller's
+    const three = await Promise.all([1, 2, 3].map(() => threads.host<VerifyOutcome>(task)));
+    expect(three.map((o) => o?.ok)).toEqual([true, true, undefined]);
   });
 
   it("one lost twice is handed back (undefined): the caller verifies on its own thread", async () => {
@@ -90,7 +107,7 @@ describe("verification on a worker of the signing pool", () => {
     );
     const lost: Error[] = [];
     const threads = await pool((error) => lost.push(error));
-    expect(await threads.verify(await taskFor(credential))).toBeUndefined();
+    expect(await threads.host<VerifyOutcome>(await taskFor(credential))).toBeUndefined();
     expect(lost).toHaveLength(1);
   });
 
