@@ -49,15 +49,21 @@ export type CredentialLifecycleColumns = {
 };
 
 /** Inserts a credential row; call it inside the caller's transaction (statement prepared once: every issuance). */
-export async function insertCredential(tx: Tx, row: Required<Omit<CredentialInsert, "historyChanges">>): Promise<void> {
+export async function insertCredential(
+  tx: Tx,
+  row: Required<Omit<CredentialInsert, "historyChanges" | "recipientEmail">>,
+): Promise<void> {
   const insert = prepared(tx, "credentials_insert", (d) => {
-    const { credentials } = d.t;
-    // historyChanges starts at its default (0) and is kept by the database (schema: a trigger on audit_log)
+    const { credentials, recipients } = d.t;
+    // historyChanges starts at its default (0) and is kept by the database (schema: a trigger on audit_log);
+    // recipientEmail is the recipient's, read here from the row the caller stored it in (one index lookup), so no
+    // caller can store another
     const values = Object.fromEntries(
       Object.entries(getTableColumns(credentials))
-        .filter(([key]) => key !== "historyChanges")
+        .filter(([key]) => key !== "historyChanges" && key !== "recipientEmail")
         .map(([key, column]) => [key, placeholderOf(column, key)]),
     );
+    values.recipientEmail = sql`(select ${recipients.email} from ${recipients} where ${recipients.id} = ${sql.placeholder("recipientId")})`;
     return d.insert(credentials).values(values as unknown as CredentialInsert);
   });
   await insert.execute(row);
@@ -273,7 +279,12 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
       filters.push(eq(credentials.achievementId, sql.placeholder("achievementId")));
     }
     if (query.email) {
-      filters.push(eq(recipients.email, sql.placeholder("email")));
+      filters.push(
+        eq(
+          credentials.recipientId,
+          sql`(select ${recipients.id} from ${recipients} where ${recipients.email} = ${sql.placeholder("email")})`,
+        ),
+      );
     }
     if (query.state) {
       filters.push(stateFilter(d.t, query.state, placeholderOf(credentials.validUntil, "now")));
@@ -287,10 +298,13 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
         ),
       );
     }
+    // The recipient's email from the index entry (credentials.recipient_email), with no lookup of the recipient's
+    // row: only a row stored without it (none once migration recipient_email ran) reads it from recipients.
+    const recipientEmail = sql<string>`coalesce(${credentials.recipientEmail}, (select ${recipients.email} from ${recipients} where ${recipients.id} = ${credentials.recipientId}))`;
     return d
       .select({
         id: credentials.id,
-        recipientEmail: recipients.email,
+        recipientEmail,
         recipientName: credentials.recipientName,
         validUntil: credentials.validUntil,
         createdAt: credentials.createdAt,
@@ -299,7 +313,6 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
         ...(oneAchievement ? {} : { achievementId: credentials.achievementId }),
       })
       .from(credentials)
-      .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
       .where(and(...filters))
       .orderBy(desc(credentials.createdAt), desc(credentials.id))
       .limit(sql.placeholder("limit"));

@@ -137,6 +137,12 @@ describe("openSqliteStore", () => {
         "drop trigger audit_log_credential_history; alter table credentials drop column history_changes; " +
           "drop table credential_page_shapes",
       );
+      // ...nor the recipient's email on each credential (0029_credentials_recipient_email, 0030_recipient_email): the
+      // one index still naming it goes back to the first migration's
+      first.sqlite.exec(
+        "drop index credentials_created_idx; create index credentials_created_idx on credentials (created_at, id); " +
+          "alter table credentials drop column recipient_email",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();
