@@ -238,9 +238,20 @@ export type CredentialSummary = {
   recipientName: string;
   validUntil: number | null;
   createdAt: number;
-  revokedAt: number | null;
-  suspendedAt: number | null;
+  /** Its state at the query's `now` (the state filter's, when the list is filtered by one). */
+  state: ListedState;
 };
+
+/** A credential's state at `now`, by the rules `stateFilter` asks the database (epoch milliseconds). */
+function stateAt(revokedAt: number | null, suspendedAt: number | null, validUntil: number | null, now: number) {
+  if (revokedAt !== null) {
+    return "revoked";
+  }
+  if (suspendedAt !== null) {
+    return "suspended";
+  }
+  return validUntil !== null && validUntil <= now ? "expired" : "active";
+}
 
 function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
   const { credentials } = t;
@@ -308,9 +319,10 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
         recipientName: credentials.recipientName,
         validUntil: credentials.validUntil,
         createdAt: credentials.createdAt,
-        revokedAt: credentials.revokedAt,
-        suspendedAt: credentials.suspendedAt,
         ...(oneAchievement ? {} : { achievementId: credentials.achievementId }),
+        // Filtered by a state, every row is in it: the lifecycle columns (two values per row, each read costs a
+        // value) are read only to tell an unfiltered list's states apart
+        ...(query.state ? {} : { revokedAt: credentials.revokedAt, suspendedAt: credentials.suspendedAt }),
       })
       .from(credentials)
       .where(and(...filters))
@@ -325,22 +337,26 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     afterId: query.after?.id,
     limit: query.limit,
   });
-  const achievementIdOf = (row: unknown[]) => (oneAchievement ? query.achievementId : row[7]) as string;
+  const achievementIdOf = (row: unknown[]) => (oneAchievement ? query.achievementId : row[5]) as string;
   const names = await achievementNames(db, [...new Set(rows.map(achievementIdOf))]);
+  // the lifecycle columns follow the achievement's id when the rows carry it
+  const lifecycle = oneAchievement ? 5 : 6;
+  const now = query.now.getTime();
   const summaries: CredentialSummary[] = [];
   for (const row of rows) {
     const achievementId = achievementIdOf(row);
     const name = names.get(achievementId) ?? achievementId;
+    const validUntil = row[3] as number | null;
     summaries.push({
       id: row[0] as string,
       achievementId,
       achievementName: name,
       recipientEmail: row[1] as string,
       recipientName: row[2] as string,
-      validUntil: row[3] as number | null,
+      validUntil,
       createdAt: row[4] as number,
-      revokedAt: row[5] as number | null,
-      suspendedAt: row[6] as number | null,
+      state:
+        query.state ?? stateAt(row[lifecycle] as number | null, row[lifecycle + 1] as number | null, validUntil, now),
     });
   }
   return summaries;

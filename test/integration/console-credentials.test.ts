@@ -99,6 +99,16 @@ describe("console credentials list", () => {
     expect(listedIds(await expired.text())).toEqual([field2.id]);
     const activeLater = await getPage(t, "/console/credentials?state=active", admin.cookie);
     expect(listedIds(await activeLater.text())).toEqual([tech.id]);
+    // each row says its state: unfiltered, from its lifecycle and expiry; filtered by a state, that state
+    const rowOf = (html: string, id: string) => html.slice(html.indexOf(id), html.indexOf("</tr>", html.indexOf(id)));
+    const everything = await (await getPage(t, "/console/credentials", admin.cookie)).text();
+    expect(rowOf(everything, field1.id)).toContain("<td>Revoked</td>");
+    expect(rowOf(everything, field2.id)).toContain("<td>Expired</td>");
+    expect(rowOf(everything, tech.id)).toContain("<td>Active</td>");
+    const expiredAgain = await (await getPage(t, "/console/credentials?state=expired", admin.cookie)).text();
+    expect(rowOf(expiredAgain, field2.id)).toContain("<td>Expired</td>");
+    const revokedAgain = await (await getPage(t, "/console/credentials?state=revoked", admin.cookie)).text();
+    expect(rowOf(revokedAgain, field1.id)).toContain("<td>Revoked</td>");
   });
 
   it("pages by keyset cursor, 50 to a page, newest first", async () => {

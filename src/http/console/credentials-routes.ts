@@ -268,27 +268,11 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
       }
       throw error;
     }
-    const now = c.get("ctx").clock().getTime();
-    const rows = page.items.map((row) => ({
-      id: row.id,
-      achievementName: row.achievementName,
-      recipientEmail: row.recipientEmail,
-      recipientName: row.recipientName,
-      issuedAt: row.createdAt,
-      validUntil: row.validUntil,
-      state: (row.revokedAt !== null
-        ? "revoked"
-        : row.suspendedAt !== null
-          ? "suspended"
-          : row.validUntil !== null && row.validUntil <= now
-            ? "expired"
-            : "active") as ListedState,
-    }));
     return sendConsolePage(
       c,
       CredentialsPage({
         ...base,
-        rows,
+        rows: page.items,
         olderHref: page.nextCursor === null ? null : credentialsHref(filters, page.nextCursor),
         paged: cursor !== undefined,
         errors: {},

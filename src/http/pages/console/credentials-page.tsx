@@ -9,13 +9,14 @@ export const LISTED_STATES: readonly ListedState[] = ["active", "revoked", "susp
 
 export type CredentialFilters = { achievementId?: string; state?: string; email?: string };
 
+/** A row of the list, as the service reads it (CredentialSummary). */
 export type CredentialRow = {
   id: string;
   achievementName: string;
   recipientEmail: string;
   recipientName: string;
   /** When it was issued and when it expires (epoch milliseconds; null: never). */
-  issuedAt: number;
+  createdAt: number;
   validUntil: number | null;
   state: ListedState;
 };
@@ -76,7 +77,7 @@ export function dayOf(ms: number): string {
 
 /** One row of the list (its id is a UUID: nothing to escape in its link). */
 function credentialRow(row: CredentialRow): string {
-  return `<tr><td><a href="/console/credentials/${escapeText(row.id)}">${escapeText(row.recipientName)}</a><br/><span class="muted">${escapeText(row.recipientEmail)}</span></td><td>${escapeText(row.achievementName)}</td><td>${dayOf(row.issuedAt)}</td><td>${row.validUntil === null ? "Never" : dayOf(row.validUntil)}</td><td>${STATE_WORDS[row.state]}</td></tr>`;
+  return `<tr><td><a href="/console/credentials/${escapeText(row.id)}">${escapeText(row.recipientName)}</a><br/><span class="muted">${escapeText(row.recipientEmail)}</span></td><td>${escapeText(row.achievementName)}</td><td>${dayOf(row.createdAt)}</td><td>${row.validUntil === null ? "Never" : dayOf(row.validUntil)}</td><td>${STATE_WORDS[row.state]}</td></tr>`;
 }
 
 const STATE_OPTIONS = [
