@@ -389,7 +389,8 @@ async function achievementName(db: Conn, id: string): Promise<string | undefined
       .where(eq(achievements.id, sql.placeholder("id")))
       .limit(1);
   });
-  return (await query.execute({ id }))[0]?.name;
+  // read as an array (rowsOf): drizzle's row mapping cost this one-value read as much as the statement
+  return (await rowsOf(db, query, { id }))[0]?.[0] as string | undefined;
 }
 
 /** Whether a conditional update changed its row. */
