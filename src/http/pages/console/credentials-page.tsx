@@ -85,6 +85,21 @@ const STATE_OPTIONS = [
   ...LISTED_STATES.map((s) => ({ value: s, label: STATE_WORDS[s] })),
 ];
 
+/** The certification filter's choices, made once per list of certifications (the route keeps those per catalog). */
+const CERTIFICATION_OPTIONS = new WeakMap<object, readonly { value: string; label: string }[]>();
+
+function certificationOptions(certifications: CredentialsView["certifications"]) {
+  let options = CERTIFICATION_OPTIONS.get(certifications);
+  if (!options) {
+    options = Object.freeze([
+      { value: "", label: "Every certification" },
+      ...certifications.map((c) => ({ value: c.id, label: c.name })),
+    ]);
+    CERTIFICATION_OPTIONS.set(certifications, options);
+  }
+  return options;
+}
+
 /**
  * Credentials of the programs this account may read, newest first, filtered by certification, state and recipient.
  * Built as one string (markup.ts: the markup of the JSX it replaced) inside the console's layout.
@@ -112,10 +127,7 @@ export function CredentialsPage(props: CredentialsView) {
       label: "Certification",
       value: filters.achievementId,
       errors,
-      options: [
-        { value: "", label: "Every certification" },
-        ...props.certifications.map((c) => ({ value: c.id, label: c.name })),
-      ],
+      options: certificationOptions(props.certifications),
     },
   )}${selectFieldMarkup({ name: "state", label: "State", value: filters.state, errors, options: STATE_OPTIONS })}${textFieldMarkup(
     { name: "email", label: "Recipient email", type: "email", value: filters.email, errors, maxLength: 320 },
