@@ -49,15 +49,21 @@ export type CredentialLifecycleColumns = {
 };
 
 /** Inserts a credential row; call it inside the caller's transaction (statement prepared once: every issuance). */
-export async function insertCredential(tx: Tx, row: Required<Omit<CredentialInsert, "historyChanges">>): Promise<void> {
+export async function insertCredential(
+  tx: Tx,
+  row: Required<Omit<CredentialInsert, "historyChanges" | "recipientEmail">>,
+): Promise<void> {
   const insert = prepared(tx, "credentials_insert", (d) => {
-    const { credentials } = d.t;
-    // historyChanges starts at its default (0) and is kept by the database (schema: a trigger on audit_log)
+    const { credentials, recipients } = d.t;
+    // historyChanges starts at its default (0) and is kept by the database (schema: a trigger on audit_log);
+    // recipientEmail is the recipient's, read here from the row the caller stored it in (one index lookup), so no
+    // caller can store another
     const values = Object.fromEntries(
       Object.entries(getTableColumns(credentials))
-        .filter(([key]) => key !== "historyChanges")
+        .filter(([key]) => key !== "historyChanges" && key !== "recipientEmail")
         .map(([key, column]) => [key, placeholderOf(column, key)]),
     );
+    values.recipientEmail = sql`(select ${recipients.email} from ${recipients} where ${recipients.id} = ${sql.placeholder("recipientId")})`;
     return d.insert(credentials).values(values as unknown as CredentialInsert);
   });
   await insert.execute(row);
@@ -232,9 +238,20 @@ export type CredentialSummary = {
   recipientName: string;
   validUntil: number | null;
   createdAt: number;
-  revokedAt: number | null;
-  suspendedAt: number | null;
+  /** Its state at the query's `now` (the state filter's, when the list is filtered by one). */
+  state: ListedState;
 };
+
+/** A credential's state at `now`, by the rules `stateFilter` asks the database (epoch milliseconds). */
+function stateAt(revokedAt: number | null, suspendedAt: number | null, validUntil: number | null, now: number) {
+  if (revokedAt !== null) {
+    return "revoked";
+  }
+  if (suspendedAt !== null) {
+    return "suspended";
+  }
+  return validUntil !== null && validUntil <= now ? "expired" : "active";
+}
 
 function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
   const { credentials } = t;
@@ -273,7 +290,12 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
       filters.push(eq(credentials.achievementId, sql.placeholder("achievementId")));
     }
     if (query.email) {
-      filters.push(eq(recipients.email, sql.placeholder("email")));
+      filters.push(
+        eq(
+          credentials.recipientId,
+          sql`(select ${recipients.id} from ${recipients} where ${recipients.email} = ${sql.placeholder("email")})`,
+        ),
+      );
     }
     if (query.state) {
       filters.push(stateFilter(d.t, query.state, placeholderOf(credentials.validUntil, "now")));
@@ -287,19 +309,22 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
         ),
       );
     }
+    // The recipient's email from the index entry (credentials.recipient_email), with no lookup of the recipient's
+    // row: only a row stored without it (none once migration recipient_email ran) reads it from recipients.
+    const recipientEmail = sql<string>`coalesce(${credentials.recipientEmail}, (select ${recipients.email} from ${recipients} where ${recipients.id} = ${credentials.recipientId}))`;
     return d
       .select({
         id: credentials.id,
-        recipientEmail: recipients.email,
+        recipientEmail,
         recipientName: credentials.recipientName,
         validUntil: credentials.validUntil,
         createdAt: credentials.createdAt,
-        revokedAt: credentials.revokedAt,
-        suspendedAt: credentials.suspendedAt,
         ...(oneAchievement ? {} : { achievementId: credentials.achievementId }),
+        // Filtered by a state, every row is in it: the lifecycle columns (two values per row, each read costs a
+        // value) are read only to tell an unfiltered list's states apart
+        ...(query.state ? {} : { revokedAt: credentials.revokedAt, suspendedAt: credentials.suspendedAt }),
       })
       .from(credentials)
-      .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
       .where(and(...filters))
       .orderBy(desc(credentials.createdAt), desc(credentials.id))
       .limit(sql.placeholder("limit"));
@@ -312,22 +337,26 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     afterId: query.after?.id,
     limit: query.limit,
   });
-  const achievementIdOf = (row: unknown[]) => (oneAchievement ? query.achievementId : row[7]) as string;
+  const achievementIdOf = (row: unknown[]) => (oneAchievement ? query.achievementId : row[5]) as string;
   const names = await achievementNames(db, [...new Set(rows.map(achievementIdOf))]);
+  // the lifecycle columns follow the achievement's id when the rows carry it
+  const lifecycle = oneAchievement ? 5 : 6;
+  const now = query.now.getTime();
   const summaries: CredentialSummary[] = [];
   for (const row of rows) {
     const achievementId = achievementIdOf(row);
     const name = names.get(achievementId) ?? achievementId;
+    const validUntil = row[3] as number | null;
     summaries.push({
       id: row[0] as string,
       achievementId,
       achievementName: name,
       recipientEmail: row[1] as string,
       recipientName: row[2] as string,
-      validUntil: row[3] as number | null,
+      validUntil,
       createdAt: row[4] as number,
-      revokedAt: row[5] as number | null,
-      suspendedAt: row[6] as number | null,
+      state:
+        query.state ?? stateAt(row[lifecycle] as number | null, row[lifecycle + 1] as number | null, validUntil, now),
     });
   }
   return summaries;
@@ -360,7 +389,8 @@ async function achievementName(db: Conn, id: string): Promise<string | undefined
       .where(eq(achievements.id, sql.placeholder("id")))
       .limit(1);
   });
-  return (await query.execute({ id }))[0]?.name;
+  // read as an array (rowsOf): drizzle's row mapping cost this one-value read as much as the statement
+  return (await rowsOf(db, query, { id }))[0]?.[0] as string | undefined;
 }
 
 /** Whether a conditional update changed its row. */

@@ -84,13 +84,20 @@ export const credentials = pgTable(
      * trigger on audit_log, migration credential_history): its page reads the history from the audit log only then.
      */
     historyChanges: integer().notNull().default(0),
+    /**
+     * The recipient's email (recipients.email, which never changes for a recipient), copied when the credential is
+     * stored so the console's list reads it from its covering indexes below with no join to recipients. Null on rows
+     * stored before it existed (migration recipient_email fills them), and wherever it is null the list reads it from
+     * recipients instead.
+     */
+    recipientEmail: text(),
   },
   (t) => [
     // (achievement, created, id): one certification's credentials newest first, keyset-paginated (the console list)
     // …with the lifecycle columns, so a state filter is decided in the index, not by reading each row (whose columns
     // after the signed document sit in overflow pages): a rare state scans index entries only; and with the recipient
-    // the list shows (id, name), so a page of the list reads no credential row at all (a random page of a large file
-    // each, when the rows are not cached)
+    // the list shows (id, name, email), so a page of the list reads no credential row at all (a random page of a large
+    // file each, when the rows are not cached) and no recipient row either
     index("credentials_achievement_created_idx").on(
       t.achievementId,
       t.createdAt,
@@ -100,6 +107,7 @@ export const credentials = pgTable(
       t.validUntil,
       t.recipientId,
       t.recipientName,
+      t.recipientEmail,
     ),
     index("credentials_recipient_idx").on(t.recipientId),
     // (id, lifecycle): a credential page's live lifecycle read from the index alone (those columns of the row sit
@@ -124,22 +132,63 @@ export const credentials = pgTable(
       t.validUntil,
       t.recipientId,
       t.recipientName,
+      t.recipientEmail,
       t.achievementId,
     ),
     // The rare states of the console list, newest first: only the revoked (suspended) credentials are in these, so a
     // page of them reads that page, where the indexes above walk every active credential in between; each with the
     // columns the list shows, as above
     index("credentials_revoked_idx")
-      .on(t.achievementId, t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil, t.recipientId, t.recipientName)
+      .on(
+        t.achievementId,
+        t.createdAt,
+        t.id,
+        t.revokedAt,
+        t.suspendedAt,
+        t.validUntil,
+        t.recipientId,
+        t.recipientName,
+        t.recipientEmail,
+      )
       .where(sql`${t.revokedAt} is not null`),
     index("credentials_revoked_created_idx")
-      .on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil, t.recipientId, t.recipientName, t.achievementId)
+      .on(
+        t.createdAt,
+        t.id,
+        t.revokedAt,
+        t.suspendedAt,
+        t.validUntil,
+        t.recipientId,
+        t.recipientName,
+        t.recipientEmail,
+        t.achievementId,
+      )
       .where(sql`${t.revokedAt} is not null`),
     index("credentials_suspended_idx")
-      .on(t.achievementId, t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil, t.recipientId, t.recipientName)
+      .on(
+        t.achievementId,
+        t.createdAt,
+        t.id,
+        t.revokedAt,
+        t.suspendedAt,
+        t.validUntil,
+        t.recipientId,
+        t.recipientName,
+        t.recipientEmail,
+      )
       .where(sql`${t.suspendedAt} is not null`),
     index("credentials_suspended_created_idx")
-      .on(t.createdAt, t.id, t.revokedAt, t.suspendedAt, t.validUntil, t.recipientId, t.recipientName, t.achievementId)
+      .on(
+        t.createdAt,
+        t.id,
+        t.revokedAt,
+        t.suspendedAt,
+        t.validUntil,
+        t.recipientId,
+        t.recipientName,
+        t.recipientEmail,
+        t.achievementId,
+      )
       .where(sql`${t.suspendedAt} is not null`),
     index("credentials_valid_until_idx").on(t.validUntil),
     // A credential is replaced at most once.

@@ -94,6 +94,9 @@ describe("the console catalog", () => {
   });
 
   it("reloads changed definition files without a restart, audited, for the public pages too", async () => {
+    // the credentials filter, read before the reload, offers the certification by its name then
+    const listBefore = await (await getPage(t, "/console/credentials", admin.cookie)).text();
+    expect(listBefore).toContain('value="gitlab-certified-associate">GitLab Certified Associate</option>');
     writeFileSync(
       associateFile(),
       readFileSync(ASSOCIATE, "utf8").replace(/^name: .*$/m, "name: GitLab Certified Associate (2027)"),
@@ -111,6 +114,9 @@ describe("the console catalog", () => {
       headers: { accept: "text/html" },
     });
     expect(await publicPage.text()).toContain("GitLab Certified Associate (2027)");
+    // …and by its new name after (the filter's choices are kept per catalog, and a reload changes it in place)
+    const listAfter = await (await getPage(t, "/console/credentials", admin.cookie)).text();
+    expect(listAfter).toContain('value="gitlab-certified-associate">GitLab Certified Associate (2027)</option>');
     const audit = await listAuditEntries(t.ctx, { action: "catalog.reloaded", limit: 5 });
     expect(audit.items).toHaveLength(1);
     expect(audit.items[0]?.actor).toMatch(/^user:/);

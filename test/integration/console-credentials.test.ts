@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDelivery } from "../../src/services/delivery.js";
 import { deliveryChannels } from "../../src/services/delivery-channels.js";
@@ -98,6 +99,16 @@ describe("console credentials list", () => {
     expect(listedIds(await expired.text())).toEqual([field2.id]);
     const activeLater = await getPage(t, "/console/credentials?state=active", admin.cookie);
     expect(listedIds(await activeLater.text())).toEqual([tech.id]);
+    // each row says its state: unfiltered, from its lifecycle and expiry; filtered by a state, that state
+    const rowOf = (html: string, id: string) => html.slice(html.indexOf(id), html.indexOf("</tr>", html.indexOf(id)));
+    const everything = await (await getPage(t, "/console/credentials", admin.cookie)).text();
+    expect(rowOf(everything, field1.id)).toContain("<td>Revoked</td>");
+    expect(rowOf(everything, field2.id)).toContain("<td>Expired</td>");
+    expect(rowOf(everything, tech.id)).toContain("<td>Active</td>");
+    const expiredAgain = await (await getPage(t, "/console/credentials?state=expired", admin.cookie)).text();
+    expect(rowOf(expiredAgain, field2.id)).toContain("<td>Expired</td>");
+    const revokedAgain = await (await getPage(t, "/console/credentials?state=revoked", admin.cookie)).text();
+    expect(rowOf(revokedAgain, field1.id)).toContain("<td>Revoked</td>");
   });
 
   it("pages by keyset cursor, 50 to a page, newest first", async () => {
@@ -113,6 +124,34 @@ describe("console credentials list", () => {
     expect(listedIds(second)).toEqual([ids[1], ids[0]]);
     expect(second).not.toContain("Older credentials");
     expect(second).toContain("Newest credentials");
+  });
+
+  it("stores each credential's recipient email with it, and lists one stored without it by its recipient's", async () => {
+    const kept = await issue(TECH_CERT, "Kept@Example.org", "Kept Person");
+    const older = await issue(TECH_CERT, "older@example.org", "Older Person");
+    const { credentials } = t.store.conn().t;
+    const stored = await t.store
+      .conn()
+      .select({ id: credentials.id, email: credentials.recipientEmail })
+      .from(credentials)
+      .orderBy(credentials.createdAt);
+    expect(stored).toEqual([
+      { id: kept.id, email: "kept@example.org" },
+      { id: older.id, email: "older@example.org" },
+    ]);
+    // as a row stored before the column existed (the migration fills those; the list must not depend on it)
+    await t.store.tx((tx) => tx.update(credentials).set({ recipientEmail: null }).where(eq(credentials.id, older.id)));
+    for (const path of [
+      "/console/credentials",
+      `/console/credentials?achievementId=${TECH_CERT}&state=active`,
+      "/console/credentials?email=older%40example.org",
+    ]) {
+      const html = await (await getPage(t, path, admin.cookie)).text();
+      const row = html.slice(html.indexOf(older.id), html.indexOf("</tr>", html.indexOf(older.id)));
+      expect(row, path).toContain("older@example.org");
+    }
+    const byEmail = await (await getPage(t, "/console/credentials?email=kept%40example.org", admin.cookie)).text();
+    expect(listedIds(byEmail)).toEqual([kept.id]);
   });
 
   it("re-renders bad filters with the message next to the field, markup inert", async () => {

@@ -1,7 +1,9 @@
 import { raw } from "hono/html";
+import { jsx } from "hono/jsx";
 import { describe, expect, it } from "vitest";
 import { dayOf } from "../../src/http/pages/console/credentials-page.js";
 import { FormAlert, SelectField, TextField } from "../../src/http/pages/console/form.js";
+import { ConsoleLayout, type ConsoleSection } from "../../src/http/pages/console/layout.js";
 import {
   consoleTableMarkup,
   escapeText,
@@ -92,5 +94,58 @@ describe("the credentials list's days", () => {
     for (const ms of samples) {
       expect(dayOf(ms), String(ms)).toBe(new Date(ms).toISOString().slice(0, 10));
     }
+  });
+});
+
+describe("the console layout", () => {
+  const site = Object.freeze({
+    issuerId: "https://badges.test/issuer",
+    issuerName: `Test ${HOSTILE}`,
+    logoSrc: `/public/logo.png?a=1&b="2"`,
+    publicUrl: "https://badges.test",
+  });
+  const chrome = (sections: ConsoleSection[]) => ({
+    site,
+    user: { name: HOSTILE, email: "a&b@example.org" },
+    sections,
+    csrf: "token-1",
+  });
+
+  it("escapes the title, the site and the account, and shows each page its own sections and current one", () => {
+    // the header is kept per site, sections and current section: each combination must still be its own
+    const cases = [
+      { sections: ["home", "credentials"], current: "credentials" },
+      { sections: ["home", "credentials"], current: "home" },
+      { sections: ["home", "credentials", "users"], current: "credentials" },
+      { sections: ["home", "credentials"], current: "credentials" },
+      { sections: ["home"], current: undefined },
+    ] as const;
+    for (const { sections, current } of cases) {
+      const page = String(
+        ConsoleLayout({ chrome: chrome([...sections]), title: HOSTILE, current, children: raw("<p>content</p>") }),
+      );
+      const escaped = escapeText(HOSTILE);
+      expect(page).toContain(`<title>${escaped} · Laurel console</title>`);
+      expect(page).toContain(`<span class="brand__name">Test ${escaped} <span class="console-tag">`);
+      expect(page).toContain(`src="/public/logo.png?a=1&amp;b=&quot;2&quot;"`);
+      expect(page).toContain(`Signed in as <strong>${escaped}</strong> (a&amp;b@example.org)`);
+      expect(page).toContain(`<main id="main" class="wrap" tabindex="-1"><p>content</p></main>`);
+      expect(page).not.toContain("<script>");
+      const links = [...page.matchAll(/<li><a href="([^"]+)"( aria-current="page")?>/g)].map((m) => [m[1], !!m[2]]);
+      const hrefs: Record<string, string> = {
+        home: "/console",
+        credentials: "/console/credentials",
+        users: "/console/users",
+      };
+      expect(links).toEqual(sections.map((s) => [hrefs[s], s === current]));
+      expect(page.match(/name="_csrf" value="token-1"/g)).toHaveLength(2);
+    }
+  });
+
+  it("renders JSX content as hono/html does", () => {
+    const page = String(
+      ConsoleLayout({ chrome: chrome(["home"]), title: "T", current: "home", children: jsx("p", {}, HOSTILE) }),
+    );
+    expect(page).toContain(`<main id="main" class="wrap" tabindex="-1"><p>${escapeText(HOSTILE)}</p></main>`);
   });
 });

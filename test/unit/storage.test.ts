@@ -148,6 +148,12 @@ describe("openSqliteStore", () => {
           "drop trigger pending_approvals_person_changes_update; drop trigger pending_approvals_person_changes_delete; " +
           "drop trigger audit_log_person_changes; drop table person_changes",
       );
+      // ...nor the recipient's email on each credential (0031_credentials_recipient_email, 0032_recipient_email): the
+      // one index still naming it goes back to the first migration's
+      first.sqlite.exec(
+        "drop index credentials_created_idx; create index credentials_created_idx on credentials (created_at, id); " +
+          "alter table credentials drop column recipient_email",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();

@@ -54,13 +54,36 @@ const FLASH: Record<string, string> = {
   reissued: "This credential replaces the one you corrected (now revoked as superseded).",
 };
 
+type Certification = { id: string; name: string; program: string };
+
+/**
+ * The certifications per catalog and set of programs: the same list for every request of an account with the same
+ * grants, so made once (and the page keeps its options' markup by the list). Kept by the catalog's entries, which a
+ * reload replaces (in the catalog object every context shares: catalog-reload.ts).
+ */
+const CERTIFICATIONS = new WeakMap<object, Map<string, readonly Certification[]>>();
+
 /** The catalog's certifications whose program the session may do this for. */
-function certificationsWith(c: Context<ConsoleEnv>, permission: Permission) {
+function certificationsWith(c: Context<ConsoleEnv>, permission: Permission): readonly Certification[] {
   const programs = programsWith(sessionOf(c).principal, permission);
-  return c
-    .get("ctx")
-    .catalog.entries.filter((entry) => programs === "all" || programs.includes(entry.program))
-    .map((entry) => ({ id: entry.id, name: entry.name, program: entry.program }));
+  const entries = c.get("ctx").catalog.entries;
+  const key = programs === "all" ? "*" : JSON.stringify(programs);
+  let byPrograms = CERTIFICATIONS.get(entries);
+  const held = byPrograms?.get(key);
+  if (held) {
+    return held;
+  }
+  const list = Object.freeze(
+    entries
+      .filter((entry) => programs === "all" || programs.includes(entry.program))
+      .map((entry) => Object.freeze({ id: entry.id, name: entry.name, program: entry.program })),
+  );
+  if (!byPrograms || byPrograms.size >= 256) {
+    byPrograms = new Map();
+    CERTIFICATIONS.set(entries, byPrograms);
+  }
+  byPrograms.set(key, list);
+  return list;
 }
 
 /** A zod refusal as the form's field errors (the API's wording), each under the form field that carries it. */
@@ -268,27 +291,11 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
       }
       throw error;
     }
-    const now = c.get("ctx").clock().getTime();
-    const rows = page.items.map((row) => ({
-      id: row.id,
-      achievementName: row.achievementName,
-      recipientEmail: row.recipientEmail,
-      recipientName: row.recipientName,
-      issuedAt: row.createdAt,
-      validUntil: row.validUntil,
-      state: (row.revokedAt !== null
-        ? "revoked"
-        : row.suspendedAt !== null
-          ? "suspended"
-          : row.validUntil !== null && row.validUntil <= now
-            ? "expired"
-            : "active") as ListedState,
-    }));
     return sendConsolePage(
       c,
       CredentialsPage({
         ...base,
-        rows,
+        rows: page.items,
         olderHref: page.nextCursor === null ? null : credentialsHref(filters, page.nextCursor),
         paged: cursor !== undefined,
         errors: {},

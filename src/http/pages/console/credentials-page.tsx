@@ -9,13 +9,14 @@ export const LISTED_STATES: readonly ListedState[] = ["active", "revoked", "susp
 
 export type CredentialFilters = { achievementId?: string; state?: string; email?: string };
 
+/** A row of the list, as the service reads it (CredentialSummary). */
 export type CredentialRow = {
   id: string;
   achievementName: string;
   recipientEmail: string;
   recipientName: string;
   /** When it was issued and when it expires (epoch milliseconds; null: never). */
-  issuedAt: number;
+  createdAt: number;
   validUntil: number | null;
   state: ListedState;
 };
@@ -76,13 +77,28 @@ export function dayOf(ms: number): string {
 
 /** One row of the list (its id is a UUID: nothing to escape in its link). */
 function credentialRow(row: CredentialRow): string {
-  return `<tr><td><a href="/console/credentials/${escapeText(row.id)}">${escapeText(row.recipientName)}</a><br/><span class="muted">${escapeText(row.recipientEmail)}</span></td><td>${escapeText(row.achievementName)}</td><td>${dayOf(row.issuedAt)}</td><td>${row.validUntil === null ? "Never" : dayOf(row.validUntil)}</td><td>${STATE_WORDS[row.state]}</td></tr>`;
+  return `<tr><td><a href="/console/credentials/${escapeText(row.id)}">${escapeText(row.recipientName)}</a><br/><span class="muted">${escapeText(row.recipientEmail)}</span></td><td>${escapeText(row.achievementName)}</td><td>${dayOf(row.createdAt)}</td><td>${row.validUntil === null ? "Never" : dayOf(row.validUntil)}</td><td>${STATE_WORDS[row.state]}</td></tr>`;
 }
 
 const STATE_OPTIONS = [
   { value: "", label: "Any state" },
   ...LISTED_STATES.map((s) => ({ value: s, label: STATE_WORDS[s] })),
 ];
+
+/** The certification filter's choices, made once per list of certifications (the route keeps those per catalog). */
+const CERTIFICATION_OPTIONS = new WeakMap<object, readonly { value: string; label: string }[]>();
+
+function certificationOptions(certifications: CredentialsView["certifications"]) {
+  let options = CERTIFICATION_OPTIONS.get(certifications);
+  if (!options) {
+    options = Object.freeze([
+      { value: "", label: "Every certification" },
+      ...certifications.map((c) => ({ value: c.id, label: c.name })),
+    ]);
+    CERTIFICATION_OPTIONS.set(certifications, options);
+  }
+  return options;
+}
 
 /**
  * Credentials of the programs this account may read, newest first, filtered by certification, state and recipient.
@@ -111,10 +127,7 @@ export function CredentialsPage(props: CredentialsView) {
       label: "Certification",
       value: filters.achievementId,
       errors,
-      options: [
-        { value: "", label: "Every certification" },
-        ...props.certifications.map((c) => ({ value: c.id, label: c.name })),
-      ],
+      options: certificationOptions(props.certifications),
     },
   )}${selectFieldMarkup({ name: "state", label: "State", value: filters.state, errors, options: STATE_OPTIONS })}${textFieldMarkup(
     { name: "email", label: "Recipient email", type: "email", value: filters.email, errors, maxLength: 320 },

@@ -1,5 +1,6 @@
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import { escapeToBuffer } from "hono/utils/html";
 import type { Site } from "../site.js";
 
 /** The console's sections; a section appears in the navigation only to whoever may open it. */
@@ -41,8 +42,8 @@ const SECTION_LINKS: { section: ConsoleSection; href: string; label: string }[] 
 /** Each navigation entry as markup, plain and as the current page's, escaped once (they are constants). */
 const NAV_ITEMS = SECTION_LINKS.map((link) => ({
   section: link.section,
-  plain: html`<li><a href="${link.href}">${link.label}</a></li>`,
-  current: html`<li><a href="${link.href}" aria-current="page">${link.label}</a></li>`,
+  plain: String(html`<li><a href="${link.href}">${link.label}</a></li>`),
+  current: String(html`<li><a href="${link.href}" aria-current="page">${link.label}</a></li>`),
 }));
 
 function ConsoleHead(props: { title: string }) {
@@ -69,10 +70,56 @@ function Brand(props: { site: Site }) {
   );
 }
 
+/** Text escaped as hono/html escapes an interpolated string. */
+function escaped(text: string): string {
+  const buffer: [string] = [""];
+  escapeToBuffer(text, buffer);
+  return buffer[0];
+}
+
 /**
- * A signed-in console page: header with the sections this account may open, who is signed in, and sign-out. Written
- * with hono/html (the same escaping as JSX, and the same markup as the JSX it replaced): every console page has it,
- * and as JSX elements it cost a short page more than its content.
+ * The part of a signed-in page between its title and its content (the header: brand and navigation), by site, then
+ * by the account's sections and the current one: the same for every page of an account's section, so it is made once
+ * per combination (a handful: one per role mix and section) instead of on every page. The site is the frozen object
+ * siteOf keeps per configuration, so a changed configuration makes another.
+ */
+const HEADERS = new WeakMap<Site, Map<string, string>>();
+/** Combinations kept per site at most (a bound on memory whatever the accounts' grants). */
+const HEADERS_KEPT = 256;
+
+function headerOf(site: Site, sections: readonly ConsoleSection[], current: ConsoleSection | undefined): string {
+  const key = `${current ?? ""}|${sections.join(",")}`;
+  let bySections = HEADERS.get(site);
+  const hit = bySections?.get(key);
+  if (hit !== undefined) {
+    return hit;
+  }
+  let nav = "";
+  for (const item of NAV_ITEMS) {
+    if (sections.includes(item.section)) {
+      nav += item.section === current ? item.current : item.plain;
+    }
+  }
+  const logo = site.logoSrc
+    ? `<img class="brand__logo" src="${escaped(site.logoSrc)}" alt="" width="40" height="40"/>`
+    : "";
+  const header = ` · Laurel console</title><link rel="stylesheet" href="/public/laurel.css"/></head><body class="console"><a class="skip-link" href="#main">Skip to content</a><header class="site-header"><div class="wrap site-header__inner"><a class="brand" href="/console">${logo}<span class="brand__name">${escaped(site.issuerName)} <span class="console-tag">console</span></span></a><nav aria-label="Console"><ul class="site-nav">${nav}</ul></nav></div></header><main id="main" class="wrap" tabindex="-1">`;
+  if (!bySections || bySections.size >= HEADERS_KEPT) {
+    bySections = new Map();
+    HEADERS.set(site, bySections);
+  }
+  bySections.set(key, header);
+  return header;
+}
+
+function signOutForm(action: string, label: string, csrf: string): string {
+  return `<form method="post" action="${action}" aria-label="${label}"><input type="hidden" name="_csrf" value="${escaped(csrf)}"/><button type="submit" class="button button--secondary">${label}</button></form>`;
+}
+
+/**
+ * A signed-in console page: header with the sections this account may open, who is signed in, and sign-out. Built as
+ * strings with hono/html's escaping (the same markup as the JSX it replaced: test/unit/console-markup), its header
+ * made once per site, sections and current section (headerOf); the content goes in as hono/html takes it.
  */
 export function ConsoleLayout(props: {
   chrome: ConsoleChrome;
@@ -82,16 +129,9 @@ export function ConsoleLayout(props: {
   children?: Child;
 }) {
   const { chrome } = props;
-  const site = chrome.site;
-  const nav = NAV_ITEMS.filter((item) => chrome.sections.includes(item.section)).map((item) =>
-    item.section === props.current ? item.current : item.plain,
-  );
-  const logo = site.logoSrc
-    ? html`<img class="brand__logo" src="${site.logoSrc}" alt="" width="40" height="40"/>`
-    : null;
-  const signOut = (action: string, label: string) =>
-    html`<form method="post" action="${action}" aria-label="${label}"><input type="hidden" name="_csrf" value="${chrome.csrf}"/><button type="submit" class="button button--secondary">${label}</button></form>`;
-  return html`<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="robots" content="noindex, nofollow"/><title>${props.title} · Laurel console</title><link rel="stylesheet" href="/public/laurel.css"/></head><body class="console"><a class="skip-link" href="#main">Skip to content</a><header class="site-header"><div class="wrap site-header__inner"><a class="brand" href="/console">${logo}<span class="brand__name">${site.issuerName} <span class="console-tag">console</span></span></a><nav aria-label="Console"><ul class="site-nav">${nav}</ul></nav></div></header><main id="main" class="wrap" tabindex="-1">${props.children}</main><footer class="site-footer"><div class="wrap console-account"><p>Signed in as <strong>${chrome.user.name}</strong> (${chrome.user.email}) · <a href="/console/password">Change password</a></p><div class="console-account__actions">${signOut("/console/sign-out", "Sign out")}${signOut("/console/sign-out-everywhere", "Sign out everywhere")}</div></div></footer></body></html>`;
+  const before = `<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="robots" content="noindex, nofollow"/><title>${escaped(props.title)}${headerOf(chrome.site, chrome.sections, props.current)}`;
+  const after = `</main><footer class="site-footer"><div class="wrap console-account"><p>Signed in as <strong>${escaped(chrome.user.name)}</strong> (${escaped(chrome.user.email)}) · <a href="/console/password">Change password</a></p><div class="console-account__actions">${signOutForm("/console/sign-out", "Sign out", chrome.csrf)}${signOutForm("/console/sign-out-everywhere", "Sign out everywhere", chrome.csrf)}</div></div></footer></body></html>`;
+  return html`${raw(before)}${props.children}${raw(after)}`;
 }
 
 /** A console page for someone not signed in (sign-in, single sign-on errors). */

@@ -44,6 +44,31 @@ export function textFieldMarkup(props: {
   return field(id, props.label, props.hint, error, control);
 }
 
+type PreparedOption = { value: string; plain: string; selected: string };
+
+/**
+ * Each option's markup, plain and chosen, escaped once per list of options (a list the caller keeps, as the
+ * credentials filter's, is escaped once; a list made per call only for that call).
+ */
+const PREPARED_OPTIONS = new WeakMap<object, PreparedOption[]>();
+
+function preparedOptions(options: readonly { value: string; label: string }[]): PreparedOption[] {
+  let prepared = PREPARED_OPTIONS.get(options);
+  if (!prepared) {
+    prepared = options.map((option) => {
+      const value = escapeText(option.value);
+      const label = escapeText(option.label);
+      return {
+        value: option.value,
+        plain: `<option value="${value}">${label}</option>`,
+        selected: `<option value="${value}" selected="">${label}</option>`,
+      };
+    });
+    PREPARED_OPTIONS.set(options, prepared);
+  }
+  return prepared;
+}
+
 /** form.tsx's SelectField. */
 export function selectFieldMarkup(props: {
   name: string;
@@ -57,8 +82,8 @@ export function selectFieldMarkup(props: {
   const error = props.errors[props.name];
   const chosen = props.value ?? "";
   let options = "";
-  for (const option of props.options) {
-    options += `<option value="${escapeText(option.value)}"${option.value === chosen ? ' selected=""' : ""}>${escapeText(option.label)}</option>`;
+  for (const option of preparedOptions(props.options)) {
+    options += option.value === chosen ? option.selected : option.plain;
   }
   const control = `<select${attribute("id", id)}${attribute("name", props.name)}${attribute("aria-invalid", error ? "true" : undefined)}${attribute("aria-describedby", describedBy(id, Boolean(props.hint), error))}>${options}</select>`;
   return field(id, props.label, props.hint, error, control);
