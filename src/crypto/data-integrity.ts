@@ -17,6 +17,13 @@ export type JsonObject = Record<string, unknown>;
 export const dataIntegrityCryptosuite = createEddsaRdfc2022Cryptosuite();
 
 /**
+ * The same fast cryptosuite for the verifiers of anyone's credentials (verify/proof-suites.ts), with caches of its own:
+ * documents a visitor sends (who may send hundreds of shapes) never evict the templates our own signing replays, nor
+ * teach the signing instance anything, on the main thread or on a signing worker that verifies for it.
+ */
+export const verifyingCryptosuite = createEddsaRdfc2022Cryptosuite();
+
+/**
  * Signs a credential with a `DataIntegrityProof` / `eddsa-rdfc-2022` (VC-DI-EDDSA §3) and returns
  * it with `proof` as an array, as OB 3.0 serialization requires.
  */

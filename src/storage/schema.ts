@@ -433,7 +433,8 @@ export const pendingApprovals = sqliteTable(
  * every evidence record stored, every approval queued, decided or removed, every audit entry about their evidence or
  * approvals. Kept by triggers only (the migration person_changes_counted), whatever the writer, on every node: the
  * page's check (storage/person-page-repo.ts) reads this one row instead of counting their records. No row: nothing
- * counted yet (the triggers insert it at the first write after the migration).
+ * counted yet (the triggers insert it at the first write after the migration). Those triggers name `evidence`,
+ * `pending_approvals` and `audit_log`: a migration that rebuilds one of them must drop and re-create them (0030's header).
  */
 export const personChanges = sqliteTable("person_changes", {
   email: text().primaryKey(),

@@ -2,7 +2,7 @@ import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite as ecdsaRdfc2019 } from "@digitalbazaar/ecdsa-rdfc-2019-cryptosuite";
 import { Ed25519Signature2020 } from "@digitalbazaar/ed25519-signature-2020";
 import { createVerifyCryptosuite as createEddsaJcs2022 } from "@digitalbazaar/eddsa-jcs-2022-cryptosuite";
-import { dataIntegrityCryptosuite } from "../crypto/data-integrity.js";
+import { verifyingCryptosuite } from "../crypto/data-integrity.js";
 
 /** A suite the library provides, with what it verifies: the key type it needs and whether its proofs are JCS. */
 export type ProofSuite = {
@@ -29,14 +29,14 @@ export type SuiteInstance = {
 const asInstance = (suite: unknown) => suite as SuiteInstance;
 
 // Created per verification: the library's suites keep per-document caches (DataIntegrityProof's hash of the last
-// document), so none is shared across requests. The eddsa-rdfc-2022 cryptosuite is our fast one (crypto/data-integrity.ts):
+// document), so none is shared across requests. The eddsa-rdfc-2022 cryptosuite is our fast one (crypto/data-integrity.ts, the verifiers' own instance):
 // the stock algorithm with JSON-LD expansion replayed per document shape, falling back to the stock path by itself.
 const SUITES: Record<string, ProofSuite> = {
   "eddsa-rdfc-2022": {
     name: "eddsa-rdfc-2022",
     key: "Ed25519",
     jcs: false,
-    create: () => asInstance(new DataIntegrityProof({ cryptosuite: dataIntegrityCryptosuite })),
+    create: () => asInstance(new DataIntegrityProof({ cryptosuite: verifyingCryptosuite })),
   },
   "eddsa-jcs-2022": {
     name: "eddsa-jcs-2022",

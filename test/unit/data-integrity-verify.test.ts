@@ -5,9 +5,11 @@ import { cryptosuite as stockEddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-202
 import * as vc from "@digitalbazaar/vc";
 import { describe, expect, it } from "vitest";
 import type { CanonizeOutcome } from "../../src/crypto/canonize.js";
+import { dataIntegrityCryptosuite, verifyingCryptosuite } from "../../src/crypto/data-integrity.js";
 import { createDocumentLoader } from "../../src/crypto/document-loader.js";
 import { createEddsaRdfc2022Cryptosuite } from "../../src/crypto/eddsa-rdfc-2022.js";
 import { MULTIKEY_V1_CONTEXT } from "../../src/domain/contexts.js";
+import { suiteOf } from "../../src/verify/proof-suites.js";
 
 /**
  * Verifying credentials Laurel did not issue through the fast cryptosuite gives the stock verdicts: the 1EdTech and
@@ -104,5 +106,14 @@ describe("verifying others' credentials through the fast cryptosuite", () => {
       expect(verifier.algorithm).toBe("Ed25519");
     }
     expect((await verifyWith(fast, credential)).verified).toBe(true);
+  });
+});
+
+describe("the verifiers' cryptosuite", () => {
+  it("is not the signing one: documents anyone sends never reach the caches our signing replays", () => {
+    const suite = suiteOf({ type: "DataIntegrityProof", cryptosuite: "eddsa-rdfc-2022" });
+    const instance = suite?.create() as unknown as { _cryptosuite: unknown }; // the library keeps the instance there
+    expect(instance._cryptosuite).toBe(verifyingCryptosuite);
+    expect(verifyingCryptosuite).not.toBe(dataIntegrityCryptosuite);
   });
 });

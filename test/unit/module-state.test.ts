@@ -11,10 +11,19 @@ import { describe, expect, it } from "vitest";
 const ALLOWED: Record<string, string> = {
   "src/crypto/data-integrity.ts: dataIntegrityCryptosuite":
     "the cryptosuite's expansion templates and key imports, keyed by immutable input, bounded",
+  "src/crypto/data-integrity.ts: verifyingCryptosuite":
+    "the verifiers' own fast cryptosuite (bounded caches by immutable inputs), apart from signing's",
   "src/http/pages/markdown.ts: cache": "rendered Markdown by text, bounded",
   "src/baking/share-card.ts: measure": "font metrics, loaded on first use, read-only",
   "src/domain/criteria/evaluate.ts: preparedOnce":
     "evidence prepared for evaluation, by its (immutable) records list, weak",
+  "src/http/console/credentials-routes.ts: CERTIFICATIONS":
+    "the list filter's certifications, by the (replaced on reload) catalog entries, weak, then by a set of programs",
+  "src/http/pages/console/credentials-page.tsx: CERTIFICATION_OPTIONS":
+    "the filter's choices, by the (immutable) list of certifications, weak",
+  "src/http/pages/console/layout.tsx: HEADERS": "the layout's header, by the (frozen) site, weak, then 256 at most",
+  "src/http/pages/console/markup.ts: PREPARED_OPTIONS":
+    "options' escaped markup, by the (immutable) options list, weak",
   "src/http/console/people-routes.ts: wordedOnce": "a catalog's rules in words, by the (immutable) catalog, weak",
   "src/http/pages/console/home-page.tsx: activityMarkup":
     "the overview's recent activity panel, by the (immutable, frozen) entries list the service shares, weak",

@@ -6,6 +6,10 @@
 -- Evidence and the audit log are append-only (0001, 0003): only inserts are counted on them. The PostgreSQL twin is
 -- migrations-pg/0019_person_changes_counted.sql; test/unit/storage.test.ts lists the triggers every migrated database
 -- must have.
+-- A migration that rebuilds `evidence`, `pending_approvals`, `audit_log` or `person_changes` (drizzle-kit's __new_<table>
+-- copy for some column changes) must drop these triggers first and create them again after: the rename fails on a
+-- trigger whose body names the table ("error in trigger audit_log_person_changes: no such table"), and the copy drops
+-- the rebuilt table's own triggers.
 CREATE TRIGGER `evidence_person_changes` AFTER INSERT ON `evidence`
 BEGIN
   INSERT INTO `person_changes` (`email`, `changes`) VALUES (NEW.`person_email`, 1)
