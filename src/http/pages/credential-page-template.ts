@@ -261,7 +261,8 @@ function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): U
     offset += out.write(written[i] as string, offset, "utf8");
     offset += (encoded[i + 1] as Buffer).copy(out, offset);
   }
-  return new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength);
+  // the buffer is not zeroed: served only when every byte of it was written (else the page is filled as text)
+  return offset === length ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength) : undefined;
 }
 
 /** The parts of a template in UTF-8, or undefined when one of them is not well-formed text. */
