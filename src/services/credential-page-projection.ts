@@ -199,6 +199,52 @@ function readProjection(text: string): StoredProjection | undefined {
 }
 
 /**
+ * What `analyseOwnProjection` answered for a projection's signer and shared part (the proof and issuer checks are made
+ * from its issuer and key against our keys of the moment; the format and schema checks are fixed), by the DID document
+ * of the keys it was made against (a new object whenever the keys change: key-holder.ts hands out one per generation)
+ * and then by shape, issuer and key, with the JWK set it was made with. Every other member of the analysis is the
+ * projection's own display and live members, which analyseOwnProjection takes as they are: a view of another credential
+ * of the same shape and signer gets that answer with its own display and live members, without resolving the key and
+ * hashing the issuer's keys again. Bounded; only an answer found to have exactly that form is kept.
+ */
+type SignerAnswer = { jwks: unknown; publicUrl: string; analysis: Analysis };
+const signerAnswers = new WeakMap<object, Map<string, SignerAnswer>>();
+const MAX_SIGNER_ANSWERS = 1000;
+
+async function analyseWithSigner(
+  projection: OwnRecordProjection,
+  shape: string,
+  env: VerifyEnv,
+): Promise<Analysis | undefined> {
+  const answers = signerAnswers.get(env.local.didDocument);
+  const key = JSON.stringify([shape, projection.issuer, projection.verificationMethod]);
+  const known = answers?.get(key);
+  if (known && known.jwks === env.local.jwks && known.publicUrl === env.local.publicUrl) {
+    const live = known.analysis.live as { standard: "ob3"; credential: unknown };
+    return { ...known.analysis, display: projection.display, live: { ...live, credential: projection.live } };
+  }
+  const analysis = await analyseOwnProjection(projection, { format: "json", from: RECORDS }, env);
+  if (
+    analysis &&
+    analysis.display === projection.display &&
+    analysis.live?.standard === "ob3" &&
+    analysis.live.credential === projection.live &&
+    Object.keys(analysis.live).length === 2 &&
+    analysis.fixed[1] === projection.schema
+  ) {
+    const kept = answers ?? new Map<string, SignerAnswer>();
+    if (kept.size >= MAX_SIGNER_ANSWERS) {
+      kept.clear();
+    }
+    // shared by every view of those credentials: nothing may change it
+    deepFreeze(analysis.fixed);
+    kept.set(key, { jwks: env.local.jwks, publicUrl: env.local.publicUrl, analysis });
+    signerAnswers.set(env.local.didDocument, kept);
+  }
+  return analysis;
+}
+
+/**
  * The page's analysis from a stored projection, when it applies (made by this format and schema, well formed, its
  * shared part found, its key still ours), with the credential's `plainIssuance` when the projection holds it;
  * undefined otherwise (the caller verifies the document).
@@ -224,7 +270,7 @@ export async function analysisFromProjection(
     display: { ...shape.display, ...own.display } as CredentialDisplay,
     live: own.live,
   };
-  const analysis = await analyseOwnProjection(projection, { format: "json", from: RECORDS }, env);
+  const analysis = await analyseWithSigner(projection, own.shape, env);
   return (
     analysis && {
       analysis,

@@ -1,10 +1,15 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ensureIssuerKeys, readIssuerKeys } from "../../src/crypto/key-files.js";
 import { fillCredentialPages, projectionMadeBy } from "../../src/services/credential-page-projection.js";
+import { rotateIssuerKeyGeneration } from "../../src/services/key-rotation.js";
 import { appendAudit } from "../../src/storage/audit-repo.js";
-import { adminPost } from "../helpers/http.js";
+import { adminPost, issue } from "../helpers/http.js";
 import { makeSuspendable } from "../helpers/lifecycle.js";
-import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, TEST_START, type TestApp } from "../helpers/make-app.js";
 import { getPage, issueEveryCertification, verdictOf } from "../helpers/pages.js";
 
 let t: TestApp;
@@ -280,5 +285,42 @@ describe("credential page projections", () => {
     expect(forced.headers.get("content-type")).toBe("application/vc+ld+json");
     expect(await forced.text()).toBe(await json.text());
     expect((await getPage(t, `/credentials/${id}?format=xml`)).status).toBe(400);
+  });
+  it("give the page verified in full after the keys rotate (the signer's checks are made against the new keys)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "laurel-page-keys-"));
+    try {
+      await ensureIssuerKeys(dir, TEST_START);
+      const app = await makeTestApp({ keys: readIssuerKeys(dir), env: { LAUREL_KEYS_DIR: dir } });
+      try {
+        const view = async (id: string) => (await getPage(app, `/credentials/${id}`)).text();
+        const old = (await issue(app)).id;
+        await view(old); // verified in full; its projection stored
+        const projected = await view(old); // from the projection, the signer's checks kept
+        expect(projected).toContain("did:web:badges.test#key-1");
+        await rotateIssuerKeyGeneration(app.ctx, "cli:test");
+        const next = (await issue(app, { recipient: { email: "grace@example.org", name: "Grace Hopper" } })).id;
+        const after = new Map([
+          [old, await view(old)],
+          [next, await view(next)],
+        ]);
+        await view(next);
+        // the same pages as verifying the documents in full against the rotated keys
+        await app.ctx.store.tx(async (tx) => {
+          await tx.delete(tx.t.credentialPages);
+        });
+        for (const [id, html] of after) {
+          expect(await view(id)).toBe(html);
+          expect(await view(id)).toBe(html);
+        }
+        expect(after.get(next)).toContain("did:web:badges.test#key-2");
+        // the retired key stays published: the older credential's page is as it was before the rotation
+        expect(after.get(old)).toBe(projected);
+        expect(verdictOf(after.get(old) as string)).toBe("valid");
+      } finally {
+        await app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

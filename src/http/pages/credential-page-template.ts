@@ -214,38 +214,55 @@ function fill(template: PageTemplate, values: Values): string {
   return html;
 }
 
+/** A date as a slot's form writes it. */
+function dateText(date: Date, form: DateForm): string {
+  return form === "iso" ? date.toISOString() : form === "day" ? humanDay(date) : humanDayTime(date);
+}
+
+/** A value escaped as the JSX escapes text and attributes (most values need nothing: the value itself). */
+const NEEDS_ESCAPE = /["&'<>]/;
+
 /**
  * `fill` in UTF-8 bytes, from the parts encoded once: the same bytes as encoding the filled text (every part and value
- * is well-formed text, so no character is split between two pieces); undefined when a value is not well-formed.
+ * is well-formed text, so no character is split between two pieces); undefined when a value is not well-formed. The
+ * values are written between copies of the parts into one buffer of the page's length.
  */
 function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): Uint8Array<ArrayBuffer> | undefined {
   const { slots } = template;
-  const texts: Array<Buffer | undefined> = [];
-  const pieces: Buffer[] = [encoded[0] as Buffer];
+  const escapedTexts: Array<string | undefined> = [];
+  const written: string[] = new Array(slots.length);
+  let length = 0;
+  for (const part of encoded) {
+    length += part.length;
+  }
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i] as Slot;
+    let text: string;
     if ("text" in slot) {
-      let text = texts[slot.text];
-      if (text === undefined) {
+      let known = escapedTexts[slot.text];
+      if (known === undefined) {
         const value = values.texts[slot.text] as string;
         if (!value.isWellFormed()) {
           return undefined;
         }
-        text = Buffer.from(escaped(value));
-        texts[slot.text] = text;
+        known = NEEDS_ESCAPE.test(value) ? escaped(value) : value;
+        escapedTexts[slot.text] = known;
       }
-      pieces.push(text);
+      text = known;
     } else {
-      const date = values.dates[slot.date] as Date;
-      pieces.push(
-        Buffer.from(
-          slot.form === "iso" ? date.toISOString() : slot.form === "day" ? humanDay(date) : humanDayTime(date),
-        ),
-      );
+      text = dateText(values.dates[slot.date] as Date, slot.form);
     }
-    pieces.push(encoded[i + 1] as Buffer);
+    written[i] = text;
+    length += Buffer.byteLength(text, "utf8");
   }
-  return Buffer.concat(pieces) as Uint8Array<ArrayBuffer>;
+  const out = Buffer.allocUnsafeSlow(length);
+  let offset = (encoded[0] as Buffer).copy(out, 0);
+  for (let i = 0; i < slots.length; i++) {
+    offset += out.write(written[i] as string, offset, "utf8");
+    offset += (encoded[i + 1] as Buffer).copy(out, offset);
+  }
+  // the buffer is not zeroed: served only when every byte of it was written (else the page is filled as text)
+  return offset === length ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength) : undefined;
 }
 
 /** The parts of a template in UTF-8, or undefined when one of them is not well-formed text. */
