@@ -24,6 +24,8 @@ const ALLOWED: Record<string, string> = {
   "src/http/pages/console/layout.tsx: HEADERS": "the layout's header, by the (frozen) site, weak, then 256 at most",
   "src/http/pages/console/markup.ts: PREPARED_OPTIONS":
     "options' escaped markup, by the (immutable) options list, weak",
+  "src/services/credential-page-projection.ts: signerAnswers":
+    "a projection signer's proof and issuer checks, by the (new per key change) DID document, weak, then 1,000 at most",
   "src/http/console/people-routes.ts: wordedOnce": "a catalog's rules in words, by the (immutable) catalog, weak",
   "src/http/pages/console/home-page.tsx: activityMarkup":
     "the overview's recent activity panel, by the (immutable, frozen) entries list the service shares, weak",
