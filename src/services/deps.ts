@@ -145,6 +145,13 @@ export type ServiceState = {
    * PostgreSQL the counters are in the database instead, shared by every node (rate-limits.ts).
    */
   verifyRateLimit: RateLimitStore;
+  /**
+   * Others' credentials being analysed on this node (`verifyRead`), and how many other analyses must be in progress
+   * before one is sent to the signing pool's workers: a verification alone is made on this thread, where it costs less
+   * CPU than the round trip to a worker (and answers sooner); with others in progress the workers spread them over the
+   * cores. 1 by default; tests set 0 to send every one to the pool.
+   */
+  verifications: { analysing: number; onWorkerFrom: number };
   /** Set once the process is stopping: /readyz answers 503 from then on. */
   lifecycle: { shuttingDown: boolean };
   /**

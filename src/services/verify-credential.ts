@@ -153,8 +153,17 @@ export async function verifyRead(
         },
       }
     : env;
-  const analysis =
-    (await analyseOnWorker(ctx, read, counted, profile)) ?? (await analyseCredential(read, counted, { profile }));
+  const verifications = ctx.state.verifications;
+  const others = verifications.analysing;
+  verifications.analysing += 1;
+  let analysis: Analysis;
+  try {
+    analysis =
+      (others >= verifications.onWorkerFrom ? await analyseOnWorker(ctx, read, counted, profile) : undefined) ??
+      (await analyseCredential(read, counted, { profile }));
+  } finally {
+    verifications.analysing -= 1;
+  }
   if (fetches === 0 && analysis.live?.standard === "ob3" && !read.text.includes('"expires"')) {
     memo.set(key, deepFreeze(analysis), { size: Math.max(1, read.text.length) });
   }
@@ -163,8 +172,8 @@ export async function verifyRead(
 
 /**
  * `analyseCredential` of JSON made on a worker of the signing pool (verify/verify-task.ts), so that the main thread
- * serves other requests meanwhile and several verifications use several cores. Undefined (the caller analyses on this
- * thread) when the pool has no worker or the worker cannot vouch that its answer is this thread's: a credential
+ * serves other requests meanwhile and several verifications use several cores (asked only while other analyses are in
+ * progress: ServiceState.verifications). Undefined (the caller analyses on this thread) when the pool has no worker or the worker cannot vouch that its answer is this thread's: a credential
  * whose checks want the network, another schema, a lost task.
  */
 async function analyseOnWorker(

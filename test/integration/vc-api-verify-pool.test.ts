@@ -44,6 +44,7 @@ async function pair(options: { remote?: Record<string, unknown> } = {}) {
   expect(main.ctx.signing.size).toBe(0);
   expect(pooled.ctx.signing.size).toBe(2);
   const outcomes: Array<VerifyOutcome | undefined> = [];
+  pooled.ctx.state.verifications.onWorkerFrom = 0; // every verification to the pool, even one alone
   const hostOnPool = pooled.ctx.signing.host;
   pooled.ctx.signing.host = async <Outcome>(task: HostedTask) => {
     const outcome = await hostOnPool<Outcome>(task);
@@ -172,6 +173,30 @@ describe("POST /credentials/verify on the signing pool's workers", () => {
       expect(await answer(pooled, credential)).toEqual(await answer(main, credential));
     }
     expect(outcomes.map((o) => (o?.ok ? "worker" : o?.reason))).toEqual(["worker", "network", "network"]);
+  });
+
+  it("a verification alone is made on the main thread; one while others are in progress goes to a worker", {
+    timeout: 60_000,
+  }, async () => {
+    const { main, pooled, outcomes } = await pair();
+    pooled.ctx.state.verifications.onWorkerFrom = 1; // the default
+    const ed = await ed25519DidKey();
+    const credentials = await Promise.all(
+      [1, 2, 3].map((i) =>
+        sign(credentialV2(ed.did, { id: `urn:uuid:5e0c1d2a-0000-4000-8000-00000000000${i}` }), ed, "eddsa-rdfc-2022"),
+      ),
+    );
+    const expected = await Promise.all(credentials.map((c) => answer(main, c)));
+    expect(await answer(pooled, credentials[0])).toEqual(expected[0]);
+    expect(outcomes).toHaveLength(0); // alone: this thread
+    expect(pooled.ctx.state.verifications.analysing).toBe(0);
+    pooled.ctx.state.verifications.analysing = 1; // as if another were in progress
+    expect(await answer(pooled, credentials[1])).toEqual(expected[1]);
+    expect(outcomes.map((o) => o?.ok)).toEqual([true]);
+    expect(pooled.ctx.state.verifications.analysing).toBe(1);
+    pooled.ctx.state.verifications.analysing = 0;
+    expect(await answer(pooled, credentials[2])).toEqual(expected[2]);
+    expect(outcomes).toHaveLength(1);
   });
 
   it("a task the pool cannot make (no worker answered) is verified on the main thread", async () => {
