@@ -1,6 +1,15 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { composeServices } from "../src/compose.js";
 import { loadConfig } from "../src/config.js";
 import type { JsonObject } from "../src/crypto/data-integrity.js";
@@ -27,6 +36,20 @@ import { assignStatusSlots, reserveStatusSlot } from "../src/storage/status-entr
 
 /** Where benchmark databases are kept between runs (gitignored). */
 export const BENCH_DATA_DIR = join(import.meta.dirname, ".data");
+
+/**
+ * A folder a profile script may open with migrations applied (KEEP=<dir>): never one inside the shared database's
+ * folder (or the folder a link there resolves to), which every bench copies from and none may change.
+ */
+export function privateKeepDir(dir: string): string {
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
+  const kept = real(dir);
+  const shared = real(BENCH_DATA_DIR);
+  if (kept === shared || kept.startsWith(`${shared}${sep}`)) {
+    throw new Error(`KEEP=${dir} is inside the shared bench data (${shared}): give a folder of your own`);
+  }
+  return dir;
+}
 
 /** Certifications the benchmark credentials are drawn from (with and without expiry). */
 const ACHIEVEMENTS = [

@@ -9,6 +9,7 @@ import { siteOf } from "../src/http/pages/site.js";
 import { createLogger } from "../src/logger.js";
 import { loadCredentialPage } from "../src/services/credential-page-data.js";
 import { findCredentialPageRow } from "../src/storage/credential-pages-repo.js";
+import { privateKeepDir } from "./pages-database.js";
 
 /**
  * CPU per credential page view by stage, each stage in the same process, in alternating blocks (so a busy machine
@@ -18,10 +19,10 @@ import { findCredentialPageRow } from "../src/storage/credential-pages-repo.js";
  * the rendering of page data loaded beforehand, each called alone. A stage called alone costs far less than its share
  * of a page view (the rest of the request runs between two of its calls), so compare page − trivial with the sum.
  */
-const dir = process.env.KEEP;
-if (!dir) {
+if (!process.env.KEEP) {
   throw new Error("KEEP=<dir of a copy made by bench/profile-page.ts> is needed");
 }
+const dir = privateKeepDir(process.env.KEEP);
 const { ctx, close } = await composeServices(
   loadConfig({
     LAUREL_PUBLIC_URL: "https://badges.bench",

@@ -7,7 +7,7 @@ import { composeServices } from "../src/compose.js";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { fillCredentialPages } from "../src/services/credential-page-projection.js";
-import { BENCH_DATA_DIR, openPrivatePagesCopy, type PagesDatabase } from "./pages-database.js";
+import { BENCH_DATA_DIR, openPrivatePagesCopy, type PagesDatabase, privateKeepDir } from "./pages-database.js";
 
 /**
  * Profiles a window of credential page views of random ids on a private copy of the page-scale database (its page
@@ -52,7 +52,7 @@ async function openKeptCopy(dir: string): Promise<PagesDatabase> {
 }
 
 const { ctx, ids, close } = process.env.KEEP
-  ? await openKeptCopy(process.env.KEEP)
+  ? await openKeptCopy(privateKeepDir(process.env.KEEP))
   : await openPrivatePagesCopy(pages, "profile-page");
 if (process.env.FILL !== "0") {
   const t = performance.now();
