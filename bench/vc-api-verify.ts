@@ -125,6 +125,22 @@ export async function foreignOpenBadges(ctx: ServiceContext, count: number) {
   return { credentials, did, vm, documentLoader };
 }
 
+/** POSTs a request body to an app's `/credentials/verify`, as an HTTP client would; anything but 200 stops the bench. */
+function verifyPoster(app: { request: ReturnType<typeof createApp>["request"] }) {
+  return async (text: string): Promise<void> => {
+    const res = await app.request("/credentials/verify", {
+      method: "POST",
+      // as an HTTP client sends it (@hono/node-server passes it on): without it, the body limit re-wraps the stream
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) },
+      body: text,
+    });
+    if (res.status !== 200) {
+      throw new Error(`/credentials/verify did not verify the bench credential: ${await res.text()}`);
+    }
+    await res.json();
+  };
+}
+
 /**
  * `/credentials/verify` and then `/credentials/issue` (benchIssue), each beside the bare library in the same run. The
  * verifier, on one credential (a did:key issuer's VCDM 2.0 credential, one eddsa-rdfc-2022 proof), in alternating
@@ -157,18 +173,7 @@ export async function benchVcApiVerify(options: { blocks: number; perBlock: numb
   });
   const ownBody = bodyOf(issued.credential);
   let next = 0;
-  const post = async (text: string) => {
-    const res = await app.request("/credentials/verify", {
-      method: "POST",
-      // as an HTTP client sends it (@hono/node-server passes it on): without it, the body limit re-wraps the stream
-      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) },
-      body: text,
-    });
-    if (res.status !== 200) {
-      throw new Error(`/credentials/verify did not verify the bench credential: ${await res.text()}`);
-    }
-    await res.json();
-  };
+  const post = verifyPoster(app);
   const library = (cryptosuite: unknown) => async () => {
     const result = await vc.verifyCredential({
       credential,
@@ -222,18 +227,9 @@ async function benchForeignOpenBadges(
   let nextStock = 0;
   let nextPost = 0;
   const postNew = () => post(JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] }));
-  const postSingle = async () => {
-    const text = JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] });
-    const res = await singleApp.request("/credentials/verify", {
-      method: "POST",
-      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) },
-      body: text,
-    });
-    if (res.status !== 200) {
-      throw new Error(`/credentials/verify did not verify the bench credential: ${await res.text()}`);
-    }
-    await res.json();
-  };
+  const postToSingle = verifyPoster(singleApp);
+  const postSingle = () =>
+    postToSingle(JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] }));
   const variants: Record<string, Op> = {
     "library, stock suite": async () => {
       const result = await vc.verifyCredential({
