@@ -11,7 +11,10 @@ export const achievements = sqliteTable("achievements", {
   updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
 });
 
-/** People credentials are issued to; the email is private admin data (credentials carry only its hash). */
+/**
+ * People credentials are issued to; the email is private admin data. The signed credentials carry only its hash; the
+ * credentials table keeps a copy for the console list (credentials.recipient_email), never sent to the public.
+ */
 export const recipients = sqliteTable(
   "recipients",
   {
