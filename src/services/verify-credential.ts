@@ -173,8 +173,9 @@ export async function verifyRead(
 /**
  * `analyseCredential` of JSON made on a worker of the signing pool (verify/verify-task.ts), so that the main thread
  * serves other requests meanwhile and several verifications use several cores (asked only while other analyses are in
- * progress: ServiceState.verifications). Undefined (the caller analyses on this thread) when the pool has no worker or the worker cannot vouch that its answer is this thread's: a credential
- * whose checks want the network, another schema, a lost task.
+ * progress: ServiceState.verifications). Undefined (the caller analyses on this thread) when the pool has no worker
+ * or the worker cannot vouch that its answer is this thread's: a credential whose checks want the network, another
+ * schema, a lost task, a bulk chunk waiting (SigningPool.host).
  */
 async function analyseOnWorker(
   ctx: ServiceContext,
