@@ -174,8 +174,16 @@ const PAGE_FAILED = new Error("credential page failed ahead of the chain");
  */
 export function credentialPageAhead(ctx: ServiceContext, chain: AheadChain): MiddlewareHandler<AppEnv> {
   let learned: Promise<Array<[string, string]> | undefined> | undefined;
+  // the last Accept header's answer (browsers send one Accept string for every navigation; prefersHtml is pure)
+  let lastAccept: string | undefined;
+  let lastPrefersHtml = false;
   return async (c, next) => {
-    if (c.req.url.includes("?") || c.req.header("origin") !== undefined || !prefersHtml(c.req.header("accept"))) {
+    const accept = c.req.header("accept");
+    if (accept !== lastAccept) {
+      lastPrefersHtml = prefersHtml(accept);
+      lastAccept = accept;
+    }
+    if (!lastPrefersHtml || c.req.url.includes("?") || c.req.header("origin") !== undefined) {
       return next();
     }
     const id = CredentialIdSchema.safeParse(c.req.param("id"));
