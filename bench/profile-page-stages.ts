@@ -31,6 +31,10 @@ const { ctx, close } = await composeServices(
   }),
   { logger: createLogger({ level: "silent", write: () => {} }), database: "create", keys: "create", fetchRemote: null },
 );
+// PRAGMAS="cache_size=-65536;mmap_size=0" tries SQLite settings on the copy's connection (SQLite only)
+for (const pragma of (process.env.PRAGMAS ?? "").split(";").filter(Boolean)) {
+  (ctx.store as unknown as { sqlite: { pragma: (text: string) => unknown } }).sqlite.pragma(pragma);
+}
 const ids = JSON.parse(readFileSync(join(dir, "complete.json"), "utf8")).ids as string[];
 const app = createApp(ctx, { publicDir: "./" });
 const site = siteOf(ctx);
@@ -85,4 +89,5 @@ for (let block = 0; block < blocks; block++) {
 for (const [name, us] of Object.entries(cpu)) {
   console.log(`${name.padEnd(12)} ${(us / views).toFixed(1).padStart(7)} µs CPU per call`);
 }
+console.log(`rss at the end ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`);
 await close();

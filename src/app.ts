@@ -21,7 +21,7 @@ import { registerDocs } from "./http/routes/docs.js";
 import { registerHealth } from "./http/routes/health.js";
 import { registerAchievements } from "./http/routes/public/achievements.js";
 import { registerCredentialFiles } from "./http/routes/public/credential-files.js";
-import { registerPublicCredentials } from "./http/routes/public/credentials.js";
+import { type AheadChain, credentialPageAhead, registerPublicCredentials } from "./http/routes/public/credentials.js";
 import { registerEarnerSpace } from "./http/routes/public/earner.js";
 import { registerHome } from "./http/routes/public/home.js";
 import { registerIdentity } from "./http/routes/public/identity.js";
@@ -40,7 +40,11 @@ export type AppOptions = { publicDir?: string };
 /** Builds the HTTP app around injected services; no I/O happens here (main.ts owns that). */
 export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  useMiddleware(app, ctx);
+  const chain = middlewareOf();
+  // A browser's plain GET of a credential page, answered ahead of the chain with the chain's own pieces (its request
+  // id, log line and headers); anything else goes on to the chain below.
+  app.get("/credentials/:id", credentialPageAhead(ctx, chain.ahead));
+  useMiddleware(app, ctx, chain);
   registerHealth(app);
   registerPublicRoutes(app);
   registerAdminRoutes(app);
@@ -54,16 +58,32 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   return app;
 }
 
+/** The middleware instances of the chain that the page answered ahead of it uses too. */
+export function middlewareOf() {
+  const ids = requestId();
+  const log = requestLog();
+  const security = secureHeaders({ crossOriginResourcePolicy: "cross-origin" });
+  // Public documents are read by browser-based verifiers and wallets on other origins.
+  const publicCors = cors({
+    origin: "*",
+    allowMethods: ["GET", "HEAD"],
+    exposeHeaders: ["ETag", "Content-Disposition"],
+  });
+  // (in the order the chain sets them: CORS before the route, the security headers after it)
+  const ahead: AheadChain = { requestId: ids, requestLog: log, headers: [security, publicCors] };
+  return { requestId: ids, requestLog: log, security, publicCors, ahead };
+}
+
 /** Request ids, the service context, logging, security headers, body limits, and CORS on public documents. */
-function useMiddleware(app: OpenAPIHono<AppEnv>, ctx: ServiceContext): void {
-  app.use(requestId());
+function useMiddleware(app: OpenAPIHono<AppEnv>, ctx: ServiceContext, chain: ReturnType<typeof middlewareOf>): void {
+  app.use(chain.requestId);
   app.use((c, next) => {
     c.set("ctx", ctx);
     c.set("principal", null);
     return next();
   });
-  app.use(requestLog());
-  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(chain.requestLog);
+  app.use(chain.security);
   app.use(
     requestBodyLimits(
       {
@@ -75,14 +95,8 @@ function useMiddleware(app: OpenAPIHono<AppEnv>, ctx: ServiceContext): void {
     ),
   );
 
-  // Public documents are read by browser-based verifiers and wallets on other origins.
-  const publicCors = cors({
-    origin: "*",
-    allowMethods: ["GET", "HEAD"],
-    exposeHeaders: ["ETag", "Content-Disposition"],
-  });
   for (const path of PUBLIC_DOCUMENT_PATHS) {
-    app.use(path, publicCors);
+    app.use(path, chain.publicCors);
   }
 }
 

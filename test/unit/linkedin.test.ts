@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { linkedInAddToProfileUrl, linkedInShareUrl } from "../../src/domain/linkedin.js";
 
@@ -53,5 +54,56 @@ describe("LinkedIn share link", () => {
     expect(url).toBe(
       "https://www.linkedin.com/sharing/share-offsite/?url=https%3A%2F%2Fbadges.example.org%2Fcredentials%2Fx%3Fa%3D1%26b%3D2",
     );
+  });
+});
+
+/** The link as it was built with URLSearchParams (spaces as %20): the hand-built one must give these very bytes. */
+function withUrlSearchParams(input: Parameters<typeof linkedInAddToProfileUrl>[0]): string {
+  const params = new URLSearchParams({ startTask: "CERTIFICATION_NAME", name: input.name });
+  if (input.organizationId) {
+    params.set("organizationId", input.organizationId);
+  } else {
+    params.set("organizationName", input.organizationName);
+  }
+  params.set("issueYear", String(input.issuedAt.getUTCFullYear()));
+  params.set("issueMonth", String(input.issuedAt.getUTCMonth() + 1));
+  if (input.expiresAt) {
+    params.set("expirationYear", String(input.expiresAt.getUTCFullYear()));
+    params.set("expirationMonth", String(input.expiresAt.getUTCMonth() + 1));
+  }
+  params.set("certUrl", input.certUrl);
+  params.set("certId", input.certId);
+  return `https://www.linkedin.com/profile/add?${params.toString().replaceAll("+", "%20")}`;
+}
+
+describe("LinkedIn add-to-profile link, built by hand", () => {
+  it("is byte for byte the link URLSearchParams writes, for any text (property)", () => {
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom(..." +!'()~*-._%&=?#/\\\"<>Üé李𝒜\uD800\uDFFF"), maxLength: 20 }),
+    );
+    const date = fc.date({
+      min: new Date("1970-01-01T00:00:00Z"),
+      max: new Date("9999-12-31T23:59:59Z"),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(
+        text,
+        fc.option(text, { nil: undefined }),
+        text,
+        date,
+        fc.option(date, { nil: undefined }),
+        text,
+        text,
+        (name, organizationId, organizationName, issuedAt, expiresAt, certUrl, certId) => {
+          const input = { name, organizationId, organizationName, issuedAt, expiresAt, certUrl, certId };
+          expect(linkedInAddToProfileUrl(input)).toBe(withUrlSearchParams(input));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    const fixed = { ...base, name: "C++ (Expert)! it's ~ *ok* 李 \uD800", expiresAt: new Date("2028-12-01T00:00:00Z") };
+    expect(linkedInAddToProfileUrl(fixed)).toBe(withUrlSearchParams(fixed));
   });
 });
