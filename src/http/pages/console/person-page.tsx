@@ -1,4 +1,3 @@
-import { raw } from "hono/html";
 import type { EvidenceLine, PersonOverview, PersonProgress } from "../../../services/people.js";
 import type { ProgressStatus } from "../../../services/progress.js";
 import { FormAlert } from "./form.js";
@@ -110,19 +109,6 @@ export function PersonPage(props: PersonView) {
   return (
     <ConsoleLayout chrome={props.chrome} title={props.person.name} current="people">
       <PersonContent {...props} auditLink={props.chrome.sections.includes("audit")} />
-    </ConsoleLayout>
-  );
-}
-
-/**
- * A person's page already rendered (PersonContent, as personPage kept it) in the layout of this reader's console:
- * the page is the same for every reader of the same programs; the layout is theirs (their name, their form token).
- */
-export function KeptPersonPage(props: { chrome: ConsoleChrome; name: string; content: string }) {
-  // `content`: HTML rendered by PersonContent (or a marker where the caller puts it)
-  return (
-    <ConsoleLayout chrome={props.chrome} title={props.name} current="people">
-      {raw(props.content)}
     </ConsoleLayout>
   );
 }
