@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { dayOf } from "../../src/http/pages/console/credentials-page.js";
 import { FormAlert, SelectField, TextField } from "../../src/http/pages/console/form.js";
 import { ConsoleLayout, type ConsoleSection, consoleLayoutEdges } from "../../src/http/pages/console/layout.js";
-import { renderPage } from "../../src/http/pages/render-page.js";
 import {
   consoleTableMarkup,
   escapeText,
@@ -13,6 +12,7 @@ import {
   textFieldMarkup,
 } from "../../src/http/pages/console/markup.js";
 import { ConsoleTable } from "../../src/http/pages/console/table.js";
+import { renderPage } from "../../src/http/pages/render-page.js";
 
 /** What a JSX element renders to. */
 const rendered = (element: unknown) => String(element ?? "");

@@ -4,8 +4,8 @@ import type { Catalog, CatalogEntry } from "../../domain/catalog/parse-catalog.j
 import { AppError } from "../../errors.js";
 import { type PeopleScope, personOverview, personPage, searchPeople } from "../../services/people.js";
 import { assessmentNamer } from "../pages/catalog-words.js";
-import { PeoplePage, peopleHref } from "../pages/console/people-page.js";
 import { consoleLayoutEdges } from "../pages/console/layout.js";
+import { PeoplePage, peopleHref } from "../pages/console/people-page.js";
 import { PersonContent, PersonPage } from "../pages/console/person-page.js";
 import { ruleInWords } from "../pages/rule-words.js";
 import { sendHtml } from "../send-page.js";
