@@ -9,7 +9,8 @@ import { privateCopy, recordEvidence } from "./console.js";
 /**
  * Profiles the console's person page of the console bench (a person of the 100,000-credential database with 200
  * evidence records, signed in as an admin): a warm-up of 300 views, then `count` views under the inspector, beside as
- * many views of the trivial route (the DID document), alternating, and prints both rates:
+ * many views of the trivial route (the DID document), alternating, and prints both rates and both CPU times per request
+ * (the process's, every thread: on a machine other work shares, steadier than the rates):
  *   node --disable-proto=delete --import tsx bench/profile-person.ts <count> <out.cpuprofile>
  * PROFILE=0 measures without profiling. `node bench/profile-issue.ts --report <dir>` prints the top functions.
  */
@@ -59,11 +60,16 @@ const get = async (path: string) => {
 };
 const person = `/console/people/${recipient.id}`;
 const trivial = "/.well-known/did.json";
-const run = async (path: string, n: number) => {
+/** CPU time (every thread of the process) per request of each block, in µs: steadier than rates on a shared machine. */
+const cpu = { person: [] as number[], trivial: [] as number[] };
+const run = async (path: string, n: number, into?: number[]) => {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     await get(path);
   }
+  const used = process.cpuUsage(c0);
+  into?.push((used.user + used.system) / n);
   return (n * 1000) / (performance.now() - t0);
 };
 await run(person, 300);
@@ -76,8 +82,8 @@ if (session) {
 }
 const rates = { person: [] as number[], trivial: [] as number[] };
 for (let b = 0; b < 5; b++) {
-  rates.person.push(await run(person, Math.ceil(count / 5)));
-  rates.trivial.push(await run(trivial, Math.ceil(count / 5)));
+  rates.person.push(await run(person, Math.ceil(count / 5), cpu.person));
+  rates.trivial.push(await run(trivial, Math.ceil(count / 5), cpu.trivial));
 }
 if (session) {
   const { profile } = await session.post("Profiler.stop");
@@ -90,5 +96,10 @@ console.log(
   ).toFixed(
     3,
   )} (ratios per block: ${rates.person.map((p, i) => (p / (rates.trivial[i] as number)).toFixed(3)).join(" ")})`,
+);
+console.log(
+  `CPU per request: person page ${med(cpu.person).toFixed(0)} µs, trivial ${med(cpu.trivial).toFixed(0)} µs, ratio ${(
+    med(cpu.trivial) / med(cpu.person)
+  ).toFixed(3)}`,
 );
 await close();

@@ -163,6 +163,19 @@ describe("the kept person page", () => {
     }
   });
 
+  it("names each evidence record once in its row, and keeps its cells free of per-cell classes (styled by column)", async () => {
+    // 50 rows a page: every byte of a row is sent (and copied) on every view
+    const ids = [await written(a, 70), await written(a, 80)];
+    const html = await view(await refOfGrace());
+    const rows = [...html.matchAll(/<tr data-evidence="([^"]+)"[^>]*>(.*?)<\/tr>/g)];
+    expect(rows.map((m) => m[1])).toEqual([...ids].reverse());
+    for (const [, id, cells] of rows) {
+      expect(cells).not.toContain(id);
+      expect(cells).not.toMatch(/<td [^>]*class=/);
+    }
+    expect(html).toContain('<section class="panel console-evidence" aria-labelledby="evidence-head">');
+  });
+
   it("links by the reference it was opened with, whichever of the person's references was viewed before", async () => {
     const record = await written(a, 50);
     await issueCredential(a.ctx, { achievementId: FIELD_CERT, recipient: GRACE, actor: "test" });

@@ -3,7 +3,7 @@ import { jsx } from "hono/jsx";
 import { describe, expect, it } from "vitest";
 import { dayOf } from "../../src/http/pages/console/credentials-page.js";
 import { FormAlert, SelectField, TextField } from "../../src/http/pages/console/form.js";
-import { ConsoleLayout, type ConsoleSection } from "../../src/http/pages/console/layout.js";
+import { ConsoleLayout, type ConsoleSection, consoleLayoutEdges } from "../../src/http/pages/console/layout.js";
 import {
   consoleTableMarkup,
   escapeText,
@@ -12,6 +12,7 @@ import {
   textFieldMarkup,
 } from "../../src/http/pages/console/markup.js";
 import { ConsoleTable } from "../../src/http/pages/console/table.js";
+import { renderPage } from "../../src/http/pages/render-page.js";
 
 /** What a JSX element renders to. */
 const rendered = (element: unknown) => String(element ?? "");
@@ -139,6 +140,17 @@ describe("the console layout", () => {
       };
       expect(links).toEqual(sections.map((s) => [hrefs[s], s === current]));
       expect(page.match(/name="_csrf" value="token-1"/g)).toHaveLength(2);
+    }
+  });
+
+  it("gives a kept page's edges as the layout renders them around its content, the doctype included", () => {
+    for (const current of ["people", undefined] as const) {
+      const content = `<p>${escapeText(HOSTILE)} Zoë 🚀</p>`;
+      const whole = renderPage(
+        ConsoleLayout({ chrome: chrome(["home", "people"]), title: HOSTILE, current, children: raw(content) }),
+      );
+      const { before, after } = consoleLayoutEdges(chrome(["home", "people"]), HOSTILE, current);
+      expect(before + content + after).toBe(whole);
     }
   });
 

@@ -1,14 +1,14 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import type { Child } from "hono/jsx";
 import { canSome, programsWith } from "../../domain/access.js";
 import type { Catalog, CatalogEntry } from "../../domain/catalog/parse-catalog.js";
 import { AppError } from "../../errors.js";
 import { type PeopleScope, personOverview, personPage, searchPeople } from "../../services/people.js";
 import { assessmentNamer } from "../pages/catalog-words.js";
+import { consoleLayoutEdges } from "../pages/console/layout.js";
 import { PeoplePage, peopleHref } from "../pages/console/people-page.js";
-import { KeptPersonPage, PersonContent, PersonPage } from "../pages/console/person-page.js";
+import { PersonContent, PersonPage } from "../pages/console/person-page.js";
 import { ruleInWords } from "../pages/rule-words.js";
-import { renderPage, sendHtml } from "../send-page.js";
+import { sendHtml } from "../send-page.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { appContext, sendConsolePage } from "./render.js";
 import { chromeOf, requireSession, sessionOf } from "./session.js";
@@ -79,28 +79,19 @@ function wordsOf(c: Context<ConsoleEnv>) {
   };
 }
 
-/** Where a kept page goes in its layout: a comment, which no text of the layout can make (it escapes "<"). */
-const KEPT = "<!--laurel:kept-->";
-
 /**
- * A console page (the headers of sendConsolePage) whose `layout` holds KEPT where `content`, a page kept as UTF-8
- * (personPage), goes: only the layout is encoded on each view, straight into the one buffer sent (not zero-filled
- * first: every byte of it is written), around one copy of the kept page.
+ * A console page (the headers of sendConsolePage) made of the layout's two edges (consoleLayoutEdges) around
+ * `content`, a page kept as UTF-8 (personPage): only the edges are encoded on each view, straight into the one buffer
+ * sent (not zero-filled first: every byte of it is written), around one copy of the kept page.
  */
-function sendKeptPage(c: Context<ConsoleEnv>, layout: Child, content: Uint8Array): Response {
-  const html = renderPage(layout);
-  const at = html.indexOf(KEPT);
-  if (at < 0) {
-    throw new Error("the layout has no place for the kept page");
-  }
-  const head = html.slice(0, at);
-  const tail = html.slice(at + KEPT.length);
-  const headBytes = Buffer.byteLength(head);
-  const size = headBytes + content.byteLength + Buffer.byteLength(tail);
+function sendKeptPage(c: Context<ConsoleEnv>, edges: { before: string; after: string }, content: Uint8Array): Response {
+  const { before, after } = edges;
+  const headBytes = Buffer.byteLength(before);
+  const size = headBytes + content.byteLength + Buffer.byteLength(after);
   const body = Buffer.allocUnsafeSlow(size);
-  body.write(head, 0);
+  body.write(before, 0);
   body.set(content, headBytes);
-  body.write(tail, headBytes + content.byteLength);
+  body.write(after, headBytes + content.byteLength);
   const bytes = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, size);
   return sendHtml(appContext(c), bytes, { cache: "no-store", headers: { "referrer-policy": "no-referrer" } });
 }
@@ -166,7 +157,7 @@ export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
         { ...input, ...(cursor === undefined ? {} : { evidenceCursor: cursor }), variant: `${canRecord} ${auditLink}` },
         (person) => Buffer.from(String(PersonContent({ person, canRecord, paged: cursor !== undefined, auditLink }))),
       );
-      return sendKeptPage(c, KeptPersonPage({ chrome, name: view.name, content: KEPT }), view.page);
+      return sendKeptPage(c, consoleLayoutEdges(chrome, view.name, "people"), view.page);
     } catch (refused) {
       if (!(refused instanceof AppError && refused.code === "VALIDATION_FAILED")) {
         throw refused;

@@ -116,6 +116,19 @@ function signOutForm(action: string, label: string, csrf: string): string {
   return `<form method="post" action="${action}" aria-label="${label}"><input type="hidden" name="_csrf" value="${escaped(csrf)}"/><button type="submit" class="button button--secondary">${label}</button></form>`;
 }
 
+/** What renderPage puts before every page (consoleLayoutEdges starts with it: its pages are sent without renderPage). */
+const DOCTYPE = "<!doctype html>";
+
+/** The markup of a signed-in page from <html> to the opening of <main> (the header: see headerOf). */
+function layoutStart(chrome: ConsoleChrome, title: string, current: ConsoleSection | undefined): string {
+  return `<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="robots" content="noindex, nofollow"/><title>${escaped(title)}${headerOf(chrome.site, chrome.sections, current)}`;
+}
+
+/** The markup of a signed-in page from the end of <main> to the document's end: who is signed in, and sign-out. */
+function layoutEnd(chrome: ConsoleChrome): string {
+  return `</main><footer class="site-footer"><div class="wrap console-account"><p>Signed in as <strong>${escaped(chrome.user.name)}</strong> (${escaped(chrome.user.email)}) · <a href="/console/password">Change password</a></p><div class="console-account__actions">${signOutForm("/console/sign-out", "Sign out", chrome.csrf)}${signOutForm("/console/sign-out-everywhere", "Sign out everywhere", chrome.csrf)}</div></div></footer></body></html>`;
+}
+
 /**
  * A signed-in console page: header with the sections this account may open, who is signed in, and sign-out. Built as
  * strings with hono/html's escaping (the same markup as the JSX it replaced: test/unit/console-markup), its header
@@ -128,10 +141,20 @@ export function ConsoleLayout(props: {
   current?: ConsoleSection;
   children?: Child;
 }) {
-  const { chrome } = props;
-  const before = `<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="robots" content="noindex, nofollow"/><title>${escaped(props.title)}${headerOf(chrome.site, chrome.sections, props.current)}`;
-  const after = `</main><footer class="site-footer"><div class="wrap console-account"><p>Signed in as <strong>${escaped(chrome.user.name)}</strong> (${escaped(chrome.user.email)}) · <a href="/console/password">Change password</a></p><div class="console-account__actions">${signOutForm("/console/sign-out", "Sign out", chrome.csrf)}${signOutForm("/console/sign-out-everywhere", "Sign out everywhere", chrome.csrf)}</div></div></footer></body></html>`;
-  return html`${raw(before)}${props.children}${raw(after)}`;
+  return html`${raw(layoutStart(props.chrome, props.title, props.current))}${props.children}${raw(layoutEnd(props.chrome))}`;
+}
+
+/**
+ * The whole document around a page's content, as two strings (the doctype included): what ConsoleLayout renders
+ * before and after its children, for a page whose content is kept as bytes (people-routes) and goes between the two
+ * as it is, without rendering the layout around a marker and cutting it apart on every view.
+ */
+export function consoleLayoutEdges(
+  chrome: ConsoleChrome,
+  title: string,
+  current: ConsoleSection | undefined,
+): { before: string; after: string } {
+  return { before: DOCTYPE + layoutStart(chrome, title, current), after: layoutEnd(chrome) };
 }
 
 /** A console page for someone not signed in (sign-in, single sign-on errors). */

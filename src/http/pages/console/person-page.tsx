@@ -1,4 +1,3 @@
-import { raw } from "hono/html";
 import type { EvidenceLine, PersonOverview, PersonProgress } from "../../../services/people.js";
 import type { ProgressStatus } from "../../../services/progress.js";
 import { FormAlert } from "./form.js";
@@ -115,19 +114,6 @@ export function PersonPage(props: PersonView) {
 }
 
 /**
- * A person's page already rendered (PersonContent, as personPage kept it) in the layout of this reader's console:
- * the page is the same for every reader of the same programs; the layout is theirs (their name, their form token).
- */
-export function KeptPersonPage(props: { chrome: ConsoleChrome; name: string; content: string }) {
-  // `content`: HTML rendered by PersonContent (or a marker where the caller puts it)
-  return (
-    <ConsoleLayout chrome={props.chrome} title={props.name} current="people">
-      {raw(props.content)}
-    </ConsoleLayout>
-  );
-}
-
-/**
  * The page inside the layout. It shows nothing of the reader but what `auditLink` (whether they may open the audit
  * log), `canRecord` and their programs (the person's overview) decide: what personPage keeps it by.
  */
@@ -176,7 +162,7 @@ export function PersonContent(props: Omit<PersonView, "chrome"> & { auditLink: b
         ) : null}
       </section>
       {person.credentials ? (
-        <section class="panel" aria-labelledby="credentials-head">
+        <section class="panel console-held" aria-labelledby="credentials-head">
           <h2 id="credentials-head">Credentials</h2>
           {person.credentials.length === 0 ? (
             <p>No credential.</p>
@@ -191,8 +177,8 @@ export function PersonContent(props: Omit<PersonView, "chrome"> & { auditLink: b
                   <td>
                     <a href={`/console/credentials/${c.id}`}>{c.name}</a>
                   </td>
-                  <td class="console-nowrap">{day(c.validFrom)}</td>
-                  <td class="console-nowrap">{c.validUntil ? day(c.validUntil) : "Never"}</td>
+                  <td>{day(c.validFrom)}</td>
+                  <td>{c.validUntil ? day(c.validUntil) : "Never"}</td>
                   <td>{CREDENTIAL_STATES[c.state]}</td>
                 </tr>
               ))}
@@ -201,7 +187,7 @@ export function PersonContent(props: Omit<PersonView, "chrome"> & { auditLink: b
         </section>
       ) : null}
       {evidence ? (
-        <section class="panel" aria-labelledby="evidence-head">
+        <section class="panel console-evidence" aria-labelledby="evidence-head">
           <h2 id="evidence-head">Evidence</h2>
           <p class="muted">
             {evidence.total === 1 ? "1 record" : `${evidence.total} records`}, newest first; a correction replaces the
@@ -216,16 +202,12 @@ export function PersonContent(props: Omit<PersonView, "chrome"> & { auditLink: b
               columns={["When (UTC)", "What", "Result", "Recorded by", "Correction"]}
             >
               {evidence.lines.map((line) => (
-                <tr
-                  id={`evidence-${line.id}`}
-                  data-evidence={line.id}
-                  class={line.correctedBy ? "console-superseded" : undefined}
-                >
-                  <td class="console-nowrap">{day(line.occurredAt)}</td>
+                <tr data-evidence={line.id} class={line.correctedBy ? "console-superseded" : undefined}>
+                  <td>{day(line.occurredAt)}</td>
                   <td>
                     {KIND_WORDS[line.kind]} <code>{line.item}</code>
                   </td>
-                  <td class="console-nowrap">{resultWords(line)}</td>
+                  <td>{resultWords(line)}</td>
                   <td>
                     <code>{line.submittedBy}</code>
                     <br />
@@ -256,7 +238,7 @@ export function PersonContent(props: Omit<PersonView, "chrome"> & { auditLink: b
           </nav>
         </section>
       ) : null}
-      <section class="panel" aria-labelledby="history-head">
+      <section class="panel console-history" aria-labelledby="history-head">
         <h2 id="history-head">History</h2>
         <p class="muted">
           The newest audit entries about their credentials, evidence and awards
@@ -278,7 +260,7 @@ export function PersonContent(props: Omit<PersonView, "chrome"> & { auditLink: b
           >
             {person.history.map((entry) => (
               <tr>
-                <td class="console-nowrap">{minute(entry.at)}</td>
+                <td>{minute(entry.at)}</td>
                 <td>{entry.action}</td>
                 <td>
                   <code>{entry.actor}</code>
