@@ -12,9 +12,11 @@ import type { ServiceContext } from "./deps.js";
 import {
   checkIssuable,
   credentialRecordOf,
+  type NewIssue,
   persistIssue,
   type SignedCredential,
   writeIssued,
+  writeIssuedMany,
 } from "./issue-persist.js";
 import {
   type IssueCredentialInput,
@@ -401,8 +403,26 @@ function persistBatch(
       await ctx.store.lock(tx, `person:${email}`);
     }
     const stored: Stored[] = [];
+    // Credentials that replace none are written together (writeIssuedMany), in order, before anything reads what
+    // they would have written: a replacing one, or a check of a person or an id among them.
+    const held: NewIssue[] = [];
+    const heldPeople = new Set<string>();
+    const heldIds = new Set<string>();
+    const write = async () => {
+      await writeIssuedMany(ctx, tx, held);
+      held.length = 0;
+      heldPeople.clear();
+      heldIds.clear();
+    };
     for (const [i, { input, plan }] of batch.entries()) {
       const record = credentialRecordOf(input, plan, signed[i] as SignedCredential);
+      const reads =
+        input.supersedes !== undefined ||
+        heldIds.has(plan.id) ||
+        ((input.unlessHeld === true || hooks.settle === true) && heldPeople.has(plan.email));
+      if (reads) {
+        await write();
+      }
       let old: CredentialRecord | undefined;
       try {
         old = await checkIssuable(ctx, tx, input, plan);
@@ -414,9 +434,17 @@ function persistBatch(
         continue;
       }
       const settled = hooks.settle === true && !old && (await nothingToAward(ctx, tx, plan.email));
-      const resign = await writeIssued(ctx, tx, { input, plan, record, old, settled });
-      stored.push({ ok: true, record, resign, settled });
+      if (old) {
+        const resign = await writeIssued(ctx, tx, { input, plan, record, old, settled });
+        stored.push({ ok: true, record, resign, settled });
+        continue;
+      }
+      held.push({ input, plan, record, settled });
+      heldPeople.add(plan.email);
+      heldIds.add(plan.id);
+      stored.push({ ok: true, record, resign: [], settled });
     }
+    await write();
     await hooks.afterStore?.(
       tx,
       stored.map((s, i): StoredOutcome => {

@@ -1,6 +1,6 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { StatusPurpose, StatusSlot } from "../domain/status/status-list-credential.js";
-import { placeholderOf, prepared } from "./prepared.js";
+import { encodeRows, placeholderOf, prepared } from "./prepared.js";
 import {
   bumpListVersion,
   createStatusList,
@@ -130,6 +130,50 @@ export async function assignStatusSlots(tx: Tx, credentialId: string, slots: Sta
     if (assigned.length !== 1) {
       throw new Error(`status index ${slot.listId}/${slot.index} is not a reserved, unused entry`);
     }
+  }
+}
+
+/**
+ * assignStatusSlots for many credentials: one UPDATE … FROM the rows (`Conn.jsonRows`, prepared once, whatever their
+ * number); throws unless every slot was reserved and unused (the caller's transaction then stores none of them).
+ */
+export async function assignStatusSlotsMany(
+  tx: Tx,
+  assigned: readonly { credentialId: string; slots: readonly StatusSlot[] }[],
+): Promise<void> {
+  const rows = assigned.flatMap(({ credentialId, slots }) =>
+    slots.map((slot) => ({ listId: slot.listId, idx: slot.index, credentialId })),
+  );
+  if (rows.length === 0) {
+    return;
+  }
+  const { statusEntries: t } = tx.t;
+  const columns = [
+    { key: "listId", column: t.listId },
+    { key: "idx", column: t.idx },
+    { key: "credentialId", column: t.credentialId },
+  ];
+  const update = prepared(tx, "status_entries_assign_rows", (d) => {
+    const { statusEntries } = d.t;
+    return d
+      .update(statusEntries)
+      .set({ credentialId: sql`s.c2` })
+      .from(sql`(${d.jsonRows("rows", columns)}) as s`)
+      .where(
+        and(
+          eq(statusEntries.listId, sql`s.c0`),
+          eq(statusEntries.idx, sql`s.c1`),
+          // "is null" written so that no index serves it: SQLite otherwise walks every unassigned entry
+          // (status_entries_credential_idx) and the rows for each, where it should find each row's entry by its key
+          sql`(case when ${statusEntries.credentialId} is null then 1 else 0 end) = 1`,
+        ),
+      )
+      .returning({ idx: statusEntries.idx });
+  });
+  const updated = (await update.execute({ rows: encodeRows(rows, columns) })) as unknown[];
+  if (updated.length !== rows.length) {
+    const slots = rows.map((row) => `${row.listId}/${row.idx}`).join(", ");
+    throw new Error(`of status indexes ${slots}, ${rows.length - updated.length} are not reserved, unused entries`);
   }
 }
 
