@@ -120,8 +120,16 @@ describe("issuance signs through the signing pool", () => {
 describe("issueCredentials (bulk)", () => {
   it("issues every input once, each as issueCredential would: row, status index, audit entry, event", async () => {
     const t = await app(0);
-    const outcomes = await issueCredentials(t.ctx, inputs(23));
+    const outcomes = await issueCredentials(t.ctx, inputs(23), { persistBatch: 10 });
     await expectIssuedOnce(t, outcomes, 23);
+    // each list counts every index reserved from it (a block of reservations stores its count once)
+    const conn = t.store.conn();
+    const { statusLists, statusEntries } = conn.t;
+    for (const list of await conn.select().from(statusLists)) {
+      expect(list.allocated).toBe(
+        (await conn.select().from(statusEntries).where(eq(statusEntries.listId, list.id))).length,
+      );
+    }
     for (const outcome of outcomes) {
       if (!outcome.ok) {
         throw outcome.error;
