@@ -69,9 +69,23 @@ export function recordCredentialEvent(
     dedupeKey?: string;
   },
 ): Promise<boolean> {
+  return appendEvent(tx, credentialEventRow(ctx.newId(), event));
+}
+
+/** The outbox row of a credential event (recordCredentialEvent's), under event id `id`. */
+export function credentialEventRow(
+  id: string,
+  event: {
+    type: EventType;
+    at: Date;
+    credential: CredentialEventSubject;
+    details?: Record<string, unknown>;
+    dedupeKey?: string;
+  },
+): Omit<EventRow, "seq"> {
   const c = event.credential;
-  return appendEvent(tx, {
-    id: ctx.newId(),
+  return {
+    id,
     type: event.type,
     credentialId: c.id,
     occurredAt: event.at,
@@ -83,7 +97,7 @@ export function recordCredentialEvent(
       ...event.details,
     },
     dedupeKey: event.dedupeKey ?? null,
-  });
+  };
 }
 
 function checkTypes(types: string[] | undefined): string[] | undefined {

@@ -12,9 +12,11 @@ import type { ServiceContext } from "./deps.js";
 import {
   checkIssuable,
   credentialRecordOf,
+  type NewIssue,
   persistIssue,
   type SignedCredential,
   writeIssued,
+  writeIssuedMany,
 } from "./issue-persist.js";
 import {
   type IssueCredentialInput,
@@ -127,13 +129,14 @@ export type IssueOptions = IssueHooks & {
 
 /**
  * Issues many credentials, each as issueCredential would (same document, same rows, audit entry and event), at a
- * fraction of the cost: one clock reading for all, their status indexes reserved as a block in one committed
- * transaction, the signing fanned out over the signing pool (at `options.priority`), and the signed credentials stored
- * in write transactions of `options.persistBatch` (each stored batch's signing overlaps the next one's). An input that is refused (unknown
+ * fraction of the cost: one clock reading for all, in batches of `options.persistBatch`: each batch's status indexes
+ * reserved as a block in one committed transaction, its signing fanned out over the signing pool (at
+ * `options.priority`), its signed credentials stored in one write transaction (each stored batch's signing overlaps
+ * the next ones' reservation and signing). An input that is refused (unknown
  * certification, a credential it may not supersede, one already held with `unlessHeld`) gets its AppError in its
  * outcome and stores nothing, like a refused issueCredential; the others are issued. Outcomes keep the inputs' order.
- * A failure of signing or storage throws: what earlier transactions stored stays stored (with its events), the
- * indexes reserved for the rest are never handed out again.
+ * A failure of reservation, signing or storage throws: what earlier transactions stored stays stored (with its
+ * events), the indexes reserved for batches not stored are never handed out again.
  */
 export async function issueCredentials(
   ctx: ServiceContext,
@@ -154,35 +157,42 @@ export async function issueCredentials(
   if (settled.length === 0) {
     return outcomes;
   }
-  const block = await reserveStatusSlotBlock(
-    ctx,
-    settled.map(({ plan }) => statusPurposesFor(plan.entry)),
-  );
-  const planned: Planned[] = settled.map((s, i) => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
   // the proofs' time: the issuance's second (each credential's validFrom is that too, unless its input gives one)
   const created = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const batches: Planned[][] = [];
-  for (let start = 0; start < planned.length; start += perTransaction) {
-    batches.push(planned.slice(start, start + perTransaction));
+  const batches: (typeof settled)[] = [];
+  for (let start = 0; start < settled.length; start += perTransaction) {
+    batches.push(settled.slice(start, start + perTransaction));
   }
   // The workers sign the next batches while the main thread stores the one signed first; a few batches ahead only,
-  // so that a single issuance asked for meanwhile waits behind a few chunks, not behind the whole bulk.
-  const signings: Promise<SignedCredential[]>[] = [];
+  // so that a single issuance asked for meanwhile waits behind a few chunks, not behind the whole bulk. Each batch's
+  // status indexes are reserved (and committed) just before it is signed: the first is signed as soon as its own are,
+  // where reserving the whole bulk's first left the workers idle meanwhile.
+  const signings: Promise<{ batch: Planned[]; signed: SignedCredential[] }>[] = [];
   const startSigning = (b: number) => {
     const batch = batches[b];
     if (batch && !signings[b]) {
-      const signing = signCredentials(ctx, credentialRecipes(ctx, batch), created, priority);
+      const signing = (async () => {
+        const block = await reserveStatusSlotBlock(
+          ctx,
+          batch.map(({ plan }) => statusPurposesFor(plan.entry)),
+        );
+        const planned = batch.map((s, i): Planned => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
+        return {
+          batch: planned,
+          signed: await signCredentials(ctx, credentialRecipes(ctx, planned), created, priority),
+        };
+      })();
       signing.catch(() => {}); // awaited in turn below; one failing after an earlier failure is not unhandled
       signings[b] = signing;
     }
   };
   const resign = new Set<string>();
   const lookahead = Math.ceil(SIGNING_LOOKAHEAD / perTransaction);
-  for (const [b, batch] of batches.entries()) {
+  for (let b = 0; b < batches.length; b++) {
     for (let ahead = b; ahead <= b + lookahead; ahead++) {
       startSigning(ahead);
     }
-    const signed = await (signings[b] as Promise<SignedCredential[]>);
+    const { batch, signed } = await (signings[b] as (typeof signings)[number]);
     const stored = await persistBatch(ctx, batch, signed, options);
     for (const [i, result] of stored.entries()) {
       const { index, input, plan } = batch[i] as Planned;
@@ -401,8 +411,26 @@ function persistBatch(
       await ctx.store.lock(tx, `person:${email}`);
     }
     const stored: Stored[] = [];
+    // Credentials that replace none are written together (writeIssuedMany), in order, before anything reads what
+    // they would have written: a replacing one, or a check of a person or an id among them.
+    const held: NewIssue[] = [];
+    const heldPeople = new Set<string>();
+    const heldIds = new Set<string>();
+    const write = async () => {
+      await writeIssuedMany(ctx, tx, held);
+      held.length = 0;
+      heldPeople.clear();
+      heldIds.clear();
+    };
     for (const [i, { input, plan }] of batch.entries()) {
       const record = credentialRecordOf(input, plan, signed[i] as SignedCredential);
+      const reads =
+        input.supersedes !== undefined ||
+        heldIds.has(plan.id) ||
+        ((input.unlessHeld === true || hooks.settle === true) && heldPeople.has(plan.email));
+      if (reads) {
+        await write();
+      }
       let old: CredentialRecord | undefined;
       try {
         old = await checkIssuable(ctx, tx, input, plan);
@@ -414,9 +442,17 @@ function persistBatch(
         continue;
       }
       const settled = hooks.settle === true && !old && (await nothingToAward(ctx, tx, plan.email));
-      const resign = await writeIssued(ctx, tx, { input, plan, record, old, settled });
-      stored.push({ ok: true, record, resign, settled });
+      if (old) {
+        const resign = await writeIssued(ctx, tx, { input, plan, record, old, settled });
+        stored.push({ ok: true, record, resign, settled });
+        continue;
+      }
+      held.push({ input, plan, record, settled });
+      heldPeople.add(plan.email);
+      heldIds.add(plan.id);
+      stored.push({ ok: true, record, resign: [], settled });
     }
+    await write();
     await hooks.afterStore?.(
       tx,
       stored.map((s, i): StoredOutcome => {

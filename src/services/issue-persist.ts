@@ -1,12 +1,18 @@
 import { AppError } from "../errors.js";
-import { appendAudit } from "../storage/audit-repo.js";
-import { type CredentialRecord, findCredential, insertCredential } from "../storage/credentials-repo.js";
-import { markEvaluationDue } from "../storage/evaluations-due-repo.js";
-import { upsertRecipient } from "../storage/recipients-repo.js";
-import { assignStatusSlots } from "../storage/status-entries-repo.js";
+import { type AuditEntry, appendAudit, appendAudits } from "../storage/audit-repo.js";
+import {
+  type CredentialRecord,
+  findCredential,
+  insertCredential,
+  insertCredentials,
+} from "../storage/credentials-repo.js";
+import { markEvaluationDue, markEvaluationsDue } from "../storage/evaluations-due-repo.js";
+import { appendEvents } from "../storage/events-repo.js";
+import { upsertRecipient, upsertRecipients } from "../storage/recipients-repo.js";
+import { assignStatusSlots, assignStatusSlotsMany } from "../storage/status-entries-repo.js";
 import type { Tx } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
-import { recordCredentialEvent } from "./events.js";
+import { credentialEventRow, recordCredentialEvent } from "./events.js";
 import { checkSupersedable, type IssueCredentialInput, type IssuePlan } from "./issue-plan.js";
 import { heldCredentials, holdsValid } from "./person-state.js";
 import { applyStatusChange } from "./status-changes.js";
@@ -143,6 +149,65 @@ export async function writeIssued(
   });
 }
 
+/** A stored credential that replaces none, its writes left to writeIssuedMany (see writeIssued). */
+export type NewIssue = { input: IssueCredentialInput; plan: IssuePlan; record: CredentialRecord; settled: boolean };
+
+/**
+ * The writes of stored credentials that replace none, as writeIssued makes them one after the other (the same rows,
+ * ids drawn in the same order), each kind in one statement for them all (a hundred at most), not one per credential:
+ * recipients, credential rows, status entries, audit entries, `credential.issued` events, due evaluations. Call it
+ * only when no read of the transaction in between would have seen some of them (issue-credential.ts's persistBatch
+ * writes what it holds first).
+ */
+export async function writeIssuedMany(ctx: ServiceContext, tx: Tx, issued: readonly NewIssue[]): Promise<void> {
+  if (issued.length === 0) {
+    return;
+  }
+  // ids drawn per credential in writeIssued's order: its recipient's, its event's, its due mark's
+  const drawn = issued.map(({ settled }) => ({
+    recipient: ctx.newId(),
+    event: ctx.newId(),
+    mark: settled ? undefined : ctx.newId(),
+  }));
+  const recipientIds = await upsertRecipients(
+    tx,
+    issued.map(({ plan }, i) => ({
+      newId: (drawn[i] as { recipient: string }).recipient,
+      email: plan.email,
+      name: plan.name,
+      now: plan.now,
+    })),
+  );
+  await insertCredentials(
+    tx,
+    issued.map(({ record }, i) => {
+      const { achievementName: _name, recipientEmail: _email, ...row } = record;
+      return { ...row, recipientId: recipientIds[i] as string };
+    }),
+  );
+  await assignStatusSlotsMany(
+    tx,
+    issued.map(({ plan }) => ({ credentialId: plan.id, slots: plan.slots })),
+  );
+  await appendAudits(
+    tx,
+    issued.map(({ input, plan }) => issuedAudit(input, plan)),
+  );
+  await appendEvents(
+    tx,
+    issued.map(({ plan, record }, i) =>
+      credentialEventRow((drawn[i] as { event: string }).event, issuedEvent(plan, record)),
+    ),
+  );
+  await markEvaluationsDue(
+    tx,
+    issued.flatMap(({ plan }, i) => {
+      const mark = drawn[i]?.mark;
+      return mark === undefined ? [] : [{ personEmail: plan.email, mark, at: plan.now, notBefore: plan.validFrom }];
+    }),
+  );
+}
+
 /**
  * A suspended credential still blocks a second award: suspension is not to be sidestepped by re-awarding. So does one
  * valid only from after this plan's time: another node, which planned later but signed faster, stored it while this
@@ -165,7 +230,13 @@ async function recordIssued(
   issued: { input: IssueCredentialInput; plan: IssuePlan; record: CredentialRecord; supersedes?: string },
 ): Promise<void> {
   const { input, plan, record, supersedes } = issued;
-  await appendAudit(tx, {
+  await appendAudit(tx, issuedAudit(input, plan, supersedes));
+  await recordCredentialEvent(ctx, tx, issuedEvent(plan, record, supersedes));
+}
+
+/** The audit entry of a stored credential. */
+function issuedAudit(input: IssueCredentialInput, plan: IssuePlan, supersedes?: string): AuditEntry {
+  return {
     at: plan.now,
     actor: input.actor,
     action: "credential.issued",
@@ -178,9 +249,13 @@ async function recordIssued(
       ...(supersedes ? { supersedes } : {}),
       ...(supersedes && input.reason ? { reason: input.reason } : {}),
     },
-  });
-  await recordCredentialEvent(ctx, tx, {
-    type: "credential.issued",
+  };
+}
+
+/** The `credential.issued` event of a stored credential. */
+function issuedEvent(plan: IssuePlan, record: CredentialRecord, supersedes?: string) {
+  return {
+    type: "credential.issued" as const,
     at: plan.now,
     credential: record,
     details: {
@@ -188,5 +263,5 @@ async function recordIssued(
       validUntil: plan.validUntil?.toISOString() ?? null,
       ...(supersedes ? { supersedes } : {}),
     },
-  });
+  };
 }

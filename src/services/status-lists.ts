@@ -6,7 +6,7 @@ import {
   type StatusPurpose,
   type StatusSlot,
 } from "../domain/status/status-list-credential.js";
-import { type OpenLists, reserveStatusSlot } from "../storage/status-entries-repo.js";
+import { type OpenLists, reserveStatusSlot, writeOpenLists } from "../storage/status-entries-repo.js";
 import { findListVersion, findServedList, readListSnapshot, storeSignedList } from "../storage/status-lists-repo.js";
 import type { ServiceContext } from "./deps.js";
 
@@ -52,6 +52,7 @@ export function reserveStatusSlotBlock(
       }
       block.push(slots);
     }
+    await writeOpenLists(tx, open);
     return block;
   });
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
+import { placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type AuditEntry = {
@@ -25,6 +25,31 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
     });
   });
   await insert.execute({ ...entry, details: entry.details ?? {} });
+}
+
+/** Appends audit entries in order, as appendAudit does each: multi-row statements prepared once per row count. */
+export async function appendAudits(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {
+  const keys = ["at", "actor", "action", "targetType", "targetId", "details"];
+  for (const run of rowRuns(entries)) {
+    const insert = prepared(tx, `audit_insert_rows_${run.length}`, (d) => {
+      const { auditLog: a } = d.t;
+      const columns = {
+        at: a.at,
+        actor: a.actor,
+        action: a.action,
+        targetType: a.targetType,
+        targetId: a.targetId,
+        details: a.details,
+      };
+      return d.insert(a).values(placeholderRows(columns, run.length) as never);
+    });
+    await insert.execute(
+      rowValues(
+        run.map((entry) => ({ ...entry, details: entry.details ?? {} })),
+        keys,
+      ),
+    );
+  }
 }
 
 export type AuditRow = Tables["auditLog"]["$inferSelect"];

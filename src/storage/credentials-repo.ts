@@ -1,5 +1,6 @@
 import {
   and,
+  type Column,
   desc,
   eq,
   getTableColumns,
@@ -13,7 +14,7 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import { placeholderOf, prepared, rowsOf } from "./prepared.js";
+import { placeholderOf, placeholderRows, prepared, rowRuns, rowsOf, rowValues } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type CredentialInsert = Tables["credentials"]["$inferInsert"];
@@ -67,6 +68,36 @@ export async function insertCredential(
     return d.insert(credentials).values(values as unknown as CredentialInsert);
   });
   await insert.execute(row);
+}
+
+/**
+ * Inserts credential rows as insertCredential does each (its recipientEmail read from the recipient row, its
+ * historyChanges the default), in multi-row statements prepared once per row count: a bulk issuance's batch in one.
+ */
+export async function insertCredentials(
+  tx: Tx,
+  rows: readonly Required<Omit<CredentialInsert, "historyChanges" | "recipientEmail">>[],
+): Promise<void> {
+  for (const run of rowRuns(rows)) {
+    const insert = prepared(tx, `credentials_insert_rows_${run.length}`, (d) => {
+      const { credentials, recipients } = d.t;
+      const columns = insertedColumns(d.t);
+      const values = placeholderRows(columns, run.length, (i) => ({
+        recipientEmail: sql`(select ${recipients.email} from ${recipients} where ${recipients.id} = ${sql.placeholder(`recipientId_${i}`)})`,
+      }));
+      return d.insert(credentials).values(values as unknown as CredentialInsert[]);
+    });
+    await insert.execute(rowValues(run, Object.keys(insertedColumns(tx.t))));
+  }
+}
+
+/** The columns a caller gives when inserting a credential (not historyChanges, kept by the database, nor recipientEmail). */
+function insertedColumns(t: Tables): Record<string, Column> {
+  return Object.fromEntries(
+    Object.entries(getTableColumns(t.credentials)).filter(
+      ([key]) => key !== "historyChanges" && key !== "recipientEmail",
+    ),
+  );
 }
 
 function lifecycleColumns({ credentials }: Tables) {

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
-import type { Conn, Tx } from "./store.js";
+import { placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import type { Conn, Tables, Tx } from "./store.js";
 
 /** What a due evaluation carries: its mark, and the instant before which no evaluation can be complete. */
 export type DueMark = { mark: string; notBefore: Date | null };
@@ -28,21 +28,57 @@ export async function markEvaluationDue(
         markedAt: placeholderOf(evaluationsDue.markedAt, "markedAt"),
         notBefore: placeholderOf(evaluationsDue.notBefore, "notBefore"),
       })
-      .onConflictDoUpdate({
-        target: evaluationsDue.personEmail,
-        set: {
-          mark: sql`excluded.mark`,
-          markedAt: sql`excluded.marked_at`,
-          // The later of the two, whichever is set (written out: SQLite's max() and PostgreSQL's greatest() differ).
-          notBefore: sql`case
+      .onConflictDoUpdate(remark(d.t));
+  });
+  await upsert.execute({ personEmail, mark: due.mark, markedAt: due.at, notBefore });
+}
+
+/** What marking a person already due changes: the new mark and time, the later of the two notBefore. */
+function remark({ evaluationsDue }: Tables) {
+  return {
+    target: evaluationsDue.personEmail,
+    set: {
+      mark: sql`excluded.mark`,
+      markedAt: sql`excluded.marked_at`,
+      // The later of the two, whichever is set (written out: SQLite's max() and PostgreSQL's greatest() differ).
+      notBefore: sql`case
             when excluded.not_before is null then ${evaluationsDue.notBefore}
             when ${evaluationsDue.notBefore} is null or excluded.not_before > ${evaluationsDue.notBefore}
               then excluded.not_before
             else ${evaluationsDue.notBefore} end`,
-        },
-      });
-  });
-  await upsert.execute({ personEmail, mark: due.mark, markedAt: due.at, notBefore });
+    },
+  };
+}
+
+/**
+ * markEvaluationDue for many, as if called for each in turn: a person marked twice keeps the last mark and time and
+ * the latest notBefore. Multi-row upserts (one row per person: PostgreSQL updates a row once per statement), prepared
+ * once per row count.
+ */
+export async function markEvaluationsDue(
+  tx: Tx,
+  marks: readonly { personEmail: string; mark: string; at: Date; notBefore?: Date }[],
+): Promise<void> {
+  const byPerson = new Map<string, { personEmail: string; mark: string; markedAt: Date; notBefore: Date | null }>();
+  for (const { personEmail, mark, at, notBefore: asked } of marks) {
+    const notBefore = asked !== undefined && asked > at ? asked : null;
+    const earlier = byPerson.get(personEmail)?.notBefore ?? null;
+    const later = earlier === null || (notBefore !== null && notBefore > earlier) ? notBefore : earlier;
+    byPerson.delete(personEmail); // in the order of each person's last mark
+    byPerson.set(personEmail, { personEmail, mark, markedAt: at, notBefore: later });
+  }
+  const keys = ["personEmail", "mark", "markedAt", "notBefore"];
+  for (const run of rowRuns([...byPerson.values()])) {
+    const upsert = prepared(tx, `evaluations_due_mark_rows_${run.length}`, (d) => {
+      const { evaluationsDue: e } = d.t;
+      const columns = { personEmail: e.personEmail, mark: e.mark, markedAt: e.markedAt, notBefore: e.notBefore };
+      return d
+        .insert(e)
+        .values(placeholderRows(columns, run.length) as never)
+        .onConflictDoUpdate(remark(d.t));
+    });
+    await upsert.execute(rowValues(run, keys));
+  }
 }
 
 /** The mark of a person's due evaluation, if one is due. */

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
+import { placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type EventRow = Tables["events"]["$inferSelect"];
@@ -22,6 +22,32 @@ export async function appendEvent(tx: Tx, row: Omit<EventRow, "seq">): Promise<b
       .returning({ seq: events.seq });
   });
   return (await insert.execute(row)).length > 0;
+}
+
+/**
+ * Appends events in order, as appendEvent does each (one whose dedupe key was already emitted is left out):
+ * multi-row statements prepared once per row count.
+ */
+export async function appendEvents(tx: Tx, rows: readonly Omit<EventRow, "seq">[]): Promise<void> {
+  const keys = ["id", "type", "credentialId", "occurredAt", "payload", "dedupeKey"];
+  for (const run of rowRuns(rows)) {
+    const insert = prepared(tx, `events_append_rows_${run.length}`, (d) => {
+      const { events: e } = d.t;
+      const columns = {
+        id: e.id,
+        type: e.type,
+        credentialId: e.credentialId,
+        occurredAt: e.occurredAt,
+        payload: e.payload,
+        dedupeKey: e.dedupeKey,
+      };
+      return d
+        .insert(e)
+        .values(placeholderRows(columns, run.length) as never)
+        .onConflictDoNothing({ target: e.dedupeKey });
+    });
+    await insert.execute(rowValues(run, keys));
+  }
 }
 
 /** Events after `after` (by sequence), oldest first. */

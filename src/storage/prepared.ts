@@ -79,3 +79,45 @@ export function encodeRows(rows: readonly object[], columns: readonly JsonColumn
     ),
   );
 }
+
+/**
+ * Most rows a multi-row statement (`placeholderRows`) takes: a credential has 21 columns, so 100 rows bind 2,100
+ * values, well under either database's limit; longer lists run in several statements.
+ */
+export const MAX_ROWS_PER_STATEMENT = 100;
+
+/**
+ * The VALUES of a multi-row INSERT of `count` rows, for a statement prepared once per row count (`prepared`, its key
+ * naming the count): each column's placeholder is `<key>_<row>`, encoded by its column (placeholderOf); `extra` adds
+ * computed values to row `i`. Run it with `rowValues` of as many rows.
+ */
+export function placeholderRows(
+  columns: Record<string, Column>,
+  count: number,
+  extra?: (i: number) => Record<string, SQL>,
+): Record<string, SQL>[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ...Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, placeholderOf(column, `${key}_${i}`)])),
+    ...extra?.(i),
+  }));
+}
+
+/** The placeholder values of `placeholderRows`: each row's value of `key` as `<key>_<row>` (undefined as null). */
+export function rowValues(rows: readonly object[], keys: readonly string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [i, row] of rows.entries()) {
+    for (const key of keys) {
+      values[`${key}_${i}`] = (row as Record<string, unknown>)[key] ?? null;
+    }
+  }
+  return values;
+}
+
+/** `items` in runs of at most MAX_ROWS_PER_STATEMENT, in order. */
+export function rowRuns<T>(items: readonly T[]): T[][] {
+  const runs: T[][] = [];
+  for (let start = 0; start < items.length; start += MAX_ROWS_PER_STATEMENT) {
+    runs.push(items.slice(start, start + MAX_ROWS_PER_STATEMENT));
+  }
+  return runs;
+}

@@ -1,5 +1,5 @@
-import { eq, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
+import { eq, inArray, sql } from "drizzle-orm";
+import { placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
 import type { Tx } from "./store.js";
 
 /** The three statements of the recipient upsert, prepared once per connection (every issuance runs them). */
@@ -47,4 +47,59 @@ export async function upsertRecipient(
   }
   await s.insert.execute({ id: input.newId, email: input.email, name: input.name, createdAt: input.now });
   return input.newId;
+}
+
+/**
+ * upsertRecipient for many, in order, as if called for each in turn: returns each one's recipient id (the first of an
+ * email's that creates it gives the id, a later one with another name renames it). One SELECT per hundred emails and
+ * one multi-row INSERT per hundred new recipients (prepared once per row count), a rename only where a name changed.
+ */
+export async function upsertRecipients(
+  tx: Tx,
+  inputs: readonly { newId: string; email: string; name: string; now: Date }[],
+): Promise<string[]> {
+  const { recipients } = tx.t;
+  const known = new Map<string, { id: string; name: string; stored: boolean }>();
+  for (const run of rowRuns([...new Set(inputs.map((input) => input.email))])) {
+    const rows = await tx
+      .select({ id: recipients.id, email: recipients.email, name: recipients.name })
+      .from(recipients)
+      .where(inArray(recipients.email, run));
+    for (const row of rows) {
+      known.set(row.email, { id: row.id, name: row.name, stored: true });
+    }
+  }
+  const created = new Map<string, { id: string; email: string; name: string; createdAt: Date }>();
+  const renamed = new Map<string, string>();
+  const ids = inputs.map(({ newId, email, name, now }) => {
+    const existing = known.get(email);
+    if (!existing) {
+      known.set(email, { id: newId, name, stored: false });
+      created.set(email, { id: newId, email, name, createdAt: now });
+      return newId;
+    }
+    if (existing.name !== name) {
+      existing.name = name;
+      if (existing.stored) {
+        renamed.set(existing.id, name);
+      } else {
+        (created.get(email) as { name: string }).name = name;
+      }
+    }
+    return existing.id;
+  });
+  const keys = ["id", "email", "name", "createdAt"];
+  for (const run of rowRuns([...created.values()])) {
+    const insert = prepared(tx, `recipients_insert_rows_${run.length}`, (d) => {
+      const { recipients: r } = d.t;
+      const columns = { id: r.id, email: r.email, name: r.name, createdAt: r.createdAt };
+      return d.insert(r).values(placeholderRows(columns, run.length) as never);
+    });
+    await insert.execute(rowValues(run, keys));
+  }
+  const s = statements(tx);
+  for (const [id, name] of renamed) {
+    await s.rename.execute({ id, name });
+  }
+  return ids;
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { StatusPurpose, StatusSlot } from "../domain/status/status-list-credential.js";
-import { placeholderOf, prepared } from "./prepared.js";
+import { encodeRows, placeholderOf, prepared } from "./prepared.js";
 import {
   bumpListVersion,
   createStatusList,
@@ -25,8 +25,11 @@ export type ReserveOptions = {
   randomInt: (maxExclusive: number) => number;
 };
 
-/** Claims `index` if nobody has it (the primary key decides); true when this call got it. */
-async function claim(tx: Tx, list: StatusListRow, index: number, now: Date): Promise<boolean> {
+/**
+ * Claims `index` if nobody has it (the primary key decides); true when this call got it. The list's `allocated` is
+ * counted in `list`, and stored at once unless `deferred` (a block's reservation stores it once: writeOpenLists).
+ */
+async function claim(tx: Tx, list: StatusListRow, index: number, now: Date, deferred = false): Promise<boolean> {
   const insert = prepared(tx, "status_entries_claim", (d) => {
     const { statusEntries } = d.t;
     return d
@@ -42,7 +45,9 @@ async function claim(tx: Tx, list: StatusListRow, index: number, now: Date): Pro
   const inserted = await insert.execute({ listId: list.id, idx: index, at: now });
   if (inserted.length > 0) {
     list.allocated += 1;
-    await setAllocated(tx, list.id, list.allocated);
+    if (!deferred) {
+      await setAllocated(tx, list.id, list.allocated);
+    }
   }
   return inserted.length > 0;
 }
@@ -63,6 +68,7 @@ async function claimFromFreeSet(tx: Tx, list: StatusListRow, options: ReserveOpt
   let k = options.randomInt(free);
   for (let index = 0; index < list.length; index++) {
     if (taken[index] === 0 && k-- === 0) {
+      // stored at once: the list is read again (openStatusList) only once it is full
       if (!(await claim(tx, list, index, options.now))) {
         throw new Error(`status index ${list.id}/${index} was free a moment ago`);
       }
@@ -88,7 +94,7 @@ export async function reserveStatusSlot(tx: Tx, options: ReserveOptions, open?: 
     if (list.allocated < list.length * DENSE_RATIO) {
       for (let probe = 0; probe < MAX_PROBES; probe++) {
         const index = options.randomInt(list.length);
-        if (await claim(tx, list, index, options.now)) {
+        if (await claim(tx, list, index, options.now, open !== undefined)) {
           return { listId: list.id, index, purpose: options.purpose };
         }
       }
@@ -97,17 +103,25 @@ export async function reserveStatusSlot(tx: Tx, options: ReserveOptions, open?: 
     if (index !== undefined) {
       return { listId: list.id, index, purpose: options.purpose };
     }
-    open?.delete(options.purpose); // full: the next list
+    open?.delete(options.purpose); // full (its `allocated` stored by claimFromFreeSet): the next list
   }
 }
 
 /**
  * The list each purpose reserves from, as read (or created) by an earlier reservation of the same transaction, its
  * `allocated` count kept by each claim: a block of reservations reads the open list once per purpose, not once per
- * index (the row carries the signed list, the read was the block's dearest statement). Only within one transaction,
+ * index (the row carries the signed list, the read was the block's dearest statement), and stores the count once, at
+ * its end (writeOpenLists): each UPDATE of the row rewrote it, signed list and all. Only within one transaction,
  * which holds the `status-allocation` lock: nobody else changes the lists meanwhile.
  */
 export type OpenLists = Map<StatusPurpose, StatusListRow>;
+
+/** Stores the `allocated` count of each list a block reserved from (call it before its transaction commits). */
+export async function writeOpenLists(tx: Tx, open: OpenLists): Promise<void> {
+  for (const list of open.values()) {
+    await setAllocated(tx, list.id, list.allocated);
+  }
+}
 
 /** Marks reserved entries as the credential's; throws unless every one was reserved and unused. */
 export async function assignStatusSlots(tx: Tx, credentialId: string, slots: StatusSlot[]): Promise<void> {
@@ -130,6 +144,50 @@ export async function assignStatusSlots(tx: Tx, credentialId: string, slots: Sta
     if (assigned.length !== 1) {
       throw new Error(`status index ${slot.listId}/${slot.index} is not a reserved, unused entry`);
     }
+  }
+}
+
+/**
+ * assignStatusSlots for many credentials: one UPDATE … FROM the rows (`Conn.jsonRows`, prepared once, whatever their
+ * number); throws unless every slot was reserved and unused (the caller's transaction then stores none of them).
+ */
+export async function assignStatusSlotsMany(
+  tx: Tx,
+  assigned: readonly { credentialId: string; slots: readonly StatusSlot[] }[],
+): Promise<void> {
+  const rows = assigned.flatMap(({ credentialId, slots }) =>
+    slots.map((slot) => ({ listId: slot.listId, idx: slot.index, credentialId })),
+  );
+  if (rows.length === 0) {
+    return;
+  }
+  const { statusEntries: t } = tx.t;
+  const columns = [
+    { key: "listId", column: t.listId },
+    { key: "idx", column: t.idx },
+    { key: "credentialId", column: t.credentialId },
+  ];
+  const update = prepared(tx, "status_entries_assign_rows", (d) => {
+    const { statusEntries } = d.t;
+    return d
+      .update(statusEntries)
+      .set({ credentialId: sql`s.c2` })
+      .from(sql`(${d.jsonRows("rows", columns)}) as s`)
+      .where(
+        and(
+          eq(statusEntries.listId, sql`s.c0`),
+          eq(statusEntries.idx, sql`s.c1`),
+          // "is null" written so that no index serves it: SQLite otherwise walks every unassigned entry
+          // (status_entries_credential_idx) and the rows for each, where it should find each row's entry by its key
+          sql`(case when ${statusEntries.credentialId} is null then 1 else 0 end) = 1`,
+        ),
+      )
+      .returning({ idx: statusEntries.idx });
+  });
+  const updated = (await update.execute({ rows: encodeRows(rows, columns) })) as unknown[];
+  if (updated.length !== rows.length) {
+    const slots = rows.map((row) => `${row.listId}/${row.idx}`).join(", ");
+    throw new Error(`of status indexes ${slots}, ${rows.length - updated.length} are not reserved, unused entries`);
   }
 }
 

@@ -120,8 +120,16 @@ describe("issuance signs through the signing pool", () => {
 describe("issueCredentials (bulk)", () => {
   it("issues every input once, each as issueCredential would: row, status index, audit entry, event", async () => {
     const t = await app(0);
-    const outcomes = await issueCredentials(t.ctx, inputs(23));
+    const outcomes = await issueCredentials(t.ctx, inputs(23), { persistBatch: 10 });
     await expectIssuedOnce(t, outcomes, 23);
+    // each list counts every index reserved from it (a block of reservations stores its count once)
+    const conn = t.store.conn();
+    const { statusLists, statusEntries } = conn.t;
+    for (const list of await conn.select().from(statusLists)) {
+      expect(list.allocated).toBe(
+        (await conn.select().from(statusEntries).where(eq(statusEntries.listId, list.id))).length,
+      );
+    }
     for (const outcome of outcomes) {
       if (!outcome.ok) {
         throw outcome.error;
@@ -182,6 +190,66 @@ describe("issueCredentials (bulk)", () => {
     const { statusEntries } = t.store.conn().t;
     const assigned = await t.store.conn().select().from(statusEntries).where(isNotNull(statusEntries.credentialId));
     expect(assigned).toHaveLength(5);
+  });
+});
+
+describe("a stored batch's writes, made together", () => {
+  it("are those of its credentials stored one after another: names, due marks, order, a replacement among them", async () => {
+    const t = await app(0);
+    const first = await issueCredentials(t.ctx, inputs(1));
+    const replaced = first[0]?.ok ? first[0].credential.id : "";
+    const later = new Date(t.clock.now().getTime() + 86_400_000);
+    const ada = (name: string, achievementId: string, extra: Partial<IssueCredentialInput> = {}) => ({
+      achievementId,
+      recipient: { email: "ada@example.org", name },
+      actor: "test",
+      ...extra,
+    });
+    const batch: IssueCredentialInput[] = [
+      ada("Ada", ACHIEVEMENTS[0] as string, { validFrom: later }),
+      ...inputs(2, 10),
+      ada("Ada Lovelace", ACHIEVEMENTS[1] as string),
+      // replaces the first credential: what was held before it is written before it is read
+      { ...inputs(1)[0], supersedes: replaced, reason: "corrected" } as IssueCredentialInput,
+      ada("Ada King", ACHIEVEMENTS[2] as string),
+    ];
+    const outcomes = await issueCredentials(t.ctx, batch);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true, true, true]);
+    const ids = outcomes.map((o) => (o.ok ? o.credential.id : ""));
+    const conn = t.store.conn();
+    const { recipients, credentials, evaluationsDue, events, auditLog } = conn.t;
+    // one recipient for Ada, named as the last credential names her; every row of hers points at it
+    const adas = await conn.select().from(recipients).where(eq(recipients.email, "ada@example.org"));
+    expect(adas.map((r) => r.name)).toEqual(["Ada King"]);
+    const rows = await conn
+      .select({ id: credentials.id, recipientId: credentials.recipientId, email: credentials.recipientEmail })
+      .from(credentials)
+      .where(eq(credentials.recipientEmail, "ada@example.org"));
+    expect(rows.map((r) => r.recipientId)).toEqual([adas[0]?.id, adas[0]?.id, adas[0]?.id]);
+    // due once, not before the latest validFrom of hers
+    const due = await conn.select().from(evaluationsDue).where(eq(evaluationsDue.personEmail, "ada@example.org"));
+    expect(due).toHaveLength(1);
+    expect(due[0]?.notBefore?.getTime()).toBe(Math.floor(later.getTime() / 1000) * 1000);
+    // events and audit entries in the inputs' order, the replaced credential's among them where it was replaced
+    const issued = await conn
+      .select({ credentialId: events.credentialId })
+      .from(events)
+      .where(eq(events.type, "credential.issued"))
+      .orderBy(events.seq);
+    expect(issued.map((e) => e.credentialId)).toEqual([replaced, ...ids]);
+    const audited = await conn
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetType, "credential"))
+      .orderBy(auditLog.seq);
+    expect(audited.map((a) => `${a.action} ${a.targetId}`)).toEqual([
+      `credential.issued ${replaced}`,
+      ...ids.slice(0, 5).map((id) => `credential.issued ${id}`),
+      `credential.superseded ${replaced}`,
+      `credential.issued ${ids[5]}`,
+    ]);
+    const [old] = await conn.select().from(credentials).where(eq(credentials.id, replaced));
+    expect(old?.supersededBy).toBe(ids[4]);
   });
 });
 
