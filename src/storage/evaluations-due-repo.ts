@@ -68,7 +68,7 @@ export async function markEvaluationsDue(
     byPerson.set(personEmail, { personEmail, mark, markedAt: at, notBefore: later });
   }
   const keys = ["personEmail", "mark", "markedAt", "notBefore"];
-  for (const run of rowRuns([...byPerson.values()])) {
+  for (const run of rowRuns(Array.from(byPerson, ([, row]) => row))) {
     const upsert = prepared(tx, `evaluations_due_mark_rows_${run.length}`, (d) => {
       const { evaluationsDue: e } = d.t;
       const columns = { personEmail: e.personEmail, mark: e.mark, markedAt: e.markedAt, notBefore: e.notBefore };

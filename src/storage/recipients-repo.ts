@@ -89,7 +89,7 @@ export async function upsertRecipients(
     return existing.id;
   });
   const keys = ["id", "email", "name", "createdAt"];
-  for (const run of rowRuns([...created.values()])) {
+  for (const run of rowRuns(Array.from(created, ([, row]) => row))) {
     const insert = prepared(tx, `recipients_insert_rows_${run.length}`, (d) => {
       const { recipients: r } = d.t;
       const columns = { id: r.id, email: r.email, name: r.name, createdAt: r.createdAt };

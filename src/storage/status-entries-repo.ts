@@ -118,7 +118,7 @@ export type OpenLists = Map<StatusPurpose, StatusListRow>;
 
 /** Stores the `allocated` count of each list a block reserved from (call it before its transaction commits). */
 export async function writeOpenLists(tx: Tx, open: OpenLists): Promise<void> {
-  for (const list of open.values()) {
+  for (const [, list] of open) {
     await setAllocated(tx, list.id, list.allocated);
   }
 }
