@@ -13,7 +13,7 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import { placeholderOf, prepared, rowsOf } from "./prepared.js";
+import { fixedLimit, placeholderOf, prepared, rowsOf } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type CredentialInsert = Tables["credentials"]["$inferInsert"];
@@ -272,17 +272,23 @@ function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
  * The console's list: newest first, keyset-paginated on (createdAt, id), filtered by certification, recipient and
  * state; light rows. The indexes on (achievement_id, created_at, id), (created_at, id) and the recipient's email keep
  * it fast at 100,000 credentials (a rare state alone scans the newest-first index until the page is full). One
- * statement per combination of filters (at most 40), prepared once per connection: building the query cost drizzle
- * about as much as running it; its rows read as arrays (rowsOf), not mapped by drizzle row by row.
+ * statement per combination of filters (at most 40) and page size (the console's one), prepared once per connection:
+ * building the query cost drizzle about as much as running it; its rows read as arrays (rowsOf), not mapped by drizzle
+ * row by row.
  */
 export async function listCredentialSummaries(db: Conn, query: CredentialSummaryQuery): Promise<CredentialSummary[]> {
   // Filtered by one certification, the rows do not repeat its id (every text column read costs a string per row);
   // the page's certification names are read in one statement (achievementNames), not joined per row. One test of
   // "filtered" for the statement's key, its filter and its columns alike.
   const oneAchievement = Boolean(query.achievementId);
-  const shape = [oneAchievement ? "a" : "", query.email ? "e" : "", query.state ?? "", query.after ? "p" : ""].join(
-    ":",
-  );
+  // the limit is in the statement's text (fixedLimit: a bound one has SQLite compile the statement on every run)
+  const shape = [
+    oneAchievement ? "a" : "",
+    query.email ? "e" : "",
+    query.state ?? "",
+    query.after ? "p" : "",
+    query.limit,
+  ].join(":");
   const statement = prepared(db, `credentials_summaries:${shape}`, (d) => {
     const { credentials, recipients } = d.t;
     const filters: (SQL | undefined)[] = [];
@@ -327,7 +333,7 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
       .from(credentials)
       .where(and(...filters))
       .orderBy(desc(credentials.createdAt), desc(credentials.id))
-      .limit(sql.placeholder("limit"));
+      .limit(fixedLimit(query.limit));
   });
   const rows = await rowsOf(db, statement, {
     achievementId: query.achievementId,
@@ -335,7 +341,6 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     now: query.now,
     afterCreatedAt: query.after?.createdAt,
     afterId: query.after?.id,
-    limit: query.limit,
   });
   const achievementIdOf = (row: unknown[]) => (oneAchievement ? query.achievementId : row[5]) as string;
   const names = await achievementNames(db, [...new Set(rows.map(achievementIdOf))]);
@@ -387,7 +392,7 @@ async function achievementName(db: Conn, id: string): Promise<string | undefined
       .select({ name: achievements.name })
       .from(achievements)
       .where(eq(achievements.id, sql.placeholder("id")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   // read as an array (rowsOf): drizzle's row mapping cost this one-value read as much as the statement
   return (await rowsOf(db, query, { id }))[0]?.[0] as string | undefined;

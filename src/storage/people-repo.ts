@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { AuditRow } from "./audit-repo.js";
-import { prepared, rowsOf } from "./prepared.js";
+import { fixedLimit, prepared, rowsOf } from "./prepared.js";
 import type { Conn } from "./store.js";
 
 /**
@@ -61,7 +61,8 @@ const SKIP = sql`cast(${sql.placeholder("skipNamePrefix")} as text)`;
 /**
  * A stream's statement: prepared once per connection for each shape of query (a cursor or not, a name to skip or
  * not) when it filters on no list (a reader of every program, the usual case), else built for this query (its lists'
- * lengths vary). Building a query cost drizzle about as much as running it. Its rows come as arrays in the select's
+ * lengths vary). Building a query cost drizzle about as much as running it; its LIMIT is written in (fixedLimit), as
+ * a bound one would have SQLite compile it again on every run. Its rows come as arrays in the select's
  * order (rowsOf: no per-row mapping), all text (a name may be null).
  */
 async function runStream(
@@ -76,13 +77,13 @@ async function runStream(
     skipNamePrefix: q.skipNamePrefix,
     afterKey: q.after?.key,
     afterEmail: q.after?.email,
-    limit: q.limit,
   };
   if (lists) {
     // placeholders are filled only by a prepared statement: this one is prepared for this call alone
     return (await rowsOf(db, build(db).prepare(), values)) as (string | null)[][];
   }
-  const shape = `${q.after ? "p" : ""}${q.skipNamePrefix ? "s" : ""}`;
+  // the limit is in the statement's text (fixedLimit), so in its key
+  const shape = `${q.after ? "p" : ""}${q.skipNamePrefix ? "s" : ""}:${q.limit}`;
   return (await rowsOf(db, prepared(db, `people_${name}:${shape}`, build), values)) as (string | null)[][];
 }
 
@@ -117,7 +118,7 @@ export async function recipientsByEmail(
       .from(recipients)
       .where(and(...filters))
       .orderBy(asc(recipients.email))
-      .limit(sql.placeholder("limit"));
+      .limit(fixedLimit(q.limit));
   });
   return rows.map(([email, name, id]) => ({
     key: email as string,
@@ -143,7 +144,7 @@ export async function recipientsByName(db: Conn, q: PeopleStreamQuery): Promise<
       .from(recipients)
       .where(and(...filters))
       .orderBy(key, asc(recipients.email))
-      .limit(sql.placeholder("limit"));
+      .limit(fixedLimit(q.limit));
   });
   return rows.map(([key, email, name, id]) => ({
     key: key as string,
@@ -180,7 +181,7 @@ export async function evidencePeopleByEmail(
       .where(and(...filters))
       .groupBy(evidence.personEmail)
       .orderBy(asc(evidence.personEmail))
-      .limit(sql.placeholder("limit"));
+      .limit(fixedLimit(q.limit));
   });
   return rows.map(([email, name, id]) => ({
     key: email as string,
@@ -212,7 +213,7 @@ export async function evidencePeopleByName(db: Conn, q: PeopleStreamQuery): Prom
       .where(and(...filters))
       .groupBy(key, evidence.personEmail)
       .orderBy(key, asc(evidence.personEmail))
-      .limit(sql.placeholder("limit"));
+      .limit(fixedLimit(q.limit));
   });
   return rows.map(([key, email, name, id]) => ({
     key: key as string,

@@ -21,6 +21,20 @@ export function prepared<S extends Statement>(db: Conn, key: string, build: (db:
   return statement;
 }
 
+/**
+ * A LIMIT written into a kept statement's text (`.limit(fixedLimit(n))`, with `n` in the statement's key), where
+ * `.limit(sql.placeholder(…))` or `.limit(n)` bind it as a parameter: SQLite (3.53) plans with the LIMIT's value, so
+ * binding that parameter expires the statement, and every run of it is compiled again first (measured: 5 µs for a
+ * simple select, 15 µs for the people search's, 1.5 µs to run it). Only a whole number from 0 to 100,000.
+ */
+export function fixedLimit(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 100_000) {
+    throw new Error(`not a limit: ${n}`);
+  }
+  // drizzle writes an SQL object given as the limit into the statement's text as it is
+  return sql.raw(String(n)) as unknown as number;
+}
+
 /** A prepared SELECT whose rows can be read as arrays (SQLite's `values`; on PostgreSQL only `execute`). */
 type RowsStatement = Statement & { values?(values?: Record<string, unknown>): unknown };
 
