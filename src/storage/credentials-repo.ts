@@ -14,7 +14,7 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import { placeholderOf, placeholderRows, prepared, rowRuns, rowsOf, rowValues } from "./prepared.js";
+import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowsOf, rowValues } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type CredentialInsert = Tables["credentials"]["$inferInsert"];
@@ -299,83 +299,95 @@ function stateFilter(t: Tables, state: ListedState, now: SQL): SQL | undefined {
   }
 }
 
+/** The list's statement for this query's shape (listCredentialSummaries' key names it). */
+function credentialSummariesQuery(d: Conn, query: CredentialSummaryQuery) {
+  const oneAchievement = Boolean(query.achievementId);
+  const { credentials, recipients } = d.t;
+  const filters: (SQL | undefined)[] = [];
+  if (oneAchievement) {
+    filters.push(eq(credentials.achievementId, sql.placeholder("achievementId")));
+  }
+  if (query.email) {
+    filters.push(
+      eq(
+        credentials.recipientId,
+        sql`(select ${recipients.id} from ${recipients} where ${recipients.email} = ${sql.placeholder("email")})`,
+      ),
+    );
+  }
+  if (query.state) {
+    filters.push(stateFilter(d.t, query.state, placeholderOf(credentials.validUntil, "now")));
+  }
+  if (query.after) {
+    const createdAt = placeholderOf(credentials.createdAt, "afterCreatedAt");
+    filters.push(
+      or(
+        lt(credentials.createdAt, createdAt),
+        and(eq(credentials.createdAt, createdAt), lt(credentials.id, sql.placeholder("afterId"))),
+      ),
+    );
+  }
+  // The recipient's email from the index entry (credentials.recipient_email), with no lookup of the recipient's
+  // row: only a row stored without it (none once migration recipient_email ran) reads it from recipients.
+  const recipientEmail = sql<string>`coalesce(${credentials.recipientEmail}, (select ${recipients.email} from ${recipients} where ${recipients.id} = ${credentials.recipientId}))`;
+  return d
+    .select({
+      id: credentials.id,
+      recipientEmail,
+      recipientName: credentials.recipientName,
+      validUntil: credentials.validUntil,
+      createdAt: credentials.createdAt,
+      ...(oneAchievement ? {} : { achievementId: credentials.achievementId }),
+      // Filtered by a state, every row is in it: the lifecycle columns (two values per row, each read costs a
+      // value) are read only to tell an unfiltered list's states apart
+      ...(query.state ? {} : { revokedAt: credentials.revokedAt, suspendedAt: credentials.suspendedAt }),
+    })
+    .from(credentials)
+    .where(and(...filters))
+    .orderBy(desc(credentials.createdAt), desc(credentials.id))
+    .limit(fixedLimit(query.limit));
+}
+
 /**
  * The console's list: newest first, keyset-paginated on (createdAt, id), filtered by certification, recipient and
  * state; light rows. The indexes on (achievement_id, created_at, id), (created_at, id) and the recipient's email keep
  * it fast at 100,000 credentials (a rare state alone scans the newest-first index until the page is full). One
- * statement per combination of filters (at most 40), prepared once per connection: building the query cost drizzle
- * about as much as running it; its rows read as arrays (rowsOf), not mapped by drizzle row by row.
+ * statement per combination of filters (at most 40) and page size (the console's one), prepared once per connection:
+ * building the query cost drizzle about as much as running it; its rows read as arrays (rowsOf), not mapped by drizzle
+ * row by row.
  */
 export async function listCredentialSummaries(db: Conn, query: CredentialSummaryQuery): Promise<CredentialSummary[]> {
   // Filtered by one certification, the rows do not repeat its id (every text column read costs a string per row);
   // the page's certification names are read in one statement (achievementNames), not joined per row. One test of
   // "filtered" for the statement's key, its filter and its columns alike.
   const oneAchievement = Boolean(query.achievementId);
-  const shape = [oneAchievement ? "a" : "", query.email ? "e" : "", query.state ?? "", query.after ? "p" : ""].join(
-    ":",
-  );
-  const statement = prepared(db, `credentials_summaries:${shape}`, (d) => {
-    const { credentials, recipients } = d.t;
-    const filters: (SQL | undefined)[] = [];
-    if (oneAchievement) {
-      filters.push(eq(credentials.achievementId, sql.placeholder("achievementId")));
-    }
-    if (query.email) {
-      filters.push(
-        eq(
-          credentials.recipientId,
-          sql`(select ${recipients.id} from ${recipients} where ${recipients.email} = ${sql.placeholder("email")})`,
-        ),
-      );
-    }
-    if (query.state) {
-      filters.push(stateFilter(d.t, query.state, placeholderOf(credentials.validUntil, "now")));
-    }
-    if (query.after) {
-      const createdAt = placeholderOf(credentials.createdAt, "afterCreatedAt");
-      filters.push(
-        or(
-          lt(credentials.createdAt, createdAt),
-          and(eq(credentials.createdAt, createdAt), lt(credentials.id, sql.placeholder("afterId"))),
-        ),
-      );
-    }
-    // The recipient's email from the index entry (credentials.recipient_email), with no lookup of the recipient's
-    // row: only a row stored without it (none once migration recipient_email ran) reads it from recipients.
-    const recipientEmail = sql<string>`coalesce(${credentials.recipientEmail}, (select ${recipients.email} from ${recipients} where ${recipients.id} = ${credentials.recipientId}))`;
-    return d
-      .select({
-        id: credentials.id,
-        recipientEmail,
-        recipientName: credentials.recipientName,
-        validUntil: credentials.validUntil,
-        createdAt: credentials.createdAt,
-        ...(oneAchievement ? {} : { achievementId: credentials.achievementId }),
-        // Filtered by a state, every row is in it: the lifecycle columns (two values per row, each read costs a
-        // value) are read only to tell an unfiltered list's states apart
-        ...(query.state ? {} : { revokedAt: credentials.revokedAt, suspendedAt: credentials.suspendedAt }),
-      })
-      .from(credentials)
-      .where(and(...filters))
-      .orderBy(desc(credentials.createdAt), desc(credentials.id))
-      .limit(sql.placeholder("limit"));
-  });
+  // the limit is in the statement's text (fixedLimit: a bound one has SQLite compile the statement on every run)
+  const key = `credentials_summaries:${oneAchievement ? "a" : ""}:${query.email ? "e" : ""}:${query.state ?? ""}:${query.after ? "p" : ""}:${query.limit}`;
+  const statement = prepared(db, key, credentialSummariesQuery, query);
   const rows = await rowsOf(db, statement, {
     achievementId: query.achievementId,
     email: query.email,
     now: query.now,
     afterCreatedAt: query.after?.createdAt,
     afterId: query.after?.id,
-    limit: query.limit,
   });
-  const achievementIdOf = (row: unknown[]) => (oneAchievement ? query.achievementId : row[5]) as string;
-  const names = await achievementNames(db, [...new Set(rows.map(achievementIdOf))]);
+  const ids = new Set<string>();
+  if (oneAchievement) {
+    if (rows.length > 0) {
+      ids.add(query.achievementId as string);
+    }
+  } else {
+    for (const row of rows) {
+      ids.add(row[5] as string);
+    }
+  }
+  const names = await achievementNames(db, [...ids]);
   // the lifecycle columns follow the achievement's id when the rows carry it
   const lifecycle = oneAchievement ? 5 : 6;
   const now = query.now.getTime();
   const summaries: CredentialSummary[] = [];
   for (const row of rows) {
-    const achievementId = achievementIdOf(row);
+    const achievementId = (oneAchievement ? query.achievementId : row[5]) as string;
     const name = names.get(achievementId) ?? achievementId;
     const validUntil = row[3] as number | null;
     summaries.push({
@@ -411,15 +423,17 @@ async function achievementNames(db: Conn, ids: string[]): Promise<Map<string, st
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
+function achievementNameQuery(d: Conn) {
+  const { achievements } = d.t;
+  return d
+    .select({ name: achievements.name })
+    .from(achievements)
+    .where(eq(achievements.id, sql.placeholder("id")))
+    .limit(fixedLimit(1));
+}
+
 async function achievementName(db: Conn, id: string): Promise<string | undefined> {
-  const query = prepared(db, "achievements_name", (d) => {
-    const { achievements } = d.t;
-    return d
-      .select({ name: achievements.name })
-      .from(achievements)
-      .where(eq(achievements.id, sql.placeholder("id")))
-      .limit(1);
-  });
+  const query = prepared(db, "achievements_name", achievementNameQuery);
   // read as an array (rowsOf): drizzle's row mapping cost this one-value read as much as the statement
   return (await rowsOf(db, query, { id }))[0]?.[0] as string | undefined;
 }

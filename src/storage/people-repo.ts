@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { AuditRow } from "./audit-repo.js";
-import { prepared, rowsOf } from "./prepared.js";
+import { fixedLimit, prepared, rowsOf } from "./prepared.js";
 import type { Conn } from "./store.js";
 
 /**
@@ -58,32 +58,36 @@ function afterCursor(key: SQL, email: SQL, after: PeopleCursor | undefined): SQL
 const PREFIX = sql`cast(${sql.placeholder("prefix")} as text)`;
 const SKIP = sql`cast(${sql.placeholder("skipNamePrefix")} as text)`;
 
+/** A stream's query: the search, and the name its address streams skip (found by name already). */
+type StreamQuery = PeopleStreamQuery & { skipNamePrefix?: string };
+
 /**
  * A stream's statement: prepared once per connection for each shape of query (a cursor or not, a name to skip or
  * not) when it filters on no list (a reader of every program, the usual case), else built for this query (its lists'
- * lengths vary). Building a query cost drizzle about as much as running it. Its rows come as arrays in the select's
+ * lengths vary). Building a query cost drizzle about as much as running it; its LIMIT is written in (fixedLimit), as
+ * a bound one would have SQLite compile it again on every run. Its rows come as arrays in the select's
  * order (rowsOf: no per-row mapping), all text (a name may be null).
  */
 async function runStream(
   db: Conn,
   name: string,
-  q: PeopleStreamQuery & { skipNamePrefix?: string },
+  q: StreamQuery,
   lists: boolean,
-  build: (d: Conn) => { prepare(): { execute(values?: Record<string, unknown>): unknown }; execute(): unknown },
+  build: (d: Conn, q: StreamQuery) => { prepare(): { execute(values?: Record<string, unknown>): unknown } },
 ): Promise<(string | null)[][]> {
   const values = {
     prefix: q.prefix,
     skipNamePrefix: q.skipNamePrefix,
     afterKey: q.after?.key,
     afterEmail: q.after?.email,
-    limit: q.limit,
   };
   if (lists) {
     // placeholders are filled only by a prepared statement: this one is prepared for this call alone
-    return (await rowsOf(db, build(db).prepare(), values)) as (string | null)[][];
+    return (await rowsOf(db, build(db, q).prepare(), values)) as (string | null)[][];
   }
-  const shape = `${q.after ? "p" : ""}${q.skipNamePrefix ? "s" : ""}`;
-  return (await rowsOf(db, prepared(db, `people_${name}:${shape}`, build), values)) as (string | null)[][];
+  // the limit is in the statement's text (fixedLimit), so in its key
+  const shape = `${q.after ? "p" : ""}${q.skipNamePrefix ? "s" : ""}:${q.limit}`;
+  return (await rowsOf(db, prepared(db, `people_${name}:${shape}`, build, q), values)) as (string | null)[][];
 }
 
 /** The recipient holds a credential of one of these certifications (undefined: no condition). */
@@ -96,131 +100,149 @@ function holdsOneOf(db: Conn, achievementIds: readonly string[] | undefined): SQ
 }
 
 /** Recipients whose e-mail address begins with `prefix` (already lower-case: addresses are stored so), by address. */
-export async function recipientsByEmail(
-  db: Conn,
-  q: PeopleStreamQuery & { skipNamePrefix?: string },
-): Promise<PersonMatch[]> {
-  const rows = await runStream(db, "recipients_by_email", q, q.achievementIds !== undefined, (d) => {
-    const { recipients } = d.t;
-    const email = sql`${recipients.email}`;
-    const filters: (SQL | undefined)[] = [
-      beginsWith(email, PREFIX),
-      afterCursor(email, email, q.after),
-      holdsOneOf(d, q.achievementIds),
-    ];
-    if (q.skipNamePrefix) {
-      // found by their name already
-      filters.push(sql`not (${beginsWith(sql`lower(${recipients.name})`, sql`lower(${SKIP})`)})`);
-    }
-    return d
-      .select({ email: recipients.email, name: recipients.name, id: recipients.id })
-      .from(recipients)
-      .where(and(...filters))
-      .orderBy(asc(recipients.email))
-      .limit(sql.placeholder("limit"));
-  });
-  return rows.map(([email, name, id]) => ({
-    key: email as string,
-    email: email as string,
-    name: name as string,
-    recipientId: id as string,
-    evidenceId: "",
-  }));
+export async function recipientsByEmail(db: Conn, q: StreamQuery): Promise<PersonMatch[]> {
+  const rows = await runStream(db, "recipients_by_email", q, q.achievementIds !== undefined, recipientsByEmailQuery);
+  const matches: PersonMatch[] = [];
+  for (const [email, name, id] of rows) {
+    matches.push({
+      key: email as string,
+      email: email as string,
+      name: name as string,
+      recipientId: id as string,
+      evidenceId: "",
+    });
+  }
+  return matches;
+}
+
+function recipientsByEmailQuery(d: Conn, q: StreamQuery) {
+  const { recipients } = d.t;
+  const email = sql`${recipients.email}`;
+  const filters: (SQL | undefined)[] = [
+    beginsWith(email, PREFIX),
+    afterCursor(email, email, q.after),
+    holdsOneOf(d, q.achievementIds),
+  ];
+  if (q.skipNamePrefix) {
+    // found by their name already
+    filters.push(sql`not (${beginsWith(sql`lower(${recipients.name})`, sql`lower(${SKIP})`)})`);
+  }
+  return d
+    .select({ email: recipients.email, name: recipients.name, id: recipients.id })
+    .from(recipients)
+    .where(and(...filters))
+    .orderBy(asc(recipients.email))
+    .limit(fixedLimit(q.limit));
 }
 
 /** Recipients whose name begins with `prefix` (either case), by lower-cased name, then address. */
 export async function recipientsByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
-  const rows = await runStream(db, "recipients_by_name", q, q.achievementIds !== undefined, (d) => {
-    const { recipients } = d.t;
-    const key = sql<string>`lower(${recipients.name})`;
-    const filters: (SQL | undefined)[] = [
-      beginsWith(key, sql`lower(${PREFIX})`),
-      afterCursor(key, sql`${recipients.email}`, q.after),
-    ];
-    filters.push(holdsOneOf(d, q.achievementIds));
-    return d
-      .select({ key, email: recipients.email, name: recipients.name, id: recipients.id })
-      .from(recipients)
-      .where(and(...filters))
-      .orderBy(key, asc(recipients.email))
-      .limit(sql.placeholder("limit"));
-  });
-  return rows.map(([key, email, name, id]) => ({
-    key: key as string,
-    email: email as string,
-    name: name as string,
-    recipientId: id as string,
-    evidenceId: "",
-  }));
+  const rows = await runStream(db, "recipients_by_name", q, q.achievementIds !== undefined, recipientsByNameQuery);
+  const matches: PersonMatch[] = [];
+  for (const [key, email, name, id] of rows) {
+    matches.push({
+      key: key as string,
+      email: email as string,
+      name: name as string,
+      recipientId: id as string,
+      evidenceId: "",
+    });
+  }
+  return matches;
+}
+
+function recipientsByNameQuery(d: Conn, q: StreamQuery) {
+  const { recipients } = d.t;
+  const key = sql<string>`lower(${recipients.name})`;
+  const filters: (SQL | undefined)[] = [
+    beginsWith(key, sql`lower(${PREFIX})`),
+    afterCursor(key, sql`${recipients.email}`, q.after),
+  ];
+  filters.push(holdsOneOf(d, q.achievementIds));
+  return d
+    .select({ key, email: recipients.email, name: recipients.name, id: recipients.id })
+    .from(recipients)
+    .where(and(...filters))
+    .orderBy(key, asc(recipients.email))
+    .limit(fixedLimit(q.limit));
 }
 
 /** People with evidence whose address begins with `prefix`, by address (one row per person). */
-export async function evidencePeopleByEmail(
-  db: Conn,
-  q: PeopleStreamQuery & { skipNamePrefix?: string },
-): Promise<PersonMatch[]> {
-  const rows = await runStream(db, "evidence_by_email", q, q.items !== undefined, (d) => {
-    const { evidence } = d.t;
-    const email = sql`${evidence.personEmail}`;
-    const filters: (SQL | undefined)[] = [
-      beginsWith(email, PREFIX),
-      afterCursor(email, email, q.after),
-      q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
-    ];
-    if (q.skipNamePrefix) {
-      filters.push(sql`not (${beginsWith(sql`lower(coalesce(${evidence.personName}, ''))`, sql`lower(${SKIP})`)})`);
-    }
-    return d
-      .select({
-        email: evidence.personEmail,
-        name: sql<string | null>`max(${evidence.personName})`,
-        id: sql<string>`min(${evidence.id})`,
-      })
-      .from(evidence)
-      .where(and(...filters))
-      .groupBy(evidence.personEmail)
-      .orderBy(asc(evidence.personEmail))
-      .limit(sql.placeholder("limit"));
-  });
-  return rows.map(([email, name, id]) => ({
-    key: email as string,
-    email: email as string,
-    name: name ?? "",
-    recipientId: null,
-    evidenceId: id as string,
-  }));
+export async function evidencePeopleByEmail(db: Conn, q: StreamQuery): Promise<PersonMatch[]> {
+  const rows = await runStream(db, "evidence_by_email", q, q.items !== undefined, evidenceByEmailQuery);
+  const matches: PersonMatch[] = [];
+  for (const [email, name, id] of rows) {
+    matches.push({
+      key: email as string,
+      email: email as string,
+      name: name ?? "",
+      recipientId: null,
+      evidenceId: id as string,
+    });
+  }
+  return matches;
+}
+
+function evidenceByEmailQuery(d: Conn, q: StreamQuery) {
+  const { evidence } = d.t;
+  const email = sql`${evidence.personEmail}`;
+  const filters: (SQL | undefined)[] = [
+    beginsWith(email, PREFIX),
+    afterCursor(email, email, q.after),
+    q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
+  ];
+  if (q.skipNamePrefix) {
+    filters.push(sql`not (${beginsWith(sql`lower(coalesce(${evidence.personName}, ''))`, sql`lower(${SKIP})`)})`);
+  }
+  return d
+    .select({
+      email: evidence.personEmail,
+      name: sql<string | null>`max(${evidence.personName})`,
+      id: sql<string>`min(${evidence.id})`,
+    })
+    .from(evidence)
+    .where(and(...filters))
+    .groupBy(evidence.personEmail)
+    .orderBy(asc(evidence.personEmail))
+    .limit(fixedLimit(q.limit));
 }
 
 /** People with evidence whose recorded name begins with `prefix` (either case), by lower-cased name, then address. */
 export async function evidencePeopleByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
-  const rows = await runStream(db, "evidence_by_name", q, q.items !== undefined, (d) => {
-    const { evidence } = d.t;
-    const key = sql<string>`lower(${evidence.personName})`;
-    const filters: (SQL | undefined)[] = [
-      beginsWith(key, sql`lower(${PREFIX})`),
-      afterCursor(key, sql`${evidence.personEmail}`, q.after),
-      q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
-    ];
-    return d
-      .select({
-        key,
-        email: evidence.personEmail,
-        name: sql<string>`min(${evidence.personName})`,
-        id: sql<string>`min(${evidence.id})`,
-      })
-      .from(evidence)
-      .where(and(...filters))
-      .groupBy(key, evidence.personEmail)
-      .orderBy(key, asc(evidence.personEmail))
-      .limit(sql.placeholder("limit"));
-  });
-  return rows.map(([key, email, name, id]) => ({
-    key: key as string,
-    email: email as string,
-    name: name as string,
-    recipientId: null,
-    evidenceId: id as string,
-  }));
+  const rows = await runStream(db, "evidence_by_name", q, q.items !== undefined, evidenceByNameQuery);
+  const matches: PersonMatch[] = [];
+  for (const [key, email, name, id] of rows) {
+    matches.push({
+      key: key as string,
+      email: email as string,
+      name: name as string,
+      recipientId: null,
+      evidenceId: id as string,
+    });
+  }
+  return matches;
+}
+
+function evidenceByNameQuery(d: Conn, q: StreamQuery) {
+  const { evidence } = d.t;
+  const key = sql<string>`lower(${evidence.personName})`;
+  const filters: (SQL | undefined)[] = [
+    beginsWith(key, sql`lower(${PREFIX})`),
+    afterCursor(key, sql`${evidence.personEmail}`, q.after),
+    q.items === undefined ? undefined : inArray(evidence.item, [...q.items]),
+  ];
+  return d
+    .select({
+      key,
+      email: evidence.personEmail,
+      name: sql<string>`min(${evidence.personName})`,
+      id: sql<string>`min(${evidence.id})`,
+    })
+    .from(evidence)
+    .where(and(...filters))
+    .groupBy(key, evidence.personEmail)
+    .orderBy(key, asc(evidence.personEmail))
+    .limit(fixedLimit(q.limit));
 }
 
 /** The recipient ids of these addresses (people found by their evidence who also hold credentials). */

@@ -60,7 +60,21 @@ function two(n: number): string {
  * tenth of the page's own work.
  */
 export function dayOf(ms: number): string {
-  const z = Math.floor(ms / MS_PER_DAY) + 719_468;
+  const days = Math.floor(ms / MS_PER_DAY);
+  // a page's rows are in date order, so mostly of the day before: that day's text is reused
+  if (days === lastDay.days) {
+    return lastDay.text;
+  }
+  const text = civilDay(ms, days);
+  lastDay = { days, text };
+  return text;
+}
+
+/** The day dayOf wrote last. */
+let lastDay = { days: Number.NaN, text: "" };
+
+function civilDay(ms: number, days: number): string {
+  const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
@@ -75,9 +89,22 @@ export function dayOf(ms: number): string {
   return `${String(year).padStart(4, "0")}-${two(month)}-${two(day)}`;
 }
 
-/** One row of the list (its id is a UUID: nothing to escape in its link). */
-function credentialRow(row: CredentialRow): string {
-  return `<tr><td><a href="/console/credentials/${escapeText(row.id)}">${escapeText(row.recipientName)}</a><br/><span class="muted">${escapeText(row.recipientEmail)}</span></td><td>${escapeText(row.achievementName)}</td><td>${dayOf(row.createdAt)}</td><td>${row.validUntil === null ? "Never" : dayOf(row.validUntil)}</td><td>${STATE_WORDS[row.state]}</td></tr>`;
+/**
+ * The list's rows (a row's id is a UUID: nothing to escape in its link); a certification's name is escaped once per
+ * run of rows of that certification (a filtered page has one).
+ */
+function credentialRows(rows: readonly CredentialRow[]): string {
+  let markup = "";
+  let name = "";
+  let nameMarkup = "";
+  for (const row of rows) {
+    if (row.achievementName !== name) {
+      name = row.achievementName;
+      nameMarkup = escapeText(name);
+    }
+    markup += `<tr><td><a href="/console/credentials/${escapeText(row.id)}">${escapeText(row.recipientName)}</a><br/><span class="muted">${escapeText(row.recipientEmail)}</span></td><td>${nameMarkup}</td><td>${dayOf(row.createdAt)}</td><td>${row.validUntil === null ? "Never" : dayOf(row.validUntil)}</td><td>${STATE_WORDS[row.state]}</td></tr>`;
+  }
+  return markup;
 }
 
 const STATE_OPTIONS = [
@@ -106,10 +133,7 @@ function certificationOptions(certifications: CredentialsView["certifications"])
  */
 export function CredentialsPage(props: CredentialsView) {
   const { chrome, filters, errors } = props;
-  let rows = "";
-  for (const row of props.rows) {
-    rows += credentialRow(row);
-  }
+  const rows = credentialRows(props.rows);
   const list =
     props.rows.length === 0
       ? "<p>No credential matches.</p>"

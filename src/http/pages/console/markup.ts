@@ -7,8 +7,14 @@ import { describedBy, type FormErrors } from "./form.js";
  * holds them equal), with the same escaping (hono's: & < > " ').
  */
 
+/** A character escapeText changes (hono's set): most texts have none, and are then returned as they are. */
+const ESCAPED = /[&<>'"]/;
+
 /** Text (or an attribute's value) escaped as hono/jsx and hono/html escape it. */
 export function escapeText(text: string): string {
+  if (!ESCAPED.test(text)) {
+    return text;
+  }
   const buffer: [string] = [""];
   escapeToBuffer(text, buffer);
   return buffer[0];
