@@ -21,6 +21,8 @@ const ALLOWED: Record<string, string> = {
     "the list filter's certifications, by the (replaced on reload) catalog entries, weak, then by a set of programs",
   "src/http/pages/console/credentials-page.tsx: CERTIFICATION_OPTIONS":
     "the filter's choices, by the (immutable) list of certifications, weak",
+  "src/http/pages/console/credentials-page.tsx: lastDay":
+    "the last day's text dayOf wrote, by its day number (a pure function's last answer)",
   "src/http/pages/console/layout.tsx: HEADERS": "the layout's header, by the (frozen) site, weak, then 256 at most",
   "src/http/pages/console/markup.ts: PREPARED_OPTIONS":
     "options' escaped markup, by the (immutable) options list, weak",
