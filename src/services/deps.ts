@@ -149,9 +149,11 @@ export type ServiceState = {
    * Others' credentials being analysed on this node (`verifyRead`), and how many other analyses must be in progress
    * before one is sent to the signing pool's workers: a verification alone is made on this thread, where it costs less
    * CPU than the round trip to a worker (and answers sooner); with others in progress the workers spread them over the
-   * cores. 1 by default; tests set 0 to send every one to the pool.
+   * cores. 1 by default; tests set 0 to send every one to the pool. `answeredBodies`: the SHA-256 of each
+   * `/credentials/verify` body a worker answered whole (services/vc-api-verify.ts), at most `config.caches.credentials`:
+   * the same body again is served by the main thread, which remembers its analysis (`verifiedInputs`).
    */
-  verifications: { analysing: number; onWorkerFrom: number };
+  verifications: { analysing: number; onWorkerFrom: number; answeredBodies: LRUCache<string, true> };
   /** Set once the process is stopping: /readyz answers 503 from then on. */
   lifecycle: { shuttingDown: boolean };
   /**
