@@ -62,11 +62,11 @@ export type VcApiBodyAnswer =
 
 /**
  * Whether `/credentials/verify` should be answered whole on a worker (`answerBodyOnWorker`): the service has workers
- * and other verifications are in progress (ServiceState.verifications: one alone is made on this thread, sooner).
+ * and enough other verifications are in progress (ServiceState.verifications `wholeOnWorkerFrom`: by default none).
  */
 export function answersOnWorker(ctx: ServiceContext): boolean {
-  const { analysing, onWorkerFrom } = ctx.state.verifications;
-  return ctx.signing.size > 0 && analysing >= onWorkerFrom;
+  const { analysing, wholeOnWorkerFrom } = ctx.state.verifications;
+  return ctx.signing.size > 0 && analysing >= wholeOnWorkerFrom;
 }
 
 /**

@@ -286,11 +286,23 @@ describe("POST /credentials/verify on the signing pool's workers", () => {
     expect(outcomes.map((o) => (o?.ok ? "worker" : o?.reason))).toEqual(["worker", "network", "network"]);
   });
 
-  it("a verification alone is made on the main thread; one while others are in progress goes to a worker", {
+  it("by default a request alone is made whole on a worker", async () => {
+    const { main, pooled, tasks } = await pair();
+    pooled.ctx.state.verifications.onWorkerFrom = 1; // the defaults
+    expect(pooled.ctx.state.verifications.wholeOnWorkerFrom).toBe(0);
+    const ed = await ed25519DidKey();
+    const credential = await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022");
+    expect(await answer(pooled, credential)).toEqual(await answer(main, credential));
+    expect(tasks).toEqual(["request answered"]);
+    expect(pooled.ctx.state.verifications.analysing).toBe(0);
+  });
+
+  it("an analysis alone is made on the main thread; one while others are in progress goes to a worker", {
     timeout: 60_000,
   }, async () => {
     const { main, pooled, outcomes } = await pair();
     pooled.ctx.state.verifications.onWorkerFrom = 1; // the default
+    pooled.ctx.state.verifications.wholeOnWorkerFrom = 1; // as if whole requests went to a worker only then
     const ed = await ed25519DidKey();
     const credentials = await Promise.all(
       [1, 2, 3].map((i) =>

@@ -23,7 +23,7 @@ import {
 const PLAIN_JSON = /^application\/json(?:;\s*charset=utf-8)?$/i;
 
 /**
- * `/credentials/verify` answered whole on a worker while other verifications are in progress (services/vc-api-verify.ts
+ * `/credentials/verify` answered whole on a worker of the signing pool when it has any (services/vc-api-verify.ts
  * `answerBodyOnWorker`): the body's text goes to the worker as read and its answer comes back as sent, the same bytes
  * as the handler's below. After the rate limit, ahead of the validator: whatever the worker hands back (anything that
  * is not plainly a valid request of a credential it can vouch for) goes on to the validator and the handler, which
