@@ -110,7 +110,10 @@ export async function answerBodyOnWorker(ctx: ServiceContext, body: string): Pro
     verifications.analysing -= 1;
   }
   if (!outcome?.ok) {
-    return outcome && outcome.reason !== "request" && outcome.reason !== "ours" ? { onWorker: false } : handBack;
+    // none (the pool took no more, or lost the task twice: a request that kills workers is not sent to a third), or
+    // one the workers cannot make: this thread makes it; only a request or one of ours may still have its analysis
+    // made on a worker
+    return outcome?.reason === "request" || outcome?.reason === "ours" ? handBack : { onWorker: false };
   }
   if ("answer" in outcome) {
     if (outcome.memo) {

@@ -8,7 +8,15 @@ import type { KeyringMaterial } from "../../src/crypto/keyring.js";
 import { createSigningPool, PriorityTaskQueue, type SigningPool } from "../../src/crypto/signing-pool.js";
 import { analyseCredential } from "../../src/verify/engine.js";
 import type { VerifyEnv } from "../../src/verify/environment.js";
-import { runVerifyTask, type VerifyOutcome, type VerifyTask, verifyTaskOf } from "../../src/verify/verify-task.js";
+import {
+  runVcApiVerifyTask,
+  runVerifyTask,
+  type VcApiVerifyOutcome,
+  type VcApiVerifyTask,
+  type VerifyOutcome,
+  type VerifyTask,
+  verifyTaskOf,
+} from "../../src/verify/verify-task.js";
 import { credentialV2, ed25519DidKey, type Json, sign } from "../helpers/vc-signing.js";
 import { credentialFor, type SigningFixture, signingFixture } from "./data-integrity-fixtures.js";
 
@@ -79,6 +87,29 @@ describe("verification on a worker of the signing pool", () => {
     expect(lost).toHaveLength(1);
     expect(outcome?.ok).toBe(true);
     expect(outcome?.ok && outcome.analysis.fixed.map((c) => c.id)).toEqual(["format", "schema", "proof", "issuer"]);
+    expect(threads.threads).toHaveLength(2); // replaced
+  });
+
+  it("a worker that dies with a whole VC API request is replaced and the request answered on another", async () => {
+    const ed = await ed25519DidKey();
+    const marker = join(dir, "exit-once-request");
+    const credential = await sign(credentialV2(ed.did, { "test:fault": { marker } }), ed, "eddsa-rdfc-2022");
+    const lost: Error[] = [];
+    const threads = await pool((error) => lost.push(error));
+    const task: VcApiVerifyTask = {
+      kind: "vc-api-verify",
+      body: JSON.stringify({ verifiableCredential: credential }),
+      maxBytes: 1_000_000,
+      local: env.local,
+      now: env.now.getTime(),
+      network: false,
+      schema: env.ob3Schema.fingerprint as string,
+    };
+    const outcome = await threads.host<VcApiVerifyOutcome>(task);
+    expect(existsSync(marker)).toBe(true); // the worker did die
+    expect(lost).toHaveLength(1);
+    expect(outcome).toEqual(await runVcApiVerifyTask(task));
+    expect(outcome?.ok && "answer" in outcome).toBe(true);
     expect(threads.threads).toHaveLength(2); // replaced
   });
 
