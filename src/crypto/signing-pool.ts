@@ -27,13 +27,14 @@ export type { SignedCredential };
 export type HostedTask = { readonly kind: "verify" | "vc-api-verify" };
 
 /**
- * Hosted tasks per worker the pool takes at once (made or waiting their turn); beyond, `host` hands the task back. A
- * worker holds two (DEFAULT_TASKS_PER_WORKER), the others wait in the pool's queue behind every interactive signing
- * task, so that many verifications in flight keep every worker busy without the caller making them on its own thread
- * (which then leaves the workers idle while it does), and an issuance signed meanwhile waits at most for the two a
- * worker holds.
+ * Hosted tasks per worker the pool takes at once; beyond, `host` hands the task back (the caller makes it on its own
+ * thread). Two, what a worker holds (DEFAULT_TASKS_PER_WORKER: the one it makes, the next waiting in it): with one, a
+ * worker that finished sat idle until the caller's thread, busy making the others, came back to its event loop; more
+ * would wait in the pool's queue, which only that event loop hands out, while the caller's thread, idle, could make
+ * them. Waiting, a hosted task goes behind every interactive signing task: an issuance signed meanwhile waits at most
+ * for the two a worker holds.
  */
-export const DEFAULT_HOSTED_PER_WORKER = 4;
+export const DEFAULT_HOSTED_PER_WORKER = 2;
 
 /**
  * Credentials per worker task: enough that a round trip costs little beside the signing, few enough that the last
