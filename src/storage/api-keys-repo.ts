@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { prepared } from "./prepared.js";
+import { fixedLimit, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type ApiKeyRow = Tables["apiKeys"]["$inferSelect"];
@@ -16,7 +16,7 @@ export async function findApiKey(db: Conn, id: string): Promise<ApiKeyRow | unde
       .select()
       .from(apiKeys)
       .where(eq(apiKeys.id, sql.placeholder("id")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ id }))[0];
 }

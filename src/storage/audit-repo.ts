@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
-import { placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type AuditEntry = {
@@ -56,15 +56,15 @@ export type AuditRow = Tables["auditLog"]["$inferSelect"];
 
 /** The newest audit entries first (statement prepared once: the console's overview reads it on every view). */
 export async function listAudit(db: Conn, limit: number): Promise<AuditRow[]> {
-  const statement = prepared(db, "audit_newest", (d) =>
-    d.select().from(d.t.auditLog).orderBy(desc(d.t.auditLog.seq)).limit(sql.placeholder("limit")),
+  const statement = prepared(db, `audit_newest_${limit}`, (d) =>
+    d.select().from(d.t.auditLog).orderBy(desc(d.t.auditLog.seq)).limit(fixedLimit(limit)),
   );
-  return statement.execute({ limit });
+  return statement.execute();
 }
 
 /** The newest audit entries first, without their details (the console overview's recent activity: a line each). */
 export async function listAuditHeads(db: Conn, limit: number): Promise<Omit<AuditRow, "details">[]> {
-  const statement = prepared(db, "audit_newest_heads", (d) => {
+  const statement = prepared(db, `audit_newest_heads_${limit}`, (d) => {
     const { auditLog } = d.t;
     return d
       .select({
@@ -77,9 +77,9 @@ export async function listAuditHeads(db: Conn, limit: number): Promise<Omit<Audi
       })
       .from(auditLog)
       .orderBy(desc(auditLog.seq))
-      .limit(sql.placeholder("limit"));
+      .limit(fixedLimit(limit));
   });
-  return statement.execute({ limit });
+  return statement.execute();
 }
 
 export type AuditQuery = {

@@ -148,7 +148,7 @@ export async function findCredential(db: Conn, id: string): Promise<CredentialRe
   const query = prepared(db, "credentials_find", (d) =>
     selectRecords(d)
       .where(eq(d.t.credentials.id, sql.placeholder("id")))
-      .limit(1),
+      .limit(fixedLimit(1)),
   );
   return (await query.execute({ id }))[0];
 }
@@ -161,7 +161,7 @@ export async function findCredentialLifecycle(db: Conn, id: string): Promise<Cre
       .select(lifecycleColumns(d.t))
       .from(credentials)
       .where(eq(credentials.id, sql.placeholder("id")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ id }))[0];
 }
@@ -173,7 +173,7 @@ async function recipientOf(db: Conn, id: string): Promise<string | undefined> {
       .select({ recipientId: credentials.recipientId })
       .from(credentials)
       .where(eq(credentials.id, sql.placeholder("id")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ id }))[0]?.recipientId;
 }
@@ -195,7 +195,7 @@ export async function findCredentialDocument(
       .select({ document: credentials.document, jwt: credentials.jwt })
       .from(credentials)
       .where(eq(credentials.id, sql.placeholder("id")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ id }))[0];
 }
@@ -208,7 +208,7 @@ export async function findStoredDocument(db: Conn, id: string): Promise<string |
       .select({ document: credentials.document })
       .from(credentials)
       .where(eq(credentials.id, sql.placeholder("id")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ id }))[0]?.document;
 }

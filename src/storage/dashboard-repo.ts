@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
-import { prepared } from "./prepared.js";
+import { fixedLimit, prepared } from "./prepared.js";
 import type { Conn } from "./store.js";
 
 /** A count per certification. */
@@ -88,10 +88,10 @@ export async function undecidedApprovals(db: Conn): Promise<CountByCertification
  * numbers are the same entries: the overview reads the entries themselves only when these change.
  */
 export async function newestAuditSeqs(db: Conn, limit: number): Promise<number[]> {
-  const statement = prepared(db, "dashboard_newest_audit_seqs", (d) => {
+  const statement = prepared(db, `dashboard_newest_audit_seqs_${limit}`, (d) => {
     const { auditLog } = d.t;
-    return d.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(sql.placeholder("limit"));
+    return d.select({ seq: auditLog.seq }).from(auditLog).orderBy(desc(auditLog.seq)).limit(fixedLimit(limit));
   });
-  const rows = await statement.execute({ limit });
+  const rows = await statement.execute();
   return rows.map((row) => Number(row.seq));
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNull, max, min, sql } from "drizzle-orm";
 import type { OutboxCursor } from "../domain/delivery/cursor.js";
-import { placeholderOf, prepared } from "./prepared.js";
+import { fixedLimit, placeholderOf, prepared } from "./prepared.js";
 import type { Tx } from "./store.js";
 
 /** A channel's cursor over the events outbox (src/domain/delivery/cursor.ts), or undefined before its first take. */
@@ -11,7 +11,7 @@ export async function readCursor(tx: Tx, channel: string): Promise<OutboxCursor 
       .select({ afterSeq: c.afterSeq, gaps: c.gaps })
       .from(c)
       .where(eq(c.channel, sql.placeholder("channel")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   const [row] = (await query.execute({ channel })) as OutboxCursor[];
   return row;

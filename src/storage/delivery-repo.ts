@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { encodeRows, jsonColumnsOf, placeholderOf, prepared } from "./prepared.js";
+import { encodeRows, fixedLimit, jsonColumnsOf, placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type MessageRow = Tables["outboundMessages"]["$inferSelect"];
@@ -40,7 +40,7 @@ export async function leaseDueMessages(
 ): Promise<MessageRow[]> {
   const { outboundMessages: m } = tx.t;
   // Prepared once: every batch of every channel looks for due messages, and usually finds none.
-  const query = prepared(tx, "outbound_messages_due", (d) => {
+  const query = prepared(tx, `outbound_messages_due_${lease.limit}`, (d) => {
     const { outboundMessages: o } = d.t;
     const now = placeholderOf(o.nextAttemptAt, "now");
     return d
@@ -55,9 +55,9 @@ export async function leaseDueMessages(
         ),
       )
       .orderBy(asc(o.nextAttemptAt), asc(o.id))
-      .limit(sql.placeholder("limit"));
+      .limit(fixedLimit(lease.limit));
   });
-  const due = (await query.execute({ channel: lease.channel, now: lease.now, limit: lease.limit })) as Array<{
+  const due = (await query.execute({ channel: lease.channel, now: lease.now })) as Array<{
     id: string;
   }>;
   if (due.length === 0) {

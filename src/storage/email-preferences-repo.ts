@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { placeholderOf, prepared } from "./prepared.js";
+import { fixedLimit, placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tx } from "./store.js";
 
 /** The recipient with this address, if any (prepared once: every e-mail sent reads it). */
@@ -10,7 +10,7 @@ export async function recipientIdByEmail(db: Conn, email: string): Promise<strin
       .select({ id: recipients.id })
       .from(recipients)
       .where(eq(recipients.email, sql.placeholder("email")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   const [row] = await query.execute({ email });
   return row?.id;

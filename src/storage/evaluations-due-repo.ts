@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import { placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 /** What a due evaluation carries: its mark, and the instant before which no evaluation can be complete. */
@@ -89,7 +89,7 @@ export async function dueEvaluationMark(db: Conn, personEmail: string): Promise<
       .select({ mark: evaluationsDue.mark, notBefore: evaluationsDue.notBefore })
       .from(evaluationsDue)
       .where(eq(evaluationsDue.personEmail, sql.placeholder("personEmail")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ personEmail }))[0];
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type EventRow = Tables["events"]["$inferSelect"];
@@ -177,6 +177,7 @@ export async function eventsAfter(tx: Tx, after: number, limit: number): Promise
       .from(d.t.events)
       .where(gt(d.t.events.seq, sql.placeholder("after")))
       .orderBy(asc(d.t.events.seq))
+      // bound, not written in (fixedLimit): a take asks for what its cursor's gaps left, any number up to its lease's
       .limit(sql.placeholder("limit")),
   );
   return (await query.execute({ after, limit })) as EventRow[];
@@ -215,7 +216,7 @@ export async function findEventBySeq(db: Conn, seq: number): Promise<EventRow | 
       .select()
       .from(d.t.events)
       .where(eq(d.t.events.seq, sql.placeholder("seq")))
-      .limit(1),
+      .limit(fixedLimit(1)),
   );
   const [row] = await query.execute({ seq });
   return row;

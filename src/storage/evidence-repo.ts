@@ -1,5 +1,5 @@
 import { asc, eq, sql } from "drizzle-orm";
-import { prepared } from "./prepared.js";
+import { fixedLimit, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type EvidenceRow = Tables["evidence"]["$inferSelect"];
@@ -11,7 +11,7 @@ export async function findEvidenceByExternalId(db: Conn, externalId: string): Pr
       .select()
       .from(evidence)
       .where(eq(evidence.externalId, sql.placeholder("externalId")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ externalId }))[0];
 }

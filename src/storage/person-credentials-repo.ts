@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { prepared } from "./prepared.js";
+import { fixedLimit, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type HeldRow = {
@@ -41,7 +41,7 @@ export async function recipientName(db: Conn, email: string): Promise<string | u
       .select({ name: recipients.name })
       .from(recipients)
       .where(eq(recipients.email, sql.placeholder("email")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ email }))[0]?.name;
 }

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
 import type { Tx } from "./store.js";
 
 /** The three statements of the recipient upsert, prepared once per connection (every issuance runs them). */
@@ -11,7 +11,7 @@ function statements(tx: Tx) {
         .select({ id: recipients.id, name: recipients.name })
         .from(recipients)
         .where(eq(recipients.email, sql.placeholder("email")))
-        .limit(1);
+        .limit(fixedLimit(1));
     }),
     insert: prepared(tx, "recipients_insert", (d) => {
       const { recipients } = d.t;

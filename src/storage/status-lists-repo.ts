@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { StatusPurpose } from "../domain/status/status-list-credential.js";
-import { prepared } from "./prepared.js";
+import { fixedLimit, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type StatusListRow = Tables["statusLists"]["$inferSelect"];
@@ -14,7 +14,7 @@ export async function openStatusList(db: Conn, purpose: StatusPurpose): Promise<
       .from(statusLists)
       .where(and(eq(statusLists.purpose, sql.placeholder("purpose")), lt(statusLists.allocated, statusLists.length)))
       .orderBy(asc(sql`cast(${statusLists.id} as integer)`))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ purpose }))[0];
 }
@@ -148,7 +148,7 @@ export async function findServedList(db: Conn, listId: string): Promise<ServedLi
       })
       .from(statusLists)
       .where(eq(statusLists.id, sql.placeholder("id")))
-      .limit(1);
+      .limit(fixedLimit(1));
   });
   return (await query.execute({ id: listId }))[0];
 }

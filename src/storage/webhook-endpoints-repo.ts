@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { prepared } from "./prepared.js";
+import { fixedLimit, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type WebhookEndpointRow = Tables["webhookEndpoints"]["$inferSelect"];
@@ -15,7 +15,7 @@ export async function findWebhookEndpoint(db: Conn, id: string): Promise<Webhook
       .select()
       .from(d.t.webhookEndpoints)
       .where(eq(d.t.webhookEndpoints.id, sql.placeholder("id")))
-      .limit(1),
+      .limit(fixedLimit(1)),
   );
   const [row] = await query.execute({ id });
   return row;
