@@ -24,6 +24,21 @@ const SQLITE_ONLY = [
 
 const postgresBinaries = findPostgresBinaries();
 
+/**
+ * `--maxWorkers N` from the command line. Vitest applies it to the root config only, and each project below takes the
+ * root's maxWorkers from this file: without this, `npx vitest run --maxWorkers=1 …` still ran two files at a time.
+ */
+function maxWorkersFromCommandLine(argv: string[] = process.argv): number | undefined {
+  for (const [i, arg] of argv.entries()) {
+    const match = /^--max-?workers(?:=(.*))?$/i.exec(arg);
+    if (match) {
+      const value = Number(match[1] ?? argv[i + 1]);
+      return Number.isInteger(value) && value > 0 ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
 function pgProject(): TestProjectInlineConfiguration[] {
   if (!postgresBinaries && !process.env.CI) {
     process.stderr.write(
@@ -65,7 +80,7 @@ export default defineConfig({
     isolate: false,
     // one test file per core (vitest's default leaves one core idle): many files spend their time waiting on a child
     // process, a PostgreSQL server or Chromium, so two files on two cores finish sooner than one
-    maxWorkers: Math.max(2, availableParallelism()),
+    maxWorkers: maxWorkersFromCommandLine() ?? Math.max(2, availableParallelism()),
     // the same process hardening as every entry point (package.json scripts): no Object.prototype.__proto__
     execArgv: ["--disable-proto=delete"],
     testTimeout: 30_000,
