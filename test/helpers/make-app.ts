@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { createApp } from "../../src/app.js";
 import { composeServices, loadOb3SchemaValidator } from "../../src/compose.js";
 import { loadConfig } from "../../src/config.js";
@@ -14,8 +15,10 @@ import { onPostgres, openTestStore } from "./database.js";
 export const TEST_PUBLIC_URL = "https://badges.test";
 export const TEST_START = new Date("2026-03-02T09:30:00.250Z");
 
-// Read once per test file: the templates, and the OB 3.0 schema (compiled on first use, half a second).
-let catalog: Catalog | undefined;
+// Read once per worker: the artwork, e-mail templates and the OB 3.0 schema (compiled on first use, half a second).
+// The catalog once per test file: its apps share its definitions, which a test may change (e.g. to require approval),
+// so a file sees only its own changes, though its worker ran other files before (vitest.config.ts: isolate false).
+let catalog: { file: string | undefined; catalog: Catalog } | undefined;
 const artwork = loadArtwork("templates");
 const emailTemplates = loadEmailTemplates("templates");
 const ob3Schema = loadOb3SchemaValidator();
@@ -33,7 +36,10 @@ export async function makeTestApp(
     store?: Store;
   } = {},
 ) {
-  catalog ??= loadCatalog("templates");
+  const file = expect.getState().testPath;
+  if (!catalog || catalog.file !== file) {
+    catalog = { file, catalog: loadCatalog("templates") };
+  }
   const config = loadConfig({ LAUREL_PUBLIC_URL: TEST_PUBLIC_URL, LAUREL_ISSUER_NAME: "Test Academy", ...options.env });
   let now = new Date(options.now ?? TEST_START);
   const clock = {
@@ -53,7 +59,7 @@ export async function makeTestApp(
     logger,
     database: options.store ?? database?.store ?? "memory",
     keys,
-    catalog: { ...catalog },
+    catalog: { ...catalog.catalog },
     artwork,
     emailTemplates,
     ob3Schema,

@@ -1,8 +1,20 @@
 import { isNotNull } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { issueCredential } from "../../src/services/issue-credential.js";
+import { closeLeftoverStores } from "../helpers/database.js";
 import { entryFor, statusEntriesOf } from "../helpers/lifecycle.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+
+// Test files share their worker's modules (vitest.config.ts: isolate false): the services an earlier file imported
+// hold the real signer, and would keep it. So this file starts on a fresh module registry (hoisted above its imports,
+// like the mock) and, when done, drops the mock and its registry again, so that no later file of the worker gets the
+// mocked signer. (The test below checks that the lighter signer did sign.)
+vi.hoisted(() => vi.resetModules());
+afterAll(async () => {
+  await closeLeftoverStores(); // this registry's stores and connection (the setup file's hook holds the old one)
+  vi.doUnmock("../../src/crypto/data-integrity.js");
+  vi.resetModules();
+});
 
 // The lighter signer path: RDF canonicalisation costs ~20 ms a credential, so 1,000 real Data Integrity proofs would
 // take most of a minute on this machine. Everything else (reservation, build, VC-JWT, storage) is the real code.
@@ -40,6 +52,7 @@ describe("1,000 issuances racing in one process", () => {
     const { credentials, statusEntries } = db.t;
     const stored = await db.select({ id: credentials.id, document: credentials.document }).from(credentials);
     expect(stored).toHaveLength(1000);
+    expect(stored.filter((c) => !c.document.includes('"proofValue":"zNotARealSignature"'))).toEqual([]);
     const assigned = await db
       .select({ id: statusEntries.credentialId, idx: statusEntries.idx })
       .from(statusEntries)

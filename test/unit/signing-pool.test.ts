@@ -44,6 +44,22 @@ async function pool(options: Partial<SigningPoolOptions> = {}): Promise<SigningP
   return created;
 }
 
+/**
+ * A pool shared by the tests that ask for the same plain options (sizes and chunk sizes only) and leave it as they
+ * found it: each worker imports signing and verifying under tsx (most of a second), so starting two per test was most
+ * of this file's time. A test that kills or holds a worker, watches lost workers or rotates keys starts its own.
+ */
+const sharedPools = new Map<string, Promise<SigningPool>>();
+function sharedPool(options: { size?: number; chunkSize?: number } = {}): Promise<SigningPool> {
+  const key = JSON.stringify([options.size ?? 2, options.chunkSize ?? null]);
+  let shared = sharedPools.get(key);
+  if (!shared) {
+    shared = pool(options);
+    sharedPools.set(key, shared);
+  }
+  return shared;
+}
+
 /** A batch of distinct credentials (ids, recipients, status indexes), of every certification in turn. */
 function batch(count: number, from = 1): JsonObject[] {
   const entries = fx.catalog.entries;
@@ -84,7 +100,7 @@ afterAll(async () => {
 
 describe("the pool signs what the main thread and the stock library sign", () => {
   it("for every catalog certification in every credential shape, byte for byte, with the matching VC-JWT", async () => {
-    const threads = await pool({ chunkSize: 5 });
+    const threads = await sharedPool({ chunkSize: 5 });
     expect(threads.size).toBe(2);
     const credentials: JsonObject[] = [];
     for (const entry of fx.catalog.entries) {
@@ -115,7 +131,7 @@ describe("the pool signs what the main thread and the stock library sign", () =>
   ])(
     "the same bytes from recipes, built on %s: every certification in every shape, sharing their achievements",
     async (_, size) => {
-      const threads = await pool({ size, chunkSize: 5 });
+      const threads = await sharedPool({ size, chunkSize: 5 });
       const credentials: JsonObject[] = [];
       const recipes: CredentialRecipes = { issuer: fx.issuer, achievements: [], recipes: [] };
       for (const [place, entry] of fx.catalog.entries.entries()) {
@@ -159,7 +175,7 @@ describe("the pool signs what the main thread and the stock library sign", () =>
   });
 
   it("one credential at a time, at another created time", async () => {
-    const threads = await pool();
+    const threads = await sharedPool();
     const [credential] = batch(1, 500);
     const created = new Date("2027-12-31T23:59:59Z");
     const signed = await threads.signCredential({ credential: credential!, created, generation: 1 });
@@ -239,9 +255,16 @@ describe("interactive batches go before bulk ones", () => {
 });
 
 describe("a credential that cannot be signed fails its batch at once", () => {
+  // One pool for the two tests below (chunks of 4): no worker of it may be lost by either.
+  const lost: Error[] = [];
+  let failing: Promise<SigningPool> | undefined;
+  const failingPool = () => {
+    failing ??= pool({ chunkSize: 4, onWorkerLost: (error) => lost.push(error) });
+    return failing;
+  };
+
   it("with the signing error and the credential's position, without trying again", async () => {
-    const lost: Error[] = [];
-    const threads = await pool({ chunkSize: 4, onWorkerLost: (error) => lost.push(error) });
+    const threads = await failingPool();
     const credentials = batch(12);
     credentials[9] = { ...credentials[9], undefinedTerm: "not in any context" };
     const failure = await threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
@@ -252,8 +275,7 @@ describe("a credential that cannot be signed fails its batch at once", () => {
   });
 
   it("when a credential cannot even be sent to a worker (not plain data)", async () => {
-    const lost: Error[] = [];
-    const threads = await pool({ onWorkerLost: (error) => lost.push(error) });
+    const threads = await failingPool();
     const credentials: JsonObject[] = [{ ...batch(1)[0], name: () => "a function" }];
     const failure = await threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
     expect(failure.name).toBe("DataCloneError");
@@ -261,7 +283,7 @@ describe("a credential that cannot be signed fails its batch at once", () => {
   });
 
   it("when asked for a key generation it does not hold", async () => {
-    const threads = await pool();
+    const threads = await sharedPool();
     const failure = await threads
       .signCredentials({ credentials: batch(3), created: fx.now, generation: 2 })
       .catch((e) => e);
@@ -436,33 +458,46 @@ describe("key material", () => {
 });
 
 describe("process hardening holds in the workers", () => {
-  /** Runs a pool of one worker in a node process started without --disable-proto=delete, as plain `node` would. */
-  const runUnflagged = (workerModule?: string) => {
+  /**
+   * Starts a pool of one worker of each module given, in one node process started without --disable-proto=delete, as
+   * plain `node` would: what each start gave, in order. (One process for every probe: starting node under tsx and
+   * importing the signing modules costs a second or more.)
+   */
+  const runUnflagged = (workerModules: Array<string | undefined>) => {
     const script = `
       const { generateIssuerKey } = await import("./src/crypto/issuer-keys.ts");
       const { createSigningPool } = await import("./src/crypto/signing-pool.ts");
       const key = await generateIssuerKey(1, new Date());
       const keys = { keys: [key], did: "did:web:badges.test", publicUrl: "https://badges.test" };
-      const workerModule = ${workerModule ? `new URL(${JSON.stringify(workerModule)})` : "undefined"};
       const mainThread = Object.getOwnPropertyDescriptor(Object.prototype, "__proto__") === undefined;
-      try {
-        const pool = await createSigningPool({ keys, size: 1, workerModule });
-        await pool.close();
-        console.log(JSON.stringify({ mainThread, pool: "started" }));
-      } catch (error) {
-        console.log(JSON.stringify({ mainThread, pool: error.message }));
-      }`;
+      const results = [];
+      for (const module of ${JSON.stringify(workerModules.map((m) => m ?? null))}) {
+        const workerModule = module === null ? undefined : new URL(module);
+        try {
+          const pool = await createSigningPool({ keys, size: 1, workerModule });
+          await pool.close();
+          results.push({ mainThread, pool: "started" });
+        } catch (error) {
+          results.push({ mainThread, pool: error.message });
+        }
+      }
+      console.log(JSON.stringify(results));`;
     const out = execFileSync("node", ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
-    return JSON.parse(out.trim().split("\n").at(-1) as string);
+    return JSON.parse(out.trim().split("\n").at(-1) as string) as unknown[];
+  };
+  const unhardened = new URL("../fixtures/signing-worker-unhardened.ts", import.meta.url).href;
+  let probes: unknown[] | undefined;
+  const probe = (which: 0 | 1) => {
+    probes ??= runUnflagged([undefined, unhardened]);
+    return probes[which];
   };
 
   it("a worker removes Object.prototype.__proto__ itself (harden-process), so the pool starts", () => {
-    expect(runUnflagged()).toEqual({ mainThread: false, pool: "started" });
+    expect(probe(0)).toEqual({ mainThread: false, pool: "started" });
   });
 
   it("a pool whose worker would run with it refuses to start", () => {
-    const unhardened = new URL("../fixtures/signing-worker-unhardened.ts", import.meta.url).href;
-    expect(runUnflagged(unhardened)).toEqual({
+    expect(probe(1)).toEqual({
       mainThread: false,
       pool: "a signing worker runs with Object.prototype.__proto__ (no process hardening)",
     });
