@@ -2,12 +2,16 @@ import { readFileSync } from "node:fs";
 import { verifyCredential } from "@digitalcredentials/verifier-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { issue } from "../helpers/http.js";
-import { makeTestApp, TEST_PUBLIC_URL, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+
+// verifier-core resolves DIDs through a process-wide cache (5 s): test files share their worker's modules
+// (vitest.config.ts), so this file's issuer has a host of its own, which no other file's cached DID can match.
+const PUBLIC_URL = "https://independent-verifier.badges.test";
 
 /**
  * The Digital Credentials Consortium verifier (used by VerifierPlus and the Learner Credential
  * Wallet), installed from npm and run offline: it resolves our did:web by fetching
- * https://badges.test/.well-known/did.json, which this test answers from the app in-process.
+ * https://independent-verifier.badges.test/.well-known/did.json, which this test answers from the app in-process.
  * The OB 3.0 schema it asks for is answered from the official copy in shared/. Every other fetch
  * fails, so nothing leaves the machine.
  */
@@ -18,7 +22,7 @@ let t: TestApp;
 const fetched: string[] = [];
 // One app (one issuer key) for the whole file: verifier-core caches resolved DIDs for the process.
 beforeAll(async () => {
-  t = await makeTestApp({ now: new Date() });
+  t = await makeTestApp({ now: new Date(), env: { LAUREL_PUBLIC_URL: PUBLIC_URL } });
 });
 afterAll(() => t.close());
 beforeEach(() => {
@@ -26,7 +30,7 @@ beforeEach(() => {
   vi.stubGlobal("fetch", async (input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
     fetched.push(url);
-    if (url.startsWith(`${TEST_PUBLIC_URL}/`)) {
+    if (url.startsWith(`${PUBLIC_URL}/`)) {
       return t.app.request(url, { method: init?.method ?? "GET" });
     }
     if (url === OB_SCHEMA_URL) {
@@ -58,7 +62,7 @@ describe("@digitalcredentials/verifier-core (independent verifier)", () => {
     const log = Object.fromEntries((result.log ?? []).map((e) => [e.id, e.valid]));
     expect(log.valid_signature).toBe(true);
     expect(log.expiration).toBe(true);
-    expect(fetched).toContain(`${TEST_PUBLIC_URL}/.well-known/did.json`);
+    expect(fetched).toContain(`${PUBLIC_URL}/.well-known/did.json`);
     const schemaCheck = result.additionalInformation?.find((i) => i.id === "schema_check");
     expect(schemaCheck?.results?.map((r) => r.result?.valid)).toEqual([true]);
   });

@@ -5,12 +5,16 @@ import { serve } from "@hono/node-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { issue } from "../helpers/http.js";
 import { lifecycle, makeSuspendable } from "../helpers/lifecycle.js";
-import { makeTestApp, TEST_PUBLIC_URL, type TestApp } from "../helpers/make-app.js";
+import { makeTestApp, type TestApp } from "../helpers/make-app.js";
+
+// verifier-core resolves DIDs through a process-wide cache (5 s): test files share their worker's modules
+// (vitest.config.ts), so this file's issuer has a host of its own, which no other file's cached DID can match.
+const PUBLIC_URL = "https://status-verifier.badges.test";
 
 /**
  * The Digital Credentials Consortium verifier (VerifierPlus, Learner Credential Wallet), offline, checking our status
  * lists as served by a real HTTP server on 127.0.0.1: the app runs under @hono/node-server on a loopback port, and the
- * verifier's fetches of https://badges.test/… are sent to that port over real HTTP (our public URL has to be https
+ * verifier's fetches of https://status-verifier.badges.test/… are sent to that port over real HTTP (our public URL has to be https
  * for did:web, so the origin is rewritten; the request path, headers and bytes are the real ones). The OB schema is
  * answered from shared/; every other URL fails, so nothing leaves the machine.
  */
@@ -24,7 +28,7 @@ let origin: string;
 const fetched: string[] = [];
 
 beforeAll(async () => {
-  t = await makeTestApp({ now: new Date() });
+  t = await makeTestApp({ now: new Date(), env: { LAUREL_PUBLIC_URL: PUBLIC_URL } });
   makeSuspendable(t, "field-product-certification-sales");
   server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
@@ -39,8 +43,8 @@ beforeEach(() => {
   vi.stubGlobal("fetch", async (input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
     fetched.push(url);
-    if (url.startsWith(`${TEST_PUBLIC_URL}/`)) {
-      return realFetch(`${origin}${url.slice(TEST_PUBLIC_URL.length)}`, {
+    if (url.startsWith(`${PUBLIC_URL}/`)) {
+      return realFetch(`${origin}${url.slice(PUBLIC_URL.length)}`, {
         method: init?.method ?? "GET",
         headers: input instanceof Request ? input.headers : init?.headers,
       });
@@ -77,7 +81,7 @@ describe("an independent verifier reading our status lists over loopback HTTP", 
     const { credential, id } = await issue(t, { achievementId: "gitlab-certified-associate" });
     const before = await dcc(credential);
     expect(before).toMatchObject({ valid_signature: true, revocation_status: true, schema_check: true });
-    expect(fetched).toContain(`${TEST_PUBLIC_URL}/status-lists/1`);
+    expect(fetched).toContain(`${PUBLIC_URL}/status-lists/1`);
 
     expect((await lifecycle(t, id, "revoke", { reason: "fraud", reasonPublic: true })).status).toBe(200);
     const after = await dcc(credential);
