@@ -13,8 +13,6 @@ const ALLOWED: Record<string, string> = {
     "the cryptosuite's expansion templates and key imports, keyed by immutable input, bounded",
   "src/crypto/data-integrity.ts: verifyingCryptosuite":
     "the verifiers' own fast cryptosuite (bounded caches by immutable inputs), apart from signing's",
-  "src/http/routes/public/vc-api.ts: onThisThread":
-    "requests a worker handed back to be made on the main thread, weak by the request (one request's mark)",
   "src/http/pages/markdown.ts: cache": "rendered Markdown by text, bounded",
   "src/baking/share-card.ts: measure": "font metrics, loaded on first use, read-only",
   "src/domain/criteria/evaluate.ts: preparedOnce":
