@@ -259,9 +259,9 @@ async function benchForeignOpenBadges(
   }
   console.log(
     "  (every check of the endpoint decides: format, OB 3.0 schema, proof, issuer, validity, status, recipient;\n" +
-      "   the library checks the proof only, sequentially, on one thread; the endpoint makes each request whole on\n" +
-      `   one of the signing pool's workers (${ctx.signing.size}), the main thread only routing and answering, so 8 in\n` +
-      '   flight use the cores; "no workers": the same service with\n' +
+      "   the library checks the proof only, sequentially, on one thread; the endpoint makes the fixed checks of a\n" +
+      "   verification alone on its main thread, and of one while others are in progress on the signing pool's\n" +
+      `   workers (${ctx.signing.size}), so 8 in flight use the cores; "no workers": the same service with\n` +
       "   LAUREL_SIGNING_THREADS=0, all on the main thread; target (issue 16 point 3): ≥ 10× the stock library)",
   );
 }

@@ -24,17 +24,7 @@ export type { SignedCredential };
  * A task another layer has the workers make (the verifier's: verify/verify-task.ts, which the worker module
  * dispatches on `kind`): plain data, structured-cloned. The pool knows nothing of it beyond its kind.
  */
-export type HostedTask = { readonly kind: "verify" | "vc-api-verify" };
-
-/**
- * Hosted tasks per worker the pool takes at once; beyond, `host` hands the task back (the caller makes it on its own
- * thread). Two, what a worker holds (DEFAULT_TASKS_PER_WORKER: the one it makes, the next waiting in it): with one, a
- * worker that finished sat idle until the caller's thread, busy making the others, came back to its event loop; more
- * would wait in the pool's queue, which only that event loop hands out, while the caller's thread, idle, could make
- * them. Waiting, a hosted task goes behind every interactive signing task: an issuance signed meanwhile waits at most
- * for the two a worker holds.
- */
-export const DEFAULT_HOSTED_PER_WORKER = 2;
+export type HostedTask = { readonly kind: "verify" };
 
 /**
  * Credentials per worker task: enough that a round trip costs little beside the signing, few enough that the last
@@ -76,8 +66,6 @@ export type SigningPoolOptions = {
   niceIncrement?: number;
   /** Tasks handed to each worker at once (the one it signs, the next waiting in it). Default 2. */
   tasksPerWorker?: number;
-  /** Hosted tasks per worker taken at once (DEFAULT_HOSTED_PER_WORKER); more are handed back to the caller. */
-  hostedPerWorker?: number;
   /** Heap limits of each worker: one that exceeds them dies, is replaced, and its task is retried. */
   resourceLimits?: ResourceLimits;
   /** Told when a worker died with a task of ours, before that task is tried again on another worker. */
@@ -120,8 +108,7 @@ export type SigningPool = {
    * Makes a hosted task (a credential's fixed checks: verify/verify-task.ts) on a worker, as an interactive task; a
    * worker lost with it earns one more try. Undefined when the caller should make it on its own thread: the pool has
    * no worker (size 0), is closed, lost the task twice, has a bulk chunk waiting (verifications, asked for by anyone,
-   * never hold a bulk job back) or already holds `hostedPerWorker` hosted tasks per worker. So none is lost. A hosted
-   * task waits behind every interactive signing task.
+   * never hold a bulk job back) or already makes as many hosted tasks as it has workers. So none is lost.
    */
   host<Outcome>(task: HostedTask): Promise<Outcome | undefined>;
   /** Takes new key material (a rotation) without a restart: tasks asked for from now on are signed with it. */
@@ -154,25 +141,22 @@ function workerRuntime(workerModule?: URL): { filename: string; execArgv: string
   return { filename: filename.href, execArgv: source ? ["--import", import.meta.resolve("tsx")] : [] };
 }
 
-/** The queue's lanes: a signing priority, or a hosted task's (between the two). */
-type Lane = SigningPriority | "hosted";
-
 /** Where a task stands in the queue: piscina reads it from the task (not sent to the worker: a symbol key). */
-type QueueOptions = { priority: Lane };
+type QueueOptions = { priority: SigningPriority };
 
-function priorityOf(task: PiscinaTask): Lane {
+function priorityOf(task: PiscinaTask): SigningPriority {
   return (task[Piscina.queueOptionsSymbol as never] as QueueOptions | null)?.priority ?? "interactive";
 }
 
 /**
- * piscina's queue of tasks waiting for a worker, in three lanes: interactive tasks, then hosted tasks (`host`), then
- * bulk tasks, each first come first served. A task piscina could not place goes back to the head of its own lane.
+ * piscina's queue of tasks waiting for a worker, in two lanes: interactive tasks, first come first served, then bulk
+ * tasks, first come first served. A task piscina could not place goes back to the head of its own lane.
  */
 export class PriorityTaskQueue implements TaskQueue {
-  readonly #lanes: Record<Lane, PiscinaTask[]> = { interactive: [], hosted: [], bulk: [] };
+  readonly #lanes: Record<SigningPriority, PiscinaTask[]> = { interactive: [], bulk: [] };
 
   get size(): number {
-    return this.#lanes.interactive.length + this.#lanes.hosted.length + this.#lanes.bulk.length;
+    return this.#lanes.interactive.length + this.#lanes.bulk.length;
   }
 
   push(task: PiscinaTask): void {
@@ -184,7 +168,7 @@ export class PriorityTaskQueue implements TaskQueue {
   }
 
   shift(): PiscinaTask | null {
-    return this.#lanes.interactive.shift() ?? this.#lanes.hosted.shift() ?? this.#lanes.bulk.shift() ?? null;
+    return this.#lanes.interactive.shift() ?? this.#lanes.bulk.shift() ?? null;
   }
 
   remove(task: PiscinaTask): void {
@@ -276,7 +260,6 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
   const size = options.size ?? availableParallelism();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const bulkChunkSize = options.bulkChunkSize ?? Math.min(chunkSize, DEFAULT_BULK_CHUNK_SIZE);
-  const hostedLimit = size * (options.hostedPerWorker ?? DEFAULT_HOSTED_PER_WORKER);
   const whole = (n: number, least: number) => Number.isInteger(n) && n >= least;
   if (!whole(size, 0) || !whole(chunkSize, 1) || !whole(bulkChunkSize, 1)) {
     throw new Error("the signing pool needs a whole size ≥ 0 and a whole chunk size ≥ 1");
@@ -366,10 +349,10 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
 
   const host = async <Outcome>(task: HostedTask): Promise<Outcome | undefined> => {
     const run = (pool: Piscina) =>
-      pool.run(Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: { priority: "hosted" } })) as Promise<
+      pool.run(Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: { priority: "interactive" } })) as Promise<
         Outcome | undefined
       >;
-    if (closed || !piscina || bulkPending > 0 || hostedPending >= hostedLimit) {
+    if (closed || !piscina || bulkPending > 0 || hostedPending >= size) {
       return undefined;
     }
     hostedPending++;

@@ -1,13 +1,6 @@
 import "../harden-process.js";
 import { threadId, workerData } from "node:worker_threads";
-import {
-  runVcApiVerifyTask,
-  runVerifyTask,
-  type VcApiVerifyOutcome,
-  type VcApiVerifyTask,
-  type VerifyOutcome,
-  type VerifyTask,
-} from "../verify/verify-task.js";
+import { runVerifyTask, type VerifyOutcome, type VerifyTask } from "../verify/verify-task.js";
 import {
   createSigningSession,
   type SigningWorkerData,
@@ -40,18 +33,12 @@ function refusal(error: unknown): { ok: false; index: number; error: { name: str
 let turn: Promise<unknown> = Promise.resolve();
 
 export default function runSigningTask(
-  task: WorkerTask | VerifyTask | VcApiVerifyTask,
-): Promise<WireOutcome | WorkerProbe | VerifyOutcome | VcApiVerifyOutcome> {
-  const run = turn.then((): Promise<WireOutcome | WorkerProbe | VerifyOutcome | VcApiVerifyOutcome> => {
-    switch (task.kind) {
-      case "verify":
-        return runVerifyTask(task);
-      case "vc-api-verify":
-        return runVcApiVerifyTask(task);
-      default:
-        return runTask(task);
-    }
-  });
+  task: WorkerTask | VerifyTask,
+): Promise<WireOutcome | WorkerProbe | VerifyOutcome> {
+  const run = turn.then(
+    (): Promise<WireOutcome | WorkerProbe | VerifyOutcome> =>
+      task.kind === "verify" ? runVerifyTask(task) : runTask(task),
+  );
   turn = run.catch(() => undefined);
   return run;
 }

@@ -149,19 +149,9 @@ export type ServiceState = {
    * Others' credentials being analysed on this node (`verifyRead`), and how many other analyses must be in progress
    * before one is sent to the signing pool's workers: a verification alone is made on this thread, where it costs less
    * CPU than the round trip to a worker (and answers sooner); with others in progress the workers spread them over the
-   * cores. 1 by default; tests set 0 to send every one to the pool. `wholeOnWorkerFrom`: the same for a whole
-   * `/credentials/verify` request (services/vc-api-verify.ts `answerBodyOnWorker`), 0 by default: made whole on a
-   * worker, a verification alone costs less CPU than on this thread, where the body is parsed twice and the analysis
-   * remembered, and answers sooner. `answeredBodies`: the SHA-256 of each body a worker answered whole, at most
-   * `config.caches.credentials`: the same body again is served by this thread, which remembers its analysis
-   * (`verifiedInputs`).
+   * cores. 1 by default; tests set 0 to send every one to the pool.
    */
-  verifications: {
-    analysing: number;
-    onWorkerFrom: number;
-    wholeOnWorkerFrom: number;
-    answeredBodies: LRUCache<string, true>;
-  };
+  verifications: { analysing: number; onWorkerFrom: number };
   /** Set once the process is stopping: /readyz answers 503 from then on. */
   lifecycle: { shuttingDown: boolean };
   /**

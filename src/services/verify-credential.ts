@@ -14,18 +14,15 @@ import { withFetchBudget } from "../verify/remote.js";
 import type { VerificationReport } from "../verify/report.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../verify/safe-json.js";
 import { formatCheck, skippedCheck } from "../verify/verdict.js";
-import { memoizable, ownCredentialNamed, type VerifyOutcome, verifyTaskOf } from "../verify/verify-task.js";
+import { type VerifyOutcome, verifyTaskOf } from "../verify/verify-task.js";
 import type { ServiceContext } from "./deps.js";
 import type { IssuerKeys } from "./key-holder.js";
 import { getSignedStatusList } from "./status-lists.js";
 
 export type { VerifyInput } from "../verify/read-input.js";
 
-/**
- * `profile`: "vc" for the W3C VC API (any verifiable credential), else the Open Badges verifier's (engine.ts).
- * `onWorker: false`: the analysis is made on this thread (a worker already found it could not make it).
- */
-export type VerifyOptions = { recipientEmail?: string; profile?: VerifyProfile; onWorker?: boolean };
+/** `profile`: "vc" for the W3C VC API (any verifiable credential), else the Open Badges verifier's (engine.ts). */
+export type VerifyOptions = { recipientEmail?: string; profile?: VerifyProfile };
 
 /**
  * A credential a machine sent inside a JSON request (an object, or text: JSON or a JWS) as verifier input. An object
@@ -141,7 +138,7 @@ export async function verifyRead(
   }
   const { keyset } = keys;
   const memo = ctx.state.verifiedInputs;
-  const key = verifiedInputKey(profile, read, keyset, createHash("sha256").update(read.text).digest("base64url"));
+  const key = `${profile}:${read.format}:${read.from}:${keyset}:${createHash("sha256").update(read.text).digest("base64url")}`;
   const known = memo.get(key);
   if (known) {
     return finishReport(known, env, options.recipientEmail);
@@ -162,26 +159,15 @@ export async function verifyRead(
   let analysis: Analysis;
   try {
     analysis =
-      (options.onWorker !== false && others >= verifications.onWorkerFrom
-        ? await analyseOnWorker(ctx, read, counted, profile)
-        : undefined) ?? (await analyseCredential(read, counted, { profile }));
+      (others >= verifications.onWorkerFrom ? await analyseOnWorker(ctx, read, counted, profile) : undefined) ??
+      (await analyseCredential(read, counted, { profile }));
   } finally {
     verifications.analysing -= 1;
   }
-  if (fetches === 0 && memoizable(analysis, read.text)) {
+  if (fetches === 0 && analysis.live?.standard === "ob3" && !read.text.includes('"expires"')) {
     memo.set(key, deepFreeze(analysis), { size: Math.max(1, read.text.length) });
   }
   return finishReport(analysis, env, options.recipientEmail);
-}
-
-/** The key of a credential's fixed checks in `ServiceState.verifiedInputs` (`digest`: its text's SHA-256, base64url). */
-export function verifiedInputKey(
-  profile: VerifyProfile,
-  read: { format: string; from: string },
-  keyset: string,
-  digest: string,
-): string {
-  return `${profile}:${read.format}:${read.from}:${keyset}:${digest}`;
 }
 
 /**
@@ -206,6 +192,8 @@ async function analyseOnWorker(
 }
 
 const RECORDS = "this service's records";
+/** Our credential URLs in a document's text: the first names the stored document it may be. */
+const OWN_ID = /"https?:\/\/[^"]*\/credentials\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/;
 
 /** The stored analysis when `text` is, byte for byte, the document we stored under the credential id it names. */
 async function ownDocument(
@@ -214,12 +202,16 @@ async function ownDocument(
   env: VerifyEnv,
   keyset: string,
 ): Promise<Analysis | undefined> {
-  const id = ownCredentialNamed(text, ctx.config.publicUrl);
-  if (id === undefined) {
+  const match = OWN_ID.exec(text);
+  if (!match || !text.includes(`"${credentialUrlOf(ctx, match[1] as string)}"`)) {
     return undefined;
   }
-  const stored = await findStoredDocument(ctx.store.conn(), id);
+  const stored = await findStoredDocument(ctx.store.conn(), match[1] as string);
   return stored !== undefined && stored === text ? storedAnalysis(ctx, stored, env, keyset) : undefined;
+}
+
+function credentialUrlOf(ctx: ServiceContext, id: string): string {
+  return `${ctx.config.publicUrl}/credentials/${id}`;
 }
 
 /** The fixed checks of a stored document (our records' answer when it applies, else in full), cached by its bytes. */
@@ -271,7 +263,7 @@ export async function verifyStoredDocument(
 }
 
 /** Cached analyses are shared by every later report: frozen, so no caller can alter what the next one sees. */
-export function deepFreeze<T>(value: T): T {
+function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const member of Object.values(value)) {
