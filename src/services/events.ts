@@ -54,6 +54,15 @@ function toView(row: EventRow): EventView {
   };
 }
 
+/** A credential event as its recorders give it (the outbox row adds its id and the credential's fields). */
+export type CredentialEventInput = {
+  type: EventType;
+  at: Date;
+  credential: CredentialEventSubject;
+  details?: Record<string, unknown>;
+  dedupeKey?: string;
+};
+
 /**
  * Appends a credential event; call it inside the transaction that makes the change, so the event exists exactly
  * when the change does. Returns false when `dedupeKey` was already emitted.
@@ -61,28 +70,13 @@ function toView(row: EventRow): EventView {
 export function recordCredentialEvent(
   ctx: Pick<ServiceContext, "newId">,
   tx: Tx,
-  event: {
-    type: EventType;
-    at: Date;
-    credential: CredentialEventSubject;
-    details?: Record<string, unknown>;
-    dedupeKey?: string;
-  },
+  event: CredentialEventInput,
 ): Promise<boolean> {
   return appendEvent(tx, credentialEventRow(ctx.newId(), event));
 }
 
 /** The outbox row of a credential event (recordCredentialEvent's), under event id `id`. */
-export function credentialEventRow(
-  id: string,
-  event: {
-    type: EventType;
-    at: Date;
-    credential: CredentialEventSubject;
-    details?: Record<string, unknown>;
-    dedupeKey?: string;
-  },
-): Omit<EventRow, "seq"> {
+export function credentialEventRow(id: string, event: CredentialEventInput): Omit<EventRow, "seq"> {
   const c = event.credential;
   return {
     id,

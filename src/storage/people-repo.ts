@@ -102,13 +102,20 @@ function holdsOneOf(db: Conn, achievementIds: readonly string[] | undefined): SQ
 /** Recipients whose e-mail address begins with `prefix` (already lower-case: addresses are stored so), by address. */
 export async function recipientsByEmail(db: Conn, q: StreamQuery): Promise<PersonMatch[]> {
   const rows = await runStream(db, "recipients_by_email", q, q.achievementIds !== undefined, recipientsByEmailQuery);
+  return recipientMatches(rows, false);
+}
+
+/** Matches from a recipients stream's rows: [email, name, id], or [key, email, name, id] when `keyed`. */
+function recipientMatches(rows: (string | null)[][], keyed: boolean): PersonMatch[] {
   const matches: PersonMatch[] = [];
-  for (const [email, name, id] of rows) {
+  const at = keyed ? 1 : 0;
+  for (const row of rows) {
+    const email = row[at] as string;
     matches.push({
-      key: email as string,
-      email: email as string,
-      name: name as string,
-      recipientId: id as string,
+      key: (keyed ? row[0] : email) as string,
+      email,
+      name: row[at + 1] as string,
+      recipientId: row[at + 2] as string,
       evidenceId: "",
     });
   }
@@ -138,17 +145,7 @@ function recipientsByEmailQuery(d: Conn, q: StreamQuery) {
 /** Recipients whose name begins with `prefix` (either case), by lower-cased name, then address. */
 export async function recipientsByName(db: Conn, q: PeopleStreamQuery): Promise<PersonMatch[]> {
   const rows = await runStream(db, "recipients_by_name", q, q.achievementIds !== undefined, recipientsByNameQuery);
-  const matches: PersonMatch[] = [];
-  for (const [key, email, name, id] of rows) {
-    matches.push({
-      key: key as string,
-      email: email as string,
-      name: name as string,
-      recipientId: id as string,
-      evidenceId: "",
-    });
-  }
-  return matches;
+  return recipientMatches(rows, true);
 }
 
 function recipientsByNameQuery(d: Conn, q: StreamQuery) {
