@@ -42,7 +42,9 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const chain = middlewareOf();
   // A browser's plain GET of a credential page, answered ahead of the chain with the chain's own pieces (its request
-  // id, log line and headers); anything else goes on to the chain below.
+  // id, log line and headers); anything else goes on to the chain below. A middleware added to the chain must be added
+  // to that path too (AheadChain): pages-ahead.test.ts holds the two answers' headers equal, not a middleware that only
+  // refuses requests.
   app.get("/credentials/:id", credentialPageAhead(ctx, chain.ahead));
   useMiddleware(app, ctx, chain);
   registerHealth(app);
