@@ -47,6 +47,21 @@ const held = ctx.store.conn().statements.get("credentials_summaries:a::active::5
   query: { sql: string; params: unknown[] };
 };
 const rawStatement = held.stmt;
+/** The list's page for the rows read beforehand, as its route renders it. */
+function listPage() {
+  return renderPage(
+    CredentialsPage({
+      chrome,
+      filters: { achievementId: ASSOCIATE, state: "active" },
+      certifications,
+      rows: listed.items,
+      olderHref: "/console/credentials?cursor=x",
+      paged: false,
+      canIssue: true,
+      errors: {},
+    }),
+  );
+}
 const stages: Record<string, () => Promise<unknown>> = {
   trivial: () => get("/.well-known/did.json"),
   overview: () => get("/console"),
@@ -64,34 +79,8 @@ const stages: Record<string, () => Promise<unknown>> = {
       limit: 51,
     }),
   "list: raw statement": async () => rawStatement.raw().all(ASSOCIATE, Date.now()),
-  "list: page": async () =>
-    renderPage(
-      CredentialsPage({
-        chrome,
-        filters: { achievementId: ASSOCIATE, state: "active" },
-        certifications,
-        rows: listed.items,
-        olderHref: "/console/credentials?cursor=x",
-        paged: false,
-        canIssue: true,
-        errors: {},
-      }),
-    ),
-  "list: page bytes": async () =>
-    Buffer.from(
-      renderPage(
-        CredentialsPage({
-          chrome,
-          filters: { achievementId: ASSOCIATE, state: "active" },
-          certifications,
-          rows: listed.items,
-          olderHref: "/console/credentials?cursor=x",
-          paged: false,
-          canIssue: true,
-          errors: {},
-        }),
-      ),
-    ),
+  "list: page": async () => listPage(),
+  "list: page bytes": async () => Buffer.from(listPage()),
   "people: service": () =>
     searchPeople(ctx, { query: "reader 4", scope: { credentials: "all", evidence: "all" }, limit: 50 }),
   "people: service, no match": () =>
