@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, gte, inArray, isNull, lte } from "drizzle-orm";
 import { fixedLimit, prepared } from "./prepared.js";
 import type { Conn } from "./store.js";
 
