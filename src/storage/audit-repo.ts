@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
-import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { fixedLimit, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type AuditEntry = {
@@ -11,20 +11,9 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-/** Appends one audit entry; call it inside the caller's transaction (the log is append-only; prepared once). */
+/** Appends one audit entry; call it inside the caller's transaction (the log is append-only). */
 export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  const insert = prepared(tx, "audit_insert", (d) => {
-    const { auditLog } = d.t;
-    return d.insert(auditLog).values({
-      at: placeholderOf(auditLog.at, "at"),
-      actor: placeholderOf(auditLog.actor, "actor"),
-      action: placeholderOf(auditLog.action, "action"),
-      targetType: placeholderOf(auditLog.targetType, "targetType"),
-      targetId: placeholderOf(auditLog.targetId, "targetId"),
-      details: placeholderOf(auditLog.details, "details"),
-    });
-  });
-  await insert.execute({ ...entry, details: entry.details ?? {} });
+  await appendAudits(tx, [entry]);
 }
 
 /** Appends audit entries in order, as appendAudit does each: multi-row statements prepared once per row count. */
