@@ -19,9 +19,21 @@ export const TEST_START = new Date("2026-03-02T09:30:00.250Z");
 // The catalog once per test file: its apps share its definitions, which a test may change (e.g. to require approval),
 // so a file sees only its own changes, though its worker ran other files before (vitest.config.ts: isolate false).
 let catalog: { file: string | undefined; catalog: Catalog } | undefined;
-const artwork = loadArtwork("templates");
-const emailTemplates = loadEmailTemplates("templates");
+// Frozen all the way down: a test that changes one in place throws here instead of leaking into later files.
+const artwork = deepFreeze(loadArtwork("templates"));
+const emailTemplates = deepFreeze(loadEmailTemplates("templates"));
 const ob3Schema = loadOb3SchemaValidator();
+
+/** `value` with every object and array reachable from it frozen (plain data only: templates, artwork). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) {
+      deepFreeze(member);
+    }
+  }
+  return value;
+}
 
 /**
  * A fresh app: a database of its own (SQLite in memory; in the pg project a fresh PostgreSQL database, dropped on
