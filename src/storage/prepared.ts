@@ -11,7 +11,9 @@ type Statement = { execute(values?: Record<string, unknown>): unknown };
  * own `statements` (made by the store), so they die with it. `key` names the statement (PostgreSQL's statement name).
  * `build` may take the query's shape (`shape`, whatever `key` was made from): a builder declared once, rather than a
  * closure made on every call only to be dropped when the statement is kept (tsx names each closure it makes, which
- * costs a quarter of a microsecond).
+ * costs a quarter of a microsecond). Everything `build` reads from `shape` must be in `key`: the statement is built
+ * from the first call's shape and kept under its key, so a shape that differs under the same key would run the first
+ * one's SQL.
  */
 export function prepared<S extends Statement, A = undefined>(
   db: Conn,
