@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import type { Store } from "../../src/storage/store.js";
@@ -78,7 +79,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   if (unused.length >= DROP_BATCH) {
     void dropUnused(postgres);
   }
-  const name = `t_${process.pid}_${++created}`;
+  // a random part too: with isolate false this module may be loaded afresh in a process that made databases before
+  // (the counter restarts), and a drop that failed then must not make this create fail
+  const name = `t_${process.pid}_${++created}_${randomBytes(4).toString("hex")}`;
   // WAL_LOG (the default) and FILE_COPY both take about 15 ms here; WAL_LOG does not force a checkpoint per database.
   await client.query(`create database ${name} template ${postgres.template} strategy wal_log`);
   let dropped = false;
