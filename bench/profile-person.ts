@@ -12,7 +12,7 @@ import { privateCopy, recordEvidence } from "./console.js";
  * many views of the trivial route (the DID document), alternating, and prints both rates and both CPU times per request
  * (the process's, every thread: on a machine other work shares, steadier than the rates):
  *   node --disable-proto=delete --import tsx bench/profile-person.ts <count> <out.cpuprofile>
- * PROFILE=0 measures without profiling. `node bench/profile-issue.ts --report <dir>` prints the top functions.
+ * PROFILE=0 measures without profiling; FIRST=1 profiles first views (nothing kept from an earlier view). `node bench/profile-issue.ts --report <dir>` prints the top functions.
  */
 const count = Number(process.argv[2] ?? 2000);
 const out = process.argv[3] ?? "/tmp/person-prof/person.cpuprofile";
@@ -50,7 +50,11 @@ if (!recipient) {
   throw new Error("no recipient");
 }
 await recordEvidence(ctx, recipient.email, recipient.name, 200);
+const firstViews = process.env.FIRST === "1";
 const get = async (path: string) => {
+  if (firstViews) {
+    ctx.state.personPages.clear();
+  }
   const res = await app.fetch(new Request(`${origin}${path}`, { headers: { cookie } }));
   // read as bytes, as the console bench reads it: the server's work, not a client's decoding of 90 KB of UTF-8
   await res.arrayBuffer();
