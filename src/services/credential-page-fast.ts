@@ -19,7 +19,7 @@ import {
   readProjection,
   shapeOf,
 } from "./credential-page-projection.js";
-import { credentialUrl } from "./credential-view.js";
+import { credentialUrl, shortLinkUrl } from "./credential-view.js";
 import type { PageShape, ServiceContext } from "./deps.js";
 import { verifyEnvWith } from "./verify-credential.js";
 
@@ -137,7 +137,6 @@ async function fastPage(
     !own ||
     !isJsonObject(page) ||
     typeof page.key !== "string" ||
-    typeof page.short !== "string" ||
     own.issuedAt === undefined ||
     !quickLifecycle(row, own.issuedAt)
   ) {
@@ -198,7 +197,7 @@ async function fastPage(
     issuedOn: display.issuedOn as string | undefined,
     validUntil: display.validUntil as string | undefined,
   });
-  const texts = [id, url, `${publicUrl}/c/${page.short}`, `/credentials/${id}/qr.svg`];
+  const texts = [id, url, shortLinkUrl(publicUrl, id), `/credentials/${id}/qr.svg`];
   if (links) {
     texts.push(links.addToProfile, links.share);
   }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { toShortCode } from "../domain/short-id.js";
 import {
   credentialsWithoutPage,
   findCredentialPageShape,
@@ -83,10 +82,10 @@ type StoredProjection = Omit<OwnRecordProjection, "schema" | "display"> & {
 /**
  * What a page view served from a template (credential-page-fast.ts) reads besides the display and live members: `key`,
  * the hash of the credential's own display members other than the values a page fills (id, recipient name, dates),
- * which with the shape's name and the live state names the template; `short`, the credential's short-link code.
- * Absent when a value could not be filled into a template (a date not a plain UTC instant, a marker character).
+ * which with the shape's name and the live state names the template. Absent when a value could not be filled into a
+ * template (a date not a plain UTC instant, a marker character).
  */
-export type StoredPageKey = { key: string; short: string };
+export type StoredPageKey = { key: string };
 
 /** Own display members a page fills as texts: their presence is part of the key, their values are not. */
 const TEXT_MEMBERS: ReadonlySet<string> = new Set(["id", "recipientName"]);
@@ -108,7 +107,7 @@ export function fillableDate(value: unknown): value is string {
 }
 
 /** The page key of a credential's own display members, or undefined when its values cannot be filled. */
-function pageKeyOf(id: string, own: Record<string, unknown>): StoredPageKey | undefined {
+function pageKeyOf(own: Record<string, unknown>): StoredPageKey | undefined {
   const rest: Record<string, unknown> = {};
   for (const [member, value] of Object.entries(own)) {
     if (TEXT_MEMBERS.has(member)) {
@@ -129,7 +128,7 @@ function pageKeyOf(id: string, own: Record<string, unknown>): StoredPageKey | un
   if (MARKER_CHARS.test(text)) {
     return undefined;
   }
-  return { key: createHash("sha256").update(`page-key\n${text}`).digest("base64url"), short: toShortCode(id) };
+  return { key: createHash("sha256").update(`page-key\n${text}`).digest("base64url") };
 }
 
 /**
@@ -146,11 +145,7 @@ function shapeName(text: string): string {
 }
 
 /** The stored form of a projection, or undefined when none applies to this analysis. */
-export function projectionOf(
-  analysis: Analysis,
-  issuedAt: string | undefined,
-  credentialId: string,
-): MadeProjection | undefined {
+export function projectionOf(analysis: Analysis, issuedAt: string | undefined): MadeProjection | undefined {
   const projection = projectOwnRecord(analysis);
   if (projection === undefined) {
     return undefined;
@@ -162,7 +157,7 @@ export function projectionOf(
   }
   const shape = JSON.stringify({ schema: projection.schema, display: shared } satisfies Shape);
   const id = shapeName(shape);
-  const page = pageKeyOf(credentialId, own);
+  const page = pageKeyOf(own);
   const stored: StoredProjection = {
     shape: id,
     issuer: projection.issuer,
@@ -369,7 +364,7 @@ export async function rememberProjection(ctx: ServiceContext, credentialId: stri
     return;
   }
   try {
-    const made = projectionOf(analysis, await plainIssuance(ctx, credentialId), credentialId) as MadeProjection;
+    const made = projectionOf(analysis, await plainIssuance(ctx, credentialId)) as MadeProjection;
     await saveProjections(ctx, madeBy, [{ credentialId, ...made }]);
   } catch (error) {
     ctx.logger.warn("credential page projection not stored", { credentialId, error: (error as Error).message });
@@ -403,7 +398,7 @@ export async function fillCredentialPages(
     const made: Array<{ credentialId: string } & MadeProjection> = [];
     for (const row of rows) {
       const analysis = await analyseOwnRecord({ text: row.document, format: "json", from: RECORDS }, env);
-      const projection = analysis && projectionOf(analysis, await plainIssuance(ctx, row.id), row.id);
+      const projection = analysis && projectionOf(analysis, await plainIssuance(ctx, row.id));
       if (projection === undefined) {
         without += 1;
       } else {
