@@ -265,7 +265,7 @@ function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): U
     length += Buffer.byteLength(text, "utf8");
   }
   // typed-array copies (`set`) and the buffer's own UTF-8 writer: no argument checks per piece
-  const out = Buffer.allocUnsafeSlow(length) as Buffer & { utf8Write?: (text: string, offset: number) => number };
+  const out = pageBuffer(length) as Buffer & { utf8Write?: (text: string, offset: number) => number };
   const write =
     typeof out.utf8Write === "function"
       ? (out.utf8Write as (text: string, offset: number) => number)
@@ -281,6 +281,30 @@ function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): U
   }
   // the buffer is not zeroed: served only when every byte of it was written (else the page is filled as text)
   return offset === length ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength) : undefined;
+}
+
+/** Pages are cut from slabs of this size (a page of more than a quarter of it gets a buffer of its own). */
+const SLAB_BYTES = 1 << 20;
+let slab: ArrayBuffer | undefined;
+let slabUsed = SLAB_BYTES;
+
+/**
+ * A buffer of `length` bytes for one page: a fresh region of the current slab (never handed out twice: a slab is
+ * dropped when full and freed once no page of it is referenced), so that a page view allocates no buffer of its own
+ * (an external allocation per view, and the collections it brings).
+ */
+function pageBuffer(length: number): Buffer {
+  if (length > SLAB_BYTES / 4) {
+    return Buffer.allocUnsafeSlow(length);
+  }
+  if (slab === undefined || slabUsed + length > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = Buffer.from(slab, slabUsed, length);
+  // the next page starts on an 8-byte boundary
+  slabUsed += (length + 7) & ~7;
+  return out;
 }
 
 /** The parts of a template in UTF-8, or undefined when one of them is not well-formed text. */
