@@ -1,7 +1,9 @@
+import { LRUCache } from "lru-cache";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CredentialPage } from "../../src/http/pages/credential-page.js";
 import {
   fillFastPage,
+  type PageTemplates,
   registerFastPage,
   renderCredentialPageBody,
 } from "../../src/http/pages/credential-page-template.js";
@@ -146,5 +148,8 @@ describe("credential pages served from the page row", () => {
     const filled = fillFastPage(site, templates, fast);
     expect(filled).toBeTruthy();
     expect(typeof filled === "string" ? filled : Buffer.from(filled as Uint8Array).toString("utf8")).toBe(full);
+    // templates bounded by count alone (no size): their fast index is too
+    const byCount: PageTemplates = new LRUCache({ max: 10 });
+    expect(fillFastPage(site, byCount, fast)).toBeUndefined();
   });
 });

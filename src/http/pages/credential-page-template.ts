@@ -381,8 +381,13 @@ function fastIndexOf(site: Site, templates: PageTemplates): LRUCache<string, Pag
     site,
     templates: new LRUCache<string, PageTemplate | false>({
       max: templates.max,
-      ...(templates.maxSize ? { maxSize: templates.maxSize } : {}),
-      sizeCalculation: (template) => (template ? template.parts.reduce((n, part) => n + part.length, 1) : 1),
+      ...(templates.maxSize
+        ? {
+            maxSize: templates.maxSize,
+            sizeCalculation: (template: PageTemplate | false) =>
+              template ? template.parts.reduce((n, part) => n + part.length, 1) : 1,
+          }
+        : {}),
     }),
   };
   fastIndexes.set(templates, index);
