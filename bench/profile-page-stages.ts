@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { createApp } from "../src/app.js";
 import { composeServices } from "../src/compose.js";
 import { loadConfig } from "../src/config.js";
-import { renderCredentialPageBody } from "../src/http/pages/credential-page-template.js";
+import { fillFastPage, renderCredentialPageBody } from "../src/http/pages/credential-page-template.js";
 import { siteOf } from "../src/http/pages/site.js";
 import { createLogger } from "../src/logger.js";
 import { loadCredentialPage } from "../src/services/credential-page-data.js";
+import { readFastCredentialPage } from "../src/services/credential-page-fast.js";
 import { findCredentialPageRow } from "../src/storage/credential-pages-repo.js";
 import { privateKeepDir } from "./pages-database.js";
 
@@ -15,8 +16,9 @@ import { privateKeepDir } from "./pages-database.js";
  * CPU per credential page view by stage, each stage in the same process, in alternating blocks (so a busy machine
  * weighs on every stage alike), on a private copy kept by bench/profile-page.ts (KEEP=<dir>, projections filled):
  *   KEEP=<dir> node --disable-proto=delete --import tsx bench/profile-page-stages.ts [views]
- * Stages: the trivial route and the page through app.fetch; the row read, the page data, the page data rendered, and
- * the rendering of page data loaded beforehand, each called alone. A stage called alone costs far less than its share
+ * Stages: the trivial route and the page through app.fetch; the row read, the fast view of the row
+ * (services/credential-page-fast.ts) and that view filled into its template, the page data, the page data rendered,
+ * and the rendering of page data loaded beforehand, each called alone. A stage called alone costs far less than its share
  * of a page view (the rest of the request runs between two of its calls), so compare page − trivial with the sum.
  */
 if (!process.env.KEEP) {
@@ -61,6 +63,15 @@ const stages: Record<string, (id: string) => Promise<unknown>> = {
       await app.fetch(new Request(`${ctx.config.publicUrl}/credentials/${id}`, { headers: { accept: "text/html" } }))
     ).arrayBuffer(),
   row: (id) => findCredentialPageRow(ctx.store.conn(), id),
+  fast: (id) => readFastCredentialPage(ctx, id),
+  "fast+fill": async (id) => {
+    const read = await readFastCredentialPage(ctx, id);
+    const filled = read.found && read.fast && fillFastPage(site, ctx.state.credentialPageTemplates, read.fast);
+    if (!filled) {
+      throw new Error(`no fast page for ${id}`);
+    }
+    return filled;
+  },
   load: (id) => loaded(id),
   "load+render": async (id) => renderCredentialPageBody(site, await loaded(id), ctx.state.credentialPageTemplates),
   render: async () => {

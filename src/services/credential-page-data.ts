@@ -1,9 +1,9 @@
 import { parseInstant } from "../domain/human-date.js";
 import { linkedInAddToProfileUrl, linkedInShareUrl } from "../domain/linkedin.js";
-import { findCredentialPageRow } from "../storage/credential-pages-repo.js";
+import { type CredentialPageRow, findCredentialPageRow } from "../storage/credential-pages-repo.js";
 import { findStoredDocument } from "../storage/credentials-repo.js";
 import { finishReport } from "../verify/engine.js";
-import type { Check, VerificationReport } from "../verify/report.js";
+import type { Check, CredentialDisplay, VerificationReport } from "../verify/report.js";
 import { type CredentialLifecycle, getCredentialLifecycle, quickLifecycle } from "./credential-lifecycle.js";
 import { analysisFromProjection, rememberProjection, type SharedDisplay } from "./credential-page-projection.js";
 import { credentialUrl, shortLinkUrl } from "./credential-view.js";
@@ -28,10 +28,16 @@ export type CredentialPageData = {
   sharedDisplay?: SharedDisplay;
 };
 
-function linkedInLinks(ctx: ServiceContext, id: string, url: string, report: VerificationReport) {
-  const display = report.display;
+/** The LinkedIn links of a credential's page: only for a credential that verifies valid. */
+export function linkedInLinks(
+  ctx: ServiceContext,
+  id: string,
+  url: string,
+  verdict: VerificationReport["verdict"],
+  display: Pick<CredentialDisplay, "name" | "validFrom" | "issuedOn" | "validUntil"> | undefined,
+) {
   const issuedAt = parseInstant(display?.validFrom ?? display?.issuedOn);
-  if (report.verdict !== "valid" || !display || !issuedAt) {
+  if (verdict !== "valid" || !display || !issuedAt) {
     return undefined;
   }
   return {
@@ -52,17 +58,24 @@ function linkedInLinks(ctx: ServiceContext, id: string, url: string, report: Ver
 export async function loadCredentialPage(
   ctx: ServiceContext,
   id: string,
-  options: { recipientEmail?: string } = {},
+  options: {
+    recipientEmail?: string;
+    /** The credential's page row and the time of the view, when the caller has them (credential-page-fast.ts). */
+    read?: { row: CredentialPageRow; now: Date };
+  } = {},
 ): Promise<CredentialPageData | undefined> {
   // one read of the row for the lifecycle and the page projection (the lifecycle live: nothing of it is kept between
   // views); the signed document only when the projection does not apply (credential-page-projection.ts)
   const conn = ctx.store.conn();
-  const row = await findCredentialPageRow(conn, id);
+  const row = options.read?.row ?? (await findCredentialPageRow(conn, id));
   if (!row) {
     return undefined;
   }
   const keys = await ctx.keys.fresh();
   const env = await verifyEnv(ctx, keys);
+  if (options.read) {
+    env.now = options.read.now;
+  }
   // the projection keeps no recipient identifiers: a recipient check reads the document
   const projected = options.recipientEmail === undefined ? await analysisFromProjection(ctx, row, env) : undefined;
   let analysis = projected?.analysis;
@@ -87,7 +100,7 @@ export async function loadCredentialPage(
     lifecycle: quickLifecycle(row, projected?.issuedAt) ?? (await getCredentialLifecycle(ctx, id, row)),
     qrPath: `/credentials/${id}/qr.svg`,
     shortUrl: shortLinkUrl(ctx.config.publicUrl, id),
-    linkedIn: linkedInLinks(ctx, id, url, report),
+    linkedIn: linkedInLinks(ctx, id, url, report.verdict, report.display),
     ...(options.recipientEmail ? { recipientCheck: report.checks.find((check) => check.id === "recipient") } : {}),
     ...(projected && analysis === projected.analysis ? { sharedDisplay: projected.shared } : {}),
   };

@@ -39,10 +39,11 @@ import { verifyEnv } from "./verify-credential.js";
  */
 
 /** Bump when what a projection holds or means changes (the display, the checks it keeps, the live members). */
-const PROJECTION_FORMAT = 3;
+const PROJECTION_FORMAT = 4;
 
 /** Where the page's checks say the credential was read from (as the full path says it). */
-const RECORDS = "this service's records";
+export const PROJECTION_RECORDS = "this service's records";
+const RECORDS = PROJECTION_RECORDS;
 
 /** The display members kept in the shared part (the certification's, as signed); every other one is the credential's. */
 const SHARED_DISPLAY: ReadonlySet<string> = new Set([
@@ -75,7 +76,60 @@ type StoredProjection = Omit<OwnRecordProjection, "schema" | "display"> & {
   shape: string;
   display: Record<string, unknown>;
   issuedAt?: string;
+  page?: StoredPageKey;
 };
+
+/**
+ * What a page view served from a template (credential-page-fast.ts) reads besides the display and live members: `key`,
+ * the hash of the credential's own display members other than the values a page fills (id, recipient name, dates),
+ * which with the shape's name and the live state names the template. Absent when a value could not be filled into a
+ * template (a date not a plain UTC instant, a marker character).
+ */
+export type StoredPageKey = { key: string };
+
+/** Own display members a page fills as texts: their presence is part of the key, their values are not. */
+const TEXT_MEMBERS: ReadonlySet<string> = new Set(["id", "recipientName"]);
+/** Own display members a page fills as dates, in the order the template numbers them. */
+export const DATE_MEMBERS = ["issuedOn", "awardedDate", "validFrom", "validUntil"] as const;
+/** The instants a template fills (credential-page-template.ts INSTANT), before its marker years. */
+export const PLAIN_INSTANT = /^(\d{4})-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/;
+export const LAST_PLAIN_YEAR = 2900;
+/** The template markers' characters (credential-page-template.ts): a value holding one is never filled. */
+export const MARKER_CHARS = /[\uE000\uE001]/;
+
+/** A date member a template can fill: a plain UTC instant before the marker years. */
+export function fillableDate(value: unknown): value is string {
+  if (typeof value !== "string") {
+    return false;
+  }
+  const match = PLAIN_INSTANT.exec(value);
+  return match !== null && Number(match[1]) <= LAST_PLAIN_YEAR && Number.isFinite(Date.parse(value));
+}
+
+/** The page key of a credential's own display members, or undefined when its values cannot be filled. */
+function pageKeyOf(own: Record<string, unknown>): StoredPageKey | undefined {
+  const rest: Record<string, unknown> = {};
+  for (const [member, value] of Object.entries(own)) {
+    if (TEXT_MEMBERS.has(member)) {
+      if (typeof value !== "string" || MARKER_CHARS.test(value)) {
+        return undefined;
+      }
+      rest[member] = "text";
+    } else if ((DATE_MEMBERS as readonly string[]).includes(member)) {
+      if (!fillableDate(value)) {
+        return undefined;
+      }
+      rest[member] = "date";
+    } else {
+      rest[member] = value;
+    }
+  }
+  const text = JSON.stringify(rest);
+  if (MARKER_CHARS.test(text)) {
+    return undefined;
+  }
+  return { key: createHash("sha256").update(`page-key\n${text}`).digest("base64url") };
+}
 
 /**
  * The display members a view's display took from a shared part, and its name: the page template keys on the name
@@ -103,6 +157,7 @@ export function projectionOf(analysis: Analysis, issuedAt: string | undefined): 
   }
   const shape = JSON.stringify({ schema: projection.schema, display: shared } satisfies Shape);
   const id = shapeName(shape);
+  const page = pageKeyOf(own);
   const stored: StoredProjection = {
     shape: id,
     issuer: projection.issuer,
@@ -110,6 +165,7 @@ export function projectionOf(analysis: Analysis, issuedAt: string | undefined): 
     display: own,
     live: projection.live,
     ...(issuedAt !== undefined ? { issuedAt } : {}),
+    ...(page ? { page } : {}),
   };
   return { projection: JSON.stringify(stored), shape: { id, shape } };
 }
@@ -160,7 +216,7 @@ function readShape(text: string): Shape | undefined {
 }
 
 /** The shared part named `id`: from memory, else from its row when its text hashes to that name; else undefined. */
-async function shapeOf(ctx: ServiceContext, id: string): Promise<Shape | undefined> {
+export async function shapeOf(ctx: ServiceContext, id: string): Promise<Shape | undefined> {
   const cache = ctx.state.credentialPageShapes;
   const known = cache.get(id);
   if (known) {
@@ -175,7 +231,7 @@ async function shapeOf(ctx: ServiceContext, id: string): Promise<Shape | undefin
 }
 
 /** A stored projection row read back, or undefined when it does not have the shape this format writes. */
-function readProjection(text: string): StoredProjection | undefined {
+export function readProjection(text: string): StoredProjection | undefined {
   const parsed = parseOwnJson(text);
   if (!parsed.ok || !isJsonObject(parsed.value)) {
     return undefined;

@@ -43,15 +43,35 @@ const REMOTE_BUDGET = { maxFetches: 8, deadlineMs: 12_000 };
 
 const STATUS_LIST_PATH = /^\/status-lists\/([A-Za-z0-9_-]{1,100})$/;
 
+/** The list id of a status list URL by its path (null: none), per URL: two URL parses per page view otherwise. */
+const listIds = new Map<string, string | null>();
+
+function listIdOf(url: string): string | undefined {
+  let id = listIds.get(url);
+  if (id === undefined) {
+    id = (URL.canParse(url) ? STATUS_LIST_PATH.exec(new URL(url).pathname)?.[1] : undefined) ?? null;
+    if (listIds.size >= 1000) {
+      listIds.clear();
+    }
+    listIds.set(url, id);
+  }
+  return id ?? undefined;
+}
+
 /**
  * What the engine may consult, built per call so validity and status use the injected clock of that moment, and our
  * keys as of the newest recorded generation (a credential signed by another node after a rotation verifies here too).
  */
 export async function verifyEnv(ctx: ServiceContext, keys?: IssuerKeys): Promise<VerifyEnv> {
+  return verifyEnvWith(ctx, keys ?? (await ctx.keys.fresh()), ctx.clock());
+}
+
+/** `verifyEnv` with the keys and the time given (a page view's: services/credential-page-fast.ts). */
+export function verifyEnvWith(ctx: ServiceContext, keys: IssuerKeys, now: Date): VerifyEnv {
   const { publicUrl } = ctx.config;
-  const { keyring } = keys ?? (await ctx.keys.fresh());
+  const { keyring } = keys;
   return {
-    now: ctx.clock(),
+    now,
     local: {
       did: keyring.did,
       publicUrl,
@@ -60,7 +80,7 @@ export async function verifyEnv(ctx: ServiceContext, keys?: IssuerKeys): Promise
       statusListChecks: ctx.state.statusListChecks,
       // our own lists are read in process, never over HTTP
       statusList: async (url) => {
-        const listId = URL.canParse(url) ? STATUS_LIST_PATH.exec(new URL(url).pathname)?.[1] : undefined;
+        const listId = listIdOf(url);
         if (!listId || !url.startsWith(`${publicUrl}/`)) {
           return undefined;
         }

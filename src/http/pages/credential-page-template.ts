@@ -1,6 +1,7 @@
 import { escapeToBuffer } from "hono/utils/html";
-import type { LRUCache } from "lru-cache";
+import { LRUCache } from "lru-cache";
 import type { CredentialPageData } from "../../services/credential-page-data.js";
+import type { FastPage } from "../../services/credential-page-fast.js";
 import type { PageTemplate } from "../../services/deps.js";
 import { CredentialPage } from "./credential-page.js";
 import { humanDay, humanDayTime } from "./dates.js";
@@ -230,6 +231,8 @@ const NEEDS_ESCAPE = /["&'<>]/;
 function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): Uint8Array<ArrayBuffer> | undefined {
   const { slots } = template;
   const escapedTexts: Array<string | undefined> = [];
+  // a date's text per form (iso, day, dayTime), worked out once per page
+  const dateTexts: Array<string | undefined> = [];
   const written: string[] = new Array(slots.length);
   let length = 0;
   for (const part of encoded) {
@@ -250,19 +253,58 @@ function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): U
       }
       text = known;
     } else {
-      text = dateText(values.dates[slot.date] as Date, slot.form);
+      const at = slot.date * 3 + (slot.form === "iso" ? 0 : slot.form === "day" ? 1 : 2);
+      let known = dateTexts[at];
+      if (known === undefined) {
+        known = dateText(values.dates[slot.date] as Date, slot.form);
+        dateTexts[at] = known;
+      }
+      text = known;
     }
     written[i] = text;
     length += Buffer.byteLength(text, "utf8");
   }
-  const out = Buffer.allocUnsafeSlow(length);
-  let offset = (encoded[0] as Buffer).copy(out, 0);
+  // typed-array copies (`set`) and the buffer's own UTF-8 writer: no argument checks per piece
+  const out = pageBuffer(length) as Buffer & { utf8Write?: (text: string, offset: number) => number };
+  const write =
+    typeof out.utf8Write === "function"
+      ? (out.utf8Write as (text: string, offset: number) => number)
+      : (text: string, offset: number) => out.write(text, offset, "utf8");
+  const first = encoded[0] as Buffer;
+  out.set(first, 0);
+  let offset = first.length;
   for (let i = 0; i < slots.length; i++) {
-    offset += out.write(written[i] as string, offset, "utf8");
-    offset += (encoded[i + 1] as Buffer).copy(out, offset);
+    offset += write.call(out, written[i] as string, offset);
+    const part = encoded[i + 1] as Buffer;
+    out.set(part, offset);
+    offset += part.length;
   }
   // the buffer is not zeroed: served only when every byte of it was written (else the page is filled as text)
   return offset === length ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength) : undefined;
+}
+
+/** Pages are cut from slabs of this size (a page of more than a quarter of it gets a buffer of its own). */
+const SLAB_BYTES = 1 << 20;
+let slab: ArrayBuffer | undefined;
+let slabUsed = SLAB_BYTES;
+
+/**
+ * A buffer of `length` bytes for one page: a fresh region of the current slab (never handed out twice: a slab is
+ * dropped when full and freed once no page of it is referenced), so that a page view allocates no buffer of its own
+ * (an external allocation per view, and the collections it brings).
+ */
+function pageBuffer(length: number): Buffer {
+  if (length > SLAB_BYTES / 4) {
+    return Buffer.allocUnsafeSlow(length);
+  }
+  if (slab === undefined || slabUsed + length > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = Buffer.from(slab, slabUsed, length);
+  // the next page starts on an 8-byte boundary
+  slabUsed += (length + 7) & ~7;
+  return out;
 }
 
 /** The parts of a template in UTF-8, or undefined when one of them is not well-formed text. */
@@ -318,4 +360,102 @@ function renderCredentialPage(
   const encoded = same ? encodeParts(template.parts) : undefined;
   templates.set(key, same ? { ...template, ...(encoded ? { encoded } : {}) } : false);
   return full;
+}
+
+/**
+ * Templates by the key of a fast page view (services/credential-page-fast.ts `FastPage`), for one site: the very
+ * templates above, each found by a key the view computes from its page row without building the page data. A key is
+ * added only once a page of it, filled from the template with the values the fast view computed, was byte-identical to
+ * the page rendered in full from the page data of the same row at the same time (`registerFastPage`); `false` when it
+ * was not (those views take the full path). Bounded as the templates are.
+ */
+type FastIndex = { site: Site; templates: LRUCache<string, PageTemplate | false> };
+const fastIndexes = new WeakMap<PageTemplates, FastIndex>();
+
+function fastIndexOf(site: Site, templates: PageTemplates): LRUCache<string, PageTemplate | false> {
+  const known = fastIndexes.get(templates);
+  if (known && known.site === site) {
+    return known.templates;
+  }
+  const index: FastIndex = {
+    site,
+    templates: new LRUCache<string, PageTemplate | false>({
+      max: templates.max,
+      ...(templates.maxSize
+        ? {
+            maxSize: templates.maxSize,
+            sizeCalculation: (template: PageTemplate | false) =>
+              template ? template.parts.reduce((n, part) => n + part.length, 1) : 1,
+          }
+        : {}),
+    }),
+  };
+  fastIndexes.set(templates, index);
+  return index.templates;
+}
+
+/**
+ * The page of a fast view, filled from the template its key was registered with (UTF-8 bytes, or the text when the
+ * template's parts are not encoded); undefined when no template is registered for the key (take the full path, then
+ * `registerFastPage`), false when its key was refused (take the full path).
+ */
+export function fillFastPage(
+  site: Site,
+  templates: PageTemplates,
+  fast: FastPage,
+): string | Uint8Array<ArrayBuffer> | false | undefined {
+  const known = fastIndexOf(site, templates).get(fast.key);
+  if (!known) {
+    return known;
+  }
+  return (known.encoded ? fillBytes(known, known.encoded, fast) : undefined) ?? fill(known, fast);
+}
+
+function sameValues(a: Values, b: Values): boolean {
+  return (
+    a.texts.length === b.texts.length &&
+    a.dates.length === b.dates.length &&
+    a.texts.every((text, i) => text === b.texts[i]) &&
+    a.dates.every((date, i) => date.getTime() === b.dates[i]?.getTime())
+  );
+}
+
+/**
+ * After a fast view's page was served by the full path (`data`: the page data of the same row at the same time),
+ * registers the template the full path uses for it under the fast view's key, when the fast view's verdict, checks and
+ * values are those of the page data and the template filled with the fast view's values is byte-identical to the page
+ * rendered in full; a template that fills otherwise refuses the key for good. Nothing is registered while the full
+ * path has no template for the page yet, or when the two reads disagree (a status list changed in between).
+ */
+export function registerFastPage(site: Site, templates: PageTemplates, fast: FastPage, data: CredentialPageData): void {
+  const index = fastIndexOf(site, templates);
+  if (index.has(fast.key)) {
+    return;
+  }
+  const { report } = data;
+  const agree =
+    report.verdict === fast.verdict &&
+    (data.linkedIn !== undefined) === fast.linkedIn &&
+    report.checks.length === fast.checks.length &&
+    report.checks.every((check, i) => {
+      const other = fast.checks[i];
+      return (
+        other !== undefined &&
+        check.id === other.id &&
+        check.outcome === other.outcome &&
+        check.code === other.code &&
+        check.title === other.title
+      );
+    });
+  const markers = new Markers();
+  const marked = markedData(data, markers);
+  if (!agree || markers.unmarkable || !sameValues(markers.values, fast)) {
+    return;
+  }
+  const template = templates.get(templateKey(site, marked, data.sharedDisplay));
+  if (template === undefined) {
+    return;
+  }
+  const same = template !== false && fill(template, fast) === renderPage(CredentialPage({ site, data }));
+  index.set(fast.key, same ? template : false);
 }

@@ -4,14 +4,15 @@ import { checkEmail } from "../../../domain/email.js";
 import { fromShortCode } from "../../../domain/short-id.js";
 import { CredentialIdParamSchema, CredentialIdSchema } from "../../../schemas/credential-id.js";
 import { loadCredentialPage } from "../../../services/credential-page-data.js";
+import { readFastCredentialPage } from "../../../services/credential-page-fast.js";
 import type { ServiceContext } from "../../../services/deps.js";
 import { getCredentialJwt, getSignedCredential } from "../../../services/read-credentials.js";
 import type { AppEnv } from "../../env.js";
 import { problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { CredentialPage } from "../../pages/credential-page.js";
-import { renderCredentialPageBody } from "../../pages/credential-page-template.js";
+import { fillFastPage, registerFastPage, renderCredentialPageBody } from "../../pages/credential-page-template.js";
 import { prefersHtml } from "../../pages/negotiate.js";
-import { siteOf } from "../../pages/site.js";
+import { type Site, siteOf } from "../../pages/site.js";
 import { problemResponse } from "../../problem.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import { sendNotFoundPage } from "../../send-not-found.js";
@@ -92,14 +93,12 @@ async function credentialPage(
 ): Promise<Response> {
   const ctx = c.get("ctx");
   const site = siteOf(ctx);
-  const data = await loadCredentialPage(ctx, id, { recipientEmail: recipient?.email });
+  if (!recipient) {
+    return plainCredentialPage(c, ctx, site, id);
+  }
+  const data = await loadCredentialPage(ctx, id, { recipientEmail: recipient.email });
   if (!data) {
     return sendNotFoundPage(c, "credential", { varyAccept: true });
-  }
-  if (!recipient) {
-    // The checks ran (status and expiry are live); the page is filled into the template of its certification and
-    // outcome, rendering in full being most of a page view's own cost.
-    return sendHtml(c, renderCredentialPageBody(site, data, ctx.state.credentialPageTemplates), { varyAccept: true });
   }
   return sendPage(
     c,
@@ -110,6 +109,34 @@ async function credentialPage(
       varyAccept: true,
     },
   );
+}
+
+/**
+ * The page of a plain view (no recipient answer). From its page row alone when a template is registered for its fast
+ * key (services/credential-page-fast.ts: the live checks run, status and expiry as of this view; no page data is built);
+ * else from its page data (the checks ran, status and expiry are live), filled into the template of its certification
+ * and outcome (rendering in full being most of a page view's own cost), and the template then registered for the fast
+ * key when it fills the fast view's values into the very page rendered in full.
+ */
+async function plainCredentialPage(c: Context<AppEnv>, ctx: ServiceContext, site: Site, id: string) {
+  const templates = ctx.state.credentialPageTemplates;
+  const read = await readFastCredentialPage(ctx, id);
+  if (!read.found) {
+    return sendNotFoundPage(c, "credential", { varyAccept: true });
+  }
+  const filled = read.fast && fillFastPage(site, templates, read.fast);
+  if (filled) {
+    return sendHtml(c, filled, { varyAccept: true });
+  }
+  const data = await loadCredentialPage(ctx, id, { read });
+  if (!data) {
+    return sendNotFoundPage(c, "credential", { varyAccept: true });
+  }
+  const body = renderCredentialPageBody(site, data, templates);
+  if (read.fast && filled === undefined) {
+    registerFastPage(site, templates, read.fast, data);
+  }
+  return sendHtml(c, body, { varyAccept: true });
 }
 
 /** A typed email from the form, or the sentence saying what is wrong with it (the address is never logged). */

@@ -1,0 +1,227 @@
+import { type CredentialPageRow, findCredentialPageRow } from "../storage/credential-pages-repo.js";
+import { analyseOwnProjection } from "../verify/engine.js";
+import type { VerifyEnv } from "../verify/environment.js";
+import { checkRecipient, ob3EmailIdentities } from "../verify/recipient.js";
+import type { Check, Verdict } from "../verify/report.js";
+import { isJsonObject } from "../verify/safe-json.js";
+import { checkStatus } from "../verify/status.js";
+import { checkValidity } from "../verify/validity.js";
+import { decideVerdict } from "../verify/verdict.js";
+import { quickLifecycle } from "./credential-lifecycle.js";
+import { linkedInLinks } from "./credential-page-data.js";
+import {
+  DATE_MEMBERS,
+  fillableDate,
+  LAST_PLAIN_YEAR,
+  MARKER_CHARS,
+  PROJECTION_RECORDS,
+  projectionMadeBy,
+  readProjection,
+  shapeOf,
+} from "./credential-page-projection.js";
+import { credentialUrl, shortLinkUrl } from "./credential-view.js";
+import type { PageShape, ServiceContext } from "./deps.js";
+import { verifyEnvWith } from "./verify-credential.js";
+
+/**
+ * A credential page view without its page data: what a template of the page (credential-page-template.ts) needs to be
+ * chosen and filled, worked out from the page row alone. The stored projection (credential-page-projection.ts) names
+ * the certification's shared part and holds `page.key`, the hash of the credential's own display members other than
+ * the values a page fills; a view adds the live part (the checks' outcomes and the verdict, which status list bit and
+ * clock decide on every view, the LinkedIn links' presence, which dates of the page are the same instant) and computes
+ * the values (id, URLs, check sentences, recipient name, dates) in the order the template numbers them. No
+ * VerificationReport, no page data object, no JSON of the page per view.
+ *
+ * The live checks are the very functions the full path runs (checkValidity, checkStatus, checkRecipient,
+ * decideVerdict), on the projection's live members; the fixed ones (format, schema, proof, issuer) are the answer of
+ * `analyseOwnProjection` for the projection's issuer and key against our keys of the moment (kept per key generation).
+ * Fail-closed: undefined (the caller takes the full path) unless the projection was made by this format and schema,
+ * reads back as the full path reads it, holds a page key, its shared part is found, its key is still ours, nothing has
+ * happened to the credential since its issuance (`quickLifecycle`: a revoked, suspended or replaced credential takes the
+ * full path), and every date is one a template fills. A key is used only once a page of it, filled, was byte-identical
+ * to the full render (credential-page-template.ts `registerFastPage`).
+ */
+export type FastPage = {
+  /** Names the template: every input of the page but its values. */
+  key: string;
+  texts: string[];
+  dates: Date[];
+  verdict: Verdict;
+  checks: Check[];
+  linkedIn: boolean;
+};
+
+export type FastPageRead =
+  | { found: false }
+  | { found: true; row: CredentialPageRow; now: Date; fast: FastPage | undefined };
+
+/** The format, proof and issuer checks of a projection's signer, by key generation (its DID document object). */
+type Signer = { format: Check; proof: Check; issuer: Check; key: string; jwks: unknown; publicUrl: string };
+const signers = new WeakMap<object, Map<string, Signer | null>>();
+const MAX_SIGNERS = 1000;
+
+function skeleton(check: Check): string {
+  return `${check.id}/${check.outcome}/${check.code}/${check.title}`;
+}
+
+/** The signer as kept for this key generation, or undefined when it is to be worked out (`signerOf`). */
+function knownSigner(issuer: string, verificationMethod: string, env: VerifyEnv): Signer | undefined {
+  const hit = signers.get(env.local.didDocument)?.get(`${issuer} ${verificationMethod}`);
+  return hit && hit.jwks === env.local.jwks && hit.publicUrl === env.local.publicUrl ? hit : undefined;
+}
+
+async function signerOf(
+  issuer: string,
+  verificationMethod: string,
+  shape: PageShape,
+  env: VerifyEnv,
+): Promise<Signer | undefined> {
+  let known = signers.get(env.local.didDocument);
+  const name = `${issuer} ${verificationMethod}`;
+  const analysis = await analyseOwnProjection(
+    { issuer, verificationMethod, schema: shape.schema, display: shape.display as never, live: {} },
+    { format: "json", from: PROJECTION_RECORDS },
+    env,
+  );
+  const [format, , proof, issuerCheck] = analysis?.fixed ?? [];
+  // its sentences are filled into pages as they are: one holding a template marker is not kept (full path)
+  const signer =
+    format &&
+    proof &&
+    issuerCheck &&
+    analysis?.fixed.length === 4 &&
+    ![format, proof, issuerCheck].some((check) => MARKER_CHARS.test(check.message))
+      ? {
+          format,
+          proof,
+          issuer: issuerCheck,
+          key: [format, proof, issuerCheck].map(skeleton).join(" "),
+          jwks: env.local.jwks,
+          publicUrl: env.local.publicUrl,
+        }
+      : null;
+  if (!known || known.size >= MAX_SIGNERS) {
+    known = new Map();
+    signers.set(env.local.didDocument, known);
+  }
+  // a key not ours is not remembered: our keys of the moment may change (a new generation: a new map)
+  if (signer) {
+    known.set(name, signer);
+  }
+  return signer ?? undefined;
+}
+
+/** The page row of a credential and, when a template may serve it, its fast page (see FastPage). */
+export async function readFastCredentialPage(ctx: ServiceContext, id: string): Promise<FastPageRead> {
+  const row = await findCredentialPageRow(ctx.store.conn(), id);
+  if (!row) {
+    return { found: false };
+  }
+  const now = ctx.clock();
+  return { found: true, row, now, fast: await fastPage(ctx, id, row, now) };
+}
+
+async function fastPage(
+  ctx: ServiceContext,
+  id: string,
+  row: CredentialPageRow,
+  now: Date,
+): Promise<FastPage | undefined> {
+  const madeBy = projectionMadeBy(ctx);
+  if (madeBy === undefined || row.madeBy !== madeBy || row.projection === null) {
+    return undefined;
+  }
+  const own = readProjection(row.projection);
+  const page = own?.page;
+  if (
+    !own ||
+    !isJsonObject(page) ||
+    typeof page.key !== "string" ||
+    own.issuedAt === undefined ||
+    !quickLifecycle(row, own.issuedAt)
+  ) {
+    return undefined;
+  }
+  const shape = ctx.state.credentialPageShapes.get(own.shape) ?? (await shapeOf(ctx, own.shape));
+  if (!shape) {
+    return undefined;
+  }
+  const env = verifyEnvWith(ctx, await ctx.keys.fresh(), now);
+  const signer =
+    knownSigner(own.issuer, own.verificationMethod, env) ??
+    (await signerOf(own.issuer, own.verificationMethod, shape, env));
+  if (!signer) {
+    return undefined;
+  }
+  // the dates a template fills, numbered as it numbers them: the display's, then the time checked, then the issuance
+  const display = own.display;
+  const instants: number[] = [];
+  const dates: Date[] = [];
+  const indexOf = (ms: number): number => {
+    let index = instants.indexOf(ms);
+    if (index < 0) {
+      index = instants.length;
+      instants.push(ms);
+      dates.push(new Date(ms));
+    }
+    return index;
+  };
+  let pattern = "";
+  // (the display's dates were found fillable when its page key was made: the key is made with them)
+  for (const member of DATE_MEMBERS) {
+    const value = display[member];
+    if (value === undefined) {
+      pattern += "-,";
+    } else if (typeof value === "string") {
+      pattern += `${indexOf(Date.parse(value))}${value.length > 20 ? "m" : ""},`;
+    } else {
+      return undefined;
+    }
+  }
+  if (now.getUTCFullYear() > LAST_PLAIN_YEAR || !fillableDate(own.issuedAt)) {
+    return undefined;
+  }
+  pattern += `${indexOf(now.getTime())},${indexOf(Date.parse(own.issuedAt))}`;
+  // the live checks, as finishReport makes them (in CHECK_ORDER)
+  const validity = checkValidity(own.live, now);
+  const status = await checkStatus(own.live, env);
+  const recipient = checkRecipient(ob3EmailIdentities(own.live), undefined);
+  const checks = [signer.format, shape.schema, signer.proof, signer.issuer, validity, status, recipient];
+  const verdict = decideVerdict(checks);
+  const publicUrl = ctx.config.publicUrl;
+  const url = credentialUrl(publicUrl, id);
+  const name = shape.display.name;
+  const links = linkedInLinks(ctx, id, url, verdict, {
+    name: name as string,
+    validFrom: display.validFrom as string | undefined,
+    issuedOn: display.issuedOn as string | undefined,
+    validUntil: display.validUntil as string | undefined,
+  });
+  const texts = [id, url, shortLinkUrl(publicUrl, id), `/credentials/${id}/qr.svg`];
+  if (links) {
+    texts.push(links.addToProfile, links.share);
+  }
+  for (const check of checks) {
+    texts.push(check.message);
+  }
+  if (display.id !== undefined) {
+    texts.push(display.id as string);
+  }
+  if (display.recipientName !== undefined) {
+    texts.push(display.recipientName as string);
+  }
+  // the other texts are checked where they are made (the page key, the signer's sentences, URLs of an id the route
+  // checked and the configured public URL, LinkedIn's percent-encoded links); these two hold dates and a list URL
+  if (MARKER_CHARS.test(validity.message) || MARKER_CHARS.test(status.message) || MARKER_CHARS.test(publicUrl)) {
+    return undefined;
+  }
+  const live = `${verdict} ${skeleton(validity)} ${skeleton(status)} ${skeleton(recipient)} ${links ? 1 : 0}`;
+  return {
+    key: `${own.shape} ${page.key} ${signer.key} ${live} ${pattern}`,
+    texts,
+    dates,
+    verdict,
+    checks,
+    linkedIn: links !== undefined,
+  };
+}
