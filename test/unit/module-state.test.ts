@@ -47,6 +47,14 @@ const ALLOWED: Record<string, string> = {
   "src/verify/keys.ts: resolvedDidKeys":
     "did:key resolutions by reference (a did:key is its key), bounded, copies handed out",
   "src/crypto/signing-worker.ts: turn": "a worker thread's tasks run one after the other: the last one's promise",
+  "src/http/pages/credential-page-template.ts: fastIndexes":
+    "the fast views' template index, by the service's (per ServiceState) templates cache, weak, bounded as it is",
+  "src/http/pages/credential-page-template.ts: slab":
+    "the current slab pages are cut from, as Buffer's own pool: each region handed out once, never written again",
+  "src/http/pages/credential-page-template.ts: slabUsed": "how much of the current slab is handed out",
+  "src/services/credential-page-fast.ts: signers":
+    "a fast view's signer checks, by the (new per key change) DID document, weak, then 1,000 at most",
+  "src/services/verify-credential.ts: listIds": "a status list URL's list id, by the URL (a pure parse), bounded",
   "src/verify/verify-task.ts: ownSchema":
     "a worker thread's compiled validator of the bundled OB 3.0 schema, once per thread",
 };
