@@ -1,13 +1,14 @@
 import "../src/harden-process.js";
 import { readFileSync } from "node:fs";
-import { PerformanceObserver, performance } from "node:perf_hooks";
+import { performance } from "node:perf_hooks";
+import { GCProfiler } from "node:v8";
 import { prepareConsoleBench } from "./console.js";
 
 /**
  * Why the console bench's ratios (wall time, bench/console.ts) differ from its CPU ratios
  * (bench/profile-console-stages.ts): each of the bench's requests in alternating blocks, with per request the wall
  * time, the process's CPU (every thread: main, V8's background GC, libuv), the main thread's idle time (event loop
- * utilisation) and the main thread's GC pauses (PerformanceObserver "gc": scavenges and mark-compact finalisation):
+ * utilisation) and the main thread's GC pauses (v8.GCProfiler: scavenges, and in brackets mark-compact):
  *   node --disable-proto=delete --import tsx bench/profile-console-wall.ts [requests-per-block] [blocks] [name-substring…]
  */
 /** The main thread's CPU time so far, µs (Linux: its schedstat, in nanoseconds; Node 20 has no threadCpuUsage). */
@@ -19,21 +20,6 @@ const blocks = Number(process.argv[3] ?? 6);
 const only = process.argv.slice(4);
 const { variants, close } = await prepareConsoleBench(100_000);
 const chosen = Object.entries(variants).filter(([name]) => only.length === 0 || only.some((o) => name.includes(o)));
-
-let gcMs = 0;
-let gcCount = 0;
-let majorMs = 0;
-const observer = new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    gcMs += entry.duration;
-    gcCount++;
-    // kind 1 = minor (scavenge); 2 = major (mark-compact); 4 = incremental; 8 = weak callbacks
-    if ((entry as { detail?: { kind?: number } }).detail?.kind !== 1) {
-      majorMs += entry.duration;
-    }
-  }
-});
-observer.observe({ entryTypes: ["gc"] });
 
 type Totals = {
   wall: number;
@@ -55,11 +41,8 @@ for (const [, op] of chosen) {
 }
 for (let b = 0; b < blocks; b++) {
   for (const [name, op] of chosen) {
-    // let the observer deliver the previous block's entries first
-    await new Promise((resolve) => setImmediate(resolve));
-    const gc0 = gcMs;
-    const major0 = majorMs;
-    const count0 = gcCount;
+    const gcProfiler = new GCProfiler();
+    gcProfiler.start();
     const elu0 = performance.eventLoopUtilization();
     const cpu0 = process.cpuUsage();
     const main0 = mainThreadCpu();
@@ -71,19 +54,21 @@ for (let b = 0; b < blocks; b++) {
     const cpu = process.cpuUsage(cpu0);
     const main = mainThreadCpu() - main0;
     const elu = performance.eventLoopUtilization(elu0);
-    await new Promise((resolve) => setImmediate(resolve));
+    const gcs = gcProfiler.stop()?.statistics ?? [];
     const t = totals.get(name) as Totals;
     t.wall += wall * 1000;
     t.cpu += cpu.user + cpu.system;
     t.main += main;
     t.idle += elu.idle * 1000;
-    t.gc += (gcMs - gc0) * 1000;
-    t.major += (majorMs - major0) * 1000;
-    t.gcs += gcCount - count0;
+    for (const gc of gcs) {
+      // cost: µs of the main thread; "Scavenge" the young generation, anything else (mark-compact) major
+      t.gc += gc.cost;
+      t.major += gc.gcType === "Scavenge" ? 0 : gc.cost;
+    }
+    t.gcs += gcs.length;
     t.n += perBlock;
   }
 }
-observer.disconnect();
 console.log(
   "per request, µs:                             wall  CPU: all  main thread  loop idle  GC pauses (major)  GCs per 1,000",
 );

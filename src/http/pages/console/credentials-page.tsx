@@ -177,7 +177,7 @@ export function CredentialsPage(props: CredentialsView) {
 export function credentialsPageBytes(props: CredentialsView): Uint8Array<ArrayBuffer> {
   const { before, rows, after } = credentialsContent(props);
   const edges = consoleLayoutEdges(props.chrome, "Credentials", "credentials");
-  rows.unshift(`${edges.before}${before}`);
-  rows.push(`${after}${edges.after}`);
-  return pageBytes(rows);
+  // the rows joined (one flat string, each row's rope written straight into it) rather than written one by one: no
+  // flat copy of each row made to write it (a third less garbage per view, fewer scavenges)
+  return pageBytes([`${edges.before}${before}`, rows.join(""), `${after}${edges.after}`]);
 }

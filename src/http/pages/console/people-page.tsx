@@ -77,7 +77,6 @@ export function PeoplePage(props: PeopleView) {
 export function peoplePageBytes(props: PeopleView): Uint8Array<ArrayBuffer> {
   const { before, rows, after } = peopleContent(props);
   const edges = consoleLayoutEdges(props.chrome, "People", "people");
-  rows.unshift(`${edges.before}${before}`);
-  rows.push(`${after}${edges.after}`);
-  return pageBytes(rows);
+  // the rows joined: see credentialsPageBytes
+  return pageBytes([`${edges.before}${before}`, rows.join(""), `${after}${edges.after}`]);
 }
