@@ -1,14 +1,17 @@
 import "../src/harden-process.js";
+import { createHash } from "node:crypto";
 import { createApp } from "../src/app.js";
-import { CredentialsPage } from "../src/http/pages/console/credentials-page.js";
+import { CredentialsPage, credentialsPageBytes } from "../src/http/pages/console/credentials-page.js";
 import type { ConsoleChrome } from "../src/http/pages/console/layout.js";
-import { PeoplePage } from "../src/http/pages/console/people-page.js";
+import { PeoplePage, peoplePageBytes } from "../src/http/pages/console/people-page.js";
 import { siteOf } from "../src/http/pages/site.js";
 import { renderPage } from "../src/http/send-page.js";
 import { searchPeople } from "../src/services/people.js";
 import { listCredentialSummaryPage } from "../src/services/read-credentials.js";
+import { resumeSession } from "../src/services/sessions.js";
 import { listCredentialSummaries } from "../src/storage/credentials-repo.js";
 import { recipientsByName } from "../src/storage/people-repo.js";
+import { findLiveSessionWithUser } from "../src/storage/sessions-repo.js";
 import { prepareConsoleBench } from "./console.js";
 
 /**
@@ -47,21 +50,30 @@ const held = ctx.store.conn().statements.get("credentials_summaries:a::active::5
   query: { sql: string; params: unknown[] };
 };
 const rawStatement = held.stmt;
-/** The list's page for the rows read beforehand, as its route renders it. */
+const secret = cookie.slice(cookie.indexOf("=") + 1);
+const secretHash = createHash("sha256").update(secret).digest("hex");
+const listView = {
+  chrome,
+  filters: { achievementId: ASSOCIATE, state: "active" },
+  certifications,
+  rows: listed.items,
+  olderHref: "/console/credentials?cursor=x",
+  paged: false,
+  canIssue: true,
+  errors: {},
+};
+/** The list's page for the rows read beforehand, as one string. */
 function listPage() {
-  return renderPage(
-    CredentialsPage({
-      chrome,
-      filters: { achievementId: ASSOCIATE, state: "active" },
-      certifications,
-      rows: listed.items,
-      olderHref: "/console/credentials?cursor=x",
-      paged: false,
-      canIssue: true,
-      errors: {},
-    }),
-  );
+  return renderPage(CredentialsPage(listView));
 }
+const peopleView = {
+  chrome,
+  query: "reader 4",
+  rows: found.items,
+  nextHref: "/console/people?q=x",
+  paged: false,
+  errors: {},
+};
 const stages: Record<string, () => Promise<unknown>> = {
   trivial: () => get("/.well-known/did.json"),
   overview: () => get("/console"),
@@ -70,6 +82,8 @@ const stages: Record<string, () => Promise<unknown>> = {
   people: () => get("/console/people?q=reader%204"),
   "list, no match": () => get(`/console/credentials?achievementId=${ASSOCIATE}&state=suspended`),
   "people, no match": () => get("/console/people?q=zzzz"),
+  "session: resume": () => resumeSession(ctx, secret),
+  "session: statement": () => findLiveSessionWithUser(ctx.store.conn(), secretHash, ctx.clock()),
   "list: service": () => listCredentialSummaryPage(ctx, listQuery),
   "list: statement": () =>
     listCredentialSummaries(ctx.store.conn(), {
@@ -81,22 +95,15 @@ const stages: Record<string, () => Promise<unknown>> = {
   "list: raw statement": async () => rawStatement.raw().all(ASSOCIATE, Date.now()),
   "list: page": async () => listPage(),
   "list: page bytes": async () => Buffer.from(listPage()),
+  "list: page bytes by parts (its route's)": async () => credentialsPageBytes(listView),
   "people: service": () =>
     searchPeople(ctx, { query: "reader 4", scope: { credentials: "all", evidence: "all" }, limit: 50 }),
   "people: service, no match": () =>
     searchPeople(ctx, { query: "zzzz", scope: { credentials: "all", evidence: "all" }, limit: 50 }),
   "people: by name": () => recipientsByName(ctx.store.conn(), { prefix: "reader 4", limit: 51 }),
-  "people: page": async () =>
-    renderPage(
-      PeoplePage({
-        chrome,
-        query: "reader 4",
-        rows: found.items,
-        nextHref: "/console/people?q=x",
-        paged: false,
-        errors: {},
-      }),
-    ),
+  "people: page": async () => renderPage(PeoplePage(peopleView)),
+  "people: page bytes": async () => Buffer.from(renderPage(PeoplePage(peopleView))),
+  "people: page bytes by parts (its route's)": async () => peoplePageBytes(peopleView),
 };
 for (const path of [
   "/console",
@@ -129,7 +136,7 @@ for (let block = 0; block < blocks; block++) {
 }
 for (const [name] of chosen) {
   console.log(
-    `${name.padEnd(18)} ${((cpu[name] ?? 0) / views).toFixed(1).padStart(7)} µs CPU per call, ${((wall[name] ?? 0) / views).toFixed(1).padStart(7)} µs wall`,
+    `${name.padEnd(42)} ${((cpu[name] ?? 0) / views).toFixed(1).padStart(7)} µs CPU per call, ${((wall[name] ?? 0) / views).toFixed(1).padStart(7)} µs wall`,
   );
 }
 await close();

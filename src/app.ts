@@ -3,7 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { createConsoleApp } from "./http/console/console-app.js";
+import { consoleErrorOr, createConsoleApp } from "./http/console/console-app.js";
 import type { AppEnv } from "./http/env.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
@@ -50,11 +50,11 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAP
   registerHealth(app);
   registerPublicRoutes(app);
   registerAdminRoutes(app);
-  // The console's pages (issue 14): sessions, not API keys; its own error pages.
+  // The console's pages (issue 14): sessions, not API keys; its own error pages (consoleErrorOr, below).
   app.route("/console", createConsoleApp());
   registerApiDocs(app, ctx);
   servePublicAssets(app, options);
-  app.onError(onError);
+  app.onError(consoleErrorOr(onError));
   // A browser that follows a wrong link gets a page saying so; machines get the problem document.
   app.notFound(notFound);
   return app;

@@ -32,6 +32,7 @@ import {
   type CredentialFilters,
   CredentialsPage,
   credentialsHref,
+  credentialsPageBytes,
   LISTED_STATES,
 } from "../pages/console/credentials-page.js";
 import type { FormErrors } from "../pages/console/form.js";
@@ -40,7 +41,7 @@ import { fieldErrors } from "../problem.js";
 import { IssueCredentialRequestSchema } from "../routes/admin/credential-schemas.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { readForm } from "./form-data.js";
-import { formErrorsOf, sendConsolePage } from "./render.js";
+import { formErrorsOf, sendConsoleBytes, sendConsolePage } from "./render.js";
 import { chromeOf, requirePermission, sessionOf } from "./session.js";
 
 const PAGE_SIZE = 50;
@@ -295,9 +296,9 @@ export function registerCredentialPages(app: Hono<ConsoleEnv>): void {
       }
       throw error;
     }
-    return sendConsolePage(
+    return sendConsoleBytes(
       c,
-      CredentialsPage({
+      credentialsPageBytes({
         ...base,
         rows: page.items,
         olderHref: page.nextCursor === null ? null : credentialsHref(filters, page.nextCursor),

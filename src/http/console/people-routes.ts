@@ -5,12 +5,12 @@ import { AppError } from "../../errors.js";
 import { type PeopleScope, personOverview, personPage, searchPeople } from "../../services/people.js";
 import { assessmentNamer } from "../pages/catalog-words.js";
 import { consoleLayoutEdges } from "../pages/console/layout.js";
-import { PeoplePage, peopleHref } from "../pages/console/people-page.js";
+import { PeoplePage, peopleHref, peoplePageBytes } from "../pages/console/people-page.js";
 import { PersonContent, PersonPage } from "../pages/console/person-page.js";
 import { ruleInWords } from "../pages/rule-words.js";
 import { sendHtml } from "../send-page.js";
 import type { ConsoleEnv } from "./console-env.js";
-import { appContext, sendConsolePage } from "./render.js";
+import { appContext, sendConsoleBytes, sendConsolePage } from "./render.js";
 import { chromeOf, requireSession, sessionOf } from "./session.js";
 
 const PAGE_SIZE = 50;
@@ -125,9 +125,9 @@ export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
       }
       throw error;
     }
-    return sendConsolePage(
+    return sendConsoleBytes(
       c,
-      PeoplePage({
+      peoplePageBytes({
         ...base,
         rows: page.items,
         nextHref: page.nextCursor === null ? null : peopleHref(query, page.nextCursor),

@@ -7,7 +7,7 @@ import { ConsoleErrorPage } from "../pages/console/error-page.js";
 import type { FormErrors } from "../pages/console/form.js";
 import { siteOf } from "../pages/site.js";
 import { onError } from "../problem.js";
-import { sendPage } from "../send-page.js";
+import { sendHtml, sendPage } from "../send-page.js";
 import type { ConsoleEnv } from "./console-env.js";
 import { chromeOf } from "./session.js";
 
@@ -31,6 +31,15 @@ export function sendConsolePage(
     cache: "no-store",
     headers: headers ? Object.assign({ "referrer-policy": "no-referrer" }, headers) : CONSOLE_HEADERS,
   });
+}
+
+/** A console page already written as UTF-8 (a list written by parts: page-bytes.ts), with sendConsolePage's headers. */
+export function sendConsoleBytes(
+  c: Context<ConsoleEnv>,
+  page: Uint8Array<ArrayBuffer>,
+  status: ContentfulStatusCode = 200,
+): Response {
+  return sendHtml(appContext(c), page, { status, cache: "no-store", headers: CONSOLE_HEADERS });
 }
 
 /**

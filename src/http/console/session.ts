@@ -60,6 +60,8 @@ export function sessionSecret(c: Context<ConsoleEnv>): string | undefined {
  */
 export function consoleSession(): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
+    // a console request from here on (consoleErrorOr): its errors are console pages, even one resuming the session
+    c.set("session", null);
     const secret = sessionSecret(c);
     const session = secret ? await resumeSession(c.get("ctx"), secret) : null;
     if (secret && !session) {

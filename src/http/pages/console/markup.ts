@@ -102,9 +102,18 @@ export function formAlertMarkup(message: string | undefined): string {
 
 /** table.tsx's ConsoleTable, its body rows given as markup. */
 export function consoleTableMarkup(props: { label: string; caption: string; columns: string[]; rows: string }): string {
+  const [start, end] = consoleTableEdges(props);
+  return `${start}${props.rows}${end}`;
+}
+
+/** consoleTableMarkup before and after its body rows (a page written by parts: page-bytes.ts). */
+export function consoleTableEdges(props: { label: string; caption: string; columns: string[] }): [string, string] {
   let columns = "";
   for (const column of props.columns) {
     columns += `<th scope="col">${escapeText(column)}</th>`;
   }
-  return `<section class="console-table-wrap" aria-label="${escapeText(props.label)}" tabindex="0"><table class="console-table"><caption class="visually-hidden">${escapeText(props.caption)}</caption><thead><tr>${columns}</tr></thead><tbody>${props.rows}</tbody></table></section>`;
+  return [
+    `<section class="console-table-wrap" aria-label="${escapeText(props.label)}" tabindex="0"><table class="console-table"><caption class="visually-hidden">${escapeText(props.caption)}</caption><thead><tr>${columns}</tr></thead><tbody>`,
+    "</tbody></table></section>",
+  ];
 }

@@ -2,8 +2,9 @@ import { raw } from "hono/html";
 import type { PersonHit } from "../../../services/people.js";
 import type { FormErrors } from "./form.js";
 import { consoleHref } from "./href.js";
-import { type ConsoleChrome, ConsoleLayout } from "./layout.js";
-import { consoleTableMarkup, escapeText, formAlertMarkup, textFieldMarkup } from "./markup.js";
+import { type ConsoleChrome, ConsoleLayout, consoleLayoutEdges } from "./layout.js";
+import { consoleTableEdges, escapeText, formAlertMarkup, textFieldMarkup } from "./markup.js";
+import { pageBytes } from "./page-bytes.js";
 
 export type PeopleView = {
   chrome: ConsoleChrome;
@@ -25,26 +26,23 @@ function personRow(row: PersonHit): string {
   return `<tr><td><a href="/console/people/${escapeText(encodeURIComponent(row.ref))}" data-person="${escapeText(row.ref)}">${escapeText(row.name)}</a><br/><span class="muted">${escapeText(row.email)}</span></td></tr>`;
 }
 
-/**
- * Find a person by the beginning of their e-mail address or name; each links to their page (by an opaque id). Built as
- * one string (markup.ts: the markup of the JSX it replaced) inside the console's layout.
- */
-export function PeoplePage(props: PeopleView) {
-  const { chrome, errors } = props;
+/** The search's table before and after its rows (the same for every page). */
+const TABLE = consoleTableEdges({
+  label: "People table",
+  caption: "People whose e-mail address or name begins with the search",
+  columns: ["Person"],
+});
+
+/** The page's content by parts: the markup before the rows, each row's, and the markup after them. */
+function peopleContent(props: PeopleView): { before: string; rows: string[]; after: string } {
+  const { errors } = props;
   const invalid = Object.keys(errors).length > 0;
-  let rows = "";
+  const rows: string[] = [];
   for (const row of props.rows) {
-    rows += personRow(row);
+    rows.push(personRow(row));
   }
-  const list =
-    props.rows.length === 0
-      ? `<p>${invalid ? "Nothing was searched." : "No person matches."}</p>`
-      : consoleTableMarkup({
-          label: "People table",
-          caption: "People whose e-mail address or name begins with the search",
-          columns: ["Person"],
-          rows,
-        });
+  const [listStart, listEnd] =
+    rows.length === 0 ? [`<p>${invalid ? "Nothing was searched." : "No person matches."}</p>`, ""] : TABLE;
   const first = props.paged ? `<a href="${escapeText(peopleHref(props.query))}">First matches</a>` : "";
   const more = props.nextHref ? `<a href="${escapeText(props.nextHref)}">More matches</a>` : "";
   const field = textFieldMarkup({
@@ -56,6 +54,29 @@ export function PeoplePage(props: PeopleView) {
     maxLength: 200,
     autocomplete: "off",
   });
-  const content = `<h1>People</h1><section class="panel" aria-labelledby="search-head"><h2 id="search-head">Find a person</h2>${formAlertMarkup(invalid ? "The search is not valid: see below." : undefined)}<form method="get" action="/console/people" class="inline-form">${field}<button type="submit" class="button">Search</button></form></section><section class="panel" aria-labelledby="people-head"><h2 id="people-head">${props.query ? "Matches" : "Everyone"}</h2>${list}<nav aria-label="People pages" class="console-pager">${first}${more}</nav></section>`;
-  return ConsoleLayout({ chrome, title: "People", current: "people", children: raw(content) });
+  const before = `<h1>People</h1><section class="panel" aria-labelledby="search-head"><h2 id="search-head">Find a person</h2>${formAlertMarkup(invalid ? "The search is not valid: see below." : undefined)}<form method="get" action="/console/people" class="inline-form">${field}<button type="submit" class="button">Search</button></form></section><section class="panel" aria-labelledby="people-head"><h2 id="people-head">${props.query ? "Matches" : "Everyone"}</h2>${listStart}`;
+  const after = `${listEnd}<nav aria-label="People pages" class="console-pager">${first}${more}</nav></section>`;
+  return { before, rows, after };
+}
+
+/**
+ * Find a person by the beginning of their e-mail address or name; each links to their page (by an opaque id). Built as
+ * one string (markup.ts: the markup of the JSX it replaced) inside the console's layout.
+ */
+export function PeoplePage(props: PeopleView) {
+  const { before, rows, after } = peopleContent(props);
+  return ConsoleLayout({
+    chrome: props.chrome,
+    title: "People",
+    current: "people",
+    children: raw(`${before}${rows.join("")}${after}`),
+  });
+}
+
+/** The whole document of PeoplePage as UTF-8, written by parts (page-bytes.ts): what its route sends. */
+export function peoplePageBytes(props: PeopleView): Uint8Array<ArrayBuffer> {
+  const { before, rows, after } = peopleContent(props);
+  const edges = consoleLayoutEdges(props.chrome, "People", "people");
+  // the rows joined: see credentialsPageBytes
+  return pageBytes([`${edges.before}${before}`, rows.join(""), `${after}${edges.after}`]);
 }
