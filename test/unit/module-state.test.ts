@@ -47,6 +47,8 @@ const ALLOWED: Record<string, string> = {
   "src/verify/keys.ts: resolvedDidKeys":
     "did:key resolutions by reference (a did:key is its key), bounded, copies handed out",
   "src/crypto/signing-worker.ts: turn": "a worker thread's tasks run one after the other: the last one's promise",
+  "src/http/pages/console/page-bytes.ts: scratch":
+    "a scratch buffer a page is written into and copied out of within one synchronous call, 1 MB at most",
   "src/http/pages/credential-page-template.ts: fastIndexes":
     "the fast views' template index, by the service's (per ServiceState) templates cache, weak, bounded as it is",
   "src/http/pages/credential-page-template.ts: slab":
