@@ -5,7 +5,7 @@ import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
 import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
 import {
-  auditAboutTargets,
+  auditAboutPerson,
   evidencePeopleByEmail,
   evidencePeopleByName,
   type PeopleCursor,
@@ -212,6 +212,9 @@ export type HeldCredentialLine = {
   validUntil: Date | null;
 };
 
+/** An audit entry of a person's page (AuditView without its details, which the page does not show). */
+export type PersonHistoryEntry = Omit<AuditView, "details">;
+
 export type PersonOverview = {
   ref: string;
   email: string;
@@ -222,7 +225,7 @@ export type PersonOverview = {
   /** Null: the reader may not read credentials (of any program). */
   credentials: HeldCredentialLine[] | null;
   /** The newest audit entries about their credentials, evidence and awards the reader may see. */
-  history: AuditView[];
+  history: PersonHistoryEntry[];
   /** Until when (ms) the passing of time alone changes nothing shown (progressStableUntil). */
   stableUntil: number;
 };
@@ -397,19 +400,24 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
         }))
         .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime() || (a.id < b.id ? 1 : -1))
     : null;
-  const visibleCertification = (id: string) => {
-    const entry = ctx.catalog.get(id);
-    return entry !== undefined && seen.certification(entry);
-  };
-  const history = await auditAboutTargets(
-    db,
-    [
-      { type: "credential", ids: canCredentials ? heldShown.map((h) => h.credentialId) : [] },
-      { type: "evidence", ids: canEvidence ? recordsShown.map((r) => r.id) : [] },
-      { type: "approval", ids: approvals.filter((a) => visibleCertification(a.achievementId)).map((a) => a.id) },
-    ],
-    input.historySize,
-  );
+  // the entries about what the page shows of theirs: the credentials, records and approvals read above
+  const shown = new Set<string>();
+  if (canCredentials) {
+    for (const h of heldShown) {
+      shown.add(`credential ${h.credentialId}`);
+    }
+  }
+  if (canEvidence) {
+    for (const r of recordsShown) {
+      shown.add(`evidence ${r.id}`);
+    }
+  }
+  for (const a of approvals) {
+    if (visibleCertification(ctx, seen, a.achievementId)) {
+      shown.add(`approval ${a.id}`);
+    }
+  }
+  const history = await historyOf(ctx, person.email, input.historySize, (type, id) => shown.has(`${type} ${id}`));
   const name = person.recipientName ?? [...records].reverse().find((r) => r.personName)?.personName ?? person.email;
   return {
     ref: input.ref,
@@ -419,15 +427,43 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
     progress,
     evidence,
     credentials,
-    history: history.map((row) => ({
-      seq: row.seq,
-      at: row.at.toISOString(),
-      actor: row.actor,
-      action: row.action,
-      target: { type: row.targetType, id: row.targetId },
-      details: row.details,
-    })),
+    history,
   };
+}
+
+function visibleCertification(ctx: ServiceContext, seen: ReturnType<typeof visibility>, id: string): boolean {
+  const entry = ctx.catalog.get(id);
+  return entry !== undefined && seen.certification(entry);
+}
+
+/**
+ * The newest `size` audit entries about a person's credentials, evidence records and approvals that `visible` lets the
+ * reader see (by the entry's target type and id), newest first: read `size` at a
+ * time until the page is full or the entries run out (one statement for a reader who sees everything of theirs).
+ */
+async function historyOf(
+  ctx: ServiceContext,
+  email: string,
+  size: number,
+  visible: (type: string, id: string) => boolean,
+): Promise<PersonHistoryEntry[]> {
+  const db = ctx.store.conn();
+  const history: PersonHistoryEntry[] = [];
+  let before = Number.MAX_SAFE_INTEGER;
+  while (size > 0 && history.length < size) {
+    const rows = await auditAboutPerson(db, email, size, before);
+    for (const [seq, at, actor, action, type, id] of rows) {
+      if (history.length < size && visible(type, id)) {
+        history.push({ seq, at: new Date(at).toISOString(), actor, action, target: { type, id } });
+      }
+    }
+    const last = rows.at(-1);
+    if (rows.length < size || last === undefined) {
+      break;
+    }
+    before = last[0];
+  }
+  return history;
 }
 
 /** One page of a person's evidence, newest first (by when it happened, then when it was recorded), after `cursor`. */
