@@ -6,7 +6,7 @@ import { personOverview } from "../src/services/people.js";
 import { toEvaluatorEvidence, toHeldCredential } from "../src/services/person-state.js";
 import { progressOn, progressStableUntil } from "../src/services/progress.js";
 import { listEvidenceFor } from "../src/storage/evidence-repo.js";
-import { auditAboutPerson } from "../src/storage/people-repo.js";
+import { auditAboutPerson, personRecords } from "../src/storage/people-repo.js";
 import { approvalsOfPerson, credentialsHeldBy } from "../src/storage/person-credentials-repo.js";
 import { personMarkOf } from "../src/storage/person-page-repo.js";
 import { prepareConsoleBench } from "./console.js";
@@ -51,6 +51,7 @@ const stages: Record<string, () => unknown> = {
   credentialsHeldBy: () => credentialsHeldBy(db, email),
   approvalsOfPerson: () => approvalsOfPerson(db, email),
   listEvidenceFor: () => listEvidenceFor(db, email),
+  personRecords: () => personRecords(db, email),
   auditAboutPerson: () => auditAboutPerson(db, email, 50, Number.MAX_SAFE_INTEGER),
   toEvaluator: () => records.map(toEvaluatorEvidence),
   progressOn: () =>
@@ -69,25 +70,33 @@ const stages: Record<string, () => unknown> = {
 };
 const only = process.env.ONLY?.split(",");
 const cpu: Record<string, number[]> = {};
+const walls: Record<string, number[]> = {};
 for (let block = 0; block < 6; block++) {
   for (const [name, fn] of Object.entries(stages)) {
     if (only && !only.includes(name) && name !== "trivial") {
       continue;
     }
     const n = name.includes("view") ? Math.ceil(count / 10) : count;
+    const w0 = performance.now();
     const c0 = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       await fn();
     }
     const used = process.cpuUsage(c0);
+    const wall = ((performance.now() - w0) * 1000) / n;
     if (block > 0) {
       cpu[name] ??= [];
       cpu[name].push((used.user + used.system) / n);
+      walls[name] ??= [];
+      walls[name].push(wall);
     }
   }
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 for (const [name, xs] of Object.entries(cpu)) {
-  console.log(`${name.padEnd(22)} ${med(xs).toFixed(1).padStart(8)} µs  (${xs.map((x) => x.toFixed(0)).join(" ")})`);
+  const wall = med(walls[name] ?? []);
+  console.log(
+    `${name.padEnd(22)} CPU ${med(xs).toFixed(1).padStart(8)} µs, wall ${wall.toFixed(1).padStart(8)} µs  (CPU ${xs.map((x) => x.toFixed(0)).join(" ")})`,
+  );
 }
 await close();

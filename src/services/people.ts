@@ -3,13 +3,15 @@ import { normaliseEmail } from "../domain/credential/identity.js";
 import { evidenceItemsOf } from "../domain/criteria/rule-items.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
-import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
+import type { EvidenceRow } from "../storage/evidence-repo.js";
 import {
   auditAboutPerson,
   evidencePeopleByEmail,
   evidencePeopleByName,
   type PeopleCursor,
   type PersonMatch,
+  type PersonRecord,
+  personRecords,
   recipientIdsOf,
   recipientsByEmail,
   recipientsByName,
@@ -348,7 +350,7 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
   const [held, approvals, records] = await Promise.all([
     credentialsHeldBy(db, person.email),
     approvalsOfPerson(db, person.email),
-    listEvidenceFor(db, person.email),
+    personRecords(db, person.email),
   ]);
   const heldShown = held.filter(
     (h) => seen.achievementIds === undefined || seen.achievementIds.includes(h.achievementId),
@@ -467,7 +469,7 @@ async function historyOf(
 }
 
 /** One page of a person's evidence, newest first (by when it happened, then when it was recorded), after `cursor`. */
-function evidencePage(rows: EvidenceRow[], size: number, cursor: string | undefined) {
+function evidencePage(rows: PersonRecord[], size: number, cursor: string | undefined) {
   const correctedBy = new Map<string, string>();
   for (const row of rows) {
     if (row.supersedes) {
@@ -475,10 +477,7 @@ function evidencePage(rows: EvidenceRow[], size: number, cursor: string | undefi
     }
   }
   const newest = [...rows].sort(
-    (a, b) =>
-      b.occurredAt.getTime() - a.occurredAt.getTime() ||
-      b.submittedAt.getTime() - a.submittedAt.getTime() ||
-      (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    (a, b) => b.occurredAt - a.occurredAt || b.submittedAt - a.submittedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
   );
   let from = 0;
   if (cursor !== undefined) {
@@ -492,20 +491,20 @@ function evidencePage(rows: EvidenceRow[], size: number, cursor: string | undefi
   }
   const page = newest.slice(from, from + size);
   const last = page.at(-1);
-  return {
-    total: rows.length,
-    lines: page.map((row) => ({
+  const lines: EvidenceLine[] = [];
+  for (const row of page) {
+    lines.push({
       id: row.id,
       kind: row.kind,
       item: row.item,
-      occurredAt: row.occurredAt,
-      submittedAt: row.submittedAt,
+      occurredAt: new Date(row.occurredAt),
+      submittedAt: new Date(row.submittedAt),
       submittedBy: row.submittedBy,
       personName: row.personName,
       data: row.data,
       supersedes: row.supersedes,
       correctedBy: correctedBy.get(row.id) ?? null,
-    })),
-    olderCursor: from + size < newest.length && last ? last.id : null,
-  };
+    });
+  }
+  return { total: rows.length, lines, olderCursor: from + size < newest.length && last ? last.id : null };
 }

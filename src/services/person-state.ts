@@ -5,12 +5,19 @@ import type { Conn } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
 
 /**
- * Maps a stored evidence row to what the evaluator reads (kind-specific fields from `data`). Optional fields are set
+ * Maps a stored evidence row (or a person page's record, its time in milliseconds) to what the evaluator reads
+ * (kind-specific fields from `data`). Optional fields are set
  * only when present (never as undefined), in a fixed order; written without object spreads, which cost a person's
  * page of 200 records more than the evaluation of a certification.
  */
-export function toEvaluatorEvidence(row: EvidenceRow): Evidence {
-  const e: Record<string, unknown> = { id: row.id, occurredAt: row.occurredAt.toISOString() };
+export function toEvaluatorEvidence(
+  row: Pick<EvidenceRow, "id" | "kind" | "item" | "supersedes" | "data"> & { occurredAt: Date | number },
+): Evidence {
+  const at = row.occurredAt;
+  const e: Record<string, unknown> = {
+    id: row.id,
+    occurredAt: (typeof at === "number" ? new Date(at) : at).toISOString(),
+  };
   if (row.supersedes) {
     e.supersedes = row.supersedes;
   }
