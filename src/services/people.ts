@@ -20,7 +20,7 @@ import { approvalsOfPerson, credentialsHeldBy, type HeldRow } from "../storage/p
 import { type PersonMark, personMarkOf } from "../storage/person-page-repo.js";
 import type { AuditView } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
-import { loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
+import { isoOf, loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
 import { type ProgressStatus, progressOn, progressStableUntil } from "./progress.js";
 
 /**
@@ -458,7 +458,7 @@ async function historyOf(
     const rows = await auditAboutPerson(db, email, size, before);
     for (const [seq, at, actor, action, type, id] of rows) {
       if (history.length < size && visible(type, id)) {
-        history.push({ seq, at: new Date(at).toISOString(), actor, action, target: { type, id } });
+        history.push({ seq, at: isoOf(at), actor, action, target: { type, id } });
       }
     }
     const last = rows.at(-1);
