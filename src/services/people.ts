@@ -3,13 +3,15 @@ import { normaliseEmail } from "../domain/credential/identity.js";
 import { evidenceItemsOf } from "../domain/criteria/rule-items.js";
 import type { RuleReport } from "../domain/criteria/types.js";
 import { AppError } from "../errors.js";
-import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
+import type { EvidenceRow } from "../storage/evidence-repo.js";
 import {
-  auditAboutTargets,
+  auditAboutPerson,
   evidencePeopleByEmail,
   evidencePeopleByName,
   type PeopleCursor,
   type PersonMatch,
+  type PersonRecord,
+  personRecords,
   recipientIdsOf,
   recipientsByEmail,
   recipientsByName,
@@ -18,7 +20,7 @@ import { approvalsOfPerson, credentialsHeldBy, type HeldRow } from "../storage/p
 import { type PersonMark, personMarkOf } from "../storage/person-page-repo.js";
 import type { AuditView } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
-import { loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
+import { isoOf, loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
 import { type ProgressStatus, progressOn, progressStableUntil } from "./progress.js";
 
 /**
@@ -212,6 +214,9 @@ export type HeldCredentialLine = {
   validUntil: Date | null;
 };
 
+/** An audit entry of a person's page (AuditView without its details, which the page does not show). */
+export type PersonHistoryEntry = Omit<AuditView, "details">;
+
 export type PersonOverview = {
   ref: string;
   email: string;
@@ -222,7 +227,7 @@ export type PersonOverview = {
   /** Null: the reader may not read credentials (of any program). */
   credentials: HeldCredentialLine[] | null;
   /** The newest audit entries about their credentials, evidence and awards the reader may see. */
-  history: AuditView[];
+  history: PersonHistoryEntry[];
   /** Until when (ms) the passing of time alone changes nothing shown (progressStableUntil). */
   stableUntil: number;
 };
@@ -243,15 +248,17 @@ function stateOf(row: HeldRow, now: Date): HeldCredentialLine["state"] {
 export function progressLines(report: RuleReport | null, words: (id: string) => string | undefined): ProgressLine[] {
   const lines: ProgressLine[] = [];
   const walk = (r: RuleReport, depth: number) => {
-    lines.push({
-      words: words(r.id) ?? r.label,
-      met: r.status === "met",
-      ...(r.status !== "met" && r.missing ? { missing: r.missing } : {}),
-      notes: r.notes ?? [],
-      depth,
-    });
-    for (const child of r.children ?? []) {
-      walk(child, depth + 1);
+    // written without an object spread (V8's slow path), a line per rule of every certification shown
+    const met = r.status === "met";
+    const line: ProgressLine = { words: words(r.id) ?? r.label, met, notes: r.notes ?? [], depth };
+    if (!met && r.missing) {
+      line.missing = r.missing;
+    }
+    lines.push(line);
+    if (r.children !== undefined) {
+      for (const child of r.children) {
+        walk(child, depth + 1);
+      }
     }
   };
   if (report) {
@@ -345,7 +352,7 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
   const [held, approvals, records] = await Promise.all([
     credentialsHeldBy(db, person.email),
     approvalsOfPerson(db, person.email),
-    listEvidenceFor(db, person.email),
+    personRecords(db, person.email),
   ]);
   const heldShown = held.filter(
     (h) => seen.achievementIds === undefined || seen.achievementIds.includes(h.achievementId),
@@ -397,19 +404,24 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
         }))
         .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime() || (a.id < b.id ? 1 : -1))
     : null;
-  const visibleCertification = (id: string) => {
-    const entry = ctx.catalog.get(id);
-    return entry !== undefined && seen.certification(entry);
-  };
-  const history = await auditAboutTargets(
-    db,
-    [
-      { type: "credential", ids: canCredentials ? heldShown.map((h) => h.credentialId) : [] },
-      { type: "evidence", ids: canEvidence ? recordsShown.map((r) => r.id) : [] },
-      { type: "approval", ids: approvals.filter((a) => visibleCertification(a.achievementId)).map((a) => a.id) },
-    ],
-    input.historySize,
-  );
+  // the entries about what the page shows of theirs: the credentials, records and approvals read above
+  const shown = new Set<string>();
+  if (canCredentials) {
+    for (const h of heldShown) {
+      shown.add(`credential ${h.credentialId}`);
+    }
+  }
+  if (canEvidence) {
+    for (const r of recordsShown) {
+      shown.add(`evidence ${r.id}`);
+    }
+  }
+  for (const a of approvals) {
+    if (visibleCertification(ctx, seen, a.achievementId)) {
+      shown.add(`approval ${a.id}`);
+    }
+  }
+  const history = await historyOf(ctx, person.email, input.historySize, (type, id) => shown.has(`${type} ${id}`));
   const name = person.recipientName ?? [...records].reverse().find((r) => r.personName)?.personName ?? person.email;
   return {
     ref: input.ref,
@@ -419,19 +431,47 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
     progress,
     evidence,
     credentials,
-    history: history.map((row) => ({
-      seq: row.seq,
-      at: row.at.toISOString(),
-      actor: row.actor,
-      action: row.action,
-      target: { type: row.targetType, id: row.targetId },
-      details: row.details,
-    })),
+    history,
   };
 }
 
+function visibleCertification(ctx: ServiceContext, seen: ReturnType<typeof visibility>, id: string): boolean {
+  const entry = ctx.catalog.get(id);
+  return entry !== undefined && seen.certification(entry);
+}
+
+/**
+ * The newest `size` audit entries about a person's credentials, evidence records and approvals that `visible` lets the
+ * reader see (by the entry's target type and id), newest first: read `size` at a
+ * time until the page is full or the entries run out (one statement for a reader who sees everything of theirs).
+ */
+async function historyOf(
+  ctx: ServiceContext,
+  email: string,
+  size: number,
+  visible: (type: string, id: string) => boolean,
+): Promise<PersonHistoryEntry[]> {
+  const db = ctx.store.conn();
+  const history: PersonHistoryEntry[] = [];
+  let before = Number.MAX_SAFE_INTEGER;
+  while (size > 0 && history.length < size) {
+    const rows = await auditAboutPerson(db, email, size, before);
+    for (const [seq, at, actor, action, type, id] of rows) {
+      if (history.length < size && visible(type, id)) {
+        history.push({ seq, at: isoOf(at), actor, action, target: { type, id } });
+      }
+    }
+    const last = rows.at(-1);
+    if (rows.length < size || last === undefined) {
+      break;
+    }
+    before = last[0];
+  }
+  return history;
+}
+
 /** One page of a person's evidence, newest first (by when it happened, then when it was recorded), after `cursor`. */
-function evidencePage(rows: EvidenceRow[], size: number, cursor: string | undefined) {
+function evidencePage(rows: PersonRecord[], size: number, cursor: string | undefined) {
   const correctedBy = new Map<string, string>();
   for (const row of rows) {
     if (row.supersedes) {
@@ -439,10 +479,7 @@ function evidencePage(rows: EvidenceRow[], size: number, cursor: string | undefi
     }
   }
   const newest = [...rows].sort(
-    (a, b) =>
-      b.occurredAt.getTime() - a.occurredAt.getTime() ||
-      b.submittedAt.getTime() - a.submittedAt.getTime() ||
-      (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    (a, b) => b.occurredAt - a.occurredAt || b.submittedAt - a.submittedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
   );
   let from = 0;
   if (cursor !== undefined) {
@@ -456,20 +493,20 @@ function evidencePage(rows: EvidenceRow[], size: number, cursor: string | undefi
   }
   const page = newest.slice(from, from + size);
   const last = page.at(-1);
-  return {
-    total: rows.length,
-    lines: page.map((row) => ({
+  const lines: EvidenceLine[] = [];
+  for (const row of page) {
+    lines.push({
       id: row.id,
       kind: row.kind,
       item: row.item,
-      occurredAt: row.occurredAt,
-      submittedAt: row.submittedAt,
+      occurredAt: new Date(row.occurredAt),
+      submittedAt: new Date(row.submittedAt),
       submittedBy: row.submittedBy,
       personName: row.personName,
       data: row.data,
       supersedes: row.supersedes,
       correctedBy: correctedBy.get(row.id) ?? null,
-    })),
-    olderCursor: from + size < newest.length && last ? last.id : null,
-  };
+    });
+  }
+  return { total: rows.length, lines, olderCursor: from + size < newest.length && last ? last.id : null };
 }

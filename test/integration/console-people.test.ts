@@ -261,4 +261,29 @@ describe("console person page", () => {
     expect(html).toMatch(new RegExp(`data-progress="${ASSOCIATE}" data-status="held"`));
     expect(html).toContain("GitLab Certified Associate</a>");
   });
+
+  it("shows the newest 50 history entries the reader may see, however many newer ones they may not", async () => {
+    const field = await issue(FIELD_CERT, "grace@example.org", "Grace Hopper");
+    for (let i = 0; i < 55; i++) {
+      await written("grace@example.org", "Grace Hopper", 40);
+    }
+    const ref = listed(await (await getPage(t, "/console/people?q=grace", admin.cookie)).text())[0]?.[0] as string;
+    /** The history table's rows: [action, what it is about]. */
+    const history = (html: string) =>
+      [
+        ...html
+          .slice(html.indexOf('id="history-head"'))
+          .matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td><code>[^<]*<\/code><\/td><td>(.*?)<\/td><\/tr>/g),
+      ].map((m) => [m[1], m[2]]);
+    // the admin: the 50 newest entries, every one about a record (the credential's is older)
+    const all = history(await (await getPage(t, `/console/people/${ref}`, admin.cookie)).text());
+    expect(all).toHaveLength(50);
+    expect(all.every(([, about]) => about?.startsWith("evidence <code>"))).toBe(true);
+    // the Field program's manager sees no evidence of the Technical program: behind the 55 newer entries about the
+    // records, the one entry about the credential
+    await createAccount(t, { email: "field@example.org", role: "program-manager", program: FIELD });
+    const manager = await signIn(t, "field@example.org");
+    const theirs = history(await (await getPage(t, `/console/people/${ref}`, manager.cookie)).text());
+    expect(theirs).toEqual([["credential.issued", `<a href="/console/credentials/${field.id}">credential</a>`]]);
+  });
 });

@@ -17,6 +17,9 @@ const ALLOWED: Record<string, string> = {
   "src/baking/share-card.ts: measure": "font metrics, loaded on first use, read-only",
   "src/domain/criteria/evaluate.ts: preparedOnce":
     "evidence prepared for evaluation, by its (immutable) records list, weak",
+  "src/domain/criteria/evaluate.ts: rulesOfTree": "a rule tree's rules by id, by the (immutable) root rule, weak",
+  "src/domain/criteria/rules/context.ts: indexes":
+    "prepared evidence by kind and item, by the (immutable) prepared records list, weak",
   "src/http/console/credentials-routes.ts: CERTIFICATIONS":
     "the list filter's certifications, by the (replaced on reload) catalog entries, weak, then by a set of programs",
   "src/http/pages/console/credentials-page.tsx: CERTIFICATION_OPTIONS":

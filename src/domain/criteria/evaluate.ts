@@ -43,6 +43,24 @@ function prepare(evidence: readonly Evidence[], nowMs: number): Evidence[] {
   return dated.sort((a, b) => a.at - b.at || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0)).map((d) => d.e);
 }
 
+/** Each rule of a tree by its id (the first occurrence), made once per tree: a catalog's rules are never changed. */
+function rulesById(root: Rule): ReadonlyMap<string, Rule> {
+  let byId = rulesOfTree.get(root);
+  if (byId === undefined) {
+    const found = new Map<string, Rule>();
+    walkRules(root, (rule) => {
+      if (!found.has(rule.id)) {
+        found.set(rule.id, rule);
+      }
+    });
+    byId = found;
+    rulesOfTree.set(root, byId);
+  }
+  return byId;
+}
+
+const rulesOfTree = new WeakMap<Rule, ReadonlyMap<string, Rule>>();
+
 function evaluateRule(rule: Rule, ctx: EvalContext): RuleReport {
   switch (rule.type) {
     case "all":
@@ -65,12 +83,7 @@ function evaluateRule(rule: Rule, ctx: EvalContext): RuleReport {
 /** Evaluates a rule tree against a person's evidence and held credentials at `now`; pure and deterministic. */
 export function evaluateCriteria(input: EvaluationInput): RuleReport {
   const nowMs = input.now.getTime();
-  const byId = new Map<string, Rule>();
-  walkRules(input.rule, (rule) => {
-    if (!byId.has(rule.id)) {
-      byId.set(rule.id, rule);
-    }
-  });
+  const byId = rulesById(input.rule);
   const memo = new Map<Rule, RuleReport>();
   const inProgress = new Set<Rule>();
   const ctx: EvalContext = {

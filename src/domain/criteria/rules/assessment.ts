@@ -2,9 +2,9 @@ import { formatDate, formatShortOf, instant, labelOf, plural } from "../format.j
 import type { AssessmentRule } from "../rule-schema.js";
 import type { RuleReport, SpentAssessments } from "../types.js";
 import { matchesCompletion } from "./completion.js";
-import { type EvalContext, type EvidenceOf, report } from "./context.js";
+import { type EvalContext, type EvidenceOf, recordsOf, report } from "./context.js";
 import { applyFilters, scopeWords } from "./filters.js";
-import { graderWords, unauthorisedGrader } from "./grader.js";
+import { authorisedGrader, graderWords, unauthorisedGrader } from "./grader.js";
 
 type Attempt = EvidenceOf<"assessment">;
 type Graded = { attempt: Attempt; passed: boolean };
@@ -13,21 +13,20 @@ type RetakeGate = { label: string; completedAt: number[] };
 
 /** An attempt's outcome, or undefined when it does not count at all (a grader without an authorised role). */
 function grade(rule: AssessmentRule, a: Attempt, notes: string[]): Graded | undefined {
-  const on = `attempt on ${formatDate(a.occurredAt)}`;
-  const unauthorised = unauthorisedGrader(rule.graderRoles, a, on, "graded");
-  if (unauthorised !== undefined) {
-    notes.push(unauthorised);
+  // the attempt's words are made only for a note (most attempts need none)
+  if (!authorisedGrader(rule.graderRoles, a)) {
+    notes.push(unauthorisedGrader(rule.graderRoles, a, `attempt on ${formatDate(a.occurredAt)}`, "graded") as string);
     return undefined;
   }
   if (rule.passMark !== undefined) {
     if (a.score === undefined) {
-      notes.push(`${on} has no score: counted as failed`);
+      notes.push(`attempt on ${formatDate(a.occurredAt)} has no score: counted as failed`);
       return { attempt: a, passed: false };
     }
     return { attempt: a, passed: a.score >= rule.passMark };
   }
   if (a.passed === undefined) {
-    notes.push(`${on} has no pass/fail grade: counted as failed`);
+    notes.push(`attempt on ${formatDate(a.occurredAt)} has no pass/fail grade: counted as failed`);
   }
   return { attempt: a, passed: a.passed === true };
 }
@@ -108,7 +107,7 @@ function spentWords(spent: SpentAssessments, earlier: Attempt[]): string {
  * strictly between the failure and the attempt; an ineligible failed attempt becomes the failure to beat.
  */
 export function evaluateAssessment(rule: AssessmentRule, ctx: EvalContext): RuleReport {
-  const attempts = ctx.evidence.filter((e): e is Attempt => e.kind === "assessment" && e.item === rule.assessment);
+  const attempts = recordsOf(ctx.evidence, "assessment", rule.assessment) as Attempt[];
   const spentNotes: string[] = [];
   const fresh = withoutSpent(attempts, ctx.spent, spentNotes);
   const filtered = applyFilters(rule, fresh, ctx, "attempt");

@@ -3,7 +3,7 @@ import type { CompletionRule } from "../rule-schema.js";
 import type { Evidence, RuleReport } from "../types.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
 import { applyFilters, scopeWords } from "./filters.js";
-import { graderWords, unauthorisedGrader } from "./grader.js";
+import { authorisedGrader, graderWords, unauthorisedGrader } from "./grader.js";
 
 /** Whether a record is a completion of this rule's type and item, in its mode and by its graders when it sets them. */
 export function matchesCompletion(rule: CompletionRule, e: Evidence): e is EvidenceOf<"completion"> {
@@ -12,7 +12,7 @@ export function matchesCompletion(rule: CompletionRule, e: Evidence): e is Evide
     e.completion === rule.completion &&
     e.item === rule.item &&
     (rule.mode === undefined || e.mode === rule.mode) &&
-    unauthorisedGrader(rule.graderRoles, e, "", "") === undefined
+    authorisedGrader(rule.graderRoles, e)
   );
 }
 
@@ -23,15 +23,15 @@ export function evaluateCompletion(rule: CompletionRule, ctx: EvalContext): Rule
     if (e.kind !== "completion" || e.completion !== rule.completion || e.item !== rule.item) {
       return false;
     }
-    const on = `completion on ${formatDate(e.occurredAt)}`;
+    // the record's words are made only for a note
     if (rule.mode !== undefined && e.mode !== rule.mode) {
       const given = e.mode ?? "no mode recorded";
-      notes.push(`${on} does not count: ${given}, ${rule.mode} required`);
+      notes.push(`completion on ${formatDate(e.occurredAt)} does not count: ${given}, ${rule.mode} required`);
       return false;
     }
-    const unauthorised = unauthorisedGrader(rule.graderRoles, e, on, "recorded");
-    if (unauthorised !== undefined) {
-      notes.push(unauthorised);
+    if (!authorisedGrader(rule.graderRoles, e)) {
+      const on = `completion on ${formatDate(e.occurredAt)}`;
+      notes.push(unauthorisedGrader(rule.graderRoles, e, on, "recorded") as string);
       return false;
     }
     return true;

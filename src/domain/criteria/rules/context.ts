@@ -19,6 +19,34 @@ export type EvalContext = {
 
 export type EvidenceOf<K extends Evidence["kind"]> = Extract<Evidence, { kind: K }>;
 
+/**
+ * The records of one kind on one item (an assessment's attempts, a completion's item), in the order of `evidence`:
+ * what `evidence.filter` by kind and item gives, from an index made once per prepared array (one person's records
+ * are judged against every certification's rules). The arrays are shared: callers only read them.
+ */
+export function recordsOf(evidence: readonly Evidence[], kind: Evidence["kind"], item: string): readonly Evidence[] {
+  let index = indexes.get(evidence);
+  if (index === undefined) {
+    index = new Map();
+    for (const e of evidence) {
+      if (e.kind === "assessment" || e.kind === "completion") {
+        const key = `${e.kind} ${e.item}`;
+        const list = index.get(key);
+        if (list === undefined) {
+          index.set(key, [e]);
+        } else {
+          list.push(e);
+        }
+      }
+    }
+    indexes.set(evidence, index);
+  }
+  return index.get(`${kind} ${item}`) ?? NO_RECORDS;
+}
+
+const indexes = new WeakMap<readonly Evidence[], Map<string, Evidence[]>>();
+const NO_RECORDS: readonly Evidence[] = Object.freeze([]);
+
 /** Fields of a report beyond the rule's identity. */
 export type ReportFields = {
   status: RuleStatus;

@@ -3,7 +3,7 @@ import type { RatingRule } from "../rule-schema.js";
 import type { RuleReport } from "../types.js";
 import { type EvalContext, type EvidenceOf, report } from "./context.js";
 import { type EvidenceWindow, evidenceWindow, outsideWindow, scopeWords } from "./filters.js";
-import { graderWords, unauthorisedGrader } from "./grader.js";
+import { authorisedGrader, graderWords, unauthorisedGrader } from "./grader.js";
 
 /** Tolerance for floating-point sums, so ratings averaging exactly the minimum are not failed by rounding. */
 const EPSILON = 1e-9;
@@ -43,8 +43,8 @@ function closuresOf(rule: RatingRule, ctx: EvalContext, named: Set<string>, note
     if (e.kind !== "closure" || !rule.forms.includes(e.form) || !named.has(e.delivery) || found.has(e.delivery)) {
       continue;
     }
-    const unauthorised = unauthorisedGrader(roles, e, `closure on ${formatDate(e.occurredAt)}`, "recorded");
-    if (unauthorised !== undefined) {
+    if (!authorisedGrader(roles, e)) {
+      const unauthorised = unauthorisedGrader(roles, e, `closure on ${formatDate(e.occurredAt)}`, "recorded");
       notes.push(`${unauthorised}: ${deliveryName(e.delivery, rule.forms)} stays open`);
       continue;
     }
@@ -122,6 +122,10 @@ export function evaluateRating(rule: RatingRule, ctx: EvalContext): RuleReport {
   }
   const notes: string[] = [];
   const counted = forms.filter((r) => {
+    if (r.scale === rule.scale && r.ratings.length > 0 && authorisedGrader(rule.graderRoles, r)) {
+      return true;
+    }
+    // the form's words are made only for a note
     const on = `rating on ${formatDate(r.occurredAt)} (${r.form})`;
     if (r.scale !== rule.scale) {
       notes.push(`${on} does not count: on a scale of ${r.scale}, not ${rule.scale}`);

@@ -15,7 +15,7 @@ export type PersonView = {
   error?: string;
 };
 
-const STATUS_WORDS: Record<ProgressStatus, string> = {
+export const STATUS_WORDS: Record<ProgressStatus, string> = {
   held: "Holds it.",
   "renewal-due": "Renewal due: the renewal window is open; the criteria must be met again to renew it.",
   "pending-approval": "Meets the criteria: the award is waiting for approval.",
@@ -24,9 +24,9 @@ const STATUS_WORDS: Record<ProgressStatus, string> = {
   "not-automated": "Awarded by the issuer directly: no criteria are tracked.",
 };
 
-const CREDENTIAL_STATES = { active: "Active", revoked: "Revoked", suspended: "Suspended", expired: "Expired" };
+export const CREDENTIAL_STATES = { active: "Active", revoked: "Revoked", suspended: "Suspended", expired: "Expired" };
 
-const KIND_WORDS: Record<EvidenceLine["kind"], string> = {
+export const KIND_WORDS: Record<EvidenceLine["kind"], string> = {
   assessment: "Assessment",
   completion: "Completion",
   rating: "Rating form",
