@@ -156,8 +156,11 @@ export function signedFromWire(wire: WireSigned): SignedCredential {
   };
 }
 
-/** What a signing worker is asked: sign a chunk, or say how it runs (once, when a pool starts). */
-export type WorkerTask = { kind: "sign"; chunk: SigningChunk } | { kind: "probe" };
+/**
+ * What a signing worker is asked: sign a chunk (`priority`: the pool's, by which the worker orders the tasks it holds;
+ * default interactive), or say how it runs (once, when a pool starts).
+ */
+export type WorkerTask = { kind: "sign"; chunk: SigningChunk; priority?: "interactive" | "bulk" } | { kind: "probe" };
 
 /** A worker's answer to a probe: the generations it can sign with and whether its process hardening holds. */
 export type WorkerProbe =
