@@ -250,7 +250,7 @@ function signedOrThrow(outcome: ChunkOutcome, offset: number): SignedCredential[
 
 /** A worker's answer with each signed document parsed from its JSON text when it is first read. */
 function fromWire(outcome: WireOutcome): ChunkOutcome {
-  return outcome.ok ? { ok: true, signed: outcome.signed.map(signedFromWire) } : outcome;
+  return outcome.ok ? { ok: true, signed: signedFromWire(outcome) } : outcome;
 }
 
 /** Waits for the event loop to serve I/O: the main thread signing alone still answers requests between chunks. */
