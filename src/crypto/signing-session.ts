@@ -112,16 +112,17 @@ export async function createSigningSession(material: KeyringMaterial): Promise<S
 }
 
 /**
- * A signed credential as a worker sends it back: its JSON text without the document itself. The thread that receives
- * it parses the text only if it reads the document (signedFromWire): an issuance answered over HTTP never does (it
- * stores the text and sends it as it is), and copying the object across threads cost the receiving thread more than
- * parsing it would.
+ * What a signing worker answers for a chunk: ChunkOutcome with the signed credentials as their texts only, all in one
+ * string (`text`: each credential's JSON then its VC-JWT, in order; `ends`: where each of those ends), with the
+ * verification method that signed them all (one key generation per chunk). The thread that receives it parses a
+ * document only if it reads it (signedFromWire): an issuance answered over HTTP never does (it stores the text and
+ * sends it as it is), and copying the objects across threads cost the receiving thread more than parsing them would.
+ * One string rather than two per credential: a chunk's (hundreds of KB) is received into V8's large object space,
+ * where a scavenge never copies it, and each credential's texts are slices of it; received one by one, each of
+ * those texts was copied twice by the scavenges of the main thread, which keeps them (stored, answered).
  */
-export type WireSigned = Omit<SignedCredential, "document">;
-
-/** What a signing worker answers for a chunk: ChunkOutcome, with each signed credential as its JSON text. */
 export type WireOutcome =
-  | { ok: true; signed: WireSigned[] }
+  | { ok: true; text: string; ends: number[]; verificationMethod: string }
   | { ok: false; index: number; error: { name: string; message: string } };
 
 /** A chunk's outcome as a worker sends it (the documents left out: their JSON text carries them). */
@@ -129,18 +130,38 @@ export function toWire(outcome: ChunkOutcome): WireOutcome {
   if (!outcome.ok) {
     return outcome;
   }
-  return {
-    ok: true,
-    signed: outcome.signed.map(({ json, jwt, verificationMethod }) => ({ json, jwt, verificationMethod })),
-  };
+  const texts: string[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  for (const { json, jwt } of outcome.signed) {
+    texts.push(json, jwt);
+    at += json.length;
+    ends.push(at);
+    at += jwt.length;
+    ends.push(at);
+  }
+  const verificationMethod = outcome.signed[0]?.verificationMethod ?? "";
+  return { ok: true, text: texts.join(""), ends, verificationMethod };
 }
 
 /**
- * A signed credential received from a worker: `document` is parsed from its JSON text the first time it is read (the
- * same object the worker held: JSON.stringify's text of a plain JSON document parses back to it, keys in order).
+ * The signed credentials of a worker's answer, each `document` parsed from its JSON text the first time it is read
+ * (the same object the worker held: JSON.stringify's text of a plain JSON document parses back to it, keys in order).
  */
-export function signedFromWire(wire: WireSigned): SignedCredential {
-  const { json, jwt, verificationMethod } = wire;
+export function signedFromWire(wire: WireOutcome & { ok: true }): SignedCredential[] {
+  const { text, ends, verificationMethod } = wire;
+  const signed: SignedCredential[] = [];
+  let start = 0;
+  for (let i = 0; i + 1 < ends.length; i += 2) {
+    const jsonEnd = ends[i] as number;
+    const jwtEnd = ends[i + 1] as number;
+    signed.push(withLazyDocument(text.slice(start, jsonEnd), text.slice(jsonEnd, jwtEnd), verificationMethod));
+    start = jwtEnd;
+  }
+  return signed;
+}
+
+function withLazyDocument(json: string, jwt: string, verificationMethod: string): SignedCredential {
   let document: JsonObject | undefined;
   return {
     get document(): JsonObject {
@@ -156,8 +177,11 @@ export function signedFromWire(wire: WireSigned): SignedCredential {
   };
 }
 
-/** What a signing worker is asked: sign a chunk, or say how it runs (once, when a pool starts). */
-export type WorkerTask = { kind: "sign"; chunk: SigningChunk } | { kind: "probe" };
+/**
+ * What a signing worker is asked: sign a chunk (`priority`: the pool's, by which the worker orders the tasks it holds;
+ * default interactive), or say how it runs (once, when a pool starts).
+ */
+export type WorkerTask = { kind: "sign"; chunk: SigningChunk; priority?: "interactive" | "bulk" } | { kind: "probe" };
 
 /** A worker's answer to a probe: the generations it can sign with and whether its process hardening holds. */
 export type WorkerProbe =

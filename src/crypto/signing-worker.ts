@@ -1,6 +1,7 @@
 import "../harden-process.js";
 import { threadId, workerData } from "node:worker_threads";
 import { runVerifyTask, type VerifyOutcome, type VerifyTask } from "../verify/verify-task.js";
+import type { SigningPriority } from "./signing-pool.js";
 import {
   createSigningSession,
   type SigningWorkerData,
@@ -26,21 +27,53 @@ function refusal(error: unknown): { ok: false; index: number; error: { name: str
 }
 
 /**
- * The tasks this worker holds run one after the other, in the order they came (the pool hands a worker the next task
- * before the one it signs is done: signing-pool.ts, DEFAULT_TASKS_PER_WORKER): each chunk's answer goes back as soon as
- * it is signed, not when the two that would interleave are. A verification (the verifier's task) takes its turn too.
+ * The tasks this worker holds and has not started, by priority (the pool hands a worker its next tasks before the one
+ * it signs is done: signing-pool.ts, DEFAULT_TASKS_PER_WORKER). They run one after the other: each chunk's answer goes
+ * back as soon as it is signed, not when the ones that would interleave are. An interactive task (a request's chunk, a
+ * verification, a probe) goes before every bulk chunk held, so a worker may hold several bulk chunks (work for while the
+ * main thread stores a batch without yielding) without a request waiting for more than the chunk being signed.
  */
-let turn: Promise<unknown> = Promise.resolve();
+const waiting: Record<SigningPriority, (() => void)[]> = { interactive: [], bulk: [] };
+let busy = false;
+
+function startNext(): void {
+  const start = waiting.interactive.shift() ?? waiting.bulk.shift();
+  busy = start !== undefined;
+  start?.();
+}
+
+/** Runs `run` once the tasks held before it (of its lane, and every interactive one) have run. */
+export function inTurn<T>(priority: SigningPriority, run: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    waiting[priority].push(() => {
+      let running: Promise<T>;
+      try {
+        running = run();
+      } catch (error) {
+        running = Promise.reject(error); // the next task still gets its turn
+      }
+      running.then(resolve, reject).finally(startNext);
+    });
+    if (!busy) {
+      startNext();
+    }
+  });
+}
+
+/** The priority a task is run at in this worker: a bulk job's chunk is `bulk`, anything else interactive. */
+export function priorityOf(task: WorkerTask | VerifyTask): SigningPriority {
+  return task.kind === "sign" && task.priority === "bulk" ? "bulk" : "interactive";
+}
 
 export default function runSigningTask(
   task: WorkerTask | VerifyTask,
 ): Promise<WireOutcome | WorkerProbe | VerifyOutcome> {
-  const run = turn.then(
-    (): Promise<WireOutcome | WorkerProbe | VerifyOutcome> =>
-      task.kind === "verify" ? runVerifyTask(task) : runTask(task),
-  );
-  turn = run.catch(() => undefined);
-  return run;
+  return inTurn(priorityOf(task), () => runNow(task));
+}
+
+/** Runs a task now (runSigningTask runs it in its turn). */
+export function runNow(task: WorkerTask | VerifyTask): Promise<WireOutcome | WorkerProbe | VerifyOutcome> {
+  return task.kind === "verify" ? runVerifyTask(task) : runTask(task);
 }
 
 async function runTask(task: WorkerTask): Promise<WireOutcome | WorkerProbe> {

@@ -5,7 +5,7 @@ import { eq, isNotNull } from "drizzle-orm";
 import { compactVerify, importJWK, type JWK } from "jose";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type JsonObject, signDataIntegrity, verifyDataIntegrity } from "../../src/crypto/data-integrity.js";
-import { createSigningPool, type SigningPool } from "../../src/crypto/signing-pool.js";
+import { createSigningPool, DEFAULT_TASKS_PER_WORKER, type SigningPool } from "../../src/crypto/signing-pool.js";
 import { credentialCount } from "../../src/crypto/signing-session.js";
 import { vcJwtPayload } from "../../src/crypto/vc-jwt.js";
 import { type IssueOutcome, issueCredentials } from "../../src/services/issue-credential.js";
@@ -355,8 +355,8 @@ describe("a signing worker that dies mid-batch", () => {
       expect(victim).toBeDefined();
       await victim?.terminate();
       const outcomes = await issuing;
-      // One worker lost, with the chunk it signed and, if it had been handed it, the next one waiting in it.
-      expect(lost.length === 1 || lost.length === 2, `${lost.length} tasks lost`).toBe(true);
+      // One worker lost, with the chunk it signed and those it had been handed after it, waiting in it.
+      expect(lost.length >= 1 && lost.length <= DEFAULT_TASKS_PER_WORKER, `${lost.length} tasks lost`).toBe(true);
       await expectIssuedOnce(t, outcomes, count);
       const after = pool.threads.map((w) => w.threadId);
       expect(after).toHaveLength(2);

@@ -49,7 +49,8 @@ const ALLOWED: Record<string, string> = {
   "src/verify/status.ts: listWindows": "a status list's validity period, by its (frozen) list object, weak",
   "src/verify/keys.ts: resolvedDidKeys":
     "did:key resolutions by reference (a did:key is its key), bounded, copies handed out",
-  "src/crypto/signing-worker.ts: turn": "a worker thread's tasks run one after the other: the last one's promise",
+  "src/crypto/signing-worker.ts: busy":
+    "whether a worker thread runs one of its tasks now (the others wait in turn, interactive ones first)",
   "src/http/pages/console/page-bytes.ts: scratch":
     "a scratch buffer a page is written into and copied out of within one synchronous call, 1 MB at most",
   "src/http/pages/credential-page-template.ts: fastIndexes":
