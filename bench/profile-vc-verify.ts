@@ -105,7 +105,7 @@ const perThread = [...threadCpu()]
   .sort((a, b) => b[1] - a[1]);
 await profiler.stop(out);
 console.log(
-  `${count} verifications in ${seconds.toFixed(2)} s: ${(count / seconds).toFixed(0)} /s; CPU of all threads ${((cpu.user + cpu.system) / count).toFixed(0)} µs each (${ctx.signing.size} workers)`,
+  `${count} verifications in ${seconds.toFixed(2)} s: ${(count / seconds).toFixed(0)} /s; CPU of all threads ${((cpu.user + cpu.system) / count).toFixed(0)} µs each (system ${(cpu.system / count).toFixed(0)}; ${ctx.signing.size} workers)`,
 );
 console.log(`CPU per verification by thread (µs): ${perThread.map(([k, v]) => `${k} ${v.toFixed(0)}`).join("; ")}`);
 console.log(
