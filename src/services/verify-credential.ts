@@ -163,7 +163,8 @@ export async function verifyRead(
       // progress, so the workers stayed idle however many clients sent credentials at once.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const others = verifications.analysing - 1;
+    // other analyses, or other verify requests (this one counted among them when it came through an endpoint)
+    const others = Math.max(verifications.analysing, verifications.requests) - 1;
     analysis =
       (others >= verifications.onWorkerFrom ? await analyseOnWorker(ctx, read, counted, profile) : undefined) ??
       (await analyseCredential(read, counted, { profile }));
