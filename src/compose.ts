@@ -125,7 +125,7 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
       sizeCalculation: (kept) => kept.page.byteLength + kept.mark.length + 1,
     }),
     verifyRateLimit: createVerifyRateLimitStore(),
-    verifications: { analysing: 0, onWorkerFrom: 1, requests: 0 },
+    verifications: { analysing: 0, onWorkerFrom: 1 },
     lifecycle: { shuttingDown: false },
     issueByHand: { pending: [] },
     dashboardCounts: {},

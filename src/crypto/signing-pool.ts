@@ -51,14 +51,6 @@ export const DEFAULT_NICE_INCREMENT = 5;
  * waits only for the chunk being signed (the worker runs it before the bulk ones it holds).
  */
 export const DEFAULT_TASKS_PER_WORKER = 4;
-/**
- * Hosted tasks (verifications) the pool takes per worker before it hands one back to the caller: those beyond the ones a
- * worker holds wait in the pool's queue, behind every interactive signing task. Deep enough that the main thread,
- * which serves the requests, analyses nothing while the workers can (it is their bottleneck: with one per worker, 8
- * verifications in flight on 2 workers left 6 on the main thread and the workers mostly idle); bounded so a flood is
- * made on the callers' threads rather than queued without end.
- */
-export const DEFAULT_HOSTED_PER_WORKER = 8;
 
 export type SigningPoolOptions = {
   /** The key generations to sign with, the issuer's DID and public URL (`updateKeys` replaces them). */
@@ -77,8 +69,6 @@ export type SigningPoolOptions = {
   niceIncrement?: number;
   /** Tasks handed to each worker at once (the one it signs, the next ones waiting in it). Default 4. */
   tasksPerWorker?: number;
-  /** Hosted tasks taken per worker (held or queued) before `host` hands one back. Default 8. */
-  hostedPerWorker?: number;
   /** Heap limits of each worker: one that exceeds them dies, is replaced, and its task is retried. */
   resourceLimits?: ResourceLimits;
   /** Told when a worker died with a task of ours, before that task is tried again on another worker. */
@@ -119,11 +109,10 @@ export type SigningPool = {
   /** Signs a batch, spread over the workers in chunks; the results keep the input's order. */
   signCredentials(request: SignRequest): Promise<SignedCredential[]>;
   /**
-   * Makes a hosted task (a credential's fixed checks: verify/verify-task.ts) on a worker, queued behind every waiting
-   * interactive signing task; a worker lost with it earns one more try. Undefined when the caller should make it on its
-   * own thread: the pool has no worker (size 0), is closed, lost the task twice, has a bulk chunk waiting
-   * (verifications, asked for by anyone, never hold a bulk job back) or already holds `hostedPerWorker` hosted tasks
-   * per worker. So none is lost.
+   * Makes a hosted task (a credential's fixed checks: verify/verify-task.ts) on a worker, as an interactive task; a
+   * worker lost with it earns one more try. Undefined when the caller should make it on its own thread: the pool has
+   * no worker (size 0), is closed, lost the task twice, has a bulk chunk waiting (verifications, asked for by anyone,
+   * never hold a bulk job back) or already makes as many hosted tasks as it has workers. So none is lost.
    */
   host<Outcome>(task: HostedTask): Promise<Outcome | undefined>;
   /** Takes new key material (a rotation) without a restart: tasks asked for from now on are signed with it. */
@@ -156,26 +145,22 @@ function workerRuntime(workerModule?: URL): { filename: string; execArgv: string
   return { filename: filename.href, execArgv: source ? ["--import", import.meta.resolve("tsx")] : [] };
 }
 
-/** A queue lane: a signing priority, or `hosted` (another layer's task: `host`), between the two. */
-type Lane = SigningPriority | "hosted";
-
 /** Where a task stands in the queue: piscina reads it from the task (not sent to the worker: a symbol key). */
-type QueueOptions = { priority: Lane };
+type QueueOptions = { priority: SigningPriority };
 
-function priorityOf(task: PiscinaTask): Lane {
+function priorityOf(task: PiscinaTask): SigningPriority {
   return (task[Piscina.queueOptionsSymbol as never] as QueueOptions | null)?.priority ?? "interactive";
 }
 
 /**
- * piscina's queue of tasks waiting for a worker, in three lanes, each first come first served: interactive signing
- * tasks, then hosted tasks (verifications), then bulk signing tasks. A task piscina could not place goes back to the
- * head of its own lane.
+ * piscina's queue of tasks waiting for a worker, in two lanes: interactive tasks, first come first served, then bulk
+ * tasks, first come first served. A task piscina could not place goes back to the head of its own lane.
  */
 export class PriorityTaskQueue implements TaskQueue {
-  readonly #lanes: Record<Lane, PiscinaTask[]> = { interactive: [], hosted: [], bulk: [] };
+  readonly #lanes: Record<SigningPriority, PiscinaTask[]> = { interactive: [], bulk: [] };
 
   get size(): number {
-    return this.#lanes.interactive.length + this.#lanes.hosted.length + this.#lanes.bulk.length;
+    return this.#lanes.interactive.length + this.#lanes.bulk.length;
   }
 
   push(task: PiscinaTask): void {
@@ -187,7 +172,7 @@ export class PriorityTaskQueue implements TaskQueue {
   }
 
   shift(): PiscinaTask | null {
-    return this.#lanes.interactive.shift() ?? this.#lanes.hosted.shift() ?? this.#lanes.bulk.shift() ?? null;
+    return this.#lanes.interactive.shift() ?? this.#lanes.bulk.shift() ?? null;
   }
 
   remove(task: PiscinaTask): void {
@@ -280,18 +265,9 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const bulkChunkSize = options.bulkChunkSize ?? Math.min(chunkSize, DEFAULT_BULK_CHUNK_SIZE);
   const tasksPerWorker = options.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER;
-  const hostedPerWorker = options.hostedPerWorker ?? DEFAULT_HOSTED_PER_WORKER;
   const whole = (n: number, least: number) => Number.isInteger(n) && n >= least;
-  if (
-    !whole(size, 0) ||
-    !whole(chunkSize, 1) ||
-    !whole(bulkChunkSize, 1) ||
-    !whole(tasksPerWorker, 1) ||
-    !whole(hostedPerWorker, 1)
-  ) {
-    throw new Error(
-      "the signing pool needs a whole size ≥ 0, and whole chunk sizes, tasks and hosted tasks per worker ≥ 1",
-    );
+  if (!whole(size, 0) || !whole(chunkSize, 1) || !whole(bulkChunkSize, 1) || !whole(tasksPerWorker, 1)) {
+    throw new Error("the signing pool needs a whole size ≥ 0, and whole chunk sizes and tasks per worker ≥ 1");
   }
   let closed = false;
   let session: SigningSession | undefined = size === 0 ? await createSigningSession(options.keys) : undefined;
@@ -379,10 +355,10 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
 
   const host = async <Outcome>(task: HostedTask): Promise<Outcome | undefined> => {
     const run = (pool: Piscina) =>
-      pool.run(
-        Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: { priority: "hosted" } satisfies QueueOptions }),
-      ) as Promise<Outcome | undefined>;
-    if (closed || !piscina || bulkPending > 0 || hostedPending >= size * hostedPerWorker) {
+      pool.run(Object.assign({ ...task }, { [Piscina.queueOptionsSymbol]: { priority: "interactive" } })) as Promise<
+        Outcome | undefined
+      >;
+    if (closed || !piscina || bulkPending > 0 || hostedPending >= size) {
       return undefined;
     }
     hostedPending++;

@@ -146,15 +146,12 @@ export type ServiceState = {
    */
   verifyRateLimit: RateLimitStore;
   /**
-   * Others' credentials being analysed on this node (`verifyRead`, from one turn of the event loop before it decides
-   * where: see there), and how many other analyses must be in progress
+   * Others' credentials being analysed on this node (`verifyRead`), and how many other analyses must be in progress
    * before one is sent to the signing pool's workers: a verification alone is made on this thread, where it costs less
    * CPU than the round trip to a worker (and answers sooner); with others in progress the workers spread them over the
-   * cores. 1 by default; tests set 0 to send every one to the pool. `requests`: the verify endpoints' requests in
-   * progress (counted from before their body is read: `countVerification`), which count as others too: requests
-   * waiting for the database (PostgreSQL: the rate limit's counters) are not yet analysing.
+   * cores. 1 by default; tests set 0 to send every one to the pool.
    */
-  verifications: { analysing: number; onWorkerFrom: number; requests: number };
+  verifications: { analysing: number; onWorkerFrom: number };
   /** Set once the process is stopping: /readyz answers 503 from then on. */
   lifecycle: { shuttingDown: boolean };
   /**

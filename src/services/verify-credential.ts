@@ -174,17 +174,10 @@ export async function verifyRead(
       }
     : env;
   const verifications = ctx.state.verifications;
+  const others = verifications.analysing;
   verifications.analysing += 1;
   let analysis: Analysis;
   try {
-    if (ctx.signing.size > 0) {
-      // One turn of the event loop first, so that the requests already received reach this point too: over HTTP a
-      // request is otherwise served to its end before the next one is read, and no analysis ever saw another in
-      // progress, so the workers stayed idle however many clients sent credentials at once.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    // other analyses, or other verify requests (this one counted among them when it came through an endpoint)
-    const others = Math.max(verifications.analysing, verifications.requests) - 1;
     analysis =
       (others >= verifications.onWorkerFrom ? await analyseOnWorker(ctx, read, counted, profile) : undefined) ??
       (await analyseCredential(read, counted, { profile }));

@@ -199,25 +199,6 @@ describe("POST /credentials/verify on the signing pool's workers", () => {
     expect(outcomes).toHaveLength(1);
   });
 
-  it("requests received together all go to the workers, the first too (one turn of the event loop before deciding)", {
-    timeout: 60_000,
-  }, async () => {
-    // Over HTTP a request is served to its end before the next one is read: without that turn, no analysis ever saw
-    // another in progress, and the workers stayed idle however many clients sent credentials at once.
-    const { main, pooled, outcomes } = await pair();
-    pooled.ctx.state.verifications.onWorkerFrom = 1; // the default
-    const ed = await ed25519DidKey();
-    const credentials = await Promise.all(
-      [4, 5, 6].map((i) =>
-        sign(credentialV2(ed.did, { id: `urn:uuid:5e0c1d2a-0000-4000-8000-00000000000${i}` }), ed, "eddsa-rdfc-2022"),
-      ),
-    );
-    const expected = await Promise.all(credentials.map((c) => answer(main, c)));
-    expect(await Promise.all(credentials.map((c) => answer(pooled, c)))).toEqual(expected);
-    expect(outcomes.map((o) => o?.ok)).toEqual([true, true, true]);
-    expect(pooled.ctx.state.verifications.analysing).toBe(0);
-  });
-
   it("a task the pool cannot make (no worker answered) is verified on the main thread", async () => {
     const { main, pooled } = await pair();
     pooled.ctx.signing.host = async () => undefined;

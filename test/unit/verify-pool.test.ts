@@ -1,16 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Piscina, type PiscinaTask } from "piscina";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOb3SchemaValidator } from "../../src/compose.js";
 import type { KeyringMaterial } from "../../src/crypto/keyring.js";
-import {
-  createSigningPool,
-  DEFAULT_HOSTED_PER_WORKER,
-  PriorityTaskQueue,
-  type SigningPool,
-} from "../../src/crypto/signing-pool.js";
+import { createSigningPool, type SigningPool } from "../../src/crypto/signing-pool.js";
 import { analyseCredential } from "../../src/verify/engine.js";
 import type { VerifyEnv } from "../../src/verify/environment.js";
 import { runVerifyTask, type VerifyOutcome, type VerifyTask, verifyTaskOf } from "../../src/verify/verify-task.js";
@@ -44,17 +38,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function pool(
-  onWorkerLost?: (error: Error) => void,
-  options: { hostedPerWorker?: number } = {},
-): Promise<SigningPool> {
-  const created = await createSigningPool({
-    keys: material,
-    size: 2,
-    workerModule: FAULTY_WORKER,
-    onWorkerLost,
-    ...options,
-  });
+async function pool(onWorkerLost?: (error: Error) => void): Promise<SigningPool> {
+  const created = await createSigningPool({ keys: material, size: 2, workerModule: FAULTY_WORKER, onWorkerLost });
   pools.push(created);
   return created;
 }
@@ -96,7 +81,7 @@ describe("verification on a worker of the signing pool", () => {
     expect(threads.threads).toHaveLength(2); // replaced
   });
 
-  it("never holds a bulk job back: handed back while a bulk chunk waits, and beyond hostedPerWorker", async () => {
+  it("never holds a bulk job back: handed back while a bulk chunk waits, and beyond one per worker", async () => {
     const ed = await ed25519DidKey();
     const credential = await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022");
     const task = await taskFor(credential);
@@ -108,48 +93,9 @@ describe("verification on a worker of the signing pool", () => {
     expect(await threads.host<VerifyOutcome>(task)).toBeUndefined();
     expect(await job).toHaveLength(40);
     expect((await threads.host<VerifyOutcome>(task))?.ok).toBe(true);
-    // one per worker at most: three at once on two workers, the third is the caller's
-    const one = await pool(undefined, { hostedPerWorker: 1 });
-    const three = await Promise.all([1, 2, 3].map(() => one.host<VerifyOutcome>(task)));
+    // three at once on two workers: the third is the caller's
+    const three = await Promise.all([1, 2, 3].map(() => threads.host<VerifyOutcome>(task)));
     expect(three.map((o) => o?.ok)).toEqual([true, true, undefined]);
-  });
-
-  it("takes several verifications per worker (queued behind signing), so the caller's thread only serves", async () => {
-    // 8 verifications in flight on 2 workers: with one per worker, 6 were analysed on the main thread (which serves
-    // every request: the bottleneck) while the workers waited for it to read their answers
-    const ed = await ed25519DidKey();
-    const task = await taskFor(await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022"));
-    const threads = await pool();
-    const eight = await Promise.all(Array.from({ length: 8 }, () => threads.host<VerifyOutcome>(task)));
-    expect(eight.map((o) => o?.ok)).toEqual(Array(8).fill(true));
-    // beyond DEFAULT_HOSTED_PER_WORKER per worker, the caller's
-    const many = await Promise.all(
-      Array.from({ length: 2 * DEFAULT_HOSTED_PER_WORKER + 1 }, () => threads.host<VerifyOutcome>(task)),
-    );
-    expect(many.filter((o) => o === undefined)).toHaveLength(1);
-  });
-
-  it("the pool's queue takes interactive signing first, then verifications, then bulk signing", () => {
-    const queue = new PriorityTaskQueue();
-    const task = (name: string, priority?: string) =>
-      Object.assign({ name }, priority ? { [Piscina.queueOptionsSymbol]: { priority } } : {}) as unknown as PiscinaTask;
-    const submitted = [
-      task("bulk 1", "bulk"),
-      task("verify 1", "hosted"),
-      task("sign 1", "interactive"),
-      task("verify 2", "hosted"),
-      task("bulk 2", "bulk"),
-      task("sign 2"),
-    ];
-    for (const t of submitted) {
-      queue.push(t);
-    }
-    expect(queue.size).toBe(6);
-    const order: string[] = [];
-    for (let t = queue.shift(); t; t = queue.shift()) {
-      order.push((t as unknown as { name: string }).name);
-    }
-    expect(order).toEqual(["sign 1", "sign 2", "verify 1", "verify 2", "bulk 1", "bulk 2"]);
   });
 
   it("one lost twice is handed back (undefined): the caller verifies on its own thread", async () => {

@@ -4,7 +4,6 @@ import { credentialInput, type VerifyInput, verifyCredentialInput } from "../../
 import type { AppEnv } from "../../env.js";
 import { BODY_PROBLEMS, jsonContent, problems, STORAGE_PROBLEMS } from "../../openapi.js";
 import { verifyRateLimit } from "../../rate-limit.js";
-import { countVerification } from "./vc-api.js";
 import { VerificationReportSchema, VerifyFormRequestSchema, VerifyJsonRequestSchema } from "./verify-api-schemas.js";
 
 const verifyRoute = createRoute({
@@ -16,7 +15,7 @@ const verifyRoute = createRoute({
     "Checks a credential (JSON with an embedded proof, a VC-JWT, a baked PNG or SVG, or the address of one of ours) and " +
     "reports each check as passed, failed or not checked. A credential that does not verify is still a 200 report; " +
     "only a malformed or oversized request is a problem.",
-  middleware: [countVerification(), verifyRateLimit()] as const,
+  middleware: [verifyRateLimit()] as const,
   request: {
     body: {
       content: {
