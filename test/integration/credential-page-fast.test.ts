@@ -148,6 +148,9 @@ describe("credential pages served from the page row", () => {
     const filled = fillFastPage(site, templates, fast);
     expect(filled).toBeTruthy();
     expect(typeof filled === "string" ? filled : Buffer.from(filled as Uint8Array).toString("utf8")).toBe(full);
+    // values fewer than the template's slots name (never made by a real key): not filled, the full path serves
+    expect(fillFastPage(site, templates, { ...fast, texts: fast.texts.slice(0, -1) })).toBe(false);
+    expect(fillFastPage(site, templates, { ...fast, dates: [] })).toBe(false);
     // templates bounded by count alone (no size): their fast index is too
     const byCount: PageTemplates = new LRUCache({ max: 10 });
     expect(fillFastPage(site, byCount, fast)).toBeUndefined();

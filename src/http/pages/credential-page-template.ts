@@ -408,7 +408,21 @@ export function fillFastPage(
   if (!known) {
     return known;
   }
+  // fail-closed: a template whose slots name a value the fast view does not have is not filled (the full path serves)
+  if (!fits(known, fast)) {
+    return false;
+  }
   return (known.encoded ? fillBytes(known, known.encoded, fast) : undefined) ?? fill(known, fast);
+}
+
+/** Whether every slot of the template names one of the values (a text or a date by its index). */
+function fits(template: PageTemplate, values: Values): boolean {
+  for (const slot of template.slots) {
+    if ("text" in slot ? slot.text >= values.texts.length : slot.date >= values.dates.length) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function sameValues(a: Values, b: Values): boolean {
