@@ -93,26 +93,16 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export type IssueOutcome = { ok: true; credential: CredentialView } | { ok: false; error: AppError };
 
 /**
- * Credentials stored per write transaction by a group issuance (issueCredentialGroup, at most): few enough that a
- * transaction holds SQLite's write lock briefly (other requests' writes wait behind one), enough that the commit costs
- * little per credential.
+ * Credentials stored per write transaction by issueCredentials: few enough that a transaction holds SQLite's write
+ * lock briefly (other requests' writes wait behind one), enough that the commit costs little per credential.
  */
 export const BULK_PERSIST_BATCH = 100;
 
 /**
- * Credentials stored per write transaction by issueCredentials unless its caller says (a bulk job stores fewer):
- * twice a group's. Each transaction's own cost (its COMMIT above all) is shared by more credentials: issuing 4,000,
- * batches of 200 took 203-231 µs of main-thread CPU per credential where batches of 100 took 234-262 (alternating
- * runs, same process, loaded 2-core machine); the write lock is held about twice as long (some 35 ms on a quiet
- * machine), which requests writing meanwhile wait for.
- */
-export const BULK_ISSUE_BATCH = 2 * BULK_PERSIST_BATCH;
-
-/**
  * Credentials being signed beyond the batch awaited: enough to keep every worker busy while the main thread stores
- * (a batch of BULK_ISSUE_BATCH; more batches when they are smaller).
+ * (two batches of BULK_PERSIST_BATCH; more batches when they are smaller).
  */
-const SIGNING_LOOKAHEAD = BULK_ISSUE_BATCH;
+const SIGNING_LOOKAHEAD = 2 * BULK_PERSIST_BATCH;
 
 type Planned = { index: number; input: IssueCredentialInput; plan: IssuePlan };
 
@@ -132,7 +122,7 @@ export type IssueOptions = IssueHooks & {
   /** The signing pool's priority of the batches (a bulk job's: `bulk`). Default `interactive`. */
   priority?: SigningPriority;
   /**
-   * Credentials stored per write transaction (default BULK_ISSUE_BATCH). A bulk job stores fewer at a time: on
+   * Credentials stored per write transaction (default BULK_PERSIST_BATCH). A bulk job stores fewer at a time: on
    * SQLite a write transaction runs without yielding the event loop and holds the write lock, so requests wait for
    * the whole of one.
    */
@@ -155,7 +145,7 @@ export async function issueCredentials(
   inputs: readonly IssueCredentialInput[],
   options: IssueOptions = {},
 ): Promise<IssueOutcome[]> {
-  const { priority = "interactive", persistBatch: perTransaction = BULK_ISSUE_BATCH } = options;
+  const { priority = "interactive", persistBatch: perTransaction = BULK_PERSIST_BATCH } = options;
   const outcomes: IssueOutcome[] = new Array(inputs.length);
   const now = ctx.clock();
   const settled: { index: number; input: IssueCredentialInput; plan: UnreservedPlan }[] = [];
