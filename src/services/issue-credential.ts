@@ -87,8 +87,6 @@ async function signIssue(ctx: ServiceContext, input: IssueCredentialInput, plan:
   return signed as SignedCredential;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** What became of one input of a bulk issuance: its credential, or why it was not issued (nothing of it stored). */
 export type IssueOutcome = { ok: true; credential: CredentialView } | { ok: false; error: AppError };
 
@@ -195,10 +193,6 @@ export async function issueCredentials(
       startSigning(ahead);
     }
     const { batch, signed } = await (signings[b] as (typeof signings)[number]);
-    // One turn of the event loop before the store, which does not yield (SQLite): the pool takes the chunks signed
-    // meanwhile and hands the workers their next ones, so that they sign on through it. Awaiting a batch already
-    // signed would go straight on.
-    await yieldToEventLoop();
     const stored = await persistBatch(ctx, batch, signed, options);
     for (const [i, result] of stored.entries()) {
       const { index, input, plan } = batch[i] as Planned;
