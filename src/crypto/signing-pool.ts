@@ -46,11 +46,11 @@ export const DEFAULT_NICE_INCREMENT = 5;
  * them in turn, interactive ones first). With one, a worker that finished a chunk stayed idle until the main thread
  * came back to its event loop to hand it another, which it does not while it stores a batch of signed credentials (a
  * SQLite write transaction runs without yielding, nor does a scavenge): in bulk issuance the workers then waited for
- * the main thread for a good part of every batch. Four chunks of a bulk issuance outlast such a stretch even with the
- * two workers sharing the core the main thread does not use; a request's chunk handed to a worker that holds them
- * waits only for the chunk being signed (the worker runs it before the bulk ones it holds).
+ * the main thread for a good part of every batch. A request's chunk handed to a worker that holds bulk ones waits only
+ * for the chunk being signed (the worker runs it before the bulk ones it holds). Four per worker was tried (round 26):
+ * no gain in bulk on a quiet machine, and HTTP issuance at 8 in flight a little slower in five runs of six.
  */
-export const DEFAULT_TASKS_PER_WORKER = 4;
+export const DEFAULT_TASKS_PER_WORKER = 2;
 
 export type SigningPoolOptions = {
   /** The key generations to sign with, the issuer's DID and public URL (`updateKeys` replaces them). */
@@ -67,7 +67,7 @@ export type SigningPoolOptions = {
    * from 10-14 ms to 1-4 ms (bench/signing-pool.ts). Default 5.
    */
   niceIncrement?: number;
-  /** Tasks handed to each worker at once (the one it signs, the next ones waiting in it). Default 4. */
+  /** Tasks handed to each worker at once (the one it signs, the next ones waiting in it). Default 2. */
   tasksPerWorker?: number;
   /** Heap limits of each worker: one that exceeds them dies, is replaced, and its task is retried. */
   resourceLimits?: ResourceLimits;
