@@ -1,4 +1,5 @@
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
+import { isoOf } from "../domain/civil-date.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import { evidenceItemsOf } from "../domain/criteria/rule-items.js";
 import type { RuleReport } from "../domain/criteria/types.js";
@@ -20,7 +21,7 @@ import { approvalsOfPerson, credentialsHeldBy, type HeldRow } from "../storage/p
 import { type PersonMark, personMarkOf } from "../storage/person-page-repo.js";
 import type { AuditView } from "./audit.js";
 import type { ServiceContext } from "./deps.js";
-import { isoOf, loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
+import { loadPersonState, type PersonState, toEvaluatorEvidence, toHeldCredential } from "./person-state.js";
 import { type ProgressStatus, progressOn, progressStableUntil } from "./progress.js";
 
 /**

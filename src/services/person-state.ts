@@ -1,47 +1,9 @@
+import { isoOf } from "../domain/civil-date.js";
 import type { Evidence, HeldCredential } from "../domain/criteria/types.js";
 import { type EvidenceRow, listEvidenceFor } from "../storage/evidence-repo.js";
 import { credentialsHeldBy, type HeldRow, recipientName } from "../storage/person-credentials-repo.js";
 import type { Conn } from "../storage/store.js";
 import type { ServiceContext } from "./deps.js";
-
-const MS_PER_DAY = 86_400_000;
-
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-/**
- * An instant (epoch milliseconds) as `new Date(ms).toISOString()` writes it, for the years 1000-9999 from the day
- * number by the civil calendar's arithmetic (H. Hinnant's days-to-civil) and the time of day (toISOString itself
- * otherwise): a person's page writes one per record, and toISOString cost four times as much.
- */
-export function isoOf(ms: number): string {
-  if (!Number.isSafeInteger(ms)) {
-    return new Date(ms).toISOString();
-  }
-  const days = Math.floor(ms / MS_PER_DAY);
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 1000 || year > 9999) {
-    return new Date(ms).toISOString();
-  }
-  let t = ms - days * MS_PER_DAY;
-  const milli = t % 1000;
-  t = (t - milli) / 1000;
-  const second = t % 60;
-  t = (t - second) / 60;
-  const minute = t % 60;
-  const hour = (t - minute) / 60;
-  const fraction = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : String(milli);
-  return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${fraction}Z`;
-}
 
 /**
  * Maps a stored evidence row (or a person page's record, its time in milliseconds) to what the evaluator reads

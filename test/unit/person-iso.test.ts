@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isoOf } from "../../src/services/person-state.js";
+import { isoOf } from "../../src/domain/civil-date.js";
 
 /** isoOf writes an instant exactly as toISOString does, whatever the instant. */
 describe("isoOf", () => {

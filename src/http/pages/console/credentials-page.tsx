@@ -1,4 +1,5 @@
 import { raw } from "hono/html";
+import { isoDayOf, MS_PER_DAY } from "../../../domain/civil-date.js";
 import type { ListedState } from "../../../services/read-credentials.js";
 import type { FormErrors } from "./form.js";
 import { consoleHref } from "./href.js";
@@ -48,13 +49,6 @@ export function credentialsHref(filters: CredentialFilters, cursor?: string): st
   return consoleHref("/console/credentials", { ...filters, cursor });
 }
 
-const MS_PER_DAY = 86_400_000;
-
-/** Two digits. */
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
 /**
  * A day as the list shows it: YYYY-MM-DD (UTC), as `toISOString().slice(0, 10)` writes it for the years 0-9999, from
  * the day number by the civil calendar's arithmetic (H. Hinnant's days-to-civil): a hundred `toISOString` calls were a
@@ -66,29 +60,13 @@ export function dayOf(ms: number): string {
   if (days === lastDay.days) {
     return lastDay.text;
   }
-  const text = civilDay(ms, days);
+  const text = isoDayOf(ms, days);
   lastDay = { days, text };
   return text;
 }
 
 /** The day dayOf wrote last. */
 let lastDay = { days: Number.NaN, text: "" };
-
-function civilDay(ms: number, days: number): string {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (year < 0 || year > 9999) {
-    return new Date(ms).toISOString().slice(0, 10);
-  }
-  return `${String(year).padStart(4, "0")}-${two(month)}-${two(day)}`;
-}
 
 /**
  * The list's rows, one string each (a row's id is a UUID: nothing to escape in its link); a certification's name is
