@@ -51,22 +51,23 @@ export async function listAudit(db: Conn, limit: number): Promise<AuditRow[]> {
   return statement.execute();
 }
 
+/** An audit entry's columns without its details (what lists of entries show), for a select. */
+export function auditHeadColumns(auditLog: Tables["auditLog"]) {
+  return {
+    seq: auditLog.seq,
+    at: auditLog.at,
+    actor: auditLog.actor,
+    action: auditLog.action,
+    targetType: auditLog.targetType,
+    targetId: auditLog.targetId,
+  };
+}
+
 /** The newest audit entries first, without their details (the console overview's recent activity: a line each). */
 export async function listAuditHeads(db: Conn, limit: number): Promise<Omit<AuditRow, "details">[]> {
   const statement = prepared(db, `audit_newest_heads_${limit}`, (d) => {
     const { auditLog } = d.t;
-    return d
-      .select({
-        seq: auditLog.seq,
-        at: auditLog.at,
-        actor: auditLog.actor,
-        action: auditLog.action,
-        targetType: auditLog.targetType,
-        targetId: auditLog.targetId,
-      })
-      .from(auditLog)
-      .orderBy(desc(auditLog.seq))
-      .limit(fixedLimit(limit));
+    return d.select(auditHeadColumns(auditLog)).from(auditLog).orderBy(desc(auditLog.seq)).limit(fixedLimit(limit));
   });
   return statement.execute();
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { auditHeadColumns } from "./audit-repo.js";
 import { fixedLimit, prepared, rowsOf } from "./prepared.js";
 import type { Conn } from "./store.js";
 
@@ -277,14 +278,7 @@ export async function auditAboutPerson(
 
 function auditAboutPersonQuery(d: Conn, limit: number) {
   const { auditLog, credentials, evidence, pendingApprovals, recipients } = d.t;
-  const entry = {
-    seq: auditLog.seq,
-    at: auditLog.at,
-    actor: auditLog.actor,
-    action: auditLog.action,
-    targetType: auditLog.targetType,
-    targetId: auditLog.targetId,
-  };
+  const entry = auditHeadColumns(auditLog);
   const email = sql.placeholder("email");
   const about = (type: string, ids: SQL) =>
     d
