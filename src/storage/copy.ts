@@ -153,9 +153,11 @@ export async function copyStore(source: Store, target: PgStore): Promise<CopySum
         const to = tx.t[key] as unknown as SQLiteTable;
         const size = batchSize(table);
         const orderBy = primaryKeyOf(from);
-        if (key === "personChanges") {
+        if (key === "personChanges" || key === "personHistory") {
           // counted by triggers (0019_person_changes_counted) as evidence, approvals and the audit log were copied:
-          // replaced by the source's counts (a person's count must not go back to one a kept page was checked by)
+          // replaced by the source's counts (a person's count must not go back to one a kept page was checked by);
+          // a person's entries (0023_person_history_kept) likewise, replaced by the source's (the trigger skips any
+          // the copied log adds after them)
           await tx.delete(to);
         }
         let rows = 0;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { auditHeadColumns } from "./audit-repo.js";
 import { fixedLimit, prepared, rowsOf } from "./prepared.js";
 import type { Conn } from "./store.js";
@@ -260,11 +260,9 @@ export type PersonAuditRow = [number, number, string, string, string, string];
 
 /**
  * The newest `limit` audit entries (before `beforeSeq`) about the credentials, evidence records and approvals of the
- * person with this address, newest first: one statement prepared once per page size, three lookups of the audit log's
- * target index by the ids of the person's own rows (the credentials of their recipient row, their records, their
- * approvals, each read by its own index in a subquery), so that no list of ids is sent (a person with 200 records made
- * a statement of 250 parameters, built and compiled on every view). `seq` is compared as an expression (`+seq`): the
- * entries are found through their targets, never by walking the log backwards from `beforeSeq`.
+ * person with this address, newest first: one statement prepared once per page size, walking the person's entries in
+ * `person_history` (kept by a trigger on the log, migration person_history_kept) backwards from `beforeSeq` by its
+ * primary key, each joined to its entry by `seq`: `limit` entries read, however many the person has.
  */
 export async function auditAboutPerson(
   db: Conn,
@@ -277,37 +275,14 @@ export async function auditAboutPerson(
 }
 
 function auditAboutPersonQuery(d: Conn, limit: number) {
-  const { auditLog, credentials, evidence, pendingApprovals, recipients } = d.t;
-  const entry = auditHeadColumns(auditLog);
-  const email = sql.placeholder("email");
-  const about = (type: string, ids: SQL) =>
-    d
-      .select(entry)
-      .from(auditLog)
-      .where(
-        and(
-          eq(auditLog.targetType, sql.raw(`'${type}'`)),
-          sql`${auditLog.targetId} in ${ids}`,
-          sql`+${auditLog.seq} < ${sql.placeholder("before")}`,
-        ),
-      );
-  const ofCredentials = about(
-    "credential",
-    sql`(${d
-      .select({ id: credentials.id })
-      .from(credentials)
-      .innerJoin(recipients, eq(recipients.id, credentials.recipientId))
-      .where(eq(recipients.email, email))})`,
-  );
-  const ofEvidence = about(
-    "evidence",
-    sql`(${d.select({ id: evidence.id }).from(evidence).where(eq(evidence.personEmail, email))})`,
-  );
-  const ofApprovals = about(
-    "approval",
-    sql`(${d.select({ id: pendingApprovals.id }).from(pendingApprovals).where(eq(pendingApprovals.personEmail, email))})`,
-  );
-  return ofCredentials.unionAll(ofEvidence).unionAll(ofApprovals).orderBy(desc(sql`1`)).limit(fixedLimit(limit));
+  const { auditLog, personHistory } = d.t;
+  return d
+    .select(auditHeadColumns(auditLog))
+    .from(personHistory)
+    .innerJoin(auditLog, eq(auditLog.seq, personHistory.seq))
+    .where(and(eq(personHistory.email, sql.placeholder("email")), lt(personHistory.seq, sql.placeholder("before"))))
+    .orderBy(desc(personHistory.seq))
+    .limit(fixedLimit(limit));
 }
 
 /** A person's evidence record as their page reads it (personRecords): times as epoch milliseconds. */

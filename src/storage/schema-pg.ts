@@ -462,6 +462,22 @@ export const personChanges = pgTable("person_changes", {
 });
 
 /**
+ * Per person (by e-mail address), the audit entries about their credentials, evidence records and approvals, by `seq`:
+ * their console page shows the newest of them (storage/people-repo.ts auditAboutPerson) from this index alone instead of
+ * finding every entry about every one of their rows. Kept by a trigger on audit_log only (the migration
+ * person_history_kept, which also fills it from the log), whatever the writer, on every node: an entry is about the
+ * person their target row names when the entry is written (every writer stores the target row first).
+ */
+export const personHistory = pgTable(
+  "person_history",
+  {
+    email: text().notNull(),
+    seq: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.seq] })],
+);
+
+/**
  * People whose evidence changed since their last completed evaluation: marked in the transaction that stores the
  * evidence (each change writes a fresh `mark`, never reused), cleared by an evaluation only while `mark` is still the
  * one it read before evaluating, so evidence that arrives meanwhile keeps the person due. Whoever is left (the process

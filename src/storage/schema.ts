@@ -445,6 +445,22 @@ export const personChanges = sqliteTable("person_changes", {
 });
 
 /**
+ * Per person (by e-mail address), the audit entries about their credentials, evidence records and approvals, by `seq`:
+ * their console page shows the newest of them (storage/people-repo.ts auditAboutPerson) from this index alone instead of
+ * finding every entry about every one of their rows. Kept by a trigger on audit_log only (the migration
+ * person_history_kept, which also fills it from the log), whatever the writer, on every node: an entry is about the
+ * person their target row names when the entry is written (every writer stores the target row first).
+ */
+export const personHistory = sqliteTable(
+  "person_history",
+  {
+    email: text().notNull(),
+    seq: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.seq] })],
+);
+
+/**
  * People whose evidence or credentials changed since their last completed evaluation: marked in the transaction that
  * stores the change (each change writes a fresh `mark`, never reused), cleared by an evaluation only while `mark` is
  * still the one it read before evaluating (so a change that arrives meanwhile keeps the person due) and `notBefore`

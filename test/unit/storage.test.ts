@@ -42,6 +42,7 @@ describe("openSqliteStore", () => {
         "audit_log_no_delete",
         "audit_log_no_update",
         "audit_log_person_changes",
+        "audit_log_person_history",
         "credentials_revocation_final",
         "events_no_delete",
         "events_no_update",
@@ -148,6 +149,8 @@ describe("openSqliteStore", () => {
           "drop trigger pending_approvals_person_changes_update; drop trigger pending_approvals_person_changes_delete; " +
           "drop trigger audit_log_person_changes; drop table person_changes",
       );
+      // ...nor the people's audit entries and their trigger (0033_person_history, 0034_person_history_kept)
+      first.sqlite.exec("drop trigger audit_log_person_history; drop table person_history");
       // ...nor the recipient's email on each credential (0031_credentials_recipient_email, 0032_recipient_email): the
       // one index still naming it goes back to the first migration's
       first.sqlite.exec(
