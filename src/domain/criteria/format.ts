@@ -1,15 +1,95 @@
 import { roundHalfUp } from "../numbers.js";
 import type { Rule } from "./rule-schema.js";
 
-/** Milliseconds since the epoch of an ISO 8601 date (NaN when unparseable). */
+/** Milliseconds since the epoch of an ISO 8601 date (NaN when unparseable): `Date.parse`'s answer. */
 export function instant(iso: string): number {
-  return Date.parse(iso);
+  return canonicalMs(iso) ?? Date.parse(iso);
 }
 
 /** An ISO 8601 instant as its UTC calendar date, YYYY-MM-DD. */
 export function formatDate(iso: string): string {
-  const ms = instant(iso);
+  // an instant as toISOString writes it is its own date's text
+  if (canonicalMs(iso) !== undefined) {
+    return iso.slice(0, 10);
+  }
+  const ms = Date.parse(iso);
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : iso;
+}
+
+/**
+ * The instant of a text written exactly as `Date.prototype.toISOString` writes one of the years 0000–9999
+ * ("2026-03-02T09:30:00.000Z": a real day of its month, hours 00–23), by the civil calendar's arithmetic; undefined for
+ * any other text (left to Date.parse). Records' dates are written so, and a person's page reads each of them several
+ * times per certification: Date.parse cost more than the rules that read them. Held equal to Date.parse by
+ * test/unit/criteria-instant.test.ts.
+ */
+function canonicalMs(iso: string): number | undefined {
+  if (
+    iso.length !== 24 ||
+    iso.charCodeAt(4) !== 45 ||
+    iso.charCodeAt(7) !== 45 ||
+    iso.charCodeAt(10) !== 84 ||
+    iso.charCodeAt(13) !== 58 ||
+    iso.charCodeAt(16) !== 58 ||
+    iso.charCodeAt(19) !== 46 ||
+    iso.charCodeAt(23) !== 90
+  ) {
+    return undefined;
+  }
+  const year = digits(iso, 0, 4);
+  const month = digits(iso, 5, 2);
+  const day = digits(iso, 8, 2);
+  const hour = digits(iso, 11, 2);
+  const minute = digits(iso, 14, 2);
+  const second = digits(iso, 17, 2);
+  const milli = digits(iso, 20, 3);
+  if (
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    milli < 0
+  ) {
+    return undefined;
+  }
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + milli;
+}
+
+/** The number written by `count` decimal digits of `text` from `from`; -1 when one is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) {
+      return -1;
+    }
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days-from-civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /**

@@ -36,7 +36,12 @@ function retakeGate(rule: AssessmentRule, ctx: EvalContext): RetakeGate | undefi
   if (target?.type !== "completion") {
     return undefined;
   }
-  const completedAt = ctx.evidence.filter((e) => matchesCompletion(target, e)).map((e) => instant(e.occurredAt));
+  const completedAt: number[] = [];
+  for (const e of recordsOf(ctx.evidence, "completion", target.item)) {
+    if (matchesCompletion(target, e)) {
+      completedAt.push(instant(e.occurredAt));
+    }
+  }
   return { label: labelOf(target), completedAt };
 }
 
@@ -144,7 +149,8 @@ export function evaluateAssessment(rule: AssessmentRule, ctx: EvalContext): Rule
   const failedAt = failure === undefined ? undefined : instant(failure.occurredAt);
   const blocked = gate !== undefined && failedAt !== undefined && !gate.completedAt.some((t) => t > failedAt);
   const retake = blocked ? `; retake allowed after completing ${gate.label}` : "";
-  const scope = scopeWords(rule, ctx);
+  // the rule's scope in words only when no attempt passed its filters
+  const scope = attempts.length === 0 || filtered.counted.length > 0 ? "" : scopeWords(rule, ctx);
   const none =
     attempts.length === 0
       ? "no attempt yet"

@@ -1,7 +1,7 @@
 import { formatDate } from "../format.js";
 import type { CompletionRule } from "../rule-schema.js";
 import type { Evidence, RuleReport } from "../types.js";
-import { type EvalContext, type EvidenceOf, report } from "./context.js";
+import { type EvalContext, type EvidenceOf, recordsOf, report } from "./context.js";
 import { applyFilters, scopeWords } from "./filters.js";
 import { authorisedGrader, graderWords, unauthorisedGrader } from "./grader.js";
 
@@ -19,7 +19,8 @@ export function matchesCompletion(rule: CompletionRule, e: Evidence): e is Evide
 /** completion: met at the earliest matching record, recorded by an authorised grader, that passes the rule's filters. */
 export function evaluateCompletion(rule: CompletionRule, ctx: EvalContext): RuleReport {
   const notes: string[] = [];
-  const records = ctx.evidence.filter((e): e is EvidenceOf<"completion"> => {
+  // the completions of this item (recordsOf: in the order of ctx.evidence), not every record of the person
+  const records = recordsOf(ctx.evidence, "completion", rule.item).filter((e): e is EvidenceOf<"completion"> => {
     if (e.kind !== "completion" || e.completion !== rule.completion || e.item !== rule.item) {
       return false;
     }
