@@ -71,7 +71,8 @@ for (let b = 0; b < 5; b++) {
       fn();
     }
     const used = process.cpuUsage(c0);
-    (cpu[name] ??= []).push((used.user + used.system) / (count / 5));
+    cpu[name] ??= [];
+    cpu[name].push((used.user + used.system) / (count / 5));
   }
 }
 if (session && out) {
@@ -80,6 +81,8 @@ if (session && out) {
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 for (const [name, xs] of Object.entries(cpu)) {
-  console.log(`${name.padEnd(20)} CPU ${med(xs).toFixed(1).padStart(8)} µs  (${xs.map((x) => x.toFixed(0)).join(" ")})`);
+  console.log(
+    `${name.padEnd(20)} CPU ${med(xs).toFixed(1).padStart(8)} µs  (${xs.map((x) => x.toFixed(0)).join(" ")})`,
+  );
 }
 await close();
