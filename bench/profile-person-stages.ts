@@ -1,6 +1,6 @@
 import "../src/harden-process.js";
 import { eq } from "drizzle-orm";
-import { personContentMarkup } from "../src/http/pages/console/person-markup.js";
+import { personContentBytes, personContentMarkup } from "../src/http/pages/console/person-markup.js";
 import { PersonContent } from "../src/http/pages/console/person-page.js";
 import { personOverview } from "../src/services/people.js";
 import { toEvaluatorEvidence, toHeldCredential } from "../src/services/person-state.js";
@@ -65,6 +65,7 @@ const stages: Record<string, () => unknown> = {
     ),
   personOverview: () => personOverview(ctx, input),
   markup: () => Buffer.from(personContentMarkup({ person: overview, canRecord: true, paged: false, auditLink: true })),
+  markupBytes: () => personContentBytes({ person: overview, canRecord: true, paged: false, auditLink: true }),
   render: () =>
     Buffer.from(String(PersonContent({ person: overview, canRecord: true, paged: false, auditLink: true }))),
 };

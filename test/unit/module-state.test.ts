@@ -51,6 +51,8 @@ const ALLOWED: Record<string, string> = {
     "did:key resolutions by reference (a did:key is its key), bounded, copies handed out",
   "src/crypto/signing-worker.ts: busy":
     "whether a worker thread runs one of its tasks now (the others wait in turn, interactive ones first)",
+  "src/http/pages/console/person-markup.ts: scratch":
+    "a scratch buffer a person's page is written into and copied out of within one synchronous call, 1 MB at most",
   "src/http/pages/console/page-bytes.ts: scratch":
     "a scratch buffer a page is written into and copied out of within one synchronous call, 1 MB at most",
   "src/http/pages/credential-page-template.ts: fastIndexes":

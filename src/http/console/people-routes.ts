@@ -6,7 +6,7 @@ import { type PeopleScope, personOverview, personPage, searchPeople } from "../.
 import { assessmentNamer } from "../pages/catalog-words.js";
 import { consoleLayoutEdges } from "../pages/console/layout.js";
 import { PeoplePage, peopleHref, peoplePageBytes } from "../pages/console/people-page.js";
-import { personContentMarkup } from "../pages/console/person-markup.js";
+import { personContentBytes } from "../pages/console/person-markup.js";
 import { PersonPage } from "../pages/console/person-page.js";
 import { ruleInWords } from "../pages/rule-words.js";
 import { sendHtml } from "../send-page.js";
@@ -156,7 +156,7 @@ export function registerPeoplePages(app: Hono<ConsoleEnv>): void {
       const view = await personPage(
         c.get("ctx"),
         { ...input, ...(cursor === undefined ? {} : { evidenceCursor: cursor }), variant: `${canRecord} ${auditLink}` },
-        (person) => Buffer.from(personContentMarkup({ person, canRecord, paged: cursor !== undefined, auditLink })),
+        (person) => personContentBytes({ person, canRecord, paged: cursor !== undefined, auditLink }),
       );
       return sendKeptPage(c, consoleLayoutEdges(chrome, view.name, "people"), view.page);
     } catch (refused) {
