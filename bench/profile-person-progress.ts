@@ -14,6 +14,7 @@ import { prepareConsoleBench } from "./console.js";
  * mapped for the evaluator, progress on every certification, its lines and its stable-until time, `count` times under
  * the inspector; prints CPU per run of each part:
  *   node --disable-proto=delete --import tsx bench/profile-person-progress.ts <count> <out.cpuprofile>
+ * ONLY=<part>,<part> runs only those parts.
  */
 const count = Number(process.argv[2] ?? 2000);
 const out = process.argv[3];
@@ -52,6 +53,12 @@ const parts: Record<string, () => unknown> = {
       ctx.clock(),
     ),
 };
+const only = process.env.ONLY?.split(",");
+for (const name of Object.keys(parts)) {
+  if (only && !only.includes(name)) {
+    delete parts[name];
+  }
+}
 for (const fn of Object.values(parts)) {
   for (let i = 0; i < 300; i++) {
     fn();

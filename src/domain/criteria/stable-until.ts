@@ -2,7 +2,7 @@ import { type RenewalPolicy, windowsAround } from "../renewal.js";
 import { DAY_MS } from "../time.js";
 import { instant, monthsBefore } from "./format.js";
 import type { Rule } from "./rule-schema.js";
-import { walkRules } from "./rules/context.js";
+import { childrenOf } from "./rules/context.js";
 import type { Evidence, HeldCredential } from "./types.js";
 
 /**
@@ -50,12 +50,17 @@ export function stableUntil(input: {
     }
   }
   const months = new Set<number>();
+  // every rule of each tree (walkRules without the ancestors it lists for each rule: not read here)
+  const collect = (r: Rule): void => {
+    if ("withinMonths" in r && typeof r.withinMonths === "number") {
+      months.add(r.withinMonths);
+    }
+    for (const child of childrenOf(r)) {
+      collect(child);
+    }
+  };
   for (const rule of input.rules) {
-    walkRules(rule, (r) => {
-      if ("withinMonths" in r && typeof r.withinMonths === "number") {
-        months.add(r.withinMonths);
-      }
-    });
+    collect(rule);
   }
   if (months.size > 0 && dates.length > 0) {
     const midnight = nowMs - (((nowMs % DAY_MS) + DAY_MS) % DAY_MS);

@@ -27,13 +27,14 @@ export type EvidenceOf<K extends Evidence["kind"]> = Extract<Evidence, { kind: K
 export function recordsOf(evidence: readonly Evidence[], kind: Evidence["kind"], item: string): readonly Evidence[] {
   let index = indexes.get(evidence);
   if (index === undefined) {
-    index = new Map();
+    // by kind, then by item: looked up by the rule's own strings (their hashes kept), no key text made per lookup
+    index = { assessment: new Map(), completion: new Map() };
     for (const e of evidence) {
       if (e.kind === "assessment" || e.kind === "completion") {
-        const key = `${e.kind} ${e.item}`;
-        const list = index.get(key);
+        const byItem = index[e.kind];
+        const list = byItem.get(e.item);
         if (list === undefined) {
-          index.set(key, [e]);
+          byItem.set(e.item, [e]);
         } else {
           list.push(e);
         }
@@ -41,10 +42,13 @@ export function recordsOf(evidence: readonly Evidence[], kind: Evidence["kind"],
     }
     indexes.set(evidence, index);
   }
-  return index.get(`${kind} ${item}`) ?? NO_RECORDS;
+  return kind === "assessment" || kind === "completion" ? (index[kind].get(item) ?? NO_RECORDS) : NO_RECORDS;
 }
 
-const indexes = new WeakMap<readonly Evidence[], Map<string, Evidence[]>>();
+const indexes = new WeakMap<
+  readonly Evidence[],
+  { assessment: Map<string, Evidence[]>; completion: Map<string, Evidence[]> }
+>();
 const NO_RECORDS: readonly Evidence[] = Object.freeze([]);
 
 /** Fields of a report beyond the rule's identity. */
