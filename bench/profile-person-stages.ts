@@ -1,4 +1,6 @@
 import "../src/harden-process.js";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { eq } from "drizzle-orm";
 import { personContentBytes, personContentMarkup } from "../src/http/pages/console/person-markup.js";
 import { PersonContent } from "../src/http/pages/console/person-page.js";
@@ -15,6 +17,7 @@ import { prepareConsoleBench } from "./console.js";
  * CPU per stage of a person's page's first view (the console bench's person with 200 evidence records), in one
  * process, each stage run alone `count` times in alternating blocks beside the trivial route:
  *   node --disable-proto=delete --import tsx bench/profile-person-stages.ts <count>
+ * ONLY=<stage>,<stage> runs only those (and the trivial route); PROF=<out.cpuprofile> profiles the measured blocks.
  */
 const count = Number(process.argv[2] ?? 2000);
 const { variants, close, ctx } = await prepareConsoleBench(100_000);
@@ -36,7 +39,6 @@ const overview = await personOverview(ctx, input);
 await auditAboutPerson(db, email, 50, Number.MAX_SAFE_INTEGER);
 const state = { email, name: email, evidence: records.map(toEvaluatorEvidence), held: held.map(toHeldCredential) };
 if (process.env.DUMP) {
-  const { writeFileSync } = await import("node:fs");
   writeFileSync(
     process.env.DUMP,
     Buffer.from(String(PersonContent({ person: overview, canRecord: true, paged: false, auditLink: true }))),
@@ -70,6 +72,13 @@ const stages: Record<string, () => unknown> = {
     Buffer.from(String(PersonContent({ person: overview, canRecord: true, paged: false, auditLink: true }))),
 };
 const only = process.env.ONLY?.split(",");
+// PROF=<out.cpuprofile>: the measured blocks under the inspector
+const session = process.env.PROF ? new Session() : null;
+if (session) {
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+}
 const cpu: Record<string, number[]> = {};
 const walls: Record<string, number[]> = {};
 for (let block = 0; block < 6; block++) {
@@ -92,6 +101,10 @@ for (let block = 0; block < 6; block++) {
       walls[name].push(wall);
     }
   }
+}
+if (session && process.env.PROF) {
+  const { profile } = await session.post("Profiler.stop");
+  writeFileSync(process.env.PROF, JSON.stringify(profile));
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 for (const [name, xs] of Object.entries(cpu)) {
