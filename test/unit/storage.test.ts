@@ -42,7 +42,9 @@ describe("openSqliteStore", () => {
         "audit_log_no_delete",
         "audit_log_no_update",
         "audit_log_person_changes",
-        "audit_log_person_history",
+        "audit_log_person_history_approval",
+        "audit_log_person_history_credential",
+        "audit_log_person_history_evidence",
         "credentials_revocation_final",
         "events_no_delete",
         "events_no_update",
@@ -150,7 +152,10 @@ describe("openSqliteStore", () => {
           "drop trigger audit_log_person_changes; drop table person_changes",
       );
       // ...nor the people's audit entries and their trigger (0033_person_history, 0034_person_history_kept)
-      first.sqlite.exec("drop trigger audit_log_person_history; drop table person_history");
+      first.sqlite.exec(
+        "drop trigger audit_log_person_history_credential; drop trigger audit_log_person_history_evidence; " +
+          "drop trigger audit_log_person_history_approval; drop table person_history",
+      );
       // ...nor the recipient's email on each credential (0031_credentials_recipient_email, 0032_recipient_email): the
       // one index still naming it goes back to the first migration's
       first.sqlite.exec(

@@ -7,14 +7,21 @@
 -- trigger, beside the copied rows of this table. The SQLite twin is migrations/0034_person_history_kept.sql.
 CREATE FUNCTION laurel_person_history() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO person_history (email, seq)
-    SELECT recipients.email, NEW.seq FROM credentials JOIN recipients ON recipients.id = credentials.recipient_id
-      WHERE NEW.target_type = 'credential' AND credentials.id = NEW.target_id
-    UNION ALL
-    SELECT person_email, NEW.seq FROM evidence WHERE NEW.target_type = 'evidence' AND id = NEW.target_id
-    UNION ALL
-    SELECT person_email, NEW.seq FROM pending_approvals WHERE NEW.target_type = 'approval' AND id = NEW.target_id
-    ON CONFLICT DO NOTHING;
+  -- only the statement of the entry's target type runs
+  IF NEW.target_type = 'credential' THEN
+    INSERT INTO person_history (email, seq)
+      SELECT recipients.email, NEW.seq FROM credentials JOIN recipients ON recipients.id = credentials.recipient_id
+        WHERE credentials.id = NEW.target_id
+      ON CONFLICT DO NOTHING;
+  ELSIF NEW.target_type = 'evidence' THEN
+    INSERT INTO person_history (email, seq)
+      SELECT person_email, NEW.seq FROM evidence WHERE id = NEW.target_id
+      ON CONFLICT DO NOTHING;
+  ELSIF NEW.target_type = 'approval' THEN
+    INSERT INTO person_history (email, seq)
+      SELECT person_email, NEW.seq FROM pending_approvals WHERE id = NEW.target_id
+      ON CONFLICT DO NOTHING;
+  END IF;
   RETURN NULL;
 END;
 $$;
