@@ -1,5 +1,6 @@
 import type { DidDocument, PublicJwk } from "../crypto/keyring.js";
 import type { Ob3SchemaValidator } from "./schema-check.js";
+import type { SignatureCheck, SignatureOutcome } from "./signature-check.js";
 
 /**
  * Reads a remote document (did:web DID documents, https key documents, other issuers' status lists) and returns its
@@ -39,4 +40,9 @@ export type VerifyEnv = {
   fetchRemote?: FetchRemote;
   /** The OB 3.0 AchievementCredential schema (compiled once per service, on first use). */
   ob3Schema: Ob3SchemaValidator;
+  /**
+   * Where a proof's signature is checked (verify/signature-check.ts): on a signing worker when the service has one to
+   * spare. Undefined, or an answer of undefined: here, on this thread.
+   */
+  checkSignature?: (check: SignatureCheck) => Promise<SignatureOutcome | undefined>;
 };

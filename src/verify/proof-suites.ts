@@ -58,6 +58,11 @@ const SUITES: Record<string, ProofSuite> = {
   },
 };
 
+/** The suite of that name (`ProofSuite.name`), or undefined. */
+export function suiteNamed(name: string): ProofSuite | undefined {
+  return Object.hasOwn(SUITES, name) ? SUITES[name] : undefined;
+}
+
 /** The proof types and cryptosuites this verifier checks, as a reader would list them. */
 export const SUPPORTED_PROOFS = [
   "DataIntegrityProof (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019)",
