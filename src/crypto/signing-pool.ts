@@ -21,10 +21,11 @@ import {
 export type { SignedCredential };
 
 /**
- * A task another layer has the workers make (the verifier's: verify/verify-task.ts, which the worker module
- * dispatches on `kind`): plain data, structured-cloned. The pool knows nothing of it beyond its kind.
+ * A task another layer has the workers make (the verifier's: verify/verify-task.ts, and a verification's signature
+ * checks, verify/signature-check.ts; the worker module dispatches on `kind`): plain data, structured-cloned. The pool
+ * knows nothing of it beyond its kind.
  */
-export type HostedTask = { readonly kind: "verify" };
+export type HostedTask = { readonly kind: "verify" | "signatures" };
 
 /**
  * Credentials per worker task: enough that a round trip costs little beside the signing, few enough that the last

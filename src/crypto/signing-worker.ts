@@ -1,5 +1,6 @@
 import "../harden-process.js";
 import { threadId, workerData } from "node:worker_threads";
+import { runSignatureTask, type SignatureTask, type SignatureTaskOutcome } from "../verify/signature-check.js";
 import { runVerifyTask, type VerifyOutcome, type VerifyTask } from "../verify/verify-task.js";
 import type { SigningPriority } from "./signing-pool.js";
 import {
@@ -61,18 +62,23 @@ export function inTurn<T>(priority: SigningPriority, run: () => Promise<T>): Pro
 }
 
 /** The priority a task is run at in this worker: a bulk job's chunk is `bulk`, anything else interactive. */
-export function priorityOf(task: WorkerTask | VerifyTask): SigningPriority {
+export function priorityOf(task: WorkerTask | VerifyTask | SignatureTask): SigningPriority {
   return task.kind === "sign" && task.priority === "bulk" ? "bulk" : "interactive";
 }
 
 export default function runSigningTask(
-  task: WorkerTask | VerifyTask,
-): Promise<WireOutcome | WorkerProbe | VerifyOutcome> {
+  task: WorkerTask | VerifyTask | SignatureTask,
+): Promise<WireOutcome | WorkerProbe | VerifyOutcome | SignatureTaskOutcome> {
   return inTurn(priorityOf(task), () => runNow(task));
 }
 
 /** Runs a task now (runSigningTask runs it in its turn). */
-export function runNow(task: WorkerTask | VerifyTask): Promise<WireOutcome | WorkerProbe | VerifyOutcome> {
+export function runNow(
+  task: WorkerTask | VerifyTask | SignatureTask,
+): Promise<WireOutcome | WorkerProbe | VerifyOutcome | SignatureTaskOutcome> {
+  if (task.kind === "signatures") {
+    return runSignatureTask(task); // a verification's signature checks (verify/signature-check.ts)
+  }
   return task.kind === "verify" ? runVerifyTask(task) : runTask(task);
 }
 

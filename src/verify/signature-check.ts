@@ -60,3 +60,17 @@ export async function checkSignature(check: SignatureCheck): Promise<SignatureOu
 // jsonld-signatures' verify() matches the purpose itself and validates it after verifyProof; the purpose is checked
 // by the caller instead (the proof's purpose; who controls the key is the issuer or holder check's question).
 const PASS_PURPOSE = { validate: async () => ({ valid: true }) };
+
+/** Signature checks a signing worker makes for the main thread, several per round trip (verify/signature-queue.ts). */
+export type SignatureTask = { kind: "signatures"; checks: SignatureCheck[] };
+/** Each check's outcome in order, or null where checking it threw (the caller then checks it on its own thread). */
+export type SignatureTaskOutcome = Array<SignatureOutcome | null>;
+
+/** Runs a signature task (on a worker thread; callable anywhere), one check after the other. */
+export async function runSignatureTask(task: SignatureTask): Promise<SignatureTaskOutcome> {
+  const outcomes: SignatureTaskOutcome = [];
+  for (const check of task.checks) {
+    outcomes.push(await checkSignature(check).catch(() => null));
+  }
+  return outcomes;
+}
