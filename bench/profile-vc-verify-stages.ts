@@ -10,7 +10,12 @@ import { type Analysis, analyseCredential, finishReport } from "../src/verify/en
 import { readInput } from "../src/verify/read-input.js";
 import { parseJson } from "../src/verify/safe-json.js";
 import { checkSchema } from "../src/verify/schema-check.js";
-import { checkSignature, type SignatureCheck } from "../src/verify/signature-check.js";
+import {
+  checkSignature,
+  type SignatureCheck,
+  type SignatureTask,
+  type SignatureTaskOutcome,
+} from "../src/verify/signature-check.js";
 import { benchContext } from "./harness.js";
 import { foreignOpenBadges } from "./vc-api-verify.js";
 
@@ -105,6 +110,26 @@ for (const [name, stage] of Object.entries(stages)) {
     await stage(i);
   }
   results.push([name, (mainCpu() - main0) / count, (allCpu() - all0) / count]);
+}
+// The signature stage on the pool's workers (sequential round trips, one check or four each): the main thread's CPU
+// per check (the hand-off) and all threads' (the workers' check, their collector).
+if (ctx.signing.size > 0) {
+  for (const batch of [1, 4, 8]) {
+    const run = async (from: number) => {
+      for (let i = from; i < from + count; i += batch) {
+        const task: SignatureTask = { kind: "signatures", checks: checks.slice(i, i + batch) };
+        const outcomes = await ctx.signing.host<SignatureTaskOutcome>(task);
+        if (!outcomes?.every((o) => o?.matched && o.verified)) {
+          throw new Error("a worker did not verify a bench credential");
+        }
+      }
+    };
+    await run(count);
+    const main0 = mainCpu();
+    const all0 = allCpu();
+    await run(0);
+    results.push([`signature on a worker, ${batch} per task`, (mainCpu() - main0) / count, (allCpu() - all0) / count]);
+  }
 }
 for (const [name, main, all] of results) {
   console.log(

@@ -40,6 +40,10 @@ const ctx: ServiceContext = {
   config: { ...bench.ctx.config, verify: { ...bench.ctx.config.verify, rateLimitPerMinute: 10_000_000 } },
 };
 const app = createApp(ctx);
+// ON_WORKER_FROM=n: other analyses in progress before the signature checks go to the workers (default the service's)
+if (process.env.ON_WORKER_FROM !== undefined) {
+  ctx.state.verifications.onWorkerFrom = Number(process.env.ON_WORKER_FROM);
+}
 const { credentials } = await foreignOpenBadges(ctx, count + 300);
 let next = 0;
 const post = async () => {
@@ -68,7 +72,7 @@ await Promise.all(
   }),
 );
 // Where the fixed checks were made: on a worker (the pool's `host` answered) or on the main thread
-const counts = { hosted: 0, refused: 0, inWorkers: 0, maxInWorkers: 0 };
+const counts = { hosted: 0, refused: 0, inWorkers: 0, maxInWorkers: 0, checks: 0 };
 const host = ctx.signing.host.bind(ctx.signing);
 ctx.signing.host = async <Outcome>(task: Parameters<typeof host>[0]) => {
   counts.inWorkers += 1;
@@ -76,6 +80,7 @@ ctx.signing.host = async <Outcome>(task: Parameters<typeof host>[0]) => {
   try {
     const outcome = await host<Outcome>(task);
     counts[outcome === undefined ? "refused" : "hosted"] += 1;
+    counts.checks += outcome !== undefined && "checks" in task ? (task.checks as unknown[]).length : 0;
     return outcome;
   } finally {
     counts.inWorkers -= 1;
@@ -109,6 +114,6 @@ console.log(
 );
 console.log(`CPU per verification by thread (µs): ${perThread.map(([k, v]) => `${k} ${v.toFixed(0)}`).join("; ")}`);
 console.log(
-  `main thread's event loop busy ${(100 * busyMain.utilization).toFixed(0)} %; fixed checks made on a worker ${counts.hosted}, handed back by the pool ${counts.refused} (then made on the main thread), at most ${counts.maxInWorkers} asked of the pool at once; made on the main thread alone (nothing else in progress) ${count - counts.hosted - counts.refused}`,
+  `main thread's event loop busy ${(100 * busyMain.utilization).toFixed(0)} %; worker tasks ${counts.hosted} (signature checks in them ${counts.checks}), handed back by the pool ${counts.refused} (then made on the main thread), at most ${counts.maxInWorkers} asked of the pool at once`,
 );
 await bench.cleanup();

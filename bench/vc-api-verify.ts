@@ -259,9 +259,9 @@ async function benchForeignOpenBadges(
   }
   console.log(
     "  (every check of the endpoint decides: format, OB 3.0 schema, proof, issuer, validity, status, recipient;\n" +
-      "   the library checks the proof only, sequentially, on one thread; the endpoint makes the fixed checks of a\n" +
+      "   the library checks the proof only, sequentially, on one thread; the endpoint checks the signature of a\n" +
       "   verification alone on its main thread, and of one while others are in progress on the signing pool's\n" +
-      `   workers (${ctx.signing.size}), so 8 in flight use the cores; "no workers": the same service with\n` +
+      `   workers (${ctx.signing.size}; the rest stays on the main thread), so 8 in flight use the cores; "no workers": the same service with\n` +
       "   LAUREL_SIGNING_THREADS=0, all on the main thread; target (issue 16 point 3): ≥ 10× the stock library)",
   );
 }

@@ -23,6 +23,7 @@ import { openSqliteStore } from "./storage/store-sqlite.js";
 import { createSmtpSender, createWebhookPoster } from "./transports.js";
 import { createGuardedFetch } from "./verify/guarded-fetch.js";
 import { createOb3SchemaValidator, OB3_SCHEMA_FILE, type Ob3SchemaValidator } from "./verify/schema-check.js";
+import { SignatureQueue } from "./verify/signature-queue.js";
 
 /** Largest total of credential page templates kept (HTML characters), whatever their number. */
 const MAX_PAGE_TEMPLATE_CHARS = 32 * 1024 * 1024;
@@ -125,7 +126,7 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
       sizeCalculation: (kept) => kept.page.byteLength + kept.mark.length + 1,
     }),
     verifyRateLimit: createVerifyRateLimitStore(),
-    verifications: { analysing: 0, onWorkerFrom: 1 },
+    verifications: { analysing: 0, onWorkerFrom: 1, signatures: new SignatureQueue() },
     lifecycle: { shuttingDown: false },
     issueByHand: { pending: [] },
     dashboardCounts: {},

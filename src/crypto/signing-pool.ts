@@ -21,11 +21,10 @@ import {
 export type { SignedCredential };
 
 /**
- * A task another layer has the workers make (the verifier's: verify/verify-task.ts, and a verification's signature
- * checks, verify/signature-check.ts; the worker module dispatches on `kind`): plain data, structured-cloned. The pool
- * knows nothing of it beyond its kind.
+ * A task another layer has the workers make (the verifier's signature checks: verify/signature-check.ts, which the
+ * worker module dispatches on `kind`): plain data, structured-cloned. The pool knows nothing of it beyond its kind.
  */
-export type HostedTask = { readonly kind: "verify" | "signatures" };
+export type HostedTask = { readonly kind: "signatures" };
 
 /**
  * Credentials per worker task: enough that a round trip costs little beside the signing, few enough that the last
@@ -110,7 +109,7 @@ export type SigningPool = {
   /** Signs a batch, spread over the workers in chunks; the results keep the input's order. */
   signCredentials(request: SignRequest): Promise<SignedCredential[]>;
   /**
-   * Makes a hosted task (a credential's fixed checks: verify/verify-task.ts) on a worker, as an interactive task; a
+   * Makes a hosted task (a verification's signature checks: verify/signature-check.ts) on a worker, as an interactive task; a
    * worker lost with it earns one more try. Undefined when the caller should make it on its own thread: the pool has
    * no worker (size 0), is closed, lost the task twice, has a bulk chunk waiting (verifications, asked for by anyone,
    * never hold a bulk job back) or already makes as many hosted tasks as it has workers. So none is lost.

@@ -1,7 +1,6 @@
 import "../harden-process.js";
 import { threadId, workerData } from "node:worker_threads";
 import { runSignatureTask, type SignatureTask, type SignatureTaskOutcome } from "../verify/signature-check.js";
-import { runVerifyTask, type VerifyOutcome, type VerifyTask } from "../verify/verify-task.js";
 import type { SigningPriority } from "./signing-pool.js";
 import {
   createSigningSession,
@@ -62,24 +61,20 @@ export function inTurn<T>(priority: SigningPriority, run: () => Promise<T>): Pro
 }
 
 /** The priority a task is run at in this worker: a bulk job's chunk is `bulk`, anything else interactive. */
-export function priorityOf(task: WorkerTask | VerifyTask | SignatureTask): SigningPriority {
+export function priorityOf(task: WorkerTask | SignatureTask): SigningPriority {
   return task.kind === "sign" && task.priority === "bulk" ? "bulk" : "interactive";
 }
 
 export default function runSigningTask(
-  task: WorkerTask | VerifyTask | SignatureTask,
-): Promise<WireOutcome | WorkerProbe | VerifyOutcome | SignatureTaskOutcome> {
+  task: WorkerTask | SignatureTask,
+): Promise<WireOutcome | WorkerProbe | SignatureTaskOutcome> {
   return inTurn(priorityOf(task), () => runNow(task));
 }
 
 /** Runs a task now (runSigningTask runs it in its turn). */
-export function runNow(
-  task: WorkerTask | VerifyTask | SignatureTask,
-): Promise<WireOutcome | WorkerProbe | VerifyOutcome | SignatureTaskOutcome> {
-  if (task.kind === "signatures") {
-    return runSignatureTask(task); // a verification's signature checks (verify/signature-check.ts)
-  }
-  return task.kind === "verify" ? runVerifyTask(task) : runTask(task);
+export function runNow(task: WorkerTask | SignatureTask): Promise<WireOutcome | WorkerProbe | SignatureTaskOutcome> {
+  // a verification's signature checks (verify/signature-check.ts), or signing
+  return task.kind === "signatures" ? runSignatureTask(task) : runTask(task);
 }
 
 async function runTask(task: WorkerTask): Promise<WireOutcome | WorkerProbe> {

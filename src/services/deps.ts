@@ -11,6 +11,7 @@ import type { Analysis } from "../verify/engine.js";
 import type { FetchRemote, StatusListCheck } from "../verify/environment.js";
 import type { Check } from "../verify/report.js";
 import type { Ob3SchemaValidator } from "../verify/schema-check.js";
+import type { SignatureQueue } from "../verify/signature-queue.js";
 import type { ActivityView } from "./audit.js";
 import type { CredentialView } from "./credential-view.js";
 import type { DashboardCounts } from "./dashboard.js";
@@ -147,11 +148,12 @@ export type ServiceState = {
   verifyRateLimit: RateLimitStore;
   /**
    * Others' credentials being analysed on this node (`verifyRead`), and how many other analyses must be in progress
-   * before one is sent to the signing pool's workers: a verification alone is made on this thread, where it costs less
-   * CPU than the round trip to a worker (and answers sooner); with others in progress the workers spread them over the
-   * cores. 1 by default; tests set 0 to send every one to the pool.
+   * before an analysis sends its signature checks (the proofs' canonicalisation and signatures) to the signing pool's
+   * workers: a verification alone is checked on this thread, where it costs less CPU than the round trip to a worker
+   * (and answers sooner); with others in progress the workers check the signatures while this thread serves the
+   * rest. 1 by default; tests set 0 to send every one to the pool. `signatures`: the checks waiting for a worker.
    */
-  verifications: { analysing: number; onWorkerFrom: number };
+  verifications: { analysing: number; onWorkerFrom: number; signatures: SignatureQueue };
   /** Set once the process is stopping: /readyz answers 503 from then on. */
   lifecycle: { shuttingDown: boolean };
   /**

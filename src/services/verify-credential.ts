@@ -13,8 +13,8 @@ import { type ReadCredential, readInput, type VerifyInput } from "../verify/read
 import { withFetchBudget } from "../verify/remote.js";
 import type { VerificationReport } from "../verify/report.js";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../verify/safe-json.js";
+import type { SignatureCheck, SignatureOutcome, SignatureTaskOutcome } from "../verify/signature-check.js";
 import { formatCheck, skippedCheck } from "../verify/verdict.js";
-import { type VerifyOutcome, verifyTaskOf } from "../verify/verify-task.js";
 import type { ServiceContext } from "./deps.js";
 import type { IssuerKeys } from "./key-holder.js";
 import { getSignedStatusList } from "./status-lists.js";
@@ -174,13 +174,14 @@ export async function verifyRead(
       }
     : env;
   const verifications = ctx.state.verifications;
-  const others = verifications.analysing;
   verifications.analysing += 1;
   let analysis: Analysis;
   try {
-    analysis =
-      (others >= verifications.onWorkerFrom ? await analyseOnWorker(ctx, read, counted, profile) : undefined) ??
-      (await analyseCredential(read, counted, { profile }));
+    const large = read.text.length >= LARGE_SIGNATURE_TEXT;
+    const checkSignature = (check: SignatureCheck) => signatureOnWorker(ctx, check, large);
+    analysis = await analyseCredential(read, ctx.signing.size > 0 ? { ...counted, checkSignature } : counted, {
+      profile,
+    });
   } finally {
     verifications.analysing -= 1;
   }
@@ -191,24 +192,29 @@ export async function verifyRead(
 }
 
 /**
- * `analyseCredential` of JSON made on a worker of the signing pool (verify/verify-task.ts), so that the main thread
- * serves other requests meanwhile and several verifications use several cores (asked only while other analyses are in
- * progress: ServiceState.verifications). Undefined (the caller analyses on this thread) when the pool has no worker
- * or the worker cannot vouch that its answer is this thread's: a credential whose checks want the network, another
- * schema, a lost task, a bulk chunk waiting (SigningPool.host).
+ * A credential's text from this length on has its signatures checked on a worker even when it is verified alone: its
+ * canonicalisation would hold the main thread for about a millisecond or more (a 4.7 KB Open Badge: 0.3 ms).
  */
-async function analyseOnWorker(
+const LARGE_SIGNATURE_TEXT = 16 * 1024;
+
+/**
+ * Where a proof's signature is checked (verify/signature-check.ts: the proof's canonicalisation and signature, the
+ * costly, self-contained part of a verification; everything else stays on this thread): on a worker of the signing
+ * pool, through the service's SignatureQueue, while other analyses are in progress (ServiceState.verifications) or
+ * when the credential is large; else here (undefined), where one alone costs less CPU than the round trip and answers
+ * sooner. Undefined too when the pool cannot make it (no worker, a bulk chunk waiting, a worker lost twice): checked
+ * here, never lost. The worker's answer is this thread's: the same function on the same plain data.
+ */
+function signatureOnWorker(
   ctx: ServiceContext,
-  read: Extract<ReadCredential, { kind: "json" | "jws" }>,
-  env: VerifyEnv,
-  profile: VerifyProfile,
-): Promise<Analysis | undefined> {
-  if (ctx.signing.size === 0 || read.kind !== "json" || read.envelope !== undefined) {
-    return undefined;
+  check: SignatureCheck,
+  large: boolean,
+): Promise<SignatureOutcome | undefined> {
+  const { analysing, onWorkerFrom, signatures } = ctx.state.verifications;
+  if (!large && analysing - 1 < onWorkerFrom) {
+    return Promise.resolve(undefined);
   }
-  const task = verifyTaskOf({ ...read, kind: "json" }, env, profile);
-  const outcome = task && (await ctx.signing.host<VerifyOutcome>(task));
-  return outcome?.ok ? outcome.analysis : undefined;
+  return signatures.check(check, (task) => ctx.signing.host<SignatureTaskOutcome>(task), ctx.signing.size);
 }
 
 const RECORDS = "this service's records";

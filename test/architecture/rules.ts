@@ -60,7 +60,7 @@ export const LAYERS: Record<string, Layer> = {
   /** The signing pool's worker thread (piscina loads it): an entry point, so process hardening comes first. */
   "signing-worker": {
     paths: ["src/crypto/signing-worker.ts"],
-    // verify: the worker also makes a credential's fixed checks (verify/verify-task.ts) for the main thread
+    // verify: the worker also checks a verification's signatures (verify/signature-check.ts) for the main thread
     layers: ["crypto", "verify", "harden-process"],
     packages: [],
     builtins: ["node:worker_threads"],
@@ -91,14 +91,7 @@ export const LAYERS: Record<string, Layer> = {
     layers: ["verify", "domain", "crypto", "baking", "errors"],
     packages: ["jose", "@digitalbazaar/*", "ajv", "ajv-formats"],
     builtins: ["node:crypto", "node:util"],
-    limited: [
-      { modules: NETWORK_MODULES, inFiles: [GUARDED_FETCH], why: "network modules only in the guarded fetch" },
-      {
-        modules: ["node:fs"],
-        inFiles: ["src/verify/verify-task.ts"],
-        why: "a signing worker reads the bundled OB 3.0 schema once",
-      },
-    ],
+    limited: [{ modules: NETWORK_MODULES, inFiles: [GUARDED_FETCH], why: "network modules only in the guarded fetch" }],
   },
   services: {
     paths: ["src/services/"],

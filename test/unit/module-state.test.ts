@@ -63,8 +63,6 @@ const ALLOWED: Record<string, string> = {
   "src/services/credential-page-fast.ts: signers":
     "a fast view's signer checks, by the (new per key change) DID document, weak, then 1,000 at most",
   "src/services/verify-credential.ts: listIds": "a status list URL's list id, by the URL (a pure parse), bounded",
-  "src/verify/verify-task.ts: ownSchema":
-    "a worker thread's compiled validator of the bundled OB 3.0 schema, once per thread",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */

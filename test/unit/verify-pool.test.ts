@@ -5,15 +5,33 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOb3SchemaValidator } from "../../src/compose.js";
 import type { KeyringMaterial } from "../../src/crypto/keyring.js";
 import { createSigningPool, type SigningPool } from "../../src/crypto/signing-pool.js";
-import { analyseCredential } from "../../src/verify/engine.js";
+import { verifyEmbeddedProofs } from "../../src/verify/embedded-proofs.js";
 import type { VerifyEnv } from "../../src/verify/environment.js";
-import { runVerifyTask, type VerifyOutcome, type VerifyTask, verifyTaskOf } from "../../src/verify/verify-task.js";
-import { credentialV2, ed25519DidKey, type Json, sign } from "../helpers/vc-signing.js";
+import {
+  checkSignature,
+  runSignatureTask,
+  type SignatureCheck,
+  type SignatureOutcome,
+  type SignatureTask,
+  type SignatureTaskOutcome,
+} from "../../src/verify/signature-check.js";
+import { type HostSignatures, SignatureQueue } from "../../src/verify/signature-queue.js";
+import {
+  credentialV1,
+  credentialV2,
+  ed25519DidKey,
+  type Json,
+  p256DidKey,
+  type Suite,
+  sign,
+  tamper,
+} from "../helpers/vc-signing.js";
 import { credentialFor, type SigningFixture, signingFixture } from "./data-integrity-fixtures.js";
 
 /**
- * Verification on the signing pool's workers (verify/verify-task.ts, SigningPool.host): the worker's analysis is the
- * main thread's; a worker that dies with a verification is replaced and the verification made again, never lost.
+ * A verification's signature checks on the signing pool's workers (verify/signature-check.ts, SigningPool.host,
+ * verify/signature-queue.ts): the worker's outcome is the main thread's; a worker that dies with a check is replaced
+ * and the check made again, never lost; what the pool cannot make is answered undefined (checked by the caller).
  */
 
 let fx: SigningFixture;
@@ -44,101 +62,132 @@ async function pool(onWorkerLost?: (error: Error) => void): Promise<SigningPool>
   return created;
 }
 
-async function taskFor(credential: Json): Promise<VerifyTask> {
-  const text = JSON.stringify(credential);
-  const task = verifyTaskOf(
-    { ok: true, kind: "json", format: "json", standard: "ob3", text, from: "a test" },
-    env,
-    "vc",
-  );
-  expect(task).toBeDefined();
-  return task as VerifyTask;
+/** The signature checks verifying `credential` asks for, as verifyOneProof builds them. */
+async function checksOf(credential: Json): Promise<SignatureCheck[]> {
+  const checks: SignatureCheck[] = [];
+  await verifyEmbeddedProofs(credential, {
+    ...env,
+    checkSignature: async (check) => {
+      checks.push(check);
+      return undefined;
+    },
+  });
+  return checks;
 }
 
-describe("verification on a worker of the signing pool", () => {
-  it("gives the main thread's analysis", async () => {
+async function oneCheck(credential: Json): Promise<SignatureCheck> {
+  const [check] = await checksOf(credential);
+  expect(check).toBeDefined();
+  return check as SignatureCheck;
+}
+
+const task = (checks: SignatureCheck[]): SignatureTask => ({ kind: "signatures", checks });
+
+describe("signature checks on a worker of the signing pool", () => {
+  it("give the main thread's outcome, for every suite, intact and tampered, in one round trip", async () => {
     const ed = await ed25519DidKey();
-    const credential = await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022");
+    const p256 = await p256DidKey();
+    const credentials: Json[] = [];
+    for (const suite of ["eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020"] as Suite[]) {
+      const unsigned = suite === "Ed25519Signature2020" ? credentialV1(ed.did) : credentialV2(ed.did);
+      credentials.push(await sign(unsigned, ed, suite));
+    }
+    credentials.push(await sign(credentialV2(p256.did), p256, "ecdsa-rdfc-2019"));
+    const entry = fx.catalog.entries[0]!;
+    const badge = { ...(credentialFor(fx, entry, { index: 1 }) as unknown as Json) };
+    credentials.push(await sign({ ...badge, issuer: { ...badge.issuer, id: ed.did } }, ed, "eddsa-rdfc-2022"));
+    const all = [...credentials, ...credentials.map((c) => tamper(c, ["id"]))];
+    const checks = await Promise.all(all.map(oneCheck));
+    const expected = await Promise.all(checks.map(checkSignature));
+    expect(expected.map((o) => o.matched && o.verified)).toEqual([...all.map((_, i) => i < credentials.length)]);
     const threads = await pool();
-    const read = (await taskFor(credential)).read;
-    const expected = await analyseCredential(read, env, { profile: "vc" });
-    expect(expected.fixed.map((c) => c.outcome)).toEqual(["passed", "passed", "passed", "passed"]);
-    expect(await threads.host<VerifyOutcome>(await taskFor(credential))).toEqual({ ok: true, analysis: expected });
-    expect(await runVerifyTask(await taskFor(credential))).toEqual({ ok: true, analysis: expected });
+    expect(await threads.host<SignatureTaskOutcome>(task(checks))).toEqual(expected);
+    expect(await runSignatureTask(task(checks))).toEqual(expected);
   });
 
-  it("a worker that dies verifying is replaced and the verification made again on another", async () => {
+  it("a worker that dies checking is replaced and the check made again on another", async () => {
     const ed = await ed25519DidKey();
     const marker = join(dir, "exit-once");
-    const credential = await sign(credentialV2(ed.did, { "test:fault": { marker } }), ed, "eddsa-rdfc-2022");
+    const check = await oneCheck(await sign(credentialV2(ed.did, { "test:fault": { marker } }), ed, "eddsa-rdfc-2022"));
     const lost: Error[] = [];
     const threads = await pool((error) => lost.push(error));
-    const outcome = await threads.host<VerifyOutcome>(await taskFor(credential));
+    const outcome = await threads.host<SignatureTaskOutcome>(task([check]));
     expect(existsSync(marker)).toBe(true); // the worker did die
     expect(lost).toHaveLength(1);
-    expect(outcome?.ok).toBe(true);
-    expect(outcome?.ok && outcome.analysis.fixed.map((c) => c.id)).toEqual(["format", "schema", "proof", "issuer"]);
+    expect(outcome).toEqual([{ matched: true, verified: true }]);
     expect(threads.threads).toHaveLength(2); // replaced
   });
 
   it("never holds a bulk job back: handed back while a bulk chunk waits, and beyond one per worker", async () => {
     const ed = await ed25519DidKey();
-    const credential = await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022");
-    const task = await taskFor(credential);
+    const check = await oneCheck(await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022"));
     const threads = await pool();
-    // a bulk job's chunks on the pool: anyone's verification is made on the caller's thread until they are signed
     const entry = fx.catalog.entries[0]!;
     const credentials = Array.from({ length: 40 }, (_, i) => credentialFor(fx, entry, { index: i + 1 }));
     const job = threads.signCredentials({ credentials, created: fx.now, generation: 1, priority: "bulk" });
-    expect(await threads.host<VerifyOutcome>(task)).toBeUndefined();
+    expect(await threads.host<SignatureTaskOutcome>(task([check]))).toBeUndefined();
     expect(await job).toHaveLength(40);
-    expect((await threads.host<VerifyOutcome>(task))?.ok).toBe(true);
-    // three at once on two workers: the third is the caller's
-    const three = await Promise.all([1, 2, 3].map(() => threads.host<VerifyOutcome>(task)));
-    expect(three.map((o) => o?.ok)).toEqual([true, true, undefined]);
+    expect(await threads.host<SignatureTaskOutcome>(task([check]))).toEqual([{ matched: true, verified: true }]);
+    const three = await Promise.all([1, 2, 3].map(() => threads.host<SignatureTaskOutcome>(task([check]))));
+    expect(three.map((o) => o?.length)).toEqual([1, 1, undefined]);
   });
 
-  it("one lost twice is handed back (undefined): the caller verifies on its own thread", async () => {
+  it("one lost twice is handed back (undefined): the caller checks on its own thread", async () => {
     const ed = await ed25519DidKey();
-    const credential = await sign(
-      credentialV2(ed.did, { "test:fault": { marker: join(dir, "always"), always: true } }),
-      ed,
-      "eddsa-rdfc-2022",
-    );
+    const always = { "test:fault": { marker: join(dir, "always"), always: true } };
+    const check = await oneCheck(await sign(credentialV2(ed.did, always), ed, "eddsa-rdfc-2022"));
     const lost: Error[] = [];
     const threads = await pool((error) => lost.push(error));
-    expect(await threads.host<VerifyOutcome>(await taskFor(credential))).toBeUndefined();
+    expect(await threads.host<SignatureTaskOutcome>(task([check]))).toBeUndefined();
     expect(lost).toHaveLength(1);
   });
+});
 
-  it("fail-closed: another schema, or a check that wants the network, is left to the caller", async () => {
+describe("SignatureQueue", () => {
+  const passed: SignatureOutcome = { matched: true, verified: true };
+
+  it("keeps one task per worker in flight, batches the checks that wait, and answers each in order", async () => {
     const ed = await ed25519DidKey();
-    const credential = await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022");
-    expect(await runVerifyTask({ ...(await taskFor(credential)), schema: "another" })).toEqual({
-      ok: false,
-      reason: "schema",
-    });
-    const web = credentialV2("did:web:issuer.example", {});
-    const signedWeb = {
-      ...web,
-      proof: {
-        type: "DataIntegrityProof",
-        cryptosuite: "eddsa-rdfc-2022",
-        proofPurpose: "assertionMethod",
-        verificationMethod: "did:web:issuer.example#key-1",
-        created: "2026-02-01T00:00:00Z",
-        proofValue: "z1111",
-      },
+    const checks = await Promise.all(
+      Array.from({ length: 7 }, async (_, i) =>
+        oneCheck(await sign(credentialV2(ed.did, { id: `urn:uuid:${i}` }), ed, "eddsa-rdfc-2022")),
+      ),
+    );
+    const sent: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const host: HostSignatures = async (t) => {
+      sent.push(t.checks.length);
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return runSignatureTask(t);
     };
-    expect(await runVerifyTask({ ...(await taskFor(signedWeb)), network: true })).toEqual({
-      ok: false,
-      reason: "network",
-    });
-    // without the network, the worker answers what the main thread answers without it: not checked
-    const offline = await runVerifyTask(await taskFor(signedWeb));
-    expect(offline).toEqual({
-      ok: true,
-      analysis: await analyseCredential((await taskFor(signedWeb)).read, env, { profile: "vc" }),
-    });
+    const queue = new SignatureQueue(3);
+    const outcomes = await Promise.all(checks.map((c) => queue.check(c, host, 2)));
+    expect(outcomes).toEqual(checks.map(() => passed));
+    expect(most).toBe(2);
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(Math.max(...sent)).toBeLessThanOrEqual(3);
+    expect(sent.length).toBeLessThan(7); // batched
+    expect(queue.waiting).toBe(0);
+    expect(queue.inFlight).toBe(0);
+  });
+
+  it("answers undefined where the pool refused, threw, or a check threw there; and with no worker", async () => {
+    const ed = await ed25519DidKey();
+    const check = await oneCheck(await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022"));
+    const queue = new SignatureQueue();
+    expect(await queue.check(check, async () => undefined, 2)).toBeUndefined();
+    expect(await queue.check(check, async () => Promise.reject(new Error("lost")), 2)).toBeUndefined();
+    expect(await queue.check(check, async () => [null], 2)).toBeUndefined();
+    let asked = false;
+    const never: HostSignatures = async () => {
+      asked = true;
+      return [passed];
+    };
+    expect(await queue.check(check, never, 0)).toBeUndefined();
+    expect(asked).toBe(false);
   });
 });
