@@ -215,7 +215,7 @@ async function benchForeignOpenBadges(
   post: (text: string) => Promise<void>,
   options: { blocks: number; perBlock: number },
 ): Promise<void> {
-  const perVariant = 3 * (options.blocks * options.perBlock + 20);
+  const perVariant = 4 * (options.blocks * options.perBlock + 20);
   const { credentials, did, vm, documentLoader } = await foreignOpenBadges(ctx, perVariant);
   const bytes = credentials.map((c) => Buffer.byteLength(JSON.stringify(c)));
   // The same service without workers (LAUREL_SIGNING_THREADS=0): every check on the main thread, as before the pool
@@ -226,6 +226,7 @@ async function benchForeignOpenBadges(
   });
   let nextStock = 0;
   let nextPost = 0;
+  const { onWorkerFrom } = ctx.state.verifications;
   const postNew = () => post(JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] }));
   const postToSingle = verifyPoster(singleApp);
   const postSingle = () =>
@@ -244,14 +245,22 @@ async function benchForeignOpenBadges(
       }
     },
     "POST, a new credential each": postNew,
-    "… 8 in flight": postNew,
+    "… 8 in flight": () => {
+      ctx.state.verifications.onWorkerFrom = onWorkerFrom;
+      return postNew();
+    },
+    // the same with every check on the main thread, as before the signatures went to the workers (A/B in one run)
+    "… 8 in flight, all on main": () => {
+      ctx.state.verifications.onWorkerFrom = Number.POSITIVE_INFINITY;
+      return postNew();
+    },
     "… no workers, sequential": postSingle,
   };
   await report(
     `VC API verify: a foreign OpenBadgeCredential (${fmt(median(bytes) / 1024)} KB), a new one each`,
     variants,
     options,
-    { "… 8 in flight": 8 },
+    { "… 8 in flight": 8, "… 8 in flight, all on main": 8 },
   );
   await single.cleanup();
   if (nextPost > credentials.length) {
