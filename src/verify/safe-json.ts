@@ -91,19 +91,30 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** True when an already-parsed value nests deeper than `maxDepth` (checked iteratively: no recursion to overflow). */
+/**
+ * True when an already-parsed value nests deeper than `maxDepth` (checked iteratively: no recursion to overflow). The
+ * objects still to visit and their depths are kept in two arrays, and primitives are never pushed: no allocation per
+ * value.
+ */
 export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (typeof current !== "object" || current === null) {
-      continue;
-    }
-    if (depth + 1 > maxDepth) {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const objects: object[] = [value];
+  const depths: number[] = [1];
+  while (objects.length > 0) {
+    const current = objects.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > maxDepth) {
       return true;
     }
-    for (const member of Object.values(current)) {
-      stack.push([member, depth + 1]);
+    const members = Array.isArray(current) ? current : Object.values(current);
+    for (let i = 0; i < members.length; i++) {
+      const member: unknown = members[i];
+      if (typeof member === "object" && member !== null) {
+        objects.push(member);
+        depths.push(depth + 1);
+      }
     }
   }
   return false;

@@ -15,6 +15,19 @@ describe("untrusted JSON", () => {
     }
     expect(nestsDeeperThan(deep, 64)).toBe(true);
     expect(nestsDeeperThan({ a: [{ b: 1 }] }, 64)).toBe(false);
+    // the limit counts objects and arrays alike, the outermost at 1, primitives never; as parseJson counts the text
+    for (const depth of [1, 2, 63, 64, 65, 66]) {
+      const text = `${'[{"a":'.repeat(depth)}0${"}]".repeat(depth)}`;
+      const value = JSON.parse(text) as unknown;
+      for (const max of [1, 2, 64, 65, 128]) {
+        const expected = 2 * depth > max;
+        expect(nestsDeeperThan(value, max), `${depth} ${max}`).toBe(expected);
+        expect(parseJson(text, max).ok, `${depth} ${max}`).toBe(!expected);
+      }
+    }
+    expect(nestsDeeperThan(3, 0)).toBe(false);
+    expect(nestsDeeperThan([[], {}, [1, "x", 3]], 2)).toBe(false);
+    expect(nestsDeeperThan([[], {}, [1, [], 3]], 2)).toBe(true);
   });
 
   it("refuses a reserved key however the text spells it, and walks no value whose text cannot name one", () => {
