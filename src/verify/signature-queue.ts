@@ -13,9 +13,9 @@ export const DEFAULT_SIGNATURE_BATCH = 8;
 type Waiting = { check: SignatureCheck; done: (outcome: SignatureOutcome | undefined) => void };
 
 /**
- * The signature checks (verify/signature-check.ts) a service sends to the signing pool's workers: at most one task per
- * worker in flight (the pool's `host` refuses more, and a verification never queues in the pool ahead of a request's
- * signing), the checks asked for meanwhile waiting here, first come first served, and sent in batches of up to
+ * The signature checks (verify/signature-check.ts) a service sends to the signing pool's workers: at most `workers`
+ * tasks in flight, one per worker at most (the pool's `host` refuses more, and a verification never queues in the
+ * pool ahead of a request's signing), the checks asked for meanwhile waiting here, first come first served, and sent in batches of up to
  * `maxBatch` as each task comes back. A check whose task the pool refused (a bulk chunk waiting, no worker, a worker
  * lost twice) or that threw there is answered undefined: the caller checks it on its own thread. One per service
  * (ServiceState): no module state.
