@@ -215,9 +215,19 @@ function fill(template: PageTemplate, values: Values): string {
   return html;
 }
 
-/** A date as a slot's form writes it. */
-function dateText(date: Date, form: DateForm): string {
-  return form === "iso" ? date.toISOString() : form === "day" ? humanDay(date) : humanDayTime(date);
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"));
+
+/**
+ * `date.toISOString()`, written from its UTC fields (a third of the time) for the years 1000 to 9999, whose text has
+ * no sign and four digits; any other date by toISOString itself (it throws for an invalid one, as toISOString does).
+ */
+function isoText(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) {
+    return date.toISOString();
+  }
+  return `${year}-${TWO_DIGITS[date.getUTCMonth() + 1]}-${TWO_DIGITS[date.getUTCDate()]}T${TWO_DIGITS[date.getUTCHours()]}:${TWO_DIGITS[date.getUTCMinutes()]}:${TWO_DIGITS[date.getUTCSeconds()]}.${THREE_DIGITS[date.getUTCMilliseconds()]}Z`;
 }
 
 /** A value escaped as the JSX escapes text and attributes (most values need nothing: the value itself). */
@@ -226,85 +236,120 @@ const NEEDS_ESCAPE = /["&'<>]/;
 /**
  * `fill` in UTF-8 bytes, from the parts encoded once: the same bytes as encoding the filled text (every part and value
  * is well-formed text, so no character is split between two pieces); undefined when a value is not well-formed. The
- * values are written between copies of the parts into one buffer of the page's length.
+ * page is written straight into the current slab (`reserve`, room for the worst case: three bytes per UTF-16 unit of a
+ * value), and only the bytes written are taken (`keep`). Each distinct value (a text; a date in one form) is encoded
+ * once, where it first appears, and its later slots copy those bytes (a page repeats its id and URL a dozen times).
  */
 function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): Uint8Array<ArrayBuffer> | undefined {
   const { slots } = template;
-  const escapedTexts: Array<string | undefined> = [];
-  // a date's text per form (iso, day, dayTime), worked out once per page
-  const dateTexts: Array<string | undefined> = [];
-  const written: string[] = new Array(slots.length);
-  let length = 0;
+  const count = slots.length;
+  // each slot's text and the number of the distinct value it shows (the texts by index; then the dates, per form)
+  const written: string[] = new Array(count);
+  const slotValue: number[] = new Array(count);
+  const texts: Array<string | undefined> = [];
+  const textCount = values.texts.length;
+  let upper = 0;
   for (const part of encoded) {
-    length += part.length;
+    upper += part.length;
   }
-  for (let i = 0; i < slots.length; i++) {
+  for (let i = 0; i < count; i++) {
     const slot = slots[i] as Slot;
-    let text: string;
+    let value: number;
     if ("text" in slot) {
-      let known = escapedTexts[slot.text];
-      if (known === undefined) {
-        const value = values.texts[slot.text] as string;
-        if (!value.isWellFormed()) {
-          return undefined;
-        }
-        known = NEEDS_ESCAPE.test(value) ? escaped(value) : value;
-        escapedTexts[slot.text] = known;
+      value = slot.text;
+      if (texts[value] === undefined) {
+        const text = values.texts[value] as string;
+        texts[value] = NEEDS_ESCAPE.test(text) ? escaped(text) : text;
       }
-      text = known;
     } else {
-      const at = slot.date * 3 + (slot.form === "iso" ? 0 : slot.form === "day" ? 1 : 2);
-      let known = dateTexts[at];
-      if (known === undefined) {
-        known = dateText(values.dates[slot.date] as Date, slot.form);
-        dateTexts[at] = known;
+      const iso = textCount + slot.date * 3;
+      value = iso + (slot.form === "iso" ? 0 : slot.form === "day" ? 1 : 2);
+      if (texts[value] === undefined) {
+        const date = values.dates[slot.date] as Date;
+        if (slot.form === "day") {
+          texts[value] = humanDay(date);
+        } else {
+          // (the date's ISO text once, for both forms that show it)
+          const instant = texts[iso] ?? isoText(date);
+          texts[iso] = instant;
+          texts[value] = slot.form === "iso" ? instant : `${humanDay(date)} at ${instant.slice(11, 16)} UTC`;
+        }
       }
-      text = known;
     }
+    const text = texts[value] as string;
     written[i] = text;
-    length += Buffer.byteLength(text, "utf8");
+    slotValue[i] = value;
+    upper += text.length * 3;
   }
-  // typed-array copies (`set`) and the buffer's own UTF-8 writer: no argument checks per piece
-  const out = pageBuffer(length) as Buffer & { utf8Write?: (text: string, offset: number) => number };
-  const write =
-    typeof out.utf8Write === "function"
-      ? (out.utf8Write as (text: string, offset: number) => number)
-      : (text: string, offset: number) => out.write(text, offset, "utf8");
+  const { bytes: out, start } = reserve(upper);
+  // where each distinct value's bytes were first written, and how many
+  const at: number[] = [];
+  const size: number[] = [];
   const first = encoded[0] as Buffer;
-  out.set(first, 0);
-  let offset = first.length;
-  for (let i = 0; i < slots.length; i++) {
-    offset += write.call(out, written[i] as string, offset);
+  out.set(first, start);
+  let offset = start + first.length;
+  for (let i = 0; i < count; i++) {
+    const value = slotValue[i] as number;
+    const from = at[value];
+    if (from !== undefined) {
+      const length = size[value] as number;
+      out.copyWithin(offset, from, from + length);
+      offset += length;
+    } else {
+      const length = writeText(out, offset, written[i] as string);
+      if (length < 0) {
+        return undefined;
+      }
+      at[value] = offset;
+      size[value] = length;
+      offset += length;
+    }
     const part = encoded[i + 1] as Buffer;
     out.set(part, offset);
     offset += part.length;
   }
-  // the buffer is not zeroed: served only when every byte of it was written (else the page is filled as text)
-  return offset === length ? new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength) : undefined;
+  return keep(out, start, offset);
 }
 
-/** Pages are cut from slabs of this size (a page of more than a quarter of it gets a buffer of its own). */
+/** A buffer's own UTF-8 writer (Node's, undocumented): no argument checks, unlike `write`. */
+type Utf8Writer = Buffer & { utf8Write?: (text: string, offset: number) => number };
+
+/** Writes `text` in UTF-8 at `offset` (room is reserved) and gives its byte count; -1 when it is not well-formed. */
+function writeText(out: Utf8Writer, offset: number, text: string): number {
+  if (!text.isWellFormed()) {
+    return -1;
+  }
+  return out.utf8Write ? out.utf8Write(text, offset) : out.write(text, offset, "utf8");
+}
+
+/** Pages are cut from slabs of this size (a page that may need more than a quarter of one gets a buffer of its own). */
 const SLAB_BYTES = 1 << 20;
-let slab: ArrayBuffer | undefined;
+let slab: Buffer | undefined;
 let slabUsed = SLAB_BYTES;
 
 /**
- * A buffer of `length` bytes for one page: a fresh region of the current slab (never handed out twice: a slab is
- * dropped when full and freed once no page of it is referenced), so that a page view allocates no buffer of its own
- * (an external allocation per view, and the collections it brings).
+ * Room for a page of at most `upper` bytes: the current slab from `start` on (a region never handed out twice: a slab
+ * is dropped when full and freed once no page of it is referenced), so that a page view allocates no buffer of its own
+ * (an external allocation per view, and the collections it brings); `keep` takes the bytes written.
  */
-function pageBuffer(length: number): Buffer {
-  if (length > SLAB_BYTES / 4) {
-    return Buffer.allocUnsafeSlow(length);
+function reserve(upper: number): { bytes: Buffer; start: number } {
+  if (upper > SLAB_BYTES / 4) {
+    return { bytes: Buffer.allocUnsafeSlow(upper), start: 0 };
   }
-  if (slab === undefined || slabUsed + length > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
+  if (slab === undefined || slabUsed + upper > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
     slabUsed = 0;
   }
-  const out = Buffer.from(slab, slabUsed, length);
-  // the next page starts on an 8-byte boundary
-  slabUsed += (length + 7) & ~7;
-  return out;
+  return { bytes: slab, start: slabUsed };
+}
+
+/** The page written into `bytes` from `start` to `end`; taken from the slab (the next page starts after it). */
+function keep(bytes: Buffer, start: number, end: number): Uint8Array<ArrayBuffer> {
+  if (bytes === slab) {
+    // the next page starts on an 8-byte boundary
+    slabUsed = start + ((end - start + 7) & ~7);
+  }
+  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset + start, end - start);
 }
 
 /** The parts of a template in UTF-8, or undefined when one of them is not well-formed text. */
