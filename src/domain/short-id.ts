@@ -6,6 +6,7 @@
 
 const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const BASE = 58n;
+const ALPHABET_CODES = [...ALPHABET].map((ch) => ch.charCodeAt(0));
 /** 58^22 > 2^128 > 58^21: every 128-bit value fits in 22 digits. */
 export const SHORT_CODE_LENGTH = 22;
 
@@ -18,25 +19,29 @@ export function toShortCode(uuid: string): string {
   if (!UUID.test(uuid)) {
     throw new TypeError(`not a UUID: ${JSON.stringify(uuid)}`);
   }
-  // The 128-bit value as eight 16-bit limbs, most significant first, divided by 58 in place once per digit: each step
-  // stays below 2^22 (remainder < 58, times 2^16, plus a limb), exact in a double. (A BigInt division per digit cost a
-  // credential page view as much as its template fill.)
-  const hex = uuid.replaceAll("-", "");
-  const limbs: number[] = [];
-  for (let i = 0; i < 32; i += 4) {
-    limbs.push(Number.parseInt(hex.slice(i, i + 4), 16));
-  }
-  let code = "";
-  for (let d = 0; d < SHORT_CODE_LENGTH; d++) {
+  // The 128-bit value as four 32-bit limbs, most significant first, divided by 58 in place once per digit: each step
+  // stays below 2^38 (remainder < 58, times 2^32, plus a limb), exact in a double, and so is the quotient's floor (a
+  // true quotient is an integer or at least 1/58 below the next one). (A BigInt division per digit cost a credential
+  // page view as much as its template fill; sixteen-bit limbs, twice the divisions.)
+  // (8-4-4-4-12 hex digits: the limbs are 8, 4+4, 4+4 and the last 8)
+  const limbs = [
+    Number.parseInt(uuid.slice(0, 8), 16),
+    Number.parseInt(uuid.slice(9, 13), 16) * 0x10000 + Number.parseInt(uuid.slice(14, 18), 16),
+    Number.parseInt(uuid.slice(19, 23), 16) * 0x10000 + Number.parseInt(uuid.slice(24, 28), 16),
+    Number.parseInt(uuid.slice(28, 36), 16),
+  ];
+  const digits: number[] = new Array(SHORT_CODE_LENGTH);
+  for (let d = SHORT_CODE_LENGTH - 1; d >= 0; d--) {
     let remainder = 0;
-    for (let i = 0; i < limbs.length; i++) {
-      const current = remainder * 0x10000 + (limbs[i] as number);
-      limbs[i] = Math.floor(current / 58);
-      remainder = current % 58;
+    for (let i = 0; i < 4; i++) {
+      const current = remainder * 0x1_0000_0000 + (limbs[i] as number);
+      const quotient = Math.floor(current / 58);
+      limbs[i] = quotient;
+      remainder = current - quotient * 58;
     }
-    code = ALPHABET[remainder] + code;
+    digits[d] = ALPHABET_CODES[remainder] as number;
   }
-  return code;
+  return String.fromCharCode(...digits);
 }
 
 /**
