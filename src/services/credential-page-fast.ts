@@ -1,3 +1,4 @@
+import { parseInstant } from "../domain/human-date.js";
 import { type CredentialPageRow, findCredentialPageRow } from "../storage/credential-pages-repo.js";
 import { analyseOwnProjection } from "../verify/engine.js";
 import type { VerifyEnv } from "../verify/environment.js";
@@ -111,6 +112,77 @@ async function signerOf(
   return signer ?? undefined;
 }
 
+type LinkedInInput = Parameters<typeof linkedInLinks>[4] & object;
+type LinkedIn = NonNullable<ReturnType<typeof linkedInLinks>>;
+
+/**
+ * The LinkedIn links' text before the credential's id, by everything they show but the credential (the certification's
+ * name, the issuer, the months of issuance and expiry, our public URL): both links end with the credential's URL, which
+ * ends with its id, and the add-to-profile link with the id again (`&certId=`); an id (lower-case hex and dashes) is
+ * the same encoded. Worked out from the links of two probe ids, kept only when both are that prefix and the probe id
+ * (else null: the links are made in full). Bounded.
+ */
+const linkedInPrefixes = new Map<string, { addToProfile: string; share: string } | null>();
+const MAX_LINKEDIN_PREFIXES = 1000;
+const PROBE_IDS = ["00000000-0000-4000-8000-000000000000", "ffffffff-ffff-4fff-bfff-ffffffffffff"];
+const PLAIN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `linkedInLinks` of a credential whose URL is ours (credentialUrl of its id), from the prefix its kind shares. */
+export function fastLinkedInLinks(
+  ctx: ServiceContext,
+  id: string,
+  url: string,
+  verdict: Verdict,
+  display: LinkedInInput,
+): LinkedIn | undefined {
+  const issuedAt = parseInstant(display.validFrom ?? display.issuedOn);
+  if (verdict !== "valid" || !issuedAt || !PLAIN_ID.test(id)) {
+    return linkedInLinks(ctx, id, url, verdict, display);
+  }
+  const expiresAt = parseInstant(display.validUntil);
+  const { publicUrl } = ctx.config;
+  const key = [
+    publicUrl,
+    ctx.config.issuer.linkedInOrganizationId ?? "",
+    ctx.issuer.name,
+    display.name,
+    issuedAt.getUTCFullYear(),
+    issuedAt.getUTCMonth(),
+    expiresAt ? `${expiresAt.getUTCFullYear()}-${expiresAt.getUTCMonth()}` : "",
+  ].join("\n");
+  let prefix = linkedInPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = linkedInPrefix(ctx, display);
+    if (linkedInPrefixes.size >= MAX_LINKEDIN_PREFIXES) {
+      linkedInPrefixes.clear();
+    }
+    linkedInPrefixes.set(key, prefix);
+  }
+  return prefix && url === credentialUrl(publicUrl, id)
+    ? { addToProfile: `${prefix.addToProfile}${id}&certId=${id}`, share: `${prefix.share}${id}` }
+    : linkedInLinks(ctx, id, url, verdict, display);
+}
+
+function linkedInPrefix(ctx: ServiceContext, display: LinkedInInput): { addToProfile: string; share: string } | null {
+  let found: { addToProfile: string; share: string } | undefined;
+  for (const probe of PROBE_IDS) {
+    const links = linkedInLinks(ctx, probe, credentialUrl(ctx.config.publicUrl, probe), "valid", display);
+    const tail = `${probe}&certId=${probe}`;
+    if (!links?.addToProfile.endsWith(tail) || !links.share.endsWith(probe)) {
+      return null;
+    }
+    const prefix = {
+      addToProfile: links.addToProfile.slice(0, -tail.length),
+      share: links.share.slice(0, -probe.length),
+    };
+    if (found && (found.addToProfile !== prefix.addToProfile || found.share !== prefix.share)) {
+      return null;
+    }
+    found = prefix;
+  }
+  return found ?? null;
+}
+
 /** The page row of a credential and, when a template may serve it, its fast page (see FastPage). */
 export async function readFastCredentialPage(ctx: ServiceContext, id: string): Promise<FastPageRead> {
   const row = await findCredentialPageRow(ctx.store.conn(), id);
@@ -191,7 +263,7 @@ async function fastPage(
   const publicUrl = ctx.config.publicUrl;
   const url = credentialUrl(publicUrl, id);
   const name = shape.display.name;
-  const links = linkedInLinks(ctx, id, url, verdict, {
+  const links = fastLinkedInLinks(ctx, id, url, verdict, {
     name: name as string,
     validFrom: display.validFrom as string | undefined,
     issuedOn: display.issuedOn as string | undefined,

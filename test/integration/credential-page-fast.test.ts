@@ -9,8 +9,8 @@ import {
 } from "../../src/http/pages/credential-page-template.js";
 import { siteOf } from "../../src/http/pages/site.js";
 import { renderPage } from "../../src/http/send-page.js";
-import { loadCredentialPage } from "../../src/services/credential-page-data.js";
-import { readFastCredentialPage } from "../../src/services/credential-page-fast.js";
+import { linkedInLinks, loadCredentialPage } from "../../src/services/credential-page-data.js";
+import { fastLinkedInLinks, readFastCredentialPage } from "../../src/services/credential-page-fast.js";
 import { adminPost, issue } from "../helpers/http.js";
 import { makeSuspendable } from "../helpers/lifecycle.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
@@ -154,5 +154,42 @@ describe("credential pages served from the page row", () => {
     // templates bounded by count alone (no size): their fast index is too
     const byCount: PageTemplates = new LRUCache({ max: 10 });
     expect(fillFastPage(site, byCount, fast)).toBeUndefined();
+  });
+
+  it("write LinkedIn links from their kind's prefix exactly as they are made in full", async () => {
+    const named = await makeTestApp({ env: { LAUREL_LINKEDIN_ORG_ID: "12345" } });
+    try {
+      for (const ctx of [t.ctx, named.ctx]) {
+        for (const display of [
+          { name: "GitLab Certified Associate", validFrom: "2026-12-06T20:05:58Z" },
+          {
+            name: `Tom's "Cert" & <more> ~(!)`,
+            issuedOn: "2025-01-31T23:59:59.999Z",
+            validUntil: "2027-02-01T00:00:00Z",
+          },
+          { name: "Zoë 𝒜 \uD800 lone", validFrom: "2024-02-29T12:00:00Z", validUntil: "2024-03-01T00:00:00Z" },
+          { name: "No date" },
+        ]) {
+          for (const id of [
+            "0b4f8a9e-5c1d-4f3e-9a7b-2c6d8e1f0a3b",
+            "0B4F8A9E-5C1D-4F3E-9A7B-2C6D8E1F0A3B",
+            "not-an-id",
+          ]) {
+            const url = `${ctx.config.publicUrl}/credentials/${id}`;
+            for (const verdict of ["valid", "invalid"] as const) {
+              expect(fastLinkedInLinks(ctx, id, url, verdict, display)).toEqual(
+                linkedInLinks(ctx, id, url, verdict, display),
+              );
+            }
+            // a URL other than the credential's own: made in full
+            expect(fastLinkedInLinks(ctx, id, "https://elsewhere.example/x", "valid", display)).toEqual(
+              linkedInLinks(ctx, id, "https://elsewhere.example/x", "valid", display),
+            );
+          }
+        }
+      }
+    } finally {
+      await named.close();
+    }
   });
 });
