@@ -183,9 +183,65 @@ function linkedInPrefix(ctx: ServiceContext, display: LinkedInInput): { addToPro
   return found ?? null;
 }
 
+/**
+ * The status list the next page view asks for with its row (findCredentialPageRow `list`): the list the last view's
+ * credential named (most credentials share a list). Only a guess: a view whose credential names another list reads
+ * that list's version on its own, as before.
+ */
+let listGuess = "";
+/** A list id as our status list URLs hold it (services/verify-credential.ts reads no other). */
+const LIST_ID = /^[A-Za-z0-9_-]{1,100}$/;
+/** Whether our public URL is an origin alone (then a list's URL has the path the status list reader expects). */
+const originOnly = new Map<string, boolean>();
+
+/**
+ * `env` whose reader of our status lists answers, for the list whose version came with the row, the list as parsed
+ * when that version is the one parsed (the very test `getSignedStatusList` makes with a read of its own); any other
+ * URL, or another version, is read as before. The credential's list becomes the next view's guess.
+ */
+function withListOfRow(ctx: ServiceContext, env: VerifyEnv, row: CredentialPageRow, live: Record<string, unknown>) {
+  const { publicUrl } = ctx.config;
+  let origin = originOnly.get(publicUrl);
+  if (origin === undefined) {
+    origin = URL.canParse(publicUrl) && new URL(publicUrl).origin === publicUrl;
+    if (originOnly.size >= 10) {
+      originOnly.clear();
+    }
+    originOnly.set(publicUrl, origin);
+  }
+  const status = live.credentialStatus;
+  const named = isJsonObject(status) ? status.statusListCredential : undefined;
+  const prefix = `${publicUrl}/status-lists/`;
+  if (!origin || typeof named !== "string" || !named.startsWith(prefix)) {
+    return env;
+  }
+  const listId = named.slice(prefix.length);
+  if (!LIST_ID.test(listId)) {
+    return env;
+  }
+  listGuess = listId;
+  const seen = row.list;
+  const parsed = seen?.id === listId ? ctx.state.parsedStatusLists.get(listId) : undefined;
+  if (
+    !seen ||
+    !parsed ||
+    parsed.etag !== seen.etag ||
+    seen.signedVersion === null ||
+    seen.signedVersion < seen.version
+  ) {
+    return env;
+  }
+  const read = env.local.statusList;
+  if (read) {
+    const list = parsed.document as Record<string, unknown>;
+    env.local.statusList = (url) => (url === named ? Promise.resolve(list) : read(url));
+  }
+  return env;
+}
+
 /** The page row of a credential and, when a template may serve it, its fast page (see FastPage). */
 export async function readFastCredentialPage(ctx: ServiceContext, id: string): Promise<FastPageRead> {
-  const row = await findCredentialPageRow(ctx.store.conn(), id);
+  const row = await findCredentialPageRow(ctx.store.conn(), id, listGuess);
   if (!row) {
     return { found: false };
   }
@@ -218,7 +274,7 @@ async function fastPage(
   if (!shape) {
     return undefined;
   }
-  const env = verifyEnvWith(ctx, await ctx.keys.fresh(), now);
+  const env = withListOfRow(ctx, verifyEnvWith(ctx, await ctx.keys.fresh(), now), row, own.live);
   const signer =
     knownSigner(own.issuer, own.verificationMethod, env) ??
     (await signerOf(own.issuer, own.verificationMethod, shape, env));

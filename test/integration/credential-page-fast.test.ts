@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CredentialPage } from "../../src/http/pages/credential-page.js";
@@ -115,6 +116,38 @@ describe("credential pages served from the page row", () => {
     expect(verdictOf(await served(expiring.id))).toBe("expired");
     await expectSamePages(expiring.id);
     expect(await servedFast(expiring.id)).toBe(true);
+  });
+
+  it("read their status list's version with the row: a list another node signs anew shows on the next view", async () => {
+    const first = await issue(t, { recipient: { email: "a@example.org", name: "Ada" } });
+    const second = await issue(t, { recipient: { email: "b@example.org", name: "Bob" } });
+    for (const id of [first.id, second.id]) {
+      expect(verdictOf(await expectSamePages(id))).toBe("valid");
+      expect(await servedFast(id)).toBe(true);
+    }
+    // the row of the next view brings the version of the list the last view's credential named: theirs
+    const read = await readFastCredentialPage(t.ctx, first.id);
+    const listId = (first.credential.credentialStatus.statusListCredential as string).split("/").at(-1) as string;
+    expect(read.found && read.row.list?.id).toBe(listId);
+    // another node signs the list anew (here a document whose signature no longer holds, under a new ETag)
+    const { statusLists } = t.ctx.store.conn().t;
+    const [list] = await t.ctx.store.conn().select().from(statusLists).where(eq(statusLists.id, listId));
+    const document = JSON.parse(list?.document as string);
+    for (const proof of document.proof as Array<{ proofValue: string }>) {
+      proof.proofValue = `${proof.proofValue.slice(0, -2)}${proof.proofValue.endsWith("zz") ? "yy" : "zz"}`;
+    }
+    await t.ctx.store.tx(async (tx) => {
+      await tx
+        .update(statusLists)
+        .set({ document: JSON.stringify(document), etag: '"another-signing"' })
+        .where(eq(statusLists.id, listId));
+    });
+    for (const id of [first.id, second.id]) {
+      const page = await served(id);
+      expect(verdictOf(page)).not.toBe("valid");
+      expect(page).toContain("could not be checked");
+      expect(page).toBe(await fullRender(id));
+    }
   });
 
   it("register a key only when the fast view's verdict, checks and values are the page data's", async () => {

@@ -62,6 +62,9 @@ const ALLOWED: Record<string, string> = {
   "src/http/pages/credential-page-template.ts: slabUsed": "how much of the current slab is handed out",
   "src/services/credential-page-fast.ts: signers":
     "a fast view's signer checks, by the (new per key change) DID document, weak, then 1,000 at most",
+  "src/services/credential-page-fast.ts: listGuess":
+    "the status list a page view reads with its row: the last view's list id (a guess, checked against the credential)",
+  "src/services/credential-page-fast.ts: originOnly": "whether a public URL is an origin alone, by the URL, bounded",
   "src/services/credential-page-fast.ts: linkedInPrefixes":
     "LinkedIn links' text before a credential's id, by all they show but the credential (config included), 1,000 at most",
   "src/services/verify-credential.ts: listIds": "a status list URL's list id, by the URL (a pure parse), bounded",
