@@ -239,6 +239,17 @@ function withListOfRow(ctx: ServiceContext, env: VerifyEnv, row: CredentialPageR
   return env;
 }
 
+/** The number of the instant `ms` among a page's dates, added when it is not one of them yet. */
+function dateIndex(instants: number[], dates: Date[], ms: number): number {
+  let index = instants.indexOf(ms);
+  if (index < 0) {
+    index = instants.length;
+    instants.push(ms);
+    dates.push(new Date(ms));
+  }
+  return index;
+}
+
 /** The page row of a credential and, when a template may serve it, its fast page (see FastPage). */
 export async function readFastCredentialPage(ctx: ServiceContext, id: string): Promise<FastPageRead> {
   const row = await findCredentialPageRow(ctx.store.conn(), id, listGuess);
@@ -285,15 +296,6 @@ async function fastPage(
   const display = own.display;
   const instants: number[] = [];
   const dates: Date[] = [];
-  const indexOf = (ms: number): number => {
-    let index = instants.indexOf(ms);
-    if (index < 0) {
-      index = instants.length;
-      instants.push(ms);
-      dates.push(new Date(ms));
-    }
-    return index;
-  };
   let pattern = "";
   // (the display's dates were found fillable when its page key was made: the key is made with them)
   for (const member of DATE_MEMBERS) {
@@ -301,7 +303,7 @@ async function fastPage(
     if (value === undefined) {
       pattern += "-,";
     } else if (typeof value === "string") {
-      pattern += `${indexOf(Date.parse(value))}${value.length > 20 ? "m" : ""},`;
+      pattern += `${dateIndex(instants, dates, Date.parse(value))}${value.length > 20 ? "m" : ""},`;
     } else {
       return undefined;
     }
@@ -309,7 +311,7 @@ async function fastPage(
   if (now.getUTCFullYear() > LAST_PLAIN_YEAR || !fillableDate(own.issuedAt)) {
     return undefined;
   }
-  pattern += `${indexOf(now.getTime())},${indexOf(Date.parse(own.issuedAt))}`;
+  pattern += `${dateIndex(instants, dates, now.getTime())},${dateIndex(instants, dates, Date.parse(own.issuedAt))}`;
   // the live checks, as finishReport makes them (in CHECK_ORDER)
   const validity = checkValidity(own.live, now);
   const status = await checkStatus(own.live, env);
