@@ -230,6 +230,16 @@ export async function shapeOf(ctx: ServiceContext, id: string): Promise<Shape | 
   return shape;
 }
 
+/** Whether an own display holds a member of the shared part (a loop: no key array nor closure per page view). */
+function holdsSharedMember(display: Record<string, unknown>): boolean {
+  for (const key in display) {
+    if (Object.hasOwn(display, key) && SHARED_DISPLAY.has(key)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** A stored projection row read back, or undefined when it does not have the shape this format writes. */
 export function readProjection(text: string): StoredProjection | undefined {
   const parsed = parseOwnJson(text);
@@ -246,7 +256,7 @@ export function readProjection(text: string): StoredProjection | undefined {
     !isJsonObject(display) ||
     !Array.isArray(display.evidence) ||
     !Array.isArray(display.results) ||
-    Object.keys(display).some((key) => SHARED_DISPLAY.has(key)) ||
+    holdsSharedMember(display) ||
     (p.issuedAt !== undefined && (typeof p.issuedAt !== "string" || !ISO_INSTANT.test(p.issuedAt)))
   ) {
     return undefined;
