@@ -15,8 +15,9 @@ type Waiting = { check: SignatureCheck; done: (outcome: SignatureOutcome | undef
 /**
  * The signature checks (verify/signature-check.ts) a service sends to the signing pool's workers: at most `workers`
  * tasks in flight, one per worker at most (the pool's `host` refuses more, and a verification never queues in the
- * pool ahead of a request's signing), the checks asked for meanwhile waiting here, first come first served, and sent in batches of up to
- * `maxBatch` as each task comes back. A check whose task the pool refused (a bulk chunk waiting, no worker, a worker
+ * pool ahead of a request's signing), the checks asked for meanwhile waiting here, first come first served, and sent in
+ * batches of up to `maxBatch` as each task comes back; one batch waits at most: a check asked for when every worker is
+ * busy and a full batch already waits is answered undefined at once (the caller's thread is free to make it). A check whose task the pool refused (a bulk chunk waiting, no worker, a worker
  * lost twice) or that threw there is answered undefined: the caller checks it on its own thread. One per service
  * (ServiceState): no module state.
  */
@@ -37,7 +38,9 @@ export class SignatureQueue {
 
   /** The outcome of `check` made on a worker, or undefined (check it here). */
   check(check: SignatureCheck, host: HostSignatures, workers: number): Promise<SignatureOutcome | undefined> {
-    if (workers < 1) {
+    if (workers < 1 || (this.#tasks >= workers && this.#waiting.length >= this.maxBatch)) {
+      // no worker, or every worker busy with a full batch already waiting behind them: checked on this thread now, so
+      // a check never waits longer than one round trip in flight and one batch ahead of it (review 27, item 1)
       return Promise.resolve(undefined);
     }
     return new Promise((done) => {

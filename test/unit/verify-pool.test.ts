@@ -149,7 +149,7 @@ describe("SignatureQueue", () => {
   it("keeps one task per worker in flight, batches the checks that wait, and answers each in order", async () => {
     const ed = await ed25519DidKey();
     const checks = await Promise.all(
-      Array.from({ length: 7 }, async (_, i) =>
+      Array.from({ length: 6 }, async (_, i) =>
         oneCheck(await sign(credentialV2(ed.did, { id: `urn:uuid:${i}` }), ed, "eddsa-rdfc-2022")),
       ),
     );
@@ -168,11 +168,35 @@ describe("SignatureQueue", () => {
     const outcomes = await Promise.all(checks.map((c) => queue.check(c, host, 2)));
     expect(outcomes).toEqual(checks.map(() => passed));
     expect(most).toBe(2);
-    expect(sent.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(6);
     expect(Math.max(...sent)).toBeLessThanOrEqual(3);
-    expect(sent.length).toBeLessThan(7); // batched
+    expect(sent.length).toBeLessThan(6); // batched
     expect(queue.waiting).toBe(0);
     expect(queue.inFlight).toBe(0);
+  });
+
+  it("hands a check back at once when every worker is busy and a full batch already waits: no unbounded wait", async () => {
+    const ed = await ed25519DidKey();
+    const check = await oneCheck(await sign(credentialV2(ed.did), ed, "eddsa-rdfc-2022"));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sent: number[] = [];
+    const host: HostSignatures = async (t) => {
+      sent.push(t.checks.length);
+      await held;
+      return runSignatureTask(t);
+    };
+    const queue = new SignatureQueue(2);
+    const first = [queue.check(check, host, 1), queue.check(check, host, 1)]; // a full batch: sent at once
+    const second = [queue.check(check, host, 1), queue.check(check, host, 1)]; // waits behind it, full
+    expect(queue.inFlight).toBe(1);
+    expect(queue.waiting).toBe(2);
+    expect(await queue.check(check, host, 1)).toBeUndefined(); // not a third wait: made by the caller
+    release();
+    expect(await Promise.all([...first, ...second])).toEqual([passed, passed, passed, passed]);
+    expect(sent).toEqual([2, 2]);
   });
 
   it("answers undefined where the pool refused, threw, or a check threw there; and with no worker", async () => {
