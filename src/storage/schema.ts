@@ -450,6 +450,8 @@ export const personChanges = sqliteTable("person_changes", {
  * finding every entry about every one of their rows. Kept by a trigger on audit_log only (the migration
  * person_history_kept, which also fills it from the log), whatever the writer, on every node: an entry is about the
  * person their target row names when the entry is written (every writer stores the target row first).
+ * The table is WITHOUT ROWID (made so by 0034, which drizzle cannot declare): a later migration that drizzle-kit
+ * generates to rebuild it would silently make it a rowid table again; write such a migration by hand.
  */
 export const personHistory = sqliteTable(
   "person_history",
