@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { PerformanceObserver } from "node:perf_hooks";
 import { issueCredentials } from "../src/services/issue-credential.js";
 import type { IssueCredentialInput } from "../src/services/issue-plan.js";
+import { JOB_ISSUE_OPTIONS } from "../src/services/jobs-runner.js";
 import { benchContext } from "./harness.js";
 import { startProfiler } from "./profiler.js";
 
@@ -13,7 +14,8 @@ import { startProfiler } from "./profiler.js";
  * (neither on a CPU nor waiting for one: for a signing worker, waiting for a task; for the main thread, waiting for the
  * workers), and the main thread's garbage collections. Load-robust where wall time is not: CPU time per credential,
  * and waiting that the other helpers' load cannot cause. `PROFILE_OUT=<dir>` also writes the main thread's CPU profile
- * of each round (workers: `node --cpu-prof` does not write theirs, piscina terminates them).
+ * of each round (workers: `node --cpu-prof` does not write theirs, piscina terminates them). `JOBS=1`: with the
+ * bulk jobs' options (JOB_ISSUE_OPTIONS).
  *
  *   node --disable-proto=delete --import tsx bench/profile-bulk.ts 10000 2
  */
@@ -47,6 +49,9 @@ new PerformanceObserver((list) => {
 
 const count = Number(process.argv[2] ?? 10_000);
 const rounds = Number(process.argv[3] ?? 1);
+/** `JOBS=1`: with the options the bulk jobs issue with (bulk priority, chunks of 8, 25 per write transaction). */
+const options =
+  process.env.JOBS === "1" ? JOB_ISSUE_OPTIONS : process.env.OPTIONS ? JSON.parse(process.env.OPTIONS) : {};
 const { ctx, cleanup } = await benchContext();
 let n = 0;
 const inputs = (k: number): IssueCredentialInput[] =>
@@ -63,7 +68,7 @@ for (let r = 0; r < rounds; r++) {
   const before = threadTimes();
   const cpu0 = process.cpuUsage();
   const start = performance.now();
-  const outcomes = await issueCredentials(ctx, inputs(count));
+  const outcomes = await issueCredentials(ctx, inputs(count), options);
   const wall = performance.now() - start;
   const cpu = process.cpuUsage(cpu0);
   const after = threadTimes();
