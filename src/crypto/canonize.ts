@@ -11,6 +11,7 @@ import {
   servesSameContexts,
 } from "./expansion-template.js";
 import { readShape } from "./json-ld-shape.js";
+import { type CanonicalPlan, canonicalPlan, canonizeReplayed } from "./rdf-canonical.js";
 import { learnRdfTemplate, type RdfTemplate, replayRdf } from "./rdf-template.js";
 
 /**
@@ -88,6 +89,8 @@ export function createCanonize(config: { maxShapes?: number; observe?: (outcome:
   const smallResults = new Map<string, { template: ExpansionTemplate; canonical: string }>();
   // The RDF dataset of each template (learnt when the template is first replayed), kept as long as the template is.
   const rdfTemplates = new WeakMap<ExpansionTemplate, Promise<RdfTemplate | Refusal>>();
+  // How each RDF template's quads are written (rdf-canonical.ts), made when it is first replayed, kept as long as it.
+  const canonicalPlans = new WeakMap<RdfTemplate, CanonicalPlan>();
   const remember = (key: string, entry: ExpansionTemplate | Refusal) => {
     templates.delete(key);
     templates.set(key, entry);
@@ -174,12 +177,23 @@ export function createCanonize(config: { maxShapes?: number; observe?: (outcome:
       rdfTemplates.set(template, rdfTemplate);
     }
     const rdf = await rdfTemplate;
-    const replayedDataset = "refused" in rdf ? undefined : replayRdf(rdf, shape.params);
-    // Where the dataset cannot be replayed (why: the outcome's `toRdf`), jsonld's toRDF of the replayed expansion.
-    const toRdf = "refused" in rdf ? rdf.refused : replayedDataset ? undefined : "two quads would be equal";
-    const dataset =
-      replayedDataset ?? (await jsonLd.toRDF(replay(template, shape.params), { ...rdfOptions, skipExpansion: true }));
-    const canonical = await rdfCanonize.canonize(dataset, c14nOptions);
+    let plan = "refused" in rdf ? undefined : canonicalPlans.get(rdf);
+    if (plan === undefined && !("refused" in rdf)) {
+      plan = canonicalPlan(rdf);
+      canonicalPlans.set(rdf, plan);
+    }
+    // The canonical form written from the template itself where every blank node has a first-degree hash of its own
+    // (rdf-canonical.ts: exactly rdf-canonize's answer for the replayed dataset); else the library's, of the replayed
+    // dataset, or where the dataset cannot be replayed (why: the outcome's `toRdf`), of toRDF's of the replayed expansion.
+    let canonical: string | undefined = plan === undefined ? undefined : canonizeReplayed(plan, shape.params);
+    let toRdf: string | undefined;
+    if (canonical === undefined) {
+      const replayedDataset = "refused" in rdf ? undefined : replayRdf(rdf, shape.params);
+      toRdf = "refused" in rdf ? rdf.refused : replayedDataset ? undefined : "two quads would be equal";
+      const dataset =
+        replayedDataset ?? (await jsonLd.toRDF(replay(template, shape.params), { ...rdfOptions, skipExpansion: true }));
+      canonical = await rdfCanonize.canonize(dataset, c14nOptions);
+    }
     if (small && typeof canonical === "string") {
       smallResults.delete(resultKey);
       smallResults.set(resultKey, { template, canonical });

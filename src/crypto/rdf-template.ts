@@ -214,19 +214,27 @@ function termOf(slot: Slot, params: readonly string[]): RdfTerm {
   }
 }
 
+/** Whether two of the template's quads are equal with these params (toRDF would keep one of them). */
+export function hasEqualQuads(template: RdfTemplate, params: readonly string[]): boolean {
+  const value = (slot: Slot) => (slot.kind === "constant" ? slot.term.value : (params[slot.index] as string));
+  for (const [i, j] of template.collisions) {
+    const a = template.quads[i] as Slot[];
+    const b = template.quads[j] as Slot[];
+    if (a.every((slot, p) => value(slot) === value(b[p] as Slot))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * The dataset jsonld's toRDF gives for the document with these params (the expansion template's `iriParams` already
  * checked), or undefined when two quads would be equal (toRDF would keep one: the caller runs it). Fresh quad
  * objects; constant terms are shared and never modified (rdf-canonize reads its input only).
  */
 export function replayRdf(template: RdfTemplate, params: readonly string[]): Quad[] | undefined {
-  const value = (slot: Slot) => (slot.kind === "constant" ? slot.term.value : (params[slot.index] as string));
-  for (const [i, j] of template.collisions) {
-    const a = template.quads[i] as Slot[];
-    const b = template.quads[j] as Slot[];
-    if (a.every((slot, p) => value(slot) === value(b[p] as Slot))) {
-      return undefined;
-    }
+  if (hasEqualQuads(template, params)) {
+    return undefined;
   }
   return template.quads.map(([subject, predicate, object, graph]) => ({
     subject: termOf(subject as Slot, params),
