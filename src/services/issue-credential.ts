@@ -2,7 +2,7 @@ import type { SigningPriority } from "../crypto/signing-pool.js";
 import { type Ob3Achievement, toOb3Achievement } from "../domain/achievement.js";
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
 import type { CredentialRecipe, CredentialRecipes } from "../domain/credential/recipe.js";
-import { credentialStatusValue, statusListEntry } from "../domain/status/status-list-credential.js";
+import { credentialStatusValue, type StatusSlot, statusListEntry } from "../domain/status/status-list-credential.js";
 import { AppError } from "../errors.js";
 import type { CredentialRecord } from "../storage/credentials-repo.js";
 import type { Tx } from "../storage/store.js";
@@ -129,8 +129,9 @@ export type IssueOptions = IssueHooks & {
 
 /**
  * Issues many credentials, each as issueCredential would (same document, same rows, audit entry and event), at a
- * fraction of the cost: one clock reading for all, in batches of `options.persistBatch`: each batch's status indexes
- * reserved as a block in one committed transaction, its signing fanned out over the signing pool (at
+ * fraction of the cost: one clock reading for all, in batches of `options.persistBatch`: the status indexes reserved
+ * as blocks (of BULK_PERSIST_BATCH credentials: several batches when they are smaller) in committed transactions,
+ * each batch's signing fanned out over the signing pool (at
  * `options.priority`), its signed credentials stored in one write transaction (each stored batch's signing overlaps
  * the next ones' reservation and signing). An input that is refused (unknown
  * certification, a credential it may not supersede, one already held with `unlessHeld`) gets its AppError in its
@@ -164,18 +165,36 @@ export async function issueCredentials(
     batches.push(settled.slice(start, start + perTransaction));
   }
   // The workers sign the next batches while the main thread stores the one signed first; a few batches ahead only,
-  // so that a single issuance asked for meanwhile waits behind a few chunks, not behind the whole bulk. Each batch's
-  // status indexes are reserved (and committed) just before it is signed: the first is signed as soon as its own are,
-  // where reserving the whole bulk's first left the workers idle meanwhile.
+  // so that a single issuance asked for meanwhile waits behind a few chunks, not behind the whole bulk. The status
+  // indexes are reserved (and committed) just before they are signed, for BULK_PERSIST_BATCH credentials at a time
+  // (several batches when they are smaller: a bulk job's of 25): the first batch is signed as soon as its own are,
+  // where reserving the whole bulk's first left the workers idle meanwhile, and a job's batches do not pay a
+  // reservation transaction each (it reads and rewrites the status list's row, signed list and all).
+  const perReservation = Math.max(1, Math.floor(BULK_PERSIST_BATCH / perTransaction));
+  const reservations: Promise<StatusSlot[][]>[] = [];
+  const reserved = async (b: number): Promise<StatusSlot[][]> => {
+    const group = Math.floor(b / perReservation);
+    const first = group * perReservation;
+    let reservation = reservations[group];
+    if (reservation === undefined) {
+      const members = batches.slice(first, first + perReservation).flat();
+      reservation = reserveStatusSlotBlock(
+        ctx,
+        members.map(({ plan }) => statusPurposesFor(plan.entry)),
+      );
+      reservations[group] = reservation;
+    }
+    const block = await reservation;
+    // the batch's place in its group: the sizes of the batches before it (all full but the last batch of the bulk)
+    const offset = (b - first) * perTransaction;
+    return block.slice(offset, offset + (batches[b]?.length ?? 0));
+  };
   const signings: Promise<{ batch: Planned[]; signed: SignedCredential[] }>[] = [];
   const startSigning = (b: number) => {
     const batch = batches[b];
     if (batch && !signings[b]) {
       const signing = (async () => {
-        const block = await reserveStatusSlotBlock(
-          ctx,
-          batch.map(({ plan }) => statusPurposesFor(plan.entry)),
-        );
+        const block = await reserved(b);
         const planned = batch.map((s, i): Planned => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
         return {
           batch: planned,
