@@ -185,6 +185,19 @@ describe("openSqliteStore", () => {
     }
   });
 
+  it("keeps statement journals and temporary tables in memory, not in files written as a transaction runs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
+    try {
+      const store = openSqliteStore(join(dir, "laurel.db"));
+      // 2 = MEMORY: a multi-row statement inside a write transaction (a bulk batch's inserts) journals the pages it
+      // changes; on disk that was a temporary file written page by page, about 40 KB per credential of a job's batch
+      expect(store.sqlite.pragma("temp_store", { simple: true })).toBe(2);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a file database's WAL is checkpointed on a thread of its own, not in a COMMIT of the thread that serves", async () => {
     const dir = mkdtempSync(join(tmpdir(), "laurel-db-"));
     const path = join(dir, "laurel.db");
