@@ -50,11 +50,13 @@ export async function issueCredential(ctx: ServiceContext, input: IssueCredentia
 
 /**
  * The unsigned OpenBadgeCredentials of planned issuances, as recipes (built where they are signed: a signing worker),
- * each certification's Achievement made once for them all; a salt is drawn for each recipient, in order.
+ * each certification's Achievement made once for them all (`made`: the Achievements an issuance of several batches
+ * made for the earlier ones; making one walks its criteria); a salt is drawn for each recipient, in order.
  */
 function credentialRecipes(
   ctx: ServiceContext,
   items: readonly { input: IssueCredentialInput; plan: IssuePlan }[],
+  made = new Map<CatalogEntry, Ob3Achievement>(),
 ): CredentialRecipes {
   const { publicUrl } = ctx.config;
   const achievements: Ob3Achievement[] = [];
@@ -62,7 +64,12 @@ function credentialRecipes(
   const recipes = items.map(({ input, plan }): CredentialRecipe => {
     let achievement = places.get(plan.entry);
     if (achievement === undefined) {
-      achievement = achievements.push(toOb3Achievement(plan.entry, publicUrl)) - 1;
+      let ob3 = made.get(plan.entry);
+      if (ob3 === undefined) {
+        ob3 = toOb3Achievement(plan.entry, publicUrl);
+        made.set(plan.entry, ob3);
+      }
+      achievement = achievements.push(ob3) - 1;
       places.set(plan.entry, achievement);
     }
     return {
@@ -189,6 +196,7 @@ export async function issueCredentials(
     const offset = (b - first) * perTransaction;
     return block.slice(offset, offset + (batches[b]?.length ?? 0));
   };
+  const achievements = new Map<CatalogEntry, Ob3Achievement>();
   const signings: Promise<{ batch: Planned[]; signed: SignedCredential[] }>[] = [];
   const startSigning = (b: number) => {
     const batch = batches[b];
@@ -198,7 +206,7 @@ export async function issueCredentials(
         const planned = batch.map((s, i): Planned => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
         return {
           batch: planned,
-          signed: await signCredentials(ctx, credentialRecipes(ctx, planned), created, priority),
+          signed: await signCredentials(ctx, credentialRecipes(ctx, planned, achievements), created, priority),
         };
       })();
       signing.catch(() => {}); // awaited in turn below; one failing after an earlier failure is not unhandled
