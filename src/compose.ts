@@ -126,7 +126,12 @@ export function createServiceState(config: Config, ob3Schema: Ob3SchemaValidator
       sizeCalculation: (kept) => kept.page.byteLength + kept.mark.length + 1,
     }),
     verifyRateLimit: createVerifyRateLimitStore(),
-    verifications: { analysing: 0, onWorkerFrom: 1, signatures: new SignatureQueue() },
+    // Signatures of small credentials checked on this thread even while others are in progress (onWorkerFrom:
+    // never): on 2 cores, two alternating quiet A/B runs of the vc-api bench measured 8 in flight at 7.29-7.45x the
+    // stock library with them on the workers against 7.61-7.98x with them here (the main thread keeps one core, the
+    // round trips cost more than they free). A large credential's signature still goes to a worker (it would hold
+    // this thread long). Tests and profiles set it to 0 or 1 to send more there.
+    verifications: { analysing: 0, onWorkerFrom: Number.POSITIVE_INFINITY, signatures: new SignatureQueue() },
     lifecycle: { shuttingDown: false },
     issueByHand: { pending: [] },
     dashboardCounts: {},

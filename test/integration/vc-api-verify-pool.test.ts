@@ -179,7 +179,7 @@ describe("POST /credentials/verify on the signing pool's workers", () => {
     timeout: 60_000,
   }, async () => {
     const { main, pooled, outcomes } = await pair();
-    pooled.ctx.state.verifications.onWorkerFrom = 1; // the default
+    pooled.ctx.state.verifications.onWorkerFrom = 1; // from one in progress on (the default keeps small ones here)
     const ed = await ed25519DidKey();
     const credentials = await Promise.all(
       [1, 2, 3].map((i) =>
