@@ -1,16 +1,8 @@
-import jsonld from "jsonld";
 import * as rdfCanonize from "rdf-canonize";
 import { beforeAll, describe, expect, it } from "vitest";
-import { learnTemplate } from "../../src/crypto/expansion-template.js";
 import { readShape, type Shape } from "../../src/crypto/json-ld-shape.js";
 import { canonicalPlan, canonizeReplayed, canonizeUniqueDataset } from "../../src/crypto/rdf-canonical.js";
-import {
-  learnRdfTemplate,
-  type Quad,
-  type RdfTemplate,
-  type RdfTerm,
-  replayRdf,
-} from "../../src/crypto/rdf-template.js";
+import { type Quad, type RdfTerm, replayRdf } from "../../src/crypto/rdf-template.js";
 import {
   CREDENTIAL_SHAPES,
   credentialFor,
@@ -19,6 +11,7 @@ import {
   type SigningFixture,
   signingFixture,
 } from "./data-integrity-fixtures.js";
+import { jsonLd, learnRdf, rdfOptions } from "./rdf-fixtures.js";
 
 /**
  * The canonical N-Quads written by rdf-canonical.ts are rdf-canonize's, byte for byte, or it declines (undefined) and
@@ -27,44 +20,13 @@ import {
  * the library's serialiser and of RDFC-1.0's first-degree step.
  */
 
-type JsonLd = {
-  expand(input: unknown, options: Record<string, unknown>): Promise<unknown>;
-  toRDF(input: unknown, options: Record<string, unknown>): Promise<unknown>;
-};
-const jsonLd = jsonld as unknown as JsonLd;
-
 let fx: SigningFixture;
 beforeAll(async () => {
   fx = await signingFixture();
 });
 
-const rdfOptions = () => ({
-  rdfDirection: "i18n-datatype",
-  algorithm: "RDFC-1.0",
-  base: null,
-  safe: true,
-  documentLoader: fx.documentLoader,
-  produceGeneralizedRdf: false,
-});
-
 const stock = (dataset: unknown) =>
   rdfCanonize.canonize(dataset, { algorithm: "RDFC-1.0", format: "application/n-quads" });
-
-async function learn(document: Record<string, unknown>): Promise<{ shape: Shape; rdf: RdfTemplate }> {
-  const shape = readShape(document);
-  if ("refused" in shape) {
-    throw new Error(shape.refused);
-  }
-  const template = await learnTemplate(document, shape, jsonLd.expand, rdfOptions());
-  if ("refused" in template) {
-    throw new Error(template.refused);
-  }
-  const rdf = await learnRdfTemplate(template, jsonLd.toRDF, rdfOptions());
-  if ("refused" in rdf) {
-    throw new Error(rdf.refused);
-  }
-  return { shape, rdf };
-}
 
 const named = (value: string): RdfTerm => ({ termType: "NamedNode", value });
 const blank = (value: string): RdfTerm => ({ termType: "BlankNode", value });
@@ -90,7 +52,7 @@ describe("the canonical form of a replayed credential template", () => {
       const documents = fx.catalog.entries.map(
         (entry) => credentialFor(fx, entry, shapeOptions) as unknown as Record<string, unknown>,
       );
-      const { shape, rdf } = await learn(documents[0] as Record<string, unknown>);
+      const { shape, rdf } = await learnRdf(fx, documents[0] as Record<string, unknown>);
       const plan = canonicalPlan(rdf);
       expect("refused" in plan).toBe(false);
       // each document, then the first again and each again: the memo meets new, repeated and returning params
@@ -117,7 +79,7 @@ describe("the canonical form of a replayed credential template", () => {
         achievement: { ...base.credentialSubject.achievement, tag: tags },
       },
     });
-    const { rdf } = await learn(withTags(["a", "b"]));
+    const { rdf } = await learnRdf(fx, withTags(["a", "b"]));
     const plan = canonicalPlan(rdf);
     const same = readShape(withTags(["same", "same"])) as Shape;
     expect(canonizeReplayed(plan, same.params)).toBeUndefined();
@@ -136,7 +98,7 @@ describe("the canonical form of a dataset", () => {
   it("is rdf-canonize's for toRDF's dataset of credentials with odd texts, names and long values", async () => {
     for (const shapeOptions of Object.values(CREDENTIAL_SHAPES)) {
       const document = credentialFor(fx, fx.catalog.entries[1]!, shapeOptions);
-      const dataset = (await jsonLd.toRDF(document, rdfOptions())) as Quad[];
+      const dataset = (await jsonLd.toRDF(document, rdfOptions(fx))) as Quad[];
       expect(canonizeUniqueDataset(dataset)).toBe(await stock(dataset));
     }
   });
