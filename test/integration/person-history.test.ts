@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { and, eq, inArray, or } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { approve } from "../../src/services/approvals.js";
 import { revokeCredential } from "../../src/services/credential-status.js";
 import { issueCredential } from "../../src/services/issue-credential.js";
 import { submitEvidence } from "../../src/services/submit-evidence.js";
+import type { PgStore } from "../../src/storage/store-pg.js";
 import { createAccount, getPage, signIn } from "../helpers/console.js";
 import { onPostgres } from "../helpers/database.js";
 import { makeTestApp, sqliteOf, type TestApp } from "../helpers/make-app.js";
@@ -103,19 +105,61 @@ describe("a person's history", () => {
     expect(await keptFor("ada@example.org")).toEqual(await aboutTheirRows("ada@example.org"));
   });
 
-  it.skipIf(onPostgres)(
-    "is filled by the migration from the entries written before it (SQLite: its backfill statement, run again)",
-    async () => {
-      await somePeople();
-      const before = { grace: await keptFor("grace@example.org"), ada: await keptFor("ada@example.org") };
+  it("keeps the entries about their approvals too (an award held for approval, then approved)", async () => {
+    const entry = t.ctx.catalog.get("gitlab-certified-associate");
+    if (!entry) {
+      throw new Error("no Associate certification");
+    }
+    entry.criteria.requiresApproval = true;
+    try {
+      const person = { email: "tom@example.org", name: "Tom Kilburn" };
+      const submit = async (record: Record<string, unknown>) =>
+        (await submitEvidence(t.ctx, { ...record, person, externalId: `a-${++n}` } as never, ADMIN)).awarded[0];
+      await submit({
+        kind: "assessment",
+        occurredAt: "2026-03-01T09:00:00Z",
+        assessment: "gitlab-associate-written",
+        score: 90,
+      });
+      const held = await submit({
+        kind: "assessment",
+        occurredAt: "2026-03-01T10:00:00Z",
+        assessment: "gitlab-associate-lab",
+        passed: true,
+        graderRole: "ps-engineer",
+      });
+      expect(held?.outcome).toBe("pending-approval");
+      await approve(t.ctx, (held as { approvalId: string }).approvalId, "test");
+      const db = t.store.conn();
+      const { auditLog } = db.t;
+      const aboutApprovals = (await db.select().from(auditLog).where(eq(auditLog.targetType, "approval"))).map(
+        (e) => e.seq,
+      );
+      expect(aboutApprovals.length).toBeGreaterThanOrEqual(2); // held, approved
+      const kept = await keptFor(person.email);
+      expect(aboutApprovals.filter((seq) => !kept.includes(seq))).toEqual([]);
+    } finally {
+      entry.criteria.requiresApproval = false;
+    }
+  });
+
+  it("is filled by the migration from the entries written before it (its backfill statement, run again)", async () => {
+    await somePeople();
+    const before = { grace: await keptFor("grace@example.org"), ada: await keptFor("ada@example.org") };
+    const backfill = (file: string) => readFileSync(file, "utf8").split("--> statement-breakpoint").at(-1) as string;
+    if (onPostgres) {
+      const { pool } = t.store as PgStore;
+      await pool.query("delete from person_history");
+      expect(await keptFor("grace@example.org")).toEqual([]);
+      await pool.query(backfill("src/storage/migrations-pg/0023_person_history_kept.sql"));
+    } else {
       const sqlite = sqliteOf(t.store);
       sqlite.exec("delete from person_history");
       expect(await keptFor("grace@example.org")).toEqual([]);
-      const migration = readFileSync("src/storage/migrations/0034_person_history_kept.sql", "utf8");
-      sqlite.exec(migration.split("--> statement-breakpoint").at(-1) as string);
-      expect({ grace: await keptFor("grace@example.org"), ada: await keptFor("ada@example.org") }).toEqual(before);
-    },
-  );
+      sqlite.exec(backfill("src/storage/migrations/0034_person_history_kept.sql"));
+    }
+    expect({ grace: await keptFor("grace@example.org"), ada: await keptFor("ada@example.org") }).toEqual(before);
+  });
 
   it.skipIf(onPostgres)(
     "is read newest first through person_history's primary key, one entry per row shown, with no sort",
