@@ -1,5 +1,6 @@
 import { escapeToBuffer } from "hono/utils/html";
 import { LRUCache } from "lru-cache";
+import { isoOf } from "../../domain/civil-date.js";
 import type { CredentialPageData } from "../../services/credential-page-data.js";
 import type { FastPage } from "../../services/credential-page-fast.js";
 import type { PageTemplate } from "../../services/deps.js";
@@ -215,21 +216,6 @@ function fill(template: PageTemplate, values: Values): string {
   return html;
 }
 
-const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
-const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"));
-
-/**
- * `date.toISOString()`, written from its UTC fields (a third of the time) for the years 1000 to 9999, whose text has
- * no sign and four digits; any other date by toISOString itself (it throws for an invalid one, as toISOString does).
- */
-function isoText(date: Date): string {
-  const year = date.getUTCFullYear();
-  if (!(year >= 1000 && year <= 9999)) {
-    return date.toISOString();
-  }
-  return `${year}-${TWO_DIGITS[date.getUTCMonth() + 1]}-${TWO_DIGITS[date.getUTCDate()]}T${TWO_DIGITS[date.getUTCHours()]}:${TWO_DIGITS[date.getUTCMinutes()]}:${TWO_DIGITS[date.getUTCSeconds()]}.${THREE_DIGITS[date.getUTCMilliseconds()]}Z`;
-}
-
 /** A value escaped as the JSX escapes text and attributes (most values need nothing: the value itself). */
 const NEEDS_ESCAPE = /["&'<>]/;
 
@@ -270,7 +256,7 @@ function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): U
           texts[value] = humanDay(date);
         } else {
           // (the date's ISO text once, for both forms that show it)
-          const instant = texts[iso] ?? isoText(date);
+          const instant = texts[iso] ?? isoOf(date.getTime());
           texts[iso] = instant;
           texts[value] = slot.form === "iso" ? instant : `${humanDay(date)} at ${instant.slice(11, 16)} UTC`;
         }
