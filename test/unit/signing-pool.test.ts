@@ -226,17 +226,26 @@ describe("a worker holds its next task while it signs one", () => {
   });
 });
 
+/**
+ * Signing through `threads` with each batch labelled, `order` listing the labels in the order their batches were
+ * signed; `latch`: a marker file a FAULTY_WORKER credential of mode "latch" waits for.
+ */
+function labelled(threads: SigningPool) {
+  const latch = join(dir, `latch-${Math.random().toString(36).slice(2)}`);
+  const order: string[] = [];
+  const sign = (label: string, credentials: JsonObject[], priority: "interactive" | "bulk") =>
+    threads.signCredentials({ credentials, created: fx.now, generation: 1, priority }).then((signed) => {
+      order.push(label);
+      return signed;
+    });
+  return { latch, order, sign };
+}
+
 describe("interactive batches go before bulk ones", () => {
   it("a request's credential submitted after queued bulk tasks is signed before them, each lane in its order", async () => {
     // a worker holding two tasks at most: the order of the queue alone (the worker's own is tested below)
     const threads = await pool({ size: 1, workerModule: FAULTY_WORKER, tasksPerWorker: 2 });
-    const latch = join(dir, `latch-${Math.random().toString(36).slice(2)}`);
-    const order: string[] = [];
-    const sign = (label: string, credentials: JsonObject[], priority: "interactive" | "bulk") =>
-      threads.signCredentials({ credentials, created: fx.now, generation: 1, priority }).then((signed) => {
-        order.push(label);
-        return signed;
-      });
+    const { latch, order, sign } = labelled(threads);
     const [first, ...rest] = batch(6, 900);
     // The only worker holds the first bulk task until the latch opens, and the second waiting in it (a worker is handed
     // its next task while it signs one); two more bulk tasks and two interactive ones wait in the queue meanwhile,
@@ -259,13 +268,7 @@ describe("interactive batches go before bulk ones", () => {
 describe("a worker runs the interactive tasks it holds before its bulk ones", () => {
   it("so holding several bulk chunks does not make a request's chunk wait for them", async () => {
     const threads = await pool({ size: 1, workerModule: FAULTY_WORKER, tasksPerWorker: 4 });
-    const latch = join(dir, `latch-${Math.random().toString(36).slice(2)}`);
-    const order: string[] = [];
-    const sign = (label: string, credentials: JsonObject[], priority: "interactive" | "bulk") =>
-      threads.signCredentials({ credentials, created: fx.now, generation: 1, priority }).then((signed) => {
-        order.push(label);
-        return signed;
-      });
+    const { latch, order, sign } = labelled(threads);
     const [first, ...rest] = batch(4, 850);
     // The only worker holds all four (the first signing until the latch opens): the pool's queue plays no part.
     const running = sign("bulk 1", [{ ...first!, "test:fault": { mode: "latch", marker: latch } }], "bulk");
