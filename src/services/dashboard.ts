@@ -71,7 +71,8 @@ function countsOf(rows: CountByCertification[]): Map<string, number> {
  */
 export type DashboardCounts = {
   at: Date;
-  catalog: ServiceContext["catalog"];
+  /** The catalog's certifications counted (the array a reload replaces: catalog-reload.ts changes the catalog in place). */
+  entries: ServiceContext["catalog"]["entries"];
   weekStart: Date;
   monthStart: Date;
   until: Date;
@@ -85,18 +86,18 @@ export type DashboardCounts = {
 
 async function countCredentials(ctx: ServiceContext, now: Date): Promise<DashboardCounts> {
   const db = ctx.store.conn();
-  const catalog = ctx.catalog;
+  const entries = ctx.catalog.entries;
   const weekStart = weekStartOf(now);
   const monthStart = monthStartOf(now);
   const until = new Date(now.getTime() + EXPIRY_HORIZON_DAYS * DAY_MS);
-  const ids = catalog.entries.map((e) => e.id);
+  const ids = entries.map((e) => e.id);
   const [month, week, expiring] = await Promise.all([
     issuedSince(db, ids, monthStart),
     issuedSince(db, ids, weekStart),
     expiringBetween(db, now, until),
   ]);
   const renewals: DashboardCounts["renewals"] = new Map();
-  for (const entry of catalog.entries) {
+  for (const entry of entries) {
     const policy = entry.validity?.renewal;
     const window = policy ? windowOpenAt(policy, ctx.config.fiscalYearStartMonth, now) : undefined;
     if (window) {
@@ -106,7 +107,7 @@ async function countCredentials(ctx: ServiceContext, now: Date): Promise<Dashboa
   }
   return {
     at: now,
-    catalog,
+    entries,
     weekStart,
     monthStart,
     until,
@@ -127,7 +128,7 @@ async function credentialCounts(ctx: ServiceContext, now: Date): Promise<Dashboa
   const held = ctx.state.dashboardCounts;
   const fresh = (counts: DashboardCounts | undefined): counts is DashboardCounts =>
     counts !== undefined &&
-    counts.catalog === ctx.catalog &&
+    counts.entries === ctx.catalog.entries &&
     counts.at.getTime() <= now.getTime() &&
     now.getTime() - counts.at.getTime() < DASHBOARD_COUNTS_MAX_AGE_MS;
   if (fresh(held.current)) {
@@ -169,7 +170,7 @@ function countsViewOf(counts: DashboardCounts, programs: "all" | readonly string
   const expiring: Array<CertificationRef & { count: number }> = [];
   const renewals: Array<CertificationRef & { opens: string; closes: string; due: number }> = [];
   const achievementIds: string[] = [];
-  for (const entry of counts.catalog.entries) {
+  for (const entry of counts.entries) {
     if (programs !== "all" && !programs.includes(entry.program)) {
       continue;
     }

@@ -78,7 +78,8 @@ export type PageTemplate = {
 
 /** A person's page as kept (services/people.ts personPage): what it was worked out from, and the page. */
 export type KeptPersonPage = {
-  catalog: Catalog;
+  /** The catalog's certifications it was worked out with (the array a reload replaces: the catalog changes in place). */
+  catalog: Catalog["entries"];
   mark: string;
   /** The span of time (ms) its outcomes hold in: from when it was worked out until progressStableUntil. */
   from: number;

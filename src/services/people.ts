@@ -325,7 +325,7 @@ export async function personPage(
   const kept = cache.get(key);
   if (
     kept !== undefined &&
-    kept.catalog === ctx.catalog &&
+    kept.catalog === ctx.catalog.entries &&
     kept.mark === person.mark &&
     kept.from <= now &&
     now < kept.until
@@ -335,7 +335,7 @@ export async function personPage(
   const overview = await overviewOf(ctx, input, person);
   const page = render(overview);
   cache.set(key, {
-    catalog: ctx.catalog,
+    catalog: ctx.catalog.entries,
     mark: person.mark,
     from: now,
     until: overview.stableUntil,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { listAuditEntries } from "../../src/services/audit.js";
+import { issueCredential } from "../../src/services/issue-credential.js";
 import { createAccount, getPage, postForm, signIn } from "../helpers/console.js";
 import { adminPost, readProblem } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
@@ -94,6 +95,19 @@ describe("the console catalog", () => {
   });
 
   it("reloads changed definition files without a restart, audited, for the public pages too", async () => {
+    // a person's page and the dashboard, viewed (and so kept) before the reload, name it by its name then
+    await issueCredential(t.ctx, {
+      achievementId: "gitlab-certified-associate",
+      recipient: { email: "grace@example.org", name: "Grace Hopper" },
+      actor: "test",
+    });
+    const people = await (await getPage(t, "/console/people?q=grace", admin.cookie)).text();
+    const person = /href="(\/console\/people\/[^"]+)"/.exec(people)?.[1] as string;
+    expect(text(await (await getPage(t, person, admin.cookie)).text())).not.toContain("(2027)");
+    t.clock.advance(31_000); // past the counts the sign-in's dashboard made, so that they are counted with the credential
+    const home = text(await (await getPage(t, "/console", admin.cookie)).text());
+    expect(home).toContain("GitLab Certified Associate");
+    expect(home).not.toContain("(2027)");
     // the credentials filter, read before the reload, offers the certification by its name then
     const listBefore = await (await getPage(t, "/console/credentials", admin.cookie)).text();
     expect(listBefore).toContain('value="gitlab-certified-associate">GitLab Certified Associate</option>');
@@ -117,6 +131,11 @@ describe("the console catalog", () => {
     // …and by its new name after (the filter's choices are kept per catalog, and a reload changes it in place)
     const listAfter = await (await getPage(t, "/console/credentials", admin.cookie)).text();
     expect(listAfter).toContain('value="gitlab-certified-associate">GitLab Certified Associate (2027)</option>');
+    // the person's page and the dashboard too: what they kept was worked out with the catalog before the reload
+    expect(text(await (await getPage(t, person, admin.cookie)).text())).toContain("GitLab Certified Associate (2027)");
+    expect(text(await (await getPage(t, "/console", admin.cookie)).text())).toContain(
+      "GitLab Certified Associate (2027)",
+    );
     const audit = await listAuditEntries(t.ctx, { action: "catalog.reloaded", limit: 5 });
     expect(audit.items).toHaveLength(1);
     expect(audit.items[0]?.actor).toMatch(/^user:/);

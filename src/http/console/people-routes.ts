@@ -46,17 +46,18 @@ function scopeOf(c: Context<ConsoleEnv>): PeopleScope {
 
 /**
  * A certification's rules in the catalog's public words (rule-words.tsx), by rule id. The words depend only on the
- * catalog, so they are worded once per catalog (a reloaded catalog is another object: worded afresh), not on every
- * page view (a person's page words every rule of every certification).
+ * catalog, so they are worded once per catalog's certifications (the array a reload replaces, in the catalog object
+ * every context shares: catalog-reload.ts), not on every page view (a person's page words every rule of every
+ * certification).
  */
-const wordedOnce = new WeakMap<Catalog, Map<string, string | undefined>>();
+const wordedOnce = new WeakMap<Catalog["entries"], Map<string, string | undefined>>();
 
 function wordsOf(c: Context<ConsoleEnv>) {
   const catalog = c.get("ctx").catalog;
-  let worded = wordedOnce.get(catalog);
+  let worded = wordedOnce.get(catalog.entries);
   if (!worded) {
     worded = new Map();
-    wordedOnce.set(catalog, worded);
+    wordedOnce.set(catalog.entries, worded);
   }
   const cache = worded;
   const namers = new Map<string, (assessment: string) => string>();
