@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
-import { fixedLimit, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { executeRows, fixedLimit, placeholderRows, prepared, rowRuns } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type AuditEntry = {
@@ -32,11 +32,11 @@ export async function appendAudits(tx: Tx, entries: readonly AuditEntry[]): Prom
       };
       return d.insert(a).values(placeholderRows(columns, run.length) as never);
     });
-    await insert.execute(
-      rowValues(
-        run.map((entry) => ({ ...entry, details: entry.details ?? {} })),
-        keys,
-      ),
+    await executeRows(
+      tx,
+      insert,
+      run.map((entry) => ({ ...entry, details: entry.details ?? {} })),
+      keys,
     );
   }
 }

@@ -14,7 +14,7 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowsOf, rowValues } from "./prepared.js";
+import { executeRows, fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowsOf } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type CredentialInsert = Tables["credentials"]["$inferInsert"];
@@ -87,7 +87,7 @@ export async function insertCredentials(
       }));
       return d.insert(credentials).values(values as unknown as CredentialInsert[]);
     });
-    await insert.execute(rowValues(run, Object.keys(insertedColumns(tx.t))));
+    await executeRows(tx, insert, run, Object.keys(insertedColumns(tx.t)));
   }
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { executeRows, fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 /** What a due evaluation carries: its mark, and the instant before which no evaluation can be complete. */
@@ -77,7 +77,7 @@ export async function markEvaluationsDue(
         .values(placeholderRows(columns, run.length) as never)
         .onConflictDoUpdate(remark(d.t));
     });
-    await upsert.execute(rowValues(run, keys));
+    await executeRows(tx, upsert, run, keys);
   }
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { executeRows, fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type EventRow = Tables["events"]["$inferSelect"];
@@ -46,7 +46,7 @@ export async function appendEvents(tx: Tx, rows: readonly Omit<EventRow, "seq">[
         .values(placeholderRows(columns, run.length) as never)
         .onConflictDoNothing({ target: e.dedupeKey });
     });
-    await insert.execute(rowValues(run, keys));
+    await executeRows(tx, insert, run, keys);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Column, getTableColumns, Param, type SQL, sql, type Table } from "drizzle-orm";
+import { type Column, getTableColumns, is, Param, Placeholder, type SQL, sql, type Table } from "drizzle-orm";
 import type { Conn, JsonColumn } from "./store.js";
 
 /** What `.prepare()` gives on either database: a statement run with its placeholders' values. */
@@ -133,6 +133,115 @@ export function rowValues(rows: readonly object[], keys: readonly string[]): Rec
     for (const key of keys) {
       values[`${key}_${i}`] = (row as Record<string, unknown>)[key] ?? null;
     }
+  }
+  return values;
+}
+
+/**
+ * Where each of a multi-row statement's parameters comes from, in the statement's order: a row's value of a key,
+ * encoded as its Param says (or as it is, for a bare placeholder), or a value drizzle wrote into the statement.
+ */
+type Binding = { row: number; key: string; encode?: (value: unknown) => unknown } | { value: unknown };
+
+/** A kept SQLite statement (drizzle's better-sqlite3 prepared query) as `executeRows` binds it itself. */
+type DirectStatement = {
+  stmt: { run(params: unknown[]): unknown };
+  query: { params: unknown[] };
+  executeMethod: string;
+};
+
+/**
+ * Each statement's bindings (undefined: not understood, run through drizzle), worked out at its first run, with the
+ * row count and keys they were worked out for (a run with others goes through drizzle).
+ */
+const bindingsOf = new WeakMap<object, { count: number; keys: string; plan: readonly Binding[] | undefined }>();
+
+/**
+ * The bindings of a statement made of `placeholderRows` of `count` rows with `keys`, if every parameter is one of
+ * theirs or a value written into it; undefined for anything else (another engine, another kind of statement, a
+ * placeholder not named `<key>_<row>`, a statement that returns rows), which `executeRows` then runs as drizzle does.
+ */
+function bindings(statement: object, keys: readonly string[], count: number): readonly Binding[] | undefined {
+  const kept = bindingsOf.get(statement);
+  if (kept !== undefined) {
+    return kept.count === count && kept.keys === keys.join(",") ? kept.plan : undefined;
+  }
+  const direct = statement as Partial<DirectStatement>;
+  let found: Binding[] | undefined;
+  if (direct.executeMethod === "run" && typeof direct.stmt?.run === "function" && Array.isArray(direct.query?.params)) {
+    found = [];
+    const known = new Set(keys);
+    for (const param of direct.query.params) {
+      const placeholder = is(param, Param) ? param.value : param;
+      if (!is(placeholder, Placeholder)) {
+        if (is(param, Param)) {
+          found = undefined; // not a value drizzle would bind as it is
+          break;
+        }
+        found.push({ value: param });
+        continue;
+      }
+      const at = placeholder.name.lastIndexOf("_");
+      const key = placeholder.name.slice(0, at);
+      const suffix = placeholder.name.slice(at + 1);
+      const row = Number(suffix);
+      if (at < 0 || !known.has(key) || String(row) !== suffix || !Number.isInteger(row) || row < 0 || row >= count) {
+        found = undefined;
+        break;
+      }
+      const encoder = is(param, Param) ? param.encoder : undefined;
+      found.push(encoder ? { row, key, encode: (value) => encoder.mapToDriverValue(value) } : { row, key });
+    }
+  }
+  bindingsOf.set(statement, { count, keys: keys.join(","), plan: found });
+  return found;
+}
+
+/**
+ * Runs a multi-row statement (`placeholderRows` of as many rows as `rows`, from `prepared`) with the rows' values of
+ * `keys` (undefined as null), as `statement.execute(rowValues(rows, keys))` would. On SQLite the statement's values
+ * go to better-sqlite3 as one array, in the order drizzle would have filled them in (worked out once per statement
+ * from drizzle's own list of its parameters), without the object of `<key>_<row>` names that drizzle looks each one
+ * up in: for a stored batch of a hundred credentials that object and its look-ups cost more than the statements'
+ * own binding. Anything the statement holds that is not understood runs it through drizzle.
+ */
+export async function executeRows(
+  db: Conn,
+  statement: Statement,
+  rows: readonly object[],
+  keys: readonly string[],
+): Promise<void> {
+  const values = directValues(db, statement, rows, keys);
+  if (values === undefined) {
+    await statement.execute(rowValues(rows, keys));
+    return;
+  }
+  (statement as unknown as DirectStatement).stmt.run(values);
+}
+
+/**
+ * The values `executeRows` binds a statement's parameters to, in their order: what drizzle's fillPlaceholders makes
+ * of `rowValues(rows, keys)`. Undefined where it would run the statement through drizzle.
+ */
+export function directValues(
+  db: Conn,
+  statement: Statement,
+  rows: readonly object[],
+  keys: readonly string[],
+): unknown[] | undefined {
+  const plan = db.engine === "sqlite" ? bindings(statement, keys, rows.length) : undefined;
+  if (plan === undefined) {
+    return undefined;
+  }
+  const values = new Array<unknown>(plan.length);
+  for (let j = 0; j < plan.length; j++) {
+    const binding = plan[j] as Binding;
+    if ("value" in binding) {
+      values[j] = binding.value;
+      continue;
+    }
+    const value = (rows[binding.row] as Record<string, unknown>)[binding.key] ?? null;
+    values[j] = binding.encode ? binding.encode(value) : value;
   }
   return values;
 }

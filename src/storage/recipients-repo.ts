@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { encodeRows, fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns, rowValues } from "./prepared.js";
+import { encodeRows, executeRows, fixedLimit, placeholderOf, placeholderRows, prepared, rowRuns } from "./prepared.js";
 import type { JsonColumn, Tx } from "./store.js";
 
 /** The three statements of the recipient upsert, prepared once per connection (every issuance runs them). */
@@ -105,7 +105,7 @@ export async function upsertRecipients(
       const columns = { id: r.id, email: r.email, name: r.name, createdAt: r.createdAt };
       return d.insert(r).values(placeholderRows(columns, run.length) as never);
     });
-    await insert.execute(rowValues(run, keys));
+    await executeRows(tx, insert, run, keys);
   }
   const s = statements(tx);
   for (const [id, name] of renamed) {

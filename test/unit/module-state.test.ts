@@ -68,6 +68,8 @@ const ALLOWED: Record<string, string> = {
   "src/services/credential-page-fast.ts: linkedInPrefixes":
     "LinkedIn links' text before a credential's id, by all they show but the credential (config included), 1,000 at most",
   "src/services/verify-credential.ts: listIds": "a status list URL's list id, by the URL (a pure parse), bounded",
+  "src/storage/prepared.ts: bindingsOf":
+    "a kept multi-row statement's parameter bindings, by the (per connection) statement object, weak",
 };
 
 /** Top-level declarations that hold or create mutable state: `let`/`var`, empty maps and sets, caches, memo factories. */
