@@ -1,3 +1,4 @@
+import { timeOrderedId } from "../domain/delivery/message-id.js";
 import { dueReminderOffset, reminderKey } from "../domain/status/expiry-reminders.js";
 import { DAY_MS } from "../domain/time.js";
 import { validationError } from "../errors.js";
@@ -72,7 +73,7 @@ export function recordCredentialEvent(
   tx: Tx,
   event: CredentialEventInput,
 ): Promise<boolean> {
-  return appendEvent(tx, credentialEventRow(ctx.newId(), event));
+  return appendEvent(tx, credentialEventRow(timeOrderedId(event.at, ctx.newId()), event));
 }
 
 /** The outbox row of a credential event (recordCredentialEvent's), under event id `id`. */

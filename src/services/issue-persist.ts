@@ -1,3 +1,4 @@
+import { timeOrderedId } from "../domain/delivery/message-id.js";
 import { AppError } from "../errors.js";
 import { type AuditEntry, appendAudit, appendAudits } from "../storage/audit-repo.js";
 import {
@@ -125,7 +126,7 @@ export async function writeIssued(
   const { input, plan, record, old, settled = false } = issued;
   const { achievementName: _name, recipientEmail: _email, ...row } = record;
   const recipientId = await upsertRecipient(tx, {
-    newId: ctx.newId(),
+    newId: timeOrderedId(plan.now, ctx.newId()),
     email: plan.email,
     name: plan.name,
     now: plan.now,
@@ -135,7 +136,11 @@ export async function writeIssued(
   await recordIssued(ctx, tx, { input, plan, record, supersedes: old?.id });
   if (!settled) {
     // Held from validFrom on: the evaluation that counts it cannot be complete before then.
-    await markEvaluationDue(tx, plan.email, { mark: ctx.newId(), at: plan.now, notBefore: plan.validFrom });
+    await markEvaluationDue(tx, plan.email, {
+      mark: timeOrderedId(plan.now, ctx.newId()),
+      at: plan.now,
+      notBefore: plan.validFrom,
+    });
   }
   if (!old) {
     return [];
@@ -163,11 +168,12 @@ export async function writeIssuedMany(ctx: ServiceContext, tx: Tx, issued: reado
   if (issued.length === 0) {
     return;
   }
-  // ids drawn per credential in writeIssued's order: its recipient's, its event's, its due mark's
-  const drawn = issued.map(({ settled }) => ({
-    recipient: ctx.newId(),
-    event: ctx.newId(),
-    mark: settled ? undefined : ctx.newId(),
+  // ids drawn per credential in writeIssued's order: its recipient's, its event's, its due mark's; in time order, as
+  // writeIssued's (a batch's rows side by side at the end of the indexes keyed by them: message-id.ts)
+  const drawn = issued.map(({ plan, settled }) => ({
+    recipient: timeOrderedId(plan.now, ctx.newId()),
+    event: timeOrderedId(plan.now, ctx.newId()),
+    mark: settled ? undefined : timeOrderedId(plan.now, ctx.newId()),
   }));
   const recipientIds = await upsertRecipients(
     tx,

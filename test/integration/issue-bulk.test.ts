@@ -136,6 +136,25 @@ describe("issueCredentials (bulk)", () => {
       }
       await expectSignedAsMainThread(t, outcome.credential.credential, outcome.credential.jwt);
     }
+    // ids in time order (version 7 UUIDs of the issuance's time), so that a batch's rows are appended to the indexes
+    // keyed by them; so are those of the rows written with them (recipients, events, due marks)
+    const issuedAt = Date.parse((outcomes[0] as { ok: true; credential: { issuedAt: string } }).credential.issuedAt);
+    const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const timeOf = (id: string) => Number.parseInt(id.replace("-", "").slice(0, 12), 16);
+    const ids = outcomes.map((o) => (o.ok ? o.credential.id : ""));
+    expect(new Set(ids).size).toBe(23);
+    for (const id of ids) {
+      expect(id).toMatch(V7);
+      expect(timeOf(id)).toBe(issuedAt);
+    }
+    for (const row of [
+      ...(await conn.select({ id: conn.t.recipients.id }).from(conn.t.recipients)),
+      ...(await conn.select({ id: conn.t.events.id }).from(conn.t.events)),
+      ...(await conn.select({ id: conn.t.evaluationsDue.mark }).from(conn.t.evaluationsDue)),
+    ]) {
+      expect(row.id).toMatch(V7);
+      expect(timeOf(row.id)).toBe(issuedAt);
+    }
     expect(outcomes[4]).toMatchObject({
       ok: true,
       credential: {
