@@ -12,4 +12,14 @@ describe("outbound message ids", () => {
     expect(a.slice(0, 13)).toBe(`${ms.slice(0, 8)}-${ms.slice(8)}`);
     expect(a.endsWith("0e02b2c3d479")).toBe(true);
   });
+
+  it("refuses an id source that gives no UUID (its ids would collide within a millisecond)", () => {
+    const at = new Date("2026-03-02T14:00:00.000Z");
+    for (const random of ["id-1", "", "f47ac10b58cc4372a5670e02b2c3d479", "f47ac10b-58cc-4372-a567-0e02b2c3d47z"]) {
+      expect(() => timeOrderedId(at, random), random).toThrow(/needs a random UUID/);
+    }
+    expect(timeOrderedId(at, "F47AC10B-58CC-4372-A567-0E02B2C3D479")).toBe(
+      timeOrderedId(at, "f47ac10b-58cc-4372-a567-0e02b2c3d479"),
+    );
+  });
 });
