@@ -104,12 +104,30 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 }
 
 /**
+ * An empty SQLite database with every migration applied, serialized: each SQLite test store starts as a private copy
+ * of it (openSqliteStore's `image`), as each PostgreSQL one is a copy of the migrated template database. Made once per
+ * worker process; copying it takes well under a millisecond, migrating an empty database 30-90 ms.
+ */
+let sqliteImage: Buffer | undefined;
+function migratedSqliteImage(): Buffer {
+  if (!sqliteImage) {
+    const store = openSqliteStore(":memory:");
+    sqliteImage = store.sqlite.serialize();
+    store.sqlite.close();
+  }
+  return sqliteImage;
+}
+
+/**
  * A fresh, migrated, empty store on this project's database, and how to close it (PostgreSQL: the database is dropped
  * too). Nothing is shared between two stores.
  */
 export async function openTestStore(): Promise<{ store: Store; close: () => Promise<void> }> {
   if (!postgres) {
-    const store = openSqliteStore(":memory:");
+    const opened = openSqliteStore(":memory:", { image: migratedSqliteImage() });
+    // closed by the services that use it, then again by the test: once is enough
+    let ended: Promise<void> | undefined;
+    const store: Store = { ...opened, close: () => (ended ??= opened.close()) };
     return { store, close: () => store.close() };
   }
   const database = await createTestDatabase();

@@ -10,7 +10,7 @@ import { createApiKey } from "../../src/services/api-keys.js";
 import type { Store } from "../../src/storage/store.js";
 import type { SqliteStore } from "../../src/storage/store-sqlite.js";
 import type { FetchRemote } from "../../src/verify/environment.js";
-import { onPostgres, openTestStore } from "./database.js";
+import { openTestStore } from "./database.js";
 
 export const TEST_PUBLIC_URL = "https://badges.test";
 export const TEST_START = new Date("2026-03-02T09:30:00.250Z");
@@ -66,7 +66,9 @@ export async function makeTestApp(
   const logLines: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => logLines.push(line) });
   const keys = options.keys ?? [await generateIssuerKey(1, clock.now())];
-  const database = !options.store && onPostgres ? await openTestStore() : undefined;
+  // a fresh store of this project's database (a copy of a migrated SQLite image, or of PostgreSQL's template database),
+  // unless the test gives one or names a database of its own (LAUREL_DATABASE_URL: opened by the services)
+  const database = options.store || config.databaseUrl ? undefined : await openTestStore();
   const { ctx, close: closeServices } = await composeServices(config, {
     logger,
     database: options.store ?? database?.store ?? "memory",
