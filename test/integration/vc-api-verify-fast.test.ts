@@ -68,8 +68,17 @@ async function stockVerdict(credential: Json, key: DidKey): Promise<boolean> {
   }
 }
 
-/** Every catalog certification in every shape the service produces, issued by a did:key of its own. */
+/**
+ * Every catalog certification in every shape the service produces, issued by a did:key of its own. Signed once per
+ * file (the stock library takes most of a second per ten): each call gets a copy of its own.
+ */
+let signedForeign: Promise<Array<{ name: string; credential: Json }>> | undefined;
 async function foreignCredentials(): Promise<Array<{ name: string; credential: Json }>> {
+  signedForeign ??= signForeignCredentials();
+  return structuredClone(await signedForeign);
+}
+
+async function signForeignCredentials(): Promise<Array<{ name: string; credential: Json }>> {
   const out: Array<{ name: string; credential: Json }> = [];
   let index = 0;
   for (const entry of fx.catalog.entries) {
