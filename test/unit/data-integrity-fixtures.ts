@@ -129,12 +129,36 @@ export function recipeFor(
   return { recipe, achievement };
 }
 
+/**
+ * What each fixture's stock signer produced, by the exact input (created time and credential JSON): the same
+ * credential asked for again (a file comparing several signing paths with the stock bytes) gets a copy of the first
+ * answer instead of a second stock signing. Exact, as Ed25519 and the stock libraries are deterministic; never shared
+ * between fixtures, so never between test files.
+ */
+const stockSigned = new WeakMap<SigningFixture, Map<string, Promise<Record<string, unknown>>>>();
+
 /** What the stock libraries produce: vc.issue with the stock cryptosuite and signer, proof as an array (OB 3.0). */
 export async function stockSign(
   fx: SigningFixture,
   credential: object,
   now = fx.now,
 ): Promise<Record<string, unknown>> {
+  let signed = stockSigned.get(fx);
+  if (!signed) {
+    signed = new Map();
+    stockSigned.set(fx, signed);
+  }
+  const key = `${now.toISOString()} ${JSON.stringify(credential)}`;
+  let answer = signed.get(key);
+  if (!answer) {
+    answer = stockSignAnew(fx, credential, now);
+    signed.set(key, answer);
+    answer.catch(() => signed.delete(key));
+  }
+  return structuredClone(await answer);
+}
+
+async function stockSignAnew(fx: SigningFixture, credential: object, now: Date): Promise<Record<string, unknown>> {
   const signed = await vc.issue({
     credential: structuredClone(credential) as Record<string, unknown>,
     suite: new DataIntegrityProof({ signer: fx.stockSigner, date: now, cryptosuite: stockEddsaRdfc2022 }),
