@@ -67,6 +67,30 @@ function adminClient(server: TestPostgres): Promise<pg.Client> {
 }
 
 /**
+ * The database the next store will get, copied from the template while the current test runs, on a connection of
+ * its own (the admin connection's statements, a drop's, do not wait behind the copy): a test waited 120-190 ms for
+ * its CREATE DATABASE on the loaded machine. Still a fresh copy of the untouched template; made only once the file
+ * asked for a first database, dropped at the end of the file if no test took it.
+ */
+let ahead: Promise<string> | undefined;
+let maker: Promise<pg.Client> | undefined;
+
+function copyTemplate(server: TestPostgres): Promise<string> {
+  maker ??= connect(server);
+  const client = maker;
+  // a random part too: with isolate false this module may be loaded afresh in a process that made databases before
+  // (the counter restarts), and a drop that failed then must not make this create fail
+  const name = `t_${process.pid}_${++created}_${randomBytes(4).toString("hex")}`;
+  // WAL_LOG (the default) and FILE_COPY cost the server the same CPU here; WAL_LOG does not force a checkpoint.
+  const made = (async () => {
+    await (await client).query(`create database ${name} template ${server.template} strategy wal_log`);
+    return name;
+  })();
+  made.catch(() => undefined); // the test that takes it gets the error
+  return made;
+}
+
+/**
  * A fresh database of the pg project's server, copied from the migrated template (so migrated and empty), and how to
  * drop it: its connections are ended at once (nothing can use it after), the files go with the next batch of drops or
  * at the end of the test file. Only in the pg project.
@@ -79,11 +103,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   if (unused.length >= DROP_BATCH) {
     void dropUnused(postgres);
   }
-  // a random part too: with isolate false this module may be loaded afresh in a process that made databases before
-  // (the counter restarts), and a drop that failed then must not make this create fail
-  const name = `t_${process.pid}_${++created}_${randomBytes(4).toString("hex")}`;
-  // WAL_LOG (the default) and FILE_COPY both take about 15 ms here; WAL_LOG does not force a checkpoint per database.
-  await client.query(`create database ${name} template ${postgres.template} strategy wal_log`);
+  const taken = ahead ?? copyTemplate(postgres);
+  ahead = copyTemplate(postgres);
+  const name = await taken;
   let dropped = false;
   return {
     url: `${postgres.baseUrl}/${name}`,
@@ -154,6 +176,17 @@ export async function openTestStore(): Promise<{ store: Store; close: () => Prom
  */
 export async function closeLeftoverStores(): Promise<void> {
   await Promise.all([...open].map((close) => close()));
+  const untaken = ahead;
+  ahead = undefined;
+  try {
+    // the database made for a test that did not come: its copy must end before the connection does
+    const name = await untaken;
+    if (name) {
+      unused.push(name);
+    }
+  } catch {
+    // no database was made: nothing to drop (a test that took one would have failed on the same error)
+  }
   if (postgres && unused.length > 0) {
     void dropUnused(postgres);
   }
@@ -162,10 +195,11 @@ export async function closeLeftoverStores(): Promise<void> {
   try {
     await dropped;
   } finally {
-    for (const client of [admin, dropper]) {
+    for (const client of [admin, dropper, maker]) {
       await (await client)?.end();
     }
     admin = undefined;
     dropper = undefined;
+    maker = undefined;
   }
 }
