@@ -226,6 +226,19 @@ describe("a worker holds its next task while it signs one", () => {
   });
 });
 
+/** The marker a FAULTY_WORKER creates when it is handed the credential carrying it (`"test:arrived"`). */
+function arrived(latch: string, n: number): string {
+  return `${latch}-arrived-${n}`;
+}
+
+/** Waits until every marker exists (bounded: a worker never handed the task fails the test rather than hangs it). */
+async function held(markers: string[]): Promise<void> {
+  for (let waited = 0; !markers.every((m) => existsSync(m)) && waited < 15_000; waited += 5) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  expect(markers.filter((m) => !existsSync(m))).toEqual([]);
+}
+
 /**
  * Signing through `threads` with each batch labelled, `order` listing the labels in the order their batches were
  * signed; `latch`: a marker file a FAULTY_WORKER credential of mode "latch" waits for.
@@ -252,12 +265,14 @@ describe("interactive batches go before bulk ones", () => {
     // submitted in this order.
     const running = sign("bulk 1", [{ ...first!, "test:fault": { mode: "latch", marker: latch } }], "bulk");
     const waiting = [
-      sign("bulk 2", [rest[0]!], "bulk"),
+      sign("bulk 2", [{ ...rest[0]!, "test:arrived": arrived(latch, 2) }], "bulk"),
       sign("bulk 3", [rest[1]!], "bulk"),
       sign("interactive 1", [rest[2]!], "interactive"),
       sign("bulk 4", [rest[3]!], "bulk"),
       sign("interactive 2", [rest[4]!], "interactive"),
     ];
+    // the latch opens once the worker holds the second task (handed it while it signs the first), not before
+    await held([arrived(latch, 2)]);
     writeFileSync(latch, "open");
     const signed = await Promise.all([running, ...waiting]);
     expect(order).toEqual(["bulk 1", "bulk 2", "interactive 1", "interactive 2", "bulk 3", "bulk 4"]);
@@ -272,13 +287,16 @@ describe("a worker runs the interactive tasks it holds before its bulk ones", ()
     const [first, ...rest] = batch(4, 850);
     // The only worker holds all four (the first signing until the latch opens): the pool's queue plays no part.
     const running = sign("bulk 1", [{ ...first!, "test:fault": { mode: "latch", marker: latch } }], "bulk");
-    const held = [
-      sign("bulk 2", [rest[0]!], "bulk"),
-      sign("bulk 3", [rest[1]!], "bulk"),
-      sign("interactive", [rest[2]!], "interactive"),
+    const holding = [
+      sign("bulk 2", [{ ...rest[0]!, "test:arrived": arrived(latch, 2) }], "bulk"),
+      sign("bulk 3", [{ ...rest[1]!, "test:arrived": arrived(latch, 3) }], "bulk"),
+      sign("interactive", [{ ...rest[2]!, "test:arrived": arrived(latch, 4) }], "interactive"),
     ];
+    // the latch opens once the worker holds all four (on a loaded machine the last may reach it after the first is
+    // signed, and would then rightly be run after a bulk task it found there)
+    await held([2, 3, 4].map((n) => arrived(latch, n)));
     writeFileSync(latch, "open");
-    const signed = await Promise.all([running, ...held]);
+    const signed = await Promise.all([running, ...holding]);
     expect(order).toEqual(["bulk 1", "interactive", "bulk 2", "bulk 3"]);
     await expectWholeBatch([first!, ...rest], signed.flat());
   });
