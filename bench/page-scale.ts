@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { createApp } from "../src/app.js";
 import { fmt, median, rate } from "./harness.js";
-import { openPrivatePagesCopy } from "./pages-database.js";
+import { openPrivatePagesCopy, randomPicker } from "./pages-database.js";
 
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
@@ -29,13 +29,7 @@ export async function benchPageScale(options: { credentials: number; blocks: num
     fillSeconds = (performance.now() - start) / 1000;
   });
   const app = createApp(ctx, { publicDir: "./" });
-  let seed = 0x2545f491;
-  const randomId = () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return ids[(seed >>> 0) % ids.length] as string;
-  };
+  const randomId = randomPicker(ids, 0x2545f491);
   const get = async (path: string, accept?: string) => {
     const res = await app.fetch(new Request(`${ctx.config.publicUrl}${path}`, { headers: accept ? { accept } : {} }));
     // read whole and searched as bytes: the server's work is measured, not the bench's decoding of the page

@@ -51,6 +51,48 @@ export function privateKeepDir(dir: string): string {
   return dir;
 }
 
+/**
+ * The services on the private copy a profile script keeps between runs (KEEP=<dir>, made by bench/profile-page.ts with
+ * its projections filled), and the copy's credential ids.
+ */
+export async function openKeptServices(): Promise<{
+  dir: string;
+  ctx: ServiceContext;
+  ids: string[];
+  close: () => Promise<void>;
+}> {
+  if (!process.env.KEEP) {
+    throw new Error("KEEP=<dir of a copy made by bench/profile-page.ts> is needed");
+  }
+  const dir = privateKeepDir(process.env.KEEP);
+  const { ctx, close } = await composeServices(
+    loadConfig({
+      LAUREL_PUBLIC_URL: "https://badges.bench",
+      LAUREL_DB_PATH: join(dir, "laurel.db"),
+      LAUREL_KEYS_DIR: join(dir, "keys"),
+    }),
+    {
+      logger: createLogger({ level: "silent", write: () => {} }),
+      database: "create",
+      keys: "create",
+      fetchRemote: null,
+    },
+  );
+  const ids = JSON.parse(readFileSync(join(dir, "complete.json"), "utf8")).ids as string[];
+  return { dir, ctx, ids, close };
+}
+
+/** Ids of `ids` picked at random (xorshift32 from `seed`): the same sequence on every run, over the whole database. */
+export function randomPicker(ids: readonly string[], seed = 0x9e3779b9): () => string {
+  let state = seed;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ids[(state >>> 0) % ids.length] as string;
+  };
+}
+
 /** Certifications the benchmark credentials are drawn from (with and without expiry). */
 const ACHIEVEMENTS = [
   "gitlab-certified-associate",

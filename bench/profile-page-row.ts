@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { fmt, median } from "./harness.js";
-import { privateKeepDir } from "./pages-database.js";
+import { privateKeepDir, randomPicker } from "./pages-database.js";
 
 /**
  * The credential page's row read (storage/credential-pages-repo.ts `findCredentialPageRow`, its SQL as drizzle writes
@@ -74,13 +74,7 @@ const reads: Record<string, Read> = {
   },
 };
 const ids = JSON.parse(readFileSync(join(dir, "complete.json"), "utf8")).ids as string[];
-let seed = 0x9e3779b9;
-const randomId = () => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return ids[(seed >>> 0) % ids.length] as string;
-};
+const randomId = randomPicker(ids, 0x9e3779b9);
 function measure(read: Read, count: number): number {
   const start = process.cpuUsage();
   for (let i = 0; i < count; i++) {

@@ -1,13 +1,9 @@
 import "../src/harden-process.js";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { createApp } from "../src/app.js";
-import { composeServices } from "../src/compose.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
 import { findCredentialPageRow } from "../src/storage/credential-pages-repo.js";
 import { fmt, median } from "./harness.js";
-import { privateKeepDir } from "./pages-database.js";
+import { openKeptServices, randomPicker } from "./pages-database.js";
 
 /**
  * SQLite settings for credential page views, A/B in one process: on a private copy kept by bench/profile-page.ts
@@ -22,18 +18,7 @@ import { privateKeepDir } from "./pages-database.js";
  * memory and file pages (a memory-mapped database's pages count as the latter: the kernel's page cache, shared and
  * reclaimable, but in RSS all the same).
  */
-if (!process.env.KEEP) {
-  throw new Error("KEEP=<dir of a copy made by bench/profile-page.ts> is needed");
-}
-const dir = privateKeepDir(process.env.KEEP);
-const { ctx, close } = await composeServices(
-  loadConfig({
-    LAUREL_PUBLIC_URL: "https://badges.bench",
-    LAUREL_DB_PATH: join(dir, "laurel.db"),
-    LAUREL_KEYS_DIR: join(dir, "keys"),
-  }),
-  { logger: createLogger({ level: "silent", write: () => {} }), database: "create", keys: "create", fetchRemote: null },
-);
+const { ctx, ids, close } = await openKeptServices();
 const sqlite = (ctx.store as unknown as { sqlite?: { pragma: (text: string, options?: object) => unknown } }).sqlite;
 if (!sqlite) {
   throw new Error("SQLite settings: the kept copy must be an SQLite database");
@@ -42,16 +27,9 @@ const own = ["mmap_size", "cache_size"].map((name) => `${name}=${sqlite.pragma(n
 const settings = (process.env.SETTINGS ?? "|mmap_size=2147418112|cache_size=-65536").split("|");
 const pragmasOf = (setting: string) => [...own, ...setting.split(";").filter(Boolean)];
 
-const ids = JSON.parse(readFileSync(join(dir, "complete.json"), "utf8")).ids as string[];
 const app = createApp(ctx, { publicDir: "./" });
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-let seed = 0x2545f491;
-const randomId = () => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return ids[(seed >>> 0) % ids.length] as string;
-};
+const randomId = randomPicker(ids, 0x2545f491);
 const get = async (path: string, accept?: string) => {
   const res = await app.fetch(new Request(`${ctx.config.publicUrl}${path}`, { headers: accept ? { accept } : {} }));
   const body = Buffer.from(await res.arrayBuffer());

@@ -1,16 +1,11 @@
 import "../src/harden-process.js";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { createApp } from "../src/app.js";
-import { composeServices } from "../src/compose.js";
-import { loadConfig } from "../src/config.js";
 import { fillFastPage, renderCredentialPageBody } from "../src/http/pages/credential-page-template.js";
 import { siteOf } from "../src/http/pages/site.js";
-import { createLogger } from "../src/logger.js";
 import { loadCredentialPage } from "../src/services/credential-page-data.js";
 import { readFastCredentialPage } from "../src/services/credential-page-fast.js";
 import { findCredentialPageRow } from "../src/storage/credential-pages-repo.js";
-import { privateKeepDir } from "./pages-database.js";
+import { openKeptServices, randomPicker } from "./pages-database.js";
 
 /**
  * CPU per credential page view by stage, each stage in the same process, in alternating blocks (so a busy machine
@@ -21,32 +16,14 @@ import { privateKeepDir } from "./pages-database.js";
  * and the rendering of page data loaded beforehand, each called alone. A stage called alone costs far less than its share
  * of a page view (the rest of the request runs between two of its calls), so compare page − trivial with the sum.
  */
-if (!process.env.KEEP) {
-  throw new Error("KEEP=<dir of a copy made by bench/profile-page.ts> is needed");
-}
-const dir = privateKeepDir(process.env.KEEP);
-const { ctx, close } = await composeServices(
-  loadConfig({
-    LAUREL_PUBLIC_URL: "https://badges.bench",
-    LAUREL_DB_PATH: join(dir, "laurel.db"),
-    LAUREL_KEYS_DIR: join(dir, "keys"),
-  }),
-  { logger: createLogger({ level: "silent", write: () => {} }), database: "create", keys: "create", fetchRemote: null },
-);
+const { ctx, ids, close } = await openKeptServices();
 // PRAGMAS="cache_size=-65536;mmap_size=0" tries SQLite settings on the copy's connection (SQLite only)
 for (const pragma of (process.env.PRAGMAS ?? "").split(";").filter(Boolean)) {
   (ctx.store as unknown as { sqlite: { pragma: (text: string) => unknown } }).sqlite.pragma(pragma);
 }
-const ids = JSON.parse(readFileSync(join(dir, "complete.json"), "utf8")).ids as string[];
 const app = createApp(ctx, { publicDir: "./" });
 const site = siteOf(ctx);
-let seed = 0x9e3779b9;
-const randomId = (): string => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return ids[(seed >>> 0) % ids.length] as string;
-};
+const randomId = randomPicker(ids, 0x9e3779b9);
 async function loaded(id: string) {
   const data = await loadCredentialPage(ctx, id);
   if (!data) {
