@@ -65,6 +65,13 @@ export async function openKeptServices(): Promise<{
     throw new Error("KEEP=<dir of a copy made by bench/profile-page.ts> is needed");
   }
   const dir = privateKeepDir(process.env.KEEP);
+  return { dir, ...(await servicesOnCopy(dir)) };
+}
+
+/** The services on a copy of the pages database in `dir` (its database, keys and complete.json), and its ids. */
+export async function servicesOnCopy(
+  dir: string,
+): Promise<{ ctx: ServiceContext; ids: string[]; close: () => Promise<void> }> {
   const { ctx, close } = await composeServices(
     loadConfig({
       LAUREL_PUBLIC_URL: "https://badges.bench",
@@ -79,7 +86,7 @@ export async function openKeptServices(): Promise<{
     },
   );
   const ids = JSON.parse(readFileSync(join(dir, "complete.json"), "utf8")).ids as string[];
-  return { dir, ctx, ids, close };
+  return { ctx, ids, close };
 }
 
 /** Ids of `ids` picked at random (xorshift32 from `seed`): the same sequence on every run, over the whole database. */

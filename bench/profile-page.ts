@@ -1,13 +1,16 @@
 import "../src/harden-process.js";
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { createApp } from "../src/app.js";
-import { composeServices } from "../src/compose.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
 import { fillCredentialPages } from "../src/services/credential-page-projection.js";
-import { BENCH_DATA_DIR, openPrivatePagesCopy, type PagesDatabase, privateKeepDir } from "./pages-database.js";
+import {
+  BENCH_DATA_DIR,
+  openPrivatePagesCopy,
+  type PagesDatabase,
+  privateKeepDir,
+  servicesOnCopy,
+} from "./pages-database.js";
 
 /**
  * Profiles a window of credential page views of random ids on a private copy of the page-scale database (its page
@@ -34,20 +37,7 @@ async function openKeptCopy(dir: string): Promise<PagesDatabase> {
     cpSync(join(shared, "keys"), join(dir, "keys"), { recursive: true });
     copyFileSync(join(shared, "complete.json"), join(dir, "complete.json"));
   }
-  const { ctx, close } = await composeServices(
-    loadConfig({
-      LAUREL_PUBLIC_URL: "https://badges.bench",
-      LAUREL_DB_PATH: join(dir, "laurel.db"),
-      LAUREL_KEYS_DIR: join(dir, "keys"),
-    }),
-    {
-      logger: createLogger({ level: "silent", write: () => {} }),
-      database: "create",
-      keys: "create",
-      fetchRemote: null,
-    },
-  );
-  const ids = JSON.parse(readFileSync(join(dir, "complete.json"), "utf8")).ids as string[];
+  const { ctx, ids, close } = await servicesOnCopy(dir);
   return { ctx, ids, builtIn: 0, close };
 }
 
