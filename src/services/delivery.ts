@@ -1,5 +1,5 @@
 import { advanceCursor } from "../domain/delivery/cursor.js";
-import { timeOrderedId } from "../domain/delivery/message-id.js";
+import { timeOrderedId } from "../domain/time-ordered-id.js";
 import { nextAttemptAt, retryPolicy } from "../domain/delivery/retry.js";
 import { initialCursor, readCursor, writeCursor } from "../storage/delivery-cursors-repo.js";
 import {

@@ -1,4 +1,4 @@
-import { timeOrderedId } from "../domain/delivery/message-id.js";
+import { timeOrderedId } from "../domain/time-ordered-id.js";
 import { dueReminderOffset, reminderKey } from "../domain/status/expiry-reminders.js";
 import { DAY_MS } from "../domain/time.js";
 import { validationError } from "../errors.js";

@@ -1,4 +1,4 @@
-import { timeOrderedId } from "../domain/delivery/message-id.js";
+import { timeOrderedId } from "../domain/time-ordered-id.js";
 import { AppError } from "../errors.js";
 import { type AuditEntry, appendAudit, appendAudits } from "../storage/audit-repo.js";
 import {
@@ -169,7 +169,7 @@ export async function writeIssuedMany(ctx: ServiceContext, tx: Tx, issued: reado
     return;
   }
   // ids drawn per credential in writeIssued's order: its recipient's, its event's, its due mark's; in time order, as
-  // writeIssued's (a batch's rows side by side at the end of the indexes keyed by them: message-id.ts)
+  // writeIssued's (a batch's rows side by side at the end of the indexes keyed by them: time-ordered-id.ts)
   const drawn = issued.map(({ plan, settled }) => ({
     recipient: timeOrderedId(plan.now, ctx.newId()),
     event: timeOrderedId(plan.now, ctx.newId()),

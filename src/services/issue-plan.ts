@@ -2,7 +2,7 @@ import { validUntilFor } from "../domain/achievement.js";
 import type { CatalogEntry } from "../domain/catalog/parse-catalog.js";
 import { normaliseEmail } from "../domain/credential/identity.js";
 import type { Ob3Evidence, Ob3Result } from "../domain/criteria/decision.js";
-import { timeOrderedId } from "../domain/delivery/message-id.js";
+import { timeOrderedId } from "../domain/time-ordered-id.js";
 import type { StatusPurpose, StatusSlot } from "../domain/status/status-list-credential.js";
 import { transitionProblem } from "../domain/status/transitions.js";
 import { AppError, validationError } from "../errors.js";
@@ -104,7 +104,7 @@ export async function settleIssue(
     input.validUntil !== undefined
       ? (input.validUntil ?? undefined)
       : validUntilFor(entry, validFrom, { fiscalYearStartMonth: ctx.config.fiscalYearStartMonth });
-  // in time order: a batch's rows go to the end of the indexes keyed by it (message-id.ts), not one page each
+  // in time order: a batch's rows go to the end of the indexes keyed by it (time-ordered-id.ts), not one page each
   const id = input.id ?? timeOrderedId(now, ctx.newId());
   const email = normaliseEmail(input.recipient.email);
   const name = input.recipient.name.trim();

@@ -1,9 +1,10 @@
 /**
- * An outbound message's id: a UUID of version 7 (RFC 9562), the time in milliseconds first, then the random bits of
- * `random` (a random v4 UUID from the injected id source). Ids in time order keep a batch's new rows side by side in
- * the messages' and attempts' indexes: random ids scattered every insert over the whole index, and each commit
- * wrote a page per row. An id source that gives no UUID is refused: its characters would not be random bits, and ids
- * made in the same millisecond would then be the same.
+ * A new row's id in time order: a UUID of version 7 (RFC 9562), the time in milliseconds first, then the random bits
+ * of `random` (a random v4 UUID from the injected id source). Used for outbound messages and their attempts, and for
+ * what issuance writes (credential, recipient, event, due mark). Ids in time order keep a batch's new rows side by
+ * side in the indexes keyed by them: random ids scattered every insert over the whole index, and each commit wrote a
+ * page per row. An id source that gives no UUID is refused: its characters would not be random bits, and ids made in
+ * the same millisecond would then be the same.
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

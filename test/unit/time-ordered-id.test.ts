@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { timeOrderedId } from "../../src/domain/delivery/message-id.js";
+import { timeOrderedId } from "../../src/domain/time-ordered-id.js";
 
-describe("outbound message ids", () => {
+describe("time-ordered ids (outbound messages, issuance rows)", () => {
   it("are version 7 UUIDs that sort in time order, with the random id's bits", () => {
     const a = timeOrderedId(new Date("2026-03-02T14:00:00.000Z"), "f47ac10b-58cc-4372-a567-0e02b2c3d479");
     const b = timeOrderedId(new Date("2026-03-02T14:00:00.001Z"), "00000000-0000-4000-8000-000000000000");
