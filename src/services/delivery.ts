@@ -1,6 +1,6 @@
 import { advanceCursor } from "../domain/delivery/cursor.js";
-import { timeOrderedId } from "../domain/time-ordered-id.js";
 import { nextAttemptAt, retryPolicy } from "../domain/delivery/retry.js";
+import { timeOrderedId } from "../domain/time-ordered-id.js";
 import { initialCursor, readCursor, writeCursor } from "../storage/delivery-cursors-repo.js";
 import {
   type AttemptInsert,

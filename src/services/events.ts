@@ -1,6 +1,6 @@
-import { timeOrderedId } from "../domain/time-ordered-id.js";
 import { dueReminderOffset, reminderKey } from "../domain/status/expiry-reminders.js";
 import { DAY_MS } from "../domain/time.js";
+import { timeOrderedId } from "../domain/time-ordered-id.js";
 import { validationError } from "../errors.js";
 import { activeCredentialsExpiringBetween } from "../storage/credentials-repo.js";
 import {
