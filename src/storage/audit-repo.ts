@@ -18,18 +18,11 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
 
 /** Appends audit entries in order, as appendAudit does each: multi-row statements prepared once per row count. */
 export async function appendAudits(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {
-  const keys = ["at", "actor", "action", "targetType", "targetId", "details"];
+  const keys = ["at", "actor", "action", "targetType", "targetId", "details"] as const;
   for (const run of rowRuns(entries)) {
     const insert = prepared(tx, `audit_insert_rows_${run.length}`, (d) => {
       const { auditLog: a } = d.t;
-      const columns = {
-        at: a.at,
-        actor: a.actor,
-        action: a.action,
-        targetType: a.targetType,
-        targetId: a.targetId,
-        details: a.details,
-      };
+      const columns = Object.fromEntries(keys.map((key) => [key, a[key]]));
       return d.insert(a).values(placeholderRows(columns, run.length) as never);
     });
     await executeRows(

@@ -29,25 +29,24 @@ export async function appendEvent(tx: Tx, row: Omit<EventRow, "seq">): Promise<b
  * multi-row statements prepared once per row count.
  */
 export async function appendEvents(tx: Tx, rows: readonly Omit<EventRow, "seq">[]): Promise<void> {
-  const keys = ["id", "type", "credentialId", "occurredAt", "payload", "dedupeKey"];
   for (const run of rowRuns(rows)) {
-    const insert = prepared(tx, `events_append_rows_${run.length}`, (d) => {
-      const { events: e } = d.t;
-      const columns = {
-        id: e.id,
-        type: e.type,
-        credentialId: e.credentialId,
-        occurredAt: e.occurredAt,
-        payload: e.payload,
-        dedupeKey: e.dedupeKey,
-      };
-      return d
-        .insert(e)
-        .values(placeholderRows(columns, run.length) as never)
-        .onConflictDoNothing({ target: e.dedupeKey });
-    });
-    await executeRows(tx, insert, run, keys);
+    await executeRows(tx, eventsInsertRows(tx, run.length), run, EVENT_ROW_KEYS);
   }
+}
+
+/** The keys of an event row, in the order of the columns eventsInsertRows binds. */
+export const EVENT_ROW_KEYS = ["id", "type", "credentialId", "occurredAt", "payload", "dedupeKey"] as const;
+
+/** The multi-row insert of `count` events (one whose dedupe key was already emitted is left out), prepared once. */
+export function eventsInsertRows(db: Conn, count: number) {
+  return prepared(db, `events_append_rows_${count}`, (d) => {
+    const { events: e } = d.t;
+    const columns = Object.fromEntries(EVENT_ROW_KEYS.map((key) => [key, e[key]]));
+    return d
+      .insert(e)
+      .values(placeholderRows(columns, count) as never)
+      .onConflictDoNothing({ target: e.dedupeKey });
+  });
 }
 
 /** Events after `after` (by sequence), oldest first. */

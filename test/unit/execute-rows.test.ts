@@ -1,5 +1,6 @@
 import { fillPlaceholders, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EVENT_ROW_KEYS, eventsInsertRows } from "../../src/storage/events-repo.js";
 import { directValues, executeRows, placeholderRows, prepared, rowValues } from "../../src/storage/prepared.js";
 import type { Conn, Store } from "../../src/storage/store.js";
 import { openSqliteStore } from "../../src/storage/store-sqlite.js";
@@ -18,26 +19,10 @@ const events = [
   { id: "e2", type: "credential.issued", credentialId: undefined, occurredAt: at, payload: { b: [2] } },
   { id: "e3", type: "credential.revoked", credentialId: "c3", occurredAt: at, payload: {}, dedupeKey: "k3" },
 ];
-const eventKeys = ["id", "type", "credentialId", "occurredAt", "payload", "dedupeKey"];
+const eventKeys = EVENT_ROW_KEYS;
 
-/** A multi-row insert of events as events-repo.ts builds it (conflicts on the dedupe key ignored). */
-function eventsInsert(conn: Conn, count: number): Kept {
-  return prepared(conn, `test_events_rows_${count}`, (d) => {
-    const { events: e } = d.t;
-    const columns = {
-      id: e.id,
-      type: e.type,
-      credentialId: e.credentialId,
-      occurredAt: e.occurredAt,
-      payload: e.payload,
-      dedupeKey: e.dedupeKey,
-    };
-    return d
-      .insert(e)
-      .values(placeholderRows(columns, count) as never)
-      .onConflictDoNothing({ target: e.dedupeKey });
-  }) as unknown as Kept;
-}
+/** The multi-row insert of events of events-repo.ts, as the kept statement executeRows binds. */
+const eventsInsert = (conn: Conn, count: number) => eventsInsertRows(conn, count) as unknown as Kept;
 
 describe("executeRows", () => {
   it("binds what drizzle would bind: each row's values encoded by their columns, null for undefined", () => {
