@@ -11,7 +11,7 @@ import {
   type SigningFixture,
   signingFixture,
 } from "./data-integrity-fixtures.js";
-import { jsonLd, learnRdf, rdfOptions } from "./rdf-fixtures.js";
+import { jsonLd, learnRdf, rdfOptions, taggedCredential } from "./rdf-fixtures.js";
 
 /**
  * The canonical N-Quads written by rdf-canonical.ts are rdf-canonize's, byte for byte, or it declines (undefined) and
@@ -71,14 +71,7 @@ describe("the canonical form of a replayed credential template", () => {
   });
 
   it("declines where two quads would be equal (the replay is refused), and is right again after", async () => {
-    const base = credentialFor(fx, fx.catalog.entries[0]!, {}) as unknown as Record<string, any>;
-    const withTags = (tags: string[]) => ({
-      ...base,
-      credentialSubject: {
-        ...base.credentialSubject,
-        achievement: { ...base.credentialSubject.achievement, tag: tags },
-      },
-    });
+    const withTags = taggedCredential(fx);
     const { rdf } = await learnRdf(fx, withTags(["a", "b"]));
     const plan = canonicalPlan(rdf);
     const same = readShape(withTags(["same", "same"])) as Shape;

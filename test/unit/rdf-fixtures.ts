@@ -2,7 +2,7 @@ import jsonld from "jsonld";
 import { learnTemplate } from "../../src/crypto/expansion-template.js";
 import { readShape, type Shape } from "../../src/crypto/json-ld-shape.js";
 import { learnRdfTemplate, type RdfTemplate } from "../../src/crypto/rdf-template.js";
-import type { SigningFixture } from "./data-integrity-fixtures.js";
+import { credentialFor, type SigningFixture } from "./data-integrity-fixtures.js";
 
 /** What the RDF template and canonicalisation tests share: jsonld's calls and options as the signer makes them. */
 type JsonLd = {
@@ -39,4 +39,16 @@ export async function learnRdf(
     throw new Error(rdf.refused);
   }
   return { shape, rdf };
+}
+
+/** The first certification's credential with its achievement's tags replaced: the tests' duplicate-quad case. */
+export function taggedCredential(fx: SigningFixture): (tags: string[]) => Record<string, unknown> {
+  const base = credentialFor(fx, fx.catalog.entries[0]!, {}) as unknown as Record<string, any>;
+  return (tags) => ({
+    ...base,
+    credentialSubject: {
+      ...base.credentialSubject,
+      achievement: { ...base.credentialSubject.achievement, tag: tags },
+    },
+  });
 }

@@ -3,7 +3,7 @@ import { type CanonizeOutcome, createCanonize, stockCanonize } from "../../src/c
 import { readShape, type Shape } from "../../src/crypto/json-ld-shape.js";
 import { type Quad, replayRdf } from "../../src/crypto/rdf-template.js";
 import { CREDENTIAL_SHAPES, credentialFor, type SigningFixture, signingFixture } from "./data-integrity-fixtures.js";
-import { jsonLd, learnRdf, rdfOptions } from "./rdf-fixtures.js";
+import { jsonLd, learnRdf, rdfOptions, taggedCredential } from "./rdf-fixtures.js";
 
 /**
  * The RDF dataset replayed from a template (rdf-template.ts) is the one jsonld's toRDF gives, as a set, and the
@@ -67,14 +67,7 @@ describe("the replayed RDF dataset", () => {
 
 describe("where the replay cannot be proven, toRDF runs and the canonical form is the stock one", () => {
   it("one value given twice to a property (toRDF keeps one quad)", async () => {
-    const base = credentialFor(fx, fx.catalog.entries[0]!, {}) as unknown as Record<string, any>;
-    const withTags = (tags: string[]) => ({
-      ...base,
-      credentialSubject: {
-        ...base.credentialSubject,
-        achievement: { ...base.credentialSubject.achievement, tag: tags },
-      },
-    });
+    const withTags = taggedCredential(fx);
     const { results, paths } = await canonizeTwice([withTags(["a", "b"]), withTags(["same", "same"])]);
     expect(results[1]?.fast).toBe(results[1]?.stock);
     expect(paths.map((p) => (p.path === "template" ? (p.toRdf ?? "replayed") : p.reason))).toEqual([
