@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { generateIssuerKey, type StoredIssuerKey } from "../../src/crypto/issuer-keys.js";
 import type { HostedTask } from "../../src/crypto/signing-pool.js";
 import type { SignatureTaskOutcome } from "../../src/verify/signature-check.js";
+import { onPostgres } from "../helpers/database.js";
 import { readProblem } from "../helpers/http.js";
 import { makeTestApp, TEST_START, type TestApp } from "../helpers/make-app.js";
 import {
@@ -65,8 +66,18 @@ async function answer(t: TestApp, verifiableCredential: unknown, options?: Json)
   return { status: res.status, body: same };
 }
 
-/** Others' credentials of many kinds: OB 3.0 of every catalog certification and shape, VCDM 1.1 and 2.0, other suites. */
+/**
+ * Others' credentials of many kinds: OB 3.0 of every catalog certification and shape, VCDM 1.1 and 2.0, other suites.
+ * Signed once per file (the two tests that use them compare two services' answers on the same documents): each call
+ * gets a copy of its own.
+ */
+let signedForeign: Promise<Array<{ name: string; credential: Json }>> | undefined;
 async function foreignCredentials(): Promise<Array<{ name: string; credential: Json }>> {
+  signedForeign ??= signForeignCredentials();
+  return structuredClone(await signedForeign);
+}
+
+async function signForeignCredentials(): Promise<Array<{ name: string; credential: Json }>> {
   const fx = await signingFixture();
   const ed = await ed25519DidKey();
   const p256 = await p256DidKey();
@@ -118,45 +129,57 @@ async function foreignCredentials(): Promise<Array<{ name: string; credential: J
 }
 
 describe("POST /credentials/verify on the signing pool's workers", () => {
-  it("answers every credential exactly as the main thread does (all checks, then proof only)", {
-    timeout: 120_000,
-  }, async () => {
-    const { main, pooled, outcomes } = await pair();
-    const credentials = await foreignCredentials();
-    const statuses = new Set<number>();
-    for (const { name, credential } of credentials) {
-      for (const options of [undefined, { checks: ["proof"] }]) {
-        const expected = await answer(main, credential, options);
-        expect(await answer(pooled, credential, options), name).toEqual(expected);
-        statuses.add(expected.status);
+  // The two comparisons over many credentials run once, in the sqlite project: both services of a pair are on the same
+  // database, so what is compared (a worker's answer against the main thread's) does not depend on which; all their
+  // requests read or write besides (the rate limit, our status lists) is the code the other verify tests of the pg
+  // project run. The three tests of when a worker is asked run on both.
+  it.skipIf(onPostgres)(
+    "answers every credential exactly as the main thread does (all checks, then proof only)",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const { main, pooled, outcomes } = await pair();
+      const credentials = await foreignCredentials();
+      const statuses = new Set<number>();
+      for (const { name, credential } of credentials) {
+        for (const options of [undefined, { checks: ["proof"] }]) {
+          const expected = await answer(main, credential, options);
+          expect(await answer(pooled, credential, options), name).toEqual(expected);
+          statuses.add(expected.status);
+        }
       }
-    }
-    expect([...statuses].sort()).toEqual([200, 400]); // verified and not
-    // the signatures of the first request of each credential with a proof to check went to a worker (the second is
-    // answered from the memo), and the workers checked every one
-    expect(outcomes.length).toBeGreaterThanOrEqual(credentials.length / 2);
-    expect(outcomes.every((o) => o?.every((check) => check !== null))).toBe(true);
-  });
+      expect([...statuses].sort()).toEqual([200, 400]); // verified and not
+      // the signatures of the first request of each credential with a proof to check went to a worker (the second is
+      // answered from the memo), and the workers checked every one
+      expect(outcomes.length).toBeGreaterThanOrEqual(credentials.length / 2);
+      expect(outcomes.every((o) => o?.every((check) => check !== null))).toBe(true);
+    },
+  );
 
-  it("and so does /api/verify (the Open Badges profile, with the display), for the same credentials", {
-    timeout: 120_000,
-  }, async () => {
-    const { main, pooled, outcomes } = await pair();
-    const credentials = (await foreignCredentials()).filter((_, i) => i % 3 === 0);
-    const report = async (t: TestApp, credential: Json) => {
-      const res = await t.app.request("/api/verify", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ credential: JSON.stringify(credential) }),
-      });
-      return { status: res.status, body: await res.json() };
-    };
-    for (const { name, credential } of credentials) {
-      expect(await report(pooled, credential), name).toEqual(await report(main, credential));
-    }
-    expect(outcomes.length).toBeGreaterThan(0);
-    expect(outcomes.every((o) => o?.every((check) => check !== null))).toBe(true);
-  });
+  it.skipIf(onPostgres)(
+    "and so does /api/verify (the Open Badges profile, with the display), for the same credentials",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const { main, pooled, outcomes } = await pair();
+      const credentials = (await foreignCredentials()).filter((_, i) => i % 3 === 0);
+      const report = async (t: TestApp, credential: Json) => {
+        const res = await t.app.request("/api/verify", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ credential: JSON.stringify(credential) }),
+        });
+        return { status: res.status, body: await res.json() };
+      };
+      for (const { name, credential } of credentials) {
+        expect(await report(pooled, credential), name).toEqual(await report(main, credential));
+      }
+      expect(outcomes.length).toBeGreaterThan(0);
+      expect(outcomes.every((o) => o?.every((check) => check !== null))).toBe(true);
+    },
+  );
 
   it("with remote resolution on: keys read over the network on the main thread, signatures on a worker, same answer", {
     timeout: 60_000,
