@@ -201,6 +201,39 @@ describe("what every request reads of the account", () => {
     expect(res.headers.getSetCookie().join()).toMatch(/laurel_session=;/);
   });
 
+  it("the account's grants oldest first, then by id, and a grant given or taken on another node seen at once", async () => {
+    const { cookie } = await signIn(t, "admin@example.org");
+    const { users, userGrants } = t.ctx.store.conn().t;
+    const [admin] = await t.ctx.store.conn().select().from(users).where(eq(users.email, "admin@example.org"));
+    const userId = admin?.id as string;
+    const program = t.ctx.catalog.entries[0]?.program as string;
+    const at = (ms: number) => new Date(t.ctx.clock().getTime() + ms);
+    // ids against time order, and two at the same time: the order is (created, id), not the rows' or the ids'
+    await t.ctx.store.tx(async (tx) => {
+      await tx.insert(userGrants).values([
+        { id: "g-3", userId, role: "grader", program, graderRole: "second", createdAt: at(2000) },
+        { id: "g-2", userId, role: "grader", program, graderRole: "first", createdAt: at(1000) },
+        { id: "g-1", userId, role: "auditor", program: null, graderRole: null, createdAt: at(2000) },
+      ]);
+    });
+    const roles = async () => {
+      const html = await (await getPage(t, "/console", cookie)).text();
+      return [...html.matchAll(/<li><strong>([^<]+)<\/strong>/g)].map((m) => m[1]);
+    };
+    expect(await roles()).toEqual([
+      "Administrator for every program",
+      `Grader for ${program}, grading as first`,
+      "Auditor for every program",
+      `Grader for ${program}, grading as second`,
+    ]);
+    await t.ctx.store.tx((tx) => tx.delete(userGrants).where(eq(userGrants.id, "g-1")));
+    expect(await roles()).toEqual([
+      "Administrator for every program",
+      `Grader for ${program}, grading as first`,
+      `Grader for ${program}, grading as second`,
+    ]);
+  });
+
   it("an account without a password (single sign-on) is told so, and has no password to change", async () => {
     const { user } = await createUser(t.ctx, {
       email: "sso@example.org",

@@ -11,7 +11,7 @@ import { registerEventsPage } from "./events-routes.js";
 import { registerEvidencePages } from "./evidence-routes.js";
 import { registerPeoplePages } from "./people-routes.js";
 import { consoleError, sendConsolePage } from "./render.js";
-import { chromeOf, consoleSession, csrfProtection, requireSession, sessionOf } from "./session.js";
+import { chromeOf, consoleSession, requireSession, sessionOf } from "./session.js";
 import { registerSignIn } from "./sign-in-routes.js";
 import { registerSso } from "./sso-routes.js";
 import { registerUserPages } from "./users-routes.js";
@@ -45,7 +45,6 @@ export function consoleErrorOr<C extends Context>(fallback: (err: Error, c: C) =
 export function createConsoleApp(): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   app.use(consoleSession());
-  app.use(csrfProtection());
   registerSignIn(app);
   registerSso(app);
   app.get("/", requireSession(), async (c) => {

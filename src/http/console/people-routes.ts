@@ -23,7 +23,7 @@ const MAX_QUERY = 200;
 function requirePeopleReader(): MiddlewareHandler<ConsoleEnv> {
   const signedIn = requireSession();
   return (c, next) =>
-    signedIn(c, async () => {
+    signedIn(c, () => {
       const principal = c.get("session")?.principal ?? null;
       if (!canSome(principal, "credentials:read") && !canSome(principal, "evidence:read")) {
         throw new AppError(
@@ -32,7 +32,7 @@ function requirePeopleReader(): MiddlewareHandler<ConsoleEnv> {
           { requiredPermission: "evidence:read" },
         );
       }
-      await next();
+      return next();
     });
 }
 
