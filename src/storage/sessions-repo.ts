@@ -19,9 +19,10 @@ export async function insertSession(tx: Tx, row: SessionRow): Promise<void> {
  * The live session of `idHash` (neither expired nor idle too long, its account not disabled) with its account and the
  * account's grants (oldest first), in one statement prepared once per connection: every console request reads it, and
  * on PostgreSQL each statement is a round trip. The grants come unordered and are put oldest first here (an account
- * has a handful): an ORDER BY had SQLite build a sorter on every request, for one row as for five. Whether the account has a password, not its hash: no request needs
- * the hash, which would be read (and decoded into a string) on every one. The rows are read flat, as arrays (rowsOf):
- * drizzle's mapping of a joined select into nested objects, row by row, was a tenth of the statement's cost.
+ * has a handful): an ORDER BY had SQLite build a sorter on every request, for one row as for five. Whether the account
+ * has a password, not its hash: no request needs the hash, which would be read (and decoded into a string) on every
+ * one. The rows are read flat, as arrays (rowsOf): drizzle's mapping of a joined select into nested objects, row by
+ * row, was a tenth of the statement's cost.
  */
 export async function findLiveSessionWithUser(
   db: Conn,

@@ -57,8 +57,9 @@ export function sessionSecret(c: Context<ConsoleEnv>): string | undefined {
 /**
  * Resolves the session cookie (every console request): sets `session` and `principal`, or null for none (unknown,
  * expired, signed out, account disabled: the stale cookie is cleared); then, for a request that changes state, checks
- * where it comes from and its CSRF token (csrfRefusal). One middleware rather than two: hono runs each layer as an
- * async function with a promise of its own, on every console request, and the check needs the session just resolved.
+ * where it comes from and its CSRF token (refuseForgedRequest). One middleware rather than two: hono runs each layer
+ * as an async function with a promise of its own, on every console request, and the check needs the session just
+ * resolved.
  */
 export function consoleSession(): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
