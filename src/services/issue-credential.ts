@@ -26,6 +26,7 @@ import {
   statusPurposesFor,
   type UnreservedPlan,
 } from "./issue-plan.js";
+import { persistBatchSize } from "./persist-batch-size.js";
 import { signCredentials } from "./sign-credentials.js";
 import { refreshStatusList, reserveStatusSlotBlock } from "./status-lists.js";
 
@@ -109,6 +110,9 @@ export const BULK_PERSIST_BATCH = 100;
  */
 const SIGNING_LOOKAHEAD = 2 * BULK_PERSIST_BATCH;
 
+/** Lets what waits for the event loop run: the signing pool's answers (and the next tasks it hands out), requests. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 type Planned = { index: number; input: IssueCredentialInput; plan: IssuePlan };
 
 /** What one input came to in the write transaction of its batch: stored under its id, or refused there. */
@@ -127,31 +131,38 @@ export type IssueOptions = IssueHooks & {
   /** The signing pool's priority of the batches (a bulk job's: `bulk`). Default `interactive`. */
   priority?: SigningPriority;
   /**
-   * Credentials stored per write transaction (default BULK_PERSIST_BATCH). A bulk job stores fewer at a time: on
-   * SQLite a write transaction runs without yielding the event loop and holds the write lock, so requests wait for
-   * the whole of one.
+   * Credentials stored per write transaction (default BULK_PERSIST_BATCH); with `persistMs`, the most. A bulk job
+   * stores fewer at a time: on SQLite a write transaction runs without yielding the event loop and holds the write
+   * lock, so requests wait for the whole of one.
    */
   persistBatch?: number;
+  /**
+   * Sizes the write transactions by the time they take rather than by a count: each batch holds as many credentials
+   * as this issuance's last transactions stored in about `persistMs` milliseconds, timed from the write lock taken to
+   * the commit (persist-batch-size.ts: whole bulk signing chunks, at most `persistBatch`). A batch's size is settled
+   * when its signing starts, a few batches ahead of its storing (SIGNING_LOOKAHEAD).
+   */
+  persistMs?: number;
 };
 
 /**
  * Issues many credentials, each as issueCredential would (same document, same rows, audit entry and event), at a
- * fraction of the cost: one clock reading for all, in batches of `options.persistBatch`: the status indexes reserved
- * as blocks (of BULK_PERSIST_BATCH credentials: several batches when they are smaller) in committed transactions,
- * each batch's signing fanned out over the signing pool (at
- * `options.priority`), its signed credentials stored in one write transaction (each stored batch's signing overlaps
- * the next ones' reservation and signing). An input that is refused (unknown
- * certification, a credential it may not supersede, one already held with `unlessHeld`) gets its AppError in its
- * outcome and stores nothing, like a refused issueCredential; the others are issued. Outcomes keep the inputs' order.
- * A failure of reservation, signing or storage throws: what earlier transactions stored stays stored (with its
- * events), the indexes reserved for batches not stored are never handed out again.
+ * fraction of the cost: one clock reading for all, in batches of `options.persistBatch` (or sized by
+ * `options.persistMs`): the status indexes reserved as blocks of BULK_PERSIST_BATCH credentials in committed
+ * transactions, each batch's signing fanned out over the signing pool (at `options.priority`), its signed credentials
+ * stored in one write transaction (each stored batch's signing overlaps the next ones' reservation and signing), the
+ * event loop served between two transactions. An input that is refused (unknown certification, a credential it may
+ * not supersede, one already held with `unlessHeld`) gets its AppError in its outcome and stores nothing, like a
+ * refused issueCredential; the others are issued. Outcomes keep the inputs' order. A failure of reservation, signing or
+ * storage throws: what earlier transactions stored stays stored (with its events), the indexes reserved for batches
+ * not stored are never handed out again.
  */
 export async function issueCredentials(
   ctx: ServiceContext,
   inputs: readonly IssueCredentialInput[],
   options: IssueOptions = {},
 ): Promise<IssueOutcome[]> {
-  const { priority = "interactive", persistBatch: perTransaction = BULK_PERSIST_BATCH } = options;
+  const { priority = "interactive", persistBatch: mostRows = BULK_PERSIST_BATCH, persistMs } = options;
   const outcomes: IssueOutcome[] = new Array(inputs.length);
   const now = ctx.clock();
   const settled: { index: number; input: IssueCredentialInput; plan: UnreservedPlan }[] = [];
@@ -167,61 +178,70 @@ export async function issueCredentials(
   }
   // the proofs' time: the issuance's second (each credential's validFrom is that too, unless its input gives one)
   const created = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const batches: (typeof settled)[] = [];
-  for (let start = 0; start < settled.length; start += perTransaction) {
-    batches.push(settled.slice(start, start + perTransaction));
-  }
-  // The workers sign the next batches while the main thread stores the one signed first; a few batches ahead only,
-  // so that a single issuance asked for meanwhile waits behind a few chunks, not behind the whole bulk. The status
-  // indexes are reserved (and committed) just before they are signed, for BULK_PERSIST_BATCH credentials at a time
-  // (several batches when they are smaller: a bulk job's of 25): the first batch is signed as soon as its own are,
-  // where reserving the whole bulk's first left the workers idle meanwhile, and a job's batches do not pay a
-  // reservation transaction each (it reads and rewrites the status list's row, signed list and all).
-  const perReservation = Math.max(1, Math.floor(BULK_PERSIST_BATCH / perTransaction));
+  // The status indexes are reserved (and committed) just before they are signed, for BULK_PERSIST_BATCH credentials
+  // (of `settled`) at a time, whatever the batches: the first batch is signed as soon as its own are, where reserving
+  // the whole bulk's first left the workers idle meanwhile, and small batches (a bulk job's) do not pay a reservation
+  // transaction each (it reads and rewrites the status list's row, signed list and all).
   const reservations: Promise<StatusSlot[][]>[] = [];
-  const reserved = async (b: number): Promise<StatusSlot[][]> => {
-    const group = Math.floor(b / perReservation);
-    const first = group * perReservation;
-    let reservation = reservations[group];
+  const reservedBlock = (k: number): Promise<StatusSlot[][]> => {
+    let reservation = reservations[k];
     if (reservation === undefined) {
-      const members = batches.slice(first, first + perReservation).flat();
+      const members = settled.slice(k * BULK_PERSIST_BATCH, (k + 1) * BULK_PERSIST_BATCH);
       reservation = reserveStatusSlotBlock(
         ctx,
         members.map(({ plan }) => statusPurposesFor(plan.entry)),
       );
-      reservations[group] = reservation;
+      reservations[k] = reservation;
     }
-    const block = await reservation;
-    // the batch's place in its group: the sizes of the batches before it (all full but the last batch of the bulk)
-    const offset = (b - first) * perTransaction;
-    return block.slice(offset, offset + (batches[b]?.length ?? 0));
+    return reservation;
   };
+  /** The status slots of `settled[start, end)`, from the blocks that hold them. */
+  const reserved = async (start: number, end: number): Promise<StatusSlot[][]> => {
+    const first = Math.floor(start / BULK_PERSIST_BATCH);
+    const last = Math.floor((end - 1) / BULK_PERSIST_BATCH);
+    const blocks: Promise<StatusSlot[][]>[] = [];
+    for (let k = first; k <= last; k++) {
+      blocks.push(reservedBlock(k));
+    }
+    const slots = (await Promise.all(blocks)).flat();
+    const offset = start - first * BULK_PERSIST_BATCH;
+    return slots.slice(offset, offset + (end - start));
+  };
+  // The rows of the next batch: a fixed count, or (persistMs) what the last transactions' pace fits in that time.
+  const size = persistBatchSize(mostRows, persistMs);
   const achievements = new Map<CatalogEntry, Ob3Achievement>();
   const signings: Promise<{ batch: Planned[]; signed: SignedCredential[] }>[] = [];
-  const startSigning = (b: number) => {
-    const batch = batches[b];
-    if (batch && !signings[b]) {
-      const signing = (async () => {
-        const block = await reserved(b);
-        const planned = batch.map((s, i): Planned => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
-        return {
-          batch: planned,
-          signed: await signCredentials(ctx, credentialRecipes(ctx, planned, achievements), created, priority),
-        };
-      })();
-      signing.catch(() => {}); // awaited in turn below; one failing after an earlier failure is not unhandled
-      signings[b] = signing;
-    }
+  let started = 0; // the credentials of `settled` whose batch's signing has started
+  const startSigning = () => {
+    const start = started;
+    const end = Math.min(settled.length, start + size.next());
+    started = end;
+    const signing = (async () => {
+      const block = await reserved(start, end);
+      const planned = settled
+        .slice(start, end)
+        .map((s, i): Planned => ({ ...s, plan: { ...s.plan, slots: block[i] ?? [] } }));
+      return {
+        batch: planned,
+        signed: await signCredentials(ctx, credentialRecipes(ctx, planned, achievements), created, priority),
+      };
+    })();
+    signing.catch(() => {}); // awaited in turn below; one failing after an earlier failure is not unhandled
+    signings.push(signing);
   };
   const resign = new Set<string>();
-  const lookahead = Math.ceil(SIGNING_LOOKAHEAD / perTransaction);
-  for (let b = 0; b < batches.length; b++) {
-    for (let ahead = b; ahead <= b + lookahead; ahead++) {
-      startSigning(ahead);
+  // The workers sign the next batches while the main thread stores the one signed first; a few batches ahead only,
+  // so that a single issuance asked for meanwhile waits behind a few chunks, not behind the whole bulk.
+  for (let b = 0, stored = 0; stored < settled.length; b++) {
+    while (started < settled.length && started <= stored + SIGNING_LOOKAHEAD) {
+      startSigning();
     }
     const { batch, signed } = await (signings[b] as (typeof signings)[number]);
-    const stored = await persistBatch(ctx, batch, signed, options);
-    for (const [i, result] of stored.entries()) {
+    const timing = { began: 0 };
+    const results = await persistBatch(ctx, batch, signed, options, timing);
+    size.timed(batch.length, performance.now() - timing.began);
+    stored += batch.length;
+    for (const [i, result] of results.entries()) {
       const { index, input, plan } = batch[i] as Planned;
       if (!result.ok) {
         outcomes[index] = { ok: false, error: result.error };
@@ -235,6 +255,12 @@ export async function issueCredentials(
         credential: toCredentialView(ctx.config.publicUrl, null, result.record, plan.slots),
       };
       ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
+    }
+    if (stored < settled.length) {
+      // A signed batch already waiting would be stored at once, without the event loop turning: the workers' answers
+      // would wait (and with them the next tasks the pool hands out: a worker idles once it has signed those it
+      // holds), and so would a request (its write waits for the whole of the job's run of transactions, not one).
+      await yieldToEventLoop();
     }
   }
   for (const listId of resign) {
@@ -432,8 +458,12 @@ function persistBatch(
      */
     settle?: boolean;
   },
+  timing?: { began: number },
 ): Promise<Stored[]> {
   return ctx.store.tx(async (tx) => {
+    if (timing) {
+      timing.began = performance.now(); // the write lock taken: another's write waits from here to the commit
+    }
     for (const email of [...new Set(batch.map(({ plan }) => plan.email))].sort()) {
       await ctx.store.lock(tx, `person:${email}`);
     }

@@ -10,6 +10,7 @@ import { credentialCount } from "../../src/crypto/signing-session.js";
 import { vcJwtPayload } from "../../src/crypto/vc-jwt.js";
 import { type IssueOutcome, issueCredentials } from "../../src/services/issue-credential.js";
 import type { IssueCredentialInput } from "../../src/services/issue-plan.js";
+import { PERSIST_FIRST_ROWS, PERSIST_MIN_ROWS } from "../../src/services/persist-batch-size.js";
 import { adminPost, issue } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { countRows } from "../helpers/store.js";
@@ -183,6 +184,32 @@ describe("issueCredentials (bulk)", () => {
     },
     WORKER_TEST_TIMEOUT,
   );
+
+  it("with persistMs, in write transactions sized by their time: whole chunks, at most persistBatch, each input once", async () => {
+    const t = await app(0);
+    const sizes: number[] = [];
+    const count = 300;
+    // a second is far more than any of these transactions takes: once timed, they grow to the most (48)
+    const outcomes = await issueCredentials(t.ctx, inputs(count), {
+      persistBatch: 48,
+      persistMs: 1000,
+      afterStore: async (_tx, stored) => {
+        sizes.push(stored.length);
+      },
+    });
+    await expectIssuedOnce(t, outcomes, count);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(count);
+    // the batches signed before any transaction was timed (SIGNING_LOOKAHEAD ahead) have the first size
+    expect(sizes.slice(0, 9)).toEqual(Array(9).fill(PERSIST_FIRST_ROWS));
+    expect(sizes).toContain(48);
+    for (const [i, rows] of sizes.slice(0, -1).entries()) {
+      expect(rows % PERSIST_MIN_ROWS).toBe(0);
+      expect(rows).toBeLessThanOrEqual(Math.min(48, 2 * (sizes[i - 1] ?? rows)));
+    }
+    for (const [i, outcome] of outcomes.entries()) {
+      expect(outcome.ok && outcome.credential.recipient.email).toBe(`person${i}@example.org`);
+    }
+  });
 
   it("refuses an input as issueCredential would, storing nothing of it, and issues the others", async () => {
     const t = await app(0);
