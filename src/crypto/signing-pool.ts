@@ -222,20 +222,26 @@ async function startWorkers(options: SigningPoolOptions, keys: KeyringMaterial, 
   return piscina;
 }
 
-function chunksOf(request: SignRequest, chunkSize: number, workers: number): SigningChunk[] {
+/** A batch's worker tasks (exported for its tests). */
+export function chunksOf(request: SignRequest, chunkSize: number, workers: number): SigningChunk[] {
   const { created, generation } = request;
   const count = credentialCount(request);
-  // A small batch is shared evenly over the workers; a large one goes in chunks of chunkSize.
-  const size = Math.max(1, Math.min(chunkSize, Math.ceil(count / Math.max(1, workers))));
+  // A small batch is shared evenly over the workers; a large one goes in chunks of at most chunkSize, as even as they
+  // can be (sizes one apart): 25 at most 8 a chunk is 7, 6, 6 and 6, not 8, 8, 8 and 1 (a round trip for one
+  // credential, and one worker's share of the batch a chunk longer than the other's).
+  const most = Math.max(1, Math.min(chunkSize, Math.ceil(count / Math.max(1, workers))));
+  const n = Math.ceil(count / most);
   const chunks: SigningChunk[] = [];
-  for (let start = 0; start < count; start += size) {
+  for (let c = 0, start = 0; c < n; c++) {
+    const end = start + Math.floor(count / n) + (c < count % n ? 1 : 0);
     if ("credentials" in request) {
-      chunks.push({ credentials: request.credentials.slice(start, start + size), created, generation });
+      chunks.push({ credentials: request.credentials.slice(start, end), created, generation });
     } else {
       // each chunk carries the batch's shared parts (an issuer, an achievement or a few) with its recipes
-      const recipes = { ...request.recipes, recipes: request.recipes.recipes.slice(start, start + size) };
+      const recipes = { ...request.recipes, recipes: request.recipes.recipes.slice(start, end) };
       chunks.push({ recipes, created, generation });
     }
+    start = end;
   }
   return chunks;
 }
@@ -311,7 +317,10 @@ export async function createSigningPool(options: SigningPoolOptions): Promise<Si
     }
     const priority = request.priority ?? "interactive";
     const chunks = chunksOf(request, priority === "bulk" ? bulkChunkSize : chunkSize, size);
-    const offsets = chunks.map((_, i) => i * (chunks[0] ? credentialCount(chunks[0]) : 0));
+    const offsets: number[] = []; // where each chunk's credentials start in the batch
+    for (let i = 0, at = 0; i < chunks.length; at += credentialCount(chunks[i] as SigningChunk), i++) {
+      offsets.push(at);
+    }
     if (piscina) {
       // As many chunks in flight as the workers hold (one signing, the others waiting in them), the next sent as one
       // comes back: a request signed meanwhile waits in piscina's queue behind none of them, then for the chunk its

@@ -9,6 +9,7 @@ import { createDocumentLoader } from "../../src/crypto/document-loader.js";
 import { generateIssuerKey, retireIssuerKey } from "../../src/crypto/issuer-keys.js";
 import { createKeyring, didDocuments, type IssuerKeyring, type KeyringMaterial } from "../../src/crypto/keyring.js";
 import {
+  chunksOf,
   createSigningPool,
   DEFAULT_TASKS_PER_WORKER,
   type SignedCredential,
@@ -201,6 +202,40 @@ describe("a batch shares the workers", () => {
   });
 });
 
+describe("a batch's chunks", () => {
+  it("are at most the chunk size, as even as they can be, and a small batch is shared over the workers", () => {
+    const sizes = (count: number, chunkSize: number, workers = 2) =>
+      chunksOf({ credentials: batch(count), created: fx.now, generation: 1 }, chunkSize, workers).map(
+        (c) => ("credentials" in c ? c.credentials : c.recipes.recipes).length,
+      );
+    expect(sizes(25, 8)).toEqual([7, 6, 6, 6]); // not 8, 8, 8 and 1
+    expect(sizes(24, 8)).toEqual([8, 8, 8]);
+    expect(sizes(100, 32)).toEqual([25, 25, 25, 25]);
+    expect(sizes(5, 32)).toEqual([3, 2]);
+    expect(sizes(1, 8)).toEqual([1]);
+    expect(sizes(7, 8, 0)).toEqual([7]);
+    // recipes: in order, each chunk with the batch's shared parts
+    const entry = fx.catalog.entries[0]!;
+    const recipes: CredentialRecipes = {
+      issuer: fx.issuer,
+      achievements: [recipeFor(fx, entry).achievement],
+      recipes: Array.from({ length: 13 }, (_, i) => ({
+        ...recipeFor(fx, entry, { index: i + 1 }).recipe,
+        achievement: 0,
+      })),
+    };
+    const chunks = chunksOf({ recipes, created: fx.now, generation: 1 }, 4, 2).map((c) =>
+      "recipes" in c ? c.recipes : undefined,
+    );
+    expect(chunks.map((c) => c?.recipes.length)).toEqual([4, 3, 3, 3]);
+    expect(chunks.flatMap((c) => c?.recipes ?? [])).toEqual(recipes.recipes);
+    for (const chunk of chunks) {
+      expect(chunk?.issuer).toBe(recipes.issuer);
+      expect(chunk?.achievements).toBe(recipes.achievements);
+    }
+  });
+});
+
 describe("a worker holds its next task while it signs one", () => {
   it("so it signs on while the main thread is busy (a write transaction does not yield): no word from the pool needed", async () => {
     const threads = await pool({ size: 1, workerModule: FAULTY_WORKER });
@@ -319,6 +354,16 @@ describe("a credential that cannot be signed fails its batch at once", () => {
     expect(failure).toBeInstanceOf(SigningError);
     expect(failure.index).toBe(9);
     expect(failure.message).toBe("credential 9 could not be signed: Safe mode validation error.");
+    expect(lost).toEqual([]);
+  });
+
+  it("with its position in the batch when chunks differ in size (13 in chunks of 4: 4, 3, 3, 3)", async () => {
+    const threads = await failingPool();
+    const credentials = batch(13);
+    credentials[11] = { ...credentials[11], undefinedTerm: "not in any context" };
+    const failure = await threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
+    expect(failure).toBeInstanceOf(SigningError);
+    expect(failure.index).toBe(11);
     expect(lost).toEqual([]);
   });
 
