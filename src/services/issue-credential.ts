@@ -26,7 +26,6 @@ import {
   statusPurposesFor,
   type UnreservedPlan,
 } from "./issue-plan.js";
-import { persistBatchSize } from "./persist-batch-size.js";
 import { signCredentials } from "./sign-credentials.js";
 import { refreshStatusList, reserveStatusSlotBlock } from "./status-lists.js";
 
@@ -131,24 +130,16 @@ export type IssueOptions = IssueHooks & {
   /** The signing pool's priority of the batches (a bulk job's: `bulk`). Default `interactive`. */
   priority?: SigningPriority;
   /**
-   * Credentials stored per write transaction (default BULK_PERSIST_BATCH); with `persistMs`, the most. A bulk job
-   * stores fewer at a time: on SQLite a write transaction runs without yielding the event loop and holds the write
-   * lock, so requests wait for the whole of one.
+   * Credentials stored per write transaction (default BULK_PERSIST_BATCH). A bulk job stores fewer at a time: on
+   * SQLite a write transaction runs without yielding the event loop and holds the write lock, so requests wait for
+   * the whole of one.
    */
   persistBatch?: number;
-  /**
-   * Sizes the write transactions by the time they take rather than by a count: each batch holds as many credentials
-   * as this issuance's last transactions stored in about `persistMs` milliseconds, timed from the write lock taken to
-   * the commit (persist-batch-size.ts: whole bulk signing chunks, at most `persistBatch`). A batch's size is settled
-   * when its signing starts, a few batches ahead of its storing (SIGNING_LOOKAHEAD).
-   */
-  persistMs?: number;
 };
 
 /**
  * Issues many credentials, each as issueCredential would (same document, same rows, audit entry and event), at a
- * fraction of the cost: one clock reading for all, in batches of `options.persistBatch` (or sized by
- * `options.persistMs`): the status indexes reserved as blocks of BULK_PERSIST_BATCH credentials in committed
+ * fraction of the cost: one clock reading for all, in batches of `options.persistBatch`: the status indexes reserved as blocks of BULK_PERSIST_BATCH credentials in committed
  * transactions, each batch's signing fanned out over the signing pool (at `options.priority`), its signed credentials
  * stored in one write transaction (each stored batch's signing overlaps the next ones' reservation and signing), the
  * event loop served between two transactions. An input that is refused (unknown certification, a credential it may
@@ -162,7 +153,10 @@ export async function issueCredentials(
   inputs: readonly IssueCredentialInput[],
   options: IssueOptions = {},
 ): Promise<IssueOutcome[]> {
-  const { priority = "interactive", persistBatch: mostRows = BULK_PERSIST_BATCH, persistMs } = options;
+  const { priority = "interactive", persistBatch: perTransaction = BULK_PERSIST_BATCH } = options;
+  if (!Number.isInteger(perTransaction) || perTransaction < 1) {
+    throw new Error("issueCredentials stores a whole number ≥ 1 of credentials per write transaction");
+  }
   const outcomes: IssueOutcome[] = new Array(inputs.length);
   const now = ctx.clock();
   const settled: { index: number; input: IssueCredentialInput; plan: UnreservedPlan }[] = [];
@@ -207,14 +201,12 @@ export async function issueCredentials(
     const offset = start - first * BULK_PERSIST_BATCH;
     return slots.slice(offset, offset + (end - start));
   };
-  // The rows of the next batch: a fixed count, or (persistMs) what the last transactions' pace fits in that time.
-  const size = persistBatchSize(mostRows, persistMs);
   const achievements = new Map<CatalogEntry, Ob3Achievement>();
   const signings: Promise<{ batch: Planned[]; signed: SignedCredential[] }>[] = [];
   let started = 0; // the credentials of `settled` whose batch's signing has started
   const startSigning = () => {
     const start = started;
-    const end = Math.min(settled.length, start + size.next());
+    const end = Math.min(settled.length, start + perTransaction);
     started = end;
     const signing = (async () => {
       const block = await reserved(start, end);
@@ -237,9 +229,7 @@ export async function issueCredentials(
       startSigning();
     }
     const { batch, signed } = await (signings[b] as (typeof signings)[number]);
-    const timing = { began: 0 };
-    const results = await persistBatch(ctx, batch, signed, options, timing);
-    size.timed(batch.length, performance.now() - timing.began);
+    const results = await persistBatch(ctx, batch, signed, options);
     stored += batch.length;
     for (const [i, result] of results.entries()) {
       const { index, input, plan } = batch[i] as Planned;
@@ -458,12 +448,8 @@ function persistBatch(
      */
     settle?: boolean;
   },
-  timing?: { began: number },
 ): Promise<Stored[]> {
   return ctx.store.tx(async (tx) => {
-    if (timing) {
-      timing.began = performance.now(); // the write lock taken: another's write waits from here to the commit
-    }
     for (const email of [...new Set(batch.map(({ plan }) => plan.email))].sort()) {
       await ctx.store.lock(tx, `person:${email}`);
     }

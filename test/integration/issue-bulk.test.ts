@@ -10,7 +10,6 @@ import { credentialCount } from "../../src/crypto/signing-session.js";
 import { vcJwtPayload } from "../../src/crypto/vc-jwt.js";
 import { type IssueOutcome, issueCredentials } from "../../src/services/issue-credential.js";
 import type { IssueCredentialInput } from "../../src/services/issue-plan.js";
-import { PERSIST_FIRST_ROWS, PERSIST_MIN_ROWS } from "../../src/services/persist-batch-size.js";
 import { adminPost, issue } from "../helpers/http.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
 import { countRows } from "../helpers/store.js";
@@ -185,30 +184,36 @@ describe("issueCredentials (bulk)", () => {
     WORKER_TEST_TIMEOUT,
   );
 
-  it("with persistMs, in write transactions sized by their time: whole chunks, at most persistBatch, each input once", async () => {
+  it("in batches that straddle the blocks of status indexes reserved (24 a batch, 100 a block), each index once", async () => {
     const t = await app(0);
     const sizes: number[] = [];
-    const count = 300;
-    // a minute is far more than any of these transactions takes: once timed, they grow to the most (48)
+    const count = 250;
     const outcomes = await issueCredentials(t.ctx, inputs(count), {
-      persistBatch: 48,
-      persistMs: 60_000,
+      persistBatch: 24,
       afterStore: async (_tx, stored) => {
         sizes.push(stored.length);
       },
     });
+    expect(sizes).toEqual([...Array(10).fill(24), 10]);
     await expectIssuedOnce(t, outcomes, count);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(count);
-    // the batches signed before any transaction was timed (SIGNING_LOOKAHEAD ahead) have the first size
-    expect(sizes.slice(0, 9)).toEqual(Array(9).fill(PERSIST_FIRST_ROWS));
-    expect(sizes).toContain(48);
-    for (const [i, rows] of sizes.slice(0, -1).entries()) {
-      expect(rows % PERSIST_MIN_ROWS).toBe(0);
-      expect(rows).toBeLessThanOrEqual(Math.min(48, 2 * (sizes[i - 1] ?? rows)));
-    }
+    // in the inputs' order, each with the status entry it was stored with
+    const conn = t.store.conn();
+    const { statusEntries } = conn.t;
+    const entries = await conn.select().from(statusEntries).where(isNotNull(statusEntries.credentialId));
+    const entryOf = new Map(entries.map((e) => [e.credentialId, `${e.listId}/${e.idx}`]));
     for (const [i, outcome] of outcomes.entries()) {
-      expect(outcome.ok && outcome.credential.recipient.email).toBe(`person${i}@example.org`);
+      if (!outcome.ok) {
+        throw outcome.error;
+      }
+      expect(outcome.credential.recipient.email).toBe(`person${i}@example.org`);
+      const status = outcome.credential.credential.credentialStatus as {
+        statusListCredential: string;
+        statusListIndex: string;
+      };
+      const listId = status.statusListCredential.split("/").at(-1);
+      expect(entryOf.get(outcome.credential.id)).toBe(`${listId}/${status.statusListIndex}`);
     }
+    await expect(issueCredentials(t.ctx, inputs(1, count), { persistBatch: 0 })).rejects.toThrow("whole number ≥ 1");
   });
 
   it("refuses an input as issueCredential would, storing nothing of it, and issues the others", async () => {
