@@ -97,7 +97,10 @@ export async function benchIssueBulk(options: {
       actor: "bench",
     }));
   const bulkCpu = { count: 0, wallMs: 0, mainMs: 0, processMs: 0 };
-  /** `asJobs`: with the options bulk jobs run it with (JOB_ISSUE_OPTIONS: bulk priority, chunks of 8 behind requests; 24 per transaction). */
+  /**
+   * `asJobs`: with the options bulk jobs run it with (JOB_ISSUE_OPTIONS: bulk priority, chunks of 8 behind requests;
+   * 24 per transaction).
+   */
   const bulkRate = async (count: number, asJobs = false) => {
     const batch = inputs(count, "bulk");
     n += count;

@@ -139,14 +139,14 @@ export type IssueOptions = IssueHooks & {
 
 /**
  * Issues many credentials, each as issueCredential would (same document, same rows, audit entry and event), at a
- * fraction of the cost: one clock reading for all, in batches of `options.persistBatch`: the status indexes reserved as blocks of BULK_PERSIST_BATCH credentials in committed
- * transactions, each batch's signing fanned out over the signing pool (at `options.priority`), its signed credentials
- * stored in one write transaction (each stored batch's signing overlaps the next ones' reservation and signing), the
- * event loop served between two transactions. An input that is refused (unknown certification, a credential it may
- * not supersede, one already held with `unlessHeld`) gets its AppError in its outcome and stores nothing, like a
- * refused issueCredential; the others are issued. Outcomes keep the inputs' order. A failure of reservation, signing or
- * storage throws: what earlier transactions stored stays stored (with its events), the indexes reserved for batches
- * not stored are never handed out again.
+ * fraction of the cost: one clock reading for all, in batches of `options.persistBatch`: the status indexes reserved
+ * as blocks of BULK_PERSIST_BATCH credentials in committed transactions, each batch's signing fanned out over the
+ * signing pool (at `options.priority`), its signed credentials stored in one write transaction (each stored batch's
+ * signing overlaps the next ones' reservation and signing), the event loop served between two transactions. An input
+ * that is refused (unknown certification, a credential it may not supersede, one already held with `unlessHeld`) gets
+ * its AppError in its outcome and stores nothing, like a refused issueCredential; the others are issued. Outcomes keep
+ * the inputs' order. A failure of reservation, signing or storage throws: what earlier transactions stored stays
+ * stored (with its events), the indexes reserved for batches not stored are never handed out again.
  */
 export async function issueCredentials(
   ctx: ServiceContext,

@@ -184,7 +184,7 @@ describe("issueCredentials (bulk)", () => {
     WORKER_TEST_TIMEOUT,
   );
 
-  it("in batches that straddle the blocks of status indexes reserved (24 a batch, 100 a block), each index once", async () => {
+  it("in batches that straddle the blocks of status indexes reserved (24 and 100), each index once", async () => {
     const t = await app(0);
     const sizes: number[] = [];
     const count = 250;
