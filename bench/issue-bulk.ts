@@ -97,10 +97,7 @@ export async function benchIssueBulk(options: {
       actor: "bench",
     }));
   const bulkCpu = { count: 0, wallMs: 0, mainMs: 0, processMs: 0 };
-  /**
-   * `asJobs`: with the options bulk jobs run it with (JOB_ISSUE_OPTIONS: bulk priority, chunks of 8 behind requests;
-   * 24 per transaction).
-   */
+  /** `asJobs`: with the options bulk jobs run it with (JOB_ISSUE_OPTIONS: bulk priority, chunks of at most 8). */
   const bulkRate = async (count: number, asJobs = false) => {
     const batch = inputs(count, "bulk");
     n += count;
@@ -257,7 +254,7 @@ export async function benchIssueBulk(options: {
   );
   console.log(`    bulk / stock = ${fmt(median(bulk) / base)}×   (target ≥ 20×, step ≥ 7×)`);
   console.log(
-    `    … with the bulk jobs' options ${fmt(median(bulkAsJobs)).padStart(9)} /s = ${fmt(median(bulkAsJobs) / base)}× stock   blocks: ${blocks(bulkAsJobs)}   (bulk priority, chunks of 8, ${JOB_ISSUE_OPTIONS.persistBatch} per write transaction)`,
+    `    … with the bulk jobs' options ${fmt(median(bulkAsJobs)).padStart(9)} /s = ${fmt(median(bulkAsJobs) / base)}× stock   blocks: ${blocks(bulkAsJobs)}   (bulk priority, chunks of at most 8, ${JOB_ISSUE_OPTIONS.persistBatch} per write transaction)`,
   );
   const perCredentialUs = (ms: number) => `${fmt((1000 * ms) / bulkCpu.count, 0)} µs`;
   console.log(

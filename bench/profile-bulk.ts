@@ -49,7 +49,7 @@ new PerformanceObserver((list) => {
 
 const count = Number(process.argv[2] ?? 10_000);
 const rounds = Number(process.argv[3] ?? 1);
-/** `JOBS=1`: with the options the bulk jobs issue with (JOB_ISSUE_OPTIONS: bulk priority, chunks of 8, 24 a transaction). */
+/** `JOBS=1`: with the options the bulk jobs issue with (JOB_ISSUE_OPTIONS: bulk priority, chunks ≤ 8, 25 a transaction). */
 const options =
   process.env.JOBS === "1" ? JOB_ISSUE_OPTIONS : process.env.OPTIONS ? JSON.parse(process.env.OPTIONS) : {};
 const { ctx, cleanup } = await benchContext();

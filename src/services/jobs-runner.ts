@@ -37,9 +37,8 @@ export const JOB_BATCH_ROWS = 200;
  * (`bulk`), and it stores its credentials, with their rows' outcomes, in write transactions of a few rows. On SQLite
  * a write transaction holds the write lock and the event loop until it commits (every request's write, and every
  * request, waits for the whole of it), so a short one keeps a single issuance's wait short; the commits cost little.
- * 24 rows: three whole bulk signing chunks (DEFAULT_BULK_CHUNK_SIZE, 8), where 25 were four chunks (8, 8, 8 and 1).
  */
-export const JOB_ISSUE_OPTIONS = { priority: "bulk", persistBatch: 24 } as const;
+export const JOB_ISSUE_OPTIONS = { priority: "bulk", persistBatch: 25 } as const;
 
 export type RunOptions = {
   /** Asked between batches: true stops the run (the job stays running, to be resumed by whoever runs it next). */
