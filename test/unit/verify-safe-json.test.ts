@@ -8,6 +8,50 @@ describe("untrusted JSON", () => {
     expect(parseJson(JSON.stringify({ a: "[[[[[[[[".repeat(100), b: '\\"[[' }))).toMatchObject({ ok: true });
   });
 
+  it("counts the depth of any text as a character-by-character reading does, escapes and open strings included", () => {
+    // the reference: every character read, a backslash in a string skipping the next one
+    const reference = (text: string): number => {
+      let depth = 0;
+      let deepest = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === "\\") {
+            i++;
+          } else if (c === '"') {
+            inString = false;
+          }
+        } else if (c === '"') {
+          inString = true;
+        } else if (c === "[" || c === "{") {
+          depth++;
+          deepest = Math.max(deepest, depth);
+        } else if (c === "]" || c === "}") {
+          depth--;
+        }
+      }
+      return deepest;
+    };
+    const alphabet = ['"', "\\", "[", "]", "{", "}", "a", ",", ":"];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    for (let t = 0; t < 5_000; t++) {
+      let text = "";
+      for (let k = random(24); k > 0; k--) {
+        text += alphabet[random(alphabet.length)];
+      }
+      for (const max of [0, 1, 2, 3]) {
+        const refused = parseJson(text, max);
+        const deep = !refused.ok && refused.reason.startsWith("it nests deeper");
+        expect(deep, `${JSON.stringify(text)} ${max}`).toBe(reference(text) > max);
+      }
+    }
+  });
+
   it("measures the depth of parsed values without recursion", () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) {
