@@ -11,6 +11,11 @@ export type ResolvedKey = {
   controller?: string;
   /** Raw Ed25519 key, when it is one (the Data Integrity suites need it). */
   ed25519?: Uint8Array;
+  /**
+   * `ed25519` as a Multikey `publicKeyMultibase` (multibase.ts ed25519ToMultibase), when the resolver made it once for
+   * a key it keeps (did:key, ours): each proof checked with the key needs it. Else made per proof from `ed25519`.
+   */
+  ed25519Multibase?: string;
   jwk: JWK;
   via: KeyVia;
 };

@@ -1,7 +1,7 @@
 import { didOf } from "./did-web.js";
 import type { VerifyEnv } from "./environment.js";
 import { type KeyResolution, multikeyOf, publicKeyOf } from "./key-material.js";
-import { ed25519FromMultibase, ed25519ToJwk } from "./multibase.js";
+import { ed25519FromMultibase, ed25519ToJwk, ed25519ToMultibase } from "./multibase.js";
 import { controllerListsKey, resolveDidWebKey, resolveHttpKey } from "./remote-keys.js";
 import { parseJson } from "./safe-json.js";
 
@@ -73,7 +73,7 @@ export async function resolveKey(ref: string, env: VerifyEnv): Promise<KeyResolu
  */
 const decodedKeys = new WeakMap<
   object,
-  { raw: Uint8Array; jwk: ReturnType<typeof ed25519ToJwk>; source: string } | null
+  { raw: Uint8Array; jwk: ReturnType<typeof ed25519ToJwk>; multibase: string; source: string } | null
 >();
 
 function resolveDidKey(ref: string, didKey: RegExpExecArray): KeyResolution {
@@ -85,7 +85,16 @@ function resolveDidKey(ref: string, didKey: RegExpExecArray): KeyResolution {
   if (!key) {
     return notChecked("unsupported-key", `${ref} is not an Ed25519 or P-256 did:key, the kinds this verifier reads`);
   }
-  return { ok: true, id: ref, controller: `did:key:${multibase}`, ...key, via: "did:key" };
+  // its multibase made once here, kept with the resolution (resolvedDidKeys) for every proof the key checks
+  const ed25519Multibase = key.ed25519 ? ed25519ToMultibase(key.ed25519) : undefined;
+  return {
+    ok: true,
+    id: ref,
+    controller: `did:key:${multibase}`,
+    ...key,
+    ...(ed25519Multibase ? { ed25519Multibase } : {}),
+    via: "did:key",
+  };
 }
 
 /**
@@ -115,11 +124,22 @@ function resolveOurKey(ref: string, env: VerifyEnv): KeyResolution {
     let decoded = decodedKeys.get(vm);
     if (decoded === undefined || (decoded !== null && decoded.source !== vm.publicKeyMultibase)) {
       const raw = ed25519FromMultibase(vm.publicKeyMultibase);
-      decoded = raw ? { raw, jwk: ed25519ToJwk(raw), source: vm.publicKeyMultibase } : null;
+      decoded = raw
+        ? { raw, jwk: ed25519ToJwk(raw), multibase: ed25519ToMultibase(raw), source: vm.publicKeyMultibase }
+        : null;
       decodedKeys.set(vm, decoded);
     }
     if (decoded) {
-      return { ok: true, id: ref, controller: did, ed25519: decoded.raw, jwk: { ...decoded.jwk }, via: "ours" };
+      const { raw, jwk, multibase } = decoded;
+      return {
+        ok: true,
+        id: ref,
+        controller: did,
+        ed25519: raw,
+        ed25519Multibase: multibase,
+        jwk: { ...jwk },
+        via: "ours",
+      };
     }
   }
   const jwk = jwks.find((k) => k.kid === ref);

@@ -23,7 +23,10 @@ const WHAT: Record<ProofPurpose, { made: string; signed: string }> = {
 };
 
 function multikeyDocument(key: ResolvedKey, suite: ProofSuite): Json | undefined {
-  const multibase = suite.key === "Ed25519" ? key.ed25519 && ed25519ToMultibase(key.ed25519) : p256ToMultibase(key.jwk);
+  const multibase =
+    suite.key === "Ed25519"
+      ? key.ed25519 && (key.ed25519Multibase ?? ed25519ToMultibase(key.ed25519))
+      : p256ToMultibase(key.jwk);
   if (!multibase) {
     return undefined;
   }
