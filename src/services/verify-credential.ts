@@ -12,7 +12,7 @@ import type { VerifyEnv } from "../verify/environment.js";
 import { type ReadCredential, readInput, type VerifyInput } from "../verify/read-input.js";
 import { withFetchBudget } from "../verify/remote.js";
 import type { VerificationReport } from "../verify/report.js";
-import { MAX_JSON_DEPTH, nestsDeeperThan } from "../verify/safe-json.js";
+import { MAX_JSON_DEPTH, readJsonData } from "../verify/safe-json.js";
 import type { SignatureCheck, SignatureOutcome, SignatureTaskOutcome } from "../verify/signature-check.js";
 import { formatCheck, skippedCheck } from "../verify/verdict.js";
 import type { ServiceContext } from "./deps.js";
@@ -26,16 +26,20 @@ export type VerifyOptions = { recipientEmail?: string; profile?: VerifyProfile }
 
 /**
  * A credential a machine sent inside a JSON request (an object, or text: JSON or a JWS) as verifier input. An object
- * nesting deeper than any credential does is refused here, before anything recurses over it.
+ * nesting deeper than any credential does is refused here, before anything recurses over it. The object is verified
+ * as its JSON text (what is remembered and compared); when it is JSON data as the request's JSON.parse made it, it
+ * goes along as the text's value, so that the text is not parsed back into a copy of it.
  */
 export function credentialInput(value: string | Record<string, unknown>, field: string): VerifyInput {
   if (typeof value === "string") {
     return { kind: "text", text: value };
   }
-  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+  const data = readJsonData(value, MAX_JSON_DEPTH);
+  if (data === "too-deep") {
     throw validationError([{ path: field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
   }
-  return { kind: "text", text: JSON.stringify(value) };
+  const text = JSON.stringify(value);
+  return data === "json" ? { kind: "text", text, parsed: value } : { kind: "text", text };
 }
 
 /** Network reads one verification may make (keys, DID documents, status lists, OB 2.0 documents). */

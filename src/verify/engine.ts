@@ -12,7 +12,7 @@ import type { ReadCredential } from "./read-input.js";
 import { checkRecipient, ob3EmailIdentities } from "./recipient.js";
 import { fetchJsonObject } from "./remote.js";
 import type { Check, CredentialDisplay, InputFormat, VerificationReport } from "./report.js";
-import { isJsonObject, parseJson } from "./safe-json.js";
+import { isJsonObject, parsedJson, parseJson } from "./safe-json.js";
 import { checkSchema } from "./schema-check.js";
 import { checkStatus } from "./status.js";
 import { checkValidity, type TokenTimes } from "./validity.js";
@@ -102,7 +102,7 @@ export async function analyseCredential(
   if (read.kind === "jws") {
     return analyseJws(read, env, profile);
   }
-  const parsed = parseJson(read.text);
+  const parsed = read.parsed !== undefined ? parsedJson(read.text, read.parsed) : parseJson(read.text);
   if (!parsed.ok) {
     return unreadable(read.format, "bad-json", `The JSON could not be read: ${parsed.reason}.`);
   }

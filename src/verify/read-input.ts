@@ -7,7 +7,8 @@ import type { InputFormat } from "./report.js";
 /** What a visitor handed in: bytes of an uploaded file, or pasted text. */
 export type VerifyInput =
   | { kind: "bytes"; bytes: Uint8Array; filename?: string; contentType?: string }
-  | { kind: "text"; text: string };
+  /** `parsed`: the JSON object `text` is the JSON.stringify of, as safe-json's `readJsonData` found it ("json"). */
+  | { kind: "text"; text: string; parsed?: Record<string, unknown> };
 
 export type InputLimits = { maxBytes: number; maxPixels: number };
 
@@ -22,6 +23,8 @@ export type ReadCredential =
       from: string;
       /** A VC-JOSE-COSE envelope (`application/vc+jwt`): the JWS payload is the credential itself. */
       envelope?: "vc+jwt";
+      /** JSON: the value of `text`, parsed already (VerifyInput's `parsed`), not to be parsed again. */
+      parsed?: Record<string, unknown>;
     }
   /** An OB 2.0 image pointing at a hosted assertion. */
   | { ok: true; kind: "hosted"; format: InputFormat; standard: "ob2"; url: string; from: string }
@@ -108,7 +111,7 @@ export function readInput(input: VerifyInput, limits: InputLimits, publicUrl: st
     };
   }
   if (input.kind === "text") {
-    return readText(input.text, publicUrl);
+    return readText(input.text, publicUrl, input.parsed);
   }
   const bytes = input.bytes;
   if (looksLikePng(bytes)) {
@@ -140,10 +143,12 @@ export function readInput(input: VerifyInput, limits: InputLimits, publicUrl: st
   return readText(text, publicUrl);
 }
 
-function readText(raw: string, publicUrl: string): ReadCredential {
+function readText(raw: string, publicUrl: string, parsed?: Record<string, unknown>): ReadCredential {
   const text = raw.replace(/^\uFEFF/, "").trim();
   if (text.startsWith("{") || text.startsWith("[")) {
-    return { ok: true, kind: "json", format: "json", standard: "ob3", text, from: "the JSON given" };
+    // the value parsed already stands for the text only when it is the very text it was written as
+    const known = parsed !== undefined && text === raw && text.startsWith("{") ? { parsed } : {};
+    return { ok: true, kind: "json", format: "json", standard: "ob3", text, from: "the JSON given", ...known };
   }
   if (COMPACT_JWS.test(text)) {
     return { ok: true, kind: "jws", format: "jwt", standard: "ob3", text, from: "the token given" };

@@ -79,6 +79,18 @@ export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonParse {
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
+  return refuseReservedKeys(text, value);
+}
+
+/**
+ * `parseJson(text)` for a value already parsed from `text`'s JSON, as `readJsonData` found it (JSON data, at most
+ * MAX_JSON_DEPTH deep, `text` its JSON.stringify): the same answer (its reserved keys refused alike) without parsing.
+ */
+export function parsedJson(text: string, value: Record<string, unknown>): JsonParse {
+  return refuseReservedKeys(text, value);
+}
+
+function refuseReservedKeys(text: string, value: unknown): JsonParse {
   const reserved = mayNameReservedKey(text) ? findReservedKey(value) : undefined;
   if (reserved) {
     return {
@@ -135,6 +147,53 @@ export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * What a value given as a parsed JSON object is: nested deeper than `maxDepth` (as `nestsDeeperThan` counts), else
+ * "json" when every value in it is JSON data as JSON.parse makes it (plain objects and arrays, strings, booleans, null,
+ * finite numbers other than -0: `JSON.parse(JSON.stringify(value))` gives it back equal), else "other" (a Date, a
+ * class instance, undefined, NaN, -0, a hole…: only its JSON text can stand for it). Iterative, as `nestsDeeperThan`.
+ */
+export function readJsonData(value: object, maxDepth: number): "too-deep" | "json" | "other" {
+  let json = isPlainContainer(value);
+  const objects: object[] = [value];
+  const depths: number[] = [1];
+  while (objects.length > 0) {
+    const current = objects.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > maxDepth) {
+      return "too-deep";
+    }
+    const members = Array.isArray(current) ? current : Object.values(current);
+    for (let i = 0; i < members.length; i++) {
+      const member: unknown = members[i];
+      if (typeof member === "object" && member !== null) {
+        json &&= isPlainContainer(member);
+        objects.push(member);
+        depths.push(depth + 1);
+      } else {
+        json &&= isJsonPrimitive(member);
+      }
+    }
+  }
+  return json ? "json" : "other";
+}
+
+function isPlainContainer(value: object): boolean {
+  return Object.getPrototypeOf(value) === (Array.isArray(value) ? Array.prototype : Object.prototype);
+}
+
+function isJsonPrimitive(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0);
+    default:
+      return value === null;
+  }
 }
 
 /** True when a parsed value holds more than `max` values (objects, arrays and primitives; counted iteratively). */

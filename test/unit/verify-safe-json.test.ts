@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nestsDeeperThan, parseJson } from "../../src/verify/safe-json.js";
+import { credentialInput } from "../../src/services/verify-credential.js";
+import { nestsDeeperThan, parseJson, readJsonData } from "../../src/verify/safe-json.js";
 
 describe("untrusted JSON", () => {
   it("refuses nesting deeper than the limit before parsing, counting only structure outside strings", () => {
@@ -91,6 +92,51 @@ describe("untrusted JSON", () => {
       JSON.stringify({ name: "Zoë", words: ["constructor", "prototype", "__proto__"] }),
     ]) {
       expect(parseJson(text), text).toMatchObject({ ok: true, value: JSON.parse(text) });
+    }
+  });
+
+  it("tells JSON data as JSON.parse makes it from anything its JSON text cannot stand for, and its depth alike", () => {
+    const text = '{"a":[1,-2.5,1e300,"x",true,false,null,{"b":[]}],"__proto__":{"c":"d"},"10":{}}';
+    expect(readJsonData(JSON.parse(text) as object, 64)).toBe("json");
+    expect(credentialInput(JSON.parse(text) as Record<string, unknown>, "f")).toEqual({
+      kind: "text",
+      text: JSON.stringify(JSON.parse(text)),
+      parsed: JSON.parse(text),
+    });
+    class Thing {
+      a = 1;
+    }
+    const others: unknown[] = [
+      new Date(0),
+      undefined,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      -0,
+      10n,
+      () => 1,
+      Symbol("s"),
+      new Thing(),
+      Object.create(null),
+      new Map(),
+      new Uint8Array(2),
+      Object.assign(new Array(3), { 0: 1, 2: 3 }), // a hole
+    ];
+    for (const other of others) {
+      for (const value of [{ a: { b: [other] } }, { a: other }]) {
+        expect(readJsonData(value, 64), String(typeof other)).toBe("other");
+        if (typeof other !== "bigint") {
+          // (JSON.stringify throws on a BigInt, with or without this)
+          expect(credentialInput(value as Record<string, unknown>, "f")).not.toHaveProperty("parsed");
+        }
+      }
+    }
+    expect(readJsonData(Object.create(null), 64)).toBe("other");
+    for (const depth of [1, 2, 63, 64, 65, 66]) {
+      const value = JSON.parse(`${'[{"a":'.repeat(depth)}0${"}]".repeat(depth)}`) as object;
+      for (const max of [1, 2, 64, 65, 128]) {
+        expect(readJsonData(value, max) === "too-deep", `${depth} ${max}`).toBe(nestsDeeperThan(value, max));
+        expect(readJsonData({ x: new Date(0), y: value }, max) === "too-deep").toBe(nestsDeeperThan(value, max - 1));
+      }
     }
   });
 });
