@@ -18,6 +18,7 @@ function keysOf(step: Step): string[] {
 /**
  * The first reserved key in a parsed JSON or YAML value and its path (`a.0.__proto__`, and as `keys`), or undefined.
  * Walked iteratively and the path is spelled only once found, so deep input costs neither stack nor quadratic time.
+ * Only objects and arrays are stacked (a primitive holds no key): most members of a document are strings.
  */
 export function findReservedKey(value: unknown): { key: string; path: string; keys: string[] } | undefined {
   const stack: Step[] = [{ value }];
@@ -28,12 +29,14 @@ export function findReservedKey(value: unknown): { key: string; path: string; ke
       continue;
     }
     for (const key of Object.keys(current)) {
-      const next: Step = { value: (current as Record<string, unknown>)[key], key, parent: step };
+      const member = (current as Record<string, unknown>)[key];
       if (RESERVED_KEYS.has(key)) {
-        const keys = keysOf(next);
+        const keys = keysOf({ value: member, key, parent: step });
         return { key, path: keys.join("."), keys };
       }
-      stack.push(next);
+      if (typeof member === "object" && member !== null) {
+        stack.push({ value: member, key, parent: step });
+      }
     }
   }
   return undefined;

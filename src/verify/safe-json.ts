@@ -196,7 +196,10 @@ function isJsonPrimitive(value: unknown): boolean {
   }
 }
 
-/** True when a parsed value holds more than `max` values (objects, arrays and primitives; counted iteratively). */
+/**
+ * True when a parsed value holds more than `max` values (objects, arrays and primitives; counted iteratively). Only
+ * objects and arrays are stacked: a primitive member is counted where it is met.
+ */
 export function holdsMoreValuesThan(value: unknown, max: number): boolean {
   const stack: unknown[] = [value];
   let count = 0;
@@ -206,8 +209,14 @@ export function holdsMoreValuesThan(value: unknown, max: number): boolean {
       return true;
     }
     if (typeof current === "object" && current !== null) {
-      for (const member of Object.values(current)) {
-        stack.push(member);
+      const members = Object.values(current);
+      for (let i = 0; i < members.length; i++) {
+        const member: unknown = members[i];
+        if (typeof member === "object" && member !== null) {
+          stack.push(member);
+        } else if (++count > max) {
+          return true;
+        }
       }
     }
   }

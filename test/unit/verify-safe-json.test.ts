@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { findReservedKey } from "../../src/domain/reserved-keys.js";
 import { credentialInput } from "../../src/services/verify-credential.js";
-import { nestsDeeperThan, parseJson, readJsonData } from "../../src/verify/safe-json.js";
+import { holdsMoreValuesThan, nestsDeeperThan, parseJson, readJsonData } from "../../src/verify/safe-json.js";
 
 describe("untrusted JSON", () => {
   it("refuses nesting deeper than the limit before parsing, counting only structure outside strings", () => {
@@ -138,5 +139,54 @@ describe("untrusted JSON", () => {
         expect(readJsonData({ x: new Date(0), y: value }, max) === "too-deep").toBe(nestsDeeperThan(value, max - 1));
       }
     }
+  });
+});
+
+describe("walks over parsed values", () => {
+  it("count every value, primitives and containers alike, as a walk stacking each of them would", () => {
+    const reference = (value: unknown): number => {
+      const stack: unknown[] = [value];
+      let count = 0;
+      while (stack.length > 0) {
+        const current = stack.pop();
+        count += 1;
+        if (typeof current === "object" && current !== null) {
+          stack.push(...Object.values(current));
+        }
+      }
+      return count;
+    };
+    const values: unknown[] = [
+      7,
+      "x",
+      null,
+      [],
+      {},
+      { a: [1, "2", null, { b: [true, [[]]] }], c: {} },
+      Object.assign(new Array(5), { 1: "one", 3: [2] }),
+      JSON.parse('{"@context":["a","b"],"proof":[{"type":"x"},{"type":"y","n":[1,2,3]}]}'),
+    ];
+    for (const value of values) {
+      const total = reference(value);
+      for (let max = 0; max <= total + 1; max++) {
+        expect(holdsMoreValuesThan(value, max), `${JSON.stringify(value)} ${max}`).toBe(total > max);
+      }
+    }
+  });
+
+  it("find the first reserved key a walk in the same order finds, with its path", () => {
+    expect(findReservedKey({ a: { constructor: 1 }, b: [{ c: "x" }, JSON.parse('{"__proto__":{}}')] })).toEqual({
+      key: "__proto__",
+      path: "b.1.__proto__",
+      keys: ["b", "1", "__proto__"],
+    });
+    expect(findReservedKey({ a: { x: 1, prototype: "p" }, b: "constructor" })).toEqual({
+      key: "prototype",
+      path: "a.prototype",
+      keys: ["a", "prototype"],
+    });
+    expect(findReservedKey({ prototype: 1, a: { constructor: 2 } })).toMatchObject({ path: "prototype" });
+    expect(findReservedKey({ a: ["constructor", { b: { c: [1, { d: null }] } }] })).toBeUndefined();
+    expect(findReservedKey("constructor")).toBeUndefined();
   });
 });
