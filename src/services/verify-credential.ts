@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { validationError } from "../errors.js";
 import { findStoredDocument } from "../storage/credentials-repo.js";
 import {
@@ -162,7 +162,7 @@ export async function verifyRead(
   }
   const { keyset } = keys;
   const memo = ctx.state.verifiedInputs;
-  const key = `${profile}:${read.format}:${read.from}:${keyset}:${createHash("sha256").update(read.text).digest("base64url")}`;
+  const key = `${profile}:${read.format}:${read.from}:${keyset}:${hash("sha256", read.text, "base64url")}`;
   const known = memo.get(key);
   if (known) {
     return finishReport(known, env, options.recipientEmail);
@@ -256,7 +256,7 @@ export async function storedAnalysis(
   keyset: string,
 ): Promise<Analysis> {
   const { analyses } = ctx.state.storedChecks;
-  const key = `${createHash("sha256").update(document).digest("base64url")}:${keyset}`;
+  const key = `${hash("sha256", document, "base64url")}:${keyset}`;
   let analysis = analyses.get(key);
   if (!analysis) {
     const read = { text: document, format: "json", from: RECORDS } as const;
