@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { hasEqualQuads, type Quad, type RdfTemplate, type RdfTerm } from "./rdf-template.js";
 
 /**
@@ -220,7 +220,7 @@ function firstDegreeHash(
   const mark = (other: string) => (other === label ? "a" : "z");
   const lines = own.map((i) => lineOf(quads[i] as Piece[], mark, params, texts));
   lines.sort();
-  return createHash("sha256").update(lines.join(""), "utf8").digest("hex");
+  return hash("sha256", lines.join(""), "hex");
 }
 
 /**
