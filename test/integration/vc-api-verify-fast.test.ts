@@ -220,44 +220,49 @@ describe("POST /credentials/verify of others' credentials gives the stock librar
     },
   );
 
-  it("analyses the object a request parsed as it analyses its JSON text, intact, changed or with a reserved key", {
-    timeout: 120_000,
-  }, async () => {
-    const env = await verifyEnv(t.ctx);
-    const analyse = (text: string, parsed?: Json) =>
-      analyseCredential(
-        {
-          ok: true,
-          kind: "json",
-          format: "json",
-          standard: "ob3",
-          text,
-          from: "the JSON given",
-          ...(parsed ? { parsed } : {}),
-        },
-        env,
-        { profile: "vc" },
-      );
-    const credentials = (await foreignCredentials()).filter((_, i) => i % 5 === 0);
-    const texts = credentials.flatMap(({ credential }) => {
-      const text = JSON.stringify(credential);
-      const changed = changeByte(text, changeablePositions(text)[40] as number);
-      const reserved = text.replace('"type":', '"constructor":{},"type":');
-      return [text, changed, reserved];
-    });
-    let verified = 0;
-    let refused = 0;
-    for (const text of texts) {
-      const input = credentialInput(JSON.parse(text) as Json, "verifiableCredential");
-      expect(input).toMatchObject({ kind: "text", text, parsed: JSON.parse(text) });
-      const fromObject = await analyse(text, (input as { parsed: Json }).parsed);
-      expect(fromObject, text.slice(0, 80)).toEqual(await analyse(text));
-      verified += fromObject.fixed.find((c) => c.id === "proof")?.outcome === "passed" ? 1 : 0;
-      refused += fromObject.fixed[0]?.code === "bad-json" ? 1 : 0;
-    }
-    expect(verified).toBe(credentials.length);
-    expect(refused).toBe(credentials.length);
-  });
+  // the engine's analysis of a document, in memory: once, in the sqlite project, as the comparisons above
+  it.skipIf(onPostgres)(
+    "analyses the object a request parsed as it analyses its JSON text, intact, changed or with a reserved key",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const env = await verifyEnv(t.ctx);
+      const analyse = (text: string, parsed?: Json) =>
+        analyseCredential(
+          {
+            ok: true,
+            kind: "json",
+            format: "json",
+            standard: "ob3",
+            text,
+            from: "the JSON given",
+            ...(parsed ? { parsed } : {}),
+          },
+          env,
+          { profile: "vc" },
+        );
+      const credentials = (await foreignCredentials()).filter((_, i) => i % 5 === 0);
+      const texts = credentials.flatMap(({ credential }) => {
+        const text = JSON.stringify(credential);
+        const changed = changeByte(text, changeablePositions(text)[40] as number);
+        const reserved = text.replace('"type":', '"constructor":{},"type":');
+        return [text, changed, reserved];
+      });
+      let verified = 0;
+      let refused = 0;
+      for (const text of texts) {
+        const input = credentialInput(JSON.parse(text) as Json, "verifiableCredential");
+        expect(input).toMatchObject({ kind: "text", text, parsed: JSON.parse(text) });
+        const fromObject = await analyse(text, (input as { parsed: Json }).parsed);
+        expect(fromObject, text.slice(0, 80)).toEqual(await analyse(text));
+        verified += fromObject.fixed.find((c) => c.id === "proof")?.outcome === "passed" ? 1 : 0;
+        refused += fromObject.fixed[0]?.code === "bad-json" ? 1 : 0;
+      }
+      expect(verified).toBe(credentials.length);
+      expect(refused).toBe(credentials.length);
+    },
+  );
 
   it("keeps validity live when the fixed checks are remembered, and remembers nothing of a proof that expires", async () => {
     const base = await firstForeignCredential();
