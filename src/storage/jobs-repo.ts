@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from "drizzle-orm";
+import { placeholderOf, prepared } from "./prepared.js";
 import type { Conn, Tables, Tx } from "./store.js";
 
 export type JobRow = Tables["jobs"]["$inferSelect"];
@@ -126,27 +127,47 @@ export type RowSettlement = { line: number; state: Exclude<RowState, "pending">;
  * settled first (PostgreSQL's update waits for that runner's commit and then finds the row no longer pending).
  */
 export async function settleRows(tx: Tx, jobId: string, settled: readonly RowSettlement[], now: Date): Promise<number> {
-  const { jobRows, jobs } = tx.t;
   const counts = { done: 0, failed: 0, skipped: 0 };
-  for (const row of settled) {
-    const changed = await tx
+  // Prepared once per connection: built as a one-time query, each row's update cost drizzle a query build and
+  // SQLite a compile, a tenth of a bulk job's main thread.
+  const settle = prepared(tx, "job_rows_settle", (d) => {
+    const { jobRows } = d.t;
+    return d
       .update(jobRows)
-      .set({ state: row.state, outcome: row.outcome })
-      .where(and(eq(jobRows.jobId, jobId), eq(jobRows.line, row.line), eq(jobRows.state, "pending")))
+      .set({ state: placeholderOf(jobRows.state, "state"), outcome: placeholderOf(jobRows.outcome, "outcome") })
+      .where(
+        and(
+          eq(jobRows.jobId, sql.placeholder("jobId")),
+          eq(jobRows.line, sql.placeholder("line")),
+          eq(jobRows.state, "pending"),
+        ),
+      )
       .returning({ line: jobRows.line });
+  });
+  for (const row of settled) {
+    const changed = (await settle.execute({
+      jobId,
+      line: row.line,
+      state: row.state,
+      outcome: row.outcome,
+    })) as unknown[];
     if (changed.length > 0) {
       counts[row.state] += 1;
     }
   }
-  await tx
-    .update(jobs)
-    .set({
-      done: sql`${jobs.done} + ${counts.done}`,
-      failed: sql`${jobs.failed} + ${counts.failed}`,
-      skipped: sql`${jobs.skipped} + ${counts.skipped}`,
-      updatedAt: now,
-    })
-    .where(eq(jobs.id, jobId));
+  const count = prepared(tx, "jobs_add_settled", (d) => {
+    const { jobs } = d.t;
+    return d
+      .update(jobs)
+      .set({
+        done: sql`${jobs.done} + ${sql.placeholder("done")}`,
+        failed: sql`${jobs.failed} + ${sql.placeholder("failed")}`,
+        skipped: sql`${jobs.skipped} + ${sql.placeholder("skipped")}`,
+        updatedAt: placeholderOf(jobs.updatedAt, "updatedAt"),
+      })
+      .where(eq(jobs.id, sql.placeholder("jobId")));
+  });
+  await count.execute({ jobId, ...counts, updatedAt: now });
   return counts.done + counts.failed + counts.skipped;
 }
 
