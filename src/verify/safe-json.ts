@@ -120,40 +120,17 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/**
- * True when an already-parsed value nests deeper than `maxDepth` (checked iteratively: no recursion to overflow). The
- * objects still to visit and their depths are kept in two arrays, and primitives are never pushed: no allocation per
- * value.
- */
+/** True when an already-parsed value nests deeper than `maxDepth` (counted iteratively by `readJsonData`). */
 export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
-  if (typeof value !== "object" || value === null) {
-    return false;
-  }
-  const objects: object[] = [value];
-  const depths: number[] = [1];
-  while (objects.length > 0) {
-    const current = objects.pop() as object;
-    const depth = depths.pop() as number;
-    if (depth > maxDepth) {
-      return true;
-    }
-    const members = Array.isArray(current) ? current : Object.values(current);
-    for (let i = 0; i < members.length; i++) {
-      const member: unknown = members[i];
-      if (typeof member === "object" && member !== null) {
-        objects.push(member);
-        depths.push(depth + 1);
-      }
-    }
-  }
-  return false;
+  return typeof value === "object" && value !== null && readJsonData(value, maxDepth) === "too-deep";
 }
 
 /**
- * What a value given as a parsed JSON object is: nested deeper than `maxDepth` (as `nestsDeeperThan` counts), else
+ * What a value given as a parsed JSON object is: nested deeper than `maxDepth` (itself at depth 1), else
  * "json" when every value in it is JSON data as JSON.parse makes it (plain objects and arrays, strings, booleans, null,
  * finite numbers other than -0: `JSON.parse(JSON.stringify(value))` gives it back equal), else "other" (a Date, a
- * class instance, undefined, NaN, -0, a hole…: only its JSON text can stand for it). Iterative, as `nestsDeeperThan`.
+ * class instance, undefined, NaN, -0, a hole…: only its JSON text can stand for it). Iterative (no recursion to
+ * overflow): the objects still to visit and their depths are kept in two arrays, and primitives are never pushed.
  */
 export function readJsonData(value: object, maxDepth: number): "too-deep" | "json" | "other" {
   let json = isPlainContainer(value);
