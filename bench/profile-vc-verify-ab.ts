@@ -7,7 +7,7 @@ import * as vc from "@digitalbazaar/vc";
 import { createApp } from "../src/app.js";
 import type { ServiceContext } from "../src/services/deps.js";
 import { benchContext, median, rate } from "./harness.js";
-import { foreignOpenBadges } from "./vc-api-verify.js";
+import { foreignOpenBadges, verifyPoster } from "./vc-api-verify.js";
 
 /**
  * `POST /credentials/verify` of foreign 4.7 KB OpenBadgeCredentials (bench/vc-api-verify.ts), 8 in flight, by this
@@ -39,17 +39,9 @@ const needed = 2 * (600 + blocks * perBlock) + 20 + blocks * stockPerBlock;
 const { credentials, did, vm, documentLoader } = await foreignOpenBadges(ours.ctx, needed);
 let next = 0;
 
-const post = (app: (typeof apps)["this"]) => async () => {
-  const text = JSON.stringify({ verifiableCredential: credentials[next++] });
-  const res = await app.request("/credentials/verify", {
-    method: "POST",
-    headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) },
-    body: text,
-  });
-  if (res.status !== 200) {
-    throw new Error(`not verified: ${await res.text()}`);
-  }
-  await res.json();
+const post = (app: (typeof apps)["this"]) => {
+  const send = verifyPoster(app);
+  return () => send(JSON.stringify({ verifiableCredential: credentials[next++] }));
 };
 const stock = async () => {
   const result = await vc.verifyCredential({

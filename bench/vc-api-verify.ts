@@ -126,7 +126,7 @@ export async function foreignOpenBadges(ctx: ServiceContext, count: number) {
 }
 
 /** POSTs a request body to an app's `/credentials/verify`, as an HTTP client would; anything but 200 stops the bench. */
-function verifyPoster(app: { request: ReturnType<typeof createApp>["request"] }) {
+export function verifyPoster(app: { request: ReturnType<typeof createApp>["request"] }) {
   return async (text: string): Promise<void> => {
     const res = await app.request("/credentials/verify", {
       method: "POST",
