@@ -155,10 +155,24 @@ function changeByte(text: string, position: number): string {
 }
 
 describe("POST /credentials/verify of others' credentials gives the stock library's verdict", () => {
-  // The three comparisons with the stock library below run once, in the sqlite project: their verdicts depend on the
-  // documents alone (the proof check, in memory), not on the database, and they are this file's minute. What these
-  // requests do read or write (the rate limit, our status lists) is the same code on PostgreSQL as in the other
-  // verify tests of the pg project; the tests of remembered checks and of our own credentials run on both.
+  // The first comparison runs on both databases, on one credential. The three after it run once, in the sqlite
+  // project: their verdicts depend on the documents alone (the proof check, in memory), not on the database, and they
+  // are this file's minute. What these requests do read or write (the rate limit, our status lists) is the same code
+  // on PostgreSQL as in the other verify tests of the pg project; the tests of remembered checks and of our own
+  // credentials run on both.
+  it("on both databases: one credential, intact and with a character changed at three places", async () => {
+    const credential = await firstForeignCredential();
+    expect(await stockVerdict(credential, ed)).toBe(true);
+    expect((await verify(credential)).verified).toBe(true);
+    const text = JSON.stringify(credential);
+    const positions = changeablePositions(text);
+    for (const position of [positions[0], positions[Math.floor(positions.length / 2)], positions.at(-1)]) {
+      const changed = JSON.parse(changeByte(text, position as number)) as Json;
+      expect(await stockVerdict(changed, ed), `at ${position}`).toBe(false);
+      expect((await verify(changed)).verified, `at ${position}`).toBe(false);
+    }
+  });
+
   it.skipIf(onPostgres)(
     "on every catalog certification in every shape, intact (twice: verified, then remembered)",
     {
