@@ -346,11 +346,16 @@ describe("a credential that cannot be signed fails its batch at once", () => {
     return failing;
   };
 
-  it("with the signing error and the credential's position, without trying again", async () => {
+  /** A batch of `count` whose credential at `index` cannot be signed (a term in no context), sent to the pool. */
+  const failureOf = async (count: number, index: number) => {
     const threads = await failingPool();
-    const credentials = batch(12);
-    credentials[9] = { ...credentials[9], undefinedTerm: "not in any context" };
-    const failure = await threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
+    const credentials = batch(count);
+    credentials[index] = { ...credentials[index], undefinedTerm: "not in any context" };
+    return threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
+  };
+
+  it("with the signing error and the credential's position, without trying again", async () => {
+    const failure = await failureOf(12, 9);
     expect(failure).toBeInstanceOf(SigningError);
     expect(failure.index).toBe(9);
     expect(failure.message).toBe("credential 9 could not be signed: Safe mode validation error.");
@@ -358,10 +363,7 @@ describe("a credential that cannot be signed fails its batch at once", () => {
   });
 
   it("with its position in the batch when chunks differ in size (13 in chunks of 4: 4, 3, 3, 3)", async () => {
-    const threads = await failingPool();
-    const credentials = batch(13);
-    credentials[11] = { ...credentials[11], undefinedTerm: "not in any context" };
-    const failure = await threads.signCredentials({ credentials, created: fx.now, generation: 1 }).catch((e) => e);
+    const failure = await failureOf(13, 11);
     expect(failure).toBeInstanceOf(SigningError);
     expect(failure.index).toBe(11);
     expect(lost).toEqual([]);
