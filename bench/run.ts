@@ -13,6 +13,7 @@ import { benchPageScale } from "./page-scale.js";
 import { benchPageThroughput } from "./page-throughput.js";
 import { benchSigningPool } from "./signing-pool.js";
 import { benchStatusLists } from "./status-lists.js";
+import { benchSvgScaling } from "./svg-scaling.js";
 import { benchVcApiVerify } from "./vc-api-verify.js";
 import { benchVerifyThroughput } from "./verify-throughput.js";
 
@@ -40,6 +41,7 @@ const benches: Record<string, () => Promise<void>> = {
       perBlock: quick ? 100 : 400,
       memoryRuns: quick ? 1000 : 10_000,
     }),
+  svg: () => benchSvgScaling({ blocks: quick ? 2 : 5, elements: quick ? 400_000 : 1_200_000 }),
   evaluate: () => benchEvaluateThroughput({ people: quick ? 1000 : 10_000, rounds: quick ? 2 : 5 }),
   verify: () => benchVerifyThroughput({ blocks: quick ? 2 : 6, perBlock: quick ? 50 : 300 }),
   "vc-api": () => benchVcApiVerify({ blocks: quick ? 2 : 6, perBlock: quick ? 30 : 300 }),

@@ -188,22 +188,18 @@ describe("extractFromSvg errors and XML safety", () => {
     expect(codeOf(() => extractFromSvg(proto))).toBe("MALFORMED"); // the binding ends with its element
   });
 
-  it("stays linear on a deep, wide document at the size cap", () => {
-    // Compared with itself at a quarter of the size, not with a clock (the machine may be busy): linear work grows
-    // about 4× from the small document to the big one, quadratic work (saxes's own xmlns mode here) about 16×.
+  it("reads a deep, wide document at the size cap to the end", () => {
+    // How its cost grows with depth is measured by `npm run bench -- --only svg` (against saxes's own xmlns mode,
+    // which walks every ancestor of each element), not with a clock in a test: the machine running it may be busy.
     const depth = 250;
-    const document = (elements: number) =>
-      `<svg xmlns="http://www.w3.org/2000/svg">${"<g>".repeat(depth)}${"<g/>".repeat(elements)}${"</g>".repeat(depth)}</svg>`;
-    const timeOf = (svg: string) => {
-      const started = performance.now();
-      expect(codeOf(() => extractFromSvg(svg))).toBe("NO_CREDENTIAL");
-      return performance.now() - started;
-    };
-    const small = document(300_000);
-    const big = document(1_200_000);
-    timeOf(small); // warm-up
-    const ratio = Math.min(timeOf(big), timeOf(big)) / Math.max(1, Math.min(timeOf(small), timeOf(small)));
-    expect(ratio).toBeLessThan(9);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg">${"<g>".repeat(depth)}${"<g/>".repeat(1_200_000)}${"</g>".repeat(depth)}</svg>`;
+    expect(svg.length).toBeLessThan(5 * 1024 * 1024);
+    expect(codeOf(() => extractFromSvg(svg))).toBe("NO_CREDENTIAL");
+    const baked = bakeSvg(
+      SVG.replace("</svg>", `${"<g>".repeat(depth)}${"<g/>".repeat(1000)}${"</g>".repeat(depth)}</svg>`),
+      JWS_PAYLOAD,
+    );
+    expect(extractFromSvg(baked).text).toBe(JWS_PAYLOAD);
   });
 
   it("rejects two OB 3.0 credentials", () => {
