@@ -399,7 +399,8 @@ export const evidence = sqliteTable(
   },
   (t) => [
     uniqueIndex("evidence_external_id_unique").on(t.externalId),
-    index("evidence_person_idx").on(t.personEmail, t.occurredAt),
+    // a person's records in the order they are read (occurredAt, submittedAt, id): walked in order, never sorted
+    index("evidence_person_idx").on(t.personEmail, t.occurredAt, t.submittedAt, t.id),
     // the console's people search: people known by their evidence alone, found by a name's beginning
     index("evidence_person_name_idx").on(sql`lower(${t.personName})`, t.personEmail),
   ],

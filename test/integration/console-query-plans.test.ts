@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { submitEvidence } from "../../src/services/submit-evidence.js";
 import { createAccount, getPage, signIn } from "../helpers/console.js";
 import { onPostgres } from "../helpers/database.js";
 import { makeTestApp, type TestApp } from "../helpers/make-app.js";
@@ -119,5 +120,35 @@ describe.skipIf(onPostgres)("the console's queries", () => {
     });
     const byName = prepared.findLast((source) => /^select lower\("name"\)/.test(source)) ?? "";
     expect(queryPlan(t.store, byName, "ada").join(" | ")).toContain("USING COVERING INDEX recipients_name_idx");
+  });
+
+  it("read a person's records in their order from the person index (no sort), for their page and their evaluation", async () => {
+    const admin = await signIn(t, "admin@example.org");
+    const { evidence } = await submitEvidence(
+      t.ctx,
+      {
+        kind: "assessment",
+        externalId: "plan-1",
+        person: { email: "ada@example.org", name: "Ada" },
+        occurredAt: "2026-03-01T09:00:00Z",
+        assessment: "gitlab-associate-written",
+        score: 50,
+      } as never,
+      { actor: "test", graderRole: null, isAdmin: true },
+    );
+    const prepared = await statementsPrepared(t.store, async () => {
+      const res = await getPage(t, `/console/people/${evidence.id}`, admin.cookie);
+      expect(res.status).toBe(200);
+      await res.text();
+    });
+    const records = prepared.filter((source) =>
+      /from "evidence" where "evidence"\."person_email" = \? order by/.test(source),
+    );
+    expect(records.length).toBeGreaterThan(0);
+    for (const source of records) {
+      const plan = queryPlan(t.store, source, "ada@example.org");
+      expect(plan.join(" | "), source).toContain("USING INDEX evidence_person_idx (person_email=?)");
+      expect(plan.join(" | "), source).not.toContain("TEMP B-TREE");
+    }
   });
 });

@@ -162,6 +162,10 @@ describe("openSqliteStore", () => {
         "drop index credentials_created_idx; create index credentials_created_idx on credentials (created_at, id); " +
           "alter table credentials drop column recipient_email",
       );
+      // ...nor the person's records' index in their reading order (0035_evidence_person_order)
+      first.sqlite.exec(
+        "drop index evidence_person_idx; create index evidence_person_idx on evidence (person_email, occurred_at)",
+      );
       await first.close();
       const store = openSqliteStore(path);
       const due = store.sqlite.prepare("select person_email from evaluations_due order by person_email").pluck().all();
