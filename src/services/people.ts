@@ -405,24 +405,33 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
         }))
         .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime() || (a.id < b.id ? 1 : -1))
     : null;
-  // the entries about what the page shows of theirs: the credentials, records and approvals read above
-  const shown = new Set<string>();
+  // the entries about what the page shows of theirs: the credentials, records and approvals read above, by their
+  // ids (a set per type: no key text made per id, the ids read being the strings looked up)
+  const credentialsShown = new Set<string>();
   if (canCredentials) {
     for (const h of heldShown) {
-      shown.add(`credential ${h.credentialId}`);
+      credentialsShown.add(h.credentialId);
     }
   }
+  const recordsSeen = new Set<string>();
   if (canEvidence) {
     for (const r of recordsShown) {
-      shown.add(`evidence ${r.id}`);
+      recordsSeen.add(r.id);
     }
   }
+  const approvalsShown = new Set<string>();
   for (const a of approvals) {
     if (visibleCertification(ctx, seen, a.achievementId)) {
-      shown.add(`approval ${a.id}`);
+      approvalsShown.add(a.id);
     }
   }
-  const history = await historyOf(ctx, person.email, input.historySize, (type, id) => shown.has(`${type} ${id}`));
+  const history = await historyOf(ctx, person.email, input.historySize, (type, id) =>
+    type === "credential"
+      ? credentialsShown.has(id)
+      : type === "evidence"
+        ? recordsSeen.has(id)
+        : type === "approval" && approvalsShown.has(id),
+  );
   const name = person.recipientName ?? [...records].reverse().find((r) => r.personName)?.personName ?? person.email;
   return {
     ref: input.ref,
