@@ -50,7 +50,7 @@ function scopeOf(c: Context<ConsoleEnv>): PeopleScope {
  * every context shares: catalog-reload.ts), not on every page view (a person's page words every rule of every
  * certification).
  */
-const wordedOnce = new WeakMap<Catalog["entries"], Map<string, string | undefined>>();
+const wordedOnce = new WeakMap<Catalog["entries"], Map<string, Map<string, string | undefined>>>();
 
 function wordsOf(c: Context<ConsoleEnv>) {
   const catalog = c.get("ctx").catalog;
@@ -66,9 +66,14 @@ function wordsOf(c: Context<ConsoleEnv>) {
     if (!rule) {
       return undefined;
     }
-    const key = `${entry.id}\0${ruleId}`;
-    if (cache.has(key)) {
-      return cache.get(key);
+    // by certification, then by rule id: looked up by the strings given (no key text made per rule of every view)
+    let ofEntry = cache.get(entry.id);
+    if (ofEntry === undefined) {
+      ofEntry = new Map();
+      cache.set(entry.id, ofEntry);
+    }
+    if (ofEntry.has(ruleId)) {
+      return ofEntry.get(ruleId);
     }
     let assessment = namers.get(entry.id);
     if (!assessment) {
@@ -76,7 +81,7 @@ function wordsOf(c: Context<ConsoleEnv>) {
       namers.set(entry.id, assessment);
     }
     const words = ruleInWords(rule, ruleId, { certification: (id) => catalog.get(id)?.name, assessment });
-    cache.set(key, words);
+    ofEntry.set(ruleId, words);
     return words;
   };
 }
