@@ -104,17 +104,30 @@ const shortRoute = createRoute({
   },
 });
 
-/** The verification page of a stored credential (404 page when there is none). */
-async function credentialPage(
+/**
+ * The verification page of a stored credential (404 page when there is none). Not itself async: it hands back the
+ * promise of the page it chose, where an async function returning that promise would add a promise of its own and the
+ * microtask turns of resolving one promise with another (every promise also runs the async hooks' init, which the
+ * store's AsyncLocalStorage turns on), on every page view.
+ */
+function credentialPage(
   c: Context<AppEnv>,
   id: string,
   recipient?: { email?: string; error?: string },
 ): Promise<Response> {
   const ctx = c.get("ctx");
   const site = siteOf(ctx);
-  if (!recipient) {
-    return plainCredentialPage(c, ctx, site, id);
-  }
+  return recipient ? recipientCredentialPage(c, ctx, site, id, recipient) : plainCredentialPage(c, ctx, site, id);
+}
+
+/** The page with the answer to the recipient form (never from a template: it shows what the visitor typed). */
+async function recipientCredentialPage(
+  c: Context<AppEnv>,
+  ctx: ServiceContext,
+  site: Site,
+  id: string,
+  recipient: { email?: string; error?: string },
+): Promise<Response> {
   const data = await loadCredentialPage(ctx, id, { recipientEmail: recipient.email });
   if (!data) {
     return sendNotFoundPage(c, "credential", { varyAccept: true });
@@ -219,7 +232,9 @@ const PAGE_FAILED = new Error("credential page failed ahead of the chain");
  * the headers cannot be learned. test/integration/pages-ahead.test.ts holds both answers equal.
  */
 export function credentialPageAhead(ctx: ServiceContext, chain: AheadChain): MiddlewareHandler<AppEnv> {
-  let learned: Promise<Array<[string, string]> | undefined> | undefined;
+  let learning: Promise<Array<[string, string]> | undefined> | undefined;
+  // what `learning` resolved to (null: the headers cannot be learned; undefined: not known yet)
+  let learned: Array<[string, string]> | null | undefined;
   // the last Accept header's answer (browsers send one Accept string for every navigation; prefersHtml is pure)
   let lastAccept: string | undefined;
   let lastPrefersHtml = false;
@@ -233,9 +248,16 @@ export function credentialPageAhead(ctx: ServiceContext, chain: AheadChain): Mid
       return next();
     }
     const id = credentialIdOf(c.req.param("id"));
-    learned ??= learnHeaders(chain.headers);
-    const headers = id !== undefined ? await learned : undefined;
-    if (id === undefined || !headers) {
+    if (id === undefined) {
+      return next();
+    }
+    // (once learned, the headers are read without an await: no microtask turn per view for a settled promise)
+    if (learned === undefined) {
+      learning ??= learnHeaders(chain.headers);
+      learned = (await learning) ?? null;
+    }
+    const headers = learned;
+    if (!headers) {
       return next();
     }
     c.set("ctx", ctx);
@@ -243,9 +265,12 @@ export function credentialPageAhead(ctx: ServiceContext, chain: AheadChain): Mid
     await chain.requestId(c, done);
     try {
       await chain.requestLog(c, async () => {
-        const res = await credentialPage(c, id).catch(() => {
+        let res: Response;
+        try {
+          res = await credentialPage(c, id);
+        } catch {
           throw PAGE_FAILED;
-        });
+        }
         for (const [name, value] of headers) {
           res.headers.set(name, value);
         }
