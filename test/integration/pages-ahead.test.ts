@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { middlewareOf } from "../../src/app.js";
 import type { AppEnv } from "../../src/http/env.js";
@@ -131,6 +131,36 @@ describe("the credential page answered ahead of the middleware chain", () => {
     const line = JSON.parse(t.logLines[from] as string) as Record<string, unknown>;
     expect(line.requestId).toBe(replaced.headers["x-request-id"]);
     expect(line.path).toBe("/credentials/:id");
+  });
+
+  it("leaves every view to the chain while the headers its middleware add cannot be learned", async () => {
+    const { id } = await issue(t);
+    const { requestId, requestLog, security } = middlewareOf();
+    // a header middleware whose header differs from one request to the next: not learnable, however often asked
+    let served = 0;
+    const varying: MiddlewareHandler<AppEnv> = async (c, next) => {
+      await next();
+      served += 1;
+      c.header("x-served", String(served));
+    };
+    const app = new Hono<AppEnv>();
+    app.get("/credentials/:id", credentialPageAhead(t.ctx, { requestId, requestLog, headers: [security, varying] }));
+    app.get("/credentials/:id", (c) => c.text("the chain"));
+    for (let view = 0; view < 3; view++) {
+      const res = await app.request(`/credentials/${id}`, { headers: { accept: BROWSER_ACCEPT } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("the chain");
+    }
+    // the same middleware without the varying one: learnable, and the page is answered ahead
+    const learnable = new Hono<AppEnv>();
+    learnable.get("/credentials/:id", credentialPageAhead(t.ctx, { requestId, requestLog, headers: [security] }));
+    learnable.get("/credentials/:id", (c) => c.text("the chain"));
+    for (let view = 0; view < 2; view++) {
+      const res = await learnable.request(`/credentials/${id}`, { headers: { accept: BROWSER_ACCEPT } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('data-verdict="valid"');
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
   });
 
   it("leaves a view whose page fails to the chain, which answers and logs it as before", async () => {
