@@ -2,6 +2,7 @@ import "../src/harden-process.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { createApp } from "../src/app.js";
 import type { ServiceContext } from "../src/services/deps.js";
+import { SignatureQueue } from "../src/verify/signature-queue.js";
 import { benchContext } from "./harness.js";
 import { startProfiler } from "./profiler.js";
 import { foreignOpenBadges, verifyPoster } from "./vc-api-verify.js";
@@ -28,7 +29,8 @@ function threadCpu(): Map<string, number> {
  * each request, every check deciding, after a warm-up of 200, and prints the rate:
  *   node --disable-proto=delete --import tsx bench/profile-vc-verify.ts <count> <out.cpuprofile>
  * PROFILE=0 measures without profiling; IN_FLIGHT=n keeps n requests in flight (default 1); SAME=1 sends one credential
- * again and again (what the endpoint costs around the fixed checks, remembered). It prints the CPU per verification of
+ * again and again (what the endpoint costs around the fixed checks, remembered); ON_WORKER_FROM=n and SIGNATURE_BATCH=n
+ * set where signatures are checked (see below). It prints the CPU per verification of
  * each thread and where the fixed checks were made. `node --import tsx bench/profile-issue.ts --report <dir>` prints the top
  * functions by self time.
  */
@@ -43,6 +45,10 @@ const app = createApp(ctx);
 // ON_WORKER_FROM=n: other analyses in progress before the signature checks go to the workers (default the service's)
 if (process.env.ON_WORKER_FROM !== undefined) {
   ctx.state.verifications.onWorkerFrom = Number(process.env.ON_WORKER_FROM);
+}
+// SIGNATURE_BATCH=n: at most n signature checks per worker round trip (default the service's)
+if (process.env.SIGNATURE_BATCH !== undefined) {
+  ctx.state.verifications.signatures = new SignatureQueue(Number(process.env.SIGNATURE_BATCH));
 }
 const { credentials } = await foreignOpenBadges(ctx, count + 300);
 let next = 0;
