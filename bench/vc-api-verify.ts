@@ -274,6 +274,11 @@ async function benchForeignOpenBadges(
       `   verifications made while others are in progress go to the pool's workers (${ctx.signing.size}) too; "no workers": the same\n` +
       "   service with LAUREL_SIGNING_THREADS=0; target (issue 16 point 3): ≥ 10× the stock library)",
   );
+  console.log(
+    "  (in one process, the 8 in flight advance together, await by await, and each costs the main thread 35-40 %\n" +
+      "   less CPU than one sent alone; a server on sockets, each request in a macrotask of its own, does not get that:\n" +
+      "   bench/profile-vc-verify-lockstep.ts)",
+  );
 }
 
 /** Requests a variant in flight makes before its blocks (see report). */
