@@ -314,6 +314,52 @@ describe("bulk awards job", () => {
     expect(done).toMatchObject({ status: "done", done: 400 });
   }, 120_000);
 
+  it("issues a person once when their rows fall in different batches", async () => {
+    const t = await app();
+    // six rows in batches of two: a person's second row (other external id) lands in the next batch
+    const rows = [1, 2, 1, 3, 2, 4].map((i, line) => award(i, { externalId: `x-${line}` }));
+    const job = (await (await postJob(t, jsonl(rows), "kind=awards")).json()) as JobView;
+    await runJobs(t.ctx, { batchRows: 2 });
+    const outcomes = await results(t, job.id);
+    expect(outcomes.map((r) => r.outcome)).toEqual(["issued", "issued", "skipped", "issued", "skipped", "issued"]);
+    expect(outcomes[2]?.error).toMatch(/already holds/);
+    expect(await countRows(t.store, "credentials")).toBe(4);
+    const done = (await (await adminGet(t, `/admin/jobs/${job.id}`)).json()) as JobView;
+    expect(done).toMatchObject({ status: "done", done: 4, skipped: 2, pending: 0 });
+  });
+
+  it("a batch that fails fails the job: what earlier batches issued stays, the rest stays pending", async () => {
+    const t = await app();
+    // the status lists made first, so that every signing asked for from here on is a batch's
+    const first = adminPost(
+      t,
+      "/admin/credentials",
+      issueRequest({ recipient: { email: "s@example.org", name: "S" } }),
+    );
+    expect((await first).status).toBe(201);
+    const job = (await (
+      await postJob(t, jsonl([1, 2, 3, 4, 5, 6].map((i) => award(i))), "kind=awards")
+    ).json()) as JobView;
+    // the first batch to sign signs; every later signing fails as a bug would (not a storage problem)
+    const keys = t.ctx.keys;
+    const fresh = keys.fresh.bind(keys);
+    let signings = 0;
+    keys.fresh = async () => {
+      signings += 1;
+      if (signings > 1) {
+        throw new Error("signing failed");
+      }
+      return fresh();
+    };
+    await runJobs(t.ctx, { batchRows: 2 });
+    keys.fresh = fresh;
+    const view = (await (await adminGet(t, `/admin/jobs/${job.id}`)).json()) as JobView;
+    expect(view).toMatchObject({ status: "failed", total: 6, done: 2, failed: 0, skipped: 0 });
+    const outcomes = (await results(t, job.id)).map((r) => r.outcome).sort();
+    expect(outcomes).toEqual(["issued", "issued", "pending", "pending", "pending", "pending"]);
+    expect(await countRows(t.store, "credentials")).toBe(3);
+  });
+
   it("the events stream sends the job's progress and ends once the job has ended", async () => {
     const t = await app();
     const job = (await (await postJob(t, jsonl([award(1)]), "kind=awards")).json()) as JobView;
