@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { fileURLToPath } from "node:url";
 import { getTableName, type SQL, sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
@@ -7,6 +6,7 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as pgSchema from "./schema-pg.js";
 import type { Conn, JsonColumn, Query, Store, Tables, Tx } from "./store.js";
+import { transactionContext } from "./transaction-context.js";
 
 const MIGRATIONS = fileURLToPath(new URL("./migrations-pg", import.meta.url));
 
@@ -103,7 +103,7 @@ export async function openPgStore(url: string, options: { poolSize?: number } = 
     statements: new Map<string, unknown>(),
     jsonRows,
   }) as Conn;
-  const current = new AsyncLocalStorage<Tx>();
+  const current = transactionContext<Tx>();
 
   async function once<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return db.transaction(async (transaction) => {
@@ -121,9 +121,9 @@ export async function openPgStore(url: string, options: { poolSize?: number } = 
   return {
     dialect: "pg",
     pool,
-    conn: () => current.getStore() ?? shared,
+    conn: () => current.current() ?? shared,
     async tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      const joined = current.getStore();
+      const joined = current.current();
       if (joined) {
         return fn(joined);
       }

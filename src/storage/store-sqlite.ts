@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
@@ -11,6 +10,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import * as schema from "./schema.js";
 import type { Conn, JsonColumn, Query, Store, Tx } from "./store.js";
+import { transactionContext } from "./transaction-context.js";
 
 const MIGRATIONS = fileURLToPath(new URL("./migrations", import.meta.url));
 
@@ -179,7 +179,7 @@ export function openSqliteStore(path: string, options: { image?: Buffer } = {}):
     statements: new Map<string, unknown>(),
     jsonRows,
   }) as Conn;
-  const current = new AsyncLocalStorage<Tx>();
+  const current = transactionContext<Tx>();
   let queue: Promise<unknown> = Promise.resolve();
   // after the migrations: the file exists, in WAL mode
   const checkpointer = path === ":memory:" ? undefined : startCheckpointer(path);
@@ -203,9 +203,9 @@ export function openSqliteStore(path: string, options: { image?: Buffer } = {}):
     dialect: "sqlite",
     sqlite,
     tightened,
-    conn: () => current.getStore() ?? shared,
+    conn: () => current.current() ?? shared,
     tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      const joined = current.getStore();
+      const joined = current.current();
       if (joined) {
         return fn(joined);
       }
