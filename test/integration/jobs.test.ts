@@ -62,6 +62,13 @@ function postJob(t: TestApp, body: string, query: string, headers: Record<string
   });
 }
 
+/** When the lease `name` ends, as stored (0 when nobody holds it). */
+async function leaseUntil(t: TestApp, name: string): Promise<number> {
+  const { leases } = t.store.conn().t;
+  const [row] = await t.store.conn().select({ until: leases.expiresAt }).from(leases).where(eq(leases.name, name));
+  return row?.until.getTime() ?? 0;
+}
+
 async function results(t: TestApp, id: string): Promise<JobResult[]> {
   const res = await adminGet(t, `/admin/jobs/${id}/results.json`);
   expect(res.status).toBe(200);
@@ -534,7 +541,13 @@ describe("bulk evidence job", () => {
       if (!waited && row?.status === "running") {
         waited = true;
         t.clock.set(new Date(start.getTime() + 1500));
-        await new Promise((resolve) => setTimeout(resolve, 1000)); // the lease's heartbeat beats every 667 ms
+        // The lease's heartbeat beats every 667 ms: waited for until it renewed the lease at the moved clock (it was a
+        // 1 s sleep, which a busy machine, or a slow PostgreSQL round trip, could end before the renewal committed).
+        // Bounded, so that a runner without a heartbeat fails here rather than at the test's timeout.
+        const renewedUntil = start.getTime() + 1500 + 2000;
+        for (let waited = 0; (await leaseUntil(t, `job:${job.id}`)) < renewedUntil && waited < 30_000; waited += 10) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         t.clock.set(new Date(start.getTime() + 2200));
         const now = t.clock.now();
         otherTook = await store.tx((other) =>
