@@ -10,6 +10,7 @@ import {
 import { listStatusLists } from "../../src/storage/status-lists-repo.js";
 import type { Store } from "../../src/storage/store.js";
 import { openSqliteStore } from "../../src/storage/store-sqlite.js";
+import { seededRandomInt } from "../helpers/seeded.js";
 import { refusal } from "../helpers/store.js";
 
 let store: Store;
@@ -19,17 +20,6 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 const now = new Date("2026-03-02T09:30:00Z");
-
-/** A reproducible generator (mulberry32) so the draws are deterministic. */
-function seeded(seed: number): (max: number) => number {
-  let a = seed;
-  return (max) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * max);
-  };
-}
 
 function reserve(
   length: number,
@@ -49,7 +39,7 @@ describe("status index reservation", () => {
   });
 
   it("fills a list completely with distinct indexes, then opens a new one", async () => {
-    const random = seeded(1);
+    const random = seededRandomInt(1);
     const got = [];
     for (let i = 0; i < 64; i++) {
       got.push(await reserve(64, random));
@@ -75,7 +65,7 @@ describe("status index reservation", () => {
   });
 
   it("draws uniformly from the free set of a crowded list", async () => {
-    const random = seeded(7);
+    const random = seededRandomInt(7);
     // Fill 15 of 16 indexes, leaving a random one free; over many lists the survivor must be spread out.
     const survivors = new Map<number, number>();
     for (let round = 0; round < 160; round++) {
@@ -97,7 +87,7 @@ describe("status index reservation", () => {
   it("in a block, keeps each purpose's open list between reservations: the same indexes, the list read once per list", async () => {
     const purposes = Array.from({ length: 40 }, (_, i): StatusPurpose => (i % 3 === 2 ? "suspension" : "revocation"));
     const oneAtATime = [];
-    const random = seeded(11);
+    const random = seededRandomInt(11);
     for (const purpose of purposes) {
       oneAtATime.push(await reserve(16, random, purpose));
     }
@@ -119,7 +109,7 @@ describe("status index reservation", () => {
     };
     const block = await other.tx(async (tx) => {
       const open: OpenLists = new Map();
-      const draw = seeded(11);
+      const draw = seededRandomInt(11);
       const slots = [];
       for (const purpose of purposes) {
         slots.push(await reserveStatusSlot(tx, { purpose, length: 16, now, randomInt: draw }, open));
@@ -135,7 +125,7 @@ describe("status index reservation", () => {
   });
 
   it("keeps revocation and suspension in separate lists", async () => {
-    const random = seeded(3);
+    const random = seededRandomInt(3);
     const r = await reserve(1024, random, "revocation");
     const s = await reserve(1024, random, "suspension");
     expect(r.listId).not.toBe(s.listId);
