@@ -11,6 +11,7 @@ import { run as events } from "../../src/cli/commands/events.js";
 import { run as jobs } from "../../src/cli/commands/jobs.js";
 import { run as rotateKeys } from "../../src/cli/commands/rotate-keys.js";
 import { run as users } from "../../src/cli/commands/users.js";
+import { CHILD_START_MS } from "./server-process.js";
 
 const run = promisify(execFile);
 
@@ -76,7 +77,7 @@ export async function runCli(env: NodeJS.ProcessEnv, script: string, args: strin
   try {
     const { stdout, stderr } = await run("node", ["--disable-proto=delete", "--import", "tsx", file, ...args], {
       env,
-      timeout: 20_000,
+      timeout: CHILD_START_MS, // a guard against a command that hangs (5.5 s measured beside four busy loops)
     });
     return { stdout, stderr, code: 0 };
   } catch (error) {

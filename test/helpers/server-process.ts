@@ -1,6 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 
+/**
+ * How long a child process of a test (src/main.ts, a CLI command, a fixture script, each through tsx) may take to start
+ * before the test gives up on it: a guard against a child that never gets there, not a claim about its speed. A fresh
+ * server started in ~5 s on this 2-core machine beside other work, but in 21-30 s with four busy loops beside it, where
+ * the 25 s this guard was failed the shutdown test ("server not ready"). Below the 90 s test timeout, so that a child
+ * that hangs is reported with what it printed.
+ */
+export const CHILD_START_MS = 80_000;
+
 /** A loopback port that was free a moment ago (the kernel's choice). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,13 +33,13 @@ export type ServerProcess = {
 
 /**
  * Starts `src/main.ts` (through tsx) with `env` (and `nodeOptions` for node itself, e.g. `--cpu-prof`), resolving once its standard output satisfies `ready`; rejects with
- * what it printed when it exits first or is not ready within `readyWithinMs` (25 s unless given).
+ * what it printed when it exits first or is not ready within `readyWithinMs` (CHILD_START_MS unless given).
  */
 export function startServer(
   env: NodeJS.ProcessEnv,
   ready: (stdout: string) => boolean,
   nodeOptions: string[] = [],
-  readyWithinMs = 25_000,
+  readyWithinMs = CHILD_START_MS,
 ): Promise<ServerProcess> {
   const child = spawn("node", [...nodeOptions, "--import", "tsx", "src/main.ts"], {
     env,
