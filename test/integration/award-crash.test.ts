@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { awardDueEvaluations } from "../../src/services/award-due.js";
 import { openSqliteStore } from "../../src/storage/store-sqlite.js";
-import { freePort, startServer } from "../helpers/server-process.js";
+import { CHILD_START_MS, freePort, startServer } from "../helpers/server-process.js";
 import { countRows } from "../helpers/store.js";
 
 const PEOPLE = 12;
@@ -53,7 +53,7 @@ describe("a process killed between storing evidence and awarding", () => {
       errors += chunk.toString();
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child never reached signing: ${errors}`)), 25_000);
+      const timer = setTimeout(() => reject(new Error(`child never reached signing: ${errors}`)), CHILD_START_MS);
       child.stdout?.on("data", (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes("SIGNING")) {
@@ -132,5 +132,6 @@ describe("a process killed between storing evidence and awarding", () => {
       await started.close();
     }
     expect(await associatesPerPerson(dbPath)).toEqual(afterRestart);
-  }, 60_000);
+    // two children start (the crashing one, then the server), each allowed CHILD_START_MS on a loaded machine
+  }, 240_000);
 });
