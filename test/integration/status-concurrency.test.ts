@@ -1,8 +1,7 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices } from "../../src/bootstrap.js";
@@ -13,9 +12,9 @@ import { issueCredential } from "../../src/services/issue-credential.js";
 import type { Store } from "../../src/storage/store.js";
 import { openSqliteStore } from "../../src/storage/store-sqlite.js";
 import { entryFor, statusEntriesOf } from "../helpers/lifecycle.js";
+import { CHILD_START_MS } from "../helpers/server-process.js";
 import { countRows } from "../helpers/store.js";
 
-const run = promisify(execFile);
 const silent = createLogger({ level: "silent", write: () => {} });
 
 let dir: string;
@@ -23,6 +22,64 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "laurel-status-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A test/fixtures/reserve-many.ts child reserving `count` pairs of indexes on `dbPath`: `ready` once it has opened the
+ * file, `go()` starts it, `done` is what it printed after READY (its slots). Bounded by CHILD_START_MS each way: a child
+ * that hangs fails the test with what it wrote to stderr.
+ */
+function reserver(dbPath: string, count: number) {
+  const child = spawn("node", ["--import", "tsx", "test/fixtures/reserve-many.ts", dbPath, String(count)], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const within = <T>(what: string, promise: Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`reserve-many: ${what} not within ${CHILD_START_MS} ms: ${stderr}`));
+      }, CHILD_START_MS);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  const ready = within(
+    "ready",
+    new Promise<void>((resolve, reject) => {
+      child.stdout?.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.startsWith("READY\n")) {
+          resolve();
+        }
+      });
+      void exited.then((code) => reject(new Error(`reserve-many exited (${code}) before it was ready: ${stderr}`)));
+    }),
+  );
+  const done = within(
+    "done",
+    exited.then((code) => {
+      if (code !== 0) {
+        throw new Error(`reserve-many exited with ${code}: ${stderr}`);
+      }
+      return stdout.slice("READY\n".length);
+    }),
+  );
+  // awaited after `ready`: a child that fails before then rejects both, and the test reports `ready`'s reason
+  done.catch(() => undefined);
+  return { ready, go: () => child.stdin?.end("go\n"), done };
+}
 
 /** Every stored credential with its entries: each must have its own, assigned, matching its document. */
 async function checkEveryCredentialHasStatus(store: Store) {
@@ -56,13 +113,14 @@ describe("concurrent issuance", () => {
       silent,
     );
     await started.close();
-    const startAt = String(Date.now() + 2500);
-    const outputs = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        run("node", ["--import", "tsx", "test/fixtures/reserve-many.ts", dbPath, "250", startAt], { timeout: 25_000 }),
-      ),
-    );
-    const slots = outputs.flatMap((o) => JSON.parse(o.stdout) as StatusSlot[]);
+    // The four start at once: each says READY when its store is open, and is told to go once all four have.
+    const children = Array.from({ length: 4 }, () => reserver(dbPath, 250));
+    await Promise.all(children.map((c) => c.ready));
+    for (const child of children) {
+      child.go();
+    }
+    const outputs = await Promise.all(children.map((c) => c.done));
+    const slots = outputs.flatMap((stdout) => JSON.parse(stdout) as StatusSlot[]);
     expect(slots).toHaveLength(2000);
     const keys = slots.map((s) => `${s.listId}/${s.index}`);
     expect(new Set(keys).size).toBe(2000);
@@ -83,7 +141,8 @@ describe("concurrent issuance", () => {
     } finally {
       await store.close();
     }
-  });
+    // its children may each take up to CHILD_START_MS to start on a loaded machine (a guard, not an expectation)
+  }, 180_000);
 });
 
 describe("a crash between reservation and signing", () => {
@@ -98,7 +157,7 @@ describe("a crash between reservation and signing", () => {
       errors += chunk.toString();
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child never reached signing: ${errors}`)), 25_000);
+      const timer = setTimeout(() => reject(new Error(`child never reached signing: ${errors}`)), CHILD_START_MS);
       child.stdout?.on("data", (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes("SIGNING")) {
@@ -162,5 +221,6 @@ describe("a crash between reservation and signing", () => {
     } finally {
       await started.close();
     }
-  });
+    // its children may each take up to CHILD_START_MS to start on a loaded machine (a guard, not an expectation)
+  }, 180_000);
 });
