@@ -69,9 +69,31 @@ export function startServer(
         resolve({ child, output: () => stdout, stop, exited });
       }
     });
-    void exited.then((code) => {
+    // on "close" (its output read to the end, which "exit" may precede), so that the message holds all it printed
+    child.once("close", (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited (${code}) before it was ready:\n${stdout}\n${stderr}`));
     });
   });
+}
+
+/**
+ * startServer on a port freePort just found, with that port. The port is free when found but not held until the child
+ * listens on it, seconds later (longer on a loaded machine), and any process may take it meanwhile: when the child
+ * then says the port is in use, this tries again on another (three times in all). Any other failure is thrown as is.
+ */
+export async function startServerOnFreePort(
+  env: NodeJS.ProcessEnv,
+  ready: (stdout: string) => boolean,
+): Promise<{ server: ServerProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { server: await startServer({ ...env, PORT: String(port) }, ready), port };
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes(`port ${port} on`) || !String(error).includes("already in use")) {
+        throw error;
+      }
+    }
+  }
 }
