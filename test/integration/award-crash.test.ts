@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { awardDueEvaluations } from "../../src/services/award-due.js";
 import { openSqliteStore } from "../../src/storage/store-sqlite.js";
-import { CHILD_START_MS, freePort, startServer } from "../helpers/server-process.js";
+import { CHILD_START_MS, startServerOnFreePort } from "../helpers/server-process.js";
 import { countRows } from "../helpers/store.js";
 
 const PEOPLE = 12;
@@ -76,10 +76,9 @@ describe("a process killed between storing evidence and awarding", () => {
     expect([...beforeRestart.values()].every((n) => n === 1)).toBe(true);
 
     // The restart: the real server on the same files; it evaluates everyone left due before anything else.
-    const server = await startServer(
+    const { server } = await startServerOnFreePort(
       {
         PATH: process.env.PATH,
-        PORT: String(await freePort()),
         LAUREL_PUBLIC_URL: "https://badges.test",
         LAUREL_DB_PATH: dbPath,
         LAUREL_KEYS_DIR: join(dir, "keys"),

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startServer } from "../helpers/server-process.js";
+import { startServerOnFreePort } from "../helpers/server-process.js";
 import { startSmtpServer } from "../helpers/smtp-server.js";
 
 const COUNT = 200;
@@ -79,7 +79,7 @@ describe("the delivery loop killed with SIGKILL mid-batch", () => {
         LAUREL_LOG_LEVEL: "warn",
       };
       const ready = (out: string) => out.includes("Laurel is running");
-      const first = await startServer({ ...env, PORT: String(await freePort()) }, ready);
+      const { server: first } = await startServerOnFreePort(env, ready);
       const status = () => `${smtp.received.length} mails, ${hooks.length} webhooks`;
       await until(
         () => smtp.received.length >= KILL_AFTER && hooks.length >= KILL_AFTER,
@@ -96,7 +96,7 @@ describe("the delivery loop killed with SIGKILL mid-batch", () => {
 
       const messageIds = () => new Set(smtp.received.map((r) => r.mail.messageId));
       const hookIds = () => new Set(hooks.map((h) => h.headers["webhook-id"]));
-      const second = await startServer({ ...env, PORT: String(await freePort()) }, ready);
+      const { server: second } = await startServerOnFreePort(env, ready);
       await until(
         () => messageIds().size >= COUNT && hookIds().size >= COUNT,
         (l) => listeners.push(l),

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../src/storage/store-sqlite.js";
-import { freePort, type ServerProcess, startServer } from "../helpers/server-process.js";
+import { type ServerProcess, startServerOnFreePort } from "../helpers/server-process.js";
 
 /**
  * Issue 17's crash test: a 5,000-row awards job, its server SIGKILLed three times while it runs and restarted each
@@ -39,8 +39,7 @@ describe("a bulk awards job whose server is killed three times", () => {
       LAUREL_LEASE_SECONDS: "3",
     };
     const ready = (out: string) => out.includes("Laurel is running");
-    let port = await freePort();
-    let server: ServerProcess = await startServer({ ...env, PORT: String(port) }, ready);
+    let { server, port }: { server: ServerProcess; port: number } = await startServerOnFreePort(env, ready);
     const token = readFileSync(join(dir, "keys", "bootstrap-admin-key.txt"), "utf8").trim();
     const call = (path: string, init: RequestInit = {}) =>
       fetch(`http://127.0.0.1:${port}${path}`, {
@@ -67,8 +66,7 @@ describe("a bulk awards job whose server is killed three times", () => {
         const killed = new Promise((resolve) => server.child.on("exit", (_c, signal) => resolve(signal)));
         server.child.kill("SIGKILL");
         expect(await killed).toBe("SIGKILL");
-        port = await freePort();
-        server = await startServer({ ...env, PORT: String(port) }, ready);
+        ({ server, port } = await startServerOnFreePort(env, ready));
       }
       let job = await progress();
       for (

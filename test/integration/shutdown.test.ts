@@ -3,7 +3,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, type ServerProcess, startServer } from "../helpers/server-process.js";
+import { type ServerProcess, startServerOnFreePort } from "../helpers/server-process.js";
 
 let dir: string;
 beforeAll(() => {
@@ -88,11 +88,9 @@ function waitFor(server: ServerProcess, text: string): Promise<void> {
 
 describe("graceful shutdown", () => {
   it("on SIGTERM: /readyz answers 503, no new connection is accepted, the request in flight completes", async () => {
-    const port = await freePort();
-    const server = await startServer(
+    const { server, port } = await startServerOnFreePort(
       {
         PATH: process.env.PATH,
-        PORT: String(port),
         LAUREL_PUBLIC_URL: "https://badges.test",
         LAUREL_DB_PATH: join(dir, "laurel.db"),
         LAUREL_KEYS_DIR: join(dir, "keys"),
