@@ -4,7 +4,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * The transaction the running code is inside, so that a store's `tx` called within one joins it. Node 20 carries an
  * AsyncLocalStorage's value through promise hooks, which run for every promise of the process from the first `run`
  * on, whatever code makes the promise: about a tenth of the CPU of a verification (bench `vc-api`, CPU per operation,
- * the same run). So the storage is switched off whenever no transaction is open, and on again by the next.
+ * the same run). So the storage is switched off whenever no transaction is open, and on again by the next. (hono's JSX
+ * renderer runs an AsyncLocalStorage of its own on every page render and never switches it off: a process that has
+ * rendered a page keeps the hooks on whatever this does.)
  */
 export type TransactionContext<Tx> = {
   /** The open transaction the caller runs inside, if any. */
@@ -14,16 +16,22 @@ export type TransactionContext<Tx> = {
 };
 
 export function transactionContext<Tx>(): TransactionContext<Tx> {
-  const storage = new AsyncLocalStorage<Tx>();
+  // A frame per run, closed when the run settles: timers and promises a transaction made keep its frame after it
+  // ended, and see it again while another transaction is open (the storage on again); a closed frame is no one's.
+  const storage = new AsyncLocalStorage<{ tx: Tx; open: boolean }>();
   let open = 0;
   return {
-    // none open: a callback started by a transaction that has ended is not inside it
-    current: () => (open === 0 ? undefined : storage.getStore()),
+    current: () => {
+      const frame = open === 0 ? undefined : storage.getStore();
+      return frame?.open ? frame.tx : undefined;
+    },
     async run<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+      const frame = { tx, open: true };
       open++;
       try {
-        return await storage.run(tx, fn);
+        return await storage.run(frame, fn);
       } finally {
+        frame.open = false;
         open--;
         if (open === 0) {
           storage.disable(); // its promise hooks off; the next `run` switches them on again

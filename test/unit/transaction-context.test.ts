@@ -50,6 +50,21 @@ describe("transactionContext", () => {
     expect(await later).toBeUndefined();
   });
 
+  it("is not seen by such a callback while another transaction is open either", async () => {
+    // The ended transaction's value comes back when the storage is switched on again by the next one: a late `tx`
+    // there would join that other transaction (on PostgreSQL, a sibling of a failed attempt would join its retry).
+    const context = transactionContext<string>();
+    let late: Promise<string | undefined> = Promise.resolve(undefined);
+    await context.run("ended", async () => {
+      late = new Promise((resolve) => setTimeout(resolve, 50)).then(() => context.current());
+    });
+    const other = await context.run("other", async () => {
+      const fromEnded = await late; // settles while "other" is open
+      return { fromEnded, own: context.current() };
+    });
+    expect(other).toEqual({ fromEnded: undefined, own: "other" });
+  });
+
   it("switches its storage off when the last open transaction settles, and on again for the next", async () => {
     // Node 20 runs promise hooks for every promise of the process while an AsyncLocalStorage is on
     const disable = vi.spyOn(AsyncLocalStorage.prototype, "disable");
