@@ -8,6 +8,7 @@ import { bitAt } from "../../src/domain/status/bitstring.js";
 import { statusEntriesOf } from "../helpers/lifecycle.js";
 import { findPostgresBinaries, type PostgresServer, startPostgres } from "../helpers/postgres-server.js";
 import { cpuSeconds, treeCpuSeconds } from "../helpers/process-cpu.js";
+import { seededRandom } from "../helpers/seeded.js";
 import { freePort, type ServerProcess, startServer } from "../helpers/server-process.js";
 
 /**
@@ -53,17 +54,6 @@ type Node = {
   earlier: string[];
   cpuBefore: number;
 };
-
-/** A small deterministic generator (mulberry32): the same mix on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let dir: string;
 let postgres: PostgresServer | undefined;
@@ -152,7 +142,7 @@ type Issued = { id: string; achievementId: string; document: Record<string, unkn
 describe.skipIf(!bin)("three nodes on one PostgreSQL", () => {
   it("keep every invariant through 3,000 mixed requests and a node killed and restarted", async () => {
     const token = readFileSync(join(dir, "keys", "bootstrap-admin-key.txt"), "utf8").trim();
-    const random = seeded(13);
+    const random = seededRandom(13); // the same mix on every run
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const victim = nodes[2] as Node;
 
