@@ -413,10 +413,10 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
       credentialsShown.add(h.credentialId);
     }
   }
-  const recordsSeen = new Set<string>();
+  const evidenceShown = new Set<string>();
   if (canEvidence) {
     for (const r of recordsShown) {
-      recordsSeen.add(r.id);
+      evidenceShown.add(r.id);
     }
   }
   const approvalsShown = new Set<string>();
@@ -429,7 +429,7 @@ async function overviewOf(ctx: ServiceContext, input: PersonPageInput, person: P
     type === "credential"
       ? credentialsShown.has(id)
       : type === "evidence"
-        ? recordsSeen.has(id)
+        ? evidenceShown.has(id)
         : type === "approval" && approvalsShown.has(id),
   );
   const name = person.recipientName ?? [...records].reverse().find((r) => r.personName)?.personName ?? person.email;

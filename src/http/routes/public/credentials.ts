@@ -107,8 +107,8 @@ const shortRoute = createRoute({
 /**
  * The verification page of a stored credential (404 page when there is none). Not itself async: it hands back the
  * promise of the page it chose, where an async function returning that promise would add a promise of its own and the
- * microtask turns of resolving one promise with another (every promise also runs the async hooks' init, which the
- * store's AsyncLocalStorage turns on), on every page view.
+ * microtask turns of resolving one promise with another (every promise also runs the async hooks' init while an
+ * AsyncLocalStorage is on), on every page view.
  */
 function credentialPage(
   c: Context<AppEnv>,
