@@ -5,6 +5,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { consoleErrorOr, createConsoleApp } from "./http/console/console-app.js";
 import type { AppEnv } from "./http/env.js";
+import { settleRenderContext } from "./http/pages/render-context.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
 import { requestLog } from "./http/request-log.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
@@ -39,6 +40,8 @@ export type AppOptions = { publicDir?: string };
 
 /** Builds the HTTP app around injected services; no I/O happens here (main.ts owns that). */
 export function createApp(ctx: ServiceContext, options: AppOptions = {}): OpenAPIHono<AppEnv> {
+  // before anything renders: hono/jsx keeps its render contexts without the promise hooks (pages/render-context.ts)
+  settleRenderContext();
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const chain = middlewareOf();
   // A browser's plain GET of a credential page, answered ahead of the chain with the chain's own pieces (its request

@@ -39,6 +39,8 @@ const ALLOWED: Record<string, string> = {
   "src/http/pages/site.ts: siteOnce":
     "the site's header facts, by the service context, recomputed when its inputs change",
   "src/http/send-page.ts: logoOnce": "the page CSP for the last public URL and issuer image it was asked for",
+  "src/http/pages/render-context.ts: settled":
+    "whether hono/jsx was made to keep its render contexts in its synchronous store (once, before the first render)",
   "src/domain/human-date.ts: DAYS": "days written for people, by UTC day number, bounded",
   "src/verify/keys.ts: decodedKeys": "our decoded public keys, by their (immutable) verification method object",
   "src/services/badge-images.ts: badgeEtags": "badge ETags by the inputs they hash, bounded",
