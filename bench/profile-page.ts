@@ -77,6 +77,7 @@ const profile = process.env.PROFILE !== "0";
 if (profile) {
   session.connect();
   await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: Number(process.env.INTERVAL ?? 1000) });
   await session.post("Profiler.start");
 }
 const start = performance.now();
