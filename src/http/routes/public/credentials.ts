@@ -16,7 +16,7 @@ import { type Site, siteOf } from "../../pages/site.js";
 import { problemResponse } from "../../problem.js";
 import { verifyRateLimit } from "../../rate-limit.js";
 import { sendNotFoundPage } from "../../send-not-found.js";
-import { sendHtml, sendPage } from "../../send-page.js";
+import { htmlBody, type PageOptions, pageHeaders, sendHtml, sendPage } from "../../send-page.js";
 import { tooManyPage } from "./verify-page.js";
 
 const IdParam = CredentialIdParamSchema;
@@ -114,11 +114,15 @@ function credentialPage(
   c: Context<AppEnv>,
   id: string,
   recipient?: { email?: string; error?: string },
+  send: HtmlSender = sendHtml,
 ): Promise<Response> {
   const ctx = c.get("ctx");
   const site = siteOf(ctx);
-  return recipient ? recipientCredentialPage(c, ctx, site, id, recipient) : plainCredentialPage(c, ctx, site, id);
+  return recipient ? recipientCredentialPage(c, ctx, site, id, recipient) : plainCredentialPage(c, ctx, site, id, send);
 }
+
+/** What answers a page's HTML (sendHtml; the page answered ahead of the chain: its own, see aheadSender). */
+type HtmlSender = (c: Context<AppEnv>, html: string | Uint8Array<ArrayBuffer>, options: PageOptions) => Response;
 
 /** The page with the answer to the recipient form (never from a template: it shows what the visitor typed). */
 async function recipientCredentialPage(
@@ -150,7 +154,7 @@ async function recipientCredentialPage(
  * and outcome (rendering in full being most of a page view's own cost), and the template then registered for the fast
  * key when it fills the fast view's values into the very page rendered in full.
  */
-async function plainCredentialPage(c: Context<AppEnv>, ctx: ServiceContext, site: Site, id: string) {
+async function plainCredentialPage(c: Context<AppEnv>, ctx: ServiceContext, site: Site, id: string, send: HtmlSender) {
   const templates = ctx.state.credentialPageTemplates;
   const read = await readFastCredentialPage(ctx, id);
   if (!read.found) {
@@ -158,7 +162,7 @@ async function plainCredentialPage(c: Context<AppEnv>, ctx: ServiceContext, site
   }
   const filled = read.fast && fillFastPage(site, templates, read.fast);
   if (filled) {
-    return sendHtml(c, filled, { varyAccept: true });
+    return send(c, filled, { varyAccept: true });
   }
   const data = await loadCredentialPage(ctx, id, { read });
   if (!data) {
@@ -168,7 +172,7 @@ async function plainCredentialPage(c: Context<AppEnv>, ctx: ServiceContext, site
   if (read.fast && filled === undefined) {
     registerFastPage(site, templates, read.fast, data);
   }
-  return sendHtml(c, body, { varyAccept: true });
+  return send(c, body, { varyAccept: true });
 }
 
 /** A typed email from the form, or the sentence saying what is wrong with it (the address is never logged). */
@@ -217,6 +221,54 @@ async function learnHeaders(
   return runs[0] === runs[1] && headers.every(([name]) => name !== "set-cookie") ? headers : undefined;
 }
 
+/**
+ * The header `requestId` answers with the request id (its name as the answer's headers give it), learned by running
+ * it in front of an empty answer: undefined unless that answer holds that one header, with the id the request got.
+ */
+async function learnIdHeader(requestId: MiddlewareHandler<AppEnv>): Promise<string | undefined> {
+  const probe = new Hono<AppEnv>();
+  let given: unknown;
+  probe.use(requestId);
+  probe.get("*", (c) => {
+    given = c.get("requestId");
+    return c.body(null);
+  });
+  const answer = await probe.request("/credentials/00000000-0000-4000-8000-000000000000", {
+    headers: { accept: "text/html" },
+  });
+  const headers = [...answer.headers];
+  const [only] = headers;
+  return headers.length === 1 && only !== undefined && typeof given === "string" && only[1] === given
+    ? only[0]
+    : undefined;
+}
+
+/**
+ * The page's answer with every header it gets ahead of the chain in one plain object, made once: the request id
+ * (as `requestId` set it), the page's own headers over it, the learned headers over those, as the chain would set
+ * them one after the other on the answer's Headers. (@hono/node-server writes a plain object's headers as they are,
+ * where a Headers object, made and set header by header, is read back into one; a browser's plain view was ~18
+ * validated header sets and that conversion.) An answer with headers of the caller's (options.headers, whose names
+ * need not be lower case) is sendHtml's, and gets the learned headers set as before. Answers it made are in `made`.
+ */
+function aheadSender(learned: Array<[string, string]>, idHeader: string, made: WeakSet<Response>): HtmlSender {
+  return (c, html, options) => {
+    if (options.headers) {
+      return sendHtml(c, html, options);
+    }
+    const headers = pageHeaders(c, options);
+    if (headers[idHeader] === undefined) {
+      headers[idHeader] = c.get("requestId");
+    }
+    for (const [name, value] of learned) {
+      headers[name] = value;
+    }
+    const res = new Response(htmlBody(html), { status: options.status ?? 200, headers });
+    made.add(res);
+    return res;
+  };
+}
+
 const done = async () => {};
 /** Thrown through `requestLog` when the page fails, so that it logs nothing and the chain answers from the start. */
 const PAGE_FAILED = new Error("credential page failed ahead of the chain");
@@ -232,9 +284,12 @@ const PAGE_FAILED = new Error("credential page failed ahead of the chain");
  * the headers cannot be learned. test/integration/pages-ahead.test.ts holds both answers equal.
  */
 export function credentialPageAhead(ctx: ServiceContext, chain: AheadChain): MiddlewareHandler<AppEnv> {
-  let learning: Promise<Array<[string, string]> | undefined> | undefined;
+  let learning: Promise<[Array<[string, string]> | undefined, string | undefined]> | undefined;
   // what `learning` resolved to (null: the headers cannot be learned; undefined: not known yet)
   let learned: Array<[string, string]> | null | undefined;
+  // the page's own sender once the request id's header is learned too (else sendHtml, then the learned headers set)
+  let send: HtmlSender = sendHtml;
+  const made = new WeakSet<Response>();
   // the last Accept header's answer (browsers send one Accept string for every navigation; prefersHtml is pure)
   let lastAccept: string | undefined;
   let lastPrefersHtml = false;
@@ -253,8 +308,12 @@ export function credentialPageAhead(ctx: ServiceContext, chain: AheadChain): Mid
     }
     // (once learned, the headers are read without an await: no microtask turn per view for a settled promise)
     if (learned === undefined) {
-      learning ??= learnHeaders(chain.headers);
-      learned = (await learning) ?? null;
+      learning ??= Promise.all([learnHeaders(chain.headers), learnIdHeader(chain.requestId)]);
+      const [headers, idHeader] = await learning;
+      learned = headers ?? null;
+      if (headers && idHeader !== undefined) {
+        send = aheadSender(headers, idHeader, made);
+      }
     }
     const headers = learned;
     if (!headers) {
@@ -267,12 +326,14 @@ export function credentialPageAhead(ctx: ServiceContext, chain: AheadChain): Mid
       await chain.requestLog(c, async () => {
         let res: Response;
         try {
-          res = await credentialPage(c, id);
+          res = await credentialPage(c, id, undefined, send);
         } catch {
           throw PAGE_FAILED;
         }
-        for (const [name, value] of headers) {
-          res.headers.set(name, value);
+        if (!made.has(res)) {
+          for (const [name, value] of headers) {
+            res.headers.set(name, value);
+          }
         }
         c.res = res;
       });
