@@ -156,6 +156,14 @@ export async function openPagesDatabase(count: number): Promise<PagesDatabase> {
   return { ctx, ids, builtIn, close };
 }
 
+/** A private copy (openPrivatePagesCopy): its folder, the environment that names it, and its services' own close. */
+export type PrivatePagesCopy = PagesDatabase & {
+  dir: string;
+  env: Record<string, string>;
+  /** Closes this process's services on the copy and keeps its files (for a server process to open next). */
+  closeServices: () => Promise<void>;
+};
+
 /**
  * A private copy of the shared database of `count` credentials (built first when missing), opened by this build (its
  * migrations applied to the copy only), for a bench that writes to it; deleted by `close`. `beforeOpen` runs on the
@@ -165,7 +173,7 @@ export async function openPrivatePagesCopy(
   count: number,
   name: string,
   beforeOpen?: (env: Record<string, string>) => void,
-): Promise<PagesDatabase> {
+): Promise<PrivatePagesCopy> {
   const shared = join(BENCH_DATA_DIR, `pages-${count}`);
   if (!existsSync(join(shared, "complete.json"))) {
     await (await openPagesDatabase(count)).close();
@@ -192,12 +200,20 @@ export async function openPrivatePagesCopy(
     fetchRemote: null,
   });
   const ids = JSON.parse(readFileSync(join(shared, "complete.json"), "utf8")).ids as string[];
+  let closed: Promise<void> | undefined;
+  const closeServices = () => {
+    closed ??= close();
+    return closed;
+  };
   return {
     ctx,
     ids,
     builtIn: 0,
+    dir,
+    env,
+    closeServices,
     close: async () => {
-      await close();
+      await closeServices();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -72,9 +72,16 @@ const benches: Record<string, () => Promise<void>> = {
       credentials: quick ? 10_000 : 100_000,
       blocks: quick ? 3 : 7,
       perBlock: quick ? 200 : 1000,
+      http: { blocks: quick ? 3 : 7, perBlock: quick ? 400 : 2000, inFlight: 8 },
     });
   },
-  console: () => benchConsole({ credentials: 100_000, blocks: quick ? 3 : 7, perBlock: quick ? 50 : 300 }),
+  console: () =>
+    benchConsole({
+      credentials: 100_000,
+      blocks: quick ? 3 : 7,
+      perBlock: quick ? 50 : 300,
+      http: { blocks: quick ? 3 : 7, perBlock: quick ? 200 : 1000, inFlight: 8 },
+    }),
   "canonical-signing": () => benchCanonicalSigning({ blocks: quick ? 3 : 7, perBlock: quick ? 20 : 100 }),
   "signing-pool": () =>
     benchSigningPool({
