@@ -126,9 +126,15 @@ export type HttpClient = ReturnType<typeof httpClient>;
 
 /**
  * A measured request: its path (a function for a path drawn per request), headers, and the bytes its answer must hold
- * (checked on every answer with its status 200, as the in-process sections check theirs).
+ * (checked on every answer with its status 200, as the in-process sections check theirs); a POST when it has a body.
  */
-export type HttpRoute = { path: string | (() => string); headers?: Record<string, string>; expect?: string };
+export type HttpRoute = {
+  path: string | (() => string);
+  headers?: Record<string, string>;
+  expect?: string;
+  /** A POST's body (a function for a body drawn per request); a GET without it. */
+  body?: string | (() => string);
+};
 
 /** One block of one route: what the client saw and what the server's process spent. */
 export type BlockFigures = {
@@ -149,7 +155,9 @@ async function run(client: HttpClient, route: HttpRoute, count: number, inFlight
   const lane = async () => {
     while (left-- > 0) {
       const path = typeof route.path === "function" ? route.path() : route.path;
-      const res = await client.get(path, route.headers);
+      const body = typeof route.body === "function" ? route.body() : route.body;
+      const res =
+        body === undefined ? await client.get(path, route.headers) : await client.post(path, route.headers ?? {}, body);
       if (res.status !== 200 || (route.expect !== undefined && !res.body.includes(route.expect))) {
         throw new Error(`${path}: ${res.status} ${res.body.subarray(0, 300).toString()}`);
       }

@@ -44,7 +44,18 @@ const benches: Record<string, () => Promise<void>> = {
   svg: () => benchSvgScaling({ blocks: quick ? 2 : 5, elements: quick ? 400_000 : 1_200_000 }),
   evaluate: () => benchEvaluateThroughput({ people: quick ? 1000 : 10_000, rounds: quick ? 2 : 5 }),
   verify: () => benchVerifyThroughput({ blocks: quick ? 2 : 6, perBlock: quick ? 50 : 300 }),
-  "vc-api": () => benchVcApiVerify({ blocks: quick ? 2 : 6, perBlock: quick ? 30 : 300 }),
+  "vc-api": () =>
+    benchVcApiVerify({
+      blocks: quick ? 2 : 6,
+      perBlock: quick ? 30 : 300,
+      http: {
+        blocks: quick ? 2 : 6,
+        stockPerBlock: quick ? 30 : 100,
+        perBlock: quick ? 300 : 1000,
+        inFlight: 8,
+        warmup: quick ? 400 : 2000,
+      },
+    }),
   "status-lists": () =>
     benchStatusLists({ revokes: quick ? 10 : 40, requests: quick ? 1000 : 5000, blocks: quick ? 3 : 7 }),
   pages: () =>

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
@@ -12,6 +15,7 @@ import { createApiKey } from "../src/services/api-keys.js";
 import type { ServiceContext } from "../src/services/deps.js";
 import { issueCredential } from "../src/services/issue-credential.js";
 import { benchContext, fmt, median, rate } from "./harness.js";
+import { type BlockFigures, type HttpRoute, httpClient, measureBlock, startHttpService } from "./http-load.js";
 
 type Op = () => Promise<unknown>;
 
@@ -153,7 +157,11 @@ export function verifyPoster(app: { request: ReturnType<typeof createApp>["reque
  *   each time (verified in full), and for one Laurel issued sent back as served (answered from its records). The
  *   rate limit is lifted for the run.
  */
-export async function benchVcApiVerify(options: { blocks: number; perBlock: number }): Promise<void> {
+export async function benchVcApiVerify(options: {
+  blocks: number;
+  perBlock: number;
+  http: { blocks: number; stockPerBlock: number; perBlock: number; inFlight: number; warmup: number };
+}): Promise<void> {
   const bench = await benchContext();
   const ctx: ServiceContext = {
     ...bench.ctx,
@@ -201,6 +209,7 @@ export async function benchVcApiVerify(options: { blocks: number; perBlock: numb
       "   validity live in all three; target: ≥ 10× the stock library)",
   );
   await benchForeignOpenBadges(ctx, post, options);
+  await foreignOverHttp(ctx, options.http);
   await benchIssue(ctx, app, options);
   await bench.cleanup();
 }
@@ -279,6 +288,102 @@ async function benchForeignOpenBadges(
       "   less CPU than one sent alone; a server on sockets, each request in a macrotask of its own, does not get that:\n" +
       "   bench/profile-vc-verify-lockstep.ts)",
   );
+}
+
+/**
+ * Target 3 as the server serves it: the service in its own process (src/main.ts on a fresh database and keys of its
+ * own, bench/http-load.ts), `POST /credentials/verify` of a new foreign OpenBadgeCredential each request over loopback
+ * HTTP with `inFlight` in flight, beside the stock library verifying the same credentials in this process
+ * (sequential, proof only), in alternating blocks, after `warmup` requests (the server starts cold: its main thread and
+ * its workers' realms compile as they go; the in-process sections run after thousands of verifications in this
+ * process). The verify rate limit is raised for the run through its variable
+ * (LAUREL_VERIFY_RATE_LIMIT=100000 a minute, its maximum; the in-process sections lift it in their config).
+ */
+async function foreignOverHttp(
+  ctx: ServiceContext,
+  options: { blocks: number; stockPerBlock: number; perBlock: number; inFlight: number; warmup: number },
+): Promise<void> {
+  const { warmup } = options;
+  const { credentials, did, vm, documentLoader } = await foreignOpenBadges(
+    ctx,
+    Math.max(options.blocks * options.stockPerBlock + 20, options.blocks * options.perBlock + warmup),
+  );
+  const dir = mkdtempSync(join(tmpdir(), "laurel-bench-vc-api-http-"));
+  const env = {
+    LAUREL_PUBLIC_URL: "https://badges.bench",
+    LAUREL_DB_PATH: join(dir, "laurel.db"),
+    LAUREL_KEYS_DIR: join(dir, "keys"),
+    LAUREL_VERIFY_RATE_LIMIT: "100000",
+  };
+  const service = await startHttpService(env, join(dir, "server.log"));
+  const client = httpClient(service.port, options.inFlight);
+  try {
+    let nextStock = 0;
+    let nextPost = 0;
+    const stock = async () => {
+      const result = await vc.verifyCredential({
+        credential: credentials[nextStock++ % credentials.length] as Record<string, unknown>,
+        suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+        documentLoader,
+        purpose: new vc.CredentialIssuancePurpose({ controller: { id: did, assertionMethod: [vm] } }),
+        now: new Date("2026-03-01T00:00:00Z"),
+      });
+      if (!result.verified) {
+        throw new Error("the library did not verify the foreign Open Badge");
+      }
+    };
+    const route: HttpRoute = {
+      path: "/credentials/verify",
+      headers: { "content-type": "application/json" },
+      body: () => JSON.stringify({ verifiableCredential: credentials[nextPost++] }),
+    };
+    await rate(20, stock);
+    await measureBlock(service, client, route, warmup, options.inFlight);
+    const stockRates: number[] = [];
+    const stockCpuUs: number[] = [];
+    const over: BlockFigures[] = [];
+    for (let b = 0; b < options.blocks; b++) {
+      const before = process.cpuUsage();
+      stockRates.push(await rate(options.stockPerBlock, stock));
+      const used = process.cpuUsage(before);
+      stockCpuUs.push((used.user + used.system) / options.stockPerBlock);
+      over.push(await measureBlock(service, client, route, options.perBlock, options.inFlight));
+    }
+    if (nextPost > credentials.length) {
+      throw new Error("the bench sent a credential twice");
+    }
+    const rateRatio = median(over.map((f, i) => f.rate / (stockRates[i] ?? Number.NaN)));
+    const cpuRatio = median(over.map((f, i) => (stockCpuUs[i] ?? Number.NaN) / f.cpuUs));
+    const of = (pick: (f: BlockFigures) => number) => median(over.map(pick));
+    console.log(
+      `\n== VC API verify over HTTP: a foreign OpenBadgeCredential, a new one each, to the service in its own process (src/main.ts, loopback, keep-alive, ${options.inFlight} in flight), median of ${options.blocks} alternating blocks after ${fmt(warmup, 0)} requests ==`,
+    );
+    console.log(
+      "  beside the stock library in the bench's process (sequential, proof only); the server's verify rate limit raised by LAUREL_VERIFY_RATE_LIMIT=100000",
+    );
+    console.log(
+      `    library, stock suite          ${fmt(median(stockRates)).padStart(9)} credentials/s   CPU ${fmt(median(stockCpuUs), 0)} µs each (this process)   blocks: ${stockRates.map((x) => fmt(x, 0)).join(" ")}`,
+    );
+    console.log(
+      `    POST over HTTP, ${options.inFlight} in flight     ${fmt(of((f) => f.rate)).padStart(9)} credentials/s   server CPU ${fmt(
+        of((f) => f.cpuUs),
+        0,
+      )} µs each (all threads), main thread ${fmt(
+        of((f) => f.mainUs),
+        0,
+      )} µs   blocks: ${over.map((f) => fmt(f.rate, 0)).join(" ")}`,
+    );
+    console.log(
+      `      server main thread busy ${fmt(100 * of((f) => f.mainShare), 0)} % of the wall time, server process ${fmt(100 * of((f) => f.serverShare), 0)} %, client ${fmt(100 * of((f) => f.clientShare), 0)} %`,
+    );
+    console.log(
+      `    POST over HTTP / stock = ${fmt(rateRatio, 2)}× by rate, ${fmt(cpuRatio, 2)}× by CPU per credential (the library's over the server's, all threads)   (medians of per-block ratios; target ≥ 10×)`,
+    );
+  } finally {
+    client.close();
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Requests a variant in flight makes before its blocks (see report). */
