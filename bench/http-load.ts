@@ -63,7 +63,12 @@ export async function startHttpService(
       },
     );
     closeSync(log);
+    // a bench that exits without stopping it (an uncaught error) does not leave it serving (Ctrl-C in a terminal
+    // reaches it through the process group)
+    const orphaned = () => child.kill("SIGKILL");
+    process.once("exit", orphaned);
     const exited = exitOf(child);
+    void exited.then(() => process.off("exit", orphaned));
     let gone = false;
     void exited.then(() => {
       gone = true;
