@@ -43,6 +43,15 @@ describe("/proc status figures", () => {
   });
 });
 
+describe("a process that is not there", () => {
+  it("has used 0 s of CPU and no memory figure (no pid, or a pid above Linux's pid_max)", () => {
+    expect(cpuSeconds(undefined)).toBe(0);
+    expect(cpuSeconds(2 ** 23)).toBe(0);
+    expect(threadCpuSeconds(2 ** 23)).toBe(0);
+    expect(memoryBytes(2 ** 23, "VmRSS")).toBeUndefined();
+  });
+});
+
 describe.skipIf(!existsSync("/proc/self/stat"))("this process, read from /proc", () => {
   it("its main thread's CPU is part of the whole process's, read after it", () => {
     const main = threadCpuSeconds(process.pid);
