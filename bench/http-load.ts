@@ -42,9 +42,9 @@ function probe(port: number): Promise<number> {
 
 /**
  * Starts `node --disable-proto=delete --import tsx src/main.ts` with `env` (the bench's private copy and its keys),
- * PORT a port found free and HOST 127.0.0.1, its standard output and error appended to `logFile` (`nodeOptions` for node
- * itself, e.g. `--cpu-prof` for a profile script; `cwd` another checkout's folder, for an A/B of two builds); resolves once
- * /healthz answers 200. When the port was taken meanwhile, tries another (three times in all).
+ * PORT a port found free and HOST 127.0.0.1, its standard output and error appended to `logFile`; `nodeOptions` for
+ * node itself (e.g. `--cpu-prof` for a profile script), `cwd` another checkout's folder (an A/B of two builds).
+ * Resolves once /healthz answers 200. When the port was taken meanwhile, tries another (three times in all).
  */
 export async function startHttpService(
   env: Record<string, string>,
