@@ -84,6 +84,8 @@ export default defineConfig({
     maxWorkers: maxWorkersFromCommandLine() ?? availableParallelism() + 1,
     // the same process hardening as every entry point (package.json scripts): no Object.prototype.__proto__
     execArgv: ["--disable-proto=delete"],
+    // hono/jsx's render store settled before each file renders anything, as createApp settles it (the file says why)
+    setupFiles: ["test/helpers/render-context-setup.ts"],
     // Several tests sign or verify every catalog certification in every shape, or run a process and its restart:
     // 18-28 s each on this 2-core machine with three files at a time, and one passed 30 s on a slow hour (the
     // byte-identity differential). The limit only catches a test that hangs: 90 s leaves a slower CI machine room.

@@ -4,9 +4,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * The transaction the running code is inside, so that a store's `tx` called within one joins it. Node 20 carries an
  * AsyncLocalStorage's value through promise hooks, which run for every promise of the process from the first `run`
  * on, whatever code makes the promise: 0.12 against 0.04 us per `await` in a loop; a few percent of a verification's CPU
- * on a quiet machine, more on a loaded one (bench `vc-api`, CPU per operation, alternating runs). So the storage is switched off whenever no transaction is open, and on again by the next. (hono's JSX
- * renderer runs an AsyncLocalStorage of its own on every page render and never switches it off: a process that has
- * rendered a page keeps the hooks on whatever this does.)
+ * on a quiet machine, more on a loaded one (bench `vc-api`, CPU per operation, alternating runs). So the storage is
+ * switched off whenever no transaction is open, and on again by the next. (hono's JSX renderer would run an
+ * AsyncLocalStorage of its own on every page render and never switch it off; src/http/pages/render-context.ts keeps it
+ * from choosing one, so a process that has rendered pages has the hooks off too while no transaction is open.)
  */
 export type TransactionContext<Tx> = {
   /** The open transaction the caller runs inside, if any. */

@@ -16,7 +16,7 @@ let settled = false;
  * fallback store, set for the synchronous render and cleared after it, gives every context read the same value.
  * So both lookups are hidden while hono makes its one lookup, here, before the app's first render; they are put back
  * at once. Idempotent; when hono already looked (something rendered before this ran), it changes nothing: the
- * renders stay correct, only the hooks stay on (test/unit/render-context.test.ts checks they are off after pages).
+ * renders stay correct, only the hooks stay on (test/integration/page-promise-hooks.test.ts checks they are off after pages).
  */
 export function settleRenderContext(): void {
   if (settled) {
