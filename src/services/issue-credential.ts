@@ -98,6 +98,32 @@ async function signIssue(ctx: ServiceContext, input: IssueCredentialInput, plan:
 export type IssueOutcome = { ok: true; credential: CredentialView } | { ok: false; error: AppError };
 
 /**
+ * An issued outcome of issueCredentials whose view is made the first time it is read (then kept: the same object on
+ * every read), from the stored record and its status slots, as toCredentialView made it at once before: a pure function
+ * of them (no clock), so the same view whenever it is made. Bulk jobs never read it (only `ok`), awards read its id:
+ * making a view (and its parsed-document slot) for each of ten thousand credentials, kept alive with the outcomes until
+ * the call returns, cost the main thread its making and the scavenges that copied it (bench/profile-bulk-main.ts).
+ */
+class IssuedOutcome {
+  readonly ok = true as const;
+  readonly #publicUrl: string;
+  readonly #record: CredentialRecord;
+  readonly #slots: StatusSlot[];
+  #view: CredentialView | undefined;
+
+  constructor(publicUrl: string, record: CredentialRecord, slots: StatusSlot[]) {
+    this.#publicUrl = publicUrl;
+    this.#record = record;
+    this.#slots = slots;
+  }
+
+  get credential(): CredentialView {
+    this.#view ??= toCredentialView(this.#publicUrl, null, this.#record, this.#slots);
+    return this.#view;
+  }
+}
+
+/**
  * Credentials stored per write transaction by issueCredentials: few enough that a transaction holds SQLite's write
  * lock briefly (other requests' writes wait behind one), enough that the commit costs little per credential.
  */
@@ -202,7 +228,7 @@ export async function issueCredentials(
     return slots.slice(offset, offset + (end - start));
   };
   const achievements = new Map<CatalogEntry, Ob3Achievement>();
-  const signings: Promise<{ batch: Planned[]; signed: SignedCredential[] }>[] = [];
+  const signings: (Promise<{ batch: Planned[]; signed: SignedCredential[] }> | undefined)[] = [];
   let started = 0; // the credentials of `settled` whose batch's signing has started
   const startSigning = () => {
     const start = started;
@@ -228,7 +254,9 @@ export async function issueCredentials(
     while (started < settled.length && started <= stored + SIGNING_LOOKAHEAD) {
       startSigning();
     }
-    const { batch, signed } = await (signings[b] as (typeof signings)[number]);
+    const { batch, signed } = await (signings[b] as Promise<{ batch: Planned[]; signed: SignedCredential[] }>);
+    // what the outcomes keep of a stored batch is its records: its signed answers and plans are let go
+    signings[b] = undefined;
     const results = await persistBatch(ctx, batch, signed, options);
     stored += batch.length;
     for (const [i, result] of results.entries()) {
@@ -240,10 +268,7 @@ export async function issueCredentials(
       for (const listId of result.resign) {
         resign.add(listId);
       }
-      outcomes[index] = {
-        ok: true,
-        credential: toCredentialView(ctx.config.publicUrl, null, result.record, plan.slots),
-      };
+      outcomes[index] = new IssuedOutcome(ctx.config.publicUrl, result.record, plan.slots);
       ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
     }
     if (stored < settled.length) {

@@ -135,6 +135,13 @@ describe("issueCredentials (bulk)", () => {
         throw outcome.error;
       }
       await expectSignedAsMainThread(t, outcome.credential.credential, outcome.credential.jwt);
+      // the view is made when first read, then the same object on every read, its document the stored one
+      expect(outcome.credential).toBe(outcome.credential);
+      const [row] = await conn
+        .select({ document: conn.t.credentials.document, jwt: conn.t.credentials.jwt })
+        .from(conn.t.credentials)
+        .where(eq(conn.t.credentials.id, outcome.credential.id));
+      expect(row).toEqual({ document: JSON.stringify(outcome.credential.credential), jwt: outcome.credential.jwt });
     }
     // ids in time order (version 7 UUIDs of the issuance's time), so that a batch's rows are appended to the indexes
     // keyed by them; so are those of the rows written with them (recipients, events, due marks)
