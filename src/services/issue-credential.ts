@@ -103,24 +103,17 @@ export type IssueOutcome = { ok: true; credential: CredentialView } | { ok: fals
  * of them (no clock), so the same view whenever it is made. Bulk jobs never read it (only `ok`), awards read its id:
  * making a view (and its parsed-document slot) for each of ten thousand credentials, kept alive with the outcomes until
  * the call returns, cost the main thread its making and the scavenges that copied it (bench/profile-bulk-main.ts).
+ * A plain object with an own, enumerable getter: a spread, JSON or a structured clone of it keeps the credential.
  */
-class IssuedOutcome {
-  readonly ok = true as const;
-  readonly #publicUrl: string;
-  readonly #record: CredentialRecord;
-  readonly #slots: StatusSlot[];
-  #view: CredentialView | undefined;
-
-  constructor(publicUrl: string, record: CredentialRecord, slots: StatusSlot[]) {
-    this.#publicUrl = publicUrl;
-    this.#record = record;
-    this.#slots = slots;
-  }
-
-  get credential(): CredentialView {
-    this.#view ??= toCredentialView(this.#publicUrl, null, this.#record, this.#slots);
-    return this.#view;
-  }
+function issuedOutcome(publicUrl: string, record: CredentialRecord, slots: StatusSlot[]): IssueOutcome {
+  let view: CredentialView | undefined;
+  return {
+    ok: true,
+    get credential(): CredentialView {
+      view ??= toCredentialView(publicUrl, null, record, slots);
+      return view;
+    },
+  };
 }
 
 /**
@@ -268,7 +261,7 @@ export async function issueCredentials(
       for (const listId of result.resign) {
         resign.add(listId);
       }
-      outcomes[index] = new IssuedOutcome(ctx.config.publicUrl, result.record, plan.slots);
+      outcomes[index] = issuedOutcome(ctx.config.publicUrl, result.record, plan.slots);
       ctx.logger.info("credential issued", { credentialId: plan.id, achievementId: plan.entry.id, actor: input.actor });
     }
     if (stored < settled.length) {

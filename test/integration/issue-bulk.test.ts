@@ -137,6 +137,9 @@ describe("issueCredentials (bulk)", () => {
       await expectSignedAsMainThread(t, outcome.credential.credential, outcome.credential.jwt);
       // the view is made when first read, then the same object on every read, its document the stored one
       expect(outcome.credential).toBe(outcome.credential);
+      // an own, enumerable property: a copy of the outcome keeps it (review 31, B-1)
+      expect({ ...outcome }.credential).toBe(outcome.credential);
+      expect(JSON.parse(JSON.stringify(outcome)).credential.id).toBe(outcome.credential.id);
       const [row] = await conn
         .select({ document: conn.t.credentials.document, jwt: conn.t.credentials.jwt })
         .from(conn.t.credentials)
