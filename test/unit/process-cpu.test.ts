@@ -1,11 +1,17 @@
-import { existsSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   cpuSeconds,
   memoryBytes,
+  processCpu,
+  processCpuSeconds,
+  schedstatSeconds,
   statCpuSeconds,
   statFieldsOf,
   statusBytes,
+  threadCpu,
   threadCpuSeconds,
 } from "../helpers/process-cpu.js";
 
@@ -30,6 +36,67 @@ describe("/proc stat lines", () => {
   });
 });
 
+describe("/proc schedstat texts", () => {
+  it("reads the time on the CPU in nanoseconds, not the time waiting on a runqueue nor the timeslices", () => {
+    expect(schedstatSeconds("38380978 167959783 106\n")).toBe(0.038380978);
+    expect(schedstatSeconds("2500000000 9 1")).toBe(2.5);
+  });
+
+  it("refuses a text that is not a schedstat text (a stat line, a word, nothing)", () => {
+    expect(() => schedstatSeconds(line("node", 1, 2))).toThrow(/not a \/proc schedstat text/);
+    expect(() => schedstatSeconds("runtime 1 2")).toThrow(/not a \/proc schedstat text/);
+    expect(() => schedstatSeconds("")).toThrow(/not a \/proc schedstat text/);
+  });
+});
+
+describe("a made-up /proc tree", () => {
+  let root = "";
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  /**
+   * Process 4242 with its stat line (utime 250 + stime 75 ticks) and its tasks, each with a stat line of 1 + 1 ticks
+   * and the schedstat text given (none when undefined).
+   */
+  function procTree(tasks: Record<string, string | undefined>): string {
+    root = mkdtempSync(join(tmpdir(), "laurel-proc-"));
+    mkdirSync(join(root, "4242"));
+    writeFileSync(join(root, "4242", "stat"), line("node", 250, 75));
+    for (const [tid, schedstat] of Object.entries(tasks)) {
+      mkdirSync(join(root, "4242", "task", tid), { recursive: true });
+      writeFileSync(join(root, "4242", "task", tid, "stat"), line("node", 1, 1));
+      if (schedstat !== undefined) {
+        writeFileSync(join(root, "4242", "task", tid, "schedstat"), schedstat);
+      }
+    }
+    return root;
+  }
+
+  it("sums the schedstat of every task for the process; a thread is its own task's", () => {
+    const proc = procTree({ "4242": "1500000000 7 3\n", "4243": "250000000 8 2\n", "4250": "1000 9 1\n" });
+    expect(processCpu(4242, proc)).toEqual({ seconds: 1.750001, clock: "schedstat" });
+    expect(threadCpu(4242, 4242, proc)).toEqual({ seconds: 1.5, clock: "schedstat" });
+    expect(threadCpu(4242, 4243, proc)).toEqual({ seconds: 0.25, clock: "schedstat" });
+  });
+
+  it("counts nothing for a task whose schedstat is gone (a thread that exited between the listing and the read)", () => {
+    const proc = procTree({ "4242": "1500000000 7 3\n", "4243": undefined });
+    expect(processCpu(4242, proc)).toEqual({ seconds: 1.5, clock: "schedstat" });
+  });
+
+  it("falls back to /proc stat's ticks where the kernel gives no schedstat, and says so", () => {
+    const proc = procTree({ "4242": undefined, "4243": undefined });
+    expect(processCpu(4242, proc)).toEqual({ seconds: 3.25, clock: "stat" });
+    expect(threadCpu(4242, 4243, proc)).toEqual({ seconds: 0.02, clock: "stat" });
+  });
+
+  it("has no reading for a process or a thread that is not there", () => {
+    const proc = procTree({ "4242": "1 2 3\n" });
+    expect(processCpu(4243, proc)).toBeUndefined();
+    expect(processCpu(undefined, proc)).toBeUndefined();
+    expect(threadCpu(4242, 4299, proc)).toBeUndefined();
+  });
+});
+
 describe("/proc status figures", () => {
   const status = "Name:\tnode\nVmPeak:\t 1300000 kB\nVmHWM:\t  317000 kB\nVmRSS:\t  290123 kB\nRssAnon:\t 1 kB\n";
 
@@ -48,6 +115,8 @@ describe("a process that is not there", () => {
     expect(cpuSeconds(undefined)).toBe(0);
     expect(cpuSeconds(2 ** 23)).toBe(0);
     expect(threadCpuSeconds(2 ** 23)).toBe(0);
+    expect(processCpuSeconds(undefined)).toBe(0);
+    expect(processCpuSeconds(2 ** 23)).toBe(0);
     expect(memoryBytes(2 ** 23, "VmRSS")).toBeUndefined();
   });
 });
@@ -59,6 +128,20 @@ describe.skipIf(!existsSync("/proc/self/stat"))("this process, read from /proc",
     expect(main).toBeGreaterThan(0);
     expect(all).toBeGreaterThanOrEqual(main);
   });
+
+  it.skipIf(!existsSync(`/proc/self/task/${process.pid}/schedstat`))(
+    "reads the scheduler's runtime: its main thread's is part of the process's sum, and neither runs backwards",
+    () => {
+      const main = threadCpu(process.pid);
+      const all = processCpu(process.pid);
+      expect(main?.clock).toBe("schedstat");
+      expect(all?.clock).toBe("schedstat");
+      expect(main?.seconds).toBeGreaterThan(0);
+      expect(all?.seconds).toBeGreaterThanOrEqual(main?.seconds ?? Number.POSITIVE_INFINITY);
+      expect(threadCpuSeconds(process.pid)).toBeGreaterThanOrEqual(main?.seconds ?? Number.POSITIVE_INFINITY);
+      expect(processCpuSeconds(process.pid)).toBeGreaterThanOrEqual(all?.seconds ?? Number.POSITIVE_INFINITY);
+    },
+  );
 
   it("its resident size now is at most its peak, read after it", () => {
     const rss = memoryBytes(process.pid, "VmRSS") ?? Number.NaN;
