@@ -6,7 +6,15 @@ import { submitEvidence } from "../src/services/submit-evidence.js";
 import { createUser } from "../src/services/users.js";
 import { markRevoked } from "../src/storage/credentials-repo.js";
 import { fmt, median, rate } from "./harness.js";
-import { type HttpRoute, httpClient, httpLines, idleShare, measureRoutes, startHttpService } from "./http-load.js";
+import {
+  cpuNote,
+  type HttpRoute,
+  httpClient,
+  httpLines,
+  idleShare,
+  measureRoutes,
+  startHttpService,
+} from "./http-load.js";
 import { openPrivatePagesCopy } from "./pages-database.js";
 
 const PASSWORD = "a long enough bench password";
@@ -263,7 +271,7 @@ async function consoleOverHttp(
       `\n== Console at scale over HTTP: the same requests to the service in its own process (src/main.ts, loopback, keep-alive, ${options.inFlight} in flight), median of ${options.blocks} alternating blocks of ${options.perBlock} ==`,
     );
     console.log(
-      `  as the server serves them: @hono/node-server, HTTP parsing, socket writes, a log line per request (to a file); server CPU from /proc (10 ms ticks; idle before: ${fmt(100 * idle, 0)} % of a core)`,
+      `  as the server serves them: @hono/node-server, HTTP parsing, socket writes, a log line per request (to a file); ${cpuNote(Object.values(figures)[0]?.[0]?.clock)}; idle before: ${fmt(100 * idle, 0)} % of a core`,
     );
     console.log(
       "  the first view of the person page is measured in process only (the server's memory cannot be cleared from outside)",

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { cpuSeconds, memoryBytes, threadCpuSeconds } from "../test/helpers/process-cpu.js";
+import { type CpuClock, memoryBytes, processCpu, threadCpu } from "../test/helpers/process-cpu.js";
 import { CHILD_START_MS, freePort } from "../test/helpers/server-process.js";
 import { fmt, median } from "./harness.js";
 
@@ -154,7 +154,30 @@ export type BlockFigures = {
   mainShare: number;
   serverShare: number;
   clientShare: number;
+  /** Where the server's CPU was read from (cpuNote says what that means for the figures). */
+  clock: CpuClock;
 };
+
+/**
+ * The server's CPU from /proc, every thread and its main thread: the scheduler's runtime in ns (schedstat), or /proc
+ * stat's 10 ms ticks where the kernel has no schedstat (both readings of a block then use it: the clock is that of the
+ * process's main thread, which does not change while it runs).
+ */
+function serverCpu(pid: number): { all: number; main: number; clock: CpuClock } {
+  const all = processCpu(pid);
+  const main = threadCpu(pid);
+  if (!all || !main) {
+    throw new Error(`no /proc figures for the server (pid ${pid}): it has exited, or this is not Linux`);
+  }
+  return { all: all.seconds, main: main.seconds, clock: all.clock };
+}
+
+/** What the server's CPU figures were read from and how fine they are, for a section's heading. */
+export function cpuNote(clock: CpuClock | undefined): string {
+  return clock === "schedstat"
+    ? "server CPU from /proc schedstat (the scheduler's runtime, ns)"
+    : "server CPU from /proc stat (10 ms ticks, no schedstat here: a block's CPU is off by up to 10 ms, so the CPU figures of a --quick run are noise)";
+}
 
 /** `count` requests of `route` with `inFlight` in flight, each answer checked. */
 async function run(client: HttpClient, route: HttpRoute, count: number, inFlight: number): Promise<void> {
@@ -181,15 +204,18 @@ export async function measureBlock(
   count: number,
   inFlight: number,
 ): Promise<BlockFigures> {
-  const cpu0 = cpuSeconds(service.pid);
-  const main0 = threadCpuSeconds(service.pid);
+  const before = serverCpu(service.pid);
   const client0 = process.cpuUsage();
   const t0 = performance.now();
   await run(client, route, count, inFlight);
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = cpuSeconds(service.pid) - cpu0;
-  const main = threadCpuSeconds(service.pid) - main0;
+  const after = serverCpu(service.pid);
   const own = process.cpuUsage(client0);
+  if (after.clock !== before.clock) {
+    throw new Error(`the server's CPU was read from ${before.clock} then ${after.clock}: the difference means nothing`);
+  }
+  const cpu = after.all - before.all;
+  const main = after.main - before.main;
   return {
     rate: count / seconds,
     cpuUs: (cpu * 1e6) / count,
@@ -197,6 +223,7 @@ export async function measureBlock(
     mainShare: main / seconds,
     serverShare: cpu / seconds,
     clientShare: (own.user + own.system) / 1e6 / seconds,
+    clock: after.clock,
   };
 }
 
@@ -239,10 +266,10 @@ export function sampleRss(pid: number, everyMs = 50) {
 
 /** The server's CPU while nothing is asked of it for `ms` (its periodic jobs), as a share of one core. */
 export async function idleShare(service: HttpService, ms: number): Promise<number> {
-  const cpu0 = cpuSeconds(service.pid);
+  const cpu0 = serverCpu(service.pid).all;
   const t0 = performance.now();
   await new Promise((resolve) => setTimeout(resolve, ms));
-  return (cpuSeconds(service.pid) - cpu0) / ((performance.now() - t0) / 1000);
+  return (serverCpu(service.pid).all - cpu0) / ((performance.now() - t0) / 1000);
 }
 
 const pct = (share: number) => `${fmt(100 * share, 0)} %`;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createApp } from "../src/app.js";
 import { fmt, median, rate } from "./harness.js";
 import {
+  cpuNote,
   type HttpRoute,
   httpClient,
   httpLines,
@@ -137,7 +138,7 @@ async function pagesOverHttp(
       `\n== Pages at scale over HTTP: the same requests to the service in its own process (src/main.ts, loopback, keep-alive, ${options.inFlight} in flight), median of ${options.blocks} alternating blocks of ${options.perBlock} ==`,
     );
     console.log(
-      `  as the server serves them: @hono/node-server, HTTP parsing, socket writes, a log line per request (to a file); server CPU from /proc (10 ms ticks; idle before: ${fmt(100 * idle, 0)} % of a core)`,
+      `  as the server serves them: @hono/node-server, HTTP parsing, socket writes, a log line per request (to a file); ${cpuNote(Object.values(figures)[0]?.[0]?.clock)}; idle before: ${fmt(100 * idle, 0)} % of a core`,
     );
     for (const line of httpLines(figures)) {
       console.log(line);

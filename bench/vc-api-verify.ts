@@ -15,7 +15,7 @@ import { createApiKey } from "../src/services/api-keys.js";
 import type { ServiceContext } from "../src/services/deps.js";
 import { issueCredential } from "../src/services/issue-credential.js";
 import { benchContext, fmt, median, rate } from "./harness.js";
-import { type BlockFigures, type HttpRoute, httpClient, measureBlock, startHttpService } from "./http-load.js";
+import { type BlockFigures, cpuNote, type HttpRoute, httpClient, measureBlock, startHttpService } from "./http-load.js";
 
 type Op = () => Promise<unknown>;
 
@@ -359,7 +359,7 @@ async function foreignOverHttp(
       `\n== VC API verify over HTTP: a foreign OpenBadgeCredential, a new one each, to the service in its own process (src/main.ts, loopback, keep-alive, ${options.inFlight} in flight), median of ${options.blocks} alternating blocks after ${fmt(warmup, 0)} requests ==`,
     );
     console.log(
-      "  beside the stock library in the bench's process (sequential, proof only); the server's verify rate limit raised by LAUREL_VERIFY_RATE_LIMIT=100000",
+      `  beside the stock library in the bench's process (sequential, proof only); the server's verify rate limit raised by LAUREL_VERIFY_RATE_LIMIT=100000; ${cpuNote(over[0]?.clock)}`,
     );
     console.log(
       `    library, stock suite          ${fmt(median(stockRates)).padStart(9)} credentials/s   CPU ${fmt(median(stockCpuUs), 0)} µs each (this process)   blocks: ${stockRates.map((x) => fmt(x, 0)).join(" ")}`,
