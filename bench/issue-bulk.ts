@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
@@ -15,21 +14,19 @@ import { createApiKey } from "../src/services/api-keys.js";
 import { issueCredentials } from "../src/services/issue-credential.js";
 import type { IssueCredentialInput } from "../src/services/issue-plan.js";
 import { JOB_BATCH_ROWS, JOB_ISSUE_OPTIONS } from "../src/services/jobs-runner.js";
+import { threadCpu } from "../test/helpers/process-cpu.js";
 import { benchContext, fmt, median } from "./harness.js";
 
 const ACHIEVEMENT = "gitlab-certified-devops-professional";
 
 /**
- * CPU time (ms) of this process's main thread so far, from Linux's /proc (schedstat: ns on the CPU), or undefined
- * elsewhere. The rest of the process's CPU (process.cpuUsage minus this) is its other threads: the signing workers,
- * V8's GC helpers and libuv's pool.
+ * CPU time (ms) of this process's main thread so far, from Linux's /proc (test/helpers/process-cpu.ts: its schedstat,
+ * ns on the CPU; /proc stat's ticks where there is none), or undefined elsewhere. The rest of the process's CPU
+ * (process.cpuUsage minus this) is its other threads: the signing workers, V8's GC helpers and libuv's pool.
  */
 function mainThreadCpuMs(): number | undefined {
-  try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
-  } catch {
-    return undefined;
-  }
+  const reading = threadCpu(process.pid);
+  return reading && reading.seconds * 1000;
 }
 
 /** The p-th percentile (0-100) of latencies in ms. */
