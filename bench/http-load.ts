@@ -275,6 +275,16 @@ export async function idleShare(service: HttpService, ms: number): Promise<numbe
 const pct = (share: number) => `${fmt(100 * share, 0)} %`;
 
 /**
+ * What the trivial route (/.well-known/did.json) goes through over HTTP as the chain stands (src/app.ts), for the
+ * sections' headings: the ratios over HTTP divide by it. bench/profile-http.ts shows these costs in a profile.
+ */
+export const TRIVIAL_OVER_HTTP = [
+  "  the trivial route goes through the whole middleware chain (request id, context, log line, security headers, body limit, the public documents' CORS):",
+  "  the body limit makes @hono/node-server build a full Request even for a GET, and the CORS middleware touches the answer before the route,",
+  "  so the route's answer becomes a Response that node-server streams instead of writing it as it is; the ratios below divide by that",
+].join("\n");
+
+/**
  * The over-HTTP section's lines: per route the client's rate and its ratio to the trivial route (the last route),
  * the server's CPU per request (process and main thread) and the inverse ratio of CPU per request (trivial's / the
  * route's: on the same scale as the rate ratio, higher is better), medians of per-block ratios; the server's main
