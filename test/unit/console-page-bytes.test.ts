@@ -6,6 +6,7 @@ import {
   credentialsPageBytes,
 } from "../../src/http/pages/console/credentials-page.js";
 import type { ConsoleChrome } from "../../src/http/pages/console/layout.js";
+import { escapeText } from "../../src/http/pages/console/markup.js";
 import { pageBytes } from "../../src/http/pages/console/page-bytes.js";
 import { PeoplePage, type PeopleView, peoplePageBytes } from "../../src/http/pages/console/people-page.js";
 import { renderPage } from "../../src/http/pages/render-page.js";
@@ -112,5 +113,52 @@ describe("console list pages written by parts", () => {
     for (const view of cases) {
       expect(Buffer.from(peoplePageBytes(view))).toEqual(asSent(PeoplePage(view)));
     }
+  });
+});
+
+/** A credentials list row as its template wrote it before the markup between its values was joined once per page. */
+function credentialRowAsBefore(row: CredentialRow): string {
+  const words = { active: "Active", revoked: "Revoked", suspended: "Suspended", expired: "Expired" }[row.state];
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return `<tr><td><a href="/console/credentials/${escapeText(row.id)}">${escapeText(row.recipientName)}</a><br/><span class="muted">${escapeText(row.recipientEmail)}</span></td><td>${escapeText(row.achievementName)}</td><td>${day(row.createdAt)}</td><td>${row.validUntil === null ? "Never" : day(row.validUntil)}</td><td>${words}</td></tr>`;
+}
+
+/** A people search row as its template wrote it before plain references were written once. */
+function personRowAsBefore(row: PeopleView["rows"][number]): string {
+  return `<tr><td><a href="/console/people/${escapeText(encodeURIComponent(row.ref))}" data-person="${escapeText(row.ref)}">${escapeText(row.name)}</a><br/><span class="muted">${escapeText(row.email)}</span></td></tr>`;
+}
+
+/** Text as its UTF-8 reads back (a lone surrogate written as U+FFFD), as the page's bytes are read here. */
+const asDecoded = (text: string) => Buffer.from(text, "utf8").toString("utf8");
+
+describe("console list rows", () => {
+  it("writes each credential row as its template does: every state, with and without expiry, names changing along", () => {
+    // runs of one certification, then another, back to the first; hostile and wide names and addresses
+    const rows = Array.from({ length: 24 }, (_, i) => ({
+      ...credentialRow(i, [HOSTILE, WIDE, "Reader Ümlaut", ""][i % 4] as string),
+      achievementName: ["GitLab Certified Associate", HOSTILE, "", WIDE][Math.floor(i / 3) % 4] as string,
+      recipientEmail: i % 5 === 0 ? `o'neil+${i}@example.org` : `reader${i}@example.org`,
+    }));
+    const view: CredentialsView = {
+      chrome,
+      filters: {},
+      certifications: [],
+      rows,
+      olderHref: null,
+      paged: false,
+      canIssue: false,
+      errors: {},
+    };
+    const page = Buffer.from(credentialsPageBytes(view)).toString("utf8");
+    expect(page).toContain(asDecoded(`<tbody>${rows.map(credentialRowAsBefore).join("")}</tbody>`));
+  });
+
+  it("writes each people row as its template does, plain and hostile references alike", () => {
+    const refs = ["00000000-0000-4000-8000-000000000001", `ref "1" <&>`, "a b/c?d#e", "x'y", "Zoë", "A.b_c~d-1", ""];
+    const rows = refs.map((ref, i) => ({ ref, email: `reader${i}@example.org`, name: i % 2 === 0 ? HOSTILE : WIDE }));
+    const page = Buffer.from(
+      peoplePageBytes({ chrome, query: "r", rows, nextHref: null, paged: false, errors: {} }),
+    ).toString("utf8");
+    expect(page).toContain(asDecoded(`<tbody>${rows.map(personRowAsBefore).join("")}</tbody>`));
   });
 });

@@ -21,9 +21,19 @@ export function peopleHref(query: string, cursor?: string): string {
   return consoleHref("/console/people", { q: query, cursor });
 }
 
-/** One match (its reference is opaque: escaped in the link as in the attribute). */
+/**
+ * A reference that encodeURIComponent and escapeText both leave as it is (a recipient's or evidence record's id, a
+ * UUID): written once as it is, rather than encoded and escaped for the link and escaped for the attribute.
+ */
+const PLAIN_REF = /^[A-Za-z0-9._~-]*$/;
+
+/** One match (its reference is opaque: encoded and escaped in the link, escaped in the attribute). */
 function personRow(row: PersonHit): string {
-  return `<tr><td><a href="/console/people/${escapeText(encodeURIComponent(row.ref))}" data-person="${escapeText(row.ref)}">${escapeText(row.name)}</a><br/><span class="muted">${escapeText(row.email)}</span></td></tr>`;
+  const { ref } = row;
+  const plain = PLAIN_REF.test(ref);
+  const link = plain ? ref : escapeText(encodeURIComponent(ref));
+  const attribute = plain ? ref : escapeText(ref);
+  return `<tr><td><a href="/console/people/${link}" data-person="${attribute}">${escapeText(row.name)}</a><br/><span class="muted">${escapeText(row.email)}</span></td></tr>`;
 }
 
 /** The search's table before and after its rows (the same for every page). */
