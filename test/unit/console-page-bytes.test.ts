@@ -7,7 +7,7 @@ import {
 } from "../../src/http/pages/console/credentials-page.js";
 import type { ConsoleChrome } from "../../src/http/pages/console/layout.js";
 import { escapeText } from "../../src/http/pages/console/markup.js";
-import { pageBytes } from "../../src/http/pages/console/page-bytes.js";
+import { encoded, pageBytes, writePage } from "../../src/http/pages/console/page-bytes.js";
 import { PeoplePage, type PeopleView, peoplePageBytes } from "../../src/http/pages/console/people-page.js";
 import { renderPage } from "../../src/http/pages/render-page.js";
 import type { Site } from "../../src/http/pages/site.js";
@@ -160,5 +160,35 @@ describe("console list rows", () => {
       peoplePageBytes({ chrome, query: "r", rows, nextHref: null, paged: false, errors: {} }),
     ).toString("utf8");
     expect(page).toContain(asDecoded(`<tbody>${rows.map(personRowAsBefore).join("")}</tbody>`));
+  });
+});
+
+describe("console pages written piece by piece", () => {
+  it("grows its buffer in the middle of the rows and keeps what was written", () => {
+    // about 1,500 rows of wide text: past the first scratch buffer (64 KB) and its first growth, mid-row
+    const view: CredentialsView = {
+      chrome,
+      filters: {},
+      certifications: [],
+      rows: Array.from({ length: 1500 }, (_, i) => credentialRow(i, `${WIDE} ${i}`)),
+      olderHref: null,
+      paged: false,
+      canIssue: false,
+      errors: {},
+    };
+    expect(Buffer.from(credentialsPageBytes(view))).toEqual(asSent(CredentialsPage(view)));
+    // and the (now larger) scratch serves a small page after it
+    expect(Buffer.from(pageBytes(["<a>", "é", "</a>"]))).toEqual(Buffer.from("<a>é</a>", "utf8"));
+  });
+
+  it("writes a page inside another's writing into a buffer of its own", () => {
+    let inner: Uint8Array = new Uint8Array(0);
+    const outer = writePage((page) => {
+      page.text("<p>outer ");
+      inner = pageBytes(["<b>inner ", WIDE, "</b>"]);
+      page.bytes(encoded("é</p>"));
+    });
+    expect(Buffer.from(outer)).toEqual(Buffer.from("<p>outer é</p>", "utf8"));
+    expect(Buffer.from(inner)).toEqual(Buffer.from(`<b>inner ${WIDE}</b>`, "utf8"));
   });
 });

@@ -4,7 +4,7 @@ import type { FormErrors } from "./form.js";
 import { consoleHref } from "./href.js";
 import { type ConsoleChrome, ConsoleLayout, consoleLayoutEdges } from "./layout.js";
 import { consoleTableEdges, escapeText, formAlertMarkup, textFieldMarkup } from "./markup.js";
-import { pageBytes } from "./page-bytes.js";
+import { encoded, type PageWriter, writePage } from "./page-bytes.js";
 
 export type PeopleView = {
   chrome: ConsoleChrome;
@@ -36,6 +36,33 @@ function personRow(row: PersonHit): string {
   return `<tr><td><a href="/console/people/${link}" data-person="${attribute}">${escapeText(row.name)}</a><br/><span class="muted">${escapeText(row.email)}</span></td></tr>`;
 }
 
+/** A row's unchanging markup as UTF-8, for the rows' bytes (personRowsInto). */
+const ROW_START_BYTES = encoded('<tr><td><a href="/console/people/');
+const LINK_TO_REF_BYTES = encoded('" data-person="');
+const REF_TO_NAME_BYTES = encoded('">');
+const NAME_TO_EMAIL_BYTES = encoded('</a><br/><span class="muted">');
+const ROW_END_BYTES = encoded("</span></td></tr>");
+
+/**
+ * personRow written into a page for each match: the same markup (test/unit/console-page-bytes.test.ts), its unchanging
+ * parts as bytes encoded once, its values as text, with no string made for a row (the route's page: peoplePageBytes).
+ */
+function personRowsInto(page: PageWriter, rows: readonly PersonHit[]): void {
+  for (const row of rows) {
+    const { ref } = row;
+    const plain = PLAIN_REF.test(ref);
+    page.bytes(ROW_START_BYTES);
+    page.text(plain ? ref : escapeText(encodeURIComponent(ref)));
+    page.bytes(LINK_TO_REF_BYTES);
+    page.text(plain ? ref : escapeText(ref));
+    page.bytes(REF_TO_NAME_BYTES);
+    page.text(escapeText(row.name));
+    page.bytes(NAME_TO_EMAIL_BYTES);
+    page.text(escapeText(row.email));
+    page.bytes(ROW_END_BYTES);
+  }
+}
+
 /** The search's table before and after its rows (the same for every page). */
 const TABLE = consoleTableEdges({
   label: "People table",
@@ -43,16 +70,12 @@ const TABLE = consoleTableEdges({
   columns: ["Person"],
 });
 
-/** The page's content by parts: the markup before the rows, each row's, and the markup after them. */
-function peopleContent(props: PeopleView): { before: string; rows: string[]; after: string } {
+/** The page's content around its rows: the markup before them and after them. */
+function peopleContent(props: PeopleView): { before: string; after: string } {
   const { errors } = props;
   const invalid = Object.keys(errors).length > 0;
-  const rows: string[] = [];
-  for (const row of props.rows) {
-    rows.push(personRow(row));
-  }
   const [listStart, listEnd] =
-    rows.length === 0 ? [`<p>${invalid ? "Nothing was searched." : "No person matches."}</p>`, ""] : TABLE;
+    props.rows.length === 0 ? [`<p>${invalid ? "Nothing was searched." : "No person matches."}</p>`, ""] : TABLE;
   const first = props.paged ? `<a href="${escapeText(peopleHref(props.query))}">First matches</a>` : "";
   const more = props.nextHref ? `<a href="${escapeText(props.nextHref)}">More matches</a>` : "";
   const field = textFieldMarkup({
@@ -66,7 +89,7 @@ function peopleContent(props: PeopleView): { before: string; rows: string[]; aft
   });
   const before = `<h1>People</h1><section class="panel" aria-labelledby="search-head"><h2 id="search-head">Find a person</h2>${formAlertMarkup(invalid ? "The search is not valid: see below." : undefined)}<form method="get" action="/console/people" class="inline-form">${field}<button type="submit" class="button">Search</button></form></section><section class="panel" aria-labelledby="people-head"><h2 id="people-head">${props.query ? "Matches" : "Everyone"}</h2>${listStart}`;
   const after = `${listEnd}<nav aria-label="People pages" class="console-pager">${first}${more}</nav></section>`;
-  return { before, rows, after };
+  return { before, after };
 }
 
 /**
@@ -74,19 +97,31 @@ function peopleContent(props: PeopleView): { before: string; rows: string[]; aft
  * one string (markup.ts: the markup of the JSX it replaced) inside the console's layout.
  */
 export function PeoplePage(props: PeopleView) {
-  const { before, rows, after } = peopleContent(props);
+  const { before, after } = peopleContent(props);
+  let rows = "";
+  for (const row of props.rows) {
+    rows += personRow(row);
+  }
   return ConsoleLayout({
     chrome: props.chrome,
     title: "People",
     current: "people",
-    children: raw(`${before}${rows.join("")}${after}`),
+    children: raw(`${before}${rows}${after}`),
   });
 }
 
-/** The whole document of PeoplePage as UTF-8, written by parts (page-bytes.ts): what its route sends. */
+/**
+ * The whole document of PeoplePage as UTF-8, written by parts (page-bytes.ts): the layout's head and the markup before
+ * the rows as text, the rows as they go (personRowsInto), then the markup after them. What its route sends.
+ */
 export function peoplePageBytes(props: PeopleView): Uint8Array<ArrayBuffer> {
-  const { before, rows, after } = peopleContent(props);
+  const { before, after } = peopleContent(props);
   const edges = consoleLayoutEdges(props.chrome, "People", "people");
-  // the rows joined: see credentialsPageBytes
-  return pageBytes([`${edges.before}${before}`, rows.join(""), `${after}${edges.after}`]);
+  return writePage((page) => {
+    page.text(edges.before);
+    page.text(before);
+    personRowsInto(page, props.rows);
+    page.text(after);
+    page.text(edges.after);
+  });
 }
