@@ -119,7 +119,11 @@ export async function listCredentialSummaryPage(
         : []
       : readable;
   const db = ctx.store.conn();
+  // one certification (a filtered list): its statement's rows are in the page's order already (newest first, then
+  // id), read as they are; several are merged below
+  const one = achievementIds?.length === 1 ? achievementIds[0] : undefined;
   const base = {
+    achievementId: one,
     email: query.email ? normaliseEmail(query.email) : undefined,
     state: query.state,
     now: ctx.clock(),
@@ -127,7 +131,7 @@ export async function listCredentialSummaryPage(
     after: query.cursor ? decodeCursor(query.cursor) : undefined,
   };
   let rows: CredentialSummary[];
-  if (achievementIds === undefined) {
+  if (achievementIds === undefined || one !== undefined) {
     rows = await listCredentialSummaries(db, base);
   } else {
     rows = [];
@@ -137,11 +141,15 @@ export async function listCredentialSummaryPage(
     rows.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     rows = rows.slice(0, base.limit);
   }
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
+  // the row past the page (read to learn whether there is a next page) dropped from the rows read, not copied around
+  const more = rows.length > query.limit;
+  if (more) {
+    rows.length = query.limit;
+  }
+  const last = rows.at(-1);
   return {
-    items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor(new Date(last.createdAt), last.id) : null,
+    items: rows,
+    nextCursor: more && last ? encodeCursor(new Date(last.createdAt), last.id) : null,
   };
 }
 

@@ -371,24 +371,25 @@ export async function listCredentialSummaries(db: Conn, query: CredentialSummary
     afterCreatedAt: query.after?.createdAt,
     afterId: query.after?.id,
   });
-  const ids = new Set<string>();
+  // one certification's name (a filtered page: read once, no set of ids nor map made), or the page's names
+  let names: Map<string, string> | undefined;
+  let oneName: string | undefined;
   if (oneAchievement) {
-    if (rows.length > 0) {
-      ids.add(query.achievementId as string);
-    }
+    oneName = rows.length > 0 ? await achievementName(db, query.achievementId as string) : undefined;
   } else {
+    const ids = new Set<string>();
     for (const row of rows) {
       ids.add(row[5] as string);
     }
+    names = await achievementNames(db, [...ids]);
   }
-  const names = await achievementNames(db, [...ids]);
   // the lifecycle columns follow the achievement's id when the rows carry it
   const lifecycle = oneAchievement ? 5 : 6;
   const now = query.now.getTime();
   const summaries: CredentialSummary[] = [];
   for (const row of rows) {
     const achievementId = (oneAchievement ? query.achievementId : row[5]) as string;
-    const name = names.get(achievementId) ?? achievementId;
+    const name = (oneAchievement ? oneName : names?.get(achievementId)) ?? achievementId;
     const validUntil = row[3] as number | null;
     summaries.push({
       id: row[0] as string,

@@ -126,6 +126,31 @@ describe("console credentials list", () => {
     expect(second).toContain("Newest credentials");
   });
 
+  it("pages a list filtered by one certification, and a program manager's merged list, by the same cursor", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 52; i++) {
+      ids.push((await issue(FIELD_CERT, `f${i}@example.org`)).id);
+      if (i % 10 === 0) {
+        await issue(TECH_CERT, `t${i}@example.org`);
+      }
+    }
+    const pm = await fieldManager();
+    // the admin's list of one certification (one statement, its rows as read) and the field manager's list (one
+    // statement per certification of its programs, merged): the same pages
+    for (const [path, cookie] of [
+      [`/console/credentials?achievementId=${FIELD_CERT}`, admin.cookie],
+      ["/console/credentials", pm.cookie],
+    ] as const) {
+      const first = await (await getPage(t, path, cookie)).text();
+      expect(listedIds(first)).toEqual(ids.slice(2).reverse());
+      const older = /href="(\/console\/credentials\?[^"]*cursor=[^"]+)">Older credentials/.exec(first)?.[1];
+      expect(older).toBeDefined();
+      const second = await (await getPage(t, (older as string).replaceAll("&amp;", "&"), cookie)).text();
+      expect(listedIds(second)).toEqual([ids[1], ids[0]]);
+      expect(second).not.toContain("Older credentials");
+    }
+  });
+
   it("stores each credential's recipient email with it, and lists one stored without it by its recipient's", async () => {
     const kept = await issue(TECH_CERT, "Kept@Example.org", "Kept Person");
     const older = await issue(TECH_CERT, "older@example.org", "Older Person");
