@@ -3,7 +3,13 @@ import { jsx } from "hono/jsx";
 import { describe, expect, it } from "vitest";
 import { dayOf } from "../../src/http/pages/console/credentials-page.js";
 import { FormAlert, SelectField, TextField } from "../../src/http/pages/console/form.js";
-import { ConsoleLayout, type ConsoleSection, consoleLayoutEdges } from "../../src/http/pages/console/layout.js";
+import {
+  ConsoleLayout,
+  type ConsoleSection,
+  consoleLayoutEdges,
+  writeConsoleLayoutEnd,
+  writeConsoleLayoutStart,
+} from "../../src/http/pages/console/layout.js";
 import {
   consoleTableMarkup,
   escapeText,
@@ -11,6 +17,7 @@ import {
   selectFieldMarkup,
   textFieldMarkup,
 } from "../../src/http/pages/console/markup.js";
+import { writePage } from "../../src/http/pages/console/page-bytes.js";
 import { ConsoleTable } from "../../src/http/pages/console/table.js";
 import { renderPage } from "../../src/http/pages/render-page.js";
 
@@ -151,6 +158,27 @@ describe("the console layout", () => {
       );
       const { before, after } = consoleLayoutEdges(chrome(["home", "people"]), HOSTILE, current);
       expect(before + content + after).toBe(whole);
+    }
+  });
+
+  it("writes the edges into a page's bytes as they are made as strings", () => {
+    const wide = {
+      ...chrome(["home", "people", "users"]),
+      csrf: `t"<&>'Zoë`,
+      user: { name: "Zoë “Ü” 漢 😀 \ud800", email: HOSTILE },
+    };
+    for (const [chromeOf, current] of [
+      [chrome(["home", "people"]), "people"],
+      [chrome(["home"]), undefined],
+      [wide, "users"],
+    ] as const) {
+      const { before, after } = consoleLayoutEdges(chromeOf, HOSTILE, current);
+      const bytes = writePage((page) => {
+        writeConsoleLayoutStart(page, chromeOf, HOSTILE, current);
+        page.text("<p>content</p>");
+        writeConsoleLayoutEnd(page, chromeOf);
+      });
+      expect(Buffer.from(bytes)).toEqual(Buffer.from(`${before}<p>content</p>${after}`, "utf8"));
     }
   });
 

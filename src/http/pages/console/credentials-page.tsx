@@ -3,7 +3,7 @@ import { isoDayOf, MS_PER_DAY } from "../../../domain/civil-date.js";
 import type { ListedState } from "../../../services/read-credentials.js";
 import type { FormErrors } from "./form.js";
 import { consoleHref } from "./href.js";
-import { type ConsoleChrome, ConsoleLayout, consoleLayoutEdges } from "./layout.js";
+import { type ConsoleChrome, ConsoleLayout, writeConsoleLayoutEnd, writeConsoleLayoutStart } from "./layout.js";
 import { consoleTableEdges, escapeText, formAlertMarkup, selectFieldMarkup, textFieldMarkup } from "./markup.js";
 import { encoded, type PageWriter, writePage } from "./page-bytes.js";
 
@@ -214,12 +214,11 @@ export function CredentialsPage(props: CredentialsView) {
  */
 export function credentialsPageBytes(props: CredentialsView): Uint8Array<ArrayBuffer> {
   const { before, after } = credentialsContent(props);
-  const edges = consoleLayoutEdges(props.chrome, "Credentials", "credentials");
   return writePage((page) => {
-    page.text(edges.before);
+    writeConsoleLayoutStart(page, props.chrome, "Credentials", "credentials");
     page.text(before);
     credentialRowsInto(page, props.rows);
     page.text(after);
-    page.text(edges.after);
+    writeConsoleLayoutEnd(page, props.chrome);
   });
 }

@@ -2,6 +2,7 @@ import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { escapeToBuffer } from "hono/utils/html";
 import type { Site } from "../site.js";
+import { encoded, type PageWriter } from "./page-bytes.js";
 
 /** The console's sections; a section appears in the navigation only to whoever may open it. */
 export type ConsoleSection =
@@ -155,6 +156,54 @@ export function consoleLayoutEdges(
   current: ConsoleSection | undefined,
 ): { before: string; after: string } {
   return { before: DOCTYPE + layoutStart(chrome, title, current), after: layoutEnd(chrome) };
+}
+
+/** The layout's unchanging markup as UTF-8, around its values (writeConsoleLayoutStart, writeConsoleLayoutEnd). */
+const HEAD_BYTES = encoded(
+  `${DOCTYPE}<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="robots" content="noindex, nofollow"/><title>`,
+);
+const FOOTER_BYTES = encoded(
+  '</main><footer class="site-footer"><div class="wrap console-account"><p>Signed in as <strong>',
+);
+const NAME_TO_EMAIL_BYTES = encoded("</strong> (");
+const SIGN_OUT_BYTES = encoded(
+  ') · <a href="/console/password">Change password</a></p><div class="console-account__actions"><form method="post" action="/console/sign-out" aria-label="Sign out"><input type="hidden" name="_csrf" value="',
+);
+const SIGN_OUT_EVERYWHERE_BYTES = encoded(
+  '"/><button type="submit" class="button button--secondary">Sign out</button></form><form method="post" action="/console/sign-out-everywhere" aria-label="Sign out everywhere"><input type="hidden" name="_csrf" value="',
+);
+const END_BYTES = encoded(
+  '"/><button type="submit" class="button button--secondary">Sign out everywhere</button></form></div></div></footer></body></html>',
+);
+
+/**
+ * consoleLayoutEdges' `before` written into a page (page-bytes.ts) a piece at a time: its unchanging markup encoded
+ * once, the title, the header kept per site, sections and current section (headerOf). The same bytes
+ * (test/unit/console-markup.test.ts), without the edge made as one string and flattened to be written.
+ */
+export function writeConsoleLayoutStart(
+  page: PageWriter,
+  chrome: ConsoleChrome,
+  title: string,
+  current: ConsoleSection | undefined,
+): void {
+  page.bytes(HEAD_BYTES);
+  page.text(escaped(title));
+  page.text(headerOf(chrome.site, chrome.sections, current));
+}
+
+/** consoleLayoutEdges' `after` written into a page a piece at a time (see writeConsoleLayoutStart). */
+export function writeConsoleLayoutEnd(page: PageWriter, chrome: ConsoleChrome): void {
+  const csrf = escaped(chrome.csrf);
+  page.bytes(FOOTER_BYTES);
+  page.text(escaped(chrome.user.name));
+  page.bytes(NAME_TO_EMAIL_BYTES);
+  page.text(escaped(chrome.user.email));
+  page.bytes(SIGN_OUT_BYTES);
+  page.text(csrf);
+  page.bytes(SIGN_OUT_EVERYWHERE_BYTES);
+  page.text(csrf);
+  page.bytes(END_BYTES);
 }
 
 /** A console page for someone not signed in (sign-in, single sign-on errors). */

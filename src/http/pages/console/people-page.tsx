@@ -2,7 +2,7 @@ import { raw } from "hono/html";
 import type { PersonHit } from "../../../services/people.js";
 import type { FormErrors } from "./form.js";
 import { consoleHref } from "./href.js";
-import { type ConsoleChrome, ConsoleLayout, consoleLayoutEdges } from "./layout.js";
+import { type ConsoleChrome, ConsoleLayout, writeConsoleLayoutEnd, writeConsoleLayoutStart } from "./layout.js";
 import { consoleTableEdges, escapeText, formAlertMarkup, textFieldMarkup } from "./markup.js";
 import { encoded, type PageWriter, writePage } from "./page-bytes.js";
 
@@ -116,12 +116,11 @@ export function PeoplePage(props: PeopleView) {
  */
 export function peoplePageBytes(props: PeopleView): Uint8Array<ArrayBuffer> {
   const { before, after } = peopleContent(props);
-  const edges = consoleLayoutEdges(props.chrome, "People", "people");
   return writePage((page) => {
-    page.text(edges.before);
+    writeConsoleLayoutStart(page, props.chrome, "People", "people");
     page.text(before);
     personRowsInto(page, props.rows);
     page.text(after);
-    page.text(edges.after);
+    writeConsoleLayoutEnd(page, props.chrome);
   });
 }
