@@ -18,7 +18,7 @@ let scratch: Buffer | null = Buffer.allocUnsafeSlow(1 << 16);
 /** A page larger than this (at 3 bytes per UTF-16 unit) gets a buffer of its own, not kept as the scratch. */
 const SCRATCH_KEPT = 1 << 20;
 
-/** The UTF-8 bytes of the parts one after the other. */
+/** The UTF-8 bytes of the parts one after the other (each part a piece: see PageWriter). */
 export function pageBytes(parts: readonly string[]): Uint8Array<ArrayBuffer> {
   return writePage((page) => {
     for (const part of parts) {
@@ -28,9 +28,9 @@ export function pageBytes(parts: readonly string[]): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Where a page is written (writePage): text as UTF-8, or markup encoded once (`ascii`, `encoded`). Each piece ends and
- * begins with markup or is whole text (never half of a surrogate pair), so the page's bytes are those of its pieces'
- * text joined and encoded (a lone surrogate as U+FFFD either way).
+ * Where a page is written (writePage): text as UTF-8, or markup encoded once (`encoded`). Each piece ends and begins
+ * with markup or is whole text (never half of a surrogate pair), so the page's bytes are those of its pieces' text
+ * joined and encoded (a lone surrogate as U+FFFD either way).
  */
 export type PageWriter = {
   /** `text` as UTF-8. */
