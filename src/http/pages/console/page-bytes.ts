@@ -50,6 +50,38 @@ const utf8Write: (buffer: Buffer, text: string, at: number) => number =
     : (buffer, text, at) => buffer.write(text, at, "utf8");
 
 /**
+ * A page's buffer and how much of it is written (a class, not closures made per page: tsx names every closure it
+ * makes, a property defined on each).
+ */
+class BufferWriter implements PageWriter {
+  constructor(
+    public buffer: Buffer,
+    public at = 0,
+  ) {}
+
+  text(text: string): void {
+    // a UTF-16 unit is at most 3 bytes of UTF-8 (a pair of them, 4): utf8Write would cut the text short
+    this.room(text.length * 3);
+    this.at += utf8Write(this.buffer, text, this.at);
+  }
+
+  bytes(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buffer.set(bytes, this.at);
+    this.at += bytes.length;
+  }
+
+  /** Room for `bytes` more bytes: a larger buffer, the bytes so far copied into it, when there is not. */
+  room(bytes: number): void {
+    if (this.at + bytes > this.buffer.length) {
+      const larger = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.at + bytes));
+      this.buffer.copy(larger, 0, 0, this.at);
+      this.buffer = larger;
+    }
+  }
+}
+
+/**
  * A page written piece by piece into one buffer (the scratch, grown as needed) and copied out at its size: a list's
  * rows written as their values and markup go, with no string made for each row, nor one joining them, nor its copy
  * flattened to be encoded (for a list of fifty rows, about a fifth of what a view allocates). `write` runs at once and
@@ -58,40 +90,18 @@ const utf8Write: (buffer: Buffer, text: string, at: number) => number =
 export function writePage(write: (page: PageWriter) => void): Uint8Array<ArrayBuffer> {
   const taken = scratch;
   scratch = null;
-  let buffer = taken ?? Buffer.allocUnsafeSlow(1 << 12);
-  let at = 0;
-  /** Room for `bytes` more bytes from `at`: a larger buffer, the bytes so far copied into it, when there is not. */
-  const room = (bytes: number) => {
-    if (at + bytes <= buffer.length) {
-      return;
-    }
-    const larger = Buffer.allocUnsafeSlow(Math.max(buffer.length * 2, at + bytes));
-    buffer.copy(larger, 0, 0, at);
-    buffer = larger;
-  };
-  const page: PageWriter = {
-    text(text) {
-      // a UTF-16 unit is at most 3 bytes of UTF-8 (a pair of them, 4): utf8Write would cut the text short
-      room(text.length * 3);
-      at += utf8Write(buffer, text, at);
-    },
-    bytes(bytes) {
-      room(bytes.length);
-      buffer.set(bytes, at);
-      at += bytes.length;
-    },
-  };
+  const page = new BufferWriter(taken ?? Buffer.allocUnsafeSlow(1 << 12));
   try {
     write(page);
   } finally {
     // the scratch back (the larger one it grew into, up to SCRATCH_KEPT), if this page had taken it
     if (taken !== null) {
-      scratch = buffer.length <= SCRATCH_KEPT ? buffer : taken;
+      scratch = page.buffer.length <= SCRATCH_KEPT ? page.buffer : taken;
     }
   }
-  const copy = Buffer.allocUnsafeSlow(at);
-  buffer.copy(copy, 0, 0, at);
-  return new Uint8Array(copy.buffer as ArrayBuffer, copy.byteOffset, at);
+  const copy = Buffer.allocUnsafeSlow(page.at);
+  page.buffer.copy(copy, 0, 0, page.at);
+  return new Uint8Array(copy.buffer as ArrayBuffer, copy.byteOffset, page.at);
 }
 
 /** Markup's UTF-8, encoded once (for PageWriter.bytes). */
