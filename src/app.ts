@@ -1,12 +1,12 @@
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { consoleErrorOr, createConsoleApp } from "./http/console/console-app.js";
 import type { AppEnv } from "./http/env.js";
 import { settleRenderContext } from "./http/pages/render-context.js";
 import { notFound, onError, validationHook } from "./http/problem.js";
+import { publicDocumentCors } from "./http/public-cors.js";
 import { requestLog } from "./http/request-log.js";
 import { registerAudit } from "./http/routes/admin/audit.js";
 import { registerCatalogAdmin } from "./http/routes/admin/catalog.js";
@@ -69,11 +69,7 @@ export function middlewareOf() {
   const log = requestLog();
   const security = secureHeaders({ crossOriginResourcePolicy: "cross-origin" });
   // Public documents are read by browser-based verifiers and wallets on other origins.
-  const publicCors = cors({
-    origin: "*",
-    allowMethods: ["GET", "HEAD"],
-    exposeHeaders: ["ETag", "Content-Disposition"],
-  });
+  const publicCors = publicDocumentCors();
   // (in the order the chain sets them: CORS before the route, the security headers after it)
   const ahead: AheadChain = { requestId: ids, requestLog: log, headers: [security, publicCors] };
   return { requestId: ids, requestLog: log, security, publicCors, ahead };

@@ -97,7 +97,7 @@ describe("the credential page answered ahead of the middleware chain", () => {
       "/* (anonymous)", // the request log
       "/* secureHeaders",
       "/* (anonymous)", // the body limits
-      "/credentials/* cors",
+      "/credentials/* publicDocumentCors",
     ]);
   });
 
