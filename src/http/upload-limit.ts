@@ -35,9 +35,16 @@ export function requestBodyLimits(
   const upload = limit(limits.verifyUpload);
   const jobs = limit(limits.jobsUpload);
   return (c, next) => {
-    if (c.req.method === "POST" && c.req.path === JOBS_UPLOAD_PATH) {
+    const method = c.req.method;
+    // A GET or HEAD request has no body in the fetch API (a Request with one cannot be made; @hono/node-server never
+    // gives one the bytes a client sent after it), so hono's bodyLimit would only find `c.req.raw.body` null and go
+    // on. Asking costs: under @hono/node-server it makes the whole real Request, with its AbortSignal, on every view.
+    if (method === "GET" || method === "HEAD") {
+      return next();
+    }
+    if (method === "POST" && c.req.path === JOBS_UPLOAD_PATH) {
       return jobs(c, next);
     }
-    return c.req.method === "POST" && VERIFY_UPLOAD_PATHS.has(c.req.path) ? upload(c, next) : general(c, next);
+    return method === "POST" && VERIFY_UPLOAD_PATHS.has(c.req.path) ? upload(c, next) : general(c, next);
   };
 }
