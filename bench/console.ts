@@ -279,7 +279,7 @@ async function consoleOverHttp(
     );
     console.log(TRIVIAL_OVER_HTTP);
     console.log(
-      "  the console's pages go through the same chain and pay the body limit's Request too, but not the public documents' CORS: until the chain's GET path is lean, the ratios over HTTP are lifted by that part of the baseline's cost and are no reading of the target (≥ 0.25×, the in-process section's)",
+      "  the console's pages go through the same chain (no CORS) and the console's session middleware; target: each page ≥ 0.25× the trivial route, read in both sections",
     );
     for (const line of httpLines(figures)) {
       console.log(line);

@@ -275,13 +275,12 @@ export async function idleShare(service: HttpService, ms: number): Promise<numbe
 const pct = (share: number) => `${fmt(100 * share, 0)} %`;
 
 /**
- * What the trivial route (/.well-known/did.json) goes through over HTTP as the chain stands (src/app.ts), for the
- * sections' headings: the ratios over HTTP divide by it. bench/profile-http.ts shows these costs in a profile.
+ * What the trivial route (/.well-known/did.json) goes through over HTTP (src/app.ts), for the sections' headings: the
+ * ratios over HTTP divide by it. bench/profile-http.ts shows where its CPU goes in a profile.
  */
 export const TRIVIAL_OVER_HTTP = [
-  "  the trivial route goes through the whole middleware chain (request id, context, log line, security headers, body limit, the public documents' CORS):",
-  "  the body limit makes @hono/node-server build a full Request even for a GET, and the CORS middleware touches the answer before the route,",
-  "  so the route's answer becomes a Response that node-server streams instead of writing it as it is; the ratios below divide by that",
+  "  the trivial route goes through the whole middleware chain (request id, context, log line, security headers, body limit: a GET passes unread,",
+  "  the public documents' CORS: set on the answer after the route), and its answer is written to the socket as it is",
 ].join("\n");
 
 /**

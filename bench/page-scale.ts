@@ -143,7 +143,7 @@ async function pagesOverHttp(
     );
     console.log(TRIVIAL_OVER_HTTP);
     console.log(
-      "  the credential page is answered ahead of the chain and pays neither the body limit's Request nor the CORS re-wrap: until the chain's GET path is lean, page / trivial over HTTP is lifted by costs of the baseline alone and is no reading of target 4 (the in-process ratio above is)",
+      "  the credential page is answered ahead of the chain (its request id, log line and headers made by the chain's own middleware, without the router and the other middleware); target 4: page ≥ 0.50× the trivial route, read in both sections",
     );
     for (const line of httpLines(figures)) {
       console.log(line);
