@@ -10,19 +10,23 @@ import { type CpuProfile, topSelfTime } from "./profiler.js";
  * database and keys, with `--cpu-prof`) for one GET path, and prints the rate, the server's CPU per request, the top
  * functions by self time of its main thread, and the share of its busy samples under the frames named below (each
  * frame's whole subtree: what it and everything it called cost):
- *   node --disable-proto=delete --import tsx bench/profile-http.ts [path] [requests]
- * e.g. `/.well-known/did.json` (the benches' trivial route). The profile includes the server's start (module loading):
- * read shares of the request path's frames against each other.
+ *   node --disable-proto=delete --import tsx bench/profile-http.ts [path] [requests] [frames]
+ * e.g. `/.well-known/did.json` (the benches' trivial route). `frames`: a regular expression over "function@file" (the
+ * file's path from node_modules/ or src/) naming other frames to watch, e.g. the middleware chain's own pieces:
+ * `^(secureHeaders|setHeaders|requestId|requestBodyLimits|publicDocumentCors|dispatch|buildOutgoingHttpHeaders|responseViaCache|writeHead|end|fetch)@|src/logger\.ts|src/http/request-log\.ts`.
+ * The profile includes the server's start (module loading): read shares of the request path's frames against each
+ * other.
  */
 const path = process.argv[2] ?? "/.well-known/did.json";
 const requests = Number(process.argv[3] ?? 10_000);
 /**
- * Frames whose subtree's share is printed: node-server's two ways of writing an answer (from its lightweight Response,
- * or from a real one, its body streamed), the making of a real Request or Response, hono's body limit and `c.res =`
- * (which wraps an answer in a new Response when one was made before), the logger.
+ * Frames whose subtree's share is printed (unless `frames` names others): node-server's two ways of writing an answer
+ * (from its lightweight Response, or from a real one, its body streamed), the making of a real Request or Response,
+ * hono's body limit and `c.res =` (which wraps an answer in a new Response when one was made before), the logger.
  */
-const WATCHED =
-  /^(responseViaResponseObject|responseViaCache|bodyLimit|set res|newRequestFromIncoming|_Response)@|src\/logger\.ts/;
+const WATCHED = process.argv[4]
+  ? new RegExp(process.argv[4])
+  : /^(responseViaResponseObject|responseViaCache|bodyLimit|set res|newRequestFromIncoming|_Response)@|src\/logger\.ts/;
 
 type Node = CpuProfile["nodes"][number] & { children?: number[] };
 
