@@ -8,6 +8,7 @@ import { markRevoked } from "../src/storage/credentials-repo.js";
 import { fmt, median, rate } from "./harness.js";
 import {
   cpuNote,
+  type HttpClient,
   type HttpRoute,
   httpClient,
   httpLines,
@@ -181,6 +182,24 @@ export async function prepareConsoleBench(count: number): Promise<{
 }
 
 /**
+ * The bench's admin signed in over HTTP, as a browser from the console's origin signs in (POST /console/sign-in): the
+ * session's cookie (name=value), for the requests that follow.
+ */
+export async function signInOverHttp(client: HttpClient, env: Record<string, string>): Promise<string> {
+  const origin = new URL(env.LAUREL_PUBLIC_URL ?? "").origin;
+  const signIn = await client.post(
+    "/console/sign-in",
+    { "content-type": "application/x-www-form-urlencoded", origin, "sec-fetch-site": "same-origin" },
+    new URLSearchParams({ email: "bench-admin@badges.bench", password: PASSWORD }).toString(),
+  );
+  const cookie = /laurel_session=[^;]+/.exec([signIn.headers["set-cookie"] ?? []].flat().join("\n"))?.[0];
+  if (!cookie) {
+    throw new Error(`sign-in over HTTP failed: ${signIn.status}`);
+  }
+  return cookie;
+}
+
+/**
  * The console at scale (issue 14): on a private copy of the 100,000-credential database, signed in as an admin: the
  * credentials list filtered by certification and state (active: dense; revoked: 1 % of one certification's
  * credentials, so the index is walked further), the people search by a name's beginning, and the page of a person with
@@ -250,16 +269,7 @@ async function consoleOverHttp(
   const service = await startHttpService(env, join(dir, "server.log"));
   const client = httpClient(service.port, options.inFlight);
   try {
-    const origin = new URL(env.LAUREL_PUBLIC_URL ?? "").origin;
-    const signIn = await client.post(
-      "/console/sign-in",
-      { "content-type": "application/x-www-form-urlencoded", origin, "sec-fetch-site": "same-origin" },
-      new URLSearchParams({ email: "bench-admin@badges.bench", password: PASSWORD }).toString(),
-    );
-    const cookie = /laurel_session=[^;]+/.exec([signIn.headers["set-cookie"] ?? []].flat().join("\n"))?.[0];
-    if (!cookie) {
-      throw new Error(`sign-in over HTTP failed: ${signIn.status}`);
-    }
+    const cookie = await signInOverHttp(client, env);
     const routes: Record<string, HttpRoute> = Object.fromEntries(
       Object.entries(pages).map(([name, page]) => [
         name,

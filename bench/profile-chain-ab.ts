@@ -1,7 +1,7 @@
 import "../src/harden-process.js";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { prepareConsoleBench } from "./console.js";
+import { prepareConsoleBench, signInOverHttp } from "./console.js";
 import { fmt, median } from "./harness.js";
 import { type HttpRoute, httpClient, measureBlock, startHttpService } from "./http-load.js";
 import { BENCH_DATA_DIR, randomPicker } from "./pages-database.js";
@@ -25,7 +25,6 @@ const count = Number(process.argv[3] ?? 10_000);
 const blocks = Number(process.argv[4] ?? 5);
 const perBlock = Number(process.argv[5] ?? 1500);
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-const PASSWORD = "a long enough bench password";
 
 const { pages, close, closeServices, dir, env } = await prepareConsoleBench(count);
 await closeServices();
@@ -39,18 +38,9 @@ const servers = [
 ];
 const clients = servers.map((server) => httpClient(server.port, 8));
 try {
-  const origin = new URL(env.LAUREL_PUBLIC_URL ?? "").origin;
   const routesOf: Array<Record<string, HttpRoute>> = [];
   for (const client of clients) {
-    const signIn = await client.post(
-      "/console/sign-in",
-      { "content-type": "application/x-www-form-urlencoded", origin, "sec-fetch-site": "same-origin" },
-      new URLSearchParams({ email: "bench-admin@badges.bench", password: PASSWORD }).toString(),
-    );
-    const cookie = /laurel_session=[^;]+/.exec([signIn.headers["set-cookie"] ?? []].flat().join("\n"))?.[0];
-    if (!cookie) {
-      throw new Error(`sign-in over HTTP failed: ${signIn.status}`);
-    }
+    const cookie = await signInOverHttp(client, env);
     const list = pages["credentials: Associate, active"];
     const pageId = randomPicker(ids, 0x2545f491);
     const jsonId = randomPicker(ids, 0x2545f491);

@@ -3,9 +3,9 @@ import { isoDayOf, MS_PER_DAY } from "../../../domain/civil-date.js";
 import type { ListedState } from "../../../services/read-credentials.js";
 import type { FormErrors } from "./form.js";
 import { consoleHref } from "./href.js";
-import { type ConsoleChrome, ConsoleLayout, writeConsoleLayoutEnd, writeConsoleLayoutStart } from "./layout.js";
+import { type ConsoleChrome, ConsoleLayout, listPageBytes } from "./layout.js";
 import { consoleTableEdges, escapeText, formAlertMarkup, selectFieldMarkup, textFieldMarkup } from "./markup.js";
-import { encoded, type PageWriter, writePage } from "./page-bytes.js";
+import { encoded, type PageWriter } from "./page-bytes.js";
 
 export const LISTED_STATES: readonly ListedState[] = ["active", "revoked", "suspended", "expired"];
 
@@ -213,12 +213,12 @@ export function CredentialsPage(props: CredentialsView) {
  * before the rows as text, the rows as they go (credentialRowsInto), then the markup after them. What its route sends.
  */
 export function credentialsPageBytes(props: CredentialsView): Uint8Array<ArrayBuffer> {
-  const { before, after } = credentialsContent(props);
-  return writePage((page) => {
-    writeConsoleLayoutStart(page, props.chrome, "Credentials", "credentials");
-    page.text(before);
-    credentialRowsInto(page, props.rows);
-    page.text(after);
-    writeConsoleLayoutEnd(page, props.chrome);
-  });
+  return listPageBytes(
+    props.chrome,
+    "Credentials",
+    "credentials",
+    credentialsContent(props),
+    props.rows,
+    credentialRowsInto,
+  );
 }

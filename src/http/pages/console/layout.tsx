@@ -2,7 +2,7 @@ import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { escapeToBuffer } from "hono/utils/html";
 import type { Site } from "../site.js";
-import { encoded, type PageWriter } from "./page-bytes.js";
+import { encoded, type PageWriter, writePage } from "./page-bytes.js";
 
 /** The console's sections; a section appears in the navigation only to whoever may open it. */
 export type ConsoleSection =
@@ -190,6 +190,27 @@ export function writeConsoleLayoutStart(
   page.bytes(HEAD_BYTES);
   page.text(escaped(title));
   page.text(headerOf(chrome.site, chrome.sections, current));
+}
+
+/**
+ * A console list page as UTF-8, written by parts (page-bytes.ts): the layout's head, the markup before the rows as
+ * text, the rows as they go (`rowsInto`), then the markup after them and the layout's tail. What a list route sends.
+ */
+export function listPageBytes<Row>(
+  chrome: ConsoleChrome,
+  title: string,
+  current: ConsoleSection,
+  content: { before: string; after: string },
+  rows: readonly Row[],
+  rowsInto: (page: PageWriter, rows: readonly Row[]) => void,
+): Uint8Array<ArrayBuffer> {
+  return writePage((page) => {
+    writeConsoleLayoutStart(page, chrome, title, current);
+    page.text(content.before);
+    rowsInto(page, rows);
+    page.text(content.after);
+    writeConsoleLayoutEnd(page, chrome);
+  });
 }
 
 /** consoleLayoutEdges' `after` written into a page a piece at a time (see writeConsoleLayoutStart). */

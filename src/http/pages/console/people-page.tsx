@@ -2,9 +2,9 @@ import { raw } from "hono/html";
 import type { PersonHit } from "../../../services/people.js";
 import type { FormErrors } from "./form.js";
 import { consoleHref } from "./href.js";
-import { type ConsoleChrome, ConsoleLayout, writeConsoleLayoutEnd, writeConsoleLayoutStart } from "./layout.js";
+import { type ConsoleChrome, ConsoleLayout, listPageBytes } from "./layout.js";
 import { consoleTableEdges, escapeText, formAlertMarkup, textFieldMarkup } from "./markup.js";
-import { encoded, type PageWriter, writePage } from "./page-bytes.js";
+import { encoded, type PageWriter } from "./page-bytes.js";
 
 export type PeopleView = {
   chrome: ConsoleChrome;
@@ -115,12 +115,5 @@ export function PeoplePage(props: PeopleView) {
  * the rows as text, the rows as they go (personRowsInto), then the markup after them. What its route sends.
  */
 export function peoplePageBytes(props: PeopleView): Uint8Array<ArrayBuffer> {
-  const { before, after } = peopleContent(props);
-  return writePage((page) => {
-    writeConsoleLayoutStart(page, props.chrome, "People", "people");
-    page.text(before);
-    personRowsInto(page, props.rows);
-    page.text(after);
-    writeConsoleLayoutEnd(page, props.chrome);
-  });
+  return listPageBytes(props.chrome, "People", "people", peopleContent(props), props.rows, personRowsInto);
 }
