@@ -1,11 +1,9 @@
 import "../src/harden-process.js";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { prepareConsoleBench } from "./console.js";
 import { median } from "./harness.js";
+import { rerunWithBothTrees } from "./two-trees.js";
 
 /**
  * The console bench's measured requests (bench/console.ts: the credentials lists, the people search, the person
@@ -23,27 +21,7 @@ const blocks = Number(process.argv[3] ?? 8);
 const perBlock = Number(process.argv[4] ?? 500);
 const only = process.argv.slice(5);
 
-if (process.env.TSX_TSCONFIG_PATH === undefined) {
-  const dir = mkdtempSync(join(tmpdir(), "console-ab-"));
-  const config = join(dir, "tsconfig.json");
-  const here = resolve(import.meta.dirname, "..");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      extends: join(here, "tsconfig.json"),
-      include: [join(here, "src"), join(here, "bench"), join(base, "src"), join(base, "bench")],
-    }),
-  );
-  try {
-    execFileSync(process.execPath, [...process.execArgv, import.meta.filename, ...process.argv.slice(2)], {
-      stdio: "inherit",
-      env: { ...process.env, TSX_TSCONFIG_PATH: config },
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  process.exit(0);
-}
+rerunWithBothTrees(import.meta.filename, base, "console-ab");
 
 type Tree = { variants: Record<string, () => Promise<unknown>>; close: () => Promise<void> };
 const baseBench = (await import(pathToFileURL(join(base, "bench/console.ts")).href)) as typeof import("./console.js");

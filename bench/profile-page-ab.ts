@@ -1,12 +1,10 @@
 import "../src/harden-process.js";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createApp } from "../src/app.js";
 import { median } from "./harness.js";
 import { openKeptServices, randomPicker } from "./pages-database.js";
+import { rerunWithBothTrees } from "./two-trees.js";
 
 /**
  * Credential page views of random ids (browser Accept, the body read and checked as bench/page-scale.ts does) and the
@@ -25,27 +23,7 @@ const blocks = Number(process.argv[3] ?? 10);
 const perBlock = Number(process.argv[4] ?? 1000);
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
-if (process.env.TSX_TSCONFIG_PATH === undefined) {
-  const dir = mkdtempSync(join(tmpdir(), "page-ab-"));
-  const config = join(dir, "tsconfig.json");
-  const here = resolve(import.meta.dirname, "..");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      extends: join(here, "tsconfig.json"),
-      include: [join(here, "src"), join(here, "bench"), join(base, "src"), join(base, "bench")],
-    }),
-  );
-  try {
-    execFileSync(process.execPath, [...process.execArgv, import.meta.filename, ...process.argv.slice(2)], {
-      stdio: "inherit",
-      env: { ...process.env, TSX_TSCONFIG_PATH: config },
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  process.exit(0);
-}
+rerunWithBothTrees(import.meta.filename, base, "page-ab");
 
 type Tree = { page: () => Promise<void>; trivial: () => Promise<void>; close: () => Promise<void> };
 
