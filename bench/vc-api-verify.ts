@@ -219,6 +219,28 @@ export async function benchVcApiVerify(options: {
  * request, `POST /credentials/verify` without `options.checks` (every check decides: format, OB 3.0 schema, proof,
  * issuer, validity, status, recipient), beside the stock library verifying the same credentials (proof only).
  */
+/**
+ * The baseline of target 3: the stock library (unmodified suite, proof only) verifying the next of the foreign badges
+ * on each call, in turn; throws if one does not verify.
+ */
+function stockVerifierOf(badges: Pick<ForeignBadges, "credentials" | "did" | "vm" | "documentLoader">) {
+  const { credentials, did, vm, documentLoader } = badges;
+  let next = 0;
+  return async (): Promise<void> => {
+    const result = await vc.verifyCredential({
+      credential: credentials[next++ % credentials.length] as Record<string, unknown>,
+      suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+      documentLoader,
+      purpose: new vc.CredentialIssuancePurpose({ controller: { id: did, assertionMethod: [vm] } }),
+      now: new Date("2026-03-01T00:00:00Z"),
+    });
+    if (!result.verified) {
+      throw new Error("the library did not verify the foreign Open Badge");
+    }
+  };
+}
+type ForeignBadges = Awaited<ReturnType<typeof foreignOpenBadges>>;
+
 async function benchForeignOpenBadges(
   ctx: ServiceContext,
   post: (text: string) => Promise<void>,
@@ -233,7 +255,7 @@ async function benchForeignOpenBadges(
     ...single.ctx,
     config: { ...single.ctx.config, verify: { ...single.ctx.config.verify, rateLimitPerMinute: 10_000_000 } },
   });
-  let nextStock = 0;
+  const stockVerify = stockVerifierOf({ credentials, did, vm, documentLoader });
   let nextPost = 0;
   const { onWorkerFrom } = ctx.state.verifications;
   const postNew = () => post(JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] }));
@@ -241,18 +263,7 @@ async function benchForeignOpenBadges(
   const postSingle = () =>
     postToSingle(JSON.stringify({ verifiableCredential: credentials[nextPost++ % credentials.length] }));
   const variants: Record<string, Op> = {
-    "library, stock suite": async () => {
-      const result = await vc.verifyCredential({
-        credential: credentials[nextStock++ % credentials.length] as Record<string, unknown>,
-        suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
-        documentLoader,
-        purpose: new vc.CredentialIssuancePurpose({ controller: { id: did, assertionMethod: [vm] } }),
-        now: new Date("2026-03-01T00:00:00Z"),
-      });
-      if (!result.verified) {
-        throw new Error("the library did not verify the foreign Open Badge");
-      }
-    },
+    "library, stock suite": stockVerify,
     "POST, a new credential each": postNew,
     "… 8 in flight": () => {
       ctx.state.verifications.onWorkerFrom = onWorkerFrom;
@@ -318,20 +329,8 @@ async function foreignOverHttp(
   const service = await startHttpService(env, join(dir, "server.log"));
   const client = httpClient(service.port, options.inFlight);
   try {
-    let nextStock = 0;
     let nextPost = 0;
-    const stock = async () => {
-      const result = await vc.verifyCredential({
-        credential: credentials[nextStock++ % credentials.length] as Record<string, unknown>,
-        suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
-        documentLoader,
-        purpose: new vc.CredentialIssuancePurpose({ controller: { id: did, assertionMethod: [vm] } }),
-        now: new Date("2026-03-01T00:00:00Z"),
-      });
-      if (!result.verified) {
-        throw new Error("the library did not verify the foreign Open Badge");
-      }
-    };
+    const stock = stockVerifierOf({ credentials, did, vm, documentLoader });
     const route: HttpRoute = {
       path: "/credentials/verify",
       headers: { "content-type": "application/json" },
