@@ -289,7 +289,7 @@ async function consoleOverHttp(
     );
     console.log(TRIVIAL_OVER_HTTP);
     console.log(
-      "  the console's pages go through the same chain (no CORS) and the console's session middleware; target: each page ≥ 0.25× the trivial route, read in both sections",
+      "  the console's pages go through the same chain (no CORS) and the console's session middleware; target: each page ≥ 0.25× the trivial route, met only when both sections meet it",
     );
     for (const line of httpLines(figures)) {
       console.log(line);

@@ -143,7 +143,7 @@ async function pagesOverHttp(
     );
     console.log(TRIVIAL_OVER_HTTP);
     console.log(
-      "  the credential page is answered ahead of the chain (its request id, log line and headers made by the chain's own middleware, without the router and the other middleware); target 4: page ≥ 0.50× the trivial route, read in both sections",
+      "  the credential page is answered ahead of the chain (its request id, log line and headers made by the chain's own middleware, without the router and the other middleware); target 4: page ≥ 0.50× the trivial route, met only when both sections meet it",
     );
     for (const line of httpLines(figures)) {
       console.log(line);
