@@ -8,6 +8,7 @@ import { CredentialPage } from "./credential-page.js";
 import { humanDay, humanDayTime } from "./dates.js";
 import { renderPage } from "./render-page.js";
 import type { Site } from "./site.js";
+import { utf8Write } from "./utf8-write.js";
 
 /**
  * The credential page of a plain GET, rendered from a template: the page with each value that differs from one
@@ -297,15 +298,12 @@ function fillBytes(template: PageTemplate, encoded: Buffer[], values: Values): U
   return keep(out, start, offset);
 }
 
-/** A buffer's own UTF-8 writer (Node's, undocumented): no argument checks, unlike `write`. */
-type Utf8Writer = Buffer & { utf8Write?: (text: string, offset: number) => number };
-
 /** Writes `text` in UTF-8 at `offset` (room is reserved) and gives its byte count; -1 when it is not well-formed. */
-function writeText(out: Utf8Writer, offset: number, text: string): number {
+function writeText(out: Buffer, offset: number, text: string): number {
   if (!text.isWellFormed()) {
     return -1;
   }
-  return out.utf8Write ? out.utf8Write(text, offset) : out.write(text, offset, "utf8");
+  return utf8Write(out, text, offset);
 }
 
 /** Pages are cut from slabs of this size (a page that may need more than a quarter of one gets a buffer of its own). */

@@ -10,6 +10,8 @@
  * surrogate pair is split between two pieces, and a lone surrogate is written as U+FFFD either way.
  */
 
+import { utf8Write } from "../utf8-write.js";
+
 /**
  * Written into first, then copied out at the page's exact size (the page is sent from the copy); null while a page is
  * being written into it (a page written inside another's writing gets a buffer of its own).
@@ -38,16 +40,6 @@ export type PageWriter = {
   /** Bytes encoded once (markup that does not change between pages: `encoded`). */
   bytes(bytes: Uint8Array): void;
 };
-
-/**
- * Writes `text` as UTF-8 into `buffer` at `at` (room made first), giving the bytes written: Buffer's own utf8Write,
- * which `write` calls after checking its optional arguments (a page writes a few hundred pieces), or `write` where a
- * Node has no utf8Write.
- */
-const utf8Write: (buffer: Buffer, text: string, at: number) => number =
-  typeof (Buffer.prototype as { utf8Write?: unknown }).utf8Write === "function"
-    ? (buffer, text, at) => (buffer as Buffer & { utf8Write(text: string, at: number): number }).utf8Write(text, at)
-    : (buffer, text, at) => buffer.write(text, at, "utf8");
 
 /**
  * A page's buffer and how much of it is written (a class, not closures made per page: tsx names every closure it
